@@ -1,0 +1,254 @@
+"""Shared input checks: one message template, clear errors, no mutation of the caller's data.
+
+Every public function validates its arguments here before any arithmetic, so that a bad
+input fails with an :class:`~effekt.errors.EffektError` naming the argument or column and
+the fix. Nothing here modifies the caller's DataFrame: functions return new arrays or a
+new (filtered) DataFrame.
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import ColumnError, DroppedRowsWarning, EffektError, MissingValueError
+
+MISSING_POLICIES = ("raise", "drop")
+
+
+def _fmt(value: Any) -> str:
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def argument_error(func: str, argument: str, requirement: str, value: Any) -> EffektError:
+    """Build the standard message: "The 'x' argument of f() must be ...; got v."."""
+    return EffektError(f"The '{argument}' argument of {func}() must be {requirement}; got {_fmt(value)}.")
+
+
+def check_choice(value: Any, argument: str, func: str, allowed: Sequence[Any]) -> Any:
+    """Return ``value`` if it is one of ``allowed``, else raise :class:`EffektError`."""
+    if value not in allowed:
+        choices = ", ".join(_fmt(a) for a in allowed)
+        raise argument_error(func, argument, f"one of {choices}", value)
+    return value
+
+
+def check_conf_level(conf_level: Any, func: str) -> float:
+    """A confidence level strictly between 0 and 1."""
+    if (
+        isinstance(conf_level, bool)
+        or not isinstance(conf_level, numbers.Real)
+        or not 0 < float(conf_level) < 1
+    ):
+        raise argument_error(func, "conf_level", "a number strictly between 0 and 1 (e.g. 0.95)", conf_level)
+    return float(conf_level)
+
+
+def check_number(
+    value: Any,
+    argument: str,
+    func: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+    integer: bool = False,
+) -> float:
+    """A finite real number within optional bounds; returns it as float (or int)."""
+    kind = "an integer" if integer else "a number"
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and np.isfinite(value)
+    if ok and integer and float(value) != int(value):
+        ok = False
+    if ok and low is not None:
+        ok = value > low if low_open else value >= low
+    if ok and high is not None:
+        ok = value < high if high_open else value <= high
+    if not ok:
+        bounds = []
+        if low is not None:
+            bounds.append(f"{'>' if low_open else '>='} {low:g}")
+        if high is not None:
+            bounds.append(f"{'<' if high_open else '<='} {high:g}")
+        requirement = kind + (" " + " and ".join(bounds) if bounds else "")
+        raise argument_error(func, argument, requirement, value)
+    return int(value) if integer else float(value)
+
+
+def check_counts(events: Any, n: Any, events_arg: str, n_arg: str, func: str) -> tuple[int, int]:
+    """A count of events and a positive number of trials with ``0 <= events <= n``."""
+    n_int = check_number(n, n_arg, func, low=1, integer=True)
+    e_int = check_number(events, events_arg, func, low=0, integer=True)
+    if e_int > n_int:
+        raise EffektError(
+            f"The '{events_arg}' argument of {func}() must not exceed '{n_arg}' "
+            f"({n_int}); got {e_int}. Check that events and totals belong to the same arm."
+        )
+    return int(e_int), int(n_int)
+
+
+def check_share(share: Any, argument: str, func: str) -> float:
+    """A share (proportion) in [0, 1]; percentages such as 16 are rejected with a hint."""
+    ok = isinstance(share, numbers.Real) and not isinstance(share, bool) and np.isfinite(share)
+    if not ok or not 0 <= share <= 1:
+        hint = " (give shares as fractions: 0.16, not 16)" if ok and 1 < share <= 100 else ""
+        raise argument_error(func, argument, "a share between 0 and 1" + hint, share)
+    return float(share)
+
+
+def check_frame(data: Any, func: str, argument: str = "data") -> pd.DataFrame:
+    """``data`` must be a non-empty pandas DataFrame."""
+    if not isinstance(data, pd.DataFrame):
+        raise argument_error(func, argument, "a pandas DataFrame", type(data).__name__)
+    if len(data) == 0:
+        raise EffektError(f"The '{argument}' argument of {func}() is an empty DataFrame; pass the rows to analyse.")
+    return data
+
+
+def as_column_list(columns: Hashable | Iterable[Hashable] | None) -> list[Hashable]:
+    """Normalise ``None``, one column name or a list of names to a list."""
+    if columns is None:
+        return []
+    if isinstance(columns, (str, bytes)) or not isinstance(columns, Iterable):
+        return [columns]
+    return list(columns)
+
+
+def require_columns(data: pd.DataFrame, func: str, **arguments: Hashable | Iterable[Hashable] | None) -> None:
+    """Every column named by the keyword ``arguments`` (argument name -> column(s)) exists."""
+    for argument, columns in arguments.items():
+        for column in as_column_list(columns):
+            if column not in data.columns:
+                available = ", ".join(map(_fmt, list(data.columns)[:20]))
+                raise ColumnError(
+                    f"The column {_fmt(column)} given as '{argument}' to {func}() is not in data; "
+                    f"available columns: {available}."
+                )
+
+
+def handle_missing(data: pd.DataFrame, columns: Sequence[Hashable], missing: str, func: str) -> pd.DataFrame:
+    """Raise on missing values in ``columns`` or, with ``missing='drop'``, drop them with a warning.
+
+    Returns ``data`` itself when nothing is missing, otherwise a filtered copy; the
+    caller's frame is never modified.
+    """
+    check_choice(missing, "missing", func, MISSING_POLICIES)
+    cols = list(dict.fromkeys(columns))
+    if not cols:
+        return data
+    isna = data[cols].isna()
+    counts = isna.sum()
+    if not counts.any():
+        return data
+    if missing == "raise":
+        column = counts[counts > 0].index[0]
+        raise MissingValueError(
+            f"The column {_fmt(column)} used by {func}() has {int(counts[column])} missing values; "
+            "drop or impute them, or pass missing='drop'."
+        )
+    keep = ~isna.any(axis=1).to_numpy()
+    detail = ", ".join(f"{_fmt(c)}: {int(k)}" for c, k in counts.items() if k)
+    warnings.warn(
+        f"{func}() dropped {int((~keep).sum())} of {len(data)} rows with missing values ({detail}).",
+        DroppedRowsWarning,
+        stacklevel=3,
+    )
+    kept = data.loc[keep]
+    if len(kept) == 0:
+        raise EffektError(f"{func}(): every row has a missing value in {cols}; nothing is left to analyse.")
+    return kept
+
+
+def two_valued(
+    values: pd.Series, column: Hashable, argument: str, func: str, treated_value: Any = None
+) -> np.ndarray:
+    """A boolean array for a two-valued column (treatment, group); ``treated_value`` picks True.
+
+    Without ``treated_value`` the column must be boolean or coded 0/1 (True/1 = treated).
+    """
+    levels = pd.unique(values)
+    if len(levels) != 2:
+        shown = ", ".join(map(_fmt, list(levels)[:5]))
+        raise ColumnError(
+            f"The {argument} column {_fmt(column)} passed to {func}() must have exactly two values; "
+            f"it has {len(levels)} ({shown}). Use compare_arms() for several arms or recode the column."
+        )
+    if treated_value is None:
+        level_set = {bool(v) if isinstance(v, (bool, np.bool_)) else v for v in levels}
+        if not level_set <= {0, 1, True, False}:
+            raise ColumnError(
+                f"The {argument} column {_fmt(column)} passed to {func}() has values "
+                f"{sorted(map(str, levels))}; say which one is the treated group with treated_value=."
+            )
+        return values.to_numpy() == 1
+    if treated_value not in set(levels):
+        raise argument_error(func, "treated_value", f"one of the values in {_fmt(column)} ({list(levels)})", treated_value)
+    return (values == treated_value).to_numpy()
+
+
+def binary_outcome(values: pd.Series, column: Hashable, func: str, argument: str = "outcome") -> np.ndarray:
+    """A 0/1 float array from a boolean or 0/1-coded column; anything else raises."""
+    if values.dtype == bool:
+        return values.to_numpy(dtype=float)
+    if not pd.api.types.is_numeric_dtype(values):
+        raise ColumnError(
+            f"The {argument} column {_fmt(column)} passed to {func}() must be coded 0/1 or True/False; "
+            f"it has dtype {values.dtype}."
+        )
+    arr = values.to_numpy(dtype=float)
+    bad = (arr != 0) & (arr != 1)
+    if bad.any():
+        example = arr[bad][0]
+        raise ColumnError(
+            f"The {argument} column {_fmt(column)} passed to {func}() must be coded 0/1; "
+            f"{int(bad.sum())} values are not (e.g. {example:g}). For a continuous outcome use difference_in_means()."
+        )
+    return arr
+
+
+def numeric_column(values: pd.Series, column: Hashable, func: str, argument: str) -> np.ndarray:
+    """A finite float array from a numeric or boolean column."""
+    if not (pd.api.types.is_numeric_dtype(values) or values.dtype == bool):
+        raise ColumnError(
+            f"The {argument} column {_fmt(column)} passed to {func}() must be numeric; it has dtype {values.dtype}."
+        )
+    arr = values.to_numpy(dtype=float)
+    if not np.isfinite(arr).all():
+        raise ColumnError(f"The {argument} column {_fmt(column)} passed to {func}() holds infinite values.")
+    return arr
+
+
+def group_codes(values: pd.Series, column: Hashable, argument: str, func: str, *, min_groups: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes 0..G-1 and the labels for a grouping column (strata, clusters, providers)."""
+    codes, labels = pd.factorize(values, sort=True)
+    if len(labels) < min_groups:
+        raise ColumnError(
+            f"The {argument} column {_fmt(column)} passed to {func}() has {len(labels)} distinct value(s); "
+            f"at least {min_groups} are needed."
+        )
+    return codes.astype(np.intp), np.asarray(labels)
+
+
+def design_matrix(data: pd.DataFrame, covariates: Sequence[Hashable], func: str) -> tuple[np.ndarray, list[str]]:
+    """Covariates as a float matrix; categorical/object columns become dummy columns (first level dropped)."""
+    blocks: list[np.ndarray] = []
+    names: list[str] = []
+    for column in covariates:
+        values = data[column]
+        if values.dtype == bool or pd.api.types.is_numeric_dtype(values):
+            blocks.append(values.to_numpy(dtype=float)[:, None])
+            names.append(str(column))
+        else:
+            dummies = pd.get_dummies(values, prefix=str(column), drop_first=True, dtype=float)
+            if dummies.shape[1] == 0:
+                raise ColumnError(f"The covariate {_fmt(column)} passed to {func}() has a single value; remove it.")
+            blocks.append(dummies.to_numpy())
+            names.extend(map(str, dummies.columns))
+    if not blocks:
+        return np.empty((len(data), 0)), []
+    return np.hstack(blocks), names

@@ -1,0 +1,389 @@
+"""Result objects shared by every estimator.
+
+:class:`EffectResult` carries one effect (a difference in proportions or means, an ATT …)
+with its standard error, confidence interval, p-value and sample sizes. :class:`EffectTable`
+holds several labelled effects (arms, subgroups, time points). :class:`TestResult` holds a
+test statistic (an interaction test, a log-rank test …). All are frozen; ``to_frame()``
+returns tidy rows with numeric ``ci_low``/``ci_high`` columns and ``summary()`` readable text.
+
+Effects on proportions are fractions in attributes (``0.04``) and percentage points in text
+("+4.0 pp"); relative changes are ratios minus one (``0.33``) shown as "+33 %".
+
+Examples
+--------
+>>> from effekt.results import EffectResult
+>>> r = EffectResult(estimate=0.04, std_error=0.0135, ci=(0.0135, 0.0665), pvalue=0.003,
+...                  method="Newcombe hybrid score", n_treated=1302, n_control=1291,
+...                  mean_treated=0.16, mean_control=0.12)
+>>> print(r.summary().splitlines()[0])
+Effect: +4.0 pp (95% CI +1.4 to +6.7 pp), p = 0.003
+>>> round(r.relative_change, 3)
+0.333
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+Scale = Literal["proportion", "mean"]
+
+
+def format_effect(value: float, scale: Scale, digits: int = 1, unit: str = "") -> str:
+    """Signed effect: percentage points for proportions, plain units for means."""
+    if value is None or not np.isfinite(value):
+        return "n/a"
+    if scale == "proportion":
+        return f"{100 * value:+.{digits}f} pp"
+    text = f"{value:+.{max(digits, 2)}f}"
+    return f"{text} {unit}".rstrip()
+
+
+def format_level(value: float | None, scale: Scale, digits: int = 1, unit: str = "") -> str:
+    """Unsigned level: a share as a percentage, a mean in plain units."""
+    if value is None or not np.isfinite(value):
+        return "n/a"
+    if scale == "proportion":
+        return f"{100 * value:.{digits}f} %"
+    return f"{value:.{max(digits, 2)}f} {unit}".rstrip()
+
+
+def format_pvalue(p: float | None) -> str:
+    """``p = 0.012``, ``p < 0.001`` or ``p = n/a``."""
+    if p is None or not np.isfinite(p):
+        return "p = n/a"
+    if p < 0.001:
+        return "p < 0.001"
+    return f"p = {p:.3f}"
+
+
+def format_relative(value: float | None, digits: int = 0) -> str:
+    if value is None or not np.isfinite(value):
+        return "n/a"
+    return f"{100 * value:+.{digits}f} %"
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """A test statistic with its p-value, null hypothesis and reference distribution.
+
+    Examples
+    --------
+    >>> t = TestResult(statistic=3.84, pvalue=0.05, df=1, null="equal effects",
+    ...                distribution="chi2")
+    >>> t.pvalue
+    0.05
+    """
+
+    __test__ = False  # not a pytest test class
+
+    statistic: float
+    pvalue: float
+    null: str
+    distribution: str
+    df: float | None = None
+    name: str = "test"
+
+    def summary(self) -> str:
+        df = f"({self.df:g})" if self.df is not None else ""
+        return (
+            f"{self.name}: {self.distribution}{df} = {self.statistic:.3f}, {format_pvalue(self.pvalue)}"
+            f"  [H0: {self.null}]"
+        )
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            [{"test": self.name, "statistic": self.statistic, "df": self.df, "pvalue": self.pvalue,
+              "distribution": self.distribution, "null": self.null}]
+        )
+
+
+@dataclass(frozen=True)
+class EffectResult:
+    """One estimated effect with its uncertainty.
+
+    Attributes
+    ----------
+    estimate : float
+        The effect: a difference in proportions (as a fraction) or in means.
+    std_error : float
+        Its standard error (``nan`` where an interval is not Wald-type and no SE is defined).
+    ci : tuple of float
+        ``(low, high)`` confidence limits at ``conf_level``.
+    pvalue : float
+        Two-sided p-value for "no effect", matching ``method``.
+    method : str
+        How the interval and p-value were computed, in words.
+    conf_level : float
+        Confidence level of ``ci`` (default 0.95).
+    n_treated, n_control : int or None
+        Units in each arm that entered the estimate.
+    scale : {"proportion", "mean"}
+        ``"proportion"`` prints effects in percentage points.
+    mean_treated, mean_control : float or None
+        Share or mean outcome in each arm (adjusted where the method adjusts).
+    relative_change : float or None
+        ``mean_treated / mean_control - 1``; derived from the means when not given.
+    relative_change_ci : tuple of float or None
+        Confidence limits for the relative change, where the method defines them.
+    statistic, df : float or None
+        Test statistic and its degrees of freedom, where defined.
+    estimand : str
+        What is estimated ("difference", "ATT", "ATE", …).
+    outcome, label : str or None
+        Outcome column and a label (arm, subgroup) for tables and plots.
+    extra : mapping
+        Further named figures (e.g. ``pvalue_fisher``, ``pvalue_boschloo``).
+    notes : tuple of str
+        Caveats printed under the summary.
+    unit : str
+        Unit of a mean outcome ("hours/week"), used in text.
+    """
+
+    estimate: float
+    std_error: float
+    ci: tuple[float, float]
+    pvalue: float
+    method: str
+    conf_level: float = 0.95
+    n_treated: int | None = None
+    n_control: int | None = None
+    scale: Scale = "proportion"
+    mean_treated: float | None = None
+    mean_control: float | None = None
+    relative_change: float | None = None
+    relative_change_ci: tuple[float, float] | None = None
+    statistic: float | None = None
+    df: float | None = None
+    estimand: str = "difference"
+    outcome: str | None = None
+    label: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    unit: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ci", (float(self.ci[0]), float(self.ci[1])))
+        if (
+            self.relative_change is None
+            and self.mean_treated is not None
+            and self.mean_control is not None
+            and self.mean_control != 0
+        ):
+            object.__setattr__(self, "relative_change", self.mean_treated / self.mean_control - 1)
+
+    @property
+    def ci_low(self) -> float:
+        return self.ci[0]
+
+    @property
+    def ci_high(self) -> float:
+        return self.ci[1]
+
+    @property
+    def significant(self) -> bool:
+        """Whether the interval excludes zero (p < 1 - conf_level for consistent methods)."""
+        return bool(self.ci[0] > 0 or self.ci[1] < 0)
+
+    def conf_int(self) -> pd.DataFrame:
+        """The interval as a one-row DataFrame with ``lower``/``upper``."""
+        return pd.DataFrame({"lower": [self.ci[0]], "upper": [self.ci[1]]}, index=[self.label or "effect"])
+
+    def to_frame(self) -> pd.DataFrame:
+        """One tidy row; numeric columns only for numbers, interval limits in two columns."""
+        rc_ci = self.relative_change_ci or (np.nan, np.nan)
+        row: dict[str, Any] = {
+            "label": self.label,
+            "outcome": self.outcome,
+            "estimand": self.estimand,
+            "estimate": self.estimate,
+            "std_error": self.std_error,
+            "ci_low": self.ci[0],
+            "ci_high": self.ci[1],
+            "conf_level": self.conf_level,
+            "pvalue": self.pvalue,
+            "statistic": self.statistic,
+            "df": self.df,
+            "method": self.method,
+            "n_treated": self.n_treated,
+            "n_control": self.n_control,
+            "mean_treated": self.mean_treated,
+            "mean_control": self.mean_control,
+            "relative_change": self.relative_change,
+            "relative_change_ci_low": rc_ci[0],
+            "relative_change_ci_high": rc_ci[1],
+            "scale": self.scale,
+        }
+        row.update(self.extra)
+        frame = pd.DataFrame([row])
+        for col in ("statistic", "df", "mean_treated", "mean_control", "relative_change"):
+            frame[col] = frame[col].astype(float)
+        return frame
+
+    def summary(self) -> str:
+        """Readable text: the effect (pp for proportions), its CI, p, arms and method."""
+        level = f"{round(100 * self.conf_level, 1):g}%"
+        eff = format_effect(self.estimate, self.scale, unit=self.unit)
+        lo = format_effect(self.ci[0], self.scale, unit="")
+        hi = format_effect(self.ci[1], self.scale, unit=self.unit)
+        head = "Effect" if self.estimand == "difference" else f"Effect ({self.estimand})"
+        if self.label:
+            head += f" [{self.label}]"
+        if self.scale == "proportion":
+            lo = lo.replace(" pp", "")
+        lines = [f"{head}: {eff} ({level} CI {lo} to {hi}), {format_pvalue(self.pvalue)}"]
+        if self.mean_treated is not None or self.mean_control is not None:
+            nt = f" of {self.n_treated:,}" if self.n_treated is not None else ""
+            nc = f" of {self.n_control:,}" if self.n_control is not None else ""
+            lines.append(
+                f"  treated: {format_level(self.mean_treated, self.scale, unit=self.unit)}{nt}   "
+                f"control: {format_level(self.mean_control, self.scale, unit=self.unit)}{nc}"
+            )
+        elif self.n_treated is not None:
+            lines.append(f"  n treated: {self.n_treated:,}   n control: {self.n_control:,}")
+        if self.relative_change is not None and np.isfinite(self.relative_change):
+            rel = f"  relative change: {format_relative(self.relative_change)}"
+            if self.relative_change_ci is not None:
+                rel += (
+                    f" ({level} CI {format_relative(self.relative_change_ci[0])} to "
+                    f"{format_relative(self.relative_change_ci[1])})"
+                )
+            lines.append(rel)
+        for key, value in self.extra.items():
+            if key.startswith("pvalue_"):
+                lines.append(f"  {key.removeprefix('pvalue_')} exact test: {format_pvalue(value)}")
+        lines.append(f"  method: {self.method}")
+        lines.extend(f"  note: {n}" for n in self.notes)
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def __repr__(self) -> str:
+        return (
+            f"EffectResult(estimate={self.estimate:.6g}, ci=({self.ci[0]:.6g}, {self.ci[1]:.6g}), "
+            f"pvalue={self.pvalue:.4g}, method={self.method!r})"
+        )
+
+    def _repr_html_(self) -> str:
+        return "<pre>" + html.escape(self.summary()) + "</pre>"
+
+
+@dataclass(frozen=True)
+class EffectTable:
+    """Several labelled effects (arms, subgroups, time points) and optional tests.
+
+    Examples
+    --------
+    >>> from effekt.results import EffectResult, EffectTable
+    >>> a = EffectResult(0.10, 0.04, (0.02, 0.18), 0.01, "Wald", label="IPS")
+    >>> b = EffectResult(0.12, 0.04, (0.04, 0.20), 0.003, "Wald", label="IPSE")
+    >>> t = EffectTable((a, b), title="Job or education, 18 months")
+    >>> t.to_frame()["label"].tolist()
+    ['IPS', 'IPSE']
+    >>> t["IPSE"].estimate
+    0.12
+    """
+
+    results: tuple[EffectResult, ...]
+    title: str = ""
+    columns: pd.DataFrame | None = None
+    tests: Mapping[str, TestResult] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "results", tuple(self.results))
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.results)
+
+    def __getitem__(self, label: str | int) -> EffectResult:
+        if isinstance(label, int):
+            return self.results[label]
+        for r in self.results:
+            if r.label == label:
+                return r
+        raise KeyError(f"no effect labelled {label!r}; labels: {[r.label for r in self.results]}")
+
+    @property
+    def labels(self) -> list[str | None]:
+        return [r.label for r in self.results]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One tidy row per effect (see :meth:`EffectResult.to_frame`) plus any extra columns."""
+        frame = pd.concat([r.to_frame() for r in self.results], ignore_index=True)
+        if self.columns is not None:
+            extra = self.columns.reset_index(drop=True)
+            for col in extra.columns:
+                frame[col] = extra[col].to_numpy()
+        return frame
+
+    def summary(self) -> str:
+        lines = [self.title] if self.title else []
+        lines.extend(r.summary() for r in self.results)
+        lines.extend(t.summary() for t in self.tests.values())
+        lines.extend(f"note: {n}" for n in self.notes)
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        return "<pre>" + html.escape(self.summary()) + "</pre>"
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Forest plot of the effects (percentage points for proportions); returns the Axes."""
+        from .plots import forest
+
+        return forest(self.to_frame(), ax=ax, title=self.title, **kwargs)
+
+
+def effect_from_normal(
+    estimate: float,
+    std_error: float,
+    conf_level: float,
+    *,
+    df: float | None = None,
+    **fields: Any,
+) -> EffectResult:
+    """An :class:`EffectResult` with a Wald interval and p-value from z (or t with ``df``)."""
+    from scipy import stats
+
+    if df is None:
+        q = stats.norm.ppf(0.5 + conf_level / 2)
+        z = estimate / std_error if std_error > 0 else (0.0 if estimate == 0 else math.copysign(np.inf, estimate))
+        p = 2 * stats.norm.sf(abs(z))
+    else:
+        q = stats.t.ppf(0.5 + conf_level / 2, df)
+        z = estimate / std_error if std_error > 0 else (0.0 if estimate == 0 else math.copysign(np.inf, estimate))
+        p = 2 * stats.t.sf(abs(z), df)
+    return EffectResult(
+        estimate=float(estimate),
+        std_error=float(std_error),
+        ci=(estimate - q * std_error, estimate + q * std_error),
+        pvalue=float(p),
+        conf_level=conf_level,
+        statistic=float(z),
+        df=df,
+        **fields,
+    )
+
+
+def stack(results: Sequence[EffectResult]) -> pd.DataFrame:
+    """Tidy rows of several results."""
+    return pd.concat([r.to_frame() for r in results], ignore_index=True)

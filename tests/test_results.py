@@ -1,0 +1,65 @@
+"""EffectResult, EffectTable and TestResult: attributes, text, tidy rows."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from effekt.results import EffectResult, EffectTable, TestResult, effect_from_normal
+
+
+def test_relative_change_is_derived_from_means():
+    r = EffectResult(0.04, 0.01, (0.02, 0.06), 0.001, "Wald", mean_treated=0.16, mean_control=0.12)
+    assert r.relative_change == pytest.approx(1 / 3)
+
+
+def test_summary_speaks_percentage_points():
+    r = EffectResult(0.04, 0.01, (0.02, 0.06), 0.0004, "Wald", n_treated=1302, n_control=1291,
+                     mean_treated=0.16, mean_control=0.12)
+    text = r.summary()
+    assert "+4.0 pp" in text and "95% CI +2.0 to +6.0 pp" in text
+    assert "1,302" in text and "p < 0.001" in text and "+33 %" in text
+    assert r._repr_html_().startswith("<pre>")
+
+
+def test_summary_of_means_uses_units():
+    r = EffectResult(1.9, 0.5, (0.9, 2.9), 0.0002, "Welch", scale="mean", unit="hours/week",
+                     mean_treated=4.8, mean_control=2.9)
+    assert "+1.90 hours/week" in r.summary()
+
+
+def test_to_frame_is_one_tidy_numeric_row():
+    r = EffectResult(0.04, 0.01, (0.02, 0.06), 0.01, "Wald", extra={"pvalue_fisher": 0.02})
+    frame = r.to_frame()
+    assert frame.shape[0] == 1
+    assert frame.loc[0, "ci_low"] == 0.02 and frame.loc[0, "ci_high"] == 0.06
+    assert frame.loc[0, "pvalue_fisher"] == 0.02
+    assert pd.api.types.is_float_dtype(frame["relative_change"])
+
+
+def test_results_are_frozen():
+    r = EffectResult(0.04, 0.01, (0.02, 0.06), 0.01, "Wald")
+    with pytest.raises(AttributeError):
+        r.estimate = 1.0  # type: ignore[misc]
+
+
+def test_effect_from_normal_z_and_t():
+    r = effect_from_normal(0.04, 0.02, 0.95, method="Wald")
+    assert r.ci == pytest.approx((0.04 - 1.959964 * 0.02, 0.04 + 1.959964 * 0.02), abs=1e-6)
+    assert r.pvalue == pytest.approx(0.0455, abs=1e-4)
+    t = effect_from_normal(0.04, 0.02, 0.95, df=14, method="CR2")
+    assert t.ci[1] - t.ci[0] > r.ci[1] - r.ci[0]
+
+
+def test_table_and_forest_plot():
+    a = EffectResult(0.13, 0.04, (0.05, 0.21), 0.001, "Wald", label="IPS")
+    b = EffectResult(0.14, 0.04, (0.06, 0.22), 0.001, "Wald", label="IPSE")
+    t = EffectTable((a, b), title="IPS", tests={"x": TestResult(1.0, 0.3, "equal", "chi2", df=1)})
+    assert t["IPS"] is a and len(t) == 2
+    assert "chi2(1) = 1.000" in t.summary()
+    ax = t.plot()
+    assert ax.get_xlabel() == "Effect (percentage points)"
+    rows = {tick: label.get_text() for tick, label in zip(ax.get_yticks(), ax.get_yticklabels())}
+    assert rows[max(rows)] == "IPS"  # first effect drawn at the top
+    with pytest.raises(KeyError):
+        t["nope"]
+    assert np.isfinite(t.to_frame()["estimate"]).all()

@@ -1,0 +1,54 @@
+"""Shared input checks: messages name the argument and never mutate the caller's frame."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from effekt import _validate as v
+from effekt.errors import ColumnError, DroppedRowsWarning, EffektError, MissingValueError
+
+
+def test_message_template_names_argument_function_and_value():
+    with pytest.raises(EffektError, match=r"The 'caliper' argument of match\(\) must be a number > 0; got -0.2\."):
+        v.check_number(-0.2, "caliper", "match", low=0, low_open=True)
+
+
+@pytest.mark.parametrize("bad", [0, 1, 1.5, -0.1, "0.95", True])
+def test_conf_level(bad):
+    with pytest.raises(EffektError, match="conf_level"):
+        v.check_conf_level(bad, "f")
+
+
+def test_counts_and_shares():
+    assert v.check_counts(3, 10, "e", "n", "f") == (3, 10)
+    with pytest.raises(EffektError, match="must not exceed 'n'"):
+        v.check_counts(11, 10, "e", "n", "f")
+    with pytest.raises(EffektError, match=r"fractions: 0.16, not 16"):
+        v.check_share(16, "share_treated", "f")
+
+
+def test_missing_values_raise_or_drop_with_warning():
+    df = pd.DataFrame({"y": [1, 0, np.nan, 1], "t": [1, 0, 1, 0]})
+    before = df.copy(deep=True)
+    with pytest.raises(MissingValueError, match=r"'y' .* 1 missing values.*missing='drop'"):
+        v.handle_missing(df, ["y", "t"], "raise", "f")
+    with pytest.warns(DroppedRowsWarning, match="dropped 1 of 4 rows"):
+        kept = v.handle_missing(df, ["y", "t"], "drop", "f")
+    assert len(kept) == 3
+    pd.testing.assert_frame_equal(df, before)
+
+
+def test_two_valued_and_binary_outcome():
+    t = v.two_valued(pd.Series(["a", "b", "a"]), "arm", "treatment", "f", treated_value="b")
+    assert t.tolist() == [False, True, False]
+    with pytest.raises(ColumnError, match="exactly two values; it has 3"):
+        v.two_valued(pd.Series([0, 1, 2]), "arm", "treatment", "f")
+    with pytest.raises(ColumnError, match="treated_value"):
+        v.two_valued(pd.Series(["a", "b"]), "arm", "treatment", "f")
+    with pytest.raises(ColumnError, match="coded 0/1"):
+        v.binary_outcome(pd.Series([0.0, 0.5, 1.0]), "job", "f")
+
+
+def test_require_columns_lists_available():
+    with pytest.raises(ColumnError, match=r"'jobb' given as 'outcome'.*available columns: 'job'"):
+        v.require_columns(pd.DataFrame({"job": [1]}), "f", outcome="jobb")
