@@ -20,10 +20,13 @@ Conventions (MatchIt 4 ``method = "nearest"``, reproduced to the pair on the Lal
 * **Ratio.** 1:k matching is done in rounds: every treated unit gets its first control
   before any gets its second (MatchIt's rule). A treated unit that found no control in a
   round is not tried again.
-* **Nearest and ties.** The controls are sorted stably by score; the nearest unused control
-  on either side is taken; on an exact tie in distance the control on the left (lower
-  score) wins, and among controls with equal scores the earliest in the data. Changing
-  this rule changes pairs whenever the data contain identical covariate rows.
+* **Nearest and ties.** The controls are sorted stably by score (equal scores keep their
+  data order); from the treated unit's position in that array the nearest unused control
+  is sought on each side, and on an exact tie in distance the left one (lower score) wins.
+  Scanning outward means that among several unused controls with the same score the one
+  closest in the sorted array is taken: the *earliest* in data order on the right (scores
+  >= the treated score), the *latest* on the left. This is MatchIt's behaviour (it decides
+  6 Lalonde pairs); changing it changes pairs whenever the data hold identical rows.
 * **Caliper.** ``caliper`` is in standard deviations of the distance (``std_caliper=True``),
   the SD (``n - 1``) taken over all units not discarded; a pair is allowed when the
   absolute difference is ``<= caliper * SD``. A treated unit whose nearest unused control
