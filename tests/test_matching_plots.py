@@ -41,7 +41,7 @@ def test_overlap_plot(result):
     ax = result.plot_overlap()
     assert ax.get_xlabel() == "Propensity score"
     names = ax.get_legend_handles_labels()[1]
-    assert names == ["treated, all", "treated, matched", "control, all", "control, matched"]
+    assert sorted(names) == sorted(["treated, all", "treated, matched", "control, all", "control, matched"])
 
 
 def test_overlap_needs_a_score():
