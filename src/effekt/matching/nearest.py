@@ -178,7 +178,7 @@ class MatchResult:
 
     @property
     def n_treated_matched(self) -> int:
-        return int(len(np.unique(self._t_pos)))
+        return _n_distinct(self._t_pos)
 
     @property
     def n_treated_unmatched(self) -> int:
@@ -186,7 +186,7 @@ class MatchResult:
 
     @property
     def n_controls_used(self) -> int:
-        return int(len(np.unique(self._c_pos)))
+        return _n_distinct(self._c_pos)
 
     @property
     def matched(self) -> np.ndarray:
@@ -496,8 +496,14 @@ class MatchResult:
 
 def _set_ids(t_pos: np.ndarray) -> np.ndarray:
     """Matched-set number of each match row: treated units numbered 1.. in data order."""
-    units, inv = np.unique(t_pos, return_inverse=True)
-    return inv + 1
+    if t_pos.size == 0:
+        return t_pos.copy()
+    has = np.bincount(t_pos) > 0
+    return np.cumsum(has)[t_pos]
+
+
+def _n_distinct(pos: np.ndarray) -> int:
+    return int((np.bincount(pos) > 0).sum()) if pos.size else 0
 
 
 def _resolve_distance(
@@ -908,10 +914,10 @@ def match(
             t2, c2, r2 = run(np.zeros(len(data), dtype=np.int64), used, left)
             t_pos, c_pos, rank = np.r_[t_pos, t2], np.r_[c_pos, c2], np.r_[rank, r2]
             stage = np.r_[stage, np.full(len(t2), "fallback", dtype=object)]
-            notes.append(f"{len(np.unique(t2))} treated units were matched across exact strata (exact_fallback)")
+            notes.append(f"{_n_distinct(t2)} treated units were matched across exact strata (exact_fallback)")
 
     n_t_elig = int((treated & eligible).sum())
-    n_t_match = int(len(np.unique(t_pos)))
+    n_t_match = _n_distinct(t_pos)
     if n_t_match == 0:
         raise EffektError(
             f"{_FUNC}(): no treated unit could be matched"
@@ -956,7 +962,7 @@ def match(
     k_i = np.bincount(t_pos, minlength=n).astype(float)
     w_rows = 1.0 / k_i[t_pos]
     weights = np.zeros(n)
-    weights[np.unique(t_pos)] = 1.0
+    weights[t_pos] = 1.0
     cw = np.bincount(c_pos, weights=w_rows, minlength=n)
     used_c = cw > 0
     weights[used_c] = cw[used_c] * used_c.sum() / cw.sum()
