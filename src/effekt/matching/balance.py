@@ -49,20 +49,32 @@ def balance_matrix(data: pd.DataFrame, covariates: Sequence[Hashable]) -> tuple[
             codes, levels = pd.factorize(values, sort=True)
             blocks.append((codes[:, None] == np.arange(len(levels))[None, :]).astype(float))
             names.extend(f"{column}_{lev}" for lev in levels)
-    X = np.hstack(blocks) if blocks else np.empty((len(data), 0))
-    binary = np.array(
-        [bool(((X[:, j] == 0) | (X[:, j] == 1)).all()) for j in range(X.shape[1])], dtype=bool
-    )
+    X = np.empty((len(data), sum(b.shape[1] for b in blocks)), order="F")
+    k = 0
+    for b in blocks:
+        X[:, k : k + b.shape[1]] = b
+        k += b.shape[1]
+    binary = np.array([bool(np.isin(X[:, j], (0.0, 1.0)).all()) for j in range(X.shape[1])], dtype=bool)
     return X, names, binary
 
 
-def _ecdf_stats(xs: np.ndarray, last: np.ndarray, ts: np.ndarray, ws: np.ndarray) -> tuple[float, float]:
-    """Mean and max over distinct values of |F_t(x) - F_c(x)|, weights normalised per group.
+def _sort_info(x: np.ndarray, treated: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sort order of ``x``, flags of the last position of each run of equal values, and the
+    treatment indicator in sorted order (any order among equal values will do)."""
+    order = np.argsort(x)
+    xs = x[order]
+    last = np.empty(len(xs), dtype=bool)
+    np.not_equal(xs[1:], xs[:-1], out=last[:-1])
+    last[-1] = True
+    return order, last, treated[order]
 
-    ``xs`` is sorted (any order among equal values: only the last of each run of equal
-    values is evaluated), ``last`` flags those positions, ``ts``/``ws`` follow ``xs``.
-    """
-    wn = np.where(ts, -ws / ws[ts].sum(), ws / ws[~ts].sum())
+
+def _ecdf_stats(order: np.ndarray, last: np.ndarray, ts: np.ndarray, weights: np.ndarray) -> tuple[float, float]:
+    """Mean and max over distinct values of |F_t(x) - F_c(x)|, weights normalised per group."""
+    ws = weights[order]
+    swt = ws[ts].sum()
+    wn = ws / (ws.sum() - swt)
+    wn[ts] = -ws[ts] / swt
     diff = np.abs(np.cumsum(wn)[last])
     return float(diff.mean()), float(diff.max())
 
@@ -73,12 +85,12 @@ def balance_stats(
     treated: np.ndarray,
     weights: np.ndarray,
     sd_treated_full: np.ndarray,
-    orders: list[np.ndarray | None] | None = None,
+    orders: list[tuple[np.ndarray, np.ndarray, np.ndarray] | None] | None = None,
 ) -> np.ndarray:
     """Columns of :data:`STAT_COLUMNS` (rows = covariates) for one sample/weighting.
 
-    ``orders`` may hold a precomputed sort order of each non-binary column (shared between
-    the before and after tables).
+    ``orders`` may hold the precomputed :func:`_sort_info` of each non-binary column
+    (shared between the before and after tables).
     """
     wt = np.where(treated, weights, 0.0)
     wc = np.where(treated, 0.0, weights)
@@ -104,10 +116,8 @@ def balance_stats(
         if binary[j]:
             out[j, 4] = out[j, 5] = abs(mt[j] - mc[j])
         else:
-            order = orders[j] if orders is not None and orders[j] is not None else np.argsort(X[:, j])
-            xs = X[order, j]
-            last = np.r_[xs[1:] != xs[:-1], True]
-            out[j, 4], out[j, 5] = _ecdf_stats(xs, last, treated[order], weights[order])
+            info = orders[j] if orders is not None and orders[j] is not None else _sort_info(X[:, j], treated)
+            out[j, 4], out[j, 5] = _ecdf_stats(*info, weights)
     return out
 
 
@@ -129,7 +139,8 @@ def balance_frame(
 ) -> pd.DataFrame:
     """The before/after balance table (one row per covariate or dummy level)."""
     sd = treated_sd(X, binary, treated)
-    orders = [None if binary[j] else np.argsort(X[:, j]) for j in range(X.shape[1])]
+    X = np.asfortranarray(X)
+    orders = [None if binary[j] else _sort_info(X[:, j], treated) for j in range(X.shape[1])]
     before = balance_stats(X, binary, treated, weights_before, sd, orders)
     after = balance_stats(X, binary, treated, weights_after, sd, orders)
     frame = pd.DataFrame(index=pd.Index(names, name="covariate"))
