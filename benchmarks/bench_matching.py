@@ -47,9 +47,14 @@ def make_data(n: int, seed: int = 1) -> pd.DataFrame:
     return df
 
 
-def _timed(f):
-    t0 = time.perf_counter()
+CPU: dict[str, float] = {}
+
+
+def _timed(f, key=None):
+    t0, c0 = time.perf_counter(), time.process_time()
     out = f()
+    if key is not None:
+        CPU[key] = time.process_time() - c0
     return out, time.perf_counter() - t0
 
 
@@ -58,20 +63,22 @@ def run_one(n: int) -> dict:
 
     df = make_data(n)
     out: dict = {"n": n, "treated_share": float(df["treat"].mean())}
-    ps, out["propensity"] = _timed(lambda: propensity_score(df, "treat", COVS))
+    ps, out["propensity"] = _timed(lambda: propensity_score(df, "treat", COVS), "propensity")
     score = ps.scores.to_numpy()
-    m, out["match_noreplace"] = _timed(lambda: match(df, "treat", COVS, distance=score))
-    mr, out["match_replace"] = _timed(lambda: match(df, "treat", COVS, distance=score, replace=True))
-    _, out["balance"] = _timed(lambda: m.balance())
-    _, out["effect_cluster"] = _timed(lambda: m.effect("y"))
-    _, out["effect_ai"] = _timed(lambda: mr.effect("y"))
+    m, out["match_noreplace"] = _timed(lambda: match(df, "treat", COVS, distance=score), "match_noreplace")
+    mr, out["match_replace"] = _timed(lambda: match(df, "treat", COVS, distance=score, replace=True), "match_replace")
+    _, out["balance"] = _timed(lambda: m.balance(), "balance")
+    _, out["effect_cluster"] = _timed(lambda: m.effect("y"), "effect_cluster")
+    _, out["effect_ai"] = _timed(lambda: mr.effect("y"), "effect_ai")
 
     def pipeline():
         mm = match(df, "treat", COVS)
         mm.balance()
         return mm.effect("y")
 
-    r, out["pipeline"] = _timed(pipeline)
+    r, out["pipeline"] = _timed(pipeline, "pipeline")
+    out["cpu"] = dict(CPU)
+    out["load_avg_1min"] = os.getloadavg()[0]
     out["att"] = r.estimate
     out["unmatched"] = int(m.n_treated_unmatched)
     out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -116,16 +123,22 @@ def main() -> None:
         res = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True)
         rows.append(json.loads(res.stdout.strip().splitlines()[-1]))
     frame = pd.DataFrame(rows).set_index("n")
-    frame["us_per_row_noreplace"] = 1e6 * frame["match_noreplace"] / frame.index
-    frame["us_per_row_replace"] = 1e6 * frame["match_replace"] / frame.index
-    cols = ["propensity", "match_noreplace", "match_replace", "balance", "effect_cluster", "effect_ai",
-            "pipeline", "us_per_row_noreplace", "us_per_row_replace", "peak_mb"]
-    print("effekt.matching (seconds; us/row for the matching steps; peak MB)")
-    print(frame[cols].to_markdown(floatfmt=".3f") if _has_tabulate() else frame[cols].round(3).to_string())
+    cpu = pd.DataFrame([r["cpu"] for r in rows], index=frame.index)
+    steps = ["propensity", "match_noreplace", "match_replace", "balance", "effect_cluster", "effect_ai", "pipeline"]
+    for title, tab in (("wall-clock seconds", frame[steps]), ("CPU seconds (time.process_time)", cpu[steps])):
+        tab = tab.copy()
+        tab["us/row noreplace"] = 1e6 * tab["match_noreplace"] / tab.index
+        tab["us/row replace"] = 1e6 * tab["match_replace"] / tab.index
+        if title.startswith("wall"):
+            tab["peak MB"] = frame["peak_mb"]
+            tab["load avg"] = frame["load_avg_1min"]
+        print(f"\neffekt.matching, {title}")
+        print(_markdown(tab))
     if args.r:
         ours = run_one(args.r)
         r = run_r(args.r)
-        print(f"\nSide by side at n = {args.r:,} (same data, same fitted scores; R MatchIt {r['version']}):")
+        print(f"\nSide by side at n = {args.r:,}, wall-clock, same data and fitted scores "
+              f"(R MatchIt {r['version']}; load avg {os.getloadavg()[0]:.1f}):")
         print("| step | effekt (s) | R MatchIt (s) | speed-up |")
         print("|---|---|---|---|")
         for key in ("match_noreplace", "match_replace"):
@@ -133,13 +146,14 @@ def main() -> None:
         print(f"| propensity (glm) | {ours['propensity']:.3f} | {r['glm']:.3f} | {r['glm'] / ours['propensity']:.1f}x |")
 
 
-def _has_tabulate() -> bool:
-    try:
-        import tabulate  # noqa: F401
-
-        return True
-    except ImportError:
-        return False
+def _markdown(tab: pd.DataFrame) -> str:
+    head = "| n | " + " | ".join(tab.columns) + " |"
+    sep = "|---" * (len(tab.columns) + 1) + "|"
+    body = [
+        f"| {n:,} | " + " | ".join(f"{v:.3f}" if abs(v) < 100 else f"{v:.0f}" for v in row) + " |"
+        for n, row in zip(tab.index, tab.to_numpy())
+    ]
+    return "\n".join([head, sep, *body])
 
 
 if __name__ == "__main__":

@@ -479,6 +479,13 @@ class MatchResult:
     def __str__(self) -> str:
         return self.summary()
 
+    def __repr__(self) -> str:
+        return (
+            f"MatchResult(treated={self.n_treated}, matched={self.n_treated_matched}, "
+            f"controls_used={self.n_controls_used}, ratio={self.options['ratio']}, "
+            f"replace={self.options['replace']}, caliper={self.caliper})"
+        )
+
     def plot_balance(self, ax: Axes | None = None, *, threshold: float = 0.1) -> Axes:
         """Love plot: absolute standardized mean differences before and after matching."""
         from ..plots import love_plot
@@ -667,12 +674,18 @@ def _mahalanobis_match(
                         found = j_
                         break
                 else:
-                    if free.any():  # all cached candidates used: query the free controls
-                        fi = np.flatnonzero(free)
-                        dist = np.sqrt(((Z[cs[fi]] - Z[visit[a]]) ** 2).sum(axis=1))
-                        b = int(np.argmin(dist))
-                        if dist[b] <= caliper:
-                            found = int(fi[b])
+                    # every cached candidate is used: ask the tree for twice as many, and so on
+                    kk = len(jj)
+                    while found < 0 and kk < cs.size:
+                        kk = min(cs.size, 2 * kk)
+                        dd2, jj2 = tree.query(Z[visit[a]], k=kk)
+                        for d_, j_ in zip(np.atleast_1d(dd2).tolist(), np.atleast_1d(jj2).tolist()):
+                            if d_ > caliper:
+                                kk = cs.size
+                                break
+                            if free[j_]:
+                                found = j_
+                                break
                 if found < 0:
                     continue
                 free[found] = False

@@ -132,6 +132,12 @@ class PropensityScore:
     def __str__(self) -> str:
         return self.summary()
 
+    def __repr__(self) -> str:
+        return (
+            f"PropensityScore(model={self.model!r}, n_treated={self.n_treated}, "
+            f"n_control={self.n_control}, converged={self.converged})"
+        )
+
 
 def _check_design(X: np.ndarray, names: list[str], treated: np.ndarray, func: str) -> None:
     """Constant columns and single-covariate (quasi-)separation raise EffektError."""
