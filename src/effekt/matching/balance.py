@@ -30,7 +30,9 @@ import pandas as pd
 STAT_COLUMNS = ("mean_treated", "mean_control", "smd", "var_ratio", "ecdf_mean", "ecdf_max")
 
 
-def balance_matrix(data: pd.DataFrame, covariates: Sequence[Hashable]) -> tuple[np.ndarray, list[str], np.ndarray]:
+def balance_matrix(
+    data: pd.DataFrame, covariates: Sequence[Hashable]
+) -> tuple[np.ndarray, list[str], np.ndarray]:
     """Covariates as columns for the balance table: numeric as is, every categorical level a dummy.
 
     Returns the matrix, the row names (``"<column>_<level>"`` for dummies) and a boolean
@@ -54,7 +56,9 @@ def balance_matrix(data: pd.DataFrame, covariates: Sequence[Hashable]) -> tuple[
     for b in blocks:
         X[:, k : k + b.shape[1]] = b
         k += b.shape[1]
-    binary = np.array([bool(np.isin(X[:, j], (0.0, 1.0)).all()) for j in range(X.shape[1])], dtype=bool)
+    binary = np.array(
+        [bool(np.isin(X[:, j], (0.0, 1.0)).all()) for j in range(X.shape[1])], dtype=bool
+    )
     return X, names, binary
 
 
@@ -111,13 +115,19 @@ def balance_stats(
         with np.errstate(invalid="ignore", divide="ignore"):
             out[cont, 3] = vt / vc
     with np.errstate(invalid="ignore", divide="ignore"):
-        out[:, 2] = np.where(sd_treated_full > 0, (mt - mc) / np.where(sd_treated_full > 0, sd_treated_full, 1), np.nan)
+        out[:, 2] = np.where(
+            sd_treated_full > 0,
+            (mt - mc) / np.where(sd_treated_full > 0, sd_treated_full, 1),
+            np.nan,
+        )
     signed = wc / swc - wt / swt
     for j in range(X.shape[1]):
         if binary[j]:
             out[j, 4] = out[j, 5] = abs(mt[j] - mc[j])
         else:
-            info = orders[j] if orders is not None and orders[j] is not None else _sort_info(X[:, j])
+            info = (
+                orders[j] if orders is not None and orders[j] is not None else _sort_info(X[:, j])
+            )
             out[j, 4], out[j, 5] = _ecdf_stats(info[0], info[1], signed)
     return out
 

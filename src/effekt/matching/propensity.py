@@ -106,7 +106,11 @@ class PropensityScore:
         """The coefficient table (estimate, std_error, z) for the logit model, else empty."""
         if self.coef is None:
             return pd.DataFrame(columns=["estimate", "std_error", "z"])
-        se = self.std_errors if self.std_errors is not None else pd.Series(np.nan, index=self.coef.index)
+        se = (
+            self.std_errors
+            if self.std_errors is not None
+            else pd.Series(np.nan, index=self.coef.index)
+        )
         return pd.DataFrame({"estimate": self.coef, "std_error": se, "z": self.coef / se})
 
     def summary(self) -> str:
@@ -362,7 +366,9 @@ def propensity_score(
 
     if isinstance(model, str):
         if model != "logit":
-            raise argument_error(_FUNC, "model", "'logit' or a scikit-learn classifier with predict_proba", model)
+            raise argument_error(
+                _FUNC, "model", "'logit' or a scikit-learn classifier with predict_proba", model
+            )
         beta, cov, converged, n_iter = _irls_logit(X, y, max_iter=max_iter)
         eta = beta[0] + X @ beta[1:]
         if np.abs(eta).max() >= _ETA_CLAMP - 1e-9 or (not converged and np.abs(eta).max() > 15):
@@ -395,12 +401,19 @@ def propensity_score(
             feature_names=tuple(names),
             treatment=treatment,
             covariates=tuple(covs),
-            std_errors=pd.Series(np.sqrt(np.clip(np.diag(cov), 0, None)), index=coef_index, name="std_error"),
+            std_errors=pd.Series(
+                np.sqrt(np.clip(np.diag(cov), 0, None)), index=coef_index, name="std_error"
+            ),
             n_iter=int(n_iter),
         )
 
     if not (hasattr(model, "fit") and hasattr(model, "predict_proba")):
-        raise argument_error(_FUNC, "model", "'logit' or a scikit-learn classifier with predict_proba", type(model).__name__)
+        raise argument_error(
+            _FUNC,
+            "model",
+            "'logit' or a scikit-learn classifier with predict_proba",
+            type(model).__name__,
+        )
     from sklearn.base import clone
 
     est = clone(model)
@@ -437,7 +450,9 @@ def _design(data: pd.DataFrame, covariates: Sequence[Hashable]) -> tuple[np.ndar
         if values.dtype == bool or pd.api.types.is_numeric_dtype(values):
             arr = values.to_numpy(dtype=float)
             if not np.isfinite(arr).all():
-                raise ColumnError(f"The covariate {_fmt(column)} passed to {_FUNC}() holds infinite values.")
+                raise ColumnError(
+                    f"The covariate {_fmt(column)} passed to {_FUNC}() holds infinite values."
+                )
             blocks.append(arr)
             names.append(str(column))
         else:
