@@ -265,11 +265,7 @@ class MatchResult:
             X = np.column_stack([self.distance, X])
             names = ["distance", *names]
             binary = np.r_[False, binary]
-        before = (
-            (~self.discarded).astype(float)
-            if self.options.get("balance_before") == "kept"
-            else np.ones(len(X))
-        )
+        before = np.ones(len(X))  # all units, as MatchIt's "All Data" table
         return balance_frame(X, names, binary, self.treated, before, self.weights)
 
     def to_frame(self) -> pd.DataFrame:
