@@ -270,7 +270,14 @@ def test_data_not_modified_and_matched_data_columns():
     df["cat"] = pd.Categorical(rng.choice(["x", "y"], 100))
     copy = df.copy(deep=True)
     m = match(df, "t", ["s", "cat"])
+    m.balance()
+    m.effect("y")
+    m.effect("y", se="bootstrap", n_boot=60, random_state=1)
+    m.matched_data()["weights"] *= 2
+    m.summary()
+    match(df, "t", ["s", "cat"], replace=True, ties=True).effect("y")
     pd.testing.assert_frame_equal(df, copy)
+    assert "weights" not in m.data.columns
     md = m.matched_data()
     assert list(md.columns) == [*df.columns, "distance", "weights", "subclass"]
     assert md.index.is_monotonic_increasing
