@@ -1,0 +1,12 @@
+"""Propensity-score matching for observational studies.
+
+See :mod:`effekt.matching.nearest` for the conventions (and every difference from R
+MatchIt 4), :mod:`effekt.matching.propensity` for the propensity model and
+:mod:`effekt.matching.balance` for the balance table.
+"""
+
+from __future__ import annotations
+
+from .propensity import PropensityScore, propensity_score
+
+__all__ = ["PropensityScore", "propensity_score"]
