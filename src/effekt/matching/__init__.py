@@ -8,5 +8,7 @@ MatchIt 4), :mod:`effekt.matching.propensity` for the propensity model and
 from __future__ import annotations
 
 from .propensity import PropensityScore, propensity_score
+from .sensitivity import EValue, RosenbaumBounds, e_value, rosenbaum_bounds
 
 __all__ = ["PropensityScore", "propensity_score"]
+__all__ += ["EValue", "RosenbaumBounds", "e_value", "rosenbaum_bounds"]
