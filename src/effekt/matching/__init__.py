@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .propensity import PropensityScore, propensity_score
 from .sensitivity import EValue, RosenbaumBounds, e_value, rosenbaum_bounds
+from .weighting import aipw, ipw
 
 __all__ = ["PropensityScore", "propensity_score"]
-__all__ += ["EValue", "RosenbaumBounds", "e_value", "rosenbaum_bounds"]
+__all__ += ["EValue", "RosenbaumBounds", "aipw", "e_value", "ipw", "rosenbaum_bounds"]
