@@ -164,13 +164,14 @@ def _pairs_from(
     if isinstance(matched, pd.DataFrame):
         frame = check_frame(matched, func, "matched")
     elif hasattr(matched, "matched_data"):
-        if getattr(matched, "replace", False):
+        options = getattr(matched, "options", {}) or {}
+        if options.get("replace", getattr(matched, "replace", False)):
             raise EffektError(
                 f"{func}() needs disjoint 1:1 matched pairs, but this MatchResult matched with replace=True, "
                 "so a control can sit in several pairs and the pairs are not independent. Rematch with "
                 "replace=False (and ratio=1) for a Rosenbaum sensitivity analysis."
             )
-        ratio = getattr(matched, "ratio", 1)
+        ratio = options.get("ratio", getattr(matched, "ratio", 1))
         if ratio not in (1, None):
             raise EffektError(
                 f"{func}() handles 1:1 matched pairs; this MatchResult has ratio={ratio}. Rematch with ratio=1 "
@@ -179,7 +180,7 @@ def _pairs_from(
         if treatment is None:
             treatment = getattr(matched, "treatment", None)
         if treated_value is None:
-            treated_value = getattr(matched, "treated_value", None)
+            treated_value = options.get("treated_value", getattr(matched, "treated_value", None))
         frame = matched.matched_data()
     else:
         raise argument_error(func, "matched", "a MatchResult or a pandas DataFrame", type(matched).__name__)
