@@ -60,9 +60,13 @@ def _prepare(
     require_columns(data, func, outcome=outcome, treatment=treatment, covariates=covs)
     for name, col in (("outcome", outcome), ("treatment", treatment)):
         if col in covs or col in extra_covariates:
-            raise EffektError(f"The {name} column {_fmt(col)} is also listed as a covariate of {func}(); remove it.")
+            raise EffektError(
+                f"The {name} column {_fmt(col)} is also listed as a covariate of {func}(); remove it."
+            )
     if outcome == treatment:
-        raise EffektError(f"{func}(): 'outcome' and 'treatment' are the same column {_fmt(outcome)}.")
+        raise EffektError(
+            f"{func}(): 'outcome' and 'treatment' are the same column {_fmt(outcome)}."
+        )
     if trim is not None:
         trim = check_number(trim, "trim", func, low=0, high=0.5, low_open=True, high_open=True)
     used = handle_missing(data, [outcome, treatment, *covs, *extra_covariates], missing, func)
@@ -84,7 +88,9 @@ def _clip(e: np.ndarray, trim: float | None) -> tuple[np.ndarray, np.ndarray, in
     return np.clip(e, trim, 1 - trim), ~(low | high), int(low.sum()), int(high.sum())
 
 
-def _overlap_warning(func: str, e: np.ndarray, t: np.ndarray, estimand: str, trim: float | None) -> None:
+def _overlap_warning(
+    func: str, e: np.ndarray, t: np.ndarray, estimand: str, trim: float | None
+) -> None:
     if trim is not None:
         return
     bad_c = int(((~t) & (e > 1 - _EXTREME)).sum())
@@ -221,7 +227,17 @@ def ipw(
     """
     func = "ipw"
     df, covs, trim, conf = _prepare(
-        func, data, outcome, treatment, covariates, [], estimand, ("ATT", "ATE"), trim, conf_level, missing
+        func,
+        data,
+        outcome,
+        treatment,
+        covariates,
+        [],
+        estimand,
+        ("ATT", "ATE"),
+        trim,
+        conf_level,
+        missing,
     )
     if not isinstance(stabilize, (bool, np.bool_)):
         raise argument_error(func, "stabilize", "True or False", stabilize)
@@ -407,11 +423,26 @@ def aipw(
     check_choice(outcome_model, "outcome_model", func, ("linear", "logit"))
     out_covs = as_column_list(outcome_covariates)
     if outcome_covariates is not None and not out_covs:
-        raise argument_error(func, "outcome_covariates", "a non-empty list of column names or None", outcome_covariates)
+        raise argument_error(
+            func,
+            "outcome_covariates",
+            "a non-empty list of column names or None",
+            outcome_covariates,
+        )
     if outcome_covariates is not None and isinstance(data, pd.DataFrame):
         require_columns(data, func, outcome_covariates=out_covs)
     df, covs, trim, conf = _prepare(
-        func, data, outcome, treatment, covariates, out_covs, estimand, ("ATE", "ATT"), trim, conf_level, missing
+        func,
+        data,
+        outcome,
+        treatment,
+        covariates,
+        out_covs,
+        estimand,
+        ("ATE", "ATT"),
+        trim,
+        conf_level,
+        missing,
     )
     out_covs = out_covs or covs
     y, scale = _outcome_values(df[outcome], outcome, func)
