@@ -212,3 +212,42 @@ def test_bad_input_specific():
     one = DATA.assign(treated=1)
     with pytest.raises(EffektError):
         ipw(one, "job", "treated", COVS)
+
+
+@pytest.mark.parametrize("estimand", ["ATT", "ATE"])
+def test_ipw_se_equals_sandwich_with_numerical_jacobian(estimand):
+    # independent of the analytic derivatives: statsmodels logit + finite-difference Jacobian
+    import statsmodels.api as sm
+
+    X = sm.add_constant(pd.get_dummies(DATA[COVS], drop_first=True, dtype=float)).to_numpy()
+    t = DATA["treated"].to_numpy(float)
+    y = DATA["job"].to_numpy(float)
+    beta = sm.Logit(t, X).fit(disp=0, tol=1e-12).params
+    k = X.shape[1]
+
+    def psi(theta):
+        b, mu1, mu0 = theta[:k], theta[k], theta[k + 1]
+        e = 1 / (1 + np.exp(-X @ b))
+        if estimand == "ATE":
+            a, c = t / e, (1 - t) / (1 - e)
+        else:
+            a, c = t, (1 - t) * e / (1 - e)
+        return np.column_stack([X * (t - e)[:, None], a * (y - mu1), c * (y - mu0)])
+
+    e = 1 / (1 + np.exp(-X @ beta))
+    a, c = (t / e, (1 - t) / (1 - e)) if estimand == "ATE" else (t, (1 - t) * e / (1 - e))
+    theta = np.r_[beta, a @ y / a.sum(), c @ y / c.sum()]
+    jac = np.empty((k + 2, k + 2))
+    for j in range(k + 2):
+        h = 1e-6 * max(1.0, abs(theta[j]))
+        up, dn = theta.copy(), theta.copy()
+        up[j] += h
+        dn[j] -= h
+        jac[:, j] = (psi(up).sum(0) - psi(dn).sum(0)) / (2 * h)
+    P = psi(theta)
+    ainv = np.linalg.inv(jac)
+    V = ainv @ (P.T @ P) @ ainv.T
+    se = np.sqrt(V[k, k] + V[k + 1, k + 1] - 2 * V[k, k + 1])
+    r = ipw(DATA, "job", "treated", COVS, estimand=estimand)
+    assert r.estimate == pytest.approx(theta[k] - theta[k + 1], rel=1e-7)
+    assert r.std_error == pytest.approx(se, rel=1e-5)
