@@ -319,6 +319,8 @@ def test_e_value_paper_example():
     assert ev.e_ci == pytest.approx(3.0, abs=0.02)
     assert ev.e_point == pytest.approx(3.9 + math.sqrt(3.9 * 2.9), rel=1e-12)
     frame = ev.to_frame()
+    assert list(frame.columns) == ["quantity", "value", "rr", "e_value"]
+    assert frame["value"].tolist() == [3.9, 1.8, 8.7]
     assert frame["e_value"].iloc[0] == ev.e_point and frame["e_value"].iloc[1] == ev.e_ci
     assert "7.26" in ev.summary()
 

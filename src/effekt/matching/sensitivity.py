@@ -507,7 +507,7 @@ class EValue:
                 self.e_ci if self._limit() == "upper" else np.nan,
             ),
         ]
-        return pd.DataFrame(rows, columns=["quantity", self.measure.lower(), "rr", "e_value"])
+        return pd.DataFrame(rows, columns=["quantity", "value", "rr", "e_value"])
 
     def _limit(self) -> str:
         return "lower" if self.rr >= 1 else "upper"
