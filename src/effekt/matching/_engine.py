@@ -11,9 +11,10 @@ referring to the caller's arrays.
   union-find structures over the sorted control array ("next unused to the right",
   "next unused to the left") with path halving, so each lookup is amortised
   near-constant and the whole match is O(n log n) for the sort plus O(n alpha(n)).
-  On an exact tie in distance the left control (lower score, earlier in the stable order)
-  wins; controls with a score equal to the treated unit's lie on the right and the
-  earliest of them is taken.
+  On an exact tie in distance the left control (lower score) wins; controls with a score
+  equal to the treated unit's lie on the right and the earliest of them is taken; among
+  equal-score controls on the left the latest in the stable order (the nearest in the
+  array) is taken, as in MatchIt.
 * :func:`nearest_with_replacement` is fully vectorised: for each treated unit the k nearest
   controls are found by merging the two sides outward from its ``searchsorted`` position.
 """

@@ -20,10 +20,13 @@ Conventions (MatchIt 4 ``method = "nearest"``, reproduced to the pair on the Lal
 * **Ratio.** 1:k matching is done in rounds: every treated unit gets its first control
   before any gets its second (MatchIt's rule). A treated unit that found no control in a
   round is not tried again.
-* **Nearest and ties.** The controls are sorted stably by score; the nearest unused control
-  on either side is taken; on an exact tie in distance the control on the left (lower
-  score) wins, and among controls with equal scores the earliest in the data. Changing
-  this rule changes pairs whenever the data contain identical covariate rows.
+* **Nearest and ties.** The controls are sorted stably by score (equal scores keep their
+  data order); from the treated unit's position in that array the nearest unused control
+  is sought on each side, and on an exact tie in distance the left one (lower score) wins.
+  Scanning outward means that among several unused controls with the same score the one
+  closest in the sorted array is taken: the *earliest* in data order on the right (scores
+  >= the treated score), the *latest* on the left. This is MatchIt's behaviour (it decides
+  6 Lalonde pairs); changing it changes pairs whenever the data hold identical rows.
 * **Caliper.** ``caliper`` is in standard deviations of the distance (``std_caliper=True``),
   the SD (``n - 1``) taken over all units not discarded; a pair is allowed when the
   absolute difference is ``<= caliper * SD``. A treated unit whose nearest unused control
@@ -175,7 +178,7 @@ class MatchResult:
 
     @property
     def n_treated_matched(self) -> int:
-        return int(len(np.unique(self._t_pos)))
+        return _n_distinct(self._t_pos)
 
     @property
     def n_treated_unmatched(self) -> int:
@@ -183,7 +186,7 @@ class MatchResult:
 
     @property
     def n_controls_used(self) -> int:
-        return int(len(np.unique(self._c_pos)))
+        return _n_distinct(self._c_pos)
 
     @property
     def matched(self) -> np.ndarray:
@@ -493,8 +496,14 @@ class MatchResult:
 
 def _set_ids(t_pos: np.ndarray) -> np.ndarray:
     """Matched-set number of each match row: treated units numbered 1.. in data order."""
-    units, inv = np.unique(t_pos, return_inverse=True)
-    return inv + 1
+    if t_pos.size == 0:
+        return t_pos.copy()
+    has = np.bincount(t_pos) > 0
+    return np.cumsum(has)[t_pos]
+
+
+def _n_distinct(pos: np.ndarray) -> int:
+    return int((np.bincount(pos) > 0).sum()) if pos.size else 0
 
 
 def _resolve_distance(
@@ -905,10 +914,10 @@ def match(
             t2, c2, r2 = run(np.zeros(len(data), dtype=np.int64), used, left)
             t_pos, c_pos, rank = np.r_[t_pos, t2], np.r_[c_pos, c2], np.r_[rank, r2]
             stage = np.r_[stage, np.full(len(t2), "fallback", dtype=object)]
-            notes.append(f"{len(np.unique(t2))} treated units were matched across exact strata (exact_fallback)")
+            notes.append(f"{_n_distinct(t2)} treated units were matched across exact strata (exact_fallback)")
 
     n_t_elig = int((treated & eligible).sum())
-    n_t_match = int(len(np.unique(t_pos)))
+    n_t_match = _n_distinct(t_pos)
     if n_t_match == 0:
         raise EffektError(
             f"{_FUNC}(): no treated unit could be matched"
@@ -953,7 +962,7 @@ def match(
     k_i = np.bincount(t_pos, minlength=n).astype(float)
     w_rows = 1.0 / k_i[t_pos]
     weights = np.zeros(n)
-    weights[np.unique(t_pos)] = 1.0
+    weights[t_pos] = 1.0
     cw = np.bincount(c_pos, weights=w_rows, minlength=n)
     used_c = cw > 0
     weights[used_c] = cw[used_c] * used_c.sum() / cw.sum()
