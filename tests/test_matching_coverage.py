@@ -6,6 +6,10 @@ without replacement leaves a small bias (about +0.5 pp here: at the highest prop
 controls are scarce, so some treated units get controls with lower propensities); with
 n = 1000 the standard error (about 4.5 pp) dominates it. With much larger n per dataset the
 bias stays while the SE shrinks, and coverage of any matching CI would fall below nominal.
+
+Figures with these seeds (the same loop, printing them): naive bias +11.3 pp; matched ATT bias
++0.63 pp, coverage 0.946 (mean SE 4.52 pp, SD of the estimates 4.66 pp); IPW bias +0.15 pp,
+coverage 0.940; AIPW bias +0.17 pp, coverage 0.940. 15-45 s on the shared 2-core machine.
 """
 
 import numpy as np
