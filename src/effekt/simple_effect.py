@@ -47,11 +47,10 @@ from ._validate import (
     check_conf_level,
     check_frame,
     check_number,
-    design_matrix,
     handle_missing,
     require_columns,
 )
-from .errors import ColumnError, ComparabilityWarning, EffektError, SmallSampleWarning
+from .errors import ColumnError, ComparabilityWarning, EffektError, MissingValueError, SmallSampleWarning
 from .intervals import clopper_pearson_interval, wilson_interval
 
 if TYPE_CHECKING:
@@ -510,39 +509,100 @@ def _standardized_differences(codes: np.ndarray, G: int, X: np.ndarray, names: l
     return smd
 
 
-def _indicator_matrix(values: pd.Series, column: Hashable) -> tuple[np.ndarray, list[str], list[str]]:
-    """Numeric column as is; categorical as one indicator per level (for standardized differences)."""
-    if values.dtype == bool or pd.api.types.is_numeric_dtype(values):
-        return values.to_numpy(dtype=float)[:, None], [str(column)], [str(column)]
-    codes, levels = pd.factorize(values, sort=True)
-    mat = (codes[:, None] == np.arange(len(levels))[None, :]).astype(float)
-    return mat, [f"{column}={lv}" for lv in levels], [str(column)] * len(levels)
+@dataclass(frozen=True)
+class _Encoded:
+    """A case-mix (or period) column: numeric values, or category codes and levels."""
+
+    column: Hashable
+    kind: str  # "numeric", "categorical" or "period"
+    values: np.ndarray | None = None
+    codes: np.ndarray | None = None
+    levels: np.ndarray | None = None
 
 
-def _comparability(df: pd.DataFrame, codes: np.ndarray, labels: np.ndarray, case_mix: list[Hashable], period: Hashable | None) -> pd.DataFrame:
-    blocks, terms, columns = [], [], []
+def _encode(df: pd.DataFrame, case_mix: list[Hashable], period: Hashable | None, func: str) -> list[_Encoded]:
+    out = []
     for c in case_mix:
-        m, t, cols = _indicator_matrix(df[c], c)
-        blocks.append(m)
-        terms += t
-        columns += cols
+        v = df[c]
+        if v.dtype == bool or pd.api.types.is_numeric_dtype(v):
+            arr = v.to_numpy(dtype=float)
+            if not np.isfinite(arr).all():
+                raise ColumnError(f"The case-mix column {_fmt(c)} passed to {func}() holds infinite values.")
+            if arr.size and arr.min() == arr.max():
+                raise ColumnError(
+                    f"The case-mix column {_fmt(c)} passed to {func}() is constant ({_fmt(v.iloc[0])}); "
+                    "it cannot adjust anything - remove it from case_mix."
+                )
+            out.append(_Encoded(c, "numeric", values=arr))
+        else:
+            codes, levels = pd.factorize(v, sort=True)
+            if len(levels) < 2:
+                raise ColumnError(
+                    f"The case-mix column {_fmt(c)} passed to {func}() is constant ({_fmt(v.iloc[0])}); "
+                    "it cannot adjust anything - remove it from case_mix."
+                )
+            out.append(_Encoded(c, "categorical", codes=codes, levels=np.asarray(levels)))
     if period is not None:
-        m, t, cols = _indicator_matrix(df[period].astype(str), period)
-        blocks.append(m)
-        terms += t
-        columns += ["period"] * len(t)
-    if not blocks:
-        return pd.DataFrame(columns=["provider", "column", "term", "smd", "kind"])
+        codes, levels = pd.factorize(df[period], sort=True)
+        out.append(_Encoded(period, "period", codes=codes, levels=np.asarray(levels)))
+    return out
+
+
+def _one_hot(codes: np.ndarray, k: int, first: int = 0) -> np.ndarray:
+    m = np.zeros((codes.size, k - first))
+    rows = np.nonzero(codes >= first)[0]
+    m[rows, codes[rows] - first] = 1.0
+    return m
+
+
+def _group_sums(codes: np.ndarray, G: int, X: np.ndarray) -> np.ndarray:
+    """G x k column sums of X within groups (one sparse product)."""
+    from scipy import sparse
+
+    M = sparse.csr_matrix((np.ones(codes.size), (codes, np.arange(codes.size))), shape=(G, codes.size))
+    return np.asarray(M @ X)
+
+
+def _standardized_differences(codes: np.ndarray, G: int, X: np.ndarray) -> np.ndarray:
+    """G x k standardized differences of each column between each provider and all others."""
+    n = np.bincount(codes, minlength=G).astype(float)[:, None]
+    N = float(codes.size)
+    s1 = _group_sums(codes, G, X)
+    s2 = _group_sums(codes, G, X**2)
+    t1, t2 = s1.sum(0), s2.sum(0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        m_g = s1 / n
+        v_g = np.maximum(s2 / n - m_g**2, 0)
+        n_o = N - n
+        m_o = (t1 - s1) / n_o
+        v_o = np.maximum((t2 - s2) / n_o - m_o**2, 0)
+        sd = np.sqrt((v_g + v_o) / 2)
+        smd = np.where(sd > 0, (m_g - m_o) / sd, 0.0)
+    return smd
+
+
+def _comparability(enc: list[_Encoded], codes: np.ndarray, labels: np.ndarray) -> pd.DataFrame:
+    blocks, terms, columns, kinds = [], [], [], []
+    for e in enc:
+        if e.kind == "numeric":
+            blocks.append(e.values[:, None])
+            terms.append(str(e.column))
+        else:
+            blocks.append(_one_hot(e.codes, len(e.levels)))
+            terms += [f"{e.column}={lv}" for lv in e.levels]
+        k = blocks[-1].shape[1]
+        columns += [str(e.column)] * k
+        kinds += ["period" if e.kind == "period" else "case mix"] * k
     X = np.hstack(blocks)
-    smd = _standardized_differences(codes, len(labels), X, terms)
+    smd = _standardized_differences(codes, len(labels), X)
     gi, ti = np.nonzero(np.abs(smd) > SMD_THRESHOLD)
     out = pd.DataFrame(
         {
             "provider": labels[gi],
-            "column": [columns[t] if columns[t] != "period" else str(period) for t in ti],
+            "column": [columns[t] for t in ti],
             "term": [terms[t] for t in ti],
             "smd": smd[gi, ti],
-            "kind": ["period" if columns[t] == "period" else "case mix" for t in ti],
+            "kind": [kinds[t] for t in ti],
         }
     )
     return out.reindex(out["smd"].abs().sort_values(ascending=False).index).reset_index(drop=True)
@@ -671,26 +731,24 @@ class ProviderComparison:
         return caterpillar(self.frame, self.overall_rate, ax=ax, conf_level=self.conf_level, outcome=self.outcome)
 
 
-def _case_mix_design(df: pd.DataFrame, case_mix: list[Hashable], period: Hashable | None, func: str) -> tuple[np.ndarray, list[str]]:
-    for c in case_mix:
-        v = df[c]
-        if v.nunique(dropna=False) < 2:
-            raise ColumnError(
-                f"The case-mix column {_fmt(c)} passed to {func}() is constant ({_fmt(v.iloc[0])}); "
-                "it cannot adjust anything - remove it from case_mix."
-            )
-    cols = list(case_mix)
-    frame = df[cols]
-    X, names = design_matrix(frame, cols, func)
-    if period is not None:
-        P, pn = design_matrix(df[[period]].astype(str), [period], func) if df[period].nunique() > 1 else (np.empty((len(df), 0)), [])
-        X = np.hstack([X, P])
-        names += pn
-    # standardise for numerical stability (predictions are invariant)
+def _design(enc: list[_Encoded]) -> tuple[np.ndarray, list[str]]:
+    """Model design: numeric columns as is, categories as indicators (first level dropped)."""
+    blocks, names = [], []
+    for e in enc:
+        if e.kind == "numeric":
+            blocks.append(e.values[:, None])
+            names.append(str(e.column))
+        else:
+            blocks.append(_one_hot(e.codes, len(e.levels), first=1))
+            names += [f"{e.column}_{lv}" for lv in e.levels[1:]]
+    return np.hstack(blocks), names
+
+
+def _standardise(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     mu = X.mean(0)
     sd = X.std(0)
     sd[sd == 0] = 1.0
-    return (X - mu) / sd, names
+    return (X - mu) / sd, mu, sd
 
 
 def compare_providers(
@@ -807,8 +865,10 @@ def compare_providers(
     y = binary_outcome(df[outcome], outcome, func)
     codes, labels, sizes = _providers(df[provider], provider, func)
     G = len(labels)
-    X, names = _case_mix_design(df, case_mix, period, func)
-    comp = _comparability(df, codes, labels, case_mix, period)
+    enc = _encode(df, case_mix, period, func)
+    X, names = _design(enc)
+    X, x_mu, x_sd = _standardise(X)
+    comp = _comparability(enc, codes, labels)
     if warn:
         _warn_comparability(comp, func)
     Xi = np.hstack([np.ones((len(y), 1)), X])
@@ -820,7 +880,7 @@ def compare_providers(
     E = np.bincount(codes, weights=p, minlength=G)
     w = p * (1 - p)
     Vb = np.bincount(codes, weights=w, minlength=G)
-    B = np.column_stack([np.bincount(codes, weights=w * Xi[:, j], minlength=G) for j in range(Xi.shape[1])])
+    B = _group_sums(codes, G, Xi * w[:, None])
     info_inv = _ps._inv_pd(info)
     V_score = np.maximum(Vb - np.einsum("gj,jk,gk->g", B, info_inv, B), 0.0)
     overall = float(y.mean())
@@ -861,8 +921,10 @@ def compare_providers(
         if reference is not None:
             ref = check_frame(reference, func, "reference")
             require_columns(ref, func, reference=[*case_mix, *([period] if period is not None else [])])
-            ref_X = _reference_design(df, ref, case_mix, period, func)
-        d = _direct(codes, G, X, y, ref_X, n, conf_level)
+            ref_X = (_reference_design(enc, ref, func) - x_mu) / x_sd
+        with np.errstate(divide="ignore", invalid="ignore"):
+            a0 = beta[0] + np.log(np.clip(O, 0.5, n - 0.5) / np.clip(E, 0.5, n - 0.5))
+        d = _direct(codes, G, X, y, ref_X, n, conf_level, start=(a0, beta[1:]))
         frame["direct_rate"] = d["rate"]
         frame["direct_ci_low"] = d["ci_low"]
         frame["direct_ci_high"] = d["ci_high"]
@@ -896,29 +958,29 @@ def compare_providers(
     )
 
 
-def _reference_design(df: pd.DataFrame, ref: pd.DataFrame, case_mix: list[Hashable], period: Hashable | None, func: str) -> np.ndarray:
-    """The reference population's design, coded and standardised like the analysis data."""
-    cols = [*case_mix, *([period] if period is not None else [])]
-    if ref[cols].isna().any().any():
-        raise EffektError(f"The 'reference' argument of {func}() has missing values in {cols}; drop or impute them.")
-    both = pd.concat([df[cols], ref[cols]], ignore_index=True)
-    if period is not None:
-        both[period] = both[period].astype(str)
-    for c in cols:
-        if not (pd.api.types.is_numeric_dtype(both[c]) or both[c].dtype == bool):
-            extra = set(ref[c].astype(str) if c == period else ref[c]) - set(df[c].astype(str) if c == period else df[c])
-            if extra:
-                raise EffektError(f"The 'reference' argument of {func}() has values of {_fmt(c)} not in data: {sorted(map(str, extra))[:5]}.")
-            both[c] = pd.Categorical(both[c], categories=sorted(pd.unique(df[c].astype(str) if c == period else df[c])))
-    X, _ = design_matrix(both, cols, func)
-    Xd = X[: len(df)]
-    mu, sd = Xd.mean(0), Xd.std(0)
-    sd[sd == 0] = 1.0
-    return (X[len(df):] - mu) / sd
+def _reference_design(enc: list[_Encoded], ref: pd.DataFrame, func: str) -> np.ndarray:
+    """The reference population's design, coded like the analysis data."""
+    coded = []
+    for e in enc:
+        v = ref[e.column]
+        if v.isna().any():
+            raise MissingValueError(
+                f"The column {_fmt(e.column)} of the 'reference' argument of {func}() has {int(v.isna().sum())} "
+                "missing values; drop or impute them."
+            )
+        if e.kind == "numeric":
+            coded.append(_Encoded(e.column, "numeric", values=v.to_numpy(dtype=float)))
+        else:
+            codes = pd.Categorical(v, categories=e.levels).codes
+            if (codes < 0).any():
+                extra = sorted(map(str, pd.unique(v[codes < 0])))[:5]
+                raise EffektError(f"The 'reference' argument of {func}() has values of {_fmt(e.column)} that are not in data: {extra}.")
+            coded.append(_Encoded(e.column, e.kind, codes=np.asarray(codes), levels=e.levels))
+    return _design(coded)[0]
 
 
-def _direct(codes, G, X, y, ref_X, n, conf_level) -> dict[str, np.ndarray]:
-    fit = _ps.logistic_fit_fixed_effects(codes, G, X, y)
+def _direct(codes, G, X, y, ref_X, n, conf_level, start=None) -> dict[str, np.ndarray]:
+    fit = _ps.logistic_fit_fixed_effects(codes, G, X, y, start=start)
     a_, beta, D, U, S_inv = fit["alpha"], fit["beta"], fit["D"], fit["U"], fit["S_inv"]
     eta_ref = ref_X @ beta
     e_b, x_b, w_b = _ps.reference_bins(eta_ref, ref_X)
