@@ -225,7 +225,9 @@ def caterpillar(frame: pd.DataFrame, overall_rate: float, ax: Axes | None = None
     return ax
 
 
-def simple_vs_causal(frame: pd.DataFrame, ax: Axes | None = None, *, outcome: str = "job", title: str | None = None) -> Axes:
+def simple_vs_causal(
+    frame: pd.DataFrame, ax: Axes | None = None, *, outcome: str = "job", title: str | None = None, ylabel: str | None = None
+) -> Axes:
     """The teaching figure: per group the share in a job without and with the course; the
     simple effect is the "with" bar, the causal effect the arrow between the bars.
 
@@ -240,6 +242,8 @@ def simple_vs_causal(frame: pd.DataFrame, ax: Axes | None = None, *, outcome: st
     >>> ax = simple_vs_causal(r.table())
     >>> ax.get_ylabel()
     'Share in job (%)'
+    >>> "no. 1" in ax.get_xticklabels()[1].get_text()
+    True
     """
     ax = new_axes(ax, figsize=(8.0, 5.2))
     f = frame.reset_index(drop=True)
@@ -258,13 +262,16 @@ def simple_vs_causal(frame: pd.DataFrame, ax: Axes | None = None, *, outcome: st
         xa = xi + wdt + 0.08
         ax.annotate("", xy=(xa, s1), xytext=(xa, s0), arrowprops=dict(arrowstyle="->", color=color, lw=2.2))
         ax.text(xa + 0.05, (s0 + s1) / 2, f"effect of\nthe course\n{d:+.0f} pp", color=color, fontsize=10, va="center", fontweight="bold")
-    labels = [f"{g}\nsimple effect: no. {rs}   real effect: no. {rc}" for g, rs, rc in zip(f["group"], f["rank_simple"], f["rank_causal"])]
+    labels = [
+        f"{g}\nranked by simple effect: no. {rs}\nranked by effect of the course: no. {rc}"
+        for g, rs, rc in zip(f["group"], f["rank_simple"], f["rank_causal"])
+    ]
     ax.set_xticks(x, labels)
     ax.set_xlim(-0.7, k - 1 + 1.0)
     ax.set_ylim(0, 118)
     ax.set_yticks(np.arange(0, 101, 20))
-    ax.set_ylabel(f"Share in {outcome} (%)")
-    ax.legend(loc="upper right", fontsize=9, frameon=False)
+    ax.set_ylabel(ylabel or f"Share in {outcome} (%)")
+    ax.legend(loc="upper left", fontsize=9, frameon=False)
     if title is None:
         reversed_ = bool((f["rank_simple"] != f["rank_causal"]).any())
         title = ("The highest simple effect is not the best effect" if reversed_ else "Simple effect and effect of the course")

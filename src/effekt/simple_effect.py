@@ -1176,12 +1176,12 @@ class SimpleVsCausal:
     def __str__(self) -> str:
         return self.summary()
 
-    def plot(self, ax: Axes | None = None, *, title: str | None = None) -> Axes:
-        """One figure for a committee: with and without the course per group, the simple
-        effect on top, the causal effect as an arrow."""
+    def plot(self, ax: Axes | None = None, *, title: str | None = None, ylabel: str | None = None) -> Axes:
+        """One figure for a committee: per group the share in a job without and with the
+        course (the simple effect), and the effect of the course as an arrow between them."""
         from .plots import simple_vs_causal
 
-        return simple_vs_causal(self.frame, ax=ax, outcome=self.outcome, title=title)
+        return simple_vs_causal(self.frame, ax=ax, outcome=self.outcome, title=title, ylabel=ylabel)
 
 
 def contrast_from_counts(
@@ -1314,7 +1314,7 @@ def contrast(
     ...                    "job": [1] * 19 + [0] + [1] * 20 + [1] * 3 + [0] * 17 + [0] * 20})
     >>> r = contrast(df, "group", "course", "job")
     >>> r.table()[["group", "simple_effect", "causal_effect"]].round(2).values.tolist()
-    [['complex', 0.15, 0.15], ['strong', 0.95, -0.05]]
+    [['strong', 0.95, -0.05], ['complex', 0.15, 0.15]]
     """
     from ._validate import two_valued
 
@@ -1324,7 +1324,7 @@ def contrast(
     df = handle_missing(df, [group, course, outcome], missing, func)
     y = binary_outcome(df[outcome], outcome, func)
     t = two_valued(df[course], course, "course", func, treated_value=course_value)
-    codes, labels = pd.factorize(df[group], sort=True)
+    codes, labels = pd.factorize(df[group], sort=False)  # groups in order of appearance
     G = len(labels)
     cnt = lambda mask, w=None: np.bincount(codes[mask], weights=None if w is None else w[mask], minlength=G)  # noqa: E731
     n1, n0 = cnt(t), cnt(~t)
