@@ -50,19 +50,33 @@ def citizens(seed: int = 2024) -> pd.DataFrame:
 def main(path: str = "/tmp/teacher_simple_vs_causal.png") -> None:
     df = citizens()
     result = se.contrast(df, group="group", course="course", outcome="job_6m")
-    cols = ["group", "simple_effect", "rate_without", "causal_effect", "causal_ci_low", "causal_ci_high", "rank_simple", "rank_causal"]
+    cols = [
+        "group",
+        "simple_effect",
+        "rate_without",
+        "causal_effect",
+        "causal_ci_low",
+        "causal_ci_high",
+        "rank_simple",
+        "rank_causal",
+    ]
     print(result.table()[cols].round(3).to_string(index=False))
     print()
     print(result.summary())
-    ax = result.plot(title="A high simple effect is not the same as a good effect",
-                     ylabel="Share in a job 6 months later (%)")
+    ax = result.plot(
+        title="A high simple effect is not the same as a good effect",
+        ylabel="Share in a job 6 months later (%)",
+    )
     ax.figure.text(
-        0.01, -0.04,
+        0.01,
+        -0.04,
         "Simple effect = share in a job 6 months after the course (what contracts measure).\n"
-        "Effect of the course = share with the course minus the share the same kind of citizens reach without it.\n"
+        "Effect of the course = share with the course minus the share the same kind of citizens "
+        "reach without it.\n"
         f"Synthetic data: {N_PER_ARM} citizens per group with and {N_PER_ARM} without the course, "
         "shares chosen from the BIU committee note.",
-        fontsize=8.5, va="top",
+        fontsize=8.5,
+        va="top",
     )
     save(ax, path)
     print(f"\nfigure saved to {path}")

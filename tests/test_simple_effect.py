@@ -15,7 +15,13 @@ from scipy import stats
 from effekt import simple_effect as se
 from effekt import synthetic
 from effekt._providers_stats import adjust_pvalues, binomial_limits, newcombe_difference
-from effekt.errors import ColumnError, ComparabilityWarning, EffektError, MissingValueError, SmallSampleWarning
+from effekt.errors import (
+    ColumnError,
+    ComparabilityWarning,
+    EffektError,
+    MissingValueError,
+    SmallSampleWarning,
+)
 
 CASE_MIX = ["age", "benefit_group", "months_unemployed", "health_issues", "prior_employment"]
 
@@ -30,7 +36,14 @@ def _frame(counts):
 
 # ---------------------------------------------------------------- indirect standardisation by hand
 def test_indirect_standardisation_hand_calculation():
-    counts = {("A", 1): (40, 50), ("A", 0): (5, 50), ("B", 1): (70, 100), ("B", 0): (2, 20), ("C", 1): (10, 10), ("C", 0): (20, 90)}
+    counts = {
+        ("A", 1): (40, 50),
+        ("A", 0): (5, 50),
+        ("B", 1): (70, 100),
+        ("B", 0): (2, 20),
+        ("C", 1): (10, 10),
+        ("C", 0): (20, 90),
+    }
     df = _frame(counts)
     with pytest.warns(ComparabilityWarning, match="column 'strong'"):
         t = se.compare_providers(df, "job", "provider", ["strong"]).table().set_index("provider")
@@ -43,14 +56,23 @@ def test_indirect_standardisation_hand_calculation():
     for g in "ABC":
         assert t.loc[g, "expected"] == pytest.approx(expected[g], rel=1e-9)
         assert t.loc[g, "oe"] == pytest.approx(observed[g] / expected[g], rel=1e-9)
-        assert t.loc[g, "adjusted_rate"] == pytest.approx(observed[g] / expected[g] * overall, rel=1e-9)
+        assert t.loc[g, "adjusted_rate"] == pytest.approx(
+            observed[g] / expected[g] * overall, rel=1e-9
+        )
     # the total of expected equals the total of observed (logistic MLE with an intercept)
     assert t["expected"].sum() == pytest.approx(147, rel=1e-10)
 
 
 def test_raw_ranking_reverses_after_adjustment():
     # A serves strong citizens, C the complex ones; same success within each stratum
-    counts = {("A", 1): (72, 90), ("A", 0): (1, 10), ("C", 1): (8, 10), ("C", 0): (9, 90), ("B", 1): (40, 50), ("B", 0): (5, 50)}
+    counts = {
+        ("A", 1): (72, 90),
+        ("A", 0): (1, 10),
+        ("C", 1): (8, 10),
+        ("C", 0): (9, 90),
+        ("B", 1): (40, 50),
+        ("B", 0): (5, 50),
+    }
     df = _frame(counts)
     raw = se.simple_effects(df, "job", "provider").table().set_index("provider")
     assert raw.loc["A", "flag"] and raw.loc["C", "flag"]
@@ -66,10 +88,23 @@ def test_simple_effects_columns_and_newcombe_against_statsmodels():
 
     df = synthetic.providers(4, [30, 60, 90, 120], seed=5)
     t = se.simple_effects(df, "job_6m", "provider").table()
-    assert list(t.columns[:6]) == ["provider", "participants", "successes", "rate", "ci_low", "ci_high"]
+    assert list(t.columns[:6]) == [
+        "provider",
+        "participants",
+        "successes",
+        "rate",
+        "ci_low",
+        "ci_high",
+    ]
     for _, r in t.iterrows():
-        lo, hi = confint_proportions_2indep(r["successes"], r["participants"], round(r["others_rate"] * r["others_participants"]),
-                                            r["others_participants"], method="newcomb", compare="diff")
+        lo, hi = confint_proportions_2indep(
+            r["successes"],
+            r["participants"],
+            round(r["others_rate"] * r["others_participants"]),
+            r["others_participants"],
+            method="newcomb",
+            compare="diff",
+        )
         # statsmodels: Newcombe hybrid score interval
         assert r["difference_ci_low"] == pytest.approx(lo, abs=1e-10)
         assert r["difference_ci_high"] == pytest.approx(hi, abs=1e-10)
@@ -130,7 +165,9 @@ def test_funnel_limits_frame_and_normal_overdispersion():
     # theta0 +/- z sqrt(phi) s  (Spiegelhalter 2005, section 6)
     assert wide["upper_95"].iloc[0] == pytest.approx(0.3 + stats.norm.ppf(0.975) * 2 * s)
     add = se.funnel_limits(0.3, [100], overdispersion="additive", tau2=0.01)
-    assert add["upper_99.8"].iloc[0] == pytest.approx(0.3 + stats.norm.ppf(0.999) * np.sqrt(s**2 + 0.01))
+    assert add["upper_99.8"].iloc[0] == pytest.approx(
+        0.3 + stats.norm.ppf(0.999) * np.sqrt(s**2 + 0.01)
+    )
     with pytest.raises(EffektError, match="'phi'"):
         se.funnel_limits(0.3, [100], overdispersion="multiplicative")
 
@@ -152,8 +189,9 @@ def test_overdispersion_detects_extra_variation():
 
 # ---------------------------------------------------------------- compare_providers
 def test_compare_providers_flags_true_effect_and_shrinks_small_providers():
-    df = synthetic.providers(10, [20] * 5 + [600] * 5, case_mix_shift=0.5,
-                             provider_effects=[0] * 9 + [0.12], seed=11)
+    df = synthetic.providers(
+        10, [20] * 5 + [600] * 5, case_mix_shift=0.5, provider_effects=[0] * 9 + [0.12], seed=11
+    )
     with pytest.warns(ComparabilityWarning):
         p = se.compare_providers(df, "job_6m", "provider", CASE_MIX)
     t = p.table().set_index("provider")
@@ -161,9 +199,13 @@ def test_compare_providers_flags_true_effect_and_shrinks_small_providers():
     assert t["flag"].sum() == 1
     small = t.iloc[:5]
     big = t.iloc[5:]
-    # shrinkage weight is smaller for small providers, and their shrunken rates are closer to the mean
+    # shrinkage weight is smaller for small providers, and their shrunken rates are
+    # closer to the mean
     assert small["shrinkage"].max() < big["shrinkage"].min()
-    assert (abs(small["shrunken_rate"] - p.overall_rate) <= abs(small["adjusted_rate"] - p.overall_rate) + 1e-12).all()
+    assert (
+        abs(small["shrunken_rate"] - p.overall_rate)
+        <= abs(small["adjusted_rate"] - p.overall_rate) + 1e-12
+    ).all()
     assert "P10" in p.summary()
     assert p.to_frame().equals(p.table())
 
@@ -173,13 +215,26 @@ def test_direct_and_reference_population():
     p = se.compare_providers(df, "job_6m", "provider", CASE_MIX, method="direct")
     t = p.table().set_index("provider")
     assert t.loc["P05", "flag"] and t["flag"].sum() == 1
-    assert (t["direct_ci_low"] < t["direct_rate"]).all() and (t["direct_rate"] < t["direct_ci_high"]).all()
+    assert (t["direct_ci_low"] < t["direct_rate"]).all() and (
+        t["direct_rate"] < t["direct_ci_high"]
+    ).all()
     # a reference population of complex citizens lowers every directly standardised rate
     ref = df[df["health_issues"] == 1]
-    r2 = se.compare_providers(df, "job_6m", "provider", CASE_MIX, method="direct", reference=ref).table().set_index("provider")
+    r2 = (
+        se.compare_providers(df, "job_6m", "provider", CASE_MIX, method="direct", reference=ref)
+        .table()
+        .set_index("provider")
+    )
     assert (r2["direct_rate"] < t["direct_rate"]).all()
     with pytest.raises(ColumnError, match="'prior_employment'"):
-        se.compare_providers(df, "job_6m", "provider", CASE_MIX, method="direct", reference=ref.drop(columns="prior_employment"))
+        se.compare_providers(
+            df,
+            "job_6m",
+            "provider",
+            CASE_MIX,
+            method="direct",
+            reference=ref.drop(columns="prior_employment"),
+        )
 
 
 def test_direct_binning_of_large_reference_is_accurate():
@@ -198,7 +253,9 @@ def test_period_enters_model_and_is_checked():
     late = df["provider"] == "P04"
     df.loc[late, "period"] = 2021  # P04's courses ran in another year
     with pytest.warns(ComparabilityWarning, match=r"'P04': its courses fall in a different period"):
-        p = se.compare_providers(df, "job_6m", "provider", ["age", "health_issues"], period="period")
+        p = se.compare_providers(
+            df, "job_6m", "provider", ["age", "health_issues"], period="period"
+        )
     assert (p.comparability["kind"] == "period").any()
     assert any(name.startswith("period_") for name in p.coefficients.index)
 
@@ -211,8 +268,12 @@ def test_case_mix_warning_names_provider_and_column():
 
 
 def test_against_target_verdicts_and_single_provider():
-    df = pd.DataFrame({"provider": ["A"] * 200 + ["B"] * 200 + ["C"] * 200,
-                       "job": [1] * 40 + [0] * 160 + [1] * 62 + [0] * 138 + [1] * 90 + [0] * 110})
+    df = pd.DataFrame(
+        {
+            "provider": ["A"] * 200 + ["B"] * 200 + ["C"] * 200,
+            "job": [1] * 40 + [0] * 160 + [1] * 62 + [0] * 138 + [1] * 90 + [0] * 110,
+        }
+    )
     r = se.against_target(df, "job", "provider", 0.30)
     assert r.table()["verdict"].tolist() == ["below", "consistent", "above"]
     assert "target 30.0 %" in r.summary()
@@ -225,7 +286,13 @@ def test_against_target_verdicts_and_single_provider():
 def test_contrast_reverses_ranking_as_in_the_note():
     # the note: strong ~90-100 % with the course, but would have found a job anyway;
     # complex ~10-15 % with the course vs 0-3 % without
-    r = se.contrast_from_counts(["Strong, newly unemployed", "Complex challenges"], [475, 62], [500, 500], [480, 10], [500, 500])
+    r = se.contrast_from_counts(
+        ["Strong, newly unemployed", "Complex challenges"],
+        [475, 62],
+        [500, 500],
+        [480, 10],
+        [500, 500],
+    )
     t = r.table().set_index("group")
     assert t.loc["Strong, newly unemployed", "rank_simple"] == 1
     assert t.loc["Complex challenges", "rank_causal"] == 1
@@ -236,7 +303,13 @@ def test_contrast_reverses_ranking_as_in_the_note():
 
 def test_contrast_from_rows_matches_counts():
     rng = np.random.default_rng(3)
-    df = pd.DataFrame({"group": rng.choice(["a", "b"], 400), "course": rng.integers(0, 2, 400), "job": rng.integers(0, 2, 400)})
+    df = pd.DataFrame(
+        {
+            "group": rng.choice(["a", "b"], 400),
+            "course": rng.integers(0, 2, 400),
+            "job": rng.integers(0, 2, 400),
+        }
+    )
     r = se.contrast(df, "group", "course", "job").table()
     for _, row in r.iterrows():
         g = df[df["group"] == row["group"]]
@@ -329,7 +402,9 @@ def test_bad_arguments_raise_effekt_error(small, call):
 def test_inputs_are_not_modified(small):
     before = copy.deepcopy(small)
     se.simple_effects(small, "job_6m", "provider", period="period")
-    se.compare_providers(small, "job_6m", "provider", CASE_MIX, method="direct", period="period", warn=False)
+    se.compare_providers(
+        small, "job_6m", "provider", CASE_MIX, method="direct", period="period", warn=False
+    )
     se.against_target(small, "job_6m", "provider", 0.4)
     pd.testing.assert_frame_equal(small, before)
 
@@ -346,8 +421,13 @@ def test_missing_drop_warns_and_counts(small):
 
 # ---------------------------------------------------------------- plots
 def test_plots_return_axes_and_label_outliers(tmp_path):
-    df = synthetic.providers(30, [50] * 10 + [200] * 10 + [800] * 10, case_mix_shift=0.3,
-                             provider_effects=[0] * 29 + [0.2], seed=6)
+    df = synthetic.providers(
+        30,
+        [50] * 10 + [200] * 10 + [800] * 10,
+        case_mix_shift=0.3,
+        provider_effects=[0] * 29 + [0.2],
+        seed=6,
+    )
     p = se.compare_providers(df, "job_6m", "provider", CASE_MIX, warn=False)
     ax = p.plot_funnel()
     texts = [t.get_text() for t in ax.texts]

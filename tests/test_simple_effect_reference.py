@@ -36,7 +36,8 @@ def indirect(data):
 def test_expected_counts_and_oe_match_glm(indirect, ref):
     t = indirect.table()
     r = pd.DataFrame(ref["indirect"])
-    # R: glm(job_6m ~ age + benefit_group + months_unemployed + health_issues, binomial); tapply(fitted, provider, sum)
+    # R: glm(job_6m ~ age + benefit_group + months_unemployed + health_issues, binomial);
+    #    tapply(fitted, provider, sum)
     np.testing.assert_allclose(t["expected"], r["E"], rtol=1e-7)
     np.testing.assert_allclose(t["oe"], r["oe"], rtol=1e-7)
     np.testing.assert_allclose(t["adjusted_rate"], r["adjusted_rate"], rtol=1e-7)
@@ -58,9 +59,14 @@ def test_bh_adjustment(data, ref):
     np.testing.assert_allclose(t["p_adjusted"], pd.DataFrame(ref["indirect"])["p_bh"], rtol=1e-6)
 
 
-@pytest.mark.parametrize("interval,cols", [("binomial", ("binom_low", "binom_high")), ("poisson", ("poisson_low", "poisson_high"))])
+@pytest.mark.parametrize(
+    "interval,cols",
+    [("binomial", ("binom_low", "binom_high")), ("poisson", ("poisson_low", "poisson_high"))],
+)
 def test_oe_intervals(data, ref, interval, cols):
-    t = se.compare_providers(data, "job_6m", "provider", CASE_MIX, interval=interval, warn=False).table()
+    t = se.compare_providers(
+        data, "job_6m", "provider", CASE_MIX, interval=interval, warn=False
+    ).table()
     r = pd.DataFrame(ref["indirect"])
     # R: binom.test(O, n)$conf.int * n / E ; poisson.test(O, E)$conf.int
     np.testing.assert_allclose(t["oe_ci_low"], r[cols[0]], rtol=1e-6)
@@ -72,13 +78,19 @@ def test_empirical_bayes_matches_metafor(indirect, ref):
     eb = ref["eb"]
     # R: metafor::rma(yi = (O-E)/n, vi = sum p(1-p)/n^2, method = "DL"); blup()
     assert indirect.tau2 == pytest.approx(eb["tau2"], rel=1e-6, abs=1e-12)
-    np.testing.assert_allclose(t["shrunken_rate"] - indirect.overall_rate, eb["pred"], rtol=1e-6, atol=1e-12)
+    np.testing.assert_allclose(
+        t["shrunken_rate"] - indirect.overall_rate, eb["pred"], rtol=1e-6, atol=1e-12
+    )
     z = 1.959963984540054
-    np.testing.assert_allclose((t["shrunken_ci_high"] - t["shrunken_ci_low"]) / (2 * z), eb["se"], rtol=1e-6)
+    np.testing.assert_allclose(
+        (t["shrunken_ci_high"] - t["shrunken_ci_low"]) / (2 * z), eb["se"], rtol=1e-6
+    )
 
 
 def test_direct_standardisation_matches_glm_with_provider_effects(data, ref):
-    t = se.compare_providers(data, "job_6m", "provider", CASE_MIX, method="direct", warn=False).table()
+    t = se.compare_providers(
+        data, "job_6m", "provider", CASE_MIX, method="direct", warn=False
+    ).table()
     r = pd.DataFrame(ref["direct"])
     # R: glm(job_6m ~ 0 + provider + case mix); mean(plogis(X_g b)) over all rows; delta method
     np.testing.assert_allclose(t["direct_rate"], r["rate"], rtol=1e-6)
@@ -94,17 +106,21 @@ def test_exact_funnel_limits_match_r_interpolation(ref):
     from effekt._providers_stats import binomial_limits
 
     for (theta, prob), g in lim.groupby(["theta", "prob"]):
-        # R: r <- qbinom(prob, n, theta); a <- (pbinom(r) - prob)/(pbinom(r) - pbinom(r-1)); (r - a)/n
+        # R: r <- qbinom(prob, n, theta);
+        #    a <- (pbinom(r) - prob)/(pbinom(r) - pbinom(r-1)); (r - a)/n
         # (a rate limit below 0 is shown as 0: effekt clips limits to [0, 1])
         expected = np.clip(g["limit"].to_numpy(), 0, 1)
-        np.testing.assert_allclose(binomial_limits(theta, g["n"].to_numpy(), prob), expected, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(
+            binomial_limits(theta, g["n"].to_numpy(), prob), expected, rtol=1e-10, atol=1e-12
+        )
 
 
 def test_overdispersion_matches_r(data, ref):
     s = se.simple_effects(data, "job_6m", "provider").table()
     overall = data["job_6m"].mean()
     od = se.overdispersion(s["rate"], s["participants"], overall)
-    # R: quantile(z, c(.1, .9), type = 7) winsorisation; phi = mean(zw^2); tau2 DerSimonian-Laird form
+    # R: quantile(z, c(.1, .9), type = 7) winsorisation; phi = mean(zw^2);
+    #    tau2 DerSimonian-Laird form
     assert od.phi == pytest.approx(ref["overdispersion"]["phi"], rel=1e-10)
     assert od.tau2 == pytest.approx(ref["overdispersion"]["tau2"], rel=1e-10)
     assert od.pvalue == pytest.approx(ref["overdispersion"]["pvalue"], rel=1e-8)

@@ -10,8 +10,18 @@ import pytest
 from effekt import simple_effect as se
 from effekt import synthetic
 
-CASE_MIX = ["age", "female", "benefit_group", "education", "months_unemployed", "health_issues",
-            "immigrant", "prior_employment", "children", "urban"]
+CASE_MIX = [
+    "age",
+    "female",
+    "benefit_group",
+    "education",
+    "months_unemployed",
+    "health_issues",
+    "immigrant",
+    "prior_employment",
+    "children",
+    "urban",
+]
 R = 500
 
 
@@ -40,7 +50,9 @@ def test_true_ten_point_effect_with_300_participants_is_flagged():
     shifts = list(np.linspace(-1, 1, 9)) + [0.0]
     hits = wrong = 0
     for seed in range(R):
-        df = synthetic.providers(10, 300, provider_effects=[0] * 9 + [0.10], case_mix_shift=shifts, seed=10_000 + seed)
+        df = synthetic.providers(
+            10, 300, provider_effects=[0] * 9 + [0.10], case_mix_shift=shifts, seed=10_000 + seed
+        )
         t = se.compare_providers(df, "job_6m", "provider", CASE_MIX, warn=False).frame
         hits += bool(t["flag"].iloc[9] and t["direction"].iloc[9] == "above")
         wrong += int(t["flag"].iloc[:9].sum())

@@ -46,7 +46,9 @@ def adjust_pvalues(p: np.ndarray, method: str) -> np.ndarray:
     return out
 
 
-def newcombe_difference(x1, n1, x2, n2, conf_level: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def newcombe_difference(
+    x1, n1, x2, n2, conf_level: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Difference p1 - p2 with Newcombe's hybrid score (method 10) interval, vectorised."""
     from .intervals import wilson_interval
 
@@ -62,7 +64,8 @@ def newcombe_difference(x1, n1, x2, n2, conf_level: float) -> tuple[np.ndarray, 
 
 
 def pooled_z_pvalue(x1, n1, x2, n2) -> np.ndarray:
-    """Two-sided p-value of the pooled (score) z-test of p1 = p2 (Pearson chi-square, no correction)."""
+    """Two-sided p-value of the pooled (score) z-test of p1 = p2 (Pearson chi-square, no "
+    "correction)."""
     x1, n1, x2, n2 = (np.asarray(a, dtype=float) for a in (x1, n1, x2, n2))
     with np.errstate(invalid="ignore", divide="ignore"):
         pp = (x1 + x2) / (n1 + n2)
@@ -89,7 +92,9 @@ def binomial_limits(target: float, n: np.ndarray, prob: float) -> np.ndarray:
     return np.clip((r - a) / n, 0.0, 1.0)
 
 
-def overdispersion_estimates(z: np.ndarray, s: np.ndarray, winsorize: float = 0.1) -> tuple[float, float, np.ndarray]:
+def overdispersion_estimates(
+    z: np.ndarray, s: np.ndarray, winsorize: float = 0.1
+) -> tuple[float, float, np.ndarray]:
     """Spiegelhalter's (2005) winsorised overdispersion: (phi, tau2, winsorised z).
 
     ``phi = mean(z_w^2)``; ``tau2 = max(0, (I phi - (I - 1)) / (sum w - sum w^2 / sum w))``
@@ -136,7 +141,14 @@ def _inv_pd(a: np.ndarray) -> np.ndarray:
         return np.linalg.pinv(a)
 
 
-def logistic_fit(X: np.ndarray, y: np.ndarray, *, max_iter: int = 50, tol: float = 1e-9, start: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def logistic_fit(
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    max_iter: int = 50,
+    tol: float = 1e-9,
+    start: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Logistic regression by Newton-Raphson (IRLS) on a dense design (first column = intercept).
 
     Returns (coefficients, fitted probabilities, information matrix ``X' W X``).
@@ -193,7 +205,9 @@ def logistic_fit_fixed_effects(
     from scipy import sparse
 
     p_cols = X.shape[1]
-    M = sparse.csr_matrix((np.ones(codes.size), (codes, np.arange(codes.size))), shape=(n_groups, codes.size))
+    M = sparse.csr_matrix(
+        (np.ones(codes.size), (codes, np.arange(codes.size))), shape=(n_groups, codes.size)
+    )
     n_g = np.bincount(codes, minlength=n_groups).astype(float)
     ybar = np.bincount(codes, weights=y, minlength=n_groups) / n_g
     ybar = np.clip(ybar, 1e-4, 1 - 1e-4)
@@ -225,22 +239,34 @@ def logistic_fit_fixed_effects(
         dalpha = np.clip(dalpha, -5, 5)
         alpha = np.clip(alpha + dalpha, -30, 30)
         beta = beta + dbeta
-        big = max(np.max(np.abs(dbeta)) if p_cols else 0.0, np.max(np.abs(dalpha[np.abs(alpha) < 25])) if (np.abs(alpha) < 25).any() else 0.0)
+        big = max(
+            np.max(np.abs(dbeta)) if p_cols else 0.0,
+            np.max(np.abs(dalpha[np.abs(alpha) < 25])) if (np.abs(alpha) < 25).any() else 0.0,
+        )
         if big < tol * (1 + np.max(np.abs(beta)) if p_cols else 1):
             converged = True
             break
     if not converged:
         warnings.warn(
             f"The logistic model with provider effects did not converge in {max_iter} iterations; "
-            "directly standardised rates may be unreliable (a provider with 0 % or 100 % successes?).",
+            "directly standardised rates may be unreliable (a provider with 0 % or 100 % "
+            "successes?).",
             ConvergenceWarning,
             stacklevel=4,
         )
     p, D, B, U, S = pieces(alpha, beta)
-    return {"alpha": alpha, "beta": beta, "D": D, "U": U, "S_inv": _inv_pd(S) if p_cols else np.zeros((0, 0))}
+    return {
+        "alpha": alpha,
+        "beta": beta,
+        "D": D,
+        "U": U,
+        "S_inv": _inv_pd(S) if p_cols else np.zeros((0, 0)),
+    }
 
 
-def reference_bins(eta: np.ndarray, X: np.ndarray, max_points: int = 4000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def reference_bins(
+    eta: np.ndarray, X: np.ndarray, max_points: int = 4000
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Compress a reference population to at most ``max_points`` equal-count bins of the
     linear predictor: (bin mean of eta, bin mean of X, bin weight). Exact when small."""
     m = eta.size
