@@ -226,7 +226,7 @@ def caterpillar(
     lo = 100 * f["shrunken_ci_low"].to_numpy(dtype=float)
     hi = 100 * f["shrunken_ci_high"].to_numpy(dtype=float)
     flag = f["flag"].to_numpy(dtype=bool)
-    colors = np.where(flag, "C3", "C0")
+    colors = ["C3" if fl else "C0" for fl in flag]
     ax.hlines(pos, lo, hi, colors=colors, lw=1.2)
     ax.scatter(
         est,

@@ -31,7 +31,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -131,8 +131,8 @@ def _common(
     return handle_missing(data, used, missing, func)
 
 
-def _check_adjust(adjust: Any, func: str) -> str:
-    return check_choice(adjust, "adjust", func, _ps.ADJUST_METHODS)
+def _check_adjust(adjust: Any, func: str) -> Adjust:
+    return cast(Adjust, check_choice(adjust, "adjust", func, _ps.ADJUST_METHODS))
 
 
 def _direction(flag: np.ndarray, diff: np.ndarray) -> np.ndarray:
@@ -314,11 +314,10 @@ def funnel_limits(
         if overdispersion is None:
             lo, hi = _ps.binomial_limits(target, n, lo_p), _ps.binomial_limits(target, n, hi_p)
         else:
-            sd = (
-                s * np.sqrt(max(phi, 1.0))
-                if overdispersion == "multiplicative"
-                else np.sqrt(s**2 + tau2)
-            )
+            if overdispersion == "multiplicative":
+                sd = s * np.sqrt(max(float(cast(float, phi)), 1.0))
+            else:
+                sd = np.sqrt(s**2 + float(cast(float, tau2)))
             zq = stats.norm.ppf(hi_p)
             lo, hi = target - zq * sd, target + zq * sd
         out[f"lower_{name}"] = lo
@@ -573,39 +572,15 @@ def simple_effects(
 
 
 # ----------------------------------------------------------------------------- comparability
-def _standardized_differences(
-    codes: np.ndarray, G: int, X: np.ndarray, names: list[str]
-) -> np.ndarray:
-    """G x k standardized differences of each column between each provider and all others."""
-    n = np.bincount(codes, minlength=G).astype(float)[:, None]
-    N = float(codes.size)
-    s1 = np.column_stack(
-        [np.bincount(codes, weights=X[:, j], minlength=G) for j in range(X.shape[1])]
-    )
-    s2 = np.column_stack(
-        [np.bincount(codes, weights=X[:, j] ** 2, minlength=G) for j in range(X.shape[1])]
-    )
-    t1, t2 = s1.sum(0), s2.sum(0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        m_g = s1 / n
-        v_g = np.maximum(s2 / n - m_g**2, 0)
-        n_o = N - n
-        m_o = (t1 - s1) / n_o
-        v_o = np.maximum((t2 - s2) / n_o - m_o**2, 0)
-        sd = np.sqrt((v_g + v_o) / 2)
-        smd = np.where(sd > 0, (m_g - m_o) / sd, 0.0)
-    return smd
-
-
 @dataclass(frozen=True)
 class _Encoded:
     """A case-mix (or period) column: numeric values, or category codes and levels."""
 
     column: Hashable
     kind: str  # "numeric", "categorical" or "period"
-    values: np.ndarray | None = None
-    codes: np.ndarray | None = None
-    levels: np.ndarray | None = None
+    values: np.ndarray = field(default_factory=lambda: np.empty(0))
+    codes: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.intp))
+    levels: np.ndarray = field(default_factory=lambda: np.empty(0))
 
 
 def _encode(
@@ -1397,10 +1372,10 @@ class SimpleVsCausal:
 
 def contrast_from_counts(
     groups: Sequence[str],
-    successes_with: Sequence[int],
-    n_with: Sequence[int],
-    successes_without: Sequence[int],
-    n_without: Sequence[int],
+    successes_with: Sequence[int] | np.ndarray,
+    n_with: Sequence[int] | np.ndarray,
+    successes_without: Sequence[int] | np.ndarray,
+    n_without: Sequence[int] | np.ndarray,
     *,
     conf_level: float = 0.95,
     outcome: str = "job",

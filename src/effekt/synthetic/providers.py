@@ -140,8 +140,8 @@ def providers(
     >>> sorted(df["true_provider_effect"].unique().tolist())
     [0.0, 0.1]
     """
-    n_providers = check_number(n_providers, "n_providers", "providers", low=1, integer=True)
-    n_periods = check_number(n_periods, "n_periods", "providers", low=1, integer=True)
+    n_providers = int(check_number(n_providers, "n_providers", "providers", low=1, integer=True))
+    n_periods = int(check_number(n_periods, "n_periods", "providers", low=1, integer=True))
     sizes = np.atleast_1d(np.asarray(participants_per_provider))
     if sizes.size == 1:
         sizes = np.full(n_providers, sizes[0])
