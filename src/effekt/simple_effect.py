@@ -933,13 +933,16 @@ def compare_providers(
     a provider indicator to the model: ``z = (O_g - E_g) / sqrt(V_g)`` with
     ``V_g = D_g - B_g' (X'WX)^{-1} B_g``, ``D_g = sum_g w_i``, ``B_g = sum_g w_i x_i``,
     ``w_i = p_i (1 - p_i)``, which accounts for the estimation of the model (so the test
-    keeps its size); ``flag`` is ``p_adjusted < 1 - conf_level``.
+    keeps its size); ``flag`` is ``p_adjusted < 1 - conf_level``. The risk-adjusted rate
+    and its upper limit can exceed 1 for a small provider with a high O/E.
 
     *Direct standardisation.* A logistic model with one intercept per provider,
     ``alpha_g + x'b``, gives each provider's rate had it served the reference population:
     ``r_g = mean_i expit(alpha_g + x_i'b)`` over the reference (compressed to 4,000
     equal-count bins of ``x'b`` when larger). Intervals by the delta method on the logit of
-    ``r_g``; the test compares ``r_g`` with the participant-weighted mean of all ``r_h``.
+    ``r_g``; the test compares ``r_g`` with the participant-weighted mean of all ``r_h``
+    (a provider with 0 % or 100 % successes gets the indirect score test instead, with a
+    warning).
 
     *Shrinkage.* Excess rates ``d_g = (O_g - E_g)/n_g`` with variance
     ``v_g = sum_g p_i (1 - p_i) / n_g^2`` follow a normal-normal model
@@ -1053,6 +1056,18 @@ def compare_providers(
         frame["ci_high"] = d["ci_high"]
         frame["statistic"] = d["z"]
         frame["pvalue"] = d["pvalue"]
+        edge = (O == 0) | (O == n)
+        if edge.any():
+            # provider intercepts at +-infinity: the delta method breaks down, use the score test
+            frame.loc[edge, "statistic"] = z[edge]
+            frame.loc[edge, "pvalue"] = pval[edge]
+            warnings.warn(
+                f"{func}(): provider(s) {', '.join(map(_fmt, labels[edge][:10]))} have 0 % or "
+                "100 % successes, so their directly standardised rate is 0 or 1 with an uninformative "
+                "interval; their p-value is the indirect score test.",
+                SmallSampleWarning,
+                stacklevel=2,
+            )
         notes.append(
             "direct standardisation: rates if every provider had served the "
             + (
