@@ -1063,8 +1063,8 @@ def compare_providers(
             frame.loc[edge, "pvalue"] = pval[edge]
             warnings.warn(
                 f"{func}(): provider(s) {', '.join(map(_fmt, labels[edge][:10]))} have 0 % or "
-                "100 % successes, so their directly standardised rate is 0 or 1 with an uninformative "
-                "interval; their p-value is the indirect score test.",
+                "100 % successes, so their directly standardised rate is 0 or 1 with an "
+                "uninformative interval; their p-value is the indirect score test.",
                 SmallSampleWarning,
                 stacklevel=2,
             )
