@@ -408,11 +408,12 @@ class SimpleEffects:
     def plot_funnel(
         self,
         ax: Axes | None = None,
-        *,
         overdispersion: Literal["multiplicative", "additive"] | None = None,
         label_outliers: bool = True,
     ) -> Axes:
-        """Funnel plot of the raw rates against participants around the overall rate."""
+        """Funnel plot of the raw rates against participants around the overall rate, with
+        exact binomial 95 % and 99.8 % limits (or limits widened for overdispersion, see
+        :meth:`ProviderComparison.plot_funnel`); providers outside 99.8 % are labelled."""
         from .plots import funnel
 
         f = self.frame
