@@ -111,7 +111,6 @@ def save(ax: Axes, path: Any, dpi: int = 120) -> None:
     ax.figure.savefig(path, dpi=dpi, bbox_inches="tight")
 
 
-
 # --- simple effects ---
 def funnel(
     points: pd.DataFrame,
