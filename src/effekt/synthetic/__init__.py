@@ -7,8 +7,7 @@ columns. Tests check that effekt's estimators recover the truth from them.
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from .observational import observational
+from .providers import providers
 
-from .observational import observational  # noqa: E402
-
-__all__ += ["observational"]
+__all__ = ["observational", "providers"]
