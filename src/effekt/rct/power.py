@@ -10,9 +10,9 @@ Examples
 >>> from effekt import rct
 >>> r = rct.power(p_control=0.12, effect=0.04, n_treated=1302, n_control=1291)
 >>> round(r.power, 3)
-0.902
+0.836
 >>> rct.sample_size(p_control=0.12, effect=0.04, power=0.8).n_treated
-1030
+1181
 """
 
 from __future__ import annotations
@@ -261,12 +261,12 @@ def power(
 
     >>> from effekt import rct
     >>> round(rct.power(p_control=0.12, effect=0.04, n_treated=1302, n_control=1291).power, 3)
-    0.902
+    0.836
     >>> round(rct.power(sd=6.0, effect=1.0, n_treated=300).power, 3)
-    0.749
+    0.531
     >>> round(rct.power(p_control=0.12, effect=0.04, n_treated=1300, icc=0.02,
     ...                 cluster_size=50).power, 3)
-    0.585
+    0.551
     """
     func = "power"
     kind, deff = _common(func, p_control, sd, alpha, icc, cluster_size)
@@ -330,12 +330,12 @@ def sample_size(
     --------
     >>> from effekt import rct
     >>> rct.sample_size(p_control=0.12, effect=0.04, power=0.8).n_treated
-    1030
+    1181
     >>> rct.sample_size(sd=6.0, effect=2.0, power=0.9).n_treated
     191
     >>> r = rct.sample_size(p_control=0.12, effect=0.04, icc=0.01, cluster_size=40)
     >>> r.n_treated, r.clusters_treated, round(r.design_effect, 2)
-    (1440, 36.0, 1.39)
+    (1680, 42.0, 1.39)
     """
     func = "sample_size"
     kind, deff = _common(func, p_control, sd, alpha, icc, cluster_size)
@@ -418,7 +418,7 @@ def minimum_detectable_effect(
     >>> from effekt import rct
     >>> r = rct.minimum_detectable_effect(p_control=0.12, n_treated=1302, n_control=1291)
     >>> round(100 * r.effect, 2)
-    3.58
+    3.81
     >>> round(rct.minimum_detectable_effect(sd=6.0, n_treated=2400).effect, 3)
     0.485
     """

@@ -101,7 +101,7 @@ def rct(
     >>> int(df["treated"].sum()), df["cluster"].nunique()
     (1302, 13)
     >>> sorted(df.columns)[:4]
-    ['age', 'benefit_group', 'cluster', 'grade_9th']
+    ['age', 'benefit_group', 'cluster', 'gender']
     """
     func = "synthetic.rct"
     n_t = int(check_number(n_treated, "n_treated", func, low=1, integer=True))
