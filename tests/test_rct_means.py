@@ -38,8 +38,16 @@ def ref() -> pd.Series:
     ("options", "key", "df"),
     [
         ({}, "welch", None),  # R: t.test(y[t==1], y[t==0])
-        ({"strata": "stratum"}, "strata", 412),  # R: estimatr::difference_in_means(blocks = stratum)
-        ({"covariates": COVS}, "lin", 410),  # R: estimatr::lm_lin(covariates = ~age+grade+group, HC2)
+        (
+            {"strata": "stratum"},
+            "strata",
+            412,
+        ),  # R: estimatr::difference_in_means(blocks = stratum)
+        (
+            {"covariates": COVS},
+            "lin",
+            410,
+        ),  # R: estimatr::lm_lin(covariates = ~age+grade+group, HC2)
         ({"cluster": "cluster"}, "cluster", 15),  # R: clubSandwich::coef_test(CR2, "naive-t")
     ],
 )
@@ -72,7 +80,7 @@ def test_strata_with_covariates_matches_r(trial, ref):
 
 
 def test_stratified_equals_interacted_regression(trial, ref):
-    # R: lm_lin(covariates = ~ stratum) gives the same estimate and SE as difference_in_means(blocks=)
+    # R: lm_lin(covariates = ~ stratum) gives the estimate and SE of difference_in_means(blocks=)
     assert ref["strata_lin_estimate"] == pytest.approx(ref["strata_estimate"], rel=1e-12)
     assert ref["strata_lin_se"] == pytest.approx(ref["strata_se"], rel=1e-9)
     # ... and so does statsmodels OLS HC2 on our Lin design with stratum dummies
@@ -127,7 +135,9 @@ def test_welch_matches_scipy(seed):
     assert r.df == pytest.approx(ref.df, rel=1e-10)
     lo, hi = ref.confidence_interval(0.95)
     assert r.ci == pytest.approx((lo, hi), rel=1e-9)
-    s = rct.difference_in_means_from_summary(y_t.mean(), y_t.std(ddof=1), n_t, y_c.mean(), y_c.std(ddof=1), n_c)
+    s = rct.difference_in_means_from_summary(
+        y_t.mean(), y_t.std(ddof=1), n_t, y_c.mean(), y_c.std(ddof=1), n_c
+    )
     assert s.ci == pytest.approx(r.ci, rel=1e-10)
     assert s.pvalue == pytest.approx(r.pvalue, rel=1e-9)
 
@@ -202,7 +212,9 @@ def test_delta_method_relative_change():
     r = rct.difference_in_means_from_summary(4.95, 7.5, 2400, 2.97, 6.0, 2400, relative_ci="delta")
     q = stats.t.ppf(0.975, r.df)
     se = math.sqrt(vt / mc**2 + mt**2 * vc / mc**4)  # delta method for mt/mc
-    assert r.relative_change_ci == pytest.approx((mt / mc - 1 - q * se, mt / mc - 1 + q * se), rel=1e-10)
+    assert r.relative_change_ci == pytest.approx(
+        (mt / mc - 1 - q * se, mt / mc - 1 + q * se), rel=1e-10
+    )
     f = rct.difference_in_means_from_summary(4.95, 7.5, 2400, 2.97, 6.0, 2400)
     # Fieller is shifted upwards (a ratio is right-skewed) but close at these sample sizes.
     assert f.relative_change_ci[1] > r.relative_change_ci[1]
@@ -251,7 +263,9 @@ def test_to_frame_and_summary(trial):
 
 
 def test_treated_value_and_bool_treatment(trial):
-    df = trial.assign(arm=np.where(trial["treated"] == 1, "JobFirst", "control"), tb=trial["treated"] == 1)
+    df = trial.assign(
+        arm=np.where(trial["treated"] == 1, "JobFirst", "control"), tb=trial["treated"] == 1
+    )
     a = rct.difference_in_means(df, "hours", "arm", treated_value="JobFirst")
     b = rct.difference_in_means(df, "hours", "tb")
     c = rct.difference_in_means(df, "hours", "treated")
@@ -287,7 +301,12 @@ BAD = [
     (lambda d: d, {"cluster": "kommune"}, ColumnError, "'kommune'"),
     (lambda d: d, {"strata": "nope"}, ColumnError, "strata"),
     (lambda d: d.assign(centre=list("aaabaaab")), {"strata": "centre"}, ColumnError, "Stratum 'b'"),
-    (lambda d: d.assign(hours=np.r_[np.full(4, 2.0), np.full(4, 3.0)]), {}, ColumnError, "constant"),
+    (
+        lambda d: d.assign(hours=np.r_[np.full(4, 2.0), np.full(4, 3.0)]),
+        {},
+        ColumnError,
+        "constant",
+    ),
     (lambda d: d.assign(hours=[1, 2, 3, np.inf, 4, 5, 6, 7]), {}, ColumnError, "infinite"),
     (lambda d: d, {"covariates": ["kommune"]}, EffektError, "singular"),
     (lambda d: d, {"treated_value": "yes"}, EffektError, "treated_value"),

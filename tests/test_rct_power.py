@@ -19,7 +19,9 @@ from effekt.errors import EffektError
 @pytest.fixture(scope="module")
 def ref() -> pd.Series:
     # Produced by tests/reference/rct_means.R (power.prop.test / power.t.test, strict = TRUE).
-    return pd.read_csv(Path(__file__).parent / "reference" / "rct_means_values.csv").set_index("name")["value"]
+    return pd.read_csv(Path(__file__).parent / "reference" / "rct_means_values.csv").set_index(
+        "name"
+    )["value"]
 
 
 # --------------------------------------------------------------------------- R
@@ -27,7 +29,9 @@ def ref() -> pd.Series:
 
 def test_proportions_power_matches_r(ref):
     # R: power.prop.test(n = 1300, p1 = 0.12, p2 = 0.16, strict = TRUE)
-    assert rct.power(p_control=0.12, effect=0.04, n_treated=1300).power == pytest.approx(ref["pp_power_mentor"], rel=1e-10)
+    assert rct.power(p_control=0.12, effect=0.04, n_treated=1300).power == pytest.approx(
+        ref["pp_power_mentor"], rel=1e-10
+    )
     # R: power.prop.test(n = 150, p1 = 0.30, p2 = 0.45, sig.level = 0.01, strict = TRUE)
     r = rct.power(p_control=0.30, effect=0.15, n_treated=150, alpha=0.01)
     assert r.power == pytest.approx(ref["pp_power_small"], rel=1e-10)
@@ -40,7 +44,9 @@ def test_proportions_sample_size_matches_r(ref):
     assert r.power >= 0.8
     assert rct.power(p_control=0.12, effect=0.04, n_treated=r.n_treated - 1).power < 0.8
     # R: power.prop.test(p1 = 0.465, p2 = 0.60, power = 0.9, strict = TRUE)$n (IPS: 46.5 % vs 60 %)
-    assert rct.sample_size(p_control=0.465, effect=0.135, power=0.9).n_treated == math.ceil(ref["pp_n_90"])
+    assert rct.sample_size(p_control=0.465, effect=0.135, power=0.9).n_treated == math.ceil(
+        ref["pp_n_90"]
+    )
 
 
 def test_proportions_mde_matches_r(ref):
@@ -53,10 +59,15 @@ def test_proportions_mde_matches_r(ref):
 
 def test_means_match_r(ref):
     # R: power.t.test(n = 300, delta = 1, sd = 6, strict = TRUE)$power
-    assert rct.power(sd=6, effect=1, n_treated=300).power == pytest.approx(ref["pt_power"], rel=1e-8)
+    assert rct.power(sd=6, effect=1, n_treated=300).power == pytest.approx(
+        ref["pt_power"], rel=1e-8
+    )
     # R: power.t.test(n = 12, delta = 5, sd = 6, sig.level = 0.1, strict = TRUE)$power
-    assert rct.power(sd=6, effect=5, n_treated=12, alpha=0.1).power == pytest.approx(ref["pt_power_small"], rel=1e-8)
-    # R: power.t.test(delta = 2, sd = 6, power = 0.9)$n and (delta = 1, sd = 1, power = 0.8)$n, rounded up
+    assert rct.power(sd=6, effect=5, n_treated=12, alpha=0.1).power == pytest.approx(
+        ref["pt_power_small"], rel=1e-8
+    )
+    # R: power.t.test(delta = 2, sd = 6, power = 0.9)$n and
+    #    power.t.test(delta = 1, sd = 1, power = 0.8)$n, rounded up
     assert rct.sample_size(sd=6, effect=2, power=0.9).n_treated == math.ceil(ref["pt_n_90"])
     assert rct.sample_size(sd=1, effect=1, power=0.8).n_treated == math.ceil(ref["pt_n_80_small"])
     # R: power.t.test(n = 2400, sd = 6, power = 0.8, strict = TRUE)$delta
@@ -71,7 +82,12 @@ def test_means_match_r(ref):
 
 @pytest.mark.parametrize(
     ("p_c", "d", "n_t", "n_c", "alpha"),
-    [(0.12, 0.04, 1302, 1291, 0.05), (0.07, 0.05, 400, 800, 0.05), (0.465, -0.1, 239, 481, 0.01), (0.5, 0.2, 30, 25, 0.1)],
+    [
+        (0.12, 0.04, 1302, 1291, 0.05),
+        (0.07, 0.05, 400, 800, 0.05),
+        (0.465, -0.1, 239, 481, 0.01),
+        (0.5, 0.2, 30, 25, 0.1),
+    ],
 )
 def test_proportions_match_statsmodels_power_proportions_2indep(p_c, d, n_t, n_c, alpha):
     # statsmodels: pooled null variance, unpooled alternative variance, both tails
@@ -84,10 +100,15 @@ def test_proportions_match_statsmodels_power_proportions_2indep(p_c, d, n_t, n_c
     assert ours == pytest.approx(approx, abs=0.02)
 
 
-@pytest.mark.parametrize(("d", "sd", "n_t", "n_c", "alpha"), [(1.0, 6.0, 300, 300, 0.05), (2.0, 7.5, 50, 120, 0.01), (0.3, 1.0, 8, 5, 0.1)])
+@pytest.mark.parametrize(
+    ("d", "sd", "n_t", "n_c", "alpha"),
+    [(1.0, 6.0, 300, 300, 0.05), (2.0, 7.5, 50, 120, 0.01), (0.3, 1.0, 8, 5, 0.1)],
+)
 def test_means_match_statsmodels_ttestindpower(d, sd, n_t, n_c, alpha):
     ref = TTestIndPower().power(d / sd, n_t, alpha, ratio=n_c / n_t)
-    assert rct.power(sd=sd, effect=d, n_treated=n_t, n_control=n_c, alpha=alpha).power == pytest.approx(ref, rel=1e-8)
+    assert rct.power(
+        sd=sd, effect=d, n_treated=n_t, n_control=n_c, alpha=alpha
+    ).power == pytest.approx(ref, rel=1e-8)
     n = rct.sample_size(sd=sd, effect=d, power=0.8, alpha=alpha, ratio=2.0)
     cont = TTestIndPower().solve_power(d / sd, power=0.8, alpha=alpha, ratio=2.0)
     assert n.n_treated == math.ceil(cont - 1e-6) and n.n_control == math.ceil(2 * n.n_treated)
@@ -118,7 +139,9 @@ def test_clustered_sample_size_is_whole_clusters():
     plain = rct.sample_size(p_control=0.12, effect=0.04)
     assert r.n_treated % 40 == 0 and r.clusters_treated == r.n_treated / 40
     assert r.n_treated >= 1.39 * plain.n_treated - 40
-    less = rct.power(p_control=0.12, effect=0.04, n_treated=r.n_treated - 40, icc=0.01, cluster_size=40)
+    less = rct.power(
+        p_control=0.12, effect=0.04, n_treated=r.n_treated - 40, icc=0.01, cluster_size=40
+    )
     assert less.power < 0.8 <= r.power
     assert "design effect 1.39" in r.summary()
 

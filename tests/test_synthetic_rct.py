@@ -11,7 +11,17 @@ from effekt import rct
 from effekt.errors import EffektError
 from effekt.synthetic.rct import BENEFIT_GROUPS, PARENTS_EDUCATION
 
-COLUMNS = ["id", "treated", "outcome", "age", "gender", "benefit_group", "months_on_benefit", "grade_9th", "parents_education"]
+COLUMNS = [
+    "id",
+    "treated",
+    "outcome",
+    "age",
+    "gender",
+    "benefit_group",
+    "months_on_benefit",
+    "grade_9th",
+    "parents_education",
+]
 
 
 def _anova_icc(outcome: np.ndarray, cluster: np.ndarray) -> float:
@@ -51,7 +61,9 @@ def test_seed_reproducible():
     assert not a.equals(c)
 
 
-@pytest.mark.parametrize(("p_c", "effect"), [(0.12, 0.04), (0.465, 0.135), (0.3, -0.1), (0.05, 0.0)])
+@pytest.mark.parametrize(
+    ("p_c", "effect"), [(0.12, 0.04), (0.465, 0.135), (0.3, -0.1), (0.05, 0.0)]
+)
 def test_recovers_the_true_effect(p_c, effect):
     df = ef.synthetic.rct(150_000, 150_000, p_control=p_c, effect=effect, seed=11)
     r = rct.difference_in_means(df, "outcome", "treated")
@@ -66,14 +78,25 @@ def test_covariates_predict_the_outcome_and_adjustment_gains_precision():
     assert share["higher"] > share["basic"]
     plain = rct.difference_in_means(df, "outcome", "treated")
     adjusted = rct.difference_in_means(
-        df, "outcome", "treated", covariates=["grade_9th", "parents_education", "months_on_benefit", "benefit_group"]
+        df,
+        "outcome",
+        "treated",
+        covariates=["grade_9th", "parents_education", "months_on_benefit", "benefit_group"],
     )
     assert adjusted.std_error < plain.std_error
 
 
 def test_icc_is_roughly_right():
-    df = ef.synthetic.rct(30_000, 30_000, p_control=0.2, effect=0.05, clusters=300, icc=0.05,
-                          assignment="individual", seed=8)
+    df = ef.synthetic.rct(
+        30_000,
+        30_000,
+        p_control=0.2,
+        effect=0.05,
+        clusters=300,
+        icc=0.05,
+        assignment="individual",
+        seed=8,
+    )
     control = df[df["treated"] == 0]
     icc = _anova_icc(control["outcome"].to_numpy(float), control["cluster"].to_numpy())
     assert 0.035 < icc < 0.065
@@ -94,7 +117,9 @@ def test_cluster_assignment_and_clustered_recovery():
 
 
 def test_individual_assignment_within_clusters():
-    df = ef.synthetic.rct(500, 500, p_control=0.2, effect=0.06, clusters=10, assignment="individual", seed=4)
+    df = ef.synthetic.rct(
+        500, 500, p_control=0.2, effect=0.06, clusters=10, assignment="individual", seed=4
+    )
     assert (df.groupby("cluster")["treated"].nunique() == 2).all()
     assert (df.groupby("cluster")["treated"].sum() == 50).all()
 

@@ -97,7 +97,10 @@ def relative_change_interval(
     mt, mc, vt, vc, c, q = mean_treated, mean_control, var_treated, var_control, cov, quantile
     if method == "delta":
         if mc == 0:
-            return (-math.inf, math.inf), "the control mean is zero, so the relative change is undefined"
+            return (
+                -math.inf,
+                math.inf,
+            ), "the control mean is zero, so the relative change is undefined"
         r = mt / mc
         se = math.sqrt(max(vt - 2 * r * c + r * r * vc, 0.0)) / abs(mc)
         return (r - q * se - 1, r + q * se - 1), None
@@ -256,10 +259,20 @@ def difference_in_means_from_summary(
         )
     d, se, df = _welch(mt, st * st, nt, mc, sc * sc, nc)
     return _result(
-        d, se, df, conf_level,
-        mean_t=mt, mean_c=mc, var_mt=st * st / nt, var_mc=sc * sc / nc, cov_tc=0.0,
-        relative=relative_ci, method="Welch t (unequal variances), from summary statistics",
-        n_treated=nt, n_control=nc, unit=unit,
+        d,
+        se,
+        df,
+        conf_level,
+        mean_t=mt,
+        mean_c=mc,
+        var_mt=st * st / nt,
+        var_mc=sc * sc / nc,
+        cov_tc=0.0,
+        relative=relative_ci,
+        method="Welch t (unequal variances), from summary statistics",
+        n_treated=nt,
+        n_control=nc,
+        unit=unit,
     )
 
 
@@ -279,7 +292,8 @@ def _stratified(
         k = int(np.flatnonzero(small)[0])
         raise ColumnError(
             f"Stratum {labels[k]!r} of the strata column {column!r} passed to {func}() has "
-            f"{int(n[k, 1])} treated and {int(n[k, 0])} control units; every stratum needs at least "
+            f"{int(n[k, 1])} treated and {int(n[k, 0])} control units; every stratum needs "
+            "at least "
             "two in each arm. Merge small strata (e.g. neighbouring job centres)."
         )
     mean = s1 / n
@@ -396,7 +410,15 @@ def difference_in_means(
     conf_level = check_conf_level(conf_level, func)
     check_choice(relative_ci, "relative_ci", func, _RELATIVE_METHODS)
     covs = as_column_list(covariates)
-    require_columns(data, func, outcome=outcome, treatment=treatment, strata=strata, cluster=cluster, covariates=covs)
+    require_columns(
+        data,
+        func,
+        outcome=outcome,
+        treatment=treatment,
+        strata=strata,
+        cluster=cluster,
+        covariates=covs,
+    )
     used = [outcome, treatment, *as_column_list(strata), *as_column_list(cluster), *covs]
     data = handle_missing(data, used, missing, func)
     y = numeric_column(data[outcome], outcome, func, "outcome")
@@ -409,7 +431,9 @@ def difference_in_means(
                 f"The {arm} group of {treatment!r} passed to {func}() has {n_arm} unit(s); "
                 "a difference in means needs at least two per arm."
             )
-    common = dict(outcome=str(outcome), n_treated=n_t, n_control=n_c, unit=unit, relative=relative_ci)
+    common = dict(
+        outcome=str(outcome), n_treated=n_t, n_control=n_c, unit=unit, relative=relative_ci
+    )
 
     if cluster is None and not covs and strata is None:
         mean_t, mean_c = float(y[t].mean()), float(y[~t].mean())
@@ -421,8 +445,17 @@ def difference_in_means(
             )
         d, se, df = _welch(mean_t, var_t, n_t, mean_c, var_c, n_c)
         return _result(
-            d, se, df, conf_level, mean_t=mean_t, mean_c=mean_c, var_mt=var_t / n_t,
-            var_mc=var_c / n_c, cov_tc=0.0, method="Welch t (unequal variances)", **common,
+            d,
+            se,
+            df,
+            conf_level,
+            mean_t=mean_t,
+            mean_c=mean_c,
+            var_mt=var_t / n_t,
+            var_mc=var_c / n_c,
+            cov_tc=0.0,
+            method="Welch t (unequal variances)",
+            **common,
         )
 
     if cluster is None and not covs:
@@ -434,16 +467,28 @@ def difference_in_means(
                 "stratum and arm; no standard error exists."
             )
         return _result(
-            d, se, df, conf_level, mean_t=mean_t, mean_c=mean_c, var_mt=var_t, var_mc=var_c,
+            d,
+            se,
+            df,
+            conf_level,
+            mean_t=mean_t,
+            mean_c=mean_c,
+            var_mt=var_t,
+            var_mc=var_c,
             cov_tc=0.0,
-            method=f"Stratified difference ({len(labels)} strata, size-weighted), HC2 (Neyman) SE, t(n-2S)",
+            method=(
+                f"Stratified difference ({len(labels)} strata, size-weighted), "
+                "HC2 (Neyman) SE, t(n-2S)"
+            ),
             **common,
         )
 
     return _regression(data, y, t, strata, cluster, covs, conf_level, func, **common)
 
 
-def lin_design(data: pd.DataFrame, t: np.ndarray, strata: Hashable | None, covs: list[Hashable], func: str) -> np.ndarray:
+def lin_design(
+    data: pd.DataFrame, t: np.ndarray, strata: Hashable | None, covs: list[Hashable], func: str
+) -> np.ndarray:
     """``[1, T, Z, T Z]`` with ``Z`` the centred covariates and stratum dummies (Lin 2013)."""
     blocks = []
     if covs:
@@ -485,7 +530,10 @@ def _regression(
         how = "HC2 SE, t(n-p)"
     est, se, _, _, _ = fit.test(1, conf_level)
     if not se > 0:
-        raise ColumnError(f"The outcome column {common['outcome']!r} passed to {func}() has no residual variation.")
+        raise ColumnError(
+            f"The outcome column {common['outcome']!r} passed to {func}() has no residual "
+            "variation."
+        )
     V = fit.cov
     mean_c = float(fit.params[0])
     mean_t = mean_c + est
@@ -499,6 +547,15 @@ def _regression(
         parts.append("stratum dummies interacted with treatment")
     what = "; ".join(parts) if parts else "OLS on treatment"
     return _result(
-        est, se, fit.df_resid, conf_level, mean_t=mean_t, mean_c=mean_c, var_mt=var_t,
-        var_mc=var_c, cov_tc=cov_tc, method=f"{what}, {how}", **common,
+        est,
+        se,
+        fit.df_resid,
+        conf_level,
+        mean_t=mean_t,
+        mean_c=mean_c,
+        var_mt=var_t,
+        var_mc=var_c,
+        cov_tc=cov_tc,
+        method=f"{what}, {how}",
+        **common,
     )
