@@ -1,0 +1,27 @@
+"""Randomised trials: effects on binary and continuous outcomes, from rows, counts or published shares.
+
+Examples
+--------
+>>> from effekt import rct
+>>> r = rct.difference_in_proportions_from_counts(208, 1302, 155, 1291)
+>>> r.significant
+True
+"""
+
+from __future__ import annotations
+
+from .proportions import (
+    PROPORTION_METHODS,
+    ReportedShares,
+    difference_in_proportions,
+    difference_in_proportions_from_counts,
+    from_reported_shares,
+)
+
+__all__ = [
+    "PROPORTION_METHODS",
+    "ReportedShares",
+    "difference_in_proportions",
+    "difference_in_proportions_from_counts",
+    "from_reported_shares",
+]
