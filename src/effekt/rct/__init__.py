@@ -1,11 +1,43 @@
-"""Randomised trials: differences in proportions and means, arms, subgroups and power."""
+"""Randomised trials: effects on binary and continuous outcomes, from rows, counts or published shares.
 
-from .arms import SubgroupResult as SubgroupResult
-from .arms import compare_arms as compare_arms
-from .arms import subgroups as subgroups
-from .means import difference_in_means as difference_in_means
-from .means import difference_in_means_from_summary as difference_in_means_from_summary
-from .power import PowerResult as PowerResult
-from .power import minimum_detectable_effect as minimum_detectable_effect
-from .power import power as power
-from .power import sample_size as sample_size
+Examples
+--------
+>>> from effekt import rct
+>>> r = rct.difference_in_proportions_from_counts(208, 1302, 155, 1291)
+>>> r.significant
+True
+"""
+
+from __future__ import annotations
+
+from .proportions import (
+    PROPORTION_METHODS,
+    ReportedShares,
+    difference_in_proportions,
+    difference_in_proportions_from_counts,
+    from_reported_shares,
+)
+
+__all__ = [
+    "PROPORTION_METHODS",
+    "ReportedShares",
+    "difference_in_proportions",
+    "difference_in_proportions_from_counts",
+    "from_reported_shares",
+]
+
+from .arms import SubgroupResult, compare_arms, subgroups  # noqa: E402
+from .means import difference_in_means, difference_in_means_from_summary  # noqa: E402
+from .power import PowerResult, minimum_detectable_effect, power, sample_size  # noqa: E402
+
+__all__ += [
+    "difference_in_means",
+    "difference_in_means_from_summary",
+    "compare_arms",
+    "subgroups",
+    "SubgroupResult",
+    "power",
+    "sample_size",
+    "minimum_detectable_effect",
+    "PowerResult",
+]
