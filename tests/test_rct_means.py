@@ -72,6 +72,16 @@ def test_cluster_with_covariates_matches_r(trial, ref):
     assert r.df == 15
 
 
+def test_cluster_with_strata_matches_r(trial, ref):
+    # R: centred stratum dummies x treatment, lm(), clubSandwich CR2 "naive-t"
+    r = rct.difference_in_means(trial, "hours", "treated", cluster="cluster", strata="stratum")
+    assert r.estimate == pytest.approx(ref["cluster_strata_estimate"], abs=1e-10)
+    assert r.std_error == pytest.approx(ref["cluster_strata_se"], rel=1e-9)
+    assert r.pvalue == pytest.approx(ref["cluster_strata_p"], rel=1e-6)
+    # The point estimate is the size-weighted stratified difference.
+    assert r.estimate == pytest.approx(ref["strata_estimate"], abs=1e-10)
+
+
 def test_strata_with_covariates_matches_r(trial, ref):
     # R: estimatr::lm_lin(covariates = ~ age + grade + group + stratum, se_type = "HC2")
     r = rct.difference_in_means(trial, "hours", "treated", strata="stratum", covariates=COVS)

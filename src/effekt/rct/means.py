@@ -436,8 +436,14 @@ def difference_in_means(
     )
 
     if cluster is None and not covs and strata is None:
-        mean_t, mean_c = float(y[t].mean()), float(y[~t].mean())
-        var_t, var_c = float(y[t].var(ddof=1)), float(y[~t].var(ddof=1))
+        # Two passes of bincount (sums, then squared deviations) instead of boolean copies.
+        arm = t.view(np.int8).astype(np.intp)
+        n_arm = np.array([n_c, n_t], dtype=float)
+        means = np.bincount(arm, weights=y, minlength=2) / n_arm
+        dev = y - means[arm]
+        ss = np.bincount(arm, weights=dev * dev, minlength=2)
+        mean_c, mean_t = float(means[0]), float(means[1])
+        var_c, var_t = float(ss[0] / (n_c - 1)), float(ss[1] / (n_t - 1))
         if var_t == 0 and var_c == 0:
             raise ColumnError(
                 f"The outcome column {outcome!r} passed to {func}() is constant within both arms; "
@@ -501,12 +507,19 @@ def lin_design(
             rows = np.flatnonzero(codes > 0)
             D[rows, codes[rows] - 1] = 1.0
             blocks.append(D)
-    tf = t.astype(float)
-    if not blocks:
-        return np.column_stack([np.ones(len(t)), tf])
-    Z = np.hstack(blocks)
-    Z = Z - Z.mean(axis=0)
-    return np.hstack([np.ones((len(t), 1)), tf[:, None], Z, Z * tf[:, None]])
+    k = sum(b.shape[1] for b in blocks)
+    X = np.empty((len(t), 2 + 2 * k))
+    X[:, 0] = 1.0
+    X[:, 1] = t
+    j = 2
+    for b in blocks:
+        X[:, j : j + b.shape[1]] = b
+        j += b.shape[1]
+    if k:
+        Z = X[:, 2 : 2 + k]
+        Z -= Z.mean(axis=0)
+        np.multiply(Z, X[:, 1:2], out=X[:, 2 + k :])
+    return X
 
 
 def _regression(
