@@ -124,6 +124,11 @@ def _estimate(
     return dataclasses.replace(r, label=label)
 
 
+def _show(value: Any) -> str:
+    """repr of a level, with numpy scalars shown as plain Python values."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
 def _sorted_levels(values: pd.Series) -> list[Any]:
     if isinstance(values.dtype, pd.CategoricalDtype):
         present = set(pd.unique(values))
@@ -207,12 +212,15 @@ def compare_arms(
     levels = _sorted_levels(arms)
     if len(levels) < 2:
         raise ColumnError(
-            f"The arm column {arm!r} passed to {func}() has only one value ({levels[0]!r}); "
+            f"The arm column {arm!r} passed to {func}() has only one value ({_show(levels[0])}); "
             "a comparison needs a control arm and at least one treatment arm."
         )
     if control not in levels:
         raise argument_error(
-            func, "control", f"one of the values of the arm column {arm!r} ({levels})", control
+            func,
+            "control",
+            f"one of the values of the arm column {arm!r} ({', '.join(map(_show, levels))})",
+            control,
         )
     y = data[outcome]
     binary = _is_binary(y)
@@ -471,7 +479,7 @@ def subgroups(
         levels = _sorted_levels(values)
         if len(levels) < 2:
             raise ColumnError(
-                f"The by column {b!r} passed to {func}() has a single value ({levels[0]!r}); "
+                f"The by column {b!r} passed to {func}() has a single value ({_show(levels[0])}); "
                 "subgroups need at least two levels."
             )
         if len(levels) > max_levels:
@@ -487,9 +495,9 @@ def subgroups(
             n_t, n_c = int(t[mask].sum()), int((~t[mask]).sum())
             if min(n_t, n_c) < need:
                 raise ColumnError(
-                    f"Level {lv!r} of the by column {b!r} passed to {func}() has {n_t} treated "
-                    f"and {n_c} control persons; each subgroup needs at least {need} in each "
-                    "arm. Merge small levels."
+                    f"Level {_show(lv)} of the by column {b!r} passed to {func}() has {n_t} "
+                    f"treated and {n_c} control persons; each subgroup needs at least {need} "
+                    "in each arm. Merge small levels."
                 )
             masks.append((lv, mask))
         plan.append((b, levels, codes, masks))

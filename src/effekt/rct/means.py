@@ -290,8 +290,9 @@ def _stratified(
     small = (n < 2).any(axis=1)
     if small.any():
         k = int(np.flatnonzero(small)[0])
+        label = labels[k].item() if isinstance(labels[k], np.generic) else labels[k]
         raise ColumnError(
-            f"Stratum {labels[k]!r} of the strata column {column!r} passed to {func}() has "
+            f"Stratum {label!r} of the strata column {column!r} passed to {func}() has "
             f"{int(n[k, 1])} treated and {int(n[k, 0])} control units; every stratum needs "
             "at least "
             "two in each arm. Merge small strata (e.g. neighbouring job centres)."
