@@ -118,7 +118,8 @@ def _estimate(
     if binary:
         from .proportions import difference_in_proportions
 
-        r = difference_in_proportions(frame, outcome, tcol, method=method, conf_level=conf_level)
+        kind: Any = method  # validated by difference_in_proportions
+        r = difference_in_proportions(frame, outcome, tcol, method=kind, conf_level=conf_level)
     else:
         r = difference_in_means(frame, outcome, tcol, conf_level=conf_level, unit=unit)
     return dataclasses.replace(r, label=label)

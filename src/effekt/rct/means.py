@@ -432,17 +432,17 @@ def difference_in_means(
                 f"The {arm} group of {treatment!r} passed to {func}() has {n_arm} unit(s); "
                 "a difference in means needs at least two per arm."
             )
-    common = dict(
+    common: dict[str, Any] = dict(
         outcome=str(outcome), n_treated=n_t, n_control=n_c, unit=unit, relative=relative_ci
     )
 
     if cluster is None and not covs and strata is None:
         # Two passes of bincount (sums, then squared deviations) instead of boolean copies.
-        arm = t.view(np.int8).astype(np.intp)
-        n_arm = np.array([n_c, n_t], dtype=float)
-        means = np.bincount(arm, weights=y, minlength=2) / n_arm
-        dev = y - means[arm]
-        ss = np.bincount(arm, weights=dev * dev, minlength=2)
+        code = t.view(np.int8).astype(np.intp)
+        sizes = np.array([n_c, n_t], dtype=float)
+        means = np.bincount(code, weights=y, minlength=2) / sizes
+        dev = y - means[code]
+        ss = np.bincount(code, weights=dev * dev, minlength=2)
         mean_c, mean_t = float(means[0]), float(means[1])
         var_c, var_t = float(ss[0] / (n_c - 1)), float(ss[1] / (n_t - 1))
         if var_t == 0 and var_c == 0:

@@ -162,7 +162,8 @@ def _check_target(target: Any, alpha: float, func: str) -> float:
 
 
 def _check_n(n: Any, argument: str, func: str) -> float:
-    return check_number(n, argument, func, low=2)
+    value = check_number(n, argument, func, low=2)
+    return int(value) if float(value).is_integer() else value
 
 
 # --------------------------------------------------------------------------- formulas
