@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from effekt import rct
@@ -359,3 +361,25 @@ def test_from_summary_bad_input(args, match):
 def test_from_summary_bad_conf_level():
     with pytest.raises(EffektError, match="conf_level"):
         rct.difference_in_means_from_summary(2.0, 1.0, 10, 1.0, 1.0, 10, conf_level=1.0)
+
+
+# --------------------------------------------------------------------------- properties
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    shift=st.floats(-100, 100),
+    scale=st.floats(0.01, 100),
+)
+def test_location_scale_equivariance(seed, shift, scale):
+    # a + b*y shifts both means by a and scales the difference, SE and CI by b; p unchanged.
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame({"y": rng.gamma(1.0, 2.0, 60), "t": np.repeat([0, 1], 30)})
+    base = rct.difference_in_means(df, "y", "t")
+    moved = rct.difference_in_means(df.assign(y=shift + scale * df["y"]), "y", "t")
+    assert moved.estimate == pytest.approx(scale * base.estimate, rel=1e-8, abs=1e-8 * scale)
+    assert moved.std_error == pytest.approx(scale * base.std_error, rel=1e-8)
+    assert moved.pvalue == pytest.approx(base.pvalue, rel=1e-6, abs=1e-12)
+    expected_mean = shift + scale * base.mean_control
+    assert moved.mean_control == pytest.approx(expected_mean, rel=1e-8, abs=1e-8)
