@@ -383,3 +383,46 @@ def test_location_scale_equivariance(seed, shift, scale):
     assert moved.pvalue == pytest.approx(base.pvalue, rel=1e-6, abs=1e-12)
     expected_mean = shift + scale * base.mean_control
     assert moved.mean_control == pytest.approx(expected_mean, rel=1e-8, abs=1e-8)
+
+
+# --------------------------------------------------------------------------- coverage
+
+
+@pytest.mark.slow
+def test_welch_coverage_with_unequal_variances():
+    # 1,000 seeded trials, 15 vs 40 persons, SD 4 vs 1: Welch's 95 % interval keeps its
+    # coverage; the pooled-variance t interval would not (it under-covers badly here).
+    rng = np.random.default_rng(12)
+    t = np.repeat([1, 0], [15, 40])
+    covered = 0
+    for _ in range(1000):
+        y = np.where(t == 1, rng.normal(2.0, 4.0, 55), rng.normal(0.0, 1.0, 55))
+        lo, hi = rct.difference_in_means(pd.DataFrame({"y": y, "t": t}), "y", "t").ci
+        covered += lo <= 2.0 <= hi
+    assert 0.93 <= covered / 1000 <= 0.97
+
+
+@pytest.mark.slow
+def test_cr2_coverage_with_15_clusters():
+    # JobFirst had 15 municipalities. 600 seeded cluster-randomised trials (8 vs 7 clusters of
+    # unequal size, ICC ~0.1): CR2 with t(G - 1) covers close to 95 % (0.93 here), while the
+    # uncorrected CR0 with a normal reference under-covers clearly.
+    from effekt._linear import ols
+
+    rng = np.random.default_rng(13)
+    G = 15
+    covered = covered_cr0 = 0
+    for _ in range(600):
+        sizes = rng.integers(20, 120, G)
+        cluster = np.repeat(np.arange(G), sizes)
+        arm = np.zeros(G, dtype=int)
+        arm[rng.permutation(G)[:8]] = 1
+        t = arm[cluster]
+        y = 3.0 + 2.0 * t + rng.normal(0, 1.0, G)[cluster] + rng.gamma(1.0, 3.0, len(t))
+        df = pd.DataFrame({"y": y, "t": t, "kommune": cluster})
+        lo, hi = rct.difference_in_means(df, "y", "t", cluster="kommune").ci
+        covered += lo <= 2.0 <= hi
+        fit = ols(np.column_stack([np.ones(len(t)), t]), y, cov_type="CR0", cluster=cluster)
+        covered_cr0 += abs(fit.params[1] - 2.0) <= 1.959964 * fit.std_error(1)
+    assert 0.92 <= covered / 600 <= 0.98
+    assert covered_cr0 / 600 < covered / 600 - 0.02
