@@ -114,7 +114,8 @@ def _estimate(
 ) -> EffectResult:
     """One two-arm effect on a fresh two-column frame (never the caller's)."""
     tcol = "treated" if outcome != "treated" else "__treated"
-    frame = pd.DataFrame({outcome: y.to_numpy(), tcol: treated.astype(np.int8)})
+    values = y.to_numpy() if y.dtype == bool else y.to_numpy(dtype=float)
+    frame = pd.DataFrame({outcome: values, tcol: treated.astype(np.int8)})
     if binary:
         from .proportions import difference_in_proportions
 
