@@ -9,5 +9,6 @@ from __future__ import annotations
 
 from .observational import observational
 from .providers import providers
+from .rct import rct
 
-__all__ = ["observational", "providers"]
+__all__ = ["observational", "providers", "rct"]
