@@ -328,6 +328,54 @@ def test_cluster_cr1_engine_agrees_with_statsmodels(clustered):
     assert fit.std_error(1) == pytest.approx(ref.bse.iloc[1], rel=1e-10)
 
 
+def test_method_note_for_adjusted_analyses(indiv):
+    r = rct.difference_in_proportions(indiv, "y", "treat", strata="centre", method="score")
+    assert "applies to unadjusted" in r.notes[-1]
+    assert "Mantel-Haenszel" in r.method
+
+
+def test_relative_change_consistency_with_large_numbers():
+    # 200 * 10^4 * n^2 * 8e6 overflows int64: exact Python integers are used instead
+    res = rct.from_reported_shares(0.5, 200_000, 0.1, 200_000, decimals=2, reported_relative_change=4.0,
+                                   relative_change_decimals=4)
+    assert res.n_pairs == 20 * 20
+    assert res.relative_change_consistent is True
+    frame = res.to_frame()
+    assert (frame.loc[frame["relative_change_matches"], "relative_change"] - 4.0).abs().max() < 5e-7
+    # grids that would not fit in memory are refused with the fix
+    with pytest.raises(EffektError, match="decimals"):
+        rct.from_reported_shares(0.5, 3_000_000, 0.1, 3_000_000)
+
+
+def test_example_script_runs(capsys):
+    import runpy
+
+    runpy.run_path(str(Path(__file__).parents[1] / "examples" / "mentor_from_counts.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "significant for every consistent count pair" in out
+    assert "significant for some consistent count pairs only" in out
+
+
+@pytest.mark.slow
+def test_cr2_type_one_error_with_15_clusters():
+    """Null effect, 15 municipalities randomised (7 or 8 treated), ICC ~ 0.05, unequal sizes."""
+    rng = np.random.default_rng(15)
+    reps, G = 400, 15
+    rejections = naive = 0
+    for _ in range(reps):
+        size = rng.integers(30, 150, G)
+        treated = rng.permutation(np.r_[np.ones(7), np.zeros(G - 7)])
+        u = rng.normal(0, 0.6, G)
+        cl = np.repeat(np.arange(G), size)
+        p = 1 / (1 + np.exp(-(-2.0 + u[cl])))
+        df = pd.DataFrame({"y": (rng.random(len(cl)) < p).astype(float), "t": treated[cl], "k": cl})
+        rejections += rct.difference_in_proportions(df, "y", "t", cluster="k").pvalue < 0.05
+        naive += rct.difference_in_proportions(df, "y", "t").pvalue < 0.05
+    # seed 15: CR2/t(14) rejects 3.5 % at the nominal 5 %; the unclustered test 36 %
+    assert 0.02 <= rejections / reps <= 0.075
+    assert naive / reps > 0.25
+
+
 def test_strata_single_stratum_equals_crude_estimate():
     df = rows(30, 120, 18, 110)
     df["s"] = 1

@@ -26,7 +26,7 @@ import math
 import numbers
 import warnings
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -59,6 +59,9 @@ PROPORTION_METHODS: tuple[str, ...] = ("newcombe", "wald", "agresti-caffo", "sco
 #: Boschloo's exact test costs about n_treated * n_control * 32 binomial evaluations
 #: (about 10 s at 1,000 per arm on one core); beyond this product it is skipped with a note.
 BOSCHLOO_MAX_PRODUCT = 1_000_000
+
+#: Largest grid of consistent count pairs that from_reported_shares() evaluates (memory ~1 GB).
+MAX_SHARE_PAIRS = 4_000_000
 
 _METHOD_TEXT = {
     "newcombe": "Newcombe hybrid score interval; Pearson chi-square test without continuity correction",
@@ -414,8 +417,16 @@ def difference_in_proportions(
         )
     if cluster is None and not covs:
         codes, labels = V.group_codes(frame[strata], strata, "strata", func)
-        return _mantel_haenszel(y, t, codes, labels, strata, conf_level, str(outcome), func)
-    return _regression(frame, y, t, strata, cluster, covs, conf_level, str(outcome), func)
+        result = _mantel_haenszel(y, t, codes, labels, strata, conf_level, str(outcome), func)
+    else:
+        result = _regression(frame, y, t, strata, cluster, covs, conf_level, str(outcome), func)
+    if method != "newcombe":
+        note = (
+            f"method={method!r} applies to unadjusted comparisons; with strata=, cluster= or "
+            "covariates= the interval is the Wald-type one named in 'method'"
+        )
+        result = replace(result, notes=(*result.notes, note))
+    return result
 
 
 def _check_strata_arms(n_t: np.ndarray, n_c: np.ndarray, labels: np.ndarray, column: Hashable, func: str) -> None:
@@ -741,6 +752,13 @@ def from_reported_shares(
 
     e1 = _event_range(_rounded_percent_code(share_treated, "share_treated", decimals, func), n1, decimals, "share_treated", func)
     e2 = _event_range(_rounded_percent_code(share_control, "share_control", decimals, func), n2, decimals, "share_control", func)
+    n_pairs = (e1[1] - e1[0] + 1) * (e2[1] - e2[0] + 1)
+    if n_pairs > MAX_SHARE_PAIRS:
+        raise EffektError(
+            f"{func}(): {n_pairs:,} count pairs are consistent with shares rounded to decimals={decimals} "
+            f"in groups of {n1:,} and {n2:,} (the limit is {MAX_SHARE_PAIRS:,}); pass the decimals the "
+            "publication actually used, or the counts to difference_in_proportions_from_counts()."
+        )
     x1, x2 = np.meshgrid(np.arange(e1[0], e1[1] + 1), np.arange(e2[0], e2[1] + 1), indexing="ij")
     x1, x2 = x1.ravel(), x2.ravel()
     if method == "wald" and _small_sample(x1, n1, x2, n2):
@@ -776,9 +794,11 @@ def from_reported_shares(
         )
         # exact integers: 200 * 10^r * (x1 n2 - x2 n1) in [(2R - 1) x2 n1, (2R + 1) x2 n1)
         scale = 200 * 10**relative_change_decimals
-        lhs = scale * (x1.astype(np.int64) * n2 - x2.astype(np.int64) * n1)
-        base = x2.astype(np.int64) * n1
-        match = (x2 > 0) & (lhs >= (2 * rk - 1) * base) & (lhs < (2 * rk + 1) * base)
+        bound = scale * n1 * n2 * (2 * abs(rk) + 2)
+        kind = np.int64 if bound < 2**62 else object  # Python integers where int64 could overflow
+        lhs = scale * (x1.astype(kind) * n2 - x2.astype(kind) * n1)
+        base = x2.astype(kind) * n1
+        match = ((x2 > 0) & (lhs >= (2 * rk - 1) * base) & (lhs < (2 * rk + 1) * base)).astype(bool)
         pairs["relative_change_matches"] = match
         consistent = bool(match.any())
     finite_rel = rel[np.isfinite(rel)]
