@@ -18,13 +18,17 @@ def main() -> None:
     print("Mentorforsøget: education one year after start")
     print("=" * 60)
     # 208/1302 = 16.0 % and 155/1291 = 12.0 %: the counts behind the published shares
-    education = ef.rct.difference_in_proportions_from_counts(208, N_TREATED, 155, N_CONTROL, exact=True)
+    education = ef.rct.difference_in_proportions_from_counts(
+        208, N_TREATED, 155, N_CONTROL, exact=True
+    )
     print(education.summary())
     print()
 
     print("What the rounded shares '16 % vs 12 %, a 30 % rise' allow")
     print("-" * 60)
-    edu = ef.rct.from_reported_shares(0.16, N_TREATED, 0.12, N_CONTROL, reported_relative_change=0.30)
+    edu = ef.rct.from_reported_shares(
+        0.16, N_TREATED, 0.12, N_CONTROL, reported_relative_change=0.30
+    )
     print(edu.summary())
     print()
 
@@ -32,7 +36,9 @@ def main() -> None:
     print("=" * 60)
     print("What the rounded shares '~7 % vs ~5 %, a 40 % rise' allow")
     print("-" * 60)
-    job = ef.rct.from_reported_shares(0.07, N_TREATED, 0.05, N_CONTROL, reported_relative_change=0.40)
+    job = ef.rct.from_reported_shares(
+        0.07, N_TREATED, 0.05, N_CONTROL, reported_relative_change=0.40
+    )
     print(job.summary())
     print()
     # one consistent pair, e.g. 91/1302 = 7.0 % and 65/1291 = 5.0 %
