@@ -652,6 +652,17 @@ class ReportedShares:
     relative_change_consistent : bool or None
         ``None`` without ``reported_relative_change``; otherwise whether some consistent
         pair's relative change rounds to the reported one.
+
+    Examples
+    --------
+    >>> from effekt.rct import from_reported_shares
+    >>> job = from_reported_shares(0.07, 1302, 0.05, 1291, reported_relative_change=0.40)
+    >>> job.significant_for_all, job.significant_for_any
+    (False, True)
+    >>> job.to_frame().shape[0] == job.n_pairs
+    True
+    >>> print(job.summary().splitlines()[1])
+      consistent events: treated 85-97, control 59-71 (169 pairs)
     """
 
     share_treated: float
