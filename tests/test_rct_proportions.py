@@ -340,6 +340,9 @@ def test_adjusted_estimates_agree_with_r(indiv, clustered, adjusted_ref):
             assert r.relative_change + 1 == pytest.approx(ref.rr, rel=1e-8)
             assert r.relative_change_ci[0] + 1 == pytest.approx(ref.rr_low, rel=1e-8)
             assert r.relative_change_ci[1] + 1 == pytest.approx(ref.rr_high, rel=1e-8)
+            # the standardised shares reproduce both the MH difference and the MH ratio
+            assert r.mean_treated - r.mean_control == pytest.approx(r.estimate, abs=1e-12)
+            assert r.mean_treated / r.mean_control == pytest.approx(ref.rr, rel=1e-10)
     # estimatr::lm_lin(..., clusters = municipality, se_type = "CR2"): same SE
     # (its df differ: Bell-McCaffrey)
     assert runs["cr2_lin"].std_error == pytest.approx(

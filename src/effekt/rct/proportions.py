@@ -359,7 +359,10 @@ def difference_in_proportions(
     ``Q_k = (a_k (n_ck - c_k) + c_k (n_tk - a_k)) / (2 N_k)``. It is consistent both for many
     small strata and for few large ones; interval ``RD ± z SE`` and z test. The relative
     change is the Mantel-Haenszel risk ratio minus one, with the Greenland-Robins (1985)
-    variance of its logarithm. Every stratum must hold both arms.
+    variance of its logarithm. ``mean_treated`` and ``mean_control`` are the shares
+    standardised with the weights ``w_k`` (``sum_k w_k a_k/n_tk / sum_k w_k`` and likewise for
+    controls): their difference is the MH risk difference and their ratio the MH risk ratio.
+    Every stratum must hold both arms.
 
     **cluster=**: the linear probability model ``y ~ 1 + T`` (plus centred stratum dummies
     when ``strata`` is also given) by least squares with the Bell-McCaffrey CR2
@@ -518,12 +521,16 @@ def _mantel_haenszel(y, t, codes, labels, column, conf_level, outcome, func) -> 
         method=f"Mantel-Haenszel risk difference over {K} strata, Sato variance; z test",
         n_treated=int(n_t.sum()),
         n_control=int(n_c.sum()),
-        mean_treated=float(a.sum() / n_t.sum()),
-        mean_control=float(c.sum() / n_c.sum()),
+        # MH-weighted (standardised) shares: their difference is RD and their ratio RR_MH
+        mean_treated=float(R / w.sum()),
+        mean_control=float(S / w.sum()),
         relative_change=rel,
         relative_change_ci=rel_ci,
         outcome=outcome,
-        notes=("mean_treated/mean_control are the crude (unstratified) shares",),
+        notes=(
+            "shares are standardised with the Mantel-Haenszel weights n_t n_c / N of each "
+            "stratum (their difference is the effect, their ratio the MH risk ratio)",
+        ),
     )
 
 
