@@ -132,6 +132,10 @@ def test_exact_pvalues():
     assert r.extra["pvalue_boschloo"] <= r.extra["pvalue_fisher"]
     assert "boschloo exact test" in r.summary()
     assert {"pvalue_fisher", "pvalue_boschloo"} <= set(r.to_frame().columns)
+    # up to the cap (n_t * n_c <= 250,000) Boschloo is computed
+    assert P.BOSCHLOO_MAX_PRODUCT == 250_000
+    mid = rct.difference_in_proportions_from_counts(30, 400, 15, 600, exact=True)
+    assert 0 < mid.extra["pvalue_boschloo"] <= mid.extra["pvalue_fisher"]
     # large arms: Boschloo is skipped with a note (it would take minutes), Fisher is kept
     big = rct.difference_in_proportions_from_counts(208, 1302, 155, 1291, exact=True)
     assert np.isnan(big.extra["pvalue_boschloo"])
