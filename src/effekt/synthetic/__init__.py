@@ -7,4 +7,6 @@ columns. Tests check that effekt's estimators recover the truth from them.
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from .studies import study
+
+__all__: list[str] = ["study"]
