@@ -109,3 +109,96 @@ def forest(
 def save(ax: Axes, path: Any, dpi: int = 120) -> None:
     """Save the figure that holds ``ax`` (helper for examples and reports)."""
     ax.figure.savefig(path, dpi=dpi, bbox_inches="tight")
+
+
+# --- randomised trials: subgroups ---
+
+
+def subgroup_forest(
+    frame: pd.DataFrame,
+    *,
+    overall: pd.DataFrame | None = None,
+    headers: dict[str, str] | None = None,
+    ax: Axes | None = None,
+    title: str = "",
+    unit: str = "",
+    color: str = "C0",
+) -> Axes:
+    """Forest plot of subgroup effects: an overall row, then one block per ``by`` column.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Tidy rows with ``by``, ``level``, ``estimate``, ``ci_low``, ``ci_high`` and ``scale``
+        (as from ``SubgroupResult.to_frame()``).
+    overall : DataFrame, optional
+        One row with the overall effect, drawn first as a diamond.
+    headers : dict, optional
+        Block heading per ``by`` value (e.g. with the interaction p-value).
+    ax : Axes, optional
+    title, unit : str
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"by": ["gender", "gender"], "level": ["man", "woman"],
+    ...                   "estimate": [0.02, 0.06], "ci_low": [-0.01, 0.02],
+    ...                   "ci_high": [0.05, 0.10], "scale": ["proportion"] * 2})
+    >>> ax = subgroup_forest(f)
+    >>> ax.get_xlabel()
+    'Effect (percentage points)'
+    """
+    headers = headers or {}
+    scale = str(frame["scale"].iloc[0]) if "scale" in frame else "mean"
+    k = 100.0 if scale == "proportion" else 1.0
+    labels: list[str] = []
+    points: list[tuple[float, float, float, bool]] = []  # estimate, low, high, is_overall
+    bold: list[bool] = []
+    if overall is not None and len(overall):
+        row = overall.iloc[0]
+        labels.append("All")
+        points.append((row["estimate"] * k, row["ci_low"] * k, row["ci_high"] * k, True))
+        bold.append(True)
+    for by, block in frame.groupby("by", sort=False):
+        labels.append(headers.get(str(by), str(by)))
+        points.append((np.nan, np.nan, np.nan, False))
+        bold.append(True)
+        for _, row in block.iterrows():
+            labels.append(f"    {row['level']}")
+            points.append((row["estimate"] * k, row["ci_low"] * k, row["ci_high"] * k, False))
+            bold.append(False)
+    n_rows = len(labels)
+    ax = new_axes(ax, figsize=(8.0, 0.38 * n_rows + 1.4))
+    y = np.arange(n_rows)[::-1].astype(float)
+    est = np.array([p[0] for p in points])
+    lo = np.array([p[1] for p in points])
+    hi = np.array([p[2] for p in points])
+    is_overall = np.array([p[3] for p in points])
+    sub = np.isfinite(est) & ~is_overall
+    ax.errorbar(est[sub], y[sub], xerr=[est[sub] - lo[sub], hi[sub] - est[sub]], fmt="s", color=color,
+                ecolor=color, capsize=3, markersize=5)
+    if is_overall.any():
+        ax.errorbar(est[is_overall], y[is_overall], xerr=[est[is_overall] - lo[is_overall], hi[is_overall] - est[is_overall]],
+                    fmt="D", color="black", ecolor="black", capsize=3, markersize=7)
+        ax.axvline(float(est[is_overall][0]), color=color, lw=0.8, ls=":")
+    ax.axvline(0.0, color="0.5", lw=1, ls="--")
+    ax.set_yticks(y, labels)
+    for tick, b in zip(ax.get_yticklabels(), bold):
+        if b:
+            tick.set_fontweight("bold")
+    suffix = " pp" if scale == "proportion" else ""
+    for yi, e, a, b in zip(y, est, lo, hi):
+        if np.isfinite(e):
+            ax.annotate(f"{e:+.1f} ({a:+.1f} to {b:+.1f}){suffix}", xy=(1.01, yi),
+                        xycoords=("axes fraction", "data"), va="center", fontsize=8)
+    ax.set_xlabel(effect_axis_label(scale, unit))
+    ax.set_ylim(-0.7, n_rows - 0.3)
+    if title:
+        ax.set_title(title)
+    return ax

@@ -7,6 +7,9 @@ columns. Tests check that effekt's estimators recover the truth from them.
 
 from __future__ import annotations
 
+__all__: list[str] = []
+
+from .rct import rct
 from .studies import study
 
-__all__: list[str] = ["study"]
+__all__ += ["rct", "study"]

@@ -1,0 +1,469 @@
+"""Multi-arm trials and subgroup effects.
+
+:func:`compare_arms` compares each arm of a multi-arm trial (IPS, IPSE, usual service) with
+the control arm and the pooled treatment arms with control; :func:`subgroups` estimates the
+effect within each level of one or more baseline characteristics, tests whether it differs
+between levels, adjusts the p-values for the number of subgroups and draws a forest plot.
+
+A binary outcome (0/1 or bool) is analysed with
+:func:`~effekt.rct.difference_in_proportions`, any other numeric outcome with
+:func:`~effekt.rct.difference_in_means`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .._linear import ols
+from .._validate import (
+    argument_error,
+    as_column_list,
+    check_choice,
+    check_conf_level,
+    check_frame,
+    handle_missing,
+    require_columns,
+    two_valued,
+)
+from ..errors import ColumnError, EffektError
+from ..results import EffectResult, EffectTable, TestResult, format_pvalue
+from .means import difference_in_means
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["compare_arms", "subgroups", "SubgroupResult", "adjust_pvalues"]
+
+ADJUSTMENTS = ("holm", "fdr_bh")
+
+
+def adjust_pvalues(pvalues: Sequence[float] | np.ndarray, method: str = "holm") -> np.ndarray:
+    """Holm (family-wise error) or Benjamini-Hochberg (false discovery rate) adjusted p-values.
+
+    Parameters
+    ----------
+    pvalues : array of float
+    method : {"holm", "fdr_bh"}
+
+    Returns
+    -------
+    ndarray
+        Adjusted p-values in the input order (equal to ``statsmodels.stats.multitest.
+        multipletests(p, method=...)[1]``).
+
+    Notes
+    -----
+    With ``p_(1) <= ... <= p_(k)``: Holm ``p~_(i) = max_{j<=i} min(1, (k - j + 1) p_(j))``;
+    Benjamini-Hochberg ``p~_(i) = min_{j>=i} min(1, k p_(j) / j)``.
+
+    References
+    ----------
+    Holm, S. (1979). A simple sequentially rejective multiple test procedure.
+    *Scandinavian Journal of Statistics* 6, 65-70.
+    Benjamini, Y. & Hochberg, Y. (1995). Controlling the false discovery rate. *JRSS B* 57, 289-300.
+
+    Examples
+    --------
+    >>> adjust_pvalues([0.01, 0.04, 0.03], "holm").round(3).tolist()
+    [0.03, 0.06, 0.06]
+    >>> adjust_pvalues([0.01, 0.04, 0.03], "fdr_bh").round(3).tolist()
+    [0.03, 0.04, 0.04]
+    """
+    p = np.asarray(pvalues, dtype=float)
+    k = len(p)
+    if k == 0:
+        return p.copy()
+    order = np.argsort(p, kind="mergesort")
+    ps = p[order]
+    if method == "holm":
+        adj = np.maximum.accumulate(np.minimum(1.0, (k - np.arange(k)) * ps))
+    elif method == "fdr_bh":
+        adj = np.minimum.accumulate(np.minimum(1.0, k * ps / np.arange(1, k + 1))[::-1])[::-1]
+    else:
+        raise argument_error("adjust_pvalues", "method", "one of 'holm', 'fdr_bh'", method)
+    out = np.empty(k)
+    out[order] = adj
+    return out
+
+
+def _is_binary(values: pd.Series) -> bool:
+    """True for a boolean column or a numeric column whose values are all 0 or 1."""
+    if values.dtype == bool:
+        return True
+    if not pd.api.types.is_numeric_dtype(values):
+        return False
+    arr = values.to_numpy(dtype=float)
+    return bool(np.isin(arr, (0.0, 1.0)).all())
+
+
+def _estimate(
+    y: pd.Series, treated: np.ndarray, outcome: Hashable, binary: bool, conf_level: float, method: str,
+    unit: str, label: str,
+) -> EffectResult:
+    """One two-arm effect on a fresh two-column frame (never the caller's)."""
+    tcol = "treated" if outcome != "treated" else "__treated"
+    frame = pd.DataFrame({outcome: y.to_numpy(), tcol: treated.astype(np.int8)})
+    if binary:
+        from .proportions import difference_in_proportions
+
+        r = difference_in_proportions(frame, outcome, tcol, method=method, conf_level=conf_level)
+    else:
+        r = difference_in_means(frame, outcome, tcol, conf_level=conf_level, unit=unit)
+    return dataclasses.replace(r, label=label)
+
+
+def _sorted_levels(values: pd.Series) -> list[Any]:
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        present = set(pd.unique(values))
+        return [c for c in values.cat.categories if c in present]
+    levels = list(pd.unique(values))
+    try:
+        return sorted(levels)
+    except TypeError:
+        return sorted(levels, key=str)
+
+
+def compare_arms(
+    data: pd.DataFrame,
+    outcome: Hashable,
+    arm: Hashable,
+    control: Any,
+    *,
+    conf_level: float = 0.95,
+    adjust: str | None = None,
+    method: str = "newcombe",
+    missing: str = "raise",
+    unit: str = "",
+) -> EffectTable:
+    """Each arm of a multi-arm trial against the control arm, and all treatment arms pooled.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per person.
+    outcome : column name
+        Binary (0/1, bool: difference in proportions) or continuous (difference in means).
+    arm : column name
+        The arm each person was randomised to (two or more values).
+    control : value
+        The value of ``arm`` that marks the control group ("usual service").
+    conf_level : float, default 0.95
+    adjust : {None, "holm", "fdr_bh"}
+        Add a ``pvalue_adjusted`` column, adjusted over every row of the table (each arm
+        and the pooled comparison).
+    method : str, default "newcombe"
+        Interval method for a binary outcome (see ``difference_in_proportions``).
+    missing : {"raise", "drop"}
+    unit : str
+        Unit of a continuous outcome, for the text.
+
+    Returns
+    -------
+    EffectTable
+        One row per non-control arm (labelled with the arm) and, with two or more treatment
+        arms, a row labelled ``"pooled (A + B)"``; extra columns ``arm``, ``control``,
+        ``comparison`` and, with ``adjust``, ``pvalue_adjusted``.
+
+    Notes
+    -----
+    Each comparison uses only the rows of the two groups compared (the usual analysis of
+    a multi-arm trial with one shared control), so the comparisons are correlated through
+    the control group. Holm's adjustment is valid under any dependence; it is applied over
+    all rows of the table including the pooled comparison (conservative).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from effekt import rct
+    >>> arm = np.repeat(["IPS", "IPSE", "usual"], [243, 238, 239])
+    >>> job = np.concatenate([np.arange(243) < 146, np.arange(238) < 143, np.arange(239) < 111])
+    >>> df = pd.DataFrame({"arm": arm, "job_or_education": job})
+    >>> t = rct.compare_arms(df, "job_or_education", "arm", control="usual", adjust="holm")
+    >>> t.labels
+    ['IPS', 'IPSE', 'pooled (IPS + IPSE)']
+    >>> (t.to_frame()["estimate"] * 100).round(1).tolist()
+    [13.6, 13.6, 13.6]
+    """
+    func = "compare_arms"
+    data = check_frame(data, func)
+    conf_level = check_conf_level(conf_level, func)
+    if adjust is not None:
+        check_choice(adjust, "adjust", func, (None, *ADJUSTMENTS))
+    require_columns(data, func, outcome=outcome, arm=arm)
+    data = handle_missing(data, [outcome, arm], missing, func)
+    arms = data[arm]
+    levels = _sorted_levels(arms)
+    if len(levels) < 2:
+        raise ColumnError(
+            f"The arm column {arm!r} passed to {func}() has only one value ({levels[0]!r}); "
+            "a comparison needs a control arm and at least one treatment arm."
+        )
+    if control not in levels:
+        raise argument_error(func, "control", f"one of the values of the arm column {arm!r} ({levels})", control)
+    y = data[outcome]
+    binary = _is_binary(y)
+    if not binary and not pd.api.types.is_numeric_dtype(y):
+        raise ColumnError(
+            f"The outcome column {outcome!r} passed to {func}() must be numeric (0/1 for a share); "
+            f"it has dtype {y.dtype}."
+        )
+    others = [lv for lv in levels if lv != control]
+    is_control = (arms == control).to_numpy()
+    results, rows = [], []
+    for lv in others:
+        keep = is_control | (arms == lv).to_numpy()
+        treated = (arms[keep] == lv).to_numpy()
+        results.append(_estimate(y[keep], treated, outcome, binary, conf_level, method, unit, str(lv)))
+        rows.append({"arm": str(lv), "control": str(control), "comparison": f"{lv} vs {control}"})
+    if len(others) >= 2:
+        name = " + ".join(map(str, others))
+        results.append(_estimate(y, ~is_control, outcome, binary, conf_level, method, unit, f"pooled ({name})"))
+        rows.append({"arm": f"pooled ({name})", "control": str(control), "comparison": f"{name} vs {control}"})
+    columns = pd.DataFrame(rows)
+    notes: tuple[str, ...] = ()
+    if adjust is not None:
+        columns["pvalue_adjusted"] = adjust_pvalues([r.pvalue for r in results], adjust)
+        notes = (f"pvalue_adjusted: {_adjust_name(adjust)} over the {len(results)} comparisons",)
+    return EffectTable(tuple(results), title=f"{outcome}: each arm vs {control}", columns=columns, notes=notes)
+
+
+def _adjust_name(adjust: str) -> str:
+    return {"holm": "Holm", "fdr_bh": "Benjamini-Hochberg"}[adjust]
+
+
+# --------------------------------------------------------------------------- subgroups
+
+
+@dataclass(frozen=True)
+class SubgroupResult:
+    """Effects within subgroups, interaction tests and adjusted p-values.
+
+    Attributes
+    ----------
+    overall : EffectResult
+        The effect in all rows.
+    table : EffectTable
+        One row per (``by`` column, level) with extra columns ``by``, ``level``,
+        ``pvalue_adjusted`` (when adjusted) and ``pvalue_interaction``.
+    interactions : mapping of str to TestResult
+        Per ``by`` column: Wald F test that the effect is the same in every level.
+    adjust : str or None
+        Adjustment of the subgroup p-values ("holm", "fdr_bh" or None).
+    """
+
+    overall: EffectResult
+    table: EffectTable
+    interactions: Mapping[str, TestResult] = field(default_factory=dict)
+    adjust: str | None = None
+    outcome: str = ""
+
+    def to_frame(self) -> pd.DataFrame:
+        """The subgroup rows (see :meth:`EffectTable.to_frame`) with by/level columns."""
+        return self.table.to_frame()
+
+    def summary(self) -> str:
+        scale = self.overall.scale
+        lines = [f"Subgroup effects on {self.outcome}" if self.outcome else "Subgroup effects"]
+        lines.append(self.overall.summary().splitlines()[0].replace("Effect [All]", "All"))
+        frame = self.to_frame()
+        unit = "pp" if scale == "proportion" else (self.overall.unit or "")
+        k = 100.0 if scale == "proportion" else 1.0
+        for by, block in frame.groupby("by", sort=False):
+            test = self.interactions[str(by)]
+            lines.append(f"{by}: interaction {format_pvalue(test.pvalue)} ({test.distribution}({test.df:g}) = {test.statistic:.2f})")
+            for _, row in block.iterrows():
+                adj = f", adjusted {format_pvalue(row['pvalue_adjusted'])}" if "pvalue_adjusted" in row and pd.notna(row["pvalue_adjusted"]) else ""
+                lines.append(
+                    f"  {row['level']}: {k * row['estimate']:+.1f} {unit} ({k * row['ci_low']:+.1f} to "
+                    f"{k * row['ci_high']:+.1f}), {format_pvalue(row['pvalue'])}{adj}"
+                    f"  [n = {int(row['n_treated']):,} + {int(row['n_control']):,}]"
+                )
+        if self.adjust:
+            lines.append(f"adjusted p-values: {_adjust_name(self.adjust)} over {len(frame)} subgroups")
+        lines.append(
+            "interaction test: Wald F on the treatment x level terms of a linear regression "
+            "with HC2 standard errors"
+        )
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return "<pre>" + html.escape(self.summary()) + "</pre>"
+
+    def plot(self, ax: Axes | None = None, *, title: str | None = None) -> Axes:
+        """Forest plot: the overall effect, then one block per ``by`` column (pp for shares)."""
+        from ..plots import subgroup_forest
+
+        frame = self.to_frame()
+        headers = {
+            str(by): f"{by} (interaction {format_pvalue(t.pvalue)})" for by, t in self.interactions.items()
+        }
+        overall = self.overall.to_frame()
+        return subgroup_forest(
+            frame,
+            overall=overall,
+            headers=headers,
+            ax=ax,
+            title=self.outcome if title is None else title,
+            unit=self.overall.unit,
+        )
+
+
+def _interaction_test(y: np.ndarray, t: np.ndarray, codes: np.ndarray, n_levels: int, by: str) -> TestResult:
+    """Wald F test (HC2) that the treatment x level coefficients are all zero."""
+    n = len(y)
+    D = np.zeros((n, n_levels - 1))
+    rows = np.flatnonzero(codes > 0)
+    D[rows, codes[rows] - 1] = 1.0
+    tf = t.astype(float)
+    X = np.hstack([np.ones((n, 1)), D, tf[:, None], D * tf[:, None]])
+    fit = ols(X, y, cov_type="HC2")
+    idx = np.arange(n_levels + 1, 2 * n_levels)
+    f, df1, p = fit.wald(idx)
+    return TestResult(
+        statistic=f,
+        pvalue=p,
+        null=f"the effect is the same in every level of {by}",
+        distribution="F",
+        df=df1,
+        name=f"treatment x {by} interaction (Wald, HC2; F({df1:g}, {fit.df_resid:g}))",
+    )
+
+
+def subgroups(
+    data: pd.DataFrame,
+    outcome: Hashable,
+    treatment: Hashable,
+    by: Hashable | Sequence[Hashable],
+    *,
+    treated_value: Any = None,
+    conf_level: float = 0.95,
+    adjust: str | None = "holm",
+    method: str = "newcombe",
+    missing: str = "raise",
+    max_levels: int = 20,
+    unit: str = "",
+) -> SubgroupResult:
+    """The treatment effect within each level of each ``by`` column, with interaction tests.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per person.
+    outcome : column name
+        Binary (difference in proportions) or continuous (difference in means).
+    treatment : column name
+        Two-valued treatment column (``treated_value`` says which value is treated when it
+        is not 0/1 or bool).
+    by : column name or list of column names
+        Baseline characteristics defining subgroups (categorical; bin continuous ones first,
+        e.g. with ``pd.cut``).
+    conf_level : float, default 0.95
+    adjust : {"holm", "fdr_bh", None}, default "holm"
+        Adjust the subgroup p-values over all subgroups (all levels of all ``by`` columns).
+    method : str, default "newcombe"
+        Interval method for a binary outcome.
+    missing : {"raise", "drop"}
+    max_levels : int, default 20
+        A ``by`` column with more levels raises (it is probably continuous).
+    unit : str
+
+    Returns
+    -------
+    SubgroupResult
+
+    Notes
+    -----
+    The interaction test for a ``by`` column with ``L`` levels regresses the outcome on the
+    level dummies, treatment and treatment x level dummies (a saturated model: the fitted
+    values are the level x arm means), and tests the ``L - 1`` interaction coefficients with
+    a Wald F test on the HC2 covariance, ``F(L - 1, n - 2L)``. With HC2 the variance of each
+    cell mean is ``s^2 / n_cell``, so the test is the heterogeneity test of the within-level
+    differences with unequal variances. For a binary outcome this is the linear probability
+    model (differences in proportions), while the subgroup intervals use ``method``.
+    Subgroup findings are fragile: read the interaction test, not whether one subgroup is
+    significant and another not (Wang et al. 2007).
+
+    References
+    ----------
+    Wang, R., Lagakos, S. W., Ware, J. H., Hunter, D. J. & Drazen, J. M. (2007).
+    Statistics in medicine -- reporting of subgroup analyses in clinical trials.
+    *NEJM* 357, 2189-2194.
+
+    Examples
+    --------
+    >>> import effekt as ef
+    >>> from effekt import rct
+    >>> df = ef.synthetic.rct(1302, 1291, p_control=0.12, effect=0.04, seed=3)
+    >>> s = rct.subgroups(df, "outcome", "treated", by=["gender", "benefit_group"])
+    >>> s.to_frame()[["by", "level"]].values.tolist()[:2]
+    [['gender', 'man'], ['gender', 'woman']]
+    >>> sorted(s.interactions)
+    ['benefit_group', 'gender']
+    """
+    func = "subgroups"
+    data = check_frame(data, func)
+    conf_level = check_conf_level(conf_level, func)
+    if adjust is not None:
+        check_choice(adjust, "adjust", func, (None, *ADJUSTMENTS))
+    bys = as_column_list(by)
+    if not bys:
+        raise argument_error(func, "by", "a column name or a non-empty list of column names", by)
+    require_columns(data, func, outcome=outcome, treatment=treatment, by=bys)
+    data = handle_missing(data, [outcome, treatment, *bys], missing, func)
+    t = two_valued(data[treatment], treatment, "treatment", func, treated_value)
+    y = data[outcome]
+    binary = _is_binary(y)
+    if not binary and not pd.api.types.is_numeric_dtype(y):
+        raise ColumnError(
+            f"The outcome column {outcome!r} passed to {func}() must be numeric (0/1 for a share); "
+            f"it has dtype {y.dtype}."
+        )
+    yv = y.to_numpy(dtype=float)
+    need = 1 if binary else 2
+    overall = _estimate(y, t, outcome, binary, conf_level, method, unit, "All")
+    results, rows, tests = [], [], {}
+    for b in bys:
+        values = data[b]
+        levels = _sorted_levels(values)
+        if len(levels) < 2:
+            raise ColumnError(
+                f"The by column {b!r} passed to {func}() has a single value ({levels[0]!r}); "
+                "subgroups need at least two levels."
+            )
+        if len(levels) > max_levels:
+            raise ColumnError(
+                f"The by column {b!r} passed to {func}() has {len(levels)} levels (more than "
+                f"max_levels={max_levels}); bin it first, e.g. pd.cut(df[{b!r}], bins=[...])."
+            )
+        codes = np.empty(len(values), dtype=np.intp)
+        for i, lv in enumerate(levels):
+            mask = (values == lv).to_numpy()
+            codes[mask] = i
+            n_t, n_c = int(t[mask].sum()), int((~t[mask]).sum())
+            if min(n_t, n_c) < need:
+                raise ColumnError(
+                    f"Level {lv!r} of the by column {b!r} passed to {func}() has {n_t} treated and {n_c} "
+                    f"control persons; each subgroup needs at least {need} in each arm. Merge small levels."
+                )
+            results.append(_estimate(y[mask], t[mask], outcome, binary, conf_level, method, unit, f"{b}: {lv}"))
+            rows.append({"by": str(b), "level": str(lv)})
+        tests[str(b)] = _interaction_test(yv, t, codes, len(levels), str(b))
+    columns = pd.DataFrame(rows)
+    if adjust is not None:
+        columns["pvalue_adjusted"] = adjust_pvalues([r.pvalue for r in results], adjust)
+    columns["pvalue_interaction"] = [tests[r["by"]].pvalue for r in rows]
+    table = EffectTable(tuple(results), title=f"{outcome} by subgroup", columns=columns, tests=tests)
+    if len(results) == 0:  # pragma: no cover - prevented above
+        raise EffektError(f"{func}(): no subgroups.")
+    return SubgroupResult(overall=overall, table=table, interactions=tests, adjust=adjust, outcome=str(outcome))
