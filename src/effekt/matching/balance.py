@@ -1,0 +1,134 @@
+"""Covariate balance before and after matching, with MatchIt's (and cobalt's) definitions.
+
+For every covariate — and every level of a categorical covariate, each as a 0/1 dummy —
+the table gives, in the full sample ("before") and in the matched sample with the matching
+weights ("after"):
+
+* ``mean_treated``, ``mean_control``: (weighted) means;
+* ``smd``: standardized mean difference ``(mean_t - mean_c) / s``, where ``s`` is the
+  treated group's standard deviation **in the full sample** (the ATT convention of MatchIt
+  and cobalt), ``sqrt(p (1 - p))`` for a binary variable with treated share ``p``, and the
+  sample SD (denominator ``n - 1``) otherwise; the same ``s`` is used after matching so that
+  the two columns are comparable;
+* ``var_ratio``: ratio of (weighted) variances treated/control, for non-binary variables
+  only; the weighted variance is ``sum w (x - m)^2 / (sum w - sum w^2 / sum w)``
+  (unbiased for reliability weights; the usual ``n - 1`` variance without weights);
+* ``ecdf_mean``, ``ecdf_max``: mean and maximum over the distinct values of the absolute
+  difference between the (weighted) empirical CDFs of the two groups; for a binary variable
+  both equal the absolute difference in proportions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+
+import numpy as np
+import pandas as pd
+
+STAT_COLUMNS = ("mean_treated", "mean_control", "smd", "var_ratio", "ecdf_mean", "ecdf_max")
+
+
+def balance_matrix(data: pd.DataFrame, covariates: Sequence[Hashable]) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Covariates as columns for the balance table: numeric as is, every categorical level a dummy.
+
+    Returns the matrix, the row names (``"<column>_<level>"`` for dummies) and a boolean
+    array flagging binary (0/1) columns.
+    """
+    blocks: list[np.ndarray] = []
+    names: list[str] = []
+    for column in covariates:
+        values = data[column]
+        if values.dtype == bool or pd.api.types.is_numeric_dtype(values):
+            blocks.append(values.to_numpy(dtype=float)[:, None])
+            names.append(str(column))
+        else:
+            if isinstance(values.dtype, pd.CategoricalDtype):
+                values = values.cat.remove_unused_categories()
+            codes, levels = pd.factorize(values, sort=True)
+            blocks.append((codes[:, None] == np.arange(len(levels))[None, :]).astype(float))
+            names.extend(f"{column}_{lev}" for lev in levels)
+    X = np.hstack(blocks) if blocks else np.empty((len(data), 0))
+    binary = np.array([bool(np.all((X[:, j] == 0) | (X[:, j] == 1))) for j in range(X.shape[1])], dtype=bool)
+    return X, names, binary
+
+
+def _wmean(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    return (w[:, None] * x).sum(axis=0) / w.sum()
+
+
+def _wvar(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    sw = w.sum()
+    m = _wmean(x, w)
+    denom = sw - (w**2).sum() / sw
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (w[:, None] * (x - m) ** 2).sum(axis=0) / denom
+
+
+def _ecdf_stats(x: np.ndarray, treated: np.ndarray, w: np.ndarray) -> tuple[float, float]:
+    """Mean and max over distinct values of |F_t(x) - F_c(x)| with weights normalised per group."""
+    keep = w > 0
+    x, treated, w = x[keep], treated[keep], w[keep]
+    wn = np.where(treated, -w / w[treated].sum(), w / w[~treated].sum())
+    order = np.argsort(x, kind="stable")
+    xs = x[order]
+    cum = np.abs(np.cumsum(wn[order]))
+    last = np.r_[xs[1:] != xs[:-1], True]
+    diff = cum[last]
+    return float(diff.mean()), float(diff.max())
+
+
+def balance_stats(
+    X: np.ndarray,
+    binary: np.ndarray,
+    treated: np.ndarray,
+    weights: np.ndarray,
+    sd_treated_full: np.ndarray,
+) -> np.ndarray:
+    """Columns of :data:`STAT_COLUMNS` (rows = covariates) for one sample/weighting."""
+    keep = weights > 0
+    Xk, tk, wk = X[keep], treated[keep], weights[keep]
+    xt, xc, wt, wc = Xk[tk], Xk[~tk], wk[tk], wk[~tk]
+    out = np.full((X.shape[1], len(STAT_COLUMNS)), np.nan)
+    if wt.size == 0 or wc.size == 0:
+        return out
+    mt, mc = _wmean(xt, wt), _wmean(xc, wc)
+    out[:, 0], out[:, 1] = mt, mc
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out[:, 2] = np.where(sd_treated_full > 0, (mt - mc) / sd_treated_full, np.nan)
+        vr = _wvar(xt, wt) / _wvar(xc, wc)
+    out[:, 3] = np.where(binary, np.nan, vr)
+    for j in range(X.shape[1]):
+        if binary[j]:
+            out[j, 4] = out[j, 5] = abs(mt[j] - mc[j])
+        else:
+            out[j, 4], out[j, 5] = _ecdf_stats(Xk[:, j], tk, wk)
+    return out
+
+
+def treated_sd(X: np.ndarray, binary: np.ndarray, treated: np.ndarray) -> np.ndarray:
+    """Full-sample SD of the treated group: sqrt(p(1-p)) for binaries, n-1 SD otherwise."""
+    xt = X[treated]
+    p = xt.mean(axis=0)
+    sd = xt.std(axis=0, ddof=1) if len(xt) > 1 else np.zeros(X.shape[1])
+    return np.where(binary, np.sqrt(p * (1 - p)), sd)
+
+
+def balance_frame(
+    X: np.ndarray,
+    names: list[str],
+    binary: np.ndarray,
+    treated: np.ndarray,
+    weights_before: np.ndarray,
+    weights_after: np.ndarray,
+) -> pd.DataFrame:
+    """The before/after balance table (one row per covariate or dummy level)."""
+    sd = treated_sd(X, binary, treated)
+    before = balance_stats(X, binary, treated, weights_before, sd)
+    after = balance_stats(X, binary, treated, weights_after, sd)
+    frame = pd.DataFrame(index=pd.Index(names, name="covariate"))
+    frame["type"] = np.where(binary, "binary", "continuous")
+    for k, col in enumerate(STAT_COLUMNS):
+        frame[f"{col}_before"] = before[:, k]
+    for k, col in enumerate(STAT_COLUMNS):
+        frame[f"{col}_after"] = after[:, k]
+    return frame

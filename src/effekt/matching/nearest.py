@@ -1,0 +1,977 @@
+"""Greedy nearest-neighbour matching with R MatchIt 4's conventions, and the matched effect.
+
+:func:`match` returns a :class:`MatchResult` holding the matched sample (MatchIt's
+``match.data()``), the pairs (``get_matches()``), the balance table before/after, a love
+plot, an overlap plot and :meth:`MatchResult.effect`, the ATT with an honest standard
+error.
+
+Conventions (MatchIt 4 ``method = "nearest"``, reproduced to the pair on the Lalonde data)
+-----------------------------------------------------------------------------------------
+* **Distance.** ``distance="logit"``: the propensity score from an unpenalised logistic
+  regression of the treatment on the covariates (R's ``glm``; see
+  :func:`~effekt.matching.propensity_score`), and matching on the score itself (not its
+  logit), as MatchIt's ``distance = "glm"``. Also: a scikit-learn classifier, a fitted
+  :class:`~effekt.matching.PropensityScore`, a column name or an array of scores, or
+  ``"mahalanobis"`` on the covariates.
+* **Order.** Without replacement, treated units are matched one at a time from the largest
+  score down (``order="largest"``, MatchIt's ``m.order = "largest"``; ties in data order);
+  also ``"smallest"``, ``"data"`` and ``"random"`` (seeded by ``random_state``). With
+  replacement the order does not matter.
+* **Ratio.** 1:k matching is done in rounds: every treated unit gets its first control
+  before any gets its second (MatchIt's rule). A treated unit that found no control in a
+  round is not tried again.
+* **Nearest and ties.** The controls are sorted stably by score; the nearest unused control
+  on either side is taken; on an exact tie in distance the control on the left (lower
+  score) wins, and among controls with equal scores the earliest in the data. Changing
+  this rule changes pairs whenever the data contain identical covariate rows.
+* **Caliper.** ``caliper`` is in standard deviations of the distance (``std_caliper=True``),
+  the SD (``n - 1``) taken over all units not discarded; a pair is allowed when the
+  absolute difference is ``<= caliper * SD``. A treated unit whose nearest unused control
+  lies outside the caliper stays unmatched (MatchIt does not look further).
+* **Exact.** ``exact=[columns]`` matches only within the strata formed by those columns.
+  ``exact_fallback=True`` (not available in MatchIt) then matches the treated units left
+  without any control across strata, on the controls still unused, with the same order,
+  caliper and ratio; :meth:`MatchResult.pairs` marks those rows ``stage == "fallback"``.
+* **Discard.** ``discard="both"`` drops units outside the common support of the score (the
+  range of the other group), ``"treated"`` / ``"control"`` only in that group (MatchIt).
+* **Weights and subclasses** as ``match.data()``: matched treated units weigh 1; a control
+  gets ``sum_i 1/k_i`` over the treated units ``i`` it serves (``k_i`` = that unit's number
+  of controls), and control weights are then scaled to sum to the number of distinct
+  matched controls. ``subclass`` numbers the matched sets 1, 2, ... in the data order of
+  their treated unit; with replacement a control can serve several sets, so (as in
+  MatchIt) ``subclass`` is missing and :meth:`MatchResult.pairs` gives the sets.
+
+Differences from MatchIt
+------------------------
+* Unmatched treated units, discarded units and rows dropped for missing values are always
+  reported with an :class:`~effekt.errors.OverlapWarning` /
+  :class:`~effekt.errors.DroppedRowsWarning` giving the counts; MatchIt reports them only in
+  ``summary()``. A caliper or an exact stratum that leaves nobody matched raises
+  :class:`~effekt.errors.EffektError` instead of returning an empty match.
+* ``ratio`` larger than the available controls (without replacement) gives a warning with
+  counts and the rounds simply run out (MatchIt errors or warns depending on the version).
+* ``ties=True`` (with replacement) keeps every control as close as the k-th nearest (within
+  ``tie_tolerance``), as ``Matching::Match`` does; MatchIt has no such option.
+* ``distance="mahalanobis"`` uses the pooled within-group covariance of the covariates
+  (dummies for categoricals); with it a caliper is in Mahalanobis-distance units and needs
+  ``std_caliper=False``, and the default order is the data order (MatchIt's default for a
+  non-score distance).
+* Standard errors: :meth:`MatchResult.effect` gives the cluster-robust SE by subclass
+  (CR1, as ``sandwich::vcovCL`` with its default HC1 adjustment) with a t reference on
+  ``G - 1`` degrees of freedom (MatchIt's vignette uses the regression's ``n - 2``; the SE
+  is identical), HC3, Abadie–Imbens, or a block bootstrap of the matched sets.
+
+References
+----------
+Ho, D. E., Imai, K., King, G. & Stuart, E. A. (2011). MatchIt: nonparametric preprocessing
+for parametric causal inference. *Journal of Statistical Software* 42(8).
+Abadie, A. & Imbens, G. W. (2006). Large sample properties of matching estimators for
+average treatment effects. *Econometrica* 74, 235-267.
+Austin, P. C. (2011). Optimal caliper widths for propensity-score matching. *Pharmaceutical
+Statistics* 10, 150-161.
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .._linear import ols
+from .._validate import (
+    _fmt,
+    argument_error,
+    as_column_list,
+    binary_outcome,
+    check_choice,
+    check_conf_level,
+    check_frame,
+    check_number,
+    handle_missing,
+    numeric_column,
+    require_columns,
+    two_valued,
+)
+from ..errors import EffektError, OverlapWarning
+from ..results import EffectResult, effect_from_normal
+from . import _engine
+from .balance import balance_frame, balance_matrix
+from .propensity import PropensityScore, _design, propensity_score
+from .standard_errors import abadie_imbens_variance, block_bootstrap
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["MatchResult", "match"]
+
+_FUNC = "match"
+ORDERS = ("largest", "smallest", "data", "random")
+DISCARDS = ("none", "both", "control", "treated")
+SE_TYPES = ("cluster", "abadie-imbens", "hc3", "bootstrap")
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """The outcome of :func:`match`: matched sample, pairs, balance and effect.
+
+    Attributes
+    ----------
+    data : DataFrame
+        The rows that entered matching (the caller's frame, minus rows dropped for missing
+        values if ``missing="drop"``); never modified.
+    treatment : column name
+    covariates : tuple of column names
+    treated : ndarray of bool
+    distance : ndarray or None
+        The one-dimensional distance (propensity score) per row; ``None`` for Mahalanobis.
+    propensity : PropensityScore or None
+        The fitted propensity model when the distance was estimated.
+    weights : ndarray
+        MatchIt's ``weights`` per row of ``data`` (0 for unmatched units).
+    subclass : ndarray of int
+        Matched-set id per row (``-1`` for unmatched, and for every row with replacement).
+    discarded : ndarray of bool
+        Units outside the common support removed by ``discard``.
+    caliper : float or None
+        The caliper in distance units (after multiplying by the SD).
+    options : dict
+        The arguments of :func:`match`.
+    """
+
+    data: pd.DataFrame
+    treatment: Hashable
+    covariates: tuple[Hashable, ...]
+    treated: np.ndarray
+    distance: np.ndarray | None
+    propensity: PropensityScore | None
+    weights: np.ndarray
+    subclass: np.ndarray
+    discarded: np.ndarray
+    caliper: float | None
+    options: dict[str, Any]
+    _t_pos: np.ndarray = field(repr=False)
+    _c_pos: np.ndarray = field(repr=False)
+    _rank: np.ndarray = field(repr=False)
+    _stage: np.ndarray = field(repr=False)
+    _w_rows: np.ndarray = field(repr=False)
+    _strata: np.ndarray | None = field(default=None, repr=False)
+    notes: tuple[str, ...] = ()
+
+    # ------------------------------------------------------------------ counts
+    @property
+    def n_treated(self) -> int:
+        return int(self.treated.sum())
+
+    @property
+    def n_control(self) -> int:
+        return int((~self.treated).sum())
+
+    @property
+    def n_treated_matched(self) -> int:
+        return int(len(np.unique(self._t_pos)))
+
+    @property
+    def n_treated_unmatched(self) -> int:
+        return self.n_treated - self.n_treated_matched
+
+    @property
+    def n_controls_used(self) -> int:
+        return int(len(np.unique(self._c_pos)))
+
+    @property
+    def matched(self) -> np.ndarray:
+        """Boolean mask of rows in the matched sample (weight > 0)."""
+        return self.weights > 0
+
+    # ------------------------------------------------------------------ data
+    def matched_data(self) -> pd.DataFrame:
+        """The matched rows (data order) with ``distance``, ``weights`` and ``subclass`` added.
+
+        Like MatchIt's ``match.data()``. ``subclass`` is a nullable integer, missing with
+        replacement (see :meth:`pairs`).
+        """
+        keep = self.matched
+        out = self.data.loc[keep].copy()
+        for col in ("distance", "weights", "subclass"):
+            if col in out.columns:
+                raise EffektError(
+                    f"matched_data(): the data already hold a column {col!r}; rename it before matching."
+                )
+        if self.distance is not None:
+            out["distance"] = self.distance[keep]
+        out["weights"] = self.weights[keep]
+        sub = pd.array(self.subclass[keep], dtype="Int64")
+        sub[self.subclass[keep] < 0] = pd.NA
+        out["subclass"] = sub
+        return out
+
+    def pairs(self) -> pd.DataFrame:
+        """One row per (treated, control) match: index labels, rank, set id, distances, stage.
+
+        ``rank`` is 1 for the first control of a treated unit, 2 for the second, ...;
+        ``weight`` is the control's share ``1/k_i`` in the treated unit's set;
+        ``stage`` is ``"exact"`` or ``"fallback"`` with ``exact_fallback=True``, else ``"main"``.
+        """
+        idx = self.data.index
+        frame = pd.DataFrame(
+            {
+                "treated": idx[self._t_pos],
+                "control": idx[self._c_pos],
+                "rank": self._rank,
+                "set": _set_ids(self._t_pos),
+                "weight": self._w_rows,
+                "stage": self._stage,
+            }
+        )
+        if self.distance is not None:
+            frame["distance_treated"] = self.distance[self._t_pos]
+            frame["distance_control"] = self.distance[self._c_pos]
+            frame["difference"] = np.abs(frame["distance_treated"] - frame["distance_control"])
+        order = np.lexsort((self._rank, self._t_pos))
+        return frame.iloc[order].reset_index(drop=True)
+
+    # ------------------------------------------------------------------ balance
+    def balance(self, covariates: Sequence[Hashable] | None = None, *, include_distance: bool = True) -> pd.DataFrame:
+        """Balance before and after matching (see :mod:`effekt.matching.balance`).
+
+        Parameters
+        ----------
+        covariates : list of column names, optional
+            Defaults to the matching covariates; any other columns of ``data`` may be given.
+        include_distance : bool
+            Add the distance (propensity score) as the first row, as MatchIt does.
+
+        Returns
+        -------
+        DataFrame
+            One row per covariate or categorical level; columns ``mean_treated_before``,
+            ``mean_control_before``, ``smd_before``, ``var_ratio_before``,
+            ``ecdf_mean_before``, ``ecdf_max_before`` and the same with ``_after``.
+        """
+        covs = list(self.covariates) if covariates is None else as_column_list(covariates)
+        require_columns(self.data, "balance", covariates=covs)
+        X, names, binary = balance_matrix(self.data, covs)
+        if include_distance and self.distance is not None:
+            X = np.column_stack([self.distance, X])
+            names = ["distance", *names]
+            binary = np.r_[False, binary]
+        before = (~self.discarded).astype(float) if self.options.get("balance_before") == "kept" else np.ones(len(X))
+        return balance_frame(X, names, binary, self.treated, before, self.weights)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The balance table (:meth:`balance`)."""
+        return self.balance()
+
+    # ------------------------------------------------------------------ effect
+    def effect(
+        self,
+        outcome: Hashable,
+        *,
+        estimand: str = "ATT",
+        se: str | None = None,
+        conf_level: float = 0.95,
+        n_boot: int = 999,
+        random_state: int | np.random.Generator | None = None,
+        var_matches: int = 1,
+        label: str | None = None,
+    ) -> EffectResult:
+        """The (weighted) difference in outcome means on the matched sample, with a standard error.
+
+        Parameters
+        ----------
+        outcome : column name
+            Numeric outcome; a 0/1 (or boolean) outcome gives an effect on the proportion
+            scale (percentage points in text).
+        estimand : {"ATT"}
+            Matching treated units to controls estimates the effect on the treated.
+        se : {"cluster", "abadie-imbens", "hc3", "bootstrap"}, optional
+            Default: ``"cluster"`` without replacement (CR1 by subclass, as MatchIt's
+            documentation recommends), ``"abadie-imbens"`` with replacement.
+            ``"hc3"``: heteroskedasticity-robust SE of the weighted regression on the
+            matched data (MatchIt's suggestion for matching with replacement).
+            ``"bootstrap"``: resample matched sets with replacement, ``n_boot`` times
+            (percentile interval; seeded by ``random_state``).
+        conf_level : float
+        n_boot : int
+        random_state : int or Generator, optional
+        var_matches : int
+            Abadie–Imbens only: number of within-arm matches used to estimate the
+            conditional outcome variance (``Matching::Match``'s ``Var.calc``); 0 assumes
+            homoskedasticity (Matching's default).
+        label : str, optional
+
+        Returns
+        -------
+        EffectResult
+
+        Notes
+        -----
+        ``ATT = sum_T w_i Y_i / sum_T w_i - sum_C w_j Y_j / sum_C w_j`` with the matching
+        weights, equal to the coefficient of the treatment in the weighted regression
+        ``Y ~ T`` on the matched data. The cluster-robust variance is
+        ``M (sum_g u_g u_g') M * G/(G-1) (n-1)/(n-2)`` with ``u_g`` the score sum of
+        subclass ``g``; see :mod:`effekt.matching.standard_errors` for Abadie–Imbens.
+        Bootstrapping matching *with replacement* is not guaranteed to be valid (Abadie &
+        Imbens 2008); prefer ``"abadie-imbens"`` there.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from effekt.matching import match
+        >>> rng = np.random.default_rng(2)
+        >>> n = 600
+        >>> df = pd.DataFrame({"age": rng.normal(40, 8, n), "unemployed_months": rng.gamma(2, 6, n)})
+        >>> df["vcg2"] = rng.random(n) < 1 / (1 + np.exp(2 - 0.03 * (df["age"] - 40) - 0.05 * df["unemployed_months"]))
+        >>> df["job"] = (rng.random(n) < 0.1 + 0.08 * df["vcg2"]).astype(int)
+        >>> m = match(df, "vcg2", ["age", "unemployed_months"])
+        >>> r = m.effect("job")
+        >>> r.scale, r.estimand, r.n_treated == m.n_treated_matched
+        ('proportion', 'ATT', True)
+        """
+        check_choice(estimand, "estimand", "effect", ("ATT",))
+        conf_level = check_conf_level(conf_level, "effect")
+        replace = bool(self.options["replace"])
+        if se is None:
+            se = "abadie-imbens" if replace else "cluster"
+        check_choice(se, "se", "effect", SE_TYPES)
+        if se == "cluster" and replace:
+            raise EffektError(
+                "The 'se' argument of effect() cannot be 'cluster' after matching with replacement "
+                "(a control belongs to several matched sets); use 'abadie-imbens' (default), 'hc3' or 'bootstrap'."
+            )
+        require_columns(self.data, "effect", outcome=outcome)
+        values = self.data[outcome]
+        matched = self.matched
+        if values[matched].isna().any():
+            k = int(values[matched].isna().sum())
+            raise EffektError(
+                f"The outcome column {_fmt(outcome)} has {k} missing values among the matched units; "
+                "impute them or drop those units before matching."
+            )
+        vm = values.to_numpy()
+        is_binary = values.dtype == bool or (
+            pd.api.types.is_numeric_dtype(values) and bool(np.isin(vm[matched], (0, 1)).all())
+        )
+        y = (
+            binary_outcome(values.fillna(0), outcome, "effect")
+            if is_binary
+            else numeric_column(values.fillna(0), outcome, "effect", "outcome")
+        )
+        scale = "proportion" if is_binary else "mean"
+        w = self.weights
+        t = self.treated
+        mt = float(np.average(y[matched & t], weights=w[matched & t]))
+        mc = float(np.average(y[matched & ~t], weights=w[matched & ~t]))
+        n_t, n_c = int((matched & t).sum()), int((matched & ~t).sum())
+        fields = dict(
+            method="",
+            n_treated=n_t,
+            n_control=n_c,
+            scale=scale,
+            mean_treated=mt,
+            mean_control=mc,
+            estimand="ATT",
+            outcome=str(outcome),
+            label=label,
+            notes=self.notes,
+        )
+        if se in ("cluster", "hc3"):
+            X = np.column_stack([np.ones(matched.sum()), t[matched].astype(float)])
+            if se == "cluster":
+                codes = self.subclass[matched]
+                fit = ols(X, y[matched], weights=w[matched], cov_type="CR1", cluster=codes - codes.min())
+                fields["method"] = (
+                    f"weighted difference in means on the matched sample; cluster-robust SE by "
+                    f"matched set (CR1, {fit.n_clusters} sets), t({fit.df_resid:g})"
+                )
+            else:
+                fit = ols(X, y[matched], weights=w[matched], cov_type="HC3")
+                fields["method"] = f"weighted difference in means on the matched sample; HC3 SE, t({fit.df_resid:g})"
+            est, s, tstat, ci, p = fit.test(1, conf_level)
+            return EffectResult(
+                estimate=est, std_error=s, ci=ci, pvalue=p, conf_level=conf_level,
+                statistic=tstat, df=fit.df_resid, **fields,
+            )
+        if se == "abadie-imbens":
+            if not replace:
+                warnings.warn(
+                    "effect(): the Abadie–Imbens SE assumes matching with replacement; after "
+                    "matching without replacement the cluster-robust SE (se='cluster') is the usual choice.",
+                    OverlapWarning,
+                    stacklevel=2,
+                )
+            vm_ = check_number(var_matches, "var_matches", "effect", low=0, integer=True)
+            if self.distance is None and vm_ > 0:
+                raise EffektError(
+                    "effect(): var_matches > 0 needs a one-dimensional distance; with "
+                    "distance='mahalanobis' pass var_matches=0."
+                )
+            pool = np.flatnonzero(~t & ~self.discarded)
+            strata = self._strata[pool] if self._strata is not None else None
+            tau, var = abadie_imbens_variance(
+                y, self._t_pos, self._c_pos, self._w_rows,
+                self.distance[pool] if self.distance is not None else None, pool, strata,
+                var_matches=int(vm_),
+            )
+            fields["method"] = (
+                f"matched difference in means; Abadie–Imbens (2006) SE "
+                + ("(homoskedastic)" if vm_ == 0 else f"(conditional variance from {vm_} within-arm match(es))")
+                + ", normal reference"
+            )
+            return effect_from_normal(tau, float(np.sqrt(var)), conf_level, **fields)
+        # bootstrap over matched sets
+        n_boot = int(check_number(n_boot, "n_boot", "effect", low=50, integer=True))
+        rng = np.random.default_rng(random_state)
+        units, inv = np.unique(self._t_pos, return_inverse=True)
+        tau_i = y[units] - np.bincount(inv, weights=self._w_rows * y[self._c_pos], minlength=len(units))
+        est = float(tau_i.mean())
+        reps = block_bootstrap(tau_i, n_boot, rng)
+        s = float(reps.std(ddof=1))
+        alpha = 1 - conf_level
+        lo, hi = np.quantile(reps, [alpha / 2, 1 - alpha / 2])
+        p = float(min(1.0, 2 * min((reps <= 0).mean(), (reps >= 0).mean()))) if s > 0 else float(est == 0)
+        p = max(p, 1 / (n_boot + 1))
+        fields["method"] = f"matched difference in means; bootstrap of matched sets ({n_boot} replicates, percentile CI)"
+        return EffectResult(
+            estimate=est, std_error=s, ci=(float(lo), float(hi)), pvalue=p, conf_level=conf_level,
+            statistic=est / s if s > 0 else None, **fields,
+        )
+
+    # ------------------------------------------------------------------ text and plots
+    def summary(self) -> str:
+        """Sample sizes, options and the balance of each covariate before/after."""
+        opts = self.options
+        lines = [
+            f"Nearest-neighbour matching on {opts['distance_label']} "
+            f"(ratio {opts['ratio']}, {'with' if opts['replace'] else 'without'} replacement"
+            + (f", caliper {opts['caliper']:g}{' SD' if opts['std_caliper'] else ''} = {self.caliper:.4g}" if self.caliper is not None else "")
+            + (f", exact on {list(opts['exact'])}" if opts["exact"] else "")
+            + ")",
+            f"  treated: {self.n_treated:,} ({self.n_treated_matched:,} matched, "
+            f"{self.n_treated_unmatched:,} unmatched); controls: {self.n_control:,} "
+            f"({self.n_controls_used:,} used)",
+        ]
+        if self.discarded.any():
+            lines.append(f"  discarded (common support): {int(self.discarded.sum()):,}")
+        bal = self.balance()
+        show = bal[["smd_before", "smd_after", "var_ratio_after", "ecdf_max_after"]]
+        lines.append(show.to_string(float_format=lambda v: f"{v:.3f}"))
+        big = bal.index[np.abs(bal["smd_after"]) > 0.1].tolist()
+        lines.append(
+            "  |SMD| after matching <= 0.1 for every covariate" if not big
+            else f"  |SMD| after matching > 0.1: {', '.join(map(str, big))}"
+        )
+        lines.extend(f"  note: {n}" for n in self.notes)
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def plot_balance(self, ax: Axes | None = None, *, threshold: float = 0.1) -> Axes:
+        """Love plot: absolute standardized mean differences before and after matching."""
+        from ..plots import love_plot
+
+        return love_plot(self.balance(), ax=ax, threshold=threshold)
+
+    def plot_overlap(self, ax: Axes | None = None, *, bins: int = 30) -> Axes:
+        """Distributions of the propensity score by group, before and after matching."""
+        if self.distance is None:
+            raise EffektError("plot_overlap() needs a propensity-score distance; this match used Mahalanobis distance.")
+        from ..plots import overlap_plot
+
+        return overlap_plot(self.distance, self.treated, self.weights, ax=ax, bins=bins)
+
+
+def _set_ids(t_pos: np.ndarray) -> np.ndarray:
+    """Matched-set number of each match row: treated units numbered 1.. in data order."""
+    units, inv = np.unique(t_pos, return_inverse=True)
+    return inv + 1
+
+
+def _resolve_distance(
+    data: pd.DataFrame, distance: Any, treatment: Hashable, covs: list[Hashable], treated_value: Any
+) -> tuple[str, np.ndarray | None, PropensityScore | None, str]:
+    """Kind ("score" or "mahalanobis"), the score array, the model and a label."""
+    n = len(data)
+    if isinstance(distance, PropensityScore):
+        if not distance.scores.index.equals(data.index):
+            raise EffektError(
+                "The PropensityScore given as 'distance' to match() was fitted on other rows; "
+                "fit it on the same data (after the same missing-value handling)."
+            )
+        return "score", distance.scores.to_numpy(dtype=float), distance, f"propensity score ({distance.model})"
+    if isinstance(distance, str) and distance in ("logit", "glm"):
+        ps = propensity_score(data, treatment, covs, treated_value=treated_value)
+        return "score", ps.scores.to_numpy(), ps, "propensity score (logit)"
+    if isinstance(distance, str) and distance == "mahalanobis":
+        return "mahalanobis", None, None, "Mahalanobis distance"
+    if isinstance(distance, Hashable) and not isinstance(distance, (np.ndarray, pd.Series)) and distance in data.columns:
+        arr = numeric_column(data[distance], distance, _FUNC, "distance")
+        return "score", arr, None, f"column {_fmt(distance)}"
+    if isinstance(distance, (np.ndarray, pd.Series, list)):
+        arr = np.asarray(distance, dtype=float)
+        if arr.shape != (n,):
+            raise argument_error(_FUNC, "distance", f"an array of one score per row ({n})", f"shape {arr.shape}")
+        if not np.isfinite(arr).all():
+            raise argument_error(_FUNC, "distance", "finite scores", "an array with missing or infinite values")
+        return "score", arr, None, "supplied scores"
+    if hasattr(distance, "fit") and hasattr(distance, "predict_proba"):
+        ps = propensity_score(data, treatment, covs, model=distance, treated_value=treated_value)
+        return "score", ps.scores.to_numpy(), ps, f"propensity score ({ps.model})"
+    raise argument_error(
+        _FUNC, "distance",
+        "'logit', 'mahalanobis', a column name, an array of scores, a PropensityScore or a scikit-learn classifier",
+        distance,
+    )
+
+
+def _strata_codes(data: pd.DataFrame, exact: list[Hashable]) -> tuple[np.ndarray, list[Any]]:
+    if not exact:
+        return np.zeros(len(data), dtype=np.int64), [None]
+    codes = data.groupby(exact, sort=True, observed=True, dropna=False).ngroup().to_numpy().astype(np.int64)
+    labels = data[exact].drop_duplicates().sort_values(exact).apply(tuple, axis=1).tolist()
+    return codes, labels
+
+
+def _visit_order(score_t: np.ndarray, order: str, rng: np.random.Generator) -> np.ndarray:
+    n = len(score_t)
+    if order == "largest":
+        return np.argsort(-score_t, kind="stable")
+    if order == "smallest":
+        return np.argsort(score_t, kind="stable")
+    if order == "random":
+        return rng.permutation(n)
+    return np.arange(n)
+
+
+def _score_match(
+    score: np.ndarray,
+    treated: np.ndarray,
+    eligible: np.ndarray,
+    strata: np.ndarray,
+    n_strata: int,
+    *,
+    ratio: int,
+    replace: bool,
+    caliper: float,
+    order: str,
+    rng: np.random.Generator,
+    ties: bool,
+    tie_tolerance: float,
+    used: np.ndarray | None = None,
+    treated_subset: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Match on a 1-D score; returns positions (into the full arrays) and ranks."""
+    t_all = np.flatnonzero(treated & eligible) if treated_subset is None else treated_subset
+    c_mask = ~treated & eligible
+    if used is not None:
+        c_mask &= ~used
+    c_all = np.flatnonzero(c_mask)
+    if t_all.size == 0 or c_all.size == 0:
+        e = np.empty(0, dtype=np.int64)
+        return e, e, e
+    c_order, start, end = _engine.sorted_controls(score[c_all], strata[c_all], n_strata)
+    c_sorted = c_all[c_order]
+    s_sorted = score[c_sorted]
+    st = score[t_all]
+    gt = strata[t_all]
+    if replace:
+        ti, ci, rk = _engine.nearest_with_replacement(
+            st, gt, s_sorted, start, end, ratio=ratio, caliper=caliper, ties=ties, tie_tolerance=tie_tolerance
+        )
+    else:
+        visit = _visit_order(st, order, rng)
+        ti, ci, rk = _engine.greedy_without_replacement(
+            st, gt, visit, s_sorted, start, end, ratio=ratio, caliper=caliper
+        )
+    return t_all[ti], c_sorted[ci], rk
+
+
+def _mahalanobis_match(
+    Z: np.ndarray,
+    treated: np.ndarray,
+    eligible: np.ndarray,
+    strata: np.ndarray,
+    *,
+    ratio: int,
+    replace: bool,
+    caliper: float,
+    order: str,
+    rng: np.random.Generator,
+    used: np.ndarray | None = None,
+    treated_subset: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Greedy matching on whitened covariates with k-d trees, one stratum at a time."""
+    from scipy.spatial import cKDTree
+
+    t_all = np.flatnonzero(treated & eligible) if treated_subset is None else treated_subset
+    c_mask = ~treated & eligible
+    if used is not None:
+        c_mask &= ~used
+    out_t: list[int] = []
+    out_c: list[int] = []
+    out_r: list[int] = []
+    if order in ("largest", "smallest"):
+        order = "data"
+    for s in np.unique(strata[t_all]):
+        ts = t_all[strata[t_all] == s]
+        cs = np.flatnonzero(c_mask & (strata == s))
+        if cs.size == 0:
+            continue
+        tree = cKDTree(Z[cs])
+        if replace:
+            k = min(ratio, cs.size)
+            d, j = tree.query(Z[ts], k=k)
+            d, j = d.reshape(len(ts), k), j.reshape(len(ts), k)
+            for r in range(k):
+                ok = d[:, r] <= caliper
+                out_t.extend(ts[ok].tolist())
+                out_c.extend(cs[j[ok, r]].tolist())
+                out_r.extend([r + 1] * int(ok.sum()))
+            continue
+        visit = ts[_visit_order(np.zeros(len(ts)), order, rng)]
+        free = np.ones(cs.size, dtype=bool)
+        kq = min(cs.size, 8 * ratio)
+        d0, j0 = tree.query(Z[visit], k=kq)
+        d0, j0 = d0.reshape(len(visit), kq), j0.reshape(len(visit), kq)
+        active = list(range(len(visit)))
+        for rank in range(1, ratio + 1):
+            still = []
+            for a in active:
+                found = -1
+                dd, jj = d0[a], j0[a]
+                for d_, j_ in zip(dd.tolist(), jj.tolist()):
+                    if d_ > caliper:
+                        break
+                    if free[j_]:
+                        found = j_
+                        break
+                else:
+                    if free.any():  # all cached candidates used: query the free controls
+                        fi = np.flatnonzero(free)
+                        dist = np.sqrt(((Z[cs[fi]] - Z[visit[a]]) ** 2).sum(axis=1))
+                        b = int(np.argmin(dist))
+                        if dist[b] <= caliper:
+                            found = int(fi[b])
+                if found < 0:
+                    continue
+                free[found] = False
+                out_t.append(int(visit[a]))
+                out_c.append(int(cs[found]))
+                out_r.append(rank)
+                still.append(a)
+            active = still
+    return np.asarray(out_t, dtype=np.int64), np.asarray(out_c, dtype=np.int64), np.asarray(out_r, dtype=np.int64)
+
+
+def match(
+    data: pd.DataFrame,
+    treatment: Hashable,
+    covariates: Sequence[Hashable] | Hashable,
+    *,
+    distance: Any = "logit",
+    ratio: int = 1,
+    replace: bool = False,
+    caliper: float | None = None,
+    std_caliper: bool = True,
+    exact: Sequence[Hashable] | Hashable | None = None,
+    exact_fallback: bool = False,
+    order: str | None = None,
+    discard: str = "none",
+    treated_value: Any = None,
+    random_state: int | np.random.Generator | None = None,
+    missing: str = "raise",
+    ties: bool = False,
+    tie_tolerance: float = 1e-10,
+) -> MatchResult:
+    """Greedy nearest-neighbour matching of treated units to controls (MatchIt 4 conventions).
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per person; not modified.
+    treatment : column name
+        Two-valued treatment column (0/1, boolean, or any two values with ``treated_value``).
+    covariates : list of column names
+        Pre-treatment covariates for the propensity model (or the Mahalanobis distance) and
+        the balance table; categorical columns are one-hot encoded.
+    distance : "logit", "mahalanobis", column name, array, PropensityScore or classifier
+        What to match on (see the module docstring).
+    ratio : int
+        Controls per treated unit (1:k, matched in rounds).
+    replace : bool
+        Whether a control may be matched to several treated units.
+    caliper : float, optional
+        Largest allowed distance difference, in SDs of the distance if ``std_caliper``.
+    std_caliper : bool
+        Whether ``caliper`` is in standard deviations of the distance (MatchIt's default).
+    exact : column name(s), optional
+        Match only within the strata formed by these columns (e.g. benefit group).
+    exact_fallback : bool
+        After matching within strata, match treated units left without a control across
+        strata on the controls still unused. Not available in MatchIt.
+    order : {"largest", "smallest", "data", "random"}, optional
+        Order of treated units without replacement; default ``"largest"`` for a score,
+        ``"data"`` for Mahalanobis distance.
+    discard : {"none", "both", "control", "treated"}
+        Drop units outside the common support of the score before matching.
+    treated_value : optional
+        Value of ``treatment`` that marks treated units.
+    random_state : int or Generator, optional
+        Seed for ``order="random"``.
+    missing : {"raise", "drop"}
+        Missing values in treatment, covariates or exact columns raise, or drop the rows with
+        a warning giving the count.
+    ties : bool
+        With replacement, keep every control as close as the k-th nearest (Matching's
+        ``ties = TRUE``); the set's controls share the treated unit's weight equally.
+    tie_tolerance : float
+        Absolute distance tolerance for ``ties``.
+
+    Returns
+    -------
+    MatchResult
+
+    Raises
+    ------
+    EffektError
+        Bad arguments, missing values, separation in the propensity model, or nobody matched.
+
+    Warns
+    -----
+    OverlapWarning
+        Treated units left unmatched or discarded, with counts and reasons.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from effekt.matching import match
+    >>> rng = np.random.default_rng(0)
+    >>> n = 500
+    >>> df = pd.DataFrame({"age": rng.normal(40, 8, n),
+    ...                    "benefit": rng.choice(["cash", "sickness"], n)})
+    >>> df["vcg2"] = rng.random(n) < 1 / (1 + np.exp(1.8 - 0.04 * (df["age"] - 40)))
+    >>> m = match(df, "vcg2", ["age", "benefit"], exact="benefit")
+    >>> m.n_treated_matched == m.n_treated, m.n_controls_used == m.n_treated
+    (True, True)
+    >>> md = m.matched_data()
+    >>> sorted(md.columns[-3:])
+    ['distance', 'subclass', 'weights']
+    >>> bool((md.groupby("subclass")["benefit"].nunique() == 1).all())
+    True
+    """
+    data = check_frame(data, _FUNC)
+    covs = as_column_list(covariates)
+    if not covs:
+        raise argument_error(_FUNC, "covariates", "a non-empty list of column names", covariates)
+    exact_cols = as_column_list(exact)
+    require_columns(data, _FUNC, treatment=treatment, covariates=covs, exact=exact_cols)
+    ratio = int(check_number(ratio, "ratio", _FUNC, low=1, integer=True))
+    if not isinstance(replace, (bool, np.bool_)):
+        raise argument_error(_FUNC, "replace", "True or False", replace)
+    if caliper is not None:
+        caliper = check_number(caliper, "caliper", _FUNC, low=0, low_open=True)
+    check_choice(discard, "discard", _FUNC, DISCARDS)
+    if order is not None:
+        check_choice(order, "order", _FUNC, ORDERS)
+    if exact_fallback and not exact_cols:
+        raise EffektError("The 'exact_fallback' argument of match() needs 'exact' columns; got exact=None.")
+    if ties and not replace:
+        raise EffektError("The 'ties' argument of match() applies to matching with replacement; pass replace=True.")
+    dist_col = [distance] if isinstance(distance, str) and distance in data.columns and distance not in ("logit", "glm", "mahalanobis") else []
+    cols = [treatment, *covs, *exact_cols, *dist_col]
+    n_input = len(data)
+    data = handle_missing(data, cols, missing, _FUNC)
+    n_missing = n_input - len(data)
+    treated = two_valued(data[treatment], treatment, "treatment", _FUNC, treated_value)
+    if treated.all() or not treated.any():
+        raise EffektError(f"{_FUNC}(): the data hold only one treatment group; both treated and controls are needed.")
+    rng = np.random.default_rng(random_state)
+
+    kind, score, ps, label = _resolve_distance(data, distance, treatment, covs, treated_value)
+    if order is None:
+        order = "largest" if kind == "score" else "data"
+    if kind == "mahalanobis" and order in ("largest", "smallest"):
+        raise EffektError(
+            f"The 'order' argument of match() cannot be {order!r} with distance='mahalanobis' "
+            "(there is no score to sort on); use 'data' or 'random'."
+        )
+
+    # common support
+    discarded = np.zeros(len(data), dtype=bool)
+    if discard != "none":
+        if score is None:
+            raise EffektError("The 'discard' argument of match() needs a propensity score; it cannot be used with distance='mahalanobis'.")
+        t_lo, t_hi = score[treated].min(), score[treated].max()
+        c_lo, c_hi = score[~treated].min(), score[~treated].max()
+        if discard in ("both", "treated"):
+            discarded |= treated & ((score < c_lo) | (score > c_hi))
+        if discard in ("both", "control"):
+            discarded |= ~treated & ((score < t_lo) | (score > t_hi))
+    eligible = ~discarded
+    if not (treated & eligible).any() or not (~treated & eligible).any():
+        raise EffektError(
+            f"{_FUNC}(): after discard={discard!r} no {'treated' if not (treated & eligible).any() else 'control'} "
+            "units are left: the groups do not overlap on the propensity score."
+        )
+
+    # caliper in distance units
+    cal_abs: float | None = None
+    if caliper is not None:
+        if kind == "mahalanobis":
+            if std_caliper:
+                raise EffektError(
+                    "With distance='mahalanobis' the caliper of match() is in Mahalanobis-distance units; "
+                    "pass std_caliper=False (got std_caliper=True)."
+                )
+            cal_abs = float(caliper)
+        else:
+            cal_abs = float(caliper * np.std(score[eligible], ddof=1)) if std_caliper else float(caliper)
+    cal = np.inf if cal_abs is None else cal_abs
+
+    strata, strata_labels = _strata_codes(data, exact_cols)
+    n_strata = int(strata.max()) + 1
+
+    # warn about strata with treated but no eligible controls
+    notes: list[str] = []
+    if exact_cols:
+        nt_s = np.bincount(strata[treated & eligible], minlength=n_strata)
+        nc_s = np.bincount(strata[~treated & eligible], minlength=n_strata)
+        empty = np.flatnonzero((nt_s > 0) & (nc_s == 0))
+        if empty.size and not exact_fallback:
+            shown = "; ".join(f"{strata_labels[s]}: {nt_s[s]} treated" for s in empty[:5])
+            msg = (
+                f"{_FUNC}(): {empty.size} exact stratum/strata of {list(map(str, exact_cols))} hold treated "
+                f"units but no controls ({shown}); those {int(nt_s[empty].sum())} treated units cannot be "
+                "matched. Coarsen the strata or use exact_fallback=True."
+            )
+            if nt_s[empty].sum() == nt_s.sum():
+                raise EffektError(msg.replace("cannot be matched", "cannot be matched, and nobody else is left"))
+            warnings.warn(msg, OverlapWarning, stacklevel=2)
+            notes.append(f"{int(nt_s[empty].sum())} treated units in exact strata without controls were not matched")
+
+    if kind == "mahalanobis":
+        X, _ = _design(data, covs)
+        xt, xc = X[treated], X[~treated]
+        pooled = ((len(xt) - 1) * np.cov(xt, rowvar=False).reshape(X.shape[1], X.shape[1])
+                  + (len(xc) - 1) * np.cov(xc, rowvar=False).reshape(X.shape[1], X.shape[1])) / (len(X) - 2)
+        try:
+            L = np.linalg.cholesky(pooled)
+        except np.linalg.LinAlgError as exc:
+            raise EffektError(
+                f"{_FUNC}(): the covariates are collinear or constant within groups, so the Mahalanobis "
+                "distance is undefined; remove the redundant covariate."
+            ) from exc
+        Z = np.linalg.solve(L, (X - X.mean(axis=0)).T).T
+
+        def run(strata_: np.ndarray, used: np.ndarray | None, subset: np.ndarray | None):
+            return _mahalanobis_match(Z, treated, eligible, strata_, ratio=ratio, replace=replace, caliper=cal,
+                                      order=order, rng=rng, used=used, treated_subset=subset)
+    else:
+        def run(strata_: np.ndarray, used: np.ndarray | None, subset: np.ndarray | None):
+            return _score_match(score, treated, eligible, strata_, int(strata_.max()) + 1, ratio=ratio,
+                                replace=replace, caliper=cal, order=order, rng=rng, ties=ties,
+                                tie_tolerance=tie_tolerance, used=used, treated_subset=subset)
+
+    t_pos, c_pos, rank = run(strata, None, None)
+    stage = np.full(len(t_pos), "exact" if exact_cols else "main", dtype=object)
+    if exact_fallback:
+        got = np.zeros(len(data), dtype=bool)
+        got[t_pos] = True
+        left = np.flatnonzero(treated & eligible & ~got)
+        if left.size:
+            used = np.zeros(len(data), dtype=bool)
+            if not replace:
+                used[c_pos] = True
+            t2, c2, r2 = run(np.zeros(len(data), dtype=np.int64), used, left)
+            t_pos, c_pos, rank = np.r_[t_pos, t2], np.r_[c_pos, c2], np.r_[rank, r2]
+            stage = np.r_[stage, np.full(len(t2), "fallback", dtype=object)]
+            notes.append(f"{len(np.unique(t2))} treated units were matched across exact strata (exact_fallback)")
+
+    n_t_elig = int((treated & eligible).sum())
+    n_t_match = int(len(np.unique(t_pos)))
+    if n_t_match == 0:
+        raise EffektError(
+            f"{_FUNC}(): no treated unit could be matched"
+            + (f" within the caliper ({caliper:g}{' SD' if std_caliper else ''} = {cal_abs:.4g})" if cal_abs is not None else "")
+            + "; widen the caliper or check the overlap of the groups."
+        )
+    if n_missing:
+        notes.append(f"{n_missing} rows with missing values were dropped before matching")
+    n_disc_t = int((discarded & treated).sum())
+    n_disc_c = int((discarded & ~treated).sum())
+    if n_disc_t or n_disc_c:
+        notes.append(f"discard={discard!r} removed {n_disc_t} treated and {n_disc_c} control units outside common support")
+    unmatched = n_t_elig - n_t_match
+    if unmatched or n_disc_t:
+        reasons = []
+        if cal_abs is not None:
+            reasons.append(f"caliper {caliper:g}{' SD' if std_caliper else ''} = {cal_abs:.4g}")
+        if exact_cols:
+            reasons.append(f"exact on {list(map(str, exact_cols))}")
+        if not replace and ratio * n_t_elig > int((~treated & eligible).sum()):
+            reasons.append("too few controls")
+        text = (
+            f"{_FUNC}(): {unmatched + n_disc_t} of {int(treated.sum())} treated units are not in the matched sample "
+            f"({unmatched} unmatched" + (f" [{'; '.join(reasons)}]" if reasons else "")
+            + (f", {n_disc_t} discarded outside common support" if n_disc_t else "")
+            + "); the effect is estimated for the matched treated only."
+        )
+        warnings.warn(text, OverlapWarning, stacklevel=2)
+        notes.append(f"{unmatched + n_disc_t} of {int(treated.sum())} treated units are not in the matched sample")
+    n_c_elig = int((~treated & eligible).sum())
+    if not replace and ratio > 1 and ratio * n_t_elig > n_c_elig:
+        warnings.warn(
+            f"{_FUNC}(): ratio={ratio} asks for {ratio * n_t_elig} controls for {n_t_elig} treated units, but only "
+            f"{n_c_elig} controls are available without replacement; {int((np.bincount(t_pos, minlength=len(data))[treated & eligible] < ratio).sum())} "
+            "treated units got fewer than the requested controls.",
+            OverlapWarning,
+            stacklevel=2,
+        )
+
+    # weights (match.data) and subclasses
+    n = len(data)
+    k_i = np.bincount(t_pos, minlength=n).astype(float)
+    w_rows = 1.0 / k_i[t_pos]
+    weights = np.zeros(n)
+    weights[np.unique(t_pos)] = 1.0
+    cw = np.bincount(c_pos, weights=w_rows, minlength=n)
+    used_c = cw > 0
+    weights[used_c] = cw[used_c] * used_c.sum() / cw.sum()
+    subclass = np.full(n, -1, dtype=np.int64)
+    if not replace:
+        sets = _set_ids(t_pos)
+        subclass[t_pos] = sets
+        subclass[c_pos] = sets
+
+    options = dict(
+        distance_label=label, ratio=ratio, replace=bool(replace), caliper=caliper, std_caliper=std_caliper,
+        exact=tuple(exact_cols), exact_fallback=exact_fallback, order=order, discard=discard, ties=ties,
+        n_dropped_missing=n_missing,
+    )
+    return MatchResult(
+        data=data,
+        treatment=treatment,
+        covariates=tuple(covs),
+        treated=treated,
+        distance=score,
+        propensity=ps,
+        weights=weights,
+        subclass=subclass,
+        discarded=discarded,
+        caliper=cal_abs,
+        options=options,
+        _t_pos=t_pos,
+        _c_pos=c_pos,
+        _rank=rank,
+        _stage=stage,
+        _w_rows=w_rows,
+        _strata=strata if exact_cols and not exact_fallback else None,
+        notes=tuple(notes),
+    )
