@@ -16,5 +16,7 @@ from __future__ import annotations
 from .balance import balance_matrix
 from .nearest import MatchResult, match
 from .propensity import PropensityScore, propensity_score
+from .sensitivity import EValue, RosenbaumBounds, e_value, rosenbaum_bounds
 
 __all__ = ["MatchResult", "PropensityScore", "balance_matrix", "match", "propensity_score"]
+__all__ += ["EValue", "RosenbaumBounds", "e_value", "rosenbaum_bounds"]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 __all__: list[str] = []
 
-from .rct import rct
-from .studies import study
+from .observational import observational  # noqa: E402
+from .rct import rct  # noqa: E402
+from .studies import study  # noqa: E402
 
-__all__ += ["rct", "study"]
+__all__ += ["observational", "rct", "study"]

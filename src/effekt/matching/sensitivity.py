@@ -1,0 +1,636 @@
+"""Sensitivity to hidden confounding: Rosenbaum bounds for matched pairs and E-values.
+
+A matched comparison removes bias from the covariates that were matched on, not from
+traits the registers do not hold. :func:`rosenbaum_bounds` asks how strongly such a trait
+would have to change the odds of treatment within a matched pair (Γ) before the
+significance of the effect is lost; :func:`e_value` asks how strongly an unmeasured
+confounder would have to be associated with both treatment and outcome (on the risk-ratio
+scale) to explain the effect away.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import numbers
+import warnings
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+from .._validate import (
+    _fmt,
+    argument_error,
+    check_choice,
+    check_frame,
+    check_number,
+    numeric_column,
+    require_columns,
+    two_valued,
+)
+from ..errors import ColumnError, EffektError, SmallSampleWarning
+from ..results import EffectResult
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["RosenbaumBounds", "rosenbaum_bounds", "EValue", "e_value"]
+
+_GAMMA_MAX = 1e8
+
+
+# --------------------------------------------------------------------------- Rosenbaum bounds
+
+
+@dataclass(frozen=True)
+class RosenbaumBounds:
+    """Bounds on the one-sided p-value of a matched-pairs test under hidden bias of at most Γ.
+
+    Attributes
+    ----------
+    gamma, p_lower, p_upper : ndarray
+        The grid of Γ and the lower and upper bounds on the one-sided p-value at each Γ
+        (``p_lower == p_upper`` at Γ = 1: the ordinary test).
+    gamma_critical : float
+        The smallest Γ at which the upper bound exceeds ``alpha`` (the study's conclusion
+        of an effect is robust to hidden biases below it), found by root-finding;
+        1.0 when the effect is not significant even without hidden bias.
+    method : str
+        ``"mcnemar"`` (binary outcome, discordant pairs) or ``"wilcoxon"`` (signed rank).
+    alternative : str
+        ``"greater"`` (treated outcome higher) or ``"less"``.
+    alpha : float
+    statistic : float
+        Discordant pairs favouring the alternative (McNemar) or the signed-rank sum ``T+``.
+    n_pairs, n_informative : int
+        Matched pairs used, and discordant pairs (McNemar) or pairs with a non-zero
+        difference (Wilcoxon).
+    outcome : str or None
+    notes : tuple of str
+    """
+
+    gamma: np.ndarray
+    p_lower: np.ndarray
+    p_upper: np.ndarray
+    gamma_critical: float
+    method: str
+    alternative: str
+    alpha: float
+    statistic: float
+    n_pairs: int
+    n_informative: int
+    outcome: str | None = None
+    notes: tuple[str, ...] = ()
+    _pvalue_at: Any = field(default=None, repr=False, compare=False)
+
+    def table(self) -> pd.DataFrame:
+        """The bounds as a DataFrame with columns ``gamma``, ``p_lower``, ``p_upper``."""
+        return pd.DataFrame({"gamma": self.gamma, "p_lower": self.p_lower, "p_upper": self.p_upper})
+
+    def to_frame(self) -> pd.DataFrame:
+        """Same as :meth:`table`."""
+        return self.table()
+
+    def pvalue_bounds(self, gamma: float) -> tuple[float, float]:
+        """``(p_lower, p_upper)`` at any Γ >= 1 (not only the grid)."""
+        g = check_number(gamma, "gamma", "RosenbaumBounds.pvalue_bounds", low=1)
+        return self._pvalue_at(g)
+
+    def summary(self) -> str:
+        """Readable text: the test, Γ at which significance is lost, and the table."""
+        test = "McNemar (discordant pairs)" if self.method == "mcnemar" else "Wilcoxon signed rank"
+        informative = "discordant pairs" if self.method == "mcnemar" else "non-zero differences"
+        direction = "treated higher" if self.alternative == "greater" else "treated lower"
+        lines = [
+            f"Rosenbaum sensitivity bounds, {test}, one-sided ({direction})"
+            + (f", outcome {_fmt(self.outcome)}" if self.outcome is not None else ""),
+            f"  {self.n_pairs:,} matched pairs, {self.n_informative:,} {informative}",
+        ]
+        if self.p_upper[0] > self.alpha and self.gamma[0] == 1:
+            lines.append(f"  not significant at alpha = {self.alpha:g} even without hidden bias (Γ = 1)")
+        else:
+            lines.append(
+                f"  significance at alpha = {self.alpha:g} is lost at Γ = {self.gamma_critical:.3f}: an unobserved "
+                f"trait that multiplies the odds of treatment by {self.gamma_critical:.2f} within pairs could explain "
+                "the effect away"
+            )
+        body = self.table().to_string(index=False, float_format=lambda v: f"{v:.4f}")
+        lines.extend("  " + line for line in body.splitlines())
+        lines.extend(f"  note: {n}" for n in self.notes)
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        return "<pre>" + html.escape(self.summary()) + "</pre>"
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """The bounds against Γ with the ``alpha`` line and Γ-critical marked; returns the Axes."""
+        from ..plots import new_axes
+
+        ax = new_axes(ax)
+        ax.plot(self.gamma, self.p_upper, marker="o", ms=3, color="C3", label="upper bound on p")
+        ax.plot(self.gamma, self.p_lower, marker="o", ms=3, color="C0", label="lower bound on p")
+        ax.axhline(self.alpha, color="grey", ls="--", lw=1, label=f"alpha = {self.alpha:g}")
+        if self.gamma[0] <= self.gamma_critical <= self.gamma[-1]:
+            ax.axvline(self.gamma_critical, color="C3", ls=":", lw=1)
+            ax.annotate(
+                f"Γ = {self.gamma_critical:.2f}",
+                (self.gamma_critical, self.alpha),
+                xytext=(5, 8),
+                textcoords="offset points",
+                color="C3",
+            )
+        ax.set_xlabel("Γ (odds ratio of treatment within a pair due to hidden bias)")
+        ax.set_ylabel("One-sided p-value")
+        ax.set_ylim(-0.02, 1.02)
+        title = "Sensitivity to hidden bias"
+        if self.outcome is not None:
+            title += f": {self.outcome}"
+        ax.set_title(title)
+        ax.legend(frameon=False)
+        return ax
+
+
+def _pairs_from(
+    matched: Any, outcome: Hashable, treatment: Hashable | None, pair: Hashable, treated_value: Any, func: str
+) -> tuple[np.ndarray, np.ndarray, Hashable]:
+    """Treated and control outcomes of each 1:1 pair, as two aligned arrays."""
+    if isinstance(matched, pd.DataFrame):
+        frame = check_frame(matched, func, "matched")
+    elif hasattr(matched, "matched_data"):
+        if getattr(matched, "replace", False):
+            raise EffektError(
+                f"{func}() needs disjoint 1:1 matched pairs, but this MatchResult matched with replace=True, "
+                "so a control can sit in several pairs and the pairs are not independent. Rematch with "
+                "replace=False (and ratio=1) for a Rosenbaum sensitivity analysis."
+            )
+        ratio = getattr(matched, "ratio", 1)
+        if ratio not in (1, None):
+            raise EffektError(
+                f"{func}() handles 1:1 matched pairs; this MatchResult has ratio={ratio}. Rematch with ratio=1 "
+                "(bounds for matched sets with several controls are not implemented)."
+            )
+        if treatment is None:
+            treatment = getattr(matched, "treatment", None)
+        if treated_value is None:
+            treated_value = getattr(matched, "treated_value", None)
+        frame = matched.matched_data()
+    else:
+        raise argument_error(func, "matched", "a MatchResult or a pandas DataFrame", type(matched).__name__)
+    if treatment is None:
+        raise argument_error(func, "treatment", "the name of the treatment column when 'matched' is a DataFrame", None)
+    require_columns(frame, func, outcome=outcome, treatment=treatment, pair=pair)
+    cols = [outcome, treatment, pair]
+    counts = frame[cols].isna().sum()
+    if counts.any():
+        column = counts[counts > 0].index[0]
+        raise ColumnError(
+            f"The column {_fmt(column)} used by {func}() has {int(counts[column])} missing values in the matched "
+            "data; a pair with a missing member cannot be analysed. Remove those pairs (both members) first."
+        )
+    if frame.index.has_duplicates:
+        dup = frame.index[frame.index.duplicated()][0]
+        raise EffektError(
+            f"{func}(): the row {_fmt(dup)} appears in several matched pairs (matching with replacement). "
+            "Rosenbaum bounds need disjoint pairs; rematch with replace=False."
+        )
+    treated = two_valued(frame[treatment], treatment, "treatment", func, treated_value)
+    y = numeric_column(frame[outcome], outcome, func, "outcome")
+    codes, labels = pd.factorize(frame[pair])
+    n_pairs = len(labels)
+    size = np.bincount(codes, minlength=n_pairs)
+    n_treated = np.bincount(codes, weights=treated, minlength=n_pairs)
+    bad = np.flatnonzero((size != 2) | (n_treated != 1))
+    if bad.size:
+        j = int(bad[0])
+        raise EffektError(
+            f"{func}() needs 1:1 matched pairs (one treated and one control per {_fmt(pair)}); "
+            f"{bad.size} of {n_pairs} pairs are not, e.g. {_fmt(pair)} = {_fmt(labels[j])} has {int(size[j])} "
+            f"member(s), {int(n_treated[j])} treated. Rematch with ratio=1 and replace=False, or drop those sets."
+        )
+    y_t = np.bincount(codes, weights=np.where(treated, y, 0.0), minlength=n_pairs)
+    y_c = np.bincount(codes, weights=np.where(treated, 0.0, y), minlength=n_pairs)
+    return y_t, y_c, treatment
+
+
+def _critical_gamma(p_upper: Any, alpha: float) -> float:
+    """Smallest Γ >= 1 with p_upper(Γ) > alpha (p_upper is increasing in Γ)."""
+    if p_upper(1.0) > alpha:
+        return 1.0
+    hi = 2.0
+    while p_upper(hi) <= alpha:
+        hi *= 2
+        if hi > _GAMMA_MAX:
+            return math.inf
+    lo = hi / 2 if hi > 2 else 1.0
+    root = optimize.brentq(lambda lg: p_upper(math.exp(lg)) - alpha, math.log(lo), math.log(hi), xtol=1e-12, rtol=1e-12)
+    return float(math.exp(root))
+
+
+def rosenbaum_bounds(
+    matched: Any,
+    outcome: Hashable,
+    *,
+    treatment: Hashable | None = None,
+    pair: Hashable = "subclass",
+    gamma: Sequence[float] | np.ndarray | None = None,
+    alpha: float = 0.05,
+    method: str = "auto",
+    alternative: str | None = None,
+    treated_value: Any = None,
+) -> RosenbaumBounds:
+    """Rosenbaum bounds: how much hidden bias would overturn a matched-pairs test?
+
+    Parameters
+    ----------
+    matched : MatchResult or DataFrame
+        A 1:1 match without replacement (``match(..., ratio=1, replace=False)``), or a
+        DataFrame with one row per person and the columns ``treatment``, ``outcome`` and
+        ``pair`` (exactly one treated and one control per pair id). Not modified.
+    outcome : column name
+        Binary (0/1) or numeric outcome.
+    treatment : column name, optional
+        Treatment column; taken from the MatchResult when omitted.
+    pair : column name, default "subclass"
+        Pair id column (``subclass`` in ``matched_data()``).
+    gamma : sequence of float >= 1, optional
+        Grid of Γ; default 1, 1.1, ..., 3.
+    alpha : float, default 0.05
+        Significance level for ``gamma_critical``.
+    method : {"auto", "mcnemar", "wilcoxon"}
+        ``"auto"``: McNemar-type bounds for a 0/1 outcome, Wilcoxon signed rank otherwise.
+    alternative : {"greater", "less"}, optional
+        Direction of the one-sided test; default: the direction of the observed effect.
+    treated_value : optional
+        Value of ``treatment`` that marks the treated (for non-0/1 codings).
+
+    Returns
+    -------
+    RosenbaumBounds
+
+    Notes
+    -----
+    Within matched pair ``s`` the odds that one rather than the other member is treated
+    may differ by at most a factor Γ because of an unobserved covariate. Under the null
+    of no effect, each informative pair then favours the treated member with a
+    probability between ``p- = 1/(1+Γ)`` and ``p+ = Γ/(1+Γ)`` (Rosenbaum 2002, ch. 4):
+
+    * McNemar (binary outcome): among ``D`` discordant pairs, ``T`` have the event in the
+      treated member only. The bounds are the binomial tails ``P(Bin(D, p±) >= T)``
+      (exact, no approximation); at Γ = 1 they equal the exact one-sided McNemar
+      (sign) test.
+    * Wilcoxon signed rank (continuous outcome): pairs with a zero difference are
+      dropped, ``|d|`` is ranked with average ranks for ties, ``T+`` is the sum of the
+      ranks of positive differences, and the bounds are the normal approximations
+      ``1 - Phi((T+ - p± sum r) / sqrt(p±(1-p±) sum r^2))`` without continuity correction,
+      as in R ``rbounds::psens``. At Γ = 1 this is ``wilcox.test(d, exact = FALSE,
+      correct = FALSE)``, tie correction included (``sum r^2 / 4``).
+
+    With ``alternative="less"`` the roles of treated and control are swapped (the
+    differences change sign). ``gamma_critical`` solves ``p_upper(Γ) = alpha`` by Brent's
+    method on log Γ. Matched sets with several controls, or with reused controls
+    (matching with replacement), raise an error: the pair-based bounds do not apply.
+
+    References
+    ----------
+    Rosenbaum, P. R. (2002). *Observational Studies*, 2nd ed., ch. 4. Springer.
+    Keele, L. (2010). An overview of rbounds: an R package for Rosenbaum bounds
+    sensitivity analysis with matched data.
+
+    Examples
+    --------
+    Blood lead of 33 children of lead-factory workers and 33 matched controls
+    (Morton et al. 1982, analysed in Rosenbaum 2002, ch. 4):
+
+    >>> import pandas as pd
+    >>> from effekt.matching import rosenbaum_bounds
+    >>> exposed = [38, 23, 41, 18, 37, 36, 23, 62, 31, 34, 24, 14, 21, 17, 16, 20, 15,
+    ...            10, 45, 39, 22, 35, 49, 48, 44, 35, 43, 39, 34, 13, 73, 25, 27]
+    >>> control = [16, 18, 18, 24, 19, 11, 10, 15, 16, 18, 18, 13, 19, 10, 16, 16, 24,
+    ...            13, 9, 14, 21, 19, 7, 18, 19, 12, 11, 22, 25, 16, 13, 11, 13]
+    >>> df = pd.DataFrame({"pair": list(range(33)) * 2, "exposed": [1] * 33 + [0] * 33,
+    ...                    "lead": exposed + control})
+    >>> rb = rosenbaum_bounds(df, "lead", treatment="exposed", pair="pair", gamma=[1, 2, 4, 5])
+    >>> rb.table().round(4)
+       gamma  p_lower  p_upper
+    0    1.0      0.0   0.0000
+    1    2.0      0.0   0.0018
+    2    4.0      0.0   0.0367
+    3    5.0      0.0   0.0694
+    >>> round(rb.gamma_critical, 2)
+    4.43
+    """
+    func = "rosenbaum_bounds"
+    alpha = check_number(alpha, "alpha", func, low=0, high=1, low_open=True, high_open=True)
+    check_choice(method, "method", func, ("auto", "mcnemar", "wilcoxon"))
+    if alternative is not None:
+        check_choice(alternative, "alternative", func, ("greater", "less"))
+    if gamma is None:
+        grid = np.round(np.arange(1.0, 3.0 + 1e-9, 0.1), 10)
+    else:
+        values = np.atleast_1d(np.asarray(gamma, dtype=object))
+        if values.size == 0:
+            raise argument_error(func, "gamma", "a non-empty sequence of numbers >= 1", list(values))
+        for g in values:
+            check_number(g, "gamma", func, low=1)
+        grid = np.asarray(values, dtype=float)
+    y_t, y_c, _ = _pairs_from(matched, outcome, treatment, pair, treated_value, func)
+    n_pairs = len(y_t)
+    binary = bool(np.isin(np.concatenate([y_t, y_c]), (0.0, 1.0)).all())
+    if method == "auto":
+        method = "mcnemar" if binary else "wilcoxon"
+    elif method == "mcnemar" and not binary:
+        raise ColumnError(
+            f"method='mcnemar' of {func}() needs a 0/1 outcome, but {_fmt(outcome)} has other values; "
+            "use method='wilcoxon' for a numeric outcome."
+        )
+    d = y_t - y_c
+    notes: list[str] = []
+    if alternative is None:
+        if method == "mcnemar":
+            alternative = "greater" if (d > 0).sum() >= (d < 0).sum() else "less"
+        else:
+            r = stats.rankdata(np.abs(d[d != 0]))
+            alternative = "greater" if r[d[d != 0] > 0].sum() >= r.sum() / 2 else "less"
+    if alternative == "less":
+        d = -d
+
+    if method == "mcnemar":
+        t_stat = int((d > 0).sum())
+        n_inf = int((d != 0).sum())
+        if n_inf == 0:
+            raise EffektError(
+                f"{func}(): none of the {n_pairs} pairs is discordant on {_fmt(outcome)} (both members have the "
+                "same outcome in every pair), so the matched-pairs test carries no information."
+            )
+
+        def at(g: float) -> tuple[float, float]:
+            lo = float(stats.binom.sf(t_stat - 1, n_inf, 1 / (1 + g)))
+            up = float(stats.binom.sf(t_stat - 1, n_inf, g / (1 + g)))
+            return lo, up
+
+        statistic = float(t_stat)
+    else:
+        nz = d[d != 0]
+        n_inf = int(nz.size)
+        if n_inf == 0:
+            raise EffektError(
+                f"{func}(): every matched pair has the same {_fmt(outcome)} for both members; "
+                "the signed-rank test carries no information."
+            )
+        if n_pairs - n_inf:
+            notes.append(f"{n_pairs - n_inf} pair(s) with a zero difference dropped, as wilcox.test does")
+        ranks = stats.rankdata(np.abs(nz))
+        t_plus = float(ranks[nz > 0].sum())
+        sr, sr2 = float(ranks.sum()), float((ranks**2).sum())
+
+        def at(g: float) -> tuple[float, float]:
+            pp, pm = g / (1 + g), 1 / (1 + g)
+            v = pp * pm * sr2
+            up = float(stats.norm.sf((t_plus - pp * sr) / math.sqrt(v)))
+            lo = float(stats.norm.sf((t_plus - pm * sr) / math.sqrt(v)))
+            return lo, up
+
+        statistic = t_plus
+        if n_inf < 10:
+            warnings.warn(
+                f"{func}(): only {n_inf} pairs have a non-zero difference; the normal approximation behind "
+                "the Wilcoxon bounds is rough with so few pairs.",
+                SmallSampleWarning,
+                stacklevel=2,
+            )
+    bounds = np.array([at(g) for g in grid])
+    p_lower = bounds[:, 0].copy()
+    p_upper = bounds[:, 1].copy()
+    gamma_critical = _critical_gamma(lambda g: at(g)[1], alpha)
+    if gamma_critical == 1.0:
+        notes.append(f"the effect is not significant at alpha = {alpha:g} even without hidden bias (Γ = 1)")
+    for arr in (grid, p_lower, p_upper):
+        arr.setflags(write=False)
+    return RosenbaumBounds(
+        gamma=grid,
+        p_lower=p_lower,
+        p_upper=p_upper,
+        gamma_critical=gamma_critical,
+        method=method,
+        alternative=alternative,
+        alpha=alpha,
+        statistic=statistic,
+        n_pairs=n_pairs,
+        n_informative=n_inf,
+        outcome=None if outcome is None else str(outcome),
+        notes=tuple(notes),
+        _pvalue_at=at,
+    )
+
+
+# --------------------------------------------------------------------------- E-values
+
+
+@dataclass(frozen=True)
+class EValue:
+    """E-values for an estimate and its confidence limit (VanderWeele & Ding 2017).
+
+    Attributes
+    ----------
+    measure : str
+        Scale of the input: "RR", "OR" or "HR".
+    estimate, ci_low, ci_high : float
+        The input estimate and confidence limits (``nan`` when not given).
+    rr, rr_ci : float, tuple
+        The estimate and limits converted to (approximate) risk ratios.
+    e_point : float
+        E-value of the point estimate: the minimum strength of association (risk ratio)
+        an unmeasured confounder would need with both treatment and outcome to explain
+        the estimate away.
+    e_ci : float
+        E-value of the confidence limit closest to 1 (1.0 when the interval includes 1);
+        ``nan`` when no interval was given.
+    rare : bool
+    notes : tuple of str
+    """
+
+    measure: str
+    estimate: float
+    ci_low: float
+    ci_high: float
+    rr: float
+    rr_ci: tuple[float, float]
+    e_point: float
+    e_ci: float
+    rare: bool
+    notes: tuple[str, ...] = ()
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per quantity (point, lower, upper) with the input, the RR and the E-value."""
+        rows = [
+            ("point", self.estimate, self.rr, self.e_point),
+            ("lower", self.ci_low, self.rr_ci[0], self.e_ci if self._limit() == "lower" else np.nan),
+            ("upper", self.ci_high, self.rr_ci[1], self.e_ci if self._limit() == "upper" else np.nan),
+        ]
+        return pd.DataFrame(rows, columns=["quantity", self.measure.lower(), "rr", "e_value"])
+
+    def _limit(self) -> str:
+        return "lower" if self.rr >= 1 else "upper"
+
+    def summary(self) -> str:
+        lines = [f"E-value for {self.measure} = {self.estimate:.3g}" + (" (rare outcome)" if self.rare else "")]
+        if self.measure != "RR":
+            lines.append(f"  as a risk ratio: {self.rr:.3g}")
+        lines.append(
+            f"  point estimate: E = {self.e_point:.2f} -- an unmeasured confounder associated with both "
+            f"treatment and outcome by a risk ratio of {self.e_point:.2f} each could explain it away"
+        )
+        if np.isfinite(self.e_ci):
+            lines.append(f"  confidence limit ({self._limit()}): E = {self.e_ci:.2f}")
+        lines.extend(f"  note: {n}" for n in self.notes)
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        return "<pre>" + html.escape(self.summary()) + "</pre>"
+
+
+def _e_of_rr(rr: float) -> float:
+    """E = RR + sqrt(RR (RR - 1)) after inverting protective risk ratios."""
+    rr = 1 / rr if rr < 1 else rr
+    return float(rr + math.sqrt(rr * (rr - 1)))
+
+
+def _to_rr(value: float, measure: str, rare: bool) -> float:
+    if measure == "RR" or rare:
+        return value
+    if measure == "OR":
+        return math.sqrt(value)
+    # HR, common outcome (VanderWeele 2017 approximation)
+    return (1 - 0.5 ** math.sqrt(value)) / (1 - 0.5 ** math.sqrt(1 / value))
+
+
+def e_value(
+    estimate: float | EffectResult,
+    ci_low: float | None = None,
+    ci_high: float | None = None,
+    *,
+    measure: str = "RR",
+    rare: bool = False,
+) -> EValue:
+    """E-value: how strong must unmeasured confounding be to explain an effect away?
+
+    Parameters
+    ----------
+    estimate : float or EffectResult
+        A risk ratio (``measure="RR"``), odds ratio (``"OR"``) or hazard ratio (``"HR"``),
+        > 0. An :class:`~effekt.results.EffectResult` on the proportion scale (e.g. a
+        matched ATT) is converted to the risk ratio ``mean_treated / mean_control`` with
+        limits from ``relative_change_ci`` or, failing that, ``1 + ci / mean_control``.
+    ci_low, ci_high : float, optional
+        Confidence limits on the same scale.
+    measure : {"RR", "OR", "HR"}
+    rare : bool, default False
+        Outcome rare (< 15 %) so that OR and HR approximate the RR. Otherwise an OR is
+        converted by ``sqrt(OR)`` and an HR by ``(1 - 0.5^sqrt(HR)) / (1 - 0.5^sqrt(1/HR))``.
+
+    Returns
+    -------
+    EValue
+
+    Notes
+    -----
+    For a risk ratio ``RR >= 1`` the E-value is ``RR + sqrt(RR (RR - 1))``; for ``RR < 1``
+    it is computed for ``1/RR``. For the interval, the limit closest to 1 is used (the
+    lower limit when ``RR > 1``), and the E-value is 1 when the interval includes 1.
+
+    References
+    ----------
+    VanderWeele, T. J. & Ding, P. (2017). Sensitivity analysis in observational research:
+    introducing the E-value. *Annals of Internal Medicine* 167, 268-274.
+
+    Examples
+    --------
+    The paper's example, RR 3.9 (95 % CI 1.8 to 8.7):
+
+    >>> from effekt.matching import e_value
+    >>> ev = e_value(3.9, 1.8, 8.7)
+    >>> round(ev.e_point, 2), round(ev.e_ci, 2)
+    (7.26, 3.0)
+    """
+    func = "e_value"
+    check_choice(measure, "measure", func, ("RR", "OR", "HR"))
+    if not isinstance(rare, (bool, np.bool_)):
+        raise argument_error(func, "rare", "True or False", rare)
+    notes: list[str] = []
+    if isinstance(estimate, EffectResult):
+        if measure != "RR":
+            raise argument_error(func, "measure", "'RR' when an EffectResult is given", measure)
+        if ci_low is not None or ci_high is not None:
+            raise EffektError(f"{func}(): give either an EffectResult or ci_low/ci_high, not both.")
+        res = estimate
+        if res.scale != "proportion" or not res.mean_control or res.mean_treated is None:
+            raise EffektError(
+                f"{func}() converts an EffectResult to a risk ratio from its mean_treated and mean_control, "
+                "which needs a binary outcome with a non-zero control share; pass the risk ratio and its limits "
+                "instead."
+            )
+        mc = float(res.mean_control)
+        est = float(res.mean_treated) / mc
+        if res.relative_change_ci is not None:
+            lo, hi = 1 + res.relative_change_ci[0], 1 + res.relative_change_ci[1]
+        else:
+            lo, hi = 1 + res.ci[0] / mc, 1 + res.ci[1] / mc
+            notes.append(
+                "risk-ratio limits derived from the difference's interval treating the control share as fixed"
+            )
+        if lo <= 0:
+            notes.append("the lower limit of the risk ratio was <= 0 and was set to a tiny positive number")
+            lo = 1e-12
+        estimate, ci_low, ci_high = est, lo, hi
+    values = {}
+    for name, v in (("estimate", estimate), ("ci_low", ci_low), ("ci_high", ci_high)):
+        if v is None:
+            values[name] = math.nan
+            continue
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not np.isfinite(v) or v <= 0:
+            raise argument_error(func, name, f"a positive {measure} (a ratio, 1 = no effect)", v)
+        values[name] = float(v)
+    est, lo, hi = values["estimate"], values["ci_low"], values["ci_high"]
+    if np.isfinite(lo) and lo > est:
+        raise argument_error(func, "ci_low", f"at most the estimate ({est:g})", lo)
+    if np.isfinite(hi) and hi < est:
+        raise argument_error(func, "ci_high", f"at least the estimate ({est:g})", hi)
+    rr = _to_rr(est, measure, bool(rare))
+    rr_lo = _to_rr(lo, measure, bool(rare)) if np.isfinite(lo) else math.nan
+    rr_hi = _to_rr(hi, measure, bool(rare)) if np.isfinite(hi) else math.nan
+    e_point = _e_of_rr(rr)
+    limit = rr_lo if rr >= 1 else rr_hi
+    if not np.isfinite(limit):
+        e_ci = math.nan
+        if np.isfinite(rr_lo) or np.isfinite(rr_hi):
+            notes.append("only the confidence limit on the far side of 1 was given; no E-value for the interval")
+    elif (rr >= 1 and limit <= 1) or (rr < 1 and limit >= 1):
+        e_ci = 1.0
+    else:
+        e_ci = _e_of_rr(limit)
+    if measure != "RR" and not rare:
+        notes.append(
+            "common outcome: " + ("RR = sqrt(OR)" if measure == "OR" else "RR from the HR by VanderWeele's (2017) formula")
+        )
+    return EValue(
+        measure=measure,
+        estimate=est,
+        ci_low=lo,
+        ci_high=hi,
+        rr=rr,
+        rr_ci=(rr_lo, rr_hi),
+        e_point=e_point,
+        e_ci=e_ci,
+        rare=bool(rare),
+        notes=tuple(notes),
+    )
