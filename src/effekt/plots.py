@@ -202,3 +202,166 @@ def subgroup_forest(
     if title:
         ax.set_title(title)
     return ax
+
+
+# --- simple effects ---
+def funnel(
+    points: pd.DataFrame,
+    curve: pd.DataFrame,
+    target: float,
+    ax: Axes | None = None,
+    *,
+    overdispersion: Any = None,
+    label_outliers: bool = True,
+    ylabel: str = "Share (%)",
+    title: str = "",
+) -> Axes:
+    """Funnel plot: rates against participants with 95 % and 99.8 % control limits.
+
+    Parameters
+    ----------
+    points : DataFrame
+        Columns ``label``, ``participants``, ``rate`` and ``outside_99.8``/``outside_95``.
+    curve : DataFrame
+        Output of :func:`effekt.simple_effect.funnel_limits` on a grid of participants.
+    target : float
+        The centre line (overall rate).
+    overdispersion : Overdispersion, optional
+        Shown in the legend when the limits were widened.
+    label_outliers : bool
+        Write the label of every point outside the 99.8 % limits.
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from effekt.simple_effect import funnel_limits
+    >>> pts = pd.DataFrame({"label": ["A", "B"], "participants": [50, 400], "rate": [0.5, 0.3],
+    ...                     "outside_95": [True, False], "outside_99.8": [False, False]})
+    >>> ax = funnel(pts, funnel_limits(0.3, [20, 50, 100, 400]), 0.3)
+    >>> ax.get_xlabel()
+    'Participants'
+    """
+    ax = new_axes(ax, figsize=(7.5, 5.0))
+    n = curve["participants"].to_numpy(dtype=float)
+    ax.plot(n, 100 * curve["upper_95"], color="C0", ls="--", lw=1.2, label="95 % limits")
+    ax.plot(n, 100 * curve["lower_95"], color="C0", ls="--", lw=1.2)
+    ax.plot(n, 100 * curve["upper_99.8"], color="C3", ls="-", lw=1.2, label="99.8 % limits")
+    ax.plot(n, 100 * curve["lower_99.8"], color="C3", ls="-", lw=1.2)
+    ax.axhline(100 * target, color="0.3", lw=1, label=f"overall {100 * target:.1f} %")
+    out3 = points["outside_99.8"].to_numpy(dtype=bool)
+    out2 = points["outside_95"].to_numpy(dtype=bool) & ~out3
+    inside = ~(out2 | out3)
+    x = points["participants"].to_numpy(dtype=float)
+    y = 100 * points["rate"].to_numpy(dtype=float)
+    ax.scatter(x[inside], y[inside], s=18, color="0.35", alpha=0.8, label="providers", zorder=3)
+    if out2.any():
+        ax.scatter(x[out2], y[out2], s=26, color="C1", zorder=3, label="outside 95 %")
+    if out3.any():
+        ax.scatter(x[out3], y[out3], s=34, color="C3", zorder=4, label="outside 99.8 %")
+    if label_outliers:
+        for xi, yi, lab in zip(x[out3], y[out3], points["label"].to_numpy()[out3]):
+            ax.annotate(str(lab), (xi, yi), xytext=(4, 3), textcoords="offset points", fontsize=8)
+    ax.set_xlabel("Participants")
+    ax.set_ylabel(ylabel)
+    if x.max() / max(x.min(), 1) > 20:
+        ax.set_xscale("log")
+    if overdispersion is not None:
+        ax.plot([], [], " ", label=f"overdispersion: phi = {overdispersion.phi:.2f}, tau = {100 * np.sqrt(overdispersion.tau2):.1f} pp")
+    ax.legend(fontsize=8, loc="best")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def caterpillar(frame: pd.DataFrame, overall_rate: float, ax: Axes | None = None, *, conf_level: float = 0.95, outcome: str = "outcome", max_labels: int = 40) -> Axes:
+    """Caterpillar plot of shrunken adjusted rates (ranked) with intervals.
+
+    ``frame`` needs ``provider``, ``adjusted_rate``, ``shrunken_rate``, ``shrunken_ci_low``,
+    ``shrunken_ci_high`` and ``flag`` (as in ``ProviderComparison.table()``).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> f = pd.DataFrame({"provider": ["A", "B"], "adjusted_rate": [0.3, 0.4],
+    ...                   "shrunken_rate": [0.31, 0.38], "shrunken_ci_low": [0.27, 0.33],
+    ...                   "shrunken_ci_high": [0.35, 0.43], "flag": [False, True]})
+    >>> caterpillar(f, 0.35).get_ylabel()
+    'Providers, ranked'
+    """
+    f = frame.sort_values("shrunken_rate").reset_index(drop=True)
+    k = len(f)
+    ax = new_axes(ax, figsize=(7.5, min(12.0, 0.22 * k + 1.8)) if k <= max_labels else (7.5, 5.0))
+    pos = np.arange(k)
+    est = 100 * f["shrunken_rate"].to_numpy(dtype=float)
+    lo = 100 * f["shrunken_ci_low"].to_numpy(dtype=float)
+    hi = 100 * f["shrunken_ci_high"].to_numpy(dtype=float)
+    flag = f["flag"].to_numpy(dtype=bool)
+    colors = np.where(flag, "C3", "C0")
+    ax.hlines(pos, lo, hi, colors=colors, lw=1.2)
+    ax.scatter(est, pos, color=colors, s=14, zorder=3, label=f"shrunken (empirical Bayes), {100 * conf_level:g} % interval")
+    ax.scatter(100 * f["adjusted_rate"], pos, facecolors="none", edgecolors="0.4", s=14, zorder=2, label="adjusted, not shrunken")
+    ax.axvline(100 * overall_rate, color="0.3", ls="--", lw=1, label=f"overall {100 * overall_rate:.1f} %")
+    if k <= max_labels:
+        ax.set_yticks(pos, f["provider"].astype(str))
+    else:
+        ax.set_yticks([])
+    ax.set_ylabel("Providers, ranked")
+    ax.set_xlabel(f"Risk-adjusted share with {outcome} (%)")
+    ax.legend(fontsize=8, loc="lower right")
+    ax.set_title("Providers ranked after adjustment and shrinkage (red: differs credibly)")
+    return ax
+
+
+def simple_vs_causal(frame: pd.DataFrame, ax: Axes | None = None, *, outcome: str = "job", title: str | None = None) -> Axes:
+    """The teaching figure: per group the share in a job without and with the course; the
+    simple effect is the "with" bar, the causal effect the arrow between the bars.
+
+    ``frame`` as returned by ``SimpleVsCausal.table()``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from effekt.simple_effect import contrast_from_counts
+    >>> r = contrast_from_counts(["Strong", "Complex"], [190, 25], [200, 200], [196, 4], [200, 200])
+    >>> ax = simple_vs_causal(r.table())
+    >>> ax.get_ylabel()
+    'Share in job (%)'
+    """
+    ax = new_axes(ax, figsize=(8.0, 5.2))
+    f = frame.reset_index(drop=True)
+    k = len(f)
+    x = np.arange(k) * 1.0
+    wdt = 0.36
+    without = 100 * f["rate_without"].to_numpy(dtype=float)
+    simple = 100 * f["simple_effect"].to_numpy(dtype=float)
+    ax.bar(x - wdt / 2, without, wdt, color="0.75", label="Without the course (what would have happened)")
+    ax.bar(x + wdt / 2, simple, wdt, color="C0", label="With the course = simple effect (what the contract measures)")
+    for xi, s0, s1, rs, rc in zip(x, without, simple, f["rank_simple"], f["rank_causal"]):
+        ax.text(xi + wdt / 2, s1 + 1.5, f"{s1:.0f} %", ha="center", va="bottom", fontsize=10, color="C0", fontweight="bold")
+        ax.text(xi - wdt / 2, s0 + 1.5, f"{s0:.0f} %", ha="center", va="bottom", fontsize=10, color="0.35")
+        d = s1 - s0
+        color = "C2" if d > 0 else "C3"
+        xa = xi + wdt + 0.08
+        ax.annotate("", xy=(xa, s1), xytext=(xa, s0), arrowprops=dict(arrowstyle="->", color=color, lw=2.2))
+        ax.text(xa + 0.05, (s0 + s1) / 2, f"effect of\nthe course\n{d:+.0f} pp", color=color, fontsize=10, va="center", fontweight="bold")
+    labels = [f"{g}\nsimple effect: no. {rs}   real effect: no. {rc}" for g, rs, rc in zip(f["group"], f["rank_simple"], f["rank_causal"])]
+    ax.set_xticks(x, labels)
+    ax.set_xlim(-0.7, k - 1 + 1.0)
+    ax.set_ylim(0, 118)
+    ax.set_yticks(np.arange(0, 101, 20))
+    ax.set_ylabel(f"Share in {outcome} (%)")
+    ax.legend(loc="upper right", fontsize=9, frameon=False)
+    if title is None:
+        reversed_ = bool((f["rank_simple"] != f["rank_causal"]).any())
+        title = ("The highest simple effect is not the best effect" if reversed_ else "Simple effect and effect of the course")
+    ax.set_title(title, fontsize=12, fontweight="bold")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return ax

@@ -11,6 +11,7 @@ __all__: list[str] = []
 
 from .observational import observational  # noqa: E402
 from .rct import rct  # noqa: E402
+from .providers import providers  # noqa: E402
 from .studies import study  # noqa: E402
 
-__all__ += ["observational", "rct", "study"]
+__all__ += ["observational", "providers", "rct", "study"]

@@ -1,0 +1,238 @@
+"""Private numerical helpers of :mod:`effekt.simple_effect`: logistic fits, funnel limits,
+multiplicity adjustment, overdispersion and empirical-Bayes shrinkage (all vectorised)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from scipy import linalg, stats
+
+from .errors import ConvergenceWarning
+
+ADJUST_METHODS = ("holm", "bonferroni", "bh", "none")
+
+
+def expit(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+def adjust_pvalues(p: np.ndarray, method: str) -> np.ndarray:
+    """Holm, Bonferroni or Benjamini-Hochberg adjusted p-values; NaN entries are ignored."""
+    p = np.asarray(p, dtype=float)
+    out = np.full_like(p, np.nan)
+    ok = np.isfinite(p)
+    q = p[ok]
+    m = q.size
+    if m == 0:
+        return out
+    if method == "none":
+        out[ok] = q
+        return out
+    if method == "bonferroni":
+        out[ok] = np.minimum(1.0, q * m)
+        return out
+    order = np.argsort(q, kind="stable")
+    sq = q[order]
+    if method == "holm":
+        adj = np.minimum(1.0, np.maximum.accumulate(sq * (m - np.arange(m))))
+    elif method == "bh":
+        adj = np.minimum(1.0, np.minimum.accumulate((sq * m / np.arange(1, m + 1))[::-1])[::-1])
+    else:  # pragma: no cover - validated by callers
+        raise ValueError(method)
+    res = np.empty(m)
+    res[order] = adj
+    out[ok] = res
+    return out
+
+
+def newcombe_difference(x1, n1, x2, n2, conf_level: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Difference p1 - p2 with Newcombe's hybrid score (method 10) interval, vectorised."""
+    from .intervals import wilson_interval
+
+    x1, n1, x2, n2 = (np.asarray(a, dtype=float) for a in (x1, n1, x2, n2))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p1, p2 = x1 / n1, x2 / n2
+        l1, u1 = wilson_interval(x1, n1, conf_level)
+        l2, u2 = wilson_interval(x2, n2, conf_level)
+    d = p1 - p2
+    lo = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    hi = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    return d, lo, hi
+
+
+def pooled_z_pvalue(x1, n1, x2, n2) -> np.ndarray:
+    """Two-sided p-value of the pooled (score) z-test of p1 = p2 (Pearson chi-square, no correction)."""
+    x1, n1, x2, n2 = (np.asarray(a, dtype=float) for a in (x1, n1, x2, n2))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pp = (x1 + x2) / (n1 + n2)
+        se = np.sqrt(pp * (1 - pp) * (1 / n1 + 1 / n2))
+        z = (x1 / n1 - x2 / n2) / se
+        p = 2 * stats.norm.sf(np.abs(z))
+    # identical rates with zero variance (all 0 or all 1): no evidence of a difference
+    p = np.where((se == 0) & np.isfinite(pp), 1.0, p)
+    return p
+
+
+def binomial_limits(target: float, n: np.ndarray, prob: float) -> np.ndarray:
+    """The ``prob`` quantile of Binomial(n, target)/n, interpolated as in Spiegelhalter (2005).
+
+    With ``r`` the smallest count with ``P(R <= r) >= prob`` (``scipy.stats.binom.ppf``),
+    ``a = (P(R <= r) - prob) / (P(R <= r) - P(R <= r - 1))`` and the limit ``(r - a) / n``.
+    """
+    n = np.asarray(n, dtype=float)
+    r = stats.binom.ppf(prob, n, target)
+    f_r = stats.binom.cdf(r, n, target)
+    f_rm1 = stats.binom.cdf(r - 1, n, target)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        a = np.where(f_r > f_rm1, (f_r - prob) / (f_r - f_rm1), 0.0)
+    return np.clip((r - a) / n, 0.0, 1.0)
+
+
+def overdispersion_estimates(z: np.ndarray, s: np.ndarray, winsorize: float = 0.1) -> tuple[float, float, np.ndarray]:
+    """Spiegelhalter's (2005) winsorised overdispersion: (phi, tau2, winsorised z).
+
+    ``phi = mean(z_w^2)``; ``tau2 = max(0, (I phi - (I - 1)) / (sum w - sum w^2 / sum w))``
+    with ``w = 1 / s^2``. Percentiles use linear interpolation (R's ``quantile`` type 7).
+    """
+    z = np.asarray(z, dtype=float)
+    s = np.asarray(s, dtype=float)
+    ok = np.isfinite(z) & np.isfinite(s) & (s > 0)
+    z, s = z[ok], s[ok]
+    k = z.size
+    if k < 2:
+        return np.nan, np.nan, z
+    lo, hi = np.percentile(z, [100 * winsorize, 100 * (1 - winsorize)])
+    zw = np.clip(z, lo, hi)
+    phi = float(np.mean(zw**2))
+    w = 1.0 / s**2
+    tau2 = max(0.0, (k * phi - (k - 1)) / (w.sum() - (w**2).sum() / w.sum()))
+    return phi, float(tau2), zw
+
+
+def dersimonian_laird(y: np.ndarray, v: np.ndarray) -> tuple[float, float, float]:
+    """DerSimonian-Laird between-unit variance: (tau2, random-effects mean, its variance)."""
+    w = 1.0 / v
+    mu_fe = np.sum(w * y) / w.sum()
+    q = np.sum(w * (y - mu_fe) ** 2)
+    k = y.size
+    tau2 = max(0.0, (q - (k - 1)) / (w.sum() - (w**2).sum() / w.sum())) if k > 1 else 0.0
+    ws = 1.0 / (v + tau2)
+    mu = float(np.sum(ws * y) / ws.sum())
+    return float(tau2), mu, float(1.0 / ws.sum())
+
+
+def _solve_pd(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    try:
+        return linalg.solve(a, b, assume_a="pos")
+    except (linalg.LinAlgError, ValueError):
+        return np.linalg.lstsq(a, b, rcond=None)[0]
+
+
+def _inv_pd(a: np.ndarray) -> np.ndarray:
+    try:
+        return linalg.inv(a)
+    except (linalg.LinAlgError, ValueError):
+        return np.linalg.pinv(a)
+
+
+def logistic_fit(X: np.ndarray, y: np.ndarray, *, max_iter: int = 50, tol: float = 1e-9) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Logistic regression by Newton-Raphson (IRLS) on a dense design (first column = intercept).
+
+    Returns (coefficients, fitted probabilities, information matrix ``X' W X``).
+    """
+    beta = np.zeros(X.shape[1])
+    ybar = np.clip(y.mean(), 1e-6, 1 - 1e-6)
+    beta[0] = np.log(ybar / (1 - ybar))
+    eta = X @ beta
+    converged = False
+    for _ in range(max_iter):
+        p = expit(eta)
+        w = p * (1 - p)
+        info = (X * w[:, None]).T @ X
+        step = _solve_pd(info, X.T @ (y - p))
+        beta = beta + step
+        eta = np.clip(X @ beta, -30, 30)
+        if np.max(np.abs(step)) < tol * (1 + np.max(np.abs(beta))):
+            converged = True
+            break
+    if not converged:
+        warnings.warn(
+            "The logistic case-mix model did not converge in "
+            f"{max_iter} iterations (separation?); expected counts may be unreliable. "
+            "Check for case-mix columns that predict the outcome perfectly.",
+            ConvergenceWarning,
+            stacklevel=4,
+        )
+    p = expit(eta)
+    w = p * (1 - p)
+    info = (X * w[:, None]).T @ X
+    return beta, p, info
+
+
+def logistic_fit_fixed_effects(
+    codes: np.ndarray, n_groups: int, X: np.ndarray, y: np.ndarray, *, max_iter: int = 60, tol: float = 1e-9
+) -> dict[str, np.ndarray]:
+    """Logistic regression with one intercept per group (``alpha_g + x'beta``), by Newton steps
+    that eliminate the group intercepts through the Schur complement (cost O(n p^2 + G p^2)).
+
+    Returns alpha, beta, D (group information), U = B / D (G x p), S^{-1} (p x p).
+    """
+    p_cols = X.shape[1]
+    n_g = np.bincount(codes, minlength=n_groups).astype(float)
+    ybar = np.bincount(codes, weights=y, minlength=n_groups) / n_g
+    ybar = np.clip(ybar, 1e-4, 1 - 1e-4)
+    alpha = np.log(ybar / (1 - ybar))
+    beta = np.zeros(p_cols)
+    converged = False
+
+    def pieces(alpha: np.ndarray, beta: np.ndarray):
+        eta = np.clip(alpha[codes] + X @ beta, -30, 30)
+        p = expit(eta)
+        w = p * (1 - p)
+        D = np.maximum(np.bincount(codes, weights=w, minlength=n_groups), 1e-12)
+        Xw = X * w[:, None]
+        B = np.column_stack([np.bincount(codes, weights=Xw[:, j], minlength=n_groups) for j in range(p_cols)]) if p_cols else np.zeros((n_groups, 0))
+        C = Xw.T @ X
+        U = B / D[:, None]
+        S = C - B.T @ U
+        return p, D, B, U, S
+
+    for _ in range(max_iter):
+        p, D, B, U, S = pieces(alpha, beta)
+        r = y - p
+        a = np.bincount(codes, weights=r, minlength=n_groups)
+        b = X.T @ r
+        dbeta = _solve_pd(S, b - B.T @ (a / D)) if p_cols else np.zeros(0)
+        dalpha = (a - B @ dbeta) / D
+        dalpha = np.clip(dalpha, -5, 5)
+        alpha = np.clip(alpha + dalpha, -30, 30)
+        beta = beta + dbeta
+        big = max(np.max(np.abs(dbeta)) if p_cols else 0.0, np.max(np.abs(dalpha[np.abs(alpha) < 25])) if (np.abs(alpha) < 25).any() else 0.0)
+        if big < tol * (1 + np.max(np.abs(beta)) if p_cols else 1):
+            converged = True
+            break
+    if not converged:
+        warnings.warn(
+            f"The logistic model with provider effects did not converge in {max_iter} iterations; "
+            "directly standardised rates may be unreliable (a provider with 0 % or 100 % successes?).",
+            ConvergenceWarning,
+            stacklevel=4,
+        )
+    p, D, B, U, S = pieces(alpha, beta)
+    return {"alpha": alpha, "beta": beta, "D": D, "U": U, "S_inv": _inv_pd(S) if p_cols else np.zeros((0, 0))}
+
+
+def reference_bins(eta: np.ndarray, X: np.ndarray, max_points: int = 4000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Compress a reference population to at most ``max_points`` equal-count bins of the
+    linear predictor: (bin mean of eta, bin mean of X, bin weight). Exact when small."""
+    m = eta.size
+    if m <= max_points:
+        return eta, X, np.full(m, 1.0 / m)
+    order = np.argsort(eta, kind="stable")
+    edges = np.linspace(0, m, max_points + 1).astype(np.int64)
+    bins = np.repeat(np.arange(max_points), np.diff(edges))
+    counts = np.diff(edges).astype(float)
+    e = np.bincount(bins, weights=eta[order]) / counts
+    xs = np.column_stack([np.bincount(bins, weights=X[order, j]) / counts for j in range(X.shape[1])]) if X.shape[1] else np.zeros((max_points, 0))
+    return e, xs, counts / m
