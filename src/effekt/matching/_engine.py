@@ -11,9 +11,10 @@ referring to the caller's arrays.
   union-find structures over the sorted control array ("next unused to the right",
   "next unused to the left") with path halving, so each lookup is amortised
   near-constant and the whole match is O(n log n) for the sort plus O(n alpha(n)).
-  On an exact tie in distance the left control (lower score, earlier in the stable order)
-  wins; controls with a score equal to the treated unit's lie on the right and the
-  earliest of them is taken.
+  On an exact tie in distance the left control (lower score) wins; controls with a score
+  equal to the treated unit's lie on the right and the earliest of them is taken; among
+  equal-score controls on the left the latest in the stable order (the nearest in the
+  array) is taken, as in MatchIt.
 * :func:`nearest_with_replacement` is fully vectorised: for each treated unit the k nearest
   controls are found by merging the two sides outward from its ``searchsorted`` position.
 """
@@ -150,13 +151,16 @@ def nearest_with_replacement(
     ratio: int,
     caliper: float,
     ties: bool = False,
-    tie_tolerance: float = 0.0,
+    tie_tolerance: float = 1e-5,
+    tie_scale: float = 1.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The ``ratio`` nearest controls of every treated unit, controls reusable (vectorised).
 
-    With ``ties=True`` every control whose distance is within ``tie_tolerance`` of the
-    ``ratio``-th nearest distance is kept as well (as ``Matching::Match(ties = TRUE)``);
-    their rank is the position in distance order.
+    With ``ties=True`` every control ``j`` with ``(d_j / s)^2 <= (d_k / s)^2 + tie_tolerance``
+    is kept as well, where ``d_k`` is the ``ratio``-th nearest distance and ``s =
+    tie_scale`` (the SD of the score): ``Matching::Match(ties = TRUE)`` compares squared
+    standardized distances with its ``distance.tolerance``. Their rank is the position in
+    distance order.
     """
     n_t = len(score_t)
     pos = insertion_points(score_t, strata_t, sorted_score, start, end)
@@ -194,7 +198,7 @@ def nearest_with_replacement(
         # every control within [kth - tol, kth + tol] of the last distance taken
         has = np.flatnonzero(np.isfinite(kth))
         if has.size:
-            radius = kth[has] + tie_tolerance
+            radius = tie_scale * np.sqrt((kth[has] / tie_scale) ** 2 + tie_tolerance)
             lo = np.searchsorted(cs, score_t[has] - radius, side="left")
             hi = np.searchsorted(cs, score_t[has] + radius, side="right")
             lo = np.maximum(lo, lo_b[has])

@@ -13,9 +13,11 @@ weights ("after"):
 * ``var_ratio``: ratio of (weighted) variances treated/control, for non-binary variables
   only; the weighted variance is ``sum w (x - m)^2 / (sum w - sum w^2 / sum w)``
   (unbiased for reliability weights; the usual ``n - 1`` variance without weights);
-* ``ecdf_mean``, ``ecdf_max``: mean and maximum over the distinct values of the absolute
-  difference between the (weighted) empirical CDFs of the two groups; for a binary variable
-  both equal the absolute difference in proportions.
+* ``ecdf_mean``, ``ecdf_max``: mean and maximum of the absolute difference between the
+  (weighted) empirical CDFs of the two groups, taken over the distinct values of the
+  variable **in the full sample** (unmatched units have weight 0 but their values still
+  count as evaluation points, as in MatchIt's ``summary()``); for a binary variable both
+  equal the absolute difference in proportions.
 """
 
 from __future__ import annotations
@@ -66,8 +68,6 @@ def _wvar(x: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 def _ecdf_stats(x: np.ndarray, treated: np.ndarray, w: np.ndarray) -> tuple[float, float]:
     """Mean and max over distinct values of |F_t(x) - F_c(x)| with weights normalised per group."""
-    keep = w > 0
-    x, treated, w = x[keep], treated[keep], w[keep]
     wn = np.where(treated, -w / w[treated].sum(), w / w[~treated].sum())
     order = np.argsort(x, kind="stable")
     xs = x[order]
@@ -101,7 +101,7 @@ def balance_stats(
         if binary[j]:
             out[j, 4] = out[j, 5] = abs(mt[j] - mc[j])
         else:
-            out[j, 4], out[j, 5] = _ecdf_stats(Xk[:, j], tk, wk)
+            out[j, 4], out[j, 5] = _ecdf_stats(X[:, j], treated, weights)
     return out
 
 
@@ -110,7 +110,7 @@ def treated_sd(X: np.ndarray, binary: np.ndarray, treated: np.ndarray) -> np.nda
     xt = X[treated]
     p = xt.mean(axis=0)
     sd = xt.std(axis=0, ddof=1) if len(xt) > 1 else np.zeros(X.shape[1])
-    return np.where(binary, np.sqrt(p * (1 - p)), sd)
+    return np.where(binary, np.sqrt(np.clip(p * (1 - p), 0, None)), sd)
 
 
 def balance_frame(

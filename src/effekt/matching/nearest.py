@@ -20,10 +20,13 @@ Conventions (MatchIt 4 ``method = "nearest"``, reproduced to the pair on the Lal
 * **Ratio.** 1:k matching is done in rounds: every treated unit gets its first control
   before any gets its second (MatchIt's rule). A treated unit that found no control in a
   round is not tried again.
-* **Nearest and ties.** The controls are sorted stably by score; the nearest unused control
-  on either side is taken; on an exact tie in distance the control on the left (lower
-  score) wins, and among controls with equal scores the earliest in the data. Changing
-  this rule changes pairs whenever the data contain identical covariate rows.
+* **Nearest and ties.** The controls are sorted stably by score (equal scores keep their
+  data order); from the treated unit's position in that array the nearest unused control
+  is sought on each side, and on an exact tie in distance the left one (lower score) wins.
+  Scanning outward means that among several unused controls with the same score the one
+  closest in the sorted array is taken: the *earliest* in data order on the right (scores
+  >= the treated score), the *latest* on the left. This is MatchIt's behaviour (it decides
+  6 Lalonde pairs); changing it changes pairs whenever the data hold identical rows.
 * **Caliper.** ``caliper`` is in standard deviations of the distance (``std_caliper=True``),
   the SD (``n - 1``) taken over all units not discarded; a pair is allowed when the
   absolute difference is ``<= caliper * SD``. A treated unit whose nearest unused control
@@ -50,8 +53,9 @@ Differences from MatchIt
   :class:`~effekt.errors.EffektError` instead of returning an empty match.
 * ``ratio`` larger than the available controls (without replacement) gives a warning with
   counts and the rounds simply run out (MatchIt errors or warns depending on the version).
-* ``ties=True`` (with replacement) keeps every control as close as the k-th nearest (within
-  ``tie_tolerance``), as ``Matching::Match`` does; MatchIt has no such option.
+* ``ties=True`` (with replacement) keeps every control as close as the k-th nearest, with
+  ``Matching::Match``'s tolerance on squared standardized distances (``tie_tolerance =
+  1e-5``), so that its ATT and Abadie–Imbens SE are reproduced; MatchIt has no such option.
 * ``distance="mahalanobis"`` uses the pooled within-group covariance of the covariates
   (dummies for categoricals); with it a caliper is in Mahalanobis-distance units and needs
   ``std_caliper=False``, and the default order is the data order (MatchIt's default for a
@@ -418,6 +422,8 @@ class MatchResult:
                 y, self._t_pos, self._c_pos, self._w_rows,
                 self.distance[pool] if self.distance is not None else None, pool, strata,
                 var_matches=int(vm_),
+                tie_tolerance=self.options["tie_tolerance"] if self.options["ties"] else 0.0,
+                tie_scale=self.options["tie_scale"],
             )
             fields["method"] = (
                 f"matched difference in means; Abadie–Imbens (2006) SE "
@@ -564,6 +570,7 @@ def _score_match(
     rng: np.random.Generator,
     ties: bool,
     tie_tolerance: float,
+    tie_scale: float = 1.0,
     used: np.ndarray | None = None,
     treated_subset: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -583,7 +590,8 @@ def _score_match(
     gt = strata[t_all]
     if replace:
         ti, ci, rk = _engine.nearest_with_replacement(
-            st, gt, s_sorted, start, end, ratio=ratio, caliper=caliper, ties=ties, tie_tolerance=tie_tolerance
+            st, gt, s_sorted, start, end, ratio=ratio, caliper=caliper, ties=ties,
+            tie_tolerance=tie_tolerance, tie_scale=tie_scale,
         )
     else:
         visit = _visit_order(st, order, rng)
@@ -688,7 +696,7 @@ def match(
     random_state: int | np.random.Generator | None = None,
     missing: str = "raise",
     ties: bool = False,
-    tie_tolerance: float = 1e-10,
+    tie_tolerance: float = 1e-5,
 ) -> MatchResult:
     """Greedy nearest-neighbour matching of treated units to controls (MatchIt 4 conventions).
 
@@ -732,7 +740,9 @@ def match(
         With replacement, keep every control as close as the k-th nearest (Matching's
         ``ties = TRUE``); the set's controls share the treated unit's weight equally.
     tie_tolerance : float
-        Absolute distance tolerance for ``ties``.
+        With ``ties``: a control is tied with the k-th nearest when its squared
+        standardized distance ``(d / sd(score))^2`` exceeds the k-th one's by at most this
+        (``Matching::Match``'s ``distance.tolerance``, default 1e-5).
 
     Returns
     -------
@@ -834,6 +844,11 @@ def match(
         else:
             cal_abs = float(caliper * np.std(score[eligible], ddof=1)) if std_caliper else float(caliper)
     cal = np.inf if cal_abs is None else cal_abs
+    if ties:
+        tie_tolerance = check_number(tie_tolerance, "tie_tolerance", _FUNC, low=0)
+        if score is None:
+            raise EffektError("The 'ties' argument of match() needs a one-dimensional score; not distance='mahalanobis'.")
+    tie_scale = float(np.std(score[eligible], ddof=1)) if score is not None else 1.0
 
     strata, strata_labels = _strata_codes(data, exact_cols)
     n_strata = int(strata.max()) + 1
@@ -877,7 +892,8 @@ def match(
         def run(strata_: np.ndarray, used: np.ndarray | None, subset: np.ndarray | None):
             return _score_match(score, treated, eligible, strata_, int(strata_.max()) + 1, ratio=ratio,
                                 replace=replace, caliper=cal, order=order, rng=rng, ties=ties,
-                                tie_tolerance=tie_tolerance, used=used, treated_subset=subset)
+                                tie_tolerance=tie_tolerance, tie_scale=tie_scale, used=used,
+                                treated_subset=subset)
 
     t_pos, c_pos, rank = run(strata, None, None)
     stage = np.full(len(t_pos), "exact" if exact_cols else "main", dtype=object)
@@ -953,6 +969,7 @@ def match(
     options = dict(
         distance_label=label, ratio=ratio, replace=bool(replace), caliper=caliper, std_caliper=std_caliper,
         exact=tuple(exact_cols), exact_fallback=exact_fallback, order=order, discard=discard, ties=ties,
+        tie_tolerance=tie_tolerance, tie_scale=tie_scale,
         n_dropped_missing=n_missing,
     )
     return MatchResult(

@@ -12,8 +12,10 @@ set ``J(i)`` of treated unit ``i`` (ties included when kept). With ``K_j = sum_i
 ``V = (1/N1^2) [ sum_i (Y_i - sum_j w_ij Y_j - tau_hat)^2 + sum_j sigma^2_j (K_j^2 - KK_j) ]``.
 
 The conditional variance ``sigma^2_j`` is estimated either by matching within the control
-group (``var_matches = J >= 1``: ``J/(J+1) (Y_j - mean of its J nearest other controls)^2``,
-Abadie & Imbens 2006, eq. 14; ``Matching::Match(Var.calc = J)``), or under homoskedasticity
+group (``var_matches = J >= 1``: the sample variance of ``Y`` over ``j`` and its J nearest
+other controls, i.e. ``J/(J+1) (Y_j - mean_J)^2``, Abadie & Imbens 2006, eq. 14;
+``Matching::Match(Var.calc = J)``, whose distance tolerance for ties is applied here too
+when the match kept ties), or under homoskedasticity
 (``var_matches = 0``, Matching's default): ``sigma^2 = (1/2) * sum_rows w (Y_i - Y_j -
 tau_hat)^2 / sum_rows w`` over the match rows.
 """
@@ -33,6 +35,8 @@ def abadie_imbens_variance(
     control_strata: np.ndarray | None,
     *,
     var_matches: int,
+    tie_tolerance: float = 0.0,
+    tie_scale: float = 1.0,
 ) -> tuple[float, float]:
     """ATT and its Abadie–Imbens variance from match rows (positions into ``y``).
 
@@ -54,7 +58,10 @@ def abadie_imbens_variance(
         sigma2 = 0.5 * float((w_rows * (row_tau - tau) ** 2).sum() / w_rows.sum())
         sig = np.full(len(controls), sigma2)
     else:
-        sig = within_arm_variance(y, controls, control_positions, control_score, control_strata, var_matches)
+        sig = within_arm_variance(
+            y, controls, control_positions, control_score, control_strata, var_matches,
+            tie_tolerance=tie_tolerance, tie_scale=tie_scale,
+        )
     var = (float(((tau_i - tau) ** 2).sum()) + float((sig * (K**2 - KK)).sum())) / n1**2
     return tau, var
 
@@ -66,43 +73,59 @@ def within_arm_variance(
     score: np.ndarray,
     strata: np.ndarray | None,
     J: int,
+    *,
+    tie_tolerance: float = 0.0,
+    tie_scale: float = 1.0,
 ) -> np.ndarray:
-    """``J/(J+1) (Y_u - mean of its J nearest other units in pool)^2`` for each unit u.
+    """Conditional outcome variance of each unit from its ``J`` nearest units of the same arm.
 
-    ``pool`` holds positions (into ``y``) of the units of the same arm, ``score`` their
-    one-dimensional distance; nearest neighbours are searched within the same stratum.
-    Distance ties are broken toward the lower score (left), as in matching.
+    ``pool`` holds positions (into ``y``) of the units of the arm and ``score`` their
+    one-dimensional distance. For unit ``u`` with ``d_J`` the distance to its J-th nearest
+    other unit (same stratum), the set is every unit of the arm with
+    ``(d / s)^2 <= (d_J / s)^2 + tie_tolerance`` (``s = tie_scale``), ``u`` included, and
+    ``sigma^2_u`` is the sample variance (denominator ``m - 1``) of ``Y`` over that set of
+    ``m`` units: ``J/(J+1) (Y_u - mean_J)^2`` without ties, as in Abadie & Imbens (2006,
+    eq. 14) and ``Matching::Match(Var.calc = J)``.
     """
     strata = np.zeros(len(pool), dtype=np.int64) if strata is None else strata
     order = np.lexsort((score, strata))
     p_sorted = pool[order]
     s_sorted = score[order]
     g_sorted = strata[order]
-    where = np.empty(len(y), dtype=np.int64)
-    where[p_sorted] = np.arange(len(p_sorted))
-    k = where[units]
     n = len(p_sorted)
-    lptr, rptr = k - 1, k + 1
-    acc = np.zeros(len(units))
-    cnt = np.zeros(len(units))
+    where = np.empty(len(y), dtype=np.int64)
+    where[p_sorted] = np.arange(n)
+    k = where[units]
     g = g_sorted[k]
     s = s_sorted[k]
+    blo = np.searchsorted(g_sorted, g, side="left")
+    bhi = np.searchsorted(g_sorted, g, side="right")
+    lptr, rptr = k - 1, k + 1
+    dJ = np.full(len(units), np.nan)
     for _ in range(J):
-        ok_l = (lptr >= 0) & (g_sorted[np.clip(lptr, 0, n - 1)] == g)
-        ok_r = (rptr < n) & (g_sorted[np.clip(rptr, 0, n - 1)] == g)
+        ok_l = lptr >= blo
+        ok_r = rptr < bhi
         dl = np.where(ok_l, s - s_sorted[np.clip(lptr, 0, n - 1)], np.inf)
         dr = np.where(ok_r, s_sorted[np.clip(rptr, 0, n - 1)] - s, np.inf)
         left = dl <= dr
-        got = np.isfinite(np.minimum(dl, dr))
-        nb = np.where(left, lptr, rptr)
-        acc += np.where(got, y[p_sorted[np.clip(nb, 0, n - 1)]], 0.0)
-        cnt += got
+        d = np.minimum(dl, dr)
+        got = np.isfinite(d)
+        dJ = np.where(got, d, dJ)
         lptr = np.where(got & left, lptr - 1, lptr)
         rptr = np.where(got & ~left, rptr + 1, rptr)
+    has = np.isfinite(dJ)
+    radius = np.where(has, tie_scale * np.sqrt((np.nan_to_num(dJ) / tie_scale) ** 2 + tie_tolerance), 0.0)
+    lo = np.maximum(np.searchsorted(s_sorted, s - radius, side="left"), blo)
+    hi = np.minimum(np.searchsorted(s_sorted, s + radius, side="right"), bhi)
+    counts = hi - lo
+    grp = np.repeat(np.arange(len(units)), counts)
+    members = np.repeat(lo, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
+    yv = y[p_sorted[members]]
+    mean = np.bincount(grp, weights=yv, minlength=len(units)) / np.maximum(counts, 1)
+    ss = np.bincount(grp, weights=(yv - mean[grp]) ** 2, minlength=len(units))
     with np.errstate(invalid="ignore", divide="ignore"):
-        m = acc / cnt
-        sig = cnt / (cnt + 1) * (y[units] - m) ** 2
-    return np.where(cnt > 0, sig, 0.0)
+        sig = ss / (counts - 1)
+    return np.where(has & (counts > 1), sig, 0.0)
 
 
 def block_bootstrap(
