@@ -173,9 +173,9 @@ def _figures() -> list[dict[str, Any]]:
         # 1.3 IPS
         _fig("ips.job_or_education_18m", "ips", group="IPS and IPSE arms pooled",
              outcome="in job or education", time_point="within 18 months", treated=0.60,
-             control=0.465, relative_change=0.30, n_treated=481, n_control=239, decimals=1,
+             control=0.465, relative_change=0.29, n_treated=481, n_control=239, decimals=1,
              approximate=True, source="004",
-             text="ca. 60 % of the IPS arms vs 46.5 % in control; just under 30 % more"),
+             text="ca. 60 % of the IPS arms vs 46.5 % in control; \"just under 30 % more\" (read as 29 %)"),
         _fig("ips.weeks_18m", "ips", group="IPS and IPSE arms pooled",
              outcome="weeks in employment or education", time_point="18 months", scale="mean",
              unit="weeks", effect=2.9, n_treated=481, n_control=239, source="004",
