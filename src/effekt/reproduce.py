@@ -166,7 +166,8 @@ def _ips(data: pd.DataFrame) -> tuple[list[Estimate], dict[str, Any]]:
     ], {}
 
 
-_MATCH_METHOD = "1:1 nearest neighbour on the logit propensity score, with replacement (Abadie-Imbens SE)"
+_MATCH_RATIO = 2  # matches per treated unit (with replacement: lower variance than 1:1, little bias)
+_MATCH_METHOD = "1:2 nearest neighbour on the logit propensity score, with replacement (Abadie-Imbens SE)"
 
 
 def _matched(data: pd.DataFrame, treatment: str, figures: Sequence[tuple[str, str, str | None, bool]]
@@ -179,15 +180,43 @@ def _matched(data: pd.DataFrame, treatment: str, figures: Sequence[tuple[str, st
     out, artefacts = [], {}
     for fid, outcome, group, exact in figures:
         rows = data if group is None else data[data["benefit_group"] == group]
-        m = match(rows, treatment, covariates, replace=True, exact="benefit_group" if exact else None)
-        result = m.effect(outcome)
+        if exact:
+            # exact matching on benefit group = matching within each group; the ATT is the
+            # treated-weighted average of the groups' ATTs (independent groups)
+            parts = [match(rows[rows["benefit_group"] == g], treatment, covariates, replace=True,
+                           ratio=_MATCH_RATIO)
+                     for g in sorted(rows["benefit_group"].unique())]
+            result = _combine([m.effect(outcome) for m in parts], [m.n_treated_matched for m in parts])
+            m = parts[0] if len(parts) == 1 else _largest(parts)
+        else:
+            m = match(rows, treatment, covariates, replace=True, ratio=_MATCH_RATIO)
+            result = m.effect(outcome)
         naive = difference_in_proportions(rows, outcome, treatment)
-        method = _MATCH_METHOD + (", exact on benefit group" if exact else "")
+        method = _MATCH_METHOD + (", within benefit group (exact)" if exact else "")
         if group is not None:
             method += f"; {group} only"
         out.append(Estimate(fid, result, method, naive=naive))
         artefacts[fid] = m
     return out, artefacts
+
+
+def _largest(parts: list[Any]) -> Any:
+    return max(parts, key=lambda m: m.n_treated_matched)
+
+
+def _combine(results: list[EffectResult], weights: list[int]) -> EffectResult:
+    """Weighted average of independent effects (strata): sum w_g tau_g / sum w_g, with its SE."""
+    from .results import effect_from_normal
+
+    w = np.asarray(weights, dtype=float) / float(np.sum(weights))
+    est = float(np.sum(w * [r.estimate for r in results]))
+    se = float(np.sqrt(np.sum(w**2 * np.square([r.std_error for r in results]))))
+    mt = float(np.sum(w * [r.mean_treated for r in results]))
+    mc = float(np.sum(w * [r.mean_control for r in results]))
+    return effect_from_normal(est, se, results[0].conf_level, method=results[0].method + "; strata combined",
+                              n_treated=int(sum(r.n_treated or 0 for r in results)),
+                              n_control=int(sum(r.n_control or 0 for r in results)),
+                              mean_treated=mt, mean_control=mc, estimand="ATT", outcome=results[0].outcome)
 
 
 def _vcg2(data: pd.DataFrame) -> tuple[list[Estimate], dict[str, Any]]:
