@@ -32,7 +32,9 @@ Examples
 
 from __future__ import annotations
 
+import sys
 import time
+import types
 import warnings
 import zlib
 from collections.abc import Callable, Iterable, Sequence
@@ -325,31 +327,50 @@ def _recompute(fig: pd.Series, assumed: tuple[int, int] | None) -> dict[str, Any
             from .rct import from_reported_shares
 
             decimals = int(fig["decimals"])
-            while decimals > 0 and not (_counts(st, nt, decimals) and _counts(sc, nc, decimals)):
-                for share, n, arm in ((st, nt, "treated"), (sc, nc, "control")):
-                    if not _counts(share, n, decimals):
-                        below, above = int(np.floor(share * n)), int(np.floor(share * n)) + 1
-                        notes.append(f"no count of {int(n)} {arm} gives {100 * share:.{decimals}f} % "
-                                     f"({below}/{int(n)} = {100 * below / n:.{decimals}f} %, {above}/{int(n)} "
-                                     f"= {100 * above / n:.{decimals}f} %): another denominator?")
-                decimals -= 1
-                notes.append(f"shares taken as rounded to {decimals} decimals")
-            h = _half_unit(decimals)
-            rs = from_reported_shares(float(st), int(nt), float(sc), int(nc), decimals=decimals,
-                                      reported_relative_change=None if pd.isna(rc) else float(rc))
-            out.update(
-                pub_n_treated=int(nt), pub_n_control=int(nc),
-                pub_events_treated=f"{rs.events_treated_range[0]}-{rs.events_treated_range[1]}",
-                pub_events_control=f"{rs.events_control_range[0]}-{rs.events_control_range[1]}",
-                pub_effect_low=rs.estimate_range[0], pub_effect_high=rs.estimate_range[1],
-                pub_ci_low=rs.ci[0], pub_ci_high=rs.ci[1],
-                pub_p_min=rs.pvalue_range[0], pub_p_max=rs.pvalue_range[1],
-                pub_significant=("all counts" if rs.significant_for_all
-                                 else "some counts" if rs.significant_for_any else "no counts"),
-                pub_relative_low=rs.relative_change_range[0], pub_relative_high=rs.relative_change_range[1],
-            )
-            if pd.notna(rc):
-                out["relative_consistent"] = bool(rs.relative_change_consistent)
+            consistent = _counts(st, nt, decimals) and _counts(sc, nc, decimals)
+            if consistent:
+                rs = from_reported_shares(float(st), int(nt), float(sc), int(nc), decimals=decimals,
+                                          reported_relative_change=None if pd.isna(rc) else float(rc))
+                out.update(
+                    pub_n_treated=int(nt), pub_n_control=int(nc),
+                    pub_events_treated=f"{rs.events_treated_range[0]}-{rs.events_treated_range[1]}",
+                    pub_events_control=f"{rs.events_control_range[0]}-{rs.events_control_range[1]}",
+                    pub_effect_low=rs.estimate_range[0], pub_effect_high=rs.estimate_range[1],
+                    pub_ci_low=rs.ci[0], pub_ci_high=rs.ci[1],
+                    pub_p_min=rs.pvalue_range[0], pub_p_max=rs.pvalue_range[1],
+                    pub_significant=("all counts" if rs.significant_for_all
+                                     else "some counts" if rs.significant_for_any else "no counts"),
+                    pub_relative_low=rs.relative_change_range[0],
+                    pub_relative_high=rs.relative_change_range[1],
+                )
+                if pd.notna(rc):
+                    out["relative_consistent"] = bool(rs.relative_change_consistent)
+            else:
+                # the published share cannot come from this denominator: use the nearest counts
+                from .rct import difference_in_proportions_from_counts
+
+                events = []
+                for share, n, arm in ((st, int(nt), "treated"), (sc, int(nc), "control")):
+                    e = int(np.round(share * n))
+                    events.append(e)
+                    coarser = decimals > 0 and abs(round(100 * share, decimals - 1) - 100 * share) < 1e-9
+                    if not coarser and not _counts(share, n, decimals):
+                        below = int(np.floor(share * n))
+                        notes.append(f"no count of {n} {arm} rounds to {100 * share:.{decimals}f} % "
+                                     f"({below}/{n} = {100 * below / n:.{decimals + 1}f} %, {below + 1}/{n} = "
+                                     f"{100 * (below + 1) / n:.{decimals + 1}f} %): another denominator?")
+                r = difference_in_proportions_from_counts(events[0], int(nt), events[1], int(nc))
+                notes.append(f"recomputed from the nearest counts {events[0]}/{int(nt)} vs {events[1]}/{int(nc)}")
+                out.update(
+                    pub_n_treated=int(nt), pub_n_control=int(nc), pub_events_treated=str(events[0]),
+                    pub_events_control=str(events[1]), pub_ci_low=r.ci[0], pub_ci_high=r.ci[1],
+                    pub_p_min=r.pvalue, pub_p_max=r.pvalue,
+                    pub_significant="all counts" if r.pvalue < 0.05 else "no counts",
+                )
+                if pd.notna(rc):
+                    hr = _half_unit(0)
+                    out["relative_consistent"] = bool(
+                        out["pub_relative_low"] <= rc + hr and rc - hr <= out["pub_relative_high"])
         elif pd.notna(rc):
             hr = _half_unit(0)
             out["relative_consistent"] = bool(out["pub_relative_low"] <= rc + hr and rc - hr <= out["pub_relative_high"])
@@ -479,7 +500,18 @@ def run(
         for _, fig in figs.iterrows():
             rows.append(_row(fig, estimates.get(fig["figure_id"]), spec))
         seconds[name] = time.perf_counter() - start
-    return Reproduction(pd.DataFrame(rows, columns=_COLUMNS), data, artefacts, seconds, seed)
+    table = pd.DataFrame(rows, columns=_COLUMNS)
+    for col in ("pub_n_treated", "pub_n_control", "syn_n_treated", "syn_n_control"):
+        table[col] = pd.to_numeric(table[col]).astype("Int64")
+    for col in _FLOATS:
+        table[col] = table[col].astype(float)
+    return Reproduction(table, data, artefacts, seconds, seed)
+
+
+_FLOATS = ("reported_treated", "reported_control", "reported_effect", "reported_low", "reported_high",
+           "reported_relative_change", "pub_effect_low", "pub_effect_high", "pub_ci_low", "pub_ci_high",
+           "pub_p_min", "pub_p_max", "pub_relative_low", "pub_relative_high", "relative_at_shares",
+           "estimate", "ci_low", "ci_high", "pvalue", "naive_estimate", "naive_ci_low", "naive_ci_high")
 
 
 _COLUMNS = [
@@ -588,8 +620,8 @@ def format_table(table: pd.DataFrame, width: int = 150) -> str:
     Examples
     --------
     >>> from effekt.reproduce import reproduce, format_table
-    >>> print(format_table(reproduce(studies="displacement")).splitlines()[0][:40])
-    figure                         reported
+    >>> print(format_table(reproduce(studies="displacement")).splitlines()[0].split())
+    ['figure', 'reported', 'published:', 'CI', 'claim', 'rel.', 'synthetic:', 'est', '[CI]', 'ok', 'naive']
     """
     lines = []
     head = (f"{'figure':<30} {'reported':>9} {'published: CI':>17} {'claim':>7} "
@@ -632,3 +664,14 @@ def format_table(table: pd.DataFrame, width: int = 150) -> str:
     lines.append("ok: the interval contains the reported effect; naive: unadjusted difference (matched "
                  "studies).")
     return "\n".join(lines)
+
+
+class _CallableModule(types.ModuleType):
+    """``effekt.reproduce`` is both this module and the function: once the module is imported,
+    Python binds the attribute ``effekt.reproduce`` to it, so calling it must still work."""
+
+    def __call__(self, *, seed: int = 0, studies: Iterable[str] | str | None = None) -> pd.DataFrame:
+        return reproduce(seed=seed, studies=studies)
+
+
+sys.modules[__name__].__class__ = _CallableModule
