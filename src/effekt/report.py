@@ -190,7 +190,11 @@ def _num(value: Any, scale: str, signed: bool = True) -> str:
     return f"{value:+.2f}" if signed else f"{value:.2f}"
 
 
-def _cells(row: pd.Series) -> list[str]:
+def _p(p: float) -> str:
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def _cells(row: pd.Series) -> tuple[list[str], str]:
     s = row["scale"]
     rep = _num(row["reported_effect"], s)
     if pd.notna(row["reported_low"]):
@@ -217,7 +221,8 @@ def _cells(row: pd.Series) -> list[str]:
         pub = f"[{_num(row['pub_ci_low'], s)}, {_num(row['pub_ci_high'], s)}]"
     p = ""
     if pd.notna(row["pub_p_min"]):
-        p = f"{row['pub_p_min']:.2g}–{row['pub_p_max']:.2g}"
+        p = _p(row["pub_p_min"]) if row["pub_p_min"] == row["pub_p_max"] else \
+            f"{_p(row['pub_p_min'])} – {_p(row['pub_p_max'])}"
     relc = "" if pd.isna(row["relative_consistent"]) else ("yes" if row["relative_consistent"] else "NO")
     syn = ""
     if pd.notna(row["estimate"]):
@@ -227,13 +232,14 @@ def _cells(row: pd.Series) -> list[str]:
     note = "; ".join(x for x in (row["pub_note"], row["comment"]) if isinstance(x, str) and x)
     return [html.escape(str(c)) for c in (
         row["figure_id"], row["group"], f"{row['outcome']}, {row['time_point']}".strip(", "), shares, rep,
-        rel, row["reported_significance"], n, pub, p, row["claim_holds"], relc, syn, cov, naive,
-        row["method"], note)]
+        rel, row["reported_significance"], n, pub, p, row["claim_holds"], relc, syn, cov, naive)], \
+        " · ".join(html.escape(x) for x in (
+            f"method: {row['method']}" if row["method"] else "", note) if x)
 
 
 _HEADERS = ["figure", "group", "outcome", "shares (T vs C)", "reported effect", "rel. change",
             "claim", "n (T / C)", "published: 95 % CI", "p range", "claim holds", "rel. consistent",
-            "synthetic: estimate [95 % CI]", "covers", "naive", "method", "notes"]
+            "synthetic: estimate [95 % CI]", "covers", "naive"]
 
 _STYLE = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;margin:1.5em auto;max-width:1400px;
@@ -243,7 +249,8 @@ margin-top:1.6em}h3{font-size:1.05em;margin-bottom:.3em}
 .meta{color:#5a6372;font-size:.9em}table{border-collapse:collapse;font-size:.78em;width:100%}
 th,td{border:1px solid #dfe3ea;padding:3px 5px;vertical-align:top;text-align:left}
 th{background:#f3f5f8;position:sticky;top:0}td.num{text-align:right;white-space:nowrap}
-tr.study td{background:#eef2f8;font-weight:600}.no{background:#fde2e1;font-weight:600}
+tr.study td{background:#eef2f8;font-weight:600}tr.detail td{color:#5a6372;border-top:none;font-size:.95em}
+td:first-child{overflow-wrap:anywhere;min-width:11em;max-width:16em}.wrap{overflow-x:auto}.no{background:#fde2e1;font-weight:600}
 .yes{color:#17663a}.note{color:#5a6372}img{max-width:100%;height:auto;border:1px solid #eee}
 .box{background:#f8f9fb;border-left:4px solid #9aa8bd;padding:.5em .9em;margin:.6em 0;font-size:.92em}
 .figs{display:flex;flex-wrap:wrap;gap:12px}.figs figure{margin:0;flex:1 1 420px}
@@ -298,14 +305,14 @@ def html_report(rep: Reproduction, images: dict[str, bytes] | None = None, *, se
     ]
     if "forest" in images:
         parts += ["<h2>Reported vs re-estimated</h2>", img("forest", "forest plot of reported and re-estimated effects")]
-    parts += ["<h2>Every reported figure</h2>", "<table><thead><tr>"
+    parts += ["<h2>Every reported figure</h2>", '<div class="wrap"><table><thead><tr>'
               + "".join(f"<th>{h}</th>" for h in _HEADERS) + "</tr></thead><tbody>"]
     for study, rows in table.groupby("study", sort=False):
         name = cat.loc[study, "name"] if study in cat.index else study
         parts.append(f'<tr class="study"><td colspan="{len(_HEADERS)}">§{html.escape(str(rows["section"].iloc[0]))} '
                      f"{html.escape(str(name))} — {html.escape(str(rows['design'].iloc[0]))}</td></tr>")
         for _, row in rows.iterrows():
-            cells = _cells(row)
+            cells, detail = _cells(row)
             tds = []
             for h, c in zip(_HEADERS, cells):
                 cls = ' class="no"' if c == "NO" else (' class="num"' if h in (
@@ -313,7 +320,9 @@ def html_report(rep: Reproduction, images: dict[str, bytes] | None = None, *, se
                     "synthetic: estimate [95 % CI]", "naive") else "")
                 tds.append(f"<td{cls}>{c}</td>")
             parts.append(f'<tr id="{html.escape(row["figure_id"])}">' + "".join(tds) + "</tr>")
-    parts.append("</tbody></table>")
+            if detail:
+                parts.append(f'<tr class="detail"><td></td><td colspan="{len(_HEADERS) - 1}">{detail}</td></tr>')
+    parts.append("</tbody></table></div>")
     parts.append("<h2>The studies</h2>")
     for study, rows in table.groupby("study", sort=False):
         info = cat.loc[study] if study in cat.index else None

@@ -136,8 +136,15 @@ def _mentor(data: pd.DataFrame) -> tuple[list[Estimate], dict[str, Any]]:
     ]
     for fid, (outcome, column) in subgroup.items():
         rows = data[data[column].to_numpy(dtype=bool)]
+        # a small subgroup can leave a job centre with one arm only: it carries no information
+        arms = rows.groupby("jobcentre", observed=True)["mentor"].nunique()
+        single = arms.index[arms < 2]
+        note = " (within the subgroup"
+        if len(single):
+            rows = rows[~rows["jobcentre"].isin(single)]
+            note += f"; {len(single)} job centre(s) with one arm left out"
         out.append(Estimate(fid, difference_in_proportions(rows, outcome, "mentor", strata="jobcentre"),
-                            method + " (within the subgroup)"))
+                            method + note + ")"))
     return out, {}
 
 
