@@ -43,8 +43,11 @@ def mentor() -> None:
     reported = studies.figure("mentor.education")
     print(f"The note: {reported.text}\n")
 
-    by = ["grade9_under4", "mother_no_vocational", "income_below_mean", "no_su_3y", "female"]
-    sub = rct.subgroups(df, "in_education_1y", "mentor", by=by)
+    labels = {"grade9_under4": "9th-grade avg < 4", "mother_no_vocational": "mother no voc. educ.",
+              "income_below_mean": "parents' income < mean", "no_su_3y": "no SU last 3 years",
+              "female": "woman"}
+    readable = df.assign(**{label: df[col].map({True: "yes", False: "no"}) for col, label in labels.items()})
+    sub = rct.subgroups(readable, "in_education_1y", "mentor", by=list(labels.values()))
     print(sub.summary(), "\n")
     ax = sub.plot(title="Mentor: effect on starting education, by subgroup")
     path = OUT / "evaluator_mentor_subgroups.png"
