@@ -67,6 +67,16 @@ fit2 <- lm(hours ~ . - 1, data = dx)
 ct2 <- coef_test(fit2, vcov = "CR2", cluster = d$cluster, test = "naive-t")
 add("cluster_lin_estimate", ct2$beta[2]); add("cluster_lin_se", ct2$SE[2]); add("cluster_lin_p", ct2$p_t[2])
 
+# 5b. Cluster + strata (stratum dummies centred and interacted with treatment, CR2)
+S <- model.matrix(~ stratum, d)[, -1]
+Sc <- scale(S, center = TRUE, scale = FALSE)
+XS <- cbind(1, d$treated, Sc, Sc * d$treated)
+colnames(XS) <- paste0("x", seq_len(ncol(XS)))
+fit2s <- lm(hours ~ . - 1, data = data.frame(hours = d$hours, XS))
+ct2s <- coef_test(fit2s, vcov = "CR2", cluster = d$cluster, test = "naive-t")
+add("cluster_strata_estimate", ct2s$beta[2]); add("cluster_strata_se", ct2s$SE[2])
+add("cluster_strata_p", ct2s$p_t[2])
+
 # 6. Subgroup interaction: hours ~ group * treated, HC2 Wald F on the interaction terms
 fit3 <- lm(hours ~ group * treated, data = d)
 V3 <- vcovHC(fit3, type = "HC2")

@@ -1,7 +1,5 @@
 """Randomised trials: effects on binary and continuous outcomes, from rows, counts or published shares.
 
-Differences in proportions and means, arms, subgroups and power.
-
 Examples
 --------
 >>> from effekt import rct
@@ -12,9 +10,6 @@ True
 
 from __future__ import annotations
 
-from .arms import SubgroupResult, compare_arms, subgroups
-from .means import difference_in_means, difference_in_means_from_summary
-from .power import PowerResult, minimum_detectable_effect, power, sample_size
 from .proportions import (
     PROPORTION_METHODS,
     ReportedShares,
@@ -29,13 +24,20 @@ __all__ = [
     "difference_in_proportions",
     "difference_in_proportions_from_counts",
     "from_reported_shares",
+]
+
+from .arms import SubgroupResult, compare_arms, subgroups  # noqa: E402
+from .means import difference_in_means, difference_in_means_from_summary  # noqa: E402
+from .power import PowerResult, minimum_detectable_effect, power, sample_size  # noqa: E402
+
+__all__ += [
     "difference_in_means",
     "difference_in_means_from_summary",
-    "SubgroupResult",
     "compare_arms",
     "subgroups",
-    "PowerResult",
-    "minimum_detectable_effect",
+    "SubgroupResult",
     "power",
     "sample_size",
+    "minimum_detectable_effect",
+    "PowerResult",
 ]

@@ -31,7 +31,7 @@ from .._validate import (
     require_columns,
     two_valued,
 )
-from ..errors import ColumnError, EffektError
+from ..errors import ColumnError
 from ..results import EffectResult, EffectTable, TestResult, format_pvalue
 from .means import difference_in_means
 
@@ -103,19 +103,32 @@ def _is_binary(values: pd.Series) -> bool:
 
 
 def _estimate(
-    y: pd.Series, treated: np.ndarray, outcome: Hashable, binary: bool, conf_level: float, method: str,
-    unit: str, label: str,
+    y: pd.Series,
+    treated: np.ndarray,
+    outcome: Hashable,
+    binary: bool,
+    conf_level: float,
+    method: str,
+    unit: str,
+    label: str,
 ) -> EffectResult:
     """One two-arm effect on a fresh two-column frame (never the caller's)."""
     tcol = "treated" if outcome != "treated" else "__treated"
-    frame = pd.DataFrame({outcome: y.to_numpy(), tcol: treated.astype(np.int8)})
+    values = y.to_numpy() if y.dtype == bool else y.to_numpy(dtype=float)
+    frame = pd.DataFrame({outcome: values, tcol: treated.astype(np.int8)})
     if binary:
         from .proportions import difference_in_proportions
 
-        r = difference_in_proportions(frame, outcome, tcol, method=method, conf_level=conf_level)
+        kind: Any = method  # validated by difference_in_proportions
+        r = difference_in_proportions(frame, outcome, tcol, method=kind, conf_level=conf_level)
     else:
         r = difference_in_means(frame, outcome, tcol, conf_level=conf_level, unit=unit)
     return dataclasses.replace(r, label=label)
+
+
+def _show(value: Any) -> str:
+    """repr of a level, with numpy scalars shown as plain Python values."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
 
 
 def _sorted_levels(values: pd.Series) -> list[Any]:
@@ -201,11 +214,16 @@ def compare_arms(
     levels = _sorted_levels(arms)
     if len(levels) < 2:
         raise ColumnError(
-            f"The arm column {arm!r} passed to {func}() has only one value ({levels[0]!r}); "
+            f"The arm column {arm!r} passed to {func}() has only one value ({_show(levels[0])}); "
             "a comparison needs a control arm and at least one treatment arm."
         )
     if control not in levels:
-        raise argument_error(func, "control", f"one of the values of the arm column {arm!r} ({levels})", control)
+        raise argument_error(
+            func,
+            "control",
+            f"one of the values of the arm column {arm!r} ({', '.join(map(_show, levels))})",
+            control,
+        )
     y = data[outcome]
     binary = _is_binary(y)
     if not binary and not pd.api.types.is_numeric_dtype(y):
@@ -219,18 +237,30 @@ def compare_arms(
     for lv in others:
         keep = is_control | (arms == lv).to_numpy()
         treated = (arms[keep] == lv).to_numpy()
-        results.append(_estimate(y[keep], treated, outcome, binary, conf_level, method, unit, str(lv)))
+        results.append(
+            _estimate(y[keep], treated, outcome, binary, conf_level, method, unit, str(lv))
+        )
         rows.append({"arm": str(lv), "control": str(control), "comparison": f"{lv} vs {control}"})
     if len(others) >= 2:
         name = " + ".join(map(str, others))
-        results.append(_estimate(y, ~is_control, outcome, binary, conf_level, method, unit, f"pooled ({name})"))
-        rows.append({"arm": f"pooled ({name})", "control": str(control), "comparison": f"{name} vs {control}"})
+        results.append(
+            _estimate(y, ~is_control, outcome, binary, conf_level, method, unit, f"pooled ({name})")
+        )
+        rows.append(
+            {
+                "arm": f"pooled ({name})",
+                "control": str(control),
+                "comparison": f"{name} vs {control}",
+            }
+        )
     columns = pd.DataFrame(rows)
     notes: tuple[str, ...] = ()
     if adjust is not None:
         columns["pvalue_adjusted"] = adjust_pvalues([r.pvalue for r in results], adjust)
         notes = (f"pvalue_adjusted: {_adjust_name(adjust)} over the {len(results)} comparisons",)
-    return EffectTable(tuple(results), title=f"{outcome}: each arm vs {control}", columns=columns, notes=notes)
+    return EffectTable(
+        tuple(results), title=f"{outcome}: each arm vs {control}", columns=columns, notes=notes
+    )
 
 
 def _adjust_name(adjust: str) -> str:
@@ -276,16 +306,26 @@ class SubgroupResult:
         k = 100.0 if scale == "proportion" else 1.0
         for by, block in frame.groupby("by", sort=False):
             test = self.interactions[str(by)]
-            lines.append(f"{by}: interaction {format_pvalue(test.pvalue)} ({test.distribution}({test.df:g}) = {test.statistic:.2f})")
+            lines.append(
+                f"{by}: interaction {format_pvalue(test.pvalue)} "
+                f"({test.distribution}({test.df:g}) = {test.statistic:.2f})"
+            )
             for _, row in block.iterrows():
-                adj = f", adjusted {format_pvalue(row['pvalue_adjusted'])}" if "pvalue_adjusted" in row and pd.notna(row["pvalue_adjusted"]) else ""
+                adj = (
+                    f", adjusted {format_pvalue(row['pvalue_adjusted'])}"
+                    if "pvalue_adjusted" in row and pd.notna(row["pvalue_adjusted"])
+                    else ""
+                )
                 lines.append(
-                    f"  {row['level']}: {k * row['estimate']:+.1f} {unit} ({k * row['ci_low']:+.1f} to "
+                    f"  {row['level']}: {k * row['estimate']:+.1f} {unit} "
+                    f"({k * row['ci_low']:+.1f} to "
                     f"{k * row['ci_high']:+.1f}), {format_pvalue(row['pvalue'])}{adj}"
                     f"  [n = {int(row['n_treated']):,} + {int(row['n_control']):,}]"
                 )
         if self.adjust:
-            lines.append(f"adjusted p-values: {_adjust_name(self.adjust)} over {len(frame)} subgroups")
+            lines.append(
+                f"adjusted p-values: {_adjust_name(self.adjust)} over {len(frame)} subgroups"
+            )
         lines.append(
             "interaction test: Wald F on the treatment x level terms of a linear regression "
             "with HC2 standard errors"
@@ -306,7 +346,8 @@ class SubgroupResult:
 
         frame = self.to_frame()
         headers = {
-            str(by): f"{by} (interaction {format_pvalue(t.pvalue)})" for by, t in self.interactions.items()
+            str(by): f"{by} (interaction {format_pvalue(t.pvalue)})"
+            for by, t in self.interactions.items()
         }
         overall = self.overall.to_frame()
         return subgroup_forest(
@@ -319,7 +360,9 @@ class SubgroupResult:
         )
 
 
-def _interaction_test(y: np.ndarray, t: np.ndarray, codes: np.ndarray, n_levels: int, by: str) -> TestResult:
+def _interaction_test(
+    y: np.ndarray, t: np.ndarray, codes: np.ndarray, n_levels: int, by: str
+) -> TestResult:
     """Wald F test (HC2) that the treatment x level coefficients are all zero."""
     n = len(y)
     D = np.zeros((n, n_levels - 1))
@@ -431,14 +474,14 @@ def subgroups(
         )
     yv = y.to_numpy(dtype=float)
     need = 1 if binary else 2
-    overall = _estimate(y, t, outcome, binary, conf_level, method, unit, "All")
-    results, rows, tests = [], [], {}
+    # Validate every by column before estimating anything.
+    plan = []
     for b in bys:
         values = data[b]
         levels = _sorted_levels(values)
         if len(levels) < 2:
             raise ColumnError(
-                f"The by column {b!r} passed to {func}() has a single value ({levels[0]!r}); "
+                f"The by column {b!r} passed to {func}() has a single value ({_show(levels[0])}); "
                 "subgroups need at least two levels."
             )
         if len(levels) > max_levels:
@@ -447,23 +490,36 @@ def subgroups(
                 f"max_levels={max_levels}); bin it first, e.g. pd.cut(df[{b!r}], bins=[...])."
             )
         codes = np.empty(len(values), dtype=np.intp)
+        masks = []
         for i, lv in enumerate(levels):
             mask = (values == lv).to_numpy()
             codes[mask] = i
             n_t, n_c = int(t[mask].sum()), int((~t[mask]).sum())
             if min(n_t, n_c) < need:
                 raise ColumnError(
-                    f"Level {lv!r} of the by column {b!r} passed to {func}() has {n_t} treated and {n_c} "
-                    f"control persons; each subgroup needs at least {need} in each arm. Merge small levels."
+                    f"Level {_show(lv)} of the by column {b!r} passed to {func}() has {n_t} "
+                    f"treated and {n_c} control persons; each subgroup needs at least {need} "
+                    "in each arm. Merge small levels."
                 )
-            results.append(_estimate(y[mask], t[mask], outcome, binary, conf_level, method, unit, f"{b}: {lv}"))
+            masks.append((lv, mask))
+        plan.append((b, levels, codes, masks))
+
+    overall = _estimate(y, t, outcome, binary, conf_level, method, unit, "All")
+    results, rows, tests = [], [], {}
+    for b, levels, codes, masks in plan:
+        for lv, mask in masks:
+            results.append(
+                _estimate(y[mask], t[mask], outcome, binary, conf_level, method, unit, f"{b}: {lv}")
+            )
             rows.append({"by": str(b), "level": str(lv)})
         tests[str(b)] = _interaction_test(yv, t, codes, len(levels), str(b))
     columns = pd.DataFrame(rows)
     if adjust is not None:
         columns["pvalue_adjusted"] = adjust_pvalues([r.pvalue for r in results], adjust)
     columns["pvalue_interaction"] = [tests[r["by"]].pvalue for r in rows]
-    table = EffectTable(tuple(results), title=f"{outcome} by subgroup", columns=columns, tests=tests)
-    if len(results) == 0:  # pragma: no cover - prevented above
-        raise EffektError(f"{func}(): no subgroups.")
-    return SubgroupResult(overall=overall, table=table, interactions=tests, adjust=adjust, outcome=str(outcome))
+    table = EffectTable(
+        tuple(results), title=f"{outcome} by subgroup", columns=columns, tests=tests
+    )
+    return SubgroupResult(
+        overall=overall, table=table, interactions=tests, adjust=adjust, outcome=str(outcome)
+    )

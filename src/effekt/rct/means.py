@@ -92,12 +92,15 @@ def relative_change_interval(
     --------
     >>> (lo, hi), note = relative_change_interval(5.0, 3.0, 0.04, 0.03, 0.0, 1.96)
     >>> round(lo, 3), round(hi, 3), note
-    (0.468, 0.889, None)
+    (0.456, 0.92, None)
     """
     mt, mc, vt, vc, c, q = mean_treated, mean_control, var_treated, var_control, cov, quantile
     if method == "delta":
         if mc == 0:
-            return (-math.inf, math.inf), "the control mean is zero, so the relative change is undefined"
+            return (
+                -math.inf,
+                math.inf,
+            ), "the control mean is zero, so the relative change is undefined"
         r = mt / mc
         se = math.sqrt(max(vt - 2 * r * c + r * r * vc, 0.0)) / abs(mc)
         return (r - q * se - 1, r + q * se - 1), None
@@ -256,10 +259,20 @@ def difference_in_means_from_summary(
         )
     d, se, df = _welch(mt, st * st, nt, mc, sc * sc, nc)
     return _result(
-        d, se, df, conf_level,
-        mean_t=mt, mean_c=mc, var_mt=st * st / nt, var_mc=sc * sc / nc, cov_tc=0.0,
-        relative=relative_ci, method="Welch t (unequal variances), from summary statistics",
-        n_treated=nt, n_control=nc, unit=unit,
+        d,
+        se,
+        df,
+        conf_level,
+        mean_t=mt,
+        mean_c=mc,
+        var_mt=st * st / nt,
+        var_mc=sc * sc / nc,
+        cov_tc=0.0,
+        relative=relative_ci,
+        method="Welch t (unequal variances), from summary statistics",
+        n_treated=nt,
+        n_control=nc,
+        unit=unit,
     )
 
 
@@ -277,9 +290,11 @@ def _stratified(
     small = (n < 2).any(axis=1)
     if small.any():
         k = int(np.flatnonzero(small)[0])
+        label = labels[k].item() if isinstance(labels[k], np.generic) else labels[k]
         raise ColumnError(
-            f"Stratum {labels[k]!r} of the strata column {column!r} passed to {func}() has "
-            f"{int(n[k, 1])} treated and {int(n[k, 0])} control units; every stratum needs at least "
+            f"Stratum {label!r} of the strata column {column!r} passed to {func}() has "
+            f"{int(n[k, 1])} treated and {int(n[k, 0])} control units; every stratum needs "
+            "at least "
             "two in each arm. Merge small strata (e.g. neighbouring job centres)."
         )
     mean = s1 / n
@@ -382,12 +397,12 @@ def difference_in_means(
     >>> import numpy as np, pandas as pd
     >>> from effekt import rct
     >>> rng = np.random.default_rng(7)
-    >>> treated = np.repeat([1, 0], 500)
-    >>> hours = rng.gamma(0.6, 5.0, 1000) * np.where(treated == 1, 1.67, 1.0)
+    >>> treated = np.repeat([1, 0], 2400)
+    >>> hours = rng.gamma(0.6, 5.0, 4800) * np.where(treated == 1, 1.67, 1.0)
     >>> df = pd.DataFrame({"jobfirst": treated, "hours": hours})
     >>> r = rct.difference_in_means(df, "hours", "jobfirst", unit="hours/week")
     >>> round(r.estimate, 2), round(r.relative_change, 2)
-    (2.06, 0.7)
+    (1.8, 0.58)
     >>> r.method
     'Welch t (unequal variances)'
     """
@@ -396,7 +411,15 @@ def difference_in_means(
     conf_level = check_conf_level(conf_level, func)
     check_choice(relative_ci, "relative_ci", func, _RELATIVE_METHODS)
     covs = as_column_list(covariates)
-    require_columns(data, func, outcome=outcome, treatment=treatment, strata=strata, cluster=cluster, covariates=covs)
+    require_columns(
+        data,
+        func,
+        outcome=outcome,
+        treatment=treatment,
+        strata=strata,
+        cluster=cluster,
+        covariates=covs,
+    )
     used = [outcome, treatment, *as_column_list(strata), *as_column_list(cluster), *covs]
     data = handle_missing(data, used, missing, func)
     y = numeric_column(data[outcome], outcome, func, "outcome")
@@ -409,11 +432,19 @@ def difference_in_means(
                 f"The {arm} group of {treatment!r} passed to {func}() has {n_arm} unit(s); "
                 "a difference in means needs at least two per arm."
             )
-    common = dict(outcome=str(outcome), n_treated=n_t, n_control=n_c, unit=unit, relative=relative_ci)
+    common: dict[str, Any] = dict(
+        outcome=str(outcome), n_treated=n_t, n_control=n_c, unit=unit, relative=relative_ci
+    )
 
     if cluster is None and not covs and strata is None:
-        mean_t, mean_c = float(y[t].mean()), float(y[~t].mean())
-        var_t, var_c = float(y[t].var(ddof=1)), float(y[~t].var(ddof=1))
+        # Two passes of bincount (sums, then squared deviations) instead of boolean copies.
+        code = t.view(np.int8).astype(np.intp)
+        sizes = np.array([n_c, n_t], dtype=float)
+        means = np.bincount(code, weights=y, minlength=2) / sizes
+        dev = y - means[code]
+        ss = np.bincount(code, weights=dev * dev, minlength=2)
+        mean_c, mean_t = float(means[0]), float(means[1])
+        var_c, var_t = float(ss[0] / (n_c - 1)), float(ss[1] / (n_t - 1))
         if var_t == 0 and var_c == 0:
             raise ColumnError(
                 f"The outcome column {outcome!r} passed to {func}() is constant within both arms; "
@@ -421,8 +452,17 @@ def difference_in_means(
             )
         d, se, df = _welch(mean_t, var_t, n_t, mean_c, var_c, n_c)
         return _result(
-            d, se, df, conf_level, mean_t=mean_t, mean_c=mean_c, var_mt=var_t / n_t,
-            var_mc=var_c / n_c, cov_tc=0.0, method="Welch t (unequal variances)", **common,
+            d,
+            se,
+            df,
+            conf_level,
+            mean_t=mean_t,
+            mean_c=mean_c,
+            var_mt=var_t / n_t,
+            var_mc=var_c / n_c,
+            cov_tc=0.0,
+            method="Welch t (unequal variances)",
+            **common,
         )
 
     if cluster is None and not covs:
@@ -434,16 +474,28 @@ def difference_in_means(
                 "stratum and arm; no standard error exists."
             )
         return _result(
-            d, se, df, conf_level, mean_t=mean_t, mean_c=mean_c, var_mt=var_t, var_mc=var_c,
+            d,
+            se,
+            df,
+            conf_level,
+            mean_t=mean_t,
+            mean_c=mean_c,
+            var_mt=var_t,
+            var_mc=var_c,
             cov_tc=0.0,
-            method=f"Stratified difference ({len(labels)} strata, size-weighted), HC2 (Neyman) SE, t(n-2S)",
+            method=(
+                f"Stratified difference ({len(labels)} strata, size-weighted), "
+                "HC2 (Neyman) SE, t(n-2S)"
+            ),
             **common,
         )
 
     return _regression(data, y, t, strata, cluster, covs, conf_level, func, **common)
 
 
-def lin_design(data: pd.DataFrame, t: np.ndarray, strata: Hashable | None, covs: list[Hashable], func: str) -> np.ndarray:
+def lin_design(
+    data: pd.DataFrame, t: np.ndarray, strata: Hashable | None, covs: list[Hashable], func: str
+) -> np.ndarray:
     """``[1, T, Z, T Z]`` with ``Z`` the centred covariates and stratum dummies (Lin 2013)."""
     blocks = []
     if covs:
@@ -456,12 +508,19 @@ def lin_design(data: pd.DataFrame, t: np.ndarray, strata: Hashable | None, covs:
             rows = np.flatnonzero(codes > 0)
             D[rows, codes[rows] - 1] = 1.0
             blocks.append(D)
-    tf = t.astype(float)
-    if not blocks:
-        return np.column_stack([np.ones(len(t)), tf])
-    Z = np.hstack(blocks)
-    Z = Z - Z.mean(axis=0)
-    return np.hstack([np.ones((len(t), 1)), tf[:, None], Z, Z * tf[:, None]])
+    k = sum(b.shape[1] for b in blocks)
+    X = np.empty((len(t), 2 + 2 * k))
+    X[:, 0] = 1.0
+    X[:, 1] = t
+    j = 2
+    for b in blocks:
+        X[:, j : j + b.shape[1]] = b
+        j += b.shape[1]
+    if k:
+        Z = X[:, 2 : 2 + k]
+        Z -= Z.mean(axis=0)
+        np.multiply(Z, X[:, 1:2], out=X[:, 2 + k :])
+    return X
 
 
 def _regression(
@@ -485,7 +544,10 @@ def _regression(
         how = "HC2 SE, t(n-p)"
     est, se, _, _, _ = fit.test(1, conf_level)
     if not se > 0:
-        raise ColumnError(f"The outcome column {common['outcome']!r} passed to {func}() has no residual variation.")
+        raise ColumnError(
+            f"The outcome column {common['outcome']!r} passed to {func}() has no residual "
+            "variation."
+        )
     V = fit.cov
     mean_c = float(fit.params[0])
     mean_t = mean_c + est
@@ -499,6 +561,15 @@ def _regression(
         parts.append("stratum dummies interacted with treatment")
     what = "; ".join(parts) if parts else "OLS on treatment"
     return _result(
-        est, se, fit.df_resid, conf_level, mean_t=mean_t, mean_c=mean_c, var_mt=var_t,
-        var_mc=var_c, cov_tc=cov_tc, method=f"{what}, {how}", **common,
+        est,
+        se,
+        fit.df_resid,
+        conf_level,
+        mean_t=mean_t,
+        mean_c=mean_c,
+        var_mt=var_t,
+        var_mc=var_c,
+        cov_tc=cov_tc,
+        method=f"{what}, {how}",
+        **common,
     )

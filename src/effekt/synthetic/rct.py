@@ -101,7 +101,7 @@ def rct(
     >>> int(df["treated"].sum()), df["cluster"].nunique()
     (1302, 13)
     >>> sorted(df.columns)[:4]
-    ['age', 'benefit_group', 'cluster', 'grade_9th']
+    ['age', 'benefit_group', 'cluster', 'gender']
     """
     func = "synthetic.rct"
     n_t = int(check_number(n_treated, "n_treated", func, low=1, integer=True))
@@ -109,7 +109,12 @@ def rct(
     p_c = check_number(p_control, "p_control", func, low=0, high=1, low_open=True, high_open=True)
     eff = check_number(effect, "effect", func)
     if not 0 <= p_c + eff <= 1:
-        raise argument_error(func, "effect", f"such that p_control + effect lies in [0, 1] (p_control = {p_c:g})", effect)
+        raise argument_error(
+            func,
+            "effect",
+            f"such that p_control + effect lies in [0, 1] (p_control = {p_c:g})",
+            effect,
+        )
     rho = check_number(icc, "icc", func, low=0, high=1, high_open=True)
     check_choice(assignment, "assignment", func, ("cluster", "individual"))
     if clusters is not None:
@@ -130,16 +135,25 @@ def rct(
     if G:
         if assignment == "cluster":
             if G > n or G < 2:
-                raise argument_error(func, "clusters", f"between 2 and the number of persons ({n})", clusters)
+                raise argument_error(
+                    func, "clusters", f"between 2 and the number of persons ({n})", clusters
+                )
             g_t = int(np.clip(round(G * n_t / n), 1, G - 1))
             if g_t > n_t or G - g_t > n_c:
                 raise argument_error(
-                    func, "clusters", f"small enough to give every cluster a person (n_treated={n_t}, n_control={n_c})", clusters
+                    func,
+                    "clusters",
+                    "small enough to give every cluster a person "
+                    f"(n_treated={n_t}, n_control={n_c})",
+                    clusters,
                 )
             order = rng.permutation(G)
             cl_t, cl_c = order[:g_t], order[g_t:]
             cluster = np.concatenate(
-                [cl_t[rng.permutation(np.arange(n_t) % g_t)], cl_c[rng.permutation(np.arange(n_c) % (G - g_t))]]
+                [
+                    cl_t[rng.permutation(np.arange(n_t) % g_t)],
+                    cl_c[rng.permutation(np.arange(n_c) % (G - g_t))],
+                ]
             )
         else:
             cluster = np.concatenate(
@@ -164,7 +178,9 @@ def rct(
     age = np.where(
         group_code == 1,
         rng.integers(18, 30, n),
-        np.where(group_code == 0, 30 + rng.triangular(0, 0, 35, n), 25 + rng.triangular(0, 15, 40, n)).astype(int),
+        np.where(
+            group_code == 0, 30 + rng.triangular(0, 0, 35, n), 25 + rng.triangular(0, 15, 40, n)
+        ).astype(int),
     ).astype(int)
     gender = np.where(rng.uniform(size=n) < 0.47, "woman", "man").astype(object)
     mean_months = np.array([40.0, 14.0, 70.0])[group_code] * np.exp(-0.4 * u)
@@ -186,8 +202,14 @@ def rct(
     if cluster is not None:
         columns["cluster"] = cluster + 1
     columns.update(
-        treated=treated, outcome=outcome, age=age, gender=gender, benefit_group=benefit,
-        months_on_benefit=months.astype(int), grade_9th=grade, parents_education=parents,
+        treated=treated,
+        outcome=outcome,
+        age=age,
+        gender=gender,
+        benefit_group=benefit,
+        months_on_benefit=months.astype(int),
+        grade_9th=grade,
+        parents_education=parents,
     )
     perm = rng.permutation(n)
     frame = pd.DataFrame({k: v[perm] for k, v in columns.items()})
