@@ -49,6 +49,23 @@ def brute_greedy(score, treated, strata, *, ratio=1, caliper=np.inf, order="larg
     return sorted(pairs)
 
 
+def brute_mahalanobis(df):
+    """Greedy 1:1 Mahalanobis matching in data order, pooled within-group covariance, O(n^2)."""
+    X = df[["a", "b"]].to_numpy()
+    t = df["t"].to_numpy() == 1
+    n = len(df)
+    S = (np.cov(X[t], rowvar=False) * (t.sum() - 1) + np.cov(X[~t], rowvar=False) * ((~t).sum() - 1)) / (n - 2)
+    Si = np.linalg.inv(S)
+    used, ref = set(), []
+    for i in np.flatnonzero(t):
+        c = [j for j in np.flatnonzero(~t) if j not in used]
+        d = [float((X[i] - X[j]) @ Si @ (X[i] - X[j])) for j in c]
+        j = c[int(np.argmin(d))]
+        used.add(j)
+        ref.append((i, j, 1))
+    return ref
+
+
 def _frame(rng, n, p_treat=0.3, n_strata=1, rounding=None):
     s = rng.random(n)
     if rounding is not None:
@@ -225,17 +242,7 @@ def test_mahalanobis_matches_brute_force():
     df = pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n) * 3})
     df["t"] = (rng.random(n) < 0.3).astype(int)
     m = match(df, "t", ["a", "b"], distance="mahalanobis")
-    X = df[["a", "b"]].to_numpy()
-    t = df["t"].to_numpy() == 1
-    S = (np.cov(X[t], rowvar=False) * (t.sum() - 1) + np.cov(X[~t], rowvar=False) * ((~t).sum() - 1)) / (n - 2)
-    Si = np.linalg.inv(S)
-    used, ref = set(), []
-    for i in np.flatnonzero(t):  # data order
-        c = [j for j in np.flatnonzero(~t) if j not in used]
-        d = [float((X[i] - X[j]) @ Si @ (X[i] - X[j])) for j in c]
-        j = c[int(np.argmin(d))]
-        used.add(j)
-        ref.append((i, j, 1))
+    ref = brute_mahalanobis(df)
     assert _pairs(m) == sorted(ref)
     assert m.distance is None
     bal = m.balance()
@@ -275,3 +282,15 @@ def test_large_scale_smoke():
     m = match(df, "t", ["x1", "x2"])
     assert m.n_treated_unmatched == 0
     assert np.abs(m.balance()["smd_after"]).max() < 0.05
+
+
+def test_mahalanobis_without_replacement_with_crowding():
+    """Many treated units compete for few nearby controls: the k-d tree re-query path."""
+    rng = np.random.default_rng(21)
+    n_t, n_c = 60, 70
+    X = np.vstack([rng.normal(0, 0.1, size=(n_t, 2)), rng.normal(0, 1, size=(n_c, 2))])
+    df = pd.DataFrame(X, columns=["a", "b"]).assign(t=np.r_[np.ones(n_t), np.zeros(n_c)].astype(int))
+    m = match(df, "t", ["a", "b"], distance="mahalanobis")
+    assert m.n_treated_matched == n_t and m.n_controls_used == n_t
+    assert _pairs(m) == sorted(brute_mahalanobis(df))
+    assert "MatchResult(treated=60" in repr(m)

@@ -49,31 +49,33 @@ def balance_matrix(data: pd.DataFrame, covariates: Sequence[Hashable]) -> tuple[
             codes, levels = pd.factorize(values, sort=True)
             blocks.append((codes[:, None] == np.arange(len(levels))[None, :]).astype(float))
             names.extend(f"{column}_{lev}" for lev in levels)
-    X = np.hstack(blocks) if blocks else np.empty((len(data), 0))
-    binary = np.array([bool(np.all((X[:, j] == 0) | (X[:, j] == 1))) for j in range(X.shape[1])], dtype=bool)
+    X = np.empty((len(data), sum(b.shape[1] for b in blocks)), order="F")
+    k = 0
+    for b in blocks:
+        X[:, k : k + b.shape[1]] = b
+        k += b.shape[1]
+    binary = np.array([bool(np.isin(X[:, j], (0.0, 1.0)).all()) for j in range(X.shape[1])], dtype=bool)
     return X, names, binary
 
 
-def _wmean(x: np.ndarray, w: np.ndarray) -> np.ndarray:
-    return (w[:, None] * x).sum(axis=0) / w.sum()
-
-
-def _wvar(x: np.ndarray, w: np.ndarray) -> np.ndarray:
-    sw = w.sum()
-    m = _wmean(x, w)
-    denom = sw - (w**2).sum() / sw
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return (w[:, None] * (x - m) ** 2).sum(axis=0) / denom
-
-
-def _ecdf_stats(x: np.ndarray, treated: np.ndarray, w: np.ndarray) -> tuple[float, float]:
-    """Mean and max over distinct values of |F_t(x) - F_c(x)| with weights normalised per group."""
-    wn = np.where(treated, -w / w[treated].sum(), w / w[~treated].sum())
-    order = np.argsort(x, kind="stable")
+def _sort_info(x: np.ndarray, treated: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sort order of ``x``, flags of the last position of each run of equal values, and the
+    treatment indicator in sorted order (any order among equal values will do)."""
+    order = np.argsort(x)
     xs = x[order]
-    cum = np.abs(np.cumsum(wn[order]))
-    last = np.r_[xs[1:] != xs[:-1], True]
-    diff = cum[last]
+    last = np.empty(len(xs), dtype=bool)
+    np.not_equal(xs[1:], xs[:-1], out=last[:-1])
+    last[-1] = True
+    return order, last, treated[order]
+
+
+def _ecdf_stats(order: np.ndarray, last: np.ndarray, ts: np.ndarray, weights: np.ndarray) -> tuple[float, float]:
+    """Mean and max over distinct values of |F_t(x) - F_c(x)|, weights normalised per group."""
+    ws = weights[order]
+    swt = ws[ts].sum()
+    wn = ws / (ws.sum() - swt)
+    wn[ts] = -ws[ts] / swt
+    diff = np.abs(np.cumsum(wn)[last])
     return float(diff.mean()), float(diff.max())
 
 
@@ -83,25 +85,39 @@ def balance_stats(
     treated: np.ndarray,
     weights: np.ndarray,
     sd_treated_full: np.ndarray,
+    orders: list[tuple[np.ndarray, np.ndarray, np.ndarray] | None] | None = None,
 ) -> np.ndarray:
-    """Columns of :data:`STAT_COLUMNS` (rows = covariates) for one sample/weighting."""
-    keep = weights > 0
-    Xk, tk, wk = X[keep], treated[keep], weights[keep]
-    xt, xc, wt, wc = Xk[tk], Xk[~tk], wk[tk], wk[~tk]
+    """Columns of :data:`STAT_COLUMNS` (rows = covariates) for one sample/weighting.
+
+    ``orders`` may hold the precomputed :func:`_sort_info` of each non-binary column
+    (shared between the before and after tables).
+    """
+    wt = np.where(treated, weights, 0.0)
+    wc = np.where(treated, 0.0, weights)
     out = np.full((X.shape[1], len(STAT_COLUMNS)), np.nan)
-    if wt.size == 0 or wc.size == 0:
+    swt, swc = wt.sum(), wc.sum()
+    if not (swt > 0 and swc > 0):
         return out
-    mt, mc = _wmean(xt, wt), _wmean(xc, wc)
+    mt, mc = (wt @ X) / swt, (wc @ X) / swc
     out[:, 0], out[:, 1] = mt, mc
+    # weighted variances, centred per group: sum w (x - m)^2 / (sum w - sum w^2 / sum w)
+    cont = np.flatnonzero(~binary)
+    if cont.size:
+        Xc = X[:, cont]
+        dev = Xc - np.where(treated[:, None], mt[cont], mc[cont])
+        dev *= dev
+        vt = (wt @ dev) / (swt - (wt @ wt) / swt)
+        vc = (wc @ dev) / (swc - (wc @ wc) / swc)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[cont, 3] = vt / vc
     with np.errstate(invalid="ignore", divide="ignore"):
-        out[:, 2] = np.where(sd_treated_full > 0, (mt - mc) / sd_treated_full, np.nan)
-        vr = _wvar(xt, wt) / _wvar(xc, wc)
-    out[:, 3] = np.where(binary, np.nan, vr)
+        out[:, 2] = np.where(sd_treated_full > 0, (mt - mc) / np.where(sd_treated_full > 0, sd_treated_full, 1), np.nan)
     for j in range(X.shape[1]):
         if binary[j]:
             out[j, 4] = out[j, 5] = abs(mt[j] - mc[j])
         else:
-            out[j, 4], out[j, 5] = _ecdf_stats(X[:, j], treated, weights)
+            info = orders[j] if orders is not None and orders[j] is not None else _sort_info(X[:, j], treated)
+            out[j, 4], out[j, 5] = _ecdf_stats(*info, weights)
     return out
 
 
@@ -123,8 +139,10 @@ def balance_frame(
 ) -> pd.DataFrame:
     """The before/after balance table (one row per covariate or dummy level)."""
     sd = treated_sd(X, binary, treated)
-    before = balance_stats(X, binary, treated, weights_before, sd)
-    after = balance_stats(X, binary, treated, weights_after, sd)
+    X = np.asfortranarray(X)
+    orders = [None if binary[j] else _sort_info(X[:, j], treated) for j in range(X.shape[1])]
+    before = balance_stats(X, binary, treated, weights_before, sd, orders)
+    after = balance_stats(X, binary, treated, weights_after, sd, orders)
     frame = pd.DataFrame(index=pd.Index(names, name="covariate"))
     frame["type"] = np.where(binary, "binary", "continuous")
     for k, col in enumerate(STAT_COLUMNS):

@@ -178,7 +178,7 @@ class MatchResult:
 
     @property
     def n_treated_matched(self) -> int:
-        return int(len(np.unique(self._t_pos)))
+        return _n_distinct(self._t_pos)
 
     @property
     def n_treated_unmatched(self) -> int:
@@ -186,7 +186,7 @@ class MatchResult:
 
     @property
     def n_controls_used(self) -> int:
-        return int(len(np.unique(self._c_pos)))
+        return _n_distinct(self._c_pos)
 
     @property
     def matched(self) -> np.ndarray:
@@ -479,6 +479,13 @@ class MatchResult:
     def __str__(self) -> str:
         return self.summary()
 
+    def __repr__(self) -> str:
+        return (
+            f"MatchResult(treated={self.n_treated}, matched={self.n_treated_matched}, "
+            f"controls_used={self.n_controls_used}, ratio={self.options['ratio']}, "
+            f"replace={self.options['replace']}, caliper={self.caliper})"
+        )
+
     def plot_balance(self, ax: Axes | None = None, *, threshold: float = 0.1) -> Axes:
         """Love plot: absolute standardized mean differences before and after matching."""
         from ..plots import love_plot
@@ -496,8 +503,14 @@ class MatchResult:
 
 def _set_ids(t_pos: np.ndarray) -> np.ndarray:
     """Matched-set number of each match row: treated units numbered 1.. in data order."""
-    units, inv = np.unique(t_pos, return_inverse=True)
-    return inv + 1
+    if t_pos.size == 0:
+        return t_pos.copy()
+    has = np.bincount(t_pos) > 0
+    return np.cumsum(has)[t_pos]
+
+
+def _n_distinct(pos: np.ndarray) -> int:
+    return int((np.bincount(pos) > 0).sum()) if pos.size else 0
 
 
 def _resolve_distance(
@@ -661,12 +674,18 @@ def _mahalanobis_match(
                         found = j_
                         break
                 else:
-                    if free.any():  # all cached candidates used: query the free controls
-                        fi = np.flatnonzero(free)
-                        dist = np.sqrt(((Z[cs[fi]] - Z[visit[a]]) ** 2).sum(axis=1))
-                        b = int(np.argmin(dist))
-                        if dist[b] <= caliper:
-                            found = int(fi[b])
+                    # every cached candidate is used: ask the tree for twice as many, and so on
+                    kk = len(jj)
+                    while found < 0 and kk < cs.size:
+                        kk = min(cs.size, 2 * kk)
+                        dd2, jj2 = tree.query(Z[visit[a]], k=kk)
+                        for d_, j_ in zip(np.atleast_1d(dd2).tolist(), np.atleast_1d(jj2).tolist()):
+                            if d_ > caliper:
+                                kk = cs.size
+                                break
+                            if free[j_]:
+                                found = j_
+                                break
                 if found < 0:
                     continue
                 free[found] = False
@@ -908,10 +927,10 @@ def match(
             t2, c2, r2 = run(np.zeros(len(data), dtype=np.int64), used, left)
             t_pos, c_pos, rank = np.r_[t_pos, t2], np.r_[c_pos, c2], np.r_[rank, r2]
             stage = np.r_[stage, np.full(len(t2), "fallback", dtype=object)]
-            notes.append(f"{len(np.unique(t2))} treated units were matched across exact strata (exact_fallback)")
+            notes.append(f"{_n_distinct(t2)} treated units were matched across exact strata (exact_fallback)")
 
     n_t_elig = int((treated & eligible).sum())
-    n_t_match = int(len(np.unique(t_pos)))
+    n_t_match = _n_distinct(t_pos)
     if n_t_match == 0:
         raise EffektError(
             f"{_FUNC}(): no treated unit could be matched"
@@ -956,7 +975,7 @@ def match(
     k_i = np.bincount(t_pos, minlength=n).astype(float)
     w_rows = 1.0 / k_i[t_pos]
     weights = np.zeros(n)
-    weights[np.unique(t_pos)] = 1.0
+    weights[t_pos] = 1.0
     cw = np.bincount(c_pos, weights=w_rows, minlength=n)
     used_c = cw > 0
     weights[used_c] = cw[used_c] * used_c.sum() / cw.sum()

@@ -132,6 +132,12 @@ class PropensityScore:
     def __str__(self) -> str:
         return self.summary()
 
+    def __repr__(self) -> str:
+        return (
+            f"PropensityScore(model={self.model!r}, n_treated={self.n_treated}, "
+            f"n_control={self.n_control}, converged={self.converged})"
+        )
+
 
 def _check_design(X: np.ndarray, names: list[str], treated: np.ndarray, func: str) -> None:
     """Constant columns and single-covariate (quasi-)separation raise EffektError."""
@@ -145,9 +151,11 @@ def _check_design(X: np.ndarray, names: list[str], treated: np.ndarray, func: st
             f"The covariate {_fmt(names[j])} passed to {func}() is constant (every value is "
             f"{lo[j]:g}); it carries no information and makes the propensity model singular. Remove it."
         )
-    Xt, Xc = X[treated], X[~treated]
-    t_lo, t_hi = Xt.min(axis=0), Xt.max(axis=0)
-    c_lo, c_hi = Xc.min(axis=0), Xc.max(axis=0)
+    mt, mc = treated[:, None], ~treated[:, None]
+    t_lo = np.min(X, axis=0, where=mt, initial=np.inf)
+    t_hi = np.max(X, axis=0, where=mt, initial=-np.inf)
+    c_lo = np.min(X, axis=0, where=mc, initial=np.inf)
+    c_hi = np.max(X, axis=0, where=mc, initial=-np.inf)
     sep = np.flatnonzero((t_hi <= c_lo) | (c_hi <= t_lo))
     if sep.size:
         parts = []
@@ -155,10 +163,11 @@ def _check_design(X: np.ndarray, names: list[str], treated: np.ndarray, func: st
             col = X[:, j]
             is_dummy = bool(np.all((col == 0) | (col == 1)))
             if is_dummy:
-                n1t, n1c = int(Xt[:, j].sum()), int(Xc[:, j].sum())
+                n1t, n1c = int(col[treated].sum()), int(col[~treated].sum())
+                nt, nc = int(treated.sum()), int((~treated).sum())
                 parts.append(
                     f"{_fmt(names[j])} (value 1 in {n1t} treated and {n1c} control units, "
-                    f"value 0 in {len(Xt) - n1t} treated and {len(Xc) - n1c} control units)"
+                    f"value 0 in {nt - n1t} treated and {nc - n1c} control units)"
                 )
             else:
                 parts.append(
@@ -191,10 +200,11 @@ def _irls_logit(
     Z[:, 1:] /= sd
     mu = (y + 0.5) / 2.0
     eta = np.log(mu / (1 - mu))
+    pos = y == 1
 
     def deviance(mu: np.ndarray) -> float:
         with np.errstate(divide="ignore"):
-            return float(-2 * (np.log(mu[y == 1]).sum() + np.log1p(-mu[y == 0]).sum()))
+            return float(-2 * (np.log(mu[pos]).sum() + np.log1p(-mu[~pos]).sum()))
 
     dev_old = deviance(mu)
     converged = False
@@ -203,11 +213,12 @@ def _irls_logit(
     eps = np.finfo(float).eps
     for it in range(1, max_iter + 1):
         w = np.maximum(mu * (1 - mu), eps)
+        sw = np.sqrt(w)
         z = eta + (y - mu) / w
-        ZtW = Z.T * w
-        info = ZtW @ Z
+        A = Z * sw[:, None]
+        info = A.T @ A
         try:
-            b = np.linalg.solve(info, ZtW @ z)
+            b = np.linalg.solve(info, A.T @ (z * sw))
         except np.linalg.LinAlgError as exc:
             raise EffektError(
                 f"{_FUNC}(): the covariates are collinear (the design matrix is singular); "
@@ -215,14 +226,14 @@ def _irls_logit(
             ) from exc
         eta = Z @ b
         mu = expit(np.clip(eta, -_ETA_CLAMP, _ETA_CLAMP))
-        mu = np.clip(mu, eps, 1 - eps)
+        np.clip(mu, eps, 1 - eps, out=mu)
         dev = deviance(mu)
         if abs(dev - dev_old) / (abs(dev) + 0.1) < tol:
             converged = True
             break
         dev_old = dev
-    w = np.maximum(mu * (1 - mu), eps)
-    info = (Z.T * w) @ Z
+    A = Z * np.sqrt(np.maximum(mu * (1 - mu), eps))[:, None]
+    info = A.T @ A
     cov_s = np.linalg.pinv(info)
     # back-transform: beta_j = b_j / sd_j, intercept = b_0 - sum b_j mean_j / sd_j
     T = np.zeros((p + 1, p + 1))
@@ -391,7 +402,7 @@ def _design(data: pd.DataFrame, covariates: Sequence[Hashable]) -> tuple[np.ndar
     Unlike :func:`effekt._validate.design_matrix`, unused categories of a pandas
     ``category`` column are not turned into all-zero dummies.
     """
-    blocks: list[np.ndarray] = []
+    blocks: list[np.ndarray | tuple[np.ndarray, int]] = []
     names: list[str] = []
     for column in covariates:
         values = data[column]
@@ -399,7 +410,7 @@ def _design(data: pd.DataFrame, covariates: Sequence[Hashable]) -> tuple[np.ndar
             arr = values.to_numpy(dtype=float)
             if not np.isfinite(arr).all():
                 raise ColumnError(f"The covariate {_fmt(column)} passed to {_FUNC}() holds infinite values.")
-            blocks.append(arr[:, None])
+            blocks.append(arr)
             names.append(str(column))
         else:
             if isinstance(values.dtype, pd.CategoricalDtype):
@@ -410,7 +421,13 @@ def _design(data: pd.DataFrame, covariates: Sequence[Hashable]) -> tuple[np.ndar
                     f"The covariate {_fmt(column)} passed to {_FUNC}() has a single value "
                     f"({_fmt(levels[0]) if len(levels) else 'none'}); it carries no information. Remove it."
                 )
-            dummies = (codes[:, None] == np.arange(1, len(levels))[None, :]).astype(float)
-            blocks.append(dummies)
+            for k in range(1, len(levels)):
+                blocks.append((codes, k))
             names.extend(f"{column}_{lev}" for lev in levels[1:])
-    return np.hstack(blocks), names
+    X = np.empty((len(data), len(blocks)))
+    for j, block in enumerate(blocks):
+        if isinstance(block, tuple):
+            X[:, j] = block[0] == block[1]
+        else:
+            X[:, j] = block
+    return X, names

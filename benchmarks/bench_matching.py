@@ -1,0 +1,160 @@
+"""Time effekt.matching on synthetic register-like data: n = 10^4, 10^5, 10^6 rows.
+
+20 % treated, 8 covariates (6 continuous, 2 binary), treatment from a logistic model.
+Each size runs in a fresh subprocess so that its peak memory (``ru_maxrss``) is its own.
+
+Usage::
+
+    PYTHONPATH=src python benchmarks/bench_matching.py            # the table
+    PYTHONPATH=src python benchmarks/bench_matching.py --r 100000 # also time R MatchIt at 10^5
+
+Columns: seconds for the propensity fit, 1:1 greedy matching without replacement (on the
+fitted score, MatchIt's order), matching with replacement, the balance table, the ATT with
+its default SE (cluster-robust by pair) and with Abadie–Imbens after matching with
+replacement; ``pipeline`` = ``match()`` (fit + match) + ``balance()`` + ``effect()``
+end to end; microseconds per row for the two matching steps; peak resident memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import pandas as pd
+
+COVS = [f"x{j}" for j in range(1, 7)] + ["b1", "b2"]
+
+
+def make_data(n: int, seed: int = 1) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 6))
+    B = (rng.random((n, 2)) < [0.3, 0.6]).astype(float)
+    beta = np.array([0.5, -0.4, 0.3, 0.2, -0.2, 0.1])
+    lin = -1.62 + X @ beta + B @ np.array([0.4, -0.3])
+    t = rng.random(n) < 1 / (1 + np.exp(-lin))
+    y = 1.0 + X @ np.array([0.3, 0.2, -0.2, 0.1, 0.0, 0.1]) + 0.5 * B[:, 0] + 0.4 * t + rng.normal(size=n)
+    df = pd.DataFrame(X, columns=COVS[:6])
+    df["b1"], df["b2"] = B[:, 0], B[:, 1]
+    df["treat"] = t.astype(int)
+    df["y"] = y
+    return df
+
+
+CPU: dict[str, float] = {}
+
+
+def _timed(f, key=None):
+    t0, c0 = time.perf_counter(), time.process_time()
+    out = f()
+    if key is not None:
+        CPU[key] = time.process_time() - c0
+    return out, time.perf_counter() - t0
+
+
+def run_one(n: int) -> dict:
+    from effekt.matching import match, propensity_score
+
+    df = make_data(n)
+    out: dict = {"n": n, "treated_share": float(df["treat"].mean())}
+    ps, out["propensity"] = _timed(lambda: propensity_score(df, "treat", COVS), "propensity")
+    score = ps.scores.to_numpy()
+    m, out["match_noreplace"] = _timed(lambda: match(df, "treat", COVS, distance=score), "match_noreplace")
+    mr, out["match_replace"] = _timed(lambda: match(df, "treat", COVS, distance=score, replace=True), "match_replace")
+    _, out["balance"] = _timed(lambda: m.balance(), "balance")
+    _, out["effect_cluster"] = _timed(lambda: m.effect("y"), "effect_cluster")
+    _, out["effect_ai"] = _timed(lambda: mr.effect("y"), "effect_ai")
+
+    def pipeline():
+        mm = match(df, "treat", COVS)
+        mm.balance()
+        return mm.effect("y")
+
+    r, out["pipeline"] = _timed(pipeline, "pipeline")
+    out["cpu"] = dict(CPU)
+    out["load_avg_1min"] = os.getloadavg()[0]
+    out["att"] = r.estimate
+    out["unmatched"] = int(m.n_treated_unmatched)
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def run_r(n: int) -> dict:
+    """Time R MatchIt (Debian r-cran-matchit, timing only) on the same data: glm + nearest."""
+    df = make_data(n)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "d.csv")
+        df.to_csv(path, index=False)
+        script = f"""
+suppressPackageStartupMessages(library(MatchIt))
+d <- read.csv("{path}")
+f <- treat ~ {' + '.join(COVS)}
+t0 <- proc.time()[["elapsed"]]
+ps <- fitted(glm(f, data = d, family = binomial))
+t1 <- proc.time()[["elapsed"]]
+m1 <- matchit(f, data = d, method = "nearest", distance = ps)
+t2 <- proc.time()[["elapsed"]]
+m2 <- matchit(f, data = d, method = "nearest", distance = ps, replace = TRUE)
+t3 <- proc.time()[["elapsed"]]
+cat(sprintf('{{"glm": %f, "match_noreplace": %f, "match_replace": %f, "version": "%s"}}',
+    t1 - t0, t2 - t1, t3 - t2, as.character(packageVersion("MatchIt"))))
+"""
+        res = subprocess.run(["Rscript", "-e", script], capture_output=True, text=True, check=True)
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--r", type=int, default=None, help="also time R MatchIt at this n")
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_one(args.one)))
+        return
+    rows = []
+    for n in args.sizes:
+        res = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True)
+        rows.append(json.loads(res.stdout.strip().splitlines()[-1]))
+    frame = pd.DataFrame(rows).set_index("n")
+    cpu = pd.DataFrame([r["cpu"] for r in rows], index=frame.index)
+    steps = ["propensity", "match_noreplace", "match_replace", "balance", "effect_cluster", "effect_ai", "pipeline"]
+    for title, tab in (("wall-clock seconds", frame[steps]), ("CPU seconds (time.process_time)", cpu[steps])):
+        tab = tab.copy()
+        tab["us/row noreplace"] = 1e6 * tab["match_noreplace"] / tab.index
+        tab["us/row replace"] = 1e6 * tab["match_replace"] / tab.index
+        if title.startswith("wall"):
+            tab["peak MB"] = frame["peak_mb"]
+            tab["load avg"] = frame["load_avg_1min"]
+        print(f"\neffekt.matching, {title}")
+        print(_markdown(tab))
+    if args.r:
+        ours = run_one(args.r)
+        r = run_r(args.r)
+        print(f"\nSide by side at n = {args.r:,}, wall-clock, same data and fitted scores "
+              f"(R MatchIt {r['version']}; load avg {os.getloadavg()[0]:.1f}):")
+        print("| step | effekt (s) | R MatchIt (s) | speed-up |")
+        print("|---|---|---|---|")
+        for key in ("match_noreplace", "match_replace"):
+            print(f"| {key} | {ours[key]:.3f} | {r[key]:.3f} | {r[key] / ours[key]:.0f}x |")
+        print(f"| propensity (glm) | {ours['propensity']:.3f} | {r['glm']:.3f} | {r['glm'] / ours['propensity']:.1f}x |")
+
+
+def _markdown(tab: pd.DataFrame) -> str:
+    head = "| n | " + " | ".join(tab.columns) + " |"
+    sep = "|---" * (len(tab.columns) + 1) + "|"
+    body = [
+        f"| {n:,} | " + " | ".join(f"{v:.3f}" if abs(v) < 100 else f"{v:.0f}" for v in row) + " |"
+        for n, row in zip(tab.index, tab.to_numpy())
+    ]
+    return "\n".join([head, sep, *body])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,197 @@
+"""Bad inputs to propensity_score(), match() and MatchResult.effect(): clear errors or warnings with counts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from effekt.errors import ColumnError, ConvergenceWarning, DroppedRowsWarning, EffektError, MissingValueError, OverlapWarning
+from effekt.matching import match, propensity_score
+
+
+@pytest.fixture()
+def df() -> pd.DataFrame:
+    rng = np.random.default_rng(42)
+    n = 400
+    d = pd.DataFrame(
+        {
+            "age": rng.normal(40, 10, n),
+            "months": rng.gamma(2, 5, n),
+            "benefit": rng.choice(["cash", "sickness", "flex"], n),
+        }
+    )
+    d["t"] = (rng.random(n) < 1 / (1 + np.exp(1 - 0.04 * (d["age"] - 40)))).astype(int)
+    d["y"] = rng.normal(size=n) + 0.3 * d["t"]
+    return d
+
+
+def test_no_overlap_is_separation(df):
+    d = df.copy()
+    d["score"] = np.where(d["t"] == 1, 5.0, 0.0) + d["age"] / 1000
+    with pytest.raises(EffektError, match=r"separation.*'score'.*treated range"):
+        propensity_score(d, "t", ["age", "score"])
+    with pytest.raises(EffektError, match="separation"):
+        match(d, "t", ["age", "score"])
+
+
+def test_no_overlap_with_supplied_scores_and_discard(df):
+    d = df.assign(ps=np.where(df["t"] == 1, 0.9, 0.1))
+    with pytest.raises(EffektError, match="do not overlap"):
+        match(d, "t", ["age"], distance="ps", discard="both")
+
+
+def test_caliper_leaving_nobody_matched(df):
+    d = df.assign(ps=np.where(df["t"] == 1, 0.8, 0.2) + np.arange(len(df)) * 1e-6)
+    with pytest.raises(EffektError, match=r"no treated unit could be matched within the caliper \(0.01 SD"):
+        match(d, "t", ["age"], distance="ps", caliper=0.01)
+
+
+def test_constant_covariate(df):
+    with pytest.raises(ColumnError, match=r"covariate 'one'.*constant.*Remove it"):
+        propensity_score(df.assign(one=1.0), "t", ["age", "one"])
+    with pytest.raises(ColumnError, match=r"'region'.*single value"):
+        match(df.assign(region="north"), "t", ["age", "region"])
+
+
+def test_quasi_separation_by_category_level(df):
+    d = df.copy()
+    d.loc[d["t"] == 0, "benefit"] = d.loc[d["t"] == 0, "benefit"].replace("flex", "cash")
+    n_flex = int((d["benefit"] == "flex").sum())
+    with pytest.raises(EffektError, match=rf"'benefit_flex' \(value 1 in {n_flex} treated and 0 control"):
+        propensity_score(d, "t", ["age", "benefit"])
+
+
+def test_separation_by_a_combination():
+    rng = np.random.default_rng(3)
+    n = 300
+    d = pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n)})
+    d["t"] = (d["a"] + d["b"] > 0).astype(int)
+    with pytest.raises(EffektError, match="combination of covariates"):
+        propensity_score(d, "t", ["a", "b"])
+
+
+def test_non_convergence_warns(df):
+    with pytest.warns(ConvergenceWarning, match="did not converge in 1 iterations"):
+        ps = propensity_score(df, "t", ["age"], max_iter=1)
+    assert not ps.converged
+
+
+def test_missing_covariate_values(df):
+    d = df.copy()
+    d.loc[d.index[:7], "age"] = np.nan
+    with pytest.raises(MissingValueError, match=r"'age'.*7 missing values.*missing='drop'"):
+        match(d, "t", ["age", "months"])
+    with pytest.warns(DroppedRowsWarning, match=r"dropped 7 of 400 rows"):
+        m = match(d, "t", ["age", "months"], missing="drop")
+    assert len(m.data) == 393
+    assert any("7 rows with missing values" in note for note in m.notes)
+    with pytest.warns(DroppedRowsWarning, match="dropped 7"):
+        ps = propensity_score(d, "t", ["age"], missing="drop")
+    assert len(ps.scores) == 393
+
+
+def test_exact_stratum_with_treated_but_no_controls(df):
+    d = df.copy()
+    d.loc[(d["benefit"] == "flex") & (d["t"] == 0), "benefit"] = "cash"
+    n_flex = int(((d["benefit"] == "flex") & (d["t"] == 1)).sum())
+    with pytest.warns(OverlapWarning) as record:
+        m = match(d, "t", ["age"], exact="benefit")
+    text = " ".join(str(w.message) for w in record)
+    assert f"('flex',): {n_flex} treated" in text and "no controls" in text
+    assert m.n_treated_unmatched >= n_flex
+    # every treated unit in such strata: nothing to match at all
+    only2 = d.copy()
+    only2["stratum"] = np.where(only2["t"] == 1, "a", "b")
+    with pytest.raises(EffektError, match="nobody else is left"):
+        match(only2, "t", ["age"], exact="stratum")
+
+
+def test_ratio_larger_than_available_controls(df):
+    n_t, n_c = int(df["t"].sum()), int((df["t"] == 0).sum())
+    with pytest.warns(OverlapWarning, match=rf"ratio=5 asks for {5 * n_t} controls for {n_t} treated units, but only {n_c}"):
+        m = match(df, "t", ["age"], ratio=5)
+    assert m.n_controls_used == n_c
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [
+        ({"caliper": -0.2}, r"The 'caliper' argument of match\(\) must be a number > 0; got -0.2"),
+        ({"caliper": 0}, "'caliper'"),
+        ({"ratio": 0}, r"The 'ratio' argument of match\(\) must be an integer >= 1; got 0"),
+        ({"ratio": 1.5}, "'ratio'"),
+        ({"discard": "outside"}, r"'discard'.*one of 'none', 'both', 'control', 'treated'; got 'outside'"),
+        ({"order": "biggest"}, r"'order'"),
+        ({"distance": "euclid"}, r"'distance'"),
+        ({"distance": np.ones(3)}, r"'distance'.*one score per row \(400\)"),
+        ({"replace": "yes"}, r"'replace'"),
+        ({"exact_fallback": True}, r"'exact_fallback'.*needs 'exact'"),
+        ({"ties": True}, r"'ties'.*replace=True"),
+        ({"missing": "ignore"}, r"'missing'"),
+        ({"exact": "nope"}, r"column 'nope' given as 'exact'"),
+        ({"distance": "mahalanobis", "caliper": 0.5}, "std_caliper=False"),
+        ({"distance": "mahalanobis", "order": "largest"}, "no score to sort on"),
+        ({"distance": "mahalanobis", "discard": "both"}, "needs a propensity score"),
+    ],
+)
+def test_bad_arguments_of_match(df, kwargs, pattern):
+    with pytest.raises(EffektError, match=pattern):
+        match(df, "t", ["age", "months"], **kwargs)
+
+
+def test_bad_columns_and_treatment(df):
+    with pytest.raises(ColumnError, match=r"column 'agee' given as 'covariates'"):
+        match(df, "t", ["agee"])
+    with pytest.raises(ColumnError, match="exactly two values"):
+        match(df.assign(t3=np.arange(len(df)) % 3), "t3", ["age"])
+    with pytest.raises(EffektError, match="exactly two values"):
+        propensity_score(df[df["t"] == 1].assign(t=1), "t", ["age"])
+    with pytest.raises(EffektError, match="a pandas DataFrame"):
+        match(df.to_numpy(), "t", ["age"])
+    with pytest.raises(EffektError, match="also listed in 'covariates'"):
+        propensity_score(df, "t", ["age", "t"])
+    with pytest.raises(EffektError, match="'model'"):
+        propensity_score(df, "t", ["age"], model="probit")
+    with pytest.raises(EffektError, match="'covariates'"):
+        match(df, "t", [])
+
+
+def test_bad_arguments_of_effect(df):
+    m = match(df, "t", ["age"])
+    with pytest.raises(EffektError, match="'se'"):
+        m.effect("y", se="robust")
+    with pytest.raises(EffektError, match="'estimand'"):
+        m.effect("y", estimand="ATE")
+    with pytest.raises(EffektError, match="'conf_level'"):
+        m.effect("y", conf_level=95)
+    with pytest.raises(ColumnError, match="'yy'"):
+        m.effect("yy")
+    d = df.copy()
+    d.loc[d.index[:50], "y"] = np.nan
+    m2 = match(d, "t", ["age"])
+    with pytest.raises(EffektError, match=r"'y' has \d+ missing values among the matched units"):
+        m2.effect("y")
+    m3 = match(df, "t", ["age"], replace=True)
+    with pytest.raises(EffektError, match="cannot be 'cluster' after matching with replacement"):
+        m3.effect("y", se="cluster")
+    with pytest.warns(OverlapWarning, match="assumes matching with replacement"):
+        m.effect("y", se="abadie-imbens")
+
+
+def test_sklearn_model(df):
+    from sklearn.ensemble import GradientBoostingClassifier
+    from sklearn.linear_model import LogisticRegression
+
+    ps = propensity_score(df, "t", ["age", "months", "benefit"], model=LogisticRegression(C=1e6, max_iter=1000))
+    ref = propensity_score(df, "t", ["age", "months", "benefit"])
+    np.testing.assert_allclose(ps.scores, ref.scores, atol=1e-4)
+    assert ps.coef is None and ps.model == "LogisticRegression"
+    m = match(df, "t", ["age", "months"], distance=GradientBoostingClassifier(random_state=0, n_estimators=20))
+    assert m.propensity is not None and m.propensity.model == "GradientBoostingClassifier"
+    m2 = match(df, "t", ["age", "months"], distance=ref)
+    assert m2.propensity is ref
+    with pytest.raises(EffektError, match="fitted on other rows"):
+        match(df.iloc[:300], "t", ["age"], distance=ref)
+    assert "Propensity score (logit)" in ref.summary()
+    assert list(ref.to_frame().columns) == ["estimate", "std_error", "z"]
