@@ -48,10 +48,76 @@ def binary_pairs(a, b, both=0, neither=0):
 def test_lead_example_matches_r_implementation():
     ref = REF["lead"]
     df = pairs_frame(
-        [38, 23, 41, 18, 37, 36, 23, 62, 31, 34, 24, 14, 21, 17, 16, 20, 15, 10, 45, 39, 22, 35, 49, 48, 44,
-         35, 43, 39, 34, 13, 73, 25, 27],
-        [16, 18, 18, 24, 19, 11, 10, 15, 16, 18, 18, 13, 19, 10, 16, 16, 24, 13, 9, 14, 21, 19, 7, 18, 19,
-         12, 11, 22, 25, 16, 13, 11, 13],
+        [
+            38,
+            23,
+            41,
+            18,
+            37,
+            36,
+            23,
+            62,
+            31,
+            34,
+            24,
+            14,
+            21,
+            17,
+            16,
+            20,
+            15,
+            10,
+            45,
+            39,
+            22,
+            35,
+            49,
+            48,
+            44,
+            35,
+            43,
+            39,
+            34,
+            13,
+            73,
+            25,
+            27,
+        ],
+        [
+            16,
+            18,
+            18,
+            24,
+            19,
+            11,
+            10,
+            15,
+            16,
+            18,
+            18,
+            13,
+            19,
+            10,
+            16,
+            16,
+            24,
+            13,
+            9,
+            14,
+            21,
+            19,
+            7,
+            18,
+            19,
+            12,
+            11,
+            22,
+            25,
+            16,
+            13,
+            11,
+            13,
+        ],
         shuffle_seed=3,
     )
     before = copy.deepcopy(df)
@@ -81,7 +147,9 @@ def test_wilcoxon_ties_and_zeros_match_r_and_scipy():
     # R: wilcox.test(..., exact=FALSE, correct=FALSE) with its tie correction
     assert rb.p_upper[0] == pytest.approx(ref["wilcox_p"], rel=1e-9)
     d = np.asarray(ref["x"]) - np.asarray(ref["y"])
-    sp = stats.wilcoxon(d, zero_method="wilcox", correction=False, alternative="greater", method="approx")
+    sp = stats.wilcoxon(
+        d, zero_method="wilcox", correction=False, alternative="greater", method="approx"
+    )
     assert rb.p_upper[0] == pytest.approx(sp.pvalue, rel=1e-9)
     assert any("zero difference" in n for n in rb.notes)
 
@@ -102,16 +170,22 @@ def test_mcnemar_bounds_match_r(name):
     assert rb.gamma_critical == pytest.approx(ref["crit"], rel=1e-8)
     # R: binom.test(a, D, 0.5, alternative="greater") = exact McNemar at Gamma = 1
     assert rb.p_upper[0] == pytest.approx(ref["binom_p"], rel=1e-9)
-    assert rb.p_upper[0] == pytest.approx(stats.binomtest(a, d, 0.5, alternative="greater").pvalue, rel=1e-9)
+    assert rb.p_upper[0] == pytest.approx(
+        stats.binomtest(a, d, 0.5, alternative="greater").pvalue, rel=1e-9
+    )
 
 
 def test_direction_is_that_of_the_effect_and_can_be_forced():
     df = binary_pairs(4, 15, neither=10)
     rb = rosenbaum_bounds(df, "y", treatment="treat")
     assert rb.alternative == "less" and rb.statistic == 15
-    assert rb.p_upper[0] == pytest.approx(stats.binomtest(15, 19, 0.5, alternative="greater").pvalue)
+    assert rb.p_upper[0] == pytest.approx(
+        stats.binomtest(15, 19, 0.5, alternative="greater").pvalue
+    )
     forced = rosenbaum_bounds(df, "y", treatment="treat", alternative="greater")
-    assert forced.p_upper[0] == pytest.approx(stats.binomtest(4, 19, 0.5, alternative="greater").pvalue)
+    assert forced.p_upper[0] == pytest.approx(
+        stats.binomtest(4, 19, 0.5, alternative="greater").pvalue
+    )
     assert forced.gamma_critical == 1.0  # not significant in that direction
 
 
@@ -245,6 +319,8 @@ def test_e_value_paper_example():
     assert ev.e_ci == pytest.approx(3.0, abs=0.02)
     assert ev.e_point == pytest.approx(3.9 + math.sqrt(3.9 * 2.9), rel=1e-12)
     frame = ev.to_frame()
+    assert list(frame.columns) == ["quantity", "value", "rr", "e_value"]
+    assert frame["value"].tolist() == [3.9, 1.8, 8.7]
     assert frame["e_value"].iloc[0] == ev.e_point and frame["e_value"].iloc[1] == ev.e_ci
     assert "7.26" in ev.summary()
 
@@ -272,8 +348,15 @@ def test_e_value_odds_and_hazard_ratios():
 
 
 def test_e_value_from_effect_result():
-    r = EffectResult(estimate=0.04, std_error=0.0135, ci=(0.0135, 0.0665), pvalue=0.003, method="x",
-                     mean_treated=0.16, mean_control=0.12)
+    r = EffectResult(
+        estimate=0.04,
+        std_error=0.0135,
+        ci=(0.0135, 0.0665),
+        pvalue=0.003,
+        method="x",
+        mean_treated=0.16,
+        mean_control=0.12,
+    )
     ev = e_value(r)
     assert ev.rr == pytest.approx(0.16 / 0.12)
     assert ev.rr_ci[0] == pytest.approx(1 + 0.0135 / 0.12)

@@ -8,7 +8,16 @@ import statsmodels.api as sm
 from effekt.errors import EffektError
 from effekt.synthetic import observational
 
-COLUMNS = ["age", "gender", "benefit_group", "education", "months_on_benefit", "prior_employment", "treated", "job"]
+COLUMNS = [
+    "age",
+    "gender",
+    "benefit_group",
+    "education",
+    "months_on_benefit",
+    "prior_employment",
+    "treated",
+    "job",
+]
 
 
 def naive(df):
@@ -43,7 +52,9 @@ def test_potential_outcomes_define_the_truth_exactly():
     # monotone coupling: job1 >= job0; observed job = the treated arm's potential outcome
     assert (df["job1"] >= df["job0"]).all()
     t = df["treated"] == 1
-    assert (df.loc[t, "job"] == df.loc[t, "job1"]).all() and (df.loc[~t, "job"] == df.loc[~t, "job0"]).all()
+    assert (df.loc[t, "job"] == df.loc[t, "job1"]).all() and (
+        df.loc[~t, "job"] == df.loc[~t, "job0"]
+    ).all()
     # sample ATT: mean of job1 - job0 among the treated, ~ effect within sampling error
     satt = (df.loc[t, "job1"] - df.loc[t, "job0"]).mean()
     assert satt == pytest.approx(0.07, abs=4 * np.sqrt(0.07 / t.sum()))
@@ -59,9 +70,19 @@ def test_naive_difference_biased_by_at_least_5pp_and_unbiased_without_selection(
 def test_regression_on_the_observed_covariates_recovers_the_truth_and_hidden_u_biases_it():
     def adjusted(df, with_u=False):
         X = pd.get_dummies(
-            df[["age", "months_on_benefit", "prior_employment", "gender", "benefit_group", "education"]
-               + (["u"] if with_u else [])],
-            drop_first=True, dtype=float,
+            df[
+                [
+                    "age",
+                    "months_on_benefit",
+                    "prior_employment",
+                    "gender",
+                    "benefit_group",
+                    "education",
+                ]
+                + (["u"] if with_u else [])
+            ],
+            drop_first=True,
+            dtype=float,
         )
         # outcome model flexible enough: treat p0 through a logit of the same index plus effect
         X = sm.add_constant(X)
@@ -74,7 +95,9 @@ def test_regression_on_the_observed_covariates_recovers_the_truth_and_hidden_u_b
     df = observational(200_000, 0.05, seed=5)
     assert adjusted(df) == pytest.approx(0.05, abs=0.01)
     hidden = observational(200_000, 0.05, unobserved_confounding=1.0, observed_u=True, seed=5)
-    assert adjusted(hidden) < 0.05 - 0.03  # hidden confounding: adjustment for observed covariates fails
+    assert (
+        adjusted(hidden) < 0.05 - 0.03
+    )  # hidden confounding: adjustment for observed covariates fails
     assert adjusted(hidden, with_u=True) == pytest.approx(0.05, abs=0.012)
 
 

@@ -17,6 +17,7 @@ from .balance import balance_matrix
 from .nearest import MatchResult, match
 from .propensity import PropensityScore, propensity_score
 from .sensitivity import EValue, RosenbaumBounds, e_value, rosenbaum_bounds
+from .weighting import aipw, ipw
 
 __all__ = ["MatchResult", "PropensityScore", "balance_matrix", "match", "propensity_score"]
-__all__ += ["EValue", "RosenbaumBounds", "e_value", "rosenbaum_bounds"]
+__all__ += ["EValue", "RosenbaumBounds", "aipw", "e_value", "ipw", "rosenbaum_bounds"]

@@ -111,7 +111,9 @@ class RosenbaumBounds:
             f"  {self.n_pairs:,} matched pairs, {self.n_informative:,} {informative}",
         ]
         if self.p_upper[0] > self.alpha and self.gamma[0] == 1:
-            lines.append(f"  not significant at alpha = {self.alpha:g} even without hidden bias (Γ = 1)")
+            lines.append(
+                f"  not significant at alpha = {self.alpha:g} even without hidden bias (Γ = 1)"
+            )
         else:
             lines.append(
                 f"  significance at alpha = {self.alpha:g} is lost at Γ = {self.gamma_critical:.3f}: an unobserved "
@@ -158,19 +160,25 @@ class RosenbaumBounds:
 
 
 def _pairs_from(
-    matched: Any, outcome: Hashable, treatment: Hashable | None, pair: Hashable, treated_value: Any, func: str
+    matched: Any,
+    outcome: Hashable,
+    treatment: Hashable | None,
+    pair: Hashable,
+    treated_value: Any,
+    func: str,
 ) -> tuple[np.ndarray, np.ndarray, Hashable]:
     """Treated and control outcomes of each 1:1 pair, as two aligned arrays."""
     if isinstance(matched, pd.DataFrame):
         frame = check_frame(matched, func, "matched")
     elif hasattr(matched, "matched_data"):
-        if getattr(matched, "replace", False):
+        options = getattr(matched, "options", {}) or {}
+        if options.get("replace", getattr(matched, "replace", False)):
             raise EffektError(
                 f"{func}() needs disjoint 1:1 matched pairs, but this MatchResult matched with replace=True, "
                 "so a control can sit in several pairs and the pairs are not independent. Rematch with "
                 "replace=False (and ratio=1) for a Rosenbaum sensitivity analysis."
             )
-        ratio = getattr(matched, "ratio", 1)
+        ratio = options.get("ratio", getattr(matched, "ratio", 1))
         if ratio not in (1, None):
             raise EffektError(
                 f"{func}() handles 1:1 matched pairs; this MatchResult has ratio={ratio}. Rematch with ratio=1 "
@@ -179,12 +187,19 @@ def _pairs_from(
         if treatment is None:
             treatment = getattr(matched, "treatment", None)
         if treated_value is None:
-            treated_value = getattr(matched, "treated_value", None)
+            treated_value = options.get("treated_value", getattr(matched, "treated_value", None))
         frame = matched.matched_data()
     else:
-        raise argument_error(func, "matched", "a MatchResult or a pandas DataFrame", type(matched).__name__)
+        raise argument_error(
+            func, "matched", "a MatchResult or a pandas DataFrame", type(matched).__name__
+        )
     if treatment is None:
-        raise argument_error(func, "treatment", "the name of the treatment column when 'matched' is a DataFrame", None)
+        raise argument_error(
+            func,
+            "treatment",
+            "the name of the treatment column when 'matched' is a DataFrame",
+            None,
+        )
     require_columns(frame, func, outcome=outcome, treatment=treatment, pair=pair)
     cols = [outcome, treatment, pair]
     counts = frame[cols].isna().sum()
@@ -229,7 +244,9 @@ def _critical_gamma(p_upper: Any, alpha: float) -> float:
         if hi > _GAMMA_MAX:
             return math.inf
     lo = hi / 2 if hi > 2 else 1.0
-    root = optimize.brentq(lambda lg: p_upper(math.exp(lg)) - alpha, math.log(lo), math.log(hi), xtol=1e-12, rtol=1e-12)
+    root = optimize.brentq(
+        lambda lg: p_upper(math.exp(lg)) - alpha, math.log(lo), math.log(hi), xtol=1e-12, rtol=1e-12
+    )
     return float(math.exp(root))
 
 
@@ -336,7 +353,9 @@ def rosenbaum_bounds(
     else:
         values = np.atleast_1d(np.asarray(gamma, dtype=object))
         if values.size == 0:
-            raise argument_error(func, "gamma", "a non-empty sequence of numbers >= 1", list(values))
+            raise argument_error(
+                func, "gamma", "a non-empty sequence of numbers >= 1", list(values)
+            )
         for g in values:
             check_number(g, "gamma", func, low=1)
         grid = np.asarray(values, dtype=float)
@@ -385,7 +404,9 @@ def rosenbaum_bounds(
                 "the signed-rank test carries no information."
             )
         if n_pairs - n_inf:
-            notes.append(f"{n_pairs - n_inf} pair(s) with a zero difference dropped, as wilcox.test does")
+            notes.append(
+                f"{n_pairs - n_inf} pair(s) with a zero difference dropped, as wilcox.test does"
+            )
         ranks = stats.rankdata(np.abs(nz))
         t_plus = float(ranks[nz > 0].sum())
         sr, sr2 = float(ranks.sum()), float((ranks**2).sum())
@@ -410,7 +431,9 @@ def rosenbaum_bounds(
     p_upper = bounds[:, 1].copy()
     gamma_critical = _critical_gamma(lambda g: at(g)[1], alpha)
     if gamma_critical == 1.0:
-        notes.append(f"the effect is not significant at alpha = {alpha:g} even without hidden bias (Γ = 1)")
+        notes.append(
+            f"the effect is not significant at alpha = {alpha:g} even without hidden bias (Γ = 1)"
+        )
     for arr in (grid, p_lower, p_upper):
         arr.setflags(write=False)
     return RosenbaumBounds(
@@ -471,16 +494,29 @@ class EValue:
         """One row per quantity (point, lower, upper) with the input, the RR and the E-value."""
         rows = [
             ("point", self.estimate, self.rr, self.e_point),
-            ("lower", self.ci_low, self.rr_ci[0], self.e_ci if self._limit() == "lower" else np.nan),
-            ("upper", self.ci_high, self.rr_ci[1], self.e_ci if self._limit() == "upper" else np.nan),
+            (
+                "lower",
+                self.ci_low,
+                self.rr_ci[0],
+                self.e_ci if self._limit() == "lower" else np.nan,
+            ),
+            (
+                "upper",
+                self.ci_high,
+                self.rr_ci[1],
+                self.e_ci if self._limit() == "upper" else np.nan,
+            ),
         ]
-        return pd.DataFrame(rows, columns=["quantity", self.measure.lower(), "rr", "e_value"])
+        return pd.DataFrame(rows, columns=["quantity", "value", "rr", "e_value"])
 
     def _limit(self) -> str:
         return "lower" if self.rr >= 1 else "upper"
 
     def summary(self) -> str:
-        lines = [f"E-value for {self.measure} = {self.estimate:.3g}" + (" (rare outcome)" if self.rare else "")]
+        lines = [
+            f"E-value for {self.measure} = {self.estimate:.3g}"
+            + (" (rare outcome)" if self.rare else "")
+        ]
         if self.measure != "RR":
             lines.append(f"  as a risk ratio: {self.rr:.3g}")
         lines.append(
@@ -589,7 +625,9 @@ def e_value(
                 "risk-ratio limits derived from the difference's interval treating the control share as fixed"
             )
         if lo <= 0:
-            notes.append("the lower limit of the risk ratio was <= 0 and was set to a tiny positive number")
+            notes.append(
+                "the lower limit of the risk ratio was <= 0 and was set to a tiny positive number"
+            )
             lo = 1e-12
         estimate, ci_low, ci_high = est, lo, hi
     values = {}
@@ -613,14 +651,21 @@ def e_value(
     if not np.isfinite(limit):
         e_ci = math.nan
         if np.isfinite(rr_lo) or np.isfinite(rr_hi):
-            notes.append("only the confidence limit on the far side of 1 was given; no E-value for the interval")
+            notes.append(
+                "only the confidence limit on the far side of 1 was given; no E-value for the interval"
+            )
     elif (rr >= 1 and limit <= 1) or (rr < 1 and limit >= 1):
         e_ci = 1.0
     else:
         e_ci = _e_of_rr(limit)
     if measure != "RR" and not rare:
         notes.append(
-            "common outcome: " + ("RR = sqrt(OR)" if measure == "OR" else "RR from the HR by VanderWeele's (2017) formula")
+            "common outcome: "
+            + (
+                "RR = sqrt(OR)"
+                if measure == "OR"
+                else "RR from the HR by VanderWeele's (2017) formula"
+            )
         )
     return EValue(
         measure=measure,

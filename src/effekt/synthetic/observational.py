@@ -106,7 +106,10 @@ def observational(
     effect = check_number(effect, "effect", func)
     if not -lo <= effect <= 1 - hi:
         raise argument_error(
-            func, "effect", f"between {-lo:g} and {1 - hi:g} (a fraction, e.g. 0.05 for +5 pp)", effect
+            func,
+            "effect",
+            f"between {-lo:g} and {1 - hi:g} (a fraction, e.g. 0.05 for +5 pp)",
+            effect,
         )
     s = check_number(selection_strength, "selection_strength", func, low=0)
     c = check_number(unobserved_confounding, "unobserved_confounding", func, low=0)
@@ -129,12 +132,22 @@ def observational(
     e = (prior - 0.2) / 0.15
     higher = education == "higher"
     vocational = education == "vocational"
-    index_t = s * (0.5 * e - 0.4 * a - 0.5 * m + 0.4 * higher + 0.2 * vocational - 0.3 * resource + 0.2 * female)
+    index_t = s * (
+        0.5 * e
+        - 0.4 * a
+        - 0.5 * m
+        + 0.4 * higher
+        + 0.2 * vocational
+        - 0.3 * resource
+        + 0.2 * female
+    )
     index_t = index_t + c * u
     alpha = optimize.brentq(lambda k: special.expit(k + index_t).mean() - share, -30, 30)
     treated = rng.random(n) < special.expit(alpha + index_t)
 
-    index_y = -1 + 0.8 * e - 0.5 * a - 0.7 * m - 0.8 * resource + 0.3 * vocational + 0.5 * higher - c * u
+    index_y = (
+        -1 + 0.8 * e - 0.5 * a - 0.7 * m - 0.8 * resource + 0.3 * vocational + 0.5 * higher - c * u
+    )
     p0 = lo + (hi - lo) * special.expit(index_y)
     job0 = v < p0
     job1 = v < p0 + effect
