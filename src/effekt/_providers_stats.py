@@ -6,7 +6,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from scipy import linalg, stats
+from scipy import linalg, special, stats
 
 from .errors import ConvergenceWarning
 
@@ -14,7 +14,7 @@ ADJUST_METHODS = ("holm", "bonferroni", "bh", "none")
 
 
 def expit(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
+    return special.expit(x)
 
 
 def adjust_pvalues(p: np.ndarray, method: str) -> np.ndarray:
@@ -46,7 +46,9 @@ def adjust_pvalues(p: np.ndarray, method: str) -> np.ndarray:
     return out
 
 
-def newcombe_difference(x1, n1, x2, n2, conf_level: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def newcombe_difference(
+    x1, n1, x2, n2, conf_level: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Difference p1 - p2 with Newcombe's hybrid score (method 10) interval, vectorised."""
     from .intervals import wilson_interval
 
@@ -62,7 +64,8 @@ def newcombe_difference(x1, n1, x2, n2, conf_level: float) -> tuple[np.ndarray, 
 
 
 def pooled_z_pvalue(x1, n1, x2, n2) -> np.ndarray:
-    """Two-sided p-value of the pooled (score) z-test of p1 = p2 (Pearson chi-square, no correction)."""
+    """Two-sided p-value of the pooled (score) z-test of p1 = p2 (Pearson chi-square, no "
+    "correction)."""
     x1, n1, x2, n2 = (np.asarray(a, dtype=float) for a in (x1, n1, x2, n2))
     with np.errstate(invalid="ignore", divide="ignore"):
         pp = (x1 + x2) / (n1 + n2)
@@ -89,7 +92,9 @@ def binomial_limits(target: float, n: np.ndarray, prob: float) -> np.ndarray:
     return np.clip((r - a) / n, 0.0, 1.0)
 
 
-def overdispersion_estimates(z: np.ndarray, s: np.ndarray, winsorize: float = 0.1) -> tuple[float, float, np.ndarray]:
+def overdispersion_estimates(
+    z: np.ndarray, s: np.ndarray, winsorize: float = 0.1
+) -> tuple[float, float, np.ndarray]:
     """Spiegelhalter's (2005) winsorised overdispersion: (phi, tau2, winsorised z).
 
     ``phi = mean(z_w^2)``; ``tau2 = max(0, (I phi - (I - 1)) / (sum w - sum w^2 / sum w))``
@@ -136,7 +141,14 @@ def _inv_pd(a: np.ndarray) -> np.ndarray:
         return np.linalg.pinv(a)
 
 
-def logistic_fit(X: np.ndarray, y: np.ndarray, *, max_iter: int = 50, tol: float = 1e-9) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def logistic_fit(
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    max_iter: int = 50,
+    tol: float = 1e-9,
+    start: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Logistic regression by Newton-Raphson (IRLS) on a dense design (first column = intercept).
 
     Returns (coefficients, fitted probabilities, information matrix ``X' W X``).
@@ -144,12 +156,19 @@ def logistic_fit(X: np.ndarray, y: np.ndarray, *, max_iter: int = 50, tol: float
     beta = np.zeros(X.shape[1])
     ybar = np.clip(y.mean(), 1e-6, 1 - 1e-6)
     beta[0] = np.log(ybar / (1 - ybar))
-    eta = X @ beta
+    if start is not None:
+        beta = start
+    elif X.shape[0] > 200_000:
+        # warm start from every 10th row, then a few Newton steps on all rows
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            beta = logistic_fit(X[::10], y[::10], max_iter=max_iter, tol=1e-6)[0]
+    eta = np.clip(X @ beta, -30, 30)
     converged = False
     for _ in range(max_iter):
         p = expit(eta)
         w = p * (1 - p)
-        info = (X * w[:, None]).T @ X
+        info = X.T @ (X * w[:, None])
         step = _solve_pd(info, X.T @ (y - p))
         beta = beta + step
         eta = np.clip(X @ beta, -30, 30)
@@ -164,26 +183,38 @@ def logistic_fit(X: np.ndarray, y: np.ndarray, *, max_iter: int = 50, tol: float
             ConvergenceWarning,
             stacklevel=4,
         )
-    p = expit(eta)
-    w = p * (1 - p)
-    info = (X * w[:, None]).T @ X
-    return beta, p, info
+    # the information from the last iteration is used as is: the final step was below tol
+    return beta, expit(eta), info
 
 
 def logistic_fit_fixed_effects(
-    codes: np.ndarray, n_groups: int, X: np.ndarray, y: np.ndarray, *, max_iter: int = 60, tol: float = 1e-9
+    codes: np.ndarray,
+    n_groups: int,
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    max_iter: int = 60,
+    tol: float = 1e-9,
+    start: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
     """Logistic regression with one intercept per group (``alpha_g + x'beta``), by Newton steps
     that eliminate the group intercepts through the Schur complement (cost O(n p^2 + G p^2)).
 
     Returns alpha, beta, D (group information), U = B / D (G x p), S^{-1} (p x p).
     """
+    from scipy import sparse
+
     p_cols = X.shape[1]
+    M = sparse.csr_matrix(
+        (np.ones(codes.size), (codes, np.arange(codes.size))), shape=(n_groups, codes.size)
+    )
     n_g = np.bincount(codes, minlength=n_groups).astype(float)
     ybar = np.bincount(codes, weights=y, minlength=n_groups) / n_g
     ybar = np.clip(ybar, 1e-4, 1 - 1e-4)
     alpha = np.log(ybar / (1 - ybar))
     beta = np.zeros(p_cols)
+    if start is not None:
+        alpha, beta = np.array(start[0], dtype=float), np.array(start[1], dtype=float)
     converged = False
 
     def pieces(alpha: np.ndarray, beta: np.ndarray):
@@ -192,8 +223,8 @@ def logistic_fit_fixed_effects(
         w = p * (1 - p)
         D = np.maximum(np.bincount(codes, weights=w, minlength=n_groups), 1e-12)
         Xw = X * w[:, None]
-        B = np.column_stack([np.bincount(codes, weights=Xw[:, j], minlength=n_groups) for j in range(p_cols)]) if p_cols else np.zeros((n_groups, 0))
-        C = Xw.T @ X
+        B = np.asarray(M @ Xw) if p_cols else np.zeros((n_groups, 0))
+        C = X.T @ Xw
         U = B / D[:, None]
         S = C - B.T @ U
         return p, D, B, U, S
@@ -208,31 +239,46 @@ def logistic_fit_fixed_effects(
         dalpha = np.clip(dalpha, -5, 5)
         alpha = np.clip(alpha + dalpha, -30, 30)
         beta = beta + dbeta
-        big = max(np.max(np.abs(dbeta)) if p_cols else 0.0, np.max(np.abs(dalpha[np.abs(alpha) < 25])) if (np.abs(alpha) < 25).any() else 0.0)
+        big = max(
+            np.max(np.abs(dbeta)) if p_cols else 0.0,
+            np.max(np.abs(dalpha[np.abs(alpha) < 25])) if (np.abs(alpha) < 25).any() else 0.0,
+        )
         if big < tol * (1 + np.max(np.abs(beta)) if p_cols else 1):
             converged = True
             break
     if not converged:
         warnings.warn(
             f"The logistic model with provider effects did not converge in {max_iter} iterations; "
-            "directly standardised rates may be unreliable (a provider with 0 % or 100 % successes?).",
+            "directly standardised rates may be unreliable (a provider with 0 % or 100 % "
+            "successes?).",
             ConvergenceWarning,
             stacklevel=4,
         )
     p, D, B, U, S = pieces(alpha, beta)
-    return {"alpha": alpha, "beta": beta, "D": D, "U": U, "S_inv": _inv_pd(S) if p_cols else np.zeros((0, 0))}
+    return {
+        "alpha": alpha,
+        "beta": beta,
+        "D": D,
+        "U": U,
+        "S_inv": _inv_pd(S) if p_cols else np.zeros((0, 0)),
+    }
 
 
-def reference_bins(eta: np.ndarray, X: np.ndarray, max_points: int = 4000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def reference_bins(
+    eta: np.ndarray, X: np.ndarray, max_points: int = 4000
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Compress a reference population to at most ``max_points`` equal-count bins of the
     linear predictor: (bin mean of eta, bin mean of X, bin weight). Exact when small."""
     m = eta.size
     if m <= max_points:
         return eta, X, np.full(m, 1.0 / m)
-    order = np.argsort(eta, kind="stable")
+    from scipy import sparse
+
+    order = np.argsort(eta)
     edges = np.linspace(0, m, max_points + 1).astype(np.int64)
     bins = np.repeat(np.arange(max_points), np.diff(edges))
     counts = np.diff(edges).astype(float)
     e = np.bincount(bins, weights=eta[order]) / counts
-    xs = np.column_stack([np.bincount(bins, weights=X[order, j]) / counts for j in range(X.shape[1])]) if X.shape[1] else np.zeros((max_points, 0))
+    M = sparse.csr_matrix((1.0 / counts[bins], (bins, order)), shape=(max_points, m))
+    xs = np.asarray(M @ X) if X.shape[1] else np.zeros((max_points, 0))
     return e, xs, counts / m

@@ -264,21 +264,37 @@ def funnel(
     if out3.any():
         ax.scatter(x[out3], y[out3], s=34, color="C3", zorder=4, label="outside 99.8 %")
     if label_outliers:
-        for xi, yi, lab in zip(x[out3], y[out3], points["label"].to_numpy()[out3]):
+        for xi, yi, lab in zip(x[out3], y[out3], points["label"].to_numpy()[out3], strict=True):
             ax.annotate(str(lab), (xi, yi), xytext=(4, 3), textcoords="offset points", fontsize=8)
     ax.set_xlabel("Participants")
     ax.set_ylabel(ylabel)
     if x.max() / max(x.min(), 1) > 20:
         ax.set_xscale("log")
     if overdispersion is not None:
-        ax.plot([], [], " ", label=f"overdispersion: phi = {overdispersion.phi:.2f}, tau = {100 * np.sqrt(overdispersion.tau2):.1f} pp")
+        ax.plot(
+            [],
+            [],
+            " ",
+            label=(
+                f"overdispersion: phi = {overdispersion.phi:.2f}, "
+                f"tau = {100 * np.sqrt(overdispersion.tau2):.1f} pp"
+            ),
+        )
     ax.legend(fontsize=8, loc="best")
     if title:
         ax.set_title(title)
     return ax
 
 
-def caterpillar(frame: pd.DataFrame, overall_rate: float, ax: Axes | None = None, *, conf_level: float = 0.95, outcome: str = "outcome", max_labels: int = 40) -> Axes:
+def caterpillar(
+    frame: pd.DataFrame,
+    overall_rate: float,
+    ax: Axes | None = None,
+    *,
+    conf_level: float = 0.95,
+    outcome: str = "outcome",
+    max_labels: int = 40,
+) -> Axes:
     """Caterpillar plot of shrunken adjusted rates (ranked) with intervals.
 
     ``frame`` needs ``provider``, ``adjusted_rate``, ``shrunken_rate``, ``shrunken_ci_low``,
@@ -302,11 +318,28 @@ def caterpillar(frame: pd.DataFrame, overall_rate: float, ax: Axes | None = None
     lo = 100 * f["shrunken_ci_low"].to_numpy(dtype=float)
     hi = 100 * f["shrunken_ci_high"].to_numpy(dtype=float)
     flag = f["flag"].to_numpy(dtype=bool)
-    colors = np.where(flag, "C3", "C0")
+    colors = ["C3" if fl else "C0" for fl in flag]
     ax.hlines(pos, lo, hi, colors=colors, lw=1.2)
-    ax.scatter(est, pos, color=colors, s=14, zorder=3, label=f"shrunken (empirical Bayes), {100 * conf_level:g} % interval")
-    ax.scatter(100 * f["adjusted_rate"], pos, facecolors="none", edgecolors="0.4", s=14, zorder=2, label="adjusted, not shrunken")
-    ax.axvline(100 * overall_rate, color="0.3", ls="--", lw=1, label=f"overall {100 * overall_rate:.1f} %")
+    ax.scatter(
+        est,
+        pos,
+        color=colors,
+        s=14,
+        zorder=3,
+        label=f"shrunken (empirical Bayes), {100 * conf_level:g} % interval",
+    )
+    ax.scatter(
+        100 * f["adjusted_rate"],
+        pos,
+        facecolors="none",
+        edgecolors="0.4",
+        s=14,
+        zorder=2,
+        label="adjusted, not shrunken",
+    )
+    ax.axvline(
+        100 * overall_rate, color="0.3", ls="--", lw=1, label=f"overall {100 * overall_rate:.1f} %"
+    )
     if k <= max_labels:
         ax.set_yticks(pos, f["provider"].astype(str))
     else:
@@ -318,7 +351,14 @@ def caterpillar(frame: pd.DataFrame, overall_rate: float, ax: Axes | None = None
     return ax
 
 
-def simple_vs_causal(frame: pd.DataFrame, ax: Axes | None = None, *, outcome: str = "job", title: str | None = None) -> Axes:
+def simple_vs_causal(
+    frame: pd.DataFrame,
+    ax: Axes | None = None,
+    *,
+    outcome: str = "job",
+    title: str | None = None,
+    ylabel: str | None = None,
+) -> Axes:
     """The teaching figure: per group the share in a job without and with the course; the
     simple effect is the "with" bar, the causal effect the arrow between the bars.
 
@@ -333,6 +373,8 @@ def simple_vs_causal(frame: pd.DataFrame, ax: Axes | None = None, *, outcome: st
     >>> ax = simple_vs_causal(r.table())
     >>> ax.get_ylabel()
     'Share in job (%)'
+    >>> "no. 1" in ax.get_xticklabels()[1].get_text()
+    True
     """
     ax = new_axes(ax, figsize=(8.0, 5.2))
     f = frame.reset_index(drop=True)
@@ -341,26 +383,72 @@ def simple_vs_causal(frame: pd.DataFrame, ax: Axes | None = None, *, outcome: st
     wdt = 0.36
     without = 100 * f["rate_without"].to_numpy(dtype=float)
     simple = 100 * f["simple_effect"].to_numpy(dtype=float)
-    ax.bar(x - wdt / 2, without, wdt, color="0.75", label="Without the course (what would have happened)")
-    ax.bar(x + wdt / 2, simple, wdt, color="C0", label="With the course = simple effect (what the contract measures)")
-    for xi, s0, s1, rs, rc in zip(x, without, simple, f["rank_simple"], f["rank_causal"]):
-        ax.text(xi + wdt / 2, s1 + 1.5, f"{s1:.0f} %", ha="center", va="bottom", fontsize=10, color="C0", fontweight="bold")
-        ax.text(xi - wdt / 2, s0 + 1.5, f"{s0:.0f} %", ha="center", va="bottom", fontsize=10, color="0.35")
+    ax.bar(
+        x - wdt / 2,
+        without,
+        wdt,
+        color="0.75",
+        label="Without the course (what would have happened)",
+    )
+    ax.bar(
+        x + wdt / 2,
+        simple,
+        wdt,
+        color="C0",
+        label="With the course = simple effect (what the contract measures)",
+    )
+    for xi, s0, s1 in zip(x, without, simple, strict=True):
+        ax.text(
+            xi + wdt / 2,
+            s1 + 1.5,
+            f"{s1:.0f} %",
+            ha="center",
+            va="bottom",
+            fontsize=10,
+            color="C0",
+            fontweight="bold",
+        )
+        ax.text(
+            xi - wdt / 2,
+            s0 + 1.5,
+            f"{s0:.0f} %",
+            ha="center",
+            va="bottom",
+            fontsize=10,
+            color="0.35",
+        )
         d = s1 - s0
         color = "C2" if d > 0 else "C3"
         xa = xi + wdt + 0.08
-        ax.annotate("", xy=(xa, s1), xytext=(xa, s0), arrowprops=dict(arrowstyle="->", color=color, lw=2.2))
-        ax.text(xa + 0.05, (s0 + s1) / 2, f"effect of\nthe course\n{d:+.0f} pp", color=color, fontsize=10, va="center", fontweight="bold")
-    labels = [f"{g}\nsimple effect: no. {rs}   real effect: no. {rc}" for g, rs, rc in zip(f["group"], f["rank_simple"], f["rank_causal"])]
+        ax.annotate(
+            "", xy=(xa, s1), xytext=(xa, s0), arrowprops=dict(arrowstyle="->", color=color, lw=2.2)
+        )
+        ax.text(
+            xa + 0.05,
+            (s0 + s1) / 2,
+            f"effect of\nthe course\n{d:+.0f} pp",
+            color=color,
+            fontsize=10,
+            va="center",
+            fontweight="bold",
+        )
+    labels = [
+        f"{g}\nranked by simple effect: no. {rs}\nranked by effect of the course: no. {rc}"
+        for g, rs, rc in zip(f["group"], f["rank_simple"], f["rank_causal"], strict=True)
+    ]
     ax.set_xticks(x, labels)
     ax.set_xlim(-0.7, k - 1 + 1.0)
     ax.set_ylim(0, 118)
     ax.set_yticks(np.arange(0, 101, 20))
-    ax.set_ylabel(f"Share in {outcome} (%)")
-    ax.legend(loc="upper right", fontsize=9, frameon=False)
+    ax.set_ylabel(ylabel or f"Share in {outcome} (%)")
+    ax.legend(loc="upper left", fontsize=9, frameon=False)
     if title is None:
         reversed_ = bool((f["rank_simple"] != f["rank_causal"]).any())
-        title = ("The highest simple effect is not the best effect" if reversed_ else "Simple effect and effect of the course")
+        title = (
+            "The highest simple effect is not the best effect"
+            if reversed_
+            else "Simple effect and effect of the course"
+        )
     ax.set_title(title, fontsize=12, fontweight="bold")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)

@@ -31,7 +31,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -47,11 +47,16 @@ from ._validate import (
     check_conf_level,
     check_frame,
     check_number,
-    design_matrix,
     handle_missing,
     require_columns,
 )
-from .errors import ColumnError, ComparabilityWarning, EffektError, SmallSampleWarning
+from .errors import (
+    ColumnError,
+    ComparabilityWarning,
+    EffektError,
+    MissingValueError,
+    SmallSampleWarning,
+)
 from .intervals import clopper_pearson_interval, wilson_interval
 
 if TYPE_CHECKING:
@@ -79,8 +84,11 @@ SMD_THRESHOLD = 0.25
 
 
 # ----------------------------------------------------------------------------- input checks
-def _providers(values: pd.Series, column: Hashable, func: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Codes, labels and sizes of the provider column; warns on providers with 0 or 1 participant."""
+def _providers(
+    values: pd.Series, column: Hashable, func: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Codes, labels and sizes of the provider column; warns on providers with 0 or 1 "
+    "participant."""
     unused: list[Any] = []
     if isinstance(values.dtype, pd.CategoricalDtype):
         present = set(pd.unique(values.dropna()))
@@ -90,13 +98,15 @@ def _providers(values: pd.Series, column: Hashable, func: str) -> tuple[np.ndarr
     labels = np.asarray(labels)
     if len(labels) < 2:
         raise ColumnError(
-            f"The provider column {_fmt(column)} passed to {func}() has {len(labels)} distinct value(s) "
+            f"The provider column {_fmt(column)} passed to {func}() has {len(labels)} distinct "
+            "value(s) "
             f"({', '.join(map(_fmt, labels[:3]))}); comparing providers needs at least two."
         )
     sizes = np.bincount(codes, minlength=len(labels))
     if unused:
         warnings.warn(
-            f"{func}(): provider(s) {', '.join(map(_fmt, unused[:10]))} in the categories of column "
+            f"{func}(): provider(s) {', '.join(map(_fmt, unused[:10]))} in the categories of "
+            "column "
             f"{_fmt(column)} have 0 participants and are left out of the table.",
             SmallSampleWarning,
             stacklevel=3,
@@ -112,15 +122,17 @@ def _providers(values: pd.Series, column: Hashable, func: str) -> tuple[np.ndarr
     return codes.astype(np.intp), labels, sizes
 
 
-def _common(data: Any, outcome: Hashable, provider: Hashable, func: str, missing: str, **cols: Any) -> pd.DataFrame:
+def _common(
+    data: Any, outcome: Hashable, provider: Hashable, func: str, missing: str, **cols: Any
+) -> pd.DataFrame:
     data = check_frame(data, func)
     require_columns(data, func, outcome=outcome, provider=provider, **cols)
     used = [outcome, provider, *[c for v in cols.values() for c in as_column_list(v)]]
     return handle_missing(data, used, missing, func)
 
 
-def _check_adjust(adjust: Any, func: str) -> str:
-    return check_choice(adjust, "adjust", func, _ps.ADJUST_METHODS)
+def _check_adjust(adjust: Any, func: str) -> Adjust:
+    return cast(Adjust, check_choice(adjust, "adjust", func, _ps.ADJUST_METHODS))
 
 
 def _direction(flag: np.ndarray, diff: np.ndarray) -> np.ndarray:
@@ -152,15 +164,28 @@ class Overdispersion:
 
     def summary(self) -> str:
         return (
-            f"Overdispersion (Spiegelhalter 2005, {100 * self.winsorize:g} % winsorised, {self.n_units} units): "
+            f"Overdispersion (Spiegelhalter 2005, {100 * self.winsorize:g} % winsorised, "
+            f"{self.n_units} units): "
             f"phi = {self.phi:.3f} (p = {self.pvalue:.3g}), tau = {100 * np.sqrt(self.tau2):.2f} pp"
         )
 
     def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([{"phi": self.phi, "tau2": self.tau2, "pvalue": self.pvalue, "n_units": self.n_units, "winsorize": self.winsorize}])
+        return pd.DataFrame(
+            [
+                {
+                    "phi": self.phi,
+                    "tau2": self.tau2,
+                    "pvalue": self.pvalue,
+                    "n_units": self.n_units,
+                    "winsorize": self.winsorize,
+                }
+            ]
+        )
 
 
-def overdispersion(rate: Any, participants: Any, target: float, *, std_error: Any = None, winsorize: float = 0.1) -> Overdispersion:
+def overdispersion(
+    rate: Any, participants: Any, target: float, *, std_error: Any = None, winsorize: float = 0.1
+) -> Overdispersion:
     """Estimate overdispersion of unit rates around a target (Spiegelhalter 2005, section 6).
 
     Parameters
@@ -199,13 +224,24 @@ def overdispersion(rate: Any, participants: Any, target: float, *, std_error: An
     >>> round(od.phi, 3)
     1.695
     """
-    target = check_number(target, "target", "overdispersion", low=0, high=1, low_open=True, high_open=True)
-    winsorize = check_number(winsorize, "winsorize", "overdispersion", low=0, high=0.5, high_open=True)
+    target = check_number(
+        target, "target", "overdispersion", low=0, high=1, low_open=True, high_open=True
+    )
+    winsorize = check_number(
+        winsorize, "winsorize", "overdispersion", low=0, high=0.5, high_open=True
+    )
     y = np.asarray(rate, dtype=float)
     n = np.asarray(participants, dtype=float)
     if y.shape != n.shape:
-        raise EffektError(f"overdispersion(): 'rate' and 'participants' must have the same length; got {y.size} and {n.size}.")
-    s = np.sqrt(target * (1 - target) / n) if std_error is None else np.asarray(std_error, dtype=float)
+        raise EffektError(
+            f"overdispersion(): 'rate' and 'participants' must have the same length; got {y.size} "
+            f"and {n.size}."
+        )
+    s = (
+        np.sqrt(target * (1 - target) / n)
+        if std_error is None
+        else np.asarray(std_error, dtype=float)
+    )
     phi, tau2, zw = _ps.overdispersion_estimates((y - target) / s, s, winsorize)
     k = zw.size
     pval = float(stats.chi2.sf(k * phi, k)) if k >= 2 else np.nan
@@ -264,7 +300,9 @@ def funnel_limits(
         raise argument_error(func, "participants", "numbers of participants >= 1", participants)
     check_choice(overdispersion, "overdispersion", func, (None, "multiplicative", "additive"))
     if overdispersion == "multiplicative" and (phi is None or not np.isfinite(phi)):
-        raise argument_error(func, "phi", "a finite number when overdispersion='multiplicative'", phi)
+        raise argument_error(
+            func, "phi", "a finite number when overdispersion='multiplicative'", phi
+        )
     if overdispersion == "additive" and (tau2 is None or not np.isfinite(tau2)):
         raise argument_error(func, "tau2", "a finite number when overdispersion='additive'", tau2)
     out = {"participants": n}
@@ -276,7 +314,10 @@ def funnel_limits(
         if overdispersion is None:
             lo, hi = _ps.binomial_limits(target, n, lo_p), _ps.binomial_limits(target, n, hi_p)
         else:
-            sd = s * np.sqrt(max(phi, 1.0)) if overdispersion == "multiplicative" else np.sqrt(s**2 + tau2)
+            if overdispersion == "multiplicative":
+                sd = s * np.sqrt(max(float(cast(float, phi)), 1.0))
+            else:
+                sd = np.sqrt(s**2 + float(cast(float, tau2)))
             zq = stats.norm.ppf(hi_p)
             lo, hi = target - zq * sd, target + zq * sd
         out[f"lower_{name}"] = lo
@@ -284,9 +325,13 @@ def funnel_limits(
     return pd.DataFrame(out)
 
 
-def _funnel_data(y, n, s_null, target, overdispersion_kind, labels) -> tuple[pd.DataFrame, Overdispersion | None, pd.DataFrame]:
+def _funnel_data(
+    y, n, s_null, target, overdispersion_kind, labels
+) -> tuple[pd.DataFrame, Overdispersion | None, pd.DataFrame]:
     """Points with their 95/99.8 % limits and an outlier flag, plus a smooth curve."""
-    check_choice(overdispersion_kind, "overdispersion", "plot_funnel", (None, "multiplicative", "additive"))
+    check_choice(
+        overdispersion_kind, "overdispersion", "plot_funnel", (None, "multiplicative", "additive")
+    )
     od = None
     phi = tau2 = None
     if overdispersion_kind is not None:
@@ -331,7 +376,8 @@ class SimpleEffects:
         lines = [
             f"Simple effects of {self.outcome!r} by {self.provider!r}"
             + (f" and {self.period!r}" if self.period else "")
-            + f": {len(f)} rows, {int(f['participants'].sum()):,} participants, overall {100 * self.overall_rate:.1f} %",
+            + f": {len(f)} rows, {int(f['participants'].sum()):,} participants, overall "
+            f"{100 * self.overall_rate:.1f} %",
         ]
         flagged = f[f["flag"]]
         if len(flagged):
@@ -340,21 +386,32 @@ class SimpleEffects:
                 per = f" {r[self.period]}" if self.period else ""
                 lines.append(
                     f"  {r['provider']}{per}: {100 * r['rate']:.1f} % of {int(r['participants'])} "
-                    f"({100 * r['difference']:+.1f} pp, {lvl} CI {100 * r['difference_ci_low']:+.1f} to "
+                    f"({100 * r['difference']:+.1f} pp, {lvl} CI "
+                    f"{100 * r['difference_ci_low']:+.1f} to "
                     f"{100 * r['difference_ci_high']:+.1f}; adjusted p = {r['p_adjusted']:.3g})"
                 )
         else:
-            lines.append(f"No provider differs credibly from the others ({self.adjust}-adjusted, {lvl}).")
+            lines.append(
+                f"No provider differs credibly from the others ({self.adjust}-adjusted, {lvl})."
+            )
         lines.append(
-            "note: simple effects are not causal effects - they mix the provider's work with who was "
-            "referred, the business cycle and chance; see compare_providers() for case-mix adjustment."
+            "note: simple effects are not causal effects - they mix the provider's work with who "
+            "was "
+            "referred, the business cycle and chance; see compare_providers() for case-mix "
+            "adjustment."
         )
         return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.summary()
 
-    def plot_funnel(self, ax: Axes | None = None, *, overdispersion: Literal["multiplicative", "additive"] | None = None, label_outliers: bool = True) -> Axes:
+    def plot_funnel(
+        self,
+        ax: Axes | None = None,
+        *,
+        overdispersion: Literal["multiplicative", "additive"] | None = None,
+        label_outliers: bool = True,
+    ) -> Axes:
         """Funnel plot of the raw rates against participants around the overall rate."""
         from .plots import funnel
 
@@ -362,11 +419,22 @@ class SimpleEffects:
         n = f["participants"].to_numpy(dtype=float)
         y = f["rate"].to_numpy(dtype=float)
         target = self.overall_rate
-        labels = f["provider"].astype(str) + (" " + f[self.period].astype(str) if self.period else "")
-        pts, od, curve = _funnel_data(y, n, np.sqrt(target * (1 - target) / n), target, overdispersion, labels.to_numpy())
-        return funnel(pts, curve, target, ax=ax, overdispersion=od, label_outliers=label_outliers,
-                      ylabel=f"Simple effect: share with {self.outcome} (%)",
-                      title="Simple effects by provider (not adjusted for case mix)")
+        labels = f["provider"].astype(str) + (
+            " " + f[self.period].astype(str) if self.period else ""
+        )
+        pts, od, curve = _funnel_data(
+            y, n, np.sqrt(target * (1 - target) / n), target, overdispersion, labels.to_numpy()
+        )
+        return funnel(
+            pts,
+            curve,
+            target,
+            ax=ax,
+            overdispersion=od,
+            label_outliers=label_outliers,
+            ylabel=f"Simple effect: share with {self.outcome} (%)",
+            title="Simple effects by provider (not adjusted for case mix)",
+        )
 
 
 def simple_effects(
@@ -424,7 +492,8 @@ def simple_effects(
     --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"provider": ["A"] * 50 + ["B"] * 50 + ["C"] * 50,
-    ...                    "job_6m": [1] * 30 + [0] * 20 + [1] * 15 + [0] * 35 + [1] * 16 + [0] * 34})
+    ...                    "job_6m": [1] * 30 + [0] * 20 + [1] * 15 + [0] * 35
+    ...                              + [1] * 16 + [0] * 34})
     >>> t = simple_effects(df, "job_6m", "provider").table()
     >>> t[["provider", "rate", "flag"]].values.tolist()
     [['A', 0.6, True], ['B', 0.3, False], ['C', 0.32, False]]
@@ -454,7 +523,10 @@ def simple_effects(
     prov_idx = np.tile(np.arange(G), P)[keep]
     alone = n_o == 0
     if alone.any():
-        which = [f"{_fmt(labels[g])} in {_fmt(plabels[k])}" for g, k in zip(prov_idx[alone], per_idx[alone])]
+        which = [
+            f"{_fmt(labels[g])} in {_fmt(plabels[k])}"
+            for g, k in zip(prov_idx[alone], per_idx[alone], strict=False)
+        ]
         warnings.warn(
             f"{func}(): {', '.join(which[:10])} has no other provider in the same period, so it "
             "cannot be compared; its difference is missing.",
@@ -488,16 +560,86 @@ def simple_effects(
         flag=flag,
         direction=_direction(flag, d),
     )
-    return SimpleEffects(frame, str(outcome), str(provider), None if period is None else str(period), conf_level, adjust, float(y.mean()))
+    return SimpleEffects(
+        frame,
+        str(outcome),
+        str(provider),
+        None if period is None else str(period),
+        conf_level,
+        adjust,
+        float(y.mean()),
+    )
 
 
 # ----------------------------------------------------------------------------- comparability
-def _standardized_differences(codes: np.ndarray, G: int, X: np.ndarray, names: list[str]) -> np.ndarray:
+@dataclass(frozen=True)
+class _Encoded:
+    """A case-mix (or period) column: numeric values, or category codes and levels."""
+
+    column: Hashable
+    kind: str  # "numeric", "categorical" or "period"
+    values: np.ndarray = field(default_factory=lambda: np.empty(0))
+    codes: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.intp))
+    levels: np.ndarray = field(default_factory=lambda: np.empty(0))
+
+
+def _encode(
+    df: pd.DataFrame, case_mix: list[Hashable], period: Hashable | None, func: str
+) -> list[_Encoded]:
+    out = []
+    for c in case_mix:
+        v = df[c]
+        if v.dtype == bool or pd.api.types.is_numeric_dtype(v):
+            arr = v.to_numpy(dtype=float)
+            if not np.isfinite(arr).all():
+                raise ColumnError(
+                    f"The case-mix column {_fmt(c)} passed to {func}() holds infinite values."
+                )
+            if arr.size and arr.min() == arr.max():
+                raise ColumnError(
+                    f"The case-mix column {_fmt(c)} passed to {func}() is constant "
+                    f"({_fmt(v.iloc[0])}); "
+                    "it cannot adjust anything - remove it from case_mix."
+                )
+            out.append(_Encoded(c, "numeric", values=arr))
+        else:
+            codes, levels = pd.factorize(v, sort=True)
+            if len(levels) < 2:
+                raise ColumnError(
+                    f"The case-mix column {_fmt(c)} passed to {func}() is constant "
+                    f"({_fmt(v.iloc[0])}); "
+                    "it cannot adjust anything - remove it from case_mix."
+                )
+            out.append(_Encoded(c, "categorical", codes=codes, levels=np.asarray(levels)))
+    if period is not None:
+        codes, levels = pd.factorize(df[period], sort=True)
+        out.append(_Encoded(period, "period", codes=codes, levels=np.asarray(levels)))
+    return out
+
+
+def _one_hot(codes: np.ndarray, k: int, first: int = 0) -> np.ndarray:
+    m = np.zeros((codes.size, k - first))
+    rows = np.nonzero(codes >= first)[0]
+    m[rows, codes[rows] - first] = 1.0
+    return m
+
+
+def _group_sums(codes: np.ndarray, G: int, X: np.ndarray) -> np.ndarray:
+    """G x k column sums of X within groups (one sparse product)."""
+    from scipy import sparse
+
+    M = sparse.csr_matrix(
+        (np.ones(codes.size), (codes, np.arange(codes.size))), shape=(G, codes.size)
+    )
+    return np.asarray(M @ X)
+
+
+def _standardized_differences(codes: np.ndarray, G: int, X: np.ndarray) -> np.ndarray:
     """G x k standardized differences of each column between each provider and all others."""
     n = np.bincount(codes, minlength=G).astype(float)[:, None]
     N = float(codes.size)
-    s1 = np.column_stack([np.bincount(codes, weights=X[:, j], minlength=G) for j in range(X.shape[1])])
-    s2 = np.column_stack([np.bincount(codes, weights=X[:, j] ** 2, minlength=G) for j in range(X.shape[1])])
+    s1 = _group_sums(codes, G, X)
+    s2 = _group_sums(codes, G, X**2)
     t1, t2 = s1.sum(0), s2.sum(0)
     with np.errstate(invalid="ignore", divide="ignore"):
         m_g = s1 / n
@@ -510,39 +652,28 @@ def _standardized_differences(codes: np.ndarray, G: int, X: np.ndarray, names: l
     return smd
 
 
-def _indicator_matrix(values: pd.Series, column: Hashable) -> tuple[np.ndarray, list[str], list[str]]:
-    """Numeric column as is; categorical as one indicator per level (for standardized differences)."""
-    if values.dtype == bool or pd.api.types.is_numeric_dtype(values):
-        return values.to_numpy(dtype=float)[:, None], [str(column)], [str(column)]
-    codes, levels = pd.factorize(values, sort=True)
-    mat = (codes[:, None] == np.arange(len(levels))[None, :]).astype(float)
-    return mat, [f"{column}={lv}" for lv in levels], [str(column)] * len(levels)
-
-
-def _comparability(df: pd.DataFrame, codes: np.ndarray, labels: np.ndarray, case_mix: list[Hashable], period: Hashable | None) -> pd.DataFrame:
-    blocks, terms, columns = [], [], []
-    for c in case_mix:
-        m, t, cols = _indicator_matrix(df[c], c)
-        blocks.append(m)
-        terms += t
-        columns += cols
-    if period is not None:
-        m, t, cols = _indicator_matrix(df[period].astype(str), period)
-        blocks.append(m)
-        terms += t
-        columns += ["period"] * len(t)
-    if not blocks:
-        return pd.DataFrame(columns=["provider", "column", "term", "smd", "kind"])
+def _comparability(enc: list[_Encoded], codes: np.ndarray, labels: np.ndarray) -> pd.DataFrame:
+    blocks, terms, columns, kinds = [], [], [], []
+    for e in enc:
+        if e.kind == "numeric":
+            blocks.append(e.values[:, None])
+            terms.append(str(e.column))
+        else:
+            blocks.append(_one_hot(e.codes, len(e.levels)))
+            terms += [f"{e.column}={lv}" for lv in e.levels]
+        k = blocks[-1].shape[1]
+        columns += [str(e.column)] * k
+        kinds += ["period" if e.kind == "period" else "case mix"] * k
     X = np.hstack(blocks)
-    smd = _standardized_differences(codes, len(labels), X, terms)
+    smd = _standardized_differences(codes, len(labels), X)
     gi, ti = np.nonzero(np.abs(smd) > SMD_THRESHOLD)
     out = pd.DataFrame(
         {
             "provider": labels[gi],
-            "column": [columns[t] if columns[t] != "period" else str(period) for t in ti],
+            "column": [columns[t] for t in ti],
             "term": [terms[t] for t in ti],
             "smd": smd[gi, ti],
-            "kind": ["period" if columns[t] == "period" else "case mix" for t in ti],
+            "kind": [kinds[t] for t in ti],
         }
     )
     return out.reindex(out["smd"].abs().sort_values(ascending=False).index).reset_index(drop=True)
@@ -554,11 +685,19 @@ def _warn_comparability(comp: pd.DataFrame, func: str) -> None:
     worst = comp.drop_duplicates(["provider", "kind"])
     parts = []
     for _, r in worst.head(6).iterrows():
-        what = "its courses fall in a different period" if r["kind"] == "period" else "its case mix differs"
-        parts.append(f"{_fmt(r['provider'])}: {what} (column {_fmt(r['column'])}, {r['term']}, standardized difference {r['smd']:+.2f})")
+        what = (
+            "its courses fall in a different period"
+            if r["kind"] == "period"
+            else "its case mix differs"
+        )
+        parts.append(
+            f"{_fmt(r['provider'])}: {what} (column {_fmt(r['column'])}, {r['term']}, "
+            f"standardized difference {r['smd']:+.2f})"
+        )
     more = comp["provider"].nunique() - min(6, len(worst))
     warnings.warn(
-        f"{func}(): providers are not fully comparable (|standardized difference| > {SMD_THRESHOLD}): "
+        f"{func}(): providers are not fully comparable (|standardized difference| > "
+        f"{SMD_THRESHOLD}): "
         + "; ".join(parts)
         + (f"; and {more} more provider(s)" if more > 0 else "")
         + ". Adjustment relies on the case-mix model; see .comparability for the full list.",
@@ -610,32 +749,52 @@ class ProviderComparison:
     def summary(self) -> str:
         f = self.frame
         lvl = f"{round(100 * self.conf_level, 1):g}%"
-        how = "indirect standardisation (O/E)" if self.method == "indirect" else "direct standardisation"
+        how = (
+            "indirect standardisation (O/E)"
+            if self.method == "indirect"
+            else "direct standardisation"
+        )
         lines = [
-            f"Provider comparison of {self.outcome!r} by {self.provider!r}, {how}, case mix: {', '.join(self.case_mix)}",
-            f"  {len(f)} providers, {int(f['participants'].sum()):,} participants, overall rate {100 * self.overall_rate:.1f} %; "
+            f"Provider comparison of {self.outcome!r} by {self.provider!r}, {how}, case mix: "
+            f"{', '.join(self.case_mix)}",
+            f"  {len(f)} providers, {int(f['participants'].sum()):,} participants, overall rate "
+            f"{100 * self.overall_rate:.1f} %; "
             f"between-provider SD after adjustment {100 * np.sqrt(self.tau2):.1f} pp",
         ]
         flagged = f[f["flag"]]
         if len(flagged):
-            lines.append(f"Differ credibly from the average after adjustment ({self.adjust}-adjusted, {lvl}):")
+            lines.append(
+                f"Differ credibly from the average after adjustment ({self.adjust}-adjusted, "
+                f"{lvl}):"
+            )
             for _, r in flagged.iterrows():
                 lines.append(
-                    f"  {r['provider']}: raw {100 * r['rate']:.1f} %, adjusted {100 * r['adjusted_rate']:.1f} % "
-                    f"({lvl} CI {100 * r['ci_low']:.1f} to {100 * r['ci_high']:.1f}), O/E {r['oe']:.2f}, "
-                    f"n = {int(r['participants'])}, adjusted p = {r['p_adjusted']:.3g} ({r['direction']})"
+                    f"  {r['provider']}: raw {100 * r['rate']:.1f} %, adjusted "
+                    f"{100 * r['adjusted_rate']:.1f} % "
+                    f"({lvl} CI {100 * r['ci_low']:.1f} to {100 * r['ci_high']:.1f}), O/E "
+                    f"{r['oe']:.2f}, "
+                    f"n = {int(r['participants'])}, adjusted p = {r['p_adjusted']:.3g} "
+                    f"({r['direction']})"
                 )
         else:
-            lines.append(f"No provider differs credibly from the average after adjustment ({self.adjust}-adjusted, {lvl}).")
+            lines.append(
+                "No provider differs credibly from the average after adjustment "
+                f"({self.adjust}-adjusted, {lvl})."
+            )
         if not self.comparability.empty:
-            lines.append(f"note: {self.comparability['provider'].nunique()} provider(s) not fully comparable (see .comparability).")
+            lines.append(
+                f"note: {self.comparability['provider'].nunique()} provider(s) not fully "
+                "comparable (see .comparability)."
+            )
         lines.extend(f"note: {n}" for n in self.notes)
         return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.summary()
 
-    def funnel_table(self, overdispersion: Literal["multiplicative", "additive"] | None = None) -> pd.DataFrame:
+    def funnel_table(
+        self, overdispersion: Literal["multiplicative", "additive"] | None = None
+    ) -> pd.DataFrame:
         """Per provider: risk-adjusted rate, its 95 %/99.8 % limits and whether it is outside."""
         pts, _, _ = self._funnel(overdispersion)
         return pts
@@ -648,7 +807,12 @@ class ProviderComparison:
         s = np.sqrt(target * (1 - target) / n)
         return _funnel_data(y, n, s, target, overdispersion, f["provider"].astype(str).to_numpy())
 
-    def plot_funnel(self, ax: Axes | None = None, overdispersion: Literal["multiplicative", "additive"] | None = None, label_outliers: bool = True) -> Axes:
+    def plot_funnel(
+        self,
+        ax: Axes | None = None,
+        overdispersion: Literal["multiplicative", "additive"] | None = None,
+        label_outliers: bool = True,
+    ) -> Axes:
         """Funnel plot: risk-adjusted rate against participants, 95 % and 99.8 % limits.
 
         Exact binomial limits around the overall rate, or normal limits widened for
@@ -659,38 +823,45 @@ class ProviderComparison:
 
         pts, od, curve = self._funnel(overdispersion)
         kind = "O/E x overall rate" if self.method == "indirect" else "directly standardised"
-        return funnel(pts, curve, self.overall_rate, ax=ax, overdispersion=od, label_outliers=label_outliers,
-                      ylabel=f"Risk-adjusted share with {self.outcome} (%)",
-                      title=f"Providers adjusted for case mix ({kind})")
+        return funnel(
+            pts,
+            curve,
+            self.overall_rate,
+            ax=ax,
+            overdispersion=od,
+            label_outliers=label_outliers,
+            ylabel=f"Risk-adjusted share with {self.outcome} (%)",
+            title=f"Providers adjusted for case mix ({kind})",
+        )
 
     def plot_caterpillar(self, ax: Axes | None = None) -> Axes:
         """Caterpillar plot: shrunken (empirical-Bayes) adjusted rates with intervals, ranked,
         beside the unshrunken adjusted rates."""
         from .plots import caterpillar
 
-        return caterpillar(self.frame, self.overall_rate, ax=ax, conf_level=self.conf_level, outcome=self.outcome)
+        return caterpillar(
+            self.frame, self.overall_rate, ax=ax, conf_level=self.conf_level, outcome=self.outcome
+        )
 
 
-def _case_mix_design(df: pd.DataFrame, case_mix: list[Hashable], period: Hashable | None, func: str) -> tuple[np.ndarray, list[str]]:
-    for c in case_mix:
-        v = df[c]
-        if v.nunique(dropna=False) < 2:
-            raise ColumnError(
-                f"The case-mix column {_fmt(c)} passed to {func}() is constant ({_fmt(v.iloc[0])}); "
-                "it cannot adjust anything - remove it from case_mix."
-            )
-    cols = list(case_mix)
-    frame = df[cols]
-    X, names = design_matrix(frame, cols, func)
-    if period is not None:
-        P, pn = design_matrix(df[[period]].astype(str), [period], func) if df[period].nunique() > 1 else (np.empty((len(df), 0)), [])
-        X = np.hstack([X, P])
-        names += pn
-    # standardise for numerical stability (predictions are invariant)
+def _design(enc: list[_Encoded]) -> tuple[np.ndarray, list[str]]:
+    """Model design: numeric columns as is, categories as indicators (first level dropped)."""
+    blocks, names = [], []
+    for e in enc:
+        if e.kind == "numeric":
+            blocks.append(e.values[:, None])
+            names.append(str(e.column))
+        else:
+            blocks.append(_one_hot(e.codes, len(e.levels), first=1))
+            names += [f"{e.column}_{lv}" for lv in e.levels[1:]]
+    return np.hstack(blocks), names
+
+
+def _standardise(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     mu = X.mean(0)
     sd = X.std(0)
     sd[sd == 0] = 1.0
-    return (X - mu) / sd, names
+    return (X - mu) / sd, mu, sd
 
 
 def compare_providers(
@@ -802,13 +973,20 @@ def compare_providers(
     check_choice(interval, "interval", func, ("binomial", "poisson", "byar"))
     case_mix = as_column_list(case_mix)
     if not case_mix:
-        raise argument_error(func, "case_mix", "a non-empty list of case-mix columns (use simple_effects() for raw rates)", case_mix)
+        raise argument_error(
+            func,
+            "case_mix",
+            "a non-empty list of case-mix columns (use simple_effects() for raw rates)",
+            case_mix,
+        )
     df = _common(data, outcome, provider, func, missing, case_mix=case_mix, period=period)
     y = binary_outcome(df[outcome], outcome, func)
     codes, labels, sizes = _providers(df[provider], provider, func)
     G = len(labels)
-    X, names = _case_mix_design(df, case_mix, period, func)
-    comp = _comparability(df, codes, labels, case_mix, period)
+    enc = _encode(df, case_mix, period, func)
+    X, names = _design(enc)
+    X, x_mu, x_sd = _standardise(X)
+    comp = _comparability(enc, codes, labels)
     if warn:
         _warn_comparability(comp, func)
     Xi = np.hstack([np.ones((len(y), 1)), X])
@@ -816,11 +994,11 @@ def compare_providers(
     alpha = 1 - conf_level
     zq = stats.norm.ppf(1 - alpha / 2)
     n = sizes.astype(float)
-    O = np.bincount(codes, weights=y, minlength=G)
+    O = np.bincount(codes, weights=y, minlength=G)  # noqa: E741
     E = np.bincount(codes, weights=p, minlength=G)
     w = p * (1 - p)
     Vb = np.bincount(codes, weights=w, minlength=G)
-    B = np.column_stack([np.bincount(codes, weights=w * Xi[:, j], minlength=G) for j in range(Xi.shape[1])])
+    B = _group_sums(codes, G, Xi * w[:, None])
     info_inv = _ps._inv_pd(info)
     V_score = np.maximum(Vb - np.einsum("gj,jk,gk->g", B, info_inv, B), 0.0)
     overall = float(y.mean())
@@ -860,9 +1038,13 @@ def compare_providers(
         ref_X = X
         if reference is not None:
             ref = check_frame(reference, func, "reference")
-            require_columns(ref, func, reference=[*case_mix, *([period] if period is not None else [])])
-            ref_X = _reference_design(df, ref, case_mix, period, func)
-        d = _direct(codes, G, X, y, ref_X, n, conf_level)
+            require_columns(
+                ref, func, reference=[*case_mix, *([period] if period is not None else [])]
+            )
+            ref_X = (_reference_design(enc, ref, func) - x_mu) / x_sd
+        with np.errstate(divide="ignore", invalid="ignore"):
+            a0 = beta[0] + np.log(np.clip(O, 0.5, n - 0.5) / np.clip(E, 0.5, n - 0.5))
+        d = _direct(codes, G, X, y, ref_X, n, conf_level, start=(a0, beta[1:]))
         frame["direct_rate"] = d["rate"]
         frame["direct_ci_low"] = d["ci_low"]
         frame["direct_ci_high"] = d["ci_high"]
@@ -871,7 +1053,14 @@ def compare_providers(
         frame["ci_high"] = d["ci_high"]
         frame["statistic"] = d["z"]
         frame["pvalue"] = d["pvalue"]
-        notes.append("direct standardisation: rates if every provider had served the " + ("reference population." if reference is not None else "whole population of participants."))
+        notes.append(
+            "direct standardisation: rates if every provider had served the "
+            + (
+                "reference population."
+                if reference is not None
+                else "whole population of participants."
+            )
+        )
     padj = _ps.adjust_pvalues(frame["pvalue"].to_numpy(), adjust)
     flag = np.nan_to_num(padj, nan=1.0) < alpha
     frame["p_adjusted"] = padj
@@ -889,36 +1078,53 @@ def compare_providers(
     frame["shrunken_ci_high"] = overall + shr + zq * sd
     frame["shrinkage"] = Bg
     frame["rank_raw"] = frame["rate"].rank(ascending=False, method="min").astype(np.int64)
-    frame["rank_shrunken"] = frame["shrunken_rate"].rank(ascending=False, method="min").astype(np.int64)
+    frame["rank_shrunken"] = (
+        frame["shrunken_rate"].rank(ascending=False, method="min").astype(np.int64)
+    )
     coefs = pd.Series(beta, index=["intercept", *names], name="log-odds (standardised columns)")
     return ProviderComparison(
-        frame, str(outcome), str(provider), tuple(map(str, case_mix)), method, conf_level, adjust, overall, tau2, comp, coefs, tuple(notes)
+        frame,
+        str(outcome),
+        str(provider),
+        tuple(map(str, case_mix)),
+        method,
+        conf_level,
+        adjust,
+        overall,
+        tau2,
+        comp,
+        coefs,
+        tuple(notes),
     )
 
 
-def _reference_design(df: pd.DataFrame, ref: pd.DataFrame, case_mix: list[Hashable], period: Hashable | None, func: str) -> np.ndarray:
-    """The reference population's design, coded and standardised like the analysis data."""
-    cols = [*case_mix, *([period] if period is not None else [])]
-    if ref[cols].isna().any().any():
-        raise EffektError(f"The 'reference' argument of {func}() has missing values in {cols}; drop or impute them.")
-    both = pd.concat([df[cols], ref[cols]], ignore_index=True)
-    if period is not None:
-        both[period] = both[period].astype(str)
-    for c in cols:
-        if not (pd.api.types.is_numeric_dtype(both[c]) or both[c].dtype == bool):
-            extra = set(ref[c].astype(str) if c == period else ref[c]) - set(df[c].astype(str) if c == period else df[c])
-            if extra:
-                raise EffektError(f"The 'reference' argument of {func}() has values of {_fmt(c)} not in data: {sorted(map(str, extra))[:5]}.")
-            both[c] = pd.Categorical(both[c], categories=sorted(pd.unique(df[c].astype(str) if c == period else df[c])))
-    X, _ = design_matrix(both, cols, func)
-    Xd = X[: len(df)]
-    mu, sd = Xd.mean(0), Xd.std(0)
-    sd[sd == 0] = 1.0
-    return (X[len(df):] - mu) / sd
+def _reference_design(enc: list[_Encoded], ref: pd.DataFrame, func: str) -> np.ndarray:
+    """The reference population's design, coded like the analysis data."""
+    coded = []
+    for e in enc:
+        v = ref[e.column]
+        if v.isna().any():
+            raise MissingValueError(
+                f"The column {_fmt(e.column)} of the 'reference' argument of {func}() has "
+                f"{int(v.isna().sum())} "
+                "missing values; drop or impute them."
+            )
+        if e.kind == "numeric":
+            coded.append(_Encoded(e.column, "numeric", values=v.to_numpy(dtype=float)))
+        else:
+            codes = pd.Categorical(v, categories=e.levels).codes
+            if (codes < 0).any():
+                extra = sorted(map(str, pd.unique(v[codes < 0])))[:5]
+                raise EffektError(
+                    f"The 'reference' argument of {func}() has values of {_fmt(e.column)} that "
+                    f"are not in data: {extra}."
+                )
+            coded.append(_Encoded(e.column, e.kind, codes=np.asarray(codes), levels=e.levels))
+    return _design(coded)[0]
 
 
-def _direct(codes, G, X, y, ref_X, n, conf_level) -> dict[str, np.ndarray]:
-    fit = _ps.logistic_fit_fixed_effects(codes, G, X, y)
+def _direct(codes, G, X, y, ref_X, n, conf_level, start=None) -> dict[str, np.ndarray]:
+    fit = _ps.logistic_fit_fixed_effects(codes, G, X, y, start=start)
     a_, beta, D, U, S_inv = fit["alpha"], fit["beta"], fit["D"], fit["U"], fit["S_inv"]
     eta_ref = ref_X @ beta
     e_b, x_b, w_b = _ps.reference_bins(eta_ref, ref_X)
@@ -946,7 +1152,14 @@ def _direct(codes, G, X, y, ref_X, n, conf_level) -> dict[str, np.ndarray]:
     contrast_ = r - om @ r
     with np.errstate(invalid="ignore", divide="ignore"):
         z = np.where(var_c > 0, contrast_ / np.sqrt(var_c), 0.0)
-    return {"rate": r, "ci_low": lo, "ci_high": hi, "z": z, "pvalue": 2 * stats.norm.sf(np.abs(z)), "se": np.sqrt(var_r)}
+    return {
+        "rate": r,
+        "ci_low": lo,
+        "ci_high": hi,
+        "z": z,
+        "pvalue": 2 * stats.norm.sf(np.abs(z)),
+        "se": np.sqrt(var_r),
+    }
 
 
 # ----------------------------------------------------------------------------- against a target
@@ -969,13 +1182,19 @@ class TargetComparison:
 
     def summary(self) -> str:
         lvl = f"{round(100 * self.conf_level, 1):g}%"
-        lines = [f"{self.outcome!r} against the contracted target {100 * self.target:.1f} % (exact binomial, {lvl} CI):"]
+        lines = [
+            f"{self.outcome!r} against the contracted target {100 * self.target:.1f} % (exact "
+            f"binomial, {lvl} CI):"
+        ]
         for _, r in self.frame.iterrows():
             lines.append(
                 f"  {r['provider']}: {100 * r['rate']:.1f} % of {int(r['participants'])} "
-                f"({100 * r['ci_low']:.1f} to {100 * r['ci_high']:.1f} %), p = {r['pvalue']:.3g} -> {r['verdict']}"
+                f"({100 * r['ci_low']:.1f} to {100 * r['ci_high']:.1f} %), p = {r['pvalue']:.3g} "
+                f"-> {r['verdict']}"
             )
-        lines.append("note: a simple effect says nothing about what would have happened without the course.")
+        lines.append(
+            "note: a simple effect says nothing about what would have happened without the course."
+        )
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -989,10 +1208,19 @@ class TargetComparison:
         ax = new_axes(ax, figsize=(7.0, 0.35 * len(f) + 1.6))
         yy = np.arange(len(f))[::-1]
         colors = {"below": "C3", "consistent": "0.4", "above": "C2"}
-        for yi, (_, r) in zip(yy, f.iterrows()):
+        for yi, (_, r) in zip(yy, f.iterrows(), strict=False):
             c = colors[r["verdict"]]
-            ax.errorbar(100 * r["rate"], yi, xerr=[[100 * (r["rate"] - r["ci_low"])], [100 * (r["ci_high"] - r["rate"])]], fmt="o", color=c, capsize=3)
-        ax.axvline(100 * self.target, color="k", ls="--", lw=1, label=f"target {100 * self.target:g} %")
+            ax.errorbar(
+                100 * r["rate"],
+                yi,
+                xerr=[[100 * (r["rate"] - r["ci_low"])], [100 * (r["ci_high"] - r["rate"])]],
+                fmt="o",
+                color=c,
+                capsize=3,
+            )
+        ax.axvline(
+            100 * self.target, color="k", ls="--", lw=1, label=f"target {100 * self.target:g} %"
+        )
         ax.set_yticks(yy, f["provider"].astype(str))
         ax.set_xlabel(f"Share with {self.outcome} (%)")
         ax.legend(loc="best", fontsize=8)
@@ -1062,10 +1290,21 @@ def against_target(
             stacklevel=2,
         )
     lo, hi = clopper_pearson_interval(x, n, conf_level)
-    pv = np.array([stats.binomtest(int(k), int(m), target).pvalue for k, m in zip(x, n)])
+    pv = np.array(
+        [stats.binomtest(int(k), int(m), target).pvalue for k, m in zip(x, n, strict=False)]
+    )
     verdict = np.where(hi < target, "below", np.where(lo > target, "above", "consistent"))
     frame = pd.DataFrame(
-        {"provider": labels, "participants": n, "successes": x, "rate": x / n, "ci_low": lo, "ci_high": hi, "pvalue": pv, "verdict": verdict}
+        {
+            "provider": labels,
+            "participants": n,
+            "successes": x,
+            "rate": x / n,
+            "ci_low": lo,
+            "ci_high": hi,
+            "pvalue": pv,
+            "verdict": verdict,
+        }
     )
     return TargetComparison(frame, str(outcome), str(provider), target, conf_level)
 
@@ -1099,40 +1338,50 @@ class SimpleVsCausal:
 
     def summary(self) -> str:
         f = self.frame
-        lines = ["Simple effect (share in a job with the course) vs causal effect (with minus without):"]
+        lines = [
+            "Simple effect (share in a job with the course) vs causal effect (with minus without):"
+        ]
         for _, r in f.iterrows():
             lines.append(
-                f"  {r['group']}: simple {100 * r['simple_effect']:.0f} % (rank {r['rank_simple']}), "
+                f"  {r['group']}: simple {100 * r['simple_effect']:.0f} % (rank "
+                f"{r['rank_simple']}), "
                 f"without the course {100 * r['rate_without']:.0f} %, "
-                f"causal effect {100 * r['causal_effect']:+.1f} pp ({100 * r['causal_ci_low']:+.1f} to "
+                f"causal effect {100 * r['causal_effect']:+.1f} pp "
+                f"({100 * r['causal_ci_low']:+.1f} to "
                 f"{100 * r['causal_ci_high']:+.1f}; rank {r['rank_causal']})"
             )
         if self.reversed:
-            lines.append("Ranking by simple effect differs from ranking by causal effect: the highest simple effect is not the best course.")
+            lines.append(
+                "Ranking by simple effect differs from ranking by causal effect: the highest "
+                "simple effect is not the best course."
+            )
         return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.summary()
 
-    def plot(self, ax: Axes | None = None, *, title: str | None = None) -> Axes:
-        """One figure for a committee: with and without the course per group, the simple
-        effect on top, the causal effect as an arrow."""
+    def plot(
+        self, ax: Axes | None = None, *, title: str | None = None, ylabel: str | None = None
+    ) -> Axes:
+        """One figure for a committee: per group the share in a job without and with the
+        course (the simple effect), and the effect of the course as an arrow between them."""
         from .plots import simple_vs_causal
 
-        return simple_vs_causal(self.frame, ax=ax, outcome=self.outcome, title=title)
+        return simple_vs_causal(self.frame, ax=ax, outcome=self.outcome, title=title, ylabel=ylabel)
 
 
 def contrast_from_counts(
     groups: Sequence[str],
-    successes_with: Sequence[int],
-    n_with: Sequence[int],
-    successes_without: Sequence[int],
-    n_without: Sequence[int],
+    successes_with: Sequence[int] | np.ndarray,
+    n_with: Sequence[int] | np.ndarray,
+    successes_without: Sequence[int] | np.ndarray,
+    n_without: Sequence[int] | np.ndarray,
     *,
     conf_level: float = 0.95,
     outcome: str = "job",
 ) -> SimpleVsCausal:
-    """The teaching contrast from counts: per group, successes and totals with and without the course.
+    """The teaching contrast from counts: per group, successes and totals with and without
+    the course.
 
     Parameters
     ----------
@@ -1177,15 +1426,25 @@ def contrast_from_counts(
     k = len(groups)
     if k < 1:
         raise argument_error(func, "groups", "a non-empty sequence of group labels", groups)
-    for a, nm in zip(arrays, names):
-        if a.shape != (k,) or not np.issubdtype(a.dtype, np.number) or (a < 0).any() or (a != np.round(a)).any():
-            raise argument_error(func, nm, f"a sequence of {k} non-negative integers (one per group)", a.tolist())
+    for a, nm in zip(arrays, names, strict=False):
+        if (
+            a.shape != (k,)
+            or not np.issubdtype(a.dtype, np.number)
+            or (a < 0).any()
+            or (a != np.round(a)).any()
+        ):
+            raise argument_error(
+                func, nm, f"a sequence of {k} non-negative integers (one per group)", a.tolist()
+            )
     x1, n1, x0, n0 = (a.astype(float) for a in arrays)
     for x_, n_, xn, nn in ((x1, n1, names[0], names[1]), (x0, n0, names[2], names[3])):
         bad = (n_ < 1) | (x_ > n_)
         if bad.any():
             i = int(np.argmax(bad))
-            raise EffektError(f"{func}(): group {_fmt(groups[i])} has {nn} = {int(n_[i])} and {xn} = {int(x_[i])}; need {nn} >= 1 and {xn} <= {nn}.")
+            raise EffektError(
+                f"{func}(): group {_fmt(groups[i])} has {nn} = {int(n_[i])} and {xn} = "
+                f"{int(x_[i])}; need {nn} >= 1 and {xn} <= {nn}."
+            )
     lo, hi = wilson_interval(x1, n1, conf_level)
     d, dlo, dhi = _ps.newcombe_difference(x1, n1, x0, n0, conf_level)
     frame = pd.DataFrame(
@@ -1202,8 +1461,12 @@ def contrast_from_counts(
             "causal_ci_high": dhi,
         }
     )
-    frame["rank_simple"] = frame["simple_effect"].rank(ascending=False, method="min").astype(np.int64)
-    frame["rank_causal"] = frame["causal_effect"].rank(ascending=False, method="min").astype(np.int64)
+    frame["rank_simple"] = (
+        frame["simple_effect"].rank(ascending=False, method="min").astype(np.int64)
+    )
+    frame["rank_causal"] = (
+        frame["causal_effect"].rank(ascending=False, method="min").astype(np.int64)
+    )
     return SimpleVsCausal(frame, outcome, conf_level)
 
 
@@ -1252,7 +1515,7 @@ def contrast(
     ...                    "job": [1] * 19 + [0] + [1] * 20 + [1] * 3 + [0] * 17 + [0] * 20})
     >>> r = contrast(df, "group", "course", "job")
     >>> r.table()[["group", "simple_effect", "causal_effect"]].round(2).values.tolist()
-    [['complex', 0.15, 0.15], ['strong', 0.95, -0.05]]
+    [['strong', 0.95, -0.05], ['complex', 0.15, 0.15]]
     """
     from ._validate import two_valued
 
@@ -1262,17 +1525,27 @@ def contrast(
     df = handle_missing(df, [group, course, outcome], missing, func)
     y = binary_outcome(df[outcome], outcome, func)
     t = two_valued(df[course], course, "course", func, treated_value=course_value)
-    codes, labels = pd.factorize(df[group], sort=True)
+    codes, labels = pd.factorize(df[group], sort=False)  # groups in order of appearance
     G = len(labels)
-    cnt = lambda mask, w=None: np.bincount(codes[mask], weights=None if w is None else w[mask], minlength=G)  # noqa: E731
+
+    def cnt(mask: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
+        return np.bincount(codes[mask], weights=None if w is None else w[mask], minlength=G)
+
     n1, n0 = cnt(t), cnt(~t)
     empty = [str(labels[i]) for i in range(G) if n1[i] == 0 or n0[i] == 0]
     if empty:
         raise EffektError(
-            f"{func}(): group(s) {', '.join(map(_fmt, empty))} in column {_fmt(group)} lack citizens "
-            f"with or without the course (column {_fmt(course)}); both are needed for the causal effect."
+            f"{func}(): group(s) {', '.join(map(_fmt, empty))} in column {_fmt(group)} lack "
+            "citizens "
+            f"with or without the course (column {_fmt(course)}); both are needed for the causal "
+            "effect."
         )
     return contrast_from_counts(
-        [str(v) for v in labels], cnt(t, y).round().astype(int), n1, cnt(~t, y).round().astype(int), n0,
-        conf_level=conf_level, outcome=str(outcome),
+        [str(v) for v in labels],
+        cnt(t, y).round().astype(int),
+        n1,
+        cnt(~t, y).round().astype(int),
+        n0,
+        conf_level=conf_level,
+        outcome=str(outcome),
     )

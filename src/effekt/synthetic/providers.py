@@ -45,14 +45,21 @@ def _expit(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def _per_provider(value: float | Sequence[float] | np.ndarray | None, n: int, name: str, default: float) -> np.ndarray:
+def _per_provider(
+    value: float | Sequence[float] | np.ndarray | None, n: int, name: str, default: float
+) -> np.ndarray:
     if value is None:
         return np.full(n, default)
     arr = np.atleast_1d(np.asarray(value, dtype=float))
     if arr.size == 1:
         return np.full(n, float(arr[0]))
     if arr.shape != (n,) or not np.isfinite(arr).all():
-        raise argument_error("providers", name, f"a finite number or a sequence of {n} numbers (one per provider)", value)
+        raise argument_error(
+            "providers",
+            name,
+            f"a finite number or a sequence of {n} numbers (one per provider)",
+            value,
+        )
     return arr
 
 
@@ -115,7 +122,9 @@ def providers(
     ``immigrant ~ Bernoulli(expit(-1.6 + 0.5 d))``; ``female``, ``children`` and ``urban``
     are independent of ``d``. The outcome is
 
-    ``P(job_6m) = clip(expit(PROVIDER_INTERCEPT + x' PROVIDER_COEFFICIENTS + period_k) + delta_g, 0, 1)``
+    ``P(job_6m) = clip(expit(INTERCEPT + x' COEFFICIENTS + period_k) + delta_g, 0, 1)``
+
+    (``INTERCEPT`` = :data:`PROVIDER_INTERCEPT`, ``COEFFICIENTS`` = :data:`PROVIDER_COEFFICIENTS`)
 
     with ``delta_g`` the provider effect. The case-mix columns are all the outcome model
     needs: a logistic regression on them recovers the truth when every ``delta_g = 0``, and
@@ -131,8 +140,8 @@ def providers(
     >>> sorted(df["true_provider_effect"].unique().tolist())
     [0.0, 0.1]
     """
-    n_providers = check_number(n_providers, "n_providers", "providers", low=1, integer=True)
-    n_periods = check_number(n_periods, "n_periods", "providers", low=1, integer=True)
+    n_providers = int(check_number(n_providers, "n_providers", "providers", low=1, integer=True))
+    n_periods = int(check_number(n_periods, "n_periods", "providers", low=1, integer=True))
     sizes = np.atleast_1d(np.asarray(participants_per_provider))
     if sizes.size == 1:
         sizes = np.full(n_providers, sizes[0])
@@ -164,7 +173,12 @@ def providers(
     elif period_arr.shape == (n_periods,):
         period_shift = period_arr
     else:
-        raise argument_error("providers", "period_effect", f"a number or a sequence of {n_periods} numbers", period_effect)
+        raise argument_error(
+            "providers",
+            "period_effect",
+            f"a number or a sequence of {n_periods} numbers",
+            period_effect,
+        )
 
     g = np.repeat(np.arange(n_providers), sizes)
     n = int(sizes.sum())
