@@ -45,8 +45,11 @@ DANISH = {
 def make_extract(folder: Path) -> Path:
     """Write a register-style CSV: 8 providers, different target groups, two with real effects."""
     data = synthetic.providers(
-        8, [240, 180, 300, 120, 200, 260, 90, 150], case_mix_shift=1.0,
-        provider_effects=[0.0, 0.0, 0.0, 0.5, 0.0, 0.0, -0.5, 0.0], seed=2024,
+        8,
+        [240, 180, 300, 120, 200, 260, 90, 150],
+        case_mix_shift=1.0,
+        provider_effects=[0.0, 0.0, 0.0, 0.5, 0.0, 0.0, -0.5, 0.0],
+        seed=2024,
     )
     extract = data[list(DANISH)].rename(columns=DANISH)
     extract["leverandoer"] = extract["leverandoer"].str.replace("P", "Leverandør ", regex=False)
@@ -59,20 +62,40 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = make_extract(Path(tmp))
         df = pd.read_csv(path, sep=";", encoding="utf-8")
-    print(f"Read {len(df):,} course participants from {path.name}: columns {', '.join(df.columns)}\n")
+    print(
+        f"Read {len(df):,} course participants from {path.name}: columns {', '.join(df.columns)}\n"
+    )
 
     # 1. Simple effects: share in a job 6 months after the course, with Wilson intervals
     simple = simple_effect.simple_effects(df, "job_6_mdr", "leverandoer")
-    cols = ["provider", "participants", "rate", "ci_low", "ci_high", "difference", "p_adjusted", "flag"]
+    cols = [
+        "provider",
+        "participants",
+        "rate",
+        "ci_low",
+        "ci_high",
+        "difference",
+        "p_adjusted",
+        "flag",
+    ]
     print("Simple effects (share in a job after 6 months):")
     print(simple.table()[cols].round(3).to_string(index=False), "\n")
 
     # 2. The same after case-mix adjustment (indirect standardisation + shrinkage)
-    case_mix = ["alder", "kvinde", "ydelsesgruppe", "uddannelse", "ledighed_mdr", "helbredsproblemer",
-                "tidligere_beskaeftigelse"]
+    case_mix = [
+        "alder",
+        "kvinde",
+        "ydelsesgruppe",
+        "uddannelse",
+        "ledighed_mdr",
+        "helbredsproblemer",
+        "tidligere_beskaeftigelse",
+    ]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ComparabilityWarning)
-        adjusted = simple_effect.compare_providers(df, "job_6_mdr", "leverandoer", case_mix, period="aar")
+        adjusted = simple_effect.compare_providers(
+            df, "job_6_mdr", "leverandoer", case_mix, period="aar"
+        )
     for w in caught:
         if issubclass(w.category, ComparabilityWarning):
             print(f"Comparability warning: {w.message}\n")

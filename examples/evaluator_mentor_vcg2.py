@@ -35,18 +35,26 @@ OUT = Path(tempfile.gettempdir())
 def mentor() -> None:
     print("=" * 78, "\nMentorforsøget: mentor support for vulnerable youth (RCT)\n" + "=" * 78)
     df = synthetic.study("mentor", seed=7)
-    print(f"{len(df):,} young people in {df['jobcentre'].nunique()} job centres; "
-          f"{int(df['mentor'].sum()):,} with a mentor\n")
+    print(
+        f"{len(df):,} young people in {df['jobcentre'].nunique()} job centres; "
+        f"{int(df['mentor'].sum()):,} with a mentor\n"
+    )
 
     overall = rct.difference_in_proportions(df, "in_education_1y", "mentor", strata="jobcentre")
     print(overall.summary(), "\n")
     reported = studies.figure("mentor.education")
     print(f"The note: {reported.text}\n")
 
-    labels = {"grade9_under4": "9th-grade avg < 4", "mother_no_vocational": "mother no voc. educ.",
-              "income_below_mean": "parents' income < mean", "no_su_3y": "no SU last 3 years",
-              "female": "woman"}
-    readable = df.assign(**{label: df[col].map({True: "yes", False: "no"}) for col, label in labels.items()})
+    labels = {
+        "grade9_under4": "9th-grade avg < 4",
+        "mother_no_vocational": "mother no voc. educ.",
+        "income_below_mean": "parents' income < mean",
+        "no_su_3y": "no SU last 3 years",
+        "female": "woman",
+    }
+    readable = df.assign(
+        **{label: df[col].map({True: "yes", False: "no"}) for col, label in labels.items()}
+    )
     sub = rct.subgroups(readable, "in_education_1y", "mentor", by=list(labels.values()))
     print(sub.summary(), "\n")
     ax = sub.plot(title="Mentor: effect on starting education, by subgroup")
@@ -60,8 +68,10 @@ def vcg2() -> None:
     df = synthetic.study("vcg2", seed=7)
     rc = df[df["benefit_group"] == "resource course"]
     covariates = ["age", "years_on_benefit", "female", "health_problems", "prior_internship"]
-    print(f"Resource course: {int(rc['vcg2'].sum()):,} participants, {int((~rc['vcg2']).sum()):,} "
-          "in the comparison pool\n")
+    print(
+        f"Resource course: {int(rc['vcg2'].sum()):,} participants, {int((~rc['vcg2']).sum()):,} "
+        "in the comparison pool\n"
+    )
 
     naive = rct.difference_in_proportions(rc, "flexjob_w70", "vcg2")
     print("Naive participant-vs-pool difference (ignores who takes part):")

@@ -22,15 +22,30 @@ def _env():
 def test_reproduce_command_is_fast_and_writes_everything(tmp_path):
     """`effekt reproduce --out DIR` in a fresh process: < 60 s, table, progress, CSV, PNG, HTML."""
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "effekt.cli", "reproduce", "--out", str(tmp_path)],
-                          capture_output=True, text=True, env=_env(), cwd=tmp_path, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "effekt.cli", "reproduce", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        cwd=tmp_path,
+        timeout=120,
+    )
     elapsed = time.perf_counter() - start
     assert proc.returncode == 0, proc.stderr
     assert elapsed < 60
     assert "[1/10] mentor" in proc.stderr and "done in" in proc.stderr  # progress on stderr
-    for section in ("1.1 mentor", "1.2 jobfirst", "1.3 ips", "2.1 vcg2", "2.2 brobygning",
-                    "2.3 voksenlaerling", "2.4 jobrotation", "2.5 mentor_sfi", "2.6 displacement",
-                    "4 biu_providers"):
+    for section in (
+        "1.1 mentor",
+        "1.2 jobfirst",
+        "1.3 ips",
+        "2.1 vcg2",
+        "2.2 brobygning",
+        "2.3 voksenlaerling",
+        "2.4 jobrotation",
+        "2.5 mentor_sfi",
+        "2.6 displacement",
+        "4 biu_providers",
+    ):
         assert section in proc.stdout
     for name in ("reproduction.csv", "reproduction_forest.png", "reproduction.html"):
         assert (tmp_path / name).stat().st_size > 1000

@@ -115,7 +115,8 @@ def test_matching_removes_at_least_80_percent_of_the_naive_bias():
                 found, _ = spec.reestimate(data)
             for e in found:
                 errors.setdefault(e.figure_id, []).append(
-                    (e.naive.estimate - truth[e.figure_id], e.result.estimate - truth[e.figure_id]))
+                    (e.naive.estimate - truth[e.figure_id], e.result.estimate - truth[e.figure_id])
+                )
     assert len(errors) == 5
     for fid, pairs in errors.items():
         naive_bias, matched_bias = np.mean(pairs, axis=0)
@@ -148,8 +149,16 @@ def test_registry_adds_a_study_with_one_function():
         register(old)
 
 
-@pytest.mark.parametrize("kwargs", [{"studies": "nope"}, {"studies": []}, {"seed": -1},
-                                    {"seed": 1.5}, {"studies": ["mentor", "x"]}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"studies": "nope"},
+        {"studies": []},
+        {"seed": -1},
+        {"seed": 1.5},
+        {"studies": ["mentor", "x"]},
+    ],
+)
 def test_bad_input(kwargs):
     with pytest.raises(EffektError):
         ef.reproduce(**kwargs)
@@ -168,7 +177,12 @@ def test_report_is_self_contained_and_has_every_figure(full, tmp_path):
     assert text.count("<img") == len(images)
     # nothing to fetch: no external scripts, styles, fonts or images
     assert not re.search(r'(src|href)\s*=\s*"(?!data:|#)', text)
-    assert "<script" not in text and "<link" not in text and "@import" not in text and "url(" not in text
+    assert (
+        "<script" not in text
+        and "<link" not in text
+        and "@import" not in text
+        and "url(" not in text
+    )
     assert paths["forest"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     csv = pd.read_csv(paths["csv"])
     assert csv["figure_id"].tolist() == full.table["figure_id"].tolist()
@@ -187,7 +201,9 @@ def test_coverage_over_200_seeds(name):
             data = generate(spec.generator, seed=_study_seed(seed, name), scale=spec.scale)
             found, _ = spec.reestimate(data)
             for e in found:
-                hits.setdefault(e.figure_id, []).append(e.result.ci[0] <= reported[e.figure_id] <= e.result.ci[1])
+                hits.setdefault(e.figure_id, []).append(
+                    e.result.ci[0] <= reported[e.figure_id] <= e.result.ci[1]
+                )
     coverage = {fid: float(np.mean(v)) for fid, v in hits.items()}
     assert all(len(v) == 200 for v in hits.values())
     assert min(coverage.values()) >= 0.90, coverage

@@ -64,12 +64,23 @@ def test_mentor_recovers_reported_subgroup_effects_at_scale():
     assert _diff(d, "in_job_1y", "mentor") == pytest.approx(0.02, abs=0.003)
     assert d.loc[~d.mentor, "in_education_1y"].mean() == pytest.approx(0.12, abs=0.004)
     assert d.loc[~d.mentor, "in_job_1y"].mean() == pytest.approx(0.05, abs=0.003)
-    edu = {"grade9_under4": 0.085, "mother_no_vocational": 0.035, "income_below_mean": 0.04,
-           "no_su_3y": 0.05, "female": 0.05, "strongest": 0.0, "weakest": 0.0}
+    edu = {
+        "grade9_under4": 0.085,
+        "mother_no_vocational": 0.035,
+        "income_below_mean": 0.04,
+        "no_su_3y": 0.05,
+        "female": 0.05,
+        "strongest": 0.0,
+        "weakest": 0.0,
+    }
     for col, target in edu.items():
         assert _diff(d[d[col]], "in_education_1y", "mentor") == pytest.approx(target, abs=0.01), col
-    job = {"ethnic_danish": 0.02, "high_public_support": 0.04, "mother_no_vocational": 0.035,
-           "su_last_3y": 0.04}
+    job = {
+        "ethnic_danish": 0.02,
+        "high_public_support": 0.04,
+        "mother_no_vocational": 0.035,
+        "su_last_3y": 0.04,
+    }
     for col, target in job.items():
         assert _diff(d[d[col]], "in_job_1y", "mentor") == pytest.approx(target, abs=0.008), col
 
@@ -105,7 +116,9 @@ def test_biu_simple_effects_and_potential_outcomes():
     assert rates["strong"] == pytest.approx(0.95, abs=0.01)
     assert rates["complex"] == pytest.approx(0.125, abs=0.01)
     none = d[~d.offer]
-    assert none.loc[none.target_group == "complex", "job_at_end"].mean() == pytest.approx(0.015, abs=0.005)
+    assert none.loc[none.target_group == "complex", "job_at_end"].mean() == pytest.approx(
+        0.015, abs=0.005
+    )
     # simple effects rank providers by case mix: A (mostly strong) above F (mostly complex)
     by = part.groupby("provider")["job_at_end"].mean()
     assert by["Leverandør A"] > by["Leverandør F"] + 0.4
@@ -114,9 +127,15 @@ def test_biu_simple_effects_and_potential_outcomes():
     assert causal["complex"] > causal["strong"]
 
 
-@pytest.mark.parametrize("bad", [{"name": "nope"}, {"name": "mentor", "scale": 0},
-                                 {"name": "mentor", "scale": -1.0},
-                                 {"name": "mentor", "scale": "big"}])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"name": "nope"},
+        {"name": "mentor", "scale": 0},
+        {"name": "mentor", "scale": -1.0},
+        {"name": "mentor", "scale": "big"},
+    ],
+)
 def test_bad_input(bad):
     name = bad.pop("name")
     with pytest.raises(EffektError, match="study"):

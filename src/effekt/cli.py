@@ -39,20 +39,41 @@ def _parser() -> argparse.ArgumentParser:
         "analyse trials from counts.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    rep = sub.add_parser("reproduce", help="reported vs recomputed vs re-estimated, every study",
-                         description="Reproduce every figure of the notes (sections 1, 2 and 4).")
-    rep.add_argument("--study", action="append", metavar="NAME",
-                     help="only this study (repeatable); see 'effekt studies'")
+    rep = sub.add_parser(
+        "reproduce",
+        help="reported vs recomputed vs re-estimated, every study",
+        description="Reproduce every figure of the notes (sections 1, 2 and 4).",
+    )
+    rep.add_argument(
+        "--study",
+        action="append",
+        metavar="NAME",
+        help="only this study (repeatable); see 'effekt studies'",
+    )
     rep.add_argument("--seed", type=int, default=0, help="seed for the synthetic data (default 0)")
-    rep.add_argument("--out", metavar="DIR", help="write reproduction.csv, reproduction_forest.png "
-                     "and reproduction.html here")
+    rep.add_argument(
+        "--out",
+        metavar="DIR",
+        help="write reproduction.csv, reproduction_forest.png and reproduction.html here",
+    )
     rep.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    rct = sub.add_parser("rct", help="a trial from its counts",
-                         description="Difference in proportions from events and sizes per arm.")
-    rct.add_argument("--counts", nargs=4, type=int, required=True, metavar=("ET", "NT", "EC", "NC"),
-                     help="events and size in the treatment group, then in the control group")
+    rct = sub.add_parser(
+        "rct",
+        help="a trial from its counts",
+        description="Difference in proportions from events and sizes per arm.",
+    )
+    rct.add_argument(
+        "--counts",
+        nargs=4,
+        type=int,
+        required=True,
+        metavar=("ET", "NT", "EC", "NC"),
+        help="events and size in the treatment group, then in the control group",
+    )
     rct.add_argument("--method", default="newcombe", help="interval method (default newcombe)")
-    rct.add_argument("--conf-level", type=float, default=0.95, help="confidence level (default 0.95)")
+    rct.add_argument(
+        "--conf-level", type=float, default=0.95, help="confidence level (default 0.95)"
+    )
     sub.add_parser("studies", help="the catalogue of studies")
     return parser
 
@@ -102,7 +123,9 @@ def _rct(args: argparse.Namespace) -> int:
     from .rct import difference_in_proportions_from_counts
 
     et, nt, ec, nc = args.counts
-    r = difference_in_proportions_from_counts(et, nt, ec, nc, method=args.method, conf_level=args.conf_level)
+    r = difference_in_proportions_from_counts(
+        et, nt, ec, nc, method=args.method, conf_level=args.conf_level
+    )
     print(r.summary())
     return 0
 
@@ -113,7 +136,10 @@ def _studies() -> int:
     cat = studies.catalogue()
     counts = studies.reported().groupby("study").size()
     for _, s in cat.iterrows():
-        print(f"{s['section']:<4} {s['study']:<15} {s['design']:<14} {counts.get(s['study'], 0):>3} figures  {s['name']}")
+        print(
+            f"{s['section']:<4} {s['study']:<15} {s['design']:<14} "
+            f"{counts.get(s['study'], 0):>3} figures  {s['name']}"
+        )
     return 0
 
 

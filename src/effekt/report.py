@@ -53,8 +53,15 @@ def _kind(row: pd.Series) -> str:
 
 
 def _label(row: pd.Series) -> str:
-    study = {"biu_providers": "BIU", "vcg2": "VCG2", "ips": "IPS", "jobfirst": "JobFirst",
-             "mentor": "Mentor", "brobygning": "Brobygning", "voksenlaerling": "Voksenlærling"}
+    study = {
+        "biu_providers": "BIU",
+        "vcg2": "VCG2",
+        "ips": "IPS",
+        "jobfirst": "JobFirst",
+        "mentor": "Mentor",
+        "brobygning": "Brobygning",
+        "voksenlaerling": "Voksenlærling",
+    }
     name = study.get(row["study"], row["study"])
     outcome = str(row["outcome"]).replace("in SU-eligible education", "education")
     text = f"{name} {outcome}"
@@ -107,14 +114,29 @@ def plot_reproduction(
     est = rows["estimate"].to_numpy(float) * k
     lo = rows["ci_low"].to_numpy(float) * k
     hi = rows["ci_high"].to_numpy(float) * k
-    ax.errorbar(est, y, xerr=[est - lo, hi - est], fmt="o", color="C0", ms=4, capsize=2,
-                label="re-estimated on synthetic data (95 % CI)")
+    ax.errorbar(
+        est,
+        y,
+        xerr=[est - lo, hi - est],
+        fmt="o",
+        color="C0",
+        ms=4,
+        capsize=2,
+        label="re-estimated on synthetic data (95 % CI)",
+    )
     rlo = rows["reported_low"].to_numpy(float) * k
     rhi = rows["reported_high"].to_numpy(float) * k
     has_range = np.isfinite(rlo) & np.isfinite(rhi)
     if has_range.any():
-        ax.hlines(y[has_range], rlo[has_range], rhi[has_range], color="C3", lw=5, alpha=0.35,
-                  label="reported range")
+        ax.hlines(
+            y[has_range],
+            rlo[has_range],
+            rhi[has_range],
+            color="C3",
+            lw=5,
+            alpha=0.35,
+            label="reported range",
+        )
     ax.plot(rows["reported_effect"].to_numpy(float) * k, y, "D", color="C3", ms=5, label="reported")
     naive = rows["naive_estimate"].to_numpy(float) * k
     if np.isfinite(naive).any():
@@ -123,8 +145,13 @@ def plot_reproduction(
         ax.axvline(0.0, color="0.6", lw=0.8, ls="--")
     ax.set_yticks(y, [_label(r) for _, r in rows.iterrows()], fontsize=8)
     ax.set_ylim(-0.7, len(rows) - 0.3)
-    ax.set_xlabel({"difference": "Effect (percentage points)", "share": "Share in a job (%)",
-                   "mean": "Effect (hours per week / weeks)"}[kind])
+    ax.set_xlabel(
+        {
+            "difference": "Effect (percentage points)",
+            "share": "Share in a job (%)",
+            "mean": "Effect (hours per week / weeks)",
+        }[kind]
+    )
     ax.grid(axis="x", color="0.9")
     if legend:
         ax.legend(fontsize=7, loc="lower right", framealpha=0.9)
@@ -146,17 +173,31 @@ def forest_figure(table: pd.DataFrame) -> Figure:
         ax.set_axis_off()
         return fig
     heights = [n + 2.2 for _, _, n in present]
-    fig, axes = plt.subplots(len(present), 1, figsize=(9.0, 0.3 * sum(heights) + 0.8),
-                             gridspec_kw={"height_ratios": heights}, layout="constrained", squeeze=False)
+    fig, axes = plt.subplots(
+        len(present),
+        1,
+        figsize=(9.0, 0.3 * sum(heights) + 0.8),
+        gridspec_kw={"height_ratios": heights},
+        layout="constrained",
+        squeeze=False,
+    )
     handles: dict[str, Any] = {}
-    for ax, (kind, title, _) in zip(axes[:, 0], present):
+    for ax, (kind, title, _) in zip(axes[:, 0], present, strict=False):
         plot_reproduction(table, kind, ax=ax, legend=False)
         ax.set_title(title, fontsize=10, loc="left")
-        for h, lab in zip(*ax.get_legend_handles_labels()):
+        for h, lab in zip(*ax.get_legend_handles_labels(), strict=False):
             handles.setdefault(lab, h)
-    fig.legend(list(handles.values()), list(handles), loc="outside lower center", ncol=4, fontsize=8,
-               frameon=False)
-    fig.suptitle("Reported effects and their re-estimation on calibrated synthetic data", fontsize=11)
+    fig.legend(
+        list(handles.values()),
+        list(handles),
+        loc="outside lower center",
+        ncol=4,
+        fontsize=8,
+        frameon=False,
+    )
+    fig.suptitle(
+        "Reported effects and their re-estimation on calibrated synthetic data", fontsize=11
+    )
     return fig
 
 
@@ -175,7 +216,9 @@ def generator_assumptions(name: str) -> tuple[str, str]:
         return "", ""
     doc = " ".join(inspect.getdoc(gen).split())
     say = re.search(r"What the notes say:(.*?)(What it assumes|Parameters|Returns|$)", doc)
-    assume = re.search(r"What it assumes beyond them:(.*?)(Parameters -|Returns -|Examples -|$)", doc)
+    assume = re.search(
+        r"What it assumes beyond them:(.*?)(Parameters -|Returns -|Examples -|$)", doc
+    )
     return (say.group(1).strip() if say else "", assume.group(1).strip() if assume else "")
 
 
@@ -208,7 +251,11 @@ def _cells(row: pd.Series) -> tuple[list[str], str]:
         shares = _num(row["reported_treated"], s, signed=False)
         if pd.notna(row["reported_control"]):
             shares += " vs " + _num(row["reported_control"], s, signed=False)
-    rel = "" if pd.isna(row["reported_relative_change"]) else f"{100 * row['reported_relative_change']:+.0f} %"
+    rel = (
+        ""
+        if pd.isna(row["reported_relative_change"])
+        else f"{100 * row['reported_relative_change']:+.0f} %"
+    )
     n = ""
     if pd.notna(row["pub_n_treated"]):
         n = f"{int(row['pub_n_treated']):,}"
@@ -221,44 +268,87 @@ def _cells(row: pd.Series) -> tuple[list[str], str]:
         pub = f"[{_num(row['pub_ci_low'], s)}, {_num(row['pub_ci_high'], s)}]"
     p = ""
     if pd.notna(row["pub_p_min"]):
-        p = _p(row["pub_p_min"]) if row["pub_p_min"] == row["pub_p_max"] else \
-            f"{_p(row['pub_p_min'])} – {_p(row['pub_p_max'])}"
-    relc = "" if pd.isna(row["relative_consistent"]) else ("yes" if row["relative_consistent"] else "NO")
+        p = (
+            _p(row["pub_p_min"])
+            if row["pub_p_min"] == row["pub_p_max"]
+            else f"{_p(row['pub_p_min'])} – {_p(row['pub_p_max'])}"
+        )
+    relc = (
+        ""
+        if pd.isna(row["relative_consistent"])
+        else ("yes" if row["relative_consistent"] else "NO")
+    )
     syn = ""
     if pd.notna(row["estimate"]):
         syn = f"{_num(row['estimate'], s)} [{_num(row['ci_low'], s)}, {_num(row['ci_high'], s)}]"
     cov = "" if pd.isna(row["covers_reported"]) else ("yes" if row["covers_reported"] else "NO")
     naive = _num(row["naive_estimate"], s)
     note = "; ".join(x for x in (row["pub_note"], row["comment"]) if isinstance(x, str) and x)
-    return [html.escape(str(c)) for c in (
-        row["figure_id"], row["group"], f"{row['outcome']}, {row['time_point']}".strip(", "), shares, rep,
-        rel, row["reported_significance"], n, pub, p, row["claim_holds"], relc, syn, cov, naive)], \
-        " · ".join(html.escape(x) for x in (
-            f"method: {row['method']}" if row["method"] else "", note) if x)
+    return [
+        html.escape(str(c))
+        for c in (
+            row["figure_id"],
+            row["group"],
+            f"{row['outcome']}, {row['time_point']}".strip(", "),
+            shares,
+            rep,
+            rel,
+            row["reported_significance"],
+            n,
+            pub,
+            p,
+            row["claim_holds"],
+            relc,
+            syn,
+            cov,
+            naive,
+        )
+    ], " · ".join(
+        html.escape(x) for x in (f"method: {row['method']}" if row["method"] else "", note) if x
+    )
 
 
-_HEADERS = ["figure", "group", "outcome", "shares (T vs C)", "reported effect", "rel. change",
-            "claim", "n (T / C)", "published: 95 % CI", "p range", "claim holds", "rel. consistent",
-            "synthetic: estimate [95 % CI]", "covers", "naive"]
+_HEADERS = [
+    "figure",
+    "group",
+    "outcome",
+    "shares (T vs C)",
+    "reported effect",
+    "rel. change",
+    "claim",
+    "n (T / C)",
+    "published: 95 % CI",
+    "p range",
+    "claim holds",
+    "rel. consistent",
+    "synthetic: estimate [95 % CI]",
+    "covers",
+    "naive",
+]
 
 _STYLE = """
-body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;margin:1.5em auto;max-width:1400px;
-color:#1d2330;line-height:1.4;padding:0 1em}
-h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;border-bottom:2px solid #dfe3ea;padding-bottom:.2em;
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;margin:1.5em auto;
+max-width:1400px;color:#1d2330;line-height:1.4;padding:0 1em}
+h1{font-size:1.6em;margin-bottom:.2em}
+h2{font-size:1.25em;border-bottom:2px solid #dfe3ea;padding-bottom:.2em;
 margin-top:1.6em}h3{font-size:1.05em;margin-bottom:.3em}
 .meta{color:#5a6372;font-size:.9em}table{border-collapse:collapse;font-size:.78em;width:100%}
 th,td{border:1px solid #dfe3ea;padding:3px 5px;vertical-align:top;text-align:left}
 th{background:#f3f5f8;position:sticky;top:0}td.num{text-align:right;white-space:nowrap}
-tr.study td{background:#eef2f8;font-weight:600}tr.detail td{color:#5a6372;border-top:none;font-size:.95em}
+tr.study td{background:#eef2f8;font-weight:600}
+tr.detail td{color:#5a6372;border-top:none;font-size:.95em}
 td:first-child{overflow-wrap:anywhere;min-width:11em;max-width:16em}.wrap{overflow-x:auto}.no{background:#fde2e1;font-weight:600}
 .yes{color:#17663a}.note{color:#5a6372}img{max-width:100%;height:auto;border:1px solid #eee}
-.box{background:#f8f9fb;border-left:4px solid #9aa8bd;padding:.5em .9em;margin:.6em 0;font-size:.92em}
+.box{background:#f8f9fb;border-left:4px solid #9aa8bd;padding:.5em .9em;margin:.6em 0;
+font-size:.92em}
 .figs{display:flex;flex-wrap:wrap;gap:12px}.figs figure{margin:0;flex:1 1 420px}
 figcaption{font-size:.85em;color:#5a6372}
 """
 
 
-def html_report(rep: Reproduction, images: dict[str, bytes] | None = None, *, seconds: float | None = None) -> str:
+def html_report(
+    rep: Reproduction, images: dict[str, bytes] | None = None, *, seconds: float | None = None
+) -> str:
     """The HTML text of the report (no external resources).
 
     Parameters
@@ -283,71 +373,129 @@ def html_report(rep: Reproduction, images: dict[str, bytes] | None = None, *, se
     est = table["estimate"].notna()
     n_cov = int(table.loc[est, "covers_reported"].astype(bool).sum())
     parts = [
-        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<title>effekt: reproduction of the Danish ALMP notes</title>",
         f"<style>{_STYLE}</style></head><body>",
         "<h1>Reproducing the evaluation notes</h1>",
         f'<p class="meta">effekt {html.escape(__version__)} · seed {rep.seed} · '
-        f"{_dt.datetime.now(_dt.timezone.utc):%Y-%m-%d %H:%M} UTC · {table['study'].nunique()} studies, "
+        f"{_dt.datetime.now(_dt.timezone.utc):%Y-%m-%d %H:%M} UTC · "
+        f"{table['study'].nunique()} studies, "
         f"{len(table)} reported figures, {int(est.sum())} re-estimated"
-        + (f" · {seconds:.1f} s" if seconds is not None else "") + "</p>",
-        '<div class="box"><b>How to read this.</b> For every figure the notes report: <b>reported</b> '
-        "is the note's figure (~ = approximate in the note); <b>published</b> is what the published "
-        "shares and sample sizes alone support, taking every count consistent with the rounded shares "
-        "(a 95 % interval covering all of them, the range of p-values, whether the note's claim of "
-        "significance holds for all, some or none of those counts, and whether a stated relative change "
-        "can come out of them); <b>synthetic</b> is the study's own method applied to synthetic data "
-        "calibrated to the reported figures (trials with their design, matched studies by matching, with "
-        "the naive difference beside it). Effects on shares are in percentage points. * = sample size not "
-        f"in the notes, assumed. The re-estimated interval contains the reported effect for {n_cov} of "
+        + (f" · {seconds:.1f} s" if seconds is not None else "")
+        + "</p>",
+        '<div class="box"><b>How to read this.</b> For every figure the notes report: '
+        "<b>reported</b> is the note's figure (~ = approximate in the note); <b>published</b> is "
+        "what the published shares and sample sizes alone support, taking every count consistent "
+        "with the rounded shares (a 95 % interval covering all of them, the range of p-values, "
+        "whether the note's claim of significance holds for all, some or none of those counts, and "
+        "whether a stated relative change can come out of them); <b>synthetic</b> is the study's "
+        "own method applied to synthetic data calibrated to the reported figures (trials with "
+        "their design, matched studies by matching, with the naive difference beside it). "
+        "Effects on shares are in percentage points. * = sample size not in the notes, assumed. "
+        "The "
+        f"re-estimated interval contains the reported effect for {n_cov} of "
         f"{int(est.sum())} figures at this seed.</div>",
     ]
     if "forest" in images:
-        parts += ["<h2>Reported vs re-estimated</h2>", img("forest", "forest plot of reported and re-estimated effects")]
-    parts += ["<h2>Every reported figure</h2>", '<div class="wrap"><table><thead><tr>'
-              + "".join(f"<th>{h}</th>" for h in _HEADERS) + "</tr></thead><tbody>"]
+        parts += [
+            "<h2>Reported vs re-estimated</h2>",
+            img("forest", "forest plot of reported and re-estimated effects"),
+        ]
+    parts += [
+        "<h2>Every reported figure</h2>",
+        '<div class="wrap"><table><thead><tr>'
+        + "".join(f"<th>{h}</th>" for h in _HEADERS)
+        + "</tr></thead><tbody>",
+    ]
     for study, rows in table.groupby("study", sort=False):
         name = cat.loc[study, "name"] if study in cat.index else study
-        parts.append(f'<tr class="study"><td colspan="{len(_HEADERS)}">§{html.escape(str(rows["section"].iloc[0]))} '
-                     f"{html.escape(str(name))} — {html.escape(str(rows['design'].iloc[0]))}</td></tr>")
+        parts.append(
+            f'<tr class="study"><td colspan="{len(_HEADERS)}">'
+            f"§{html.escape(str(rows['section'].iloc[0]))} "
+            f"{html.escape(str(name))} — {html.escape(str(rows['design'].iloc[0]))}</td></tr>"
+        )
         for _, row in rows.iterrows():
             cells, detail = _cells(row)
             tds = []
-            for h, c in zip(_HEADERS, cells):
-                cls = ' class="no"' if c == "NO" else (' class="num"' if h in (
-                    "reported effect", "rel. change", "n (T / C)", "published: 95 % CI", "p range",
-                    "synthetic: estimate [95 % CI]", "naive") else "")
+            for h, c in zip(_HEADERS, cells, strict=False):
+                cls = (
+                    ' class="no"'
+                    if c == "NO"
+                    else (
+                        ' class="num"'
+                        if h
+                        in (
+                            "reported effect",
+                            "rel. change",
+                            "n (T / C)",
+                            "published: 95 % CI",
+                            "p range",
+                            "synthetic: estimate [95 % CI]",
+                            "naive",
+                        )
+                        else ""
+                    )
+                )
                 tds.append(f"<td{cls}>{c}</td>")
             parts.append(f'<tr id="{html.escape(row["figure_id"])}">' + "".join(tds) + "</tr>")
             if detail:
-                parts.append(f'<tr class="detail"><td></td><td colspan="{len(_HEADERS) - 1}">{detail}</td></tr>')
+                parts.append(
+                    f'<tr class="detail"><td></td><td colspan="{len(_HEADERS) - 1}">'
+                    f"{detail}</td></tr>"
+                )
     parts.append("</tbody></table></div>")
     parts.append("<h2>The studies</h2>")
     for study, rows in table.groupby("study", sort=False):
         info = cat.loc[study] if study in cat.index else None
         title = info["name"] if info is not None else study
-        parts.append(f"<h3>§{html.escape(str(rows['section'].iloc[0]))} {html.escape(str(title))}</h3>")
+        parts.append(
+            f"<h3>§{html.escape(str(rows['section'].iloc[0]))} {html.escape(str(title))}</h3>"
+        )
         if info is not None:
-            parts.append(f'<p class="note">{html.escape(str(info["design"]))}, {html.escape(str(info["period"]))}; '
-                         f"{html.escape(str(info['units']))}; population: {html.escape(str(info['population']))}; "
-                         f"method: {html.escape(str(info['method']))}; notes {html.escape(str(info['source']))}.</p>")
-        parts.append("<ul>" + "".join(f"<li><b>{html.escape(r['figure_id'])}</b>: {html.escape(r['text'])}</li>"
-                                      for _, r in rows.iterrows()) + "</ul>")
+            parts.append(
+                f'<p class="note">{html.escape(str(info["design"]))}, '
+                f"{html.escape(str(info['period']))}; {html.escape(str(info['units']))}; "
+                f"population: {html.escape(str(info['population']))}; "
+                f"method: {html.escape(str(info['method']))}; "
+                f"notes {html.escape(str(info['source']))}.</p>"
+            )
+        parts.append(
+            "<ul>"
+            + "".join(
+                f"<li><b>{html.escape(r['figure_id'])}</b>: {html.escape(r['text'])}</li>"
+                for _, r in rows.iterrows()
+            )
+            + "</ul>"
+        )
         say, assume = generator_assumptions(study)
         if assume:
-            parts.append(f'<div class="box"><b>Synthetic data assume</b> (beyond the notes): {html.escape(assume)}</div>')
-        figs = [k for k in images if k.startswith("balance:") and k.split(":", 1)[1] in set(rows["figure_id"])]
+            parts.append(
+                '<div class="box"><b>Synthetic data assume</b> (beyond the notes): '
+                f"{html.escape(assume)}</div>"
+            )
+        figs = [
+            k
+            for k in images
+            if k.startswith("balance:") and k.split(":", 1)[1] in set(rows["figure_id"])
+        ]
         if figs:
             parts.append('<div class="figs">')
             for k in figs:
                 fid = k.split(":", 1)[1]
-                parts.append(f"<figure>{img(k, 'balance ' + fid)}<figcaption>Covariate balance before and after "
-                             f"matching for {html.escape(fid)} (standardized mean differences; 0.1 threshold)."
-                             "</figcaption></figure>")
+                parts.append(
+                    f"<figure>{img(k, 'balance ' + fid)}<figcaption>Covariate balance before "
+                    f"and after matching for {html.escape(fid)} (standardized mean differences; "
+                    "0.1 threshold)."
+                    "</figcaption></figure>"
+                )
             parts.append("</div>")
-    parts.append('<p class="meta">Made by <code>effekt reproduce</code>. Self-contained: figures are embedded, '
-                 "nothing is loaded from the network.</p></body></html>")
+    parts.append(
+        '<p class="meta">Made by <code>effekt reproduce</code>. Self-contained: figures are '
+        "embedded, "
+        "nothing is loaded from the network.</p></body></html>"
+    )
     return "\n".join(parts)
 
 
@@ -368,7 +516,9 @@ def _images(rep: Reproduction) -> dict[str, bytes]:
     return images
 
 
-def write_report(rep: Reproduction, out: str | Path, *, seconds: float | None = None) -> dict[str, Path]:
+def write_report(
+    rep: Reproduction, out: str | Path, *, seconds: float | None = None
+) -> dict[str, Path]:
     """Write ``reproduction.csv``, ``reproduction_forest.png`` and ``reproduction.html`` to ``out``.
 
     Parameters
@@ -388,8 +538,11 @@ def write_report(rep: Reproduction, out: str | Path, *, seconds: float | None = 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     images = _images(rep)
-    paths = {"csv": out / "reproduction.csv", "forest": out / "reproduction_forest.png",
-             "html": out / "reproduction.html"}
+    paths = {
+        "csv": out / "reproduction.csv",
+        "forest": out / "reproduction_forest.png",
+        "html": out / "reproduction.html",
+    }
     rep.table.to_csv(paths["csv"], index=False)
     paths["forest"].write_bytes(images["forest"])
     paths["html"].write_text(html_report(rep, images, seconds=seconds), encoding="utf-8")

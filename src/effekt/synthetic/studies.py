@@ -24,7 +24,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -45,6 +45,7 @@ def _n(n: float, scale: float, minimum: int = 10) -> int:
 
 def _intercept(linear: np.ndarray, target: float) -> float:
     """The intercept a with mean(expit(a + linear)) == target."""
+
     def gap(a: float) -> float:
         return float(special.expit(a + linear).mean() - target)
 
@@ -83,23 +84,26 @@ def _mentor_covariates(rng: np.random.Generator, n: int) -> pd.DataFrame:
     grade = np.clip(np.round(rng.normal(5.0, 1.8, n), 1), -3.0, 12.0)
     mother_voc = rng.random(n) < 0.45
     father_voc = rng.random(n) < 0.50
-    income = np.round(np.exp(np.log(300.0) + 0.25 * mother_voc + 0.25 * father_voc
-                             + rng.normal(0.0, 0.45, n)), 1)
+    income = np.round(
+        np.exp(np.log(300.0) + 0.25 * mother_voc + 0.25 * father_voc + rng.normal(0.0, 0.45, n)), 1
+    )
     su = rng.random(n) < 0.30
     public = np.round(rng.beta(4.0, 2.0, n), 3)
-    frame = pd.DataFrame({
-        "jobcentre": pd.Categorical([f"JC{c + 1:02d}" for c in _sizes(rng, n, centre_w)]),
-        "age": rng.integers(18, 30, n),
-        "female": rng.random(n) < 0.45,
-        "ethnic_danish": rng.random(n) < 0.75,
-        "finished_primary": finished,
-        "grade9_avg": np.where(finished, grade, np.nan),
-        "mother_vocational": mother_voc,
-        "father_vocational": father_voc,
-        "parents_income": income,
-        "su_last_3y": su,
-        "public_support_share_3y": public,
-    })
+    frame = pd.DataFrame(
+        {
+            "jobcentre": pd.Categorical([f"JC{c + 1:02d}" for c in _sizes(rng, n, centre_w)]),
+            "age": rng.integers(18, 30, n),
+            "female": rng.random(n) < 0.45,
+            "ethnic_danish": rng.random(n) < 0.75,
+            "finished_primary": finished,
+            "grade9_avg": np.where(finished, grade, np.nan),
+            "mother_vocational": mother_voc,
+            "father_vocational": father_voc,
+            "parents_income": income,
+            "su_last_3y": su,
+            "public_support_share_3y": public,
+        }
+    )
     frame["grade9_under4"] = finished & (grade < 4)
     frame["mother_no_vocational"] = ~mother_voc
     frame["income_below_mean"] = income < income.mean()
@@ -111,12 +115,19 @@ def _mentor_covariates(rng: np.random.Generator, n: int) -> pd.DataFrame:
 
 
 _MENTOR_EDU_TARGETS = {  # subgroup column -> reported effect (midpoint of the range)
-    None: 0.04, "grade9_under4": 0.085, "mother_no_vocational": 0.035,
-    "income_below_mean": 0.04, "no_su_3y": 0.05, "female": 0.05,
+    None: 0.04,
+    "grade9_under4": 0.085,
+    "mother_no_vocational": 0.035,
+    "income_below_mean": 0.04,
+    "no_su_3y": 0.05,
+    "female": 0.05,
 }
 _MENTOR_JOB_TARGETS = {
-    None: 0.02, "ethnic_danish": 0.02, "high_public_support": 0.04,
-    "mother_no_vocational": 0.035, "su_last_3y": 0.04,
+    None: 0.02,
+    "ethnic_danish": 0.02,
+    "high_public_support": 0.04,
+    "mother_no_vocational": 0.035,
+    "su_last_3y": 0.04,
 }
 
 
@@ -124,11 +135,20 @@ def _mentor_linear(x: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Covariate parts of the baseline logits (education, job) without intercepts."""
     grade = x["grade9_avg"].fillna(0.0).to_numpy()
     fin = x["finished_primary"].to_numpy()
-    edu = (0.15 * (grade - 5.0) * fin - 0.5 * ~fin + 0.2 * x["mother_vocational"].to_numpy()
-           + 0.2 * x["female"].to_numpy() + 0.5 * x["su_last_3y"].to_numpy()
-           - 0.03 * (x["age"].to_numpy() - 23))
-    job = (0.4 * x["ethnic_danish"].to_numpy() - 1.0 * (x["public_support_share_3y"].to_numpy() - 0.67)
-           + 0.3 * fin + 0.04 * (x["age"].to_numpy() - 23))
+    edu = (
+        0.15 * (grade - 5.0) * fin
+        - 0.5 * ~fin
+        + 0.2 * x["mother_vocational"].to_numpy()
+        + 0.2 * x["female"].to_numpy()
+        + 0.5 * x["su_last_3y"].to_numpy()
+        - 0.03 * (x["age"].to_numpy() - 23)
+    )
+    job = (
+        0.4 * x["ethnic_danish"].to_numpy()
+        - 1.0 * (x["public_support_share_3y"].to_numpy() - 0.67)
+        + 0.3 * fin
+        + 0.04 * (x["age"].to_numpy() - 23)
+    )
     return edu, job
 
 
@@ -144,7 +164,7 @@ def _solve_effects(x: pd.DataFrame, targets: dict[str | None, float]) -> dict[st
         design[k] = (mask[sel, None] * feats[sel]).mean(axis=0)
         rhs[k] = target
     coef = np.linalg.solve(design, rhs)
-    return dict(zip([None, *cols], coef))
+    return dict(zip([None, *cols], coef, strict=False))
 
 
 def _effect(x: pd.DataFrame, coef: dict[str | None, float]) -> np.ndarray:
@@ -162,8 +182,12 @@ def _mentor_calibration() -> dict[str, Any]:
     edu_lin, job_lin = _mentor_linear(x)
     edu_coef = _solve_effects(x, _MENTOR_EDU_TARGETS)
     job_coef = _solve_effects(x, _MENTOR_JOB_TARGETS)
-    out = {"edu_a": _intercept(edu_lin, 0.12), "job_a": _intercept(job_lin, 0.05),
-           "edu_coef": edu_coef, "job_coef": job_coef}
+    out = {
+        "edu_a": _intercept(edu_lin, 0.12),
+        "job_a": _intercept(job_lin, 0.05),
+        "edu_coef": edu_coef,
+        "job_coef": job_coef,
+    }
     for name, lin, coef in (("edu", edu_lin, edu_coef), ("job", job_lin, job_coef)):
         p1 = special.expit(out[f"{name}_a"] + lin) + _effect(x, coef)
         if p1.min() < 0 or p1.max() > 1:  # pragma: no cover - a calibration bug
@@ -233,13 +257,26 @@ def mentor(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     x.insert(2, "mentor", treated)
     x["in_education_1y"] = (rng.random(len(x)) < p_edu).astype(int)
     x["in_job_1y"] = (rng.random(len(x)) < p_job).astype(int)
-    truth = {"mentor.education": 0.04, "mentor.job": 0.02,
-             "mentor.education.strongest": 0.0, "mentor.education.weakest": 0.0}
-    names = {"grade9_under4": "grade9_under4", "mother_no_vocational": "mother_no_vocational",
-             "income_below_mean": "income_below_mean", "no_su_3y": "no_su_3y", "female": "women"}
+    truth = {
+        "mentor.education": 0.04,
+        "mentor.job": 0.02,
+        "mentor.education.strongest": 0.0,
+        "mentor.education.weakest": 0.0,
+    }
+    names = {
+        "grade9_under4": "grade9_under4",
+        "mother_no_vocational": "mother_no_vocational",
+        "income_below_mean": "income_below_mean",
+        "no_su_3y": "no_su_3y",
+        "female": "women",
+    }
     truth.update({f"mentor.education.{names[c]}": v for c, v in _MENTOR_EDU_TARGETS.items() if c})
-    jobs = {"ethnic_danish": "ethnic_danish", "high_public_support": "high_public_support",
-            "mother_no_vocational": "mother_no_vocational", "su_last_3y": "su_3y"}
+    jobs = {
+        "ethnic_danish": "ethnic_danish",
+        "high_public_support": "high_public_support",
+        "mother_no_vocational": "mother_no_vocational",
+        "su_last_3y": "su_3y",
+    }
     truth.update({f"mentor.job.{jobs[c]}": v for c, v in _MENTOR_JOB_TARGETS.items() if c})
     x.attrs["truth"] = truth
     x.attrs["assumptions"] = "see effekt.synthetic.studies.mentor"
@@ -252,19 +289,25 @@ _JOBFIRST_HOURS_IF_ANY = 20.0  # mean weekly hours among those with hours (assum
 
 
 def _jobfirst_covariates(rng: np.random.Generator, n: int) -> pd.DataFrame:
-    group = rng.choice(["resource course", "cash benefit", "integration benefit"], size=n,
-                       p=[0.3, 0.6, 0.1])
-    return pd.DataFrame({
-        "age": rng.integers(30, 65, n),
-        "female": rng.random(n) < 0.5,
-        "benefit_group": group,
-        "years_on_support": np.round(1.0 + rng.exponential(4.0, n), 1),
-    })
+    group = rng.choice(
+        ["resource course", "cash benefit", "integration benefit"], size=n, p=[0.3, 0.6, 0.1]
+    )
+    return pd.DataFrame(
+        {
+            "age": rng.integers(30, 65, n),
+            "female": rng.random(n) < 0.5,
+            "benefit_group": group,
+            "years_on_support": np.round(1.0 + rng.exponential(4.0, n), 1),
+        }
+    )
 
 
 def _jobfirst_linear(x: pd.DataFrame) -> np.ndarray:
-    return (-0.03 * (x["age"].to_numpy() - 45) - 0.08 * (x["years_on_support"].to_numpy() - 5)
-            - 0.6 * (x["benefit_group"].to_numpy() == "resource course"))
+    return (
+        -0.03 * (x["age"].to_numpy() - 45)
+        - 0.08 * (x["years_on_support"].to_numpy() - 5)
+        - 0.6 * (x["benefit_group"].to_numpy() == "resource course")
+    )
 
 
 @lru_cache(maxsize=1)
@@ -275,7 +318,8 @@ def _jobfirst_calibration() -> dict[str, float]:
     cash = x["benefit_group"].to_numpy() == "cash benefit"
     control_hours = 1.9 / 0.67
     return {
-        "w35_c": _intercept(lin, 0.07), "w35_t": _intercept(lin, 0.12),
+        "w35_c": _intercept(lin, 0.07),
+        "w35_t": _intercept(lin, 0.12),
         "any_c": _intercept(lin[cash], control_hours / _JOBFIRST_HOURS_IF_ANY),
         "any_t": _intercept(lin[cash], (control_hours + 1.9) / _JOBFIRST_HOURS_IF_ANY),
     }
@@ -371,15 +415,18 @@ def ips(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     sizes = {"IPS": _n(243, scale), "IPSE": _n(238, scale), "usual service": _n(239, scale)}
     arm = np.repeat(list(sizes), list(sizes.values()))
     n = len(arm)
-    x = pd.DataFrame({
-        "person_id": np.arange(1, n + 1),
-        "arm": pd.Categorical(arm, categories=list(sizes)),
-        "ips_any": arm != "usual service",
-        "age": rng.integers(18, 60, n),
-        "female": rng.random(n) < 0.45,
-        "diagnosis": rng.choice(["schizophrenia", "bipolar disorder", "depression"], n,
-                                p=[0.5, 0.25, 0.25]),
-    })
+    x = pd.DataFrame(
+        {
+            "person_id": np.arange(1, n + 1),
+            "arm": pd.Categorical(arm, categories=list(sizes)),
+            "ips_any": arm != "usual service",
+            "age": rng.integers(18, 60, n),
+            "female": rng.random(n) < 0.45,
+            "diagnosis": rng.choice(
+                ["schizophrenia", "bipolar disorder", "depression"], n, p=[0.5, 0.25, 0.25]
+            ),
+        }
+    )
     lin = -0.02 * (x["age"].to_numpy() - 35) - 0.3 * (x["diagnosis"].to_numpy() == "schizophrenia")
     cal = _ips_calibration()
     p = special.expit(np.where(x["ips_any"], cal["t"], cal["c"]) + lin)
@@ -387,8 +434,10 @@ def ips(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     x["job_or_education_18m"] = any_.astype(int)
     weeks = 1.0 + 77.0 * rng.beta(1.2, 3.3, n)
     x["weeks_job_or_education"] = np.where(any_, np.round(weeks), 0.0)
-    x.attrs["truth"] = {"ips.job_or_education_18m": 0.135,
-                        "ips.weeks_18m": 0.135 * (1.0 + 77.0 * 1.2 / 4.5)}
+    x.attrs["truth"] = {
+        "ips.job_or_education_18m": 0.135,
+        "ips.weeks_18m": 0.135 * (1.0 + 77.0 * 1.2 / 4.5),
+    }
     x.attrs["assumptions"] = "see effekt.synthetic.studies.ips"
     return x
 
@@ -409,7 +458,9 @@ def _ips_calibration() -> dict[str, float]:
 Covariate = tuple[str, str, Any, Any]
 
 
-def _draw(rng: np.random.Generator, spec: list[Covariate], n: int, treated: bool) -> dict[str, np.ndarray]:
+def _draw(
+    rng: np.random.Generator, spec: list[Covariate], n: int, treated: bool
+) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
     for name, kind, p_t, p_c in spec:
         par = p_t if treated else p_c
@@ -427,9 +478,9 @@ def _linear(values: dict[str, np.ndarray], coef: dict[str, float]) -> np.ndarray
     return np.asarray(lin, dtype=float)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _observational_calibration(name: str) -> dict[tuple[str, str], tuple[float, float]]:
-    """(outcome, group) -> (intercept treated, intercept control), on the participants' covariates."""
+    """(outcome, group) -> (intercepts treated, control) over the participants' covariates."""
     design = _OBSERVATIONAL[name]
     rng = np.random.default_rng(_CALIBRATION_SEED)
     out = {}
@@ -479,10 +530,18 @@ _VCG2_COVARIATES: list[Covariate] = [
     ("prior_internship", "bernoulli", 0.40, 0.12),
 ]
 _VCG2_COEF = {
-    "flexjob_w70": {"age": 0.02, "years_on_benefit": -0.45, "health_problems": 0.5,
-                    "prior_internship": 0.3},
-    "internship_13w": {"age": -0.02, "years_on_benefit": -0.4, "health_problems": -0.3,
-                       "prior_internship": 1.5},
+    "flexjob_w70": {
+        "age": 0.02,
+        "years_on_benefit": -0.45,
+        "health_problems": 0.5,
+        "prior_internship": 0.3,
+    },
+    "internship_13w": {
+        "age": -0.02,
+        "years_on_benefit": -0.4,
+        "health_problems": -0.3,
+        "prior_internship": 1.5,
+    },
 }
 
 _BRO_COVARIATES: list[Covariate] = [
@@ -493,9 +552,16 @@ _BRO_COVARIATES: list[Covariate] = [
     ("dropped_out_before", "bernoulli", 0.55, 0.35),
     ("mental_health_issue", "bernoulli", 0.30, 0.20),
 ]
-_BRO_COEF = {"in_education_w25": {"age": -0.08, "grade9_avg": 0.25, "months_on_benefit": -0.05,
-                                  "female": 0.1, "dropped_out_before": -0.5,
-                                  "mental_health_issue": -0.4}}
+_BRO_COEF = {
+    "in_education_w25": {
+        "age": -0.08,
+        "grade9_avg": 0.25,
+        "months_on_benefit": -0.05,
+        "female": 0.1,
+        "dropped_out_before": -0.5,
+        "mental_health_issue": -0.4,
+    }
+}
 
 _VL_COVARIATES: list[Covariate] = [
     ("age", "normal", (36.0, 8.0), (40.0, 8.0)),
@@ -503,46 +569,85 @@ _VL_COVARIATES: list[Covariate] = [
     ("months_unemployed", "normal", (6.0, 4.0), (10.0, 4.0)),
     ("female", "bernoulli", 0.40, 0.50),
 ]
-_VL_COEF = {"employed_1y": {"age": -0.02, "years_unskilled_work": 0.08, "months_unemployed": -0.1,
-                            "female": 0.0}}
+_VL_COEF = {
+    "employed_1y": {
+        "age": -0.02,
+        "years_unskilled_work": 0.08,
+        "months_unemployed": -0.1,
+        "female": 0.0,
+    }
+}
 
 _OBSERVATIONAL: dict[str, dict[str, Any]] = {
     "vcg2": {
-        "treatment": "vcg2", "group_column": "benefit_group", "pool_ratio": 4,
+        "treatment": "vcg2",
+        "group_column": "benefit_group",
+        "pool_ratio": 4,
         "covariates": ["age", "years_on_benefit", "female", "health_problems", "prior_internship"],
-        "coef": _VCG2_COEF, "rounding": {"age": 0, "years_on_benefit": 1},
+        "coef": _VCG2_COEF,
+        "rounding": {"age": 0, "years_on_benefit": 1},
         "groups": {
-            "resource course": {"n_treated": 1000, "covariates": _VCG2_COVARIATES,
-                                "outcomes": {"flexjob_w70": (0.14, 0.05),
-                                             "internship_13w": (0.75, 0.10)}},
-            "cash benefit": {"n_treated": 1500, "covariates": _VCG2_COVARIATES,
-                             "outcomes": {"flexjob_w70": (0.06, 0.02),
-                                          "internship_13w": (0.75, 0.10)}},
+            "resource course": {
+                "n_treated": 1000,
+                "covariates": _VCG2_COVARIATES,
+                "outcomes": {"flexjob_w70": (0.14, 0.05), "internship_13w": (0.75, 0.10)},
+            },
+            "cash benefit": {
+                "n_treated": 1500,
+                "covariates": _VCG2_COVARIATES,
+                "outcomes": {"flexjob_w70": (0.06, 0.02), "internship_13w": (0.75, 0.10)},
+            },
         },
-        "truth": {"vcg2.internship_13w": 0.65, "vcg2.flexjob_resource_course": 0.09,
-                  "vcg2.flexjob_cash_benefit": 0.04},
+        "truth": {
+            "vcg2.internship_13w": 0.65,
+            "vcg2.flexjob_resource_course": 0.09,
+            "vcg2.flexjob_cash_benefit": 0.04,
+        },
     },
     "brobygning": {
-        "treatment": "brobygning", "pool_ratio": 4,
-        "covariates": ["age", "grade9_avg", "months_on_benefit", "female", "dropped_out_before",
-                       "mental_health_issue"],
-        "coef": _BRO_COEF, "rounding": {"age": 0, "grade9_avg": 1, "months_on_benefit": 0},
-        "groups": {"all": {"n_treated": 2397, "covariates": _BRO_COVARIATES,
-                           "outcomes": {"in_education_w25": (0.40, 0.25)}}},
+        "treatment": "brobygning",
+        "pool_ratio": 4,
+        "covariates": [
+            "age",
+            "grade9_avg",
+            "months_on_benefit",
+            "female",
+            "dropped_out_before",
+            "mental_health_issue",
+        ],
+        "coef": _BRO_COEF,
+        "rounding": {"age": 0, "grade9_avg": 1, "months_on_benefit": 0},
+        "groups": {
+            "all": {
+                "n_treated": 2397,
+                "covariates": _BRO_COVARIATES,
+                "outcomes": {"in_education_w25": (0.40, 0.25)},
+            }
+        },
         "truth": {"brobygning.education_w25": 0.15},
     },
     "voksenlaerling": {
-        "treatment": "voksenlaerling", "group_column": "benefit_group", "pool_ratio": 4,
+        "treatment": "voksenlaerling",
+        "group_column": "benefit_group",
+        "pool_ratio": 4,
         "covariates": ["age", "years_unskilled_work", "months_unemployed", "female"],
-        "coef": _VL_COEF, "rounding": {"age": 0, "years_unskilled_work": 1, "months_unemployed": 0},
+        "coef": _VL_COEF,
+        "rounding": {"age": 0, "years_unskilled_work": 1, "months_unemployed": 0},
         "groups": {
-            "cash benefit": {"n_treated": 250, "covariates": _VL_COVARIATES,
-                             "outcomes": {"employed_1y": (0.62, 0.42)}},
+            "cash benefit": {
+                "n_treated": 250,
+                "covariates": _VL_COVARIATES,
+                "outcomes": {"employed_1y": (0.62, 0.42)},
+            },
             # 72.7 % vs 63.3 %, so that with 25 % of participants on cash benefit their
             # overall shares are 70 % and 58 %
-            "unemployment insurance": {"n_treated": 750, "covariates": _VL_COVARIATES,
-                                       "outcomes": {"employed_1y": ((0.70 - 0.25 * 0.62) / 0.75,
-                                                                    (0.58 - 0.25 * 0.42) / 0.75)}},
+            "unemployment insurance": {
+                "n_treated": 750,
+                "covariates": _VL_COVARIATES,
+                "outcomes": {
+                    "employed_1y": ((0.70 - 0.25 * 0.62) / 0.75, (0.58 - 0.25 * 0.42) / 0.75)
+                },
+            },
         },
         "truth": {"voksenlaerling.employment_1y": 0.12},
     },
@@ -695,19 +800,25 @@ def biu_providers(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFram
     job_offer = u < p_offer
     job_none = u < p_none
     months = np.where(strong, rng.exponential(1.0, n), 24.0 + rng.exponential(18.0, n))
-    data = pd.DataFrame({
-        "citizen_id": np.arange(1, n + 1),
-        "provider": provider,
-        "offer": offer,
-        "target_group": np.where(strong, "strong", "complex"),
-        "complex_challenges": ~strong,
-        "months_unemployed": np.round(months, 1),
-        "age": rng.integers(25, 60, n),
-        "job_at_end": np.where(offer, job_offer, job_none).astype(int),
-        "job_without_offer": job_none.astype(int),
-    })
-    data.attrs["truth"] = {"biu.simple_effect_strong": 0.95, "biu.simple_effect_complex": 0.125,
-                           "biu.without_offer_complex": 0.015, "biu.causal_complex": 0.11}
+    data = pd.DataFrame(
+        {
+            "citizen_id": np.arange(1, n + 1),
+            "provider": provider,
+            "offer": offer,
+            "target_group": np.where(strong, "strong", "complex"),
+            "complex_challenges": ~strong,
+            "months_unemployed": np.round(months, 1),
+            "age": rng.integers(25, 60, n),
+            "job_at_end": np.where(offer, job_offer, job_none).astype(int),
+            "job_without_offer": job_none.astype(int),
+        }
+    )
+    data.attrs["truth"] = {
+        "biu.simple_effect_strong": 0.95,
+        "biu.simple_effect_complex": 0.125,
+        "biu.without_offer_complex": 0.015,
+        "biu.causal_complex": 0.11,
+    }
     data.attrs["assumptions"] = "see effekt.synthetic.studies.biu_providers"
     return data
 
@@ -753,6 +864,8 @@ def study(name: str, *, seed: int | None = None, scale: float = 1.0) -> pd.DataF
     1440
     """
     if name not in STUDY_GENERATORS:
-        raise argument_error("study", "name", f"one of {', '.join(map(repr, STUDY_GENERATORS))}", name)
+        raise argument_error(
+            "study", "name", f"one of {', '.join(map(repr, STUDY_GENERATORS))}", name
+        )
     scale = check_number(scale, "scale", "study", low=0.0, low_open=True, high=100.0)
     return STUDY_GENERATORS[name](seed=seed, scale=scale)
