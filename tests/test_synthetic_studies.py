@@ -140,3 +140,13 @@ def test_bad_input(bad):
     name = bad.pop("name")
     with pytest.raises(EffektError, match="study"):
         synthetic.study(name, **bad)
+
+
+@pytest.mark.parametrize("name", list(STUDY_GENERATORS))
+def test_docstrings_state_what_the_notes_say_and_what_is_assumed(name):
+    from effekt.report import generator_assumptions
+
+    say, assume = generator_assumptions(name)
+    assert len(say) > 80 and len(assume) > 80
+    doc = STUDY_GENERATORS[name].__doc__
+    assert "What the notes say:" in doc and "What it assumes beyond them:" in doc
