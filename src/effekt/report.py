@@ -332,12 +332,12 @@ max-width:1400px;color:#1d2330;line-height:1.4;padding:0 1em}
 h1{font-size:1.6em;margin-bottom:.2em}
 h2{font-size:1.25em;border-bottom:2px solid #dfe3ea;padding-bottom:.2em;
 margin-top:1.6em}h3{font-size:1.05em;margin-bottom:.3em}
-.meta{color:#5a6372;font-size:.9em}table{border-collapse:collapse;font-size:.78em;width:100%}
+.meta{color:#5a6372;font-size:.9em}table{border-collapse:collapse;font-size:.74em;width:100%}
 th,td{border:1px solid #dfe3ea;padding:3px 5px;vertical-align:top;text-align:left}
 th{background:#f3f5f8;position:sticky;top:0}td.num{text-align:right;white-space:nowrap}
 tr.study td{background:#eef2f8;font-weight:600}
 tr.detail td{color:#5a6372;border-top:none;font-size:.95em}
-td:first-child{overflow-wrap:anywhere;min-width:11em;max-width:16em}.wrap{overflow-x:auto}.no{background:#fde2e1;font-weight:600}
+td:first-child{overflow-wrap:anywhere;min-width:9em;max-width:14em}.wrap{overflow-x:auto}.no{background:#fde2e1;font-weight:600}
 .yes{color:#17663a}.note{color:#5a6372}img{max-width:100%;height:auto;border:1px solid #eee}
 .box{background:#f8f9fb;border-left:4px solid #9aa8bd;padding:.5em .9em;margin:.6em 0;
 font-size:.92em}
