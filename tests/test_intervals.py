@@ -59,14 +59,18 @@ def _random_counts(seed: int, k: int):
 
 @pytest.mark.parametrize(
     ("ours", "sm_method"),
-    [(wald_diff_interval, "wald"), (agresti_caffo_interval, "agresti-caffo"), (newcombe_interval, "newcomb")],
+    [
+        (wald_diff_interval, "wald"),
+        (agresti_caffo_interval, "agresti-caffo"),
+        (newcombe_interval, "newcomb"),
+    ],
 )
 def test_agrees_with_statsmodels_confint_proportions_2indep(ours, sm_method):
     x1, n1, x2, n2 = _random_counts(1, 400)
     for level in (0.95, 0.9):
         lo, hi = ours(x1, n1, x2, n2, level)
         for i in range(len(x1)):
-            # statsmodels: confint_proportions_2indep(..., compare="diff"); ours are clipped to [-1, 1]
+            # statsmodels: confint_proportions_2indep(..., compare="diff"); ours clipped to [-1, 1]
             ref = confint_proportions_2indep(
                 x1[i], n1[i], x2[i], n2[i], method=sm_method, compare="diff", alpha=1 - level
             )
@@ -93,12 +97,16 @@ def _restricted_mle_numeric(x1, n1, x2, n2, delta):
 
     if hi - lo < 1e-12:
         return lo
-    res = optimize.minimize_scalar(negll, bounds=(lo, hi), method="bounded", options={"xatol": 1e-12})
+    res = optimize.minimize_scalar(
+        negll, bounds=(lo, hi), method="bounded", options={"xatol": 1e-12}
+    )
     cands = [lo, hi, res.x]
     return min(cands, key=lambda p: negll(np.clip(p, lo, hi)) if np.isfinite(negll(p)) else np.inf)
 
 
-@pytest.mark.parametrize("counts", [c for c, _, _ in NEWCOMBE_EXAMPLES] + [(208, 1302, 155, 1291), (1, 3, 2, 2)])
+@pytest.mark.parametrize(
+    "counts", [c for c, _, _ in NEWCOMBE_EXAMPLES] + [(208, 1302, 155, 1291), (1, 3, 2, 2)]
+)
 @pytest.mark.parametrize("delta", [-0.6, -0.2, 0.0, 0.1, 0.45, 0.9])
 def test_restricted_mle_matches_numerical_maximisation(counts, delta):
     pt, pc = restricted_mle_diff(*counts, delta)
@@ -116,10 +124,12 @@ def _mn_statistic_numeric(x1, n1, x2, n2, delta):
 
 
 @pytest.mark.parametrize(
-    "counts", [c for c, _, _ in NEWCOMBE_EXAMPLES] + [(208, 1302, 155, 1291), (91, 1302, 65, 1291), (3, 4, 1, 9)]
+    "counts",
+    [c for c, _, _ in NEWCOMBE_EXAMPLES]
+    + [(208, 1302, 155, 1291), (91, 1302, 65, 1291), (3, 4, 1, 9)],
 )
 def test_mn_limits_invert_the_score_test(counts):
-    """At each MN limit strictly inside (-1, 1) the (independently computed) score statistic is ±z."""
+    """At each MN limit inside (-1, 1) the independently computed score statistic is ±z."""
     z = stats.norm.ppf(0.975)
     lo, hi = (float(v) for v in miettinen_nurminen_interval(*counts))
     d = counts[0] / counts[1] - counts[2] / counts[3]
@@ -167,7 +177,9 @@ def test_mn_statistic_at_zero_is_scaled_pearson():
     table = np.array([[x1, n1 - x1], [x2, n2 - x2]])
     chi2 = stats.chi2_contingency(table, correction=False)[0]
     N = n1 + n2
-    assert float(miettinen_nurminen_statistic(x1, n1, x2, n2)) ** 2 == pytest.approx(chi2 * (N - 1) / N, rel=1e-12)
+    assert float(miettinen_nurminen_statistic(x1, n1, x2, n2)) ** 2 == pytest.approx(
+        chi2 * (N - 1) / N, rel=1e-12
+    )
 
 
 @settings(max_examples=60, deadline=None)

@@ -16,7 +16,13 @@ from statsmodels.stats import proportion as smprop
 from statsmodels.stats.proportion import confint_proportions_2indep
 
 from effekt import rct
-from effekt.errors import ColumnError, DroppedRowsWarning, EffektError, MissingValueError, SmallSampleWarning
+from effekt.errors import (
+    ColumnError,
+    DroppedRowsWarning,
+    EffektError,
+    MissingValueError,
+    SmallSampleWarning,
+)
 from effekt.intervals import newcombe_interval, wald_diff_interval
 from effekt.rct import proportions as P
 
@@ -74,9 +80,12 @@ def test_chisquare_and_fisher_pvalues_agree_with_r(r2x2, monkeypatch):
 
 def test_score_statistic_is_scaled_pearson(r2x2):
     for row in r2x2.itertuples():
-        r = rct.difference_in_proportions_from_counts(row.x1, row.n1, row.x2, row.n2, method="score")
+        r = rct.difference_in_proportions_from_counts(
+            row.x1, row.n1, row.x2, row.n2, method="score"
+        )
         N = row.n1 + row.n2
-        # Miettinen & Nurminen (1985): z_MN(0)^2 = X^2 (N - 1)/N, X^2 from R prop.test(correct = FALSE)
+        # Miettinen & Nurminen (1985): z_MN(0)^2 = X^2 (N - 1)/N,
+        # X^2 from R prop.test(correct = FALSE)
         assert r.statistic**2 == pytest.approx(row.chisq_stat * (N - 1) / N, rel=1e-8)
 
 
@@ -88,9 +97,13 @@ def test_pvalues_agree_with_statsmodels(method):
         x1, x2 = rng.binomial(n1, 0.4), rng.binomial(n2, 0.3)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SmallSampleWarning)
-            r = rct.difference_in_proportions_from_counts(int(x1), int(n1), int(x2), int(n2), method=method)
-        # statsmodels: test_proportions_2indep(..., compare="diff", correction=True) (N/(N-1) for score)
-        ref = smprop.test_proportions_2indep(x1, n1, x2, n2, method=method, compare="diff", correction=True)
+            r = rct.difference_in_proportions_from_counts(
+                int(x1), int(n1), int(x2), int(n2), method=method
+            )
+        # statsmodels: test_proportions_2indep(..., compare="diff", correction=True)
+        ref = smprop.test_proportions_2indep(
+            x1, n1, x2, n2, method=method, compare="diff", correction=True
+        )
         assert r.pvalue == pytest.approx(ref.pvalue, rel=1e-7, abs=1e-14)
         assert r.statistic == pytest.approx(ref.statistic, rel=1e-7)
 
@@ -100,7 +113,9 @@ def test_relative_change_katz_interval_agrees_with_statsmodels():
         r = rct.difference_in_proportions_from_counts(*counts)
         # statsmodels: confint_proportions_2indep(..., compare="ratio", method="log") (Katz)
         lo, hi = confint_proportions_2indep(*counts, compare="ratio", method="log")
-        assert r.relative_change == pytest.approx(counts[0] / counts[1] / (counts[2] / counts[3]) - 1)
+        assert r.relative_change == pytest.approx(
+            counts[0] / counts[1] / (counts[2] / counts[3]) - 1
+        )
         assert r.relative_change_ci[0] == pytest.approx(lo - 1, rel=1e-10)
         assert r.relative_change_ci[1] == pytest.approx(hi - 1, rel=1e-10)
     assert rct.difference_in_proportions_from_counts(3, 10, 0, 10).relative_change is None
@@ -117,11 +132,17 @@ def test_exact_pvalues():
     assert r.extra["pvalue_boschloo"] <= r.extra["pvalue_fisher"]
     assert "boschloo exact test" in r.summary()
     assert {"pvalue_fisher", "pvalue_boschloo"} <= set(r.to_frame().columns)
+    # up to the cap (n_t * n_c <= 250,000) Boschloo is computed
+    assert P.BOSCHLOO_MAX_PRODUCT == 250_000
+    mid = rct.difference_in_proportions_from_counts(30, 400, 15, 600, exact=True)
+    assert 0 < mid.extra["pvalue_boschloo"] <= mid.extra["pvalue_fisher"]
     # large arms: Boschloo is skipped with a note (it would take minutes), Fisher is kept
     big = rct.difference_in_proportions_from_counts(208, 1302, 155, 1291, exact=True)
     assert np.isnan(big.extra["pvalue_boschloo"])
     assert "skipped" in big.notes[0]
-    assert big.extra["pvalue_fisher"] == pytest.approx(0.00386726267565111, rel=1e-6)  # R: fisher.test
+    assert big.extra["pvalue_fisher"] == pytest.approx(
+        0.00386726267565111, rel=1e-6
+    )  # R: fisher.test
 
 
 # ------------------------------------------------------------------------------------------
@@ -134,7 +155,9 @@ def test_mentor_from_counts():
     assert round(edu.mean_treated, 3) == 0.160 and round(edu.mean_control, 3) == 0.120
     assert edu.estimate == pytest.approx(208 / 1302 - 155 / 1291)
     assert edu.ci == pytest.approx(tuple(float(v) for v in newcombe_interval(208, 1302, 155, 1291)))
-    assert edu.pvalue == pytest.approx(0.00358517512581739, rel=1e-6)  # R: prop.test(c(208,155), c(1302,1291), correct=FALSE)
+    assert edu.pvalue == pytest.approx(
+        0.00358517512581739, rel=1e-6
+    )  # R: prop.test(c(208,155), c(1302,1291), correct=FALSE)
     assert edu.significant and edu.pvalue < 0.05
     assert "+4.0 pp" in edu.summary() and "1,302" in edu.summary()
 
@@ -154,9 +177,14 @@ def test_mentor_significance_claims_from_reported_shares():
     match = frame[frame["relative_change_matches"]]
     assert ((match["relative_change"] >= 0.295) & (match["relative_change"] < 0.305)).all()
     # a 60 % rise is not consistent with 16 % vs 12 %
-    assert rct.from_reported_shares(0.16, 1302, 0.12, 1291, reported_relative_change=0.6).relative_change_consistent is False
+    assert (
+        rct.from_reported_shares(
+            0.16, 1302, 0.12, 1291, reported_relative_change=0.6
+        ).relative_change_consistent
+        is False
+    )
 
-    # "job ~7 % vs ~5 % (significant), a 40 % rise": consistent, but not implied by the rounded shares
+    # "job ~7 % vs ~5 % (significant), a 40 % rise": consistent, not implied by the rounded shares
     job = rct.from_reported_shares(0.07, 1302, 0.05, 1291, reported_relative_change=0.40)
     assert job.events_treated_range == (85, 97) and job.events_control_range == (59, 71)
     assert job.significant_for_any and not job.significant_for_all
@@ -165,12 +193,24 @@ def test_mentor_significance_claims_from_reported_shares():
 
 
 def test_reported_shares_ranges_match_half_up_rounding():
-    for share, n, decimals in [(0.16, 1302, 0), (0.12, 1291, 0), (0.465, 400, 1), (0.464, 239, 1), (0.0, 50, 0), (1.0, 37, 0), (0.073, 2593, 1)]:
+    for share, n, decimals in [
+        (0.16, 1302, 0),
+        (0.12, 1291, 0),
+        (0.465, 400, 1),
+        (0.464, 239, 1),
+        (0.0, 50, 0),
+        (1.0, 37, 0),
+        (0.073, 2593, 1),
+    ]:
         res = rct.from_reported_shares(share, n, 0.5, 10, decimals=decimals)
         pct = Decimal(str(share * 100)).quantize(Decimal(1).scaleb(-decimals))
         ok = [
-            e for e in range(n + 1)
-            if (Decimal(100 * e) / Decimal(n)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP) == pct
+            e
+            for e in range(n + 1)
+            if (Decimal(100 * e) / Decimal(n)).quantize(
+                Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP
+            )
+            == pct
         ]
         assert res.events_treated_range == (min(ok), max(ok))
         assert list(range(min(ok), max(ok) + 1)) == ok
@@ -179,8 +219,11 @@ def test_reported_shares_ranges_match_half_up_rounding():
 def test_reported_shares_grid_equals_pairwise_counts():
     res = rct.from_reported_shares(0.3, 40, 0.2, 45, method="score")
     frame = res.to_frame()
-    assert len(frame) == res.n_pairs == (res.events_treated_range[1] - res.events_treated_range[0] + 1) * (
-        res.events_control_range[1] - res.events_control_range[0] + 1
+    assert (
+        len(frame)
+        == res.n_pairs
+        == (res.events_treated_range[1] - res.events_treated_range[0] + 1)
+        * (res.events_control_range[1] - res.events_control_range[0] + 1)
     )
     for row in frame.itertuples():
         r = rct.difference_in_proportions_from_counts(
@@ -256,7 +299,9 @@ def test_all_same_outcome_gives_p_one():
             assert r.estimate == 0 and r.pvalue == 1.0
             assert r.ci[0] < 0 < r.ci[1] or method == "wald"  # Wald collapses to (0, 0)
         # Agresti-Caffo tests its adjusted difference, which is not 0 for unequal arms
-        assert rct.difference_in_proportions_from_counts(*counts, method="agresti-caffo").pvalue > 0.5
+        assert (
+            rct.difference_in_proportions_from_counts(*counts, method="agresti-caffo").pvalue > 0.5
+        )
 
 
 # ------------------------------------------------------------------------------------------
@@ -276,7 +321,9 @@ def _adjusted_runs(indiv, clustered):
         # R: clubSandwich::coef_test(lm(...), vcov = "CR2", test = "naive-t") and conf_int()
         "cr2": f(clustered, "y", "treat", cluster="municipality"),
         "cr2_strata": f(clustered, "y", "treat", cluster="municipality", strata="region"),
-        "cr2_lin": f(clustered, "y", "treat", cluster="municipality", covariates=["age", "benefit"]),
+        "cr2_lin": f(
+            clustered, "y", "treat", cluster="municipality", covariates=["age", "benefit"]
+        ),
         # R: estimatr::lm_lin(y ~ treat, covariates = ~ ..., se_type = "HC2")
         "lin_hc2": f(indiv, "y", "treat", covariates=["age", "female", "grade", "benefit"]),
         "lin_hc2_strata": f(indiv, "y", "treat", covariates="grade", strata="centre"),
@@ -297,8 +344,14 @@ def test_adjusted_estimates_agree_with_r(indiv, clustered, adjusted_ref):
             assert r.relative_change + 1 == pytest.approx(ref.rr, rel=1e-8)
             assert r.relative_change_ci[0] + 1 == pytest.approx(ref.rr_low, rel=1e-8)
             assert r.relative_change_ci[1] + 1 == pytest.approx(ref.rr_high, rel=1e-8)
-    # estimatr::lm_lin(..., clusters = municipality, se_type = "CR2"): same SE (its df differ: Bell-McCaffrey)
-    assert runs["cr2_lin"].std_error == pytest.approx(adjusted_ref.loc["estimatr_lin_cr2", "std_error"], rel=1e-8)
+            # the standardised shares reproduce both the MH difference and the MH ratio
+            assert r.mean_treated - r.mean_control == pytest.approx(r.estimate, abs=1e-12)
+            assert r.mean_treated / r.mean_control == pytest.approx(ref.rr, rel=1e-10)
+    # estimatr::lm_lin(..., clusters = municipality, se_type = "CR2"): same SE
+    # (its df differ: Bell-McCaffrey)
+    assert runs["cr2_lin"].std_error == pytest.approx(
+        adjusted_ref.loc["estimatr_lin_cr2", "std_error"], rel=1e-8
+    )
     pd.testing.assert_frame_equal(indiv, before[0])
     pd.testing.assert_frame_equal(clustered, before[1])
     for r in runs.values():
@@ -309,7 +362,9 @@ def test_lin_agrees_with_statsmodels_hc2(indiv):
     r = rct.difference_in_proportions(indiv, "y", "treat", covariates=["age", "grade", "benefit"])
     X = pd.get_dummies(indiv[["age", "grade", "benefit"]], drop_first=True, dtype=float)
     Xc = X - X.mean()
-    design = pd.concat([indiv["treat"], Xc, Xc.mul(indiv["treat"], axis=0).add_prefix("t_")], axis=1)
+    design = pd.concat(
+        [indiv["treat"], Xc, Xc.mul(indiv["treat"], axis=0).add_prefix("t_")], axis=1
+    )
     fit = sm.OLS(indiv["y"], sm.add_constant(design)).fit(cov_type="HC2", use_t=True)
     # statsmodels: OLS(y, [1, T, Xc, T*Xc]).fit(cov_type="HC2")
     assert r.estimate == pytest.approx(fit.params["treat"], rel=1e-10)
@@ -323,9 +378,73 @@ def test_cluster_cr1_engine_agrees_with_statsmodels(clustered):
     from effekt._linear import ols
 
     X = np.column_stack([np.ones(len(clustered)), clustered["treat"]])
-    fit = ols(X, clustered["y"].to_numpy(float), cov_type="CR1", cluster=clustered["municipality"].to_numpy() - 1)
-    ref = sm.OLS(clustered["y"], X).fit(cov_type="cluster", cov_kwds={"groups": clustered["municipality"]})
+    fit = ols(
+        X,
+        clustered["y"].to_numpy(float),
+        cov_type="CR1",
+        cluster=clustered["municipality"].to_numpy() - 1,
+    )
+    ref = sm.OLS(clustered["y"], X).fit(
+        cov_type="cluster", cov_kwds={"groups": clustered["municipality"]}
+    )
     assert fit.std_error(1) == pytest.approx(ref.bse.iloc[1], rel=1e-10)
+
+
+def test_method_note_for_adjusted_analyses(indiv):
+    r = rct.difference_in_proportions(indiv, "y", "treat", strata="centre", method="score")
+    assert "applies to unadjusted" in r.notes[-1]
+    assert "Mantel-Haenszel" in r.method
+
+
+def test_relative_change_consistency_with_large_numbers():
+    # 200 * 10^4 * n^2 * 8e6 overflows int64: exact Python integers are used instead
+    res = rct.from_reported_shares(
+        0.5,
+        200_000,
+        0.1,
+        200_000,
+        decimals=2,
+        reported_relative_change=4.0,
+        relative_change_decimals=4,
+    )
+    assert res.n_pairs == 20 * 20
+    assert res.relative_change_consistent is True
+    frame = res.to_frame()
+    assert (frame.loc[frame["relative_change_matches"], "relative_change"] - 4.0).abs().max() < 5e-7
+    # grids that would not fit in memory are refused with the fix
+    with pytest.raises(EffektError, match="decimals"):
+        rct.from_reported_shares(0.5, 3_000_000, 0.1, 3_000_000)
+
+
+def test_example_script_runs(capsys):
+    import runpy
+
+    runpy.run_path(
+        str(Path(__file__).parents[1] / "examples" / "mentor_from_counts.py"), run_name="__main__"
+    )
+    out = capsys.readouterr().out
+    assert "significant for every consistent count pair" in out
+    assert "significant for some consistent count pairs only" in out
+
+
+@pytest.mark.slow
+def test_cr2_type_one_error_with_15_clusters():
+    """Null effect, 15 municipalities randomised (7 or 8 treated), ICC ~ 0.05, unequal sizes."""
+    rng = np.random.default_rng(15)
+    reps, G = 400, 15
+    rejections = naive = 0
+    for _ in range(reps):
+        size = rng.integers(30, 150, G)
+        treated = rng.permutation(np.r_[np.ones(7), np.zeros(G - 7)])
+        u = rng.normal(0, 0.6, G)
+        cl = np.repeat(np.arange(G), size)
+        p = 1 / (1 + np.exp(-(-2.0 + u[cl])))
+        df = pd.DataFrame({"y": (rng.random(len(cl)) < p).astype(float), "t": treated[cl], "k": cl})
+        rejections += rct.difference_in_proportions(df, "y", "t", cluster="k").pvalue < 0.05
+        naive += rct.difference_in_proportions(df, "y", "t").pvalue < 0.05
+    # seed 15: CR2/t(14) rejects 3.5 % at the nominal 5 %; the unclustered test 36 %
+    assert 0.02 <= rejections / reps <= 0.075
+    assert naive / reps > 0.25
 
 
 def test_strata_single_stratum_equals_crude_estimate():
@@ -347,7 +466,9 @@ def test_mantel_haenszel_sato_coverage_with_many_small_strata():
     cover = 0
     for _ in range(reps):
         y = (rng.random(2 * K) < p).astype(float)
-        r = rct.difference_in_proportions(pd.DataFrame({"y": y, "t": t, "s": strata}), "y", "t", strata="s")
+        r = rct.difference_in_proportions(
+            pd.DataFrame({"y": y, "t": t, "s": strata}), "y", "t", strata="s"
+        )
         cover += r.ci[0] <= rd <= r.ci[1]
     assert 0.93 <= cover / reps <= 0.97
 
@@ -384,8 +505,12 @@ def _exact_coverage(interval, pt: float, pc: float, n: int) -> float:
 def test_wald_undercovers_at_100_per_arm_exactly():
     """Exact coverage (enumerating all 101 x 101 outcomes): Wald stays below 95 % at 5-15 %."""
     grid = np.linspace(0.05, 0.15, 11)
-    wald = [_exact_coverage(wald_diff_interval, pc + eff, pc, 100) for pc in grid for eff in (0.0, 0.04)]
-    newc = [_exact_coverage(newcombe_interval, pc + eff, pc, 100) for pc in grid for eff in (0.0, 0.04)]
+    wald = [
+        _exact_coverage(wald_diff_interval, pc + eff, pc, 100) for pc in grid for eff in (0.0, 0.04)
+    ]
+    newc = [
+        _exact_coverage(newcombe_interval, pc + eff, pc, 100) for pc in grid for eff in (0.0, 0.04)
+    ]
     assert max(wald) < 0.95 and np.mean(wald) < 0.948
     assert min(newc) > 0.945 and np.mean(newc) > 0.95
     # at smaller arms the Wald interval is worse (30 per arm, 9 % vs 5 %: 91.7 %; Newcombe 97.4 %)
@@ -435,7 +560,6 @@ def _one_arm_stratum(df):
     return df
 
 
-
 BAD_ROWS = [
     ("missing values", lambda d: F(d, "y_missing", "t"), "'y_missing'", MissingValueError),
     ("non-binary outcome", lambda d: F(d, "y_count", "t"), "'y_count'", ColumnError),
@@ -443,17 +567,47 @@ BAD_ROWS = [
     ("one-valued treatment", lambda d: F(d, "y", "const"), "'const'", ColumnError),
     ("three-valued treatment", lambda d: F(d, "y", "three"), "'three'", ColumnError),
     ("labels without treated_value", lambda d: F(d, "y", "arm"), "treated_value", ColumnError),
-    ("unknown treated_value", lambda d: F(d, "y", "arm", treated_value="c"), "treated_value", EffektError),
+    (
+        "unknown treated_value",
+        lambda d: F(d, "y", "arm", treated_value="c"),
+        "treated_value",
+        EffektError,
+    ),
     ("unknown outcome column", lambda d: F(d, "job", "t"), "'job'", ColumnError),
-    ("unknown covariate", lambda d: F(d, "y", "t", covariates=["age", "grade"]), "'grade'", ColumnError),
+    (
+        "unknown covariate",
+        lambda d: F(d, "y", "t", covariates=["age", "grade"]),
+        "'grade'",
+        ColumnError,
+    ),
     ("one cluster", lambda d: F(d, "y", "t", cluster="const"), "'const'", ColumnError),
     ("bad method", lambda d: F(d, "y", "t", method="exact"), "'method'", EffektError),
     ("bad conf_level", lambda d: F(d, "y", "t", conf_level=95), "'conf_level'", EffektError),
     ("bad missing", lambda d: F(d, "y", "t", missing="ignore"), "'missing'", EffektError),
-    ("constant covariate", lambda d: F(d, "y", "t", covariates=["age", "const"]), "'const'", ColumnError),
-    ("stratum with one arm", lambda d: F(_one_arm_stratum(d), "y", "t", strata="centre"), "'centre'", ColumnError),
-    ("one-arm stratum with cluster", lambda d: F(_one_arm_stratum(d), "y", "t", strata="centre", cluster="kommune"), "'centre'", ColumnError),
-    ("exact with strata", lambda d: F(d, "y", "t", strata="centre", exact=True), "'exact'", EffektError),
+    (
+        "constant covariate",
+        lambda d: F(d, "y", "t", covariates=["age", "const"]),
+        "'const'",
+        ColumnError,
+    ),
+    (
+        "stratum with one arm",
+        lambda d: F(_one_arm_stratum(d), "y", "t", strata="centre"),
+        "'centre'",
+        ColumnError,
+    ),
+    (
+        "one-arm stratum with cluster",
+        lambda d: F(_one_arm_stratum(d), "y", "t", strata="centre", cluster="kommune"),
+        "'centre'",
+        ColumnError,
+    ),
+    (
+        "exact with strata",
+        lambda d: F(d, "y", "t", strata="centre", exact=True),
+        "'exact'",
+        EffektError,
+    ),
     ("exact not bool", lambda d: F(d, "y", "t", exact="yes"), "'exact'", EffektError),
     ("strata is the outcome", lambda d: F(d, "y", "t", strata="y"), "'strata'", EffektError),
     ("not a DataFrame", lambda d: F(d.to_dict(), "y", "t"), "'data'", EffektError),
@@ -475,7 +629,11 @@ BAD_COUNTS = [
     ("share with too many digits", lambda: S(0.163, 1302, 0.12, 1291), "'share_treated'"),
     ("bad decimals", lambda: S(0.16, 1302, 0.12, 1291, decimals=-1), "'decimals'"),
     ("no count rounds to the share", lambda: S(0.5, 3, 0.12, 1291), "'share_treated'"),
-    ("relative change below -100 %", lambda: S(0.16, 1302, 0.12, 1291, reported_relative_change=-2), "'reported_relative_change'"),
+    (
+        "relative change below -100 %",
+        lambda: S(0.16, 1302, 0.12, 1291, reported_relative_change=-2),
+        "'reported_relative_change'",
+    ),
 ]
 
 

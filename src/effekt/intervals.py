@@ -66,7 +66,10 @@ def _z(conf_level: float) -> float:
 
 def _as_counts(events_treated, n_treated, events_control, n_control):
     x1, n1, x2, n2 = np.broadcast_arrays(
-        *(np.asarray(v, dtype=float) for v in (events_treated, n_treated, events_control, n_control))
+        *(
+            np.asarray(v, dtype=float)
+            for v in (events_treated, n_treated, events_control, n_control)
+        )
     )
     return x1, n1, x2, n2
 
@@ -100,8 +103,8 @@ def agresti_caffo_interval(
 
     Notes
     -----
-    With ``q_i = (x_i + 1)/(n_i + 2)``: ``q_t - q_c ± z sqrt(q_t(1-q_t)/(n_t+2) + q_c(1-q_c)/(n_c+2))``,
-    clipped to [-1, 1].
+    With ``q_i = (x_i + 1)/(n_i + 2)``:
+    ``q_t - q_c ± z sqrt(q_t(1-q_t)/(n_t+2) + q_c(1-q_c)/(n_c+2))``, clipped to [-1, 1].
 
     References
     ----------
@@ -130,7 +133,8 @@ def newcombe_interval(
     Notes
     -----
     With Wilson limits ``(l_t, u_t)`` and ``(l_c, u_c)`` for each arm and ``d = p_t - p_c``:
-    ``L = d - sqrt((p_t - l_t)^2 + (u_c - p_c)^2)``, ``U = d + sqrt((u_t - p_t)^2 + (p_c - l_c)^2)``.
+    ``L = d - sqrt((p_t - l_t)^2 + (u_c - p_c)^2)``,
+    ``U = d + sqrt((u_t - p_t)^2 + (p_c - l_c)^2)``.
     It never leaves [-1, 1], is defined for 0/n and n/n, and keeps close to nominal coverage
     at small counts.
 
@@ -256,6 +260,7 @@ def miettinen_nurminen_interval(
     lower = solve(-ones, d, z)
     upper = solve(d, ones, -z)
     # If the statistic never reaches the critical value inside the range, the limit is ±1.
-    lower = np.where(miettinen_nurminen_statistic(x1, n1, x2, n2, -ones * (1 - 1e-12)) <= z, -1.0, lower)
-    upper = np.where(miettinen_nurminen_statistic(x1, n1, x2, n2, ones * (1 - 1e-12)) >= -z, 1.0, upper)
+    edge = 1 - 1e-12
+    lower = np.where(miettinen_nurminen_statistic(x1, n1, x2, n2, -edge) <= z, -1.0, lower)
+    upper = np.where(miettinen_nurminen_statistic(x1, n1, x2, n2, edge) >= -z, 1.0, upper)
     return lower, upper

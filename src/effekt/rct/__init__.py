@@ -1,4 +1,5 @@
-"""Randomised trials: effects on binary and continuous outcomes, from rows, counts or published shares.
+"""Randomised trials: effects on binary and continuous outcomes from rows, counts or published
+shares.
 
 Examples
 --------

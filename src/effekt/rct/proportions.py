@@ -26,7 +26,7 @@ import math
 import numbers
 import warnings
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -56,14 +56,22 @@ __all__ = [
 Method = Literal["newcombe", "wald", "agresti-caffo", "score"]
 PROPORTION_METHODS: tuple[str, ...] = ("newcombe", "wald", "agresti-caffo", "score")
 
-#: Boschloo's exact test costs about n_treated * n_control * 32 binomial evaluations
-#: (about 10 s at 1,000 per arm on one core); beyond this product it is skipped with a note.
-BOSCHLOO_MAX_PRODUCT = 1_000_000
+#: Boschloo's exact test (scipy) grows with n_treated * n_control: about 2.5 s at 500 per
+#: arm, 16 s at 1,000 and over a minute at 2,000 on this project's machine. Beyond this
+#: product it is skipped with a note; Fisher's exact p-value is always given.
+BOSCHLOO_MAX_PRODUCT = 250_000
+
+#: Largest grid of consistent count pairs that from_reported_shares() evaluates (memory ~1 GB).
+MAX_SHARE_PAIRS = 4_000_000
 
 _METHOD_TEXT = {
-    "newcombe": "Newcombe hybrid score interval; Pearson chi-square test without continuity correction",
+    "newcombe": (
+        "Newcombe hybrid score interval; Pearson chi-square test without continuity correction"
+    ),
     "wald": "Wald interval and z test (unpooled standard error)",
-    "agresti-caffo": "Agresti-Caffo interval (one event and one non-event added per arm) and its z test",
+    "agresti-caffo": (
+        "Agresti-Caffo interval (one event and one non-event added per arm) and its z test"
+    ),
     "score": "Miettinen-Nurminen score interval and score test",
 }
 
@@ -96,7 +104,14 @@ def _count_core(x1, n1, x2, n2, method: str, conf_level: float) -> dict[str, np.
         low, high = miettinen_nurminen_interval(x1, n1, x2, n2, conf_level)
         z = miettinen_nurminen_statistic(x1, n1, x2, n2, 0.0)
     pvalue = 2 * stats.norm.sf(np.abs(z))
-    return {"estimate": d, "std_error": se, "low": low, "high": high, "statistic": z, "pvalue": pvalue}
+    return {
+        "estimate": d,
+        "std_error": se,
+        "low": low,
+        "high": high,
+        "statistic": z,
+        "pvalue": pvalue,
+    }
 
 
 def _safe_ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -137,8 +152,9 @@ def _exact_pvalues(x1: int, n1: int, x2: int, n2: int) -> tuple[dict[str, float]
         extra["pvalue_boschloo"] = float("nan")
         notes.append(
             f"Boschloo's exact test skipped: arms of {n1:,} and {n2:,} exceed the cap "
-            f"n_treated * n_control <= {BOSCHLOO_MAX_PRODUCT:,} (it would take minutes); "
-            "at these sizes Fisher's and the asymptotic p-values agree closely."
+            f"n_treated * n_control <= {BOSCHLOO_MAX_PRODUCT:,} (it would take from "
+            "tens of seconds to minutes); at these sizes Fisher's and the asymptotic p-values "
+            "agree closely."
         )
     return extra, notes
 
@@ -158,7 +174,8 @@ def _from_counts(
     if method == "wald" and _small_sample(x1, n1, x2, n2):
         warnings.warn(
             f"{func}(): the Wald interval is unreliable with these counts ({x1}/{n1} vs {x2}/{n2}: "
-            "an expected cell below 5 or an arm with 0 or all events); use method='newcombe' or 'score'.",
+            "an expected cell below 5 or an arm with 0 or all events); "
+            "use method='newcombe' or 'score'.",
             SmallSampleWarning,
             stacklevel=3,
         )
@@ -169,7 +186,9 @@ def _from_counts(
     if exact:
         extra, notes = _exact_pvalues(x1, n1, x2, n2)
     if x1 + x2 in (0, n1 + n2):
-        notes.append("every unit has the same outcome: the test statistic is 0 and p = 1 by convention")
+        notes.append(
+            "every unit has the same outcome: the test statistic is 0 and p = 1 by convention"
+        )
     return EffectResult(
         estimate=float(core["estimate"]),
         std_error=float(core["std_error"]),
@@ -216,8 +235,8 @@ def difference_in_proportions_from_counts(
     exact : bool
         Also compute Fisher's and Boschloo's exact p-values (``extra["pvalue_fisher"]``,
         ``extra["pvalue_boschloo"]``). Boschloo's test is skipped (``nan`` and a note) when
-        ``n_treated * n_control`` exceeds :data:`BOSCHLOO_MAX_PRODUCT` (1,000,000), where it
-        would take minutes.
+        ``n_treated * n_control`` exceeds ``BOSCHLOO_MAX_PRODUCT`` (250,000, e.g. 500 per
+        arm), where it would take from tens of seconds to minutes.
 
     Returns
     -------
@@ -231,7 +250,8 @@ def difference_in_proportions_from_counts(
     -----
     * ``"newcombe"`` (default): hybrid Wilson score interval, Newcombe (1998) method 10;
       p-value from the Pearson chi-square test without continuity correction,
-      ``z = d / sqrt(p(1-p)(1/n_t + 1/n_c))`` with the pooled ``p`` (R ``prop.test(correct=FALSE)``).
+      ``z = d / sqrt(p(1-p)(1/n_t + 1/n_c))`` with the pooled ``p``
+      (R ``prop.test(correct=FALSE)``).
     * ``"wald"``: ``d ± z SE`` with the unpooled SE and ``z = d/SE``. Emits
       :class:`~effekt.errors.SmallSampleWarning` when an expected cell is below 5 or an arm has
       0 or all events.
@@ -267,7 +287,9 @@ def difference_in_proportions_from_counts(
         raise V.argument_error(func, "exact", "True or False", exact)
     x1, n1 = V.check_counts(events_treated, n_treated, "events_treated", "n_treated", func)
     x2, n2 = V.check_counts(events_control, n_control, "events_control", "n_control", func)
-    return _from_counts(x1, n1, x2, n2, method=method, conf_level=conf_level, exact=bool(exact), func=func)
+    return _from_counts(
+        x1, n1, x2, n2, method=method, conf_level=conf_level, exact=bool(exact), func=func
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -339,7 +361,10 @@ def difference_in_proportions(
     ``Q_k = (a_k (n_ck - c_k) + c_k (n_tk - a_k)) / (2 N_k)``. It is consistent both for many
     small strata and for few large ones; interval ``RD ± z SE`` and z test. The relative
     change is the Mantel-Haenszel risk ratio minus one, with the Greenland-Robins (1985)
-    variance of its logarithm. Every stratum must hold both arms.
+    variance of its logarithm. ``mean_treated`` and ``mean_control`` are the shares
+    standardised with the weights ``w_k`` (``sum_k w_k a_k/n_tk / sum_k w_k`` and likewise for
+    controls): their difference is the MH risk difference and their ratio the MH risk ratio.
+    Every stratum must hold both arms.
 
     **cluster=**: the linear probability model ``y ~ 1 + T`` (plus centred stratum dummies
     when ``strata`` is also given) by least squares with the Bell-McCaffrey CR2
@@ -376,7 +401,8 @@ def difference_in_proportions(
     >>> round(100 * r.estimate, 1), round(r.pvalue, 4)
     (4.0, 0.0036)
     >>> df["centre"] = np.arange(len(df)) % 13
-    >>> round(100 * difference_in_proportions(df, "education", "mentor", strata="centre").estimate, 1)
+    >>> s = difference_in_proportions(df, "education", "mentor", strata="centre")
+    >>> round(100 * s.estimate, 1)
     4.0
     """
     func = "difference_in_proportions"
@@ -386,13 +412,31 @@ def difference_in_proportions(
     if not isinstance(exact, (bool, np.bool_)):
         raise V.argument_error(func, "exact", "True or False", exact)
     covs = V.as_column_list(covariates)
-    V.require_columns(data, func, outcome=outcome, treatment=treatment, strata=strata, cluster=cluster, covariates=covs)
-    used = [outcome, treatment, *([strata] if strata is not None else []),
-            *([cluster] if cluster is not None else []), *covs]
-    for argument, column in (("strata", strata), ("cluster", cluster), *(("covariates", c) for c in covs)):
+    V.require_columns(
+        data,
+        func,
+        outcome=outcome,
+        treatment=treatment,
+        strata=strata,
+        cluster=cluster,
+        covariates=covs,
+    )
+    used = [
+        outcome,
+        treatment,
+        *([strata] if strata is not None else []),
+        *([cluster] if cluster is not None else []),
+        *covs,
+    ]
+    for argument, column in (
+        ("strata", strata),
+        ("cluster", cluster),
+        *(("covariates", c) for c in covs),
+    ):
         if column is not None and column in (outcome, treatment):
             raise EffektError(
-                f"The column {column!r} given as '{argument}' to {func}() is also the outcome or the "
+                f"The column {column!r} given as '{argument}' to {func}() is also the outcome or "
+                "the "
                 "treatment; pass a different column."
             )
     frame = V.handle_missing(data, used, missing, func)
@@ -409,22 +453,40 @@ def difference_in_proportions(
         n = np.bincount(ti, minlength=2)
         ev = np.bincount(ti, weights=y, minlength=2)
         return _from_counts(
-            int(round(ev[1])), int(n[1]), int(round(ev[0])), int(n[0]),
-            method=method, conf_level=conf_level, exact=bool(exact), outcome=str(outcome), func=func,
+            int(round(ev[1])),
+            int(n[1]),
+            int(round(ev[0])),
+            int(n[0]),
+            method=method,
+            conf_level=conf_level,
+            exact=bool(exact),
+            outcome=str(outcome),
+            func=func,
         )
     if cluster is None and not covs:
         codes, labels = V.group_codes(frame[strata], strata, "strata", func)
-        return _mantel_haenszel(y, t, codes, labels, strata, conf_level, str(outcome), func)
-    return _regression(frame, y, t, strata, cluster, covs, conf_level, str(outcome), func)
+        result = _mantel_haenszel(y, t, codes, labels, strata, conf_level, str(outcome), func)
+    else:
+        result = _regression(frame, y, t, strata, cluster, covs, conf_level, str(outcome), func)
+    if method != "newcombe":
+        note = (
+            f"method={method!r} applies to unadjusted comparisons; with strata=, cluster= or "
+            "covariates= the interval is the Wald-type one named in 'method'"
+        )
+        result = replace(result, notes=(*result.notes, note))
+    return result
 
 
-def _check_strata_arms(n_t: np.ndarray, n_c: np.ndarray, labels: np.ndarray, column: Hashable, func: str) -> None:
+def _check_strata_arms(
+    n_t: np.ndarray, n_c: np.ndarray, labels: np.ndarray, column: Hashable, func: str
+) -> None:
     bad = (n_t == 0) | (n_c == 0)
     if bad.any():
         shown = ", ".join(map(str, labels[bad][:5]))
         raise ColumnError(
-            f"The strata column {column!r} passed to {func}() has {int(bad.sum())} stratum/strata with "
-            f"only one arm ({shown}); such strata carry no information on the effect. Merge them with "
+            f"The strata column {column!r} passed to {func}() has {int(bad.sum())} "
+            f"stratum/strata with only one arm ({shown}); such strata carry no information on "
+            "the effect. Merge them with "
             "neighbouring strata or drop their rows."
         )
 
@@ -455,17 +517,33 @@ def _mantel_haenszel(y, t, codes, labels, column, conf_level, outcome, func) -> 
             s = math.sqrt(max(v, 0.0))
             rel_ci = ((R / S) * math.exp(-zq * s) - 1, (R / S) * math.exp(zq * s) - 1)
     return _normal_result(
-        rd, se, conf_level,
+        rd,
+        se,
+        conf_level,
         method=f"Mantel-Haenszel risk difference over {K} strata, Sato variance; z test",
-        n_treated=int(n_t.sum()), n_control=int(n_c.sum()),
-        mean_treated=float(a.sum() / n_t.sum()), mean_control=float(c.sum() / n_c.sum()),
-        relative_change=rel, relative_change_ci=rel_ci, outcome=outcome,
-        notes=("mean_treated/mean_control are the crude (unstratified) shares",),
+        n_treated=int(n_t.sum()),
+        n_control=int(n_c.sum()),
+        # MH-weighted (standardised) shares: their difference is RD and their ratio RR_MH
+        mean_treated=float(R / w.sum()),
+        mean_control=float(S / w.sum()),
+        relative_change=rel,
+        relative_change_ci=rel_ci,
+        outcome=outcome,
+        notes=(
+            "shares are standardised with the Mantel-Haenszel weights n_t n_c / N of each "
+            "stratum (their difference is the effect, their ratio the MH risk ratio)",
+        ),
     )
 
 
-def _normal_result(estimate: float, se: float, conf_level: float, *, df: float | None = None, **fields: Any) -> EffectResult:
-    q = stats.norm.ppf(0.5 + conf_level / 2) if df is None else stats.t.ppf(0.5 + conf_level / 2, df)
+def _normal_result(
+    estimate: float, se: float, conf_level: float, *, df: float | None = None, **fields: Any
+) -> EffectResult:
+    q = (
+        stats.norm.ppf(0.5 + conf_level / 2)
+        if df is None
+        else stats.t.ppf(0.5 + conf_level / 2, df)
+    )
     if se > 0:
         stat = estimate / se
     else:
@@ -473,8 +551,15 @@ def _normal_result(estimate: float, se: float, conf_level: float, *, df: float |
     dist = stats.norm if df is None else stats.t(df)
     p = float(2 * dist.sf(abs(stat)))
     return EffectResult(
-        estimate=float(estimate), std_error=float(se), ci=(estimate - q * se, estimate + q * se),
-        pvalue=p, conf_level=conf_level, statistic=float(stat), df=df, scale="proportion", **fields,
+        estimate=float(estimate),
+        std_error=float(se),
+        ci=(estimate - q * se, estimate + q * se),
+        pvalue=p,
+        conf_level=conf_level,
+        statistic=float(stat),
+        df=df,
+        scale="proportion",
+        **fields,
     )
 
 
@@ -514,12 +599,16 @@ def _regression(frame, y, t, strata, cluster, covs, conf_level, outcome, func) -
     if cluster is not None:
         ccodes, _ = V.group_codes(frame[cluster], cluster, "cluster", func, min_groups=2)
         fit = ols(X, y, cov_type="CR2", cluster=ccodes)
-        how = f"CR2 cluster-robust SE over {fit.n_clusters} clusters, t({fit.n_clusters - 1})"
+        how = f"CR2 cluster-robust SE over {fit.n_clusters} clusters, t({int(fit.df_resid)})"
     else:
         fit = ols(X, y, cov_type="HC2")
         how = f"HC2 SE, t({int(fit.df_resid)})"
     est, se, _, _, _ = fit.test(1, conf_level)
-    model = "Lin (2013) regression adjustment for " + ", ".join(map(str, covs)) if covs else "linear probability model"
+    model = (
+        "Lin (2013) regression adjustment for " + ", ".join(map(str, covs))
+        if covs
+        else "linear probability model"
+    )
     if strata is not None:
         model += f" with {strata!r} stratum dummies"
     b0, b1 = float(fit.params[0]), float(fit.params[1])
@@ -531,10 +620,17 @@ def _regression(frame, y, t, strata, cluster, covs, conf_level, outcome, func) -
         q = stats.t.ppf(0.5 + conf_level / 2, fit.df_resid)
         rel_ci = (rel - q * s, rel + q * s)
     return _normal_result(
-        est, se, conf_level, df=fit.df_resid,
+        est,
+        se,
+        conf_level,
+        df=fit.df_resid,
         method=f"{model}; {how}",
-        n_treated=int(t.sum()), n_control=int(n - t.sum()),
-        mean_treated=b0 + b1, mean_control=b0, relative_change=rel, relative_change_ci=rel_ci,
+        n_treated=int(t.sum()),
+        n_control=int(n - t.sum()),
+        mean_treated=b0 + b1,
+        mean_control=b0,
+        relative_change=rel,
+        relative_change_ci=rel_ci,
         outcome=outcome,
     )
 
@@ -565,6 +661,17 @@ class ReportedShares:
     relative_change_consistent : bool or None
         ``None`` without ``reported_relative_change``; otherwise whether some consistent
         pair's relative change rounds to the reported one.
+
+    Examples
+    --------
+    >>> from effekt.rct import from_reported_shares
+    >>> job = from_reported_shares(0.07, 1302, 0.05, 1291, reported_relative_change=0.40)
+    >>> job.significant_for_all, job.significant_for_any
+    (False, True)
+    >>> job.to_frame().shape[0] == job.n_pairs
+    True
+    >>> print(job.summary().splitlines()[1])
+      consistent events: treated 85-97, control 59-71 (169 pairs)
     """
 
     share_treated: float
@@ -593,7 +700,7 @@ class ReportedShares:
         return len(self.pairs)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per consistent count pair: counts, estimate, interval, p-value, relative change."""
+        """One row per consistent count pair: counts, estimate, CI, p-value, relative change."""
         return self.pairs.copy()
 
     def summary(self) -> str:
@@ -605,7 +712,8 @@ class ReportedShares:
             f"Reported {100 * self.share_treated:.{d}f} % of {self.n_treated:,} vs "
             f"{100 * self.share_control:.{d}f} % of {self.n_control:,} "
             f"(rounded to {d} decimal{'s' if d != 1 else ''})",
-            f"  consistent events: treated {et[0]}-{et[1]}, control {ec[0]}-{ec[1]} ({self.n_pairs} pairs)",
+            f"  consistent events: treated {et[0]}-{et[1]}, control {ec[0]}-{ec[1]} "
+            f"({self.n_pairs} pairs)",
             f"  effect: {format_effect(self.estimate_range[0], 'proportion')} to "
             f"{format_effect(self.estimate_range[1], 'proportion')}",
             f"  {level} CI over all pairs: {format_effect(self.ci[0], 'proportion')} to "
@@ -624,7 +732,9 @@ class ReportedShares:
         ]
         if self.relative_change_consistent is not None:
             rc = format_relative(self.reported_relative_change, self.relative_change_decimals)
-            verdict = "consistent with" if self.relative_change_consistent else "NOT consistent with"
+            verdict = (
+                "consistent with" if self.relative_change_consistent else "NOT consistent with"
+            )
             lines.append(f"  reported relative change {rc} is {verdict} the rounded shares")
         lines.append(f"  method: {_METHOD_TEXT[self.method]}")
         return "\n".join(lines)
@@ -651,7 +761,7 @@ def _rounded_percent_code(value: float, argument: str, decimals: int, func: str)
 
 
 def _event_range(k: int, n: int, decimals: int, argument: str, func: str) -> tuple[int, int]:
-    """Inclusive range of e with 100 e/n in [(k - 1/2), (k + 1/2)) * 10^-decimals (exact integers)."""
+    """Inclusive range of e with 100 e/n in [(k - 1/2), (k + 1/2)) * 10^-decimals (exactly)."""
     den = 200 * 10**decimals
     lo = max(0, -(-(2 * k - 1) * n // den))
     hi = min(n, -(-(2 * k + 1) * n // den) - 1)
@@ -664,7 +774,11 @@ def _event_range(k: int, n: int, decimals: int, argument: str, func: str) -> tup
 
 
 def _check_int(value: Any, argument: str, func: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not low <= value <= high:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Integral)
+        or not low <= int(value) <= high
+    ):
         raise V.argument_error(func, argument, f"an integer from {low} to {high}", value)
     return int(value)
 
@@ -733,19 +847,42 @@ def from_reported_shares(
     n1 = int(V.check_number(n_treated, "n_treated", func, low=1, integer=True))
     n2 = int(V.check_number(n_control, "n_control", func, low=1, integer=True))
     decimals = _check_int(decimals, "decimals", func, 0, 4)
-    relative_change_decimals = _check_int(relative_change_decimals, "relative_change_decimals", func, 0, 4)
+    relative_change_decimals = _check_int(
+        relative_change_decimals, "relative_change_decimals", func, 0, 4
+    )
     conf_level = V.check_conf_level(conf_level, func)
     V.check_choice(method, "method", func, PROPORTION_METHODS)
     if reported_relative_change is not None:
         V.check_number(reported_relative_change, "reported_relative_change", func, low=-1)
 
-    e1 = _event_range(_rounded_percent_code(share_treated, "share_treated", decimals, func), n1, decimals, "share_treated", func)
-    e2 = _event_range(_rounded_percent_code(share_control, "share_control", decimals, func), n2, decimals, "share_control", func)
-    x1, x2 = np.meshgrid(np.arange(e1[0], e1[1] + 1), np.arange(e2[0], e2[1] + 1), indexing="ij")
-    x1, x2 = x1.ravel(), x2.ravel()
+    e1 = _event_range(
+        _rounded_percent_code(share_treated, "share_treated", decimals, func),
+        n1,
+        decimals,
+        "share_treated",
+        func,
+    )
+    e2 = _event_range(
+        _rounded_percent_code(share_control, "share_control", decimals, func),
+        n2,
+        decimals,
+        "share_control",
+        func,
+    )
+    n_pairs = (e1[1] - e1[0] + 1) * (e2[1] - e2[0] + 1)
+    if n_pairs > MAX_SHARE_PAIRS:
+        raise EffektError(
+            f"{func}(): {n_pairs:,} count pairs are consistent with shares rounded to "
+            f"decimals={decimals} in groups of {n1:,} and {n2:,} (the limit is "
+            f"{MAX_SHARE_PAIRS:,}); pass the decimals the "
+            "publication actually used, or the counts to difference_in_proportions_from_counts()."
+        )
+    g1, g2 = np.meshgrid(np.arange(e1[0], e1[1] + 1), np.arange(e2[0], e2[1] + 1), indexing="ij")
+    x1, x2 = g1.ravel(), g2.ravel()
     if method == "wald" and _small_sample(x1, n1, x2, n2):
         warnings.warn(
-            f"{func}(): the Wald interval is unreliable for some consistent counts (an expected cell "
+            f"{func}(): the Wald interval is unreliable for some consistent counts (an expected "
+            "cell "
             "below 5, or an arm with 0 or all events); use method='newcombe' or 'score'.",
             SmallSampleWarning,
             stacklevel=2,
@@ -772,18 +909,25 @@ def from_reported_shares(
     consistent: bool | None = None
     if reported_relative_change is not None:
         rk = _rounded_percent_code(
-            float(reported_relative_change), "reported_relative_change", relative_change_decimals, func
+            float(reported_relative_change),
+            "reported_relative_change",
+            relative_change_decimals,
+            func,
         )
         # exact integers: 200 * 10^r * (x1 n2 - x2 n1) in [(2R - 1) x2 n1, (2R + 1) x2 n1)
         scale = 200 * 10**relative_change_decimals
-        lhs = scale * (x1.astype(np.int64) * n2 - x2.astype(np.int64) * n1)
-        base = x2.astype(np.int64) * n1
-        match = (x2 > 0) & (lhs >= (2 * rk - 1) * base) & (lhs < (2 * rk + 1) * base)
+        bound = scale * n1 * n2 * (2 * abs(rk) + 2)
+        kind = np.int64 if bound < 2**62 else object  # Python integers where int64 could overflow
+        lhs = scale * (x1.astype(kind) * n2 - x2.astype(kind) * n1)
+        base = x2.astype(kind) * n1
+        match = ((x2 > 0) & (lhs >= (2 * rk - 1) * base) & (lhs < (2 * rk + 1) * base)).astype(bool)
         pairs["relative_change_matches"] = match
         consistent = bool(match.any())
     finite_rel = rel[np.isfinite(rel)]
     rel_range = (
-        (float(finite_rel.min()), float(finite_rel.max())) if len(finite_rel) == len(rel) else (math.nan, math.nan)
+        (float(finite_rel.min()), float(finite_rel.max()))
+        if len(finite_rel) == len(rel)
+        else (math.nan, math.nan)
     )
     return ReportedShares(
         share_treated=share_treated,
@@ -802,7 +946,9 @@ def from_reported_shares(
         significant_for_any=bool(sig.any()),
         relative_change_range=rel_range,
         relative_change_consistent=consistent,
-        reported_relative_change=None if reported_relative_change is None else float(reported_relative_change),
+        reported_relative_change=None
+        if reported_relative_change is None
+        else float(reported_relative_change),
         relative_change_decimals=relative_change_decimals,
         pairs=pairs,
     )
