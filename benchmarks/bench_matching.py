@@ -39,7 +39,13 @@ def make_data(n: int, seed: int = 1) -> pd.DataFrame:
     beta = np.array([0.5, -0.4, 0.3, 0.2, -0.2, 0.1])
     lin = -1.62 + X @ beta + B @ np.array([0.4, -0.3])
     t = rng.random(n) < 1 / (1 + np.exp(-lin))
-    y = 1.0 + X @ np.array([0.3, 0.2, -0.2, 0.1, 0.0, 0.1]) + 0.5 * B[:, 0] + 0.4 * t + rng.normal(size=n)
+    y = (
+        1.0
+        + X @ np.array([0.3, 0.2, -0.2, 0.1, 0.0, 0.1])
+        + 0.5 * B[:, 0]
+        + 0.4 * t
+        + rng.normal(size=n)
+    )
     df = pd.DataFrame(X, columns=COVS[:6])
     df["b1"], df["b2"] = B[:, 0], B[:, 1]
     df["treat"] = t.astype(int)
@@ -65,8 +71,12 @@ def run_one(n: int) -> dict:
     out: dict = {"n": n, "treated_share": float(df["treat"].mean())}
     ps, out["propensity"] = _timed(lambda: propensity_score(df, "treat", COVS), "propensity")
     score = ps.scores.to_numpy()
-    m, out["match_noreplace"] = _timed(lambda: match(df, "treat", COVS, distance=score), "match_noreplace")
-    mr, out["match_replace"] = _timed(lambda: match(df, "treat", COVS, distance=score, replace=True), "match_replace")
+    m, out["match_noreplace"] = _timed(
+        lambda: match(df, "treat", COVS, distance=score), "match_noreplace"
+    )
+    mr, out["match_replace"] = _timed(
+        lambda: match(df, "treat", COVS, distance=score, replace=True), "match_replace"
+    )
     _, out["balance"] = _timed(lambda: m.balance(), "balance")
     _, out["effect_cluster"] = _timed(lambda: m.effect("y"), "effect_cluster")
     _, out["effect_ai"] = _timed(lambda: mr.effect("y"), "effect_ai")
@@ -94,7 +104,7 @@ def run_r(n: int) -> dict:
         script = f"""
 suppressPackageStartupMessages(library(MatchIt))
 d <- read.csv("{path}")
-f <- treat ~ {' + '.join(COVS)}
+f <- treat ~ {" + ".join(COVS)}
 t0 <- proc.time()[["elapsed"]]
 ps <- fitted(glm(f, data = d, family = binomial))
 t1 <- proc.time()[["elapsed"]]
@@ -120,12 +130,25 @@ def main() -> None:
         return
     rows = []
     for n in args.sizes:
-        res = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True)
+        res = subprocess.run(
+            [sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True
+        )
         rows.append(json.loads(res.stdout.strip().splitlines()[-1]))
     frame = pd.DataFrame(rows).set_index("n")
     cpu = pd.DataFrame([r["cpu"] for r in rows], index=frame.index)
-    steps = ["propensity", "match_noreplace", "match_replace", "balance", "effect_cluster", "effect_ai", "pipeline"]
-    for title, tab in (("wall-clock seconds", frame[steps]), ("CPU seconds (time.process_time)", cpu[steps])):
+    steps = [
+        "propensity",
+        "match_noreplace",
+        "match_replace",
+        "balance",
+        "effect_cluster",
+        "effect_ai",
+        "pipeline",
+    ]
+    for title, tab in (
+        ("wall-clock seconds", frame[steps]),
+        ("CPU seconds (time.process_time)", cpu[steps]),
+    ):
         tab = tab.copy()
         tab["us/row noreplace"] = 1e6 * tab["match_noreplace"] / tab.index
         tab["us/row replace"] = 1e6 * tab["match_replace"] / tab.index
@@ -137,13 +160,17 @@ def main() -> None:
     if args.r:
         ours = run_one(args.r)
         r = run_r(args.r)
-        print(f"\nSide by side at n = {args.r:,}, wall-clock, same data and fitted scores "
-              f"(R MatchIt {r['version']}; load avg {os.getloadavg()[0]:.1f}):")
+        print(
+            f"\nSide by side at n = {args.r:,}, wall-clock, same data and fitted scores "
+            f"(R MatchIt {r['version']}; load avg {os.getloadavg()[0]:.1f}):"
+        )
         print("| step | effekt (s) | R MatchIt (s) | speed-up |")
         print("|---|---|---|---|")
         for key in ("match_noreplace", "match_replace"):
             print(f"| {key} | {ours[key]:.3f} | {r[key]:.3f} | {r[key] / ours[key]:.0f}x |")
-        print(f"| propensity (glm) | {ours['propensity']:.3f} | {r['glm']:.3f} | {r['glm'] / ours['propensity']:.1f}x |")
+        print(
+            f"| propensity (glm) | {ours['propensity']:.3f} | {r['glm']:.3f} | {r['glm'] / ours['propensity']:.1f}x |"
+        )
 
 
 def _markdown(tab: pd.DataFrame) -> str:
@@ -151,7 +178,7 @@ def _markdown(tab: pd.DataFrame) -> str:
     sep = "|---" * (len(tab.columns) + 1) + "|"
     body = [
         f"| {n:,} | " + " | ".join(f"{v:.3f}" if abs(v) < 100 else f"{v:.0f}" for v in row) + " |"
-        for n, row in zip(tab.index, tab.to_numpy())
+        for n, row in zip(tab.index, tab.to_numpy(), strict=False)
     ]
     return "\n".join([head, sep, *body])
 

@@ -6,7 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from effekt.errors import ColumnError, ConvergenceWarning, DroppedRowsWarning, EffektError, MissingValueError, OverlapWarning
+from effekt.errors import (
+    ColumnError,
+    ConvergenceWarning,
+    DroppedRowsWarning,
+    EffektError,
+    MissingValueError,
+    OverlapWarning,
+)
 from effekt.matching import match, propensity_score
 
 
@@ -43,7 +50,9 @@ def test_no_overlap_with_supplied_scores_and_discard(df):
 
 def test_caliper_leaving_nobody_matched(df):
     d = df.assign(ps=np.where(df["t"] == 1, 0.8, 0.2) + np.arange(len(df)) * 1e-6)
-    with pytest.raises(EffektError, match=r"no treated unit could be matched within the caliper \(0.01 SD"):
+    with pytest.raises(
+        EffektError, match=r"no treated unit could be matched within the caliper \(0.01 SD"
+    ):
         match(d, "t", ["age"], distance="ps", caliper=0.01)
 
 
@@ -58,7 +67,9 @@ def test_quasi_separation_by_category_level(df):
     d = df.copy()
     d.loc[d["t"] == 0, "benefit"] = d.loc[d["t"] == 0, "benefit"].replace("flex", "cash")
     n_flex = int((d["benefit"] == "flex").sum())
-    with pytest.raises(EffektError, match=rf"'benefit_flex' \(value 1 in {n_flex} treated and 0 control"):
+    with pytest.raises(
+        EffektError, match=rf"'benefit_flex' \(value 1 in {n_flex} treated and 0 control"
+    ):
         propensity_score(d, "t", ["age", "benefit"])
 
 
@@ -109,7 +120,10 @@ def test_exact_stratum_with_treated_but_no_controls(df):
 
 def test_ratio_larger_than_available_controls(df):
     n_t, n_c = int(df["t"].sum()), int((df["t"] == 0).sum())
-    with pytest.warns(OverlapWarning, match=rf"ratio=5 asks for {5 * n_t} controls for {n_t} treated units, but only {n_c}"):
+    with pytest.warns(
+        OverlapWarning,
+        match=rf"ratio=5 asks for {5 * n_t} controls for {n_t} treated units, but only {n_c}",
+    ):
         m = match(df, "t", ["age"], ratio=5)
     assert m.n_controls_used == n_c
 
@@ -121,7 +135,10 @@ def test_ratio_larger_than_available_controls(df):
         ({"caliper": 0}, "'caliper'"),
         ({"ratio": 0}, r"The 'ratio' argument of match\(\) must be an integer >= 1; got 0"),
         ({"ratio": 1.5}, "'ratio'"),
-        ({"discard": "outside"}, r"'discard'.*one of 'none', 'both', 'control', 'treated'; got 'outside'"),
+        (
+            {"discard": "outside"},
+            r"'discard'.*one of 'none', 'both', 'control', 'treated'; got 'outside'",
+        ),
         ({"order": "biggest"}, r"'order'"),
         ({"distance": "euclid"}, r"'distance'"),
         ({"distance": np.ones(3)}, r"'distance'.*one score per row \(400\)"),
@@ -183,11 +200,18 @@ def test_sklearn_model(df):
     from sklearn.ensemble import GradientBoostingClassifier
     from sklearn.linear_model import LogisticRegression
 
-    ps = propensity_score(df, "t", ["age", "months", "benefit"], model=LogisticRegression(C=1e6, max_iter=1000))
+    ps = propensity_score(
+        df, "t", ["age", "months", "benefit"], model=LogisticRegression(C=1e6, max_iter=1000)
+    )
     ref = propensity_score(df, "t", ["age", "months", "benefit"])
     np.testing.assert_allclose(ps.scores, ref.scores, atol=1e-4)
     assert ps.coef is None and ps.model == "LogisticRegression"
-    m = match(df, "t", ["age", "months"], distance=GradientBoostingClassifier(random_state=0, n_estimators=20))
+    m = match(
+        df,
+        "t",
+        ["age", "months"],
+        distance=GradientBoostingClassifier(random_state=0, n_estimators=20),
+    )
     assert m.propensity is not None and m.propensity.model == "GradientBoostingClassifier"
     m2 = match(df, "t", ["age", "months"], distance=ref)
     assert m2.propensity is ref

@@ -64,8 +64,12 @@ def test_propensity_coefficients_and_scores(lalonde, reference):
     ours = ps.coef.rename(lambda k: k.replace("race_", "race"))
     for name, value in ref.items():
         assert ours[name] == pytest.approx(value, rel=1e-9, abs=1e-12)
-    scores = pd.read_csv(LAL / "ps_lalonde_psid.csv").set_index("id")["ps"]  # R: fitted(glm), 17 digits
-    np.testing.assert_allclose(ps.scores.loc[scores.index].to_numpy(), scores.to_numpy(), rtol=0, atol=1e-12)
+    scores = pd.read_csv(LAL / "ps_lalonde_psid.csv").set_index("id")[
+        "ps"
+    ]  # R: fitted(glm), 17 digits
+    np.testing.assert_allclose(
+        ps.scores.loc[scores.index].to_numpy(), scores.to_numpy(), rtol=0, atol=1e-12
+    )
     assert ps.converged and ps.model == "logit"
     assert ps.scores.index.equals(lalonde.index)
 
@@ -74,16 +78,22 @@ def test_same_pairs_as_matchit(matched):
     spec, m = matched
     ref = pd.read_csv(LAL / f"pairs_lalonde_psid_nearest_{spec}.csv")  # MatchIt: match.matrix
     pairs = m.pairs()
-    assert dict(zip(pairs["treated"], pairs["control"])) == dict(zip(ref["id_treated"], ref["id_control"]))
+    assert dict(zip(pairs["treated"], pairs["control"], strict=False)) == dict(
+        zip(ref["id_treated"], ref["id_control"], strict=False)
+    )
     assert len(pairs) == len(ref)
 
 
 def test_same_matched_data_weights_subclass(matched):
     spec, m = matched
-    ref = pd.read_csv(LAL / f"matchdata_lalonde_psid_nearest_{spec}.csv").set_index("id")  # MatchIt: match.data()
+    ref = pd.read_csv(LAL / f"matchdata_lalonde_psid_nearest_{spec}.csv").set_index(
+        "id"
+    )  # MatchIt: match.data()
     md = m.matched_data()
     assert list(md.index) == list(ref.index)  # same rows, data order
-    np.testing.assert_allclose(md["weights"].to_numpy(), ref["weights"].to_numpy(), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        md["weights"].to_numpy(), ref["weights"].to_numpy(), rtol=0, atol=1e-12
+    )
     if spec == "replace":
         assert md["subclass"].isna().all() and ref["subclass"].isna().all()
     else:
@@ -117,7 +127,12 @@ def test_balance_tables(matched, reference):
                 if row[key] is None:
                     assert np.isnan(value), (var, col)
                 else:
-                    assert value == pytest.approx(row[key], rel=1e-6, abs=1e-9), (spec, part, var, col)
+                    assert value == pytest.approx(row[key], rel=1e-6, abs=1e-9), (
+                        spec,
+                        part,
+                        var,
+                        col,
+                    )
 
 
 def test_att_and_standard_errors(matched, reference):
@@ -125,7 +140,9 @@ def test_att_and_standard_errors(matched, reference):
     att = reference["matchit"][f"nearest_{spec}"]["att"]
     if spec != "replace":
         r = m.effect("re78")  # default: cluster-robust by subclass
-        ref = att["cluster_subclass_HC1"]  # R: sandwich::vcovCL(lm(re78 ~ treat, weights), ~subclass)
+        ref = att[
+            "cluster_subclass_HC1"
+        ]  # R: sandwich::vcovCL(lm(re78 ~ treat, weights), ~subclass)
         assert r.estimate == pytest.approx(ref["estimate"], rel=1e-9)
         assert r.std_error == pytest.approx(ref["se"], rel=1e-9)
         assert r.scale == "mean" and r.estimand == "ATT"

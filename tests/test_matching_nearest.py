@@ -54,7 +54,9 @@ def brute_mahalanobis(df):
     X = df[["a", "b"]].to_numpy()
     t = df["t"].to_numpy() == 1
     n = len(df)
-    S = (np.cov(X[t], rowvar=False) * (t.sum() - 1) + np.cov(X[~t], rowvar=False) * ((~t).sum() - 1)) / (n - 2)
+    S = (
+        np.cov(X[t], rowvar=False) * (t.sum() - 1) + np.cov(X[~t], rowvar=False) * ((~t).sum() - 1)
+    ) / (n - 2)
     Si = np.linalg.inv(S)
     used, ref = set(), []
     for i in np.flatnonzero(t):
@@ -71,13 +73,17 @@ def _frame(rng, n, p_treat=0.3, n_strata=1, rounding=None):
     if rounding is not None:
         s = np.round(s, rounding)  # many exact ties
     t = rng.random(n) < p_treat
-    return pd.DataFrame({"s": s, "t": t.astype(int), "g": rng.integers(0, n_strata, n), "y": rng.normal(size=n)})
+    return pd.DataFrame(
+        {"s": s, "t": t.astype(int), "g": rng.integers(0, n_strata, n), "y": rng.normal(size=n)}
+    )
 
 
 def _pairs(m):
     p = m.pairs()
     pos = {k: i for i, k in enumerate(m.data.index)}
-    return sorted((pos[a], pos[b], int(r)) for a, b, r in zip(p["treated"], p["control"], p["rank"]))
+    return sorted(
+        (pos[a], pos[b], int(r)) for a, b, r in zip(p["treated"], p["control"], p["rank"], strict=False)
+    )
 
 
 def _quiet_match(*args, **kwargs):
@@ -95,10 +101,15 @@ def test_greedy_equals_brute_force(seed):
     ratio = 1 + seed % 3
     caliper = [None, 0.05, 0.2][seed % 3]
     exact = "g" if seed % 3 else None
-    m = _quiet_match(df, "t", ["s"], distance="s", ratio=ratio, caliper=caliper, std_caliper=False, exact=exact)
+    m = _quiet_match(
+        df, "t", ["s"], distance="s", ratio=ratio, caliper=caliper, std_caliper=False, exact=exact
+    )
     ref = brute_greedy(
-        df["s"].to_numpy(), df["t"].to_numpy() == 1, df["g"].to_numpy() if exact else np.zeros(len(df)),
-        ratio=ratio, caliper=np.inf if caliper is None else caliper,
+        df["s"].to_numpy(),
+        df["t"].to_numpy() == 1,
+        df["g"].to_numpy() if exact else np.zeros(len(df)),
+        ratio=ratio,
+        caliper=np.inf if caliper is None else caliper,
     )
     assert _pairs(m) == ref
 
@@ -131,7 +142,7 @@ def test_caliper_by_definition(seed, n, caliper, rounding):
     # replay the greedy order: at each unmatched unit's turn, all controls within the caliper were used
     visit = np.flatnonzero(t)[np.argsort(-s[t], kind="stable")]
     pos = {k: i for i, k in enumerate(df.index)}
-    partner = {pos[a]: pos[b] for a, b in zip(p["treated"], p["control"])}
+    partner = {pos[a]: pos[b] for a, b in zip(p["treated"], p["control"], strict=False)}
     used: set[int] = set()
     for i in visit:
         if i in partner:
@@ -182,13 +193,17 @@ def test_ratio_rounds_and_weights():
     assert (md.groupby("subclass").size() == 4).all()
     r = m.effect("y")
     y, w, tt = md["y"], md["weights"], md["t"] == 1
-    assert r.estimate == pytest.approx(np.average(y[tt], weights=w[tt]) - np.average(y[~tt], weights=w[~tt]))
+    assert r.estimate == pytest.approx(
+        np.average(y[tt], weights=w[tt]) - np.average(y[~tt], weights=w[~tt])
+    )
 
 
 def test_exact_strata_and_fallback():
     rng = np.random.default_rng(3)
     n = 400
-    df = pd.DataFrame({"x": rng.normal(size=n), "centre": rng.choice(["A", "B", "C"], n, p=[0.45, 0.45, 0.1])})
+    df = pd.DataFrame(
+        {"x": rng.normal(size=n), "centre": rng.choice(["A", "B", "C"], n, p=[0.45, 0.45, 0.1])}
+    )
     df["t"] = (rng.random(n) < 0.3).astype(int)
     # centre C: many treated, few controls
     df.loc[df["centre"] == "C", "t"] = (rng.random((df["centre"] == "C").sum()) < 0.85).astype(int)
@@ -205,7 +220,7 @@ def test_exact_strata_and_fallback():
     # the within-strata part is identical to the plain exact match
     p1 = m.pairs()
     first = p2[p2["stage"] == "exact"]
-    assert dict(zip(first["treated"], first["control"])) == dict(zip(p1["treated"], p1["control"]))
+    assert dict(zip(first["treated"], first["control"], strict=False)) == dict(zip(p1["treated"], p1["control"], strict=False))
     # fallback controls were unused in the first stage
     assert not set(p2.loc[p2["stage"] == "fallback", "control"]) & set(p1["control"])
     assert any("exact_fallback" in note for note in m2.notes)
@@ -255,7 +270,15 @@ def test_data_not_modified_and_matched_data_columns():
     df["cat"] = pd.Categorical(rng.choice(["x", "y"], 100))
     copy = df.copy(deep=True)
     m = match(df, "t", ["s", "cat"])
+    m.balance()
+    m.effect("y")
+    m.effect("y", se="bootstrap", n_boot=60, random_state=1)
+    md0 = m.matched_data()
+    md0["s"] = 0.0  # editing the matched copy leaves the caller's frame alone
+    m.summary()
+    match(df, "t", ["s", "cat"], replace=True, ties=True).effect("y")
     pd.testing.assert_frame_equal(df, copy)
+    assert "weights" not in m.data.columns
     md = m.matched_data()
     assert list(md.columns) == [*df.columns, "distance", "weights", "subclass"]
     assert md.index.is_monotonic_increasing
@@ -289,7 +312,9 @@ def test_mahalanobis_without_replacement_with_crowding():
     rng = np.random.default_rng(21)
     n_t, n_c = 60, 70
     X = np.vstack([rng.normal(0, 0.1, size=(n_t, 2)), rng.normal(0, 1, size=(n_c, 2))])
-    df = pd.DataFrame(X, columns=["a", "b"]).assign(t=np.r_[np.ones(n_t), np.zeros(n_c)].astype(int))
+    df = pd.DataFrame(X, columns=["a", "b"]).assign(
+        t=np.r_[np.ones(n_t), np.zeros(n_c)].astype(int)
+    )
     m = match(df, "t", ["a", "b"], distance="mahalanobis")
     assert m.n_treated_matched == n_t and m.n_controls_used == n_t
     assert _pairs(m) == sorted(brute_mahalanobis(df))

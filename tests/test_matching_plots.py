@@ -34,19 +34,25 @@ def test_love_plot(result):
     assert ax.get_xlabel() == "Absolute standardized mean difference"
     assert any(np.allclose(line.get_xdata(), 0.1) for line in ax.get_lines())
     xs = ax.collections[1].get_offsets()[:, 0]  # after matching
-    np.testing.assert_allclose(np.sort(xs), np.sort(np.abs(result.balance()["smd_after"].to_numpy())))
+    np.testing.assert_allclose(
+        np.sort(xs), np.sort(np.abs(result.balance()["smd_after"].to_numpy()))
+    )
 
 
 def test_overlap_plot(result):
     ax = result.plot_overlap()
     assert ax.get_xlabel() == "Propensity score"
     names = ax.get_legend_handles_labels()[1]
-    assert sorted(names) == sorted(["treated, all", "treated, matched", "control, all", "control, matched"])
+    assert sorted(names) == sorted(
+        ["treated, all", "treated, matched", "control, all", "control, matched"]
+    )
 
 
 def test_overlap_needs_a_score():
     rng = np.random.default_rng(1)
-    df = pd.DataFrame({"a": rng.normal(size=80), "b": rng.normal(size=80), "t": np.arange(80) % 3 == 0})
+    df = pd.DataFrame(
+        {"a": rng.normal(size=80), "b": rng.normal(size=80), "t": np.arange(80) % 3 == 0}
+    )
     m = match(df, "t", ["a", "b"], distance="mahalanobis")
     with pytest.raises(EffektError, match="Mahalanobis"):
         m.plot_overlap()

@@ -24,7 +24,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def sorted_controls(score_c: np.ndarray, strata_c: np.ndarray, n_strata: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def sorted_controls(
+    score_c: np.ndarray, strata_c: np.ndarray, n_strata: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Order of controls by (stratum, score), stable; and the start/end of each stratum block."""
     order = np.argsort(score_c, kind="stable")
     order = order[np.argsort(strata_c[order], kind="stable")]
@@ -35,7 +37,11 @@ def sorted_controls(score_c: np.ndarray, strata_c: np.ndarray, n_strata: int) ->
 
 
 def insertion_points(
-    score_t: np.ndarray, strata_t: np.ndarray, sorted_score: np.ndarray, start: np.ndarray, end: np.ndarray
+    score_t: np.ndarray,
+    strata_t: np.ndarray,
+    sorted_score: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
 ) -> np.ndarray:
     """Global position of the first control with score >= the treated score, within its stratum."""
     pos = np.empty(len(score_t), dtype=np.int64)

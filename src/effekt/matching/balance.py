@@ -30,7 +30,9 @@ import pandas as pd
 STAT_COLUMNS = ("mean_treated", "mean_control", "smd", "var_ratio", "ecdf_mean", "ecdf_max")
 
 
-def balance_matrix(data: pd.DataFrame, covariates: Sequence[Hashable]) -> tuple[np.ndarray, list[str], np.ndarray]:
+def balance_matrix(
+    data: pd.DataFrame, covariates: Sequence[Hashable]
+) -> tuple[np.ndarray, list[str], np.ndarray]:
     """Covariates as columns for the balance table: numeric as is, every categorical level a dummy.
 
     Returns the matrix, the row names (``"<column>_<level>"`` for dummies) and a boolean
@@ -54,28 +56,30 @@ def balance_matrix(data: pd.DataFrame, covariates: Sequence[Hashable]) -> tuple[
     for b in blocks:
         X[:, k : k + b.shape[1]] = b
         k += b.shape[1]
-    binary = np.array([bool(np.isin(X[:, j], (0.0, 1.0)).all()) for j in range(X.shape[1])], dtype=bool)
+    binary = np.array(
+        [bool(np.isin(X[:, j], (0.0, 1.0)).all()) for j in range(X.shape[1])], dtype=bool
+    )
     return X, names, binary
 
 
-def _sort_info(x: np.ndarray, treated: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sort order of ``x``, flags of the last position of each run of equal values, and the
-    treatment indicator in sorted order (any order among equal values will do)."""
+def _sort_info(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sort order of ``x`` and flags of the last position of each run of equal values
+    (any order among equal values will do: only run ends are evaluated)."""
     order = np.argsort(x)
     xs = x[order]
     last = np.empty(len(xs), dtype=bool)
     np.not_equal(xs[1:], xs[:-1], out=last[:-1])
     last[-1] = True
-    return order, last, treated[order]
+    return order, last
 
 
-def _ecdf_stats(order: np.ndarray, last: np.ndarray, ts: np.ndarray, weights: np.ndarray) -> tuple[float, float]:
-    """Mean and max over distinct values of |F_t(x) - F_c(x)|, weights normalised per group."""
-    ws = weights[order]
-    swt = ws[ts].sum()
-    wn = ws / (ws.sum() - swt)
-    wn[ts] = -ws[ts] / swt
-    diff = np.abs(np.cumsum(wn)[last])
+def _ecdf_stats(order: np.ndarray, last: np.ndarray, signed: np.ndarray) -> tuple[float, float]:
+    """Mean and max over distinct values of |F_t(x) - F_c(x)|.
+
+    ``signed`` holds ``w_i / sum_C w`` for controls and ``-w_i / sum_T w`` for treated
+    units (data order), so its cumulative sum in sorted order is ``F_c - F_t``.
+    """
+    diff = np.abs(np.cumsum(signed[order])[last])
     return float(diff.mean()), float(diff.max())
 
 
@@ -85,7 +89,7 @@ def balance_stats(
     treated: np.ndarray,
     weights: np.ndarray,
     sd_treated_full: np.ndarray,
-    orders: list[tuple[np.ndarray, np.ndarray, np.ndarray] | None] | None = None,
+    orders: list[tuple[np.ndarray, np.ndarray] | None] | None = None,
 ) -> np.ndarray:
     """Columns of :data:`STAT_COLUMNS` (rows = covariates) for one sample/weighting.
 
@@ -111,13 +115,20 @@ def balance_stats(
         with np.errstate(invalid="ignore", divide="ignore"):
             out[cont, 3] = vt / vc
     with np.errstate(invalid="ignore", divide="ignore"):
-        out[:, 2] = np.where(sd_treated_full > 0, (mt - mc) / np.where(sd_treated_full > 0, sd_treated_full, 1), np.nan)
+        out[:, 2] = np.where(
+            sd_treated_full > 0,
+            (mt - mc) / np.where(sd_treated_full > 0, sd_treated_full, 1),
+            np.nan,
+        )
+    signed = wc / swc - wt / swt
     for j in range(X.shape[1]):
         if binary[j]:
             out[j, 4] = out[j, 5] = abs(mt[j] - mc[j])
         else:
-            info = orders[j] if orders is not None and orders[j] is not None else _sort_info(X[:, j], treated)
-            out[j, 4], out[j, 5] = _ecdf_stats(*info, weights)
+            info = (
+                orders[j] if orders is not None and orders[j] is not None else _sort_info(X[:, j])
+            )
+            out[j, 4], out[j, 5] = _ecdf_stats(info[0], info[1], signed)
     return out
 
 
@@ -140,7 +151,7 @@ def balance_frame(
     """The before/after balance table (one row per covariate or dummy level)."""
     sd = treated_sd(X, binary, treated)
     X = np.asfortranarray(X)
-    orders = [None if binary[j] else _sort_info(X[:, j], treated) for j in range(X.shape[1])]
+    orders = [None if binary[j] else _sort_info(X[:, j]) for j in range(X.shape[1])]
     before = balance_stats(X, binary, treated, weights_before, sd, orders)
     after = balance_stats(X, binary, treated, weights_after, sd, orders)
     frame = pd.DataFrame(index=pd.Index(names, name="covariate"))

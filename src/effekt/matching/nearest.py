@@ -77,7 +77,6 @@ Statistics* 10, 150-161.
 
 from __future__ import annotations
 
-import numbers
 import warnings
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
@@ -85,7 +84,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .._linear import ols
 from .._validate import (
@@ -241,7 +239,9 @@ class MatchResult:
         return frame.iloc[order].reset_index(drop=True)
 
     # ------------------------------------------------------------------ balance
-    def balance(self, covariates: Sequence[Hashable] | None = None, *, include_distance: bool = True) -> pd.DataFrame:
+    def balance(
+        self, covariates: Sequence[Hashable] | None = None, *, include_distance: bool = True
+    ) -> pd.DataFrame:
         """Balance before and after matching (see :mod:`effekt.matching.balance`).
 
         Parameters
@@ -265,7 +265,7 @@ class MatchResult:
             X = np.column_stack([self.distance, X])
             names = ["distance", *names]
             binary = np.r_[False, binary]
-        before = (~self.discarded).astype(float) if self.options.get("balance_before") == "kept" else np.ones(len(X))
+        before = np.ones(len(X))  # all units, as MatchIt's "All Data" table
         return balance_frame(X, names, binary, self.treated, before, self.weights)
 
     def to_frame(self) -> pd.DataFrame:
@@ -389,18 +389,28 @@ class MatchResult:
             X = np.column_stack([np.ones(matched.sum()), t[matched].astype(float)])
             if se == "cluster":
                 codes = self.subclass[matched]
-                fit = ols(X, y[matched], weights=w[matched], cov_type="CR1", cluster=codes - codes.min())
+                fit = ols(
+                    X, y[matched], weights=w[matched], cov_type="CR1", cluster=codes - codes.min()
+                )
                 fields["method"] = (
                     f"weighted difference in means on the matched sample; cluster-robust SE by "
                     f"matched set (CR1, {fit.n_clusters} sets), t({fit.df_resid:g})"
                 )
             else:
                 fit = ols(X, y[matched], weights=w[matched], cov_type="HC3")
-                fields["method"] = f"weighted difference in means on the matched sample; HC3 SE, t({fit.df_resid:g})"
+                fields["method"] = (
+                    f"weighted difference in means on the matched sample; HC3 SE, t({fit.df_resid:g})"
+                )
             est, s, tstat, ci, p = fit.test(1, conf_level)
             return EffectResult(
-                estimate=est, std_error=s, ci=ci, pvalue=p, conf_level=conf_level,
-                statistic=tstat, df=fit.df_resid, **fields,
+                estimate=est,
+                std_error=s,
+                ci=ci,
+                pvalue=p,
+                conf_level=conf_level,
+                statistic=tstat,
+                df=fit.df_resid,
+                **fields,
             )
         if se == "abadie-imbens":
             if not replace:
@@ -419,15 +429,24 @@ class MatchResult:
             pool = np.flatnonzero(~t & ~self.discarded)
             strata = self._strata[pool] if self._strata is not None else None
             tau, var = abadie_imbens_variance(
-                y, self._t_pos, self._c_pos, self._w_rows,
-                self.distance[pool] if self.distance is not None else None, pool, strata,
+                y,
+                self._t_pos,
+                self._c_pos,
+                self._w_rows,
+                self.distance[pool] if self.distance is not None else None,
+                pool,
+                strata,
                 var_matches=int(vm_),
                 tie_tolerance=self.options["tie_tolerance"] if self.options["ties"] else 0.0,
                 tie_scale=self.options["tie_scale"],
             )
             fields["method"] = (
-                f"matched difference in means; Abadie–Imbens (2006) SE "
-                + ("(homoskedastic)" if vm_ == 0 else f"(conditional variance from {vm_} within-arm match(es))")
+                "matched difference in means; Abadie–Imbens (2006) SE "
+                + (
+                    "(homoskedastic)"
+                    if vm_ == 0
+                    else f"(conditional variance from {vm_} within-arm match(es))"
+                )
                 + ", normal reference"
             )
             return effect_from_normal(tau, float(np.sqrt(var)), conf_level, **fields)
@@ -435,18 +454,31 @@ class MatchResult:
         n_boot = int(check_number(n_boot, "n_boot", "effect", low=50, integer=True))
         rng = np.random.default_rng(random_state)
         units, inv = np.unique(self._t_pos, return_inverse=True)
-        tau_i = y[units] - np.bincount(inv, weights=self._w_rows * y[self._c_pos], minlength=len(units))
+        tau_i = y[units] - np.bincount(
+            inv, weights=self._w_rows * y[self._c_pos], minlength=len(units)
+        )
         est = float(tau_i.mean())
         reps = block_bootstrap(tau_i, n_boot, rng)
         s = float(reps.std(ddof=1))
         alpha = 1 - conf_level
         lo, hi = np.quantile(reps, [alpha / 2, 1 - alpha / 2])
-        p = float(min(1.0, 2 * min((reps <= 0).mean(), (reps >= 0).mean()))) if s > 0 else float(est == 0)
+        p = (
+            float(min(1.0, 2 * min((reps <= 0).mean(), (reps >= 0).mean())))
+            if s > 0
+            else float(est == 0)
+        )
         p = max(p, 1 / (n_boot + 1))
-        fields["method"] = f"matched difference in means; bootstrap of matched sets ({n_boot} replicates, percentile CI)"
+        fields["method"] = (
+            f"matched difference in means; bootstrap of matched sets ({n_boot} replicates, percentile CI)"
+        )
         return EffectResult(
-            estimate=est, std_error=s, ci=(float(lo), float(hi)), pvalue=p, conf_level=conf_level,
-            statistic=est / s if s > 0 else None, **fields,
+            estimate=est,
+            std_error=s,
+            ci=(float(lo), float(hi)),
+            pvalue=p,
+            conf_level=conf_level,
+            statistic=est / s if s > 0 else None,
+            **fields,
         )
 
     # ------------------------------------------------------------------ text and plots
@@ -456,7 +488,11 @@ class MatchResult:
         lines = [
             f"Nearest-neighbour matching on {opts['distance_label']} "
             f"(ratio {opts['ratio']}, {'with' if opts['replace'] else 'without'} replacement"
-            + (f", caliper {opts['caliper']:g}{' SD' if opts['std_caliper'] else ''} = {self.caliper:.4g}" if self.caliper is not None else "")
+            + (
+                f", caliper {opts['caliper']:g}{' SD' if opts['std_caliper'] else ''} = {self.caliper:.4g}"
+                if self.caliper is not None
+                else ""
+            )
             + (f", exact on {list(opts['exact'])}" if opts["exact"] else "")
             + ")",
             f"  treated: {self.n_treated:,} ({self.n_treated_matched:,} matched, "
@@ -470,7 +506,8 @@ class MatchResult:
         lines.append(show.to_string(float_format=lambda v: f"{v:.3f}"))
         big = bal.index[np.abs(bal["smd_after"]) > 0.1].tolist()
         lines.append(
-            "  |SMD| after matching <= 0.1 for every covariate" if not big
+            "  |SMD| after matching <= 0.1 for every covariate"
+            if not big
             else f"  |SMD| after matching > 0.1: {', '.join(map(str, big))}"
         )
         lines.extend(f"  note: {n}" for n in self.notes)
@@ -495,7 +532,9 @@ class MatchResult:
     def plot_overlap(self, ax: Axes | None = None, *, bins: int = 30) -> Axes:
         """Distributions of the propensity score by group, before and after matching."""
         if self.distance is None:
-            raise EffektError("plot_overlap() needs a propensity-score distance; this match used Mahalanobis distance.")
+            raise EffektError(
+                "plot_overlap() needs a propensity-score distance; this match used Mahalanobis distance."
+            )
         from ..plots import overlap_plot
 
         return overlap_plot(self.distance, self.treated, self.weights, ax=ax, bins=bins)
@@ -524,27 +563,41 @@ def _resolve_distance(
                 "The PropensityScore given as 'distance' to match() was fitted on other rows; "
                 "fit it on the same data (after the same missing-value handling)."
             )
-        return "score", distance.scores.to_numpy(dtype=float), distance, f"propensity score ({distance.model})"
+        return (
+            "score",
+            distance.scores.to_numpy(dtype=float),
+            distance,
+            f"propensity score ({distance.model})",
+        )
     if isinstance(distance, str) and distance in ("logit", "glm"):
         ps = propensity_score(data, treatment, covs, treated_value=treated_value)
         return "score", ps.scores.to_numpy(), ps, "propensity score (logit)"
     if isinstance(distance, str) and distance == "mahalanobis":
         return "mahalanobis", None, None, "Mahalanobis distance"
-    if isinstance(distance, Hashable) and not isinstance(distance, (np.ndarray, pd.Series)) and distance in data.columns:
+    if (
+        isinstance(distance, Hashable)
+        and not isinstance(distance, (np.ndarray, pd.Series))
+        and distance in data.columns
+    ):
         arr = numeric_column(data[distance], distance, _FUNC, "distance")
         return "score", arr, None, f"column {_fmt(distance)}"
     if isinstance(distance, (np.ndarray, pd.Series, list)):
         arr = np.asarray(distance, dtype=float)
         if arr.shape != (n,):
-            raise argument_error(_FUNC, "distance", f"an array of one score per row ({n})", f"shape {arr.shape}")
+            raise argument_error(
+                _FUNC, "distance", f"an array of one score per row ({n})", f"shape {arr.shape}"
+            )
         if not np.isfinite(arr).all():
-            raise argument_error(_FUNC, "distance", "finite scores", "an array with missing or infinite values")
+            raise argument_error(
+                _FUNC, "distance", "finite scores", "an array with missing or infinite values"
+            )
         return "score", arr, None, "supplied scores"
     if hasattr(distance, "fit") and hasattr(distance, "predict_proba"):
         ps = propensity_score(data, treatment, covs, model=distance, treated_value=treated_value)
         return "score", ps.scores.to_numpy(), ps, f"propensity score ({ps.model})"
     raise argument_error(
-        _FUNC, "distance",
+        _FUNC,
+        "distance",
         "'logit', 'mahalanobis', a column name, an array of scores, a PropensityScore or a scikit-learn classifier",
         distance,
     )
@@ -553,7 +606,12 @@ def _resolve_distance(
 def _strata_codes(data: pd.DataFrame, exact: list[Hashable]) -> tuple[np.ndarray, list[Any]]:
     if not exact:
         return np.zeros(len(data), dtype=np.int64), [None]
-    codes = data.groupby(exact, sort=True, observed=True, dropna=False).ngroup().to_numpy().astype(np.int64)
+    codes = (
+        data.groupby(exact, sort=True, observed=True, dropna=False)
+        .ngroup()
+        .to_numpy()
+        .astype(np.int64)
+    )
     labels = data[exact].drop_duplicates().sort_values(exact).apply(tuple, axis=1).tolist()
     return codes, labels
 
@@ -603,8 +661,16 @@ def _score_match(
     gt = strata[t_all]
     if replace:
         ti, ci, rk = _engine.nearest_with_replacement(
-            st, gt, s_sorted, start, end, ratio=ratio, caliper=caliper, ties=ties,
-            tie_tolerance=tie_tolerance, tie_scale=tie_scale,
+            st,
+            gt,
+            s_sorted,
+            start,
+            end,
+            ratio=ratio,
+            caliper=caliper,
+            ties=ties,
+            tie_tolerance=tie_tolerance,
+            tie_scale=tie_scale,
         )
     else:
         visit = _visit_order(st, order, rng)
@@ -667,7 +733,7 @@ def _mahalanobis_match(
             for a in active:
                 found = -1
                 dd, jj = d0[a], j0[a]
-                for d_, j_ in zip(dd.tolist(), jj.tolist()):
+                for d_, j_ in zip(dd.tolist(), jj.tolist(), strict=False):
                     if d_ > caliper:
                         break
                     if free[j_]:
@@ -679,7 +745,7 @@ def _mahalanobis_match(
                     while found < 0 and kk < cs.size:
                         kk = min(cs.size, 2 * kk)
                         dd2, jj2 = tree.query(Z[visit[a]], k=kk)
-                        for d_, j_ in zip(np.atleast_1d(dd2).tolist(), np.atleast_1d(jj2).tolist()):
+                        for d_, j_ in zip(np.atleast_1d(dd2).tolist(), np.atleast_1d(jj2).tolist(), strict=False):
                             if d_ > caliper:
                                 kk = cs.size
                                 break
@@ -694,7 +760,11 @@ def _mahalanobis_match(
                 out_r.append(rank)
                 still.append(a)
             active = still
-    return np.asarray(out_t, dtype=np.int64), np.asarray(out_c, dtype=np.int64), np.asarray(out_r, dtype=np.int64)
+    return (
+        np.asarray(out_t, dtype=np.int64),
+        np.asarray(out_c, dtype=np.int64),
+        np.asarray(out_r, dtype=np.int64),
+    )
 
 
 def match(
@@ -810,17 +880,29 @@ def match(
     if order is not None:
         check_choice(order, "order", _FUNC, ORDERS)
     if exact_fallback and not exact_cols:
-        raise EffektError("The 'exact_fallback' argument of match() needs 'exact' columns; got exact=None.")
+        raise EffektError(
+            "The 'exact_fallback' argument of match() needs 'exact' columns; got exact=None."
+        )
     if ties and not replace:
-        raise EffektError("The 'ties' argument of match() applies to matching with replacement; pass replace=True.")
-    dist_col = [distance] if isinstance(distance, str) and distance in data.columns and distance not in ("logit", "glm", "mahalanobis") else []
+        raise EffektError(
+            "The 'ties' argument of match() applies to matching with replacement; pass replace=True."
+        )
+    dist_col = (
+        [distance]
+        if isinstance(distance, str)
+        and distance in data.columns
+        and distance not in ("logit", "glm", "mahalanobis")
+        else []
+    )
     cols = [treatment, *covs, *exact_cols, *dist_col]
     n_input = len(data)
     data = handle_missing(data, cols, missing, _FUNC)
     n_missing = n_input - len(data)
     treated = two_valued(data[treatment], treatment, "treatment", _FUNC, treated_value)
     if treated.all() or not treated.any():
-        raise EffektError(f"{_FUNC}(): the data hold only one treatment group; both treated and controls are needed.")
+        raise EffektError(
+            f"{_FUNC}(): the data hold only one treatment group; both treated and controls are needed."
+        )
     rng = np.random.default_rng(random_state)
 
     kind, score, ps, label = _resolve_distance(data, distance, treatment, covs, treated_value)
@@ -836,7 +918,9 @@ def match(
     discarded = np.zeros(len(data), dtype=bool)
     if discard != "none":
         if score is None:
-            raise EffektError("The 'discard' argument of match() needs a propensity score; it cannot be used with distance='mahalanobis'.")
+            raise EffektError(
+                "The 'discard' argument of match() needs a propensity score; it cannot be used with distance='mahalanobis'."
+            )
         t_lo, t_hi = score[treated].min(), score[treated].max()
         c_lo, c_hi = score[~treated].min(), score[~treated].max()
         if discard in ("both", "treated"):
@@ -861,12 +945,16 @@ def match(
                 )
             cal_abs = float(caliper)
         else:
-            cal_abs = float(caliper * np.std(score[eligible], ddof=1)) if std_caliper else float(caliper)
+            cal_abs = (
+                float(caliper * np.std(score[eligible], ddof=1)) if std_caliper else float(caliper)
+            )
     cal = np.inf if cal_abs is None else cal_abs
     if ties:
         tie_tolerance = check_number(tie_tolerance, "tie_tolerance", _FUNC, low=0)
         if score is None:
-            raise EffektError("The 'ties' argument of match() needs a one-dimensional score; not distance='mahalanobis'.")
+            raise EffektError(
+                "The 'ties' argument of match() needs a one-dimensional score; not distance='mahalanobis'."
+            )
     tie_scale = float(np.std(score[eligible], ddof=1)) if score is not None else 1.0
 
     strata, strata_labels = _strata_codes(data, exact_cols)
@@ -886,15 +974,21 @@ def match(
                 "matched. Coarsen the strata or use exact_fallback=True."
             )
             if nt_s[empty].sum() == nt_s.sum():
-                raise EffektError(msg.replace("cannot be matched", "cannot be matched, and nobody else is left"))
+                raise EffektError(
+                    msg.replace("cannot be matched", "cannot be matched, and nobody else is left")
+                )
             warnings.warn(msg, OverlapWarning, stacklevel=2)
-            notes.append(f"{int(nt_s[empty].sum())} treated units in exact strata without controls were not matched")
+            notes.append(
+                f"{int(nt_s[empty].sum())} treated units in exact strata without controls were not matched"
+            )
 
     if kind == "mahalanobis":
         X, _ = _design(data, covs)
         xt, xc = X[treated], X[~treated]
-        pooled = ((len(xt) - 1) * np.cov(xt, rowvar=False).reshape(X.shape[1], X.shape[1])
-                  + (len(xc) - 1) * np.cov(xc, rowvar=False).reshape(X.shape[1], X.shape[1])) / (len(X) - 2)
+        pooled = (
+            (len(xt) - 1) * np.cov(xt, rowvar=False).reshape(X.shape[1], X.shape[1])
+            + (len(xc) - 1) * np.cov(xc, rowvar=False).reshape(X.shape[1], X.shape[1])
+        ) / (len(X) - 2)
         try:
             L = np.linalg.cholesky(pooled)
         except np.linalg.LinAlgError as exc:
@@ -905,14 +999,39 @@ def match(
         Z = np.linalg.solve(L, (X - X.mean(axis=0)).T).T
 
         def run(strata_: np.ndarray, used: np.ndarray | None, subset: np.ndarray | None):
-            return _mahalanobis_match(Z, treated, eligible, strata_, ratio=ratio, replace=replace, caliper=cal,
-                                      order=order, rng=rng, used=used, treated_subset=subset)
+            return _mahalanobis_match(
+                Z,
+                treated,
+                eligible,
+                strata_,
+                ratio=ratio,
+                replace=replace,
+                caliper=cal,
+                order=order,
+                rng=rng,
+                used=used,
+                treated_subset=subset,
+            )
     else:
+
         def run(strata_: np.ndarray, used: np.ndarray | None, subset: np.ndarray | None):
-            return _score_match(score, treated, eligible, strata_, int(strata_.max()) + 1, ratio=ratio,
-                                replace=replace, caliper=cal, order=order, rng=rng, ties=ties,
-                                tie_tolerance=tie_tolerance, tie_scale=tie_scale, used=used,
-                                treated_subset=subset)
+            return _score_match(
+                score,
+                treated,
+                eligible,
+                strata_,
+                int(strata_.max()) + 1,
+                ratio=ratio,
+                replace=replace,
+                caliper=cal,
+                order=order,
+                rng=rng,
+                ties=ties,
+                tie_tolerance=tie_tolerance,
+                tie_scale=tie_scale,
+                used=used,
+                treated_subset=subset,
+            )
 
     t_pos, c_pos, rank = run(strata, None, None)
     stage = np.full(len(t_pos), "exact" if exact_cols else "main", dtype=object)
@@ -927,14 +1046,20 @@ def match(
             t2, c2, r2 = run(np.zeros(len(data), dtype=np.int64), used, left)
             t_pos, c_pos, rank = np.r_[t_pos, t2], np.r_[c_pos, c2], np.r_[rank, r2]
             stage = np.r_[stage, np.full(len(t2), "fallback", dtype=object)]
-            notes.append(f"{_n_distinct(t2)} treated units were matched across exact strata (exact_fallback)")
+            notes.append(
+                f"{_n_distinct(t2)} treated units were matched across exact strata (exact_fallback)"
+            )
 
     n_t_elig = int((treated & eligible).sum())
     n_t_match = _n_distinct(t_pos)
     if n_t_match == 0:
         raise EffektError(
             f"{_FUNC}(): no treated unit could be matched"
-            + (f" within the caliper ({caliper:g}{' SD' if std_caliper else ''} = {cal_abs:.4g})" if cal_abs is not None else "")
+            + (
+                f" within the caliper ({caliper:g}{' SD' if std_caliper else ''} = {cal_abs:.4g})"
+                if cal_abs is not None
+                else ""
+            )
             + "; widen the caliper or check the overlap of the groups."
         )
     if n_missing:
@@ -942,7 +1067,9 @@ def match(
     n_disc_t = int((discarded & treated).sum())
     n_disc_c = int((discarded & ~treated).sum())
     if n_disc_t or n_disc_c:
-        notes.append(f"discard={discard!r} removed {n_disc_t} treated and {n_disc_c} control units outside common support")
+        notes.append(
+            f"discard={discard!r} removed {n_disc_t} treated and {n_disc_c} control units outside common support"
+        )
     unmatched = n_t_elig - n_t_match
     if unmatched or n_disc_t:
         reasons = []
@@ -954,12 +1081,15 @@ def match(
             reasons.append("too few controls")
         text = (
             f"{_FUNC}(): {unmatched + n_disc_t} of {int(treated.sum())} treated units are not in the matched sample "
-            f"({unmatched} unmatched" + (f" [{'; '.join(reasons)}]" if reasons else "")
+            f"({unmatched} unmatched"
+            + (f" [{'; '.join(reasons)}]" if reasons else "")
             + (f", {n_disc_t} discarded outside common support" if n_disc_t else "")
             + "); the effect is estimated for the matched treated only."
         )
         warnings.warn(text, OverlapWarning, stacklevel=2)
-        notes.append(f"{unmatched + n_disc_t} of {int(treated.sum())} treated units are not in the matched sample")
+        notes.append(
+            f"{unmatched + n_disc_t} of {int(treated.sum())} treated units are not in the matched sample"
+        )
     n_c_elig = int((~treated & eligible).sum())
     if not replace and ratio > 1 and ratio * n_t_elig > n_c_elig:
         warnings.warn(
@@ -986,9 +1116,18 @@ def match(
         subclass[c_pos] = sets
 
     options = dict(
-        distance_label=label, ratio=ratio, replace=bool(replace), caliper=caliper, std_caliper=std_caliper,
-        exact=tuple(exact_cols), exact_fallback=exact_fallback, order=order, discard=discard, ties=ties,
-        tie_tolerance=tie_tolerance, tie_scale=tie_scale,
+        distance_label=label,
+        ratio=ratio,
+        replace=bool(replace),
+        caliper=caliper,
+        std_caliper=std_caliper,
+        exact=tuple(exact_cols),
+        exact_fallback=exact_fallback,
+        order=order,
+        discard=discard,
+        ties=ties,
+        tie_tolerance=tie_tolerance,
+        tie_scale=tie_scale,
         n_dropped_missing=n_missing,
     )
     return MatchResult(

@@ -59,8 +59,14 @@ def abadie_imbens_variance(
         sig = np.full(len(controls), sigma2)
     else:
         sig = within_arm_variance(
-            y, controls, control_positions, control_score, control_strata, var_matches,
-            tie_tolerance=tie_tolerance, tie_scale=tie_scale,
+            y,
+            controls,
+            control_positions,
+            control_score,
+            control_strata,
+            var_matches,
+            tie_tolerance=tie_tolerance,
+            tie_scale=tie_scale,
         )
     var = (float(((tau_i - tau) ** 2).sum()) + float((sig * (K**2 - KK)).sum())) / n1**2
     return tau, var
@@ -114,12 +120,16 @@ def within_arm_variance(
         lptr = np.where(got & left, lptr - 1, lptr)
         rptr = np.where(got & ~left, rptr + 1, rptr)
     has = np.isfinite(dJ)
-    radius = np.where(has, tie_scale * np.sqrt((np.nan_to_num(dJ) / tie_scale) ** 2 + tie_tolerance), 0.0)
+    radius = np.where(
+        has, tie_scale * np.sqrt((np.nan_to_num(dJ) / tie_scale) ** 2 + tie_tolerance), 0.0
+    )
     lo = np.maximum(np.searchsorted(s_sorted, s - radius, side="left"), blo)
     hi = np.minimum(np.searchsorted(s_sorted, s + radius, side="right"), bhi)
     counts = hi - lo
     grp = np.repeat(np.arange(len(units)), counts)
-    members = np.repeat(lo, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
+    members = np.repeat(lo, counts) + (
+        np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    )
     yv = y[p_sorted[members]]
     mean = np.bincount(grp, weights=yv, minlength=len(units)) / np.maximum(counts, 1)
     ss = np.bincount(grp, weights=(yv - mean[grp]) ** 2, minlength=len(units))
