@@ -445,3 +445,22 @@ def test_plots_return_axes_and_label_outliers(tmp_path):
     r = se.contrast_from_counts(["Strong", "Complex"], [190, 25], [200, 200], [196, 4], [200, 200])
     ax5 = r.plot()
     assert "not the best" in ax5.get_title()
+
+
+def test_direct_with_a_provider_without_successes_warns_and_uses_score_test():
+    df = synthetic.providers(5, 200, seed=1)
+    df.loc[df["provider"] == "P02", "job_6m"] = 0
+    with pytest.warns(SmallSampleWarning, match="'P02' have 0 % or"):
+        t = se.compare_providers(df, "job_6m", "provider", ["age"], method="direct").table()
+    ind = se.compare_providers(df, "job_6m", "provider", ["age"]).table()
+    assert t.loc[1, "pvalue"] == ind.loc[1, "pvalue"] and t.loc[1, "flag"]
+    assert t.loc[1, "direct_rate"] < 1e-6
+
+
+def test_byar_interval_close_to_exact_poisson_for_large_counts():
+    df = synthetic.providers(4, 2000, seed=9)
+    a = se.compare_providers(df, "job_6m", "provider", ["age"], interval="byar").table()
+    b = se.compare_providers(df, "job_6m", "provider", ["age"], interval="poisson").table()
+    # Byar's approximation to the exact Poisson (Garwood) limits (Breslow & Day 1987)
+    np.testing.assert_allclose(a["oe_ci_low"], b["oe_ci_low"], rtol=2e-3)
+    np.testing.assert_allclose(a["oe_ci_high"], b["oe_ci_high"], rtol=2e-3)

@@ -37,16 +37,19 @@ def test_case_mix_only_raw_differs_adjusted_not_flagged():
         flags = se.compare_providers(df, "job_6m", "provider", CASE_MIX, warn=False).frame["flag"]
         adj_any += bool(flags.any())
         adj_provider_flags += int(flags.sum())
-    assert raw_any / R >= 0.95  # observed: 1.00
-    assert adj_any / R <= 0.05  # family-wise; observed about 0.02
-    assert adj_provider_flags / (10 * R) <= 0.01
+    assert raw_any / R >= 0.95  # observed 1.00
+    # family-wise: observed 25/500 = 0.050, the nominal level of Holm at 5 % (the score test
+    # is calibrated, so the Monte Carlo estimate sits at 0.05 +/- 0.01; these seeds meet it)
+    assert adj_any / R <= 0.05
+    # per provider: observed 0.0052, about 0.05 / 10 as Holm/Bonferroni implies under the null
+    assert adj_provider_flags / (10 * R) <= 0.0075
 
 
 @pytest.mark.slow
 def test_true_ten_point_effect_with_300_participants_is_flagged():
     """One provider among 10 x 300 (case mix spread -1 to +1 SD, the effect provider in the
     middle, base rate ~38 %) has a true +10 pp effect: flagged in at least 80 % of 500
-    simulations (observed 0.83)."""
+    simulations (observed 0.828; false flags of the other nine 0.0096 per provider)."""
     shifts = list(np.linspace(-1, 1, 9)) + [0.0]
     hits = wrong = 0
     for seed in range(R):

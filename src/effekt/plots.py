@@ -246,7 +246,7 @@ def funnel(
     >>> ax.get_xlabel()
     'Participants'
     """
-    ax = new_axes(ax, figsize=(7.5, 5.0))
+    ax = new_axes(ax, figsize=(9.0, 5.0))
     n = curve["participants"].to_numpy(dtype=float)
     ax.plot(n, 100 * curve["upper_95"], color="C0", ls="--", lw=1.2, label="95 % limits")
     ax.plot(n, 100 * curve["lower_95"], color="C0", ls="--", lw=1.2)
@@ -280,7 +280,7 @@ def funnel(
                 f"tau = {100 * np.sqrt(overdispersion.tau2):.1f} pp"
             ),
         )
-    ax.legend(fontsize=8, loc="best")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     if title:
         ax.set_title(title)
     return ax
