@@ -33,6 +33,7 @@ Examples
 from __future__ import annotations
 
 import sys
+import textwrap
 import time
 import types
 import warnings
@@ -579,6 +580,13 @@ def _recompute(fig: pd.Series, assumed: tuple[int, int] | None) -> dict[str, Any
             "some counts": "depends on rounding",
             "no counts": "yes",
         }[sig]
+    if out["claim_holds"] in ("depends on rounding", "no"):
+        p_range = f"p from {out['pub_p_min']:.3f} to {out['pub_p_max']:.3f}"
+        held = "only some" if out["claim_holds"] == "depends on rounding" else "none"
+        notes.append(
+            f"claim '{claim}' holds for {held} of the counts consistent with the rounded "
+            f"shares ({p_range})"
+        )
     if out.get("pub_n_assumed"):
         notes.append("n not in the notes: assumed as in the synthetic study")
     out["pub_note"] = "; ".join(notes)
@@ -879,7 +887,7 @@ def _fmt_ci(lo: float, hi: float, scale: str) -> str:
     return f"[{_fmt_effect(lo, scale)}, {_fmt_effect(hi, scale)}]"
 
 
-def format_table(table: pd.DataFrame, width: int = 150) -> str:
+def format_table(table: pd.DataFrame, width: int = 110) -> str:
     """A readable fixed-width table of :func:`reproduce`'s output (effects in pp for shares).
 
     Examples
@@ -924,11 +932,20 @@ def format_table(table: pd.DataFrame, width: int = 150) -> str:
             syn = f"{_fmt_effect(r['estimate'], scale)} {_fmt_ci(r['ci_low'], r['ci_high'], scale)}"
         ok = "" if pd.isna(r["covers_reported"]) else ("yes" if r["covers_reported"] else "NO")
         naive = _fmt_effect(r["naive_estimate"], scale)
-        label = str(r["figure_id"]).split(".", 1)[-1][:29]
+        label = str(r["figure_id"]).split(".", 1)[-1][:28]
         line = f"  {label:<28} {rep:>9} {pub:>17} {claim:>7} {rel:>5} {syn:>24} {ok:>3} {naive:>7}"
         lines.append(line.rstrip())
         if r["comment"] and pd.isna(r["estimate"]) and not pub:
             lines.append(f"      ({r['comment']})"[:width])
+        for part in str(r["pub_note"]).split("; "):
+            if part.startswith(
+                ("needs unrounded", "inconsistent", "no count", "recomputed from", "claim ")
+            ):
+                lines.extend(
+                    textwrap.wrap(
+                        part, width - 6, initial_indent="      ! ", subsequent_indent="        "
+                    )
+                )
     lines.append("-" * len(head))
     lines.append(
         "Effects in percentage points (pp) for shares, in hours/weeks for means. reported: the "
