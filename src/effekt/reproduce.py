@@ -911,16 +911,15 @@ def format_table(table: pd.DataFrame, width: int = 110) -> str:
         scale = r["scale"]
         rep = _fmt_effect(r["reported_effect"], scale)
         if pd.notna(r["reported_low"]):
-            low, high = (
-                _fmt_effect(r["reported_low"], scale),
-                _fmt_effect(r["reported_high"], scale),
-            )
-            rep = f"{low}..{high[1:]}"
+            k = 100.0 if scale == "proportion" else 1.0
+            rep = f"{k * r['reported_low']:+g}..{k * r['reported_high']:g}"
         if not rep and r["reported_significance"] != "not stated":
             rep = r["reported_significance"]
         if r["approximate"] and rep:
             rep = "~" + rep
         pub = _fmt_ci(r["pub_ci_low"], r["pub_ci_high"], scale)
+        if str(r["pub_note"]).startswith("a single share") and pub:  # a level, not a difference
+            pub = f"[{100 * r['pub_ci_low']:.1f}, {100 * r['pub_ci_high']:.1f}] %"
         claim = {"depends on rounding": "depends"}.get(r["claim_holds"], r["claim_holds"])
         rel = (
             ""
@@ -936,7 +935,14 @@ def format_table(table: pd.DataFrame, width: int = 110) -> str:
         line = f"  {label:<28} {rep:>9} {pub:>17} {claim:>7} {rel:>5} {syn:>24} {ok:>3} {naive:>7}"
         lines.append(line.rstrip())
         if r["comment"] and pd.isna(r["estimate"]) and not pub:
-            lines.append(f"      ({r['comment']})"[:width])
+            lines.extend(
+                textwrap.wrap(
+                    f"({r['comment']})",
+                    width - 6,
+                    initial_indent="      ",
+                    subsequent_indent="       ",
+                )
+            )
         for part in str(r["pub_note"]).split("; "):
             if part.startswith(
                 ("needs unrounded", "inconsistent", "no count", "recomputed from", "claim ")
