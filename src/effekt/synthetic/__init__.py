@@ -10,5 +10,6 @@ from __future__ import annotations
 from .observational import observational
 from .providers import providers
 from .rct import rct
+from .studies import study
 
-__all__ = ["observational", "providers", "rct"]
+__all__ = ["observational", "providers", "rct", "study"]

@@ -1,0 +1,93 @@
+"""The `effekt` command line."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from effekt.cli import main
+
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+
+
+def _env():
+    env = dict(os.environ, MPLBACKEND="Agg")
+    env["PYTHONPATH"] = SRC + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def test_reproduce_command_is_fast_and_writes_everything(tmp_path):
+    """`effekt reproduce --out DIR` in a fresh process: < 60 s, table, progress, CSV, PNG, HTML."""
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "effekt.cli", "reproduce", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        cwd=tmp_path,
+        timeout=120,
+    )
+    elapsed = time.perf_counter() - start
+    assert proc.returncode == 0, proc.stderr
+    assert elapsed < 60
+    assert "[1/10] mentor" in proc.stderr and "done in" in proc.stderr  # progress on stderr
+    for section in (
+        "1.1 mentor",
+        "1.2 jobfirst",
+        "1.3 ips",
+        "2.1 vcg2",
+        "2.2 brobygning",
+        "2.3 voksenlaerling",
+        "2.4 jobrotation",
+        "2.5 mentor_sfi",
+        "2.6 displacement",
+        "4 biu_providers",
+    ):
+        assert section in proc.stdout
+    for name in ("reproduction.csv", "reproduction_forest.png", "reproduction.html"):
+        assert (tmp_path / name).stat().st_size > 1000
+
+
+def test_reproduce_one_study(capsys):
+    assert main(["reproduce", "--study", "ips", "--seed", "2", "--quiet"]) == 0
+    out, err = capsys.readouterr()
+    assert "1.3 ips" in out and "mentor" not in out
+    assert err == ""
+
+
+def test_progress_lines(capsys):
+    assert main(["reproduce", "--study", "displacement", "--study", "mentor_sfi"]) == 0
+    err = capsys.readouterr().err
+    assert "[1/2] displacement" in err and "[2/2] mentor_sfi" in err
+
+
+def test_bad_study_is_a_clear_error(capsys):
+    assert main(["reproduce", "--study", "mentorforsoget"]) == 2
+    err = capsys.readouterr().err
+    assert "effekt: error:" in err and "'mentorforsoget'" in err and "mentor" in err
+
+
+def test_rct_counts(capsys):
+    assert main(["rct", "--counts", "208", "1302", "155", "1291"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Effect: +4.0 pp")
+
+
+def test_rct_bad_counts(capsys):
+    assert main(["rct", "--counts", "2000", "1302", "155", "1291"]) == 2
+    assert "events_treated" in capsys.readouterr().err
+
+
+def test_rct_needs_four_counts():
+    with pytest.raises(SystemExit):
+        main(["rct", "--counts", "1", "2"])
+
+
+def test_studies_and_help(capsys):
+    assert main(["studies"]) == 0
+    assert "biu_providers" in capsys.readouterr().out
+    assert main([]) == 0
+    assert "reproduce" in capsys.readouterr().out

@@ -1,0 +1,211 @@
+"""effekt.reproduce: reported vs recomputed vs re-estimated, and the HTML report."""
+
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import effekt as ef
+from effekt import rct, studies
+from effekt.errors import EffektError, EffektWarning
+from effekt.reproduce import STUDIES, Study, _study_seed, format_table, register, run
+from effekt.synthetic import study as generate
+
+
+@pytest.fixture(scope="module")
+def full():
+    return run(seed=0)
+
+
+def test_covers_every_study_and_figure_of_the_catalogue(full):
+    table = full.table
+    assert set(table["study"]) == set(studies.catalogue()["study"])
+    assert table["figure_id"].tolist() == studies.reported()["figure_id"].tolist()
+    # every figure with an estimator is re-estimated
+    has = studies.reported().set_index("figure_id")["has_estimator"]
+    estimated = table.set_index("figure_id")["estimate"].notna()
+    assert (estimated == has).all()
+
+
+def test_default_seed_intervals_contain_the_reported_effects(full):
+    est = full.table[full.table["estimate"].notna()]
+    missed = est.loc[~est["covers_reported"].astype(bool), "figure_id"].tolist()
+    assert missed == []
+    assert len(est) == 26
+
+
+def test_is_callable_as_ef_reproduce_and_deterministic():
+    a = ef.reproduce(seed=3, studies=["ips", "jobfirst"])
+    b = ef.reproduce(seed=3, studies="jobfirst")
+    pd.testing.assert_frame_equal(a[a.study == "jobfirst"].reset_index(drop=True), b)
+    c = ef.reproduce(seed=4, studies="jobfirst")
+    assert not np.allclose(b["estimate"].dropna(), c["estimate"].dropna())
+
+
+def test_sixteen_vs_twelve_needs_unrounded_shares(full):
+    """'16 % vs 12 % ... a 30 % rise': 16/12 is +33 %, yet +30 % fits some rounded counts."""
+    row = full.table.set_index("figure_id").loc["mentor.education"]
+    assert row.relative_at_shares == pytest.approx(1 / 3)
+    assert row.relative_consistent
+    assert row.pub_relative_low < 0.295 and row.pub_relative_high > 0.305
+    assert row.pub_note.startswith("needs unrounded shares: 16/12 would be +33 %")
+    # counts that prove it: 15.6 % (203/1302) vs 12.0 % (155/1291) rounds to 16 % vs 12 %
+    # and gives 203/1302 / (155/1291) - 1 = +29.9 %, which rounds to 30 %
+    assert round(100 * 203 / 1302) == 16 and round(100 * 155 / 1291) == 12
+    assert round(100 * ((203 / 1302) / (155 / 1291) - 1)) == 30
+    rs = rct.from_reported_shares(0.16, 1302, 0.12, 1291, reported_relative_change=0.30)
+    assert rs.relative_change_consistent
+    assert row.pub_events_treated == f"{rs.events_treated_range[0]}-{rs.events_treated_range[1]}"
+    # 7 % vs 5 % and "a 40 % rise" agree without any rounding argument
+    job = full.table.set_index("figure_id").loc["mentor.job"]
+    assert job.pub_note.startswith(
+        "7/5 gives +40 %, as stated; claim 'significant' holds for only some"
+    )
+
+
+def test_significance_claims_checked_from_published_numbers(full):
+    t = full.table.set_index("figure_id")
+    # 16 % vs 12 % of 1,302 / 1,291 is significant for every consistent count
+    assert t.loc["mentor.education", "claim_holds"] == "yes"
+    assert t.loc["mentor.education", "pub_significant"] == "all counts"
+    # ~7 % vs ~5 %: the rounded shares alone do not settle the "significant" claim
+    assert t.loc["mentor.job", "claim_holds"] == "depends on rounding"
+    assert t.loc["mentor.job", "pub_ci_low"] < 0 < t.loc["mentor.job", "pub_ci_high"]
+    # where the notes give no n, the assumed n is flagged
+    assert t.loc["vcg2.flexjob_resource_course", "pub_n_assumed"] is True
+    assert t.loc["mentor.education", "pub_n_assumed"] is False
+
+
+def test_ips_shares_do_not_fit_the_referred_denominators(full):
+    row = full.table.set_index("figure_id").loc["ips.job_or_education_18m"]
+    assert "no count of 239 control rounds to 46.5 %" in row.pub_note
+    assert "nearest counts 289/481 vs 111/239" in row.pub_note
+    assert row.relative_consistent  # 60 / 46.5 = 1.29: "just under 30 % more"
+
+
+def test_single_shares_and_sums(full):
+    t = full.table.set_index("figure_id")
+    lo, hi = t.loc["displacement.new_job", ["pub_ci_low", "pub_ci_high"]]
+    assert lo < 0.26 < hi and hi - lo < 0.045
+    assert "45.2 % + 7.7 % = 52.9 % (consistent)" in t.loc["brobygning.success", "pub_note"]
+
+
+def test_jobfirst_hours_relative_change(full):
+    row = full.table.set_index("figure_id").loc["jobfirst.hours_w78"]
+    assert "control mean of 2.84" in row.pub_note
+    assert "CR2" in row.method
+
+
+def test_matched_studies_show_naive_beside_matched(full):
+    m = full.table[full.table["naive_estimate"].notna()]
+    assert set(m["study"]) == {"vcg2", "brobygning", "voksenlaerling"}
+    assert m["method"].str.contains("propensity").all()
+
+
+def test_matching_removes_at_least_80_percent_of_the_naive_bias():
+    """Bias = average over seeds of (estimate - truth); truth = the reported effect."""
+    errors: dict[str, list[tuple[float, float]]] = {}
+    for seed in range(12):
+        for name in ("vcg2", "brobygning", "voksenlaerling"):
+            spec = STUDIES[name]
+            data = generate(spec.generator, seed=_study_seed(seed, name))
+            truth = data.attrs["truth"]
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", EffektWarning)
+                found, _ = spec.reestimate(data)
+            for e in found:
+                errors.setdefault(e.figure_id, []).append(
+                    (e.naive.estimate - truth[e.figure_id], e.result.estimate - truth[e.figure_id])
+                )
+    assert len(errors) == 5
+    for fid, pairs in errors.items():
+        naive_bias, matched_bias = np.mean(pairs, axis=0)
+        assert abs(naive_bias) > 0.025, fid  # the naive difference is biased (> 2.5 pp)
+        assert abs(matched_bias) <= 0.2 * abs(naive_bias), (fid, naive_bias, matched_bias)
+
+
+def test_format_table_lists_every_figure(full):
+    text = format_table(full.table)
+    for fid in full.table["figure_id"]:
+        assert fid.split(".", 1)[1][:28] in text
+    assert "NO" not in re.findall(r"\b(?:yes|NO)\b", text)
+
+
+def test_registry_adds_a_study_with_one_function():
+    def reestimate(data):
+        from effekt.reproduce import Estimate
+
+        r = rct.difference_in_proportions(data, "job_or_education_18m", "ips_any")
+        return [Estimate("ips.job_or_education_18m", r, "unstratified")], {}
+
+    old = STUDIES["ips"]
+    try:
+        register(Study("ips", reestimate, "ips", scale=2.0))
+        t = ef.reproduce(studies="ips").set_index("figure_id")
+        assert t.loc["ips.job_or_education_18m", "method"] == "unstratified"
+        assert t.loc["ips.job_or_education_18m", "syn_n_treated"] == 962
+        assert pd.isna(t.loc["ips.weeks_18m", "estimate"])
+    finally:
+        register(old)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"studies": "nope"},
+        {"studies": []},
+        {"seed": -1},
+        {"seed": 1.5},
+        {"studies": ["mentor", "x"]},
+    ],
+)
+def test_bad_input(kwargs):
+    with pytest.raises(EffektError):
+        ef.reproduce(**kwargs)
+
+
+def test_report_is_self_contained_and_has_every_figure(full, tmp_path):
+    from effekt.report import write_report
+
+    paths = write_report(full, tmp_path)
+    text = paths["html"].read_text(encoding="utf-8")
+    for fid in full.table["figure_id"]:
+        assert f'id="{fid}"' in text
+    images = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', text)
+    # the forest plot and one balance plot per matched figure
+    assert len(images) == 1 + 5
+    assert text.count("<img") == len(images)
+    # nothing to fetch: no external scripts, styles, fonts or images
+    assert not re.search(r'(src|href)\s*=\s*"(?!data:|#)', text)
+    assert (
+        "<script" not in text
+        and "<link" not in text
+        and "@import" not in text
+        and "url(" not in text
+    )
+    assert paths["forest"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    csv = pd.read_csv(paths["csv"])
+    assert csv["figure_id"].tolist() == full.table["figure_id"].tolist()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [n for n, s in STUDIES.items() if s.reestimate is not None])
+def test_coverage_over_200_seeds(name):
+    """The re-estimated 95 % CI contains the reported effect in >= 90 % of 200 seeds."""
+    spec = STUDIES[name]
+    reported = studies.reported().set_index("figure_id")["effect"]
+    hits: dict[str, list[bool]] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", EffektWarning)
+        for seed in range(200):
+            data = generate(spec.generator, seed=_study_seed(seed, name), scale=spec.scale)
+            found, _ = spec.reestimate(data)
+            for e in found:
+                hits.setdefault(e.figure_id, []).append(
+                    e.result.ci[0] <= reported[e.figure_id] <= e.result.ci[1]
+                )
+    coverage = {fid: float(np.mean(v)) for fid, v in hits.items()}
+    assert all(len(v) == 200 for v in hits.values())
+    assert min(coverage.values()) >= 0.90, coverage

@@ -1,0 +1,125 @@
+"""The notes' reported figures as data (studies.md sections 1, 2 and 4)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from effekt import studies
+from effekt.errors import EffektError
+
+# Every study of the notes' sections 1, 2 and 4 (studies.md), with its section and design.
+CATALOGUE = {
+    "mentor": ("1.1", "RCT"),
+    "jobfirst": ("1.2", "RCT"),
+    "ips": ("1.3", "RCT"),
+    "vcg2": ("2.1", "matched"),
+    "brobygning": ("2.2", "matched"),
+    "voksenlaerling": ("2.3", "matched"),
+    "jobrotation": ("2.4", "matched"),
+    "mentor_sfi": ("2.5", "matched"),
+    "displacement": ("2.6", "matched"),
+    "biu_providers": ("4", "simple effect"),
+}
+
+
+def test_catalogue_lists_every_study_of_sections_1_2_4():
+    cat = studies.catalogue()
+    assert (
+        dict(zip(cat["study"], zip(cat["section"], cat["design"], strict=False), strict=False))
+        == CATALOGUE
+    )
+    assert set(studies.reported()["study"]) == set(CATALOGUE)
+    assert set(cat["design"]) == set(studies.DESIGNS)
+
+
+def test_columns_and_types():
+    rep = studies.reported()
+    for col in (
+        "figure_id",
+        "study",
+        "design",
+        "group",
+        "outcome",
+        "time_point",
+        "share_treated",
+        "share_control",
+        "effect",
+        "relative_change",
+        "n_treated",
+        "n_control",
+        "significance",
+        "source",
+        "approximate",
+        "text",
+    ):
+        assert col in rep.columns
+    assert rep["figure_id"].is_unique
+    assert rep["approximate"].dtype == bool
+    assert set(rep["significance"]) <= {"significant", "no effect", "not stated"}
+    props = rep[rep["scale"] == "proportion"]
+    for col in ("share_treated", "share_control", "effect"):
+        vals = props[col].dropna()
+        assert ((vals >= -1) & (vals <= 1)).all(), col  # fractions, not percentages
+
+
+def test_figures_as_in_the_notes():
+    rep = studies.reported().set_index("figure_id")
+    edu = rep.loc["mentor.education"]
+    # studies.md 1.1: 16 % vs 12 %, ~+4 pp, significant, 30 % rise, 1,302 / 1,291
+    assert (edu.share_treated, edu.share_control, edu.effect) == (0.16, 0.12, 0.04)
+    assert (edu.n_treated, edu.n_control, edu.relative_change) == (1302, 1291, 0.30)
+    assert edu.significance == "significant" and edu.approximate
+    job = rep.loc["mentor.job"]
+    assert (job.share_treated, job.share_control, job.relative_change) == (0.07, 0.05, 0.40)
+    grade = rep.loc["mentor.education.grade9_under4"]
+    assert (grade.effect_low, grade.effect_high, grade.effect) == (0.07, 0.10, pytest.approx(0.085))
+    assert rep.loc["jobfirst.paid_hours_w35", ["share_treated", "share_control"]].tolist() == [
+        0.12,
+        0.07,
+    ]
+    hours = rep.loc["jobfirst.hours_w78"]
+    assert hours.scale == "mean" and hours.relative_change == 0.67 and hours.approximate
+    ips = rep.loc["ips.job_or_education_18m"]
+    assert (ips.share_control, ips.n_treated, ips.n_control) == (0.465, 243 + 238, 239)
+    assert rep.loc["vcg2.flexjob_resource_course", ["share_treated", "share_control"]].tolist() == [
+        0.14,
+        0.05,
+    ]
+    assert rep.loc["vcg2.flexjob_cash_benefit", ["share_treated", "share_control"]].tolist() == [
+        0.06,
+        0.02,
+    ]
+    assert rep.loc["brobygning.education_w25", "effect"] == 0.15
+    assert rep.loc["brobygning.education_w25", "n_treated"] == 2397
+    assert rep.loc["voksenlaerling.employment_1y", ["share_treated", "share_control"]].tolist() == [
+        0.70,
+        0.58,
+    ]
+    assert pd.isna(rep.loc["voksenlaerling.employment_1y", "n_treated"])  # not in the notes
+    assert rep.loc["displacement.new_job", ["share_treated", "n_treated"]].tolist() == [0.26, 2780]
+    assert rep.loc["biu.simple_effect_complex", ["effect_low", "effect_high"]].tolist() == [
+        0.10,
+        0.15,
+    ]
+    assert rep.loc["mentor_sfi.job_or_education", "significance"] == "no effect"
+
+
+def test_effect_equals_difference_of_shares_where_both_given():
+    rep = studies.reported()
+    both = rep.dropna(subset=["share_treated", "share_control"])
+    assert np.allclose(both["effect"], both["share_treated"] - both["share_control"])
+
+
+def test_filter_by_study_and_figure_lookup():
+    assert set(studies.reported("ips")["study"]) == {"ips"}
+    assert studies.figure("vcg2.internship_13w").share_treated == 0.75
+    with pytest.raises(EffektError, match="study"):
+        studies.reported("mentorforsoget")
+    with pytest.raises(EffektError, match="figure_id"):
+        studies.figure("nope")
+
+
+def test_returns_a_copy():
+    a = studies.reported()
+    a.loc[0, "effect"] = 99.0
+    assert studies.reported().loc[0, "effect"] != 99.0
