@@ -123,8 +123,15 @@ def within_arm_variance(
     radius = np.where(
         has, tie_scale * np.sqrt((np.nan_to_num(dJ) / tie_scale) ** 2 + tie_tolerance), 0.0
     )
-    lo = np.maximum(np.searchsorted(s_sorted, s - radius, side="left"), blo)
-    hi = np.minimum(np.searchsorted(s_sorted, s + radius, side="right"), bhi)
+    # scores are sorted only within each stratum's block, so search block by block
+    lo = np.empty(len(units), dtype=np.int64)
+    hi = np.empty(len(units), dtype=np.int64)
+    for stratum in np.unique(g):
+        here = g == stratum
+        b0, b1 = int(blo[here][0]), int(bhi[here][0])
+        block = s_sorted[b0:b1]
+        lo[here] = b0 + np.searchsorted(block, s[here] - radius[here], side="left")
+        hi[here] = b0 + np.searchsorted(block, s[here] + radius[here], side="right")
     counts = hi - lo
     grp = np.repeat(np.arange(len(units)), counts)
     members = np.repeat(lo, counts) + (

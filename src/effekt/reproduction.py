@@ -1,0 +1,970 @@
+"""Reproduce the notes: reported vs recomputed vs re-estimated, for every study.
+
+For every figure of :func:`effekt.studies.reported` :func:`reproduce` gives three views:
+
+1. **Reported**: the figure as the note gives it (effect, shares, relative change, claim).
+2. **Recomputed from the published numbers**: the shares are rounded, so every count of
+   events consistent with them is considered (:func:`effekt.rct.from_reported_shares`):
+   the range of effects, a confidence interval covering all of them, the range of
+   p-values, whether the note's "significant" claim holds for all, some or none of the
+   consistent counts, and whether a stated relative change ("a 30 % rise") can come out
+   of any of them. Where the note gives no sample size the study's assumed size (stated
+   in the generator) is used and flagged.
+3. **Re-estimated on calibrated synthetic data** (:func:`effekt.synthetic.study`) with the
+   study's own method: trials with their design (Mentor stratified by job centre,
+   JobFirst cluster-robust by municipality, IPS with its pooled arms), matched studies by
+   propensity-score matching with the naive (unadjusted) difference beside it, and
+   simple effects as shares with Wilson intervals. ``covers_reported`` says whether the
+   95 % interval contains the reported effect (which is the truth of the synthetic data).
+
+Studies are held in a registry, :data:`STUDIES`: adding a study is one re-estimation
+function and one :func:`register` call (plus its figures in :mod:`effekt.studies` and a
+generator in :mod:`effekt.synthetic.studies` when it has one).
+
+Examples
+--------
+>>> import effekt as ef
+>>> table = ef.reproduce(studies=["ips"])
+>>> row = table.set_index("figure_id").loc["ips.job_or_education_18m"]
+>>> bool(row.covers_reported), row.claim_holds, bool(row.relative_consistent)
+(True, 'n/a', True)
+"""
+
+from __future__ import annotations
+
+import textwrap
+import time
+import warnings
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import studies as _studies
+from ._validate import argument_error, check_number
+from .errors import EffektWarning
+from .intervals import wilson_interval
+from .results import EffectResult
+
+__all__ = [
+    "reproduce",
+    "run",
+    "Study",
+    "Estimate",
+    "Reproduction",
+    "STUDIES",
+    "register",
+    "format_table",
+]
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """One re-estimated figure: the study's method and, for matched studies, the naive one."""
+
+    figure_id: str
+    result: EffectResult
+    method: str
+    naive: EffectResult | None = None
+
+
+@dataclass(frozen=True)
+class Study:
+    """A registry entry: how to re-estimate one study's figures on its synthetic data.
+
+    Attributes
+    ----------
+    name : str
+        The study key of :func:`effekt.studies.catalogue`.
+    reestimate : callable or None
+        ``f(data) -> (list of Estimate, dict of artefacts)``; ``None`` when the notes give
+        nothing a synthetic re-estimate could check (the reason goes in ``comment``).
+    generator : str or None
+        The :func:`effekt.synthetic.study` name.
+    scale : float
+        Size multiplier passed to the generator.
+    assumed_n : dict
+        ``figure_id -> (n_treated, n_control)`` used for the recomputation when the notes
+        do not give the sample sizes (the generator's assumption).
+    comment : str
+        Shown on the study's rows that are not re-estimated.
+    """
+
+    name: str
+    reestimate: Callable[[pd.DataFrame], tuple[list[Estimate], dict[str, Any]]] | None = None
+    generator: str | None = None
+    scale: float = 1.0
+    assumed_n: dict[str, tuple[int, int]] = field(default_factory=dict)
+    comment: str = ""
+
+
+#: The registry: study key -> :class:`Study`.
+STUDIES: dict[str, Study] = {}
+
+
+def register(study: Study) -> Study:
+    """Add (or replace) a study in the registry :data:`STUDIES`; returns it.
+
+    Examples
+    --------
+    >>> from effekt.reproduction import STUDIES, register
+    >>> register(STUDIES["jobrotation"]).name
+    'jobrotation'
+    """
+    STUDIES[study.name] = study
+    return study
+
+
+# ------------------------------------------------------------------ per-study re-estimation
+def _mentor(data: pd.DataFrame) -> tuple[list[Estimate], dict[str, Any]]:
+    from .rct import difference_in_proportions
+
+    method = "difference in proportions, stratified by job centre"
+    subgroup = {
+        "mentor.education.grade9_under4": ("in_education_1y", "grade9_under4"),
+        "mentor.education.mother_no_vocational": ("in_education_1y", "mother_no_vocational"),
+        "mentor.education.income_below_mean": ("in_education_1y", "income_below_mean"),
+        "mentor.education.no_su_3y": ("in_education_1y", "no_su_3y"),
+        "mentor.education.women": ("in_education_1y", "female"),
+        "mentor.education.strongest": ("in_education_1y", "strongest"),
+        "mentor.education.weakest": ("in_education_1y", "weakest"),
+        "mentor.job.ethnic_danish": ("in_job_1y", "ethnic_danish"),
+        "mentor.job.high_public_support": ("in_job_1y", "high_public_support"),
+        "mentor.job.mother_no_vocational": ("in_job_1y", "mother_no_vocational"),
+        "mentor.job.su_3y": ("in_job_1y", "su_last_3y"),
+    }
+    out = [
+        Estimate(
+            "mentor.education",
+            difference_in_proportions(data, "in_education_1y", "mentor", strata="jobcentre"),
+            method,
+        ),
+        Estimate(
+            "mentor.job",
+            difference_in_proportions(data, "in_job_1y", "mentor", strata="jobcentre"),
+            method,
+        ),
+    ]
+    for fid, (outcome, column) in subgroup.items():
+        rows = data[data[column].to_numpy(dtype=bool)]
+        # a small subgroup can leave a job centre with one arm only: it carries no information
+        arms = rows.groupby("jobcentre", observed=True)["mentor"].nunique()
+        single = arms.index[arms < 2]
+        note = " (within the subgroup"
+        if len(single):
+            rows = rows[~rows["jobcentre"].isin(single)]
+            note += f"; {len(single)} job centre(s) with one arm left out"
+        out.append(
+            Estimate(
+                fid,
+                difference_in_proportions(rows, outcome, "mentor", strata="jobcentre"),
+                method + note + ")",
+            )
+        )
+    return out, {}
+
+
+def _jobfirst(data: pd.DataFrame) -> tuple[list[Estimate], dict[str, Any]]:
+    from .rct import difference_in_means, difference_in_proportions
+
+    cash = data[data["benefit_group"] == "cash benefit"]
+    return [
+        Estimate(
+            "jobfirst.paid_hours_w35",
+            difference_in_proportions(data, "paid_hours_w35", "jobfirst", cluster="municipality"),
+            "difference in proportions, cluster-robust by municipality (CR2, t(14))",
+        ),
+        Estimate(
+            "jobfirst.hours_w78",
+            difference_in_means(
+                cash, "hours_w78", "jobfirst", cluster="municipality", unit="hours/week"
+            ),
+            "difference in means (cash benefit), cluster-robust by municipality (CR2, t(14))",
+        ),
+    ], {}
+
+
+def _ips(data: pd.DataFrame) -> tuple[list[Estimate], dict[str, Any]]:
+    from .rct import difference_in_means, difference_in_proportions
+
+    return [
+        Estimate(
+            "ips.job_or_education_18m",
+            difference_in_proportions(data, "job_or_education_18m", "ips_any"),
+            "IPS and IPSE arms pooled vs usual service (Newcombe)",
+        ),
+        Estimate(
+            "ips.weeks_18m",
+            difference_in_means(data, "weeks_job_or_education", "ips_any", unit="weeks"),
+            "IPS arms pooled vs usual service (Welch)",
+        ),
+    ], {}
+
+
+_MATCH_RATIO = (
+    2  # matches per treated unit (with replacement: lower variance than 1:1, little bias)
+)
+_MATCH_METHOD = (
+    "1:2 nearest neighbour on the logit propensity score, with replacement (Abadie-Imbens SE)"
+)
+
+
+def _matched(
+    data: pd.DataFrame, treatment: str, figures: Sequence[tuple[str, str, str | None, bool]]
+) -> tuple[list[Estimate], dict[str, Any]]:
+    """figures: (figure_id, outcome, benefit group or None, exact match on benefit group)."""
+    from .matching import match
+    from .rct import difference_in_proportions
+
+    covariates = list(data.attrs["covariates"])
+    out, artefacts = [], {}
+    for fid, outcome, group, exact in figures:
+        rows = data if group is None else data[data["benefit_group"] == group]
+        if exact:
+            # exact matching on benefit group = matching within each group; the ATT is the
+            # treated-weighted average of the groups' ATTs (independent groups)
+            parts = [
+                match(
+                    rows[rows["benefit_group"] == g],
+                    treatment,
+                    covariates,
+                    replace=True,
+                    ratio=_MATCH_RATIO,
+                )
+                for g in sorted(rows["benefit_group"].unique())
+            ]
+            result = _combine(
+                [m.effect(outcome) for m in parts], [m.n_treated_matched for m in parts]
+            )
+            m = parts[0] if len(parts) == 1 else _largest(parts)
+        else:
+            m = match(rows, treatment, covariates, replace=True, ratio=_MATCH_RATIO)
+            result = m.effect(outcome)
+        naive = difference_in_proportions(rows, outcome, treatment)
+        method = _MATCH_METHOD + (", within benefit group (exact)" if exact else "")
+        if group is not None:
+            method += f"; {group} only"
+        out.append(Estimate(fid, result, method, naive=naive))
+        artefacts[fid] = m
+    return out, artefacts
+
+
+def _largest(parts: list[Any]) -> Any:
+    return max(parts, key=lambda m: m.n_treated_matched)
+
+
+def _combine(results: list[EffectResult], weights: list[int]) -> EffectResult:
+    """Weighted average of independent effects (strata): sum w_g tau_g / sum w_g, with its SE."""
+    from .results import effect_from_normal
+
+    w = np.asarray(weights, dtype=float) / float(np.sum(weights))
+    est = float(np.sum(w * [r.estimate for r in results]))
+    se = float(np.sqrt(np.sum(w**2 * np.square([r.std_error for r in results]))))
+    mt = float(np.sum(w * [r.mean_treated for r in results]))
+    mc = float(np.sum(w * [r.mean_control for r in results]))
+    return effect_from_normal(
+        est,
+        se,
+        results[0].conf_level,
+        method=results[0].method + "; strata combined",
+        n_treated=int(sum(r.n_treated or 0 for r in results)),
+        n_control=int(sum(r.n_control or 0 for r in results)),
+        mean_treated=mt,
+        mean_control=mc,
+        estimand="ATT",
+        outcome=results[0].outcome,
+    )
+
+
+def _vcg2(data: pd.DataFrame) -> tuple[list[Estimate], dict[str, Any]]:
+    return _matched(
+        data,
+        "vcg2",
+        [
+            ("vcg2.internship_13w", "internship_13w", None, True),
+            ("vcg2.flexjob_resource_course", "flexjob_w70", "resource course", False),
+            ("vcg2.flexjob_cash_benefit", "flexjob_w70", "cash benefit", False),
+        ],
+    )
+
+
+def _brobygning(data: pd.DataFrame) -> tuple[list[Estimate], dict[str, Any]]:
+    return _matched(
+        data, "brobygning", [("brobygning.education_w25", "in_education_w25", None, False)]
+    )
+
+
+def _voksenlaerling(data: pd.DataFrame) -> tuple[list[Estimate], dict[str, Any]]:
+    return _matched(
+        data, "voksenlaerling", [("voksenlaerling.employment_1y", "employed_1y", None, True)]
+    )
+
+
+def _share(events: int, n: int, label: str) -> EffectResult:
+    lo, hi = wilson_interval(events, n)
+    return EffectResult(
+        estimate=events / n,
+        std_error=float(np.sqrt(events / n * (1 - events / n) / n)),
+        ci=(float(lo), float(hi)),
+        pvalue=float("nan"),
+        method="share with Wilson interval",
+        n_treated=n,
+        mean_treated=events / n,
+        estimand="share",
+        label=label,
+    )
+
+
+def _biu(data: pd.DataFrame) -> tuple[list[Estimate], dict[str, Any]]:
+    from .rct import difference_in_proportions
+    from .simple_effect import simple_effects
+
+    offered = data[data["offer"]]
+    table = simple_effects(offered, "job_at_end", "target_group").table().set_index("provider")
+    out = []
+    for fid, group in (
+        ("biu.simple_effect_strong", "strong"),
+        ("biu.simple_effect_complex", "complex"),
+    ):
+        row = table.loc[group]
+        res = EffectResult(
+            estimate=float(row["rate"]),
+            std_error=float("nan"),
+            ci=(float(row["ci_low"]), float(row["ci_high"])),
+            pvalue=float("nan"),
+            method="simple effect (share in a job), Wilson interval",
+            n_treated=int(row["participants"]),
+            mean_treated=float(row["rate"]),
+            estimand="share",
+            label=group,
+        )
+        out.append(
+            Estimate(fid, res, "simple_effects(): share in a job at course end, Wilson interval")
+        )
+    complex_ = data[data["target_group"] == "complex"]
+    none = complex_[~complex_["offer"]]
+    out.append(
+        Estimate(
+            "biu.without_offer_complex",
+            _share(int(none["job_at_end"].sum()), len(none), "complex, no offer"),
+            "share in a job without an offer, Wilson interval",
+        )
+    )
+    out.append(
+        Estimate(
+            "biu.causal_complex",
+            difference_in_proportions(complex_, "job_at_end", "offer"),
+            "offer vs no offer among complex citizens (random capacity), Newcombe",
+            naive=None,
+        )
+    )
+    return out, {"simple_effects": table}
+
+
+for _study in (
+    Study("mentor", _mentor, "mentor"),
+    Study("jobfirst", _jobfirst, "jobfirst", assumed_n={"jobfirst.paid_hours_w35": (2400, 2400)}),
+    Study("ips", _ips, "ips"),
+    Study(
+        "vcg2",
+        _vcg2,
+        "vcg2",
+        assumed_n={
+            "vcg2.internship_13w": (2500, 2500),
+            "vcg2.flexjob_resource_course": (1000, 1000),
+            "vcg2.flexjob_cash_benefit": (1500, 1500),
+        },
+    ),
+    Study("brobygning", _brobygning, "brobygning"),
+    Study(
+        "voksenlaerling",
+        _voksenlaerling,
+        "voksenlaerling",
+        assumed_n={"voksenlaerling.employment_1y": (1000, 1000)},
+    ),
+    Study(
+        "jobrotation",
+        comment="duration outcome without a published comparison; see effekt.duration",
+    ),
+    Study(
+        "mentor_sfi",
+        comment="no figures in the notes ('no effect'); a case for sensitivity analysis "
+        "(matching.rosenbaum_bounds, matching.e_value)",
+    ),
+    Study("displacement", comment="a share of firms, no comparison group"),
+    Study("biu_providers", _biu, "biu_providers"),
+):
+    register(_study)
+
+
+# ------------------------------------------------------------------ recomputation from the notes
+def _half_unit(decimals: int) -> float:
+    return 0.5 * 10.0 ** (-decimals) / 100.0
+
+
+def _counts(share: float, n: int, decimals: int) -> bool:
+    """Whether some count of ``n`` rounds to ``share`` at ``decimals`` (in percent)."""
+    h = _half_unit(decimals)
+    return int(np.floor((share + h) * n + 1e-9)) >= int(np.ceil((share - h) * n - 1e-9))
+
+
+def _recompute(fig: pd.Series, assumed: tuple[int, int] | None) -> dict[str, Any]:
+    """What the published shares and sizes alone support."""
+    out: dict[str, Any] = {}
+    st, sc = fig["share_treated"], fig["share_control"]
+    nt, nc = fig["n_treated"], fig["n_control"]
+    has_n = pd.notna(nt) and pd.notna(nc)
+    if not has_n and assumed is not None:
+        nt = assumed[0] if pd.isna(nt) else nt
+        nc = assumed[1] if pd.isna(nc) else nc
+        has_n = True
+        out["pub_n_assumed"] = True
+    elif has_n:
+        out["pub_n_assumed"] = False
+    h = _half_unit(int(fig["decimals"]))
+    rc = fig["relative_change"]
+    proportion = fig["scale"] == "proportion"
+    notes = []
+    if proportion and pd.notna(st) and pd.notna(sc):
+        out["pub_effect_low"], out["pub_effect_high"] = st - sc - 2 * h, st - sc + 2 * h
+        rel_at = st / sc - 1
+        out["relative_at_shares"] = rel_at
+        out["pub_relative_low"], out["pub_relative_high"] = (
+            (st - h) / (sc + h) - 1,
+            (st + h) / (sc - h) - 1,
+        )
+        if has_n:
+            from .rct import from_reported_shares
+
+            decimals = int(fig["decimals"])
+            consistent = _counts(st, nt, decimals) and _counts(sc, nc, decimals)
+            if consistent:
+                rs = from_reported_shares(
+                    float(st),
+                    int(nt),
+                    float(sc),
+                    int(nc),
+                    decimals=decimals,
+                    reported_relative_change=None if pd.isna(rc) else float(rc),
+                )
+                out.update(
+                    pub_n_treated=int(nt),
+                    pub_n_control=int(nc),
+                    pub_events_treated=f"{rs.events_treated_range[0]}-{rs.events_treated_range[1]}",
+                    pub_events_control=f"{rs.events_control_range[0]}-{rs.events_control_range[1]}",
+                    pub_effect_low=rs.estimate_range[0],
+                    pub_effect_high=rs.estimate_range[1],
+                    pub_ci_low=rs.ci[0],
+                    pub_ci_high=rs.ci[1],
+                    pub_p_min=rs.pvalue_range[0],
+                    pub_p_max=rs.pvalue_range[1],
+                    pub_significant=(
+                        "all counts"
+                        if rs.significant_for_all
+                        else "some counts"
+                        if rs.significant_for_any
+                        else "no counts"
+                    ),
+                    pub_relative_low=rs.relative_change_range[0],
+                    pub_relative_high=rs.relative_change_range[1],
+                )
+                if pd.notna(rc):
+                    out["relative_consistent"] = bool(rs.relative_change_consistent)
+            else:
+                # the published share cannot come from this denominator: use the nearest counts
+                from .rct import difference_in_proportions_from_counts
+
+                events = []
+                for share, n, arm in ((st, int(nt), "treated"), (sc, int(nc), "control")):
+                    e = int(np.round(share * n))
+                    events.append(e)
+                    coarser = (
+                        decimals > 0 and abs(round(100 * share, decimals - 1) - 100 * share) < 1e-9
+                    )
+                    if not coarser and not _counts(share, n, decimals):
+                        below = int(np.floor(share * n))
+                        notes.append(
+                            f"no count of {n} {arm} rounds to {100 * share:.{decimals}f} % "
+                            f"({below}/{n} = {100 * below / n:.{decimals + 1}f} %, "
+                            f"{below + 1}/{n} = {100 * (below + 1) / n:.{decimals + 1}f} %): "
+                            "another denominator?"
+                        )
+                r = difference_in_proportions_from_counts(events[0], int(nt), events[1], int(nc))
+                notes.append(
+                    f"recomputed from the nearest counts {events[0]}/{int(nt)} "
+                    f"vs {events[1]}/{int(nc)}"
+                )
+                out.update(
+                    pub_n_treated=int(nt),
+                    pub_n_control=int(nc),
+                    pub_events_treated=str(events[0]),
+                    pub_events_control=str(events[1]),
+                    pub_ci_low=r.ci[0],
+                    pub_ci_high=r.ci[1],
+                    pub_p_min=r.pvalue,
+                    pub_p_max=r.pvalue,
+                    pub_significant="all counts" if r.pvalue < 0.05 else "no counts",
+                )
+                if pd.notna(rc):
+                    hr = _half_unit(0)
+                    out["relative_consistent"] = bool(
+                        out["pub_relative_low"] <= rc + hr and rc - hr <= out["pub_relative_high"]
+                    )
+        elif pd.notna(rc):
+            hr = _half_unit(0)
+            out["relative_consistent"] = bool(
+                out["pub_relative_low"] <= rc + hr and rc - hr <= out["pub_relative_high"]
+            )
+        if pd.notna(rc):
+            stated, at = round(100 * rc), round(100 * rel_at)
+            if stated == at:
+                notes.append(f"{100 * st:g}/{100 * sc:g} gives {at:+d} %, as stated")
+            elif out.get("relative_consistent"):
+                notes.append(
+                    f"needs unrounded shares: {100 * st:g}/{100 * sc:g} would be {at:+d} %, "
+                    f"the stated {stated:+d} % is consistent for some counts in the rounding range"
+                )
+            else:
+                notes.append(
+                    f"inconsistent: {100 * st:g}/{100 * sc:g} gives {at:+d} %, not {stated:+d} %, "
+                    "for any count in the rounding range"
+                )
+    elif proportion and pd.notna(st) and pd.notna(nt) and pd.isna(sc):
+        lo_e = int(np.ceil((st - h) * nt - 1e-9))
+        hi_e = int(np.floor((st + h) * nt + 1e-9))
+        lo, _ = wilson_interval(lo_e, int(nt))
+        _, hi = wilson_interval(hi_e, int(nt))
+        out.update(
+            pub_n_treated=int(nt),
+            pub_events_treated=f"{lo_e}-{hi_e}",
+            pub_ci_low=float(lo),
+            pub_ci_high=float(hi),
+            pub_effect_low=st - h,
+            pub_effect_high=st + h,
+        )
+        notes.append("a single share: Wilson interval over the counts consistent with it")
+    elif fig["scale"] == "mean" and pd.notna(rc) and pd.notna(fig["effect"]):
+        control = fig["effect"] / rc
+        out["relative_consistent"] = True
+        notes.append(
+            f"implies a control mean of {control:.2f} and a treated mean of "
+            f"{control + fig['effect']:.2f} {fig['unit']}".rstrip()
+        )
+    if fig["figure_id"] == "brobygning.success":
+        parts = (
+            _studies.figure("brobygning.ordinary_education").share_treated
+            + _studies.figure("brobygning.job").share_treated
+        )
+        ok = abs(parts - fig["share_treated"]) < 1e-9
+        notes.append(
+            f"45.2 % + 7.7 % = {100 * parts:.1f} % {'(consistent)' if ok else '(inconsistent)'}"
+        )
+    claim = fig["significance"]
+    sig = out.get("pub_significant")
+    if sig is None or claim == "not stated":
+        out["claim_holds"] = "n/a"
+    elif claim == "significant":
+        out["claim_holds"] = {
+            "all counts": "yes",
+            "some counts": "depends on rounding",
+            "no counts": "no",
+        }[sig]
+    else:  # "no effect"
+        out["claim_holds"] = {
+            "all counts": "no",
+            "some counts": "depends on rounding",
+            "no counts": "yes",
+        }[sig]
+    if out["claim_holds"] in ("depends on rounding", "no"):
+        p_range = f"p from {out['pub_p_min']:.3f} to {out['pub_p_max']:.3f}"
+        held = "only some" if out["claim_holds"] == "depends on rounding" else "none"
+        notes.append(
+            f"claim '{claim}' holds for {held} of the counts consistent with the rounded "
+            f"shares ({p_range})"
+        )
+    if out.get("pub_n_assumed"):
+        notes.append("n not in the notes: assumed as in the synthetic study")
+    out["pub_note"] = "; ".join(notes)
+    return out
+
+
+# ------------------------------------------------------------------ running it
+@dataclass
+class Reproduction:
+    """The full run: the table, the synthetic data, artefacts (match results) and timings."""
+
+    table: pd.DataFrame
+    data: dict[str, pd.DataFrame]
+    artefacts: dict[str, dict[str, Any]]
+    seconds: dict[str, float]
+    seed: int
+
+
+def _study_seed(seed: int, name: str) -> int:
+    """A seed per study that does not depend on which other studies run."""
+    return int(np.random.SeedSequence([seed, zlib.crc32(name.encode())]).generate_state(1)[0])
+
+
+def _check_studies(selected: Iterable[str] | str | None) -> list[str]:
+    known = list(_studies.catalogue()["study"])
+    known += [s for s in STUDIES if s not in known]
+    if selected is None:
+        return known
+    if isinstance(selected, str):
+        selected = [selected]
+    chosen = list(selected)
+    for s in chosen:
+        if s not in known:
+            raise argument_error(
+                "reproduce", "studies", f"a list of study names from {', '.join(known)}", s
+            )
+    if not chosen:
+        raise argument_error("reproduce", "studies", "a non-empty list of study names", chosen)
+    return chosen
+
+
+def run(
+    *,
+    seed: int = 0,
+    studies: Iterable[str] | str | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> Reproduction:
+    """Run the reproduction and keep everything the report needs (see :func:`reproduce`).
+
+    Parameters
+    ----------
+    seed : int
+        Seed for the synthetic data (each study derives its own seed from it and its name).
+    studies : str or list of str, optional
+        Study keys (default: every study in the catalogue).
+    progress : callable, optional
+        Called as ``progress(i, n, study)`` before each study.
+
+    Returns
+    -------
+    Reproduction
+
+    Examples
+    --------
+    >>> from effekt.reproduction import run
+    >>> rep = run(studies="displacement")
+    >>> rep.table["figure_id"].tolist()
+    ['displacement.new_job', 'displacement.municipal_staff']
+    """
+    seed = int(check_number(seed, "seed", "reproduce", low=0, integer=True))
+    chosen = _check_studies(studies)
+    reported = _studies.reported()
+    rows, data, artefacts, seconds = [], {}, {}, {}
+    for i, name in enumerate(chosen):
+        if progress is not None:
+            progress(i, len(chosen), name)
+        start = time.perf_counter()
+        spec = STUDIES.get(name, Study(name, comment="not re-estimated"))
+        figs = reported[reported["study"] == name]
+        estimates: dict[str, Estimate] = {}
+        if spec.reestimate is not None and spec.generator is not None:
+            from .synthetic import study as generate
+
+            frame = generate(spec.generator, seed=_study_seed(seed, name), scale=spec.scale)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", EffektWarning)
+                found, extra = spec.reestimate(frame)
+            estimates = {e.figure_id: e for e in found}
+            data[name], artefacts[name] = frame, extra
+        for _, fig in figs.iterrows():
+            rows.append(_row(fig, estimates.get(fig["figure_id"]), spec))
+        seconds[name] = time.perf_counter() - start
+    table = pd.DataFrame(rows, columns=_COLUMNS)
+    for col in ("pub_n_treated", "pub_n_control", "syn_n_treated", "syn_n_control"):
+        table[col] = pd.to_numeric(table[col]).astype("Int64")
+    for col in _FLOATS:
+        table[col] = table[col].astype(float)
+    return Reproduction(table, data, artefacts, seconds, seed)
+
+
+_FLOATS = (
+    "reported_treated",
+    "reported_control",
+    "reported_effect",
+    "reported_low",
+    "reported_high",
+    "reported_relative_change",
+    "pub_effect_low",
+    "pub_effect_high",
+    "pub_ci_low",
+    "pub_ci_high",
+    "pub_p_min",
+    "pub_p_max",
+    "pub_relative_low",
+    "pub_relative_high",
+    "relative_at_shares",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "pvalue",
+    "naive_estimate",
+    "naive_ci_low",
+    "naive_ci_high",
+)
+
+
+_COLUMNS = [
+    "figure_id",
+    "study",
+    "section",
+    "design",
+    "group",
+    "outcome",
+    "time_point",
+    "scale",
+    "unit",
+    "reported_treated",
+    "reported_control",
+    "reported_effect",
+    "reported_low",
+    "reported_high",
+    "reported_relative_change",
+    "reported_significance",
+    "approximate",
+    "source",
+    "text",
+    "pub_n_treated",
+    "pub_n_control",
+    "pub_n_assumed",
+    "pub_events_treated",
+    "pub_events_control",
+    "pub_effect_low",
+    "pub_effect_high",
+    "pub_ci_low",
+    "pub_ci_high",
+    "pub_p_min",
+    "pub_p_max",
+    "pub_significant",
+    "claim_holds",
+    "pub_relative_low",
+    "pub_relative_high",
+    "relative_at_shares",
+    "relative_consistent",
+    "pub_note",
+    "method",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "pvalue",
+    "syn_n_treated",
+    "syn_n_control",
+    "covers_reported",
+    "naive_estimate",
+    "naive_ci_low",
+    "naive_ci_high",
+    "comment",
+]
+
+
+def _row(fig: pd.Series, est: Estimate | None, spec: Study) -> dict[str, Any]:
+    row: dict[str, Any] = dict.fromkeys(_COLUMNS, np.nan)
+    row.update(
+        figure_id=fig["figure_id"],
+        study=fig["study"],
+        section=fig["section"],
+        design=fig["design"],
+        group=fig["group"],
+        outcome=fig["outcome"],
+        time_point=fig["time_point"],
+        scale=fig["scale"],
+        unit=fig["unit"],
+        reported_treated=fig["share_treated"],
+        reported_control=fig["share_control"],
+        reported_effect=fig["effect"],
+        reported_low=fig["effect_low"],
+        reported_high=fig["effect_high"],
+        reported_relative_change=fig["relative_change"],
+        reported_significance=fig["significance"],
+        approximate=bool(fig["approximate"]),
+        source=fig["source"],
+        text=fig["text"],
+        pub_n_treated=fig["n_treated"],
+        pub_n_control=fig["n_control"],
+        pub_significant="",
+        claim_holds="n/a",
+        pub_note="",
+        comment="",
+        method="",
+        pub_events_treated="",
+        pub_events_control="",
+    )
+    row.update(_recompute(fig, spec.assumed_n.get(fig["figure_id"])))
+    if est is not None:
+        r = est.result
+        row.update(
+            method=est.method,
+            estimate=r.estimate,
+            ci_low=r.ci[0],
+            ci_high=r.ci[1],
+            pvalue=r.pvalue,
+            syn_n_treated=r.n_treated,
+            syn_n_control=r.n_control,
+            covers_reported=bool(r.ci[0] <= fig["effect"] <= r.ci[1])
+            if pd.notna(fig["effect"])
+            else np.nan,
+        )
+        if est.naive is not None:
+            row.update(
+                naive_estimate=est.naive.estimate,
+                naive_ci_low=est.naive.ci[0],
+                naive_ci_high=est.naive.ci[1],
+            )
+    elif fig["has_estimator"]:
+        row["comment"] = "not re-estimated in this run"
+    else:
+        row["comment"] = (
+            spec.comment or "nothing to re-estimate: the note gives no comparable figure"
+        )
+    return row
+
+
+def reproduce(*, seed: int = 0, studies: Iterable[str] | str | None = None) -> pd.DataFrame:
+    """Every reported figure: as reported, recomputed from the published numbers, re-estimated.
+
+    Parameters
+    ----------
+    seed : int, default 0
+        Seed for the synthetic data.
+    studies : str or list of str, optional
+        Study keys from :func:`effekt.studies.catalogue` (default: all of them).
+
+    Returns
+    -------
+    DataFrame
+        One row per figure of :func:`effekt.studies.reported`. Columns ``reported_*``: the
+        note's figure; ``pub_*``: recomputed from the published shares and sizes (events
+        ranges consistent with the rounded shares, effect range, a confidence interval
+        covering every consistent count, p-value range, ``pub_significant`` = for which
+        consistent counts the difference is significant at 5 %), ``claim_holds`` (does the
+        note's "significant"/"no effect" claim hold: "yes", "no", "depends on rounding",
+        "n/a"), ``relative_consistent`` (can the stated relative change come out of any
+        consistent counts), ``pub_note`` (in words); ``method``, ``estimate``, ``ci_low``,
+        ``ci_high``, ``pvalue``: re-estimated on the calibrated synthetic data with the
+        study's method; ``covers_reported``; ``naive_*``: the unadjusted difference for
+        matched studies; ``comment`` for figures that are not re-estimated. Effects on
+        proportions are fractions.
+
+    See Also
+    --------
+    run : the same with the synthetic data and match results kept.
+    effekt.report.write_report : CSV, forest plot and HTML report.
+
+    Examples
+    --------
+    >>> import effekt as ef
+    >>> t = ef.reproduce(studies="mentor").set_index("figure_id")
+    >>> t.loc["mentor.education", "pub_events_treated"]
+    '202-214'
+    >>> print(t.loc["mentor.education", "pub_note"])  # doctest: +NORMALIZE_WHITESPACE
+    needs unrounded shares: 16/12 would be +33 %, the stated +30 % is consistent for some
+    counts in the rounding range
+    """
+    return run(seed=seed, studies=studies).table
+
+
+# ------------------------------------------------------------------ terminal table
+def _fmt_effect(value: float, scale: str, unit: str = "") -> str:
+    if value is None or not np.isfinite(value):
+        return ""
+    if scale == "proportion":
+        return f"{100 * value:+.1f}"
+    return f"{value:+.1f}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+def _fmt_ci(lo: float, hi: float, scale: str) -> str:
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return ""
+    return f"[{_fmt_effect(lo, scale)}, {_fmt_effect(hi, scale)}]"
+
+
+def format_table(table: pd.DataFrame, width: int = 110) -> str:
+    """A readable fixed-width table of :func:`reproduce`'s output (effects in pp for shares).
+
+    Examples
+    --------
+    >>> from effekt.reproduction import reproduce, format_table
+    >>> print(format_table(reproduce(studies="displacement")).splitlines()[0].split()[:6])
+    ['figure', 'reported', 'published:', 'CI', 'claim', 'rel.']
+    """
+    lines = []
+    head = (
+        f"{'figure':<30} {'reported':>9} {'published: CI':>17} {'claim':>7} "
+        f"{'rel.':>5} {'synthetic: est [CI]':>24} {'ok':>3} {'naive':>7}"
+    )
+    lines.append(head)
+    lines.append("-" * len(head))
+    study = None
+    for _, r in table.iterrows():
+        if r["study"] != study:
+            study = r["study"]
+            lines.append(f"{r['section']} {study} ({r['design']})")
+        scale = r["scale"]
+        rep = _fmt_effect(r["reported_effect"], scale)
+        if pd.notna(r["reported_low"]):
+            k = 100.0 if scale == "proportion" else 1.0
+            rep = f"{k * r['reported_low']:+g}..{k * r['reported_high']:g}"
+        if not rep and r["reported_significance"] != "not stated":
+            rep = r["reported_significance"]
+        if r["approximate"] and rep:
+            rep = "~" + rep
+        pub = _fmt_ci(r["pub_ci_low"], r["pub_ci_high"], scale)
+        if str(r["pub_note"]).startswith("a single share") and pub:  # a level, not a difference
+            pub = f"[{100 * r['pub_ci_low']:.1f}, {100 * r['pub_ci_high']:.1f}] %"
+        claim = {"depends on rounding": "depends"}.get(r["claim_holds"], r["claim_holds"])
+        rel = (
+            ""
+            if pd.isna(r["relative_consistent"])
+            else ("yes" if r["relative_consistent"] else "NO")
+        )
+        syn = ""
+        if pd.notna(r["estimate"]):
+            syn = f"{_fmt_effect(r['estimate'], scale)} {_fmt_ci(r['ci_low'], r['ci_high'], scale)}"
+        ok = "" if pd.isna(r["covers_reported"]) else ("yes" if r["covers_reported"] else "NO")
+        naive = _fmt_effect(r["naive_estimate"], scale)
+        label = str(r["figure_id"]).split(".", 1)[-1][:28]
+        line = f"  {label:<28} {rep:>9} {pub:>17} {claim:>7} {rel:>5} {syn:>24} {ok:>3} {naive:>7}"
+        lines.append(line.rstrip())
+        if r["comment"] and pd.isna(r["estimate"]) and not pub:
+            lines.extend(
+                textwrap.wrap(
+                    f"({r['comment']})",
+                    width - 6,
+                    initial_indent="      ",
+                    subsequent_indent="       ",
+                )
+            )
+        for part in str(r["pub_note"]).split("; "):
+            if part.startswith(
+                ("needs unrounded", "inconsistent", "no count", "recomputed from", "claim ")
+            ):
+                lines.extend(
+                    textwrap.wrap(
+                        part, width - 6, initial_indent="      ! ", subsequent_indent="        "
+                    )
+                )
+    lines.append("-" * len(head))
+    lines.append(
+        "Effects in percentage points (pp) for shares, in hours/weeks for means. reported: the "
+        "note's figure (~ approximate);"
+    )
+    lines.append(
+        "published: 95 % CI over every count consistent with the rounded shares; claim: does the "
+        "note's significance claim hold;"
+    )
+    lines.append(
+        "rel.: stated relative change consistent; synthetic: re-estimated with the study's method "
+        "on calibrated synthetic data;"
+    )
+    lines.append(
+        "ok: the interval contains the reported effect; naive: unadjusted difference (matched "
+        "studies)."
+    )
+    return "\n".join(lines)
