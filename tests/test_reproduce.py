@@ -10,7 +10,7 @@ import pytest
 import effekt as ef
 from effekt import rct, studies
 from effekt.errors import EffektError, EffektWarning
-from effekt.reproduce import STUDIES, Study, _study_seed, format_table, register, run
+from effekt.reproduction import STUDIES, Study, _study_seed, format_table, register, run
 from effekt.synthetic import study as generate
 
 
@@ -135,7 +135,7 @@ def test_format_table_lists_every_figure(full):
 
 def test_registry_adds_a_study_with_one_function():
     def reestimate(data):
-        from effekt.reproduce import Estimate
+        from effekt.reproduction import Estimate
 
         r = rct.difference_in_proportions(data, "job_or_education_18m", "ips_any")
         return [Estimate("ips.job_or_education_18m", r, "unstratified")], {}

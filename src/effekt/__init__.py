@@ -31,6 +31,10 @@ _SUBMODULES = {
     "simple_effect",
     "synthetic",
     "studies",
+    "reproduction",
+    "trajectory",
+    "fulltime",
+    "report",
     "duration",
     "did",
     "registers",
@@ -40,7 +44,7 @@ _SUBMODULES = {
     "results",
     "cli",
 }
-_FUNCTIONS = {"reproduce": "reproduce"}
+_FUNCTIONS = {"reproduce": "reproduction"}
 
 __all__ = ["EffektError", "EffectResult", "EffectTable", "TestResult", "__version__", *_SUBMODULES, *_FUNCTIONS]
 

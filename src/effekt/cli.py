@@ -99,7 +99,7 @@ def _progress(stream):  # type: ignore[no-untyped-def]
 
 
 def _reproduce(args: argparse.Namespace) -> int:
-    from .reproduce import format_table, run
+    from .reproduction import format_table, run
 
     start = time.perf_counter()
     report, done = _progress(sys.stderr)

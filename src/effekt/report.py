@@ -7,7 +7,7 @@ Examples
 --------
 >>> import tempfile, matplotlib
 >>> matplotlib.use("Agg")
->>> from effekt.reproduce import run
+>>> from effekt.reproduction import run
 >>> from effekt.report import write_report
 >>> with tempfile.TemporaryDirectory() as tmp:
 ...     paths = write_report(run(studies=["ips"]), tmp)
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .reproduce import Reproduction
+from .reproduction import Reproduction
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -354,7 +354,7 @@ def html_report(
     Parameters
     ----------
     rep : Reproduction
-        From :func:`effekt.reproduce.run`.
+        From :func:`effekt.reproduction.run`.
     images : dict, optional
         Name -> PNG bytes; ``"forest"`` is shown at the top, names ``"balance:<figure_id>"``
         in the study sections. Made here when not given.
@@ -524,7 +524,7 @@ def write_report(
     Parameters
     ----------
     rep : Reproduction
-        From :func:`effekt.reproduce.run`.
+        From :func:`effekt.reproduction.run`.
     out : path
         Directory (created if needed).
     seconds : float, optional
