@@ -224,8 +224,9 @@ def _matched(
     for fid, outcome, group, exact in figures:
         rows = data if group is None else data[data["benefit_group"] == group]
         if exact:
-            # exact matching on benefit group = matching within each group; the ATT is the
-            # treated-weighted average of the groups' ATTs (independent groups)
+            # exact matching on benefit group with a propensity model per group (selection
+            # differs by group, so one pooled model as in match(exact=) would be misspecified);
+            # the ATT is the treated-weighted average of the groups' ATTs (independent groups)
             parts = [
                 match(
                     rows[rows["benefit_group"] == g],
