@@ -8,3 +8,4 @@ columns. Tests check that effekt's estimators recover the truth from them.
 from __future__ import annotations
 
 __all__: list[str] = []
+from . import panels  # noqa: E402,F401  (durations, weekly and municipality panels)
