@@ -376,8 +376,9 @@ def municipality_panel(
     Data-generating process: each group (participating municipalities, the rest) has an
     exact share path: ``pre_months`` months before the start it follows the rest-of-country
     trend backwards in parallel (no pre-trend by construction), from the project's first to its
-    last month it moves linearly between the note's start and end shares (``STAR2020_SHARES``).
-    Each month the group's count is ``round(share x group denominator)`` -- so the group share
+    last month it moves linearly between the note's start and end shares (``STAR2020_SHARES``);
+    in every month except the first and last project months the group share is multiplied by
+    ``1 + month_sd x N(0, 1)`` (month-to-month wobble, independent between groups). Each month the group's count is ``round(share x group denominator)`` -- so the group share
     equals the published one to within ``0.5 / denominator`` (< 0.01 pp) -- and is spread over
     the group's municipalities in proportion to ``denominator_j x exp(municipality_sd u_j + noise)``
     (multinomial), so municipalities differ persistently and month to month. Municipality
@@ -432,7 +433,6 @@ def municipality_panel(
     K = _N_PARTICIPATING[project] if n_participating is None else int(
         check_number(n_participating, "n_participating", func, low=1, high=J - 1, integer=True))
     sd = check_number(municipality_sd, "municipality_sd", func, low=0)
-    rng = np.random.default_rng(seed)
     start, end = pd.Period(r.start, "M"), pd.Period(r.end, "M")
     n_proj = (end - start).n
     event_time = np.arange(-pre, n_proj + 1)
@@ -441,6 +441,8 @@ def municipality_panel(
     frac = np.clip(event_time / n_proj, 0, 1)
     slope_c = (r.end_control - r.start_control) / n_proj
     share = {}
+    rng = np.random.default_rng(seed)
+    pinned = (event_time == 0) | (event_time == n_proj)
     for g, s0, s1 in ((1, r.start_treated, r.end_treated), (0, r.start_control, r.end_control)):
         path = s0 + (s1 - s0) * frac
         path = np.where(event_time < 0, s0 + slope_c * event_time, path)
@@ -458,9 +460,14 @@ def municipality_panel(
         idx = np.flatnonzero(participating == g)
         for k in range(T):  # months of the panel (a few dozen)
             denom[idx, k] = _allocate(int(denom_total[g][k]), size[idx])
-            total = int(np.round(share[g][k] * denom_total[g][k]))
-            tilt = denom[idx, k] * np.exp(level[idx] + 0.1 * sd * rng.standard_normal(len(idx)))
-            count[idx, k] = rng.multinomial(total, tilt / tilt.sum())
+            rel = np.exp(level[idx] + 0.1 * sd * rng.standard_normal(len(idx)))
+            tilt = denom[idx, k] * rel
+            if pinned[k]:
+                total = int(np.round(share[g][k] * denom_total[g][k]))
+                count[idx, k] = rng.multinomial(total, tilt / tilt.sum())
+            else:
+                p_j = np.clip(share[g][k] * rel * denom[idx, k].sum() / tilt.sum(), 0, 1)
+                count[idx, k] = rng.binomial(denom[idx, k], p_j)
     count = np.minimum(count, denom)
     names = np.array([f"M{j + 1:03d}" for j in range(J)])
     period = np.where(event_time < 0, "pre", np.where(event_time == 0, "start",
