@@ -70,7 +70,9 @@ def test_did_from_shares_matches_the_notes_words():
 def test_did_from_counts_on_generated_aggregates_reproduces_the_note(row):
     m = municipality_panel(row[0], row[1], row[2], seed=11)
     two = m[m["period"].isin(["start", "end"])]
-    r = did_from_counts(two, "municipality", "month", "count", "denominator", "participating", "post")
+    r = did_from_counts(
+        two, "municipality", "month", "count", "denominator", "participating", "post"
+    )
     st, sc, et, ec = (float(x) for x in row[3:])
     # group shares reproduce the published ones to rounding (< 0.01 pp)
     assert abs(r.extra["gap_start"] - (st - sc)) < 1e-4
@@ -90,9 +92,11 @@ def test_brf_counts_match_the_note():
 
 def test_star_table_is_the_reference_table():
     assert len(STAR2020_SHARES) == len(NOTE_ROWS)
-    for row, ref in zip(STAR2020_SHARES.itertuples(index=False), NOTE_ROWS):
+    for row, ref in zip(STAR2020_SHARES.itertuples(index=False), NOTE_ROWS, strict=True):
         assert (row.project, row.outcome, row.benefit) == ref[:3]
-        assert (row.start_treated, row.start_control, row.end_treated, row.end_control) == tuple(map(float, ref[3:]))
+        assert (row.start_treated, row.start_control, row.end_treated, row.end_control) == tuple(
+            map(float, ref[3:])
+        )
 
 
 # ----------------------------------------------------------------------------- references
@@ -103,20 +107,31 @@ TWO = PANEL[PANEL["period"].isin(["start", "end"])]
 
 def test_2x2_matches_r_clubsandwich_and_statsmodels():
     ref = pd.read_csv(REF / "did_reference_2x2.csv").iloc[0]
-    r = did_from_counts(TWO, "municipality", "month", "count", "denominator", "participating", "post")
+    r = did_from_counts(
+        TWO, "municipality", "month", "count", "denominator", "participating", "post"
+    )
     # R: coef(lm(share ~ participating * post, weights = denominator))
     assert r.estimate == pytest.approx(ref["estimate"], abs=1e-10)
     # R: clubSandwich::vcovCR(type = "CR2", inverse_var = TRUE), coef_test(test = "naive-t"), t(G - 1)
     assert r.std_error == pytest.approx(ref["se_cr2"], rel=1e-8)
     assert r.pvalue == pytest.approx(ref["p_cr2_naive_t"], rel=1e-6)
     # statsmodels WLS with cluster covariance (CR1) == sandwich::vcovCL(type = "HC1")
-    X = sm.add_constant(np.column_stack([TWO.participating, TWO.post, TWO.participating * TWO.post]).astype(float))
+    X = sm.add_constant(
+        np.column_stack([TWO.participating, TWO.post, TWO.participating * TWO.post]).astype(float)
+    )
     sm_fit = sm.WLS(TWO["share"].to_numpy(), X, weights=TWO["denominator"].to_numpy()).fit(
-        cov_type="cluster", cov_kwds={"groups": pd.factorize(TWO["municipality"])[0]})
+        cov_type="cluster", cov_kwds={"groups": pd.factorize(TWO["municipality"])[0]}
+    )
     assert sm_fit.params[3] == pytest.approx(r.estimate, abs=1e-12)
     assert sm_fit.bse[3] == pytest.approx(ref["se_cr1"], rel=1e-8)
-    w = wild_cluster_bootstrap(X, TWO["share"].to_numpy(), pd.factorize(TWO["municipality"])[0],
-                               np.array([0, 0, 0, 1.0]), weights=TWO["denominator"].to_numpy(), n_boot=199)
+    w = wild_cluster_bootstrap(
+        X,
+        TWO["share"].to_numpy(),
+        pd.factorize(TWO["municipality"])[0],
+        np.array([0, 0, 0, 1.0]),
+        weights=TWO["denominator"].to_numpy(),
+        n_boot=199,
+    )
     assert w["std_error"] == pytest.approx(ref["se_cr1"], rel=1e-8)  # the bootstrap's t uses CR1
 
 
@@ -128,7 +143,9 @@ def test_rows_and_counts_agree():
     rows = small.loc[small.index.repeat(small["denominator"])].copy()
     rank = rows.groupby(level=0).cumcount()
     rows["y"] = (rank < rows["count"]).astype(int)
-    a = did_from_counts(small, "municipality", "month", "count", "denominator", "participating", "post")
+    a = did_from_counts(
+        small, "municipality", "month", "count", "denominator", "participating", "post"
+    )
     b = did(rows, "y", "participating", "post", unit="municipality")
     assert b.estimate == pytest.approx(a.estimate, abs=1e-12)
     assert b.std_error == pytest.approx(a.std_error, rel=1e-9)
@@ -137,8 +154,16 @@ def test_rows_and_counts_agree():
 
 def test_event_study_matches_r_and_full_dummy_design():
     ref = pd.read_csv(REF / "did_reference_event.csv")
-    es = event_study(PANEL, "municipality", "month", "participating", start="2018-03", count="count",
-                     denominator="denominator", pretrend_test="cr2")
+    es = event_study(
+        PANEL,
+        "municipality",
+        "month",
+        "participating",
+        start="2018-03",
+        count="count",
+        denominator="denominator",
+        pretrend_test="cr2",
+    )
     f = es.frame.set_index("event_time").loc[ref["event_time"]]
     # R: lm(share ~ factor(municipality) + factor(month) + event dummies, weights = denominator)
     np.testing.assert_allclose(f["estimate"], ref["estimate"], atol=1e-10)
@@ -147,8 +172,19 @@ def test_event_study_matches_r_and_full_dummy_design():
     # (relative) on some coefficients; our absorbed and full-dummy CR2 agree to 1e-13 (test below),
     # and unweighted the two agree exactly.
     np.testing.assert_allclose(f["std_error"], ref["se_cr2"], rtol=1e-4)
-    unw = event_study(PANEL, "municipality", "month", "participating", start="2018-03", outcome="share",
-                      pretrend_test="cr2").frame.set_index("event_time").loc[ref["event_time"]]
+    unw = (
+        event_study(
+            PANEL,
+            "municipality",
+            "month",
+            "participating",
+            start="2018-03",
+            outcome="share",
+            pretrend_test="cr2",
+        )
+        .frame.set_index("event_time")
+        .loc[ref["event_time"]]
+    )
     # R: lm(share ~ ...) unweighted, clubSandwich::vcovCR(type = "CR2")
     np.testing.assert_allclose(unw["estimate"], ref["estimate_unweighted"], atol=1e-10)
     np.testing.assert_allclose(unw["std_error"], ref["se_cr2_unweighted"], rtol=1e-7)
@@ -167,22 +203,52 @@ def test_absorbed_unit_effects_equal_full_dummy_cr2():
     df = pd.DataFrame({"unit": cu, "month": ct, "participating": (cu < 6).astype(int)})
     df["denominator"] = rng.integers(50, 500, U)[cu] + rng.integers(0, 20, U * T)
     df["count"] = rng.binomial(df["denominator"], 0.2 + 0.02 * rng.standard_normal(U)[cu])
-    es = event_study(df, "unit", "month", "participating", start=4, count="count", denominator="denominator",
-                     pretrend_test="cr2")
+    es = event_study(
+        df,
+        "unit",
+        "month",
+        "participating",
+        start=4,
+        count="count",
+        denominator="denominator",
+        pretrend_test="cr2",
+    )
     e = ct - 4
     others = np.array([k for k in range(-4, 4) if k != -1])
-    X = np.hstack([np.eye(U)[cu], np.eye(T)[ct][:, 1:], ((cu < 6)[:, None] & (e[:, None] == others)).astype(float)])
-    fit = ols(X, (df["count"] / df["denominator"]).to_numpy(), weights=df["denominator"].to_numpy(),
-              cov_type="CR2", cluster=cu)
+    X = np.hstack(
+        [
+            np.eye(U)[cu],
+            np.eye(T)[ct][:, 1:],
+            ((cu < 6)[:, None] & (e[:, None] == others)).astype(float),
+        ]
+    )
+    fit = ols(
+        X,
+        (df["count"] / df["denominator"]).to_numpy(),
+        weights=df["denominator"].to_numpy(),
+        cov_type="CR2",
+        cluster=cu,
+    )
     f = es.frame[es.frame.event_time != -1]
-    np.testing.assert_allclose(f["estimate"], fit.params[-len(others):], atol=1e-12)
-    np.testing.assert_allclose(f["std_error"], np.sqrt(np.diag(fit.cov))[-len(others):], rtol=1e-10)
+    np.testing.assert_allclose(f["estimate"], fit.params[-len(others) :], atol=1e-12)
+    np.testing.assert_allclose(
+        f["std_error"], np.sqrt(np.diag(fit.cov))[-len(others) :], rtol=1e-10
+    )
 
 
 def test_event_study_plot_and_wild_pretrend():
     m = municipality_panel("hir", "company", seed=5)
-    es = event_study(m, "municipality", "month", "participating", start="2018-03", count="count",
-                     denominator="denominator", n_boot=399, seed=2)
+    es = event_study(
+        m,
+        "municipality",
+        "month",
+        "participating",
+        start="2018-03",
+        count="count",
+        denominator="denominator",
+        n_boot=399,
+        seed=2,
+    )
     assert es.pretrend.name == "pre-trend test" and es.pretrend.df == 11
     assert es.pretrend.pvalue > 0.05
     assert (es.frame["sim_low"] <= es.frame["ci_low"] + 1e-15).all()
@@ -193,25 +259,60 @@ def test_event_study_plot_and_wild_pretrend():
 
 
 def test_wild_bootstrap_is_seeded_and_consistent():
-    r1 = did_from_counts(TWO, "municipality", "month", "count", "denominator", "participating", "post",
-                         inference="wild", n_boot=399, seed=4)
-    r2 = did_from_counts(TWO, "municipality", "month", "count", "denominator", "participating", "post",
-                         inference="wild", n_boot=399, seed=4)
+    r1 = did_from_counts(
+        TWO,
+        "municipality",
+        "month",
+        "count",
+        "denominator",
+        "participating",
+        "post",
+        inference="wild",
+        n_boot=399,
+        seed=4,
+    )
+    r2 = did_from_counts(
+        TWO,
+        "municipality",
+        "month",
+        "count",
+        "denominator",
+        "participating",
+        "post",
+        inference="wild",
+        n_boot=399,
+        seed=4,
+    )
     assert r1.ci == r2.ci and r1.pvalue == r2.pvalue
     assert r1.ci[0] < r1.estimate < r1.ci[1]
     assert (r1.pvalue < 0.05) == (r1.ci[0] > 0 or r1.ci[1] < 0)
-    r3 = did_from_counts(TWO, "municipality", "month", "count", "denominator", "participating", "post",
-                         inference="wild", boot_weights="rademacher", n_boot=399, seed=4)
+    r3 = did_from_counts(
+        TWO,
+        "municipality",
+        "month",
+        "count",
+        "denominator",
+        "participating",
+        "post",
+        inference="wild",
+        boot_weights="rademacher",
+        n_boot=399,
+        seed=4,
+    )
     assert "rademacher" in r3.method
 
 
 def test_wild_wald_single_restriction_equals_squared_t():
-    X = sm.add_constant(np.column_stack([TWO.participating, TWO.post, TWO.participating * TWO.post]).astype(float))
+    X = sm.add_constant(
+        np.column_stack([TWO.participating, TWO.post, TWO.participating * TWO.post]).astype(float)
+    )
     g = pd.factorize(TWO["municipality"])[0]
     y = TWO["share"].to_numpy()
     w = TWO["denominator"].to_numpy()
     stat, p = wild_cluster_wald(X, y, g, np.array([3]), weights=w, n_boot=399, seed=1)
-    one = wild_cluster_bootstrap(X, y, g, np.array([0, 0, 0, 1.0]), weights=w, n_boot=399, seed=1, ci=False)
+    one = wild_cluster_bootstrap(
+        X, y, g, np.array([0, 0, 0, 1.0]), weights=w, n_boot=399, seed=1, ci=False
+    )
     assert stat == pytest.approx((one["estimate"] / one["std_error"]) ** 2, rel=1e-9)
     assert p == pytest.approx(one["pvalue"], abs=1e-12)  # same draws, same restricted model
 
@@ -222,51 +323,106 @@ def test_bad_input():
     moved = two.copy()
     moved.loc[moved.index[0], "participating"] = 1 - moved.loc[moved.index[0], "participating"]
     with pytest.raises(EffektError, match="changes group"):
-        did_from_counts(moved, "municipality", "month", "count", "denominator", "participating", "post")
+        did_from_counts(
+            moved, "municipality", "month", "count", "denominator", "participating", "post"
+        )
     with pytest.raises(EffektError, match="changes group"):
         did(moved, "share", "participating", "post", unit="municipality")
     with pytest.raises(EffektError, match="duplicated"):
-        did_from_counts(pd.concat([two, two.iloc[[0]]]), "municipality", "month", "count", "denominator",
-                        "participating", "post")
+        did_from_counts(
+            pd.concat([two, two.iloc[[0]]]),
+            "municipality",
+            "month",
+            "count",
+            "denominator",
+            "participating",
+            "post",
+        )
     bad = two.copy()
     bad.loc[bad.index[0], "count"] = bad.loc[bad.index[0], "denominator"] + 1
     with pytest.raises(ColumnError, match="exceeds the denominator"):
-        did_from_counts(bad, "municipality", "month", "count", "denominator", "participating", "post")
+        did_from_counts(
+            bad, "municipality", "month", "count", "denominator", "participating", "post"
+        )
     bad = two.copy()
     bad.loc[bad.index[0], "post"] = 1 - bad.loc[bad.index[0], "post"]
     with pytest.raises(EffektError, match="same months for every unit"):
-        did_from_counts(bad, "municipality", "month", "count", "denominator", "participating", "post")
+        did_from_counts(
+            bad, "municipality", "month", "count", "denominator", "participating", "post"
+        )
     with pytest.raises(EffektError, match="outside the panel"):
-        event_study(PANEL, "municipality", "month", "participating", start="2020-01", count="count",
-                    denominator="denominator")
+        event_study(
+            PANEL,
+            "municipality",
+            "month",
+            "participating",
+            start="2020-01",
+            count="count",
+            denominator="denominator",
+        )
     with pytest.raises(EffektError, match="outside the panel"):
-        event_study(PANEL, "municipality", "month", "participating", start="2018-03", count="count",
-                    denominator="denominator", window=(-24, 6))
+        event_study(
+            PANEL,
+            "municipality",
+            "month",
+            "participating",
+            start="2018-03",
+            count="count",
+            denominator="denominator",
+            window=(-24, 6),
+        )
     with pytest.raises(EffektError, match="reference"):
-        event_study(PANEL, "municipality", "month", "participating", start="2018-03", count="count",
-                    denominator="denominator", reference=2)
+        event_study(
+            PANEL,
+            "municipality",
+            "month",
+            "participating",
+            start="2018-03",
+            count="count",
+            denominator="denominator",
+            reference=2,
+        )
     with pytest.raises(EffektError, match="inference"):
         did(two, "share", "participating", "post", unit="municipality", inference="bootstrap")
     with pytest.raises(EffektError, match="pass unit="):
         did(two, "share", "participating", "post", inference="wild")
     with pytest.raises(EffektError, match="all four cells"):
-        did_from_counts(two[~((two.participating == 1) & (two.post == 1))], "municipality", "month", "count",
-                        "denominator", "participating", "post")
+        did_from_counts(
+            two[~((two.participating == 1) & (two.post == 1))],
+            "municipality",
+            "month",
+            "count",
+            "denominator",
+            "participating",
+            "post",
+        )
     pd.testing.assert_frame_equal(two, before)
 
 
 # ----------------------------------------------------------------------------- coverage
 def _null_panels(rng, n_treated, n_units=98):
     """A municipality panel (two periods) with no effect: levels, common trend, unit-period shocks."""
-    size = np.maximum(20, np.round(250 * rng.lognormal(0, 0.9, n_units) / np.exp(0.9**2 / 2))).astype(int)
+    size = np.maximum(
+        20, np.round(250 * rng.lognormal(0, 0.9, n_units) / np.exp(0.9**2 / 2))
+    ).astype(int)
     base = 0.15 + 0.03 * rng.standard_normal(n_units)
     treated = np.zeros(n_units, dtype=int)
     treated[rng.choice(n_units, n_treated, replace=False)] = 1
     rows = []
     for post in (0, 1):
         p = np.clip(base + 0.01 * post + 0.015 * rng.standard_normal(n_units), 0.01, 0.99)
-        rows.append(pd.DataFrame({"municipality": np.arange(n_units), "month": post, "post": post,
-                                  "participating": treated, "count": rng.binomial(size, p), "denominator": size}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "municipality": np.arange(n_units),
+                    "month": post,
+                    "post": post,
+                    "participating": treated,
+                    "count": rng.binomial(size, p),
+                    "denominator": size,
+                }
+            )
+        )
     return pd.concat(rows, ignore_index=True)
 
 
@@ -275,14 +431,28 @@ def _coverage(n_treated, reps_cr2, reps_wild, seed):
     cover_cr2, cover_wild = [], []
     for rep in range(reps_cr2):
         df = _null_panels(rng, n_treated)
-        r = did_from_counts(df, "municipality", "month", "count", "denominator", "participating", "post")
+        r = did_from_counts(
+            df, "municipality", "month", "count", "denominator", "participating", "post"
+        )
         cover_cr2.append(r.ci[0] <= 0 <= r.ci[1])
         if rep < reps_wild:
             y = (df["count"] / df["denominator"]).to_numpy()
-            X = np.column_stack([np.ones(len(df)), df.participating, df.post, df.participating * df.post]).astype(float)
-            out = wild_cluster_bootstrap(X, y, df["municipality"].to_numpy(), np.array([0, 0, 0, 1.0]),
-                                         weights=df["denominator"].to_numpy(), n_boot=399, seed=rep, ci=False)
-            cover_wild.append(out["pvalue"] > 0.05)  # the inverted interval covers 0 iff p(0) > alpha
+            X = np.column_stack(
+                [np.ones(len(df)), df.participating, df.post, df.participating * df.post]
+            ).astype(float)
+            out = wild_cluster_bootstrap(
+                X,
+                y,
+                df["municipality"].to_numpy(),
+                np.array([0, 0, 0, 1.0]),
+                weights=df["denominator"].to_numpy(),
+                n_boot=399,
+                seed=rep,
+                ci=False,
+            )
+            cover_wild.append(
+                out["pvalue"] > 0.05
+            )  # the inverted interval covers 0 iff p(0) > alpha
     return float(np.mean(cover_cr2)), float(np.mean(cover_wild))
 
 
@@ -292,19 +462,30 @@ def test_clustered_ci_coverage_simulation():
     start = time.perf_counter()
     cr2_15, wild_15 = _coverage(15, 1000, 300, seed=2026)
     cr2_5, wild_5 = _coverage(5, 1000, 300, seed=2027)
-    print(f"coverage 15 treated: CR2 {cr2_15:.3f}, wild {wild_15:.3f}; 5 treated: CR2 {cr2_5:.3f}, wild {wild_5:.3f}")
+    print(
+        f"coverage 15 treated: CR2 {cr2_15:.3f}, wild {wild_15:.3f}; 5 treated: CR2 {cr2_5:.3f}, wild {wild_5:.3f}"
+    )
     import effekt.did as module
 
     doc = module.__doc__
     for value in (cr2_15, wild_15, cr2_5, wild_5):
         assert f"{value:.3f}" in doc
-    assert cr2_15 > 0.89 and wild_15 > 0.92 and wild_5 > 0.92  # CR2 under-covers: the documented caveat
+    assert (
+        cr2_15 > 0.89 and wild_15 > 0.92 and wild_5 > 0.92
+    )  # CR2 under-covers: the documented caveat
     assert time.perf_counter() - start < 120
 
 
 def test_cr2_two_by_two_equals_foundation_ols():
-    X = np.column_stack([np.ones(len(TWO)), TWO.participating, TWO.post, TWO.participating * TWO.post]).astype(float)
-    fit = ols(X, TWO["share"].to_numpy(), weights=TWO["denominator"].to_numpy(), cov_type="CR2",
-              cluster=pd.factorize(TWO["municipality"], sort=True)[0])
+    X = np.column_stack(
+        [np.ones(len(TWO)), TWO.participating, TWO.post, TWO.participating * TWO.post]
+    ).astype(float)
+    fit = ols(
+        X,
+        TWO["share"].to_numpy(),
+        weights=TWO["denominator"].to_numpy(),
+        cov_type="CR2",
+        cluster=pd.factorize(TWO["municipality"], sort=True)[0],
+    )
     r = did(TWO, "share", "participating", "post", unit="municipality", weights="denominator")
     assert r.std_error == pytest.approx(fit.std_error(3), rel=1e-12)

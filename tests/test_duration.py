@@ -56,7 +56,9 @@ def test_kaplan_meier_matches_r_survfit(case, conf_type):
         np.testing.assert_allclose(tab[col], ref[col], atol=TOL, rtol=0)
     # R's std.err is the SE of log S (cumulative hazard); ours is the SE of S
     ok = tab["surv"] > 0
-    np.testing.assert_allclose((tab["std_error"] / tab["surv"])[ok], ref["std_err_log"][ok], atol=TOL, rtol=0)
+    np.testing.assert_allclose(
+        (tab["std_error"] / tab["surv"])[ok], ref["std_err_log"][ok], atol=TOL, rtol=0
+    )
     lower = ref["lower"].to_numpy()
     upper = ref["upper"].to_numpy()
     # R gives NA where the interval is undefined (S = 0; S = 1 on the log-log scale)
@@ -104,7 +106,9 @@ def test_restricted_mean_difference_matches_r_rmean():
     two = DATA[DATA.arm != 2]
     r = restricted_mean_difference(two, "weeks", "job", "arm", horizon=20)
     assert r.estimate == pytest.approx(ref.loc["1", "rmean"] - ref.loc["0", "rmean"], abs=TOL)
-    assert r.std_error == pytest.approx(np.hypot(ref.loc["1", "se_rmean"], ref.loc["0", "se_rmean"]), abs=TOL)
+    assert r.std_error == pytest.approx(
+        np.hypot(ref.loc["1", "se_rmean"], ref.loc["0", "se_rmean"]), abs=TOL
+    )
     assert r.mean_treated == pytest.approx(ref.loc["1", "rmean"], abs=TOL)
     assert r.scale == "mean" and r.unit == "weeks"
     z = stats.norm.ppf(0.975)
@@ -113,7 +117,9 @@ def test_restricted_mean_difference_matches_r_rmean():
     refw = TABLES[(TABLES.case == "arms_weighted") & (TABLES.conf_type == "log")].set_index("group")
     rw = restricted_mean_difference(two, "weeks", "job", "arm", horizon=20, weights="w")
     assert rw.estimate == pytest.approx(refw.loc["1", "rmean"] - refw.loc["0", "rmean"], abs=TOL)
-    assert rw.std_error == pytest.approx(np.hypot(refw.loc["1", "se_rmean"], refw.loc["0", "se_rmean"]), abs=TOL)
+    assert rw.std_error == pytest.approx(
+        np.hypot(refw.loc["1", "se_rmean"], refw.loc["0", "se_rmean"]), abs=TOL
+    )
 
 
 def test_integer_weights_equal_replicated_rows():
@@ -126,7 +132,8 @@ def test_integer_weights_equal_replicated_rows():
     np.testing.assert_allclose(a.table["surv"], b.table["surv"])
     np.testing.assert_allclose(a.table["std_error"], b.table["std_error"])
     assert logrank_test(df, "weeks", "job", "arm", weights="k").statistic == pytest.approx(
-        logrank_test(rep, "weeks", "job", "arm").statistic)
+        logrank_test(rep, "weeks", "job", "arm").statistic
+    )
     ra = restricted_mean_difference(df, "weeks", "job", "arm", horizon=25, weights="k")
     rb = restricted_mean_difference(rep, "weeks", "job", "arm", horizon=25)
     assert (ra.estimate, ra.std_error) == pytest.approx((rb.estimate, rb.std_error))
@@ -182,7 +189,9 @@ def test_rmst_coverage_over_200_seeds():
     est, cover = [], []
     for seed in range(200):
         df = jobrotation(n_treated=2000, n_control=2000, seed=seed)
-        r = restricted_mean_difference(df, "weeks", "job", "jobrotation", horizon=JOBROTATION_HORIZON)
+        r = restricted_mean_difference(
+            df, "weeks", "job", "jobrotation", horizon=JOBROTATION_HORIZON
+        )
         est.append(r.estimate)
         cover.append(r.ci[0] <= JOBROTATION_TRUE_RMST_DIFFERENCE <= r.ci[1])
     assert -3 < np.mean(est) < -2
@@ -221,8 +230,14 @@ def test_time_to_event_and_weeks_in_status():
 
 
 def test_panel_bad_input():
-    panel = pd.DataFrame({"id": [1, 1, 1, 2, 2, 2], "week": [1, 2, 3] * 2, "job": [0, 1, 0, 0, 0, 1],
-                          "gone": [0, 0, 0, 0, 1, 1]})
+    panel = pd.DataFrame(
+        {
+            "id": [1, 1, 1, 2, 2, 2],
+            "week": [1, 2, 3] * 2,
+            "job": [0, 1, 0, 0, 0, 1],
+            "gone": [0, 0, 0, 0, 1, 1],
+        }
+    )
     with pytest.raises(EffektError, match="after being censored"):
         time_to_event(panel, "id", "week", "job", censored="gone")
     unsorted = panel.iloc[[0, 2, 1, 3, 4, 5]]

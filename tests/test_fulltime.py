@@ -7,7 +7,17 @@ from effekt.errors import EffektError
 from effekt.fulltime import WEEKS_PER_YEAR, benefit_savings, full_time_persons, scale_effect
 from effekt.results import EffectResult, effect_from_normal
 
-IPS = effect_from_normal(2.9, 1.2, 0.95, method="Welch", scale="mean", unit="weeks", label="IPS", n_treated=243, n_control=239)
+IPS = effect_from_normal(
+    2.9,
+    1.2,
+    0.95,
+    method="Welch",
+    scale="mean",
+    unit="weeks",
+    label="IPS",
+    n_treated=243,
+    n_control=239,
+)
 
 
 def test_fte_from_weeks_is_linear_and_keeps_p():
@@ -27,7 +37,9 @@ def test_fte_from_weeks_is_linear_and_keeps_p():
 def test_fte_from_share_on_support_and_replacement():
     share = effect_from_normal(-0.02, 0.008, 0.95, method="Welch", scale="proportion")
     r = full_time_persons(share, participants=1_000, period_weeks=52, outcome="support")
-    assert r.estimate == pytest.approx(-20.0)  # 2 pp of 1,000 people for a year = 20 full-time persons
+    assert r.estimate == pytest.approx(
+        -20.0
+    )  # 2 pp of 1,000 people for a year = 20 full-time persons
     half = full_time_persons(IPS, participants=1_000, period_weeks=78, replacement=0.5)
     assert half.estimate == pytest.approx(-2.9 * 1_000 / 78 / 2)
     months = effect_from_normal(1.0, 0.2, 0.95, method="Welch", scale="mean", unit="months")
@@ -43,7 +55,9 @@ def test_dkk_savings():
     assert monthly.estimate == pytest.approx(2.9 * 15_000 * 12 / 52 * 243)
     # an effect on weeks *on support*: fewer weeks is a saving
     on_support = effect_from_normal(-4.0, 1.0, 0.95, method="Welch", scale="mean", unit="weeks")
-    assert benefit_savings(on_support, rate=1_000, outcome="support").estimate == pytest.approx(4_000)
+    assert benefit_savings(on_support, rate=1_000, outcome="support").estimate == pytest.approx(
+        4_000
+    )
 
 
 def test_ci_order_and_frozen_input():
@@ -60,7 +74,10 @@ def test_bad_input():
     with pytest.raises(EffektError, match="period_weeks"):
         full_time_persons(share, participants=10)
     with pytest.raises(EffektError, match="unit"):
-        full_time_persons(effect_from_normal(2.0, 0.5, 0.95, method="Welch", scale="mean", unit="hours/week"), period_weeks=52)
+        full_time_persons(
+            effect_from_normal(2.0, 0.5, 0.95, method="Welch", scale="mean", unit="hours/week"),
+            period_weeks=52,
+        )
     with pytest.raises(EffektError, match="replacement"):
         full_time_persons(IPS, replacement=1.5)
     with pytest.raises(EffektError, match="rate"):

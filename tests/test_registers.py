@@ -87,7 +87,9 @@ def _panel():
 def test_share_with_paid_hours_by_group_and_period():
     panel = _panel()
     before = panel.copy(deep=True)
-    out = share_with_paid_hours(panel, "person", "month", "wage", "hours", on_benefit="benefit", by="kommune")
+    out = share_with_paid_hours(
+        panel, "person", "month", "wage", "hours", on_benefit="benefit", by="kommune"
+    )
     # A: person 1 has a counting month, person 2 none -> 1/2; B: person 3 only full-time months,
     # person 4 never on benefit (left benefit) -> not in the denominator -> 0/1.
     assert out["kommune"].tolist() == ["A", "B"]

@@ -53,7 +53,8 @@ def test_ips_weeks_truth():
     df = ips_weeks(n={"IPS": 40_000, "IPSE": 10, "control": 40_000}, seed=2)
     m = df.groupby("arm")[["weeks_in_work", "ever_in_work"]].mean()
     assert m.loc["IPS", "weeks_in_work"] - m.loc["control", "weeks_in_work"] == pytest.approx(
-        IPS_TRUE_WEEKS_DIFFERENCE, abs=0.25)
+        IPS_TRUE_WEEKS_DIFFERENCE, abs=0.25
+    )
     assert m.loc["IPS", "ever_in_work"] == pytest.approx(0.60, abs=0.01)
     assert m.loc["control", "ever_in_work"] == pytest.approx(0.465, abs=0.01)
     long = ips_weeks(seed=2, long=True)
@@ -65,8 +66,12 @@ def test_ips_weeks_truth():
 def test_jobfirst_panel_shares():
     df = jobfirst_panel(n_persons=30_000, n_municipalities=200, weeks=78, seed=3)
     at = df[df.week.isin([35, 78])].groupby(["week", "jobfirst"])[["paid_hours", "hours"]].mean()
-    assert at.loc[(35, 1), "paid_hours"] == pytest.approx(JOBFIRST_SHARE_WEEK35["treated"], abs=0.015)
-    assert at.loc[(35, 0), "paid_hours"] == pytest.approx(JOBFIRST_SHARE_WEEK35["control"], abs=0.015)
+    assert at.loc[(35, 1), "paid_hours"] == pytest.approx(
+        JOBFIRST_SHARE_WEEK35["treated"], abs=0.015
+    )
+    assert at.loc[(35, 0), "paid_hours"] == pytest.approx(
+        JOBFIRST_SHARE_WEEK35["control"], abs=0.015
+    )
     assert at.loc[(78, 1), "hours"] - at.loc[(78, 0), "hours"] == pytest.approx(2.0, abs=0.4)
     assert at.loc[(78, 1), "hours"] / at.loc[(78, 0), "hours"] - 1 == pytest.approx(0.67, abs=0.15)
     small = jobfirst_panel(n_persons=60, weeks=3, seed=1)
@@ -74,10 +79,18 @@ def test_jobfirst_panel_shares():
     assert small.groupby("person").jobfirst.nunique().max() == 1
 
 
-@pytest.mark.parametrize("row", list(STAR2020_SHARES.itertuples(index=False)), ids=lambda r: f"{r.project}-{r.outcome}-{r.benefit}")
+@pytest.mark.parametrize(
+    "row",
+    list(STAR2020_SHARES.itertuples(index=False)),
+    ids=lambda r: f"{r.project}-{r.outcome}-{r.benefit}",
+)
 def test_municipality_panel_reproduces_start_and_end_shares(row):
     df = municipality_panel(row.project, row.outcome, row.benefit, seed=4)
-    g = df[df.period.isin(["start", "end"])].groupby(["period", "participating"])[["count", "denominator"]].sum()
+    g = (
+        df[df.period.isin(["start", "end"])]
+        .groupby(["period", "participating"])[["count", "denominator"]]
+        .sum()
+    )
     share = g["count"] / g["denominator"]
     # published to 0.1 pp (or 1 pp where the note rounds to whole percentages)
     assert share[("start", 1)] == pytest.approx(row.start_treated, abs=1e-4)
@@ -95,5 +108,10 @@ def test_municipality_panel_bad_input():
         municipality_panel("xyz")
     with pytest.raises(EffektError, match="benefit"):
         municipality_panel("hir", "company", "cash")
-    assert municipality_panel("hir", seed=1).participating.groupby(
-        municipality_panel("hir", seed=1).municipality).first().sum() == 15
+    assert (
+        municipality_panel("hir", seed=1)
+        .participating.groupby(municipality_panel("hir", seed=1).municipality)
+        .first()
+        .sum()
+        == 15
+    )

@@ -53,7 +53,9 @@ def test_per_period_effects_match_statsmodels_hc2(panel):
 
 def test_weighted_and_clustered_match_statsmodels(panel):
     rng = np.random.default_rng(2)
-    wmap = pd.Series(rng.uniform(0.3, 3.0, panel.person.nunique()), index=np.sort(panel.person.unique()))
+    wmap = pd.Series(
+        rng.uniform(0.3, 3.0, panel.person.nunique()), index=np.sort(panel.person.unique())
+    )
     pw = panel.assign(w=panel["person"].map(wmap))
     tr = effect_over_time(pw, "person", "week", "paid_hours", "jobfirst", weights="w")
     f = tr.to_frame().set_index("time")
@@ -67,13 +69,17 @@ def test_weighted_and_clustered_match_statsmodels(panel):
         fit = _per_week_fit(panel, week, cov_type="cluster", groups="municipality")  # CR1 (Stata)
         assert fc.loc[week, "std_error"] == pytest.approx(fit.bse[1], rel=1e-10)
         q = stats.t.ppf(0.975, 14)
-        assert fc.loc[week, "ci_high"] == pytest.approx(fc.loc[week, "estimate"] + q * fit.bse[1], rel=1e-10)
+        assert fc.loc[week, "ci_high"] == pytest.approx(
+            fc.loc[week, "estimate"] + q * fit.bse[1], rel=1e-10
+        )
     assert tc.df == 14
 
 
 def test_cumulative_equals_weeks_in_status_difference():
     p = ips_weeks(seed=3, long=True, arms=("IPS", "control"))
-    tr = effect_over_time(p, "person", "week", "in_work", "arm", treated_value="IPS", simultaneous=False)
+    tr = effect_over_time(
+        p, "person", "week", "in_work", "arm", treated_value="IPS", simultaneous=False
+    )
     r = tr.cumulative(1, 78)
     w = weeks_in_status(p, "person", "week", "in_work", window=(1, 78), columns=["arm"])
     a, b = w.loc[w.arm == "IPS", "weeks"], w.loc[w.arm == "control", "weeks"]
@@ -97,7 +103,9 @@ def test_jobfirst_generator_truth():
 
 def test_sup_t_between_pointwise_and_bonferroni(panel):
     tr = effect_over_time(panel, "person", "week", "paid_hours", "jobfirst", seed=1)
-    tb = effect_over_time(panel, "person", "week", "paid_hours", "jobfirst", simultaneous="bonferroni")
+    tb = effect_over_time(
+        panel, "person", "week", "paid_hours", "jobfirst", simultaneous="bonferroni"
+    )
     q = stats.norm.ppf(0.975)
     assert q < tr.critical_value < tb.critical_value
     assert tb.critical_value == pytest.approx(stats.norm.ppf(1 - 0.05 / (2 * 12)))
@@ -150,12 +158,16 @@ def test_bad_panels(panel):
     with pytest.raises(EffektError, match="not sorted"):
         effect_over_time(panel.iloc[::-1], "person", "week", "paid_hours", "jobfirst")
     with pytest.raises(EffektError, match="duplicated"):
-        effect_over_time(pd.concat([panel, panel.iloc[[5]]]), "person", "week", "paid_hours", "jobfirst")
+        effect_over_time(
+            pd.concat([panel, panel.iloc[[5]]]), "person", "week", "paid_hours", "jobfirst"
+        )
     switch = panel.copy()
     switch.loc[switch.index[3], "jobfirst"] = 1 - switch.loc[switch.index[3], "jobfirst"]
     with pytest.raises(EffektError, match="constant within person"):
         effect_over_time(switch, "person", "week", "paid_hours", "jobfirst")
-    tiny = panel[(panel.jobfirst == 0) | (panel.person == panel[panel.jobfirst == 1].person.iloc[0])]
+    tiny = panel[
+        (panel.jobfirst == 0) | (panel.person == panel[panel.jobfirst == 1].person.iloc[0])
+    ]
     with pytest.raises(EffektError, match="at least two"):
         effect_over_time(tiny, "person", "week", "paid_hours", "jobfirst")
     with pytest.raises(EffektError, match="simultaneous"):

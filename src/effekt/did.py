@@ -92,13 +92,20 @@ from ._validate import (
     two_valued,
 )
 from .errors import ColumnError, EffektError
-from .results import EffectResult, TestResult, format_effect
+from .results import EffectResult, Scale, TestResult, format_effect
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["did", "did_from_counts", "did_from_shares", "event_study", "EventStudy", "wild_cluster_bootstrap",
-           "wild_cluster_wald"]
+__all__ = [
+    "did",
+    "did_from_counts",
+    "did_from_shares",
+    "event_study",
+    "EventStudy",
+    "wild_cluster_bootstrap",
+    "wild_cluster_wald",
+]
 
 Inference = Literal["cr2", "wild", "hc2"]
 
@@ -144,8 +151,15 @@ def did_from_shares(
     Effect (change in gap) [BRF, company-directed]: +7.5 pp (95% CI n/a to n/a), p = n/a
     """
     func = "did_from_shares"
-    s = [check_share(v, a, func) for v, a in ((start_treated, "start_treated"), (start_control, "start_control"),
-                                             (end_treated, "end_treated"), (end_control, "end_control"))]
+    s = [
+        check_share(v, a, func)
+        for v, a in (
+            (start_treated, "start_treated"),
+            (start_control, "start_control"),
+            (end_treated, "end_treated"),
+            (end_control, "end_control"),
+        )
+    ]
     gap_start = round(s[0] - s[1], 12)
     gap_end = round(s[2] - s[3], 12)
     est = round(gap_end - gap_start, 12)
@@ -161,8 +175,14 @@ def did_from_shares(
         relative_change=float("nan"),
         estimand="change in gap",
         label=label,
-        extra={"gap_start": gap_start, "gap_end": gap_end, "start_treated": s[0], "start_control": s[1],
-               "end_treated": s[2], "end_control": s[3]},
+        extra={
+            "gap_start": gap_start,
+            "gap_end": gap_end,
+            "start_treated": s[0],
+            "start_control": s[1],
+            "end_treated": s[2],
+            "end_control": s[3],
+        },
     )
 
 
@@ -270,7 +290,13 @@ def wild_cluster_bootstrap(
         return float(np.mean(np.abs(t_star) >= abs(t_obs) - 1e-12))
 
     if not ci:
-        return {"estimate": est, "std_error": se, "pvalue": pvalue(null), "ci": (np.nan, np.nan), "n_clusters": G}
+        return {
+            "estimate": est,
+            "std_error": se,
+            "pvalue": pvalue(null),
+            "ci": (np.nan, np.nan),
+            "n_clusters": G,
+        }
     alpha = 1 - conf_level
     limits = []
     for direction in (-1.0, 1.0):
@@ -288,7 +314,13 @@ def wild_cluster_bootstrap(
             else:
                 outside = mid
         limits.append((inside + outside) / 2)
-    return {"estimate": est, "std_error": se, "pvalue": pvalue(null), "ci": (limits[0], limits[1]), "n_clusters": G}
+    return {
+        "estimate": est,
+        "std_error": se,
+        "pvalue": pvalue(null),
+        "ci": (limits[0], limits[1]),
+        "n_clusters": G,
+    }
 
 
 def wild_cluster_wald(
@@ -376,7 +408,7 @@ def _did_core(
     n_boot: int,
     boot_weights: str,
     seed: int | None,
-    scale: str,
+    scale: Scale,
     func: str,
     n_arms: tuple[int, int],
     outcome: str | None,
@@ -392,8 +424,13 @@ def _did_core(
     X = np.column_stack([np.ones(len(y)), treated, post, treated & post]).astype(float)
     c = np.array([0.0, 0.0, 0.0, 1.0])
     W = lambda m: float(np.sum(w[m]))  # noqa: E731
-    mean = {(g, p): float(np.sum((w * y)[(treated == g) & (post == p)]) / W((treated == g) & (post == p)))
-            for g in (True, False) for p in (True, False)}
+    mean = {
+        (g, p): float(
+            np.sum((w * y)[(treated == g) & (post == p)]) / W((treated == g) & (post == p))
+        )
+        for g in (True, False)
+        for p in (True, False)
+    }
     extra: dict[str, Any] = {
         "gap_start": mean[(True, False)] - mean[(False, False)],
         "gap_end": mean[(True, True)] - mean[(False, True)],
@@ -404,14 +441,29 @@ def _did_core(
         treated_units = len(np.unique(unit_codes[treated]))
         extra.update({"n_clusters": G, "n_treated_clusters": treated_units})
         if treated_units < 20 and inference == "cr2":
-            notes = (f"only {treated_units} treated clusters: CR2 intervals tend to be too narrow (see "
-                     "effekt.did's notes); consider inference='wild'",)
+            notes = (
+                f"only {treated_units} treated clusters: CR2 intervals tend to be too narrow (see "
+                "effekt.did's notes); consider inference='wild'",
+            )
     if inference == "wild":
-        out = wild_cluster_bootstrap(X, y, unit_codes, c, weights=w, conf_level=conf_level, n_boot=n_boot,
-                                     boot_weights=boot_weights, seed=seed)  # type: ignore[arg-type]
+        if unit_codes is None:
+            raise EffektError(f"{func}(): inference='wild' needs clusters; pass unit=.")
+        out = wild_cluster_bootstrap(
+            X,
+            y,
+            unit_codes,
+            c,
+            weights=w,
+            conf_level=conf_level,
+            n_boot=n_boot,
+            boot_weights=boot_weights,  # type: ignore[arg-type]
+            seed=seed,
+        )
         est, se, ci, p = out["estimate"], out["std_error"], out["ci"], out["pvalue"]
-        method = (f"difference in differences; restricted wild cluster bootstrap ({boot_weights} weights, "
-                  f"{n_boot} draws, seed {seed}) by {_fmt(unit_name)}, {G} clusters; interval by test inversion")
+        method = (
+            f"difference in differences; restricted wild cluster bootstrap ({boot_weights} weights, "
+            f"{n_boot} draws, seed {seed}) by {_fmt(unit_name)}, {G} clusters; interval by test inversion"
+        )
         stat, df = est / se if se > 0 else float("nan"), None
     else:
         if inference == "cr2":
@@ -431,7 +483,7 @@ def _did_core(
         conf_level=conf_level,
         n_treated=n_arms[0],
         n_control=n_arms[1],
-        scale=scale,  # type: ignore[arg-type]
+        scale=scale,
         mean_treated=mean[(True, True)] - mean[(True, False)],
         mean_control=mean[(False, True)] - mean[(False, False)],
         relative_change=float("nan"),
@@ -444,11 +496,15 @@ def _did_core(
     )
 
 
-def _unit_codes(data: pd.DataFrame, unit: Hashable, treated: np.ndarray, func: str, group_name: Hashable) -> np.ndarray:
+def _unit_codes(
+    data: pd.DataFrame, unit: Hashable, treated: np.ndarray, func: str, group_name: Hashable
+) -> np.ndarray:
     codes, labels = pd.factorize(data[unit], sort=True)
     G = len(labels)
     if G < 2:
-        raise ColumnError(f"The unit column {_fmt(unit)} passed to {func}() has one value; clustering needs two or more.")
+        raise ColumnError(
+            f"The unit column {_fmt(unit)} passed to {func}() has one value; clustering needs two or more."
+        )
     t_int = treated.astype(int)
     lo = np.full(G, 2)
     hi = np.full(G, -1)
@@ -464,12 +520,16 @@ def _unit_codes(data: pd.DataFrame, unit: Hashable, treated: np.ndarray, func: s
     return codes.astype(np.intp)
 
 
-def _check_inference(inference: str, unit: Hashable | None, func: str, boot_weights: str, n_boot: int) -> str:
+def _check_inference(
+    inference: str, unit: Hashable | None, func: str, boot_weights: str, n_boot: int
+) -> str:
     check_choice(inference, "inference", func, ("cr2", "wild", "hc2"))
     check_choice(boot_weights, "boot_weights", func, ("webb", "rademacher"))
     check_number(n_boot, "n_boot", func, low=99, integer=True)
     if inference == "wild" and unit is None:
-        raise EffektError(f"{func}(): inference='wild' resamples clusters; pass unit= (e.g. the municipality column).")
+        raise EffektError(
+            f"{func}(): inference='wild' resamples clusters; pass unit= (e.g. the municipality column)."
+        )
     if inference == "cr2" and unit is None:
         return "hc2"
     return inference
@@ -538,28 +598,61 @@ def did(
     """
     func = "did"
     check_frame(data, func)
-    require_columns(data, func, outcome=outcome, group=group, period=period, unit=unit, weights=weights)
+    require_columns(
+        data, func, outcome=outcome, group=group, period=period, unit=unit, weights=weights
+    )
     conf_level = check_conf_level(conf_level, func)
     inference = _check_inference(inference, unit, func, boot_weights, n_boot)  # type: ignore[assignment]
-    handle_missing(data, [outcome, group, period, *as_column_list(unit), *as_column_list(weights)], "raise", func)
+    handle_missing(
+        data,
+        [outcome, group, period, *as_column_list(unit), *as_column_list(weights)],
+        "raise",
+        func,
+    )
     y = numeric_column(data[outcome], outcome, func, "outcome")
     binary = bool(np.isin(y, (0.0, 1.0)).all())
     d = two_valued(data[group], group, "group", func, treated_value)
     p = _two_valued_period(data[period], period, func, post_value)
-    w = np.ones(len(y)) if weights is None else numeric_column(data[weights], weights, func, "weights")
+    w = (
+        np.ones(len(y))
+        if weights is None
+        else numeric_column(data[weights], weights, func, "weights")
+    )
     if (w < 0).any():
-        raise ColumnError(f"The weights column {_fmt(weights)} passed to {func}() has negative values.")
+        raise ColumnError(
+            f"The weights column {_fmt(weights)} passed to {func}() has negative values."
+        )
     codes = None if unit is None else _unit_codes(data, unit, d, func, group)
-    return _did_core(y, w, d, p, codes, conf_level=conf_level, inference=inference, n_boot=n_boot,
-                     boot_weights=boot_weights, seed=seed, scale="proportion" if binary else "mean", func=func,
-                     n_arms=(int(d.sum()), int((~d).sum())), outcome=str(outcome), unit_name=unit)
+    return _did_core(
+        y,
+        w,
+        d,
+        p,
+        codes,
+        conf_level=conf_level,
+        inference=inference,
+        n_boot=n_boot,
+        boot_weights=boot_weights,
+        seed=seed,
+        scale="proportion" if binary else "mean",
+        func=func,
+        n_arms=(int(d.sum()), int((~d).sum())),
+        outcome=str(outcome),
+        unit_name=unit,
+    )
 
 
-def _two_valued_period(values: pd.Series, column: Hashable, func: str, post_value: Any) -> np.ndarray:
+def _two_valued_period(
+    values: pd.Series, column: Hashable, func: str, post_value: Any
+) -> np.ndarray:
     try:
         return two_valued(values, column, "period", func, post_value)
     except ColumnError as exc:
-        raise ColumnError(str(exc).replace("treated_value=", "post_value=").replace("treated group", "after period")) from None
+        raise ColumnError(
+            str(exc)
+            .replace("treated_value=", "post_value=")
+            .replace("treated group", "after period")
+        ) from None
 
 
 def did_from_counts(
@@ -623,7 +716,16 @@ def did_from_counts(
     """
     func = "did_from_counts"
     check_frame(data, func)
-    require_columns(data, func, unit=unit, time=time, count=count, denominator=denominator, treated=treated, post=post)
+    require_columns(
+        data,
+        func,
+        unit=unit,
+        time=time,
+        count=count,
+        denominator=denominator,
+        treated=treated,
+        post=post,
+    )
     conf_level = check_conf_level(conf_level, func)
     inference = _check_inference(inference, unit, func, boot_weights, n_boot)  # type: ignore[assignment]
     handle_missing(data, [unit, time, count, denominator, treated, post], "raise", func)
@@ -642,21 +744,41 @@ def did_from_counts(
             f"{tlabels[int(np.flatnonzero(lo != hi)[0])]!r}; 'post' must mark the same months for every unit."
         )
     codes = _unit_codes(data, unit, d, func, treated)
-    return _did_core(k / n, n, d, p, codes, conf_level=conf_level, inference=inference, n_boot=n_boot,
-                     boot_weights=boot_weights, seed=seed, scale="proportion", func=func,
-                     n_arms=(int(n[d].sum()), int(n[~d].sum())), outcome=str(count), unit_name=unit)
+    return _did_core(
+        k / n,
+        n,
+        d,
+        p,
+        codes,
+        conf_level=conf_level,
+        inference=inference,
+        n_boot=n_boot,
+        boot_weights=boot_weights,
+        seed=seed,
+        scale="proportion",
+        func=func,
+        n_arms=(int(n[d].sum()), int(n[~d].sum())),
+        outcome=str(count),
+        unit_name=unit,
+    )
 
 
-def _counts(data: pd.DataFrame, count: Hashable, denominator: Hashable, func: str) -> tuple[np.ndarray, np.ndarray]:
+def _counts(
+    data: pd.DataFrame, count: Hashable, denominator: Hashable, func: str
+) -> tuple[np.ndarray, np.ndarray]:
     k = numeric_column(data[count], count, func, "count")
     n = numeric_column(data[denominator], denominator, func, "denominator")
     if (n <= 0).any():
-        raise ColumnError(f"The denominator column {_fmt(denominator)} passed to {func}() has {int((n <= 0).sum())} "
-                          "values <= 0; every unit-month needs a positive population (drop empty cells).")
+        raise ColumnError(
+            f"The denominator column {_fmt(denominator)} passed to {func}() has {int((n <= 0).sum())} "
+            "values <= 0; every unit-month needs a positive population (drop empty cells)."
+        )
     if (k < 0).any() or (k > n).any():
         bad = int(((k < 0) | (k > n)).sum())
-        raise ColumnError(f"The count column {_fmt(count)} passed to {func}() is negative or exceeds the denominator "
-                          f"in {bad} rows; counts must satisfy 0 <= count <= denominator.")
+        raise ColumnError(
+            f"The count column {_fmt(count)} passed to {func}() is negative or exceeds the denominator "
+            f"in {bad} rows; counts must satisfy 0 <= count <= denominator."
+        )
     return k, n
 
 
@@ -692,7 +814,7 @@ class EventStudy:
     reference: int
     conf_level: float
     method: str
-    scale: str = "proportion"
+    scale: Scale = "proportion"
     critical_value: float = float("nan")
 
     def to_frame(self) -> pd.DataFrame:
@@ -705,8 +827,10 @@ class EventStudy:
             if row.event_time == self.reference:
                 lines.append(f"  {row.event_time:>4d} ({row.time}): reference")
                 continue
-            lines.append(f"  {row.event_time:>4d} ({row.time}): {format_effect(row.estimate, self.scale)} "
-                         f"({level} CI {format_effect(row.ci_low, self.scale)} to {format_effect(row.ci_high, self.scale)})")
+            lines.append(
+                f"  {row.event_time:>4d} ({row.time}): {format_effect(row.estimate, self.scale)} "
+                f"({level} CI {format_effect(row.ci_low, self.scale)} to {format_effect(row.ci_high, self.scale)})"
+            )
         if self.pretrend is not None:
             lines.append(f"  pre-trend {self.pretrend.summary()}")
         return "\n".join(lines)
@@ -714,7 +838,13 @@ class EventStudy:
     def __str__(self) -> str:
         return self.summary()
 
-    def plot(self, ax: Axes | None = None, *, simultaneous: bool = True, xlabel: str = "months since start") -> Axes:
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        simultaneous: bool = True,
+        xlabel: str = "months since start",
+    ) -> Axes:
         """Coefficients by event time in percentage points, start marked by a dotted line.
 
         Examples
@@ -730,10 +860,20 @@ class EventStudy:
         from .plots import effect_trajectory
 
         f = self.frame.rename(columns={"event_time": "time", "time": "calendar"})
-        ax = effect_trajectory(f, ax=ax, scale=self.scale, simultaneous=simultaneous, xlabel=xlabel,
-                               conf_level=self.conf_level, reference_line=self.reference + 0.5)
+        ax = effect_trajectory(
+            f,
+            ax=ax,
+            scale=self.scale,
+            simultaneous=simultaneous,
+            xlabel=xlabel,
+            conf_level=self.conf_level,
+            reference_line=self.reference + 0.5,
+        )
         if self.pretrend is not None:
-            ax.set_title(f"Pre-trend test ({self.pretrend.df:g} pre-periods): p = {self.pretrend.pvalue:.3f}", fontsize=9)
+            ax.set_title(
+                f"Pre-trend test ({self.pretrend.df:g} pre-periods): p = {self.pretrend.pvalue:.3f}",
+                fontsize=9,
+            )
         return ax
 
 
@@ -822,16 +962,34 @@ def event_study(
     """
     func = "event_study"
     check_frame(data, func)
-    require_columns(data, func, unit=unit, time=time, treated=treated, outcome=outcome, count=count,
-                    denominator=denominator, weights=weights)
+    require_columns(
+        data,
+        func,
+        unit=unit,
+        time=time,
+        treated=treated,
+        outcome=outcome,
+        count=count,
+        denominator=denominator,
+        weights=weights,
+    )
     conf_level = check_conf_level(conf_level, func)
     check_choice(pretrend_test, "pretrend_test", func, ("wild", "cr2"))
     check_choice(boot_weights, "boot_weights", func, ("webb", "rademacher"))
     n_boot = int(check_number(n_boot, "n_boot", func, low=99, integer=True))
     if (outcome is None) == (count is None or denominator is None):
-        raise EffektError(f"{func}(): give either outcome= (rows) or both count= and denominator= (counts).")
-    cols = [unit, time, treated, *as_column_list(outcome), *as_column_list(count), *as_column_list(denominator),
-            *as_column_list(weights)]
+        raise EffektError(
+            f"{func}(): give either outcome= (rows) or both count= and denominator= (counts)."
+        )
+    cols = [
+        unit,
+        time,
+        treated,
+        *as_column_list(outcome),
+        *as_column_list(count),
+        *as_column_list(denominator),
+        *as_column_list(weights),
+    ]
     handle_missing(data, cols, "raise", func)
     d_row = two_valued(data[treated], treated, "treated", func, treated_value)
     ucodes = _unit_codes(data, unit, d_row, func, treated)
@@ -848,10 +1006,14 @@ def event_study(
         _no_duplicates(data, unit, time, func)
         k, n = _counts(data, count, denominator, func)
         y_row, w_row = k / n, n
-        scale = "proportion"
+        scale: Scale = "proportion"
     else:
         y_row = numeric_column(data[outcome], outcome, func, "outcome")
-        w_row = np.ones(len(y_row)) if weights is None else numeric_column(data[weights], weights, func, "weights")
+        w_row = (
+            np.ones(len(y_row))
+            if weights is None
+            else numeric_column(data[weights], weights, func, "weights")
+        )
         scale = "proportion" if np.isin(y_row, (0.0, 1.0)).all() else "mean"
     U, T = int(ucodes.max()) + 1, len(tlabels)
     cell = ucodes * T + tcodes
@@ -866,7 +1028,9 @@ def event_study(
     d_unit[ucodes] = d_row
     if window is not None:
         if not isinstance(window, (tuple, list)) or len(window) != 2 or window[0] > window[1]:
-            raise argument_error(func, "window", "a (first, last) pair of event times with first <= last", window)
+            raise argument_error(
+                func, "window", "a (first, last) pair of event times with first <= last", window
+            )
         lo_e, hi_e = int(e.min()), int(e.max())
         if window[0] < lo_e or window[1] > hi_e:
             raise EffektError(
@@ -877,7 +1041,12 @@ def event_study(
         cu, ct, y, w, e = cu[keep], ct[keep], y[keep], w[keep], e[keep]
     events = np.unique(e)
     if reference not in events or reference >= 0:
-        raise argument_error(func, "reference", f"a pre-start event time within the panel ({events[0]} to -1)", reference)
+        raise argument_error(
+            func,
+            "reference",
+            f"a pre-start event time within the panel ({events[0]} to -1)",
+            reference,
+        )
     uu, cu = np.unique(cu, return_inverse=True)
     ut_, ct = np.unique(ct, return_inverse=True)
     dd = d_unit[uu][cu]
@@ -889,7 +1058,10 @@ def event_study(
     # equals the one from the full dummy design (Pustejovsky & Tipton 2018; checked in tests).
     Z = np.hstack([Xt, Xe, y[:, None]])
     wsum = np.bincount(cu, weights=w)
-    means = np.stack([np.bincount(cu, weights=w * Z[:, j]) for j in range(Z.shape[1])], axis=1) / wsum[:, None]
+    means = (
+        np.stack([np.bincount(cu, weights=w * Z[:, j]) for j in range(Z.shape[1])], axis=1)
+        / wsum[:, None]
+    )
     Z = Z - means[cu]
     fit = ols(Z[:, :-1], Z[:, -1], weights=w, cov_type="CR2", cluster=cu)
     j0 = Xt.shape[1]
@@ -906,33 +1078,73 @@ def event_study(
     pretrend = None
     if len(pre):
         if pretrend_test == "wild":
-            stat, p = wild_cluster_wald(Z[:, :-1], Z[:, -1], cu, j0 + pre, weights=w, n_boot=n_boot,
-                                        boot_weights=boot_weights, seed=seed)
-            pretrend = TestResult(stat, p, "no difference in trends before the start (all pre-period effects 0)",
-                                  f"wild cluster bootstrap ({boot_weights}, {n_boot} draws) of Wald", float(len(pre)),
-                                  "pre-trend test")
+            stat, p = wild_cluster_wald(
+                Z[:, :-1],
+                Z[:, -1],
+                cu,
+                j0 + pre,
+                weights=w,
+                n_boot=n_boot,
+                boot_weights=boot_weights,
+                seed=seed,
+            )
+            pretrend = TestResult(
+                stat,
+                p,
+                "no difference in trends before the start (all pre-period effects 0)",
+                f"wild cluster bootstrap ({boot_weights}, {n_boot} draws) of Wald",
+                float(len(pre)),
+                "pre-trend test",
+            )
         else:
             F, df1, p = fit.wald(j0 + pre)
-            pretrend = TestResult(F, p, "no difference in trends before the start (all pre-period effects 0)",
-                                  "F", df1, "pre-trend Wald test (CR2)")
+            pretrend = TestResult(
+                F,
+                p,
+                "no difference in trends before the start (all pre-period effects 0)",
+                "F",
+                df1,
+                "pre-trend Wald test (CR2)",
+            )
     labels_by_e = {int(ev): tlabels[s + int(ev)] for ev in events}
     with np.errstate(divide="ignore", invalid="ignore"):
         pv = 2 * stats.t.sf(np.abs(b / se), fit.df_resid)
-    frame = pd.DataFrame({"event_time": others.astype(int), "estimate": b, "std_error": se,
-                          "ci_low": b - q * se, "ci_high": b + q * se, "sim_low": b - crit * se,
-                          "sim_high": b + crit * se, "pvalue": pv})
-    ref_row = pd.DataFrame({"event_time": [reference], "estimate": [0.0], "std_error": [0.0], "ci_low": [0.0],
-                            "ci_high": [0.0], "sim_low": [0.0], "sim_high": [0.0], "pvalue": [np.nan]})
-    frame = pd.concat([frame, ref_row], ignore_index=True).sort_values("event_time", ignore_index=True)
+    frame = pd.DataFrame(
+        {
+            "event_time": others.astype(int),
+            "estimate": b,
+            "std_error": se,
+            "ci_low": b - q * se,
+            "ci_high": b + q * se,
+            "sim_low": b - crit * se,
+            "sim_high": b + crit * se,
+            "pvalue": pv,
+        }
+    )
+    ref_row = pd.DataFrame(
+        {
+            "event_time": [reference],
+            "estimate": [0.0],
+            "std_error": [0.0],
+            "ci_low": [0.0],
+            "ci_high": [0.0],
+            "sim_low": [0.0],
+            "sim_high": [0.0],
+            "pvalue": [np.nan],
+        }
+    )
+    frame = pd.concat([frame, ref_row], ignore_index=True).sort_values(
+        "event_time", ignore_index=True
+    )
     frame.insert(1, "time", [labels_by_e[int(k)] for k in frame["event_time"]])
-    G = fit.n_clusters
+    G = int(fit.n_clusters or 0)
     return EventStudy(
         frame=frame,
         pretrend=pretrend,
         reference=int(reference),
         conf_level=conf_level,
         method=f"unit and period fixed effects, CR2 by {_fmt(unit)} ({G} clusters), t({G - 1}); "
-               f"sup-t band (seed {seed})",
+        f"sup-t band (seed {seed})",
         scale=scale,
         critical_value=crit,
     )

@@ -129,11 +129,20 @@ def _km_arrays(t: np.ndarray, e: np.ndarray, w: np.ndarray) -> dict[str, np.ndar
         hh = np.where(n - d > 0, d / (n * (n - d)), np.where(d > 0, np.inf, 0.0))
     var_log = np.cumsum(hh)  # Greenwood: Var(log S)
     # event counts that are zero up to rounding (weighted data) are treated as no event
-    return {"time": ut, "n_risk": n, "n_event": d, "n_censor": c, "surv": surv, "var_log": var_log,
-            "hh": np.where(np.isfinite(hh), hh, 0.0)}
+    return {
+        "time": ut,
+        "n_risk": n,
+        "n_event": d,
+        "n_censor": c,
+        "surv": surv,
+        "var_log": var_log,
+        "hh": np.where(np.isfinite(hh), hh, 0.0),
+    }
 
 
-def _conf_band(surv: np.ndarray, var_log: np.ndarray, conf_level: float, conf_type: str) -> tuple[np.ndarray, np.ndarray]:
+def _conf_band(
+    surv: np.ndarray, var_log: np.ndarray, conf_level: float, conf_type: str
+) -> tuple[np.ndarray, np.ndarray]:
     z = stats.norm.ppf(0.5 + conf_level / 2)
     se = np.sqrt(var_log)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -259,13 +268,17 @@ class KaplanMeier:
 
     def summary(self) -> str:
         level = f"{round(100 * self.conf_level, 1):g}%"
-        lines = [f"Kaplan-Meier ({self.conf_type} {level} CI{', weighted' if self.weighted else ''})"]
+        lines = [
+            f"Kaplan-Meier ({self.conf_type} {level} CI{', weighted' if self.weighted else ''})"
+        ]
         for row in self.medians.itertuples(index=False):
             med = "not reached" if not np.isfinite(row.median) else f"{row.median:g} {self.unit}"
             lo = "n/a" if not np.isfinite(row.ci_low) else f"{row.ci_low:g}"
             hi = "not reached" if not np.isfinite(row.ci_high) else f"{row.ci_high:g}"
             name = "all" if row.group is None else f"{self.group}={row.group}"
-            lines.append(f"  {name}: n = {row.n:g}, events = {row.events:g}, median {med} ({level} CI {lo} to {hi})")
+            lines.append(
+                f"  {name}: n = {row.n:g}, events = {row.events:g}, median {med} ({level} CI {lo} to {hi})"
+            )
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -425,7 +438,8 @@ def kaplan_meier(
                     "n_event": km["n_event"],
                     "n_censor": km["n_censor"],
                     "surv": km["surv"],
-                    "std_error": km["surv"] * np.sqrt(np.where(km["surv"] > 0, km["var_log"], np.nan)),
+                    "std_error": km["surv"]
+                    * np.sqrt(np.where(km["surv"] > 0, km["var_log"], np.nan)),
                     "ci_low": lo,
                     "ci_high": hi,
                 }
@@ -505,7 +519,9 @@ def logrank_test(
     labels, codes = _group_values(data, group)
     k = len(labels)
     if k < 2:
-        raise ColumnError(f"The group column {_fmt(group)} passed to {func}() has one value; a test needs two or more groups.")
+        raise ColumnError(
+            f"The group column {_fmt(group)} passed to {func}() has one value; a test needs two or more groups."
+        )
     keep = w > 0
     t, e, w, codes = t[keep], e[keep], w[keep], codes[keep]
     ut, inv = np.unique(t, return_inverse=True)
@@ -535,9 +551,7 @@ def logrank_test(
     )
 
 
-def _two_arms(
-    data: pd.DataFrame, treatment: Hashable, treated_value: Any, func: str
-) -> np.ndarray:
+def _two_arms(data: pd.DataFrame, treatment: Hashable, treated_value: Any, func: str) -> np.ndarray:
     return two_valued(data[treatment], treatment, "treatment", func, treated_value)
 
 
@@ -615,7 +629,8 @@ def restricted_mean_difference(
         last = float(t[m & (w > 0)].max())
         if horizon > last:
             raise argument_error(
-                func, "horizon",
+                func,
+                "horizon",
                 f"at most the longest follow-up in each arm ({key} arm: {last:g} {unit}); "
                 "beyond it the curve is unknown",
                 horizon,
@@ -638,7 +653,11 @@ def restricted_mean_difference(
         mean_control=res["control"][0],
         estimand="RMST difference",
         outcome=str(time),
-        extra={"horizon": horizon, "std_error_treated": res["treated"][1], "std_error_control": res["control"][1]},
+        extra={
+            "horizon": horizon,
+            "std_error_treated": res["treated"][1],
+            "std_error_control": res["control"][1],
+        },
     )
 
 
@@ -750,9 +769,11 @@ def median_difference(
     lo, hi = np.quantile(diff[ok], [a, 1 - a])
     se = float(np.std(diff[ok], ddof=1))
     z = est / se if se > 0 else 0.0
-    notes = ()
+    notes: tuple[str, ...] = ()
     if (~ok).any():
-        notes = (f"{int((~ok).sum())} of {n_boot} bootstrap replicates had no median in an arm and were left out.",)
+        notes = (
+            f"{int((~ok).sum())} of {n_boot} bootstrap replicates had no median in an arm and were left out.",
+        )
     return EffectResult(
         estimate=float(est),
         std_error=se,
@@ -826,7 +847,9 @@ def time_to_event(
 
     func = "time_to_event"
     cols = as_column_list(columns)
-    codes, labels, t, order = check_panel(panel, id, time, func, extra=[event, *as_column_list(censored), *cols])
+    codes, labels, t, order = check_panel(
+        panel, id, time, func, extra=[event, *as_column_list(censored), *cols]
+    )
     ev = numeric_column(panel[event], event, func, "event")
     if ((ev != 0) & (ev != 1)).any():
         raise ColumnError(f"The event column {_fmt(event)} passed to {func}() must be coded 0/1.")
@@ -837,7 +860,9 @@ def time_to_event(
     if censored is not None:
         cz = numeric_column(panel[censored], censored, func, "censored")
         if ((cz != 0) & (cz != 1)).any():
-            raise ColumnError(f"The censored column {_fmt(censored)} passed to {func}() must be coded 0/1.")
+            raise ColumnError(
+                f"The censored column {_fmt(censored)} passed to {func}() must be coded 0/1."
+            )
         first_cens = np.full(G, big)
         np.minimum.at(first_cens, codes[cz == 1], t[cz == 1])
         bad = first_event >= first_cens
@@ -868,12 +893,21 @@ def time_to_event(
     if origin is not None and (t < origin).any():
         raise argument_error(func, "origin", f"at most the first period ({t.min():g})", origin)
     has = np.isfinite(first_event)
-    out = pd.DataFrame({id: labels, time: np.where(has, first_event, last_obs) - o, event: has.astype(int)})
+    out = pd.DataFrame(
+        {id: labels, time: np.where(has, first_event, last_obs) - o, event: has.astype(int)}
+    )
     out = _carry(panel, codes, labels, cols, out, func)
     return out
 
 
-def _carry(panel: pd.DataFrame, codes: np.ndarray, labels: np.ndarray, cols: list[Hashable], out: pd.DataFrame, func: str) -> pd.DataFrame:
+def _carry(
+    panel: pd.DataFrame,
+    codes: np.ndarray,
+    labels: np.ndarray,
+    cols: list[Hashable],
+    out: pd.DataFrame,
+    func: str,
+) -> pd.DataFrame:
     for c in cols:
         vals = panel[c]
         first = pd.Series(vals.to_numpy()).groupby(codes).first()

@@ -46,12 +46,28 @@ __all__ = ["full_time_persons", "benefit_savings", "scale_effect", "WEEKS_PER_YE
 
 #: Weeks in a year of full-time support: one full-time person = 52 weeks on benefit.
 WEEKS_PER_YEAR = 52.0
-_UNIT_WEEKS = {"week": 1.0, "weeks": 1.0, "month": WEEKS_PER_YEAR / 12, "months": WEEKS_PER_YEAR / 12,
-               "day": 1 / 7, "days": 1 / 7, "year": WEEKS_PER_YEAR, "years": WEEKS_PER_YEAR}
+_UNIT_WEEKS = {
+    "week": 1.0,
+    "weeks": 1.0,
+    "month": WEEKS_PER_YEAR / 12,
+    "months": WEEKS_PER_YEAR / 12,
+    "day": 1 / 7,
+    "days": 1 / 7,
+    "year": WEEKS_PER_YEAR,
+    "years": WEEKS_PER_YEAR,
+}
 _RATE_PER = {"week": 1.0, "month": WEEKS_PER_YEAR / 12, "year": WEEKS_PER_YEAR}
 
 
-def scale_effect(effect: EffectResult, factor: float, *, unit: str, estimand: str, method: str, label: str | None = None) -> EffectResult:
+def scale_effect(
+    effect: EffectResult,
+    factor: float,
+    *,
+    unit: str,
+    estimand: str,
+    method: str,
+    label: str | None = None,
+) -> EffectResult:
     """An :class:`EffectResult` multiplied by ``factor``: estimate, SE and limits scaled, p kept.
 
     Examples
@@ -63,8 +79,12 @@ def scale_effect(effect: EffectResult, factor: float, *, unit: str, estimand: st
     (-20.0, -29.8, -10.2)
     """
     if not isinstance(effect, EffectResult):
-        raise argument_error("scale_effect", "effect", "an EffectResult (from rct, matching, duration or did)",
-                             type(effect).__name__)
+        raise argument_error(
+            "scale_effect",
+            "effect",
+            "an EffectResult (from rct, matching, duration or did)",
+            type(effect).__name__,
+        )
     lo, hi = sorted((factor * effect.ci[0], factor * effect.ci[1]))
     return replace(
         effect,
@@ -232,5 +252,5 @@ def benefit_savings(
         unit="DKK",
         estimand="saving in benefit payments",
         method=f"x {factor:.6g} DKK ({rate:g} DKK per {rate_per}, {participants:g} participants, "
-               f"replacement {replacement:g})",
+        f"replacement {replacement:g})",
     )

@@ -47,7 +47,13 @@ from ._validate import (
 from .errors import ColumnError, EffektError
 from .intervals import wilson_interval
 
-__all__ = ["paid_hours_months", "share_with_paid_hours", "WAGE_UPPER", "WAGE_FULL_TIME", "HOURS_FULL_TIME"]
+__all__ = [
+    "paid_hours_months",
+    "share_with_paid_hours",
+    "WAGE_UPPER",
+    "WAGE_FULL_TIME",
+    "HOURS_FULL_TIME",
+]
 
 #: A month's wage must be below this (DKK) to count as paid hours (note 001, footnote 1).
 WAGE_UPPER = 65_000.0
@@ -68,7 +74,9 @@ def _flag_column(values: pd.Series, column: Hashable, argument: str, func: str) 
     return arr.astype(bool)
 
 
-def _rule(wage: np.ndarray, hours: np.ndarray, upper: float, wage_ft: float, hours_ft: float) -> np.ndarray:
+def _rule(
+    wage: np.ndarray, hours: np.ndarray, upper: float, wage_ft: float, hours_ft: float
+) -> np.ndarray:
     return (wage > 0) & (wage < upper) & ~((wage > wage_ft) & (hours > hours_ft))
 
 
@@ -216,8 +224,16 @@ def share_with_paid_hours(
     func = "share_with_paid_hours"
     check_frame(data, func)
     by_cols = as_column_list(by)
-    require_columns(data, func, person=person, month=month, wage=wage, hours=hours,
-                    on_benefit=on_benefit, by=by_cols)
+    require_columns(
+        data,
+        func,
+        person=person,
+        month=month,
+        wage=wage,
+        hours=hours,
+        on_benefit=on_benefit,
+        by=by_cols,
+    )
     conf_level = check_conf_level(conf_level, func)
     handle_missing(data, [person, month, *by_cols], "raise", func)
     dup = data.duplicated([person, month])
@@ -238,7 +254,9 @@ def share_with_paid_hours(
             outside = [m for m in (first, last) if m < lo or m > hi]
             reversed_ = first > last
         except TypeError as exc:
-            raise argument_error(func, "period", f"months of the same type as column {_fmt(month)}", period) from exc
+            raise argument_error(
+                func, "period", f"months of the same type as column {_fmt(month)}", period
+            ) from exc
         if outside:
             raise EffektError(
                 f"The 'period' argument of {func}() has month(s) {outside} outside the panel, which "
@@ -250,8 +268,13 @@ def share_with_paid_hours(
     else:
         in_period = np.ones(len(data), dtype=bool)
     flags = paid_hours_months(
-        data, wage, hours, on_benefit=on_benefit, wage_upper=wage_upper,
-        wage_full_time=wage_full_time, hours_full_time=hours_full_time,
+        data,
+        wage,
+        hours,
+        on_benefit=on_benefit,
+        wage_upper=wage_upper,
+        wage_full_time=wage_full_time,
+        hours_full_time=hours_full_time,
     ).to_numpy()
     benefit = (
         _flag_column(data[on_benefit], on_benefit, "on_benefit", func)
@@ -262,7 +285,8 @@ def share_with_paid_hours(
     sub["_paid"] = flags[in_period]
     sub["_benefit"] = benefit[in_period]
     per_person = sub.groupby(person, sort=False).agg(
-        _paid=("_paid", "max"), _benefit=("_benefit", "max"),
+        _paid=("_paid", "max"),
+        _benefit=("_benefit", "max"),
         **{f"_n_{i}": (c, "nunique") for i, c in enumerate(by_cols)},
         **{f"_v_{i}": (c, "first") for i, c in enumerate(by_cols)},
     )
@@ -280,13 +304,19 @@ def share_with_paid_hours(
         out = grouped.agg(n_persons="size", n_paid_hours="sum").reset_index()
         out.columns = [*by_cols, "n_persons", "n_paid_hours"]
     else:
-        out = pd.DataFrame({"n_persons": [len(per_person)], "n_paid_hours": [int(per_person["_paid"].sum())]})
+        out = pd.DataFrame(
+            {"n_persons": [len(per_person)], "n_paid_hours": [int(per_person["_paid"].sum())]}
+        )
     out["n_persons"] = out["n_persons"].astype(int)
     out["n_paid_hours"] = out["n_paid_hours"].astype(int)
     if (out["n_persons"] == 0).any():
-        raise EffektError(f"{func}(): nobody received the benefit in the period; check 'on_benefit' and 'period'.")
+        raise EffektError(
+            f"{func}(): nobody received the benefit in the period; check 'on_benefit' and 'period'."
+        )
     out["share"] = out["n_paid_hours"] / out["n_persons"]
-    lo_ci, hi_ci = wilson_interval(out["n_paid_hours"].to_numpy(), out["n_persons"].to_numpy(), conf_level)
+    lo_ci, hi_ci = wilson_interval(
+        out["n_paid_hours"].to_numpy(), out["n_persons"].to_numpy(), conf_level
+    )
     out["ci_low"] = lo_ci
     out["ci_high"] = hi_ci
     return out

@@ -40,7 +40,7 @@ from ._validate import (
     two_valued,
 )
 from .errors import ColumnError, EffektError
-from .results import EffectResult, TestResult, effect_from_normal, format_effect
+from .results import EffectResult, Scale, TestResult, effect_from_normal, format_effect
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -90,7 +90,9 @@ def check_panel(
     return codes, np.asarray(labels), t, order
 
 
-def _person_constant(panel: pd.DataFrame, column: Hashable, codes: np.ndarray, P: int, func: str, argument: str) -> pd.Series:
+def _person_constant(
+    panel: pd.DataFrame, column: Hashable, codes: np.ndarray, P: int, func: str, argument: str
+) -> pd.Series:
     vals = panel[column].to_numpy()
     vcodes, _ = pd.factorize(panel[column])
     lo = np.full(P, np.iinfo(np.intp).max)
@@ -134,7 +136,7 @@ class Trajectory:
     critical_value: float
     conf_level: float
     simultaneous: str
-    scale: str
+    scale: Scale
     method: str
     time_name: str = "time"
     outcome: str = ""
@@ -164,16 +166,32 @@ class Trajectory:
         """
         idx = np.flatnonzero(self.times == time)
         if len(idx) == 0:
-            raise argument_error("Trajectory.at", "time", f"one of the panel's periods ({self.times[0]:g} to {self.times[-1]:g})", time)
+            raise argument_error(
+                "Trajectory.at",
+                "time",
+                f"one of the panel's periods ({self.times[0]:g} to {self.times[-1]:g})",
+                time,
+            )
         row = self.frame.iloc[int(idx[0])]
         return effect_from_normal(
-            float(row["estimate"]), float(row["std_error"]), self.conf_level, df=self.df,
-            method=self.method, n_treated=int(row["n_treated"]), n_control=int(row["n_control"]),
-            scale=self.scale, mean_treated=float(row["mean_treated"]), mean_control=float(row["mean_control"]),
-            outcome=self.outcome, label=f"{self.time_name} {time:g}", unit=self.unit,
+            float(row["estimate"]),
+            float(row["std_error"]),
+            self.conf_level,
+            df=self.df,
+            method=self.method,
+            n_treated=int(row["n_treated"]),
+            n_control=int(row["n_control"]),
+            scale=self.scale,
+            mean_treated=float(row["mean_treated"]),
+            mean_control=float(row["mean_control"]),
+            outcome=self.outcome,
+            label=f"{self.time_name} {time:g}",
+            unit=self.unit,
         )
 
-    def cumulative(self, first: float | None = None, last: float | None = None, *, unit: str = "weeks") -> EffectResult:
+    def cumulative(
+        self, first: float | None = None, last: float | None = None, *, unit: str = "weeks"
+    ) -> EffectResult:
         """Sum of the per-period effects over ``first..last``: e.g. extra weeks in work.
 
         For a 0/1 weekly status and a balanced panel this is the effect on the number of weeks
@@ -195,17 +213,29 @@ class Trajectory:
         last = t[-1] if last is None else last
         m = (t >= first) & (t <= last)
         if not m.any() or first not in t or last not in t:
-            raise argument_error("Trajectory.cumulative", "first/last", f"periods of the panel ({t[0]:g} to {t[-1]:g})", (first, last))
+            raise argument_error(
+                "Trajectory.cumulative",
+                "first/last",
+                f"periods of the panel ({t[0]:g} to {t[-1]:g})",
+                (first, last),
+            )
         est = float(self.frame["estimate"].to_numpy()[m].sum())
         se = float(np.sqrt(self.cov[np.ix_(m, m)].sum()))
         f = self.frame[m]
         return effect_from_normal(
-            est, se, self.conf_level, df=self.df,
+            est,
+            se,
+            self.conf_level,
+            df=self.df,
             method=f"sum of per-period effects over {first:g}-{last:g} (joint covariance)",
-            scale="mean", unit=unit,
-            mean_treated=float(f["mean_treated"].sum()), mean_control=float(f["mean_control"].sum()),
-            n_treated=int(f["n_treated"].max()), n_control=int(f["n_control"].max()),
-            outcome=self.outcome, label=f"{self.time_name} {first:g}-{last:g}",
+            scale="mean",
+            unit=unit,
+            mean_treated=float(f["mean_treated"].sum()),
+            mean_control=float(f["mean_control"].sum()),
+            n_treated=int(f["n_treated"].max()),
+            n_control=int(f["n_control"].max()),
+            outcome=self.outcome,
+            label=f"{self.time_name} {first:g}-{last:g}",
         )
 
     def test_all_zero(self) -> TestResult:
@@ -216,8 +246,17 @@ class Trajectory:
         w = float(b @ vinv @ b)
         if self.df is not None:
             f = w / q
-            return TestResult(f, float(stats.f.sf(f, q, self.df)), "no effect at any period", "F", q, "joint Wald test")
-        return TestResult(w, float(stats.chi2.sf(w, q)), "no effect at any period", "chi2", q, "joint Wald test")
+            return TestResult(
+                f,
+                float(stats.f.sf(f, q, self.df)),
+                "no effect at any period",
+                "F",
+                q,
+                "joint Wald test",
+            )
+        return TestResult(
+            w, float(stats.chi2.sf(w, q)), "no effect at any period", "chi2", q, "joint Wald test"
+        )
 
     def summary(self) -> str:
         level = f"{round(100 * self.conf_level, 1):g}%"
@@ -228,13 +267,21 @@ class Trajectory:
             f"  method: {self.method}",
         ]
         if self.simultaneous != "none":
-            lines.append(f"  simultaneous {level} band ({self.simultaneous}): +-{self.critical_value:.2f} SE")
-        show = f if len(f) <= 12 else f.iloc[np.unique(np.linspace(0, len(f) - 1, 12).round().astype(int))]
+            lines.append(
+                f"  simultaneous {level} band ({self.simultaneous}): +-{self.critical_value:.2f} SE"
+            )
+        show = (
+            f
+            if len(f) <= 12
+            else f.iloc[np.unique(np.linspace(0, len(f) - 1, 12).round().astype(int))]
+        )
         for row in show.itertuples(index=False):
             lo = format_effect(row.ci_low, self.scale, unit="").replace(" pp", "")
             hi = format_effect(row.ci_high, self.scale, unit=self.unit)
-            lines.append(f"  {self.time_name} {row.time:>5g}: {format_effect(row.estimate, self.scale, unit=self.unit)}"
-                         f"  ({level} CI {lo} to {hi})")
+            lines.append(
+                f"  {self.time_name} {row.time:>5g}: {format_effect(row.estimate, self.scale, unit=self.unit)}"
+                f"  ({level} CI {lo} to {hi})"
+            )
         wald = self.test_all_zero()
         lines.append(f"  {wald.summary()}")
         lines.extend(f"  note: {n}" for n in self.notes)
@@ -243,7 +290,14 @@ class Trajectory:
     def __str__(self) -> str:
         return self.summary()
 
-    def plot(self, ax: Axes | None = None, *, simultaneous: bool = True, color: str = "C0", label: str | None = None) -> Axes:
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        simultaneous: bool = True,
+        color: str = "C0",
+        label: str | None = None,
+    ) -> Axes:
         """Effect by period (percentage points for shares) with pointwise and simultaneous bands.
 
         Examples
@@ -258,9 +312,18 @@ class Trajectory:
         """
         from .plots import effect_trajectory
 
-        return effect_trajectory(self.frame, ax=ax, scale=self.scale, unit=self.unit, simultaneous=simultaneous,
-                                 xlabel=self.time_name, color=color, label=label,
-                                 conf_level=self.conf_level, band_name=self.simultaneous)
+        return effect_trajectory(
+            self.frame,
+            ax=ax,
+            scale=self.scale,
+            unit=self.unit,
+            simultaneous=simultaneous,
+            xlabel=self.time_name,
+            color=color,
+            label=label,
+            conf_level=self.conf_level,
+            band_name=self.simultaneous,
+        )
 
 
 def effect_over_time(
@@ -345,12 +408,11 @@ def effect_over_time(
     """
     func = "effect_over_time"
     conf_level = check_conf_level(conf_level, func)
-    if simultaneous is True:
-        simultaneous = "sup-t"
-    elif simultaneous is False:
-        simultaneous = "none"
-    if simultaneous not in ("sup-t", "bonferroni", "none"):
-        raise argument_error(func, "simultaneous", "True, False, 'sup-t' or 'bonferroni'", simultaneous)
+    band: str = {True: "sup-t", False: "none"}.get(simultaneous, simultaneous)  # type: ignore[arg-type]
+    if band not in ("sup-t", "bonferroni", "none"):
+        raise argument_error(
+            func, "simultaneous", "True, False, 'sup-t' or 'bonferroni'", simultaneous
+        )
     n_draws = int(check_number(n_draws, "n_draws", func, low=100, integer=True))
     extra = [status, treatment, *as_column_list(weights), *as_column_list(cluster)]
     codes, labels, t, _ = check_panel(panel, id, time, func, extra=extra)
@@ -362,7 +424,9 @@ def effect_over_time(
     if weights is not None:
         wp = _person_constant(panel, weights, codes, P, func, "weights").to_numpy(dtype=float)
         if (wp < 0).any() or not np.isfinite(wp).all():
-            raise ColumnError(f"The weights column {_fmt(weights)} passed to {func}() must be finite and >= 0.")
+            raise ColumnError(
+                f"The weights column {_fmt(weights)} passed to {func}() must be finite and >= 0."
+            )
     else:
         wp = np.ones(P)
     ut, tinv = np.unique(t, return_inverse=True)
@@ -395,21 +459,29 @@ def effect_over_time(
         phi_row = phi_row * hc2
         Phi = np.zeros((P, T))
         np.add.at(Phi, (codes, tinv), phi_row)
-        method = "difference in " + ("shares" if binary else "means") + " per period; HC2 (Welch) variance"
+        method = (
+            "difference in "
+            + ("shares" if binary else "means")
+            + " per period; HC2 (Welch) variance"
+        )
     else:
         cl = _person_constant(panel, cluster, codes, P, func, "cluster")
         ccodes, clabels = pd.factorize(cl, sort=True)
         G = len(clabels)
         if G < 2:
-            raise ColumnError(f"The cluster column {_fmt(cluster)} passed to {func}() has one value; clustering needs two or more.")
+            raise ColumnError(
+                f"The cluster column {_fmt(cluster)} passed to {func}() has one value; clustering needs two or more."
+            )
         Phi = np.zeros((G, T))
         np.add.at(Phi, (ccodes[codes], tinv), phi_row)
         Nt = N.sum(axis=1)
         Phi *= np.sqrt(G / (G - 1) * (Nt - 1) / (Nt - 2))[None, :]
         df = float(G - 1)
         n_clusters = G
-        method = (f"difference in {'shares' if binary else 'means'} per period; CR1 cluster-robust variance "
-                  f"({G} clusters of {_fmt(cluster)}), t({G - 1})")
+        method = (
+            f"difference in {'shares' if binary else 'means'} per period; CR1 cluster-robust variance "
+            f"({G} clusters of {_fmt(cluster)}), t({G - 1})"
+        )
     if weights is not None:
         method += "; weighted"
     cov = Phi.T @ Phi
@@ -419,7 +491,7 @@ def effect_over_time(
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(se > 0, est / se, 0.0)
     p = 2 * (stats.norm.sf(np.abs(z)) if df is None else stats.t.sf(np.abs(z), df))
-    if simultaneous == "sup-t":
+    if band == "sup-t":
         pos = se > 0
         crit = q
         if pos.any():
@@ -430,7 +502,7 @@ def effect_over_time(
             draws = rng.standard_normal((n_draws, L.shape[1])) @ L.T
             crit = max(float(np.quantile(np.abs(draws).max(axis=1), conf_level)), q)
         method += f"; sup-t band ({n_draws} Gaussian draws, seed {seed})"
-    elif simultaneous == "bonferroni":
+    elif band == "bonferroni":
         crit = stats.norm.ppf(1 - a / (2 * T)) if df is None else stats.t.ppf(1 - a / (2 * T), df)
         method += "; Bonferroni band"
     else:
@@ -456,7 +528,7 @@ def effect_over_time(
         cov=cov,
         critical_value=float(crit),
         conf_level=conf_level,
-        simultaneous=simultaneous,
+        simultaneous=band,
         scale="proportion" if binary else "mean",
         method=method,
         time_name=str(time),

@@ -55,7 +55,9 @@ _JR_LOCK_IN_WEEKS = 12.0  # rotation period with reduced job search
 _JR_LOCK_IN_RATIO = 0.4  # hazard ratio during lock-in
 
 
-def _jr_rmst(h: float, lock_ratio: float, after_ratio: float, horizon: float, lock: float) -> tuple[float, float]:
+def _jr_rmst(
+    h: float, lock_ratio: float, after_ratio: float, horizon: float, lock: float
+) -> tuple[float, float]:
     control = (1 - np.exp(-h * horizon)) / h
     h1 = lock_ratio * h
     part1 = (1 - np.exp(-h1 * lock)) / h1
@@ -64,7 +66,9 @@ def _jr_rmst(h: float, lock_ratio: float, after_ratio: float, horizon: float, lo
     return part1 + part2, control
 
 
-def jobrotation_truth(rmst_difference: float = JOBROTATION_TRUE_RMST_DIFFERENCE) -> dict[str, float]:
+def jobrotation_truth(
+    rmst_difference: float = JOBROTATION_TRUE_RMST_DIFFERENCE,
+) -> dict[str, float]:
     """Parameters of the job-rotation generator that give ``rmst_difference`` at 23 months.
 
     Returns the control hazard per week, the lock-in and post-lock-in hazard ratios and both
@@ -85,8 +89,15 @@ def jobrotation_truth(rmst_difference: float = JOBROTATION_TRUE_RMST_DIFFERENCE)
 
     b = optimize.brentq(gap, 0.05, 50.0, xtol=1e-14)
     t, c = _jr_rmst(h, a, b, H, L)
-    return {"hazard_control": h, "lock_in_ratio": a, "lock_in_weeks": L, "after_ratio": b,
-            "rmst_treated": t, "rmst_control": c, "horizon": H}
+    return {
+        "hazard_control": h,
+        "lock_in_ratio": a,
+        "lock_in_weeks": L,
+        "after_ratio": b,
+        "rmst_treated": t,
+        "rmst_control": c,
+        "horizon": H,
+    }
 
 
 def jobrotation(
@@ -132,13 +143,20 @@ def jobrotation(
     n0 = int(check_number(n_control, "n_control", "jobrotation", low=1, integer=True))
     truth = jobrotation_truth(rmst_difference)
     rng = np.random.default_rng(seed)
-    h, a, b, L, H = (truth[k] for k in ("hazard_control", "lock_in_ratio", "after_ratio", "lock_in_weeks", "horizon"))
+    h, a, b, L, H = (
+        truth[k]
+        for k in ("hazard_control", "lock_in_ratio", "after_ratio", "lock_in_weeks", "horizon")
+    )
     e1 = rng.exponential(1.0, n1)  # cumulative hazard at the event
     lock_cum = a * h * L
     t1 = np.where(e1 <= lock_cum, e1 / (a * h), L + (e1 - lock_cum) / (b * h))
     t0 = rng.exponential(1 / h, n0)
     t = np.concatenate([t1, t0])
-    drop = rng.exponential(1 / dropout_per_week, n1 + n0) if dropout_per_week > 0 else np.full(n1 + n0, np.inf)
+    drop = (
+        rng.exponential(1 / dropout_per_week, n1 + n0)
+        if dropout_per_week > 0
+        else np.full(n1 + n0, np.inf)
+    )
     cens = np.minimum(drop, H)
     return pd.DataFrame(
         {
@@ -212,16 +230,28 @@ def ips_weeks(
     ever = rng.random(P) < q
     start = rng.integers(1, weeks + 1, P)
     week = np.arange(1, weeks + 1)
-    status = (week[None, :] == start[:, None]) | ((week[None, :] > start[:, None]) & (rng.random((P, weeks)) < pi))
+    status = (week[None, :] == start[:, None]) | (
+        (week[None, :] > start[:, None]) & (rng.random((P, weeks)) < pi)
+    )
     status &= ever[:, None]
     person = np.arange(1, P + 1)
     if long:
         return pd.DataFrame(
-            {"person": np.repeat(person, weeks), "arm": np.repeat(arm, weeks), "week": np.tile(week, P),
-             "in_work": status.ravel().astype(int)}
+            {
+                "person": np.repeat(person, weeks),
+                "arm": np.repeat(arm, weeks),
+                "week": np.tile(week, P),
+                "in_work": status.ravel().astype(int),
+            }
         )
-    return pd.DataFrame({"person": person, "arm": arm, "weeks_in_work": status.sum(axis=1),
-                         "ever_in_work": ever.astype(int)})
+    return pd.DataFrame(
+        {
+            "person": person,
+            "arm": arm,
+            "weeks_in_work": status.sum(axis=1),
+            "ever_in_work": ever.astype(int),
+        }
+    )
 
 
 # ----------------------------------------------------------------------------- JobFirst
@@ -295,7 +325,9 @@ def jobfirst_panel(
     treated = np.zeros(P, dtype=bool)
     for j in range(J):  # 1:1 randomisation within municipality (loop over 15 municipalities)
         idx = np.flatnonzero(muni == j)
-        treated[rng.permutation(idx)[: len(idx) // 2 + (rng.random() < 0.5) * (len(idx) % 2)]] = True
+        treated[rng.permutation(idx)[: len(idx) // 2 + (rng.random() < 0.5) * (len(idx) % 2)]] = (
+            True
+        )
     m = rng.standard_normal(J)
     u = np.empty((P, T))
     u[:, 0] = rng.standard_normal(P)
@@ -304,8 +336,11 @@ def jobfirst_panel(
         u[:, k] = rho * u[:, k - 1] + np.sqrt(1 - rho**2) * eps[:, k]
     z = np.sqrt(1 - s**2) * u + s * m[muni][:, None]
     week = np.arange(1, T + 1)
-    thr = np.where(treated[:, None], special.ndtri(_jobfirst_share(week, True))[None, :],
-                   special.ndtri(_jobfirst_share(week, False))[None, :])
+    thr = np.where(
+        treated[:, None],
+        special.ndtri(_jobfirst_share(week, True))[None, :],
+        special.ndtri(_jobfirst_share(week, False))[None, :],
+    )
     status = z < thr
     hours = np.where(status, rng.gamma(4.0, _JF_HOURS_IF_WORKING / 4.0, (P, T)), 0.0)
     return pd.DataFrame(
@@ -334,8 +369,17 @@ STAR2020_SHARES = pd.DataFrame(
         ("hir", "company", "resource", "2018-03", "2019-03", 0.184, 0.159, 0.247, 0.191),
         ("hir", "paid_hours", "resource", "2018-03", "2019-03", 0.013, 0.010, 0.020, 0.014),
     ],
-    columns=["project", "outcome", "benefit", "start", "end", "start_treated", "start_control",
-             "end_treated", "end_control"],
+    columns=[
+        "project",
+        "outcome",
+        "benefit",
+        "start",
+        "end",
+        "start_treated",
+        "start_control",
+        "end_treated",
+        "end_control",
+    ],
 )
 
 # Denominators (persons) at the start and end: participating vs rest. BRF's come from the
@@ -423,15 +467,28 @@ def municipality_panel(
     check_choice(project, "project", func, ("stv", "brf", "hir"))
     check_choice(outcome, "outcome", func, ("company", "paid_hours"))
     check_choice(benefit, "benefit", func, ("cash", "resource"))
-    row = STAR2020_SHARES[(STAR2020_SHARES.project == project) & (STAR2020_SHARES.outcome == outcome)
-                          & (STAR2020_SHARES.benefit == benefit)]
+    row = STAR2020_SHARES[
+        (STAR2020_SHARES.project == project)
+        & (STAR2020_SHARES.outcome == outcome)
+        & (STAR2020_SHARES.benefit == benefit)
+    ]
     if row.empty:
-        raise argument_error(func, "benefit", f"'resource' for project {project!r} (the note reports no other group)", benefit)
+        raise argument_error(
+            func,
+            "benefit",
+            f"'resource' for project {project!r} (the note reports no other group)",
+            benefit,
+        )
     r = row.iloc[0]
     pre = int(check_number(pre_months, "pre_months", func, low=0, integer=True))
     J = int(check_number(n_municipalities, "n_municipalities", func, low=4, integer=True))
-    K = _N_PARTICIPATING[project] if n_participating is None else int(
-        check_number(n_participating, "n_participating", func, low=1, high=J - 1, integer=True))
+    K = (
+        _N_PARTICIPATING[project]
+        if n_participating is None
+        else int(
+            check_number(n_participating, "n_participating", func, low=1, high=J - 1, integer=True)
+        )
+    )
     sd = check_number(municipality_sd, "municipality_sd", func, low=0)
     start, end = pd.Period(r.start, "M"), pd.Period(r.end, "M")
     n_proj = (end - start).n
@@ -447,8 +504,10 @@ def municipality_panel(
         path = s0 + (s1 - s0) * frac
         path = np.where(event_time < 0, s0 + slope_c * event_time, path)
         share[g] = np.clip(path, 0.001, 0.999)
-    denom_total = {1: np.round(d_t0 + (d_t1 - d_t0) * frac).astype(int),
-                   0: np.round(d_c0 + (d_c1 - d_c0) * frac).astype(int)}
+    denom_total = {
+        1: np.round(d_t0 + (d_t1 - d_t0) * frac).astype(int),
+        0: np.round(d_c0 + (d_c1 - d_c0) * frac).astype(int),
+    }
     participating = np.zeros(J, dtype=int)
     participating[rng.choice(J, K, replace=False)] = 1
     size = rng.lognormal(0.0, 0.9, J)
@@ -470,8 +529,11 @@ def municipality_panel(
                 count[idx, k] = rng.binomial(denom[idx, k], p_j)
     count = np.minimum(count, denom)
     names = np.array([f"M{j + 1:03d}" for j in range(J)])
-    period = np.where(event_time < 0, "pre", np.where(event_time == 0, "start",
-                      np.where(event_time == n_proj, "end", "during")))
+    period = np.where(
+        event_time < 0,
+        "pre",
+        np.where(event_time == 0, "start", np.where(event_time == n_proj, "end", "during")),
+    )
     out = pd.DataFrame(
         {
             "municipality": np.repeat(names, T),
