@@ -40,14 +40,17 @@ TOL = 1e-6
 def _fit(case, conf_type):
     if case == "half":
         return kaplan_meier(HALF, "weeks", "job", conf_type=conf_type)
-    weights = "w" if case == "arms_weighted" else None
-    return kaplan_meier(DATA, "weeks", "job", group="arm", weights=weights, conf_type=conf_type)
+    weights = "w" if case in ("arms_weighted", "arms_robust") else None
+    variance = "robust" if case == "arms_robust" else "greenwood"
+    return kaplan_meier(
+        DATA, "weeks", "job", group="arm", weights=weights, conf_type=conf_type, variance=variance
+    )
 
 
-@pytest.mark.parametrize("case", ["arms", "arms_weighted", "half"])
+@pytest.mark.parametrize("case", ["arms", "arms_weighted", "arms_robust", "half"])
 @pytest.mark.parametrize("conf_type", ["log", "log-log", "plain"])
 def test_kaplan_meier_matches_r_survfit(case, conf_type):
-    # R: survfit(Surv(weeks, job) ~ arm, data, conf.type=, weights=w, robust=FALSE)
+    # R: survfit(Surv(weeks, job) ~ arm, data, conf.type=, weights=w, robust=FALSE / TRUE)
     ref = CURVES[(CURVES.case == case) & (CURVES.conf_type == conf_type)].reset_index(drop=True)
     km = _fit(case, conf_type)
     tab = km.table
@@ -122,6 +125,68 @@ def test_restricted_mean_difference_matches_r_rmean():
     )
 
 
+def test_robust_rmst_matches_r_influence():
+    from effekt.duration import _km_arrays, _rmst_influence
+
+    ref = pd.read_csv(REF / "survival_rmst_robust.csv").set_index("group")
+    km = kaplan_meier(DATA, "weeks", "job", group="arm", weights="w", variance="robust")
+    rm = km.restricted_mean(20).set_index("group")
+    for g in (0, 1, 2):
+        # R: survfit(..., weights = w, robust = TRUE, influence = TRUE)$influence.surv integrated to 20
+        assert rm.loc[g, "rmean"] == pytest.approx(ref.loc[g, "rmean"], abs=TOL)
+        assert rm.loc[g, "std_error"] == pytest.approx(ref.loc[g, "se_robust"], abs=TOL)
+        arm = DATA[DATA.arm == g]
+        infl = pd.read_csv(REF / f"survival_rmst_influence_arm{g}.csv")
+        mine = _rmst_influence(
+            _km_arrays(arm.weeks.to_numpy(float), arm.job.to_numpy(float), arm.w.to_numpy(float)),
+            20,
+        )
+        np.testing.assert_allclose(mine, infl["influence"], atol=TOL)
+    two = DATA[DATA.arm != 2]
+    r = restricted_mean_difference(
+        two, "weeks", "job", "arm", horizon=20, weights="w", variance="robust"
+    )
+    assert r.std_error == pytest.approx(
+        np.hypot(ref.loc[1, "se_robust"], ref.loc[0, "se_robust"]), abs=TOL
+    )
+    assert "robust" in r.method
+    # clustering by a unique id changes nothing; duplicating rows and clustering on the id
+    # gives the SE of the original data with doubled weights
+    rc = restricted_mean_difference(
+        two, "weeks", "job", "arm", horizon=20, weights="w", cluster="id"
+    )
+    assert rc.std_error == pytest.approx(r.std_error, rel=1e-12)
+    dup = pd.concat([two, two])
+    rd = restricted_mean_difference(
+        dup, "weeks", "job", "arm", horizon=20, weights="w", cluster="id"
+    )
+    assert rd.estimate == pytest.approx(r.estimate, abs=1e-12)
+    assert rd.std_error == pytest.approx(r.std_error, rel=1e-10)
+
+
+@pytest.mark.slow
+def test_robust_rmst_coverage_with_matching_weights():
+    """Seeded: non-integer weights (controls weighted 1/k as after 1:k matching); the robust
+    interval covers the true RMST difference in about 95 % of 500 samples."""
+    rng = np.random.default_rng(8)
+    cover = []
+    for seed in range(1000, 1500):
+        df = jobrotation(n_treated=800, n_control=2400, seed=seed)
+        df["w"] = np.where(df.jobrotation == 1, 1.0, rng.choice([1 / 3, 1 / 2, 1.0], len(df)))
+        r = restricted_mean_difference(
+            df,
+            "weeks",
+            "job",
+            "jobrotation",
+            horizon=JOBROTATION_HORIZON,
+            weights="w",
+            variance="robust",
+        )
+        cover.append(r.ci[0] <= JOBROTATION_TRUE_RMST_DIFFERENCE <= r.ci[1])
+    print(f"robust RMST coverage with matching weights: {np.mean(cover):.3f}")
+    assert 0.925 <= np.mean(cover) <= 0.975
+
+
 def test_integer_weights_equal_replicated_rows():
     rng = np.random.default_rng(5)
     df = DATA[DATA.arm != 2].copy()
@@ -194,6 +259,7 @@ def test_rmst_coverage_over_200_seeds():
         )
         est.append(r.estimate)
         cover.append(r.ci[0] <= JOBROTATION_TRUE_RMST_DIFFERENCE <= r.ci[1])
+    print(f"RMST: mean estimate {np.mean(est):.3f} weeks, coverage {np.mean(cover):.3f}")
     assert -3 < np.mean(est) < -2
     assert np.mean(cover) >= 0.90
     assert time.perf_counter() - start < 120

@@ -13,12 +13,20 @@ All estimators agree with R's ``survival`` package (``survfit``, ``survdiff`` an
 
 Weights (a matched sample)
 --------------------------
-``weights=`` gives the weighted (Kaplan-Meier) estimator with ``d_j`` and ``n_j`` replaced
-by sums of weights. Its variance is Greenwood's formula with these weighted counts, i.e. the
-weights are read as *frequency* weights -- R's ``survfit(..., weights=w, robust=FALSE)``.
-This is exact for integer replication weights (matching with replacement, where a control
-used twice counts twice) and approximate otherwise; it ignores the uncertainty of the
-matching itself. Integer weights give the same curves and tests as replicated rows.
+``weights=`` gives the weighted Kaplan-Meier estimator, with ``d_j`` and ``n_j`` replaced by
+sums of weights. Two variances are offered:
+
+* ``variance="greenwood"`` (default): Greenwood's formula with the weighted counts, i.e. the
+  weights read as *frequency* weights -- R's ``survfit(..., weights=w, robust=FALSE)``. Exact
+  for integer replication weights (a control used twice counts twice).
+* ``variance="robust"``: the infinitesimal-jackknife variance ``sum_i (w_i dS/dw_i)^2`` --
+  R's ``survfit(..., weights=w, robust=TRUE)`` -- right for non-integer weights (1/k for
+  1:k matching, inverse-probability weights); :func:`restricted_mean_difference` also takes
+  ``cluster=`` to sum influences within a person or matched set. In a seeded simulation with
+  controls weighted 1/3, 1/2 or 1 the robust 95 % interval for the RMST difference covered
+  the truth in 95.8 % of 500 samples (``tests/test_duration.py``).
+
+Neither accounts for the uncertainty of estimating the matching itself.
 
 Examples
 --------
@@ -137,7 +145,50 @@ def _km_arrays(t: np.ndarray, e: np.ndarray, w: np.ndarray) -> dict[str, np.ndar
         "surv": surv,
         "var_log": var_log,
         "hh": np.where(np.isfinite(hh), hh, 0.0),
+        "_obs": (inv, e, w),  # type: ignore[dict-item]
     }
+
+
+def _ij_parts(km: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-observation pieces of the infinitesimal-jackknife influence on S.
+
+    ``dS(t)/dw_i = S(t) [C(min(t, T_i)) - delta_i 1(T_i <= t) b(T_i)]`` with
+    ``C(t) = sum_{t_j <= t} d_j / (n_j (n_j - d_j))`` and ``b = 1 / (n_j - d_j)``.
+    Returns ``C`` at each time, the bracket's constant part for each observation once
+    ``t >= T_i`` and the observations' time indices.
+    """
+    n, d = km["n_risk"], km["n_event"]
+    inv, e, _ = km["_obs"]  # type: ignore[misc]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        live = n - d > 0
+        b = np.where(live, 1 / np.where(live, n - d, 1), 0.0)
+        C = np.cumsum(np.where(live, d * b / np.where(n > 0, n, 1), 0.0))
+    return C, C[inv] - e * b[inv], inv
+
+
+def _ij_var_log(km: dict[str, np.ndarray]) -> np.ndarray:
+    """Robust (infinitesimal jackknife) Var(log S(t)) at each time, vectorised in O(n)."""
+    C, term, inv = _ij_parts(km)
+    w = km["_obs"][2]  # type: ignore[index]
+    m = len(C)
+    done = np.cumsum(np.bincount(inv, weights=(w * term) ** 2, minlength=m))  # T_i <= t_m
+    w2 = np.bincount(inv, weights=w**2, minlength=m)
+    later = np.concatenate([np.cumsum(w2[::-1])[::-1][1:], [0.0]])  # T_i > t_m
+    return C**2 * later + done
+
+
+def _rmst_influence(km: dict[str, np.ndarray], horizon: float) -> np.ndarray:
+    """Each observation's weighted influence ``w_i dRMST/dw_i`` on the restricted mean."""
+    C, term, inv = _ij_parts(km)
+    w = km["_obs"][2]  # type: ignore[index]
+    time, surv = km["time"], km["surv"]
+    nxt = np.minimum(np.append(time[1:], np.inf), horizon)
+    area = (
+        np.clip(nxt - time, 0, None) * surv
+    )  # B_m: area of S on [t_m, t_{m+1}) within the horizon
+    before = np.concatenate([[0.0], np.cumsum(area * C)[:-1]])  # sum_{m < k} B_m C_m
+    tail = np.cumsum(area[::-1])[::-1]  # sum_{m >= k} B_m
+    return w * (before[inv] + term * tail[inv])
 
 
 def _conf_band(
@@ -225,6 +276,7 @@ class KaplanMeier:
     group: Hashable | None = None
     unit: str = "weeks"
     weighted: bool = False
+    variance: str = "greenwood"
     _curves: dict[Any, dict[str, np.ndarray]] = field(default_factory=dict, repr=False)
 
     @property
@@ -253,7 +305,8 @@ class KaplanMeier:
         return pd.DataFrame(out, index=pd.Index(t, name="time"))
 
     def restricted_mean(self, horizon: float) -> pd.DataFrame:
-        """Restricted mean time up to ``horizon`` by group, with R's Greenwood-type SE.
+        """Restricted mean time up to ``horizon`` by group, with R's Greenwood-type SE (or the
+        robust SE when the curves were fitted with ``variance="robust"``).
 
         Examples
         --------
@@ -263,7 +316,12 @@ class KaplanMeier:
         [4.0]
         """
         h = check_number(horizon, "horizon", "KaplanMeier.restricted_mean", low=0, low_open=True)
-        rows = [(g, *_rmst(km, h)) for g, km in self._curves.items()]
+        rows = []
+        for g, km in self._curves.items():
+            mean, se = _rmst(km, h)
+            if self.variance == "robust":
+                se = float(np.sqrt(np.sum(_rmst_influence(km, h) ** 2)))
+            rows.append((g, mean, se))
         return pd.DataFrame(rows, columns=["group", "rmean", "std_error"]).assign(horizon=h)
 
     def summary(self) -> str:
@@ -365,6 +423,7 @@ def kaplan_meier(
     weights: Hashable | None = None,
     conf_level: float = 0.95,
     conf_type: ConfType = "log-log",
+    variance: Literal["greenwood", "robust"] = "greenwood",
     unit: str = "weeks",
 ) -> KaplanMeier:
     """Kaplan-Meier survival curves (overall or by group) with pointwise intervals and medians.
@@ -386,6 +445,10 @@ def kaplan_meier(
     conf_type : {"log-log", "log", "plain"}
         Scale of the pointwise interval. ``"log-log"`` (default here; R's default is
         ``"log"``) keeps limits in [0, 1] and covers better in small samples.
+    variance : {"greenwood", "robust"}
+        Greenwood's formula (weights read as frequency weights) or the infinitesimal
+        jackknife (robust) variance, R's ``survfit(..., robust = TRUE)`` -- preferable with
+        non-integer weights such as matching or inverse-probability weights.
     unit : str
         Time unit for text and plots.
 
@@ -399,8 +462,11 @@ def kaplan_meier(
     ``S(t) = prod_{t_j <= t} (1 - d_j / n_j)`` and Greenwood's
     ``Var(log S(t)) = sum_{t_j <= t} d_j / (n_j (n_j - d_j))``. Intervals: log
     ``S exp(+-z sigma)``; log-log ``S^exp(+-z sigma / log S)``; plain ``S (1 +- z sigma)``.
-    The median is the first time with ``S <= 0.5`` (the midpoint to the next drop when S is
-    exactly 0.5), and its interval is where the pointwise limits cross 0.5 (Brookmeyer and
+    The robust variance is ``Var S(t) = sum_i (w_i dS(t)/dw_i)^2`` with
+    ``dS(t)/dw_i = S(t) sum_{t_j <= t} (Y_i(t_j) d_j / n_j - dN_i(t_j)) / (n_j - d_j)``
+    (computed in O(n) with cumulative sums), the interval using ``SE(S)/S`` on the log scale
+    as R does. The median is the first time with ``S <= 0.5`` (the midpoint to the next drop
+    when S is exactly 0.5), and its interval is where the pointwise limits cross 0.5 (Brookmeyer and
     Crowley), all as in R's ``survival``.
 
     References
@@ -420,6 +486,7 @@ def kaplan_meier(
     func = "kaplan_meier"
     conf_level = check_conf_level(conf_level, func)
     check_choice(conf_type, "conf_type", func, CONF_TYPES)
+    check_choice(variance, "variance", func, ("greenwood", "robust"))
     data, t, e, w = _survival_arrays(data, time, event, weights, func, as_column_list(group))
     require_columns(data, func, group=group)
     labels, codes = _group_values(data, group)
@@ -427,8 +494,12 @@ def kaplan_meier(
     for k, g in enumerate(labels):
         m = codes == k
         km = _km_arrays(t[m], e[m], w[m])
+        if variance == "robust":
+            km["var_log"] = _ij_var_log(km)
         curves[g] = km
         lo, hi = _conf_band(km["surv"], km["var_log"], conf_level, conf_type)
+        if variance == "robust" and conf_type == "plain":  # R: the robust SE of S is 0 once S is 0
+            lo, hi = np.where(km["surv"] == 0, 0.0, lo), np.where(km["surv"] == 0, 0.0, hi)
         tables.append(
             pd.DataFrame(
                 {
@@ -464,6 +535,7 @@ def kaplan_meier(
         group=group,
         unit=unit,
         weighted=weights is not None,
+        variance=variance,
         _curves=curves,
     )
 
@@ -565,6 +637,8 @@ def restricted_mean_difference(
     weights: Hashable | None = None,
     conf_level: float = 0.95,
     treated_value: Any = None,
+    variance: Literal["greenwood", "robust"] = "greenwood",
+    cluster: Hashable | None = None,
     unit: str = "weeks",
 ) -> EffectResult:
     """Difference in restricted mean time to event up to ``horizon`` (treated minus control).
@@ -588,6 +662,14 @@ def restricted_mean_difference(
     conf_level : float
     treated_value : optional
         The value of ``treatment`` that marks the treated arm.
+    variance : {"greenwood", "robust"}
+        Greenwood-type variance (as R's print) or the infinitesimal-jackknife (robust)
+        variance from each row's influence on the restricted means; use ``"robust"`` with
+        matching weights.
+    cluster : str, optional
+        Person (or matched-set) identifier for the robust variance: influences are summed
+        within cluster before squaring, e.g. when matching with replacement reuses a control
+        in several rows. Implies ``variance="robust"``.
     unit : str
         Unit of ``time`` for text ("weeks").
 
@@ -602,7 +684,9 @@ def restricted_mean_difference(
     ``RMST(tau) = int_0^tau S(t) dt`` (area under the step function). Its variance is the
     Greenwood-type ``sum_{t_j <= tau} A_j^2 d_j / (n_j (n_j - d_j))`` with
     ``A_j = int_{t_j}^tau S(t) dt``, exactly as R's ``print(survfit(...), rmean = tau)``.
-    The arms are independent, so ``SE = sqrt(SE_1^2 + SE_0^2)``.
+    The arms are independent, so ``SE = sqrt(SE_1^2 + SE_0^2)``. The robust variance is
+    ``sum_g (sum_{i in g} w_i (dRMST_1/dw_i - dRMST_0/dw_i))^2`` over clusters g (rows when
+    no ``cluster``), with ``dRMST/dw_i = int_0^tau dS(t)/dw_i dt`` (see :func:`kaplan_meier`).
 
     References
     ----------
@@ -621,9 +705,15 @@ def restricted_mean_difference(
     func = "restricted_mean_difference"
     conf_level = check_conf_level(conf_level, func)
     horizon = check_number(horizon, "horizon", func, low=0, low_open=True)
-    data, t, e, w = _survival_arrays(data, time, event, weights, func, [treatment])
-    require_columns(data, func, treatment=treatment)
+    check_choice(variance, "variance", func, ("greenwood", "robust"))
+    if cluster is not None:
+        variance = "robust"
+    data, t, e, w = _survival_arrays(
+        data, time, event, weights, func, [treatment, *as_column_list(cluster)]
+    )
+    require_columns(data, func, treatment=treatment, cluster=cluster)
     arm = _two_arms(data, treatment, treated_value, func)
+    influence = np.zeros(len(t))
     res = {}
     for key, m in (("treated", arm), ("control", ~arm)):
         last = float(t[m & (w > 0)].max())
@@ -635,16 +725,35 @@ def restricted_mean_difference(
                 "beyond it the curve is unknown",
                 horizon,
             )
-        res[key] = (*_rmst(_km_arrays(t[m], e[m], w[m]), horizon), float(w[m].sum()))
+        km = _km_arrays(t[m], e[m], w[m])
+        res[key] = (*_rmst(km, horizon), float(w[m].sum()))
+        if variance == "robust":
+            rows = np.flatnonzero(m)[w[m] > 0]
+            infl = _rmst_influence(km, horizon)
+            influence[rows] = infl if key == "treated" else -infl
+            arm_var = float(np.sum(infl**2))
+            res[key] = (res[key][0], float(np.sqrt(arm_var)), res[key][2])
     est = res["treated"][0] - res["control"][0]
-    se = float(np.hypot(res["treated"][1], res["control"][1]))
+    if variance == "robust":
+        if cluster is not None:
+            codes = pd.factorize(data[cluster])[0]
+            influence = np.bincount(codes, weights=influence)
+        se = float(np.sqrt(np.sum(influence**2)))
+    else:
+        se = float(np.hypot(res["treated"][1], res["control"][1]))
     weighted = " with case weights" if weights is not None else ""
+    vname = (
+        "Greenwood-type variance as R survival"
+        if variance == "greenwood"
+        else "robust (infinitesimal jackknife) variance"
+        + (f" clustered by {_fmt(cluster)}" if cluster is not None else "")
+    )
     return effect_from_normal(
         est,
         se,
         conf_level,
         method=f"difference in restricted mean time up to {horizon:g} {unit} (Kaplan-Meier{weighted}, "
-        "Greenwood-type variance as R survival)",
+        f"{vname})",
         n_treated=int(round(res["treated"][2])),
         n_control=int(round(res["control"][2])),
         scale="mean",

@@ -26,7 +26,30 @@ for (ct in c("log", "log-log", "plain")) {
       "arms_weighted", ct, TRUE, 20)
   add(survfit(Surv(weeks, job) ~ 1, data = h, conf.type = ct), "half", ct, FALSE, 5)
 }
+# robust (infinitesimal jackknife) variance with non-integer weights: survfit(robust = TRUE).
+# For a robust fit, fit$std.err is the SE of S and the log interval uses std.err / surv.
+for (ct in c("log", "log-log", "plain")) {
+  fr <- survfit(Surv(weeks, job) ~ arm, data = d, conf.type = ct, weights = w, robust = TRUE)
+  strata <- rep(sub("arm=", "", names(fr$strata)), fr$strata)
+  curves[[length(curves) + 1]] <- data.frame(case = "arms_robust", conf_type = ct, weighted = TRUE,
+    group = strata, time = fr$time, n_risk = fr$n.risk, n_event = fr$n.event, n_censor = fr$n.censor,
+    surv = fr$surv, std_err_log = fr$std.err / fr$surv, lower = fr$lower, upper = fr$upper)
+}
 write.csv(do.call(rbind, curves), "survival_km_curves.csv", row.names = FALSE)
+# robust SE of the restricted mean (tau = 20) from survfit's influence matrix:
+# IF_i(RMST) = sum_m influence.surv[i, m] * (min(t_{m+1}, tau) - t_m)_+, SE = sqrt(sum_i IF_i^2)
+rm_robust <- list()
+for (a in 0:2) {
+  da <- d[d$arm == a, ]
+  fa <- survfit(Surv(weeks, job) ~ 1, data = da, weights = w, robust = TRUE, influence = TRUE)
+  tt <- fa$time; nxt <- pmin(c(tt[-1], Inf), 20); width <- pmax(nxt - tt, 0)
+  inf_rm <- fa$influence.surv %*% width
+  rm_robust[[a + 1]] <- data.frame(group = a, rmean = sum(width * fa$surv) + min(tt[1], 20),
+                                   se_robust = sqrt(sum(inf_rm^2)), rows = nrow(da))
+  write.csv(data.frame(id = da$id, influence = as.numeric(inf_rm)),
+            sprintf("survival_rmst_influence_arm%d.csv", a), row.names = FALSE)
+}
+write.csv(do.call(rbind, rm_robust), "survival_rmst_robust.csv", row.names = FALSE)
 write.csv(do.call(rbind, tables), "survival_km_tables.csv", row.names = FALSE)
 d2 <- d[d$arm != 2, ]
 lr2 <- survdiff(Surv(weeks, job) ~ arm, data = d2)
