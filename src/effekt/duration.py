@@ -737,7 +737,7 @@ def restricted_mean_difference(
     if variance == "robust":
         if cluster is not None:
             codes = pd.factorize(data[cluster])[0]
-            influence = np.bincount(codes, weights=influence)
+            influence = np.bincount(codes, weights=influence).astype(float)
         se = float(np.sqrt(np.sum(influence**2)))
     else:
         se = float(np.hypot(res["treated"][1], res["control"][1]))
