@@ -14,6 +14,7 @@ import statsmodels.api as sm
 
 from effekt._linear import ols
 from effekt.did import (
+    star2020_comparison,
     did,
     did_from_counts,
     did_from_shares,
@@ -505,6 +506,23 @@ def test_pretrend_test_size_on_parallel_panels():
         assert f.pretrend.df == 8 and w.pretrend.df == 8
         reject_f.append(f.pretrend.pvalue < 0.05)
         reject_wild.append(w.pretrend.pvalue < 0.05)
-    print(f"pre-trend rejection at 5 %: CR2 F {np.mean(reject_f):.3f}, wild {np.mean(reject_wild):.3f}")
+    print(
+        f"pre-trend rejection at 5 %: CR2 F {np.mean(reject_f):.3f}, wild {np.mean(reject_wild):.3f}"
+    )
     assert np.mean(reject_f) == pytest.approx(0.425, abs=1e-9)  # the docstring's "42 %"
     assert np.mean(reject_wild) <= 0.10
+
+
+def test_star2020_comparison_table():
+    t = star2020_comparison(seed=3)
+    assert len(t) == 8
+    # every row: the change in gaps from the published shares, exactly, and the synthetic
+    # re-estimate agrees to the note's precision
+    for row in t.itertuples(index=False):
+        st, sc, et, ec = (
+            Decimal(str(x))
+            for x in (row.start_treated, row.start_control, row.end_treated, row.end_control)
+        )
+        assert row.change == float((et - ec) - (st - sc))
+        assert round(100 * row.estimate, 1) == round(100 * row.change, 1)
+        assert row.ci_low < row.estimate < row.ci_high
