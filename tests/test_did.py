@@ -49,7 +49,8 @@ def test_did_from_shares_reproduces_every_row_exactly(row):
     assert r.extra["gap_start"] == float(st - sc)
     assert r.extra["gap_end"] == float(et - ec)
     assert r.estimate == float((et - ec) - (st - sc))
-    assert r.mean_treated == float(et - st) and r.mean_control == float(ec - sc)
+    assert r.extra["change_treated"] == float(et - st)
+    assert r.extra["change_control"] == float(ec - sc)
 
 
 def test_did_from_shares_matches_the_notes_words():

@@ -134,8 +134,8 @@ def did_from_shares(
     -------
     EffectResult
         ``estimate = (end_treated - end_control) - (start_treated - start_control)``;
-        ``mean_treated``/``mean_control`` are each group's change; ``extra`` holds
-        ``gap_start`` and ``gap_end``. No standard error: published shares carry no sampling
+        ``extra`` holds ``gap_start``, ``gap_end``, each group's change
+        (``change_treated``, ``change_control``) and the four shares. No standard error: published shares carry no sampling
         information (use :func:`did_from_counts` on the counts for an interval).
 
     Notes
@@ -171,12 +171,16 @@ def did_from_shares(
         pvalue=float("nan"),
         method="difference in differences of published shares (no sampling error available)",
         scale="proportion",
-        mean_treated=round(s[2] - s[0], 12),
-        mean_control=round(s[3] - s[1], 12),
         relative_change=float("nan"),
         estimand="change in gap",
         label=label,
+        notes=(
+            f"gap (treated - control): {format_effect(gap_start, 'proportion')} at the start, "
+            f"{format_effect(gap_end, 'proportion')} at the end",
+        ),
         extra={
+            "change_treated": round(s[2] - s[0], 12),
+            "change_control": round(s[3] - s[1], 12),
             "gap_start": gap_start,
             "gap_end": gap_end,
             "start_treated": s[0],
@@ -433,16 +437,21 @@ def _did_core(
         for p in (True, False)
     }
     extra: dict[str, Any] = {
+        "change_treated": mean[(True, True)] - mean[(True, False)],
+        "change_control": mean[(False, True)] - mean[(False, False)],
         "gap_start": mean[(True, False)] - mean[(False, False)],
         "gap_end": mean[(True, True)] - mean[(False, True)],
     }
-    notes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = (
+        f"gap (treated - control): {format_effect(extra['gap_start'], scale)} before, "
+        f"{format_effect(extra['gap_end'], scale)} after",
+    )
     if unit_codes is not None:
         G = int(unit_codes.max()) + 1
         treated_units = len(np.unique(unit_codes[treated]))
         extra.update({"n_clusters": G, "n_treated_clusters": treated_units})
         if treated_units < 20 and inference == "cr2":
-            notes = (
+            notes += (
                 f"only {treated_units} treated clusters: CR2 intervals tend to be too narrow (see "
                 "effekt.did's notes); consider inference='wild'",
             )
@@ -485,8 +494,6 @@ def _did_core(
         n_treated=n_arms[0],
         n_control=n_arms[1],
         scale=scale,
-        mean_treated=mean[(True, True)] - mean[(True, False)],
-        mean_control=mean[(False, True)] - mean[(False, False)],
         relative_change=float("nan"),
         statistic=float(stat),
         df=df,
@@ -580,8 +587,8 @@ def did(
     Returns
     -------
     EffectResult
-        ``estimand="change in gap"``; ``mean_treated``/``mean_control`` are each group's
-        change; ``extra`` has ``gap_start``, ``gap_end`` and the cluster counts.
+        ``estimand="change in gap"``; ``extra`` has ``gap_start``, ``gap_end``, each
+        group's change (``change_treated``, ``change_control``) and the cluster counts.
 
     Notes
     -----
