@@ -175,3 +175,50 @@ def test_bad_panels(panel):
     tr = effect_over_time(panel, "person", "week", "paid_hours", "jobfirst")
     with pytest.raises(EffektError, match="periods of the panel"):
         tr.cumulative(1, 40)
+
+
+def test_conf_level_validated_by_every_public_function(panel):
+    """One bad value fed to each public estimator of the time modules."""
+    from effekt.did import did, did_from_counts, event_study
+    from effekt.duration import kaplan_meier, median_difference, restricted_mean_difference
+    from effekt.registers import share_with_paid_hours
+    from effekt.synthetic.panels import jobrotation, municipality_panel
+
+    jr = jobrotation(n_treated=50, n_control=50, seed=1)
+    mp = municipality_panel("hir", seed=1)
+    two = mp[mp.period.isin(["start", "end"])]
+    regs = panel.assign(wage=panel.hours * 150.0)
+    calls = [
+        lambda c: kaplan_meier(jr, "weeks", "job", conf_level=c),
+        lambda c: restricted_mean_difference(
+            jr, "weeks", "job", "jobrotation", horizon=50, conf_level=c
+        ),
+        lambda c: median_difference(jr, "weeks", "job", "jobrotation", conf_level=c),
+        lambda c: effect_over_time(panel, "person", "week", "paid_hours", "jobfirst", conf_level=c),
+        lambda c: did(two, "share", "participating", "post", unit="municipality", conf_level=c),
+        lambda c: did_from_counts(
+            two,
+            "municipality",
+            "month",
+            "count",
+            "denominator",
+            "participating",
+            "post",
+            conf_level=c,
+        ),
+        lambda c: event_study(
+            mp,
+            "municipality",
+            "month",
+            "participating",
+            start="2018-03",
+            count="count",
+            denominator="denominator",
+            conf_level=c,
+        ),
+        lambda c: share_with_paid_hours(regs, "person", "week", "wage", "hours", conf_level=c),
+    ]
+    for call in calls:
+        for bad in (0, 1, 95, "0.95"):
+            with pytest.raises(EffektError, match="conf_level"):
+                call(bad)

@@ -9,7 +9,10 @@ rest of the country at the project's start and end (Jobindsats shares). This mod
   (count, denominator) with an interval clustered by municipality;
 * :func:`did` -- the same from individual rows (person-months) or any rows with an outcome;
 * :func:`event_study` -- effects by month relative to the start (leads and lags) with
-  unit and month fixed effects, a plot in percentage points and a pre-trend test.
+  unit and month fixed effects, a plot in percentage points and a pre-trend test (a wild
+  cluster bootstrap of the joint Wald statistic; the plain F test over-rejects);
+* :func:`star2020_comparison` -- every row of the note's table: reported, recomputed from
+  the shares and re-estimated on calibrated synthetic counts (for ``effekt reproduce``).
 
 Inference with few (treated) clusters
 -------------------------------------
