@@ -18,7 +18,8 @@ Examples
 --------
 >>> from effekt.results import effect_from_normal
 >>> from effekt.fulltime import benefit_savings, full_time_persons
->>> ips = effect_from_normal(2.9, 1.2, 0.95, method="Welch", scale="mean", unit="weeks", label="IPS vs usual service")
+>>> ips = effect_from_normal(2.9, 1.2, 0.95, method="Welch", scale="mean", unit="weeks",
+...                          label="IPS vs usual service")
 >>> fte = full_time_persons(ips, participants=1_000, period_weeks=78)
 >>> round(fte.estimate, 1), [round(x, 1) for x in fte.ci]
 (-37.2, [-67.3, -7.0])
@@ -73,7 +74,8 @@ def scale_effect(
     Examples
     --------
     >>> from effekt.results import effect_from_normal
-    >>> r = scale_effect(effect_from_normal(2.0, 0.5, 0.95, method="Welch", scale="mean"), -10, unit="DKK",
+    >>> base = effect_from_normal(2.0, 0.5, 0.95, method="Welch", scale="mean")
+    >>> r = scale_effect(base, -10, unit="DKK",
     ...                  estimand="cost", method="x")
     >>> r.estimate, round(r.ci[0], 2), round(r.ci[1], 2)
     (-20.0, -29.8, -10.2)
@@ -114,7 +116,8 @@ def _support_weeks_factor(
     if effect.scale == "proportion":
         if period_weeks is None:
             raise EffektError(
-                f"{func}(): the effect is on a share; pass period_weeks= (the weeks over which the share is "
+                f"{func}(): the effect is on a share; pass period_weeks= (the weeks over which "
+                "the share is "
                 "averaged, e.g. 78) to turn it into weeks per participant."
             )
         to_weeks = float(period_weeks)
@@ -122,7 +125,8 @@ def _support_weeks_factor(
         unit = (effect.unit or "").strip().lower()
         if unit not in _UNIT_WEEKS:
             raise EffektError(
-                f"{func}(): the effect's unit is {effect.unit!r}; it must be a time (weeks, months, days) or "
+                f"{func}(): the effect's unit is {effect.unit!r}; it must be a time (weeks, "
+                "months, days) or "
                 "the effect must be on a share. Convert the outcome to weeks first."
             )
         to_weeks = _UNIT_WEEKS[unit]
@@ -170,7 +174,8 @@ def full_time_persons(
     Examples
     --------
     >>> from effekt.results import effect_from_normal
-    >>> share = effect_from_normal(-0.02, 0.008, 0.95, method="Welch", scale="proportion")  # share on support
+    >>> # an effect on the share on public support
+    >>> share = effect_from_normal(-0.02, 0.008, 0.95, method="Welch", scale="proportion")
     >>> r = full_time_persons(share, participants=1_000, period_weeks=52, outcome="support")
     >>> round(r.estimate, 1), r.unit
     (-20.0, 'full-time persons')
@@ -188,7 +193,8 @@ def full_time_persons(
         f * participants / denom,
         unit=unit,
         estimand="change in full-time persons on support",
-        method=f"x {f * participants / denom:.6g} ({participants:g} participants{over}, replacement {replacement:g})",
+        method=f"x {f * participants / denom:.6g} ({participants:g} participants{over}, "
+        f"replacement {replacement:g})",
     )
 
 
@@ -232,7 +238,8 @@ def benefit_savings(
     Examples
     --------
     >>> from effekt.results import effect_from_normal
-    >>> r = benefit_savings(effect_from_normal(2.9, 1.2, 0.95, method="Welch", scale="mean", unit="weeks"),
+    >>> weeks = effect_from_normal(2.9, 1.2, 0.95, method="Welch", scale="mean", unit="weeks")
+    >>> r = benefit_savings(weeks,
     ...                     rate=15_000, rate_per="month", participants=243)
     >>> round(r.estimate / 1e6, 2), r.unit
     (2.44, 'DKK')

@@ -146,8 +146,9 @@ def paid_hours_months(
     for arr, col, arg in ((w, wage, "wage"), (h, hours, "hours")):
         if (arr < 0).any():
             raise ColumnError(
-                f"The {arg} column {_fmt(col)} passed to {func}() has {int((arr < 0).sum())} negative "
-                f"values (e.g. {arr[arr < 0][0]:g}); wages and hours must be >= 0. Correct the extract."
+                f"The {arg} column {_fmt(col)} passed to {func}() has "
+                f"{int((arr < 0).sum())} negative values (e.g. {arr[arr < 0][0]:g}); wages and "
+                "hours must be >= 0. Correct the extract."
             )
     flag = _rule(w, h, upper, wage_ft, hours_ft)
     if on_benefit is not None:
@@ -240,8 +241,9 @@ def share_with_paid_hours(
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
         raise EffektError(
-            f"{func}(): the panel has {int(dup.sum())} duplicated ({_fmt(person)}, {_fmt(month)}) rows "
-            f"(first at row {i}: {data[person].iloc[i]!r}, {data[month].iloc[i]!r}); keep one row per "
+            f"{func}(): the panel has {int(dup.sum())} duplicated ({_fmt(person)}, "
+            f"{_fmt(month)}) rows (first at row {i}: {data[person].iloc[i]!r}, "
+            f"{data[month].iloc[i]!r}); keep one row per "
             "person and month (sum wages and hours within the month first)."
         )
     months = data[month]
@@ -259,7 +261,8 @@ def share_with_paid_hours(
             ) from exc
         if outside:
             raise EffektError(
-                f"The 'period' argument of {func}() has month(s) {outside} outside the panel, which "
+                f"The 'period' argument of {func}() has month(s) {outside} outside the panel, "
+                "which "
                 f"covers {lo!r} to {hi!r}; choose months within the panel."
             )
         if reversed_:
@@ -294,7 +297,8 @@ def share_with_paid_hours(
         changed = per_person[f"_n_{i}"] > 1
         if changed.any():
             raise EffektError(
-                f"{func}(): the 'by' column {_fmt(c)} changes within {int(changed.sum())} persons in the "
+                f"{func}(): the 'by' column {_fmt(c)} changes within {int(changed.sum())} "
+                "persons in the "
                 f"period (e.g. person {per_person.index[changed][0]!r}); assign each person to one "
                 "group (e.g. the municipality at the start of the period)."
             )

@@ -101,7 +101,8 @@ def _person_constant(
     np.maximum.at(hi, codes, vcodes)
     if (lo != hi).any():
         raise EffektError(
-            f"{func}(): the {argument} column {_fmt(column)} changes within {int((lo != hi).sum())} persons; "
+            f"{func}(): the {argument} column {_fmt(column)} changes within "
+            f"{int((lo != hi).sum())} persons; "
             f"{argument} must be constant within person (use the value at the start of follow-up)."
         )
     first = np.zeros(P, dtype=np.intp)
@@ -279,7 +280,8 @@ class Trajectory:
             lo = format_effect(row.ci_low, self.scale, unit="").replace(" pp", "")
             hi = format_effect(row.ci_high, self.scale, unit=self.unit)
             lines.append(
-                f"  {self.time_name} {row.time:>5g}: {format_effect(row.estimate, self.scale, unit=self.unit)}"
+                f"  {self.time_name} {row.time:>5g}: "
+                f"{format_effect(row.estimate, self.scale, unit=self.unit)}"
                 f"  ({level} CI {lo} to {hi})"
             )
         wald = self.test_all_zero()
@@ -440,8 +442,9 @@ def effect_over_time(
     if (N < 2).any():
         k, g = np.argwhere(N < 2)[0]
         raise EffektError(
-            f"{func}(): at {_fmt(time)} {ut[k]:g} the {'treated' if g else 'control'} arm has {int(N[k, g])} "
-            "person(s) with positive weight; each arm needs at least two at every period. Restrict the "
+            f"{func}(): at {_fmt(time)} {ut[k]:g} the {'treated' if g else 'control'} arm has "
+            f"{int(N[k, g])} person(s) with positive weight; each arm needs at least two at every "
+            "period. Restrict the "
             "panel to periods where both arms are observed."
         )
     S = np.bincount(cell[obs], weights=(w_row * y)[obs], minlength=2 * T).reshape(T, 2)
@@ -470,7 +473,8 @@ def effect_over_time(
         G = len(clabels)
         if G < 2:
             raise ColumnError(
-                f"The cluster column {_fmt(cluster)} passed to {func}() has one value; clustering needs two or more."
+                f"The cluster column {_fmt(cluster)} passed to {func}() has one value; "
+                "clustering needs two or more."
             )
         Phi = np.zeros((G, T))
         np.add.at(Phi, (ccodes[codes], tinv), phi_row)
@@ -479,7 +483,8 @@ def effect_over_time(
         df = float(G - 1)
         n_clusters = G
         method = (
-            f"difference in {'shares' if binary else 'means'} per period; CR1 cluster-robust variance "
+            f"difference in {'shares' if binary else 'means'} per period; CR1 cluster-robust "
+            "variance "
             f"({G} clusters of {_fmt(cluster)}), t({G - 1})"
         )
     if weights is not None:

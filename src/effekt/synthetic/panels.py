@@ -385,7 +385,8 @@ STAR2020_SHARES = pd.DataFrame(
 # Denominators (persons) at the start and end: participating vs rest. BRF's come from the
 # note's counts (36 of 0.6 % -> 6,000; 140 of 2.0 % -> 7,000; country 142 -> 425). The others
 # are assumptions of this generator, sized like the national figures of the note
-# (~70,000 -> ~55,000 activity-ready cash-benefit recipients, ~20,000 -> ~23,000 in resource course).
+# (~70,000 -> ~55,000 activity-ready cash-benefit recipients; ~20,000 -> ~23,000 in
+# resource course).
 _DENOMINATORS = {
     ("stv", "cash"): ((17_500, 52_500), (13_750, 41_250)),
     ("stv", "resource"): ((5_000, 15_000), (5_750, 17_250)),
@@ -419,15 +420,17 @@ def municipality_panel(
 
     Data-generating process: each group (participating municipalities, the rest) has an
     exact share path: ``pre_months`` months before the start it follows the rest-of-country
-    trend backwards in parallel (no pre-trend by construction), from the project's first to its
-    last month it moves linearly between the note's start and end shares (``STAR2020_SHARES``);
-    in every month except the first and last project months the group share is multiplied by
-    ``1 + month_sd x N(0, 1)`` (month-to-month wobble, independent between groups). Each month the group's count is ``round(share x group denominator)`` -- so the group share
-    equals the published one to within ``0.5 / denominator`` (< 0.01 pp) -- and is spread over
-    the group's municipalities in proportion to ``denominator_j x exp(municipality_sd u_j + noise)``
-    (multinomial), so municipalities differ persistently and month to month. Municipality
-    sizes are log-normal. The change in gaps between the first and last project month is the
-    note's (e.g. HIR: 2.5 pp -> 5.6 pp).
+    trend backwards in parallel (no pre-trend by construction), and from the project's first
+    to its last month it moves linearly between the note's start and end shares
+    (``STAR2020_SHARES``). Municipality j's share is the group share times
+    ``exp(municipality_sd u_j + 0.1 municipality_sd e_jt)``, normalised so that the group's
+    expected share is the path: municipalities differ persistently and month to month.
+    In the project's first and last months -- the two the note reports -- the group's count
+    is exactly ``round(share x group denominator)``, spread over its municipalities by a
+    multinomial draw with these probabilities, so the group share equals the published one
+    to within ``0.5 / denominator`` (< 0.01 pp); in other months each municipality's count
+    is binomial. Municipality sizes are log-normal. The change in gaps between the first and
+    last project month is the note's (e.g. HIR: 2.5 pp -> 5.6 pp).
 
     Parameters
     ----------
