@@ -14,11 +14,11 @@ import statsmodels.api as sm
 
 from effekt._linear import ols
 from effekt.did import (
-    star2020_comparison,
     did,
     did_from_counts,
     did_from_shares,
     event_study,
+    star2020_comparison,
     wild_cluster_bootstrap,
     wild_cluster_wald,
 )
@@ -27,7 +27,7 @@ from effekt.synthetic.panels import STAR2020_SHARES, municipality_panel
 
 REF = Path(__file__).parent / "reference"
 
-# The STAR note (March 2020), section 3 of studies.md: every row, as the strings printed in the note.
+# The STAR note (March 2020), section 3 of studies.md: every row, as printed in the note.
 NOTE_ROWS = [
     # project, outcome, benefit, start_t, start_c, end_t, end_c, gap change stated or implied
     ("stv", "company", "cash", "0.17", "0.13", "0.21", "0.16"),
@@ -114,7 +114,8 @@ def test_2x2_matches_r_clubsandwich_and_statsmodels():
     )
     # R: coef(lm(share ~ participating * post, weights = denominator))
     assert r.estimate == pytest.approx(ref["estimate"], abs=1e-10)
-    # R: clubSandwich::vcovCR(type = "CR2", inverse_var = TRUE), coef_test(test = "naive-t"), t(G - 1)
+    # R: clubSandwich::vcovCR(type = "CR2", inverse_var = TRUE),
+    #    coef_test(test = "naive-t"), t(G - 1)
     assert r.std_error == pytest.approx(ref["se_cr2"], rel=1e-8)
     assert r.pvalue == pytest.approx(ref["p_cr2_naive_t"], rel=1e-6)
     # statsmodels WLS with cluster covariance (CR1) == sandwich::vcovCL(type = "HC1")
@@ -169,7 +170,7 @@ def test_event_study_matches_r_and_full_dummy_design():
     f = es.frame.set_index("event_time").loc[ref["event_time"]]
     # R: lm(share ~ factor(municipality) + factor(month) + event dummies, weights = denominator)
     np.testing.assert_allclose(f["estimate"], ref["estimate"], atol=1e-10)
-    # R: clubSandwich::vcovCR(type = "CR2", inverse_var = TRUE) on the full dummy design (no absorption).
+    # R: clubSandwich::vcovCR(type = "CR2", inverse_var = TRUE) on the full dummy design.
     # With weights and unit dummies clubSandwich differs from effekt._linear's CR2 by up to 6e-5
     # (relative) on some coefficients; our absorbed and full-dummy CR2 agree to 1e-13 (test below),
     # and unweighted the two agree exactly.
@@ -403,7 +404,7 @@ def test_bad_input():
 
 # ----------------------------------------------------------------------------- coverage
 def _null_panels(rng, n_treated, n_units=98):
-    """A municipality panel (two periods) with no effect: levels, common trend, unit-period shocks."""
+    """Two-period municipality panel, no effect: levels, common trend, unit-period shocks."""
     size = np.maximum(
         20, np.round(250 * rng.lognormal(0, 0.9, n_units) / np.exp(0.9**2 / 2))
     ).astype(int)
@@ -465,7 +466,8 @@ def test_clustered_ci_coverage_simulation():
     cr2_15, wild_15 = _coverage(15, 1000, 300, seed=2026)
     cr2_5, wild_5 = _coverage(5, 1000, 300, seed=2027)
     print(
-        f"coverage 15 treated: CR2 {cr2_15:.3f}, wild {wild_15:.3f}; 5 treated: CR2 {cr2_5:.3f}, wild {wild_5:.3f}"
+        f"coverage 15 treated: CR2 {cr2_15:.3f}, wild {wild_15:.3f}; "
+        f"5 treated: CR2 {cr2_5:.3f}, wild {wild_5:.3f}"
     )
     import effekt.did as module
 
@@ -496,7 +498,8 @@ def test_cr2_two_by_two_equals_foundation_ols():
 @pytest.mark.slow
 def test_pretrend_test_size_on_parallel_panels():
     """Placebo start in the pre-period (8 pre-period coefficients, 15 of 98 treated): the CR2 F
-    test over-rejects (42 % at 5 %, as stated in event_study's docstring); the wild test does not."""
+    test over-rejects (42 % at 5 %, as stated in event_study's docstring); the wild test
+    does not."""
     reject_f, reject_wild = [], []
     for seed in range(40):
         m = municipality_panel("hir", "company", seed=seed)
@@ -508,7 +511,8 @@ def test_pretrend_test_size_on_parallel_panels():
         reject_f.append(f.pretrend.pvalue < 0.05)
         reject_wild.append(w.pretrend.pvalue < 0.05)
     print(
-        f"pre-trend rejection at 5 %: CR2 F {np.mean(reject_f):.3f}, wild {np.mean(reject_wild):.3f}"
+        f"pre-trend rejection at 5 %: CR2 F {np.mean(reject_f):.3f}, "
+        f"wild {np.mean(reject_wild):.3f}"
     )
     assert np.mean(reject_f) == pytest.approx(0.425, abs=1e-9)  # the docstring's "42 %"
     assert np.mean(reject_wild) <= 0.10

@@ -132,7 +132,8 @@ def test_robust_rmst_matches_r_influence():
     km = kaplan_meier(DATA, "weeks", "job", group="arm", weights="w", variance="robust")
     rm = km.restricted_mean(20).set_index("group")
     for g in (0, 1, 2):
-        # R: survfit(..., weights = w, robust = TRUE, influence = TRUE)$influence.surv integrated to 20
+        # R: survfit(..., weights = w, robust = TRUE, influence = TRUE)$influence.surv,
+        #    integrated to 20
         assert rm.loc[g, "rmean"] == pytest.approx(ref.loc[g, "rmean"], abs=TOL)
         assert rm.loc[g, "std_error"] == pytest.approx(ref.loc[g, "se_robust"], abs=TOL)
         arm = DATA[DATA.arm == g]
@@ -249,7 +250,8 @@ def test_rmst_recovers_truth_on_one_large_sample():
 
 @pytest.mark.slow
 def test_rmst_coverage_over_200_seeds():
-    """Acceptance: the RMST difference recovers 2-3 weeks, CI covers the truth in >= 90 % of 200 seeds."""
+    """Acceptance: the RMST difference recovers 2-3 weeks; the CI covers the truth in >= 90 %
+    of 200 seeds."""
     start = time.perf_counter()
     est, cover = [], []
     for seed in range(200):

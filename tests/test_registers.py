@@ -99,7 +99,8 @@ def test_share_with_paid_hours_by_group_and_period():
     assert (out["ci_low"] <= out["share"]).all() and (out["share"] <= out["ci_high"]).all()
     pd.testing.assert_frame_equal(panel, before)
     out = share_with_paid_hours(panel, "person", "month", "wage", "hours", period=(201703, 201703))
-    # without on_benefit everybody is in the denominator; only person 4 has a counting month in 201703
+    # without on_benefit everybody is in the denominator; only person 4 has a counting month
+    # in 201703
     assert out[["n_persons", "n_paid_hours"]].iloc[0].tolist() == [4, 1]
 
 

@@ -65,8 +65,8 @@ Examples
 --------
 >>> from effekt.did import did_from_shares
 >>> r = did_from_shares(0.184, 0.159, 0.247, 0.191)
->>> round(100 * r.extra["gap_start"], 1), round(100 * r.extra["gap_end"], 1), round(100 * r.estimate, 1)
-(2.5, 5.6, 3.1)
+>>> [round(100 * x, 1) for x in (r.extra["gap_start"], r.extra["gap_end"], r.estimate)]
+[2.5, 5.6, 3.1]
 """
 
 from __future__ import annotations
@@ -138,8 +138,9 @@ def did_from_shares(
     EffectResult
         ``estimate = (end_treated - end_control) - (start_treated - start_control)``;
         ``extra`` holds ``gap_start``, ``gap_end``, each group's change
-        (``change_treated``, ``change_control``) and the four shares. No standard error: published shares carry no sampling
-        information (use :func:`did_from_counts` on the counts for an interval).
+        (``change_treated``, ``change_control``) and the four shares. No standard error:
+        published shares carry no sampling information (use :func:`did_from_counts` on the
+        counts for an interval).
 
     Notes
     -----
@@ -254,7 +255,8 @@ def wild_cluster_bootstrap(
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
     >>> g = np.repeat(np.arange(20), 10); d = (g < 10).astype(float)
-    >>> X = np.column_stack([np.ones(200), d]); y = 0.5 * d + rng.normal(size=200) + rng.normal(size=20)[g]
+    >>> X = np.column_stack([np.ones(200), d])
+    >>> y = 0.5 * d + rng.normal(size=200) + rng.normal(size=20)[g]
     >>> out = wild_cluster_bootstrap(X, y, g, np.array([0.0, 1.0]), n_boot=199, seed=1)
     >>> out["ci"][0] < out["estimate"] < out["ci"][1]
     True
@@ -426,7 +428,8 @@ def _did_core(
         for per, pname in ((post, "after"), (~post, "before")):
             if not (arm & per & (w > 0)).any():
                 raise EffektError(
-                    f"{func}(): there are no rows for the {name} group {pname} the start; a difference in "
+                    f"{func}(): there are no rows for the {name} group {pname} the start; a "
+                    "difference in "
                     "differences needs all four cells (treated/control x before/after)."
                 )
     X = np.column_stack([np.ones(len(y)), treated, post, treated & post]).astype(float)
@@ -474,14 +477,19 @@ def _did_core(
         )
         est, se, ci, p = out["estimate"], out["std_error"], out["ci"], out["pvalue"]
         method = (
-            f"difference in differences; restricted wild cluster bootstrap ({boot_weights} weights, "
-            f"{n_boot} draws, seed {seed}) by {_fmt(unit_name)}, {G} clusters; interval by test inversion"
+            f"difference in differences; restricted wild cluster bootstrap ({boot_weights} "
+            "weights, "
+            f"{n_boot} draws, seed {seed}) by {_fmt(unit_name)}, {G} clusters; interval by test "
+            "inversion"
         )
         stat, df = est / se if se > 0 else float("nan"), None
     else:
         if inference == "cr2":
             fit: LinearFit = ols(X, y, weights=w, cov_type="CR2", cluster=unit_codes)
-            method = f"difference in differences; CR2 cluster-robust SE by {_fmt(unit_name)} ({G} clusters), t({G - 1})"
+            method = (
+                f"difference in differences; CR2 cluster-robust SE by {_fmt(unit_name)} "
+                f"({G} clusters), t({G - 1})"
+            )
         else:
             fit = ols(X, y, weights=w, cov_type="HC2")
             method = "difference in differences; HC2 robust SE (no clustering)"
@@ -514,7 +522,8 @@ def _unit_codes(
     G = len(labels)
     if G < 2:
         raise ColumnError(
-            f"The unit column {_fmt(unit)} passed to {func}() has one value; clustering needs two or more."
+            f"The unit column {_fmt(unit)} passed to {func}() has one value; clustering needs "
+            "two or more."
         )
     t_int = treated.astype(int)
     lo = np.full(G, 2)
@@ -524,8 +533,10 @@ def _unit_codes(
     if (lo != hi).any():
         who = labels[int(np.flatnonzero(lo != hi)[0])]
         raise EffektError(
-            f"{func}(): municipality/unit {who!r} in {_fmt(unit)} changes group in {_fmt(group_name)} "
-            f"({int((lo != hi).sum())} units do); a unit must be either participating or not in every "
+            f"{func}(): municipality/unit {who!r} in {_fmt(unit)} changes group in "
+            f"{_fmt(group_name)} "
+            f"({int((lo != hi).sum())} units do); a unit must be either participating or not in "
+            "every "
             "period. Fix the group column or drop the unit."
         )
     return codes.astype(np.intp)
@@ -539,7 +550,8 @@ def _check_inference(
     check_number(n_boot, "n_boot", func, low=99, integer=True)
     if inference == "wild" and unit is None:
         raise EffektError(
-            f"{func}(): inference='wild' resamples clusters; pass unit= (e.g. the municipality column)."
+            f"{func}(): inference='wild' resamples clusters; pass unit= (e.g. the municipality "
+            "column)."
         )
     if inference == "cr2" and unit is None:
         return "hc2"
@@ -722,8 +734,8 @@ def did_from_counts(
     >>> two = m[m["period"].isin(["start", "end"])]
     >>> r = did_from_counts(two, "municipality", "month", "count", "denominator",
     ...                     "participating", "post")
-    >>> round(100 * r.extra["gap_start"], 1), round(100 * r.extra["gap_end"], 1), round(100 * r.estimate, 1)
-    (2.5, 5.6, 3.1)
+    >>> [round(100 * x, 1) for x in (r.extra["gap_start"], r.extra["gap_end"], r.estimate)]
+    [2.5, 5.6, 3.1]
     """
     func = "did_from_counts"
     check_frame(data, func)
@@ -752,7 +764,8 @@ def did_from_counts(
     if (lo != hi).any():
         raise EffektError(
             f"{func}(): the post column {_fmt(post)} differs between units in month "
-            f"{tlabels[int(np.flatnonzero(lo != hi)[0])]!r}; 'post' must mark the same months for every unit."
+            f"{tlabels[int(np.flatnonzero(lo != hi)[0])]!r}; 'post' must mark the same months "
+            "for every unit."
         )
     codes = _unit_codes(data, unit, d, func, treated)
     return _did_core(
@@ -781,13 +794,15 @@ def _counts(
     n = numeric_column(data[denominator], denominator, func, "denominator")
     if (n <= 0).any():
         raise ColumnError(
-            f"The denominator column {_fmt(denominator)} passed to {func}() has {int((n <= 0).sum())} "
+            f"The denominator column {_fmt(denominator)} passed to {func}() has "
+            f"{int((n <= 0).sum())} "
             "values <= 0; every unit-month needs a positive population (drop empty cells)."
         )
     if (k < 0).any() or (k > n).any():
         bad = int(((k < 0) | (k > n)).sum())
         raise ColumnError(
-            f"The count column {_fmt(count)} passed to {func}() is negative or exceeds the denominator "
+            f"The count column {_fmt(count)} passed to {func}() is negative or exceeds the "
+            "denominator "
             f"in {bad} rows; counts must satisfy 0 <= count <= denominator."
         )
     return k, n
@@ -799,7 +814,8 @@ def _no_duplicates(data: pd.DataFrame, unit: Hashable, time: Hashable, func: str
         i = int(np.flatnonzero(dup)[0])
         raise EffektError(
             f"{func}(): {int(dup.sum())} duplicated ({_fmt(unit)}, {_fmt(time)}) rows (e.g. "
-            f"{data[unit].iloc[i]!r}, {data[time].iloc[i]!r}); aggregate to one row per unit and month first."
+            f"{data[unit].iloc[i]!r}, {data[time].iloc[i]!r}); aggregate to one row per unit and "
+            "month first."
         )
 
 
@@ -840,7 +856,8 @@ class EventStudy:
                 continue
             lines.append(
                 f"  {row.event_time:>4d} ({row.time}): {format_effect(row.estimate, self.scale)} "
-                f"({level} CI {format_effect(row.ci_low, self.scale)} to {format_effect(row.ci_high, self.scale)})"
+                f"({level} CI {format_effect(row.ci_low, self.scale)} to "
+                f"{format_effect(row.ci_high, self.scale)})"
             )
         if self.pretrend is not None:
             lines.append(f"  pre-trend {self.pretrend.summary()}")
@@ -864,7 +881,8 @@ class EventStudy:
         >>> matplotlib.use("Agg")
         >>> from effekt.synthetic.panels import municipality_panel
         >>> es = event_study(municipality_panel("hir", seed=1), "municipality", "month",
-        ...                  "participating", start="2018-03", count="count", denominator="denominator")
+        ...                  "participating", start="2018-03", count="count",
+        ...                  denominator="denominator")
         >>> es.plot().get_ylabel()
         'Effect (percentage points)'
         """
@@ -882,7 +900,8 @@ class EventStudy:
         )
         if self.pretrend is not None:
             ax.set_title(
-                f"Pre-trend test ({self.pretrend.df:g} pre-periods): p = {self.pretrend.pvalue:.3f}",
+                f"Pre-trend test ({self.pretrend.df:g} pre-periods): p = "
+                f"{self.pretrend.pvalue:.3f}",
                 fontsize=9,
             )
         return ax
@@ -1011,7 +1030,8 @@ def event_study(
     hit = np.flatnonzero(tstr == str(start))
     if len(hit) == 0:
         raise EffektError(
-            f"The 'start' argument of {func}() ({start!r}) is not a period of the panel, which runs from "
+            f"The 'start' argument of {func}() ({start!r}) is not a period of the panel, which "
+            "runs from "
             f"{tlabels[0]!r} to {tlabels[-1]!r}; months outside the panel cannot be a start date."
         )
     s = int(hit[0])
@@ -1047,7 +1067,8 @@ def event_study(
         lo_e, hi_e = int(e.min()), int(e.max())
         if window[0] < lo_e or window[1] > hi_e:
             raise EffektError(
-                f"The 'window' argument of {func}() ({window}) reaches months outside the panel, whose event times "
+                f"The 'window' argument of {func}() ({window}) reaches months outside the panel, "
+                "whose event times "
                 f"run from {lo_e} to {hi_e}; choose a window within the panel."
             )
         keep = (e >= window[0]) & (e <= window[1])

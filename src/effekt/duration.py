@@ -101,14 +101,17 @@ def _survival_arrays(
     t = numeric_column(data[time], time, func, "time")
     if (t < 0).any():
         raise ColumnError(
-            f"The time column {_fmt(time)} passed to {func}() has {int((t < 0).sum())} negative values "
-            f"(e.g. {t[t < 0][0]:g}); times are durations since the start of follow-up and must be >= 0."
+            f"The time column {_fmt(time)} passed to {func}() has {int((t < 0).sum())} negative "
+            "values "
+            f"(e.g. {t[t < 0][0]:g}); times are durations since the start of follow-up and must "
+            "be >= 0."
         )
     e = numeric_column(data[event], event, func, "event")
     bad = (e != 0) & (e != 1)
     if bad.any():
         raise ColumnError(
-            f"The event column {_fmt(event)} passed to {func}() must be 1 (event, e.g. job found) or "
+            f"The event column {_fmt(event)} passed to {func}() must be 1 (event, e.g. job "
+            "found) or "
             f"0 (censored); {int(bad.sum())} values are not (e.g. {e[bad][0]:g})."
         )
     if weights is None:
@@ -117,7 +120,8 @@ def _survival_arrays(
         w = numeric_column(data[weights], weights, func, "weights")
         if (w < 0).any() or not (w > 0).any():
             raise ColumnError(
-                f"The weights column {_fmt(weights)} passed to {func}() must be >= 0 with some > 0; "
+                f"The weights column {_fmt(weights)} passed to {func}() must be >= 0 with some > "
+                "0; "
                 f"it has {int((w < 0).sum())} negative values."
             )
     return data, t, e, w
@@ -335,7 +339,8 @@ class KaplanMeier:
             hi = "not reached" if not np.isfinite(row.ci_high) else f"{row.ci_high:g}"
             name = "all" if row.group is None else f"{self.group}={row.group}"
             lines.append(
-                f"  {name}: n = {row.n:g}, events = {row.events:g}, median {med} ({level} CI {lo} to {hi})"
+                f"  {name}: n = {row.n:g}, events = {row.events:g}, median {med} ({level} CI "
+                f"{lo} to {hi})"
             )
         return "\n".join(lines)
 
@@ -592,7 +597,8 @@ def logrank_test(
     k = len(labels)
     if k < 2:
         raise ColumnError(
-            f"The group column {_fmt(group)} passed to {func}() has one value; a test needs two or more groups."
+            f"The group column {_fmt(group)} passed to {func}() has one value; a test needs two "
+            "or more groups."
         )
     keep = w > 0
     t, e, w, codes = t[keep], e[keep], w[keep], codes[keep]
@@ -752,7 +758,8 @@ def restricted_mean_difference(
         est,
         se,
         conf_level,
-        method=f"difference in restricted mean time up to {horizon:g} {unit} (Kaplan-Meier{weighted}, "
+        method=f"difference in restricted mean time up to {horizon:g} {unit} "
+        f"(Kaplan-Meier{weighted}, "
         f"{vname})",
         n_treated=int(round(res["treated"][2])),
         n_control=int(round(res["control"][2])),
@@ -866,7 +873,8 @@ def median_difference(
         meds[key] = _median_rule(_km_arrays(tm, em, wm)["surv"], _km_arrays(tm, em, wm)["time"])
         if not np.isfinite(meds[key]):
             raise EffektError(
-                f"{func}(): the {key} arm's survival curve never falls to 50 %, so its median is not "
+                f"{func}(): the {key} arm's survival curve never falls to 50 %, so its median is "
+                "not "
                 "reached; use restricted_mean_difference() instead."
             )
         counts = rng.multinomial(len(tm), np.full(len(tm), 1 / len(tm)), size=n_boot).astype(float)
@@ -881,14 +889,16 @@ def median_difference(
     notes: tuple[str, ...] = ()
     if (~ok).any():
         notes = (
-            f"{int((~ok).sum())} of {n_boot} bootstrap replicates had no median in an arm and were left out.",
+            f"{int((~ok).sum())} of {n_boot} bootstrap replicates had no median in an arm and "
+            "were left out.",
         )
     return EffectResult(
         estimate=float(est),
         std_error=se,
         ci=(float(lo), float(hi)),
         pvalue=float(2 * stats.norm.sf(abs(z))),
-        method=f"difference in Kaplan-Meier medians, percentile bootstrap ({n_boot} replicates, seed {seed})",
+        method="difference in Kaplan-Meier medians, percentile bootstrap "
+        f"({n_boot} replicates, seed {seed})",
         conf_level=conf_level,
         n_treated=int(arm.sum()),
         n_control=int((~arm).sum()),
@@ -981,8 +991,10 @@ def time_to_event(
         if late.any():
             who = labels[codes[late][0]]
             raise EffektError(
-                f"{func}(): person {who!r} has an event in {_fmt(event)} at or after being censored "
-                f"(column {_fmt(censored)}); {int(late.sum())} such rows. Events after censoring are "
+                f"{func}(): person {who!r} has an event in {_fmt(event)} at or after being "
+                "censored "
+                f"(column {_fmt(censored)}); {int(late.sum())} such rows. Events after censoring "
+                "are "
                 "impossible: check the censoring indicator or drop the rows after censoring."
             )
         last_obs = np.full(G, -big)
@@ -1023,7 +1035,8 @@ def _carry(
         nun = pd.Series(vals.to_numpy()).groupby(codes).nunique()
         if (nun > 1).any():
             raise EffektError(
-                f"{func}(): column {_fmt(c)} changes within person {labels[int(np.flatnonzero(nun.to_numpy() > 1)[0])]!r}; "
+                f"{func}(): column {_fmt(c)} changes within person "
+                f"{labels[int(np.flatnonzero(nun.to_numpy() > 1)[0])]!r}; "
                 "person-level columns (arm, weight, cluster) must be constant within person."
             )
         out[c] = first.to_numpy()
@@ -1097,7 +1110,8 @@ def weeks_in_status(
         outside = [x for x in (first, last) if not np.isin(x, periods)]
         if outside:
             raise EffektError(
-                f"The 'window' argument of {func}() has period(s) {outside} outside the panel, whose "
+                f"The 'window' argument of {func}() has period(s) {outside} outside the panel, "
+                "whose "
                 f"periods run from {periods[0]:g} to {periods[-1]:g}; choose periods of the panel."
             )
         if first > last:
@@ -1109,8 +1123,10 @@ def weeks_in_status(
     if (n_obs != n_expected).any():
         who = labels[int(np.flatnonzero(n_obs != n_expected)[0])]
         raise EffektError(
-            f"{func}(): {int((n_obs != n_expected).sum())} persons (e.g. {who!r}) are not observed in all "
-            f"{n_expected} periods of the window {first:g}-{last:g}; complete the panel (status 0 where "
+            f"{func}(): {int((n_obs != n_expected).sum())} persons (e.g. {who!r}) are not "
+            "observed in all "
+            f"{n_expected} periods of the window {first:g}-{last:g}; complete the panel (status "
+            "0 where "
             "appropriate) or shorten the window."
         )
     total = np.bincount(codes[inw], weights=st[inw], minlength=G)

@@ -162,8 +162,10 @@ def effect_trajectory(
     x = frame["time"].to_numpy(dtype=float)
     level = f"{round(100 * conf_level, 1):g}%"
     if simultaneous and "sim_low" in frame and band_name != "none":
-        ax.fill_between(x, k * frame["sim_low"], k * frame["sim_high"], color=color, alpha=0.12, lw=0,
-                        label=f"simultaneous {level} band ({band_name})")
+        ax.fill_between(
+            x, k * frame["sim_low"], k * frame["sim_high"], color=color, alpha=0.12, lw=0,
+            label=f"simultaneous {level} band ({band_name})",
+        )
     ax.fill_between(x, k * frame["ci_low"], k * frame["ci_high"], color=color, alpha=0.28, lw=0,
                     label=f"pointwise {level} CI")
     ax.plot(x, k * frame["estimate"], color=color, marker="o" if len(x) <= 40 else None, ms=3.5,
