@@ -172,6 +172,9 @@ def test_bad_panels(panel):
         effect_over_time(tiny, "person", "week", "paid_hours", "jobfirst")
     with pytest.raises(EffektError, match="simultaneous"):
         effect_over_time(panel, "person", "week", "paid_hours", "jobfirst", simultaneous="scheffe")
+    months = panel.assign(month=pd.Period("2017-01", "M") + panel["week"])
+    with pytest.raises(EffektError, match="Convert calendar months"):
+        effect_over_time(months, "person", "month", "paid_hours", "jobfirst")
     tr = effect_over_time(panel, "person", "week", "paid_hours", "jobfirst")
     with pytest.raises(EffektError, match="periods of the panel"):
         tr.cumulative(1, 40)

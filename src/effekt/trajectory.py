@@ -65,7 +65,14 @@ def check_panel(
     check_frame(panel, func, "panel")
     require_columns(panel, func, id=id, time=time, column=list(extra))
     handle_missing(panel, [id, time, *extra], "raise", func)
-    t = numeric_column(panel[time], time, func, "time")
+    values = panel[time]
+    if not (pd.api.types.is_numeric_dtype(values) or values.dtype == bool):
+        raise ColumnError(
+            f"The time column {_fmt(time)} passed to {func}() must be numeric (week or month "
+            f"numbers); it has dtype {values.dtype}. Convert calendar months to numbers first, "
+            "e.g. months since the start."
+        )
+    t = numeric_column(values, time, func, "time")
     codes, labels = pd.factorize(panel[id], sort=True)
     codes = codes.astype(np.intp)
     dup = panel.duplicated([id, time]).to_numpy()
