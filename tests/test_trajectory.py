@@ -73,6 +73,13 @@ def test_weighted_and_clustered_match_statsmodels(panel):
             fc.loc[week, "estimate"] + q * fit.bse[1], rel=1e-10
         )
     assert tc.df == 14
+    twc = effect_over_time(
+        pw, "person", "week", "paid_hours", "jobfirst", weights="w", cluster="municipality"
+    )
+    fit = _per_week_fit(pw, 7, weights="w", cov_type="cluster", groups="municipality")  # WLS, CR1
+    assert twc.to_frame().set_index("time").loc[7, "std_error"] == pytest.approx(
+        fit.bse[1], rel=1e-10
+    )
 
 
 def test_cumulative_equals_weeks_in_status_difference():
