@@ -567,3 +567,88 @@ def subgroup_forest(
     if title:
         ax.set_title(title)
     return ax
+
+
+# --- time ---
+def effect_trajectory(
+    frame: pd.DataFrame,
+    ax: Axes | None = None,
+    *,
+    scale: str = "proportion",
+    unit: str = "",
+    simultaneous: bool = True,
+    xlabel: str = "time",
+    color: str = "C0",
+    label: str | None = None,
+    conf_level: float = 0.95,
+    band_name: str = "sup-t",
+    reference_line: float | None = None,
+) -> Axes:
+    """Effect by period with a pointwise band (dark) and a simultaneous band (light).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Columns ``time, estimate, ci_low, ci_high`` and optionally ``sim_low, sim_high``
+        (as ``Trajectory.to_frame()`` or ``EventStudy.to_frame()``).
+    ax : Axes, optional
+    scale : {"proportion", "mean"}
+        Proportions are drawn in percentage points.
+    simultaneous : bool
+        Draw the simultaneous band when the frame has it.
+    xlabel : str
+        Name of the period axis ("week", "month", "event time").
+    reference_line : float, optional
+        A vertical dashed line (e.g. the start of a project).
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"time": [1, 2, 3], "estimate": [0.0, 0.02, 0.05],
+    ...                   "ci_low": [-0.01, 0.0, 0.02], "ci_high": [0.01, 0.04, 0.08]})
+    >>> effect_trajectory(f).get_ylabel()
+    'Effect (percentage points)'
+    """
+    ax = new_axes(ax)
+    k = 100.0 if scale == "proportion" else 1.0
+    x = frame["time"].to_numpy(dtype=float)
+    level = f"{round(100 * conf_level, 1):g}%"
+    if simultaneous and "sim_low" in frame and band_name != "none":
+        ax.fill_between(
+            x, k * frame["sim_low"], k * frame["sim_high"], color=color, alpha=0.12, lw=0,
+            label=f"simultaneous {level} band ({band_name})",
+        )
+    ax.fill_between(x, k * frame["ci_low"], k * frame["ci_high"], color=color, alpha=0.28, lw=0,
+                    label=f"pointwise {level} CI")
+    ax.plot(x, k * frame["estimate"], color=color, marker="o" if len(x) <= 40 else None, ms=3.5,
+            label=label or "estimate")
+    ax.axhline(0, color="0.4", lw=1, ls="--")
+    if reference_line is not None:
+        ax.axvline(reference_line, color="0.4", lw=1, ls=":")
+    ax.set_xlabel(xlabel[:1].upper() + xlabel[1:])
+    ax.set_ylabel(effect_axis_label(scale, unit))
+    ax.legend(frameon=False, fontsize=8)
+    return ax
+
+
+def survival_curves(*args: Any, **kwargs: Any) -> Axes:
+    """Kaplan-Meier curves: see :meth:`effekt.duration.KaplanMeier.plot` (this is a shortcut).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from effekt.duration import kaplan_meier
+    >>> km = kaplan_meier(pd.DataFrame({"t": [1, 2, 3], "e": [1, 0, 1]}), "t", "e")
+    >>> survival_curves(km).get_ylabel()
+    'Share still without a job (%)'
+    """
+    km, *rest = args
+    return km.plot(*rest, **kwargs)

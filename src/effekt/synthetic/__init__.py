@@ -7,9 +7,10 @@ columns. Tests check that effekt's estimators recover the truth from them.
 
 from __future__ import annotations
 
+from . import panels
 from .observational import observational
 from .providers import providers
 from .rct import rct
 from .studies import study
 
-__all__ = ["observational", "providers", "rct", "study"]
+__all__ = ["observational", "panels", "providers", "rct", "study"]

@@ -1,0 +1,326 @@
+"""Register helpers: the "paid hours" (lønnede timer) rule of the STAR note of March 2020.
+
+Jobindsats counts a person in the share with *ordinary paid hours* when they have at least
+one month in the period in which they both received the benefit (cash benefit or resource
+course allowance) and were paid a wage from ordinary hours. The note's footnote defines the
+month exactly:
+
+* the wage paid in the month is **> 0 and < 65,000 DKK**, and
+* the month is **not** one with a wage **> 15,000 DKK and > 150 registered hours** (that is
+  full-time work).
+
+All four inequalities are strict: a wage of exactly 15,000 DKK with 200 hours counts, a wage
+of 16,000 DKK with exactly 150 hours counts, a wage of exactly 65,000 DKK does not.
+People who left benefit entirely because of their hours have no benefit months and so are
+not counted (neither in the numerator nor, when ``on_benefit`` is given, in the
+denominator).
+
+Examples
+--------
+>>> import pandas as pd
+>>> from effekt.registers import paid_hours_months
+>>> months = pd.DataFrame({"wage": [0, 4_000, 15_000, 16_000, 16_000, 65_000],
+...                        "hours": [0, 30, 160, 150, 151, 10]})
+>>> paid_hours_months(months, "wage", "hours").tolist()
+[False, True, True, True, False, False]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._validate import (
+    _fmt,
+    argument_error,
+    as_column_list,
+    check_conf_level,
+    check_frame,
+    check_number,
+    handle_missing,
+    numeric_column,
+    require_columns,
+)
+from .errors import ColumnError, EffektError
+from .intervals import wilson_interval
+
+__all__ = [
+    "paid_hours_months",
+    "share_with_paid_hours",
+    "WAGE_UPPER",
+    "WAGE_FULL_TIME",
+    "HOURS_FULL_TIME",
+]
+
+#: A month's wage must be below this (DKK) to count as paid hours (note 001, footnote 1).
+WAGE_UPPER = 65_000.0
+#: Wage above this (DKK) together with hours above HOURS_FULL_TIME is full-time work.
+WAGE_FULL_TIME = 15_000.0
+#: Registered hours above this together with a wage above WAGE_FULL_TIME is full-time work.
+HOURS_FULL_TIME = 150.0
+
+
+def _flag_column(values: pd.Series, column: Hashable, argument: str, func: str) -> np.ndarray:
+    arr = numeric_column(values, column, func, argument)
+    bad = (arr != 0) & (arr != 1)
+    if bad.any():
+        raise ColumnError(
+            f"The {argument} column {_fmt(column)} passed to {func}() must be coded 0/1 or "
+            f"True/False; {int(bad.sum())} values are not (e.g. {arr[bad][0]:g})."
+        )
+    return arr.astype(bool)
+
+
+def _rule(
+    wage: np.ndarray, hours: np.ndarray, upper: float, wage_ft: float, hours_ft: float
+) -> np.ndarray:
+    return (wage > 0) & (wage < upper) & ~((wage > wage_ft) & (hours > hours_ft))
+
+
+def paid_hours_months(
+    data: pd.DataFrame,
+    wage: Hashable,
+    hours: Hashable,
+    *,
+    on_benefit: Hashable | None = None,
+    wage_upper: float = WAGE_UPPER,
+    wage_full_time: float = WAGE_FULL_TIME,
+    hours_full_time: float = HOURS_FULL_TIME,
+    missing: str = "raise",
+) -> pd.Series:
+    """Flag the person-months that count as "paid hours" under the Jobindsats rule.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per person and month.
+    wage : str
+        Column with the wage paid in the month (DKK, >= 0).
+    hours : str
+        Column with the registered hours in the month (>= 0).
+    on_benefit : str, optional
+        0/1 column: the person received the benefit in that month. Without it every row is
+        taken to be a benefit month (an extract already restricted to benefit months).
+    wage_upper, wage_full_time, hours_full_time : float
+        The thresholds of the rule (65,000 DKK; 15,000 DKK; 150 hours). Change them only to
+        study the rule's sensitivity.
+    missing : {"raise", "drop"}
+        Missing wage/hours raise by default; with ``"drop"`` those rows get ``False``
+        (never counted) and a :class:`~effekt.errors.DroppedRowsWarning` is emitted.
+
+    Returns
+    -------
+    Series of bool
+        Indexed like ``data``; True for a month that counts.
+
+    Notes
+    -----
+    ``counts = on_benefit & (0 < wage < wage_upper) & not (wage > wage_full_time and
+    hours > hours_full_time)``. All inequalities are strict, as in the footnote of the
+    STAR note (March 2020): "måneder med en lønbetaling højere end 0 kr. og under 65.000 kr.,
+    dog må der ikke i samme måned være en lønbetaling på over 15.000 kr. og samtidigt en
+    registreret beskæftigelse over 150 timer".
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"wage": [3_000, 3_000, 20_000], "hours": [12, 12, 160],
+    ...                    "benefit": [1, 0, 1]})
+    >>> paid_hours_months(df, "wage", "hours", on_benefit="benefit").tolist()
+    [True, False, False]
+    """
+    func = "paid_hours_months"
+    check_frame(data, func)
+    require_columns(data, func, wage=wage, hours=hours, on_benefit=on_benefit)
+    upper = check_number(wage_upper, "wage_upper", func, low=0, low_open=True)
+    wage_ft = check_number(wage_full_time, "wage_full_time", func, low=0)
+    hours_ft = check_number(hours_full_time, "hours_full_time", func, low=0)
+    cols = [wage, hours] + as_column_list(on_benefit)
+    kept = handle_missing(data, cols, missing, func)
+    keep = ~data[list(dict.fromkeys(cols))].isna().any(axis=1).to_numpy()
+    w = numeric_column(kept[wage], wage, func, "wage")
+    h = numeric_column(kept[hours], hours, func, "hours")
+    for arr, col, arg in ((w, wage, "wage"), (h, hours, "hours")):
+        if (arr < 0).any():
+            raise ColumnError(
+                f"The {arg} column {_fmt(col)} passed to {func}() has "
+                f"{int((arr < 0).sum())} negative values (e.g. {arr[arr < 0][0]:g}); wages and "
+                "hours must be >= 0. Correct the extract."
+            )
+    flag = _rule(w, h, upper, wage_ft, hours_ft)
+    if on_benefit is not None:
+        flag &= _flag_column(kept[on_benefit], on_benefit, "on_benefit", func)
+    values = np.zeros(len(data), dtype=bool)
+    values[keep] = flag
+    return pd.Series(values, index=data.index, name="paid_hours")
+
+
+def share_with_paid_hours(
+    data: pd.DataFrame,
+    person: Hashable,
+    month: Hashable,
+    wage: Hashable,
+    hours: Hashable,
+    *,
+    period: tuple[Any, Any] | None = None,
+    on_benefit: Hashable | None = None,
+    by: Hashable | list[Hashable] | None = None,
+    conf_level: float = 0.95,
+    wage_upper: float = WAGE_UPPER,
+    wage_full_time: float = WAGE_FULL_TIME,
+    hours_full_time: float = HOURS_FULL_TIME,
+) -> pd.DataFrame:
+    """Share of benefit recipients with at least one paid-hours month in a period.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long register panel: one row per person and month (no duplicates).
+    person, month : str
+        Person identifier and month columns (integers such as 201703, pandas Periods or
+        Timestamps; anything ordered).
+    wage, hours : str
+        Wage (DKK) and registered hours in the month.
+    period : (first, last), optional
+        Inclusive range of months; both ends must lie within the panel's months. Default:
+        every month in ``data``.
+    on_benefit : str, optional
+        0/1 column: received the benefit that month. The denominator is the people with at
+        least one benefit month in the period (everyone in the period when omitted).
+    by : str or list of str, optional
+        Grouping columns (municipality, benefit group) that must be constant within a
+        person over the period; one row per group is returned. The output can be passed
+        to :func:`effekt.did.did_from_counts` as ``count``/``denominator``.
+    conf_level : float
+        Level of the Wilson interval for each share.
+    wage_upper, wage_full_time, hours_full_time : float
+        Thresholds of the rule (see :func:`paid_hours_months`).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``[*by,] n_persons, n_paid_hours, share, ci_low, ci_high``.
+
+    Notes
+    -----
+    ``share = #{persons with >= 1 counting month in the period} /
+    #{persons with >= 1 benefit month in the period}``; a counting month is defined by
+    :func:`paid_hours_months`. The Wilson interval treats persons as independent draws
+    and is a guide only for register populations.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> panel = pd.DataFrame({"person": [1, 1, 2, 2, 3, 3],
+    ...                       "month": [201701, 201702] * 3,
+    ...                       "wage": [0, 2_500, 0, 0, 20_000, 30_000],
+    ...                       "hours": [0, 10, 0, 0, 160, 170]})
+    >>> out = share_with_paid_hours(panel, "person", "month", "wage", "hours")
+    >>> out[["n_persons", "n_paid_hours"]].iloc[0].tolist()
+    [3, 1]
+    """
+    func = "share_with_paid_hours"
+    check_frame(data, func)
+    by_cols = as_column_list(by)
+    require_columns(
+        data,
+        func,
+        person=person,
+        month=month,
+        wage=wage,
+        hours=hours,
+        on_benefit=on_benefit,
+        by=by_cols,
+    )
+    conf_level = check_conf_level(conf_level, func)
+    handle_missing(data, [person, month, *by_cols], "raise", func)
+    dup = data.duplicated([person, month])
+    if dup.any():
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        raise EffektError(
+            f"{func}(): the panel has {int(dup.sum())} duplicated ({_fmt(person)}, "
+            f"{_fmt(month)}) rows (first at row {i}: {data[person].iloc[i]!r}, "
+            f"{data[month].iloc[i]!r}); keep one row per "
+            "person and month (sum wages and hours within the month first)."
+        )
+    months = data[month]
+    if period is not None:
+        if not isinstance(period, (tuple, list)) or len(period) != 2:
+            raise argument_error(func, "period", "a (first, last) pair of months", period)
+        first, last = period
+        lo, hi = months.min(), months.max()
+        try:
+            outside = [m for m in (first, last) if m < lo or m > hi]
+            reversed_ = first > last
+        except TypeError as exc:
+            raise argument_error(
+                func, "period", f"months of the same type as column {_fmt(month)}", period
+            ) from exc
+        if outside:
+            raise EffektError(
+                f"The 'period' argument of {func}() has month(s) {outside} outside the panel, "
+                "which "
+                f"covers {lo!r} to {hi!r}; choose months within the panel."
+            )
+        if reversed_:
+            raise argument_error(func, "period", "a (first, last) pair with first <= last", period)
+        in_period = ((months >= first) & (months <= last)).to_numpy()
+    else:
+        in_period = np.ones(len(data), dtype=bool)
+    flags = paid_hours_months(
+        data,
+        wage,
+        hours,
+        on_benefit=on_benefit,
+        wage_upper=wage_upper,
+        wage_full_time=wage_full_time,
+        hours_full_time=hours_full_time,
+    ).to_numpy()
+    benefit = (
+        _flag_column(data[on_benefit], on_benefit, "on_benefit", func)
+        if on_benefit is not None
+        else np.ones(len(data), dtype=bool)
+    )
+    sub = data.loc[in_period, [person, *by_cols]].copy()
+    sub["_paid"] = flags[in_period]
+    sub["_benefit"] = benefit[in_period]
+    per_person = sub.groupby(person, sort=False).agg(
+        _paid=("_paid", "max"),
+        _benefit=("_benefit", "max"),
+        **{f"_n_{i}": (c, "nunique") for i, c in enumerate(by_cols)},
+        **{f"_v_{i}": (c, "first") for i, c in enumerate(by_cols)},
+    )
+    for i, c in enumerate(by_cols):
+        changed = per_person[f"_n_{i}"] > 1
+        if changed.any():
+            raise EffektError(
+                f"{func}(): the 'by' column {_fmt(c)} changes within {int(changed.sum())} "
+                "persons in the "
+                f"period (e.g. person {per_person.index[changed][0]!r}); assign each person to one "
+                "group (e.g. the municipality at the start of the period)."
+            )
+    per_person = per_person[per_person["_benefit"]]
+    if by_cols:
+        grouped = per_person.groupby([f"_v_{i}" for i in range(len(by_cols))], sort=True)["_paid"]
+        out = grouped.agg(n_persons="size", n_paid_hours="sum").reset_index()
+        out.columns = [*by_cols, "n_persons", "n_paid_hours"]
+    else:
+        out = pd.DataFrame(
+            {"n_persons": [len(per_person)], "n_paid_hours": [int(per_person["_paid"].sum())]}
+        )
+    out["n_persons"] = out["n_persons"].astype(int)
+    out["n_paid_hours"] = out["n_paid_hours"].astype(int)
+    if (out["n_persons"] == 0).any():
+        raise EffektError(
+            f"{func}(): nobody received the benefit in the period; check 'on_benefit' and 'period'."
+        )
+    out["share"] = out["n_paid_hours"] / out["n_persons"]
+    lo_ci, hi_ci = wilson_interval(
+        out["n_paid_hours"].to_numpy(), out["n_persons"].to_numpy(), conf_level
+    )
+    out["ci_low"] = lo_ci
+    out["ci_high"] = hi_ci
+    return out
