@@ -144,7 +144,21 @@ def _studies() -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 = success, 2 = bad input)."""
+    """Run the command line; returns the exit status (0 = success, 2 = bad input).
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after ``effekt``; ``sys.argv[1:]`` when omitted.
+
+    Examples
+    --------
+    >>> status = main(["rct", "--counts", "208", "1302", "155", "1291"])  # doctest: +ELLIPSIS
+    Effect: +4.0 pp (95% CI +1.3 to +6.6 pp), p = 0.004
+    ...
+    >>> status
+    0
+    """
     parser = _parser()
     args = parser.parse_args(argv)
     try:

@@ -25,6 +25,12 @@ def wilson_interval(events, n, conf_level: float = 0.95) -> tuple[np.ndarray, np
     References
     ----------
     Wilson, E. B. (1927). *JASA* 22, 209-212.
+
+    Examples
+    --------
+    >>> lo, hi = wilson_interval([0, 208], [20, 1302])
+    >>> lo.round(4).tolist(), hi.round(4).tolist()
+    ([0.0, 0.1409], [0.1611, 0.1807])
     """
     x = np.asarray(events, dtype=float)
     n = np.asarray(n, dtype=float)

@@ -27,7 +27,14 @@ if TYPE_CHECKING:
 
 
 def new_axes(ax: Axes | None, figsize: tuple[float, float] = (7.0, 4.5)) -> Axes:
-    """Return ``ax`` or a fresh Axes on a new figure."""
+    """Return ``ax`` or a fresh Axes on a new figure (constrained layout).
+
+    Examples
+    --------
+    >>> ax = new_axes(None)
+    >>> new_axes(ax) is ax
+    True
+    """
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt
@@ -37,6 +44,15 @@ def new_axes(ax: Axes | None, figsize: tuple[float, float] = (7.0, 4.5)) -> Axes
 
 
 def effect_axis_label(scale: str, unit: str = "") -> str:
+    """Axis label for an effect: percentage points for proportions, else the unit.
+
+    Examples
+    --------
+    >>> effect_axis_label("proportion")
+    'Effect (percentage points)'
+    >>> effect_axis_label("mean", "hours/week")
+    'Effect (hours/week)'
+    """
     if scale == "proportion":
         return "Effect (percentage points)"
     return f"Effect ({unit})" if unit else "Effect (difference in means)"
@@ -74,6 +90,16 @@ def forest(
     Returns
     -------
     Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"label": ["Education", "Job"], "estimate": [0.04, 0.02],
+    ...                      "ci_low": [0.013, 0.003], "ci_high": [0.066, 0.037],
+    ...                      "scale": "proportion"})
+    >>> ax = forest(rows, title="Mentorforsøget")
+    >>> ax.get_xlabel(), ax.get_title()
+    ('Effect (percentage points)', 'Mentorforsøget')
     """
     ax = new_axes(ax, figsize=(7.5, 0.5 * len(frame) + 1.6))
     if scale is None:
@@ -107,7 +133,17 @@ def forest(
 
 
 def save(ax: Axes, path: Any, dpi: int = 120) -> None:
-    """Save the figure that holds ``ax`` (helper for examples and reports)."""
+    """Save the figure that holds ``ax`` (helper for examples and reports).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> ax = new_axes(None)
+    >>> path = os.path.join(tempfile.mkdtemp(), "figure.png")
+    >>> save(ax, path)
+    >>> os.path.getsize(path) > 0
+    True
+    """
     ax.figure.savefig(path, dpi=dpi, bbox_inches="tight")
 
 

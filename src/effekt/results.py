@@ -35,6 +35,8 @@ import pandas as pd
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+__all__ = ["EffectResult", "EffectTable", "TestResult", "effect_from_normal"]
+
 Scale = Literal["proportion", "mean"]
 
 
@@ -361,7 +363,30 @@ def effect_from_normal(
     df: float | None = None,
     **fields: Any,
 ) -> EffectResult:
-    """An :class:`EffectResult` with a Wald interval and p-value from z (or t with ``df``)."""
+    """An :class:`EffectResult` with a Wald interval and p-value from z (or t with ``df``).
+
+    Parameters
+    ----------
+    estimate, std_error : float
+        The effect and its standard error.
+    conf_level : float
+        Confidence level of the interval.
+    df : float, optional
+        Degrees of freedom of a t reference distribution; the normal when omitted.
+    **fields
+        Further :class:`EffectResult` fields (``method`` is required).
+
+    Notes
+    -----
+    ``estimate ± q * std_error`` with ``q`` the ``(1 + conf_level)/2`` quantile of N(0, 1) or
+    t(df); p-value ``2 P(|Z| > |estimate / std_error|)``.
+
+    Examples
+    --------
+    >>> r = effect_from_normal(0.04, 0.02, 0.95, method="Wald")
+    >>> round(r.ci[0], 4), round(r.ci[1], 4), round(r.pvalue, 4)
+    (0.0008, 0.0792, 0.0455)
+    """
     from scipy import stats
 
     if df is None:
@@ -382,8 +407,3 @@ def effect_from_normal(
         df=df,
         **fields,
     )
-
-
-def stack(results: Sequence[EffectResult]) -> pd.DataFrame:
-    """Tidy rows of several results."""
-    return pd.concat([r.to_frame() for r in results], ignore_index=True)

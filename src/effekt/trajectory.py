@@ -61,6 +61,14 @@ def check_panel(
     Returns person codes ``0..P-1`` (row order), the person labels, the numeric times and a
     stable order sorting rows by person. Raises :class:`EffektError` when a (person, period)
     pair occurs twice or when time decreases within a person in row order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> panel = pd.DataFrame({"person": [1, 1, 2, 2], "week": [1, 2, 1, 2]})
+    >>> codes, labels, times, order = check_panel(panel, "person", "week", "example")
+    >>> codes.tolist(), labels.tolist()
+    ([0, 0, 1, 1], [1, 2])
     """
     check_frame(panel, func, "panel")
     require_columns(panel, func, id=id, time=time, column=list(extra))

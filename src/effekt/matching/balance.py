@@ -37,6 +37,14 @@ def balance_matrix(
 
     Returns the matrix, the row names (``"<column>_<level>"`` for dummies) and a boolean
     array flagging binary (0/1) columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"age": [25, 40, 31], "group": ["kh", "rf", "kh"]})
+    >>> X, names, binary = balance_matrix(df, ["age", "group"])
+    >>> names, binary.tolist()
+    (['age', 'group_kh', 'group_rf'], [False, True, True])
     """
     blocks: list[np.ndarray] = []
     names: list[str] = []
