@@ -62,7 +62,7 @@ def check_number(
 ) -> float:
     """A finite real number within optional bounds; returns it as float (or int)."""
     kind = "an integer" if integer else "a number"
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and np.isfinite(value)
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and np.isfinite(float(value))
     if ok and integer and float(value) != int(value):
         ok = False
     if ok and low is not None:
@@ -94,7 +94,7 @@ def check_counts(events: Any, n: Any, events_arg: str, n_arg: str, func: str) ->
 
 def check_share(share: Any, argument: str, func: str) -> float:
     """A share (proportion) in [0, 1]; percentages such as 16 are rejected with a hint."""
-    ok = isinstance(share, numbers.Real) and not isinstance(share, bool) and np.isfinite(share)
+    ok = isinstance(share, numbers.Real) and not isinstance(share, bool) and np.isfinite(float(share))
     if not ok or not 0 <= share <= 1:
         hint = " (give shares as fractions: 0.16, not 16)" if ok and 1 < share <= 100 else ""
         raise argument_error(func, argument, "a share between 0 and 1" + hint, share)

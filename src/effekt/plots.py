@@ -144,7 +144,7 @@ def save(ax: Axes, path: Any, dpi: int = 120) -> None:
     >>> os.path.getsize(path) > 0
     True
     """
-    ax.figure.savefig(path, dpi=dpi, bbox_inches="tight")
+    ax.figure.savefig(path, dpi=dpi, bbox_inches="tight")  # type: ignore[union-attr]
 
 
 # --- matching ---

@@ -58,6 +58,8 @@ def abadie_imbens_variance(
         sigma2 = 0.5 * float((w_rows * (row_tau - tau) ** 2).sum() / w_rows.sum())
         sig = np.full(len(controls), sigma2)
     else:
+        if control_positions is None or control_score is None:
+            raise ValueError("var_matches >= 1 needs the control positions and scores")
         sig = within_arm_variance(
             y,
             controls,
