@@ -822,7 +822,7 @@ def _star2020_figures() -> list[dict[str, Any]]:
                 f"{project}.{outcome}_{benefit}",
                 project,
                 group=_BENEFITS[benefit],
-                outcome=f"{_OUTCOMES[outcome]}: participating vs other municipalities",
+                outcome=_OUTCOMES[outcome],
                 time_point=f"{start} -> {end}",
                 treated=s1[0],
                 control=s1[1],
