@@ -33,7 +33,7 @@ def test_reproduce_command_is_fast_and_writes_everything(tmp_path):
     elapsed = time.perf_counter() - start
     assert proc.returncode == 0, proc.stderr
     assert elapsed < 60
-    assert "[1/10] mentor" in proc.stderr and "done in" in proc.stderr  # progress on stderr
+    assert "[1/13] mentor" in proc.stderr and "done in" in proc.stderr  # progress on stderr
     for section in (
         "1.1 mentor",
         "1.2 jobfirst",
@@ -44,6 +44,9 @@ def test_reproduce_command_is_fast_and_writes_everything(tmp_path):
         "2.4 jobrotation",
         "2.5 mentor_sfi",
         "2.6 displacement",
+        "3 stv (DiD)",
+        "3 brf (DiD)",
+        "3 hir (DiD)",
         "4 biu_providers",
     ):
         assert section in proc.stdout

@@ -33,7 +33,7 @@ def test_default_seed_intervals_contain_the_reported_effects(full):
     est = full.table[full.table["estimate"].notna()]
     missed = est.loc[~est["covers_reported"].astype(bool), "figure_id"].tolist()
     assert missed == []
-    assert len(est) == 26
+    assert len(est) == 35  # 26 of sections 1, 2, 4 + job rotation + 8 municipality comparisons
 
 
 def test_is_callable_as_ef_reproduce_and_deterministic():
@@ -209,3 +209,39 @@ def test_coverage_over_200_seeds(name):
     coverage = {fid: float(np.mean(v)) for fid, v in hits.items()}
     assert all(len(v) == 200 for v in hits.values())
     assert min(coverage.values()) >= 0.90, coverage
+
+
+def test_star2020_rows_recomputed_exactly_and_reestimated(full):
+    """Section 3: exact change in gaps from the published shares, DiD on synthetic counts."""
+    from effekt.did import star2020_comparison
+
+    t = full.table.set_index("figure_id")
+    hir = t.loc["hir.company_resource"]
+    # studies.md section 3: HIR 2.5 pp -> 5.6 pp, a change of +3.1 pp
+    assert (hir.pub_gap_start, hir.pub_gap_end, hir.pub_change) == (0.025, 0.056, 0.031)
+    assert hir.reported_effect == 0.031 and hir.design == "DiD"
+    assert hir.pub_note.startswith("gap +2.5 pp -> +5.6 pp: change +3.1 pp, exact")
+    assert hir.pub_effect_low == pytest.approx(0.029) and hir.pub_effect_high == pytest.approx(
+        0.033
+    )
+    assert "CR2 clustered by municipality" in hir.method and "15 participating" in hir.method
+    assert t.loc["brf.company_resource", "pub_change"] == 0.075
+    # the exact columns agree with did.star2020_comparison for every comparison
+    ref = star2020_comparison(seed=0)
+    for r in ref.itertuples(index=False):
+        row = t.loc[f"{r.project}.{r.outcome}_{r.benefit}"]
+        assert row.pub_change == r.change and row.pub_gap_start == r.gap_start
+        assert row.pub_gap_end == r.gap_end
+        # the synthetic panels pin the group shares of the first and last month (< 0.01 pp)
+        assert row.estimate == pytest.approx(r.change, abs=2e-4)
+        assert row.covers_reported
+    text = format_table(full.table)
+    assert "+3.1 exact" in text and "3 hir (DiD)" in text
+
+
+def test_jobrotation_row_in_weeks_faster(full):
+    row = full.table.set_index("figure_id").loc["jobrotation.time_to_job"]
+    assert row.unit == "weeks faster" and row.reported_effect == 2.5
+    # weeks faster = control minus temps in restricted mean weeks without a job
+    assert row.estimate > 0 and row.ci_low <= 2.5 <= row.ci_high
+    assert "restricted mean" in row.method and row.syn_n_treated == 4000

@@ -1,4 +1,4 @@
-"""The notes' reported figures as data (studies.md sections 1, 2 and 4)."""
+"""The notes' reported figures as data (studies.md sections 1 to 4)."""
 
 import numpy as np
 import pandas as pd
@@ -7,7 +7,7 @@ import pytest
 from effekt import studies
 from effekt.errors import EffektError
 
-# Every study of the notes' sections 1, 2 and 4 (studies.md), with its section and design.
+# Every study of the notes' sections 1 to 4 (studies.md), with its section and design.
 CATALOGUE = {
     "mentor": ("1.1", "RCT"),
     "jobfirst": ("1.2", "RCT"),
@@ -18,11 +18,14 @@ CATALOGUE = {
     "jobrotation": ("2.4", "matched"),
     "mentor_sfi": ("2.5", "matched"),
     "displacement": ("2.6", "matched"),
+    "stv": ("3", "DiD"),
+    "brf": ("3", "DiD"),
+    "hir": ("3", "DiD"),
     "biu_providers": ("4", "simple effect"),
 }
 
 
-def test_catalogue_lists_every_study_of_sections_1_2_4():
+def test_catalogue_lists_every_study_of_sections_1_to_4():
     cat = studies.catalogue()
     assert (
         dict(zip(cat["study"], zip(cat["section"], cat["design"], strict=False), strict=False))
@@ -107,7 +110,12 @@ def test_figures_as_in_the_notes():
 def test_effect_equals_difference_of_shares_where_both_given():
     rep = studies.reported()
     both = rep.dropna(subset=["share_treated", "share_control"])
-    assert np.allclose(both["effect"], both["share_treated"] - both["share_control"])
+    did = both["design"] == "DiD"  # section 3: end shares; the effect is the change in gap
+    plain = both[~did]
+    assert np.allclose(plain["effect"], plain["share_treated"] - plain["share_control"])
+    d = both[did]
+    gaps = (d["share_treated"] - d["share_control"]) - (d["start_treated"] - d["start_control"])
+    assert np.allclose(d["effect"], gaps)
 
 
 def test_filter_by_study_and_figure_lookup():
@@ -123,3 +131,26 @@ def test_returns_a_copy():
     a = studies.reported()
     a.loc[0, "effect"] = 99.0
     assert studies.reported().loc[0, "effect"] != 99.0
+
+
+def test_star2020_figures_as_in_the_note():
+    """studies.md section 3: the four shares of each comparison and the change in the gap."""
+    from effekt.synthetic.panels import STAR2020_SHARES
+
+    rep = studies.reported().set_index("figure_id")
+    did = rep[rep["design"] == "DiD"]
+    assert len(did) == len(STAR2020_SHARES) == 8
+    for r in STAR2020_SHARES.itertuples(index=False):
+        fig = rep.loc[f"{r.project}.{r.outcome}_{r.benefit}"]
+        assert (fig.start_treated, fig.start_control) == (r.start_treated, r.start_control)
+        assert (fig.share_treated, fig.share_control) == (r.end_treated, r.end_control)
+        assert pd.isna(fig.n_treated) and fig.has_estimator
+    # HIR: 18.4 % vs 15.9 % (2.5 pp) -> 24.7 % vs 19.1 % (5.6 pp): +3.1 pp
+    assert rep.loc["hir.company_resource", "effect"] == 0.031
+    # BRF: -3.5 pp -> +4 pp: +7.5 pp
+    assert rep.loc["brf.company_resource", "effect"] == 0.075
+    assert rep.loc["stv.paid_hours_cash", "effect"] == -0.001
+    assert rep.loc["stv.company_cash", "decimals"] == 0
+    # job rotation: "2-3 weeks faster", positive = faster
+    jr = rep.loc["jobrotation.time_to_job"]
+    assert (jr.effect_low, jr.effect_high, jr.effect, jr.unit) == (2.0, 3.0, 2.5, "weeks faster")

@@ -150,3 +150,32 @@ def test_docstrings_state_what_the_notes_say_and_what_is_assumed(name):
     assert len(say) > 80 and len(assume) > 80
     doc = STUDY_GENERATORS[name].__doc__
     assert "What the notes say:" in doc and "What it assumes beyond them:" in doc
+
+
+def test_panel_generators_of_issue_6_reachable_by_name():
+    """synthetic.study dispatches to effekt.synthetic.panels with the reported truths."""
+    from effekt.did import did_from_shares
+    from effekt.synthetic.panels import STAR2020_SHARES
+
+    jr = synthetic.study("jobrotation", seed=3, scale=0.5)
+    assert len(jr) == 2000 and set(jr["job"]) <= {0, 1}
+    assert jr.attrs["truth"] == {"jobrotation.time_to_job": 2.5}
+    assert jr["weeks"].max() <= jr.attrs["horizon"] + 1e-9
+    # IPS weeks: 14,400 persons, the pooled difference is 2.9 weeks (SE about 0.3 here)
+    ips = synthetic.study("ips_weeks", seed=3, scale=20.0)
+    m = ips.groupby("ips_any")["weeks_in_work"].mean()
+    assert m.loc[True] - m.loc[False] == pytest.approx(2.9, abs=1.0)
+    jf = synthetic.study("jobfirst_panel", seed=3, scale=0.5)
+    w35 = jf[jf["week"] == 35].groupby("jobfirst")["paid_hours"].mean()
+    assert w35.loc[1] - w35.loc[0] == pytest.approx(0.05, abs=0.025)  # 2,400 persons
+    for project in ("stv", "brf", "hir"):
+        d = synthetic.study(project, seed=3)
+        rows = STAR2020_SHARES[STAR2020_SHARES["project"] == project]
+        assert len(d.groupby(["outcome", "benefit"])) == len(rows)
+        # one set of participating municipalities per project
+        assert d.groupby("municipality")["participating"].nunique().max() == 1
+        for r in rows.itertuples(index=False):
+            exact = did_from_shares(r.start_treated, r.start_control, r.end_treated, r.end_control)
+            assert d.attrs["truth"][f"{project}.{r.outcome}_{r.benefit}"] == exact.estimate
+    with pytest.raises(EffektError, match="jobrotation"):
+        synthetic.study("job_rotation")

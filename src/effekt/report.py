@@ -39,12 +39,15 @@ __all__ = ["write_report", "plot_reproduction", "html_report", "generator_assump
 
 _KINDS = (
     ("difference", "Effects on shares (percentage points)", 100.0),
+    ("did", "Municipality comparisons (DiD): change in the gap, start to end", 100.0),
     ("share", "Simple effects: shares in a job (%)", 100.0),
-    ("mean", "Effects on means (hours per week, weeks)", 1.0),
+    ("mean", "Effects on means (hours per week; weeks faster to a job)", 1.0),
 )
 
 
 def _kind(row: pd.Series) -> str:
+    if row["design"] == "DiD":
+        return "did"
     if row["scale"] == "mean":
         return "mean"
     if row["design"] == "simple effect" and pd.isna(row["reported_control"]):
@@ -61,9 +64,15 @@ def _label(row: pd.Series) -> str:
         "mentor": "Mentor",
         "brobygning": "Brobygning",
         "voksenlaerling": "Voksenlærling",
+        "jobrotation": "Jobrotation",
+        "stv": "STV",
+        "brf": "BRF",
+        "hir": "HIR",
     }
     name = study.get(row["study"], row["study"])
     outcome = str(row["outcome"]).replace("in SU-eligible education", "education")
+    if row["unit"] == "weeks faster":
+        outcome += " (weeks faster)"
     text = f"{name} {outcome}"
     if row["group"] != "all":
         group = str(row["group"])
@@ -80,9 +89,10 @@ def plot_reproduction(
     ----------
     table : DataFrame
         Output of :func:`effekt.reproduce`.
-    kind : {"difference", "share", "mean"}
-        Effects on shares (drawn in percentage points), simple-effect shares (in %), or
-        effects on means.
+    kind : {"difference", "did", "share", "mean"}
+        Effects on shares (drawn in percentage points), changes in the gap between
+        participating and other municipalities (section 3, in percentage points),
+        simple-effect shares (in %), or effects on means.
     ax : Axes, optional
     legend : bool
         Draw a legend in the Axes.
@@ -148,8 +158,9 @@ def plot_reproduction(
     ax.set_xlabel(
         {
             "difference": "Effect (percentage points)",
+            "did": "Change in gap (percentage points)",
             "share": "Share in a job (%)",
-            "mean": "Effect (hours per week / weeks)",
+            "mean": "Effect (hours per week; weeks faster)",
         }[kind]
     )
     ax.grid(axis="x", color="0.9")
@@ -247,8 +258,13 @@ def _cells(row: pd.Series) -> tuple[list[str], str]:
     if row["approximate"] and rep:
         rep = "~" + rep
     shares = ""
+    if pd.notna(row.get("reported_start_treated", np.nan)):  # DiD: start -> end
+        shares = (
+            f"{_num(row['reported_start_treated'], s, signed=False)} vs "
+            f"{_num(row['reported_start_control'], s, signed=False)} → "
+        )
     if pd.notna(row["reported_treated"]):
-        shares = _num(row["reported_treated"], s, signed=False)
+        shares += _num(row["reported_treated"], s, signed=False)
         if pd.notna(row["reported_control"]):
             shares += " vs " + _num(row["reported_control"], s, signed=False)
     rel = (
@@ -266,6 +282,11 @@ def _cells(row: pd.Series) -> tuple[list[str], str]:
     pub = ""
     if pd.notna(row["pub_ci_low"]):
         pub = f"[{_num(row['pub_ci_low'], s)}, {_num(row['pub_ci_high'], s)}]"
+    if pd.notna(row.get("pub_change", np.nan)):  # DiD: exact change in gap, no sampling error
+        pub = (
+            f"{_num(row['pub_change'], s)} exact (gap {_num(row['pub_gap_start'], s)} → "
+            f"{_num(row['pub_gap_end'], s)})"
+        )
     p = ""
     if pd.notna(row["pub_p_min"]):
         p = (
@@ -393,6 +414,9 @@ def html_report(
         "whether a stated relative change can come out of them); <b>synthetic</b> is the study's "
         "own method applied to synthetic data calibrated to the reported figures (trials with "
         "their design, matched studies by matching, with the naive difference beside it). "
+        "For the municipality comparisons of §3 (difference in differences) <b>published</b> "
+        "is the change in the gap computed exactly from the four published shares, and "
+        "<b>synthetic</b> the DiD on municipality × month counts clustered by municipality. "
         "Effects on shares are in percentage points. * = sample size not in the notes, assumed. "
         "The "
         f"re-estimated interval contains the reported effect for {n_cov} of "

@@ -14,8 +14,20 @@ For every figure of :func:`effekt.studies.reported` :func:`reproduce` gives thre
    study's own method: trials with their design (Mentor stratified by job centre,
    JobFirst cluster-robust by municipality, IPS with its pooled arms), matched studies by
    propensity-score matching with the naive (unadjusted) difference beside it, and
-   simple effects as shares with Wilson intervals. ``covers_reported`` says whether the
-   95 % interval contains the reported effect (which is the truth of the synthetic data).
+   simple effects as shares with Wilson intervals, the job-rotation figure ("2-3 weeks
+   faster") as a difference in restricted mean weeks without a job over 23 months
+   (:func:`effekt.duration.restricted_mean_difference`, sign flipped to weeks *faster*), and
+   the municipality comparisons of section 3 (STV, BRF, HIR) by difference in differences on
+   municipality x month counts (:func:`effekt.did.did_from_counts`, clustered by
+   municipality). ``covers_reported`` says whether the 95 % interval contains the reported
+   effect (which is the truth of the synthetic data).
+
+For the section 3 rows the recomputation is exact: the change in the gap between
+participating and other municipalities from the four published shares
+(:func:`effekt.did.did_from_shares`; HIR 2.5 pp -> 5.6 pp = +3.1 pp) in ``pub_gap_start``,
+``pub_gap_end`` and ``pub_change``, with the range the rounding of the shares allows in
+``pub_effect_low``/``pub_effect_high``; shares alone carry no sampling error, so there is no
+published interval.
 
 Studies are held in a registry, :data:`STUDIES`: adding a study is one re-estimation
 function and one :func:`register` call (plus its figures in :mod:`effekt.studies` and a
@@ -365,6 +377,60 @@ def _biu(data: pd.DataFrame) -> tuple[list[Estimate], dict[str, Any]]:
     return out, {"simple_effects": table}
 
 
+def _jobrotation(data: pd.DataFrame) -> tuple[list[Estimate], dict[str, Any]]:
+    from .duration import restricted_mean_difference
+    from .results import effect_from_normal
+    from .synthetic.panels import JOBROTATION_HORIZON
+
+    horizon = float(data.attrs.get("horizon", JOBROTATION_HORIZON))
+    r = restricted_mean_difference(data, "weeks", "job", "jobrotation", horizon=horizon)
+    # the note speaks of weeks *faster*: control minus temps in restricted mean weeks without
+    # an unsubsidised job (RMST difference with the sign flipped; same SE, mirrored interval)
+    faster = effect_from_normal(
+        -r.estimate,
+        r.std_error,
+        r.conf_level,
+        method=r.method,
+        n_treated=r.n_treated,
+        n_control=r.n_control,
+        scale="mean",
+        mean_treated=r.mean_treated,
+        mean_control=r.mean_control,
+        estimand="weeks faster (restricted mean weeks without a job, control - temps)",
+        outcome="time to unsubsidised job",
+        unit="weeks",
+    )
+    method = (
+        f"restricted mean weeks without an unsubsidised job over {horizon:.1f} weeks "
+        "(23 months), Kaplan-Meier, Greenwood-type SE; control minus temps = weeks faster "
+        "(synthetic data without confounding)"
+    )
+    return [Estimate("jobrotation.time_to_job", faster, method)], {}
+
+
+def _star2020(data: pd.DataFrame) -> tuple[list[Estimate], dict[str, Any]]:
+    """Each outcome/benefit panel: 2x2 DiD on the first and last project month's counts."""
+    from .did import did_from_counts
+
+    out = []
+    for (project, outcome, benefit), panel in data.groupby(
+        ["project", "outcome", "benefit"], sort=False
+    ):
+        two = panel[panel["period"].isin(["start", "end"])]
+        r = did_from_counts(
+            two, "municipality", "month", "count", "denominator", "participating", "post"
+        )
+        n_treated = int(two.loc[two["participating"] == 1, "municipality"].nunique())
+        method = (
+            "difference in differences of municipality x month counts, first vs last project "
+            f"month, weighted by denominators; CR2 clustered by municipality "
+            f"({two['municipality'].nunique()} municipalities, {n_treated} participating), "
+            f"t({two['municipality'].nunique() - 1})"
+        )
+        out.append(Estimate(f"{project}.{outcome}_{benefit}", r, method))
+    return out, {}
+
+
 for _study in (
     Study("mentor", _mentor, "mentor"),
     Study("jobfirst", _jobfirst, "jobfirst", assumed_n={"jobfirst.paid_hours_w35": (2400, 2400)}),
@@ -386,16 +452,17 @@ for _study in (
         "voksenlaerling",
         assumed_n={"voksenlaerling.employment_1y": (1000, 1000)},
     ),
-    Study(
-        "jobrotation",
-        comment="duration outcome without a published comparison; see effekt.duration",
-    ),
+    # the note gives no sample size: 4,000 temps and 4,000 non-participants assumed (scale 2)
+    Study("jobrotation", _jobrotation, "jobrotation", scale=2.0),
     Study(
         "mentor_sfi",
         comment="no figures in the notes ('no effect'); a case for sensitivity analysis "
         "(matching.rosenbaum_bounds, matching.e_value)",
     ),
     Study("displacement", comment="a share of firms, no comparison group"),
+    Study("stv", _star2020, "stv"),
+    Study("brf", _star2020, "brf"),
+    Study("hir", _star2020, "hir"),
     Study("biu_providers", _biu, "biu_providers"),
 ):
     register(_study)
@@ -429,7 +496,27 @@ def _recompute(fig: pd.Series, assumed: tuple[int, int] | None) -> dict[str, Any
     rc = fig["relative_change"]
     proportion = fig["scale"] == "proportion"
     notes = []
-    if proportion and pd.notna(st) and pd.notna(sc):
+    if fig["design"] == "DiD":
+        from .did import did_from_shares
+
+        exact = did_from_shares(fig["start_treated"], fig["start_control"], st, sc)
+        # each of the four shares may be off by half a rounding unit
+        out.update(
+            pub_gap_start=exact.extra["gap_start"],
+            pub_gap_end=exact.extra["gap_end"],
+            pub_change=exact.estimate,
+            pub_effect_low=exact.estimate - 4 * h,
+            pub_effect_high=exact.estimate + 4 * h,
+        )
+        pp = 100 * 4 * h
+        notes.append(
+            f"gap {100 * exact.extra['gap_start']:+.1f} pp -> {100 * exact.extra['gap_end']:+.1f} "
+            f"pp: change {100 * exact.estimate:+.1f} pp, exact from the published shares "
+            f"(shares rounded to {int(fig['decimals'])} decimal(s): "
+            f"{100 * exact.estimate - pp:+.1f} to {100 * exact.estimate + pp:+.1f} pp); "
+            "no sampling error from shares alone"
+        )
+    elif proportion and pd.notna(st) and pd.notna(sc):
         out["pub_effect_low"], out["pub_effect_high"] = st - sc - 2 * h, st - sc + 2 * h
         rel_at = st / sc - 1
         out["relative_at_shares"] = rel_at
@@ -689,12 +776,17 @@ def run(
 _FLOATS = (
     "reported_treated",
     "reported_control",
+    "reported_start_treated",
+    "reported_start_control",
     "reported_effect",
     "reported_low",
     "reported_high",
     "reported_relative_change",
     "pub_effect_low",
     "pub_effect_high",
+    "pub_gap_start",
+    "pub_gap_end",
+    "pub_change",
     "pub_ci_low",
     "pub_ci_high",
     "pub_p_min",
@@ -724,6 +816,8 @@ _COLUMNS = [
     "unit",
     "reported_treated",
     "reported_control",
+    "reported_start_treated",
+    "reported_start_control",
     "reported_effect",
     "reported_low",
     "reported_high",
@@ -739,6 +833,9 @@ _COLUMNS = [
     "pub_events_control",
     "pub_effect_low",
     "pub_effect_high",
+    "pub_gap_start",
+    "pub_gap_end",
+    "pub_change",
     "pub_ci_low",
     "pub_ci_high",
     "pub_p_min",
@@ -779,6 +876,8 @@ def _row(fig: pd.Series, est: Estimate | None, spec: Study) -> dict[str, Any]:
         unit=fig["unit"],
         reported_treated=fig["share_treated"],
         reported_control=fig["share_control"],
+        reported_start_treated=fig["start_treated"],
+        reported_start_control=fig["start_control"],
         reported_effect=fig["effect"],
         reported_low=fig["effect_low"],
         reported_high=fig["effect_high"],
@@ -917,6 +1016,8 @@ def format_table(table: pd.DataFrame, width: int = 110) -> str:
         if r["approximate"] and rep:
             rep = "~" + rep
         pub = _fmt_ci(r["pub_ci_low"], r["pub_ci_high"], scale)
+        if pd.notna(r["pub_change"]):  # DiD: the exact change in gap from the four shares
+            pub = f"{100 * r['pub_change']:+.1f} exact"
         if str(r["pub_note"]).startswith("a single share") and pub:  # a level, not a difference
             pub = f"[{100 * r['pub_ci_low']:.1f}, {100 * r['pub_ci_high']:.1f}] %"
         claim = {"depends on rounding": "depends"}.get(r["claim_holds"], r["claim_holds"])
@@ -968,4 +1069,14 @@ def format_table(table: pd.DataFrame, width: int = 110) -> str:
         "ok: the interval contains the reported effect; naive: unadjusted difference (matched "
         "studies)."
     )
+    if (table["design"] == "DiD").any():
+        lines.append(
+            "DiD (section 3): change in the gap participating - other municipalities from the "
+            "project's start to its end; published: exact from the four shares."
+        )
+    if (table["unit"] == "weeks faster").any():
+        lines.append(
+            "Jobrotation: weeks faster to an unsubsidised job (restricted mean over 23 months, "
+            "control - temps)."
+        )
     return "\n".join(lines)

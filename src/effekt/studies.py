@@ -1,7 +1,8 @@
 """The Danish notes' reported figures as data.
 
 :func:`reported` returns one tidy row per figure reported in the notes (the source notes'
-sections 1, 2 and 4: randomised trials, matched comparisons, simple effects), and
+sections 1 to 4: randomised trials, matched comparisons, municipality comparisons by
+difference in differences, simple effects), and
 :func:`catalogue` one row per study. Shares are fractions (``0.16``), effects on shares are
 differences of fractions (``0.04`` = +4 pp), relative changes are ratios minus one
 (``0.30`` = "a 30 % rise"). A figure the note gives only approximately ("ca.", "knap",
@@ -34,8 +35,8 @@ from ._validate import argument_error
 
 __all__ = ["reported", "catalogue", "figure", "DESIGNS"]
 
-#: The three designs of the notes' sections 1, 2 and 4.
-DESIGNS = ("RCT", "matched", "simple effect")
+#: The designs of the notes' sections 1 (RCT), 2 (matched), 3 (DiD) and 4 (simple effect).
+DESIGNS = ("RCT", "matched", "DiD", "simple effect")
 
 _NA = np.nan
 
@@ -161,6 +162,45 @@ _CATALOGUE: list[dict[str, Any]] = [
         method="share of firms where the subsidy created a new ordinary job",
     ),
     dict(
+        study="stv",
+        name="Særligt Tilrettelagt Virksomhedsforløb (STV), municipality comparison",
+        section="3",
+        design="DiD",
+        period="Nov 2016 - Dec 2018",
+        source="001",
+        n_treated=_NA,
+        n_control=_NA,
+        units="participating municipalities vs the rest of the country (Jobindsats shares)",
+        population="activity-ready cash-benefit recipients and resource-course citizens",
+        method="difference in differences of shares, start vs end of the project",
+    ),
+    dict(
+        study="brf",
+        name="Bedre Ressourceforløb (BRF), municipality comparison",
+        section="3",
+        design="DiD",
+        period="Jan 2017 - Dec 2018",
+        source="001",
+        n_treated=_NA,
+        n_control=_NA,
+        units="participating municipalities vs the rest of the country (Jobindsats shares)",
+        population="citizens in resource course",
+        method="difference in differences of shares, start vs end of the project",
+    ),
+    dict(
+        study="hir",
+        name="Håndholdt indsats i ressourceforløb (HIR), municipality comparison",
+        section="3",
+        design="DiD",
+        period="Mar 2018 - Mar 2019",
+        source="001",
+        n_treated=_NA,
+        n_control=_NA,
+        units="15 participating municipalities vs the rest of the country (Jobindsats shares)",
+        population="citizens in resource course",
+        method="difference in differences of shares, start vs end of the project",
+    ),
+    dict(
         study="biu_providers",
         name="Simple effects and provider steering (BIU note)",
         section="4",
@@ -199,7 +239,12 @@ def _fig(
     text: str,
     estimator: bool = True,
     unit: str = "",
+    start_treated: float = _NA,
+    start_control: float = _NA,
 ) -> dict[str, Any]:
+    if np.isfinite(start_treated) and np.isfinite(start_control) and not np.isfinite(effect):
+        # difference in differences: change in the gap, in decimal arithmetic on the shares
+        effect = round(round(treated - control, 12) - round(start_treated - start_control, 12), 12)
     if np.isfinite(effect_low) and np.isfinite(effect_high) and not np.isfinite(effect):
         effect = (effect_low + effect_high) / 2
     if not np.isfinite(effect) and np.isfinite(treated) and np.isfinite(control):
@@ -214,6 +259,8 @@ def _fig(
         unit=unit,
         share_treated=treated,
         share_control=control,
+        start_treated=start_treated,
+        start_control=start_control,
         effect=effect,
         effect_low=effect_low,
         effect_high=effect_high,
@@ -601,8 +648,9 @@ def _figures() -> list[dict[str, Any]]:
             effect_low=2.0,
             effect_high=3.0,
             source="000",
-            estimator=False,
-            text="job-rotation temps reach unsubsidised employment 2-3 weeks faster on average",
+            text="job-rotation temps reach unsubsidised employment 2-3 weeks faster on average "
+            "(effect > 0: weeks faster, i.e. control minus temps in restricted mean weeks "
+            "without a job)",
         ),
         # 2.5 Mentor, SFI
         _fig(
@@ -637,6 +685,9 @@ def _figures() -> list[dict[str, Any]]:
             estimator=False,
             text="KORA 2013: wage subsidy did not change ordinary staff counts or wage bills",
         ),
+        # 3 municipality comparisons (STAR note, March 2020): end shares as share_*, start
+        # shares as start_*; the effect is the change in the gap (difference in differences)
+        *_star2020_figures(),
         # 4 BIU simple effects
         _fig(
             "biu.simple_effect_strong",
@@ -696,6 +747,97 @@ def _figures() -> list[dict[str, Any]]:
     return rows
 
 
+# (project, outcome, benefit, start, end, start: part. vs rest, end: part. vs rest, decimals, note)
+_STAR2020 = [
+    ("stv", "company", "cash", "Nov 2016", "Dec 2018", (0.17, 0.13), (0.21, 0.16), 0, ""),
+    ("stv", "company", "resource", "Nov 2016", "Dec 2018", (0.19, 0.15), (0.23, 0.18), 0, ""),
+    ("stv", "paid_hours", "cash", "Nov 2016", "Dec 2018", (0.036, 0.032), (0.051, 0.048), 1, ""),
+    (
+        "stv",
+        "paid_hours",
+        "resource",
+        "Nov 2016",
+        "Dec 2018",
+        (0.005, 0.005),
+        (0.020, 0.016),
+        1,
+        "",
+    ),
+    (
+        "brf",
+        "company",
+        "resource",
+        "Jan 2017",
+        "Dec 2018",
+        (0.133, 0.168),
+        (0.217, 0.177),
+        1,
+        " (-3.5 pp -> +4 pp)",
+    ),
+    (
+        "brf",
+        "paid_hours",
+        "resource",
+        "Jan 2017",
+        "Dec 2018",
+        (0.006, 0.004),
+        (0.020, 0.015),
+        1,
+        " (36 -> 140 persons; country 142 -> 425)",
+    ),
+    (
+        "hir",
+        "company",
+        "resource",
+        "Mar 2018",
+        "Mar 2019",
+        (0.184, 0.159),
+        (0.247, 0.191),
+        1,
+        " (gap 2.5 pp -> 5.6 pp)",
+    ),
+    (
+        "hir",
+        "paid_hours",
+        "resource",
+        "Mar 2018",
+        "Mar 2019",
+        (0.013, 0.010),
+        (0.020, 0.014),
+        1,
+        "",
+    ),
+]
+
+_OUTCOMES = {"company": "company-directed effort", "paid_hours": "paid hours"}
+_BENEFITS = {"cash": "activity-ready cash benefit", "resource": "resource course"}
+
+
+def _star2020_figures() -> list[dict[str, Any]]:
+    out = []
+    for project, outcome, benefit, start, end, s0, s1, decimals, note in _STAR2020:
+        pct = f"{{:.{decimals}f}} %"
+        out.append(
+            _fig(
+                f"{project}.{outcome}_{benefit}",
+                project,
+                group=_BENEFITS[benefit],
+                outcome=_OUTCOMES[outcome],
+                time_point=f"{start} -> {end}",
+                treated=s1[0],
+                control=s1[1],
+                start_treated=s0[0],
+                start_control=s0[1],
+                decimals=decimals,
+                source="001",
+                text=f"{_OUTCOMES[outcome]}, {_BENEFITS[benefit]}: "
+                f"{pct.format(100 * s0[0])} vs {pct.format(100 * s0[1])} at the start ({start}), "
+                f"{pct.format(100 * s1[0])} vs {pct.format(100 * s1[1])} at the end ({end})" + note,
+            )
+        )
+    return out
+
+
 @lru_cache(maxsize=1)
 def _reported() -> pd.DataFrame:
     frame = pd.DataFrame(_figures())
@@ -709,7 +851,7 @@ def _reported() -> pd.DataFrame:
 
 
 def reported(study: str | None = None) -> pd.DataFrame:
-    """Every figure of the notes' sections 1, 2 and 4 as one tidy DataFrame.
+    """Every figure of the notes' sections 1 to 4 as one tidy DataFrame.
 
     Parameters
     ----------
@@ -720,9 +862,11 @@ def reported(study: str | None = None) -> pd.DataFrame:
     -------
     DataFrame
         One row per figure with columns ``figure_id``, ``study``, ``study_name``,
-        ``section``, ``design`` ("RCT", "matched", "simple effect"), ``group``, ``outcome``,
+        ``section``, ``design`` ("RCT", "matched", "DiD", "simple effect"), ``group``, ``outcome``,
         ``time_point``, ``scale`` ("proportion" or "mean"), ``unit``, ``share_treated`` and
-        ``share_control`` (shares as fractions, or means; NaN where not given), ``effect``
+        ``share_control`` (shares as fractions, or means; NaN where not given; for the
+        municipality comparisons of section 3 the shares at the project's end, with
+        ``start_treated``/``start_control`` the shares at its start), ``effect``
         (as reported; the midpoint of a range), ``effect_low``/``effect_high`` (a reported
         range), ``relative_change`` (as reported, ratio - 1), ``n_treated``/``n_control``
         (where the notes give them), ``significance`` ("significant", "no effect",
@@ -733,6 +877,12 @@ def reported(study: str | None = None) -> pd.DataFrame:
 
     Notes
     -----
+    For the municipality comparisons (section 3, design "DiD") ``effect`` is the change in
+    the gap between participating and other municipalities from the start to the end of the
+    project, computed from the four published shares (HIR: 2.5 pp -> 5.6 pp, +3.1 pp);
+    ``n_treated``/``n_control`` are missing (the note gives shares of register populations).
+    ``jobrotation.time_to_job`` is in weeks *faster* (positive = temps find a job sooner).
+
     For the simple-effect rows of the BIU note (section 4), ``effect`` is the simple effect
     itself (a share in a job), as the note uses the word; ``biu.causal_complex`` is the
     difference the note's example implies (10-15 % with the course against 0-3 % without).
@@ -756,7 +906,7 @@ def reported(study: str | None = None) -> pd.DataFrame:
 
 
 def catalogue() -> pd.DataFrame:
-    """One row per study of the notes' sections 1, 2 and 4.
+    """One row per study of the notes' sections 1 to 4.
 
     Returns
     -------

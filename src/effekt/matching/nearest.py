@@ -80,6 +80,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from dataclasses import replace as replace_
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -480,6 +481,158 @@ class MatchResult:
             statistic=est / s if s > 0 else None,
             **fields,
         )
+
+    # ------------------------------------------------------------------ effects over time
+    def trajectory(
+        self,
+        panel: pd.DataFrame,
+        id: Hashable,
+        time: Hashable,
+        status: Hashable,
+        *,
+        conf_level: float = 0.95,
+        simultaneous: bool | str = True,
+        n_draws: int = 10_000,
+        seed: int | None = 0,
+    ) -> Any:
+        """The matched effect (ATT) at every period of a long panel, with pointwise and simultaneous bands.
+
+        Parameters
+        ----------
+        panel : DataFrame
+            Long panel, one row per person and period (week, month), sorted by period within
+            person, no duplicated (person, period) rows. It may hold persons who were not
+            matched (they get weight 0, as in :meth:`effect`), but every person of the panel
+            must be a row of the data the match was made on, and every matched person must
+            have at least one row in the panel.
+        id : column name
+            Person id: a column of **both** ``panel`` and the data passed to :func:`match`
+            (unique there), which links each panel row to its matched row.
+        time : column name
+            Numeric period.
+        status : column name
+            0/1 status (effects in percentage points) or a numeric outcome.
+        conf_level : float
+        simultaneous : True, "sup-t", "bonferroni" or False
+            Simultaneous band over all periods (see :func:`effekt.trajectory.effect_over_time`).
+        n_draws : int
+        seed : int or None
+            Seed of the sup-t draws.
+
+        Returns
+        -------
+        Trajectory
+            See :func:`effekt.trajectory.effect_over_time`.
+
+        Notes
+        -----
+        Treatment, weights and matched set are taken from the match, not from the panel: each
+        panel row gets its person's matching weight (MatchIt's ``weights``; 0 for unmatched
+        persons) and arm. At period t the estimate is the weighted difference in mean status,
+        exactly :meth:`effect` on that period's status when every matched person is observed.
+
+        * **Without replacement** the covariance is clustered by matched set (``subclass``; CR1
+          with t(G - 1), G sets), as MatchIt recommends and as :meth:`effect`'s default, so
+          each period's SE equals ``effect(se="cluster")`` on that period's status.
+        * **With replacement** a control belongs to several sets and cannot be clustered by
+          set; the covariance is the person-level robust (HC2-type) one on the weighted
+          sample -- MatchIt's advice for matching with replacement -- which treats the weights
+          as fixed and ignores the uncertainty of the matching itself (Abadie-Imbens SEs are
+          available per period from :meth:`effect` on wide data).
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from effekt.matching import match
+        >>> rng = np.random.default_rng(3)
+        >>> n = 400
+        >>> people = pd.DataFrame({"person": np.arange(n), "age": rng.normal(40, 8, n)})
+        >>> people["vcg2"] = rng.random(n) < 1 / (1 + np.exp(1 - 0.05 * (people.age - 40)))
+        >>> m = match(people, "vcg2", ["age"])
+        >>> weeks = np.arange(1, 7)
+        >>> panel = pd.DataFrame({"person": np.repeat(people.person, 6), "week": np.tile(weeks, n)})
+        >>> p = 0.1 + 0.02 * panel.week + 0.05 * np.repeat(people.vcg2.to_numpy(), 6)
+        >>> panel["job"] = (rng.random(len(panel)) < p).astype(int)
+        >>> tr = m.trajectory(panel, "person", "week", "job")
+        >>> len(tr.to_frame()), tr.scale
+        (6, 'proportion')
+        >>> "clustered by matched set" in tr.method
+        True
+        """
+        from ..trajectory import effect_over_time
+
+        func = "trajectory"
+        check_frame(panel, func, "panel")
+        require_columns(panel, func, id=id, time=time, status=status)
+        if id not in self.data.columns:
+            raise EffektError(
+                f"trajectory(): the id column {_fmt(id)} is not in the data the match was made "
+                "on; add the person id to the data before matching so that panel rows can be "
+                "linked to matched rows."
+            )
+        handle_missing(panel, [id], "raise", func)
+        ids = self.data[id]
+        if ids.isna().any() or ids.duplicated().any():
+            k = int(ids.duplicated().sum() + ids.isna().sum())
+            raise EffektError(
+                f"trajectory(): the id column {_fmt(id)} of the matched data has {k} missing or "
+                "duplicated values; it must identify one row per person."
+            )
+        pos = pd.Index(ids).get_indexer(panel[id])
+        if (pos < 0).any():
+            bad = panel[id].to_numpy()[pos < 0]
+            raise EffektError(
+                f"trajectory(): {len(pd.unique(bad))} person(s) of the panel (e.g. {bad[0]!r}) "
+                f"are not in the data the match was made on (column {_fmt(id)}); restrict the "
+                "panel to those persons or check the ids."
+            )
+        matched = self.matched
+        seen = np.zeros(len(ids), dtype=bool)
+        seen[pos] = True
+        missing = matched & ~seen
+        if missing.any():
+            raise EffektError(
+                f"trajectory(): {int(missing.sum())} matched person(s) (e.g. "
+                f"{ids.to_numpy()[missing][0]!r}) have no rows in the panel; the panel must "
+                "cover every matched person (check the ids)."
+            )
+        internal = {"arm": "treated (matched)", "w": "matching weight", "set": "matched set"}
+        for col in internal.values():
+            if col in panel.columns:
+                raise EffektError(
+                    f"trajectory(): rename the panel column {col!r}; it is used internally."
+                )
+        cols = {
+            internal["arm"]: self.treated[pos],
+            internal["w"]: self.weights[pos],
+        }
+        replace = bool(self.options["replace"])
+        if not replace:
+            cols[internal["set"]] = self.subclass[pos]
+        joined = panel.assign(**cols)
+        keep = joined[internal["w"]].to_numpy() > 0
+        joined = joined.loc[keep]
+        tr = effect_over_time(
+            joined,
+            id,
+            time,
+            status,
+            internal["arm"],
+            weights=internal["w"],
+            cluster=None if replace else internal["set"],
+            treated_value=True,
+            conf_level=conf_level,
+            simultaneous=simultaneous,  # type: ignore[arg-type]
+            n_draws=n_draws,
+            seed=seed,
+        )
+        how = (
+            "ATT on the matched sample; person-level robust SE (matching with replacement: "
+            "weights treated as fixed)"
+            if replace
+            else f"ATT on the matched sample; clustered by matched set ({tr.n_clusters} sets)"
+        )
+        return replace_(tr, method=f"{how}; {tr.method}", outcome=str(status))
 
     # ------------------------------------------------------------------ text and plots
     def summary(self) -> str:

@@ -42,3 +42,7 @@ __all__ += [
     "minimum_detectable_effect",
     "PowerResult",
 ]
+
+from .over_time import trajectory  # noqa: E402
+
+__all__ += ["trajectory"]
