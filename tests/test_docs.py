@@ -32,14 +32,18 @@ PUBLIC_MODULES = [
 def _public_functions():
     for name in PUBLIC_MODULES:
         module = importlib.import_module(name)
-        names = getattr(module, "__all__", None) or [n for n in vars(module) if not n.startswith("_")]
+        names = getattr(module, "__all__", None) or [
+            n for n in vars(module) if not n.startswith("_")
+        ]
         for attr in names:
             obj = getattr(module, attr)
             if inspect.isfunction(obj) and obj.__module__.startswith("effekt"):
                 yield f"{name}.{attr}", obj
 
 
-@pytest.mark.parametrize(("name", "func"), list(_public_functions()), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(
+    ("name", "func"), list(_public_functions()), ids=lambda v: v if isinstance(v, str) else ""
+)
 def test_public_function_has_a_runnable_example(name, func):
     doc = inspect.getdoc(func) or ""
     assert "Examples" in doc and ">>>" in doc, f"{name} has no Examples section with a doctest"

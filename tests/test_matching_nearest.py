@@ -82,7 +82,8 @@ def _pairs(m):
     p = m.pairs()
     pos = {k: i for i, k in enumerate(m.data.index)}
     return sorted(
-        (pos[a], pos[b], int(r)) for a, b, r in zip(p["treated"], p["control"], p["rank"], strict=False)
+        (pos[a], pos[b], int(r))
+        for a, b, r in zip(p["treated"], p["control"], p["rank"], strict=False)
     )
 
 
@@ -220,7 +221,9 @@ def test_exact_strata_and_fallback():
     # the within-strata part is identical to the plain exact match
     p1 = m.pairs()
     first = p2[p2["stage"] == "exact"]
-    assert dict(zip(first["treated"], first["control"], strict=False)) == dict(zip(p1["treated"], p1["control"], strict=False))
+    assert dict(zip(first["treated"], first["control"], strict=False)) == dict(
+        zip(p1["treated"], p1["control"], strict=False)
+    )
     # fallback controls were unused in the first stage
     assert not set(p2.loc[p2["stage"] == "fallback", "control"]) & set(p1["control"])
     assert any("exact_fallback" in note for note in m2.notes)

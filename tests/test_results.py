@@ -13,8 +13,17 @@ def test_relative_change_is_derived_from_means():
 
 
 def test_summary_speaks_percentage_points():
-    r = EffectResult(0.04, 0.01, (0.02, 0.06), 0.0004, "Wald", n_treated=1302, n_control=1291,
-                     mean_treated=0.16, mean_control=0.12)
+    r = EffectResult(
+        0.04,
+        0.01,
+        (0.02, 0.06),
+        0.0004,
+        "Wald",
+        n_treated=1302,
+        n_control=1291,
+        mean_treated=0.16,
+        mean_control=0.12,
+    )
     text = r.summary()
     assert "+4.0 pp" in text and "95% CI +2.0 to +6.0 pp" in text
     assert "1,302" in text and "p < 0.001" in text and "+33 %" in text
@@ -22,8 +31,17 @@ def test_summary_speaks_percentage_points():
 
 
 def test_summary_of_means_uses_units():
-    r = EffectResult(1.9, 0.5, (0.9, 2.9), 0.0002, "Welch", scale="mean", unit="hours/week",
-                     mean_treated=4.8, mean_control=2.9)
+    r = EffectResult(
+        1.9,
+        0.5,
+        (0.9, 2.9),
+        0.0002,
+        "Welch",
+        scale="mean",
+        unit="hours/week",
+        mean_treated=4.8,
+        mean_control=2.9,
+    )
     assert "+1.90 hours/week" in r.summary()
 
 
@@ -58,7 +76,10 @@ def test_table_and_forest_plot():
     assert "chi2(1) = 1.000" in t.summary()
     ax = t.plot()
     assert ax.get_xlabel() == "Effect (percentage points)"
-    rows = {tick: label.get_text() for tick, label in zip(ax.get_yticks(), ax.get_yticklabels())}
+    rows = {
+        tick: label.get_text()
+        for tick, label in zip(ax.get_yticks(), ax.get_yticklabels(), strict=True)
+    }
     assert rows[max(rows)] == "IPS"  # first effect drawn at the top
     with pytest.raises(KeyError):
         t["nope"]

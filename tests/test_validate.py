@@ -9,7 +9,9 @@ from effekt.errors import ColumnError, DroppedRowsWarning, EffektError, MissingV
 
 
 def test_message_template_names_argument_function_and_value():
-    with pytest.raises(EffektError, match=r"The 'caliper' argument of match\(\) must be a number > 0; got -0.2\."):
+    with pytest.raises(
+        EffektError, match=r"The 'caliper' argument of match\(\) must be a number > 0; got -0.2\."
+    ):
         v.check_number(-0.2, "caliper", "match", low=0, low_open=True)
 
 

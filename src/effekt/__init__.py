@@ -46,7 +46,15 @@ _SUBMODULES = {
 }
 _FUNCTIONS = {"reproduce": "reproduction"}
 
-__all__ = ["EffektError", "EffectResult", "EffectTable", "TestResult", "__version__", *_SUBMODULES, *_FUNCTIONS]
+__all__ = [
+    "EffektError",
+    "EffectResult",
+    "EffectTable",
+    "TestResult",
+    "__version__",
+    *_SUBMODULES,
+    *_FUNCTIONS,
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -57,7 +57,9 @@ class LinearFit:
     def std_error(self, j: int) -> float:
         return float(np.sqrt(self.cov[j, j]))
 
-    def test(self, j: int, conf_level: float = 0.95, value: float = 0.0) -> tuple[float, float, float, tuple[float, float], float]:
+    def test(
+        self, j: int, conf_level: float = 0.95, value: float = 0.0
+    ) -> tuple[float, float, float, tuple[float, float], float]:
         """Estimate, SE, t statistic, CI and two-sided p-value for coefficient ``j``."""
         est = float(self.params[j])
         se = self.std_error(j)
@@ -66,7 +68,9 @@ class LinearFit:
         p = float(2 * stats.t.sf(abs(t), self.df_resid)) if np.isfinite(t) else 0.0
         return est, se, float(t), (est - q * se, est + q * se), p
 
-    def contrast(self, c: np.ndarray, conf_level: float = 0.95) -> tuple[float, float, float, tuple[float, float], float]:
+    def contrast(
+        self, c: np.ndarray, conf_level: float = 0.95
+    ) -> tuple[float, float, float, tuple[float, float], float]:
         """The same for a linear combination ``c @ params``."""
         c = np.asarray(c, dtype=float)
         est = float(c @ self.params)
@@ -172,7 +176,9 @@ def ols(
     params = M @ (Xw.T @ yw)
     resid = yw - Xw @ params
     if n <= p:
-        raise EffektError(f"The regression has {n} observations for {p} parameters; more data are needed.")
+        raise EffektError(
+            f"The regression has {n} observations for {p} parameters; more data are needed."
+        )
 
     if cov_type.startswith("HC"):
         if cov_type in ("HC2", "HC3"):

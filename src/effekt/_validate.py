@@ -27,7 +27,9 @@ def _fmt(value: Any) -> str:
 
 def argument_error(func: str, argument: str, requirement: str, value: Any) -> EffektError:
     """Build the standard message: "The 'x' argument of f() must be ...; got v."."""
-    return EffektError(f"The '{argument}' argument of {func}() must be {requirement}; got {_fmt(value)}.")
+    return EffektError(
+        f"The '{argument}' argument of {func}() must be {requirement}; got {_fmt(value)}."
+    )
 
 
 def check_choice(value: Any, argument: str, func: str, allowed: Sequence[Any]) -> Any:
@@ -45,7 +47,9 @@ def check_conf_level(conf_level: Any, func: str) -> float:
         or not isinstance(conf_level, numbers.Real)
         or not 0 < float(conf_level) < 1
     ):
-        raise argument_error(func, "conf_level", "a number strictly between 0 and 1 (e.g. 0.95)", conf_level)
+        raise argument_error(
+            func, "conf_level", "a number strictly between 0 and 1 (e.g. 0.95)", conf_level
+        )
     return float(conf_level)
 
 
@@ -62,7 +66,11 @@ def check_number(
 ) -> float:
     """A finite real number within optional bounds; returns it as float (or int)."""
     kind = "an integer" if integer else "a number"
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and np.isfinite(float(value))
+    ok = (
+        isinstance(value, numbers.Real)
+        and not isinstance(value, bool)
+        and np.isfinite(float(value))
+    )
     if ok and integer and float(value) != int(value):
         ok = False
     if ok and low is not None:
@@ -94,7 +102,11 @@ def check_counts(events: Any, n: Any, events_arg: str, n_arg: str, func: str) ->
 
 def check_share(share: Any, argument: str, func: str) -> float:
     """A share (proportion) in [0, 1]; percentages such as 16 are rejected with a hint."""
-    ok = isinstance(share, numbers.Real) and not isinstance(share, bool) and np.isfinite(float(share))
+    ok = (
+        isinstance(share, numbers.Real)
+        and not isinstance(share, bool)
+        and np.isfinite(float(share))
+    )
     if not ok or not 0 <= share <= 1:
         hint = " (give shares as fractions: 0.16, not 16)" if ok and 1 < share <= 100 else ""
         raise argument_error(func, argument, "a share between 0 and 1" + hint, share)
@@ -106,7 +118,9 @@ def check_frame(data: Any, func: str, argument: str = "data") -> pd.DataFrame:
     if not isinstance(data, pd.DataFrame):
         raise argument_error(func, argument, "a pandas DataFrame", type(data).__name__)
     if len(data) == 0:
-        raise EffektError(f"The '{argument}' argument of {func}() is an empty DataFrame; pass the rows to analyse.")
+        raise EffektError(
+            f"The '{argument}' argument of {func}() is an empty DataFrame; pass the rows to analyse."
+        )
     return data
 
 
@@ -119,7 +133,9 @@ def as_column_list(columns: Hashable | Iterable[Hashable] | None) -> list[Hashab
     return list(columns)
 
 
-def require_columns(data: pd.DataFrame, func: str, **arguments: Hashable | Iterable[Hashable] | None) -> None:
+def require_columns(
+    data: pd.DataFrame, func: str, **arguments: Hashable | Iterable[Hashable] | None
+) -> None:
     """Every column named by the keyword ``arguments`` (argument name -> column(s)) exists."""
     for argument, columns in arguments.items():
         for column in as_column_list(columns):
@@ -131,7 +147,9 @@ def require_columns(data: pd.DataFrame, func: str, **arguments: Hashable | Itera
                 )
 
 
-def handle_missing(data: pd.DataFrame, columns: Sequence[Hashable], missing: str, func: str) -> pd.DataFrame:
+def handle_missing(
+    data: pd.DataFrame, columns: Sequence[Hashable], missing: str, func: str
+) -> pd.DataFrame:
     """Raise on missing values in ``columns`` or, with ``missing='drop'``, drop them with a warning.
 
     Returns ``data`` itself when nothing is missing, otherwise a filtered copy; the
@@ -160,7 +178,9 @@ def handle_missing(data: pd.DataFrame, columns: Sequence[Hashable], missing: str
     )
     kept = data.loc[keep]
     if len(kept) == 0:
-        raise EffektError(f"{func}(): every row has a missing value in {cols}; nothing is left to analyse.")
+        raise EffektError(
+            f"{func}(): every row has a missing value in {cols}; nothing is left to analyse."
+        )
     return kept
 
 
@@ -180,18 +200,25 @@ def two_valued(
         )
     if treated_value is None:
         level_set = {bool(v) if isinstance(v, (bool, np.bool_)) else v for v in levels}
-        if not level_set <= {0, 1, True, False}:
+        if not level_set <= {0, 1}:
             raise ColumnError(
                 f"The {argument} column {_fmt(column)} passed to {func}() has values "
                 f"{sorted(map(str, levels))}; say which one is the treated group with treated_value=."
             )
         return values.to_numpy() == 1
     if treated_value not in set(levels):
-        raise argument_error(func, "treated_value", f"one of the values in {_fmt(column)} ({list(levels)})", treated_value)
+        raise argument_error(
+            func,
+            "treated_value",
+            f"one of the values in {_fmt(column)} ({list(levels)})",
+            treated_value,
+        )
     return (values == treated_value).to_numpy()
 
 
-def binary_outcome(values: pd.Series, column: Hashable, func: str, argument: str = "outcome") -> np.ndarray:
+def binary_outcome(
+    values: pd.Series, column: Hashable, func: str, argument: str = "outcome"
+) -> np.ndarray:
     """A 0/1 float array from a boolean or 0/1-coded column; anything else raises."""
     if values.dtype == bool:
         return values.to_numpy(dtype=float)
@@ -219,11 +246,15 @@ def numeric_column(values: pd.Series, column: Hashable, func: str, argument: str
         )
     arr = values.to_numpy(dtype=float)
     if not np.isfinite(arr).all():
-        raise ColumnError(f"The {argument} column {_fmt(column)} passed to {func}() holds infinite values.")
+        raise ColumnError(
+            f"The {argument} column {_fmt(column)} passed to {func}() holds infinite values."
+        )
     return arr
 
 
-def group_codes(values: pd.Series, column: Hashable, argument: str, func: str, *, min_groups: int = 1) -> tuple[np.ndarray, np.ndarray]:
+def group_codes(
+    values: pd.Series, column: Hashable, argument: str, func: str, *, min_groups: int = 1
+) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes 0..G-1 and the labels for a grouping column (strata, clusters, providers)."""
     codes, labels = pd.factorize(values, sort=True)
     if len(labels) < min_groups:
@@ -234,7 +265,9 @@ def group_codes(values: pd.Series, column: Hashable, argument: str, func: str, *
     return codes.astype(np.intp), np.asarray(labels)
 
 
-def design_matrix(data: pd.DataFrame, covariates: Sequence[Hashable], func: str) -> tuple[np.ndarray, list[str]]:
+def design_matrix(
+    data: pd.DataFrame, covariates: Sequence[Hashable], func: str
+) -> tuple[np.ndarray, list[str]]:
     """Covariates as a float matrix; categorical/object columns become dummy columns (first level dropped)."""
     blocks: list[np.ndarray] = []
     names: list[str] = []
@@ -246,7 +279,9 @@ def design_matrix(data: pd.DataFrame, covariates: Sequence[Hashable], func: str)
         else:
             dummies = pd.get_dummies(values, prefix=str(column), drop_first=True, dtype=float)
             if dummies.shape[1] == 0:
-                raise ColumnError(f"The covariate {_fmt(column)} passed to {func}() has a single value; remove it.")
+                raise ColumnError(
+                    f"The covariate {_fmt(column)} passed to {func}() has a single value; remove it."
+                )
             blocks.append(dummies.to_numpy())
             names.extend(map(str, dummies.columns))
     if not blocks:

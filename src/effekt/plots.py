@@ -108,7 +108,9 @@ def forest(
     est = frame["estimate"].to_numpy(dtype=float) * k
     lo = frame["ci_low"].to_numpy(dtype=float) * k
     hi = frame["ci_high"].to_numpy(dtype=float) * k
-    labels = frame[label].astype(str).tolist() if label in frame else [str(i) for i in range(len(frame))]
+    labels = (
+        frame[label].astype(str).tolist() if label in frame else [str(i) for i in range(len(frame))]
+    )
     y = np.arange(len(frame))[::-1]
     ax.errorbar(est, y, xerr=[est - lo, hi - est], fmt="o", color=color, ecolor=color, capsize=3)
     if reference is not None:
@@ -117,7 +119,7 @@ def forest(
     ax.set_xlabel(effect_axis_label(scale, unit))
     if annotate:
         suffix = " pp" if scale == "proportion" else ""
-        for yi, e, a, b in zip(y, est, lo, hi):
+        for yi, e, a, b in zip(y, est, lo, hi, strict=True):
             if np.isfinite(e):
                 ax.annotate(
                     f"{e:+.1f} ({a:+.1f} to {b:+.1f}){suffix}",
@@ -192,7 +194,7 @@ def love_plot(
     if absolute:
         before, after = np.abs(before), np.abs(after)
     y = np.arange(len(balance))[::-1]
-    for yi, b, a in zip(y, before, after):
+    for yi, b, a in zip(y, before, after, strict=True):
         ax.plot([b, a], [yi, yi], color="0.8", lw=1, zorder=1)
     ax.scatter(before, y, facecolors="white", edgecolors="C3", label="before matching", zorder=2)
     ax.scatter(after, y, color="C0", label="after matching", zorder=3)
@@ -248,8 +250,15 @@ def overlap_plot(
             w = np.asarray(weights, dtype=float)[mask]
             hm, _ = np.histogram(score[mask], bins=edges, weights=w)
             hm = hm / max(hm.sum(), 1e-300)
-            ax.bar(edges[:-1], sign * hm, width=width, align="edge", color=color, alpha=0.45,
-                   label=f"{name}, matched")
+            ax.bar(
+                edges[:-1],
+                sign * hm,
+                width=width,
+                align="edge",
+                color=color,
+                alpha=0.45,
+                label=f"{name}, matched",
+            )
     ax.axhline(0, color="0.3", lw=0.8)
     ticks = ax.get_yticks()
     ax.set_yticks(ticks, [f"{abs(t):.2f}" for t in ticks])
@@ -582,22 +591,43 @@ def subgroup_forest(
     hi = np.array([p[2] for p in points])
     is_overall = np.array([p[3] for p in points])
     sub = np.isfinite(est) & ~is_overall
-    ax.errorbar(est[sub], y[sub], xerr=[est[sub] - lo[sub], hi[sub] - est[sub]], fmt="s", color=color,
-                ecolor=color, capsize=3, markersize=5)
+    ax.errorbar(
+        est[sub],
+        y[sub],
+        xerr=[est[sub] - lo[sub], hi[sub] - est[sub]],
+        fmt="s",
+        color=color,
+        ecolor=color,
+        capsize=3,
+        markersize=5,
+    )
     if is_overall.any():
-        ax.errorbar(est[is_overall], y[is_overall], xerr=[est[is_overall] - lo[is_overall], hi[is_overall] - est[is_overall]],
-                    fmt="D", color="black", ecolor="black", capsize=3, markersize=7)
+        ax.errorbar(
+            est[is_overall],
+            y[is_overall],
+            xerr=[est[is_overall] - lo[is_overall], hi[is_overall] - est[is_overall]],
+            fmt="D",
+            color="black",
+            ecolor="black",
+            capsize=3,
+            markersize=7,
+        )
         ax.axvline(float(est[is_overall][0]), color=color, lw=0.8, ls=":")
     ax.axvline(0.0, color="0.5", lw=1, ls="--")
     ax.set_yticks(y, labels)
-    for tick, b in zip(ax.get_yticklabels(), bold):
+    for tick, b in zip(ax.get_yticklabels(), bold, strict=True):
         if b:
             tick.set_fontweight("bold")
     suffix = " pp" if scale == "proportion" else ""
-    for yi, e, a, b in zip(y, est, lo, hi):
+    for yi, e, a, b in zip(y, est, lo, hi, strict=True):
         if np.isfinite(e):
-            ax.annotate(f"{e:+.1f} ({a:+.1f} to {b:+.1f}){suffix}", xy=(1.01, yi),
-                        xycoords=("axes fraction", "data"), va="center", fontsize=8)
+            ax.annotate(
+                f"{e:+.1f} ({a:+.1f} to {b:+.1f}){suffix}",
+                xy=(1.01, yi),
+                xycoords=("axes fraction", "data"),
+                va="center",
+                fontsize=8,
+            )
     ax.set_xlabel(effect_axis_label(scale, unit))
     ax.set_ylim(-0.7, n_rows - 0.3)
     if title:
@@ -657,13 +687,31 @@ def effect_trajectory(
     level = f"{round(100 * conf_level, 1):g}%"
     if simultaneous and "sim_low" in frame and band_name != "none":
         ax.fill_between(
-            x, k * frame["sim_low"], k * frame["sim_high"], color=color, alpha=0.12, lw=0,
+            x,
+            k * frame["sim_low"],
+            k * frame["sim_high"],
+            color=color,
+            alpha=0.12,
+            lw=0,
             label=f"simultaneous {level} band ({band_name})",
         )
-    ax.fill_between(x, k * frame["ci_low"], k * frame["ci_high"], color=color, alpha=0.28, lw=0,
-                    label=f"pointwise {level} CI")
-    ax.plot(x, k * frame["estimate"], color=color, marker="o" if len(x) <= 40 else None, ms=3.5,
-            label=label or "estimate")
+    ax.fill_between(
+        x,
+        k * frame["ci_low"],
+        k * frame["ci_high"],
+        color=color,
+        alpha=0.28,
+        lw=0,
+        label=f"pointwise {level} CI",
+    )
+    ax.plot(
+        x,
+        k * frame["estimate"],
+        color=color,
+        marker="o" if len(x) <= 40 else None,
+        ms=3.5,
+        label=label or "estimate",
+    )
     ax.axhline(0, color="0.4", lw=1, ls="--")
     if reference_line is not None:
         ax.axvline(reference_line, color="0.4", lw=1, ls=":")

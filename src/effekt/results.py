@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -107,8 +107,16 @@ class TestResult:
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(
-            [{"test": self.name, "statistic": self.statistic, "df": self.df, "pvalue": self.pvalue,
-              "distribution": self.distribution, "null": self.null}]
+            [
+                {
+                    "test": self.name,
+                    "statistic": self.statistic,
+                    "df": self.df,
+                    "pvalue": self.pvalue,
+                    "distribution": self.distribution,
+                    "null": self.null,
+                }
+            ]
         )
 
 
@@ -201,7 +209,9 @@ class EffectResult:
 
     def conf_int(self) -> pd.DataFrame:
         """The interval as a one-row DataFrame with ``lower``/``upper``."""
-        return pd.DataFrame({"lower": [self.ci[0]], "upper": [self.ci[1]]}, index=[self.label or "effect"])
+        return pd.DataFrame(
+            {"lower": [self.ci[0]], "upper": [self.ci[1]]}, index=[self.label or "effect"]
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """One tidy row; numeric columns only for numbers, interval limits in two columns."""
@@ -391,11 +401,19 @@ def effect_from_normal(
 
     if df is None:
         q = stats.norm.ppf(0.5 + conf_level / 2)
-        z = estimate / std_error if std_error > 0 else (0.0 if estimate == 0 else math.copysign(np.inf, estimate))
+        z = (
+            estimate / std_error
+            if std_error > 0
+            else (0.0 if estimate == 0 else math.copysign(np.inf, estimate))
+        )
         p = 2 * stats.norm.sf(abs(z))
     else:
         q = stats.t.ppf(0.5 + conf_level / 2, df)
-        z = estimate / std_error if std_error > 0 else (0.0 if estimate == 0 else math.copysign(np.inf, estimate))
+        z = (
+            estimate / std_error
+            if std_error > 0
+            else (0.0 if estimate == 0 else math.copysign(np.inf, estimate))
+        )
         p = 2 * stats.t.sf(abs(z), df)
     return EffectResult(
         estimate=float(estimate),

@@ -898,7 +898,9 @@ def _mahalanobis_match(
                     while found < 0 and kk < cs.size:
                         kk = min(cs.size, 2 * kk)
                         dd2, jj2 = tree.query(Z[visit[a]], k=kk)
-                        for d_, j_ in zip(np.atleast_1d(dd2).tolist(), np.atleast_1d(jj2).tolist(), strict=False):
+                        for d_, j_ in zip(
+                            np.atleast_1d(dd2).tolist(), np.atleast_1d(jj2).tolist(), strict=False
+                        ):
                             if d_ > caliper:
                                 kk = cs.size
                                 break
