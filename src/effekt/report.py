@@ -219,7 +219,14 @@ def _png(fig: Figure) -> bytes:
 
 
 def generator_assumptions(name: str) -> tuple[str, str]:
-    """("What the notes say", "What it assumes beyond them") from a generator's docstring."""
+    """("What the notes say", "What it assumes beyond them") from a generator's docstring.
+
+    Examples
+    --------
+    >>> say, assume = generator_assumptions("mentor")
+    >>> "1,302" in say or "1302" in say, len(assume) > 0
+    (True, True)
+    """
     from .synthetic.studies import STUDY_GENERATORS
 
     gen = STUDY_GENERATORS.get(name)
@@ -379,6 +386,13 @@ def html_report(
     images : dict, optional
         Name -> PNG bytes; ``"forest"`` is shown at the top, names ``"balance:<figure_id>"``
         in the study sections. Made here when not given.
+
+    Examples
+    --------
+    >>> from effekt.reproduction import run
+    >>> page = html_report(run(seed=0, studies="ips"))
+    >>> page.startswith("<!DOCTYPE html>"), "http://" in page or "https://" in page
+    (True, False)
     """
     from . import __version__
     from . import studies as _studies
@@ -558,6 +572,14 @@ def write_report(
     -------
     dict
         ``{"csv": path, "forest": path, "html": path}``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from effekt.reproduction import run
+    >>> paths = write_report(run(seed=0, studies="ips"), tempfile.mkdtemp())
+    >>> sorted(paths), paths["html"].stat().st_size > 0
+    (['csv', 'forest', 'html'], True)
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
