@@ -107,6 +107,10 @@ def test_period_effect():
             {"n_providers": 2, "participants_per_provider": 10, "period_effect": [0, 1, 2]},
             "period_effect",
         ),
+        (
+            {"n_providers": 2, "participants_per_provider": 10, "provider_effects": {"P01": 0.1}},
+            "provider_effects",
+        ),
     ],
 )
 def test_bad_arguments(kwargs, arg):

@@ -50,16 +50,15 @@ def _per_provider(
 ) -> np.ndarray:
     if value is None:
         return np.full(n, default)
-    arr = np.atleast_1d(np.asarray(value, dtype=float))
+    requirement = f"a finite number or a sequence of {n} numbers (one per provider)"
+    try:
+        arr = np.atleast_1d(np.asarray(value, dtype=float))
+    except (TypeError, ValueError):
+        raise argument_error("providers", name, requirement, value) from None
     if arr.size == 1:
         return np.full(n, float(arr[0]))
     if arr.shape != (n,) or not np.isfinite(arr).all():
-        raise argument_error(
-            "providers",
-            name,
-            f"a finite number or a sequence of {n} numbers (one per provider)",
-            value,
-        )
+        raise argument_error("providers", name, requirement, value)
     return arr
 
 
