@@ -24,7 +24,7 @@ import inspect
 import io
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -232,7 +232,7 @@ def generator_assumptions(name: str) -> tuple[str, str]:
     gen = STUDY_GENERATORS.get(name)
     if gen is None:
         return "", ""
-    doc = " ".join(inspect.getdoc(gen).split())
+    doc = " ".join(cast(str, inspect.getdoc(gen)).split())  # every generator has a docstring
     say = re.search(r"What the notes say:(.*?)(What it assumes|Parameters|Returns|$)", doc)
     assume = re.search(
         r"What it assumes beyond them:(.*?)(Parameters -|Returns -|Examples -|$)", doc

@@ -279,8 +279,8 @@ def _fig(
 def _figures() -> list[dict[str, Any]]:
     edu = "in SU-eligible education"
     job = "in job"
-    m = dict(n_treated=1302, n_control=1291, source="000, 004")
-    msub = dict(source="000 (footnote 6)", significance="significant")
+    m: dict[str, Any] = dict(n_treated=1302, n_control=1291, source="000, 004")
+    msub: dict[str, Any] = dict(source="000 (footnote 6)", significance="significant")
     rows = [
         # 1.1 Mentor
         _fig(

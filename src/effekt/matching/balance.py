@@ -23,6 +23,7 @@ weights ("after"):
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -134,7 +135,9 @@ def balance_stats(
             out[j, 4] = out[j, 5] = abs(mt[j] - mc[j])
         else:
             info = (
-                orders[j] if orders is not None and orders[j] is not None else _sort_info(X[:, j])
+                cast("tuple[np.ndarray, np.ndarray]", orders[j])
+                if orders is not None and orders[j] is not None
+                else _sort_info(X[:, j])
             )
             out[j, 4], out[j, 5] = _ecdf_stats(info[0], info[1], signed)
     return out

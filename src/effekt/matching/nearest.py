@@ -81,7 +81,7 @@ import warnings
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from dataclasses import replace as replace_
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -374,7 +374,7 @@ class MatchResult:
         mt = float(np.average(y[matched & t], weights=w[matched & t]))
         mc = float(np.average(y[matched & ~t], weights=w[matched & ~t]))
         n_t, n_c = int((matched & t).sum()), int((matched & ~t).sum())
-        fields = dict(
+        fields: dict[str, Any] = dict(
             method="",
             n_treated=n_t,
             n_control=n_c,
@@ -1100,8 +1100,10 @@ def match(
                 )
             cal_abs = float(caliper)
         else:
+            # kind == "score": _resolve_distance returns a score array
+            score_ = cast(np.ndarray, score)
             cal_abs = (
-                float(caliper * np.std(score[eligible], ddof=1)) if std_caliper else float(caliper)
+                float(caliper * np.std(score_[eligible], ddof=1)) if std_caliper else float(caliper)
             )
     cal = np.inf if cal_abs is None else cal_abs
     if ties:
@@ -1171,7 +1173,7 @@ def match(
 
         def run(strata_: np.ndarray, used: np.ndarray | None, subset: np.ndarray | None):
             return _score_match(
-                score,
+                cast(np.ndarray, score),  # kind == "score": never None here
                 treated,
                 eligible,
                 strata_,

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -472,7 +472,7 @@ def _draw(
 
 
 def _linear(values: dict[str, np.ndarray], coef: dict[str, float]) -> np.ndarray:
-    lin = 0.0
+    lin: float | np.ndarray = 0.0
     for name, b in coef.items():
         lin = lin + b * np.asarray(values[name], dtype=float)
     return np.asarray(lin, dtype=float)
@@ -927,7 +927,7 @@ def jobfirst_panel(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFra
     return data
 
 
-def _star2020(project: str, seed: int | None) -> pd.DataFrame:
+def _star2020(project: Literal["stv", "brf", "hir"], seed: int | None) -> pd.DataFrame:
     from ..did import did_from_shares
     from . import panels
 
