@@ -292,9 +292,13 @@ def test_bad_input():
     two_t.loc[two_t.index[-1], "treat"] = 1
     with pytest.raises(EffektError, match="1 treated|2 treated|0 treated"):
         rosenbaum_bounds(two_t, "y", treatment="treat")
-    # reused control (duplicated row label)
+    # reused control: the same row (label and values) under two pair ids, as in the
+    # get_matches() output of a match with replacement
     reused = df.copy()
-    reused.index = list(range(len(df) - 1)) + [0]
+    control0 = reused.index[(reused["treat"] == 0).to_numpy()][0]
+    copy_row = reused.loc[[control0]].assign(subclass=reused["subclass"].max())
+    keep = ~((reused["subclass"] == reused["subclass"].max()) & (reused["treat"] == 0)).to_numpy()
+    reused = pd.concat([reused.loc[keep], copy_row])
     with pytest.raises(EffektError, match="several matched pairs"):
         rosenbaum_bounds(reused, "y", treatment="treat")
     missing = df.copy()
@@ -380,3 +384,51 @@ def test_e_value_from_effect_result():
 def test_e_value_bad_input(kwargs, match):
     with pytest.raises(EffektError, match=match):
         e_value(**kwargs)
+
+
+# --- MatchResult input: arms and pairs from the match itself ---------------------------------
+
+
+def _string_treatment_data(n=400, seed=1):
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame({"age": rng.normal(40, 8, n), "grp": rng.choice(["a", "b", "c"], n)})
+    p = 1 / (1 + np.exp(0.5 - 0.04 * (df["age"] - 40)))
+    df["t"] = np.where(rng.random(n) < p, "yes", "no")
+    df["y"] = rng.normal(0, 1, n) + (df["t"] == "yes")
+    df["yb"] = (rng.random(n) < 0.3 + 0.2 * (df["t"] == "yes")).astype(int)
+    return df
+
+
+def test_match_result_with_treated_value_is_accepted():
+    from effekt.matching import match
+
+    df = _string_treatment_data()
+    m = match(df, "t", ["age", "grp"], treated_value="yes")
+    rb = rosenbaum_bounds(m, "y")
+    # the same pairs as a 0/1-coded treatment
+    m01 = match(df.assign(t=(df["t"] == "yes").astype(int)), "t", ["age", "grp"])
+    rb01 = rosenbaum_bounds(m01, "y")
+    assert rb.n_pairs == m.n_treated_matched == rb01.n_pairs
+    assert rb.statistic == rb01.statistic
+    assert rb.gamma_critical == pytest.approx(rb01.gamma_critical, rel=1e-12)
+    # and the DataFrame route with treated_value gives the same answer
+    rb_df = rosenbaum_bounds(m.matched_data(), "y", treatment="t", treated_value="yes")
+    assert rb_df.statistic == rb.statistic
+    assert rosenbaum_bounds(m, "yb").method == "mcnemar"
+
+
+def test_match_result_with_duplicate_index_labels():
+    from effekt.matching import match
+
+    df = _string_treatment_data(seed=2)
+    unique = match(df, "t", ["age", "grp"], treated_value="yes")
+    dup = df.set_axis(["k"] * len(df))
+    m = match(dup, "t", ["age", "grp"], treated_value="yes")
+    rb = rosenbaum_bounds(m, "y")
+    ref = rosenbaum_bounds(unique, "y")
+    assert rb.n_pairs == ref.n_pairs == m.n_treated_matched
+    assert rb.statistic == ref.statistic
+    # the matched data of that match, given as a DataFrame: distinct people share labels
+    md = m.matched_data()
+    rb_df = rosenbaum_bounds(md, "y", treatment="t", treated_value="yes")
+    assert rb_df.statistic == ref.statistic

@@ -170,7 +170,10 @@ def _pairs_from(
     """Treated and control outcomes of each 1:1 pair, as two aligned arrays."""
     if isinstance(matched, pd.DataFrame):
         frame = check_frame(matched, func, "matched")
+    elif hasattr(matched, "_t_pos") and hasattr(matched, "treated") and hasattr(matched, "data"):
+        return _pairs_from_match(matched, outcome, func)
     elif hasattr(matched, "matched_data"):
+        # a MatchResult-like object without stored pairs: use its matched data
         options = getattr(matched, "options", {}) or {}
         if options.get("replace", getattr(matched, "replace", False)):
             raise EffektError(
@@ -210,11 +213,17 @@ def _pairs_from(
             "data; a pair with a missing member cannot be analysed. Remove those pairs (both members) first."
         )
     if frame.index.has_duplicates:
-        dup = frame.index[frame.index.duplicated()][0]
-        raise EffektError(
-            f"{func}(): the row {_fmt(dup)} appears in several matched pairs (matching with replacement). "
-            "Rosenbaum bounds need disjoint pairs; rematch with replace=False."
-        )
+        # A unit reused by several pairs (matching with replacement, e.g. MatchIt's
+        # get_matches()) shows up as the same row -- same label and same values -- under
+        # different pair ids; distinct people who merely share an index label do not.
+        key = pd.util.hash_pandas_object(frame.drop(columns=[pair]).reset_index(), index=False)
+        spread = pd.Series(frame[pair].to_numpy()).groupby(key.to_numpy()).nunique()
+        if (spread > 1).any():
+            dup = frame.index[np.flatnonzero(key.to_numpy() == spread.index[spread > 1][0])[0]]
+            raise EffektError(
+                f"{func}(): the row {_fmt(dup)} appears in several matched pairs (matching with "
+                "replacement). Rosenbaum bounds need disjoint pairs; rematch with replace=False."
+            )
     treated = two_valued(frame[treatment], treatment, "treatment", func, treated_value)
     y = numeric_column(frame[outcome], outcome, func, "outcome")
     codes, labels = pd.factorize(frame[pair])
@@ -232,6 +241,51 @@ def _pairs_from(
     y_t = np.bincount(codes, weights=np.where(treated, y, 0.0), minlength=n_pairs)
     y_c = np.bincount(codes, weights=np.where(treated, 0.0, y), minlength=n_pairs)
     return y_t, y_c, treatment
+
+
+def _pairs_from_match(
+    matched: Any, outcome: Hashable, func: str
+) -> tuple[np.ndarray, np.ndarray, Hashable]:
+    """Pairs of a MatchResult from its stored positions and treated indicator.
+
+    Neither the treatment column (which may need ``treated_value``) nor the index labels
+    (which may repeat) are consulted: the match itself says who is treated and who was
+    paired with whom.
+    """
+    options = getattr(matched, "options", {}) or {}
+    if options.get("replace", False):
+        raise EffektError(
+            f"{func}() needs disjoint 1:1 matched pairs, but this MatchResult matched with replace=True, "
+            "so a control can sit in several pairs and the pairs are not independent. Rematch with "
+            "replace=False (and ratio=1) for a Rosenbaum sensitivity analysis."
+        )
+    ratio = options.get("ratio", 1)
+    if ratio not in (1, None):
+        raise EffektError(
+            f"{func}() handles 1:1 matched pairs; this MatchResult has ratio={ratio}. Rematch with ratio=1 "
+            "(bounds for matched sets with several controls are not implemented)."
+        )
+    data = matched.data
+    require_columns(data, func, outcome=outcome)
+    t_pos = np.asarray(matched._t_pos, dtype=np.int64)
+    c_pos = np.asarray(matched._c_pos, dtype=np.int64)
+    if not (matched.treated[t_pos].all() and not matched.treated[c_pos].any()):
+        raise EffektError(f"{func}(): the MatchResult's pairs do not join treated to control units.")
+    if len(np.unique(c_pos)) != len(c_pos) or len(np.unique(t_pos)) != len(t_pos):
+        raise EffektError(
+            f"{func}(): a unit appears in several matched pairs of this MatchResult; Rosenbaum "
+            "bounds need disjoint 1:1 pairs; rematch with replace=False and ratio=1."
+        )
+    rows = np.r_[t_pos, c_pos]
+    values = data[outcome].iloc[rows]
+    k = int(values.isna().sum())
+    if k:
+        raise ColumnError(
+            f"The column {_fmt(outcome)} used by {func}() has {k} missing values in the matched "
+            "data; a pair with a missing member cannot be analysed. Remove those pairs (both members) first."
+        )
+    y = numeric_column(values.reset_index(drop=True), outcome, func, "outcome")
+    return y[: len(t_pos)].astype(float), y[len(t_pos) :].astype(float), matched.treatment
 
 
 def _critical_gamma(p_upper: Any, alpha: float) -> float:
@@ -273,7 +327,9 @@ def rosenbaum_bounds(
     outcome : column name
         Binary (0/1) or numeric outcome.
     treatment : column name, optional
-        Treatment column; taken from the MatchResult when omitted.
+        Treatment column of a DataFrame ``matched``. With a MatchResult the arms and the
+        pairs are taken from the match itself (its treated indicator and pair positions),
+        so ``treatment``, ``pair`` and ``treated_value`` are not needed.
     pair : column name, default "subclass"
         Pair id column (``subclass`` in ``matched_data()``).
     gamma : sequence of float >= 1, optional
@@ -285,7 +341,8 @@ def rosenbaum_bounds(
     alternative : {"greater", "less"}, optional
         Direction of the one-sided test; default: the direction of the observed effect.
     treated_value : optional
-        Value of ``treatment`` that marks the treated (for non-0/1 codings).
+        Value of ``treatment`` that marks the treated (for non-0/1 codings) in a DataFrame
+        ``matched``.
 
     Returns
     -------
