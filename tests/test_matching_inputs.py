@@ -219,3 +219,24 @@ def test_sklearn_model(df):
         match(df.iloc[:300], "t", ["age"], distance=ref)
     assert "Propensity score (logit)" in ref.summary()
     assert list(ref.to_frame().columns) == ["estimate", "std_error", "z"]
+
+
+def test_distance_series_is_aligned_on_the_index(df):
+    d = df.set_axis([f"r{i}" for i in range(len(df))])
+    score = pd.Series(1 / (1 + np.exp(-(d["age"] - 40) / 10)), index=d.index)
+    m1 = match(d, "t", ["age"], distance=score)
+    m2 = match(d, "t", ["age"], distance=score.iloc[::-1])  # same scores, reversed order
+    assert np.array_equal(m1._t_pos, m2._t_pos) and np.array_equal(m1._c_pos, m2._c_pos)
+    assert np.array_equal(m2.distance, score.to_numpy())
+    assert m1.effect("y").estimate == m2.effect("y").estimate
+    # a Series covering more rows than the data is fine (e.g. after missing="drop")
+    wider = pd.concat([score, pd.Series([0.5], index=["extra"])])
+    assert np.array_equal(match(d, "t", ["age"], distance=wider)._c_pos, m1._c_pos)
+    with pytest.raises(EffektError, match=r"'distance'.*no score for 1 row.*'r0'"):
+        match(d, "t", ["age"], distance=score.iloc[1:])
+    with pytest.raises(EffektError, match=r"'distance'.*duplicated index labels"):
+        match(d, "t", ["age"], distance=score.set_axis(["a"] * len(score)))
+    # a plain array is taken in data order and needs one score per row
+    assert np.array_equal(match(d, "t", ["age"], distance=score.to_numpy())._c_pos, m1._c_pos)
+    with pytest.raises(EffektError, match=r"'distance'.*one score per row \(400\)"):
+        match(d, "t", ["age"], distance=score.to_numpy()[1:])

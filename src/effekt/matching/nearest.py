@@ -11,7 +11,8 @@ Conventions (MatchIt 4 ``method = "nearest"``, reproduced to the pair on the Lal
   regression of the treatment on the covariates (R's ``glm``; see
   :func:`~effekt.matching.propensity_score`), and matching on the score itself (not its
   logit), as MatchIt's ``distance = "glm"``. Also: a scikit-learn classifier, a fitted
-  :class:`~effekt.matching.PropensityScore`, a column name or an array of scores, or
+  :class:`~effekt.matching.PropensityScore`, a column name, an array of scores in data
+  order or a Series of scores (aligned on the data's index), or
   ``"mahalanobis"`` on the covariates.
 * **Order.** Without replacement, treated units are matched one at a time from the largest
   score down (``order="largest"``, MatchIt's ``m.order = "largest"``; ties in data order);
@@ -734,6 +735,22 @@ def _resolve_distance(
     ):
         arr = numeric_column(data[distance], distance, _FUNC, "distance")
         return "score", arr, None, f"column {_fmt(distance)}"
+    if isinstance(distance, pd.Series):
+        # align on the index, as for a PropensityScore: a Series in another order must not
+        # be paired with the wrong rows
+        if not distance.index.is_unique:
+            raise EffektError(
+                "The Series given as 'distance' to match() has duplicated index labels, so it cannot "
+                "be aligned with the rows of the data; pass a plain array in data order instead."
+            )
+        where = distance.index.get_indexer(data.index)
+        if (where < 0).any():
+            missing_labels = data.index[where < 0]
+            raise EffektError(
+                f"The Series given as 'distance' to match() has no score for {len(missing_labels)} row(s) of "
+                f"the data (e.g. index label {missing_labels[0]!r}); give one score per row, indexed like the data."
+            )
+        distance = distance.to_numpy()[where]
     if isinstance(distance, (np.ndarray, pd.Series, list)):
         arr = np.asarray(distance, dtype=float)
         if arr.shape != (n,):
@@ -953,8 +970,9 @@ def match(
     covariates : list of column names
         Pre-treatment covariates for the propensity model (or the Mahalanobis distance) and
         the balance table; categorical columns are one-hot encoded.
-    distance : "logit", "mahalanobis", column name, array, PropensityScore or classifier
-        What to match on (see the module docstring).
+    distance : "logit", "mahalanobis", column name, array, Series, PropensityScore or classifier
+        What to match on (see the module docstring). An array must hold one score per row
+        in data order; a Series is aligned on the data's index (every row needs a score).
     ratio : int
         Controls per treated unit (1:k, matched in rounds).
     replace : bool
