@@ -33,3 +33,32 @@ def test_matching_with_replacement_and_exact_strata_gives_an_abadie_imbens_se():
     r = m.effect("internship_13w")
     assert np.isfinite(r.std_error) and r.std_error > 0
     assert "Abadie" in r.method
+
+
+# --- effect() defaults and degenerate cases ------------------------------------------------
+
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from effekt.errors import EffektError  # noqa: E402
+from effekt.matching import match  # noqa: E402
+
+
+def _obs(n=1500, seed=2):
+    return ef.synthetic.observational(n, 0.05, seed=seed)
+
+
+def test_default_abadie_imbens_after_mahalanobis_with_replacement_is_homoskedastic():
+    df = _obs()
+    m = match(df, "treated", ["age", "gender", "education"], distance="mahalanobis", replace=True)
+    r = m.effect("job")  # default se="abadie-imbens", var_matches=None -> 0 (no score)
+    r0 = m.effect("job", var_matches=0)
+    assert r.estimate == r0.estimate and r.std_error == r0.std_error
+    assert "homoskedastic" in r.method
+    # an explicit var_matches > 0 still needs a score
+    with pytest.raises(EffektError, match="var_matches > 0 needs a one-dimensional distance"):
+        m.effect("job", var_matches=1)
+    # with a score the default stays var_matches=1
+    ms = match(df, "treated", ["age", "gender", "education"], replace=True)
+    assert ms.effect("job").std_error == ms.effect("job", var_matches=1).std_error
+    assert "1 within-arm match" in ms.effect("job").method
