@@ -240,3 +240,41 @@ def test_distance_series_is_aligned_on_the_index(df):
     assert np.array_equal(match(d, "t", ["age"], distance=score.to_numpy())._c_pos, m1._c_pos)
     with pytest.raises(EffektError, match=r"'distance'.*one score per row \(400\)"):
         match(d, "t", ["age"], distance=score.to_numpy()[1:])
+
+
+def test_nullable_outcome_with_missing_values_only_in_unmatched_rows(df):
+    # no caliper problems: matching 1:1 without replacement leaves controls unmatched
+    m = match(df, "t", ["age"], ratio=1)
+    assert (~m.matched).any()
+    rng = np.random.default_rng(0)
+    yb = rng.random(len(df)) < 0.4
+    d = df.assign(yB=pd.array(yb, dtype="boolean"), yI=pd.array(yb.astype(int), dtype="Int64"))
+    ref = match(d.assign(yB=yb), "t", ["age"], ratio=1).effect("yB")
+    unmatched = ~m.matched
+    d.loc[unmatched, "yB"] = pd.NA
+    d.loc[unmatched, "yI"] = pd.NA
+    before = d.copy(deep=True)
+    mm = match(d, "t", ["age"], ratio=1)
+    for col in ("yB", "yI"):
+        for se in ("cluster", "hc3", "bootstrap"):
+            r = mm.effect(col, se=se, random_state=1)
+            assert r.estimate == pytest.approx(ref.estimate, abs=1e-12)
+            assert r.scale == "proportion"
+    pd.testing.assert_frame_equal(d, before)
+    # a missing value among the matched rows still gives the clear error
+    d.loc[d.index[np.flatnonzero(mm.matched)[0]], "yB"] = pd.NA
+    with pytest.raises(EffektError, match=r"'yB' has 1 missing values among the matched units"):
+        match(d, "t", ["age"], ratio=1).effect("yB")
+
+
+def test_abadie_imbens_needs_the_outcomes_of_unmatched_controls(df):
+    d = df.copy()
+    m = match(d, "t", ["age"], replace=True)
+    spare = np.flatnonzero(~m.matched & ~m.treated)
+    assert spare.size
+    d.loc[d.index[spare[0]], "y"] = np.nan
+    m2 = match(d, "t", ["age"], replace=True)
+    with pytest.raises(EffektError, match=r"'y' has 1 missing values among the eligible controls.*var_matches=0"):
+        m2.effect("y")
+    # homoskedastic AI only uses the matched units
+    assert m2.effect("y", var_matches=0).std_error == m.effect("y", var_matches=0).std_error

@@ -354,20 +354,24 @@ class MatchResult:
         require_columns(self.data, "effect", outcome=outcome)
         values = self.data[outcome]
         matched = self.matched
-        if values[matched].isna().any():
-            k = int(values[matched].isna().sum())
+        rows_m = np.flatnonzero(matched)
+        values_m = values.iloc[rows_m]
+        if values_m.isna().any():
+            k = int(values_m.isna().sum())
             raise EffektError(
                 f"The outcome column {_fmt(outcome)} has {k} missing values among the matched units; "
                 "impute them or drop those units before matching."
             )
-        vm = values.to_numpy()
-        is_binary = values.dtype == bool or (
-            pd.api.types.is_numeric_dtype(values) and bool(np.isin(vm[matched], (0, 1)).all())
+        # only the matched rows are converted: unmatched rows may hold anything, even NA
+        is_binary = values_m.dtype == bool or (
+            pd.api.types.is_numeric_dtype(values_m)
+            and bool(np.isin(values_m.to_numpy(dtype=float), (0.0, 1.0)).all())
         )
-        y = (
-            binary_outcome(values.fillna(0), outcome, "effect")
+        y = np.full(len(values), np.nan)
+        y[rows_m] = (
+            binary_outcome(values_m, outcome, "effect")
             if is_binary
-            else numeric_column(values.fillna(0), outcome, "effect", "outcome")
+            else numeric_column(values_m, outcome, "effect", "outcome")
         )
         scale = "proportion" if is_binary else "mean"
         w = self.weights
@@ -429,6 +433,16 @@ class MatchResult:
                     "distance='mahalanobis' pass var_matches=0."
                 )
             pool = np.flatnonzero(~t & ~self.discarded)
+            if vm_ > 0:
+                # the within-arm variances use the outcomes of every eligible control
+                values_p = values.iloc[pool]
+                if values_p.isna().any():
+                    raise EffektError(
+                        f"The outcome column {_fmt(outcome)} has {int(values_p.isna().sum())} missing values "
+                        f"among the eligible controls, whose outcomes the Abadie–Imbens variance with "
+                        f"var_matches={int(vm_)} uses; pass var_matches=0 or drop those units before matching."
+                    )
+                y[pool] = numeric_column(values_p, outcome, "effect", "outcome")
             strata = self._strata[pool] if self._strata is not None else None
             tau, var = abadie_imbens_variance(
                 y,
