@@ -284,7 +284,7 @@ class MatchResult:
         conf_level: float = 0.95,
         n_boot: int = 999,
         random_state: int | np.random.Generator | None = None,
-        var_matches: int = 1,
+        var_matches: int | None = None,
         label: str | None = None,
     ) -> EffectResult:
         """The (weighted) difference in outcome means on the matched sample, with a standard error.
@@ -306,10 +306,12 @@ class MatchResult:
         conf_level : float
         n_boot : int
         random_state : int or Generator, optional
-        var_matches : int
+        var_matches : int, optional
             Abadie–Imbens only: number of within-arm matches used to estimate the
             conditional outcome variance (``Matching::Match``'s ``Var.calc``); 0 assumes
-            homoskedasticity (Matching's default).
+            homoskedasticity (Matching's default). Default: 1 when the match has a
+            one-dimensional score, 0 after ``distance="mahalanobis"`` (the within-arm
+            matches need a score).
         label : str, optional
 
         Returns
@@ -426,6 +428,8 @@ class MatchResult:
                     OverlapWarning,
                     stacklevel=2,
                 )
+            if var_matches is None:
+                var_matches = 1 if self.distance is not None else 0
             vm_ = check_number(var_matches, "var_matches", "effect", low=0, integer=True)
             if self.distance is None and vm_ > 0:
                 raise EffektError(
