@@ -62,3 +62,49 @@ def test_default_abadie_imbens_after_mahalanobis_with_replacement_is_homoskedast
     ms = match(df, "treated", ["age", "gender", "education"], replace=True)
     assert ms.effect("job").std_error == ms.effect("job", var_matches=1).std_error
     assert "1 within-arm match" in ms.effect("job").method
+
+
+def _tiny():
+    return pd.DataFrame(
+        {"x": [0.0, 1, 2, 3, 10, 11], "t": [1, 0, 0, 0, 1, 1], "y": [1.0, 2, 3, 4, 5, 6]}
+    )
+
+
+@pytest.mark.parametrize("se", ["cluster", "hc3", "bootstrap", "abadie-imbens"])
+def test_one_matched_set_is_refused_by_effect(se):
+    from effekt.errors import OverlapWarning
+
+    with pytest.warns(OverlapWarning, match="2 of 3 treated units are not in the matched sample"):
+        m = match(_tiny(), "t", ["x"], distance="x", caliper=1, std_caliper=False)
+    assert m.n_treated_matched == 1
+    with pytest.raises(EffektError, match=r"effect\(\): the match holds 1 matched set.*at least 2"):
+        m.effect("y", se=se, random_state=1)
+
+
+@pytest.mark.parametrize("se", ["cluster", "bootstrap", "hc3"])
+def test_zero_standard_error_warns(se):
+    from effekt.errors import SmallSampleWarning
+
+    d = pd.DataFrame({"x": np.arange(20.0), "t": [1, 0] * 10, "y": [1.0, 0.0] * 10})
+    m = match(d, "t", ["x"], distance="x")
+    with pytest.warns(SmallSampleWarning, match=rf"the {se} standard error of 'y' is 0"):
+        r = m.effect("y", se=se, random_state=1)
+    assert r.estimate == 1.0
+    # a varying outcome gives no warning (pytest turns EffektWarnings into errors)
+    rng = np.random.default_rng(0)
+    d2 = d.assign(y=d["y"] + rng.normal(size=20))
+    assert match(d2, "t", ["x"], distance="x").effect("y", se=se, random_state=1).std_error > 0
+
+
+def test_regression_failure_is_reported_with_effect_context(monkeypatch):
+    import effekt.matching.nearest as nearest
+
+    def broken(*args, **kwargs):
+        raise EffektError("ols(): the design is singular.")
+
+    d = pd.DataFrame({"x": np.arange(20.0), "t": [1, 0] * 10})
+    d["y"] = np.random.default_rng(1).normal(size=20)
+    m = match(d, "t", ["x"], distance="x")
+    monkeypatch.setattr(nearest, "ols", broken)
+    with pytest.raises(EffektError, match=r"effect\(se='hc3'\) on 'y' failed.*10 matched sets.*singular"):
+        m.effect("y", se="hc3")

@@ -102,7 +102,7 @@ from .._validate import (
     require_columns,
     two_valued,
 )
-from ..errors import EffektError, OverlapWarning
+from ..errors import EffektError, OverlapWarning, SmallSampleWarning
 from ..results import EffectResult, effect_from_normal
 from . import _engine
 from .balance import balance_frame, balance_matrix
@@ -376,6 +376,14 @@ class MatchResult:
             else numeric_column(values_m, outcome, "effect", "outcome")
         )
         scale = "proportion" if is_binary else "mean"
+        n_sets = self.n_treated_matched
+        if n_sets < 2:
+            raise EffektError(
+                f"effect(): the match holds {n_sets} matched set (one treated unit and its controls); a "
+                "standard error needs at least 2. Widen the caliper or relax 'exact' so that more treated "
+                "units are matched."
+            )
+        y_scale = float(np.abs(y[rows_m]).max())
         w = self.weights
         t = self.treated
         mt = float(np.average(y[matched & t], weights=w[matched & t]))
@@ -395,21 +403,33 @@ class MatchResult:
         )
         if se in ("cluster", "hc3"):
             X = np.column_stack([np.ones(matched.sum()), t[matched].astype(float)])
-            if se == "cluster":
-                codes = self.subclass[matched]
-                fit = ols(
-                    X, y[matched], weights=w[matched], cov_type="CR1", cluster=codes - codes.min()
-                )
-                fields["method"] = (
-                    f"weighted difference in means on the matched sample; cluster-robust SE by "
-                    f"matched set (CR1, {fit.n_clusters} sets), t({fit.df_resid:g})"
-                )
-            else:
-                fit = ols(X, y[matched], weights=w[matched], cov_type="HC3")
-                fields["method"] = (
-                    f"weighted difference in means on the matched sample; HC3 SE, t({fit.df_resid:g})"
-                )
-            est, s, tstat, ci, p = fit.test(1, conf_level)
+            try:
+                if se == "cluster":
+                    codes = self.subclass[matched]
+                    fit = ols(
+                        X,
+                        y[matched],
+                        weights=w[matched],
+                        cov_type="CR1",
+                        cluster=codes - codes.min(),
+                    )
+                    fields["method"] = (
+                        f"weighted difference in means on the matched sample; cluster-robust SE by "
+                        f"matched set (CR1, {fit.n_clusters} sets), t({fit.df_resid:g})"
+                    )
+                else:
+                    fit = ols(X, y[matched], weights=w[matched], cov_type="HC3")
+                    fields["method"] = (
+                        f"weighted difference in means on the matched sample; HC3 SE, t({fit.df_resid:g})"
+                    )
+                est, s, tstat, ci, p = fit.test(1, conf_level)
+            except EffektError as exc:
+                raise EffektError(
+                    f"effect(se={se!r}) on {_fmt(outcome)} failed in the weighted regression on the matched "
+                    f"sample ({n_sets} matched sets, {int(matched.sum())} units): {exc} Try another "
+                    "'se' or a larger matched sample."
+                ) from exc
+            _warn_zero_se(s, outcome, se, y_scale)
             return EffectResult(
                 estimate=est,
                 std_error=s,
@@ -469,6 +489,7 @@ class MatchResult:
                 )
                 + ", normal reference"
             )
+            _warn_zero_se(float(np.sqrt(var)), outcome, se, y_scale)
             return effect_from_normal(tau, float(np.sqrt(var)), conf_level, **fields)
         # bootstrap over matched sets
         n_boot = int(check_number(n_boot, "n_boot", "effect", low=50, integer=True))
@@ -491,6 +512,7 @@ class MatchResult:
         fields["method"] = (
             f"matched difference in means; bootstrap of matched sets ({n_boot} replicates, percentile CI)"
         )
+        _warn_zero_se(s, outcome, se, y_scale)
         return EffectResult(
             estimate=est,
             std_error=s,
@@ -710,6 +732,18 @@ class MatchResult:
         from ..plots import overlap_plot
 
         return overlap_plot(self.distance, self.treated, self.weights, ax=ax, bins=bins)
+
+
+def _warn_zero_se(std_error: float, outcome: Hashable, se: str, y_scale: float) -> None:
+    """SmallSampleWarning when a standard error is zero up to rounding (p-value and CI meaningless)."""
+    if not std_error > 1e-12 * (1.0 + y_scale):
+        warnings.warn(
+            f"effect(): the {se} standard error of {_fmt(outcome)} is 0 (the matched differences do not "
+            "vary), so the p-value and confidence interval are degenerate; the matched sample is too "
+            "small or the outcome too uniform to measure uncertainty.",
+            SmallSampleWarning,
+            stacklevel=3,
+        )
 
 
 def _set_ids(t_pos: np.ndarray) -> np.ndarray:
