@@ -1097,8 +1097,17 @@ def match(
     exact_cols = as_column_list(exact)
     require_columns(data, _FUNC, treatment=treatment, covariates=covs, exact=exact_cols)
     ratio = int(check_number(ratio, "ratio", _FUNC, low=1, integer=True))
-    if not isinstance(replace, (bool, np.bool_)):
-        raise argument_error(_FUNC, "replace", "True or False", replace)
+    for flag, value in (
+        ("replace", replace),
+        ("std_caliper", std_caliper),
+        ("exact_fallback", exact_fallback),
+        ("ties", ties),
+    ):
+        if not isinstance(value, (bool, np.bool_)):
+            raise argument_error(_FUNC, flag, "True or False", value)
+    replace, std_caliper = bool(replace), bool(std_caliper)
+    exact_fallback, ties = bool(exact_fallback), bool(ties)
+    tie_tolerance = check_number(tie_tolerance, "tie_tolerance", _FUNC, low=0)
     if caliper is not None:
         caliper = check_number(caliper, "caliper", _FUNC, low=0, low_open=True)
     check_choice(discard, "discard", _FUNC, DISCARDS)
@@ -1177,7 +1186,6 @@ def match(
             )
     cal = np.inf if cal_abs is None else cal_abs
     if ties:
-        tie_tolerance = check_number(tie_tolerance, "tie_tolerance", _FUNC, low=0)
         if score is None:
             raise EffektError(
                 "The 'ties' argument of match() needs a one-dimensional score; not distance='mahalanobis'."
