@@ -285,3 +285,20 @@ def test_abadie_imbens_needs_the_outcomes_of_unmatched_controls(df):
         m2.effect("y")
     # homoskedastic AI only uses the matched units
     assert m2.effect("y", var_matches=0).std_error == m.effect("y", var_matches=0).std_error
+
+
+def test_exact_on_a_mixed_type_object_column(df):
+    rng = np.random.default_rng(2)
+    mixed = pd.Series([1 if r < 0.5 else "a" for r in rng.random(len(df))], index=df.index, dtype=object)
+    d = df.assign(g=mixed, g_text=mixed.astype(str))
+    before = d.copy(deep=True)
+    m = match(d, "t", ["age"], exact="g")
+    ref = match(d, "t", ["age"], exact="g_text")  # the same strata, sortable labels
+    assert np.array_equal(m._t_pos, ref._t_pos) and np.array_equal(m._c_pos, ref._c_pos)
+    md = m.matched_data()
+    assert (md.groupby("subclass")["g_text"].nunique() == 1).all()
+    # together with an ordinary column
+    m2 = match(d, "t", ["age"], exact=["benefit", "g"])
+    ref2 = match(d, "t", ["age"], exact=["benefit", "g_text"])
+    assert np.array_equal(m2._c_pos, ref2._c_pos)
+    pd.testing.assert_frame_equal(d, before)

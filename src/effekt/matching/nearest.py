@@ -828,14 +828,36 @@ def _resolve_distance(
 def _strata_codes(data: pd.DataFrame, exact: list[Hashable]) -> tuple[np.ndarray, list[Any]]:
     if not exact:
         return np.zeros(len(data), dtype=np.int64), [None]
-    codes = (
-        data.groupby(exact, sort=True, observed=True, dropna=False)
-        .ngroup()
-        .to_numpy()
-        .astype(np.int64)
-    )
-    labels = data[exact].drop_duplicates().sort_values(exact).apply(tuple, axis=1).tolist()
-    return codes, labels
+    try:
+        codes = (
+            data.groupby(exact, sort=True, observed=True, dropna=False)
+            .ngroup()
+            .to_numpy()
+            .astype(np.int64)
+        )
+        labels = data[exact].drop_duplicates().sort_values(exact).apply(tuple, axis=1).tolist()
+        return codes, labels
+    except TypeError:
+        pass
+    # a column mixing types (e.g. 1 and "a" in an object column) cannot be sorted: order its
+    # values by (type name, text) instead, and the other columns as usual
+    per_col: list[np.ndarray] = []
+    levels: list[np.ndarray] = []
+    for col in exact:
+        try:
+            c, lev = pd.factorize(data[col], sort=True)
+        except TypeError:
+            c, lev = pd.factorize(data[col], sort=False)
+            lev = np.asarray(lev, dtype=object)
+            order = sorted(range(len(lev)), key=lambda k: (type(lev[k]).__name__, str(lev[k])))
+            rank = np.empty(len(lev), dtype=np.int64)
+            rank[order] = np.arange(len(lev))
+            c, lev = rank[c], lev[order]
+        per_col.append(np.asarray(c, dtype=np.int64))
+        levels.append(np.asarray(lev, dtype=object))
+    combos, codes = np.unique(np.column_stack(per_col), axis=0, return_inverse=True)
+    labels = [tuple(levels[j][row[j]] for j in range(len(exact))) for row in combos]
+    return np.asarray(codes, dtype=np.int64).ravel(), labels
 
 
 def _visit_order(score_t: np.ndarray, order: str, rng: np.random.Generator) -> np.ndarray:
