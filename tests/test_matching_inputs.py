@@ -302,3 +302,20 @@ def test_exact_on_a_mixed_type_object_column(df):
     ref2 = match(d, "t", ["age"], exact=["benefit", "g_text"])
     assert np.array_equal(m2._c_pos, ref2._c_pos)
     pd.testing.assert_frame_equal(d, before)
+
+
+def test_balance_of_extra_columns_with_missing_values_raises(df):
+    rng = np.random.default_rng(3)
+    gaps = rng.random(len(df)) < 0.1
+    d = df.assign(
+        z=pd.array(np.where(gaps, 0, 1), dtype="Int64"),
+        s=np.where(gaps, None, "a"),
+        ok=rng.normal(size=len(df)),
+    )
+    d.loc[gaps, "z"] = pd.NA
+    m = match(d, "t", ["age"])
+    assert "ok" in m.balance(["ok"]).index
+    with pytest.raises(MissingValueError, match=rf"column 'z' used by balance\(\) has {gaps.sum()} missing"):
+        m.balance(["ok", "z"])
+    with pytest.raises(MissingValueError, match=r"column 's' used by balance\(\)"):
+        m.balance(["s"])

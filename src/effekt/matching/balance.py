@@ -28,6 +28,8 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
+from .._validate import handle_missing
+
 STAT_COLUMNS = ("mean_treated", "mean_control", "smd", "var_ratio", "ecdf_mean", "ecdf_max")
 
 
@@ -37,7 +39,8 @@ def balance_matrix(
     """Covariates as columns for the balance table: numeric as is, every categorical level a dummy.
 
     Returns the matrix, the row names (``"<column>_<level>"`` for dummies) and a boolean
-    array flagging binary (0/1) columns.
+    array flagging binary (0/1) columns. A missing value in any of the columns raises
+    :class:`~effekt.errors.MissingValueError` naming the column.
 
     Examples
     --------
@@ -47,6 +50,8 @@ def balance_matrix(
     >>> names, binary.tolist()
     (['age', 'group_kh', 'group_rf'], [False, True, True])
     """
+    # a missing value would give NaN means or a row counted in no dummy: refuse it
+    handle_missing(data, list(covariates), "raise", "balance")
     blocks: list[np.ndarray] = []
     names: list[str] = []
     for column in covariates:
