@@ -113,8 +113,29 @@ def test_regression_on_the_observed_covariates_recovers_the_truth_and_hidden_u_b
         ({"n": 100, "effect": 0.05, "treated_share": 0.0}, "'treated_share'"),
         ({"n": 100, "effect": 0.05, "treated_share": 20}, "'treated_share'"),
         ({"n": 100, "effect": 0.05, "seed": "a"}, "'seed'"),
+        ({"n": 100, "effect": 0.05, "seed": True}, "'seed'.*got True"),
+        ({"n": 100, "effect": 0.05, "seed": np.True_}, "'seed'"),
+        ({"n": 100, "effect": 0.05, "selection_strength": 1e300}, "'selection_strength'.*1e\\+300"),
+        ({"n": 100, "effect": 0.05, "unobserved_confounding": 1e300}, "'unobserved_confounding'"),
     ],
 )
 def test_bad_input(kwargs, match):
     with pytest.raises(EffektError, match=match):
         observational(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"selection_strength": 100.0},
+        {"unobserved_confounding": 100.0},
+        {"selection_strength": 40.0, "treated_share": 0.01},
+    ],
+)
+def test_very_strong_selection_still_reaches_the_treated_share(kwargs):
+    # the intercept lies outside the old fixed bracket [-30, 30]; it is found by widening it
+    share = kwargs.get("treated_share", 0.2)
+    df = observational(20_000, 0.05, seed=1, observed_u=True, **kwargs)
+    assert 0 < df["treated"].sum() < len(df)
+    # the realised share is a binomial draw around the requested one
+    assert df["treated"].mean() == pytest.approx(share, abs=4 * np.sqrt(share * (1 - share) / len(df)) + 0.01)

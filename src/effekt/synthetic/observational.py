@@ -54,8 +54,9 @@ def observational(
         taking part (log-odds ``+c u``) and lowers the job chances (index ``-c u``), so that
         analyses adjusting only for the observed covariates underestimate the effect.
     treated_share : float, default 0.2
-        Expected share of participants; the intercept of the selection model is solved
-        so that the mean selection probability in the sample equals it.
+        Expected share of participants, between 0.01 and 0.9; the intercept of the
+        selection model is solved so that the mean selection probability in the sample
+        equals it.
     observed_u : bool, default False
         Include the confounder ``u`` as a column (hidden by default, as in register data).
     potential_outcomes : bool, default False
@@ -114,7 +115,10 @@ def observational(
     s = check_number(selection_strength, "selection_strength", func, low=0)
     c = check_number(unobserved_confounding, "unobserved_confounding", func, low=0)
     share = check_number(treated_share, "treated_share", func, low=0.01, high=0.9)
-    if seed is not None and not isinstance(seed, (int, np.integer, np.random.Generator)):
+    if seed is not None and (
+        isinstance(seed, (bool, np.bool_))
+        or not isinstance(seed, (int, np.integer, np.random.Generator))
+    ):
         raise argument_error(func, "seed", "an integer, a numpy Generator or None", seed)
     rng = np.random.default_rng(seed)
 
@@ -141,8 +145,14 @@ def observational(
         - 0.3 * resource
         + 0.2 * female
     )
-    index_t = index_t + c * u
-    alpha = optimize.brentq(lambda k: special.expit(k + index_t).mean() - share, -30, 30)
+    with np.errstate(over="ignore", invalid="ignore"):
+        culprit = (
+            ("selection_strength", s)
+            if np.abs(index_t).max() >= np.abs(c * u).max()
+            else ("unobserved_confounding", c)
+        )
+        index_t = index_t + c * u
+    alpha = _selection_intercept(index_t, share, *culprit)
     treated = rng.random(n) < special.expit(alpha + index_t)
 
     index_y = (
@@ -173,3 +183,35 @@ def observational(
         frame["job1"] = job1.astype(np.int64)
     frame.attrs["truth"] = {"att": float(effect), "ate": float(effect)}
     return frame
+
+
+def _selection_intercept(index_t: np.ndarray, share: float, culprit: str, value: float) -> float:
+    """The intercept ``alpha`` with ``mean(expit(alpha + index_t)) == share``.
+
+    The mean is increasing in ``alpha`` from 0 to 1, so a root always exists; the bracket
+    starts at [-30, 30] and is doubled until it holds the root, which a very strong
+    selection (a wide spread of ``index_t``) needs. ``culprit`` (``value``) is the argument
+    named in the error when floating point cannot reach the root.
+    """
+    func = "observational"
+    if not np.isfinite(index_t).all():
+        raise argument_error(
+            func, culprit, "small enough for finite selection log-odds (e.g. <= 100)", value
+        )
+
+    def gap(k: float) -> float:
+        return float(special.expit(k + index_t).mean() - share)
+
+    lo, hi = -30.0, 30.0
+    for _ in range(200):
+        if gap(lo) < 0 < gap(hi):
+            return float(optimize.brentq(gap, lo, hi, xtol=1e-12))
+        lo, hi = lo * 2, hi * 2
+        if not np.isfinite(hi):
+            break
+    raise argument_error(
+        func,
+        culprit,
+        "small enough that the selection model can reach the requested treated_share",
+        value,
+    )
