@@ -251,3 +251,21 @@ def test_ipw_se_equals_sandwich_with_numerical_jacobian(estimand):
     r = ipw(DATA, "job", "treated", COVS, estimand=estimand)
     assert r.estimate == pytest.approx(theta[k] - theta[k + 1], rel=1e-7)
     assert r.std_error == pytest.approx(se, rel=1e-5)
+
+
+@pytest.mark.parametrize("func", [ipw, aipw])
+def test_dropped_rows_are_recorded_in_notes(func):
+    df = DATA.copy()
+    df.loc[df.index[:4], "prior_employment"] = np.nan
+    with pytest.warns(DroppedRowsWarning, match="dropped 4 of 1500"):
+        r = func(df, "job", "treated", COVS, missing="drop")
+    assert "4 rows with missing values were dropped before estimation" in r.notes
+    assert not any("dropped" in note for note in func(DATA, "job", "treated", COVS).notes)
+
+
+@pytest.mark.parametrize("func", [ipw, aipw])
+def test_propensity_model_errors_name_the_function_called(func):
+    const = DATA.assign(c=1.0)
+    with pytest.raises(EffektError, match=rf"passed to {func.__name__}\(\) \(in its propensity model\)") as info:
+        func(const, "job", "treated", [*COVS, "c"])
+    assert "propensity_score()" not in str(info.value)

@@ -445,7 +445,7 @@ class MatchResult:
                 warnings.warn(
                     "effect(): the Abadie–Imbens SE assumes matching with replacement; after "
                     "matching without replacement the cluster-robust SE (se='cluster') is the usual choice.",
-                    OverlapWarning,
+                    SmallSampleWarning,  # its large-sample justification does not cover this design
                     stacklevel=2,
                 )
             if var_matches is None:

@@ -73,6 +73,12 @@ def _prepare(
     return used, covs, trim, conf
 
 
+def _dropped_note(data: Any, used: pd.DataFrame) -> list[str]:
+    """The note recording rows dropped for missing values (as match() does)."""
+    k = len(data) - len(used)
+    return [f"{k} rows with missing values were dropped before estimation"] if k else []
+
+
 def _outcome_values(values: pd.Series, column: Hashable, func: str) -> tuple[np.ndarray, str]:
     y = numeric_column(values, column, func, "outcome")
     scale = "proportion" if np.isin(y, (0.0, 1.0)).all() else "mean"
@@ -122,9 +128,19 @@ def _kish(w: np.ndarray) -> float:
 
 
 def _fit_ps(
-    data: pd.DataFrame, treatment: Hashable, covs: list[Hashable], model: Any, treated_value: Any
+    data: pd.DataFrame,
+    treatment: Hashable,
+    covs: list[Hashable],
+    model: Any,
+    treated_value: Any,
+    func: str,
 ) -> tuple[PropensityScore, np.ndarray | None]:
-    ps = propensity_score(data, treatment, covs, model=model, treated_value=treated_value)
+    try:
+        ps = propensity_score(data, treatment, covs, model=model, treated_value=treated_value)
+    except EffektError as exc:
+        # name the function the caller used, keeping the error class (ColumnError, ...)
+        text = str(exc).replace("propensity_score()", f"{func}() (in its propensity model)")
+        raise type(exc)(text) from exc
     if ps.coef is None:
         return ps, None
     X, _ = _design(data, covs)
@@ -176,7 +192,8 @@ def ipw(
         Value of ``treatment`` marking the treated.
     conf_level : float, default 0.95
     missing : {"raise", "drop"}
-        Missing values in the outcome, treatment or covariates.
+        Missing values in the outcome, treatment or covariates raise, or drop the rows
+        with a warning; the count is recorded in the result's ``notes``.
 
     Returns
     -------
@@ -242,7 +259,7 @@ def ipw(
     if not isinstance(stabilize, (bool, np.bool_)):
         raise argument_error(func, "stabilize", "True or False", stabilize)
     y, scale = _outcome_values(df[outcome], outcome, func)
-    ps, X = _fit_ps(df, treatment, covs, model, treated_value)
+    ps, X = _fit_ps(df, treatment, covs, model, treated_value, func)
     t = ps.treated
     tf = t.astype(float)
     e_raw = ps.scores.to_numpy()
@@ -285,7 +302,7 @@ def ipw(
     wc = b * ((1 - p_t) if (stabilize and estimand == "ATE") else 1.0)
     if stabilize and estimand == "ATT":
         wc = wc * (t.sum() / wc.sum())  # control weights sum to the number of treated
-    notes = _trim_note(trim, n_low, n_high)
+    notes = _dropped_note(data, df) + _trim_note(trim, n_low, n_high)
     if X is None:
         notes.append("the propensity model is not a logit, so the SE ignores its estimation")
     return effect_from_normal(
@@ -384,6 +401,7 @@ def aipw(
     treated_value : optional
     conf_level : float, default 0.95
     missing : {"raise", "drop"}
+        As in :func:`ipw` (dropped rows are counted in ``notes``).
 
     Returns
     -------
@@ -451,7 +469,7 @@ def aipw(
             f"outcome_model='logit' of {func}() needs a 0/1 outcome, but {_fmt(outcome)} has other values; "
             "use outcome_model='linear'."
         )
-    ps, _ = _fit_ps(df, treatment, covs, model, treated_value)
+    ps, _ = _fit_ps(df, treatment, covs, model, treated_value, func)
     t = ps.treated
     tf = t.astype(float)
     e_raw = ps.scores.to_numpy()
@@ -477,7 +495,7 @@ def aipw(
         se = float(math.sqrt((phi**2).sum()) / n)
         mean_t = float(y[t].mean())
         mean_c = mean_t - est
-    notes = _trim_note(trim, n_low, n_high)
+    notes = _dropped_note(data, df) + _trim_note(trim, n_low, n_high)
     return effect_from_normal(
         est,
         se,
