@@ -144,12 +144,24 @@ def test_ratio_larger_than_available_controls(df):
         ({"distance": "euclid"}, r"'distance'"),
         ({"distance": np.ones(3)}, r"'distance'.*one score per row \(400\)"),
         ({"replace": "yes"}, r"'replace'"),
-        ({"std_caliper": "no", "caliper": 0.2}, r"The 'std_caliper' argument of match\(\) must be True or False; got 'no'"),
-        ({"exact_fallback": "no"}, r"The 'exact_fallback' argument of match\(\) must be True or False"),
-        ({"ties": "yes", "replace": True}, r"The 'ties' argument of match\(\) must be True or False"),
+        (
+            {"std_caliper": "no", "caliper": 0.2},
+            r"The 'std_caliper' argument of match\(\) must be True or False; got 'no'",
+        ),
+        (
+            {"exact_fallback": "no"},
+            r"The 'exact_fallback' argument of match\(\) must be True or False",
+        ),
+        (
+            {"ties": "yes", "replace": True},
+            r"The 'ties' argument of match\(\) must be True or False",
+        ),
         ({"ties": 1, "replace": True}, r"'ties'.*True or False; got 1"),
         ({"replace": None}, r"'replace'.*True or False"),
-        ({"tie_tolerance": -1, "ties": True, "replace": True}, r"'tie_tolerance' argument of match\(\) must be a number >= 0; got -1"),
+        (
+            {"tie_tolerance": -1, "ties": True, "replace": True},
+            r"'tie_tolerance' argument of match\(\) must be a number >= 0; got -1",
+        ),
         ({"tie_tolerance": -1}, r"'tie_tolerance'"),
         ({"exact_fallback": True}, r"'exact_fallback'.*needs 'exact'"),
         ({"ties": True}, r"'ties'.*replace=True"),
@@ -285,7 +297,9 @@ def test_abadie_imbens_needs_the_outcomes_of_unmatched_controls(df):
     assert spare.size
     d.loc[d.index[spare[0]], "y"] = np.nan
     m2 = match(d, "t", ["age"], replace=True)
-    with pytest.raises(EffektError, match=r"'y' has 1 missing values among the eligible controls.*var_matches=0"):
+    with pytest.raises(
+        EffektError, match=r"'y' has 1 missing values among the eligible controls.*var_matches=0"
+    ):
         m2.effect("y")
     # homoskedastic AI only uses the matched units
     assert m2.effect("y", var_matches=0).std_error == m.effect("y", var_matches=0).std_error
@@ -293,7 +307,9 @@ def test_abadie_imbens_needs_the_outcomes_of_unmatched_controls(df):
 
 def test_exact_on_a_mixed_type_object_column(df):
     rng = np.random.default_rng(2)
-    mixed = pd.Series([1 if r < 0.5 else "a" for r in rng.random(len(df))], index=df.index, dtype=object)
+    mixed = pd.Series(
+        [1 if r < 0.5 else "a" for r in rng.random(len(df))], index=df.index, dtype=object
+    )
     d = df.assign(g=mixed, g_text=mixed.astype(str))
     before = d.copy(deep=True)
     m = match(d, "t", ["age"], exact="g")
@@ -319,7 +335,9 @@ def test_balance_of_extra_columns_with_missing_values_raises(df):
     d.loc[gaps, "z"] = pd.NA
     m = match(d, "t", ["age"])
     assert "ok" in m.balance(["ok"]).index
-    with pytest.raises(MissingValueError, match=rf"column 'z' used by balance\(\) has {gaps.sum()} missing"):
+    with pytest.raises(
+        MissingValueError, match=rf"column 'z' used by balance\(\) has {gaps.sum()} missing"
+    ):
         m.balance(["ok", "z"])
     with pytest.raises(MissingValueError, match=r"column 's' used by balance\(\)"):
         m.balance(["s"])

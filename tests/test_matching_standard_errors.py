@@ -5,8 +5,12 @@ the one computed on its own stratum alone.
 """
 
 import numpy as np
+import pandas as pd
+import pytest
 
 import effekt as ef
+from effekt.errors import EffektError
+from effekt.matching import match
 from effekt.matching.standard_errors import within_arm_variance
 
 
@@ -36,12 +40,6 @@ def test_matching_with_replacement_and_exact_strata_gives_an_abadie_imbens_se():
 
 
 # --- effect() defaults and degenerate cases ------------------------------------------------
-
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-
-from effekt.errors import EffektError  # noqa: E402
-from effekt.matching import match  # noqa: E402
 
 
 def _obs(n=1500, seed=2):
@@ -106,5 +104,7 @@ def test_regression_failure_is_reported_with_effect_context(monkeypatch):
     d["y"] = np.random.default_rng(1).normal(size=20)
     m = match(d, "t", ["x"], distance="x")
     monkeypatch.setattr(nearest, "ols", broken)
-    with pytest.raises(EffektError, match=r"effect\(se='hc3'\) on 'y' failed.*10 matched sets.*singular"):
+    with pytest.raises(
+        EffektError, match=r"effect\(se='hc3'\) on 'y' failed.*10 matched sets.*singular"
+    ):
         m.effect("y", se="hc3")

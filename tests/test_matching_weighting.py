@@ -266,6 +266,8 @@ def test_dropped_rows_are_recorded_in_notes(func):
 @pytest.mark.parametrize("func", [ipw, aipw])
 def test_propensity_model_errors_name_the_function_called(func):
     const = DATA.assign(c=1.0)
-    with pytest.raises(EffektError, match=rf"passed to {func.__name__}\(\) \(in its propensity model\)") as info:
+    with pytest.raises(
+        EffektError, match=rf"passed to {func.__name__}\(\) \(in its propensity model\)"
+    ) as info:
         func(const, "job", "treated", [*COVS, "c"])
     assert "propensity_score()" not in str(info.value)

@@ -138,4 +138,6 @@ def test_very_strong_selection_still_reaches_the_treated_share(kwargs):
     df = observational(20_000, 0.05, seed=1, observed_u=True, **kwargs)
     assert 0 < df["treated"].sum() < len(df)
     # the realised share is a binomial draw around the requested one
-    assert df["treated"].mean() == pytest.approx(share, abs=4 * np.sqrt(share * (1 - share) / len(df)) + 0.01)
+    assert df["treated"].mean() == pytest.approx(
+        share, abs=4 * np.sqrt(share * (1 - share) / len(df)) + 0.01
+    )

@@ -270,7 +270,9 @@ def _pairs_from_match(
     t_pos = np.asarray(matched._t_pos, dtype=np.int64)
     c_pos = np.asarray(matched._c_pos, dtype=np.int64)
     if not (matched.treated[t_pos].all() and not matched.treated[c_pos].any()):
-        raise EffektError(f"{func}(): the MatchResult's pairs do not join treated to control units.")
+        raise EffektError(
+            f"{func}(): the MatchResult's pairs do not join treated to control units."
+        )
     if len(np.unique(c_pos)) != len(c_pos) or len(np.unique(t_pos)) != len(t_pos):
         raise EffektError(
             f"{func}(): a unit appears in several matched pairs of this MatchResult; Rosenbaum "
