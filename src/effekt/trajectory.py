@@ -125,6 +125,15 @@ def _person_constant(
     return pd.Series(vals[first])
 
 
+def _time_unit(time_name: str) -> str:
+    """Unit of a sum over periods, guessed from the name of the time column."""
+    name = str(time_name).lower()
+    for key in ("week", "month", "day", "year"):
+        if key in name:
+            return key + "s"
+    return "periods"
+
+
 @dataclass(frozen=True)
 class Trajectory:
     """Effects at each period with pointwise and simultaneous confidence bands.
@@ -206,13 +215,18 @@ class Trajectory:
         )
 
     def cumulative(
-        self, first: float | None = None, last: float | None = None, *, unit: str = "weeks"
+        self, first: float | None = None, last: float | None = None, *, unit: str | None = None
     ) -> EffectResult:
         """Sum of the per-period effects over ``first..last``: e.g. extra weeks in work.
 
         For a 0/1 weekly status and a balanced panel this is the effect on the number of weeks
         in the status over the window (the IPS "2.9 more weeks"); its SE uses the joint
         covariance.
+
+        ``unit`` labels the sum; by default it follows the time column: ``"weeks"`` when its
+        name contains "week", ``"months"`` for "month", ``"days"`` for "day", ``"years"`` for
+        "year", otherwise ``"periods"`` (which :mod:`effekt.fulltime` refuses to convert:
+        pass ``unit=`` when the periods are weeks or months under another name).
 
         Examples
         --------
@@ -235,6 +249,8 @@ class Trajectory:
                 f"periods of the panel ({t[0]:g} to {t[-1]:g})",
                 (first, last),
             )
+        if unit is None:
+            unit = _time_unit(self.time_name)
         est = float(self.frame["estimate"].to_numpy()[m].sum())
         se = float(np.sqrt(self.cov[np.ix_(m, m)].sum()))
         f = self.frame[m]
