@@ -326,3 +326,17 @@ def test_weeks_in_status_feeds_a_trial_comparison():
     diff = w.loc[w.arm == "IPS", "weeks"].mean() - w.loc[w.arm == "control", "weeks"].mean()
     se = np.sqrt(w.groupby("arm")["weeks"].var().div(w.groupby("arm").size()).sum())
     assert abs(diff - IPS_TRUE_WEEKS_DIFFERENCE) < 3 * se
+
+
+def test_weeks_in_status_refuses_a_window_over_weeks_absent_from_the_panel():
+    # Regression: week 2 absent for everybody was silently not counted over the window 1-3.
+    q = pd.DataFrame({"id": [1, 1, 2, 2], "wk": [1, 3, 1, 3], "job": [1, 1, 0, 1]})
+    with pytest.raises(EffektError, match=r"'wk'.*between 1 and 3"):
+        weeks_in_status(q, "id", "wk", "job", window=(1, 3))
+    with pytest.raises(EffektError, match="gap"):
+        weeks_in_status(q, "id", "wk", "job")
+    full = pd.DataFrame({"id": [1, 1, 1, 2, 2, 2], "wk": [1, 2, 3] * 2, "job": [1, 0, 1, 0, 0, 1]})
+    assert weeks_in_status(full, "id", "wk", "job")["weeks"].tolist() == [2.0, 1.0]
+    # half-week steps are equally spaced: fine
+    half = full.assign(wk=full.wk * 0.5)
+    assert weeks_in_status(half, "id", "wk", "job")["weeks"].tolist() == [2.0, 1.0]

@@ -1071,7 +1071,9 @@ def weeks_in_status(
     window : (first, last), optional
         Inclusive range of periods; both ends must be periods of the panel. Every person
         must be observed in every period of the window (otherwise weeks would be
-        undercounted; fill unobserved weeks with 0 explicitly if that is meant).
+        undercounted; fill unobserved weeks with 0 explicitly if that is meant), and the
+        window may not contain periods absent from the whole panel (integer periods must be
+        consecutive; other numbers equally spaced).
     columns : sequence of str
         Person-level columns (arm, strata) to carry to the output.
     name : str
@@ -1117,7 +1119,20 @@ def weeks_in_status(
         if first > last:
             raise argument_error(func, "window", "a (first, last) pair with first <= last", window)
     inw = (t >= first) & (t <= last)
-    n_expected = int(((periods >= first) & (periods <= last)).sum())
+    inside = periods[(periods >= first) & (periods <= last)]
+    integer = bool(np.all(periods == np.round(periods)))
+    step = 1.0 if integer or len(periods) < 2 else float(np.diff(periods).min())
+    gaps = np.flatnonzero(~np.isclose(np.diff(inside), step, rtol=1e-9, atol=0))
+    if len(gaps):
+        i = int(gaps[0])
+        raise EffektError(
+            f"The time column {_fmt(time)} passed to {func}() has no rows at all between "
+            f"{inside[i]:g} and {inside[i + 1]:g} inside the window {first:g}-{last:g} "
+            f"({len(gaps)} gap(s)), so the weeks absent from the panel would not be counted; "
+            "add rows for the missing periods (status 0 where appropriate) or choose a window "
+            "without gaps."
+        )
+    n_expected = len(inside)
     G = len(labels)
     n_obs = np.bincount(codes[inw], minlength=G)
     if (n_obs != n_expected).any():
