@@ -464,3 +464,40 @@ def test_byar_interval_close_to_exact_poisson_for_large_counts():
     # Byar's approximation to the exact Poisson (Garwood) limits (Breslow & Day 1987)
     np.testing.assert_allclose(a["oe_ci_low"], b["oe_ci_low"], rtol=2e-3)
     np.testing.assert_allclose(a["oe_ci_high"], b["oe_ci_high"], rtol=2e-3)
+
+
+@pytest.mark.parametrize(
+    "kwargs, argument",
+    [
+        (dict(rate=[0.2, 0.3], participants=[0, 100]), "participants"),
+        (dict(rate=[0.2, 0.3, 0.4], participants=[100, -5, 100]), "participants"),
+        (dict(rate=[0.2, 0.3, 0.4], participants=[100, 50.5, 100]), "participants"),
+        (dict(rate=[0.2, np.nan, 0.3], participants=[100, 100, 100]), "rate"),
+        (dict(rate=[20, 30, 40], participants=[100, 100, 100]), "rate"),
+        (dict(rate=["a"], participants=[100]), "rate"),
+        (
+            dict(rate=[0.2, 0.3, 0.4], participants=[100, 5, 100], std_error=[0.1, 0, 0.1]),
+            "std_error",
+        ),
+        (
+            dict(rate=[0.2, 0.3, 0.4], participants=[100, 5, 100], std_error=[0.1, np.nan, 0.1]),
+            "std_error",
+        ),
+    ],
+)
+def test_overdispersion_validates_instead_of_dropping_units(kwargs, argument):
+    # Regression: NaN rates, zero participants and zero SEs were silently dropped.
+    with pytest.raises(EffektError, match=f"'{argument}' argument of overdispersion"):
+        se.overdispersion(target=0.3, **kwargs)
+
+
+def test_funnel_limits_validates_participants_and_spread():
+    with pytest.raises(EffektError, match="'participants' argument of funnel_limits"):
+        se.funnel_limits(0.3, ["a"])
+    with pytest.raises(EffektError, match="'participants' argument of funnel_limits"):
+        se.funnel_limits(0.3, [100, 12.5])
+    with pytest.raises(EffektError, match="'tau2' argument of funnel_limits"):
+        se.funnel_limits(0.3, [100], overdispersion="additive", tau2=-0.01)
+    with pytest.raises(EffektError, match="'phi' argument of funnel_limits"):
+        se.funnel_limits(0.3, [100], overdispersion="multiplicative", phi=-1)
+    assert len(se.funnel_limits(0.3, [100, 400])) == 2
