@@ -43,6 +43,7 @@ Examples
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -64,7 +65,7 @@ from ._validate import (
     require_columns,
     two_valued,
 )
-from .errors import ColumnError, EffektError
+from .errors import ColumnError, EffektError, SmallSampleWarning
 from .results import EffectResult, TestResult, effect_from_normal
 
 if TYPE_CHECKING:
@@ -118,11 +119,15 @@ def _survival_arrays(
         w = np.ones(len(t))
     else:
         w = numeric_column(data[weights], weights, func, "weights")
-        if (w < 0).any() or not (w > 0).any():
+        if (w < 0).any():
             raise ColumnError(
                 f"The weights column {_fmt(weights)} passed to {func}() must be >= 0 with some > "
-                "0; "
-                f"it has {int((w < 0).sum())} negative values."
+                f"0; it has {int((w < 0).sum())} negative values (e.g. {w[w < 0][0]:g})."
+            )
+        if not (w > 0).any():
+            raise ColumnError(
+                f"The weights column {_fmt(weights)} passed to {func}() must be >= 0 with some > "
+                f"0; all {len(w)} weights are 0, so no row is left to analyse."
             )
     return data, t, e, w
 
@@ -602,6 +607,12 @@ def logrank_test(
         )
     keep = w > 0
     t, e, w, codes = t[keep], e[keep], w[keep], codes[keep]
+    if not (e > 0).any():
+        raise EffektError(
+            f"{func}(): there are no events in the event column {_fmt(event)} (every row is "
+            "censored), so the survival curves cannot differ and the test is undefined; check "
+            "the event coding (1 = event, 0 = censored)."
+        )
     ut, inv = np.unique(t, return_inverse=True)
     m = len(ut)
     cell = codes * m + inv
@@ -685,6 +696,12 @@ def restricted_mean_difference(
         ``scale="mean"``, ``unit`` as given; ``mean_treated``/``mean_control`` are the arms'
         restricted means, ``extra["horizon"]`` the horizon. Wald interval with normal quantiles.
 
+    Warns
+    -----
+    SmallSampleWarning
+        When an arm has no events up to ``horizon``: its standard error is 0 and the interval
+        understates the uncertainty.
+
     Notes
     -----
     ``RMST(tau) = int_0^tau S(t) dt`` (area under the step function). Its variance is the
@@ -721,6 +738,7 @@ def restricted_mean_difference(
     arm = _two_arms(data, treatment, treated_value, func)
     influence = np.zeros(len(t))
     res = {}
+    no_events: list[str] = []
     for key, m in (("treated", arm), ("control", ~arm)):
         last = float(t[m & (w > 0)].max())
         if horizon > last:
@@ -731,6 +749,8 @@ def restricted_mean_difference(
                 "beyond it the curve is unknown",
                 horizon,
             )
+        if not ((t[m] <= horizon) & (e[m] > 0) & (w[m] > 0)).any():
+            no_events.append(key)
         km = _km_arrays(t[m], e[m], w[m])
         res[key] = (*_rmst(km, horizon), float(w[m].sum()))
         if variance == "robust":
@@ -739,6 +759,15 @@ def restricted_mean_difference(
             influence[rows] = infl if key == "treated" else -infl
             arm_var = float(np.sum(infl**2))
             res[key] = (res[key][0], float(np.sqrt(arm_var)), res[key][2])
+    if no_events:
+        warnings.warn(
+            f"{func}(): no events up to the horizon ({horizon:g} {unit}) in the "
+            f"{' and '.join(no_events)} arm(s): everyone there is event-free or censored, so "
+            "that arm's restricted mean is estimated with standard error 0 and the interval "
+            "understates the uncertainty; use a longer horizon or more data.",
+            SmallSampleWarning,
+            stacklevel=2,
+        )
     est = res["treated"][0] - res["control"][0]
     if variance == "robust":
         if cluster is not None:
