@@ -501,3 +501,25 @@ def test_funnel_limits_validates_participants_and_spread():
     with pytest.raises(EffektError, match="'phi' argument of funnel_limits"):
         se.funnel_limits(0.3, [100], overdispersion="multiplicative", phi=-1)
     assert len(se.funnel_limits(0.3, [100, 400])) == 2
+
+
+def test_against_target_warns_on_unused_categorical_providers_like_simple_effects():
+    # Regression: against_target silently dropped providers with 0 participants.
+    df = pd.DataFrame(
+        {
+            "provider": pd.Categorical(["A"] * 50 + ["B"] * 50, categories=["A", "B", "Z"]),
+            "job": [1] * 15 + [0] * 35 + [1] * 20 + [0] * 30,
+        }
+    )
+    with pytest.warns(SmallSampleWarning, match="'Z'.*0 participants"):
+        t = se.against_target(df, "job", "provider", 0.3).table()
+    assert t["provider"].tolist() == ["A", "B"]
+    with pytest.warns(SmallSampleWarning, match="'Z'.*0 participants"):
+        se.simple_effects(df, "job", "provider")
+    # one provider against its target is fine; one participant still warns
+    one = pd.DataFrame({"provider": ["A"] * 3, "job": [1, 0, 0]})
+    assert len(se.against_target(one, "job", "provider", 0.3).table()) == 1
+    with pytest.warns(SmallSampleWarning, match="only 1 participant.*consistent"):
+        se.against_target(
+            pd.DataFrame({"provider": ["A", "A", "B"], "job": [1, 0, 1]}), "job", "provider", 0.3
+        )

@@ -92,7 +92,13 @@ Adjust = Literal["holm", "bonferroni", "bh", "none"]
 
 # ----------------------------------------------------------------------------- input checks
 def _providers(
-    values: pd.Series, column: Hashable, func: str
+    values: pd.Series,
+    column: Hashable,
+    func: str,
+    *,
+    min_providers: int = 2,
+    single_note: str = "their rates are pure chance - pool them with similar providers or "
+    "leave them out.",
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Codes, labels and sizes of the provider column; warns on providers with 0 or 1 "
     "participant."""
@@ -103,7 +109,7 @@ def _providers(
         values = values.astype(object)
     codes, labels = pd.factorize(values, sort=True)
     labels = np.asarray(labels)
-    if len(labels) < 2:
+    if len(labels) < min_providers:
         raise ColumnError(
             f"The provider column {_fmt(column)} passed to {func}() has {len(labels)} distinct "
             "value(s) "
@@ -122,7 +128,7 @@ def _providers(
     if single.size:
         warnings.warn(
             f"{func}(): provider(s) {', '.join(map(_fmt, single[:10]))} have only 1 participant; "
-            "their rates are pure chance - pool them with similar providers or leave them out.",
+            + single_note,
             SmallSampleWarning,
             stacklevel=3,
         )
@@ -1164,18 +1170,14 @@ def against_target(
     target = check_number(target, "target", func, low=0, high=1, low_open=True, high_open=True)
     df = _common(data, outcome, provider, func, missing)
     y = binary_outcome(df[outcome], outcome, func)
-    codes, labels = pd.factorize(df[provider], sort=True)
-    labels = np.asarray(labels)
-    n = np.bincount(codes, minlength=len(labels))
+    codes, labels, n = _providers(
+        df[provider],
+        provider,
+        func,
+        min_providers=1,
+        single_note="no verdict can be more than 'consistent'.",
+    )
     x = np.bincount(codes, weights=y, minlength=len(labels)).round().astype(np.int64)
-    single = labels[n == 1]
-    if single.size:
-        warnings.warn(
-            f"{func}(): provider(s) {', '.join(map(_fmt, single[:10]))} have only 1 participant; "
-            "no verdict can be more than 'consistent'.",
-            SmallSampleWarning,
-            stacklevel=2,
-        )
     lo, hi = clopper_pearson_interval(x, n, conf_level)
     pv = np.array(
         [stats.binomtest(int(k), int(m), target).pvalue for k, m in zip(x, n, strict=False)]
