@@ -523,3 +523,18 @@ def test_against_target_warns_on_unused_categorical_providers_like_simple_effect
         se.against_target(
             pd.DataFrame({"provider": ["A", "A", "B"], "job": [1, 0, 1]}), "job", "provider", 0.3
         )
+
+
+@pytest.mark.parametrize("column, role", [("job", "outcome"), ("provider", "provider")])
+def test_compare_providers_refuses_outcome_or_provider_in_case_mix(column, role):
+    # Regression: the outcome or provider column was accepted as a case-mix variable.
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame(
+        {
+            "provider": rng.choice(["A", "B", "C"], 300),
+            "job": rng.integers(0, 2, 300),
+            "age": rng.normal(40, 10, 300),
+        }
+    )
+    with pytest.raises(EffektError, match=f"'case_mix'.*{role} column '{column}'"):
+        se.compare_providers(df, "job", "provider", ["age", column])

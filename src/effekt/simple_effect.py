@@ -924,6 +924,13 @@ def compare_providers(
             "a non-empty list of case-mix columns (use simple_effects() for raw rates)",
             case_mix,
         )
+    for role, col in (("outcome", outcome), ("provider", provider)):
+        if any(c == col for c in case_mix):
+            raise EffektError(
+                f"The 'case_mix' argument of {func}() contains the {role} column {_fmt(col)}; "
+                f"adjusting for the {role} itself makes the comparison meaningless. List only "
+                "participant characteristics known before the programme (age, benefit group, ...)."
+            )
     df = _common(data, outcome, provider, func, missing, case_mix=case_mix, period=period)
     y = binary_outcome(df[outcome], outcome, func)
     codes, labels, sizes = _providers(df[provider], provider, func)
