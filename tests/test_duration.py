@@ -308,9 +308,14 @@ def test_panel_bad_input():
     )
     with pytest.raises(EffektError, match="after being censored"):
         time_to_event(panel, "id", "week", "job", censored="gone")
-    unsorted = panel.iloc[[0, 2, 1, 3, 4, 5]]
-    with pytest.raises(EffektError, match="not sorted"):
-        weeks_in_status(unsorted, "id", "week", "job")
+    # row order does not matter (regression: unsorted panels used to be refused)
+    unsorted = panel.iloc[[5, 0, 2, 1, 3, 4]]
+    pd.testing.assert_frame_equal(
+        weeks_in_status(unsorted, "id", "week", "job"), weeks_in_status(panel, "id", "week", "job")
+    )
+    pd.testing.assert_frame_equal(
+        time_to_event(unsorted, "id", "week", "job"), time_to_event(panel, "id", "week", "job")
+    )
     dup = pd.concat([panel, panel.iloc[[1]]])
     with pytest.raises(EffektError, match="duplicated"):
         weeks_in_status(dup, "id", "week", "job")

@@ -162,8 +162,11 @@ def test_unbalanced_panel_and_outputs(panel):
 
 
 def test_bad_panels(panel):
-    with pytest.raises(EffektError, match="not sorted"):
-        effect_over_time(panel.iloc[::-1], "person", "week", "paid_hours", "jobfirst")
+    # row order does not matter (regression: unsorted panels used to be refused)
+    kw = dict(simultaneous=False)
+    rev = effect_over_time(panel.iloc[::-1], "person", "week", "paid_hours", "jobfirst", **kw)
+    fwd = effect_over_time(panel, "person", "week", "paid_hours", "jobfirst", **kw)
+    pd.testing.assert_frame_equal(rev.to_frame(), fwd.to_frame(), check_exact=False, rtol=1e-12)
     with pytest.raises(EffektError, match="duplicated"):
         effect_over_time(
             pd.concat([panel, panel.iloc[[5]]]), "person", "week", "paid_hours", "jobfirst"

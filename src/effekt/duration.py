@@ -959,7 +959,7 @@ def time_to_event(
     Parameters
     ----------
     panel : DataFrame
-        One row per person and period (week, month), sorted by time within person, with no
+        One row per person and period (week, month), in any row order, with no
         duplicated (person, period) rows.
     id, time : str
         Person and period columns (numeric periods, e.g. week 1, 2, ...).
@@ -1091,8 +1091,7 @@ def weeks_in_status(
     Parameters
     ----------
     panel : DataFrame
-        Long panel, one row per person and period (sorted by time within person, no
-        duplicates).
+        Long panel, one row per person and period (any row order, no duplicates).
     id, time : str
         Person and period columns.
     status : str

@@ -56,11 +56,11 @@ def check_panel(
     *,
     extra: Sequence[Hashable] = (),
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Validate a long panel: columns exist, no missing values, no duplicated or unsorted rows.
+    """Validate a long panel: columns exist, no missing values, no duplicated rows.
 
     Returns person codes ``0..P-1`` (row order), the person labels, the numeric times and a
-    stable order sorting rows by person. Raises :class:`EffektError` when a (person, period)
-    pair occurs twice or when time decreases within a person in row order.
+    stable order sorting rows by person, then time (rows need not be sorted). Raises
+    :class:`EffektError` when a (person, period) pair occurs twice.
 
     Examples
     --------
@@ -90,18 +90,8 @@ def check_panel(
             f"{func}(): the panel has {int(dup.sum())} duplicated ({_fmt(id)}, {_fmt(time)}) rows "
             f"(e.g. person {labels[codes[k]]!r} at {t[k]:g}); keep one row per person and period."
         )
-    order = np.argsort(codes, kind="stable")
-    cs, ts = codes[order], t[order]
-    same = cs[1:] == cs[:-1]
-    step = np.diff(ts)
-    back = same & (step < 0)
-    if back.any():
-        k = int(np.flatnonzero(back)[0])
-        raise EffektError(
-            f"{func}(): the panel rows are not sorted by {_fmt(time)} within {_fmt(id)} (person "
-            f"{labels[cs[k]]!r} goes from {ts[k]:g} back to {ts[k + 1]:g}); sort first with "
-            f"panel.sort_values([{_fmt(id)}, {_fmt(time)}])."
-        )
+    # the results do not depend on row order: unsorted panels are sorted (stably) here
+    order = np.lexsort((t, codes))
     return codes, np.asarray(labels), t, order
 
 
@@ -379,8 +369,8 @@ def effect_over_time(
     Parameters
     ----------
     panel : DataFrame
-        Long panel, one row per person and period, sorted by period within person, no
-        duplicated (person, period) rows. Unbalanced panels are allowed: each period uses
+        Long panel, one row per person and period (in any row order), no duplicated
+        (person, period) rows. Unbalanced panels are allowed: each period uses
         the persons observed in it.
     id, time : str
         Person and numeric period (week, month) columns.
