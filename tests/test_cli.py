@@ -92,5 +92,45 @@ def test_rct_needs_four_counts():
 def test_studies_and_help(capsys):
     assert main(["studies"]) == 0
     assert "biu_providers" in capsys.readouterr().out
-    assert main([]) == 0
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
     assert "reproduce" in capsys.readouterr().out
+
+
+def test_no_command_exits_2(capsys):
+    # Regression: `effekt` without a command printed the help and exited 0.
+    with pytest.raises(SystemExit) as exc:
+        main([])
+    assert exc.value.code == 2
+    assert "required: COMMAND" in capsys.readouterr().err
+
+
+def test_bad_study_and_seed_name_the_options(capsys):
+    # Regression: the messages named the Python arguments ('studies', 'seed') of reproduce().
+    assert main(["reproduce", "--study", "nosuch", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("effekt: error: argument --study:") and "'nosuch'" in err
+    assert main(["reproduce", "--study", "ips", "--seed", "-1", "--quiet"]) == 2
+    assert capsys.readouterr().err.startswith("effekt: error: argument --seed:")
+
+
+def test_unwritable_out_fails_before_running(tmp_path, capsys):
+    # Regression: an unwritable --out gave a raw traceback after running every study.
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    assert main(["reproduce", "--study", "ips", "--quiet", "--out", str(blocker / "sub")]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""  # nothing was run
+    assert err.startswith("effekt: error: cannot write to --out")
+
+
+def test_write_failure_is_a_clean_error(tmp_path, capsys, monkeypatch):
+    import effekt.report
+
+    def fail(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(effekt.report, "write_report", fail)
+    assert main(["reproduce", "--study", "displacement", "--quiet", "--out", str(tmp_path)]) == 2
+    assert "effekt: error: cannot write to --out" in capsys.readouterr().err

@@ -531,3 +531,45 @@ def test_star2020_comparison_table():
         assert row.change == float((et - ec) - (st - sc))
         assert round(100 * row.estimate, 1) == round(100 * row.change, 1)
         assert row.ci_low < row.estimate < row.ci_high
+
+
+def _month_counts(seed=1):
+    rng = np.random.default_rng(seed)
+    rows = []
+    for u in range(30):
+        tr = u < 10
+        for m in range(1, 11):
+            # effect 0.1 per month after the start in month 6: event time e has effect 0.1*(e+1)
+            p = 0.3 + 0.1 * tr * (m >= 6) * (m - 5)
+            rows.append(dict(mun=f"k{u}", month=m, cnt=rng.binomial(200, p), den=200, tr=int(tr)))
+    return pd.DataFrame(rows)
+
+
+def test_event_study_event_time_is_a_distance_not_a_position():
+    # Regression: event time was the position in the sorted period list, so a month missing
+    # for every unit, or string periods sorted as text ("10" < "2"), silently shifted the lags.
+    m = _month_counts()
+    kw = dict(start=6, count="cnt", denominator="den", pretrend_test="cr2")
+    ref = event_study(m, "mun", "month", "tr", **kw).frame
+    assert ref.set_index("event_time").loc[0, "time"] == 6
+    with pytest.raises(EffektError, match=r"'month'.*gap.*between 6 and 8"):
+        event_study(m[m.month != 7], "mun", "month", "tr", **kw)
+    as_text = m.assign(month=m.month.astype(str))
+    txt = event_study(as_text, "mun", "month", "tr", **{**kw, "start": "6"}).frame
+    np.testing.assert_allclose(txt["estimate"], ref["estimate"], atol=1e-12)
+    assert list(txt["event_time"]) == list(ref["event_time"])
+    per = m.assign(month=pd.PeriodIndex([f"2019-{k:02d}" for k in m.month], freq="M"))
+    pf = event_study(per, "mun", "month", "tr", **{**kw, "start": "2019-06"}).frame
+    np.testing.assert_allclose(pf["estimate"], ref["estimate"], atol=1e-12)
+    dates = m.assign(month=pd.to_datetime([f"2019-{k:02d}-01" for k in m.month]))
+    df_ = event_study(dates, "mun", "month", "tr", **{**kw, "start": "2019-06-01"}).frame
+    np.testing.assert_allclose(df_["estimate"], ref["estimate"], atol=1e-12)
+    names = {1: "jan", 2: "feb", 3: "mar", 4: "apr", 5: "may", 6: "jun", 7: "jul"}
+    with pytest.raises(ColumnError, match=r"time column 'month'.*PeriodIndex"):
+        event_study(
+            m[m.month <= 7].assign(month=lambda d: d.month.map(names)),
+            "mun",
+            "month",
+            "tr",
+            **{**kw, "start": "jun"},
+        )

@@ -19,7 +19,7 @@ from effekt.duration import (
     time_to_event,
     weeks_in_status,
 )
-from effekt.errors import ColumnError, EffektError
+from effekt.errors import ColumnError, EffektError, SmallSampleWarning
 from effekt.synthetic.panels import (
     IPS_TRUE_WEEKS_DIFFERENCE,
     JOBROTATION_HORIZON,
@@ -308,9 +308,14 @@ def test_panel_bad_input():
     )
     with pytest.raises(EffektError, match="after being censored"):
         time_to_event(panel, "id", "week", "job", censored="gone")
-    unsorted = panel.iloc[[0, 2, 1, 3, 4, 5]]
-    with pytest.raises(EffektError, match="not sorted"):
-        weeks_in_status(unsorted, "id", "week", "job")
+    # row order does not matter (regression: unsorted panels used to be refused)
+    unsorted = panel.iloc[[5, 0, 2, 1, 3, 4]]
+    pd.testing.assert_frame_equal(
+        weeks_in_status(unsorted, "id", "week", "job"), weeks_in_status(panel, "id", "week", "job")
+    )
+    pd.testing.assert_frame_equal(
+        time_to_event(unsorted, "id", "week", "job"), time_to_event(panel, "id", "week", "job")
+    )
     dup = pd.concat([panel, panel.iloc[[1]]])
     with pytest.raises(EffektError, match="duplicated"):
         weeks_in_status(dup, "id", "week", "job")
@@ -326,3 +331,56 @@ def test_weeks_in_status_feeds_a_trial_comparison():
     diff = w.loc[w.arm == "IPS", "weeks"].mean() - w.loc[w.arm == "control", "weeks"].mean()
     se = np.sqrt(w.groupby("arm")["weeks"].var().div(w.groupby("arm").size()).sum())
     assert abs(diff - IPS_TRUE_WEEKS_DIFFERENCE) < 3 * se
+
+
+def test_weeks_in_status_refuses_a_window_over_weeks_absent_from_the_panel():
+    # Regression: week 2 absent for everybody was silently not counted over the window 1-3.
+    q = pd.DataFrame({"id": [1, 1, 2, 2], "wk": [1, 3, 1, 3], "job": [1, 1, 0, 1]})
+    with pytest.raises(EffektError, match=r"'wk'.*between 1 and 3"):
+        weeks_in_status(q, "id", "wk", "job", window=(1, 3))
+    with pytest.raises(EffektError, match="gap"):
+        weeks_in_status(q, "id", "wk", "job")
+    full = pd.DataFrame({"id": [1, 1, 1, 2, 2, 2], "wk": [1, 2, 3] * 2, "job": [1, 0, 1, 0, 0, 1]})
+    assert weeks_in_status(full, "id", "wk", "job")["weeks"].tolist() == [2.0, 1.0]
+    # half-week steps are equally spaced: fine
+    half = full.assign(wk=full.wk * 0.5)
+    assert weeks_in_status(half, "id", "wk", "job")["weeks"].tolist() == [2.0, 1.0]
+
+
+def _small_survival():
+    return pd.DataFrame(
+        {
+            "t": [0, 1, 1, 2, 3, 3, 4, 5, 0, 2, 2, 6],
+            "e": [1, 1, 0, 1, 0, 1, 1, 0, 0, 1, 1, 1],
+            "g": ["a"] * 8 + ["b"] * 4,
+            "w": [1, 2, 1, 1, 1, 3, 1, 1, 1, 1, 2, 1],
+        }
+    )
+
+
+def test_all_zero_weights_message_says_so():
+    # Regression: the message said "it has 0 negative values".
+    df = _small_survival()
+    with pytest.raises(ColumnError, match="all 12 weights are 0") as exc:
+        kaplan_meier(df.assign(w=0), "t", "e", weights="w")
+    assert "negative" not in str(exc.value).split(";")[1]
+    with pytest.raises(ColumnError, match="1 negative values"):
+        kaplan_meier(df.assign(w=np.where(df.index == 0, -1, 1)), "t", "e", weights="w")
+
+
+def test_logrank_without_events_raises():
+    # Regression: with every row censored the test returned a statistic of 0 and df 0.
+    with pytest.raises(EffektError, match="no events"):
+        logrank_test(_small_survival().assign(e=0), "t", "e", group="g")
+
+
+def test_rmst_without_events_warns():
+    # Regression: everyone censored gave a CI of [0, 0] without any warning.
+    df = _small_survival().assign(e=0)
+    with pytest.warns(SmallSampleWarning, match="treated and control"):
+        r = restricted_mean_difference(df, "t", "e", treatment="g", treated_value="a", horizon=4)
+    assert r.estimate == 0 and r.std_error == 0
+    # events in both arms before the horizon: no warning (warnings are errors in pytest)
+    restricted_mean_difference(
+        _small_survival(), "t", "e", treatment="g", treated_value="a", horizon=4
+    )

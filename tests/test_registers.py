@@ -4,7 +4,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from effekt.errors import ColumnError, DroppedRowsWarning, EffektError, MissingValueError
+from effekt.errors import (
+    ColumnError,
+    DroppedRowsWarning,
+    EffektError,
+    MissingValueError,
+    SmallSampleWarning,
+)
 from effekt.registers import paid_hours_months, share_with_paid_hours
 
 # Note 001, footnote 1: wage > 0 and < 65,000 DKK, except wage > 15,000 DKK and > 150 hours.
@@ -117,3 +123,50 @@ def test_share_bad_panels():
     moved.loc[2, "kommune"] = "B"
     with pytest.raises(EffektError, match="changes within 1 persons"):
         share_with_paid_hours(moved, "person", "month", "wage", "hours", by="kommune")
+
+
+def _benefit_panel():
+    return pd.DataFrame(
+        {
+            "person": [1, 1, 2, 2, 3, 3],
+            "month": [201701, 201702] * 3,
+            "wage": [0, 2500, 0, 0, 20000, 30000],
+            "hours": [0, 10, 0, 0, 160, 170],
+            "ben": [1, 1, 0, 0, 1, 1],
+            "kom": ["a", "a", "b", "b", "a", "a"],
+        }
+    )
+
+
+def test_share_with_paid_hours_keeps_groups_without_recipients():
+    # Regression: a group where nobody was on benefit silently vanished from the output.
+    p = _benefit_panel()
+    with pytest.warns(SmallSampleWarning, match=r"1 group\(s\).*'b'"):
+        out = share_with_paid_hours(
+            p, "person", "month", "wage", "hours", on_benefit="ben", by="kom"
+        )
+    assert out["kom"].tolist() == ["a", "b"]
+    assert out["n_persons"].tolist() == [2, 0]
+    assert out["n_paid_hours"].tolist() == [1, 0]
+    assert out.loc[0, "share"] == 0.5 and np.isnan(out.loc[1, "share"])
+    assert np.isnan(out.loc[1, "ci_low"]) and np.isnan(out.loc[1, "ci_high"])
+    with pytest.raises(EffektError, match="nobody received the benefit"):
+        share_with_paid_hours(
+            p.assign(ben=0), "person", "month", "wage", "hours", on_benefit="ben", by="kom"
+        )
+
+
+def test_share_with_paid_hours_missing_argument():
+    # Regression: the error advised missing='drop' although the function had no such argument.
+    p = _benefit_panel().astype({"wage": float})
+    p.loc[1, "wage"] = np.nan
+    with pytest.raises(EffektError, match="missing='drop'"):
+        share_with_paid_hours(p, "person", "month", "wage", "hours", on_benefit="ben")
+    before = p.copy(deep=True)
+    with pytest.warns(DroppedRowsWarning, match="1 of 6 rows"):
+        out = share_with_paid_hours(
+            p, "person", "month", "wage", "hours", on_benefit="ben", missing="drop"
+        )
+    # person 1 keeps month 201701 (on benefit, no paid hours); person 3 is full time
+    assert out[["n_persons", "n_paid_hours"]].iloc[0].tolist() == [2, 0]
+    pd.testing.assert_frame_equal(p, before)

@@ -159,11 +159,24 @@ def test_registry_adds_a_study_with_one_function():
         {"seed": -1},
         {"seed": 1.5},
         {"studies": ["mentor", "x"]},
+        {"studies": 5},
+        {"studies": b"mentor"},
+        {"studies": ["mentor", 5]},
+        {"studies": {"mentor": 1}},
     ],
 )
 def test_bad_input(kwargs):
     with pytest.raises(EffektError):
         ef.reproduce(**kwargs)
+
+
+def test_repeated_study_runs_once():
+    # Regression: `--study mentor --study mentor` ran and reported the study twice.
+    once = run(studies=["displacement"]).table
+    twice = run(studies=["displacement", "displacement"]).table
+    assert twice["figure_id"].tolist() == once["figure_id"].tolist()
+    with pytest.raises(EffektError, match="'studies' argument"):
+        run(studies=5)
 
 
 def test_report_is_self_contained_and_has_every_figure(full, tmp_path):

@@ -464,3 +464,77 @@ def test_byar_interval_close_to_exact_poisson_for_large_counts():
     # Byar's approximation to the exact Poisson (Garwood) limits (Breslow & Day 1987)
     np.testing.assert_allclose(a["oe_ci_low"], b["oe_ci_low"], rtol=2e-3)
     np.testing.assert_allclose(a["oe_ci_high"], b["oe_ci_high"], rtol=2e-3)
+
+
+@pytest.mark.parametrize(
+    "kwargs, argument",
+    [
+        (dict(rate=[0.2, 0.3], participants=[0, 100]), "participants"),
+        (dict(rate=[0.2, 0.3, 0.4], participants=[100, -5, 100]), "participants"),
+        (dict(rate=[0.2, 0.3, 0.4], participants=[100, 50.5, 100]), "participants"),
+        (dict(rate=[0.2, np.nan, 0.3], participants=[100, 100, 100]), "rate"),
+        (dict(rate=[20, 30, 40], participants=[100, 100, 100]), "rate"),
+        (dict(rate=["a"], participants=[100]), "rate"),
+        (
+            dict(rate=[0.2, 0.3, 0.4], participants=[100, 5, 100], std_error=[0.1, 0, 0.1]),
+            "std_error",
+        ),
+        (
+            dict(rate=[0.2, 0.3, 0.4], participants=[100, 5, 100], std_error=[0.1, np.nan, 0.1]),
+            "std_error",
+        ),
+    ],
+)
+def test_overdispersion_validates_instead_of_dropping_units(kwargs, argument):
+    # Regression: NaN rates, zero participants and zero SEs were silently dropped.
+    with pytest.raises(EffektError, match=f"'{argument}' argument of overdispersion"):
+        se.overdispersion(target=0.3, **kwargs)
+
+
+def test_funnel_limits_validates_participants_and_spread():
+    with pytest.raises(EffektError, match="'participants' argument of funnel_limits"):
+        se.funnel_limits(0.3, ["a"])
+    with pytest.raises(EffektError, match="'participants' argument of funnel_limits"):
+        se.funnel_limits(0.3, [100, 12.5])
+    with pytest.raises(EffektError, match="'tau2' argument of funnel_limits"):
+        se.funnel_limits(0.3, [100], overdispersion="additive", tau2=-0.01)
+    with pytest.raises(EffektError, match="'phi' argument of funnel_limits"):
+        se.funnel_limits(0.3, [100], overdispersion="multiplicative", phi=-1)
+    assert len(se.funnel_limits(0.3, [100, 400])) == 2
+
+
+def test_against_target_warns_on_unused_categorical_providers_like_simple_effects():
+    # Regression: against_target silently dropped providers with 0 participants.
+    df = pd.DataFrame(
+        {
+            "provider": pd.Categorical(["A"] * 50 + ["B"] * 50, categories=["A", "B", "Z"]),
+            "job": [1] * 15 + [0] * 35 + [1] * 20 + [0] * 30,
+        }
+    )
+    with pytest.warns(SmallSampleWarning, match="'Z'.*0 participants"):
+        t = se.against_target(df, "job", "provider", 0.3).table()
+    assert t["provider"].tolist() == ["A", "B"]
+    with pytest.warns(SmallSampleWarning, match="'Z'.*0 participants"):
+        se.simple_effects(df, "job", "provider")
+    # one provider against its target is fine; one participant still warns
+    one = pd.DataFrame({"provider": ["A"] * 3, "job": [1, 0, 0]})
+    assert len(se.against_target(one, "job", "provider", 0.3).table()) == 1
+    with pytest.warns(SmallSampleWarning, match="only 1 participant.*consistent"):
+        se.against_target(
+            pd.DataFrame({"provider": ["A", "A", "B"], "job": [1, 0, 1]}), "job", "provider", 0.3
+        )
+
+
+@pytest.mark.parametrize("column, role", [("job", "outcome"), ("provider", "provider")])
+def test_compare_providers_refuses_outcome_or_provider_in_case_mix(column, role):
+    # Regression: the outcome or provider column was accepted as a case-mix variable.
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame(
+        {
+            "provider": rng.choice(["A", "B", "C"], 300),
+            "job": rng.integers(0, 2, 300),
+            "age": rng.normal(40, 10, 300),
+        }
+    )
+    with pytest.raises(EffektError, match=f"'case_mix'.*{role} column '{column}'"):
+        se.compare_providers(df, "job", "provider", ["age", column])

@@ -162,8 +162,11 @@ def test_unbalanced_panel_and_outputs(panel):
 
 
 def test_bad_panels(panel):
-    with pytest.raises(EffektError, match="not sorted"):
-        effect_over_time(panel.iloc[::-1], "person", "week", "paid_hours", "jobfirst")
+    # row order does not matter (regression: unsorted panels used to be refused)
+    kw = dict(simultaneous=False)
+    rev = effect_over_time(panel.iloc[::-1], "person", "week", "paid_hours", "jobfirst", **kw)
+    fwd = effect_over_time(panel, "person", "week", "paid_hours", "jobfirst", **kw)
+    pd.testing.assert_frame_equal(rev.to_frame(), fwd.to_frame(), check_exact=False, rtol=1e-12)
     with pytest.raises(EffektError, match="duplicated"):
         effect_over_time(
             pd.concat([panel, panel.iloc[[5]]]), "person", "week", "paid_hours", "jobfirst"
@@ -232,3 +235,38 @@ def test_conf_level_validated_by_every_public_function(panel):
         for bad in (0, 1, 95, "0.95"):
             with pytest.raises(EffektError, match="conf_level"):
                 call(bad)
+
+
+def _monthly_panel(time="month", seed=1):
+    rng = np.random.default_rng(seed)
+    n, periods = 200, 6
+    ids = np.repeat(np.arange(n), periods)
+    arm = (ids < n // 2).astype(int)
+    return pd.DataFrame(
+        {
+            "id": ids,
+            time: np.tile(np.arange(1, periods + 1), n),
+            "work": (rng.random(n * periods) < 0.3 + 0.1 * arm).astype(int),
+            "arm": arm,
+        }
+    )
+
+
+def test_cumulative_unit_follows_time_column():
+    # Regression: a monthly panel's sum was labelled "weeks", so fulltime was ~4.3x off.
+    from effekt.fulltime import full_time_persons
+
+    tr = effect_over_time(_monthly_panel("month"), "id", "month", "work", "arm")
+    r = tr.cumulative()
+    assert r.unit == "months"
+    fte = full_time_persons(r, participants=1000)
+    # months -> weeks: 52/12 weeks per month; person-years divide by 52
+    assert fte.estimate == pytest.approx(-r.estimate * 1000 * (52 / 12) / 52)
+    assert tr.cumulative(unit="weeks").unit == "weeks"
+    tw = effect_over_time(_monthly_panel("week"), "id", "week", "work", "arm")
+    assert tw.cumulative().unit == "weeks"
+    tp = effect_over_time(_monthly_panel("t"), "id", "t", "work", "arm")
+    rp = tp.cumulative()
+    assert rp.unit == "periods"
+    with pytest.raises(EffektError, match="unit"):
+        full_time_persons(rp, participants=1000)

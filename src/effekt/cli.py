@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from .errors import EffektError
 
@@ -38,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Effects of Danish active labour-market programmes: reproduce the notes, "
         "analyse trials from counts.",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     rep = sub.add_parser(
         "reproduce",
         help="reported vs recomputed vs re-estimated, every study",
@@ -98,22 +100,58 @@ def _progress(stream):  # type: ignore[no-untyped-def]
     return report, done
 
 
+class _CliError(Exception):
+    """A bad command-line value, reported with the option's name."""
+
+
+def _check_out(out: str) -> Path:
+    """Create ``--out`` and check that it is writable, before any work is done."""
+    path = Path(out)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as err:
+        raise _CliError(f"cannot write to --out {out!r}: {err.strerror or err}") from None
+    return path
+
+
+def _check_reproduce_args(args: argparse.Namespace) -> None:
+    from .reproduction import _check_studies
+
+    if args.seed < 0:
+        raise _CliError(f"argument --seed: must be an integer >= 0; got {args.seed}")
+    if args.study is not None:
+        known = _check_studies(None)
+        bad = [s for s in args.study if s not in known]
+        if bad:
+            raise _CliError(
+                f"argument --study: unknown study {bad[0]!r}; choose from {', '.join(known)} "
+                "(see 'effekt studies')"
+            )
+
+
 def _reproduce(args: argparse.Namespace) -> int:
     from .reproduction import format_table, run
 
+    _check_reproduce_args(args)
+    out = _check_out(args.out) if args.out else None
     start = time.perf_counter()
     report, done = _progress(sys.stderr)
     rep = run(seed=args.seed, studies=args.study, progress=None if args.quiet else report)
     if not args.quiet:
         done(rep.table["study"].nunique())
     print(format_table(rep.table))
-    if args.out:
+    if out is not None:
         import matplotlib
 
         matplotlib.use("Agg")
         from .report import write_report
 
-        paths = write_report(rep, args.out, seconds=time.perf_counter() - start)
+        try:
+            paths = write_report(rep, out, seconds=time.perf_counter() - start)
+        except OSError as err:
+            raise _CliError(f"cannot write to --out {args.out!r}: {err}") from None
         for kind, path in paths.items():
             print(f"wrote {kind}: {path}")
     return 0
@@ -146,6 +184,11 @@ def _studies() -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 = success, 2 = bad input).
 
+    Argument errors found by argparse (no command, a non-integer ``--seed``) exit with
+    status 2 through ``SystemExit``; bad values (unknown ``--study``, negative ``--seed``,
+    an ``--out`` directory that cannot be written) print ``effekt: error: ...`` and return 2
+    before anything is run.
+
     Parameters
     ----------
     argv : sequence of str, optional
@@ -168,9 +211,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rct(args)
         if args.command == "studies":
             return _studies()
-        parser.print_help()
-        return 0
-    except EffektError as err:
+        parser.print_help()  # pragma: no cover (argparse requires a command)
+        return 2  # pragma: no cover
+    except (EffektError, _CliError) as err:
         print(f"effekt: error: {err}", file=sys.stderr)
         return 2
 

@@ -907,6 +907,90 @@ class EventStudy:
         return ax
 
 
+def _same_period(label: Any, start: Any) -> bool:
+    """Whether ``start`` names the period ``label`` (e.g. "2018-03-01" for a Timestamp)."""
+    try:
+        if isinstance(label, pd.Timestamp):
+            return bool(label == pd.Timestamp(start))
+        return bool(label == start)
+    except (ValueError, TypeError):
+        return False
+
+
+def _period_grid(series: pd.Series, column: Hashable, func: str) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and labels of the periods, ordered by time, on an equally spaced grid.
+
+    Event times are distances in periods, so the periods must be orderable as numbers: numbers
+    (or strings holding numbers), pandas Periods, datetimes or ISO date strings (monthly when
+    all dates share the day of the month). Raises when the periods present in the data leave a gap, since a lag
+    would then silently be counted in observed rather than calendar periods.
+    """
+    s = series
+    if (
+        not (
+            isinstance(s.dtype, pd.PeriodDtype)
+            or pd.api.types.is_datetime64_any_dtype(s.dtype)
+            or pd.api.types.is_numeric_dtype(s.dtype)
+        )
+        and pd.to_numeric(s, errors="coerce").isna().any()
+    ):
+        # ISO dates ("2018-03", "2018-03-01") are unambiguous; other strings are refused below
+        try:
+            s = pd.Series(pd.to_datetime(s, format="ISO8601"), index=series.index)
+        except (ValueError, TypeError):
+            pass
+    if isinstance(s.dtype, pd.PeriodDtype):
+        vals = np.asarray(s.array.asi8, dtype=float)
+        step = 1.0
+    elif pd.api.types.is_datetime64_any_dtype(s.dtype):
+        dt = pd.DatetimeIndex(s)
+        ns = np.unique(dt.asi8)
+        dns = np.diff(ns)
+        if len(dns) and not (dns == dns.min()).all() and (dt.day == dt.day[0]).all():
+            vals = np.asarray(dt.year * 12 + dt.month, dtype=float)
+            step = 1.0
+        else:
+            vals = np.asarray(dt.asi8, dtype=float)
+            step = float(dns.min()) if len(dns) else 1.0
+    else:
+        if pd.api.types.is_bool_dtype(s.dtype):
+            num = None
+        elif pd.api.types.is_numeric_dtype(s.dtype):
+            num = s
+        else:
+            num = pd.to_numeric(s, errors="coerce")
+            if num.isna().any():
+                num = None
+        if num is None:
+            bad = s[pd.to_numeric(s, errors="coerce").isna()].iloc[0]
+            raise ColumnError(
+                f"The time column {_fmt(column)} passed to {func}() holds {s.dtype} values such "
+                f"as {bad!r} that are not numbers, pandas Periods or dates, so the distance "
+                "between periods (the event time) is not defined and string order may be wrong; "
+                "use ISO dates ('2018-03') or convert it, e.g. data[col] = pd.PeriodIndex(data[col], freq='M') for months, "
+                "or number the periods (1, 2, 3, ...)."
+            )
+        vals = num.to_numpy(dtype=float)
+        u = np.unique(vals)
+        integer = bool(np.all(u == np.round(u)))
+        step = 1.0 if integer else (float(np.diff(u).min()) if len(u) > 1 else 1.0)
+    u, first = np.unique(vals, return_index=True)
+    gaps = np.flatnonzero(~np.isclose(np.diff(u), step, rtol=1e-9, atol=0))
+    if len(gaps):
+        i = int(gaps[0])
+        lo, hi = series.iloc[first[i]], series.iloc[first[i + 1]]
+        raise EffektError(
+            f"The time column {_fmt(column)} passed to {func}() has {len(gaps)} gap(s) in its "
+            f"periods, e.g. nothing between {lo} and {hi}: no unit is observed in the "
+            "missing period(s), so event times cannot be counted by position. Add the missing "
+            "periods (rows for every unit), or, if the periods are not equally spaced on "
+            "purpose, number them consecutively yourself."
+        )
+    codes = np.searchsorted(u, vals)
+    labels = series.iloc[first].to_numpy(dtype=object)
+    return codes, labels
+
+
 def event_study(
     data: pd.DataFrame,
     unit: Hashable,
@@ -934,8 +1018,10 @@ def event_study(
     data : DataFrame
         Unit x month counts (``count``, ``denominator``) or rows with an ``outcome``.
     unit, time : str
-        Unit (municipality; also the cluster) and period columns (any sortable type:
-        integers, strings such as "2018-03", pandas Periods).
+        Unit (municipality; also the cluster) and period columns. Event time is the distance
+        in periods, so the periods must be numbers (or strings holding numbers), pandas
+        Periods, datetimes or ISO date strings such as "2018-03", on an equally spaced grid
+        without gaps (a period missing for every unit raises EffektError).
     treated : str
         Two-valued participation column, constant within unit.
     start : scalar
@@ -1025,9 +1111,9 @@ def event_study(
     handle_missing(data, cols, "raise", func)
     d_row = two_valued(data[treated], treated, "treated", func, treated_value)
     ucodes = _unit_codes(data, unit, d_row, func, treated)
-    tcodes, tlabels = pd.factorize(data[time], sort=True)
+    tcodes, tlabels = _period_grid(data[time], time, func)
     tstr = np.array([str(x) for x in tlabels])
-    hit = np.flatnonzero(tstr == str(start))
+    hit = np.flatnonzero((tstr == str(start)) | np.array([_same_period(x, start) for x in tlabels]))
     if len(hit) == 0:
         raise EffektError(
             f"The 'start' argument of {func}() ({start!r}) is not a period of the panel, which "

@@ -43,6 +43,7 @@ Examples
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -64,7 +65,7 @@ from ._validate import (
     require_columns,
     two_valued,
 )
-from .errors import ColumnError, EffektError
+from .errors import ColumnError, EffektError, SmallSampleWarning
 from .results import EffectResult, TestResult, effect_from_normal
 
 if TYPE_CHECKING:
@@ -118,11 +119,15 @@ def _survival_arrays(
         w = np.ones(len(t))
     else:
         w = numeric_column(data[weights], weights, func, "weights")
-        if (w < 0).any() or not (w > 0).any():
+        if (w < 0).any():
             raise ColumnError(
                 f"The weights column {_fmt(weights)} passed to {func}() must be >= 0 with some > "
-                "0; "
-                f"it has {int((w < 0).sum())} negative values."
+                f"0; it has {int((w < 0).sum())} negative values (e.g. {w[w < 0][0]:g})."
+            )
+        if not (w > 0).any():
+            raise ColumnError(
+                f"The weights column {_fmt(weights)} passed to {func}() must be >= 0 with some > "
+                f"0; all {len(w)} weights are 0, so no row is left to analyse."
             )
     return data, t, e, w
 
@@ -602,6 +607,12 @@ def logrank_test(
         )
     keep = w > 0
     t, e, w, codes = t[keep], e[keep], w[keep], codes[keep]
+    if not (e > 0).any():
+        raise EffektError(
+            f"{func}(): there are no events in the event column {_fmt(event)} (every row is "
+            "censored), so the survival curves cannot differ and the test is undefined; check "
+            "the event coding (1 = event, 0 = censored)."
+        )
     ut, inv = np.unique(t, return_inverse=True)
     m = len(ut)
     cell = codes * m + inv
@@ -685,6 +696,12 @@ def restricted_mean_difference(
         ``scale="mean"``, ``unit`` as given; ``mean_treated``/``mean_control`` are the arms'
         restricted means, ``extra["horizon"]`` the horizon. Wald interval with normal quantiles.
 
+    Warns
+    -----
+    SmallSampleWarning
+        When an arm has no events up to ``horizon``: its standard error is 0 and the interval
+        understates the uncertainty.
+
     Notes
     -----
     ``RMST(tau) = int_0^tau S(t) dt`` (area under the step function). Its variance is the
@@ -721,6 +738,7 @@ def restricted_mean_difference(
     arm = _two_arms(data, treatment, treated_value, func)
     influence = np.zeros(len(t))
     res = {}
+    no_events: list[str] = []
     for key, m in (("treated", arm), ("control", ~arm)):
         last = float(t[m & (w > 0)].max())
         if horizon > last:
@@ -731,6 +749,8 @@ def restricted_mean_difference(
                 "beyond it the curve is unknown",
                 horizon,
             )
+        if not ((t[m] <= horizon) & (e[m] > 0) & (w[m] > 0)).any():
+            no_events.append(key)
         km = _km_arrays(t[m], e[m], w[m])
         res[key] = (*_rmst(km, horizon), float(w[m].sum()))
         if variance == "robust":
@@ -739,6 +759,15 @@ def restricted_mean_difference(
             influence[rows] = infl if key == "treated" else -infl
             arm_var = float(np.sum(infl**2))
             res[key] = (res[key][0], float(np.sqrt(arm_var)), res[key][2])
+    if no_events:
+        warnings.warn(
+            f"{func}(): no events up to the horizon ({horizon:g} {unit}) in the "
+            f"{' and '.join(no_events)} arm(s): everyone there is event-free or censored, so "
+            "that arm's restricted mean is estimated with standard error 0 and the interval "
+            "understates the uncertainty; use a longer horizon or more data.",
+            SmallSampleWarning,
+            stacklevel=2,
+        )
     est = res["treated"][0] - res["control"][0]
     if variance == "robust":
         if cluster is not None:
@@ -930,7 +959,7 @@ def time_to_event(
     Parameters
     ----------
     panel : DataFrame
-        One row per person and period (week, month), sorted by time within person, with no
+        One row per person and period (week, month), in any row order, with no
         duplicated (person, period) rows.
     id, time : str
         Person and period columns (numeric periods, e.g. week 1, 2, ...).
@@ -1062,8 +1091,7 @@ def weeks_in_status(
     Parameters
     ----------
     panel : DataFrame
-        Long panel, one row per person and period (sorted by time within person, no
-        duplicates).
+        Long panel, one row per person and period (any row order, no duplicates).
     id, time : str
         Person and period columns.
     status : str
@@ -1071,7 +1099,9 @@ def weeks_in_status(
     window : (first, last), optional
         Inclusive range of periods; both ends must be periods of the panel. Every person
         must be observed in every period of the window (otherwise weeks would be
-        undercounted; fill unobserved weeks with 0 explicitly if that is meant).
+        undercounted; fill unobserved weeks with 0 explicitly if that is meant), and the
+        window may not contain periods absent from the whole panel (integer periods must be
+        consecutive; other numbers equally spaced).
     columns : sequence of str
         Person-level columns (arm, strata) to carry to the output.
     name : str
@@ -1117,7 +1147,20 @@ def weeks_in_status(
         if first > last:
             raise argument_error(func, "window", "a (first, last) pair with first <= last", window)
     inw = (t >= first) & (t <= last)
-    n_expected = int(((periods >= first) & (periods <= last)).sum())
+    inside = periods[(periods >= first) & (periods <= last)]
+    integer = bool(np.all(periods == np.round(periods)))
+    step = 1.0 if integer or len(periods) < 2 else float(np.diff(periods).min())
+    gaps = np.flatnonzero(~np.isclose(np.diff(inside), step, rtol=1e-9, atol=0))
+    if len(gaps):
+        i = int(gaps[0])
+        raise EffektError(
+            f"The time column {_fmt(time)} passed to {func}() has no rows at all between "
+            f"{inside[i]:g} and {inside[i + 1]:g} inside the window {first:g}-{last:g} "
+            f"({len(gaps)} gap(s)), so the weeks absent from the panel would not be counted; "
+            "add rows for the missing periods (status 0 where appropriate) or choose a window "
+            "without gaps."
+        )
+    n_expected = len(inside)
     G = len(labels)
     n_obs = np.bincount(codes[inw], minlength=G)
     if (n_obs != n_expected).any():

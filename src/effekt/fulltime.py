@@ -126,8 +126,9 @@ def _support_weeks_factor(
         if unit not in _UNIT_WEEKS:
             raise EffektError(
                 f"{func}(): the effect's unit is {effect.unit!r}; it must be a time (weeks, "
-                "months, days) or "
-                "the effect must be on a share. Convert the outcome to weeks first."
+                "months, days, years) or the effect must be on a share. Convert the outcome to "
+                "weeks first, or, for a Trajectory.cumulative() sum over periods of known "
+                "length, pass cumulative(unit='weeks') or unit='months'."
             )
         to_weeks = _UNIT_WEEKS[unit]
     return -replacement * to_weeks if outcome == "work" else to_weeks

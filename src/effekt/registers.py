@@ -27,6 +27,7 @@ Examples
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Hashable
 from typing import Any
 
@@ -44,7 +45,7 @@ from ._validate import (
     numeric_column,
     require_columns,
 )
-from .errors import ColumnError, EffektError
+from .errors import ColumnError, EffektError, SmallSampleWarning
 from .intervals import wilson_interval
 
 __all__ = [
@@ -172,6 +173,7 @@ def share_with_paid_hours(
     wage_upper: float = WAGE_UPPER,
     wage_full_time: float = WAGE_FULL_TIME,
     hours_full_time: float = HOURS_FULL_TIME,
+    missing: str = "raise",
 ) -> pd.DataFrame:
     """Share of benefit recipients with at least one paid-hours month in a period.
 
@@ -198,11 +200,19 @@ def share_with_paid_hours(
         Level of the Wilson interval for each share.
     wage_upper, wage_full_time, hours_full_time : float
         Thresholds of the rule (see :func:`paid_hours_months`).
+    missing : {"raise", "drop"}
+        Missing values in the person, month, wage, hours, ``on_benefit`` or ``by`` columns
+        raise by default; ``"drop"`` drops those rows with a
+        :class:`~effekt.errors.DroppedRowsWarning`.
 
     Returns
     -------
     DataFrame
-        Columns ``[*by,] n_persons, n_paid_hours, share, ci_low, ci_high``.
+        Columns ``[*by,] n_persons, n_paid_hours, share, ci_low, ci_high``. With ``by``,
+        every group that has persons in the period gets a row: a group where nobody received
+        the benefit has ``n_persons = 0`` and NaN share and interval, and a
+        :class:`~effekt.errors.SmallSampleWarning` names those groups. When nobody at all
+        received the benefit in the period, EffektError is raised.
 
     Notes
     -----
@@ -236,7 +246,9 @@ def share_with_paid_hours(
         by=by_cols,
     )
     conf_level = check_conf_level(conf_level, func)
-    handle_missing(data, [person, month, *by_cols], "raise", func)
+    data = handle_missing(
+        data, [person, month, wage, hours, *as_column_list(on_benefit), *by_cols], missing, func
+    )
     dup = data.duplicated([person, month])
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
@@ -302,25 +314,42 @@ def share_with_paid_hours(
                 f"period (e.g. person {per_person.index[changed][0]!r}); assign each person to one "
                 "group (e.g. the municipality at the start of the period)."
             )
-    per_person = per_person[per_person["_benefit"]]
-    if by_cols:
-        grouped = per_person.groupby([f"_v_{i}" for i in range(len(by_cols))], sort=True)["_paid"]
-        out = grouped.agg(n_persons="size", n_paid_hours="sum").reset_index()
-        out.columns = [*by_cols, "n_persons", "n_paid_hours"]
-    else:
-        out = pd.DataFrame(
-            {"n_persons": [len(per_person)], "n_paid_hours": [int(per_person["_paid"].sum())]}
-        )
-    out["n_persons"] = out["n_persons"].astype(int)
-    out["n_paid_hours"] = out["n_paid_hours"].astype(int)
-    if (out["n_persons"] == 0).any():
+    # every person in the period keeps their group; only benefit recipients are counted
+    per_person["_paid"] = per_person["_paid"] & per_person["_benefit"]
+    if not per_person["_benefit"].any():
         raise EffektError(
             f"{func}(): nobody received the benefit in the period; check 'on_benefit' and 'period'."
         )
-    out["share"] = out["n_paid_hours"] / out["n_persons"]
-    lo_ci, hi_ci = wilson_interval(
-        out["n_paid_hours"].to_numpy(), out["n_persons"].to_numpy(), conf_level
-    )
-    out["ci_low"] = lo_ci
-    out["ci_high"] = hi_ci
+    if by_cols:
+        grouped = per_person.groupby([f"_v_{i}" for i in range(len(by_cols))], sort=True)
+        out = grouped.agg(n_persons=("_benefit", "sum"), n_paid_hours=("_paid", "sum"))
+        out = out.reset_index()
+        out.columns = [*by_cols, "n_persons", "n_paid_hours"]
+    else:
+        out = pd.DataFrame(
+            {
+                "n_persons": [int(per_person["_benefit"].sum())],
+                "n_paid_hours": [int(per_person["_paid"].sum())],
+            }
+        )
+    out["n_persons"] = out["n_persons"].astype(int)
+    out["n_paid_hours"] = out["n_paid_hours"].astype(int)
+    n = out["n_persons"].to_numpy()
+    empty = n == 0
+    if empty.any():
+        names = [tuple(r) if len(r) > 1 else r[0] for r in out.loc[empty, by_cols].to_numpy()]
+        warnings.warn(
+            f"{func}(): nobody received the benefit in the period in {int(empty.sum())} "
+            f"group(s) of {by_cols} ({', '.join(repr(g) for g in names[:10])}"
+            f"{', ...' if len(names) > 10 else ''}); their share and interval are NaN. Drop "
+            "those groups or check 'on_benefit' and 'period'.",
+            SmallSampleWarning,
+            stacklevel=2,
+        )
+    k = out["n_paid_hours"].to_numpy()
+    safe_n = np.where(empty, 1, n)
+    lo_ci, hi_ci = wilson_interval(k, safe_n, conf_level)
+    out["share"] = np.where(empty, np.nan, k / safe_n)
+    out["ci_low"] = np.where(empty, np.nan, lo_ci)
+    out["ci_high"] = np.where(empty, np.nan, hi_ci)
     return out

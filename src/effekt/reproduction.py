@@ -703,15 +703,22 @@ def _check_studies(selected: Iterable[str] | str | None) -> list[str]:
         return known
     if isinstance(selected, str):
         selected = [selected]
+    if isinstance(selected, (bytes, dict, pd.DataFrame, pd.Series)) or not isinstance(
+        selected, Iterable
+    ):
+        raise argument_error(
+            "reproduce", "studies", "a study name or a list of study names", selected
+        )
     chosen = list(selected)
     for s in chosen:
-        if s not in known:
+        if not isinstance(s, str) or s not in known:
             raise argument_error(
                 "reproduce", "studies", f"a list of study names from {', '.join(known)}", s
             )
     if not chosen:
         raise argument_error("reproduce", "studies", "a non-empty list of study names", chosen)
-    return chosen
+    # each study once, in the order given (a repeated name would run and report twice)
+    return list(dict.fromkeys(chosen))
 
 
 def run(
@@ -727,7 +734,7 @@ def run(
     seed : int
         Seed for the synthetic data (each study derives its own seed from it and its name).
     studies : str or list of str, optional
-        Study keys (default: every study in the catalogue).
+        Study keys (default: every study in the catalogue); a repeated key runs once.
     progress : callable, optional
         Called as ``progress(i, n, study)`` before each study.
 

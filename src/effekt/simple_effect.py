@@ -92,7 +92,13 @@ Adjust = Literal["holm", "bonferroni", "bh", "none"]
 
 # ----------------------------------------------------------------------------- input checks
 def _providers(
-    values: pd.Series, column: Hashable, func: str
+    values: pd.Series,
+    column: Hashable,
+    func: str,
+    *,
+    min_providers: int = 2,
+    single_note: str = "their rates are pure chance - pool them with similar providers or "
+    "leave them out.",
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Codes, labels and sizes of the provider column; warns on providers with 0 or 1 "
     "participant."""
@@ -103,7 +109,7 @@ def _providers(
         values = values.astype(object)
     codes, labels = pd.factorize(values, sort=True)
     labels = np.asarray(labels)
-    if len(labels) < 2:
+    if len(labels) < min_providers:
         raise ColumnError(
             f"The provider column {_fmt(column)} passed to {func}() has {len(labels)} distinct "
             "value(s) "
@@ -122,7 +128,7 @@ def _providers(
     if single.size:
         warnings.warn(
             f"{func}(): provider(s) {', '.join(map(_fmt, single[:10]))} have only 1 participant; "
-            "their rates are pure chance - pool them with similar providers or leave them out.",
+            + single_note,
             SmallSampleWarning,
             stacklevel=3,
         )
@@ -237,22 +243,71 @@ def overdispersion(
     winsorize = check_number(
         winsorize, "winsorize", "overdispersion", low=0, high=0.5, high_open=True
     )
-    y = np.asarray(rate, dtype=float)
-    n = np.asarray(participants, dtype=float)
+    func = "overdispersion"
+    y = _numeric_array(rate, "rate", func)
+    n = _participants_array(participants, func)
+    bad = ~((y >= 0) & (y <= 1))
+    if bad.any():
+        hint = " (give rates as fractions: 0.16, not 16)" if (y[bad] > 1).all() else ""
+        raise argument_error(
+            func, "rate", "finite rates between 0 and 1" + hint, _first_bad(rate, bad)
+        )
     if y.shape != n.shape:
         raise EffektError(
             f"overdispersion(): 'rate' and 'participants' must have the same length; got {y.size} "
             f"and {n.size}."
         )
-    s = (
-        np.sqrt(target * (1 - target) / n)
-        if std_error is None
-        else np.asarray(std_error, dtype=float)
-    )
+    if std_error is None:
+        s = np.sqrt(target * (1 - target) / n)
+    else:
+        s = _numeric_array(std_error, "std_error", func)
+        if s.shape != y.shape:
+            raise EffektError(
+                f"overdispersion(): 'std_error' must have one value per unit ({y.size}); "
+                f"got {s.size}."
+            )
+        if not (s > 0).all():
+            raise argument_error(
+                func, "std_error", "finite standard errors > 0", _first_bad(std_error, ~(s > 0))
+            )
     phi, tau2, zw = _ps.overdispersion_estimates((y - target) / s, s, winsorize)
     k = zw.size
     pval = float(stats.chi2.sf(k * phi, k)) if k >= 2 else np.nan
     return Overdispersion(phi=phi, tau2=tau2, pvalue=pval, n_units=k, winsorize=winsorize)
+
+
+def _numeric_array(values: Any, argument: str, func: str) -> np.ndarray:
+    """A 1-d float array of finite numbers, or EffektError naming the argument."""
+    try:
+        arr = np.atleast_1d(np.asarray(values, dtype=float))
+    except (TypeError, ValueError):
+        raise argument_error(func, argument, "an array of numbers", values) from None
+    if arr.ndim != 1 or arr.size == 0:
+        raise argument_error(func, argument, "a non-empty 1-d array of numbers", values)
+    if not np.isfinite(arr).all():
+        raise argument_error(
+            func,
+            argument,
+            "finite numbers (no NaN: drop or impute those units first)",
+            _first_bad(values, ~np.isfinite(arr)),
+        )
+    return arr
+
+
+def _participants_array(values: Any, func: str) -> np.ndarray:
+    n = _numeric_array(values, "participants", func)
+    bad = (n < 1) | (n != np.round(n))
+    if bad.any():
+        raise argument_error(
+            func, "participants", "whole numbers of participants >= 1", _first_bad(values, bad)
+        )
+    return n
+
+
+def _first_bad(values: Any, bad: np.ndarray) -> Any:
+    """The first offending value (for the error message)."""
+    flat = list(np.atleast_1d(np.asarray(values, dtype=object)))
+    return flat[int(np.flatnonzero(bad)[0])]
 
 
 def funnel_limits(
@@ -302,16 +357,20 @@ def funnel_limits(
     """
     func = "funnel_limits"
     target = check_number(target, "target", func, low=0, high=1, low_open=True, high_open=True)
-    n = np.atleast_1d(np.asarray(participants, dtype=float))
-    if (n < 1).any() or not np.isfinite(n).all():
-        raise argument_error(func, "participants", "numbers of participants >= 1", participants)
+    n = _participants_array(participants, func)
     check_choice(overdispersion, "overdispersion", func, (None, "multiplicative", "additive"))
     if overdispersion == "multiplicative" and (phi is None or not np.isfinite(phi)):
         raise argument_error(
             func, "phi", "a finite number when overdispersion='multiplicative'", phi
         )
-    if overdispersion == "additive" and (tau2 is None or not np.isfinite(tau2)):
-        raise argument_error(func, "tau2", "a finite number when overdispersion='additive'", tau2)
+    if overdispersion == "multiplicative":
+        check_number(phi, "phi", func, low=0)
+    if overdispersion == "additive":
+        if tau2 is None:
+            raise argument_error(
+                func, "tau2", "a finite number when overdispersion='additive'", tau2
+            )
+        check_number(tau2, "tau2", func, low=0)
     out = {"participants": n}
     s = np.sqrt(target * (1 - target) / n)
     for c in coverage:
@@ -865,6 +924,13 @@ def compare_providers(
             "a non-empty list of case-mix columns (use simple_effects() for raw rates)",
             case_mix,
         )
+    for role, col in (("outcome", outcome), ("provider", provider)):
+        if any(c == col for c in case_mix):
+            raise EffektError(
+                f"The 'case_mix' argument of {func}() contains the {role} column {_fmt(col)}; "
+                f"adjusting for the {role} itself makes the comparison meaningless. List only "
+                "participant characteristics known before the programme (age, benefit group, ...)."
+            )
     df = _common(data, outcome, provider, func, missing, case_mix=case_mix, period=period)
     y = binary_outcome(df[outcome], outcome, func)
     codes, labels, sizes = _providers(df[provider], provider, func)
@@ -1111,18 +1177,14 @@ def against_target(
     target = check_number(target, "target", func, low=0, high=1, low_open=True, high_open=True)
     df = _common(data, outcome, provider, func, missing)
     y = binary_outcome(df[outcome], outcome, func)
-    codes, labels = pd.factorize(df[provider], sort=True)
-    labels = np.asarray(labels)
-    n = np.bincount(codes, minlength=len(labels))
+    codes, labels, n = _providers(
+        df[provider],
+        provider,
+        func,
+        min_providers=1,
+        single_note="no verdict can be more than 'consistent'.",
+    )
     x = np.bincount(codes, weights=y, minlength=len(labels)).round().astype(np.int64)
-    single = labels[n == 1]
-    if single.size:
-        warnings.warn(
-            f"{func}(): provider(s) {', '.join(map(_fmt, single[:10]))} have only 1 participant; "
-            "no verdict can be more than 'consistent'.",
-            SmallSampleWarning,
-            stacklevel=2,
-        )
     lo, hi = clopper_pearson_interval(x, n, conf_level)
     pv = np.array(
         [stats.binomtest(int(k), int(m), target).pvalue for k, m in zip(x, n, strict=False)]

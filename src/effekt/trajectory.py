@@ -56,11 +56,11 @@ def check_panel(
     *,
     extra: Sequence[Hashable] = (),
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Validate a long panel: columns exist, no missing values, no duplicated or unsorted rows.
+    """Validate a long panel: columns exist, no missing values, no duplicated rows.
 
     Returns person codes ``0..P-1`` (row order), the person labels, the numeric times and a
-    stable order sorting rows by person. Raises :class:`EffektError` when a (person, period)
-    pair occurs twice or when time decreases within a person in row order.
+    stable order sorting rows by person, then time (rows need not be sorted). Raises
+    :class:`EffektError` when a (person, period) pair occurs twice.
 
     Examples
     --------
@@ -90,18 +90,8 @@ def check_panel(
             f"{func}(): the panel has {int(dup.sum())} duplicated ({_fmt(id)}, {_fmt(time)}) rows "
             f"(e.g. person {labels[codes[k]]!r} at {t[k]:g}); keep one row per person and period."
         )
-    order = np.argsort(codes, kind="stable")
-    cs, ts = codes[order], t[order]
-    same = cs[1:] == cs[:-1]
-    step = np.diff(ts)
-    back = same & (step < 0)
-    if back.any():
-        k = int(np.flatnonzero(back)[0])
-        raise EffektError(
-            f"{func}(): the panel rows are not sorted by {_fmt(time)} within {_fmt(id)} (person "
-            f"{labels[cs[k]]!r} goes from {ts[k]:g} back to {ts[k + 1]:g}); sort first with "
-            f"panel.sort_values([{_fmt(id)}, {_fmt(time)}])."
-        )
+    # the results do not depend on row order: unsorted panels are sorted (stably) here
+    order = np.lexsort((t, codes))
     return codes, np.asarray(labels), t, order
 
 
@@ -123,6 +113,15 @@ def _person_constant(
     first = np.zeros(P, dtype=np.intp)
     first[codes[::-1]] = np.arange(len(codes))[::-1]
     return pd.Series(vals[first])
+
+
+def _time_unit(time_name: str) -> str:
+    """Unit of a sum over periods, guessed from the name of the time column."""
+    name = str(time_name).lower()
+    for key in ("week", "month", "day", "year"):
+        if key in name:
+            return key + "s"
+    return "periods"
 
 
 @dataclass(frozen=True)
@@ -206,13 +205,18 @@ class Trajectory:
         )
 
     def cumulative(
-        self, first: float | None = None, last: float | None = None, *, unit: str = "weeks"
+        self, first: float | None = None, last: float | None = None, *, unit: str | None = None
     ) -> EffectResult:
         """Sum of the per-period effects over ``first..last``: e.g. extra weeks in work.
 
         For a 0/1 weekly status and a balanced panel this is the effect on the number of weeks
         in the status over the window (the IPS "2.9 more weeks"); its SE uses the joint
         covariance.
+
+        ``unit`` labels the sum; by default it follows the time column: ``"weeks"`` when its
+        name contains "week", ``"months"`` for "month", ``"days"`` for "day", ``"years"`` for
+        "year", otherwise ``"periods"`` (which :mod:`effekt.fulltime` refuses to convert:
+        pass ``unit=`` when the periods are weeks or months under another name).
 
         Examples
         --------
@@ -235,6 +239,8 @@ class Trajectory:
                 f"periods of the panel ({t[0]:g} to {t[-1]:g})",
                 (first, last),
             )
+        if unit is None:
+            unit = _time_unit(self.time_name)
         est = float(self.frame["estimate"].to_numpy()[m].sum())
         se = float(np.sqrt(self.cov[np.ix_(m, m)].sum()))
         f = self.frame[m]
@@ -363,8 +369,8 @@ def effect_over_time(
     Parameters
     ----------
     panel : DataFrame
-        Long panel, one row per person and period, sorted by period within person, no
-        duplicated (person, period) rows. Unbalanced panels are allowed: each period uses
+        Long panel, one row per person and period (in any row order), no duplicated
+        (person, period) rows. Unbalanced panels are allowed: each period uses
         the persons observed in it.
     id, time : str
         Person and numeric period (week, month) columns.
