@@ -248,6 +248,7 @@ def test_power_bad_input(change, match):
         ({"sd": 0, "p_control": None}, "'sd'"),
         ({"sd": -1, "p_control": None}, "'sd'"),
         ({"icc": 1.5}, "icc"),
+        ({"cluster_size": 7.5, "icc": 0.05}, "'cluster_size' argument of sample_size"),
     ],
 )
 def test_sample_size_bad_input(change, match):

@@ -369,6 +369,13 @@ def sample_size(
     """
     func = "sample_size"
     kind, deff = _common(func, p_control, sd, alpha, icc, cluster_size)
+    if not float(cluster_size).is_integer():
+        raise argument_error(
+            func,
+            "cluster_size",
+            "a whole number of persons per cluster (the answer is given in whole clusters)",
+            cluster_size,
+        )
     d = _check_effect(effect, p_control, func)
     target = _check_target(power, float(alpha), func)
     ratio = check_number(ratio, "ratio", func, low=0, low_open=True)
