@@ -653,3 +653,25 @@ def test_bad_counts_and_shares_raise(case, call, names):
     with pytest.raises(EffektError) as info:
         call()
     assert names in str(info.value), str(info.value)
+
+
+def test_categorical_covariate_and_strata_with_unused_categories():
+    # A pandas Categorical with categories that never occur must give the same answer as the
+    # same column without them (it used to raise "covariate 's_9' is constant" / "singular").
+    rng = np.random.default_rng(0)
+    n = 200
+    codes = rng.integers(0, 4, n)
+    d = pd.DataFrame({"t": rng.integers(0, 2, n), "y": rng.integers(0, 2, n), "h": rng.normal(size=n)})
+    d_cat = d.assign(s=pd.Categorical(codes, categories=range(10)))
+    d_int = d.assign(s=codes)
+    before = d_cat.copy(deep=True)
+    for kw in ({"covariates": ["s"]}, {"strata": "s"}):
+        a = rct.difference_in_proportions(d_cat, "y", "t", **kw)
+        b = rct.difference_in_proportions(d_int.assign(s=d_int.s.astype(str)), "y", "t", **kw)
+        assert a.estimate == pytest.approx(b.estimate, rel=1e-12)
+        assert a.std_error == pytest.approx(b.std_error, rel=1e-12)
+        a = rct.difference_in_means(d_cat, "h", "t", **kw)
+        b = rct.difference_in_means(d_int.assign(s=d_int.s.astype(str)), "h", "t", **kw)
+        assert a.estimate == pytest.approx(b.estimate, rel=1e-12)
+        assert a.std_error == pytest.approx(b.std_error, rel=1e-12)
+    pd.testing.assert_frame_equal(d_cat, before)

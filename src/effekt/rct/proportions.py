@@ -568,13 +568,15 @@ def _regression(frame, y, t, strata, cluster, covs, conf_level, outcome, func) -
     blocks: list[np.ndarray] = []
     names: list[str] = []
     if covs:
-        X, names = V.design_matrix(frame, covs, func)
+        X, names, sources = V.design_matrix_sources(frame, covs, func)
         sd = X.std(axis=0)
         if (sd == 0).any():
-            bad = names[int(np.argmax(sd == 0))]
+            j = int(np.argmax(sd == 0))
+            bad, level = sources[j], names[j]
+            detail = "" if level == str(bad) else f" (its dummy {level!r} is constant)"
             raise ColumnError(
-                f"The covariate {bad!r} passed to {func}() is constant in the analysed rows; "
-                "it cannot adjust anything: remove it from covariates=."
+                f"The covariate {bad!r} passed to {func}() is constant in the analysed rows"
+                f"{detail}; it cannot adjust anything: remove it from covariates=."
             )
         blocks.append(X)
     if strata is not None:
