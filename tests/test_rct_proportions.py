@@ -675,3 +675,22 @@ def test_categorical_covariate_and_strata_with_unused_categories():
         assert a.estimate == pytest.approx(b.estimate, rel=1e-12)
         assert a.std_error == pytest.approx(b.std_error, rel=1e-12)
     pd.testing.assert_frame_equal(d_cat, before)
+
+
+def test_significance_is_the_interval_excluding_zero_everywhere():
+    # Newcombe CI -25.6 to +0.9 pp includes 0, while the Pearson chi-square p = 0.041.
+    # The package's one definition: significant <=> CI excludes 0; summary() flags the clash.
+    r = rct.difference_in_proportions_from_counts(0, 40, 3, 30)
+    assert r.ci[0] < 0 < r.ci[1] and r.pvalue < 0.05
+    assert not r.significant and r.interval_test_disagree
+    assert "interval and the test disagree" in r.summary()
+    # the same counts through the rounded-shares path give the same verdict
+    s = rct.from_reported_shares(0.0, 40, 0.10, 30)
+    assert s.n_pairs == 1
+    assert not s.significant_for_any and not s.significant_for_all
+    row = s.to_frame().iloc[0]
+    assert not row["significant"] and row["pvalue_below_alpha"]
+    assert s.n_disagree == 1 and "disagree" in s.summary()
+    # consistent methods never print the note
+    w = rct.difference_in_proportions_from_counts(208, 1302, 155, 1291, method="wald")
+    assert not w.interval_test_disagree and "disagree" not in w.summary()

@@ -84,3 +84,19 @@ def test_table_and_forest_plot():
     with pytest.raises(KeyError):
         t["nope"]
     assert np.isfinite(t.to_frame()["estimate"]).all()
+
+
+def test_summary_notes_when_interval_and_pvalue_disagree():
+    from effekt.results import EffectResult
+
+    agree = EffectResult(estimate=0.04, std_error=0.01, ci=(0.02, 0.06), pvalue=0.001, method="m")
+    assert agree.significant and not agree.interval_test_disagree
+    assert "disagree" not in agree.summary()
+    clash = EffectResult(estimate=-0.1, std_error=0.05, ci=(-0.256, 0.009), pvalue=0.041, method="m")
+    assert not clash.significant and clash.interval_test_disagree
+    assert "p < 0.05 but the 95% CI includes 0" in clash.summary()
+    other = EffectResult(estimate=0.1, std_error=0.05, ci=(0.001, 0.2), pvalue=0.06, method="m")
+    assert other.significant and "CI excludes 0 but p >= 0.05" in other.summary()
+    # a p-value on the boundary (floating point) is not a disagreement
+    edge = EffectResult(estimate=0.1, std_error=0.05, ci=(0.0, 0.2), pvalue=0.05 - 1e-15, method="m")
+    assert not edge.interval_test_disagree

@@ -160,6 +160,16 @@ class EffectResult:
         Caveats printed under the summary.
     unit : str
         Unit of a mean outcome ("hours/week"), used in text.
+
+    Notes
+    -----
+    **Significance.** effekt calls an effect *significant* when its confidence interval
+    excludes zero (:attr:`significant`). The p-value is reported as computed by ``method``;
+    for Wald-type methods the two agree exactly, but the default Newcombe hybrid score
+    interval is paired with the Pearson chi-square p-value (as R's ``prop.test`` without
+    continuity correction), and near the boundary one can exclude 0 while the other does not
+    (e.g. 0/40 vs 3/30: CI -25.6 to +0.9 pp, p = 0.041). :meth:`summary` then adds a note,
+    and :attr:`interval_test_disagree` is ``True``.
     """
 
     estimate: float
@@ -204,8 +214,26 @@ class EffectResult:
 
     @property
     def significant(self) -> bool:
-        """Whether the interval excludes zero (p < 1 - conf_level for consistent methods)."""
+        """Whether the confidence interval excludes zero.
+
+        This is effekt's one definition of "significant" (also used by
+        :class:`effekt.rct.ReportedShares`). For most methods it is the same as
+        ``pvalue < 1 - conf_level``; where the interval and the test are computed differently
+        (the default Newcombe interval with the Pearson chi-square p-value) they can disagree
+        near the boundary, and :meth:`summary` then prints a note.
+        """
         return bool(self.ci[0] > 0 or self.ci[1] < 0)
+
+    @property
+    def interval_test_disagree(self) -> bool:
+        """Whether ``pvalue < 1 - conf_level`` and :attr:`significant` give different answers."""
+        p = self.pvalue
+        if p is None or not np.isfinite(p) or not all(np.isfinite(self.ci)):
+            return False
+        alpha = 1 - self.conf_level
+        if abs(p - alpha) <= 1e-9 * max(alpha, 1e-300):  # a Wald p-value on the boundary
+            return False
+        return bool((p < alpha) != self.significant)
 
     def conf_int(self) -> pd.DataFrame:
         """The interval as a one-row DataFrame with ``lower``/``upper``."""
@@ -278,6 +306,16 @@ class EffectResult:
                 lines.append(f"  {key.removeprefix('pvalue_')} exact test: {format_pvalue(value)}")
         lines.append(f"  method: {self.method}")
         lines.extend(f"  note: {n}" for n in self.notes)
+        if self.interval_test_disagree:
+            alpha = f"{1 - self.conf_level:.3g}"
+            if self.significant:
+                what = f"the {level} CI excludes 0 but p >= {alpha}"
+            else:
+                what = f"p < {alpha} but the {level} CI includes 0"
+            lines.append(
+                f"  note: the interval and the test disagree ({what}): they are computed "
+                "differently; effekt calls an effect significant when the interval excludes 0"
+            )
         return "\n".join(lines)
 
     def __str__(self) -> str:

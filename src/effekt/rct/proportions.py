@@ -657,7 +657,10 @@ class ReportedShares:
     pvalue_range : tuple of float
         Smallest and largest p-value.
     significant_for_all, significant_for_any : bool
-        Whether ``p < 1 - conf_level`` for every / for some consistent pair.
+        Whether the confidence interval excludes 0 for every / for some consistent pair
+        (the definition of :attr:`effekt.results.EffectResult.significant`). The per-pair
+        p-value verdict ``p < 1 - conf_level`` is the ``pvalue_below_alpha`` column of
+        :meth:`to_frame`; :attr:`n_disagree` counts the pairs where the two differ.
     relative_change_range : tuple of float
         Smallest and largest ``p_t/p_c - 1`` (``nan`` if the control share can be 0).
     relative_change_consistent : bool or None
@@ -701,6 +704,11 @@ class ReportedShares:
         """Number of consistent (events_treated, events_control) pairs."""
         return len(self.pairs)
 
+    @property
+    def n_disagree(self) -> int:
+        """Number of pairs whose interval and p-value give different verdicts."""
+        return int((self.pairs["significant"] != self.pairs["pvalue_below_alpha"]).sum())
+
     def to_frame(self) -> pd.DataFrame:
         """One row per consistent count pair: counts, estimate, CI, p-value, relative change."""
         return self.pairs.copy()
@@ -732,6 +740,11 @@ class ReportedShares:
             f"  relative change: {format_relative(self.relative_change_range[0])} to "
             f"{format_relative(self.relative_change_range[1])}",
         ]
+        if self.n_disagree:
+            lines.append(
+                f"  note: for {self.n_disagree} of {self.n_pairs} pairs the {level} CI and the "
+                "p-value disagree about 0; significance here means the CI excludes 0"
+            )
         if self.relative_change_consistent is not None:
             rc = format_relative(self.reported_relative_change, self.relative_change_decimals)
             verdict = (
@@ -893,7 +906,10 @@ def from_reported_shares(
     with np.errstate(divide="ignore", invalid="ignore"):
         rel = np.where(x2 > 0, (x1 * n2) / np.where(x2 > 0, x2 * n1, 1) - 1, np.nan)
     alpha = 1 - conf_level
-    sig = core["pvalue"] < alpha
+    # One definition of significance for the package (as EffectResult.significant): the
+    # interval excludes 0. The p-value verdict is kept in its own column.
+    sig = (core["low"] > 0) | (core["high"] < 0)
+    sig_p = core["pvalue"] < alpha
     pairs = pd.DataFrame(
         {
             "events_treated": x1,
@@ -905,6 +921,7 @@ def from_reported_shares(
             "ci_high": core["high"],
             "pvalue": core["pvalue"],
             "significant": sig,
+            "pvalue_below_alpha": sig_p,
             "relative_change": rel,
         }
     )
