@@ -694,3 +694,18 @@ def test_significance_is_the_interval_excluding_zero_everywhere():
     # consistent methods never print the note
     w = rct.difference_in_proportions_from_counts(208, 1302, 155, 1291, method="wald")
     assert not w.interval_test_disagree and "disagree" not in w.summary()
+
+
+def test_relative_change_interval_is_none_when_everyone_has_the_event():
+    # The log-RR variance is 0 (Katz: 1/x1 - 1/n1 + 1/x2 - 1/n2; MH: Greenland-Robins);
+    # a zero-width interval (0, 0) used to be returned.
+    r = rct.difference_in_proportions_from_counts(10, 10, 10, 10)
+    assert r.relative_change == 0 and r.relative_change_ci is None
+    d = pd.DataFrame({"t": [1] * 6 + [0] * 6, "y": 1, "s": [0, 0, 0, 1, 1, 1] * 2})
+    m = rct.difference_in_proportions(d, "y", "t", strata="s")
+    assert m.relative_change == pytest.approx(0) and m.relative_change_ci is None
+    # one non-event keeps a proper interval
+    d.loc[0, "y"] = 0
+    m = rct.difference_in_proportions(d, "y", "t", strata="s")
+    lo, hi = m.relative_change_ci
+    assert lo < m.relative_change < hi

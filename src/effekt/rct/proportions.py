@@ -128,6 +128,9 @@ def _katz_relative_change(x1, n1, x2, n2, conf_level: float):
     rr = (x1 / n1) / (x2 / n2)
     if x1 == 0:
         return rr - 1, None
+    if x1 == n1 and x2 == n2:
+        # every unit has the event in both arms: the Katz variance is 0 and no interval exists
+        return rr - 1, None
     z = stats.norm.ppf(0.5 + conf_level / 2)
     s = math.sqrt(1 / x1 - 1 / n1 + 1 / x2 - 1 / n2)
     return rr - 1, (rr * math.exp(-z * s) - 1, rr * math.exp(z * s) - 1)
@@ -512,10 +515,14 @@ def _mantel_haenszel(y, t, codes, labels, column, conf_level, outcome, func) -> 
     if S > 0:
         rel = R / S - 1
         if R > 0:
-            v = np.sum((n_t * n_c * (a + c) - a * c * N) / N**2) / (R * S)
-            zq = stats.norm.ppf(0.5 + conf_level / 2)
-            s = math.sqrt(max(v, 0.0))
-            rel_ci = ((R / S) * math.exp(-zq * s) - 1, (R / S) * math.exp(zq * s) - 1)
+            pos = np.sum(n_t * n_c * (a + c) / N**2)
+            num = pos - np.sum(a * c / N)
+            # num = 0 when every unit has the event in every stratum: no interval exists
+            if num > 1e-12 * pos:
+                v = num / (R * S)
+                zq = stats.norm.ppf(0.5 + conf_level / 2)
+                s = math.sqrt(v)
+                rel_ci = ((R / S) * math.exp(-zq * s) - 1, (R / S) * math.exp(zq * s) - 1)
     return _normal_result(
         rd,
         se,
