@@ -100,3 +100,13 @@ def test_summary_notes_when_interval_and_pvalue_disagree():
     # a p-value on the boundary (floating point) is not a disagreement
     edge = EffectResult(estimate=0.1, std_error=0.05, ci=(0.0, 0.2), pvalue=0.05 - 1e-15, method="m")
     assert not edge.interval_test_disagree
+
+
+@pytest.mark.parametrize("df", [None, 12.0])
+def test_effect_from_normal_degenerate_standard_errors(df):
+    from effekt.results import effect_from_normal
+
+    assert effect_from_normal(0.0, 0.0, 0.95, df=df, method="m").pvalue == 1.0
+    assert effect_from_normal(0.3, 0.0, 0.95, df=df, method="m").pvalue == 0.0
+    assert np.isnan(effect_from_normal(0.3, np.nan, 0.95, df=df, method="m").pvalue)
+    assert np.isnan(effect_from_normal(0.0, np.nan, 0.95, df=df, method="m").pvalue)

@@ -437,21 +437,17 @@ def effect_from_normal(
     """
     from scipy import stats
 
+    if not (np.isfinite(std_error) and np.isfinite(estimate)):
+        z = math.nan  # a NaN (or infinite) SE or estimate gives a NaN p-value, never 0 or 1
+    elif std_error > 0:
+        z = estimate / std_error
+    else:
+        z = 0.0 if estimate == 0 else math.copysign(np.inf, estimate)
     if df is None:
         q = stats.norm.ppf(0.5 + conf_level / 2)
-        z = (
-            estimate / std_error
-            if std_error > 0
-            else (0.0 if estimate == 0 else math.copysign(np.inf, estimate))
-        )
         p = 2 * stats.norm.sf(abs(z))
     else:
         q = stats.t.ppf(0.5 + conf_level / 2, df)
-        z = (
-            estimate / std_error
-            if std_error > 0
-            else (0.0 if estimate == 0 else math.copysign(np.inf, estimate))
-        )
         p = 2 * stats.t.sf(abs(z), df)
     return EffectResult(
         estimate=float(estimate),
