@@ -311,3 +311,35 @@ def test_subgroups_bad_input(mentor, options, error, match):
     with pytest.raises(error, match=match):
         rct.subgroups(data, **kwargs)
     pd.testing.assert_frame_equal(data, before)
+
+
+def _arms_frame():
+    rng = np.random.default_rng(11)
+    n = 120
+    return pd.DataFrame(
+        {
+            "arm": np.repeat(["x", "y", "z"], n // 3),
+            "t": np.tile([0, 1], n // 2),
+            "h": rng.normal(size=n),
+            "y": rng.integers(0, 2, n),
+        }
+    )
+
+
+@pytest.mark.parametrize("outcome", ["h", "y"])
+def test_method_is_validated_for_any_outcome_and_names_the_function(outcome):
+    # A bad method used to pass silently for a continuous outcome and, for a binary one,
+    # raised an error naming difference_in_proportions().
+    d = _arms_frame()
+    with pytest.raises(EffektError, match=r"'method' argument of compare_arms\(\)"):
+        rct.compare_arms(d, outcome, "arm", control="x", method="bogus")
+    with pytest.raises(EffektError, match=r"'method' argument of subgroups\(\)"):
+        rct.subgroups(d, outcome, "t", by="arm", method="bogus")
+
+
+@pytest.mark.parametrize("bad", [1, 0, -3, 2.5, "20", True, None])
+def test_subgroups_max_levels_must_be_an_integer_of_at_least_two(bad):
+    with pytest.raises(EffektError, match=r"'max_levels' argument of subgroups\(\)"):
+        rct.subgroups(_arms_frame(), "h", "t", by="arm", max_levels=bad)
+    # valid values still work
+    assert len(rct.subgroups(_arms_frame(), "h", "t", by="arm", max_levels=3).to_frame()) == 3

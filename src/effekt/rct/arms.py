@@ -13,6 +13,7 @@ A binary outcome (0/1 or bool) is analysed with
 from __future__ import annotations
 
 import dataclasses
+import numbers
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,7 @@ from .._validate import (
 from ..errors import ColumnError
 from ..results import EffectResult, EffectTable, TestResult, format_pvalue
 from .means import difference_in_means
+from .proportions import PROPORTION_METHODS
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -119,7 +121,7 @@ def _estimate(
     if binary:
         from .proportions import difference_in_proportions
 
-        kind: Any = method  # validated by difference_in_proportions
+        kind: Any = method  # validated by the caller against PROPORTION_METHODS
         r = difference_in_proportions(frame, outcome, tcol, method=kind, conf_level=conf_level)
     else:
         r = difference_in_means(frame, outcome, tcol, conf_level=conf_level, unit=unit)
@@ -171,7 +173,8 @@ def compare_arms(
         Add a ``pvalue_adjusted`` column, adjusted over every row of the table (each arm
         and the pooled comparison).
     method : str, default "newcombe"
-        Interval method for a binary outcome (see ``difference_in_proportions``).
+        Interval method for a binary outcome (see ``difference_in_proportions``); checked
+        against ``PROPORTION_METHODS`` for any outcome.
     missing : {"raise", "drop"}
     unit : str
         Unit of a continuous outcome, for the text.
@@ -206,6 +209,7 @@ def compare_arms(
     func = "compare_arms"
     data = check_frame(data, func)
     conf_level = check_conf_level(conf_level, func)
+    check_choice(method, "method", func, PROPORTION_METHODS)
     if adjust is not None:
         check_choice(adjust, "adjust", func, (None, *ADJUSTMENTS))
     require_columns(data, func, outcome=outcome, arm=arm)
@@ -457,6 +461,13 @@ def subgroups(
     func = "subgroups"
     data = check_frame(data, func)
     conf_level = check_conf_level(conf_level, func)
+    check_choice(method, "method", func, PROPORTION_METHODS)
+    if (
+        isinstance(max_levels, bool)
+        or not isinstance(max_levels, numbers.Integral)
+        or int(max_levels) < 2
+    ):
+        raise argument_error(func, "max_levels", "an integer >= 2", max_levels)
     if adjust is not None:
         check_choice(adjust, "adjust", func, (None, *ADJUSTMENTS))
     bys = as_column_list(by)
