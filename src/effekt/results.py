@@ -94,13 +94,15 @@ class TestResult:
     distribution: str
     df: float | None = None
     name: str = "test"
+    notes: tuple[str, ...] = ()
 
     def summary(self) -> str:
         df = f"({self.df:g})" if self.df is not None else ""
-        return (
+        text = (
             f"{self.name}: {self.distribution}{df} = {self.statistic:.3f}, {format_pvalue(self.pvalue)}"
             f"  [H0: {self.null}]"
         )
+        return "\n".join([text, *(f"  note: {n}" for n in self.notes)])
 
     def __str__(self) -> str:
         return self.summary()

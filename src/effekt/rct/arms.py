@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
+import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -32,7 +33,7 @@ from .._validate import (
     require_columns,
     two_valued,
 )
-from ..errors import ColumnError
+from ..errors import ColumnError, SmallSampleWarning
 from ..results import EffectResult, EffectTable, TestResult, format_pvalue
 from .means import difference_in_means
 from .proportions import PROPORTION_METHODS
@@ -314,6 +315,7 @@ class SubgroupResult:
                 f"{by}: interaction {format_pvalue(test.pvalue)} "
                 f"({test.distribution}({test.df:g}) = {test.statistic:.2f})"
             )
+            lines.extend(f"  note: {n}" for n in test.notes)
             for _, row in block.iterrows():
                 adj = (
                     f", adjusted {format_pvalue(row['pvalue_adjusted'])}"
@@ -365,9 +367,10 @@ class SubgroupResult:
 
 
 def _interaction_test(
-    y: np.ndarray, t: np.ndarray, codes: np.ndarray, n_levels: int, by: str
+    y: np.ndarray, t: np.ndarray, codes: np.ndarray, labels: Sequence[Any], by: str
 ) -> TestResult:
     """Wald F test (HC2) that the treatment x level coefficients are all zero."""
+    n_levels = len(labels)
     n = len(y)
     D = np.zeros((n, n_levels - 1))
     rows = np.flatnonzero(codes > 0)
@@ -377,6 +380,24 @@ def _interaction_test(
     fit = ols(X, y, cov_type="HC2")
     idx = np.arange(n_levels + 1, 2 * n_levels)
     f, df1, p = fit.wald(idx)
+    # A level x arm cell whose outcome is the same for everyone (0 or all events) has HC2
+    # variance 0: the test then treats that cell mean as known and is anti-conservative.
+    cell = codes * 2 + tf.astype(np.intp)
+    lo = np.full(2 * n_levels, np.inf)
+    hi = np.full(2 * n_levels, -np.inf)
+    np.minimum.at(lo, cell, y)
+    np.maximum.at(hi, cell, y)
+    flat = np.flatnonzero(lo == hi) // 2
+    notes: tuple[str, ...] = ()
+    if len(flat):
+        names = ", ".join(_show(labels[i]) for i in np.unique(flat))
+        note = (
+            f"level(s) {names} of {by} have the same outcome for everyone in an arm (0 or all "
+            "events), so their HC2 variance is 0 and the interaction test is anti-conservative "
+            "(its p-value is too small); merge these levels or read the test with caution"
+        )
+        warnings.warn(f"subgroups(): {note}.", SmallSampleWarning, stacklevel=3)
+        notes = (note,)
     return TestResult(
         statistic=f,
         pvalue=p,
@@ -384,6 +405,7 @@ def _interaction_test(
         distribution="F",
         df=df1,
         name=f"treatment x {by} interaction (Wald, HC2; F({df1:g}, {fit.df_resid:g}))",
+        notes=notes,
     )
 
 
@@ -440,6 +462,12 @@ def subgroups(
     model (differences in proportions), while the subgroup intervals use ``method``.
     Subgroup findings are fragile: read the interaction test, not whether one subgroup is
     significant and another not (Wang et al. 2007).
+
+    A level in which one arm has the same outcome for everyone (for a share: 0 or all
+    events) contributes a cell variance of 0, so the F test treats that cell mean as known and
+    is anti-conservative. Such cells are kept in the test (dropping them would change the
+    hypothesis); a :class:`~effekt.errors.SmallSampleWarning` names the levels and the
+    test's ``notes`` (printed by :meth:`SubgroupResult.summary`) say so.
 
     References
     ----------
@@ -523,7 +551,7 @@ def subgroups(
                 _estimate(y[mask], t[mask], outcome, binary, conf_level, method, unit, f"{b}: {lv}")
             )
             rows.append({"by": str(b), "level": str(lv)})
-        tests[str(b)] = _interaction_test(yv, t, codes, len(levels), str(b))
+        tests[str(b)] = _interaction_test(yv, t, codes, list(levels), str(b))
     columns = pd.DataFrame(rows)
     if adjust is not None:
         columns["pvalue_adjusted"] = adjust_pvalues([r.pvalue for r in results], adjust)
