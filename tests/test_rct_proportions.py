@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import warnings
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import numpy as np
@@ -192,7 +192,7 @@ def test_mentor_significance_claims_from_reported_shares():
     assert "some consistent count pairs only" in job.summary()
 
 
-def test_reported_shares_ranges_match_half_up_rounding():
+def test_reported_shares_ranges_cover_half_up_and_half_even_rounding():
     for share, n, decimals in [
         (0.16, 1302, 0),
         (0.12, 1291, 0),
@@ -207,10 +207,11 @@ def test_reported_shares_ranges_match_half_up_rounding():
         ok = [
             e
             for e in range(n + 1)
-            if (Decimal(100 * e) / Decimal(n)).quantize(
-                Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP
+            if any(
+                (Decimal(100 * e) / Decimal(n)).quantize(Decimal(1).scaleb(-decimals), rounding=r)
+                == pct
+                for r in (ROUND_HALF_UP, ROUND_HALF_EVEN)
             )
-            == pct
         ]
         assert res.events_treated_range == (min(ok), max(ok))
         assert list(range(min(ok), max(ok) + 1)) == ok
@@ -407,7 +408,8 @@ def test_relative_change_consistency_with_large_numbers():
         reported_relative_change=4.0,
         relative_change_decimals=4,
     )
-    assert res.n_pairs == 20 * 20
+    # 50.00 %: 100 e / n in [49.995, 50.005] (closed) -> e in 99,990..100,010, 21 counts
+    assert res.n_pairs == 21 * 21
     assert res.relative_change_consistent is True
     frame = res.to_frame()
     assert (frame.loc[frame["relative_change_matches"], "relative_change"] - 4.0).abs().max() < 5e-7
@@ -709,3 +711,18 @@ def test_relative_change_interval_is_none_when_everyone_has_the_event():
     m = rct.difference_in_proportions(d, "y", "t", strata="s")
     lo, hi = m.relative_change_ci
     assert lo < m.relative_change < hi
+
+
+def test_reported_shares_keep_exact_halves_for_both_neighbours():
+    # 33/200 = 16.5 %: "17 %" under round-half-up, "16 %" under round-half-even (R, Python).
+    # The consistent range is closed, so 33 is consistent with both published values.
+    assert rct.from_reported_shares(0.16, 200, 0.5, 10).events_treated_range == (31, 33)
+    assert rct.from_reported_shares(0.17, 200, 0.5, 10).events_treated_range == (33, 35)
+    # 53/40 (both of 200) is a relative change of exactly +32.5 %, reported as "32 %" by
+    # half-even rounding; 53/200 = 26.5 % is reported as "26 %".
+    res = rct.from_reported_shares(0.26, 200, 0.20, 200, reported_relative_change=0.32)
+    assert res.events_treated_range == (51, 53)
+    assert res.relative_change_consistent is True
+    frame = res.to_frame()
+    hit = frame[frame["relative_change_matches"]]
+    assert set(zip(hit.events_treated, hit.events_control)) >= {(53, 40)}

@@ -783,10 +783,14 @@ def _rounded_percent_code(value: float, argument: str, decimals: int, func: str)
 
 
 def _event_range(k: int, n: int, decimals: int, argument: str, func: str) -> tuple[int, int]:
-    """Inclusive range of e with 100 e/n in [(k - 1/2), (k + 1/2)) * 10^-decimals (exactly)."""
+    """Inclusive range of e with 100 e/n in [(k - 1/2), (k + 1/2)] * 10^-decimals (exactly).
+
+    The interval is closed at both ends, so that a share exactly halfway between two
+    published values counts for both (round-half-up, round-half-even as in R and Python).
+    """
     den = 200 * 10**decimals
     lo = max(0, -(-(2 * k - 1) * n // den))
-    hi = min(n, -(-(2 * k + 1) * n // den) - 1)
+    hi = min(n, (2 * k + 1) * n // den)
     if lo > hi:
         raise EffektError(
             f"The '{argument}' argument of {func}(): no count out of {n:,} rounds to "
@@ -820,8 +824,11 @@ def from_reported_shares(
     """Reanalyse a trial from rounded published percentages: what holds for every consistent count.
 
     Published notes give "16 % vs 12 %", not counts. With ``decimals=0`` a published 16 %
-    means an observed share in [15.5 %, 16.5 %); every event count in that range is
-    consistent. The interval and p-value are computed for every consistent pair of counts
+    means an observed share in [15.5 %, 16.5 %]; every event count in that range is
+    consistent. The range is closed at both ends because the rounding rule of the
+    publication is unknown: 16.5 % rounds to 17 % half-up but to 16 % half-to-even (R's
+    ``round``, Python's ``round``), so a share exactly halfway is kept for both neighbours.
+    This is conservative: it can only add consistent pairs. The interval and p-value are computed for every consistent pair of counts
     (vectorised over the grid) and summarised: the union of the intervals, the range of
     p-values, and whether the effect is significant for all or only for some pairs.
 
@@ -849,9 +856,9 @@ def from_reported_shares(
     Notes
     -----
     Counts ``e`` consistent with a percentage ``K`` published to ``d`` decimals satisfy
-    ``(K - 1/2) 10^-d <= 100 e / n < (K + 1/2) 10^-d``, solved in exact integer arithmetic.
+    ``(K - 1/2) 10^-d <= 100 e / n <= (K + 1/2) 10^-d``, solved in exact integer arithmetic.
     A relative change ``R`` (in percent, ``r`` decimals) is consistent when some pair has
-    ``(R - 1/2) 10^-r <= 100 (p_t/p_c - 1) < (R + 1/2) 10^-r``.
+    ``(R - 1/2) 10^-r <= 100 (p_t/p_c - 1) <= (R + 1/2) 10^-r``.
 
     Examples
     --------
@@ -940,13 +947,13 @@ def from_reported_shares(
             relative_change_decimals,
             func,
         )
-        # exact integers: 200 * 10^r * (x1 n2 - x2 n1) in [(2R - 1) x2 n1, (2R + 1) x2 n1)
+        # exact integers: 200 * 10^r * (x1 n2 - x2 n1) in [(2R - 1) x2 n1, (2R + 1) x2 n1]
         scale = 200 * 10**relative_change_decimals
         bound = scale * n1 * n2 * (2 * abs(rk) + 2)
         kind = np.int64 if bound < 2**62 else object  # Python integers where int64 could overflow
         lhs = scale * (x1.astype(kind) * n2 - x2.astype(kind) * n1)
         base = x2.astype(kind) * n1
-        match = ((x2 > 0) & (lhs >= (2 * rk - 1) * base) & (lhs < (2 * rk + 1) * base)).astype(bool)
+        match = ((x2 > 0) & (lhs >= (2 * rk - 1) * base) & (lhs <= (2 * rk + 1) * base)).astype(bool)
         pairs["relative_change_matches"] = match
         consistent = bool(match.any())
     finite_rel = rel[np.isfinite(rel)]
