@@ -110,3 +110,19 @@ def test_effect_from_normal_degenerate_standard_errors(df):
     assert effect_from_normal(0.3, 0.0, 0.95, df=df, method="m").pvalue == 0.0
     assert np.isnan(effect_from_normal(0.3, np.nan, 0.95, df=df, method="m").pvalue)
     assert np.isnan(effect_from_normal(0.0, np.nan, 0.95, df=df, method="m").pvalue)
+
+
+def test_unbounded_relative_change_interval_prints_unbounded():
+    # Fieller's interval is (-inf, inf) when the control mean is not clearly nonzero; it
+    # used to print "(95% CI n/a to n/a)".
+    from effekt import rct
+
+    r = rct.difference_in_means_from_summary(1.0, 1, 10, 0.1, 1, 10)
+    assert r.relative_change_ci == (-np.inf, np.inf)
+    line = next(s for s in r.summary().splitlines() if "relative change" in s)
+    assert "(95% CI unbounded)" in line and "n/a" not in line
+    bounded = EffectResult(
+        estimate=1.0, std_error=0.1, ci=(0.8, 1.2), pvalue=0.001, method="m", scale="mean",
+        mean_treated=3.0, mean_control=2.0, relative_change_ci=(0.3, 0.7),
+    )
+    assert "(95% CI +30 % to +70 %)" in bounded.summary()

@@ -298,10 +298,14 @@ class EffectResult:
         if self.relative_change is not None and np.isfinite(self.relative_change):
             rel = f"  relative change: {format_relative(self.relative_change)}"
             if self.relative_change_ci is not None:
-                rel += (
-                    f" ({level} CI {format_relative(self.relative_change_ci[0])} to "
-                    f"{format_relative(self.relative_change_ci[1])})"
-                )
+                rlo, rhi = self.relative_change_ci
+                if np.isfinite(rlo) and np.isfinite(rhi):
+                    rel += f" ({level} CI {format_relative(rlo)} to {format_relative(rhi)})"
+                elif np.isnan(rlo) and np.isnan(rhi):
+                    rel += f" ({level} CI n/a)"
+                else:
+                    # Fieller: the interval is unbounded (or the union of two half-lines)
+                    rel += f" ({level} CI unbounded)"
             lines.append(rel)
         for key, value in self.extra.items():
             if key.startswith("pvalue_"):
