@@ -374,6 +374,14 @@ def difference_in_proportions(
     cluster-robust covariance and a ``t`` reference distribution with ``G - 1`` degrees of
     freedom (``G`` clusters), which holds its size with as few as 10-20 clusters (Cameron &
     Miller 2015; JobFirst randomised 15 municipalities). At least two clusters are needed.
+    *Estimand with* ``strata=`` *and* ``cluster=`` *(no covariates)*: the stratum dummies
+    enter additively (not interacted with treatment), so the effect is the
+    precision-weighted average of the within-stratum differences, weights
+    ``n_s p_s (1 - p_s)`` (``p_s`` the share treated in stratum ``s``). It equals the
+    size-weighted average effect when the share treated is the same in every stratum or the
+    effect does not vary between strata; otherwise it differs from
+    :func:`~effekt.rct.difference_in_means` with the same options, which interacts the
+    stratum dummies with treatment and gives the size-weighted average (weights ``n_s/n``).
 
     **covariates=**: Lin's (2013) estimator ``y ~ 1 + T + Xc + T * Xc`` with every covariate
     centred at its full-sample mean (stratum dummies join the covariates when ``strata`` is
