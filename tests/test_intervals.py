@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 from scipy import optimize, stats
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
+from effekt import intervals as _iv
+from effekt.errors import EffektError
 from effekt.intervals import (
     agresti_caffo_interval,
     clopper_pearson_interval,
@@ -207,9 +209,6 @@ def test_interval_properties(n1, n2, f1, f2, level):
     assert float(lo) == pytest.approx(-float(hi2), abs=1e-9)
 
 
-from effekt.errors import EffektError  # noqa: E402
-from effekt import intervals as _iv  # noqa: E402
-
 _TWO = [
     _iv.wald_diff_interval,
     _iv.agresti_caffo_interval,
@@ -228,7 +227,8 @@ def test_one_sample_bad_conf_level(func, level):
 
 @pytest.mark.parametrize("func", [_iv.wilson_interval, _iv.clopper_pearson_interval])
 @pytest.mark.parametrize(
-    ("events", "n", "arg"), [(-1, 10, "events"), (11, 10, "events"), (1, -3, "n"), ([1, 12], [5, 10], "events")]
+    ("events", "n", "arg"),
+    [(-1, 10, "events"), (11, 10, "events"), (1, -3, "n"), ([1, 12], [5, 10], "events")],
 )
 def test_one_sample_bad_counts(func, events, n, arg):
     with pytest.raises(EffektError, match=rf"'{arg}' argument of {func.__name__}\(\)"):

@@ -350,7 +350,9 @@ def test_interaction_test_warns_when_a_cell_has_zero_variance():
     # anti-conservative; the warning and the test's notes must name the level.
     rng = np.random.default_rng(5)
     n = 400
-    d = pd.DataFrame({"t": rng.integers(0, 2, n), "g": rng.choice(["a", "b", "c"], n, p=[0.45, 0.45, 0.1])})
+    d = pd.DataFrame(
+        {"t": rng.integers(0, 2, n), "g": rng.choice(["a", "b", "c"], n, p=[0.45, 0.45, 0.1])}
+    )
     d["y"] = (rng.uniform(size=n) < np.where(d.t == 1, 0.4, 0.2)).astype(int)
     d.loc[d.g == "c", "y"] = 0
     with pytest.warns(SmallSampleWarning, match=r"level\(s\) 'c' of g .*anti-conservative"):

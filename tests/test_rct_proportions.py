@@ -663,7 +663,9 @@ def test_categorical_covariate_and_strata_with_unused_categories():
     rng = np.random.default_rng(0)
     n = 200
     codes = rng.integers(0, 4, n)
-    d = pd.DataFrame({"t": rng.integers(0, 2, n), "y": rng.integers(0, 2, n), "h": rng.normal(size=n)})
+    d = pd.DataFrame(
+        {"t": rng.integers(0, 2, n), "y": rng.integers(0, 2, n), "h": rng.normal(size=n)}
+    )
     d_cat = d.assign(s=pd.Categorical(codes, categories=range(10)))
     d_int = d.assign(s=codes)
     before = d_cat.copy(deep=True)
@@ -725,4 +727,4 @@ def test_reported_shares_keep_exact_halves_for_both_neighbours():
     assert res.relative_change_consistent is True
     frame = res.to_frame()
     hit = frame[frame["relative_change_matches"]]
-    assert set(zip(hit.events_treated, hit.events_control)) >= {(53, 40)}
+    assert set(zip(hit.events_treated, hit.events_control, strict=True)) >= {(53, 40)}

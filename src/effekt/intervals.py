@@ -19,7 +19,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from ._validate import argument_error, check_conf_level
+from ._validate import argument_error as _argument_error
+from ._validate import check_conf_level as _check_conf_level
 
 
 def _one_sample_counts(events, n, func: str) -> tuple[np.ndarray, np.ndarray]:
@@ -33,14 +34,14 @@ def _one_sample_counts(events, n, func: str) -> tuple[np.ndarray, np.ndarray]:
     for value, name in ((x, "events"), (n, "n")):
         bad = np.isinf(value) | (value < 0)
         if bad.any():
-            raise argument_error(
+            raise _argument_error(
                 func, name, "a count >= 0 (a number or an array of them)", value[bad].flat[0]
             )
     over = x > n
     if over.any():
         xb, nb = np.broadcast_arrays(x, n)
         i = np.flatnonzero(np.broadcast_to(over, xb.shape))[0]
-        raise argument_error(
+        raise _argument_error(
             func, "events", f"at most 'n' (events {xb.flat[i]:g} > n {nb.flat[i]:g})", xb.flat[i]
         )
     return x, n
@@ -63,7 +64,7 @@ def wilson_interval(events, n, conf_level: float = 0.95) -> tuple[np.ndarray, np
     >>> lo.round(4).tolist(), hi.round(4).tolist()
     ([0.0, 0.1409], [0.1611, 0.1807])
     """
-    conf_level = check_conf_level(conf_level, "wilson_interval")
+    conf_level = _check_conf_level(conf_level, "wilson_interval")
     x, n = _one_sample_counts(events, n, "wilson_interval")
     z = stats.norm.ppf(0.5 + conf_level / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -83,7 +84,7 @@ def clopper_pearson_interval(events, n, conf_level: float = 0.95) -> tuple[np.nd
     >>> float(lo), round(float(hi), 4)
     (0.0, 0.1684)
     """
-    conf_level = check_conf_level(conf_level, "clopper_pearson_interval")
+    conf_level = _check_conf_level(conf_level, "clopper_pearson_interval")
     x, n = _one_sample_counts(events, n, "clopper_pearson_interval")
     a = (1 - conf_level) / 2
     with np.errstate(invalid="ignore"):
@@ -108,16 +109,16 @@ def _as_counts(events_treated, n_treated, events_control, n_control, func: str |
     )
     if func is not None:
         names = ("events_treated", "n_treated", "events_control", "n_control")
-        for value, name in zip((x1, n1, x2, n2), names):
+        for value, name in zip((x1, n1, x2, n2), names, strict=True):
             bad = ~np.isfinite(value) | (value < (1 if name.startswith("n_") else 0))
             if bad.any():
                 need = "a count >= 1" if name.startswith("n_") else "a count >= 0"
-                raise argument_error(func, name, need, value[bad].flat[0])
+                raise _argument_error(func, name, need, value[bad].flat[0])
         for x, n, arm in ((x1, n1, "treated"), (x2, n2, "control")):
             over = x > n
             if over.any():
                 i = np.flatnonzero(over)[0]
-                raise argument_error(
+                raise _argument_error(
                     func,
                     f"events_{arm}",
                     f"at most 'n_{arm}' ({n.flat[i]:g}); check that events and totals "
@@ -128,7 +129,7 @@ def _as_counts(events_treated, n_treated, events_control, n_control, func: str |
 
 
 def _conf(conf_level: float, func: str) -> float:
-    return float(stats.norm.ppf(0.5 + check_conf_level(conf_level, func) / 2))
+    return float(stats.norm.ppf(0.5 + _check_conf_level(conf_level, func) / 2))
 
 
 def wald_diff_interval(
@@ -216,7 +217,7 @@ def newcombe_interval(
         events_treated, n_treated, events_control, n_control, "newcombe_interval"
     )
     p1, p2 = x1 / n1, x2 / n2
-    conf_level = check_conf_level(conf_level, "newcombe_interval")
+    conf_level = _check_conf_level(conf_level, "newcombe_interval")
     l1, u1 = wilson_interval(x1, n1, conf_level)
     l2, u2 = wilson_interval(x2, n2, conf_level)
     d = p1 - p2
@@ -243,7 +244,7 @@ def restricted_mle_diff(events_treated, n_treated, events_control, n_control, de
     )
     d = np.asarray(delta, dtype=float)
     if (~np.isfinite(d) | (d < -1) | (d > 1)).any():
-        raise argument_error(
+        raise _argument_error(
             "restricted_mle_diff", "delta", "a difference between -1 and 1", delta
         )
     return _restricted_mle(x1, n1, x2, n2, delta)

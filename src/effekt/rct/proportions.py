@@ -961,7 +961,9 @@ def from_reported_shares(
         kind = np.int64 if bound < 2**62 else object  # Python integers where int64 could overflow
         lhs = scale * (x1.astype(kind) * n2 - x2.astype(kind) * n1)
         base = x2.astype(kind) * n1
-        match = ((x2 > 0) & (lhs >= (2 * rk - 1) * base) & (lhs <= (2 * rk + 1) * base)).astype(bool)
+        match = ((x2 > 0) & (lhs >= (2 * rk - 1) * base) & (lhs <= (2 * rk + 1) * base)).astype(
+            bool
+        )
         pairs["relative_change_matches"] = match
         consistent = bool(match.any())
     finite_rel = rel[np.isfinite(rel)]
