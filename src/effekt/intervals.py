@@ -23,6 +23,12 @@ from ._validate import argument_error as _argument_error
 from ._validate import check_conf_level as _check_conf_level
 
 
+def _show(value: float) -> float | int:
+    """A count for a message: 3 rather than 3.0."""
+    v = float(value)
+    return int(v) if v.is_integer() else v
+
+
 def _one_sample_counts(events, n, func: str) -> tuple[np.ndarray, np.ndarray]:
     """Float arrays of ``events`` and ``n``; negative values or ``events > n`` raise.
 
@@ -35,14 +41,17 @@ def _one_sample_counts(events, n, func: str) -> tuple[np.ndarray, np.ndarray]:
         bad = np.isinf(value) | (value < 0)
         if bad.any():
             raise _argument_error(
-                func, name, "a count >= 0 (a number or an array of them)", value[bad].flat[0]
+                func, name, "a count >= 0 (a number or an array of them)", _show(value[bad].flat[0])
             )
     over = x > n
     if over.any():
         xb, nb = np.broadcast_arrays(x, n)
         i = np.flatnonzero(np.broadcast_to(over, xb.shape))[0]
         raise _argument_error(
-            func, "events", f"at most 'n' (events {xb.flat[i]:g} > n {nb.flat[i]:g})", xb.flat[i]
+            func,
+            "events",
+            f"at most 'n' (events {xb.flat[i]:g} > n {nb.flat[i]:g})",
+            _show(xb.flat[i]),
         )
     return x, n
 
@@ -113,7 +122,7 @@ def _as_counts(events_treated, n_treated, events_control, n_control, func: str |
             bad = ~np.isfinite(value) | (value < (1 if name.startswith("n_") else 0))
             if bad.any():
                 need = "a count >= 1" if name.startswith("n_") else "a count >= 0"
-                raise _argument_error(func, name, need, value[bad].flat[0])
+                raise _argument_error(func, name, need, _show(value[bad].flat[0]))
         for x, n, arm in ((x1, n1, "treated"), (x2, n2, "control")):
             over = x > n
             if over.any():
@@ -123,7 +132,7 @@ def _as_counts(events_treated, n_treated, events_control, n_control, func: str |
                     f"events_{arm}",
                     f"at most 'n_{arm}' ({n.flat[i]:g}); check that events and totals "
                     "belong to the same arm",
-                    x.flat[i],
+                    _show(x.flat[i]),
                 )
     return x1, n1, x2, n2
 
