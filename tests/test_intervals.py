@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 from scipy import optimize, stats
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
+from effekt import intervals as _iv
+from effekt.errors import EffektError
 from effekt.intervals import (
     agresti_caffo_interval,
     clopper_pearson_interval,
@@ -205,3 +207,74 @@ def test_interval_properties(n1, n2, f1, f2, level):
     lo, hi = miettinen_nurminen_interval(x1, n1, x2, n2, level)
     lo2, hi2 = miettinen_nurminen_interval(x2, n2, x1, n1, level)
     assert float(lo) == pytest.approx(-float(hi2), abs=1e-9)
+
+
+_TWO = [
+    _iv.wald_diff_interval,
+    _iv.agresti_caffo_interval,
+    _iv.newcombe_interval,
+    _iv.miettinen_nurminen_interval,
+]
+
+
+@pytest.mark.parametrize("func", [_iv.wilson_interval, _iv.clopper_pearson_interval])
+@pytest.mark.parametrize("level", [95, 0, 1, -0.5, "0.95", True])
+def test_one_sample_bad_conf_level(func, level):
+    # wilson_interval(1, 10, 95) used to return nan silently
+    with pytest.raises(EffektError, match=rf"'conf_level' argument of {func.__name__}\(\)"):
+        func(1, 10, level)
+
+
+@pytest.mark.parametrize("func", [_iv.wilson_interval, _iv.clopper_pearson_interval])
+@pytest.mark.parametrize(
+    ("events", "n", "arg"),
+    [(-1, 10, "events"), (11, 10, "events"), (1, -3, "n"), ([1, 12], [5, 10], "events")],
+)
+def test_one_sample_bad_counts(func, events, n, arg):
+    with pytest.raises(EffektError, match=rf"'{arg}' argument of {func.__name__}\(\)"):
+        func(events, n)
+
+
+def test_one_sample_empty_group_gives_nan_and_stays_vectorised():
+    lo, hi = _iv.wilson_interval([0, 3, 0], [10, 10, 0])
+    assert lo.shape == (3,) and np.isnan(lo[2]) and np.isnan(hi[2]) and np.isfinite(lo[:2]).all()
+
+
+@pytest.mark.parametrize("func", _TWO)
+@pytest.mark.parametrize(
+    ("counts", "arg"),
+    [
+        ((3, 2, 1, 5), "events_treated"),  # 3 of 2: MN returned lower > upper
+        ((1, 0, 1, 5), "n_treated"),  # n = 0: newcombe divided by zero
+        ((1, 5, 1, 0), "n_control"),
+        ((1, 5, -1, 5), "events_control"),
+        ((1, 5, 6, 5), "events_control"),
+        (([1, 2], [5, 5], [1, np.nan], [5, 5]), "events_control"),
+    ],
+)
+def test_two_sample_bad_counts(func, counts, arg):
+    with pytest.raises(EffektError, match=rf"'{arg}' argument of {func.__name__}\(\)"):
+        func(*counts)
+
+
+@pytest.mark.parametrize("func", _TWO)
+def test_two_sample_bad_conf_level(func):
+    with pytest.raises(EffektError, match=rf"'conf_level' argument of {func.__name__}\(\)"):
+        func(1, 10, 2, 10, 95)
+
+
+def test_restricted_mle_and_statistic_check_inputs():
+    with pytest.raises(EffektError, match="'events_treated' argument of restricted_mle_diff"):
+        _iv.restricted_mle_diff(3, 2, 1, 5, 0.0)
+    with pytest.raises(EffektError, match="'delta' argument of restricted_mle_diff"):
+        _iv.restricted_mle_diff(1, 2, 1, 5, 1.5)
+    with pytest.raises(EffektError, match="'n_control' argument of miettinen_nurminen_statistic"):
+        _iv.miettinen_nurminen_statistic(1, 2, 1, 0)
+
+
+def test_validated_functions_stay_vectorised():
+    x1 = np.arange(0, 11)
+    lo, hi = _iv.newcombe_interval(x1, 10, 3, 12)
+    lo2, hi2 = _iv.miettinen_nurminen_interval(x1, 10, 3, 12)
+    assert lo.shape == hi.shape == lo2.shape == (11,)
+    assert (lo <= hi).all() and (lo2 <= hi2).all()

@@ -64,3 +64,25 @@ def test_one_cluster_raises(data):
     X, y, _, _ = data
     with pytest.raises(EffektError, match="two clusters"):
         ols(X, y, cov_type="CR2", cluster=np.zeros(len(y), dtype=int))
+
+
+@pytest.mark.parametrize(
+    ("params", "cov", "value", "t_expected", "p_expected"),
+    [
+        ([0.0], [[0.0]], 0.0, 0.0, 1.0),  # se 0 and estimate at the null: t = 0, p = 1
+        ([0.5], [[0.0]], 0.5, 0.0, 1.0),  # same, against a nonzero null value
+        ([0.5], [[0.0]], 0.0, np.inf, 0.0),  # se 0, estimate off the null: p = 0
+        ([-0.5], [[0.0]], 0.0, -np.inf, 0.0),
+        ([0.5], [[np.nan]], 0.0, np.nan, np.nan),  # a NaN SE gives a NaN p, never 0
+    ],
+)
+def test_degenerate_standard_errors(params, cov, value, t_expected, p_expected):
+    from effekt._linear import LinearFit
+
+    fit = LinearFit(np.array(params), np.array(cov), 10.0, 12, "HC2")
+    _, _, t, _, p = fit.test(0, value=value)
+    np.testing.assert_equal(t, t_expected)
+    np.testing.assert_equal(p, p_expected)
+    if value == 0.0:
+        _, _, t2, _, p2 = fit.contrast(np.array([1.0]))
+        np.testing.assert_equal((t2, p2), (t_expected, p_expected))

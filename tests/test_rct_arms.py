@@ -14,7 +14,7 @@ from statsmodels.stats.multitest import multipletests
 
 import effekt as ef
 from effekt import rct
-from effekt.errors import ColumnError, EffektError, MissingValueError
+from effekt.errors import ColumnError, EffektError, MissingValueError, SmallSampleWarning
 from effekt.rct.arms import adjust_pvalues
 
 REF = Path(__file__).parent / "reference"
@@ -311,3 +311,55 @@ def test_subgroups_bad_input(mentor, options, error, match):
     with pytest.raises(error, match=match):
         rct.subgroups(data, **kwargs)
     pd.testing.assert_frame_equal(data, before)
+
+
+def _arms_frame():
+    rng = np.random.default_rng(11)
+    n = 120
+    return pd.DataFrame(
+        {
+            "arm": np.repeat(["x", "y", "z"], n // 3),
+            "t": np.tile([0, 1], n // 2),
+            "h": rng.normal(size=n),
+            "y": rng.integers(0, 2, n),
+        }
+    )
+
+
+@pytest.mark.parametrize("outcome", ["h", "y"])
+def test_method_is_validated_for_any_outcome_and_names_the_function(outcome):
+    # A bad method used to pass silently for a continuous outcome and, for a binary one,
+    # raised an error naming difference_in_proportions().
+    d = _arms_frame()
+    with pytest.raises(EffektError, match=r"'method' argument of compare_arms\(\)"):
+        rct.compare_arms(d, outcome, "arm", control="x", method="bogus")
+    with pytest.raises(EffektError, match=r"'method' argument of subgroups\(\)"):
+        rct.subgroups(d, outcome, "t", by="arm", method="bogus")
+
+
+@pytest.mark.parametrize("bad", [1, 0, -3, 2.5, "20", True, None])
+def test_subgroups_max_levels_must_be_an_integer_of_at_least_two(bad):
+    with pytest.raises(EffektError, match=r"'max_levels' argument of subgroups\(\)"):
+        rct.subgroups(_arms_frame(), "h", "t", by="arm", max_levels=bad)
+    # valid values still work
+    assert len(rct.subgroups(_arms_frame(), "h", "t", by="arm", max_levels=3).to_frame()) == 3
+
+
+def test_interaction_test_warns_when_a_cell_has_zero_variance():
+    # Level 'c' has no events in either arm: its HC2 cell variance is 0 and the F test is
+    # anti-conservative; the warning and the test's notes must name the level.
+    rng = np.random.default_rng(5)
+    n = 400
+    d = pd.DataFrame(
+        {"t": rng.integers(0, 2, n), "g": rng.choice(["a", "b", "c"], n, p=[0.45, 0.45, 0.1])}
+    )
+    d["y"] = (rng.uniform(size=n) < np.where(d.t == 1, 0.4, 0.2)).astype(int)
+    d.loc[d.g == "c", "y"] = 0
+    with pytest.warns(SmallSampleWarning, match=r"level\(s\) 'c' of g .*anti-conservative"):
+        s = rct.subgroups(d, "y", "t", by="g")
+    test = s.interactions["g"]
+    assert len(test.notes) == 1 and "'c'" in test.notes[0]
+    assert "anti-conservative" in s.summary() and "anti-conservative" in test.summary()
+    # without the degenerate level there is no warning and no note
+    ok = rct.subgroups(d[d.g != "c"], "y", "t", by="g")
+    assert ok.interactions["g"].notes == ()

@@ -248,6 +248,7 @@ def test_power_bad_input(change, match):
         ({"sd": 0, "p_control": None}, "'sd'"),
         ({"sd": -1, "p_control": None}, "'sd'"),
         ({"icc": 1.5}, "icc"),
+        ({"cluster_size": 7.5, "icc": 0.05}, "'cluster_size' argument of sample_size"),
     ],
 )
 def test_sample_size_bad_input(change, match):
@@ -273,3 +274,41 @@ def test_mde_bad_input(change, match):
 def test_means_with_too_few_clusters():
     with pytest.raises(EffektError, match="two clusters"):
         rct.power(sd=1.0, effect=0.5, n_treated=40, cluster_size=40, icc=0.1)
+
+
+@pytest.mark.parametrize("dfree", [1, 2, 3])
+@pytest.mark.parametrize("ncp", [5.0, 8.0, 10.0, 12.0, 15.0, 20.0])
+def test_means_power_few_clusters_far_tail_is_finite(dfree, ncp):
+    # Few clusters (df = clusters - 2 <= 3) and a large noncentrality made scipy's
+    # nct.cdf(-crit, df, ncp) return NaN; the power must be finite and equal to the
+    # two-tail sum P(T > crit) + P(T < -crit) computed from the survival function.
+    m, icc = 20, 0.05
+    clusters = dfree + 2
+    n = clusters * m / 2
+    deff = 1 + (m - 1) * icc
+    effect = ncp * math.sqrt(deff * 2 / n)
+    r = rct.power(sd=1.0, effect=effect, n_treated=n, cluster_size=m, icc=icc)
+    crit = stats.t.isf(0.025, dfree)
+    expected = stats.nct.sf(crit, dfree, ncp) + stats.nct.sf(crit, dfree, -ncp)
+    assert np.isfinite(r.power)
+    assert r.power == pytest.approx(expected, rel=1e-12)
+    # symmetric in the sign of the effect
+    assert rct.power(sd=1.0, effect=-effect, n_treated=n, cluster_size=m, icc=icc).power == (
+        pytest.approx(r.power, rel=1e-12)
+    )
+
+
+@pytest.mark.parametrize(
+    ("n_treated", "cluster_size", "icc"), [(30, 20, 0.05), (45, 30, 0.05), (100, 50, 0.02)]
+)
+def test_means_mde_and_sample_size_with_few_clusters(n_treated, cluster_size, icc):
+    # These raised scipy ValueErrors ("function value ... is NaN") before the fix.
+    r = rct.minimum_detectable_effect(
+        sd=1.0, n_treated=n_treated, cluster_size=cluster_size, icc=icc
+    )
+    assert np.isfinite(r.effect) and r.power == pytest.approx(0.8, abs=1e-6)
+    p = rct.power(sd=1.0, effect=r.effect, n_treated=n_treated, cluster_size=cluster_size, icc=icc)
+    assert p.power == pytest.approx(0.8, abs=1e-6)
+    s = rct.sample_size(sd=1.0, effect=r.effect, cluster_size=cluster_size, icc=icc)
+    assert s.power >= 0.8
+    assert s.n_treated <= math.ceil(n_treated / cluster_size) * cluster_size

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import warnings
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import numpy as np
@@ -192,7 +192,7 @@ def test_mentor_significance_claims_from_reported_shares():
     assert "some consistent count pairs only" in job.summary()
 
 
-def test_reported_shares_ranges_match_half_up_rounding():
+def test_reported_shares_ranges_cover_half_up_and_half_even_rounding():
     for share, n, decimals in [
         (0.16, 1302, 0),
         (0.12, 1291, 0),
@@ -207,10 +207,11 @@ def test_reported_shares_ranges_match_half_up_rounding():
         ok = [
             e
             for e in range(n + 1)
-            if (Decimal(100 * e) / Decimal(n)).quantize(
-                Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP
+            if any(
+                (Decimal(100 * e) / Decimal(n)).quantize(Decimal(1).scaleb(-decimals), rounding=r)
+                == pct
+                for r in (ROUND_HALF_UP, ROUND_HALF_EVEN)
             )
-            == pct
         ]
         assert res.events_treated_range == (min(ok), max(ok))
         assert list(range(min(ok), max(ok) + 1)) == ok
@@ -407,7 +408,8 @@ def test_relative_change_consistency_with_large_numbers():
         reported_relative_change=4.0,
         relative_change_decimals=4,
     )
-    assert res.n_pairs == 20 * 20
+    # 50.00 %: 100 e / n in [49.995, 50.005] (closed) -> e in 99,990..100,010, 21 counts
+    assert res.n_pairs == 21 * 21
     assert res.relative_change_consistent is True
     frame = res.to_frame()
     assert (frame.loc[frame["relative_change_matches"], "relative_change"] - 4.0).abs().max() < 5e-7
@@ -653,3 +655,76 @@ def test_bad_counts_and_shares_raise(case, call, names):
     with pytest.raises(EffektError) as info:
         call()
     assert names in str(info.value), str(info.value)
+
+
+def test_categorical_covariate_and_strata_with_unused_categories():
+    # A pandas Categorical with categories that never occur must give the same answer as the
+    # same column without them (it used to raise "covariate 's_9' is constant" / "singular").
+    rng = np.random.default_rng(0)
+    n = 200
+    codes = rng.integers(0, 4, n)
+    d = pd.DataFrame(
+        {"t": rng.integers(0, 2, n), "y": rng.integers(0, 2, n), "h": rng.normal(size=n)}
+    )
+    d_cat = d.assign(s=pd.Categorical(codes, categories=range(10)))
+    d_int = d.assign(s=codes)
+    before = d_cat.copy(deep=True)
+    for kw in ({"covariates": ["s"]}, {"strata": "s"}):
+        a = rct.difference_in_proportions(d_cat, "y", "t", **kw)
+        b = rct.difference_in_proportions(d_int.assign(s=d_int.s.astype(str)), "y", "t", **kw)
+        assert a.estimate == pytest.approx(b.estimate, rel=1e-12)
+        assert a.std_error == pytest.approx(b.std_error, rel=1e-12)
+        a = rct.difference_in_means(d_cat, "h", "t", **kw)
+        b = rct.difference_in_means(d_int.assign(s=d_int.s.astype(str)), "h", "t", **kw)
+        assert a.estimate == pytest.approx(b.estimate, rel=1e-12)
+        assert a.std_error == pytest.approx(b.std_error, rel=1e-12)
+    pd.testing.assert_frame_equal(d_cat, before)
+
+
+def test_significance_is_the_interval_excluding_zero_everywhere():
+    # Newcombe CI -25.6 to +0.9 pp includes 0, while the Pearson chi-square p = 0.041.
+    # The package's one definition: significant <=> CI excludes 0; summary() flags the clash.
+    r = rct.difference_in_proportions_from_counts(0, 40, 3, 30)
+    assert r.ci[0] < 0 < r.ci[1] and r.pvalue < 0.05
+    assert not r.significant and r.interval_test_disagree
+    assert "interval and the test disagree" in r.summary()
+    # the same counts through the rounded-shares path give the same verdict
+    s = rct.from_reported_shares(0.0, 40, 0.10, 30)
+    assert s.n_pairs == 1
+    assert not s.significant_for_any and not s.significant_for_all
+    row = s.to_frame().iloc[0]
+    assert not row["significant"] and row["pvalue_below_alpha"]
+    assert s.n_disagree == 1 and "disagree" in s.summary()
+    # consistent methods never print the note
+    w = rct.difference_in_proportions_from_counts(208, 1302, 155, 1291, method="wald")
+    assert not w.interval_test_disagree and "disagree" not in w.summary()
+
+
+def test_relative_change_interval_is_none_when_everyone_has_the_event():
+    # The log-RR variance is 0 (Katz: 1/x1 - 1/n1 + 1/x2 - 1/n2; MH: Greenland-Robins);
+    # a zero-width interval (0, 0) used to be returned.
+    r = rct.difference_in_proportions_from_counts(10, 10, 10, 10)
+    assert r.relative_change == 0 and r.relative_change_ci is None
+    d = pd.DataFrame({"t": [1] * 6 + [0] * 6, "y": 1, "s": [0, 0, 0, 1, 1, 1] * 2})
+    m = rct.difference_in_proportions(d, "y", "t", strata="s")
+    assert m.relative_change == pytest.approx(0) and m.relative_change_ci is None
+    # one non-event keeps a proper interval
+    d.loc[0, "y"] = 0
+    m = rct.difference_in_proportions(d, "y", "t", strata="s")
+    lo, hi = m.relative_change_ci
+    assert lo < m.relative_change < hi
+
+
+def test_reported_shares_keep_exact_halves_for_both_neighbours():
+    # 33/200 = 16.5 %: "17 %" under round-half-up, "16 %" under round-half-even (R, Python).
+    # The consistent range is closed, so 33 is consistent with both published values.
+    assert rct.from_reported_shares(0.16, 200, 0.5, 10).events_treated_range == (31, 33)
+    assert rct.from_reported_shares(0.17, 200, 0.5, 10).events_treated_range == (33, 35)
+    # 53/40 (both of 200) is a relative change of exactly +32.5 %, reported as "32 %" by
+    # half-even rounding; 53/200 = 26.5 % is reported as "26 %".
+    res = rct.from_reported_shares(0.26, 200, 0.20, 200, reported_relative_change=0.32)
+    assert res.events_treated_range == (51, 53)
+    assert res.relative_change_consistent is True
+    frame = res.to_frame()
+    hit = frame[frame["relative_change_matches"]]
+    assert set(zip(hit.events_treated, hit.events_control, strict=True)) >= {(53, 40)}

@@ -84,3 +84,56 @@ def test_table_and_forest_plot():
     with pytest.raises(KeyError):
         t["nope"]
     assert np.isfinite(t.to_frame()["estimate"]).all()
+
+
+def test_summary_notes_when_interval_and_pvalue_disagree():
+    from effekt.results import EffectResult
+
+    agree = EffectResult(estimate=0.04, std_error=0.01, ci=(0.02, 0.06), pvalue=0.001, method="m")
+    assert agree.significant and not agree.interval_test_disagree
+    assert "disagree" not in agree.summary()
+    clash = EffectResult(
+        estimate=-0.1, std_error=0.05, ci=(-0.256, 0.009), pvalue=0.041, method="m"
+    )
+    assert not clash.significant and clash.interval_test_disagree
+    assert "p < 0.05 but the 95% CI includes 0" in clash.summary()
+    other = EffectResult(estimate=0.1, std_error=0.05, ci=(0.001, 0.2), pvalue=0.06, method="m")
+    assert other.significant and "CI excludes 0 but p >= 0.05" in other.summary()
+    # a p-value on the boundary (floating point) is not a disagreement
+    edge = EffectResult(
+        estimate=0.1, std_error=0.05, ci=(0.0, 0.2), pvalue=0.05 - 1e-15, method="m"
+    )
+    assert not edge.interval_test_disagree
+
+
+@pytest.mark.parametrize("df", [None, 12.0])
+def test_effect_from_normal_degenerate_standard_errors(df):
+    from effekt.results import effect_from_normal
+
+    assert effect_from_normal(0.0, 0.0, 0.95, df=df, method="m").pvalue == 1.0
+    assert effect_from_normal(0.3, 0.0, 0.95, df=df, method="m").pvalue == 0.0
+    assert np.isnan(effect_from_normal(0.3, np.nan, 0.95, df=df, method="m").pvalue)
+    assert np.isnan(effect_from_normal(0.0, np.nan, 0.95, df=df, method="m").pvalue)
+
+
+def test_unbounded_relative_change_interval_prints_unbounded():
+    # Fieller's interval is (-inf, inf) when the control mean is not clearly nonzero; it
+    # used to print "(95% CI n/a to n/a)".
+    from effekt import rct
+
+    r = rct.difference_in_means_from_summary(1.0, 1, 10, 0.1, 1, 10)
+    assert r.relative_change_ci == (-np.inf, np.inf)
+    line = next(s for s in r.summary().splitlines() if "relative change" in s)
+    assert "(95% CI unbounded)" in line and "n/a" not in line
+    bounded = EffectResult(
+        estimate=1.0,
+        std_error=0.1,
+        ci=(0.8, 1.2),
+        pvalue=0.001,
+        method="m",
+        scale="mean",
+        mean_treated=3.0,
+        mean_control=2.0,
+        relative_change_ci=(0.3, 0.7),
+    )
+    assert "(95% CI +30 % to +70 %)" in bounded.summary()

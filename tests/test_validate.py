@@ -54,3 +54,16 @@ def test_two_valued_and_binary_outcome():
 def test_require_columns_lists_available():
     with pytest.raises(ColumnError, match=r"'jobb' given as 'outcome'.*available columns: 'job'"):
         v.require_columns(pd.DataFrame({"job": [1]}), "f", outcome="jobb")
+
+
+def test_design_matrix_drops_unused_categories():
+    # An unused category used to become an all-zero dummy column ('s_9').
+    s = pd.Categorical(["a", "b", "c", "a", "b"], categories=["a", "b", "c", "zz"])
+    frame = pd.DataFrame({"s": s, "x": [1.0, 2.0, 3.0, 4.0, 6.0]})
+    X, names = v.design_matrix(frame, ["s", "x"], "f")
+    assert names == ["s_b", "s_c", "x"]
+    assert (X[:, :2].sum(axis=0) > 0).all()
+    X2, names2, sources = v.design_matrix_sources(frame, ["s", "x"], "f")
+    assert names2 == names and sources == ["s", "s", "x"]
+    np.testing.assert_array_equal(X2, X)
+    assert list(frame["s"].cat.categories) == ["a", "b", "c", "zz"]  # caller's frame untouched

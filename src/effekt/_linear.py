@@ -63,9 +63,9 @@ class LinearFit:
         """Estimate, SE, t statistic, CI and two-sided p-value for coefficient ``j``."""
         est = float(self.params[j])
         se = self.std_error(j)
-        t = (est - value) / se if se > 0 else np.inf * np.sign(est - value)
+        t = _t_ratio(est - value, se)
         q = stats.t.ppf(0.5 + conf_level / 2, self.df_resid)
-        p = float(2 * stats.t.sf(abs(t), self.df_resid)) if np.isfinite(t) else 0.0
+        p = float(2 * stats.t.sf(abs(t), self.df_resid))
         return est, se, float(t), (est - q * se, est + q * se), p
 
     def contrast(
@@ -75,9 +75,9 @@ class LinearFit:
         c = np.asarray(c, dtype=float)
         est = float(c @ self.params)
         se = float(np.sqrt(c @ self.cov @ c))
-        t = est / se if se > 0 else np.inf * np.sign(est)
+        t = _t_ratio(est, se)
         q = stats.t.ppf(0.5 + conf_level / 2, self.df_resid)
-        p = float(2 * stats.t.sf(abs(t), self.df_resid)) if np.isfinite(t) else 0.0
+        p = float(2 * stats.t.sf(abs(t), self.df_resid))
         return est, se, float(t), (est - q * se, est + q * se), p
 
     def wald(self, idx: np.ndarray) -> tuple[float, float, float]:
@@ -89,6 +89,18 @@ class LinearFit:
         f = float(b @ np.linalg.pinv(v) @ b) / q
         p = float(stats.f.sf(f, q, self.df_resid))
         return f, float(q), p
+
+
+def _t_ratio(diff: float, se: float) -> float:
+    """``diff / se``; 0 when both are 0, +-inf for a nonzero diff with se 0, NaN for a NaN SE.
+
+    ``2 P(T > |t|)`` then gives p = 1, p = 0 and p = NaN in these cases.
+    """
+    if not (np.isfinite(se) and np.isfinite(diff)):
+        return float(diff / se) if np.isfinite(diff) and np.isinf(se) else float("nan")
+    if se > 0:
+        return float(diff / se)
+    return 0.0 if diff == 0 else float(np.copysign(np.inf, diff))
 
 
 def _cluster_sums(codes: np.ndarray, n_groups: int, values: np.ndarray) -> np.ndarray:

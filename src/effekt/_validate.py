@@ -269,13 +269,29 @@ def design_matrix(
     data: pd.DataFrame, covariates: Sequence[Hashable], func: str
 ) -> tuple[np.ndarray, list[str]]:
     """Covariates as a float matrix; categorical/object columns become dummy columns (first level dropped)."""
+    X, names, _ = design_matrix_sources(data, covariates, func)
+    return X, names
+
+
+def design_matrix_sources(
+    data: pd.DataFrame, covariates: Sequence[Hashable], func: str
+) -> tuple[np.ndarray, list[str], list[Hashable]]:
+    """As :func:`design_matrix`, plus the covariate column each matrix column comes from.
+
+    Unused categories of a pandas Categorical are dropped first, so a category with no rows
+    does not become an all-zero dummy.
+    """
     blocks: list[np.ndarray] = []
     names: list[str] = []
+    sources: list[Hashable] = []
     for column in covariates:
         values = data[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            values = values.cat.remove_unused_categories()
         if values.dtype == bool or pd.api.types.is_numeric_dtype(values):
             blocks.append(values.to_numpy(dtype=float)[:, None])
             names.append(str(column))
+            sources.append(column)
         else:
             dummies = pd.get_dummies(values, prefix=str(column), drop_first=True, dtype=float)
             if dummies.shape[1] == 0:
@@ -284,6 +300,7 @@ def design_matrix(
                 )
             blocks.append(dummies.to_numpy())
             names.extend(map(str, dummies.columns))
+            sources.extend([column] * dummies.shape[1])
     if not blocks:
-        return np.empty((len(data), 0)), []
-    return np.hstack(blocks), names
+        return np.empty((len(data), 0)), [], []
+    return np.hstack(blocks), names, sources

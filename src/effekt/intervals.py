@@ -1,6 +1,11 @@
 """Confidence intervals for one proportion (Wilson, Clopper-Pearson) and for the difference of two
 independent proportions (Wald, Agresti-Caffo, Newcombe, Miettinen-Nurminen), all vectorised.
 
+Every public function checks its inputs and raises :class:`~effekt.errors.EffektError` naming
+the argument: ``conf_level`` strictly between 0 and 1 (0.95, not 95), counts ``>= 0`` with
+``events <= n``; the two-sample functions also need ``n >= 1`` in both arms. The one-sample
+intervals allow ``n = 0`` (an empty group) and return NaN limits for it.
+
 Examples
 --------
 >>> from effekt.intervals import wilson_interval
@@ -13,6 +18,42 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import stats
+
+from ._validate import argument_error as _argument_error
+from ._validate import check_conf_level as _check_conf_level
+
+
+def _show(value: float) -> float | int:
+    """A count for a message: 3 rather than 3.0."""
+    v = float(value)
+    return int(v) if v.is_integer() else v
+
+
+def _one_sample_counts(events, n, func: str) -> tuple[np.ndarray, np.ndarray]:
+    """Float arrays of ``events`` and ``n``; negative values or ``events > n`` raise.
+
+    ``n = 0`` (and NaN) are allowed and give NaN limits, so that callers can pass groups that
+    happen to be empty.
+    """
+    x = np.asarray(events, dtype=float)
+    n = np.asarray(n, dtype=float)
+    for value, name in ((x, "events"), (n, "n")):
+        bad = np.isinf(value) | (value < 0)
+        if bad.any():
+            raise _argument_error(
+                func, name, "a count >= 0 (a number or an array of them)", _show(value[bad].flat[0])
+            )
+    over = x > n
+    if over.any():
+        xb, nb = np.broadcast_arrays(x, n)
+        i = np.flatnonzero(np.broadcast_to(over, xb.shape))[0]
+        raise _argument_error(
+            func,
+            "events",
+            f"at most 'n' (events {xb.flat[i]:g} > n {nb.flat[i]:g})",
+            _show(xb.flat[i]),
+        )
+    return x, n
 
 
 def wilson_interval(events, n, conf_level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -32,13 +73,14 @@ def wilson_interval(events, n, conf_level: float = 0.95) -> tuple[np.ndarray, np
     >>> lo.round(4).tolist(), hi.round(4).tolist()
     ([0.0, 0.1409], [0.1611, 0.1807])
     """
-    x = np.asarray(events, dtype=float)
-    n = np.asarray(n, dtype=float)
+    conf_level = _check_conf_level(conf_level, "wilson_interval")
+    x, n = _one_sample_counts(events, n, "wilson_interval")
     z = stats.norm.ppf(0.5 + conf_level / 2)
-    p = x / n
-    denom = 1 + z**2 / n
-    centre = (p + z**2 / (2 * n)) / denom
-    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = x / n
+        denom = 1 + z**2 / n
+        centre = (p + z**2 / (2 * n)) / denom
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
     return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
 
 
@@ -51,8 +93,8 @@ def clopper_pearson_interval(events, n, conf_level: float = 0.95) -> tuple[np.nd
     >>> float(lo), round(float(hi), 4)
     (0.0, 0.1684)
     """
-    x = np.asarray(events, dtype=float)
-    n = np.asarray(n, dtype=float)
+    conf_level = _check_conf_level(conf_level, "clopper_pearson_interval")
+    x, n = _one_sample_counts(events, n, "clopper_pearson_interval")
     a = (1 - conf_level) / 2
     with np.errstate(invalid="ignore"):
         lo = np.where(x > 0, stats.beta.ppf(a, x, n - x + 1), 0.0)
@@ -66,18 +108,37 @@ def clopper_pearson_interval(events, n, conf_level: float = 0.95) -> tuple[np.nd
 # count pairs (``from_reported_shares``) or thousands of simulated trials are one call.
 
 
-def _z(conf_level: float) -> float:
-    return float(stats.norm.ppf(0.5 + conf_level / 2))
-
-
-def _as_counts(events_treated, n_treated, events_control, n_control):
+def _as_counts(events_treated, n_treated, events_control, n_control, func: str | None = None):
+    """Broadcast float arrays; with ``func`` also check ``0 <= events <= n`` and ``n >= 1``."""
     x1, n1, x2, n2 = np.broadcast_arrays(
         *(
             np.asarray(v, dtype=float)
             for v in (events_treated, n_treated, events_control, n_control)
         )
     )
+    if func is not None:
+        names = ("events_treated", "n_treated", "events_control", "n_control")
+        for value, name in zip((x1, n1, x2, n2), names, strict=True):
+            bad = ~np.isfinite(value) | (value < (1 if name.startswith("n_") else 0))
+            if bad.any():
+                need = "a count >= 1" if name.startswith("n_") else "a count >= 0"
+                raise _argument_error(func, name, need, _show(value[bad].flat[0]))
+        for x, n, arm in ((x1, n1, "treated"), (x2, n2, "control")):
+            over = x > n
+            if over.any():
+                i = np.flatnonzero(over)[0]
+                raise _argument_error(
+                    func,
+                    f"events_{arm}",
+                    f"at most 'n_{arm}' ({n.flat[i]:g}); check that events and totals "
+                    "belong to the same arm",
+                    _show(x.flat[i]),
+                )
     return x1, n1, x2, n2
+
+
+def _conf(conf_level: float, func: str) -> float:
+    return float(stats.norm.ppf(0.5 + _check_conf_level(conf_level, func) / 2))
 
 
 def wald_diff_interval(
@@ -95,9 +156,12 @@ def wald_diff_interval(
     >>> round(float(lo), 4), round(float(hi), 4)
     (0.0575, 0.3425)
     """
-    x1, n1, x2, n2 = _as_counts(events_treated, n_treated, events_control, n_control)
+    x1, n1, x2, n2 = _as_counts(
+        events_treated, n_treated, events_control, n_control, "wald_diff_interval"
+    )
     p1, p2 = x1 / n1, x2 / n2
-    half = _z(conf_level) * np.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
+    z = _conf(conf_level, "wald_diff_interval")
+    half = z * np.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
     d = p1 - p2
     return np.clip(d - half, -1, 1), np.clip(d + half, -1, 1)
 
@@ -124,9 +188,12 @@ def agresti_caffo_interval(
     >>> round(float(lo), 4), round(float(hi), 4)
     (0.0525, 0.3358)
     """
-    x1, n1, x2, n2 = _as_counts(events_treated, n_treated, events_control, n_control)
+    x1, n1, x2, n2 = _as_counts(
+        events_treated, n_treated, events_control, n_control, "agresti_caffo_interval"
+    )
     q1, q2 = (x1 + 1) / (n1 + 2), (x2 + 1) / (n2 + 2)
-    half = _z(conf_level) * np.sqrt(q1 * (1 - q1) / (n1 + 2) + q2 * (1 - q2) / (n2 + 2))
+    z = _conf(conf_level, "agresti_caffo_interval")
+    half = z * np.sqrt(q1 * (1 - q1) / (n1 + 2) + q2 * (1 - q2) / (n2 + 2))
     d = q1 - q2
     return np.clip(d - half, -1, 1), np.clip(d + half, -1, 1)
 
@@ -155,8 +222,11 @@ def newcombe_interval(
     >>> round(float(lo), 4), round(float(hi), 4)
     (-0.0381, 0.1926)
     """
-    x1, n1, x2, n2 = _as_counts(events_treated, n_treated, events_control, n_control)
+    x1, n1, x2, n2 = _as_counts(
+        events_treated, n_treated, events_control, n_control, "newcombe_interval"
+    )
     p1, p2 = x1 / n1, x2 / n2
+    conf_level = _check_conf_level(conf_level, "newcombe_interval")
     l1, u1 = wilson_interval(x1, n1, conf_level)
     l2, u2 = wilson_interval(x2, n2, conf_level)
     d = p1 - p2
@@ -178,7 +248,19 @@ def restricted_mle_diff(events_treated, n_treated, events_control, n_control, de
     >>> round(float(pt), 6), round(float(pc), 6)
     (0.058824, 0.058824)
     """
-    x1, n1, x2, n2 = _as_counts(events_treated, n_treated, events_control, n_control)
+    x1, n1, x2, n2 = _as_counts(
+        events_treated, n_treated, events_control, n_control, "restricted_mle_diff"
+    )
+    d = np.asarray(delta, dtype=float)
+    if (~np.isfinite(d) | (d < -1) | (d > 1)).any():
+        raise _argument_error(
+            "restricted_mle_diff", "delta", "a difference between -1 and 1", delta
+        )
+    return _restricted_mle(x1, n1, x2, n2, delta)
+
+
+def _restricted_mle(x1, n1, x2, n2, delta):
+    """:func:`restricted_mle_diff` without input checks."""
     delta = np.broadcast_to(np.asarray(delta, dtype=float), x1.shape)
     p1, p2 = x1 / n1, x2 / n2
     theta = n2 / n1
@@ -212,8 +294,15 @@ def miettinen_nurminen_statistic(events_treated, n_treated, events_control, n_co
     >>> round(float(miettinen_nurminen_statistic(56, 70, 48, 80)), 4)
     2.6413
     """
-    x1, n1, x2, n2 = _as_counts(events_treated, n_treated, events_control, n_control)
-    pt, pc = restricted_mle_diff(x1, n1, x2, n2, delta)
+    x1, n1, x2, n2 = _as_counts(
+        events_treated, n_treated, events_control, n_control, "miettinen_nurminen_statistic"
+    )
+    return _mn_statistic(x1, n1, x2, n2, delta)
+
+
+def _mn_statistic(x1, n1, x2, n2, delta):
+    """:func:`miettinen_nurminen_statistic` without input checks (for the bisection)."""
+    pt, pc = _restricted_mle(x1, n1, x2, n2, delta)
     N = n1 + n2
     var = (pt * (1 - pt) / n1 + pc * (1 - pc) / n2) * N / (N - 1)
     num = x1 / n1 - x2 / n2 - delta
@@ -248,8 +337,10 @@ def miettinen_nurminen_interval(
     >>> round(float(lo), 4), round(float(hi), 4)
     (-0.0326, 0.1933)
     """
-    x1, n1, x2, n2 = _as_counts(events_treated, n_treated, events_control, n_control)
-    z = _z(conf_level)
+    x1, n1, x2, n2 = _as_counts(
+        events_treated, n_treated, events_control, n_control, "miettinen_nurminen_interval"
+    )
+    z = _conf(conf_level, "miettinen_nurminen_interval")
     d = x1 / n1 - x2 / n2
 
     def solve(lo: np.ndarray, hi: np.ndarray, target: float) -> np.ndarray:
@@ -257,7 +348,7 @@ def miettinen_nurminen_interval(
         lo, hi = lo.copy(), hi.copy()
         for _ in range(60):
             mid = (lo + hi) / 2
-            above = miettinen_nurminen_statistic(x1, n1, x2, n2, mid) > target
+            above = _mn_statistic(x1, n1, x2, n2, mid) > target
             lo = np.where(above, mid, lo)
             hi = np.where(above, hi, mid)
         return (lo + hi) / 2
@@ -267,6 +358,6 @@ def miettinen_nurminen_interval(
     upper = solve(d, ones, -z)
     # If the statistic never reaches the critical value inside the range, the limit is ±1.
     edge = 1 - 1e-12
-    lower = np.where(miettinen_nurminen_statistic(x1, n1, x2, n2, -edge) <= z, -1.0, lower)
-    upper = np.where(miettinen_nurminen_statistic(x1, n1, x2, n2, edge) >= -z, 1.0, upper)
+    lower = np.where(_mn_statistic(x1, n1, x2, n2, -edge) <= z, -1.0, lower)
+    upper = np.where(_mn_statistic(x1, n1, x2, n2, edge) >= -z, 1.0, upper)
     return lower, upper

@@ -94,13 +94,15 @@ class TestResult:
     distribution: str
     df: float | None = None
     name: str = "test"
+    notes: tuple[str, ...] = ()
 
     def summary(self) -> str:
         df = f"({self.df:g})" if self.df is not None else ""
-        return (
+        text = (
             f"{self.name}: {self.distribution}{df} = {self.statistic:.3f}, {format_pvalue(self.pvalue)}"
             f"  [H0: {self.null}]"
         )
+        return "\n".join([text, *(f"  note: {n}" for n in self.notes)])
 
     def __str__(self) -> str:
         return self.summary()
@@ -160,6 +162,16 @@ class EffectResult:
         Caveats printed under the summary.
     unit : str
         Unit of a mean outcome ("hours/week"), used in text.
+
+    Notes
+    -----
+    **Significance.** effekt calls an effect *significant* when its confidence interval
+    excludes zero (:attr:`significant`). The p-value is reported as computed by ``method``;
+    for Wald-type methods the two agree exactly, but the default Newcombe hybrid score
+    interval is paired with the Pearson chi-square p-value (as R's ``prop.test`` without
+    continuity correction), and near the boundary one can exclude 0 while the other does not
+    (e.g. 0/40 vs 3/30: CI -25.6 to +0.9 pp, p = 0.041). :meth:`summary` then adds a note,
+    and :attr:`interval_test_disagree` is ``True``.
     """
 
     estimate: float
@@ -204,8 +216,26 @@ class EffectResult:
 
     @property
     def significant(self) -> bool:
-        """Whether the interval excludes zero (p < 1 - conf_level for consistent methods)."""
+        """Whether the confidence interval excludes zero.
+
+        This is effekt's one definition of "significant" (also used by
+        :class:`effekt.rct.ReportedShares`). For most methods it is the same as
+        ``pvalue < 1 - conf_level``; where the interval and the test are computed differently
+        (the default Newcombe interval with the Pearson chi-square p-value) they can disagree
+        near the boundary, and :meth:`summary` then prints a note.
+        """
         return bool(self.ci[0] > 0 or self.ci[1] < 0)
+
+    @property
+    def interval_test_disagree(self) -> bool:
+        """Whether ``pvalue < 1 - conf_level`` and :attr:`significant` give different answers."""
+        p = self.pvalue
+        if p is None or not np.isfinite(p) or not all(np.isfinite(self.ci)):
+            return False
+        alpha = 1 - self.conf_level
+        if abs(p - alpha) <= 1e-9 * max(alpha, 1e-300):  # a Wald p-value on the boundary
+            return False
+        return bool((p < alpha) != self.significant)
 
     def conf_int(self) -> pd.DataFrame:
         """The interval as a one-row DataFrame with ``lower``/``upper``."""
@@ -268,16 +298,30 @@ class EffectResult:
         if self.relative_change is not None and np.isfinite(self.relative_change):
             rel = f"  relative change: {format_relative(self.relative_change)}"
             if self.relative_change_ci is not None:
-                rel += (
-                    f" ({level} CI {format_relative(self.relative_change_ci[0])} to "
-                    f"{format_relative(self.relative_change_ci[1])})"
-                )
+                rlo, rhi = self.relative_change_ci
+                if np.isfinite(rlo) and np.isfinite(rhi):
+                    rel += f" ({level} CI {format_relative(rlo)} to {format_relative(rhi)})"
+                elif np.isnan(rlo) and np.isnan(rhi):
+                    rel += f" ({level} CI n/a)"
+                else:
+                    # Fieller: the interval is unbounded (or the union of two half-lines)
+                    rel += f" ({level} CI unbounded)"
             lines.append(rel)
         for key, value in self.extra.items():
             if key.startswith("pvalue_"):
                 lines.append(f"  {key.removeprefix('pvalue_')} exact test: {format_pvalue(value)}")
         lines.append(f"  method: {self.method}")
         lines.extend(f"  note: {n}" for n in self.notes)
+        if self.interval_test_disagree:
+            alpha = f"{1 - self.conf_level:.3g}"
+            if self.significant:
+                what = f"the {level} CI excludes 0 but p >= {alpha}"
+            else:
+                what = f"p < {alpha} but the {level} CI includes 0"
+            lines.append(
+                f"  note: the interval and the test disagree ({what}): they are computed "
+                "differently; effekt calls an effect significant when the interval excludes 0"
+            )
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -399,21 +443,17 @@ def effect_from_normal(
     """
     from scipy import stats
 
+    if not (np.isfinite(std_error) and np.isfinite(estimate)):
+        z = math.nan  # a NaN (or infinite) SE or estimate gives a NaN p-value, never 0 or 1
+    elif std_error > 0:
+        z = estimate / std_error
+    else:
+        z = 0.0 if estimate == 0 else math.copysign(np.inf, estimate)
     if df is None:
         q = stats.norm.ppf(0.5 + conf_level / 2)
-        z = (
-            estimate / std_error
-            if std_error > 0
-            else (0.0 if estimate == 0 else math.copysign(np.inf, estimate))
-        )
         p = 2 * stats.norm.sf(abs(z))
     else:
         q = stats.t.ppf(0.5 + conf_level / 2, df)
-        z = (
-            estimate / std_error
-            if std_error > 0
-            else (0.0 if estimate == 0 else math.copysign(np.inf, estimate))
-        )
         p = 2 * stats.t.sf(abs(z), df)
     return EffectResult(
         estimate=float(estimate),

@@ -13,6 +13,8 @@ A binary outcome (0/1 or bool) is analysed with
 from __future__ import annotations
 
 import dataclasses
+import numbers
+import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -31,9 +33,10 @@ from .._validate import (
     require_columns,
     two_valued,
 )
-from ..errors import ColumnError
+from ..errors import ColumnError, SmallSampleWarning
 from ..results import EffectResult, EffectTable, TestResult, format_pvalue
 from .means import difference_in_means
+from .proportions import PROPORTION_METHODS
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -119,7 +122,7 @@ def _estimate(
     if binary:
         from .proportions import difference_in_proportions
 
-        kind: Any = method  # validated by difference_in_proportions
+        kind: Any = method  # validated by the caller against PROPORTION_METHODS
         r = difference_in_proportions(frame, outcome, tcol, method=kind, conf_level=conf_level)
     else:
         r = difference_in_means(frame, outcome, tcol, conf_level=conf_level, unit=unit)
@@ -171,7 +174,8 @@ def compare_arms(
         Add a ``pvalue_adjusted`` column, adjusted over every row of the table (each arm
         and the pooled comparison).
     method : str, default "newcombe"
-        Interval method for a binary outcome (see ``difference_in_proportions``).
+        Interval method for a binary outcome (see ``difference_in_proportions``); checked
+        against ``PROPORTION_METHODS`` for any outcome.
     missing : {"raise", "drop"}
     unit : str
         Unit of a continuous outcome, for the text.
@@ -206,6 +210,7 @@ def compare_arms(
     func = "compare_arms"
     data = check_frame(data, func)
     conf_level = check_conf_level(conf_level, func)
+    check_choice(method, "method", func, PROPORTION_METHODS)
     if adjust is not None:
         check_choice(adjust, "adjust", func, (None, *ADJUSTMENTS))
     require_columns(data, func, outcome=outcome, arm=arm)
@@ -310,6 +315,7 @@ class SubgroupResult:
                 f"{by}: interaction {format_pvalue(test.pvalue)} "
                 f"({test.distribution}({test.df:g}) = {test.statistic:.2f})"
             )
+            lines.extend(f"  note: {n}" for n in test.notes)
             for _, row in block.iterrows():
                 adj = (
                     f", adjusted {format_pvalue(row['pvalue_adjusted'])}"
@@ -361,9 +367,10 @@ class SubgroupResult:
 
 
 def _interaction_test(
-    y: np.ndarray, t: np.ndarray, codes: np.ndarray, n_levels: int, by: str
+    y: np.ndarray, t: np.ndarray, codes: np.ndarray, labels: Sequence[Any], by: str
 ) -> TestResult:
     """Wald F test (HC2) that the treatment x level coefficients are all zero."""
+    n_levels = len(labels)
     n = len(y)
     D = np.zeros((n, n_levels - 1))
     rows = np.flatnonzero(codes > 0)
@@ -373,6 +380,24 @@ def _interaction_test(
     fit = ols(X, y, cov_type="HC2")
     idx = np.arange(n_levels + 1, 2 * n_levels)
     f, df1, p = fit.wald(idx)
+    # A level x arm cell whose outcome is the same for everyone (0 or all events) has HC2
+    # variance 0: the test then treats that cell mean as known and is anti-conservative.
+    cell = codes * 2 + tf.astype(np.intp)
+    lo = np.full(2 * n_levels, np.inf)
+    hi = np.full(2 * n_levels, -np.inf)
+    np.minimum.at(lo, cell, y)
+    np.maximum.at(hi, cell, y)
+    flat = np.flatnonzero(lo == hi) // 2
+    notes: tuple[str, ...] = ()
+    if len(flat):
+        names = ", ".join(_show(labels[i]) for i in np.unique(flat))
+        note = (
+            f"level(s) {names} of {by} have the same outcome for everyone in an arm (0 or all "
+            "events), so their HC2 variance is 0 and the interaction test is anti-conservative "
+            "(its p-value is too small); merge these levels or read the test with caution"
+        )
+        warnings.warn(f"subgroups(): {note}.", SmallSampleWarning, stacklevel=3)
+        notes = (note,)
     return TestResult(
         statistic=f,
         pvalue=p,
@@ -380,6 +405,7 @@ def _interaction_test(
         distribution="F",
         df=df1,
         name=f"treatment x {by} interaction (Wald, HC2; F({df1:g}, {fit.df_resid:g}))",
+        notes=notes,
     )
 
 
@@ -437,6 +463,12 @@ def subgroups(
     Subgroup findings are fragile: read the interaction test, not whether one subgroup is
     significant and another not (Wang et al. 2007).
 
+    A level in which one arm has the same outcome for everyone (for a share: 0 or all
+    events) contributes a cell variance of 0, so the F test treats that cell mean as known and
+    is anti-conservative. Such cells are kept in the test (dropping them would change the
+    hypothesis); a :class:`~effekt.errors.SmallSampleWarning` names the levels and the
+    test's ``notes`` (printed by :meth:`SubgroupResult.summary`) say so.
+
     References
     ----------
     Wang, R., Lagakos, S. W., Ware, J. H., Hunter, D. J. & Drazen, J. M. (2007).
@@ -457,6 +489,13 @@ def subgroups(
     func = "subgroups"
     data = check_frame(data, func)
     conf_level = check_conf_level(conf_level, func)
+    check_choice(method, "method", func, PROPORTION_METHODS)
+    if (
+        isinstance(max_levels, bool)
+        or not isinstance(max_levels, numbers.Integral)
+        or int(max_levels) < 2
+    ):
+        raise argument_error(func, "max_levels", "an integer >= 2", max_levels)
     if adjust is not None:
         check_choice(adjust, "adjust", func, (None, *ADJUSTMENTS))
     bys = as_column_list(by)
@@ -512,7 +551,7 @@ def subgroups(
                 _estimate(y[mask], t[mask], outcome, binary, conf_level, method, unit, f"{b}: {lv}")
             )
             rows.append({"by": str(b), "level": str(lv)})
-        tests[str(b)] = _interaction_test(yv, t, codes, len(levels), str(b))
+        tests[str(b)] = _interaction_test(yv, t, codes, list(levels), str(b))
     columns = pd.DataFrame(rows)
     if adjust is not None:
         columns["pvalue_adjusted"] = adjust_pvalues([r.pvalue for r in results], adjust)

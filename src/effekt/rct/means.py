@@ -378,6 +378,13 @@ def difference_in_means(
       the centred covariates (and centred stratum dummies when ``strata`` is also given), so
       that the coefficient on ``T`` is the average effect (Lin 2013). HC2 standard errors,
       ``t(n - p)``; with ``cluster`` CR2 (Bell & McCaffrey 2002) and ``t(G - 1)``.
+      *Estimand with* ``strata=`` *and* ``cluster=``: the stratum dummies are interacted with
+      treatment, so the effect is the size-weighted average of the within-stratum
+      differences (weights ``n_s / n``), as without ``cluster``.
+      :func:`~effekt.rct.difference_in_proportions` with ``strata=`` and ``cluster=`` (and no
+      covariates) uses additive stratum dummies instead, i.e. precision weights
+      ``n_s p_s (1 - p_s)``; the two agree when the share treated is the same in every
+      stratum or the effect does not vary between strata.
     * The relative change uses the arm means (adjusted: intercept and intercept + effect
       of the regression) and their covariance, with Fieller's interval on the same ``t``
       quantile as the difference. Fieller's set is unbounded when the control mean is

@@ -198,9 +198,11 @@ def _power_value(
     dfree = n_t + n_c - 2 if cluster_size <= 1 else (n_t + n_c) / cluster_size - 2
     if dfree <= 0:
         return float("nan")
-    ncp = d / (sd * math.sqrt(deff * (1 / n_t + 1 / n_c)))
+    ncp = abs(d) / (sd * math.sqrt(deff * (1 / n_t + 1 / n_c)))
     crit = stats.t.isf(alpha / 2, dfree)
-    return float(stats.nct.sf(crit, dfree, ncp) + stats.nct.cdf(-crit, dfree, ncp))
+    # The lower tail P(T < -crit | ncp) equals P(T > crit | -ncp); scipy's nct.cdf returns
+    # NaN far in the tail for small df (seen with scipy 1.17), its sf does not.
+    return float(stats.nct.sf(crit, dfree, ncp) + stats.nct.sf(crit, dfree, -ncp))
 
 
 def _method(kind: str, deff: float, cluster_size: float) -> str:
@@ -367,6 +369,13 @@ def sample_size(
     """
     func = "sample_size"
     kind, deff = _common(func, p_control, sd, alpha, icc, cluster_size)
+    if not float(cluster_size).is_integer():
+        raise argument_error(
+            func,
+            "cluster_size",
+            "a whole number of persons per cluster (the answer is given in whole clusters)",
+            cluster_size,
+        )
     d = _check_effect(effect, p_control, func)
     target = _check_target(power, float(alpha), func)
     ratio = check_number(ratio, "ratio", func, low=0, low_open=True)

@@ -128,6 +128,9 @@ def _katz_relative_change(x1, n1, x2, n2, conf_level: float):
     rr = (x1 / n1) / (x2 / n2)
     if x1 == 0:
         return rr - 1, None
+    if x1 == n1 and x2 == n2:
+        # every unit has the event in both arms: the Katz variance is 0 and no interval exists
+        return rr - 1, None
     z = stats.norm.ppf(0.5 + conf_level / 2)
     s = math.sqrt(1 / x1 - 1 / n1 + 1 / x2 - 1 / n2)
     return rr - 1, (rr * math.exp(-z * s) - 1, rr * math.exp(z * s) - 1)
@@ -371,6 +374,14 @@ def difference_in_proportions(
     cluster-robust covariance and a ``t`` reference distribution with ``G - 1`` degrees of
     freedom (``G`` clusters), which holds its size with as few as 10-20 clusters (Cameron &
     Miller 2015; JobFirst randomised 15 municipalities). At least two clusters are needed.
+    *Estimand with* ``strata=`` *and* ``cluster=`` *(no covariates)*: the stratum dummies
+    enter additively (not interacted with treatment), so the effect is the
+    precision-weighted average of the within-stratum differences, weights
+    ``n_s p_s (1 - p_s)`` (``p_s`` the share treated in stratum ``s``). It equals the
+    size-weighted average effect when the share treated is the same in every stratum or the
+    effect does not vary between strata; otherwise it differs from
+    :func:`~effekt.rct.difference_in_means` with the same options, which interacts the
+    stratum dummies with treatment and gives the size-weighted average (weights ``n_s/n``).
 
     **covariates=**: Lin's (2013) estimator ``y ~ 1 + T + Xc + T * Xc`` with every covariate
     centred at its full-sample mean (stratum dummies join the covariates when ``strata`` is
@@ -512,10 +523,14 @@ def _mantel_haenszel(y, t, codes, labels, column, conf_level, outcome, func) -> 
     if S > 0:
         rel = R / S - 1
         if R > 0:
-            v = np.sum((n_t * n_c * (a + c) - a * c * N) / N**2) / (R * S)
-            zq = stats.norm.ppf(0.5 + conf_level / 2)
-            s = math.sqrt(max(v, 0.0))
-            rel_ci = ((R / S) * math.exp(-zq * s) - 1, (R / S) * math.exp(zq * s) - 1)
+            pos = np.sum(n_t * n_c * (a + c) / N**2)
+            num = pos - np.sum(a * c / N)
+            # num = 0 when every unit has the event in every stratum: no interval exists
+            if num > 1e-12 * pos:
+                v = num / (R * S)
+                zq = stats.norm.ppf(0.5 + conf_level / 2)
+                s = math.sqrt(v)
+                rel_ci = ((R / S) * math.exp(-zq * s) - 1, (R / S) * math.exp(zq * s) - 1)
     return _normal_result(
         rd,
         se,
@@ -568,13 +583,15 @@ def _regression(frame, y, t, strata, cluster, covs, conf_level, outcome, func) -
     blocks: list[np.ndarray] = []
     names: list[str] = []
     if covs:
-        X, names = V.design_matrix(frame, covs, func)
+        X, names, sources = V.design_matrix_sources(frame, covs, func)
         sd = X.std(axis=0)
         if (sd == 0).any():
-            bad = names[int(np.argmax(sd == 0))]
+            j = int(np.argmax(sd == 0))
+            bad, level = sources[j], names[j]
+            detail = "" if level == str(bad) else f" (its dummy {level!r} is constant)"
             raise ColumnError(
-                f"The covariate {bad!r} passed to {func}() is constant in the analysed rows; "
-                "it cannot adjust anything: remove it from covariates=."
+                f"The covariate {bad!r} passed to {func}() is constant in the analysed rows"
+                f"{detail}; it cannot adjust anything: remove it from covariates=."
             )
         blocks.append(X)
     if strata is not None:
@@ -655,7 +672,10 @@ class ReportedShares:
     pvalue_range : tuple of float
         Smallest and largest p-value.
     significant_for_all, significant_for_any : bool
-        Whether ``p < 1 - conf_level`` for every / for some consistent pair.
+        Whether the confidence interval excludes 0 for every / for some consistent pair
+        (the definition of :attr:`effekt.results.EffectResult.significant`). The per-pair
+        p-value verdict ``p < 1 - conf_level`` is the ``pvalue_below_alpha`` column of
+        :meth:`to_frame`; :attr:`n_disagree` counts the pairs where the two differ.
     relative_change_range : tuple of float
         Smallest and largest ``p_t/p_c - 1`` (``nan`` if the control share can be 0).
     relative_change_consistent : bool or None
@@ -699,6 +719,11 @@ class ReportedShares:
         """Number of consistent (events_treated, events_control) pairs."""
         return len(self.pairs)
 
+    @property
+    def n_disagree(self) -> int:
+        """Number of pairs whose interval and p-value give different verdicts."""
+        return int((self.pairs["significant"] != self.pairs["pvalue_below_alpha"]).sum())
+
     def to_frame(self) -> pd.DataFrame:
         """One row per consistent count pair: counts, estimate, CI, p-value, relative change."""
         return self.pairs.copy()
@@ -730,6 +755,11 @@ class ReportedShares:
             f"  relative change: {format_relative(self.relative_change_range[0])} to "
             f"{format_relative(self.relative_change_range[1])}",
         ]
+        if self.n_disagree:
+            lines.append(
+                f"  note: for {self.n_disagree} of {self.n_pairs} pairs the {level} CI and the "
+                "p-value disagree about 0; significance here means the CI excludes 0"
+            )
         if self.relative_change_consistent is not None:
             rc = format_relative(self.reported_relative_change, self.relative_change_decimals)
             verdict = (
@@ -761,10 +791,14 @@ def _rounded_percent_code(value: float, argument: str, decimals: int, func: str)
 
 
 def _event_range(k: int, n: int, decimals: int, argument: str, func: str) -> tuple[int, int]:
-    """Inclusive range of e with 100 e/n in [(k - 1/2), (k + 1/2)) * 10^-decimals (exactly)."""
+    """Inclusive range of e with 100 e/n in [(k - 1/2), (k + 1/2)] * 10^-decimals (exactly).
+
+    The interval is closed at both ends, so that a share exactly halfway between two
+    published values counts for both (round-half-up, round-half-even as in R and Python).
+    """
     den = 200 * 10**decimals
     lo = max(0, -(-(2 * k - 1) * n // den))
-    hi = min(n, -(-(2 * k + 1) * n // den) - 1)
+    hi = min(n, (2 * k + 1) * n // den)
     if lo > hi:
         raise EffektError(
             f"The '{argument}' argument of {func}(): no count out of {n:,} rounds to "
@@ -798,8 +832,11 @@ def from_reported_shares(
     """Reanalyse a trial from rounded published percentages: what holds for every consistent count.
 
     Published notes give "16 % vs 12 %", not counts. With ``decimals=0`` a published 16 %
-    means an observed share in [15.5 %, 16.5 %); every event count in that range is
-    consistent. The interval and p-value are computed for every consistent pair of counts
+    means an observed share in [15.5 %, 16.5 %]; every event count in that range is
+    consistent. The range is closed at both ends because the rounding rule of the
+    publication is unknown: 16.5 % rounds to 17 % half-up but to 16 % half-to-even (R's
+    ``round``, Python's ``round``), so a share exactly halfway is kept for both neighbours.
+    This is conservative: it can only add consistent pairs. The interval and p-value are computed for every consistent pair of counts
     (vectorised over the grid) and summarised: the union of the intervals, the range of
     p-values, and whether the effect is significant for all or only for some pairs.
 
@@ -827,9 +864,9 @@ def from_reported_shares(
     Notes
     -----
     Counts ``e`` consistent with a percentage ``K`` published to ``d`` decimals satisfy
-    ``(K - 1/2) 10^-d <= 100 e / n < (K + 1/2) 10^-d``, solved in exact integer arithmetic.
+    ``(K - 1/2) 10^-d <= 100 e / n <= (K + 1/2) 10^-d``, solved in exact integer arithmetic.
     A relative change ``R`` (in percent, ``r`` decimals) is consistent when some pair has
-    ``(R - 1/2) 10^-r <= 100 (p_t/p_c - 1) < (R + 1/2) 10^-r``.
+    ``(R - 1/2) 10^-r <= 100 (p_t/p_c - 1) <= (R + 1/2) 10^-r``.
 
     Examples
     --------
@@ -891,7 +928,10 @@ def from_reported_shares(
     with np.errstate(divide="ignore", invalid="ignore"):
         rel = np.where(x2 > 0, (x1 * n2) / np.where(x2 > 0, x2 * n1, 1) - 1, np.nan)
     alpha = 1 - conf_level
-    sig = core["pvalue"] < alpha
+    # One definition of significance for the package (as EffectResult.significant): the
+    # interval excludes 0. The p-value verdict is kept in its own column.
+    sig = (core["low"] > 0) | (core["high"] < 0)
+    sig_p = core["pvalue"] < alpha
     pairs = pd.DataFrame(
         {
             "events_treated": x1,
@@ -903,6 +943,7 @@ def from_reported_shares(
             "ci_high": core["high"],
             "pvalue": core["pvalue"],
             "significant": sig,
+            "pvalue_below_alpha": sig_p,
             "relative_change": rel,
         }
     )
@@ -914,13 +955,15 @@ def from_reported_shares(
             relative_change_decimals,
             func,
         )
-        # exact integers: 200 * 10^r * (x1 n2 - x2 n1) in [(2R - 1) x2 n1, (2R + 1) x2 n1)
+        # exact integers: 200 * 10^r * (x1 n2 - x2 n1) in [(2R - 1) x2 n1, (2R + 1) x2 n1]
         scale = 200 * 10**relative_change_decimals
         bound = scale * n1 * n2 * (2 * abs(rk) + 2)
         kind = np.int64 if bound < 2**62 else object  # Python integers where int64 could overflow
         lhs = scale * (x1.astype(kind) * n2 - x2.astype(kind) * n1)
         base = x2.astype(kind) * n1
-        match = ((x2 > 0) & (lhs >= (2 * rk - 1) * base) & (lhs < (2 * rk + 1) * base)).astype(bool)
+        match = ((x2 > 0) & (lhs >= (2 * rk - 1) * base) & (lhs <= (2 * rk + 1) * base)).astype(
+            bool
+        )
         pairs["relative_change_matches"] = match
         consistent = bool(match.any())
     finite_rel = rel[np.isfinite(rel)]
