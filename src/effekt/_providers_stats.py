@@ -49,17 +49,17 @@ def adjust_pvalues(p: np.ndarray, method: str) -> np.ndarray:
 def newcombe_difference(
     x1, n1, x2, n2, conf_level: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Difference p1 - p2 with Newcombe's hybrid score (method 10) interval, vectorised."""
-    from .intervals import wilson_interval
+    """Difference p1 - p2 with Newcombe's hybrid score (method 10) interval, vectorised.
+
+    Unlike :func:`effekt.intervals.newcombe_interval` it accepts empty groups (NaN results),
+    as when a period holds a single provider.
+    """
+    from .intervals import _newcombe
 
     x1, n1, x2, n2 = (np.asarray(a, dtype=float) for a in (x1, n1, x2, n2))
     with np.errstate(invalid="ignore", divide="ignore"):
-        p1, p2 = x1 / n1, x2 / n2
-        l1, u1 = wilson_interval(x1, n1, conf_level)
-        l2, u2 = wilson_interval(x2, n2, conf_level)
-    d = p1 - p2
-    lo = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
-    hi = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+        d = x1 / n1 - x2 / n2
+    lo, hi = _newcombe(x1, n1, x2, n2, conf_level)
     return d, lo, hi
 
 

@@ -225,10 +225,16 @@ def newcombe_interval(
     x1, n1, x2, n2 = _as_counts(
         events_treated, n_treated, events_control, n_control, "newcombe_interval"
     )
-    p1, p2 = x1 / n1, x2 / n2
     conf_level = _check_conf_level(conf_level, "newcombe_interval")
-    l1, u1 = wilson_interval(x1, n1, conf_level)
-    l2, u2 = wilson_interval(x2, n2, conf_level)
+    return _newcombe(x1, n1, x2, n2, conf_level)
+
+
+def _newcombe(x1, n1, x2, n2, conf_level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Unchecked core of :func:`newcombe_interval` (float arrays; an empty arm gives NaN)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p1, p2 = x1 / n1, x2 / n2
+        l1, u1 = wilson_interval(x1, n1, conf_level)
+        l2, u2 = wilson_interval(x2, n2, conf_level)
     d = p1 - p2
     low = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
     high = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
