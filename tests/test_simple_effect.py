@@ -14,7 +14,8 @@ from scipy import stats
 
 from effekt import simple_effect as se
 from effekt import synthetic
-from effekt._providers_stats import adjust_pvalues, binomial_limits, newcombe_difference
+from effekt._multiplicity import adjust_pvalues
+from effekt._providers_stats import binomial_limits, newcombe_difference
 from effekt.errors import (
     ColumnError,
     ComparabilityWarning,

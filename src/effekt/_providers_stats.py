@@ -10,40 +10,9 @@ from scipy import linalg, special, stats
 
 from .errors import ConvergenceWarning
 
-ADJUST_METHODS = ("holm", "bonferroni", "bh", "none")
-
 
 def expit(x: np.ndarray) -> np.ndarray:
     return special.expit(x)
-
-
-def adjust_pvalues(p: np.ndarray, method: str) -> np.ndarray:
-    """Holm, Bonferroni or Benjamini-Hochberg adjusted p-values; NaN entries are ignored."""
-    p = np.asarray(p, dtype=float)
-    out = np.full_like(p, np.nan)
-    ok = np.isfinite(p)
-    q = p[ok]
-    m = q.size
-    if m == 0:
-        return out
-    if method == "none":
-        out[ok] = q
-        return out
-    if method == "bonferroni":
-        out[ok] = np.minimum(1.0, q * m)
-        return out
-    order = np.argsort(q, kind="stable")
-    sq = q[order]
-    if method == "holm":
-        adj = np.minimum(1.0, np.maximum.accumulate(sq * (m - np.arange(m))))
-    elif method == "bh":
-        adj = np.minimum(1.0, np.minimum.accumulate((sq * m / np.arange(1, m + 1))[::-1])[::-1])
-    else:  # pragma: no cover - validated by callers
-        raise ValueError(method)
-    res = np.empty(m)
-    res[order] = adj
-    out[ok] = res
-    return out
 
 
 def newcombe_difference(

@@ -38,6 +38,7 @@ import pandas as pd
 from scipy import stats
 
 from . import _providers_stats as _ps
+from ._multiplicity import ADJUST_METHODS, adjust_pvalues
 from ._providers_design import (
     SMD_THRESHOLD,
     _comparability,
@@ -145,7 +146,7 @@ def _common(
 
 
 def _check_adjust(adjust: Any, func: str) -> Adjust:
-    return cast(Adjust, check_choice(adjust, "adjust", func, _ps.ADJUST_METHODS))
+    return cast(Adjust, check_choice(adjust, "adjust", func, ADJUST_METHODS))
 
 
 def _direction(flag: np.ndarray, diff: np.ndarray) -> np.ndarray:
@@ -606,7 +607,7 @@ def simple_effects(
         d, dlo, dhi = _ps.newcombe_difference(x, n, x_o, n_o, conf_level)
         pval = np.where(alone, np.nan, _ps.pooled_z_pvalue(x, n, x_o, n_o))
         others_rate = x_o / n_o
-    padj = _ps.adjust_pvalues(pval, adjust)
+    padj = adjust_pvalues(pval, adjust)
     flag = np.nan_to_num(padj, nan=1.0) < 1 - conf_level
     frame = pd.DataFrame({"provider": labels[prov_idx]})
     if period is not None:
@@ -1025,7 +1026,7 @@ def compare_providers(
                 else "whole population of participants."
             )
         )
-    padj = _ps.adjust_pvalues(frame["pvalue"].to_numpy(), adjust)
+    padj = adjust_pvalues(frame["pvalue"].to_numpy(), adjust)
     flag = np.nan_to_num(padj, nan=1.0) < alpha
     frame["p_adjusted"] = padj
     frame["flag"] = flag

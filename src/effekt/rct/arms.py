@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .._linear import ols
+from .._multiplicity import adjust_pvalues as _adjust
 from .._validate import (
     argument_error,
     as_column_list,
@@ -78,21 +79,9 @@ def adjust_pvalues(pvalues: Sequence[float] | np.ndarray, method: str = "holm") 
     >>> adjust_pvalues([0.01, 0.04, 0.03], "fdr_bh").round(3).tolist()
     [0.03, 0.04, 0.04]
     """
-    p = np.asarray(pvalues, dtype=float)
-    k = len(p)
-    if k == 0:
-        return p.copy()
-    order = np.argsort(p, kind="mergesort")
-    ps = p[order]
-    if method == "holm":
-        adj = np.maximum.accumulate(np.minimum(1.0, (k - np.arange(k)) * ps))
-    elif method == "fdr_bh":
-        adj = np.minimum.accumulate(np.minimum(1.0, k * ps / np.arange(1, k + 1))[::-1])[::-1]
-    else:
+    if method not in ADJUSTMENTS:
         raise argument_error("adjust_pvalues", "method", "one of 'holm', 'fdr_bh'", method)
-    out = np.empty(k)
-    out[order] = adj
-    return out
+    return _adjust(np.asarray(pvalues, dtype=float), method)
 
 
 def _is_binary(values: pd.Series) -> bool:
