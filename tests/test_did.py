@@ -573,3 +573,17 @@ def test_event_study_event_time_is_a_distance_not_a_position():
             "tr",
             **{**kw, "start": "jun"},
         )
+
+
+def test_bad_weights_name_the_column():
+    rows = TWO.assign(w=1.0)
+    with pytest.raises(ColumnError, match=r"'w' .* 1 negative values"):
+        did(
+            rows.assign(w=np.r_[-1.0, np.ones(len(rows) - 1)]),
+            "share",
+            "participating",
+            "post",
+            weights="w",
+        )
+    with pytest.raises(ColumnError, match=r"all \d+ weights are 0"):
+        did(rows.assign(w=0.0), "share", "participating", "post", weights="w")

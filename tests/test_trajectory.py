@@ -10,7 +10,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from effekt.duration import weeks_in_status
-from effekt.errors import EffektError
+from effekt.errors import ColumnError, EffektError
 from effekt.synthetic.panels import (
     IPS_TRUE_WEEKS_DIFFERENCE,
     JOBFIRST_HOURS_WEEK78,
@@ -270,3 +270,13 @@ def test_cumulative_unit_follows_time_column():
     assert rp.unit == "periods"
     with pytest.raises(EffektError, match="unit"):
         full_time_persons(rp, participants=1000)
+
+
+def test_bad_weights_name_the_column(panel):
+    negative = panel.assign(w=np.where(panel.person == panel.person.iloc[0], -1.0, 1.0))
+    with pytest.raises(ColumnError, match=r"'w' .* 1 negative values"):
+        effect_over_time(negative, "person", "week", "paid_hours", "jobfirst", weights="w")
+    with pytest.raises(ColumnError, match=r"all \d+ weights are 0"):
+        effect_over_time(
+            panel.assign(w=0.0), "person", "week", "paid_hours", "jobfirst", weights="w"
+        )

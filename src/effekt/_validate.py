@@ -304,3 +304,27 @@ def design_matrix_sources(
     if not blocks:
         return np.empty((len(data), 0)), [], []
     return np.hstack(blocks), names, sources
+
+
+def check_weights(w: np.ndarray, column: Hashable, func: str) -> np.ndarray:
+    """Analytic or matching weights: finite, ``>= 0`` and not all zero; returns ``w``.
+
+    Examples
+    --------
+    >>> check_weights(np.array([1.0, 0.0, 2.5]), "w", "f").tolist()
+    [1.0, 0.0, 2.5]
+    """
+    requirement = f"The weights column {_fmt(column)} passed to {func}() must be >= 0 with some > 0"
+    if not np.isfinite(w).all():
+        raise ColumnError(
+            f"{requirement}; it has {int((~np.isfinite(w)).sum())} non-finite values."
+        )
+    if (w < 0).any():
+        raise ColumnError(
+            f"{requirement}; it has {int((w < 0).sum())} negative values (e.g. {w[w < 0][0]:g})."
+        )
+    if not (w > 0).any():
+        raise ColumnError(
+            f"{requirement}; all {len(w)} weights are 0, so no row is left to analyse."
+        )
+    return w

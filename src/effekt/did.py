@@ -89,6 +89,7 @@ from ._validate import (
     check_frame,
     check_number,
     check_share,
+    check_weights,
     handle_missing,
     numeric_column,
     require_columns,
@@ -641,10 +642,8 @@ def did(
         if weights is None
         else numeric_column(data[weights], weights, func, "weights")
     )
-    if (w < 0).any():
-        raise ColumnError(
-            f"The weights column {_fmt(weights)} passed to {func}() has negative values."
-        )
+    if weights is not None:
+        check_weights(w, weights, func)
     codes = None if unit is None else _unit_codes(data, unit, d, func, group)
     return _did_core(
         y,

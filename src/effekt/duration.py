@@ -60,6 +60,7 @@ from ._validate import (
     check_conf_level,
     check_frame,
     check_number,
+    check_weights,
     handle_missing,
     numeric_column,
     require_columns,
@@ -118,17 +119,7 @@ def _survival_arrays(
     if weights is None:
         w = np.ones(len(t))
     else:
-        w = numeric_column(data[weights], weights, func, "weights")
-        if (w < 0).any():
-            raise ColumnError(
-                f"The weights column {_fmt(weights)} passed to {func}() must be >= 0 with some > "
-                f"0; it has {int((w < 0).sum())} negative values (e.g. {w[w < 0][0]:g})."
-            )
-        if not (w > 0).any():
-            raise ColumnError(
-                f"The weights column {_fmt(weights)} passed to {func}() must be >= 0 with some > "
-                f"0; all {len(w)} weights are 0, so no row is left to analyse."
-            )
+        w = check_weights(numeric_column(data[weights], weights, func, "weights"), weights, func)
     return data, t, e, w
 
 

@@ -34,6 +34,7 @@ from ._validate import (
     check_conf_level,
     check_frame,
     check_number,
+    check_weights,
     handle_missing,
     numeric_column,
     require_columns,
@@ -446,10 +447,7 @@ def effect_over_time(
     arm = two_valued(arm_p, treatment, "treatment", func, treated_value)
     if weights is not None:
         wp = _person_constant(panel, weights, codes, P, func, "weights").to_numpy(dtype=float)
-        if (wp < 0).any() or not np.isfinite(wp).all():
-            raise ColumnError(
-                f"The weights column {_fmt(weights)} passed to {func}() must be finite and >= 0."
-            )
+        check_weights(wp, weights, func)
     else:
         wp = np.ones(P)
     ut, tinv = np.unique(t, return_inverse=True)
