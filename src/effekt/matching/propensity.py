@@ -234,6 +234,19 @@ _WARM_START_ROWS = 200_000
 _WARM_START_SAMPLE = 50_000
 
 
+def _linear_predictor(X: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    """``beta[0] + X @ beta[1:]``, accumulated one column at a time.
+
+    A BLAS matrix-vector product may round identical rows differently (blocked kernels), which
+    splits ties in the score that R's ``glm`` keeps; column-wise accumulation treats every row
+    alike, so identical covariate rows get identical scores.
+    """
+    eta = np.full(X.shape[0], beta[0], dtype=float)
+    for j in range(X.shape[1]):
+        eta += X[:, j] * beta[j + 1]
+    return eta
+
+
 def _irls_logit(
     X: np.ndarray, y: np.ndarray, *, max_iter: int = 25, tol: float = 1e-8
 ) -> tuple[np.ndarray, np.ndarray, bool, int]:
@@ -370,7 +383,7 @@ def propensity_score(
                 _FUNC, "model", "'logit' or a scikit-learn classifier with predict_proba", model
             )
         beta, cov, converged, n_iter = _irls_logit(X, y, max_iter=max_iter)
-        eta = beta[0] + X @ beta[1:]
+        eta = _linear_predictor(X, beta)
         if np.abs(eta).max() >= _ETA_CLAMP - 1e-9 or (not converged and np.abs(eta).max() > 15):
             std_coef = np.abs(beta[1:]) * X.std(axis=0)
             top = [names[j] for j in np.argsort(-std_coef)[:3]]
