@@ -27,7 +27,9 @@ def test_summary_speaks_percentage_points():
     text = r.summary()
     assert "+4.0 pp" in text and "95% CI +2.0 to +6.0 pp" in text
     assert "1,302" in text and "p < 0.001" in text and "+33 %" in text
-    assert r._repr_html_().startswith("<pre>")
+    html = r._repr_html_()
+    assert "<table" in html and "<pre>" not in html
+    assert "<td>+4.0 pp</td>" in html and "<td>+2.0 to +6.0 pp</td>" in html
 
 
 def test_summary_of_means_uses_units():

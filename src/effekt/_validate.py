@@ -268,7 +268,10 @@ def group_codes(
 def design_matrix(
     data: pd.DataFrame, covariates: Sequence[Hashable], func: str
 ) -> tuple[np.ndarray, list[str]]:
-    """Covariates as a float matrix; categorical/object columns become dummy columns (first level dropped)."""
+    """Covariates as a float matrix, first level of each categorical dropped.
+
+    A thin wrapper of :func:`effekt._design.encode_covariates`, which holds every check.
+    """
     X, names, _ = design_matrix_sources(data, covariates, func)
     return X, names
 
@@ -276,34 +279,11 @@ def design_matrix(
 def design_matrix_sources(
     data: pd.DataFrame, covariates: Sequence[Hashable], func: str
 ) -> tuple[np.ndarray, list[str], list[Hashable]]:
-    """As :func:`design_matrix`, plus the covariate column each matrix column comes from.
+    """As :func:`design_matrix`, plus the covariate column each matrix column comes from."""
+    from ._design import encode_covariates
 
-    Unused categories of a pandas Categorical are dropped first, so a category with no rows
-    does not become an all-zero dummy.
-    """
-    blocks: list[np.ndarray] = []
-    names: list[str] = []
-    sources: list[Hashable] = []
-    for column in covariates:
-        values = data[column]
-        if isinstance(values.dtype, pd.CategoricalDtype):
-            values = values.cat.remove_unused_categories()
-        if values.dtype == bool or pd.api.types.is_numeric_dtype(values):
-            blocks.append(values.to_numpy(dtype=float)[:, None])
-            names.append(str(column))
-            sources.append(column)
-        else:
-            dummies = pd.get_dummies(values, prefix=str(column), drop_first=True, dtype=float)
-            if dummies.shape[1] == 0:
-                raise ColumnError(
-                    f"The covariate {_fmt(column)} passed to {func}() has a single value; remove it."
-                )
-            blocks.append(dummies.to_numpy())
-            names.extend(map(str, dummies.columns))
-            sources.extend([column] * dummies.shape[1])
-    if not blocks:
-        return np.empty((len(data), 0)), [], []
-    return np.hstack(blocks), names, sources
+    design = encode_covariates(data, covariates, func)
+    return np.asarray(design.X), design.names, design.sources
 
 
 def check_weights(w: np.ndarray, column: Hashable, func: str) -> np.ndarray:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -35,9 +35,92 @@ import pandas as pd
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["EffectResult", "EffectTable", "TestResult", "effect_from_normal"]
+__all__ = ["EffectResult", "EffectTable", "Result", "TestResult", "effect_from_normal"]
 
 Scale = Literal["proportion", "mean"]
+
+
+#: Rows shown by the HTML view of a result before it is cut (the full table is ``to_frame()``).
+HTML_MAX_ROWS = 60
+
+
+def _html_cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, (float, np.floating)):
+        return f"{value:.4g}" if abs(value) < 1e5 else f"{value:,.0f}"
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def html_table(frame: pd.DataFrame, *, title: str = "", notes: Sequence[str] = ()) -> str:
+    """A result's HTML view: an optional title, a formatted table and notes.
+
+    Numbers are shown with four significant digits (integers with thousands separators);
+    more than :data:`HTML_MAX_ROWS` rows are cut with a line saying how many are left out.
+
+    Examples
+    --------
+    >>> html = html_table(pd.DataFrame({"estimate": [0.04]}), title="Effect")
+    >>> "<table" in html and "0.04" in html
+    True
+    """
+    shown = frame.head(HTML_MAX_ROWS)
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(_html_cell(v))}</td>" for v in row) + "</tr>"
+        for row in shown.itertuples(index=False, name=None)
+    )
+    parts = ['<div class="effekt-result">']
+    if title:
+        parts.append(f"<p><strong>{html.escape(title)}</strong></p>")
+    parts.append(
+        '<table class="effekt-table" style="border-collapse:collapse">'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+    if len(frame) > len(shown):
+        parts.append(f"<p>… {len(frame) - len(shown):,} more rows (see to_frame()).</p>")
+    if notes:
+        parts.append("<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ul>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+class Result:
+    """Base of every effekt result: text, tidy frame and HTML view from one place.
+
+    A subclass (a frozen dataclass) provides :meth:`summary` (readable text) and
+    :meth:`to_frame` (a tidy DataFrame). The base supplies ``str(result)`` (the summary) and
+    the notebook view ``_repr_html_`` (a formatted table of :meth:`_html_frame`, titled by
+    :meth:`_html_title`, with the lines of :meth:`_html_notes`). Subclasses override those
+    hooks, never ``__str__`` or ``_repr_html_`` themselves.
+    """
+
+    def summary(self) -> str:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def to_frame(self) -> pd.DataFrame:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def _html_title(self) -> str:
+        """The heading of the HTML view: the first line of the summary."""
+        text = self.summary()
+        return text.splitlines()[0] if text else type(self).__name__
+
+    def _html_frame(self) -> pd.DataFrame:
+        """The table shown in the HTML view (default: :meth:`to_frame`)."""
+        return self.to_frame()
+
+    def _html_notes(self) -> tuple[str, ...]:
+        """Lines listed under the HTML table (default: the result's ``notes``)."""
+        return tuple(getattr(self, "notes", ()) or ())
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        return html_table(self._html_frame(), title=self._html_title(), notes=self._html_notes())
 
 
 def format_effect(value: float, scale: Scale, digits: int = 1, unit: str = "") -> str:
@@ -75,7 +158,7 @@ def format_relative(value: float | None, digits: int = 0) -> str:
 
 
 @dataclass(frozen=True)
-class TestResult:
+class TestResult(Result):
     """A test statistic with its p-value, null hypothesis and reference distribution.
 
     Examples
@@ -104,8 +187,8 @@ class TestResult:
         )
         return "\n".join([text, *(f"  note: {n}" for n in self.notes)])
 
-    def __str__(self) -> str:
-        return self.summary()
+    def _html_title(self) -> str:
+        return self.name
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(
@@ -123,7 +206,7 @@ class TestResult:
 
 
 @dataclass(frozen=True)
-class EffectResult:
+class EffectResult(Result):
     """One estimated effect with its uncertainty.
 
     Attributes
@@ -324,21 +407,18 @@ class EffectResult:
             )
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.summary()
-
     def __repr__(self) -> str:
         return (
             f"EffectResult(estimate={self.estimate:.6g}, ci=({self.ci[0]:.6g}, {self.ci[1]:.6g}), "
             f"pvalue={self.pvalue:.4g}, method={self.method!r})"
         )
 
-    def _repr_html_(self) -> str:
-        return "<pre>" + html.escape(self.summary()) + "</pre>"
+    def _html_frame(self) -> pd.DataFrame:
+        return _people_frame([self])
 
 
 @dataclass(frozen=True)
-class EffectTable:
+class EffectTable(Result):
     """Several labelled effects (arms, subgroups, time points) and optional tests.
 
     Examples
@@ -396,17 +476,43 @@ class EffectTable:
         lines.extend(f"note: {n}" for n in self.notes)
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.summary()
+    def _html_title(self) -> str:
+        return self.title or "Effects"
 
-    def _repr_html_(self) -> str:
-        return "<pre>" + html.escape(self.summary()) + "</pre>"
+    def _html_frame(self) -> pd.DataFrame:
+        return _people_frame(list(self.results))
+
+    def _html_notes(self) -> tuple[str, ...]:
+        return (*(t.summary() for t in self.tests.values()), *self.notes)
 
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
         """Forest plot of the effects (percentage points for proportions); returns the Axes."""
         from .plots import forest
 
         return forest(self.to_frame(), ax=ax, title=self.title, **kwargs)
+
+
+def _people_frame(results: Sequence[EffectResult]) -> pd.DataFrame:
+    """Effects as a table for people: pp for proportions, formatted CI and p-value."""
+    rows = []
+    for r in results:
+        level = f"{round(100 * r.conf_level, 1):g}% CI"
+        lo = format_effect(r.ci[0], r.scale, unit="")
+        hi = format_effect(r.ci[1], r.scale, unit=r.unit)
+        row = {
+            "label": r.label or r.estimand,
+            "estimate": format_effect(r.estimate, r.scale, unit=r.unit),
+            level: f"{lo.replace(' pp', '') if r.scale == 'proportion' else lo} to {hi}",
+            "p-value": format_pvalue(r.pvalue).removeprefix("p = "),
+            "treated": format_level(r.mean_treated, r.scale, unit=r.unit),
+            "control": format_level(r.mean_control, r.scale, unit=r.unit),
+            "n treated": r.n_treated,
+            "n control": r.n_control,
+            "relative change": format_relative(r.relative_change),
+            "method": r.method,
+        }
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def effect_from_normal(
@@ -441,27 +547,16 @@ def effect_from_normal(
     >>> round(r.ci[0], 4), round(r.ci[1], 4), round(r.pvalue, 4)
     (0.0008, 0.0792, 0.0455)
     """
-    from scipy import stats
+    from ._inference import wald
 
-    if not (np.isfinite(std_error) and np.isfinite(estimate)):
-        z = math.nan  # a NaN (or infinite) SE or estimate gives a NaN p-value, never 0 or 1
-    elif std_error > 0:
-        z = estimate / std_error
-    else:
-        z = 0.0 if estimate == 0 else math.copysign(np.inf, estimate)
-    if df is None:
-        q = stats.norm.ppf(0.5 + conf_level / 2)
-        p = 2 * stats.norm.sf(abs(z))
-    else:
-        q = stats.t.ppf(0.5 + conf_level / 2, df)
-        p = 2 * stats.t.sf(abs(z), df)
+    w = wald(estimate, std_error, conf_level, df)
     return EffectResult(
         estimate=float(estimate),
         std_error=float(std_error),
-        ci=(estimate - q * std_error, estimate + q * std_error),
-        pvalue=float(p),
+        ci=w.ci,
+        pvalue=w.pvalue,
         conf_level=conf_level,
-        statistic=float(z),
+        statistic=w.statistic,
         df=df,
         **fields,
     )
