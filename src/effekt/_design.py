@@ -39,8 +39,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse as sp
 
-from ._validate import _fmt
-from .errors import ColumnError, MissingValueError
+from .errors import ColumnError, MissingValueError, quote
 
 __all__ = ["MAX_LEVELS", "Design", "check_text_column", "encode_covariates"]
 
@@ -90,8 +89,8 @@ def check_text_column(values: pd.Series, column: Hashable, func: str, argument: 
     sample = values.dropna().astype(str).head(1000)
     if len(sample) and sample.str.match(_DECIMAL_COMMA).mean() > 0.9:
         raise ColumnError(
-            f"The {argument} {_fmt(column)} passed to {func}() is text, but its values read as "
-            f"numbers with a decimal comma (e.g. {_fmt(sample.iloc[0])}). Read the file with "
+            f"The {argument} {quote(column)} passed to {func}() is text, but its values read as "
+            f"numbers with a decimal comma (e.g. {quote(sample.iloc[0])}). Read the file with "
             'decimal="," (pandas.read_csv(..., sep=";", decimal=",")) so that it becomes numeric.'
         )
 
@@ -103,13 +102,13 @@ def _is_numeric(values: pd.Series) -> bool:
 def _check_column(values: pd.Series, column: Hashable, func: str, argument: str) -> None:
     if values.isna().any():
         raise MissingValueError(
-            f"The {argument} {_fmt(column)} passed to {func}() has {int(values.isna().sum())} "
+            f"The {argument} {quote(column)} passed to {func}() has {int(values.isna().sum())} "
             "missing values; drop or impute them, or pass missing='drop'."
         )
     kind = values.dtype.kind
     if kind in "mM" or isinstance(values.dtype, (pd.PeriodDtype, pd.DatetimeTZDtype)):
         raise ColumnError(
-            f"The {argument} {_fmt(column)} passed to {func}() holds dates or times "
+            f"The {argument} {quote(column)} passed to {func}() holds dates or times "
             f"(dtype {values.dtype}); a date is not a covariate. Derive a number from it, e.g. "
             "months since the date: (reference_date - data[column]).dt.days / 30.4."
         )
@@ -117,7 +116,7 @@ def _check_column(values: pd.Series, column: Hashable, func: str, argument: str)
         arr = values.to_numpy(dtype=float)
         if not np.isfinite(arr).all():
             raise ColumnError(
-                f"The {argument} {_fmt(column)} passed to {func}() holds "
+                f"The {argument} {quote(column)} passed to {func}() holds "
                 f"{int((~np.isfinite(arr)).sum())} infinite values; replace them with finite ones."
             )
         return
@@ -126,7 +125,7 @@ def _check_column(values: pd.Series, column: Hashable, func: str, argument: str)
         n_levels = values.nunique()
         if n_levels > MAX_LEVELS:
             raise ColumnError(
-                f"The {argument} {_fmt(column)} passed to {func}() is text with {n_levels} distinct "
+                f"The {argument} {quote(column)} passed to {func}() is text with {n_levels} distinct "
                 f"values (more than {MAX_LEVELS}); that is usually a number read as text, an id or "
                 "a date. Convert it to a number, group rare levels, or, if every level is meant, "
                 "convert it with .astype('category')."
@@ -198,9 +197,9 @@ def encode_covariates(
             continue
         codes, levels = _categorical_codes(values)
         if drop_first and len(levels) < 2:
-            shown = _fmt(levels[0]) if levels else "none"
+            shown = quote(levels[0]) if levels else "none"
             raise ColumnError(
-                f"The {argument} {_fmt(column)} passed to {func}() has a single value ({shown}); "
+                f"The {argument} {quote(column)} passed to {func}() has a single value ({shown}); "
                 "it carries no information. Remove it."
             )
         first = 1 if drop_first else 0

@@ -11,7 +11,7 @@ import pandas as pd
 from scipy import stats
 
 from . import _providers_stats as _ps
-from ._validate import _fmt
+from ._validate import quote
 from .errors import ColumnError, EffektError, MissingValueError
 
 #: Standardized difference in case mix above which providers are not comparable.
@@ -39,12 +39,12 @@ def _encode(
             arr = v.to_numpy(dtype=float)
             if not np.isfinite(arr).all():
                 raise ColumnError(
-                    f"The case-mix column {_fmt(c)} passed to {func}() holds infinite values."
+                    f"The case-mix column {quote(c)} passed to {func}() holds infinite values."
                 )
             if arr.size and arr.min() == arr.max():
                 raise ColumnError(
-                    f"The case-mix column {_fmt(c)} passed to {func}() is constant "
-                    f"({_fmt(v.iloc[0])}); "
+                    f"The case-mix column {quote(c)} passed to {func}() is constant "
+                    f"({quote(v.iloc[0])}); "
                     "it cannot adjust anything - remove it from case_mix."
                 )
             out.append(_Encoded(c, "numeric", values=arr))
@@ -52,8 +52,8 @@ def _encode(
             codes, levels = pd.factorize(v, sort=True)
             if len(levels) < 2:
                 raise ColumnError(
-                    f"The case-mix column {_fmt(c)} passed to {func}() is constant "
-                    f"({_fmt(v.iloc[0])}); "
+                    f"The case-mix column {quote(c)} passed to {func}() is constant "
+                    f"({quote(v.iloc[0])}); "
                     "it cannot adjust anything - remove it from case_mix."
                 )
             out.append(_Encoded(c, "categorical", codes=codes, levels=np.asarray(levels)))
@@ -152,7 +152,7 @@ def _reference_design(enc: list[_Encoded], ref: pd.DataFrame, func: str) -> np.n
         v = ref[e.column]
         if v.isna().any():
             raise MissingValueError(
-                f"The column {_fmt(e.column)} of the 'reference' argument of {func}() has "
+                f"The column {quote(e.column)} of the 'reference' argument of {func}() has "
                 f"{int(v.isna().sum())} "
                 "missing values; drop or impute them."
             )
@@ -163,7 +163,7 @@ def _reference_design(enc: list[_Encoded], ref: pd.DataFrame, func: str) -> np.n
             if (codes < 0).any():
                 extra = sorted(map(str, pd.unique(v[codes < 0])))[:5]
                 raise EffektError(
-                    f"The 'reference' argument of {func}() has values of {_fmt(e.column)} that "
+                    f"The 'reference' argument of {func}() has values of {quote(e.column)} that "
                     f"are not in data: {extra}."
                 )
             coded.append(_Encoded(e.column, e.kind, codes=np.asarray(codes), levels=e.levels))

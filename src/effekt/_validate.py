@@ -16,26 +16,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import ColumnError, DroppedRowsWarning, EffektError, MissingValueError
+from .errors import ColumnError, DroppedRowsWarning, EffektError, MissingValueError, quote
 
 MISSING_POLICIES = ("raise", "drop")
-
-
-def _fmt(value: Any) -> str:
-    return repr(value) if isinstance(value, str) else str(value)
 
 
 def argument_error(func: str, argument: str, requirement: str, value: Any) -> EffektError:
     """Build the standard message: "The 'x' argument of f() must be ...; got v."."""
     return EffektError(
-        f"The '{argument}' argument of {func}() must be {requirement}; got {_fmt(value)}."
+        f"The '{argument}' argument of {func}() must be {requirement}; got {quote(value)}."
     )
 
 
 def check_choice(value: Any, argument: str, func: str, allowed: Sequence[Any]) -> Any:
     """Return ``value`` if it is one of ``allowed``, else raise :class:`EffektError`."""
     if value not in allowed:
-        choices = ", ".join(_fmt(a) for a in allowed)
+        choices = ", ".join(quote(a) for a in allowed)
         raise argument_error(func, argument, f"one of {choices}", value)
     return value
 
@@ -140,9 +136,9 @@ def require_columns(
     for argument, columns in arguments.items():
         for column in as_column_list(columns):
             if column not in data.columns:
-                available = ", ".join(map(_fmt, list(data.columns)[:20]))
+                available = ", ".join(map(quote, list(data.columns)[:20]))
                 raise ColumnError(
-                    f"The column {_fmt(column)} given as '{argument}' to {func}() is not in data; "
+                    f"The column {quote(column)} given as '{argument}' to {func}() is not in data; "
                     f"available columns: {available}."
                 )
 
@@ -166,11 +162,11 @@ def handle_missing(
     if missing == "raise":
         column = counts[counts > 0].index[0]
         raise MissingValueError(
-            f"The column {_fmt(column)} used by {func}() has {int(counts[column])} missing values; "
+            f"The column {quote(column)} used by {func}() has {int(counts[column])} missing values; "
             "drop or impute them, or pass missing='drop'."
         )
     keep = ~isna.any(axis=1).to_numpy()
-    detail = ", ".join(f"{_fmt(c)}: {int(k)}" for c, k in counts.items() if k)
+    detail = ", ".join(f"{quote(c)}: {int(k)}" for c, k in counts.items() if k)
     warnings.warn(
         f"{func}() dropped {int((~keep).sum())} of {len(data)} rows with missing values ({detail}).",
         DroppedRowsWarning,
@@ -193,16 +189,16 @@ def two_valued(
     """
     levels = pd.unique(values)
     if len(levels) != 2:
-        shown = ", ".join(map(_fmt, list(levels)[:5]))
+        shown = ", ".join(map(quote, list(levels)[:5]))
         raise ColumnError(
-            f"The {argument} column {_fmt(column)} passed to {func}() must have exactly two values; "
+            f"The {argument} column {quote(column)} passed to {func}() must have exactly two values; "
             f"it has {len(levels)} ({shown}). Use compare_arms() for several arms or recode the column."
         )
     if treated_value is None:
         level_set = {bool(v) if isinstance(v, (bool, np.bool_)) else v for v in levels}
         if not level_set <= {0, 1}:
             raise ColumnError(
-                f"The {argument} column {_fmt(column)} passed to {func}() has values "
+                f"The {argument} column {quote(column)} passed to {func}() has values "
                 f"{sorted(map(str, levels))}; say which one is the treated group with treated_value=."
             )
         return values.to_numpy() == 1
@@ -210,7 +206,7 @@ def two_valued(
         raise argument_error(
             func,
             "treated_value",
-            f"one of the values in {_fmt(column)} ({list(levels)})",
+            f"one of the values in {quote(column)} ({list(levels)})",
             treated_value,
         )
     return (values == treated_value).to_numpy()
@@ -224,7 +220,7 @@ def binary_outcome(
         return values.to_numpy(dtype=float)
     if not pd.api.types.is_numeric_dtype(values):
         raise ColumnError(
-            f"The {argument} column {_fmt(column)} passed to {func}() must be coded 0/1 or True/False; "
+            f"The {argument} column {quote(column)} passed to {func}() must be coded 0/1 or True/False; "
             f"it has dtype {values.dtype}."
         )
     arr = values.to_numpy(dtype=float)
@@ -232,7 +228,7 @@ def binary_outcome(
     if bad.any():
         example = arr[bad][0]
         raise ColumnError(
-            f"The {argument} column {_fmt(column)} passed to {func}() must be coded 0/1; "
+            f"The {argument} column {quote(column)} passed to {func}() must be coded 0/1; "
             f"{int(bad.sum())} values are not (e.g. {example:g}). For a continuous outcome use difference_in_means()."
         )
     return arr
@@ -242,12 +238,12 @@ def numeric_column(values: pd.Series, column: Hashable, func: str, argument: str
     """A finite float array from a numeric or boolean column."""
     if not (pd.api.types.is_numeric_dtype(values) or values.dtype == bool):
         raise ColumnError(
-            f"The {argument} column {_fmt(column)} passed to {func}() must be numeric; it has dtype {values.dtype}."
+            f"The {argument} column {quote(column)} passed to {func}() must be numeric; it has dtype {values.dtype}."
         )
     arr = values.to_numpy(dtype=float)
     if not np.isfinite(arr).all():
         raise ColumnError(
-            f"The {argument} column {_fmt(column)} passed to {func}() holds infinite values."
+            f"The {argument} column {quote(column)} passed to {func}() holds infinite values."
         )
     return arr
 
@@ -259,7 +255,7 @@ def group_codes(
     codes, labels = pd.factorize(values, sort=True)
     if len(labels) < min_groups:
         raise ColumnError(
-            f"The {argument} column {_fmt(column)} passed to {func}() has {len(labels)} distinct value(s); "
+            f"The {argument} column {quote(column)} passed to {func}() has {len(labels)} distinct value(s); "
             f"at least {min_groups} are needed."
         )
     return codes.astype(np.intp), np.asarray(labels)
@@ -294,7 +290,9 @@ def check_weights(w: np.ndarray, column: Hashable, func: str) -> np.ndarray:
     >>> check_weights(np.array([1.0, 0.0, 2.5]), "w", "f").tolist()
     [1.0, 0.0, 2.5]
     """
-    requirement = f"The weights column {_fmt(column)} passed to {func}() must be >= 0 with some > 0"
+    requirement = (
+        f"The weights column {quote(column)} passed to {func}() must be >= 0 with some > 0"
+    )
     if not np.isfinite(w).all():
         raise ColumnError(
             f"{requirement}; it has {int((~np.isfinite(w)).sum())} non-finite values."

@@ -81,7 +81,6 @@ from scipy import stats
 
 from ._linear import LinearFit, ols
 from ._validate import (
-    _fmt,
     argument_error,
     as_column_list,
     check_choice,
@@ -92,6 +91,7 @@ from ._validate import (
     check_weights,
     handle_missing,
     numeric_column,
+    quote,
     require_columns,
     two_valued,
 )
@@ -480,7 +480,7 @@ def _did_core(
         method = (
             f"difference in differences; restricted wild cluster bootstrap ({boot_weights} "
             "weights, "
-            f"{n_boot} draws, seed {seed}) by {_fmt(unit_name)}, {G} clusters; interval by test "
+            f"{n_boot} draws, seed {seed}) by {quote(unit_name)}, {G} clusters; interval by test "
             "inversion"
         )
         stat, df = est / se if se > 0 else float("nan"), None
@@ -488,7 +488,7 @@ def _did_core(
         if inference == "cr2":
             fit: LinearFit = ols(X, y, weights=w, cov_type="CR2", cluster=unit_codes)
             method = (
-                f"difference in differences; CR2 cluster-robust SE by {_fmt(unit_name)} "
+                f"difference in differences; CR2 cluster-robust SE by {quote(unit_name)} "
                 f"({G} clusters), t({G - 1})"
             )
         else:
@@ -523,7 +523,7 @@ def _unit_codes(
     G = len(labels)
     if G < 2:
         raise ColumnError(
-            f"The unit column {_fmt(unit)} passed to {func}() has one value; clustering needs "
+            f"The unit column {quote(unit)} passed to {func}() has one value; clustering needs "
             "two or more."
         )
     t_int = treated.astype(int)
@@ -534,8 +534,8 @@ def _unit_codes(
     if (lo != hi).any():
         who = labels[int(np.flatnonzero(lo != hi)[0])]
         raise EffektError(
-            f"{func}(): municipality/unit {who!r} in {_fmt(unit)} changes group in "
-            f"{_fmt(group_name)} "
+            f"{func}(): municipality/unit {who!r} in {quote(unit)} changes group in "
+            f"{quote(group_name)} "
             f"({int((lo != hi).sum())} units do); a unit must be either participating or not in "
             "every "
             "period. Fix the group column or drop the unit."
@@ -762,7 +762,7 @@ def did_from_counts(
     np.maximum.at(hi, tcodes, p.astype(int))
     if (lo != hi).any():
         raise EffektError(
-            f"{func}(): the post column {_fmt(post)} differs between units in month "
+            f"{func}(): the post column {quote(post)} differs between units in month "
             f"{tlabels[int(np.flatnonzero(lo != hi)[0])]!r}; 'post' must mark the same months "
             "for every unit."
         )
@@ -793,14 +793,14 @@ def _counts(
     n = numeric_column(data[denominator], denominator, func, "denominator")
     if (n <= 0).any():
         raise ColumnError(
-            f"The denominator column {_fmt(denominator)} passed to {func}() has "
+            f"The denominator column {quote(denominator)} passed to {func}() has "
             f"{int((n <= 0).sum())} "
             "values <= 0; every unit-month needs a positive population (drop empty cells)."
         )
     if (k < 0).any() or (k > n).any():
         bad = int(((k < 0) | (k > n)).sum())
         raise ColumnError(
-            f"The count column {_fmt(count)} passed to {func}() is negative or exceeds the "
+            f"The count column {quote(count)} passed to {func}() is negative or exceeds the "
             "denominator "
             f"in {bad} rows; counts must satisfy 0 <= count <= denominator."
         )
@@ -812,7 +812,7 @@ def _no_duplicates(data: pd.DataFrame, unit: Hashable, time: Hashable, func: str
     if dup.any():
         i = int(np.flatnonzero(dup)[0])
         raise EffektError(
-            f"{func}(): {int(dup.sum())} duplicated ({_fmt(unit)}, {_fmt(time)}) rows (e.g. "
+            f"{func}(): {int(dup.sum())} duplicated ({quote(unit)}, {quote(time)}) rows (e.g. "
             f"{data[unit].iloc[i]!r}, {data[time].iloc[i]!r}); aggregate to one row per unit and "
             "month first."
         )
@@ -963,7 +963,7 @@ def _period_grid(series: pd.Series, column: Hashable, func: str) -> tuple[np.nda
         if num is None:
             bad = s[pd.to_numeric(s, errors="coerce").isna()].iloc[0]
             raise ColumnError(
-                f"The time column {_fmt(column)} passed to {func}() holds {s.dtype} values such "
+                f"The time column {quote(column)} passed to {func}() holds {s.dtype} values such "
                 f"as {bad!r} that are not numbers, pandas Periods or dates, so the distance "
                 "between periods (the event time) is not defined and string order may be wrong; "
                 "use ISO dates ('2018-03') or convert it, e.g. data[col] = pd.PeriodIndex(data[col], freq='M') for months, "
@@ -979,7 +979,7 @@ def _period_grid(series: pd.Series, column: Hashable, func: str) -> tuple[np.nda
         i = int(gaps[0])
         lo, hi = series.iloc[first[i]], series.iloc[first[i + 1]]
         raise EffektError(
-            f"The time column {_fmt(column)} passed to {func}() has {len(gaps)} gap(s) in its "
+            f"The time column {quote(column)} passed to {func}() has {len(gaps)} gap(s) in its "
             f"periods, e.g. nothing between {lo} and {hi}: no unit is observed in the "
             "missing period(s), so event times cannot be counted by position. Add the missing "
             "periods (rows for every unit), or, if the periods are not equally spaced on "
@@ -1262,7 +1262,7 @@ def event_study(
         pretrend=pretrend,
         reference=int(reference),
         conf_level=conf_level,
-        method=f"unit and period fixed effects, CR2 by {_fmt(unit)} ({G} clusters), t({G - 1}); "
+        method=f"unit and period fixed effects, CR2 by {quote(unit)} ({G} clusters), t({G - 1}); "
         f"sup-t band (seed {seed})",
         scale=scale,
         critical_value=crit,

@@ -53,7 +53,6 @@ import pandas as pd
 from scipy import stats
 
 from ._validate import (
-    _fmt,
     argument_error,
     as_column_list,
     check_choice,
@@ -63,6 +62,7 @@ from ._validate import (
     check_weights,
     handle_missing,
     numeric_column,
+    quote,
     require_columns,
     two_valued,
 )
@@ -103,7 +103,7 @@ def _survival_arrays(
     t = numeric_column(data[time], time, func, "time")
     if (t < 0).any():
         raise ColumnError(
-            f"The time column {_fmt(time)} passed to {func}() has {int((t < 0).sum())} negative "
+            f"The time column {quote(time)} passed to {func}() has {int((t < 0).sum())} negative "
             "values "
             f"(e.g. {t[t < 0][0]:g}); times are durations since the start of follow-up and must "
             "be >= 0."
@@ -112,7 +112,7 @@ def _survival_arrays(
     bad = (e != 0) & (e != 1)
     if bad.any():
         raise ColumnError(
-            f"The event column {_fmt(event)} passed to {func}() must be 1 (event, e.g. job "
+            f"The event column {quote(event)} passed to {func}() must be 1 (event, e.g. job "
             "found) or "
             f"0 (censored); {int(bad.sum())} values are not (e.g. {e[bad][0]:g})."
         )
@@ -593,14 +593,14 @@ def logrank_test(
     k = len(labels)
     if k < 2:
         raise ColumnError(
-            f"The group column {_fmt(group)} passed to {func}() has one value; a test needs two "
+            f"The group column {quote(group)} passed to {func}() has one value; a test needs two "
             "or more groups."
         )
     keep = w > 0
     t, e, w, codes = t[keep], e[keep], w[keep], codes[keep]
     if not (e > 0).any():
         raise EffektError(
-            f"{func}(): there are no events in the event column {_fmt(event)} (every row is "
+            f"{func}(): there are no events in the event column {quote(event)} (every row is "
             "censored), so the survival curves cannot differ and the test is undefined; check "
             "the event coding (1 = event, 0 = censored)."
         )
@@ -624,7 +624,7 @@ def logrank_test(
     return TestResult(
         statistic=stat,
         pvalue=float(stats.chi2.sf(stat, df)),
-        null=f"equal survival curves across {_fmt(group)}",
+        null=f"equal survival curves across {quote(group)}",
         distribution="chi2",
         df=df,
         name="log-rank test" + (" (weighted)" if weights is not None else ""),
@@ -772,7 +772,7 @@ def restricted_mean_difference(
         "Greenwood-type variance as R survival"
         if variance == "greenwood"
         else "robust (infinitesimal jackknife) variance"
-        + (f" clustered by {_fmt(cluster)}" if cluster is not None else "")
+        + (f" clustered by {quote(cluster)}" if cluster is not None else "")
     )
     return effect_from_normal(
         est,
@@ -991,7 +991,7 @@ def time_to_event(
     )
     ev = numeric_column(panel[event], event, func, "event")
     if ((ev != 0) & (ev != 1)).any():
-        raise ColumnError(f"The event column {_fmt(event)} passed to {func}() must be coded 0/1.")
+        raise ColumnError(f"The event column {quote(event)} passed to {func}() must be coded 0/1.")
     G = len(labels)
     big = np.inf
     first_event = np.full(G, big)
@@ -1000,7 +1000,7 @@ def time_to_event(
         cz = numeric_column(panel[censored], censored, func, "censored")
         if ((cz != 0) & (cz != 1)).any():
             raise ColumnError(
-                f"The censored column {_fmt(censored)} passed to {func}() must be coded 0/1."
+                f"The censored column {quote(censored)} passed to {func}() must be coded 0/1."
             )
         first_cens = np.full(G, big)
         np.minimum.at(first_cens, codes[cz == 1], t[cz == 1])
@@ -1011,9 +1011,9 @@ def time_to_event(
         if late.any():
             who = labels[codes[late][0]]
             raise EffektError(
-                f"{func}(): person {who!r} has an event in {_fmt(event)} at or after being "
+                f"{func}(): person {who!r} has an event in {quote(event)} at or after being "
                 "censored "
-                f"(column {_fmt(censored)}); {int(late.sum())} such rows. Events after censoring "
+                f"(column {quote(censored)}); {int(late.sum())} such rows. Events after censoring "
                 "are "
                 "impossible: check the censoring indicator or drop the rows after censoring."
             )
@@ -1055,7 +1055,7 @@ def _carry(
         nun = pd.Series(vals.to_numpy()).groupby(codes).nunique()
         if (nun > 1).any():
             raise EffektError(
-                f"{func}(): column {_fmt(c)} changes within person "
+                f"{func}(): column {quote(c)} changes within person "
                 f"{labels[int(np.flatnonzero(nun.to_numpy() > 1)[0])]!r}; "
                 "person-level columns (arm, weight, cluster) must be constant within person."
             )
@@ -1120,7 +1120,9 @@ def weeks_in_status(
     codes, labels, t, _ = check_panel(panel, id, time, func, extra=[status, *cols])
     st = numeric_column(panel[status], status, func, "status")
     if ((st != 0) & (st != 1)).any():
-        raise ColumnError(f"The status column {_fmt(status)} passed to {func}() must be coded 0/1.")
+        raise ColumnError(
+            f"The status column {quote(status)} passed to {func}() must be coded 0/1."
+        )
     periods = np.unique(t)
     if window is None:
         first, last = periods[0], periods[-1]
@@ -1145,7 +1147,7 @@ def weeks_in_status(
     if len(gaps):
         i = int(gaps[0])
         raise EffektError(
-            f"The time column {_fmt(time)} passed to {func}() has no rows at all between "
+            f"The time column {quote(time)} passed to {func}() has no rows at all between "
             f"{inside[i]:g} and {inside[i + 1]:g} inside the window {first:g}-{last:g} "
             f"({len(gaps)} gap(s)), so the weeks absent from the panel would not be counted; "
             "add rows for the missing periods (status 0 where appropriate) or choose a window "

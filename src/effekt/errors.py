@@ -24,7 +24,19 @@ __all__ = [
     "ComparabilityWarning",
     "ConvergenceWarning",
     "DroppedRowsWarning",
+    "quote",
 ]
+
+
+def quote(value: object) -> str:
+    """A value as error messages show it: strings in quotes, anything else as printed.
+
+    Examples
+    --------
+    >>> quote("job"), quote(3)
+    ("'job'", '3')
+    """
+    return repr(value) if isinstance(value, str) else str(value)
 
 
 class EffektError(ValueError):

@@ -35,7 +35,6 @@ import numpy as np
 import pandas as pd
 
 from ._validate import (
-    _fmt,
     argument_error,
     as_column_list,
     check_conf_level,
@@ -43,6 +42,7 @@ from ._validate import (
     check_number,
     handle_missing,
     numeric_column,
+    quote,
     require_columns,
 )
 from .errors import ColumnError, EffektError, SmallSampleWarning
@@ -69,7 +69,7 @@ def _flag_column(values: pd.Series, column: Hashable, argument: str, func: str) 
     bad = (arr != 0) & (arr != 1)
     if bad.any():
         raise ColumnError(
-            f"The {argument} column {_fmt(column)} passed to {func}() must be coded 0/1 or "
+            f"The {argument} column {quote(column)} passed to {func}() must be coded 0/1 or "
             f"True/False; {int(bad.sum())} values are not (e.g. {arr[bad][0]:g})."
         )
     return arr.astype(bool)
@@ -147,7 +147,7 @@ def paid_hours_months(
     for arr, col, arg in ((w, wage, "wage"), (h, hours, "hours")):
         if (arr < 0).any():
             raise ColumnError(
-                f"The {arg} column {_fmt(col)} passed to {func}() has "
+                f"The {arg} column {quote(col)} passed to {func}() has "
                 f"{int((arr < 0).sum())} negative values (e.g. {arr[arr < 0][0]:g}); wages and "
                 "hours must be >= 0. Correct the extract."
             )
@@ -253,8 +253,8 @@ def share_with_paid_hours(
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
         raise EffektError(
-            f"{func}(): the panel has {int(dup.sum())} duplicated ({_fmt(person)}, "
-            f"{_fmt(month)}) rows (first at row {i}: {data[person].iloc[i]!r}, "
+            f"{func}(): the panel has {int(dup.sum())} duplicated ({quote(person)}, "
+            f"{quote(month)}) rows (first at row {i}: {data[person].iloc[i]!r}, "
             f"{data[month].iloc[i]!r}); keep one row per "
             "person and month (sum wages and hours within the month first)."
         )
@@ -269,7 +269,7 @@ def share_with_paid_hours(
             reversed_ = first > last
         except TypeError as exc:
             raise argument_error(
-                func, "period", f"months of the same type as column {_fmt(month)}", period
+                func, "period", f"months of the same type as column {quote(month)}", period
             ) from exc
         if outside:
             raise EffektError(
@@ -309,7 +309,7 @@ def share_with_paid_hours(
         changed = per_person[f"_n_{i}"] > 1
         if changed.any():
             raise EffektError(
-                f"{func}(): the 'by' column {_fmt(c)} changes within {int(changed.sum())} "
+                f"{func}(): the 'by' column {quote(c)} changes within {int(changed.sum())} "
                 "persons in the "
                 f"period (e.g. person {per_person.index[changed][0]!r}); assign each person to one "
                 "group (e.g. the municipality at the start of the period)."

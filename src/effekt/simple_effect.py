@@ -50,7 +50,6 @@ from ._providers_design import (
     _standardise,
 )
 from ._validate import (
-    _fmt,
     argument_error,
     as_column_list,
     binary_outcome,
@@ -59,6 +58,7 @@ from ._validate import (
     check_frame,
     check_number,
     handle_missing,
+    quote,
     require_columns,
 )
 from .errors import (
@@ -112,23 +112,23 @@ def _providers(
     labels = np.asarray(labels)
     if len(labels) < min_providers:
         raise ColumnError(
-            f"The provider column {_fmt(column)} passed to {func}() has {len(labels)} distinct "
+            f"The provider column {quote(column)} passed to {func}() has {len(labels)} distinct "
             "value(s) "
-            f"({', '.join(map(_fmt, labels[:3]))}); comparing providers needs at least two."
+            f"({', '.join(map(quote, labels[:3]))}); comparing providers needs at least two."
         )
     sizes = np.bincount(codes, minlength=len(labels))
     if unused:
         warnings.warn(
-            f"{func}(): provider(s) {', '.join(map(_fmt, unused[:10]))} in the categories of "
+            f"{func}(): provider(s) {', '.join(map(quote, unused[:10]))} in the categories of "
             "column "
-            f"{_fmt(column)} have 0 participants and are left out of the table.",
+            f"{quote(column)} have 0 participants and are left out of the table.",
             SmallSampleWarning,
             stacklevel=3,
         )
     single = labels[sizes == 1]
     if single.size:
         warnings.warn(
-            f"{func}(): provider(s) {', '.join(map(_fmt, single[:10]))} have only 1 participant; "
+            f"{func}(): provider(s) {', '.join(map(quote, single[:10]))} have only 1 participant; "
             + single_note,
             SmallSampleWarning,
             stacklevel=3,
@@ -592,7 +592,7 @@ def simple_effects(
     alone = n_o == 0
     if alone.any():
         which = [
-            f"{_fmt(labels[g])} in {_fmt(plabels[k])}"
+            f"{quote(labels[g])} in {quote(plabels[k])}"
             for g, k in zip(prov_idx[alone], per_idx[alone], strict=False)
         ]
         warnings.warn(
@@ -654,7 +654,7 @@ def _warn_comparability(comp: pd.DataFrame, func: str) -> None:
             else "its case mix differs"
         )
         parts.append(
-            f"{_fmt(r['provider'])}: {what} (column {_fmt(r['column'])}, {r['term']}, "
+            f"{quote(r['provider'])}: {what} (column {quote(r['column'])}, {r['term']}, "
             f"standardized difference {r['smd']:+.2f})"
         )
     more = comp["provider"].nunique() - min(6, len(worst))
@@ -928,7 +928,7 @@ def compare_providers(
     for role, col in (("outcome", outcome), ("provider", provider)):
         if any(c == col for c in case_mix):
             raise EffektError(
-                f"The 'case_mix' argument of {func}() contains the {role} column {_fmt(col)}; "
+                f"The 'case_mix' argument of {func}() contains the {role} column {quote(col)}; "
                 f"adjusting for the {role} itself makes the comparison meaningless. List only "
                 "participant characteristics known before the programme (age, benefit group, ...)."
             )
@@ -1012,7 +1012,7 @@ def compare_providers(
             frame.loc[edge, "statistic"] = z[edge]
             frame.loc[edge, "pvalue"] = pval[edge]
             warnings.warn(
-                f"{func}(): provider(s) {', '.join(map(_fmt, labels[edge][:10]))} have 0 % or "
+                f"{func}(): provider(s) {', '.join(map(quote, labels[edge][:10]))} have 0 % or "
                 "100 % successes, so their directly standardised rate is 0 or 1 with an "
                 "uninformative interval; their p-value is the indirect score test.",
                 SmallSampleWarning,
@@ -1339,7 +1339,7 @@ def contrast_from_counts(
         if bad.any():
             i = int(np.argmax(bad))
             raise EffektError(
-                f"{func}(): group {_fmt(groups[i])} has {nn} = {int(n_[i])} and {xn} = "
+                f"{func}(): group {quote(groups[i])} has {nn} = {int(n_[i])} and {xn} = "
                 f"{int(x_[i])}; need {nn} >= 1 and {xn} <= {nn}."
             )
     lo, hi = wilson_interval(x1, n1, conf_level)
@@ -1432,9 +1432,9 @@ def contrast(
     empty = [str(labels[i]) for i in range(G) if n1[i] == 0 or n0[i] == 0]
     if empty:
         raise EffektError(
-            f"{func}(): group(s) {', '.join(map(_fmt, empty))} in column {_fmt(group)} lack "
+            f"{func}(): group(s) {', '.join(map(quote, empty))} in column {quote(group)} lack "
             "citizens "
-            f"with or without the course (column {_fmt(course)}); both are needed for the causal "
+            f"with or without the course (column {quote(course)}); both are needed for the causal "
             "effect."
         )
     return contrast_from_counts(

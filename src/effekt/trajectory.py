@@ -28,7 +28,6 @@ import pandas as pd
 from scipy import stats
 
 from ._validate import (
-    _fmt,
     argument_error,
     as_column_list,
     check_conf_level,
@@ -37,6 +36,7 @@ from ._validate import (
     check_weights,
     handle_missing,
     numeric_column,
+    quote,
     require_columns,
     two_valued,
 )
@@ -77,7 +77,7 @@ def check_panel(
     values = panel[time]
     if not (pd.api.types.is_numeric_dtype(values) or values.dtype == bool):
         raise ColumnError(
-            f"The time column {_fmt(time)} passed to {func}() must be numeric (week or month "
+            f"The time column {quote(time)} passed to {func}() must be numeric (week or month "
             f"numbers); it has dtype {values.dtype}. Convert calendar months to numbers first, "
             "e.g. months since the start."
         )
@@ -88,7 +88,7 @@ def check_panel(
     if dup.any():
         k = int(np.flatnonzero(dup)[0])
         raise EffektError(
-            f"{func}(): the panel has {int(dup.sum())} duplicated ({_fmt(id)}, {_fmt(time)}) rows "
+            f"{func}(): the panel has {int(dup.sum())} duplicated ({quote(id)}, {quote(time)}) rows "
             f"(e.g. person {labels[codes[k]]!r} at {t[k]:g}); keep one row per person and period."
         )
     # the results do not depend on row order: unsorted panels are sorted (stably) here
@@ -107,7 +107,7 @@ def _person_constant(
     np.maximum.at(hi, codes, vcodes)
     if (lo != hi).any():
         raise EffektError(
-            f"{func}(): the {argument} column {_fmt(column)} changes within "
+            f"{func}(): the {argument} column {quote(column)} changes within "
             f"{int((lo != hi).sum())} persons; "
             f"{argument} must be constant within person (use the value at the start of follow-up)."
         )
@@ -461,7 +461,7 @@ def effect_over_time(
     if (N < 2).any():
         k, g = np.argwhere(N < 2)[0]
         raise EffektError(
-            f"{func}(): at {_fmt(time)} {ut[k]:g} the {'treated' if g else 'control'} arm has "
+            f"{func}(): at {quote(time)} {ut[k]:g} the {'treated' if g else 'control'} arm has "
             f"{int(N[k, g])} person(s) with positive weight; each arm needs at least two at every "
             "period. Restrict the "
             "panel to periods where both arms are observed."
@@ -492,7 +492,7 @@ def effect_over_time(
         G = len(clabels)
         if G < 2:
             raise ColumnError(
-                f"The cluster column {_fmt(cluster)} passed to {func}() has one value; "
+                f"The cluster column {quote(cluster)} passed to {func}() has one value; "
                 "clustering needs two or more."
             )
         Phi = np.zeros((G, T))
@@ -504,7 +504,7 @@ def effect_over_time(
         method = (
             f"difference in {'shares' if binary else 'means'} per period; CR1 cluster-robust "
             "variance "
-            f"({G} clusters of {_fmt(cluster)}), t({G - 1})"
+            f"({G} clusters of {quote(cluster)}), t({G - 1})"
         )
     if weights is not None:
         method += "; weighted"

@@ -89,7 +89,6 @@ import pandas as pd
 
 from .._linear import ols
 from .._validate import (
-    _fmt,
     argument_error,
     as_column_list,
     binary_outcome,
@@ -99,6 +98,7 @@ from .._validate import (
     check_number,
     handle_missing,
     numeric_column,
+    quote,
     require_columns,
     two_valued,
 )
@@ -361,7 +361,7 @@ class MatchResult:
         if values_m.isna().any():
             k = int(values_m.isna().sum())
             raise EffektError(
-                f"The outcome column {_fmt(outcome)} has {k} missing values among the matched units; "
+                f"The outcome column {quote(outcome)} has {k} missing values among the matched units; "
                 "impute them or drop those units before matching."
             )
         # only the matched rows are converted: unmatched rows may hold anything, even NA
@@ -425,7 +425,7 @@ class MatchResult:
                 est, s, tstat, ci, p = fit.test(1, conf_level)
             except EffektError as exc:
                 raise EffektError(
-                    f"effect(se={se!r}) on {_fmt(outcome)} failed in the weighted regression on the matched "
+                    f"effect(se={se!r}) on {quote(outcome)} failed in the weighted regression on the matched "
                     f"sample ({n_sets} matched sets, {int(matched.sum())} units): {exc} Try another "
                     "'se' or a larger matched sample."
                 ) from exc
@@ -462,7 +462,7 @@ class MatchResult:
                 values_p = values.iloc[pool]
                 if values_p.isna().any():
                     raise EffektError(
-                        f"The outcome column {_fmt(outcome)} has {int(values_p.isna().sum())} missing values "
+                        f"The outcome column {quote(outcome)} has {int(values_p.isna().sum())} missing values "
                         f"among the eligible controls, whose outcomes the Abadie–Imbens variance with "
                         f"var_matches={int(vm_)} uses; pass var_matches=0 or drop those units before matching."
                     )
@@ -607,7 +607,7 @@ class MatchResult:
         require_columns(panel, func, id=id, time=time, status=status)
         if id not in self.data.columns:
             raise EffektError(
-                f"trajectory(): the id column {_fmt(id)} is not in the data the match was made "
+                f"trajectory(): the id column {quote(id)} is not in the data the match was made "
                 "on; add the person id to the data before matching so that panel rows can be "
                 "linked to matched rows."
             )
@@ -616,7 +616,7 @@ class MatchResult:
         if ids.isna().any() or ids.duplicated().any():
             k = int(ids.duplicated().sum() + ids.isna().sum())
             raise EffektError(
-                f"trajectory(): the id column {_fmt(id)} of the matched data has {k} missing or "
+                f"trajectory(): the id column {quote(id)} of the matched data has {k} missing or "
                 "duplicated values; it must identify one row per person."
             )
         pos = pd.Index(ids).get_indexer(panel[id])
@@ -624,7 +624,7 @@ class MatchResult:
             bad = panel[id].to_numpy()[pos < 0]
             raise EffektError(
                 f"trajectory(): {len(pd.unique(bad))} person(s) of the panel (e.g. {bad[0]!r}) "
-                f"are not in the data the match was made on (column {_fmt(id)}); restrict the "
+                f"are not in the data the match was made on (column {quote(id)}); restrict the "
                 "panel to those persons or check the ids."
             )
         matched = self.matched
@@ -738,7 +738,7 @@ def _warn_zero_se(std_error: float, outcome: Hashable, se: str, y_scale: float) 
     """SmallSampleWarning when a standard error is zero up to rounding (p-value and CI meaningless)."""
     if not std_error > 1e-12 * (1.0 + y_scale):
         warnings.warn(
-            f"effect(): the {se} standard error of {_fmt(outcome)} is 0 (the matched differences do not "
+            f"effect(): the {se} standard error of {quote(outcome)} is 0 (the matched differences do not "
             "vary), so the p-value and confidence interval are degenerate; the matched sample is too "
             "small or the outcome too uniform to measure uncertainty.",
             SmallSampleWarning,
@@ -786,7 +786,7 @@ def _resolve_distance(
         and distance in data.columns
     ):
         arr = numeric_column(data[distance], distance, _FUNC, "distance")
-        return "score", arr, None, f"column {_fmt(distance)}"
+        return "score", arr, None, f"column {quote(distance)}"
     if isinstance(distance, pd.Series):
         # align on the index, as for a PropensityScore: a Series in another order must not
         # be paired with the wrong rows

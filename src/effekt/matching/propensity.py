@@ -36,11 +36,11 @@ import pandas as pd
 from scipy.special import expit
 
 from .._validate import (
-    _fmt,
     argument_error,
     as_column_list,
     check_frame,
     handle_missing,
+    quote,
     require_columns,
     two_valued,
 )
@@ -117,7 +117,7 @@ class PropensityScore:
         """Model, sample sizes, score distribution by group and (for the logit) coefficients."""
         s = self.scores.to_numpy()
         lines = [
-            f"Propensity score ({self.model}) for {_fmt(self.treatment)}: "
+            f"Propensity score ({self.model}) for {quote(self.treatment)}: "
             f"{self.n_treated:,} treated, {self.n_control:,} control, "
             f"{'converged' if self.converged else 'NOT converged'}"
             + (f" in {self.n_iter} iterations" if self.n_iter is not None else ""),
@@ -152,7 +152,7 @@ def _check_design(X: np.ndarray, names: list[str], treated: np.ndarray, func: st
     if const.size:
         j = int(const[0])
         raise ColumnError(
-            f"The covariate {_fmt(names[j])} passed to {func}() is constant (every value is "
+            f"The covariate {quote(names[j])} passed to {func}() is constant (every value is "
             f"{lo[j]:g}); it carries no information and makes the propensity model singular. Remove it."
         )
     mt, mc = treated[:, None], ~treated[:, None]
@@ -170,12 +170,12 @@ def _check_design(X: np.ndarray, names: list[str], treated: np.ndarray, func: st
                 n1t, n1c = int(col[treated].sum()), int(col[~treated].sum())
                 nt, nc = int(treated.sum()), int((~treated).sum())
                 parts.append(
-                    f"{_fmt(names[j])} (value 1 in {n1t} treated and {n1c} control units, "
+                    f"{quote(names[j])} (value 1 in {n1t} treated and {n1c} control units, "
                     f"value 0 in {nt - n1t} treated and {nc - n1c} control units)"
                 )
             else:
                 parts.append(
-                    f"{_fmt(names[j])} (treated range {t_lo[j]:g} to {t_hi[j]:g}, "
+                    f"{quote(names[j])} (treated range {t_lo[j]:g} to {t_hi[j]:g}, "
                     f"control range {c_lo[j]:g} to {c_hi[j]:g})"
                 )
         raise EffektError(
@@ -365,7 +365,7 @@ def propensity_score(
     require_columns(data, _FUNC, treatment=treatment, covariates=covs)
     if treatment in covs:
         raise EffektError(
-            f"The treatment column {_fmt(treatment)} is also listed in 'covariates' of {_FUNC}(); remove it."
+            f"The treatment column {quote(treatment)} is also listed in 'covariates' of {_FUNC}(); remove it."
         )
     data = handle_missing(data, [treatment, *covs], missing, _FUNC)
     treated = two_valued(data[treatment], treatment, "treatment", _FUNC, treated_value)
@@ -391,7 +391,7 @@ def propensity_score(
             raise EffektError(
                 f"{_FUNC}(): the logistic model shows perfect or quasi-complete separation by a "
                 f"combination of covariates: {n_extreme} units have fitted probabilities numerically "
-                f"0 or 1 (largest standardised coefficients: {', '.join(map(_fmt, top))}). "
+                f"0 or 1 (largest standardised coefficients: {', '.join(map(quote, top))}). "
                 "Those units have no comparable counterpart; restrict the sample to common support, "
                 "simplify the model, or match exactly on the offending covariates."
             )
@@ -464,7 +464,7 @@ def _design(data: pd.DataFrame, covariates: Sequence[Hashable]) -> tuple[np.ndar
             arr = values.to_numpy(dtype=float)
             if not np.isfinite(arr).all():
                 raise ColumnError(
-                    f"The covariate {_fmt(column)} passed to {_FUNC}() holds infinite values."
+                    f"The covariate {quote(column)} passed to {_FUNC}() holds infinite values."
                 )
             blocks.append(arr)
             names.append(str(column))
@@ -474,8 +474,8 @@ def _design(data: pd.DataFrame, covariates: Sequence[Hashable]) -> tuple[np.ndar
             codes, levels = pd.factorize(values, sort=True)
             if len(levels) < 2:
                 raise ColumnError(
-                    f"The covariate {_fmt(column)} passed to {_FUNC}() has a single value "
-                    f"({_fmt(levels[0]) if len(levels) else 'none'}); it carries no information. Remove it."
+                    f"The covariate {quote(column)} passed to {_FUNC}() has a single value "
+                    f"({quote(levels[0]) if len(levels) else 'none'}); it carries no information. Remove it."
                 )
             for k in range(1, len(levels)):
                 blocks.append((codes, k))

@@ -23,12 +23,12 @@ import pandas as pd
 from scipy import optimize, stats
 
 from .._validate import (
-    _fmt,
     argument_error,
     check_choice,
     check_frame,
     check_number,
     numeric_column,
+    quote,
     require_columns,
     two_valued,
 )
@@ -107,7 +107,7 @@ class RosenbaumBounds:
         direction = "treated higher" if self.alternative == "greater" else "treated lower"
         lines = [
             f"Rosenbaum sensitivity bounds, {test}, one-sided ({direction})"
-            + (f", outcome {_fmt(self.outcome)}" if self.outcome is not None else ""),
+            + (f", outcome {quote(self.outcome)}" if self.outcome is not None else ""),
             f"  {self.n_pairs:,} matched pairs, {self.n_informative:,} {informative}",
         ]
         if self.p_upper[0] > self.alpha and self.gamma[0] == 1:
@@ -209,7 +209,7 @@ def _pairs_from(
     if counts.any():
         column = counts[counts > 0].index[0]
         raise ColumnError(
-            f"The column {_fmt(column)} used by {func}() has {int(counts[column])} missing values in the matched "
+            f"The column {quote(column)} used by {func}() has {int(counts[column])} missing values in the matched "
             "data; a pair with a missing member cannot be analysed. Remove those pairs (both members) first."
         )
     if frame.index.has_duplicates:
@@ -221,7 +221,7 @@ def _pairs_from(
         if (spread > 1).any():
             dup = frame.index[np.flatnonzero(key.to_numpy() == spread.index[spread > 1][0])[0]]
             raise EffektError(
-                f"{func}(): the row {_fmt(dup)} appears in several matched pairs (matching with "
+                f"{func}(): the row {quote(dup)} appears in several matched pairs (matching with "
                 "replacement). Rosenbaum bounds need disjoint pairs; rematch with replace=False."
             )
     treated = two_valued(frame[treatment], treatment, "treatment", func, treated_value)
@@ -234,8 +234,8 @@ def _pairs_from(
     if bad.size:
         j = int(bad[0])
         raise EffektError(
-            f"{func}() needs 1:1 matched pairs (one treated and one control per {_fmt(pair)}); "
-            f"{bad.size} of {n_pairs} pairs are not, e.g. {_fmt(pair)} = {_fmt(labels[j])} has {int(size[j])} "
+            f"{func}() needs 1:1 matched pairs (one treated and one control per {quote(pair)}); "
+            f"{bad.size} of {n_pairs} pairs are not, e.g. {quote(pair)} = {quote(labels[j])} has {int(size[j])} "
             f"member(s), {int(n_treated[j])} treated. Rematch with ratio=1 and replace=False, or drop those sets."
         )
     y_t = np.bincount(codes, weights=np.where(treated, y, 0.0), minlength=n_pairs)
@@ -283,7 +283,7 @@ def _pairs_from_match(
     k = int(values.isna().sum())
     if k:
         raise ColumnError(
-            f"The column {_fmt(outcome)} used by {func}() has {k} missing values in the matched "
+            f"The column {quote(outcome)} used by {func}() has {k} missing values in the matched "
             "data; a pair with a missing member cannot be analysed. Remove those pairs (both members) first."
         )
     y = numeric_column(values.reset_index(drop=True), outcome, func, "outcome")
@@ -425,7 +425,7 @@ def rosenbaum_bounds(
         method = "mcnemar" if binary else "wilcoxon"
     elif method == "mcnemar" and not binary:
         raise ColumnError(
-            f"method='mcnemar' of {func}() needs a 0/1 outcome, but {_fmt(outcome)} has other values; "
+            f"method='mcnemar' of {func}() needs a 0/1 outcome, but {quote(outcome)} has other values; "
             "use method='wilcoxon' for a numeric outcome."
         )
     d = y_t - y_c
@@ -444,7 +444,7 @@ def rosenbaum_bounds(
         n_inf = int((d != 0).sum())
         if n_inf == 0:
             raise EffektError(
-                f"{func}(): none of the {n_pairs} pairs is discordant on {_fmt(outcome)} (both members have the "
+                f"{func}(): none of the {n_pairs} pairs is discordant on {quote(outcome)} (both members have the "
                 "same outcome in every pair), so the matched-pairs test carries no information."
             )
 
@@ -459,7 +459,7 @@ def rosenbaum_bounds(
         n_inf = int(nz.size)
         if n_inf == 0:
             raise EffektError(
-                f"{func}(): every matched pair has the same {_fmt(outcome)} for both members; "
+                f"{func}(): every matched pair has the same {quote(outcome)} for both members; "
                 "the signed-rank test carries no information."
             )
         if n_pairs - n_inf:

@@ -18,7 +18,6 @@ import pandas as pd
 from scipy.special import expit
 
 from .._validate import (
-    _fmt,
     argument_error,
     as_column_list,
     check_choice,
@@ -27,6 +26,7 @@ from .._validate import (
     check_number,
     handle_missing,
     numeric_column,
+    quote,
     require_columns,
 )
 from ..errors import ConvergenceWarning, EffektError, OverlapWarning
@@ -61,11 +61,11 @@ def _prepare(
     for name, col in (("outcome", outcome), ("treatment", treatment)):
         if col in covs or col in extra_covariates:
             raise EffektError(
-                f"The {name} column {_fmt(col)} is also listed as a covariate of {func}(); remove it."
+                f"The {name} column {quote(col)} is also listed as a covariate of {func}(); remove it."
             )
     if outcome == treatment:
         raise EffektError(
-            f"{func}(): 'outcome' and 'treatment' are the same column {_fmt(outcome)}."
+            f"{func}(): 'outcome' and 'treatment' are the same column {quote(outcome)}."
         )
     if trim is not None:
         trim = check_number(trim, "trim", func, low=0, high=0.5, low_open=True, high_open=True)
@@ -466,7 +466,7 @@ def aipw(
     y, scale = _outcome_values(df[outcome], outcome, func)
     if outcome_model == "logit" and scale != "proportion":
         raise EffektError(
-            f"outcome_model='logit' of {func}() needs a 0/1 outcome, but {_fmt(outcome)} has other values; "
+            f"outcome_model='logit' of {func}() needs a 0/1 outcome, but {quote(outcome)} has other values; "
             "use outcome_model='linear'."
         )
     ps, _ = _fit_ps(df, treatment, covs, model, treated_value, func)
