@@ -149,17 +149,22 @@ def test_seed_default_and_missing_policy(qualname):
         assert "missing" in params, f"{qualname} takes data but has no missing= argument"
 
 
+#: What stands in the outcome's place: an outcome column, or a duration (time, event), or
+#: aggregated counts (count, denominator).
+OUTCOME_SLOTS = (("outcome",), ("time", "event"), ("count", "denominator"))
+
+
 @pytest.mark.parametrize("qualname", sorted(CALLABLES))
 def test_positional_order_data_outcome_treatment(qualname):
-    names = [p.name for p in _parameters(CALLABLES[qualname])]
+    params = _parameters(CALLABLES[qualname])
+    names = [p.name for p in params]
     if "data" not in names:
         return
-    expected = ["data"] + [n for n in ("outcome", "treatment") if n in names]
-    positional = [
-        p.name
-        for p in _parameters(CALLABLES[qualname])
-        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-    ]
+    outcome = next((list(s) for s in OUTCOME_SLOTS if set(s) <= set(names)), [])
+    expected = ["data", *outcome] + (["treatment"] if "treatment" in names else [])
+    positional = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if "treatment" in names and "treatment" not in positional:
+        expected.remove("treatment")  # an optional, keyword-only treatment (e.g. kaplan_meier)
     assert positional[: len(expected)] == expected, (
         f"{qualname}: positional order must start {expected}; got {positional}"
     )
