@@ -25,6 +25,21 @@ import pandas as pd
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+__all__ = [
+    "caterpillar",
+    "effect_axis_label",
+    "effect_trajectory",
+    "forest",
+    "funnel",
+    "love_plot",
+    "new_axes",
+    "overlap_plot",
+    "save",
+    "simple_vs_causal",
+    "subgroup_forest",
+    "survival_curves",
+]
+
 
 def new_axes(ax: Axes | None, figsize: tuple[float, float] = (7.0, 4.5)) -> Axes:
     """Return ``ax`` or a fresh Axes on a new figure (constrained layout).
@@ -43,7 +58,7 @@ def new_axes(ax: Axes | None, figsize: tuple[float, float] = (7.0, 4.5)) -> Axes
     return ax
 
 
-def effect_axis_label(scale: str, unit: str = "") -> str:
+def effect_axis_label(scale: str, unit_label: str = "") -> str:
     """Axis label for an effect: percentage points for proportions, else the unit.
 
     Examples
@@ -55,18 +70,18 @@ def effect_axis_label(scale: str, unit: str = "") -> str:
     """
     if scale == "proportion":
         return "Effect (percentage points)"
-    return f"Effect ({unit})" if unit else "Effect (difference in means)"
+    return f"Effect ({unit_label})" if unit_label else "Effect (difference in means)"
 
 
 def forest(
-    frame: pd.DataFrame,
+    table: pd.DataFrame,
     ax: Axes | None = None,
     *,
-    label: str = "label",
+    label_column: str = "label",
     title: str = "",
-    reference: float | None = 0.0,
+    reference_line: float | None = 0.0,
     scale: str | None = None,
-    unit: str = "",
+    unit_label: str = "",
     color: str = "C0",
     annotate: bool = True,
 ) -> Axes:
@@ -74,14 +89,16 @@ def forest(
 
     Parameters
     ----------
-    frame : DataFrame
+    table : DataFrame
         Columns ``estimate``, ``ci_low``, ``ci_high`` and a label column (tidy rows as
         produced by ``to_frame()``).
     ax : Axes, optional
-    label : str
+    label_column : str
         Column with the row labels.
-    reference : float or None
+    reference_line : float or None
         Draw a vertical line here (no effect).
+    unit_label : str
+        Unit of a mean effect on the axis label.
     scale : {"proportion", "mean"}, optional
         Defaults to the ``scale`` column; proportions are drawn in percentage points.
     annotate : bool
@@ -101,22 +118,22 @@ def forest(
     >>> ax.get_xlabel(), ax.get_title()
     ('Effect (percentage points)', 'Mentorforsøget')
     """
-    ax = new_axes(ax, figsize=(7.5, 0.5 * len(frame) + 1.6))
+    ax = new_axes(ax, figsize=(7.5, 0.5 * len(table) + 1.6))
     if scale is None:
-        scale = str(frame["scale"].iloc[0]) if "scale" in frame else "mean"
+        scale = str(table["scale"].iloc[0]) if "scale" in table else "mean"
     k = 100.0 if scale == "proportion" else 1.0
-    est = frame["estimate"].to_numpy(dtype=float) * k
-    lo = frame["ci_low"].to_numpy(dtype=float) * k
-    hi = frame["ci_high"].to_numpy(dtype=float) * k
+    est = table["estimate"].to_numpy(dtype=float) * k
+    lo = table["ci_low"].to_numpy(dtype=float) * k
+    hi = table["ci_high"].to_numpy(dtype=float) * k
     labels = (
-        frame[label].astype(str).tolist() if label in frame else [str(i) for i in range(len(frame))]
+        table[label_column].astype(str).tolist() if label_column in table else [str(i) for i in range(len(table))]
     )
-    y = np.arange(len(frame))[::-1]
+    y = np.arange(len(table))[::-1]
     ax.errorbar(est, y, xerr=[est - lo, hi - est], fmt="o", color=color, ecolor=color, capsize=3)
-    if reference is not None:
-        ax.axvline(reference * k, color="0.5", lw=1, ls="--")
+    if reference_line is not None:
+        ax.axvline(reference_line * k, color="0.5", lw=1, ls="--")
     ax.set_yticks(y, labels)
-    ax.set_xlabel(effect_axis_label(scale, unit))
+    ax.set_xlabel(effect_axis_label(scale, unit_label))
     if annotate:
         suffix = " pp" if scale == "proportion" else ""
         for yi, e, a, b in zip(y, est, lo, hi, strict=True):
@@ -130,7 +147,7 @@ def forest(
                 )
     if title:
         ax.set_title(title)
-    ax.set_ylim(-0.7, len(frame) - 0.3)
+    ax.set_ylim(-0.7, len(table) - 0.3)
     return ax
 
 
@@ -525,20 +542,20 @@ def simple_vs_causal(
 
 
 def subgroup_forest(
-    frame: pd.DataFrame,
+    table: pd.DataFrame,
     *,
     overall: pd.DataFrame | None = None,
     headers: dict[str, str] | None = None,
     ax: Axes | None = None,
     title: str = "",
-    unit: str = "",
+    unit_label: str = "",
     color: str = "C0",
 ) -> Axes:
     """Forest plot of subgroup effects: an overall row, then one block per ``by`` column.
 
     Parameters
     ----------
-    frame : DataFrame
+    table : DataFrame
         Tidy rows with ``by``, ``level``, ``estimate``, ``ci_low``, ``ci_high`` and ``scale``
         (as from ``SubgroupResult.to_frame()``).
     overall : DataFrame, optional
@@ -546,7 +563,9 @@ def subgroup_forest(
     headers : dict, optional
         Block heading per ``by`` value (e.g. with the interaction p-value).
     ax : Axes, optional
-    title, unit : str
+    title : str
+    unit_label : str
+        Unit of a mean effect on the axis label.
 
     Returns
     -------
@@ -565,7 +584,7 @@ def subgroup_forest(
     'Effect (percentage points)'
     """
     headers = headers or {}
-    scale = str(frame["scale"].iloc[0]) if "scale" in frame else "mean"
+    scale = str(table["scale"].iloc[0]) if "scale" in table else "mean"
     k = 100.0 if scale == "proportion" else 1.0
     labels: list[str] = []
     points: list[tuple[float, float, float, bool]] = []  # estimate, low, high, is_overall
@@ -575,7 +594,7 @@ def subgroup_forest(
         labels.append("All")
         points.append((row["estimate"] * k, row["ci_low"] * k, row["ci_high"] * k, True))
         bold.append(True)
-    for by, block in frame.groupby("by", sort=False):
+    for by, block in table.groupby("by", sort=False):
         labels.append(headers.get(str(by), str(by)))
         points.append((np.nan, np.nan, np.nan, False))
         bold.append(True)
@@ -628,7 +647,7 @@ def subgroup_forest(
                 va="center",
                 fontsize=8,
             )
-    ax.set_xlabel(effect_axis_label(scale, unit))
+    ax.set_xlabel(effect_axis_label(scale, unit_label))
     ax.set_ylim(-0.7, n_rows - 0.3)
     if title:
         ax.set_title(title)

@@ -351,7 +351,7 @@ class SubgroupResult:
             headers=headers,
             ax=ax,
             title=self.outcome if title is None else title,
-            unit=self.overall.unit,
+            unit_label=self.overall.unit,
         )
 
 
