@@ -126,7 +126,9 @@ def forest(
     lo = table["ci_low"].to_numpy(dtype=float) * k
     hi = table["ci_high"].to_numpy(dtype=float) * k
     labels = (
-        table[label_column].astype(str).tolist() if label_column in table else [str(i) for i in range(len(table))]
+        table[label_column].astype(str).tolist()
+        if label_column in table
+        else [str(i) for i in range(len(table))]
     )
     y = np.arange(len(table))[::-1]
     ax.errorbar(est, y, xerr=[est - lo, hi - est], fmt="o", color=color, ecolor=color, capsize=3)
