@@ -76,7 +76,7 @@ def test_compare_arms_method_is_passed_on(ips):
 
 def test_compare_arms_continuous_uses_means(ips):
     t = rct.compare_arms(
-        ips, "weeks_employed", "arm", control="usual service", adjust="fdr_bh", unit="weeks"
+        ips, "weeks_employed", "arm", control="usual service", adjust="fdr_bh", unit_label="weeks"
     )
     sub = ips[ips["arm"].isin(["IPSE", "usual service"])]
     ref = rct.difference_in_means(sub, "weeks_employed", "arm", treated_value="IPSE")
@@ -118,7 +118,7 @@ def test_compare_arms_summary_and_plot(ips):
 BAD_ARMS = [
     (lambda d: d.assign(arm="IPS"), {}, ColumnError, "only one value"),
     (lambda d: d, {"control": "control"}, EffektError, "'control'"),
-    (lambda d: d, {"arm": "gruppe"}, ColumnError, "'gruppe'"),
+    (lambda d: d, {"treatment": "gruppe"}, ColumnError, "'gruppe'"),
     (lambda d: d, {"outcome": "job"}, ColumnError, "'job'"),
     (
         lambda d: d.assign(
@@ -140,7 +140,12 @@ BAD_ARMS = [
 def test_compare_arms_bad_input(ips, make, options, error, match):
     data = make(ips.copy())
     before = copy.deepcopy(data)
-    kwargs = {"outcome": "job_or_education", "arm": "arm", "control": "usual service", **options}
+    kwargs = {
+        "outcome": "job_or_education",
+        "treatment": "arm",
+        "control": "usual service",
+        **options,
+    }
     with pytest.raises(error, match=match):
         rct.compare_arms(data, **kwargs)
     pd.testing.assert_frame_equal(data, before)

@@ -156,7 +156,9 @@ def test_welch_matches_scipy(seed):
 
 def test_from_summary_matches_scipy_from_stats():
     ref = stats.ttest_ind_from_stats(4.95, 7.5, 2400, 2.97, 6.0, 2400, equal_var=False)
-    r = rct.difference_in_means_from_summary(4.95, 7.5, 2400, 2.97, 6.0, 2400, unit="hours/week")
+    r = rct.difference_in_means_from_summary(
+        4.95, 7.5, 2400, 2.97, 6.0, 2400, unit_label="hours/week"
+    )
     assert r.statistic == pytest.approx(ref.statistic, rel=1e-12)
     assert r.pvalue == pytest.approx(ref.pvalue, rel=1e-9)
     assert r.n_treated == 2400 and r.unit == "hours/week"
@@ -164,7 +166,9 @@ def test_from_summary_matches_scipy_from_stats():
 
 def test_jobfirst_67_percent_more_hours():
     # JobFirst week 78: just under 2 extra hours/week, "67 % more" than a control mean near 3.
-    r = rct.difference_in_means_from_summary(4.95, 7.5, 2400, 2.97, 6.0, 2400, unit="hours/week")
+    r = rct.difference_in_means_from_summary(
+        4.95, 7.5, 2400, 2.97, 6.0, 2400, unit_label="hours/week"
+    )
     assert 1.9 < r.estimate < 2.0
     assert round(100 * r.relative_change) == 67
     lo, hi = r.relative_change_ci
@@ -266,7 +270,7 @@ def test_missing_drop_warns_and_matches_complete_cases(trial):
 
 
 def test_to_frame_and_summary(trial):
-    r = rct.difference_in_means(trial, "hours", "treated", unit="hours/week")
+    r = rct.difference_in_means(trial, "hours", "treated", unit_label="hours/week")
     row = r.to_frame().iloc[0]
     assert row["ci_low"] == r.ci[0] and row["scale"] == "mean"
     assert row["relative_change_ci_low"] == r.relative_change_ci[0]

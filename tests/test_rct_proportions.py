@@ -68,7 +68,9 @@ def rows(x1: int, n1: int, x2: int, n2: int) -> pd.DataFrame:
 def test_chisquare_and_fisher_pvalues_agree_with_r(r2x2, monkeypatch):
     monkeypatch.setattr(P, "BOSCHLOO_MAX_PRODUCT", 0)  # Fisher only: keep the test fast
     for row in r2x2.itertuples():
-        r = rct.difference_in_proportions_from_counts(row.x1, row.n1, row.x2, row.n2, exact=True)
+        r = rct.difference_in_proportions_from_counts(
+            row.x1, row.n1, row.x2, row.n2, exact_test=True
+        )
         # R: prop.test(c(x1, x2), c(n1, n2), correct = FALSE)$p.value
         assert r.pvalue == pytest.approx(row.chisq_p, rel=1e-6, abs=1e-12)
         # R: prop.test(...)$statistic (X^2 = z^2)
@@ -124,7 +126,7 @@ def test_relative_change_katz_interval_agrees_with_statsmodels():
 
 
 def test_exact_pvalues():
-    r = rct.difference_in_proportions_from_counts(9, 10, 3, 10, exact=True)
+    r = rct.difference_in_proportions_from_counts(9, 10, 3, 10, exact_test=True)
     table = [[9, 1], [3, 7]]
     assert r.extra["pvalue_fisher"] == pytest.approx(stats.fisher_exact(table).pvalue)
     assert r.extra["pvalue_boschloo"] == pytest.approx(stats.boschloo_exact(table).pvalue)
@@ -134,10 +136,10 @@ def test_exact_pvalues():
     assert {"pvalue_fisher", "pvalue_boschloo"} <= set(r.to_frame().columns)
     # up to the cap (n_t * n_c <= 250,000) Boschloo is computed
     assert P.BOSCHLOO_MAX_PRODUCT == 250_000
-    mid = rct.difference_in_proportions_from_counts(30, 400, 15, 600, exact=True)
+    mid = rct.difference_in_proportions_from_counts(30, 400, 15, 600, exact_test=True)
     assert 0 < mid.extra["pvalue_boschloo"] <= mid.extra["pvalue_fisher"]
     # large arms: Boschloo is skipped with a note (it would take minutes), Fisher is kept
-    big = rct.difference_in_proportions_from_counts(208, 1302, 155, 1291, exact=True)
+    big = rct.difference_in_proportions_from_counts(208, 1302, 155, 1291, exact_test=True)
     assert np.isnan(big.extra["pvalue_boschloo"])
     assert "skipped" in big.notes[0]
     assert big.extra["pvalue_fisher"] == pytest.approx(
@@ -606,11 +608,11 @@ BAD_ROWS = [
     ),
     (
         "exact with strata",
-        lambda d: F(d, "y", "t", strata="centre", exact=True),
-        "'exact'",
+        lambda d: F(d, "y", "t", strata="centre", exact_test=True),
+        "'exact_test'",
         EffektError,
     ),
-    ("exact not bool", lambda d: F(d, "y", "t", exact="yes"), "'exact'", EffektError),
+    ("exact not bool", lambda d: F(d, "y", "t", exact_test="yes"), "'exact_test'", EffektError),
     ("strata is the outcome", lambda d: F(d, "y", "t", strata="y"), "'strata'", EffektError),
     ("not a DataFrame", lambda d: F(d.to_dict(), "y", "t"), "'data'", EffektError),
     ("empty DataFrame", lambda d: F(d.iloc[:0], "y", "t"), "'data'", EffektError),

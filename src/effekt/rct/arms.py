@@ -101,7 +101,7 @@ def _estimate(
     binary: bool,
     conf_level: float,
     method: str,
-    unit: str,
+    unit_label: str,
     label: str,
 ) -> EffectResult:
     """One two-arm effect on a fresh two-column frame (never the caller's)."""
@@ -114,7 +114,7 @@ def _estimate(
         kind: Any = method  # validated by the caller against PROPORTION_METHODS
         r = difference_in_proportions(frame, outcome, tcol, method=kind, conf_level=conf_level)
     else:
-        r = difference_in_means(frame, outcome, tcol, conf_level=conf_level, unit=unit)
+        r = difference_in_means(frame, outcome, tcol, conf_level=conf_level, unit_label=unit_label)
     return dataclasses.replace(r, label=label)
 
 
@@ -137,14 +137,14 @@ def _sorted_levels(values: pd.Series) -> list[Any]:
 def compare_arms(
     data: pd.DataFrame,
     outcome: Hashable,
-    arm: Hashable,
+    treatment: Hashable,
     control: Any,
     *,
     conf_level: float = 0.95,
     adjust: str | None = None,
     method: str = "newcombe",
     missing: str = "raise",
-    unit: str = "",
+    unit_label: str = "",
 ) -> EffectTable:
     """Each arm of a multi-arm trial against the control arm, and all treatment arms pooled.
 
@@ -154,10 +154,10 @@ def compare_arms(
         One row per person.
     outcome : column name
         Binary (0/1, bool: difference in proportions) or continuous (difference in means).
-    arm : column name
+    treatment : column name
         The arm each person was randomised to (two or more values).
     control : value
-        The value of ``arm`` that marks the control group ("usual service").
+        The value of ``treatment`` that marks the control arm ("usual service").
     conf_level : float, default 0.95
     adjust : {None, "holm", "fdr_bh"}
         Add a ``pvalue_adjusted`` column, adjusted over every row of the table (each arm
@@ -166,8 +166,10 @@ def compare_arms(
         Interval method for a binary outcome (see ``difference_in_proportions``); checked
         against ``PROPORTION_METHODS`` for any outcome.
     missing : {"raise", "drop"}
-    unit : str
-        Unit of a continuous outcome, for the text.
+        What to do with missing values in ``outcome`` and ``treatment``: raise (default) or
+        drop those rows with a warning.
+    unit_label : str
+        Unit of a continuous outcome, for the text ("weeks").
 
     Returns
     -------
@@ -202,20 +204,21 @@ def compare_arms(
     check_choice(method, "method", func, PROPORTION_METHODS)
     if adjust is not None:
         check_choice(adjust, "adjust", func, (None, *ADJUSTMENTS))
-    require_columns(data, func, outcome=outcome, arm=arm)
-    data = handle_missing(data, [outcome, arm], missing, func)
-    arms = data[arm]
+    require_columns(data, func, outcome=outcome, treatment=treatment)
+    data = handle_missing(data, [outcome, treatment], missing, func)
+    arms = data[treatment]
     levels = _sorted_levels(arms)
     if len(levels) < 2:
         raise ColumnError(
-            f"The arm column {arm!r} passed to {func}() has only one value ({_show(levels[0])}); "
+            f"The treatment column {treatment!r} passed to {func}() has only one value ({_show(levels[0])}); "
             "a comparison needs a control arm and at least one treatment arm."
         )
     if control not in levels:
         raise argument_error(
             func,
             "control",
-            f"one of the values of the arm column {arm!r} ({', '.join(map(_show, levels))})",
+            f"one of the values of the treatment column {treatment!r} "
+            f"({', '.join(map(_show, levels))})",
             control,
         )
     y = data[outcome]
@@ -232,13 +235,15 @@ def compare_arms(
         keep = is_control | (arms == lv).to_numpy()
         treated = (arms[keep] == lv).to_numpy()
         results.append(
-            _estimate(y[keep], treated, outcome, binary, conf_level, method, unit, str(lv))
+            _estimate(y[keep], treated, outcome, binary, conf_level, method, unit_label, str(lv))
         )
         rows.append({"arm": str(lv), "control": str(control), "comparison": f"{lv} vs {control}"})
     if len(others) >= 2:
         name = " + ".join(map(str, others))
         results.append(
-            _estimate(y, ~is_control, outcome, binary, conf_level, method, unit, f"pooled ({name})")
+            _estimate(
+                y, ~is_control, outcome, binary, conf_level, method, unit_label, f"pooled ({name})"
+            )
         )
         rows.append(
             {
@@ -410,7 +415,7 @@ def subgroups(
     method: str = "newcombe",
     missing: str = "raise",
     max_levels: int = 20,
-    unit: str = "",
+    unit_label: str = "",
 ) -> SubgroupResult:
     """The treatment effect within each level of each ``by`` column, with interaction tests.
 
@@ -434,7 +439,8 @@ def subgroups(
     missing : {"raise", "drop"}
     max_levels : int, default 20
         A ``by`` column with more levels raises (it is probably continuous).
-    unit : str
+    unit_label : str
+        Unit of a continuous outcome, for the text ("weeks").
 
     Returns
     -------
@@ -532,12 +538,14 @@ def subgroups(
             masks.append((lv, mask))
         plan.append((b, levels, codes, masks))
 
-    overall = _estimate(y, t, outcome, binary, conf_level, method, unit, "All")
+    overall = _estimate(y, t, outcome, binary, conf_level, method, unit_label, "All")
     results, rows, tests = [], [], {}
     for b, levels, codes, masks in plan:
         for lv, mask in masks:
             results.append(
-                _estimate(y[mask], t[mask], outcome, binary, conf_level, method, unit, f"{b}: {lv}")
+                _estimate(
+                    y[mask], t[mask], outcome, binary, conf_level, method, unit_label, f"{b}: {lv}"
+                )
             )
             rows.append({"by": str(b), "level": str(lv)})
         tests[str(b)] = _interaction_test(yv, t, codes, list(levels), str(b))

@@ -9,7 +9,7 @@ change ``mean_treated / mean_control - 1`` ("67 % more hours") with a Fieller in
 Examples
 --------
 >>> from effekt import rct
->>> r = rct.difference_in_means_from_summary(4.9, 7.5, 2400, 2.95, 6.0, 2400, unit="hours/week")
+>>> r = rct.difference_in_means_from_summary(4.9, 7.5, 2400, 2.95, 6.0, 2400, unit_label="hours/week")
 >>> round(r.estimate, 2), round(r.relative_change, 2)
 (1.95, 0.66)
 """
@@ -194,7 +194,7 @@ def difference_in_means_from_summary(
     n_control: int,
     *,
     conf_level: float = 0.95,
-    unit: str = "",
+    unit_label: str = "",
     relative_ci: RelativeMethod = "fieller",
 ) -> EffectResult:
     """Welch's difference in means from published means, standard deviations and sizes.
@@ -206,7 +206,7 @@ def difference_in_means_from_summary(
     mean_control, sd_control, n_control : float, float, int
         The same for the control group.
     conf_level : float, default 0.95
-    unit : str
+    unit_label : str
         Unit of the outcome for the text ("hours/week").
     relative_ci : {"fieller", "delta"}, default "fieller"
         Interval for the relative change ``mean_treated / mean_control - 1``.
@@ -237,7 +237,7 @@ def difference_in_means_from_summary(
 
     >>> from effekt import rct
     >>> r = rct.difference_in_means_from_summary(4.95, 7.5, 2400, 2.97, 6.0, 2400,
-    ...                                          unit="hours/week")
+    ...                                          unit_label="hours/week")
     >>> print(r.summary().splitlines()[0])
     Effect: +1.98 hours/week (95% CI +1.60 to +2.36 hours/week), p < 0.001
     >>> round(100 * r.relative_change)
@@ -272,7 +272,7 @@ def difference_in_means_from_summary(
         method="Welch t (unequal variances), from summary statistics",
         n_treated=nt,
         n_control=nc,
-        unit=unit,
+        unit=unit_label,
     )
 
 
@@ -321,7 +321,7 @@ def difference_in_means(
     cluster: Hashable | None = None,
     covariates: Hashable | Sequence[Hashable] | None = None,
     missing: str = "raise",
-    unit: str = "",
+    unit_label: str = "",
     relative_ci: RelativeMethod = "fieller",
 ) -> EffectResult:
     """Difference in mean outcome between the treatment and the control group of a trial.
@@ -350,7 +350,7 @@ def difference_in_means(
         (CR2 with ``cluster``). Categorical columns become dummies.
     missing : {"raise", "drop"}, default "raise"
         What to do with missing values in the columns used.
-    unit : str
+    unit_label : str
         Unit of the outcome for the text ("hours/week").
     relative_ci : {"fieller", "delta"}, default "fieller"
         Interval for the relative change (see :func:`relative_change_interval`).
@@ -407,7 +407,7 @@ def difference_in_means(
     >>> treated = np.repeat([1, 0], 2400)
     >>> hours = rng.gamma(0.6, 5.0, 4800) * np.where(treated == 1, 1.67, 1.0)
     >>> df = pd.DataFrame({"jobfirst": treated, "hours": hours})
-    >>> r = rct.difference_in_means(df, "hours", "jobfirst", unit="hours/week")
+    >>> r = rct.difference_in_means(df, "hours", "jobfirst", unit_label="hours/week")
     >>> round(r.estimate, 2), round(r.relative_change, 2)
     (1.8, 0.58)
     >>> r.method
@@ -440,7 +440,7 @@ def difference_in_means(
                 "a difference in means needs at least two per arm."
             )
     common: dict[str, Any] = dict(
-        outcome=str(outcome), n_treated=n_t, n_control=n_c, unit=unit, relative=relative_ci
+        outcome=str(outcome), n_treated=n_t, n_control=n_c, unit=unit_label, relative=relative_ci
     )
 
     if cluster is None and not covs and strata is None:

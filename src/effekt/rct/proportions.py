@@ -170,7 +170,7 @@ def _from_counts(
     *,
     method: str,
     conf_level: float,
-    exact: bool,
+    exact_test: bool,
     outcome: str | None = None,
     func: str,
 ) -> EffectResult:
@@ -186,7 +186,7 @@ def _from_counts(
     rel, rel_ci = _katz_relative_change(x1, n1, x2, n2, conf_level)
     extra: dict[str, float] = {}
     notes: list[str] = []
-    if exact:
+    if exact_test:
         extra, notes = _exact_pvalues(x1, n1, x2, n2)
     if x1 + x2 in (0, n1 + n2):
         notes.append(
@@ -221,7 +221,7 @@ def difference_in_proportions_from_counts(
     *,
     method: Method = "newcombe",
     conf_level: float = 0.95,
-    exact: bool = False,
+    exact_test: bool = False,
 ) -> EffectResult:
     """Difference in proportions ``p_t - p_c`` from events and totals per arm.
 
@@ -235,7 +235,7 @@ def difference_in_proportions_from_counts(
         Interval and matching two-sided test (see Notes). Default ``"newcombe"``.
     conf_level : float
         Confidence level, default 0.95.
-    exact : bool
+    exact_test : bool
         Also compute Fisher's and Boschloo's exact p-values (``extra["pvalue_fisher"]``,
         ``extra["pvalue_boschloo"]``). Boschloo's test is skipped (``nan`` and a note) when
         ``n_treated * n_control`` exceeds ``BOSCHLOO_MAX_PRODUCT`` (250,000, e.g. 500 per
@@ -286,12 +286,12 @@ def difference_in_proportions_from_counts(
     func = "difference_in_proportions_from_counts"
     V.check_choice(method, "method", func, PROPORTION_METHODS)
     conf_level = V.check_conf_level(conf_level, func)
-    if not isinstance(exact, (bool, np.bool_)):
-        raise V.argument_error(func, "exact", "True or False", exact)
+    if not isinstance(exact_test, (bool, np.bool_)):
+        raise V.argument_error(func, "exact_test", "True or False", exact_test)
     x1, n1 = V.check_counts(events_treated, n_treated, "events_treated", "n_treated", func)
     x2, n2 = V.check_counts(events_control, n_control, "events_control", "n_control", func)
     return _from_counts(
-        x1, n1, x2, n2, method=method, conf_level=conf_level, exact=bool(exact), func=func
+        x1, n1, x2, n2, method=method, conf_level=conf_level, exact_test=bool(exact_test), func=func
     )
 
 
@@ -311,7 +311,7 @@ def difference_in_proportions(
     strata: Hashable | None = None,
     cluster: Hashable | None = None,
     covariates: Sequence[Hashable] | Hashable | None = None,
-    exact: bool = False,
+    exact_test: bool = False,
     missing: Literal["raise", "drop"] = "raise",
 ) -> EffectResult:
     """Effect of a randomised treatment on a binary outcome, from individual rows.
@@ -341,7 +341,7 @@ def difference_in_proportions(
     covariates : column name or list, optional
         Baseline covariates for regression adjustment (Lin 2013); categorical columns become
         dummies.
-    exact : bool
+    exact_test : bool
         Add Fisher's and Boschloo's exact p-values (unadjusted analysis only).
     missing : {"raise", "drop"}
         Missing values in any used column raise (default) or their rows are dropped with a
@@ -420,8 +420,8 @@ def difference_in_proportions(
     V.check_frame(data, func)
     V.check_choice(method, "method", func, PROPORTION_METHODS)
     conf_level = V.check_conf_level(conf_level, func)
-    if not isinstance(exact, (bool, np.bool_)):
-        raise V.argument_error(func, "exact", "True or False", exact)
+    if not isinstance(exact_test, (bool, np.bool_)):
+        raise V.argument_error(func, "exact_test", "True or False", exact_test)
     covs = V.as_column_list(covariates)
     V.require_columns(
         data,
@@ -454,10 +454,10 @@ def difference_in_proportions(
     t = V.two_valued(frame[treatment], treatment, "treatment", func, treated_value)
     y = V.binary_outcome(frame[outcome], outcome, func)
     adjusted = strata is not None or cluster is not None or covs
-    if exact and adjusted:
+    if exact_test and adjusted:
         raise EffektError(
-            f"The 'exact' argument of {func}() applies to the unadjusted comparison only; "
-            "drop strata=, cluster= and covariates=, or pass exact=False."
+            f"The 'exact_test' argument of {func}() applies to the unadjusted comparison "
+            "only; drop strata=, cluster= and covariates=, or pass exact_test=False."
         )
     if not adjusted:
         ti = t.view(np.int8) if t.dtype == bool else t.astype(np.intp)
@@ -470,7 +470,7 @@ def difference_in_proportions(
             int(n[0]),
             method=method,
             conf_level=conf_level,
-            exact=bool(exact),
+            exact_test=bool(exact_test),
             outcome=str(outcome),
             func=func,
         )
