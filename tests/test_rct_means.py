@@ -430,3 +430,22 @@ def test_cr2_coverage_with_15_clusters():
         covered_cr0 += abs(fit.params[1] - 2.0) <= 1.959964 * fit.std_error(1)
     assert 0.92 <= covered / 600 <= 0.98
     assert covered_cr0 / 600 < covered / 600 - 0.02
+
+
+def test_nan_standard_error_gives_nan_pvalue_not_zero():
+    from effekt.rct.means import _result
+
+    r = _result(
+        1.0,
+        math.nan,
+        10.0,
+        0.95,
+        mean_t=2.0,
+        mean_c=1.0,
+        var_mt=0.1,
+        var_mc=0.1,
+        cov_tc=0.0,
+        relative="delta",
+        method="test",
+    )
+    assert math.isnan(r.pvalue) and math.isnan(r.statistic) and math.isnan(r.ci[0])

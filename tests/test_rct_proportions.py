@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import warnings
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -730,3 +731,30 @@ def test_reported_shares_keep_exact_halves_for_both_neighbours():
     frame = res.to_frame()
     hit = frame[frame["relative_change_matches"]]
     assert set(zip(hit.events_treated, hit.events_control, strict=True)) >= {(53, 40)}
+
+
+# --------------------------------------------------------------------------- one inference core
+
+
+def _nan_covariance_ols(real_ols):
+    """``ols`` whose covariance is NaN (as a degenerate sandwich could give)."""
+
+    def fake(*args, **kwargs):
+        fit = real_ols(*args, **kwargs)
+        return type(fit)(
+            fit.params, np.full_like(fit.cov, np.nan), fit.df_resid, fit.nobs, fit.cov_type
+        )
+
+    return fake
+
+
+def test_nan_standard_error_gives_nan_pvalue_not_zero(monkeypatch):
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame(
+        {"y": rng.integers(0, 2, 200), "t": np.tile([0, 1], 100), "c": np.repeat(range(20), 10)}
+    )
+    monkeypatch.setattr(P, "ols", _nan_covariance_ols(P.ols))
+    r = rct.difference_in_proportions(df, "y", "t", cluster="c")
+    assert math.isnan(r.std_error) and math.isnan(r.pvalue)  # used to be p = 0.0
+    assert all(math.isnan(v) for v in r.ci)
+    assert not r.significant

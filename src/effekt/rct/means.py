@@ -22,8 +22,8 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from .._inference import wald
 from .._linear import ols
 from .._validate import (
     as_column_list,
@@ -158,10 +158,10 @@ def _result(
     notes: Sequence[str] = (),
     **fields: Any,
 ) -> EffectResult:
-    q = float(stats.t.ppf(0.5 + conf_level / 2, df))
-    t = estimate / se if se > 0 else math.copysign(math.inf, estimate) if estimate else 0.0
-    p = float(2 * stats.t.sf(abs(t), df))
-    rc_ci, note = relative_change_interval(mean_t, mean_c, var_mt, var_mc, cov_tc, q, relative)
+    w = wald(estimate, se, conf_level, df)
+    rc_ci, note = relative_change_interval(
+        mean_t, mean_c, var_mt, var_mc, cov_tc, w.critical_value, relative
+    )
     all_notes = list(notes)
     if note:
         all_notes.append(note)
@@ -169,10 +169,10 @@ def _result(
     return EffectResult(
         estimate=float(estimate),
         std_error=float(se),
-        ci=(estimate - q * se, estimate + q * se),
-        pvalue=p,
+        ci=w.ci,
+        pvalue=w.pvalue,
         conf_level=conf_level,
-        statistic=float(t),
+        statistic=w.statistic,
         df=float(df),
         scale="mean",
         mean_treated=float(mean_t),

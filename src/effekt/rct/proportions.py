@@ -34,6 +34,7 @@ import pandas as pd
 from scipy import stats
 
 from .. import _validate as V
+from .._inference import wald, wald_arrays
 from .._linear import ols
 from ..errors import ColumnError, EffektError, SmallSampleWarning
 from ..intervals import (
@@ -43,7 +44,13 @@ from ..intervals import (
     newcombe_interval,
     wald_diff_interval,
 )
-from ..results import EffectResult, format_effect, format_pvalue, format_relative
+from ..results import (
+    EffectResult,
+    effect_from_normal,
+    format_effect,
+    format_pvalue,
+    format_relative,
+)
 
 __all__ = [
     "difference_in_proportions",
@@ -90,20 +97,21 @@ def _count_core(x1, n1, x2, n2, method: str, conf_level: float) -> dict[str, np.
     if method == "newcombe":
         low, high = newcombe_interval(x1, n1, x2, n2, conf_level)
         pbar = (x1 + x2) / (n1 + n2)
-        se0 = np.sqrt(pbar * (1 - pbar) * (1 / n1 + 1 / n2))
-        z = _safe_ratio(d, se0)
+        tested, se_test = d, np.sqrt(pbar * (1 - pbar) * (1 / n1 + 1 / n2))
     elif method == "wald":
         low, high = wald_diff_interval(x1, n1, x2, n2, conf_level)
-        z = _safe_ratio(d, se)
+        tested, se_test = d, se
     elif method == "agresti-caffo":
         low, high = agresti_caffo_interval(x1, n1, x2, n2, conf_level)
         q1, q2 = (x1 + 1) / (n1 + 2), (x2 + 1) / (n2 + 2)
         se = np.sqrt(q1 * (1 - q1) / (n1 + 2) + q2 * (1 - q2) / (n2 + 2))
-        z = _safe_ratio(q1 - q2, se)
-    else:  # score
+        tested, se_test = q1 - q2, se
+    else:  # score: a standard-normal statistic (restricted-MLE variance), tested as z / 1
         low, high = miettinen_nurminen_interval(x1, n1, x2, n2, conf_level)
-        z = miettinen_nurminen_statistic(x1, n1, x2, n2, 0.0)
-    pvalue = 2 * stats.norm.sf(np.abs(z))
+        tested = miettinen_nurminen_statistic(x1, n1, x2, n2, 0.0)
+        se_test = np.ones_like(tested)
+    z = _safe_ratio(tested, se_test)
+    pvalue = wald_arrays(tested, se_test, conf_level)[2]
     return {
         "estimate": d,
         "std_error": se,
@@ -131,9 +139,16 @@ def _katz_relative_change(x1, n1, x2, n2, conf_level: float):
     if x1 == n1 and x2 == n2:
         # every unit has the event in both arms: the Katz variance is 0 and no interval exists
         return rr - 1, None
-    z = stats.norm.ppf(0.5 + conf_level / 2)
     s = math.sqrt(1 / x1 - 1 / n1 + 1 / x2 - 1 / n2)
-    return rr - 1, (rr * math.exp(-z * s) - 1, rr * math.exp(z * s) - 1)
+    return rr - 1, _exp_interval_minus_one(math.log(rr), s, conf_level)
+
+
+def _exp_interval_minus_one(
+    log_ratio: float, std_error: float, conf_level: float
+) -> tuple[float, float]:
+    """A ratio's Wald interval on the log scale, back-transformed to ratio - 1."""
+    low, high = wald(log_ratio, std_error, conf_level).ci
+    return math.exp(low) - 1, math.exp(high) - 1
 
 
 def _small_sample(x1, n1, x2, n2) -> bool:
@@ -527,14 +542,13 @@ def _mantel_haenszel(y, t, codes, labels, column, conf_level, outcome, func) -> 
             num = pos - np.sum(a * c / N)
             # num = 0 when every unit has the event in every stratum: no interval exists
             if num > 1e-12 * pos:
-                v = num / (R * S)
-                zq = stats.norm.ppf(0.5 + conf_level / 2)
-                s = math.sqrt(v)
-                rel_ci = ((R / S) * math.exp(-zq * s) - 1, (R / S) * math.exp(zq * s) - 1)
-    return _normal_result(
+                s = math.sqrt(num / (R * S))
+                rel_ci = _exp_interval_minus_one(math.log(R / S), s, conf_level)
+    return effect_from_normal(
         rd,
         se,
         conf_level,
+        scale="proportion",
         method=f"Mantel-Haenszel risk difference over {K} strata, Sato variance; z test",
         n_treated=int(n_t.sum()),
         n_control=int(n_c.sum()),
@@ -548,33 +562,6 @@ def _mantel_haenszel(y, t, codes, labels, column, conf_level, outcome, func) -> 
             "shares are standardised with the Mantel-Haenszel weights n_t n_c / N of each "
             "stratum (their difference is the effect, their ratio the MH risk ratio)",
         ),
-    )
-
-
-def _normal_result(
-    estimate: float, se: float, conf_level: float, *, df: float | None = None, **fields: Any
-) -> EffectResult:
-    q = (
-        stats.norm.ppf(0.5 + conf_level / 2)
-        if df is None
-        else stats.t.ppf(0.5 + conf_level / 2, df)
-    )
-    if se > 0:
-        stat = estimate / se
-    else:
-        stat = 0.0 if estimate == 0 else math.copysign(math.inf, estimate)
-    dist = stats.norm if df is None else stats.t(df)
-    p = float(2 * dist.sf(abs(stat)))
-    return EffectResult(
-        estimate=float(estimate),
-        std_error=float(se),
-        ci=(estimate - q * se, estimate + q * se),
-        pvalue=p,
-        conf_level=conf_level,
-        statistic=float(stat),
-        df=df,
-        scale="proportion",
-        **fields,
     )
 
 
@@ -634,13 +621,13 @@ def _regression(frame, y, t, strata, cluster, covs, conf_level, outcome, func) -
         rel = b1 / b0
         g = np.array([-b1 / b0**2, 1 / b0])
         s = float(np.sqrt(g @ fit.cov[:2, :2] @ g))
-        q = stats.t.ppf(0.5 + conf_level / 2, fit.df_resid)
-        rel_ci = (rel - q * s, rel + q * s)
-    return _normal_result(
+        rel_ci = wald(rel, s, conf_level, fit.df_resid).ci
+    return effect_from_normal(
         est,
         se,
         conf_level,
         df=fit.df_resid,
+        scale="proportion",
         method=f"{model}; {how}",
         n_treated=int(t.sum()),
         n_control=int(n - t.sum()),
