@@ -228,6 +228,10 @@ def test_subgroups_binary_rows_equal_two_arm_estimates(mentor):
     }
     text = s.summary()
     assert "gender: interaction" in text and "pp" in text and "Holm" in text
+    people = s._html_frame()  # the overall row, then the subgroups, p-values formatted
+    assert people["label"].tolist()[:2] == ["All", "gender: man"]
+    assert people["interaction p"].iloc[0] == "" and "adjusted p" in people.columns
+    assert "<table" in s._repr_html_() and str(s) == text
 
 
 def test_subgroups_detect_a_real_interaction():

@@ -35,7 +35,7 @@ from .._validate import (
     two_valued,
 )
 from ..errors import ColumnError, SmallSampleWarning
-from ..results import EffectResult, EffectTable, TestResult, format_pvalue
+from ..results import EffectResult, EffectTable, Result, TestResult, format_pvalue
 from .means import difference_in_means
 from .proportions import PROPORTION_METHODS
 
@@ -270,7 +270,7 @@ def _adjust_name(adjust: str) -> str:
 
 
 @dataclass(frozen=True)
-class SubgroupResult:
+class SubgroupResult(Result):
     """Effects within subgroups, interaction tests and adjusted p-values.
 
     Attributes
@@ -322,23 +322,42 @@ class SubgroupResult:
                     f"{k * row['ci_high']:+.1f}), {format_pvalue(row['pvalue'])}{adj}"
                     f"  [n = {int(row['n_treated']):,} + {int(row['n_control']):,}]"
                 )
+        lines.extend(self._method_notes())
+        return "\n".join(lines)
+
+    def _method_notes(self) -> list[str]:
+        notes = []
         if self.adjust:
-            lines.append(
-                f"adjusted p-values: {_adjust_name(self.adjust)} over {len(frame)} subgroups"
+            notes.append(
+                f"adjusted p-values: {_adjust_name(self.adjust)} over {len(self.table)} subgroups"
             )
-        lines.append(
+        notes.append(
             "interaction test: Wald F on the treatment x level terms of a linear regression "
             "with HC2 standard errors"
         )
-        return "\n".join(lines)
+        return notes
 
-    def __str__(self) -> str:
-        return self.summary()
+    def _html_title(self) -> str:
+        return f"Subgroup effects on {self.outcome}" if self.outcome else "Subgroup effects"
 
-    def _repr_html_(self) -> str:
-        import html
+    def _html_frame(self) -> pd.DataFrame:
+        """The overall effect, then one row per subgroup, with adjusted and interaction p."""
+        people = EffectTable((self.overall, *self.table.results))._html_frame()
+        columns = self.table.columns
+        blank = [""]
+        if columns is not None and "pvalue_adjusted" in columns:
+            adjusted = [format_pvalue(p).removeprefix("p = ") for p in columns["pvalue_adjusted"]]
+            people.insert(4, "adjusted p", blank + adjusted)
+        interaction = [
+            format_pvalue(self.interactions[str(by)].pvalue).removeprefix("p = ")
+            for by in (columns["by"] if columns is not None else [])
+        ]
+        people.insert(4 + ("adjusted p" in people), "interaction p", blank + interaction)
+        return people
 
-        return "<pre>" + html.escape(self.summary()) + "</pre>"
+    def _html_notes(self) -> tuple[str, ...]:
+        test_notes = [n for t in self.interactions.values() for n in t.notes]
+        return (*test_notes, *self._method_notes())
 
     def plot(self, ax: Axes | None = None, *, title: str | None = None) -> Axes:
         """Forest plot: the overall effect, then one block per ``by`` column (pp for shares)."""

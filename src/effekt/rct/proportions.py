@@ -46,6 +46,7 @@ from ..intervals import (
 )
 from ..results import (
     EffectResult,
+    Result,
     effect_from_normal,
     format_effect,
     format_pvalue,
@@ -645,7 +646,7 @@ def _regression(frame, y, t, strata, cluster, covs, conf_level, outcome, func) -
 
 
 @dataclass(frozen=True)
-class ReportedShares:
+class ReportedShares(Result):
     """What holds for every count pair consistent with two rounded published shares.
 
     Attributes
@@ -730,23 +731,12 @@ class ReportedShares:
             f"{format_effect(self.estimate_range[1], 'proportion')}",
             f"  {level} CI over all pairs: {format_effect(self.ci[0], 'proportion')} to "
             f"{format_effect(self.ci[1], 'proportion')}",
-            f"  p-value: {format_pvalue(self.pvalue_range[0]).removeprefix('p ')} to "
-            f"{format_pvalue(self.pvalue_range[1]).removeprefix('p ')}".replace("= ", ""),
-            "  significant for every consistent count pair"
-            if self.significant_for_all
-            else (
-                "  significant for some consistent count pairs only"
-                if self.significant_for_any
-                else "  not significant for any consistent count pair"
-            ),
+            f"  p-value: {self._pvalue_text()}",
+            f"  {self._significance_text()}",
             f"  relative change: {format_relative(self.relative_change_range[0])} to "
             f"{format_relative(self.relative_change_range[1])}",
         ]
-        if self.n_disagree:
-            lines.append(
-                f"  note: for {self.n_disagree} of {self.n_pairs} pairs the {level} CI and the "
-                "p-value disagree about 0; significance here means the CI excludes 0"
-            )
+        lines.extend(f"  note: {n}" for n in self._disagree_notes())
         if self.relative_change_consistent is not None:
             rc = format_relative(self.reported_relative_change, self.relative_change_decimals)
             verdict = (
@@ -756,13 +746,55 @@ class ReportedShares:
         lines.append(f"  method: {_METHOD_TEXT[self.method]}")
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.summary()
+    def _pvalue_text(self) -> str:
+        low, high = (format_pvalue(p).removeprefix("p ") for p in self.pvalue_range)
+        return f"{low} to {high}".replace("= ", "")
 
-    def _repr_html_(self) -> str:
-        import html
+    def _significance_text(self) -> str:
+        if self.significant_for_all:
+            return "significant for every consistent count pair"
+        if self.significant_for_any:
+            return "significant for some consistent count pairs only"
+        return "not significant for any consistent count pair"
 
-        return "<pre>" + html.escape(self.summary()) + "</pre>"
+    def _disagree_notes(self) -> tuple[str, ...]:
+        if not self.n_disagree:
+            return ()
+        level = f"{round(100 * self.conf_level, 1):g}%"
+        return (
+            f"for {self.n_disagree} of {self.n_pairs} pairs the {level} CI and the "
+            "p-value disagree about 0; significance here means the CI excludes 0",
+        )
+
+    def _html_frame(self) -> pd.DataFrame:
+        """The ranges over all consistent count pairs, one row per quantity."""
+        level = f"{round(100 * self.conf_level, 1):g}%"
+        et, ec = self.events_treated_range, self.events_control_range
+        lo, hi = (format_effect(v, "proportion") for v in self.estimate_range)
+        ci_lo, ci_hi = (format_effect(v, "proportion") for v in self.ci)
+        rows = [
+            ("consistent events, treated", f"{et[0]}-{et[1]} of {self.n_treated:,}"),
+            ("consistent events, control", f"{ec[0]}-{ec[1]} of {self.n_control:,}"),
+            ("count pairs", f"{self.n_pairs:,}"),
+            ("effect", f"{lo} to {hi}"),
+            (f"{level} CI over all pairs", f"{ci_lo} to {ci_hi}"),
+            ("p-value", self._pvalue_text()),
+            ("significance (CI excludes 0)", self._significance_text()),
+            (
+                "relative change",
+                f"{format_relative(self.relative_change_range[0])} to "
+                f"{format_relative(self.relative_change_range[1])}",
+            ),
+        ]
+        if self.relative_change_consistent is not None:
+            rc = format_relative(self.reported_relative_change, self.relative_change_decimals)
+            answer = "yes" if self.relative_change_consistent else "no"
+            rows.append((f"reported relative change {rc} consistent", answer))
+        rows.append(("method", _METHOD_TEXT[self.method]))
+        return pd.DataFrame(rows, columns=["quantity", "value"])
+
+    def _html_notes(self) -> tuple[str, ...]:
+        return self._disagree_notes()
 
 
 def _rounded_percent_code(value: float, argument: str, decimals: int, func: str) -> int:
