@@ -16,7 +16,8 @@ from scipy import stats
 
 from effekt import rct
 from effekt.errors import ColumnError, DroppedRowsWarning, EffektError, MissingValueError
-from effekt.rct.means import lin_design, relative_change_interval
+from effekt.rct._lin import lin_design
+from effekt.rct.means import relative_change_interval
 
 REF = Path(__file__).parent / "reference"
 COVS = ["age", "grade", "group"]
@@ -324,7 +325,7 @@ BAD = [
         "constant",
     ),
     (lambda d: d.assign(hours=[1, 2, 3, np.inf, 4, 5, 6, 7]), {}, ColumnError, "infinite"),
-    (lambda d: d, {"covariates": ["kommune"]}, EffektError, "singular"),
+    (lambda d: d, {"covariates": ["kommune"]}, ColumnError, "'kommune'.*constant"),
     (lambda d: d, {"treated_value": "yes"}, EffektError, "treated_value"),
 ]
 
@@ -449,3 +450,62 @@ def test_nan_standard_error_gives_nan_pvalue_not_zero():
         method="test",
     )
     assert math.isnan(r.pvalue) and math.isnan(r.statistic) and math.isnan(r.ci[0])
+
+
+# --------------------------------------------------------------------------- covariates
+
+
+def _covariate_frame() -> pd.DataFrame:
+    rng = np.random.default_rng(11)
+    n = 120
+    t = np.tile([0, 1], n // 2)
+    return pd.DataFrame(
+        {
+            "t": t,
+            "job": rng.integers(0, 2, n),
+            "hours": rng.gamma(1.0, 5.0, n),
+            "age": rng.normal(40, 10, n),
+            "start": pd.date_range("2024-01-01", periods=n, freq="D"),
+            # "flexjob" occurs among the treated only
+            "benefit": np.where(t == 1, np.where(np.arange(n) % 4 == 1, "flexjob", "kh"), "kh"),
+        }
+    ).assign(other=lambda d: np.where(np.arange(n) % 3 == 0, "dp", "kh"))
+
+
+def _both_estimators():
+    return [
+        (rct.difference_in_proportions, "job"),
+        (rct.difference_in_means, "hours"),
+    ]
+
+
+@pytest.mark.parametrize(("func", "outcome"), _both_estimators())
+def test_infinite_covariate_raises_effekt_error_not_linalg_error(func, outcome):
+    data = _covariate_frame()
+    data.loc[7, "age"] = np.inf
+    before = data.copy()
+    with pytest.raises(ColumnError, match="'age'.*infinite"):
+        func(data, outcome, "t", covariates=["age"])
+    pd.testing.assert_frame_equal(data, before)
+
+
+@pytest.mark.parametrize(("func", "outcome"), _both_estimators())
+def test_datetime_covariate_raises_effekt_error(func, outcome):
+    with pytest.raises(ColumnError, match="'start'.*dates"):
+        func(_covariate_frame(), outcome, "t", covariates=["age", "start"])
+
+
+@pytest.mark.parametrize(("func", "outcome"), _both_estimators())
+def test_level_missing_from_one_arm_names_column_and_level(func, outcome):
+    with pytest.raises(ColumnError, match="Level 'flexjob' of the covariate 'benefit'.*control"):
+        func(_covariate_frame(), outcome, "t", covariates=["age", "benefit"])
+    # a categorical column whose levels all occur in both arms is fine
+    r = func(_covariate_frame(), outcome, "t", covariates=["age", "other"])
+    assert "Lin (2013)" in r.method
+
+
+@pytest.mark.parametrize(("func", "outcome"), _both_estimators())
+def test_boolean_covariate_constant_in_one_arm_is_named(func, outcome):
+    data = _covariate_frame().assign(flag=lambda d: (d["t"] == 1) & (np.arange(len(d)) % 4 == 1))
+    with pytest.raises(ColumnError, match="Level True of the covariate 'flag'"):
+        func(data, outcome, "t", covariates=["flag"])

@@ -31,7 +31,6 @@ from .._validate import (
     check_conf_level,
     check_frame,
     check_number,
-    design_matrix,
     group_codes,
     handle_missing,
     numeric_column,
@@ -40,6 +39,7 @@ from .._validate import (
 )
 from ..errors import ColumnError, EffektError
 from ..results import EffectResult
+from ._lin import lin_design
 
 __all__ = ["difference_in_means", "difference_in_means_from_summary"]
 
@@ -498,36 +498,6 @@ def difference_in_means(
         )
 
     return _regression(data, y, t, strata, cluster, covs, conf_level, func, **common)
-
-
-def lin_design(
-    data: pd.DataFrame, t: np.ndarray, strata: Hashable | None, covs: list[Hashable], func: str
-) -> np.ndarray:
-    """``[1, T, Z, T Z]`` with ``Z`` the centred covariates and stratum dummies (Lin 2013)."""
-    blocks = []
-    if covs:
-        Z, _ = design_matrix(data, covs, func)
-        blocks.append(Z)
-    if strata is not None:
-        codes, labels = group_codes(data[strata], strata, "strata", func)
-        if len(labels) > 1:
-            D = np.zeros((len(codes), len(labels) - 1))
-            rows = np.flatnonzero(codes > 0)
-            D[rows, codes[rows] - 1] = 1.0
-            blocks.append(D)
-    k = sum(b.shape[1] for b in blocks)
-    X = np.empty((len(t), 2 + 2 * k))
-    X[:, 0] = 1.0
-    X[:, 1] = t
-    j = 2
-    for b in blocks:
-        X[:, j : j + b.shape[1]] = b
-        j += b.shape[1]
-    if k:
-        Z = X[:, 2 : 2 + k]
-        Z -= Z.mean(axis=0)
-        np.multiply(Z, X[:, 1:2], out=X[:, 2 + k :])
-    return X
 
 
 def _regression(

@@ -36,7 +36,7 @@ from scipy import stats
 from .. import _validate as V
 from .._inference import wald, wald_arrays
 from .._linear import ols
-from ..errors import ColumnError, EffektError, SmallSampleWarning
+from ..errors import EffektError, SmallSampleWarning
 from ..intervals import (
     agresti_caffo_interval,
     miettinen_nurminen_interval,
@@ -52,6 +52,7 @@ from ..results import (
     format_pvalue,
     format_relative,
 )
+from ._lin import check_strata_arms, lin_design
 
 __all__ = [
     "difference_in_proportions",
@@ -504,20 +505,6 @@ def difference_in_proportions(
     return result
 
 
-def _check_strata_arms(
-    n_t: np.ndarray, n_c: np.ndarray, labels: np.ndarray, column: Hashable, func: str
-) -> None:
-    bad = (n_t == 0) | (n_c == 0)
-    if bad.any():
-        shown = ", ".join(map(str, labels[bad][:5]))
-        raise ColumnError(
-            f"The strata column {column!r} passed to {func}() has {int(bad.sum())} "
-            f"stratum/strata with only one arm ({shown}); such strata carry no information on "
-            "the effect. Merge them with "
-            "neighbouring strata or drop their rows."
-        )
-
-
 def _mantel_haenszel(y, t, codes, labels, column, conf_level, outcome, func) -> EffectResult:
     K = len(labels)
     idx = codes * 2 + t.astype(np.intp)
@@ -525,7 +512,7 @@ def _mantel_haenszel(y, t, codes, labels, column, conf_level, outcome, func) -> 
     ev = np.bincount(idx, weights=y, minlength=2 * K).reshape(K, 2)
     n_c, n_t = n[:, 0], n[:, 1]
     c, a = ev[:, 0], ev[:, 1]
-    _check_strata_arms(n_t, n_c, labels, column, func)
+    check_strata_arms(n_t, n_c, labels, column, func)
     N = n_t + n_c
     w = n_t * n_c / N
     rd = float(np.sum((a * n_c - c * n_t) / N) / w.sum())
@@ -568,39 +555,9 @@ def _mantel_haenszel(y, t, codes, labels, column, conf_level, outcome, func) -> 
 
 def _regression(frame, y, t, strata, cluster, covs, conf_level, outcome, func) -> EffectResult:
     n = len(y)
-    blocks: list[np.ndarray] = []
-    names: list[str] = []
-    if covs:
-        X, names, sources = V.design_matrix_sources(frame, covs, func)
-        sd = X.std(axis=0)
-        if (sd == 0).any():
-            j = int(np.argmax(sd == 0))
-            bad, level = sources[j], names[j]
-            detail = "" if level == str(bad) else f" (its dummy {level!r} is constant)"
-            raise ColumnError(
-                f"The covariate {bad!r} passed to {func}() is constant in the analysed rows"
-                f"{detail}; it cannot adjust anything: remove it from covariates=."
-            )
-        blocks.append(X)
-    if strata is not None:
-        codes, labels = V.group_codes(frame[strata], strata, "strata", func)
-        n_t = np.bincount(codes, weights=t.astype(float), minlength=len(labels))
-        n_c = np.bincount(codes, minlength=len(labels)) - n_t
-        _check_strata_arms(n_t, n_c, labels, strata, func)
-        if len(labels) > 1:
-            D = np.zeros((n, len(labels) - 1))
-            rows = codes > 0
-            D[np.flatnonzero(rows), codes[rows] - 1] = 1.0
-            blocks.append(D)
-    Z = np.hstack(blocks) if blocks else np.empty((n, 0))
-    Z = Z - Z.mean(axis=0)
-    tf = t.astype(float)
-    cols = [np.ones(n), tf]
-    if Z.shape[1]:
-        cols.append(Z)
-        if covs:  # Lin (2013): interact the centred covariates (and strata) with treatment
-            cols.append(Z * tf[:, None])
-    X = np.column_stack(cols)
+    # Lin (2013): interact the centred covariates (and strata) with treatment; with strata
+    # and cluster but no covariates the stratum dummies enter additively.
+    X = lin_design(frame, t, strata, covs, func, interact=bool(covs))
     if cluster is not None:
         ccodes, _ = V.group_codes(frame[cluster], cluster, "cluster", func, min_groups=2)
         fit = ols(X, y, cov_type="CR2", cluster=ccodes)
