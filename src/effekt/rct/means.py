@@ -444,60 +444,78 @@ def difference_in_means(
     )
 
     if cluster is None and not covs and strata is None:
-        # Two passes of bincount (sums, then squared deviations) instead of boolean copies.
-        code = t.view(np.int8).astype(np.intp)
-        sizes = np.array([n_c, n_t], dtype=float)
-        means = np.bincount(code, weights=y, minlength=2) / sizes
-        dev = y - means[code]
-        ss = np.bincount(code, weights=dev * dev, minlength=2)
-        mean_c, mean_t = float(means[0]), float(means[1])
-        var_c, var_t = float(ss[0] / (n_c - 1)), float(ss[1] / (n_t - 1))
-        if var_t == 0 and var_c == 0:
-            raise ColumnError(
-                f"The outcome column {outcome!r} passed to {func}() is constant within both arms; "
-                "no standard error exists. Check the outcome."
-            )
-        d, se, df = _welch(mean_t, var_t, n_t, mean_c, var_c, n_c)
-        return _result(
-            d,
-            se,
-            df,
-            conf_level,
-            mean_t=mean_t,
-            mean_c=mean_c,
-            var_mt=var_t / n_t,
-            var_mc=var_c / n_c,
-            cov_tc=0.0,
-            method="Welch t (unequal variances)",
-            **common,
-        )
-
+        return _welch_from_rows(y, t, conf_level, func, **common)
     if cluster is None and not covs:
         codes, labels = group_codes(data[strata], strata, "strata", func)
-        d, se, df, mean_t, mean_c, var_t, var_c = _stratified(y, t, codes, labels, strata, func)
-        if se == 0:
-            raise ColumnError(
-                f"The outcome column {outcome!r} passed to {func}() is constant within every "
-                "stratum and arm; no standard error exists."
-            )
-        return _result(
-            d,
-            se,
-            df,
-            conf_level,
-            mean_t=mean_t,
-            mean_c=mean_c,
-            var_mt=var_t,
-            var_mc=var_c,
-            cov_tc=0.0,
-            method=(
-                f"Stratified difference ({len(labels)} strata, size-weighted), "
-                "HC2 (Neyman) SE, t(n-2S)"
-            ),
-            **common,
-        )
-
+        return _stratified_result(y, t, codes, labels, strata, conf_level, func, **common)
     return _regression(data, y, t, strata, cluster, covs, conf_level, func, **common)
+
+
+def _welch_from_rows(
+    y: np.ndarray, t: np.ndarray, conf_level: float, func: str, **common: Any
+) -> EffectResult:
+    """Welch's difference from rows: two passes of bincount (sums, then squared deviations)."""
+    n_t, n_c = common["n_treated"], common["n_control"]
+    code = t.view(np.int8).astype(np.intp)
+    sizes = np.array([n_c, n_t], dtype=float)
+    means = np.bincount(code, weights=y, minlength=2) / sizes
+    dev = y - means[code]
+    ss = np.bincount(code, weights=dev * dev, minlength=2)
+    mean_c, mean_t = float(means[0]), float(means[1])
+    var_c, var_t = float(ss[0] / (n_c - 1)), float(ss[1] / (n_t - 1))
+    if var_t == 0 and var_c == 0:
+        raise ColumnError(
+            f"The outcome column {common['outcome']!r} passed to {func}() is constant within "
+            "both arms; no standard error exists. Check the outcome."
+        )
+    d, se, df = _welch(mean_t, var_t, n_t, mean_c, var_c, n_c)
+    return _result(
+        d,
+        se,
+        df,
+        conf_level,
+        mean_t=mean_t,
+        mean_c=mean_c,
+        var_mt=var_t / n_t,
+        var_mc=var_c / n_c,
+        cov_tc=0.0,
+        method="Welch t (unequal variances)",
+        **common,
+    )
+
+
+def _stratified_result(
+    y: np.ndarray,
+    t: np.ndarray,
+    codes: np.ndarray,
+    labels: np.ndarray,
+    strata: Hashable,
+    conf_level: float,
+    func: str,
+    **common: Any,
+) -> EffectResult:
+    """The size-weighted stratified difference (see :func:`_stratified`) as a result."""
+    d, se, df, mean_t, mean_c, var_t, var_c = _stratified(y, t, codes, labels, strata, func)
+    if se == 0:
+        raise ColumnError(
+            f"The outcome column {common['outcome']!r} passed to {func}() is constant within "
+            "every stratum and arm; no standard error exists."
+        )
+    return _result(
+        d,
+        se,
+        df,
+        conf_level,
+        mean_t=mean_t,
+        mean_c=mean_c,
+        var_mt=var_t,
+        var_mc=var_c,
+        cov_tc=0.0,
+        method=(
+            f"Stratified difference ({len(labels)} strata, size-weighted), HC2 (Neyman) SE, t(n-2S)"
+        ),
+        **common,
+    )
 
 
 def _regression(

@@ -868,20 +868,68 @@ def from_reported_shares(
     if reported_relative_change is not None:
         V.check_number(reported_relative_change, "reported_relative_change", func, low=-1)
 
-    e1 = _event_range(
-        _rounded_percent_code(share_treated, "share_treated", decimals, func),
-        n1,
-        decimals,
-        "share_treated",
-        func,
+    e1 = _consistent_events(share_treated, n1, decimals, "share_treated", func)
+    e2 = _consistent_events(share_control, n2, decimals, "share_control", func)
+    x1, x2 = _count_grid(e1, e2, n1, n2, decimals, func)
+    if method == "wald" and _small_sample(x1, n1, x2, n2):
+        warnings.warn(
+            f"{func}(): the Wald interval is unreliable for some consistent counts (an expected "
+            "cell below 5, or an arm with 0 or all events); use method='newcombe' or 'score'.",
+            SmallSampleWarning,
+            stacklevel=2,
+        )
+    core = _count_core(x1, n1, x2, n2, method, conf_level)
+    pairs = _pairs_frame(x1, n1, x2, n2, core, conf_level)
+    consistent: bool | None = None
+    if reported_relative_change is not None:
+        match = _relative_change_matches(
+            x1, n1, x2, n2, float(reported_relative_change), relative_change_decimals, func
+        )
+        pairs["relative_change_matches"] = match
+        consistent = bool(match.any())
+    rel = pairs["relative_change"].to_numpy()
+    sig = pairs["significant"].to_numpy()
+    return ReportedShares(
+        share_treated=share_treated,
+        n_treated=n1,
+        share_control=share_control,
+        n_control=n2,
+        decimals=decimals,
+        conf_level=conf_level,
+        method=method,
+        events_treated_range=e1,
+        events_control_range=e2,
+        estimate_range=(float(core["estimate"].min()), float(core["estimate"].max())),
+        ci=(float(core["low"].min()), float(core["high"].max())),
+        pvalue_range=(float(core["pvalue"].min()), float(core["pvalue"].max())),
+        significant_for_all=bool(sig.all()),
+        significant_for_any=bool(sig.any()),
+        relative_change_range=(
+            (float(rel.min()), float(rel.max())) if np.isfinite(rel).all() else (math.nan, math.nan)
+        ),
+        relative_change_consistent=consistent,
+        reported_relative_change=None
+        if reported_relative_change is None
+        else float(reported_relative_change),
+        relative_change_decimals=relative_change_decimals,
+        pairs=pairs,
     )
-    e2 = _event_range(
-        _rounded_percent_code(share_control, "share_control", decimals, func),
-        n2,
-        decimals,
-        "share_control",
-        func,
+
+
+def _consistent_events(
+    share: float, n: int, decimals: int, argument: str, func: str
+) -> tuple[int, int]:
+    """Inclusive range of event counts out of ``n`` whose percentage rounds to ``share``."""
+    low, high = _event_range(
+        _rounded_percent_code(share, argument, decimals, func), n, decimals, argument, func
     )
+    return int(low), int(high)
+
+
+def _count_grid(
+    e1: tuple[int, int], e2: tuple[int, int], n1: int, n2: int, decimals: int, func: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every (events_treated, events_control) pair of the two ranges, as two flat arrays."""
     n_pairs = (e1[1] - e1[0] + 1) * (e2[1] - e2[0] + 1)
     if n_pairs > MAX_SHARE_PAIRS:
         raise EffektError(
@@ -891,24 +939,18 @@ def from_reported_shares(
             "publication actually used, or the counts to difference_in_proportions_from_counts()."
         )
     g1, g2 = np.meshgrid(np.arange(e1[0], e1[1] + 1), np.arange(e2[0], e2[1] + 1), indexing="ij")
-    x1, x2 = g1.ravel(), g2.ravel()
-    if method == "wald" and _small_sample(x1, n1, x2, n2):
-        warnings.warn(
-            f"{func}(): the Wald interval is unreliable for some consistent counts (an expected "
-            "cell "
-            "below 5, or an arm with 0 or all events); use method='newcombe' or 'score'.",
-            SmallSampleWarning,
-            stacklevel=2,
-        )
-    core = _count_core(x1, n1, x2, n2, method, conf_level)
+    return g1.ravel(), g2.ravel()
+
+
+def _pairs_frame(
+    x1: np.ndarray, n1: int, x2: np.ndarray, n2: int, core: dict[str, np.ndarray], conf_level: float
+) -> pd.DataFrame:
+    """One row per consistent count pair: counts, shares, effect, CI, p and relative change."""
     with np.errstate(divide="ignore", invalid="ignore"):
         rel = np.where(x2 > 0, (x1 * n2) / np.where(x2 > 0, x2 * n1, 1) - 1, np.nan)
-    alpha = 1 - conf_level
     # One definition of significance for the package (as EffectResult.significant): the
     # interval excludes 0. The p-value verdict is kept in its own column.
-    sig = (core["low"] > 0) | (core["high"] < 0)
-    sig_p = core["pvalue"] < alpha
-    pairs = pd.DataFrame(
+    return pd.DataFrame(
         {
             "events_treated": x1,
             "events_control": x2,
@@ -918,56 +960,22 @@ def from_reported_shares(
             "ci_low": core["low"],
             "ci_high": core["high"],
             "pvalue": core["pvalue"],
-            "significant": sig,
-            "pvalue_below_alpha": sig_p,
+            "significant": (core["low"] > 0) | (core["high"] < 0),
+            "pvalue_below_alpha": core["pvalue"] < 1 - conf_level,
             "relative_change": rel,
         }
     )
-    consistent: bool | None = None
-    if reported_relative_change is not None:
-        rk = _rounded_percent_code(
-            float(reported_relative_change),
-            "reported_relative_change",
-            relative_change_decimals,
-            func,
-        )
-        # exact integers: 200 * 10^r * (x1 n2 - x2 n1) in [(2R - 1) x2 n1, (2R + 1) x2 n1]
-        scale = 200 * 10**relative_change_decimals
-        bound = scale * n1 * n2 * (2 * abs(rk) + 2)
-        kind = np.int64 if bound < 2**62 else object  # Python integers where int64 could overflow
-        lhs = scale * (x1.astype(kind) * n2 - x2.astype(kind) * n1)
-        base = x2.astype(kind) * n1
-        match = ((x2 > 0) & (lhs >= (2 * rk - 1) * base) & (lhs <= (2 * rk + 1) * base)).astype(
-            bool
-        )
-        pairs["relative_change_matches"] = match
-        consistent = bool(match.any())
-    finite_rel = rel[np.isfinite(rel)]
-    rel_range = (
-        (float(finite_rel.min()), float(finite_rel.max()))
-        if len(finite_rel) == len(rel)
-        else (math.nan, math.nan)
-    )
-    return ReportedShares(
-        share_treated=share_treated,
-        n_treated=n1,
-        share_control=share_control,
-        n_control=n2,
-        decimals=decimals,
-        conf_level=conf_level,
-        method=method,
-        events_treated_range=(int(e1[0]), int(e1[1])),
-        events_control_range=(int(e2[0]), int(e2[1])),
-        estimate_range=(float(core["estimate"].min()), float(core["estimate"].max())),
-        ci=(float(core["low"].min()), float(core["high"].max())),
-        pvalue_range=(float(core["pvalue"].min()), float(core["pvalue"].max())),
-        significant_for_all=bool(sig.all()),
-        significant_for_any=bool(sig.any()),
-        relative_change_range=rel_range,
-        relative_change_consistent=consistent,
-        reported_relative_change=None
-        if reported_relative_change is None
-        else float(reported_relative_change),
-        relative_change_decimals=relative_change_decimals,
-        pairs=pairs,
-    )
+
+
+def _relative_change_matches(
+    x1: np.ndarray, n1: int, x2: np.ndarray, n2: int, reported: float, decimals: int, func: str
+) -> np.ndarray:
+    """Whether each pair's relative change rounds to the reported one (exact integers)."""
+    rk = _rounded_percent_code(reported, "reported_relative_change", decimals, func)
+    # 200 * 10^r * (x1 n2 - x2 n1) in [(2R - 1) x2 n1, (2R + 1) x2 n1]
+    scale = 200 * 10**decimals
+    bound = scale * n1 * n2 * (2 * abs(rk) + 2)
+    kind = np.int64 if bound < 2**62 else object  # Python integers where int64 could overflow
+    lhs = scale * (x1.astype(kind) * n2 - x2.astype(kind) * n1)
+    base = x2.astype(kind) * n1
+    return ((x2 > 0) & (lhs >= (2 * rk - 1) * base) & (lhs <= (2 * rk + 1) * base)).astype(bool)
