@@ -15,7 +15,7 @@ from statsmodels.stats.multitest import multipletests
 import effekt as ef
 from effekt import rct
 from effekt.errors import ColumnError, EffektError, MissingValueError, SmallSampleWarning
-from effekt.rct.arms import adjust_pvalues
+from effekt.rct.arms import _adjust_pvalues
 
 REF = Path(__file__).parent / "reference"
 
@@ -76,7 +76,7 @@ def test_compare_arms_method_is_passed_on(ips):
 
 def test_compare_arms_continuous_uses_means(ips):
     t = rct.compare_arms(
-        ips, "weeks_employed", "arm", control="usual service", adjust="fdr_bh", unit_label="weeks"
+        ips, "weeks_employed", "arm", control="usual service", adjust="bh", unit_label="weeks"
     )
     sub = ips[ips["arm"].isin(["IPSE", "usual service"])]
     ref = rct.difference_in_means(sub, "weeks_employed", "arm", treated_value="IPSE")
@@ -160,7 +160,7 @@ def test_adjust_pvalues_match_statsmodels(method):
     for k in (1, 2, 5, 17):
         p = rng.uniform(0, 0.2, k) ** 2
         np.testing.assert_allclose(
-            adjust_pvalues(p, method), multipletests(p, method=method)[1], rtol=1e-12
+            _adjust_pvalues(p, method), multipletests(p, method=method)[1], rtol=1e-12
         )
 
 

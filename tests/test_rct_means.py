@@ -17,7 +17,7 @@ from scipy import stats
 from effekt import rct
 from effekt.errors import ColumnError, DroppedRowsWarning, EffektError, MissingValueError
 from effekt.rct._lin import lin_design
-from effekt.rct.means import relative_change_interval
+from effekt.rct.means import _relative_change_interval
 
 REF = Path(__file__).parent / "reference"
 COVS = ["age", "grade", "group"]
@@ -183,7 +183,7 @@ def test_jobfirst_67_percent_more_hours():
 
 def test_fieller_limits_invert_the_ratio_test():
     mt, mc, vt, vc, c, q = 4.95, 2.97, 7.5**2 / 2400, 36 / 2400, 0.0, 1.96
-    (lo, hi), note = relative_change_interval(mt, mc, vt, vc, c, q)
+    (lo, hi), note = _relative_change_interval(mt, mc, vt, vc, c, q)
     assert note is None
     for rc in (lo, hi):
         R = rc + 1
@@ -219,7 +219,7 @@ def test_fieller_unbounded_is_reported():
 
 def test_fieller_union_of_half_lines_is_described():
     # g >= 1 but the ratio is far from 1: the Fieller set is two half-lines.
-    (lo, hi), note = relative_change_interval(10.0, 0.5, 1.0, 0.09, 0.0, 1.96)
+    (lo, hi), note = _relative_change_interval(10.0, 0.5, 1.0, 0.09, 0.0, 1.96)
     assert (lo, hi) == (-math.inf, math.inf)
     assert "two half-lines" in note
 
@@ -252,7 +252,7 @@ def test_fieller_coverage_simulation():
     q = stats.t.ppf(0.975, df)
     covered = 0
     for i in range(reps):
-        (lo, hi), _ = relative_change_interval(mt[i], mc[i], vt[i], vc[i], 0.0, q[i])
+        (lo, hi), _ = _relative_change_interval(mt[i], mc[i], vt[i], vc[i], 0.0, q[i])
         covered += lo <= mu_t / mu_c - 1 <= hi
     assert 0.935 <= covered / reps <= 0.965
 

@@ -17,7 +17,7 @@ import numbers
 import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -42,18 +42,20 @@ from .proportions import PROPORTION_METHODS
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["compare_arms", "subgroups", "SubgroupResult", "adjust_pvalues"]
+__all__ = ["compare_arms", "subgroups", "SubgroupResult"]
 
-ADJUSTMENTS = ("holm", "fdr_bh")
+#: Multiplicity adjustments; "fdr_bh" is accepted as another name of "bh".
+ADJUSTMENTS = ("holm", "bh", "fdr_bh")
 
 
-def adjust_pvalues(pvalues: Sequence[float] | np.ndarray, method: str = "holm") -> np.ndarray:
+def _adjust_pvalues(pvalues: Sequence[float] | np.ndarray, method: str = "holm") -> np.ndarray:
     """Holm (family-wise error) or Benjamini-Hochberg (false discovery rate) adjusted p-values.
 
     Parameters
     ----------
     pvalues : array of float
-    method : {"holm", "fdr_bh"}
+    method : {"holm", "bh", "fdr_bh"}
+        ``"bh"`` and ``"fdr_bh"`` are the same (Benjamini-Hochberg).
 
     Returns
     -------
@@ -74,13 +76,13 @@ def adjust_pvalues(pvalues: Sequence[float] | np.ndarray, method: str = "holm") 
 
     Examples
     --------
-    >>> adjust_pvalues([0.01, 0.04, 0.03], "holm").round(3).tolist()
+    >>> _adjust_pvalues([0.01, 0.04, 0.03], "holm").round(3).tolist()
     [0.03, 0.06, 0.06]
-    >>> adjust_pvalues([0.01, 0.04, 0.03], "fdr_bh").round(3).tolist()
+    >>> _adjust_pvalues([0.01, 0.04, 0.03], "bh").round(3).tolist()
     [0.03, 0.04, 0.04]
     """
     if method not in ADJUSTMENTS:
-        raise argument_error("adjust_pvalues", "method", "one of 'holm', 'fdr_bh'", method)
+        raise argument_error("adjust_pvalues", "method", "one of 'holm', 'bh'", method)
     return _adjust(np.asarray(pvalues, dtype=float), method)
 
 
@@ -143,7 +145,7 @@ def compare_arms(
     conf_level: float = 0.95,
     adjust: str | None = None,
     method: str = "newcombe",
-    missing: str = "raise",
+    missing: Literal["raise", "drop"] = "raise",
     unit_label: str = "",
 ) -> EffectTable:
     """Each arm of a multi-arm trial against the control arm, and all treatment arms pooled.
@@ -159,9 +161,10 @@ def compare_arms(
     control : value
         The value of ``treatment`` that marks the control arm ("usual service").
     conf_level : float, default 0.95
-    adjust : {None, "holm", "fdr_bh"}
+    adjust : {None, "holm", "bh"}
         Add a ``pvalue_adjusted`` column, adjusted over every row of the table (each arm
-        and the pooled comparison).
+        and the pooled comparison): Holm or Benjamini-Hochberg (``"fdr_bh"`` is accepted as
+        another name of ``"bh"``).
     method : str, default "newcombe"
         Interval method for a binary outcome (see ``difference_in_proportions``); checked
         against ``PROPORTION_METHODS`` for any outcome.
@@ -255,7 +258,7 @@ def compare_arms(
     columns = pd.DataFrame(rows)
     notes: tuple[str, ...] = ()
     if adjust is not None:
-        columns["pvalue_adjusted"] = adjust_pvalues([r.pvalue for r in results], adjust)
+        columns["pvalue_adjusted"] = _adjust_pvalues([r.pvalue for r in results], adjust)
         notes = (f"pvalue_adjusted: {_adjust_name(adjust)} over the {len(results)} comparisons",)
     return EffectTable(
         tuple(results), title=f"{outcome}: each arm vs {control}", columns=columns, notes=notes
@@ -263,7 +266,7 @@ def compare_arms(
 
 
 def _adjust_name(adjust: str) -> str:
-    return {"holm": "Holm", "fdr_bh": "Benjamini-Hochberg"}[adjust]
+    return {"holm": "Holm", "bh": "Benjamini-Hochberg", "fdr_bh": "Benjamini-Hochberg"}[adjust]
 
 
 # --------------------------------------------------------------------------- subgroups
@@ -283,7 +286,7 @@ class SubgroupResult(Result):
     interactions : mapping of str to TestResult
         Per ``by`` column: Wald F test that the effect is the same in every level.
     adjust : str or None
-        Adjustment of the subgroup p-values ("holm", "fdr_bh" or None).
+        Adjustment of the subgroup p-values ("holm", "bh" or None).
     """
 
     overall: EffectResult
@@ -432,7 +435,7 @@ def subgroups(
     conf_level: float = 0.95,
     adjust: str | None = "holm",
     method: str = "newcombe",
-    missing: str = "raise",
+    missing: Literal["raise", "drop"] = "raise",
     max_levels: int = 20,
     unit_label: str = "",
 ) -> SubgroupResult:
@@ -451,11 +454,14 @@ def subgroups(
         Baseline characteristics defining subgroups (categorical; bin continuous ones first,
         e.g. with ``pd.cut``).
     conf_level : float, default 0.95
-    adjust : {"holm", "fdr_bh", None}, default "holm"
-        Adjust the subgroup p-values over all subgroups (all levels of all ``by`` columns).
+    adjust : {"holm", "bh", None}, default "holm"
+        Adjust the subgroup p-values over all subgroups (all levels of all ``by`` columns):
+        Holm or Benjamini-Hochberg (``"fdr_bh"`` is accepted as another name of ``"bh"``).
     method : str, default "newcombe"
         Interval method for a binary outcome.
-    missing : {"raise", "drop"}
+    missing : {"raise", "drop"}, default "raise"
+        What to do with missing values in ``outcome``, ``treatment`` and ``by``: raise, or
+        drop those rows with a :class:`~effekt.errors.DroppedRowsWarning`.
     max_levels : int, default 20
         A ``by`` column with more levels raises (it is probably continuous).
     unit_label : str
@@ -570,7 +576,7 @@ def subgroups(
         tests[str(b)] = _interaction_test(yv, t, codes, list(levels), str(b))
     columns = pd.DataFrame(rows)
     if adjust is not None:
-        columns["pvalue_adjusted"] = adjust_pvalues([r.pvalue for r in results], adjust)
+        columns["pvalue_adjusted"] = _adjust_pvalues([r.pvalue for r in results], adjust)
     columns["pvalue_interaction"] = [tests[r["by"]].pvalue for r in rows]
     table = EffectTable(
         tuple(results), title=f"{outcome} by subgroup", columns=columns, tests=tests

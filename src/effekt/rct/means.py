@@ -50,7 +50,7 @@ _RELATIVE_METHODS = ("fieller", "delta")
 # --------------------------------------------------------------------------- relative change
 
 
-def relative_change_interval(
+def _relative_change_interval(
     mean_treated: float,
     mean_control: float,
     var_treated: float,
@@ -90,7 +90,7 @@ def relative_change_interval(
 
     Examples
     --------
-    >>> (lo, hi), note = relative_change_interval(5.0, 3.0, 0.04, 0.03, 0.0, 1.96)
+    >>> (lo, hi), note = _relative_change_interval(5.0, 3.0, 0.04, 0.03, 0.0, 1.96)
     >>> round(lo, 3), round(hi, 3), note
     (0.456, 0.92, None)
     """
@@ -159,7 +159,7 @@ def _result(
     **fields: Any,
 ) -> EffectResult:
     w = wald(estimate, se, conf_level, df)
-    rc_ci, note = relative_change_interval(
+    rc_ci, note = _relative_change_interval(
         mean_t, mean_c, var_mt, var_mc, cov_tc, w.critical_value, relative
     )
     all_notes = list(notes)
@@ -222,7 +222,7 @@ def difference_in_means_from_summary(
     ``df = se^4 / [(s_t^2/n_t)^2/(n_t-1) + (s_c^2/n_c)^2/(n_c-1)]`` (Welch 1947). This
     reproduces ``scipy.stats.ttest_ind_from_stats(..., equal_var=False)`` and R's
     ``t.test(var.equal=FALSE)``. The relative change interval is Fieller's (see
-    :func:`relative_change_interval`).
+    :func:`_relative_change_interval`).
 
     References
     ----------
@@ -320,7 +320,7 @@ def difference_in_means(
     strata: Hashable | None = None,
     cluster: Hashable | None = None,
     covariates: Hashable | Sequence[Hashable] | None = None,
-    missing: str = "raise",
+    missing: Literal["raise", "drop"] = "raise",
     unit_label: str = "",
     relative_ci: RelativeMethod = "fieller",
 ) -> EffectResult:
@@ -353,7 +353,7 @@ def difference_in_means(
     unit_label : str
         Unit of the outcome for the text ("hours/week").
     relative_ci : {"fieller", "delta"}, default "fieller"
-        Interval for the relative change (see :func:`relative_change_interval`).
+        Interval for the relative change (see :func:`_relative_change_interval`).
 
     Returns
     -------

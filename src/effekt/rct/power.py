@@ -152,7 +152,7 @@ def _common(
     check_number(alpha, "alpha", func, low=0, high=1, low_open=True, high_open=True)
     check_number(icc, "icc", func, low=0, high=1, high_open=True)
     m = check_number(cluster_size, "cluster_size", func, low=1)
-    return ("proportions" if p_control is not None else "means"), 1 + (m - 1) * float(icc)
+    return ("proportions" if p_control is not None else "means"), _design_effect(float(icc), m)
 
 
 def _check_effect(effect: Any, p_control: float | None, func: str) -> float:
@@ -539,12 +539,12 @@ def minimum_detectable_effect(
     )
 
 
-def design_effect(icc: float, cluster_size: float) -> float:
+def _design_effect(icc: float, cluster_size: float) -> float:
     """``1 + (m - 1) ICC``: the variance inflation of cluster randomisation.
 
     Examples
     --------
-    >>> design_effect(0.05, 21)
+    >>> _design_effect(0.05, 21)
     2.0
     """
     return float(1 + (cluster_size - 1) * icc)
