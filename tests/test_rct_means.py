@@ -509,3 +509,21 @@ def test_boolean_covariate_constant_in_one_arm_is_named(func, outcome):
     data = _covariate_frame().assign(flag=lambda d: (d["t"] == 1) & (np.arange(len(d)) % 4 == 1))
     with pytest.raises(ColumnError, match="Level True of the covariate 'flag'"):
         func(data, outcome, "t", covariates=["flag"])
+
+
+def test_nan_standard_error_of_the_regression_gives_nan_pvalue(monkeypatch):
+    from effekt.rct import means as M
+
+    real = M.ols
+
+    def nan_cov(*args, **kwargs):
+        fit = real(*args, **kwargs)
+        return type(fit)(
+            fit.params, np.full_like(fit.cov, np.nan), fit.df_resid, fit.nobs, fit.cov_type
+        )
+
+    monkeypatch.setattr(M, "ols", nan_cov)
+    data = _covariate_frame()
+    r = rct.difference_in_means(data, "hours", "t", covariates=["age"])
+    assert math.isnan(r.pvalue) and not r.significant
+    assert all(math.isnan(v) for v in r.relative_change_ci) and not r.notes

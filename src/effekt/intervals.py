@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+from ._inference import wald_arrays as _wald_arrays
 from ._validate import argument_error as _argument_error
 from ._validate import check_conf_level as _check_conf_level
 
@@ -172,11 +173,11 @@ def wald_diff_interval(
     x1, n1, x2, n2 = _as_counts(
         events_treated, n_treated, events_control, n_control, "wald_diff_interval"
     )
+    conf_level = _check_conf_level(conf_level, "wald_diff_interval")
     p1, p2 = x1 / n1, x2 / n2
-    z = _conf(conf_level, "wald_diff_interval")
-    half = z * np.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
-    d = p1 - p2
-    return np.clip(d - half, -1, 1), np.clip(d + half, -1, 1)
+    se = np.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
+    low, high, _ = _wald_arrays(p1 - p2, se, conf_level)
+    return np.clip(low, -1, 1), np.clip(high, -1, 1)
 
 
 def agresti_caffo_interval(
@@ -204,11 +205,11 @@ def agresti_caffo_interval(
     x1, n1, x2, n2 = _as_counts(
         events_treated, n_treated, events_control, n_control, "agresti_caffo_interval"
     )
+    conf_level = _check_conf_level(conf_level, "agresti_caffo_interval")
     q1, q2 = (x1 + 1) / (n1 + 2), (x2 + 1) / (n2 + 2)
-    z = _conf(conf_level, "agresti_caffo_interval")
-    half = z * np.sqrt(q1 * (1 - q1) / (n1 + 2) + q2 * (1 - q2) / (n2 + 2))
-    d = q1 - q2
-    return np.clip(d - half, -1, 1), np.clip(d + half, -1, 1)
+    se = np.sqrt(q1 * (1 - q1) / (n1 + 2) + q2 * (1 - q2) / (n2 + 2))
+    low, high, _ = _wald_arrays(q1 - q2, se, conf_level)
+    return np.clip(low, -1, 1), np.clip(high, -1, 1)
 
 
 def newcombe_interval(

@@ -95,6 +95,8 @@ def _relative_change_interval(
     (0.456, 0.92, None)
     """
     mt, mc, vt, vc, c, q = mean_treated, mean_control, var_treated, var_control, cov, quantile
+    if not np.isfinite([mt, mc, vt, vc, c, q]).all():  # e.g. a NaN covariance: no interval
+        return (math.nan, math.nan), None
     if method == "delta":
         if mc == 0:
             return (
@@ -538,7 +540,7 @@ def _regression(
         fit = ols(X, y, cov_type="HC2")
         how = "HC2 SE, t(n-p)"
     est, se, _, _, _ = fit.test(1, conf_level)
-    if not se > 0:
+    if se == 0:  # a NaN SE goes on to a NaN p-value and interval
         raise ColumnError(
             f"The outcome column {common['outcome']!r} passed to {func}() has no residual "
             "variation."
