@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+from ._inference import critical_value as _critical_value
 from ._inference import wald_arrays as _wald_arrays
 from ._validate import argument_error as _argument_error
 from ._validate import check_conf_level as _check_conf_level
@@ -89,7 +90,7 @@ def wilson_interval(events, n, conf_level: float = 0.95) -> tuple[np.ndarray, np
     """
     conf_level = _check_conf_level(conf_level, "wilson_interval")
     x, n = _one_sample_counts(events, n, "wilson_interval")
-    z = stats.norm.ppf(0.5 + conf_level / 2)
+    z = _critical_value(conf_level)
     with np.errstate(divide="ignore", invalid="ignore"):
         p = x / n
         denom = 1 + z**2 / n
@@ -152,7 +153,7 @@ def _as_counts(events_treated, n_treated, events_control, n_control, func: str |
 
 
 def _conf(conf_level: float, func: str) -> float:
-    return float(stats.norm.ppf(0.5 + _check_conf_level(conf_level, func) / 2))
+    return _critical_value(_check_conf_level(conf_level, func))
 
 
 def wald_diff_interval(
