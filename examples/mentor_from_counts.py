@@ -19,7 +19,7 @@ def main() -> None:
     print("=" * 60)
     # 208/1302 = 16.0 % and 155/1291 = 12.0 %: the counts behind the published shares
     education = ef.rct.difference_in_proportions_from_counts(
-        208, N_TREATED, 155, N_CONTROL, exact=True
+        208, N_TREATED, 155, N_CONTROL, exact_test=True
     )
     print(education.summary())
     print()

@@ -17,7 +17,6 @@ from effekt.intervals import (
     miettinen_nurminen_interval,
     miettinen_nurminen_statistic,
     newcombe_interval,
-    restricted_mle_diff,
     wald_diff_interval,
     wilson_interval,
 )
@@ -111,7 +110,7 @@ def _restricted_mle_numeric(x1, n1, x2, n2, delta):
 )
 @pytest.mark.parametrize("delta", [-0.6, -0.2, 0.0, 0.1, 0.45, 0.9])
 def test_restricted_mle_matches_numerical_maximisation(counts, delta):
-    pt, pc = restricted_mle_diff(*counts, delta)
+    pt, pc = _iv._restricted_mle(*(np.asarray(v, dtype=float) for v in counts), delta)
     ref = _restricted_mle_numeric(*counts, delta)
     assert float(pt) == pytest.approx(ref, abs=1e-6)
     assert float(pt - pc) == pytest.approx(delta, abs=1e-12)
@@ -263,13 +262,18 @@ def test_two_sample_bad_conf_level(func):
         func(1, 10, 2, 10, 95)
 
 
-def test_restricted_mle_and_statistic_check_inputs():
-    with pytest.raises(EffektError, match="'events_treated' argument of restricted_mle_diff"):
-        _iv.restricted_mle_diff(3, 2, 1, 5, 0.0)
-    with pytest.raises(EffektError, match="'delta' argument of restricted_mle_diff"):
-        _iv.restricted_mle_diff(1, 2, 1, 5, 1.5)
+def test_score_statistic_checks_inputs():
+    with pytest.raises(EffektError, match="'events_treated' argument of miettinen_nurminen_stat"):
+        _iv.miettinen_nurminen_statistic(3, 2, 1, 5, 0.0)
+    with pytest.raises(EffektError, match="'delta' argument of miettinen_nurminen_statistic"):
+        _iv.miettinen_nurminen_statistic(1, 2, 1, 5, 1.5)
     with pytest.raises(EffektError, match="'n_control' argument of miettinen_nurminen_statistic"):
         _iv.miettinen_nurminen_statistic(1, 2, 1, 0)
+
+
+def test_intervals_exports_only_its_interval_functions():
+    assert "restricted_mle_diff" not in dir(_iv)
+    assert all(name.endswith(("_interval", "_statistic")) for name in _iv.__all__)
 
 
 def test_validated_functions_stay_vectorised():

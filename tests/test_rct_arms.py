@@ -15,7 +15,7 @@ from statsmodels.stats.multitest import multipletests
 import effekt as ef
 from effekt import rct
 from effekt.errors import ColumnError, EffektError, MissingValueError, SmallSampleWarning
-from effekt.rct.arms import adjust_pvalues
+from effekt.rct.arms import _adjust_pvalues
 
 REF = Path(__file__).parent / "reference"
 
@@ -76,7 +76,7 @@ def test_compare_arms_method_is_passed_on(ips):
 
 def test_compare_arms_continuous_uses_means(ips):
     t = rct.compare_arms(
-        ips, "weeks_employed", "arm", control="usual service", adjust="fdr_bh", unit="weeks"
+        ips, "weeks_employed", "arm", control="usual service", adjust="bh", unit_label="weeks"
     )
     sub = ips[ips["arm"].isin(["IPSE", "usual service"])]
     ref = rct.difference_in_means(sub, "weeks_employed", "arm", treated_value="IPSE")
@@ -118,7 +118,7 @@ def test_compare_arms_summary_and_plot(ips):
 BAD_ARMS = [
     (lambda d: d.assign(arm="IPS"), {}, ColumnError, "only one value"),
     (lambda d: d, {"control": "control"}, EffektError, "'control'"),
-    (lambda d: d, {"arm": "gruppe"}, ColumnError, "'gruppe'"),
+    (lambda d: d, {"treatment": "gruppe"}, ColumnError, "'gruppe'"),
     (lambda d: d, {"outcome": "job"}, ColumnError, "'job'"),
     (
         lambda d: d.assign(
@@ -140,7 +140,12 @@ BAD_ARMS = [
 def test_compare_arms_bad_input(ips, make, options, error, match):
     data = make(ips.copy())
     before = copy.deepcopy(data)
-    kwargs = {"outcome": "job_or_education", "arm": "arm", "control": "usual service", **options}
+    kwargs = {
+        "outcome": "job_or_education",
+        "treatment": "arm",
+        "control": "usual service",
+        **options,
+    }
     with pytest.raises(error, match=match):
         rct.compare_arms(data, **kwargs)
     pd.testing.assert_frame_equal(data, before)
@@ -155,7 +160,7 @@ def test_adjust_pvalues_match_statsmodels(method):
     for k in (1, 2, 5, 17):
         p = rng.uniform(0, 0.2, k) ** 2
         np.testing.assert_allclose(
-            adjust_pvalues(p, method), multipletests(p, method=method)[1], rtol=1e-12
+            _adjust_pvalues(p, method), multipletests(p, method=method)[1], rtol=1e-12
         )
 
 
@@ -223,6 +228,10 @@ def test_subgroups_binary_rows_equal_two_arm_estimates(mentor):
     }
     text = s.summary()
     assert "gender: interaction" in text and "pp" in text and "Holm" in text
+    people = s._html_frame()  # the overall row, then the subgroups, p-values formatted
+    assert people["label"].tolist()[:2] == ["All", "gender: man"]
+    assert people["interaction p"].iloc[0] == "" and "adjusted p" in people.columns
+    assert "<table" in s._repr_html_() and str(s) == text
 
 
 def test_subgroups_detect_a_real_interaction():

@@ -16,7 +16,8 @@ from scipy import stats
 
 from effekt import rct
 from effekt.errors import ColumnError, DroppedRowsWarning, EffektError, MissingValueError
-from effekt.rct.means import lin_design, relative_change_interval
+from effekt.rct._lin import lin_design
+from effekt.rct.means import _relative_change_interval
 
 REF = Path(__file__).parent / "reference"
 COVS = ["age", "grade", "group"]
@@ -156,7 +157,9 @@ def test_welch_matches_scipy(seed):
 
 def test_from_summary_matches_scipy_from_stats():
     ref = stats.ttest_ind_from_stats(4.95, 7.5, 2400, 2.97, 6.0, 2400, equal_var=False)
-    r = rct.difference_in_means_from_summary(4.95, 7.5, 2400, 2.97, 6.0, 2400, unit="hours/week")
+    r = rct.difference_in_means_from_summary(
+        4.95, 7.5, 2400, 2.97, 6.0, 2400, unit_label="hours/week"
+    )
     assert r.statistic == pytest.approx(ref.statistic, rel=1e-12)
     assert r.pvalue == pytest.approx(ref.pvalue, rel=1e-9)
     assert r.n_treated == 2400 and r.unit == "hours/week"
@@ -164,7 +167,9 @@ def test_from_summary_matches_scipy_from_stats():
 
 def test_jobfirst_67_percent_more_hours():
     # JobFirst week 78: just under 2 extra hours/week, "67 % more" than a control mean near 3.
-    r = rct.difference_in_means_from_summary(4.95, 7.5, 2400, 2.97, 6.0, 2400, unit="hours/week")
+    r = rct.difference_in_means_from_summary(
+        4.95, 7.5, 2400, 2.97, 6.0, 2400, unit_label="hours/week"
+    )
     assert 1.9 < r.estimate < 2.0
     assert round(100 * r.relative_change) == 67
     lo, hi = r.relative_change_ci
@@ -178,7 +183,7 @@ def test_jobfirst_67_percent_more_hours():
 
 def test_fieller_limits_invert_the_ratio_test():
     mt, mc, vt, vc, c, q = 4.95, 2.97, 7.5**2 / 2400, 36 / 2400, 0.0, 1.96
-    (lo, hi), note = relative_change_interval(mt, mc, vt, vc, c, q)
+    (lo, hi), note = _relative_change_interval(mt, mc, vt, vc, c, q)
     assert note is None
     for rc in (lo, hi):
         R = rc + 1
@@ -214,7 +219,7 @@ def test_fieller_unbounded_is_reported():
 
 def test_fieller_union_of_half_lines_is_described():
     # g >= 1 but the ratio is far from 1: the Fieller set is two half-lines.
-    (lo, hi), note = relative_change_interval(10.0, 0.5, 1.0, 0.09, 0.0, 1.96)
+    (lo, hi), note = _relative_change_interval(10.0, 0.5, 1.0, 0.09, 0.0, 1.96)
     assert (lo, hi) == (-math.inf, math.inf)
     assert "two half-lines" in note
 
@@ -247,7 +252,7 @@ def test_fieller_coverage_simulation():
     q = stats.t.ppf(0.975, df)
     covered = 0
     for i in range(reps):
-        (lo, hi), _ = relative_change_interval(mt[i], mc[i], vt[i], vc[i], 0.0, q[i])
+        (lo, hi), _ = _relative_change_interval(mt[i], mc[i], vt[i], vc[i], 0.0, q[i])
         covered += lo <= mu_t / mu_c - 1 <= hi
     assert 0.935 <= covered / reps <= 0.965
 
@@ -266,7 +271,7 @@ def test_missing_drop_warns_and_matches_complete_cases(trial):
 
 
 def test_to_frame_and_summary(trial):
-    r = rct.difference_in_means(trial, "hours", "treated", unit="hours/week")
+    r = rct.difference_in_means(trial, "hours", "treated", unit_label="hours/week")
     row = r.to_frame().iloc[0]
     assert row["ci_low"] == r.ci[0] and row["scale"] == "mean"
     assert row["relative_change_ci_low"] == r.relative_change_ci[0]
@@ -320,7 +325,7 @@ BAD = [
         "constant",
     ),
     (lambda d: d.assign(hours=[1, 2, 3, np.inf, 4, 5, 6, 7]), {}, ColumnError, "infinite"),
-    (lambda d: d, {"covariates": ["kommune"]}, EffektError, "singular"),
+    (lambda d: d, {"covariates": ["kommune"]}, ColumnError, "'kommune'.*constant"),
     (lambda d: d, {"treated_value": "yes"}, EffektError, "treated_value"),
 ]
 
@@ -426,3 +431,99 @@ def test_cr2_coverage_with_15_clusters():
         covered_cr0 += abs(fit.params[1] - 2.0) <= 1.959964 * fit.std_error(1)
     assert 0.92 <= covered / 600 <= 0.98
     assert covered_cr0 / 600 < covered / 600 - 0.02
+
+
+def test_nan_standard_error_gives_nan_pvalue_not_zero():
+    from effekt.rct.means import _result
+
+    r = _result(
+        1.0,
+        math.nan,
+        10.0,
+        0.95,
+        mean_t=2.0,
+        mean_c=1.0,
+        var_mt=0.1,
+        var_mc=0.1,
+        cov_tc=0.0,
+        relative="delta",
+        method="test",
+    )
+    assert math.isnan(r.pvalue) and math.isnan(r.statistic) and math.isnan(r.ci[0])
+
+
+# --------------------------------------------------------------------------- covariates
+
+
+def _covariate_frame() -> pd.DataFrame:
+    rng = np.random.default_rng(11)
+    n = 120
+    t = np.tile([0, 1], n // 2)
+    return pd.DataFrame(
+        {
+            "t": t,
+            "job": rng.integers(0, 2, n),
+            "hours": rng.gamma(1.0, 5.0, n),
+            "age": rng.normal(40, 10, n),
+            "start": pd.date_range("2024-01-01", periods=n, freq="D"),
+            # "flexjob" occurs among the treated only
+            "benefit": np.where(t == 1, np.where(np.arange(n) % 4 == 1, "flexjob", "kh"), "kh"),
+        }
+    ).assign(other=lambda d: np.where(np.arange(n) % 3 == 0, "dp", "kh"))
+
+
+def _both_estimators():
+    return [
+        (rct.difference_in_proportions, "job"),
+        (rct.difference_in_means, "hours"),
+    ]
+
+
+@pytest.mark.parametrize(("func", "outcome"), _both_estimators())
+def test_infinite_covariate_raises_effekt_error_not_linalg_error(func, outcome):
+    data = _covariate_frame()
+    data.loc[7, "age"] = np.inf
+    before = data.copy()
+    with pytest.raises(ColumnError, match="'age'.*infinite"):
+        func(data, outcome, "t", covariates=["age"])
+    pd.testing.assert_frame_equal(data, before)
+
+
+@pytest.mark.parametrize(("func", "outcome"), _both_estimators())
+def test_datetime_covariate_raises_effekt_error(func, outcome):
+    with pytest.raises(ColumnError, match="'start'.*dates"):
+        func(_covariate_frame(), outcome, "t", covariates=["age", "start"])
+
+
+@pytest.mark.parametrize(("func", "outcome"), _both_estimators())
+def test_level_missing_from_one_arm_names_column_and_level(func, outcome):
+    with pytest.raises(ColumnError, match="Level 'flexjob' of the covariate 'benefit'.*control"):
+        func(_covariate_frame(), outcome, "t", covariates=["age", "benefit"])
+    # a categorical column whose levels all occur in both arms is fine
+    r = func(_covariate_frame(), outcome, "t", covariates=["age", "other"])
+    assert "Lin (2013)" in r.method
+
+
+@pytest.mark.parametrize(("func", "outcome"), _both_estimators())
+def test_boolean_covariate_constant_in_one_arm_is_named(func, outcome):
+    data = _covariate_frame().assign(flag=lambda d: (d["t"] == 1) & (np.arange(len(d)) % 4 == 1))
+    with pytest.raises(ColumnError, match="Level True of the covariate 'flag'"):
+        func(data, outcome, "t", covariates=["flag"])
+
+
+def test_nan_standard_error_of_the_regression_gives_nan_pvalue(monkeypatch):
+    from effekt.rct import means as M
+
+    real = M.ols
+
+    def nan_cov(*args, **kwargs):
+        fit = real(*args, **kwargs)
+        return type(fit)(
+            fit.params, np.full_like(fit.cov, np.nan), fit.df_resid, fit.nobs, fit.cov_type
+        )
+
+    monkeypatch.setattr(M, "ols", nan_cov)
+    data = _covariate_frame()
+    r = rct.difference_in_means(data, "hours", "t", covariates=["age"])
+    assert math.isnan(r.pvalue) and not r.significant
+    assert all(math.isnan(v) for v in r.relative_change_ci) and not r.notes

@@ -312,3 +312,12 @@ def test_means_mde_and_sample_size_with_few_clusters(n_treated, cluster_size, ic
     s = rct.sample_size(sd=1.0, effect=r.effect, cluster_size=cluster_size, icc=icc)
     assert s.power >= 0.8
     assert s.n_treated <= math.ceil(n_treated / cluster_size) * cluster_size
+
+
+def test_power_result_renders_the_solved_quantity_first():
+    r = rct.sample_size(p_control=0.12, effect=0.04, icc=0.01, cluster_size=40)
+    frame = r._html_frame()
+    assert frame["quantity"].iloc[0] == "sample size"
+    assert frame["value"].iloc[0] == "1,680 treated + 1,680 control"
+    assert "design effect" in frame["quantity"].tolist()
+    assert "<table" in r._repr_html_() and str(r) == r.summary()

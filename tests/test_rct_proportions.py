@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import warnings
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -68,7 +69,9 @@ def rows(x1: int, n1: int, x2: int, n2: int) -> pd.DataFrame:
 def test_chisquare_and_fisher_pvalues_agree_with_r(r2x2, monkeypatch):
     monkeypatch.setattr(P, "BOSCHLOO_MAX_PRODUCT", 0)  # Fisher only: keep the test fast
     for row in r2x2.itertuples():
-        r = rct.difference_in_proportions_from_counts(row.x1, row.n1, row.x2, row.n2, exact=True)
+        r = rct.difference_in_proportions_from_counts(
+            row.x1, row.n1, row.x2, row.n2, exact_test=True
+        )
         # R: prop.test(c(x1, x2), c(n1, n2), correct = FALSE)$p.value
         assert r.pvalue == pytest.approx(row.chisq_p, rel=1e-6, abs=1e-12)
         # R: prop.test(...)$statistic (X^2 = z^2)
@@ -124,7 +127,7 @@ def test_relative_change_katz_interval_agrees_with_statsmodels():
 
 
 def test_exact_pvalues():
-    r = rct.difference_in_proportions_from_counts(9, 10, 3, 10, exact=True)
+    r = rct.difference_in_proportions_from_counts(9, 10, 3, 10, exact_test=True)
     table = [[9, 1], [3, 7]]
     assert r.extra["pvalue_fisher"] == pytest.approx(stats.fisher_exact(table).pvalue)
     assert r.extra["pvalue_boschloo"] == pytest.approx(stats.boschloo_exact(table).pvalue)
@@ -134,10 +137,10 @@ def test_exact_pvalues():
     assert {"pvalue_fisher", "pvalue_boschloo"} <= set(r.to_frame().columns)
     # up to the cap (n_t * n_c <= 250,000) Boschloo is computed
     assert P.BOSCHLOO_MAX_PRODUCT == 250_000
-    mid = rct.difference_in_proportions_from_counts(30, 400, 15, 600, exact=True)
+    mid = rct.difference_in_proportions_from_counts(30, 400, 15, 600, exact_test=True)
     assert 0 < mid.extra["pvalue_boschloo"] <= mid.extra["pvalue_fisher"]
     # large arms: Boschloo is skipped with a note (it would take minutes), Fisher is kept
-    big = rct.difference_in_proportions_from_counts(208, 1302, 155, 1291, exact=True)
+    big = rct.difference_in_proportions_from_counts(208, 1302, 155, 1291, exact_test=True)
     assert np.isnan(big.extra["pvalue_boschloo"])
     assert "skipped" in big.notes[0]
     assert big.extra["pvalue_fisher"] == pytest.approx(
@@ -606,11 +609,11 @@ BAD_ROWS = [
     ),
     (
         "exact with strata",
-        lambda d: F(d, "y", "t", strata="centre", exact=True),
-        "'exact'",
+        lambda d: F(d, "y", "t", strata="centre", exact_test=True),
+        "'exact_test'",
         EffektError,
     ),
-    ("exact not bool", lambda d: F(d, "y", "t", exact="yes"), "'exact'", EffektError),
+    ("exact not bool", lambda d: F(d, "y", "t", exact_test="yes"), "'exact_test'", EffektError),
     ("strata is the outcome", lambda d: F(d, "y", "t", strata="y"), "'strata'", EffektError),
     ("not a DataFrame", lambda d: F(d.to_dict(), "y", "t"), "'data'", EffektError),
     ("empty DataFrame", lambda d: F(d.iloc[:0], "y", "t"), "'data'", EffektError),
@@ -728,3 +731,39 @@ def test_reported_shares_keep_exact_halves_for_both_neighbours():
     frame = res.to_frame()
     hit = frame[frame["relative_change_matches"]]
     assert set(zip(hit.events_treated, hit.events_control, strict=True)) >= {(53, 40)}
+
+
+# --------------------------------------------------------------------------- one inference core
+
+
+def _nan_covariance_ols(real_ols):
+    """``ols`` whose covariance is NaN (as a degenerate sandwich could give)."""
+
+    def fake(*args, **kwargs):
+        fit = real_ols(*args, **kwargs)
+        return type(fit)(
+            fit.params, np.full_like(fit.cov, np.nan), fit.df_resid, fit.nobs, fit.cov_type
+        )
+
+    return fake
+
+
+def test_nan_standard_error_gives_nan_pvalue_not_zero(monkeypatch):
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame(
+        {"y": rng.integers(0, 2, 200), "t": np.tile([0, 1], 100), "c": np.repeat(range(20), 10)}
+    )
+    monkeypatch.setattr(P, "ols", _nan_covariance_ols(P.ols))
+    r = rct.difference_in_proportions(df, "y", "t", cluster="c")
+    assert math.isnan(r.std_error) and math.isnan(r.pvalue)  # used to be p = 0.0
+    assert all(math.isnan(v) for v in r.ci)
+    assert not r.significant
+
+
+def test_reported_shares_render_as_a_table_for_people():
+    m = rct.from_reported_shares(0.16, 1302, 0.12, 1291, reported_relative_change=0.30)
+    html = m._repr_html_()
+    assert "<table" in html and "<pre>" not in html
+    assert "202-214 of 1,302" in html and "+0.4 pp to +7.6 pp" in html
+    assert str(m) == m.summary()
+    assert len(m.to_frame()) == m.n_pairs  # the tidy frame stays one row per count pair

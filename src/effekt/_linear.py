@@ -38,6 +38,7 @@ from typing import Literal
 import numpy as np
 from scipy import stats
 
+from ._inference import wald
 from .errors import EffektError
 
 CovType = Literal["HC0", "HC1", "HC2", "HC3", "CR0", "CR1", "CR2"]
@@ -60,13 +61,16 @@ class LinearFit:
     def test(
         self, j: int, conf_level: float = 0.95, value: float = 0.0
     ) -> tuple[float, float, float, tuple[float, float], float]:
-        """Estimate, SE, t statistic, CI and two-sided p-value for coefficient ``j``."""
+        """Estimate, SE, t statistic, CI and two-sided p-value for coefficient ``j``.
+
+        The statistic and p-value test ``coefficient = value``; the corner cases (an SE of 0
+        or NaN) follow :func:`effekt._inference.wald`.
+        """
         est = float(self.params[j])
         se = self.std_error(j)
-        t = _t_ratio(est - value, se)
-        q = stats.t.ppf(0.5 + conf_level / 2, self.df_resid)
-        p = float(2 * stats.t.sf(abs(t), self.df_resid))
-        return est, se, float(t), (est - q * se, est + q * se), p
+        interval = wald(est, se, conf_level, self.df_resid)
+        tested = interval if value == 0 else wald(est - value, se, conf_level, self.df_resid)
+        return est, se, tested.statistic, interval.ci, tested.pvalue
 
     def contrast(
         self, c: np.ndarray, conf_level: float = 0.95
@@ -75,10 +79,8 @@ class LinearFit:
         c = np.asarray(c, dtype=float)
         est = float(c @ self.params)
         se = float(np.sqrt(c @ self.cov @ c))
-        t = _t_ratio(est, se)
-        q = stats.t.ppf(0.5 + conf_level / 2, self.df_resid)
-        p = float(2 * stats.t.sf(abs(t), self.df_resid))
-        return est, se, float(t), (est - q * se, est + q * se), p
+        w = wald(est, se, conf_level, self.df_resid)
+        return est, se, w.statistic, w.ci, w.pvalue
 
     def wald(self, idx: np.ndarray) -> tuple[float, float, float]:
         """F-type Wald statistic that the coefficients ``idx`` are all zero: (F, df1, p)."""
@@ -89,18 +91,6 @@ class LinearFit:
         f = float(b @ np.linalg.pinv(v) @ b) / q
         p = float(stats.f.sf(f, q, self.df_resid))
         return f, float(q), p
-
-
-def _t_ratio(diff: float, se: float) -> float:
-    """``diff / se``; 0 when both are 0, +-inf for a nonzero diff with se 0, NaN for a NaN SE.
-
-    ``2 P(T > |t|)`` then gives p = 1, p = 0 and p = NaN in these cases.
-    """
-    if not (np.isfinite(se) and np.isfinite(diff)):
-        return float(diff / se) if np.isfinite(diff) and np.isinf(se) else float("nan")
-    if se > 0:
-        return float(diff / se)
-    return 0.0 if diff == 0 else float(np.copysign(np.inf, diff))
 
 
 def _cluster_sums(codes: np.ndarray, n_groups: int, values: np.ndarray) -> np.ndarray:

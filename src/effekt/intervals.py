@@ -6,6 +6,9 @@ the argument: ``conf_level`` strictly between 0 and 1 (0.95, not 95), counts ``>
 ``events <= n``; the two-sample functions also need ``n >= 1`` in both arms. The one-sample
 intervals allow ``n = 0`` (an empty group) and return NaN limits for it.
 
+:func:`miettinen_nurminen_statistic` is public as well: besides the interval it gives the
+score test of ``p_t - p_c = delta`` for any margin ``delta``, e.g. a non-inferiority test.
+
 Examples
 --------
 >>> from effekt.intervals import wilson_interval
@@ -19,8 +22,20 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+from ._inference import critical_value as _critical_value
+from ._inference import wald_arrays as _wald_arrays
 from ._validate import argument_error as _argument_error
 from ._validate import check_conf_level as _check_conf_level
+
+__all__ = [
+    "agresti_caffo_interval",
+    "clopper_pearson_interval",
+    "miettinen_nurminen_interval",
+    "miettinen_nurminen_statistic",
+    "newcombe_interval",
+    "wald_diff_interval",
+    "wilson_interval",
+]
 
 
 def _show(value: float) -> float | int:
@@ -75,7 +90,7 @@ def wilson_interval(events, n, conf_level: float = 0.95) -> tuple[np.ndarray, np
     """
     conf_level = _check_conf_level(conf_level, "wilson_interval")
     x, n = _one_sample_counts(events, n, "wilson_interval")
-    z = stats.norm.ppf(0.5 + conf_level / 2)
+    z = _critical_value(conf_level)
     with np.errstate(divide="ignore", invalid="ignore"):
         p = x / n
         denom = 1 + z**2 / n
@@ -138,7 +153,7 @@ def _as_counts(events_treated, n_treated, events_control, n_control, func: str |
 
 
 def _conf(conf_level: float, func: str) -> float:
-    return float(stats.norm.ppf(0.5 + _check_conf_level(conf_level, func) / 2))
+    return _critical_value(_check_conf_level(conf_level, func))
 
 
 def wald_diff_interval(
@@ -159,11 +174,11 @@ def wald_diff_interval(
     x1, n1, x2, n2 = _as_counts(
         events_treated, n_treated, events_control, n_control, "wald_diff_interval"
     )
+    conf_level = _check_conf_level(conf_level, "wald_diff_interval")
     p1, p2 = x1 / n1, x2 / n2
-    z = _conf(conf_level, "wald_diff_interval")
-    half = z * np.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
-    d = p1 - p2
-    return np.clip(d - half, -1, 1), np.clip(d + half, -1, 1)
+    se = np.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
+    low, high, _ = _wald_arrays(p1 - p2, se, conf_level)
+    return np.clip(low, -1, 1), np.clip(high, -1, 1)
 
 
 def agresti_caffo_interval(
@@ -191,11 +206,11 @@ def agresti_caffo_interval(
     x1, n1, x2, n2 = _as_counts(
         events_treated, n_treated, events_control, n_control, "agresti_caffo_interval"
     )
+    conf_level = _check_conf_level(conf_level, "agresti_caffo_interval")
     q1, q2 = (x1 + 1) / (n1 + 2), (x2 + 1) / (n2 + 2)
-    z = _conf(conf_level, "agresti_caffo_interval")
-    half = z * np.sqrt(q1 * (1 - q1) / (n1 + 2) + q2 * (1 - q2) / (n2 + 2))
-    d = q1 - q2
-    return np.clip(d - half, -1, 1), np.clip(d + half, -1, 1)
+    se = np.sqrt(q1 * (1 - q1) / (n1 + 2) + q2 * (1 - q2) / (n2 + 2))
+    low, high, _ = _wald_arrays(q1 - q2, se, conf_level)
+    return np.clip(low, -1, 1), np.clip(high, -1, 1)
 
 
 def newcombe_interval(
@@ -241,32 +256,13 @@ def _newcombe(x1, n1, x2, n2, conf_level: float) -> tuple[np.ndarray, np.ndarray
     return np.clip(low, -1, 1), np.clip(high, -1, 1)
 
 
-def restricted_mle_diff(events_treated, n_treated, events_control, n_control, delta):
-    """Maximum-likelihood ``(p_t, p_c)`` under the constraint ``p_t - p_c = delta``.
+def _restricted_mle(x1, n1, x2, n2, delta):
+    """Maximum-likelihood ``(p_t, p_c)`` under the constraint ``p_t - p_c = delta`` (unchecked).
 
     The closed-form root of the likelihood equation's cubic (Miettinen & Nurminen 1985,
     Farrington & Manning 1990), evaluated stably: at boundaries (0/n, n/n, ``delta = ±1``)
     the root is clipped to the admissible range ``max(0, delta) <= p_t <= min(1, 1 + delta)``.
-
-    Examples
-    --------
-    >>> pt, pc = restricted_mle_diff(5, 56, 0, 29, 0.0)
-    >>> round(float(pt), 6), round(float(pc), 6)
-    (0.058824, 0.058824)
     """
-    x1, n1, x2, n2 = _as_counts(
-        events_treated, n_treated, events_control, n_control, "restricted_mle_diff"
-    )
-    d = np.asarray(delta, dtype=float)
-    if (~np.isfinite(d) | (d < -1) | (d > 1)).any():
-        raise _argument_error(
-            "restricted_mle_diff", "delta", "a difference between -1 and 1", delta
-        )
-    return _restricted_mle(x1, n1, x2, n2, delta)
-
-
-def _restricted_mle(x1, n1, x2, n2, delta):
-    """:func:`restricted_mle_diff` without input checks."""
     delta = np.broadcast_to(np.asarray(delta, dtype=float), x1.shape)
     p1, p2 = x1 / n1, x2 / n2
     theta = n2 / n1
@@ -285,25 +281,50 @@ def _restricted_mle(x1, n1, x2, n2, delta):
     return pt, pt - delta
 
 
-def miettinen_nurminen_statistic(events_treated, n_treated, events_control, n_control, delta=0.0):
+def miettinen_nurminen_statistic(
+    events_treated, n_treated, events_control, n_control, delta=0.0
+) -> np.ndarray:
     """Miettinen-Nurminen score statistic for ``H0: p_t - p_c = delta`` (vectorised).
+
+    Parameters
+    ----------
+    events_treated, n_treated, events_control, n_control : int or array of int
+        Events and units in each arm (arrays broadcast).
+    delta : float or array of float, default 0
+        The hypothesised difference, between -1 and 1: 0 for "no effect", a margin such as
+        -0.05 for a non-inferiority test.
+
+    Returns
+    -------
+    numpy.ndarray
+        The standard-normal score statistic ``z``; its two-sided p-value is
+        ``2 * scipy.stats.norm.sf(abs(z))`` and the one-sided one ``scipy.stats.norm.sf(z)``.
 
     Notes
     -----
     ``z = (p_t - p_c - delta) / sqrt((p~_t(1-p~_t)/n_t + p~_c(1-p~_c)/n_c) N/(N-1))``, with
-    ``p~`` the restricted MLE (:func:`restricted_mle_diff`) and ``N = n_t + n_c``. Where the
-    restricted variance is zero, ``z`` is 0 if the observed difference equals ``delta`` and
-    ±inf otherwise.
+    ``p~`` the maximum-likelihood shares under the constraint ``p_t - p_c = delta`` and
+    ``N = n_t + n_c``. Where the restricted variance is zero, ``z`` is 0 if the observed
+    difference equals ``delta`` and ±inf otherwise.
 
     Examples
     --------
     >>> round(float(miettinen_nurminen_statistic(56, 70, 48, 80)), 4)
     2.6413
+
+    Non-inferiority with a margin of 5 pp: is ``p_t - p_c > -0.05``?
+
+    >>> from scipy import stats
+    >>> z = miettinen_nurminen_statistic(150, 1000, 160, 1000, delta=-0.05)
+    >>> round(float(stats.norm.sf(z)), 4)
+    0.0069
     """
-    x1, n1, x2, n2 = _as_counts(
-        events_treated, n_treated, events_control, n_control, "miettinen_nurminen_statistic"
-    )
-    return _mn_statistic(x1, n1, x2, n2, delta)
+    func = "miettinen_nurminen_statistic"
+    x1, n1, x2, n2 = _as_counts(events_treated, n_treated, events_control, n_control, func)
+    d = np.asarray(delta, dtype=float)
+    if (~np.isfinite(d) | (d < -1) | (d > 1)).any():
+        raise _argument_error(func, "delta", "a difference between -1 and 1", delta)
+    return _mn_statistic(x1, n1, x2, n2, d)
 
 
 def _mn_statistic(x1, n1, x2, n2, delta):

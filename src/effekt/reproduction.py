@@ -192,7 +192,7 @@ def _jobfirst(data: pd.DataFrame) -> tuple[list[Estimate], dict[str, Any]]:
         Estimate(
             "jobfirst.hours_w78",
             difference_in_means(
-                cash, "hours_w78", "jobfirst", cluster="municipality", unit="hours/week"
+                cash, "hours_w78", "jobfirst", cluster="municipality", unit_label="hours/week"
             ),
             "difference in means (cash benefit), cluster-robust by municipality (CR2, t(14))",
         ),
@@ -210,7 +210,7 @@ def _ips(data: pd.DataFrame) -> tuple[list[Estimate], dict[str, Any]]:
         ),
         Estimate(
             "ips.weeks_18m",
-            difference_in_means(data, "weeks_job_or_education", "ips_any", unit="weeks"),
+            difference_in_means(data, "weeks_job_or_education", "ips_any", unit_label="weeks"),
             "IPS arms pooled vs usual service (Welch)",
         ),
     ], {}

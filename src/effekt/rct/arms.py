@@ -17,7 +17,7 @@ import numbers
 import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -35,25 +35,27 @@ from .._validate import (
     two_valued,
 )
 from ..errors import ColumnError, SmallSampleWarning
-from ..results import EffectResult, EffectTable, TestResult, format_pvalue
+from ..results import EffectResult, EffectTable, Result, TestResult, format_pvalue
 from .means import difference_in_means
 from .proportions import PROPORTION_METHODS
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["compare_arms", "subgroups", "SubgroupResult", "adjust_pvalues"]
+__all__ = ["compare_arms", "subgroups", "SubgroupResult"]
 
-ADJUSTMENTS = ("holm", "fdr_bh")
+#: Multiplicity adjustments; "fdr_bh" is accepted as another name of "bh".
+ADJUSTMENTS = ("holm", "bh", "fdr_bh")
 
 
-def adjust_pvalues(pvalues: Sequence[float] | np.ndarray, method: str = "holm") -> np.ndarray:
+def _adjust_pvalues(pvalues: Sequence[float] | np.ndarray, method: str = "holm") -> np.ndarray:
     """Holm (family-wise error) or Benjamini-Hochberg (false discovery rate) adjusted p-values.
 
     Parameters
     ----------
     pvalues : array of float
-    method : {"holm", "fdr_bh"}
+    method : {"holm", "bh", "fdr_bh"}
+        ``"bh"`` and ``"fdr_bh"`` are the same (Benjamini-Hochberg).
 
     Returns
     -------
@@ -74,13 +76,13 @@ def adjust_pvalues(pvalues: Sequence[float] | np.ndarray, method: str = "holm") 
 
     Examples
     --------
-    >>> adjust_pvalues([0.01, 0.04, 0.03], "holm").round(3).tolist()
+    >>> _adjust_pvalues([0.01, 0.04, 0.03], "holm").round(3).tolist()
     [0.03, 0.06, 0.06]
-    >>> adjust_pvalues([0.01, 0.04, 0.03], "fdr_bh").round(3).tolist()
+    >>> _adjust_pvalues([0.01, 0.04, 0.03], "bh").round(3).tolist()
     [0.03, 0.04, 0.04]
     """
     if method not in ADJUSTMENTS:
-        raise argument_error("adjust_pvalues", "method", "one of 'holm', 'fdr_bh'", method)
+        raise argument_error("adjust_pvalues", "method", "one of 'holm', 'bh'", method)
     return _adjust(np.asarray(pvalues, dtype=float), method)
 
 
@@ -101,7 +103,7 @@ def _estimate(
     binary: bool,
     conf_level: float,
     method: str,
-    unit: str,
+    unit_label: str,
     label: str,
 ) -> EffectResult:
     """One two-arm effect on a fresh two-column frame (never the caller's)."""
@@ -114,7 +116,7 @@ def _estimate(
         kind: Any = method  # validated by the caller against PROPORTION_METHODS
         r = difference_in_proportions(frame, outcome, tcol, method=kind, conf_level=conf_level)
     else:
-        r = difference_in_means(frame, outcome, tcol, conf_level=conf_level, unit=unit)
+        r = difference_in_means(frame, outcome, tcol, conf_level=conf_level, unit_label=unit_label)
     return dataclasses.replace(r, label=label)
 
 
@@ -137,14 +139,14 @@ def _sorted_levels(values: pd.Series) -> list[Any]:
 def compare_arms(
     data: pd.DataFrame,
     outcome: Hashable,
-    arm: Hashable,
+    treatment: Hashable,
     control: Any,
     *,
     conf_level: float = 0.95,
     adjust: str | None = None,
     method: str = "newcombe",
-    missing: str = "raise",
-    unit: str = "",
+    missing: Literal["raise", "drop"] = "raise",
+    unit_label: str = "",
 ) -> EffectTable:
     """Each arm of a multi-arm trial against the control arm, and all treatment arms pooled.
 
@@ -154,20 +156,23 @@ def compare_arms(
         One row per person.
     outcome : column name
         Binary (0/1, bool: difference in proportions) or continuous (difference in means).
-    arm : column name
+    treatment : column name
         The arm each person was randomised to (two or more values).
     control : value
-        The value of ``arm`` that marks the control group ("usual service").
+        The value of ``treatment`` that marks the control arm ("usual service").
     conf_level : float, default 0.95
-    adjust : {None, "holm", "fdr_bh"}
+    adjust : {None, "holm", "bh"}
         Add a ``pvalue_adjusted`` column, adjusted over every row of the table (each arm
-        and the pooled comparison).
+        and the pooled comparison): Holm or Benjamini-Hochberg (``"fdr_bh"`` is accepted as
+        another name of ``"bh"``).
     method : str, default "newcombe"
         Interval method for a binary outcome (see ``difference_in_proportions``); checked
         against ``PROPORTION_METHODS`` for any outcome.
     missing : {"raise", "drop"}
-    unit : str
-        Unit of a continuous outcome, for the text.
+        What to do with missing values in ``outcome`` and ``treatment``: raise (default) or
+        drop those rows with a warning.
+    unit_label : str
+        Unit of a continuous outcome, for the text ("weeks").
 
     Returns
     -------
@@ -202,20 +207,21 @@ def compare_arms(
     check_choice(method, "method", func, PROPORTION_METHODS)
     if adjust is not None:
         check_choice(adjust, "adjust", func, (None, *ADJUSTMENTS))
-    require_columns(data, func, outcome=outcome, arm=arm)
-    data = handle_missing(data, [outcome, arm], missing, func)
-    arms = data[arm]
+    require_columns(data, func, outcome=outcome, treatment=treatment)
+    data = handle_missing(data, [outcome, treatment], missing, func)
+    arms = data[treatment]
     levels = _sorted_levels(arms)
     if len(levels) < 2:
         raise ColumnError(
-            f"The arm column {arm!r} passed to {func}() has only one value ({_show(levels[0])}); "
+            f"The treatment column {treatment!r} passed to {func}() has only one value ({_show(levels[0])}); "
             "a comparison needs a control arm and at least one treatment arm."
         )
     if control not in levels:
         raise argument_error(
             func,
             "control",
-            f"one of the values of the arm column {arm!r} ({', '.join(map(_show, levels))})",
+            f"one of the values of the treatment column {treatment!r} "
+            f"({', '.join(map(_show, levels))})",
             control,
         )
     y = data[outcome]
@@ -232,13 +238,15 @@ def compare_arms(
         keep = is_control | (arms == lv).to_numpy()
         treated = (arms[keep] == lv).to_numpy()
         results.append(
-            _estimate(y[keep], treated, outcome, binary, conf_level, method, unit, str(lv))
+            _estimate(y[keep], treated, outcome, binary, conf_level, method, unit_label, str(lv))
         )
         rows.append({"arm": str(lv), "control": str(control), "comparison": f"{lv} vs {control}"})
     if len(others) >= 2:
         name = " + ".join(map(str, others))
         results.append(
-            _estimate(y, ~is_control, outcome, binary, conf_level, method, unit, f"pooled ({name})")
+            _estimate(
+                y, ~is_control, outcome, binary, conf_level, method, unit_label, f"pooled ({name})"
+            )
         )
         rows.append(
             {
@@ -250,7 +258,7 @@ def compare_arms(
     columns = pd.DataFrame(rows)
     notes: tuple[str, ...] = ()
     if adjust is not None:
-        columns["pvalue_adjusted"] = adjust_pvalues([r.pvalue for r in results], adjust)
+        columns["pvalue_adjusted"] = _adjust_pvalues([r.pvalue for r in results], adjust)
         notes = (f"pvalue_adjusted: {_adjust_name(adjust)} over the {len(results)} comparisons",)
     return EffectTable(
         tuple(results), title=f"{outcome}: each arm vs {control}", columns=columns, notes=notes
@@ -258,14 +266,14 @@ def compare_arms(
 
 
 def _adjust_name(adjust: str) -> str:
-    return {"holm": "Holm", "fdr_bh": "Benjamini-Hochberg"}[adjust]
+    return {"holm": "Holm", "bh": "Benjamini-Hochberg", "fdr_bh": "Benjamini-Hochberg"}[adjust]
 
 
 # --------------------------------------------------------------------------- subgroups
 
 
 @dataclass(frozen=True)
-class SubgroupResult:
+class SubgroupResult(Result):
     """Effects within subgroups, interaction tests and adjusted p-values.
 
     Attributes
@@ -278,7 +286,7 @@ class SubgroupResult:
     interactions : mapping of str to TestResult
         Per ``by`` column: Wald F test that the effect is the same in every level.
     adjust : str or None
-        Adjustment of the subgroup p-values ("holm", "fdr_bh" or None).
+        Adjustment of the subgroup p-values ("holm", "bh" or None).
     """
 
     overall: EffectResult
@@ -317,23 +325,42 @@ class SubgroupResult:
                     f"{k * row['ci_high']:+.1f}), {format_pvalue(row['pvalue'])}{adj}"
                     f"  [n = {int(row['n_treated']):,} + {int(row['n_control']):,}]"
                 )
+        lines.extend(self._method_notes())
+        return "\n".join(lines)
+
+    def _method_notes(self) -> list[str]:
+        notes = []
         if self.adjust:
-            lines.append(
-                f"adjusted p-values: {_adjust_name(self.adjust)} over {len(frame)} subgroups"
+            notes.append(
+                f"adjusted p-values: {_adjust_name(self.adjust)} over {len(self.table)} subgroups"
             )
-        lines.append(
+        notes.append(
             "interaction test: Wald F on the treatment x level terms of a linear regression "
             "with HC2 standard errors"
         )
-        return "\n".join(lines)
+        return notes
 
-    def __str__(self) -> str:
-        return self.summary()
+    def _html_title(self) -> str:
+        return f"Subgroup effects on {self.outcome}" if self.outcome else "Subgroup effects"
 
-    def _repr_html_(self) -> str:
-        import html
+    def _html_frame(self) -> pd.DataFrame:
+        """The overall effect, then one row per subgroup, with adjusted and interaction p."""
+        people = EffectTable((self.overall, *self.table.results))._html_frame()
+        columns = self.table.columns
+        blank = [""]
+        if columns is not None and "pvalue_adjusted" in columns:
+            adjusted = [format_pvalue(p).removeprefix("p = ") for p in columns["pvalue_adjusted"]]
+            people.insert(4, "adjusted p", blank + adjusted)
+        interaction = [
+            format_pvalue(self.interactions[str(by)].pvalue).removeprefix("p = ")
+            for by in (columns["by"] if columns is not None else [])
+        ]
+        people.insert(4 + ("adjusted p" in people), "interaction p", blank + interaction)
+        return people
 
-        return "<pre>" + html.escape(self.summary()) + "</pre>"
+    def _html_notes(self) -> tuple[str, ...]:
+        test_notes = [n for t in self.interactions.values() for n in t.notes]
+        return (*test_notes, *self._method_notes())
 
     def plot(self, ax: Axes | None = None, *, title: str | None = None) -> Axes:
         """Forest plot: the overall effect, then one block per ``by`` column (pp for shares)."""
@@ -408,9 +435,9 @@ def subgroups(
     conf_level: float = 0.95,
     adjust: str | None = "holm",
     method: str = "newcombe",
-    missing: str = "raise",
+    missing: Literal["raise", "drop"] = "raise",
     max_levels: int = 20,
-    unit: str = "",
+    unit_label: str = "",
 ) -> SubgroupResult:
     """The treatment effect within each level of each ``by`` column, with interaction tests.
 
@@ -427,14 +454,18 @@ def subgroups(
         Baseline characteristics defining subgroups (categorical; bin continuous ones first,
         e.g. with ``pd.cut``).
     conf_level : float, default 0.95
-    adjust : {"holm", "fdr_bh", None}, default "holm"
-        Adjust the subgroup p-values over all subgroups (all levels of all ``by`` columns).
+    adjust : {"holm", "bh", None}, default "holm"
+        Adjust the subgroup p-values over all subgroups (all levels of all ``by`` columns):
+        Holm or Benjamini-Hochberg (``"fdr_bh"`` is accepted as another name of ``"bh"``).
     method : str, default "newcombe"
         Interval method for a binary outcome.
-    missing : {"raise", "drop"}
+    missing : {"raise", "drop"}, default "raise"
+        What to do with missing values in ``outcome``, ``treatment`` and ``by``: raise, or
+        drop those rows with a :class:`~effekt.errors.DroppedRowsWarning`.
     max_levels : int, default 20
         A ``by`` column with more levels raises (it is probably continuous).
-    unit : str
+    unit_label : str
+        Unit of a continuous outcome, for the text ("weeks").
 
     Returns
     -------
@@ -532,18 +563,20 @@ def subgroups(
             masks.append((lv, mask))
         plan.append((b, levels, codes, masks))
 
-    overall = _estimate(y, t, outcome, binary, conf_level, method, unit, "All")
+    overall = _estimate(y, t, outcome, binary, conf_level, method, unit_label, "All")
     results, rows, tests = [], [], {}
     for b, levels, codes, masks in plan:
         for lv, mask in masks:
             results.append(
-                _estimate(y[mask], t[mask], outcome, binary, conf_level, method, unit, f"{b}: {lv}")
+                _estimate(
+                    y[mask], t[mask], outcome, binary, conf_level, method, unit_label, f"{b}: {lv}"
+                )
             )
             rows.append({"by": str(b), "level": str(lv)})
         tests[str(b)] = _interaction_test(yv, t, codes, list(levels), str(b))
     columns = pd.DataFrame(rows)
     if adjust is not None:
-        columns["pvalue_adjusted"] = adjust_pvalues([r.pvalue for r in results], adjust)
+        columns["pvalue_adjusted"] = _adjust_pvalues([r.pvalue for r in results], adjust)
     columns["pvalue_interaction"] = [tests[r["by"]].pvalue for r in rows]
     table = EffectTable(
         tuple(results), title=f"{outcome} by subgroup", columns=columns, tests=tests

@@ -9,7 +9,7 @@ change ``mean_treated / mean_control - 1`` ("67 % more hours") with a Fieller in
 Examples
 --------
 >>> from effekt import rct
->>> r = rct.difference_in_means_from_summary(4.9, 7.5, 2400, 2.95, 6.0, 2400, unit="hours/week")
+>>> r = rct.difference_in_means_from_summary(4.9, 7.5, 2400, 2.95, 6.0, 2400, unit_label="hours/week")
 >>> round(r.estimate, 2), round(r.relative_change, 2)
 (1.95, 0.66)
 """
@@ -22,8 +22,8 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from .._inference import wald
 from .._linear import ols
 from .._validate import (
     as_column_list,
@@ -31,7 +31,6 @@ from .._validate import (
     check_conf_level,
     check_frame,
     check_number,
-    design_matrix,
     group_codes,
     handle_missing,
     numeric_column,
@@ -40,6 +39,7 @@ from .._validate import (
 )
 from ..errors import ColumnError, EffektError
 from ..results import EffectResult
+from ._lin import lin_design
 
 __all__ = ["difference_in_means", "difference_in_means_from_summary"]
 
@@ -50,7 +50,7 @@ _RELATIVE_METHODS = ("fieller", "delta")
 # --------------------------------------------------------------------------- relative change
 
 
-def relative_change_interval(
+def _relative_change_interval(
     mean_treated: float,
     mean_control: float,
     var_treated: float,
@@ -90,11 +90,13 @@ def relative_change_interval(
 
     Examples
     --------
-    >>> (lo, hi), note = relative_change_interval(5.0, 3.0, 0.04, 0.03, 0.0, 1.96)
+    >>> (lo, hi), note = _relative_change_interval(5.0, 3.0, 0.04, 0.03, 0.0, 1.96)
     >>> round(lo, 3), round(hi, 3), note
     (0.456, 0.92, None)
     """
     mt, mc, vt, vc, c, q = mean_treated, mean_control, var_treated, var_control, cov, quantile
+    if not np.isfinite([mt, mc, vt, vc, c, q]).all():  # e.g. a NaN covariance: no interval
+        return (math.nan, math.nan), None
     if method == "delta":
         if mc == 0:
             return (
@@ -158,10 +160,10 @@ def _result(
     notes: Sequence[str] = (),
     **fields: Any,
 ) -> EffectResult:
-    q = float(stats.t.ppf(0.5 + conf_level / 2, df))
-    t = estimate / se if se > 0 else math.copysign(math.inf, estimate) if estimate else 0.0
-    p = float(2 * stats.t.sf(abs(t), df))
-    rc_ci, note = relative_change_interval(mean_t, mean_c, var_mt, var_mc, cov_tc, q, relative)
+    w = wald(estimate, se, conf_level, df)
+    rc_ci, note = _relative_change_interval(
+        mean_t, mean_c, var_mt, var_mc, cov_tc, w.critical_value, relative
+    )
     all_notes = list(notes)
     if note:
         all_notes.append(note)
@@ -169,10 +171,10 @@ def _result(
     return EffectResult(
         estimate=float(estimate),
         std_error=float(se),
-        ci=(estimate - q * se, estimate + q * se),
-        pvalue=p,
+        ci=w.ci,
+        pvalue=w.pvalue,
         conf_level=conf_level,
-        statistic=float(t),
+        statistic=w.statistic,
         df=float(df),
         scale="mean",
         mean_treated=float(mean_t),
@@ -194,7 +196,7 @@ def difference_in_means_from_summary(
     n_control: int,
     *,
     conf_level: float = 0.95,
-    unit: str = "",
+    unit_label: str = "",
     relative_ci: RelativeMethod = "fieller",
 ) -> EffectResult:
     """Welch's difference in means from published means, standard deviations and sizes.
@@ -206,7 +208,7 @@ def difference_in_means_from_summary(
     mean_control, sd_control, n_control : float, float, int
         The same for the control group.
     conf_level : float, default 0.95
-    unit : str
+    unit_label : str
         Unit of the outcome for the text ("hours/week").
     relative_ci : {"fieller", "delta"}, default "fieller"
         Interval for the relative change ``mean_treated / mean_control - 1``.
@@ -222,7 +224,7 @@ def difference_in_means_from_summary(
     ``df = se^4 / [(s_t^2/n_t)^2/(n_t-1) + (s_c^2/n_c)^2/(n_c-1)]`` (Welch 1947). This
     reproduces ``scipy.stats.ttest_ind_from_stats(..., equal_var=False)`` and R's
     ``t.test(var.equal=FALSE)``. The relative change interval is Fieller's (see
-    :func:`relative_change_interval`).
+    :func:`_relative_change_interval`).
 
     References
     ----------
@@ -237,7 +239,7 @@ def difference_in_means_from_summary(
 
     >>> from effekt import rct
     >>> r = rct.difference_in_means_from_summary(4.95, 7.5, 2400, 2.97, 6.0, 2400,
-    ...                                          unit="hours/week")
+    ...                                          unit_label="hours/week")
     >>> print(r.summary().splitlines()[0])
     Effect: +1.98 hours/week (95% CI +1.60 to +2.36 hours/week), p < 0.001
     >>> round(100 * r.relative_change)
@@ -272,7 +274,7 @@ def difference_in_means_from_summary(
         method="Welch t (unequal variances), from summary statistics",
         n_treated=nt,
         n_control=nc,
-        unit=unit,
+        unit=unit_label,
     )
 
 
@@ -320,8 +322,8 @@ def difference_in_means(
     strata: Hashable | None = None,
     cluster: Hashable | None = None,
     covariates: Hashable | Sequence[Hashable] | None = None,
-    missing: str = "raise",
-    unit: str = "",
+    missing: Literal["raise", "drop"] = "raise",
+    unit_label: str = "",
     relative_ci: RelativeMethod = "fieller",
 ) -> EffectResult:
     """Difference in mean outcome between the treatment and the control group of a trial.
@@ -350,10 +352,10 @@ def difference_in_means(
         (CR2 with ``cluster``). Categorical columns become dummies.
     missing : {"raise", "drop"}, default "raise"
         What to do with missing values in the columns used.
-    unit : str
+    unit_label : str
         Unit of the outcome for the text ("hours/week").
     relative_ci : {"fieller", "delta"}, default "fieller"
-        Interval for the relative change (see :func:`relative_change_interval`).
+        Interval for the relative change (see :func:`_relative_change_interval`).
 
     Returns
     -------
@@ -407,7 +409,7 @@ def difference_in_means(
     >>> treated = np.repeat([1, 0], 2400)
     >>> hours = rng.gamma(0.6, 5.0, 4800) * np.where(treated == 1, 1.67, 1.0)
     >>> df = pd.DataFrame({"jobfirst": treated, "hours": hours})
-    >>> r = rct.difference_in_means(df, "hours", "jobfirst", unit="hours/week")
+    >>> r = rct.difference_in_means(df, "hours", "jobfirst", unit_label="hours/week")
     >>> round(r.estimate, 2), round(r.relative_change, 2)
     (1.8, 0.58)
     >>> r.method
@@ -440,94 +442,82 @@ def difference_in_means(
                 "a difference in means needs at least two per arm."
             )
     common: dict[str, Any] = dict(
-        outcome=str(outcome), n_treated=n_t, n_control=n_c, unit=unit, relative=relative_ci
+        outcome=str(outcome), n_treated=n_t, n_control=n_c, unit=unit_label, relative=relative_ci
     )
 
     if cluster is None and not covs and strata is None:
-        # Two passes of bincount (sums, then squared deviations) instead of boolean copies.
-        code = t.view(np.int8).astype(np.intp)
-        sizes = np.array([n_c, n_t], dtype=float)
-        means = np.bincount(code, weights=y, minlength=2) / sizes
-        dev = y - means[code]
-        ss = np.bincount(code, weights=dev * dev, minlength=2)
-        mean_c, mean_t = float(means[0]), float(means[1])
-        var_c, var_t = float(ss[0] / (n_c - 1)), float(ss[1] / (n_t - 1))
-        if var_t == 0 and var_c == 0:
-            raise ColumnError(
-                f"The outcome column {outcome!r} passed to {func}() is constant within both arms; "
-                "no standard error exists. Check the outcome."
-            )
-        d, se, df = _welch(mean_t, var_t, n_t, mean_c, var_c, n_c)
-        return _result(
-            d,
-            se,
-            df,
-            conf_level,
-            mean_t=mean_t,
-            mean_c=mean_c,
-            var_mt=var_t / n_t,
-            var_mc=var_c / n_c,
-            cov_tc=0.0,
-            method="Welch t (unequal variances)",
-            **common,
-        )
-
+        return _welch_from_rows(y, t, conf_level, func, **common)
     if cluster is None and not covs:
         codes, labels = group_codes(data[strata], strata, "strata", func)
-        d, se, df, mean_t, mean_c, var_t, var_c = _stratified(y, t, codes, labels, strata, func)
-        if se == 0:
-            raise ColumnError(
-                f"The outcome column {outcome!r} passed to {func}() is constant within every "
-                "stratum and arm; no standard error exists."
-            )
-        return _result(
-            d,
-            se,
-            df,
-            conf_level,
-            mean_t=mean_t,
-            mean_c=mean_c,
-            var_mt=var_t,
-            var_mc=var_c,
-            cov_tc=0.0,
-            method=(
-                f"Stratified difference ({len(labels)} strata, size-weighted), "
-                "HC2 (Neyman) SE, t(n-2S)"
-            ),
-            **common,
-        )
-
+        return _stratified_result(y, t, codes, labels, strata, conf_level, func, **common)
     return _regression(data, y, t, strata, cluster, covs, conf_level, func, **common)
 
 
-def lin_design(
-    data: pd.DataFrame, t: np.ndarray, strata: Hashable | None, covs: list[Hashable], func: str
-) -> np.ndarray:
-    """``[1, T, Z, T Z]`` with ``Z`` the centred covariates and stratum dummies (Lin 2013)."""
-    blocks = []
-    if covs:
-        Z, _ = design_matrix(data, covs, func)
-        blocks.append(Z)
-    if strata is not None:
-        codes, labels = group_codes(data[strata], strata, "strata", func)
-        if len(labels) > 1:
-            D = np.zeros((len(codes), len(labels) - 1))
-            rows = np.flatnonzero(codes > 0)
-            D[rows, codes[rows] - 1] = 1.0
-            blocks.append(D)
-    k = sum(b.shape[1] for b in blocks)
-    X = np.empty((len(t), 2 + 2 * k))
-    X[:, 0] = 1.0
-    X[:, 1] = t
-    j = 2
-    for b in blocks:
-        X[:, j : j + b.shape[1]] = b
-        j += b.shape[1]
-    if k:
-        Z = X[:, 2 : 2 + k]
-        Z -= Z.mean(axis=0)
-        np.multiply(Z, X[:, 1:2], out=X[:, 2 + k :])
-    return X
+def _welch_from_rows(
+    y: np.ndarray, t: np.ndarray, conf_level: float, func: str, **common: Any
+) -> EffectResult:
+    """Welch's difference from rows: two passes of bincount (sums, then squared deviations)."""
+    n_t, n_c = common["n_treated"], common["n_control"]
+    code = t.view(np.int8).astype(np.intp)
+    sizes = np.array([n_c, n_t], dtype=float)
+    means = np.bincount(code, weights=y, minlength=2) / sizes
+    dev = y - means[code]
+    ss = np.bincount(code, weights=dev * dev, minlength=2)
+    mean_c, mean_t = float(means[0]), float(means[1])
+    var_c, var_t = float(ss[0] / (n_c - 1)), float(ss[1] / (n_t - 1))
+    if var_t == 0 and var_c == 0:
+        raise ColumnError(
+            f"The outcome column {common['outcome']!r} passed to {func}() is constant within "
+            "both arms; no standard error exists. Check the outcome."
+        )
+    d, se, df = _welch(mean_t, var_t, n_t, mean_c, var_c, n_c)
+    return _result(
+        d,
+        se,
+        df,
+        conf_level,
+        mean_t=mean_t,
+        mean_c=mean_c,
+        var_mt=var_t / n_t,
+        var_mc=var_c / n_c,
+        cov_tc=0.0,
+        method="Welch t (unequal variances)",
+        **common,
+    )
+
+
+def _stratified_result(
+    y: np.ndarray,
+    t: np.ndarray,
+    codes: np.ndarray,
+    labels: np.ndarray,
+    strata: Hashable,
+    conf_level: float,
+    func: str,
+    **common: Any,
+) -> EffectResult:
+    """The size-weighted stratified difference (see :func:`_stratified`) as a result."""
+    d, se, df, mean_t, mean_c, var_t, var_c = _stratified(y, t, codes, labels, strata, func)
+    if se == 0:
+        raise ColumnError(
+            f"The outcome column {common['outcome']!r} passed to {func}() is constant within "
+            "every stratum and arm; no standard error exists."
+        )
+    return _result(
+        d,
+        se,
+        df,
+        conf_level,
+        mean_t=mean_t,
+        mean_c=mean_c,
+        var_mt=var_t,
+        var_mc=var_c,
+        cov_tc=0.0,
+        method=(
+            f"Stratified difference ({len(labels)} strata, size-weighted), HC2 (Neyman) SE, t(n-2S)"
+        ),
+        **common,
+    )
 
 
 def _regression(
@@ -550,7 +540,7 @@ def _regression(
         fit = ols(X, y, cov_type="HC2")
         how = "HC2 SE, t(n-p)"
     est, se, _, _, _ = fit.test(1, conf_level)
-    if not se > 0:
+    if se == 0:  # a NaN SE goes on to a NaN p-value and interval
         raise ColumnError(
             f"The outcome column {common['outcome']!r} passed to {func}() has no residual "
             "variation."

@@ -26,6 +26,7 @@ from scipy import optimize, stats
 
 from .._validate import argument_error, check_choice, check_number
 from ..errors import EffektError
+from ..results import Result
 
 __all__ = ["PowerResult", "power", "sample_size", "minimum_detectable_effect"]
 
@@ -33,7 +34,7 @@ Direction = Literal["increase", "decrease"]
 
 
 @dataclass(frozen=True)
-class PowerResult:
+class PowerResult(Result):
     """A power calculation: the design, the effect and the power it gives.
 
     Attributes
@@ -88,10 +89,7 @@ class PowerResult:
         return pd.DataFrame([row])
 
     def summary(self) -> str:
-        if self.kind == "proportions":
-            eff = f"{100 * self.effect:+.1f} pp (control {100 * self.p_control:.1f} %)"  # type: ignore[operator]
-        else:
-            eff = f"{self.effect:+.3g} (SD {self.sd:.3g}, {self.effect / self.sd:+.2f} SD)"  # type: ignore[operator]
+        eff = self._effect_text()
         lines = [
             f"Power {100 * self.power:.1f} % to detect {eff} at alpha = {self.alpha:g} (two-sided)",
             f"  n treated: {self.n_treated:,.0f}   n control: {self.n_control:,.0f}",
@@ -109,13 +107,30 @@ class PowerResult:
         lines.append(f"  solved for: {self.solved_for}; method: {self.method}")
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.summary()
+    def _effect_text(self) -> str:
+        if self.kind == "proportions":
+            return f"{100 * self.effect:+.1f} pp (control {100 * self.p_control:.1f} %)"  # type: ignore[operator]
+        return f"{self.effect:+.3g} (SD {self.sd:.3g}, {self.effect / self.sd:+.2f} SD)"  # type: ignore[operator]
 
-    def _repr_html_(self) -> str:
-        import html
-
-        return "<pre>" + html.escape(self.summary()) + "</pre>"
+    def _html_frame(self) -> pd.DataFrame:
+        """The design and the answer, one row per quantity, the solved-for one first."""
+        rows = {
+            "power": f"{100 * self.power:.1f} %",
+            "sample_size": f"{self.n_treated:,.0f} treated + {self.n_control:,.0f} control",
+            "effect": self._effect_text(),
+        }
+        order = [self.solved_for, *(k for k in rows if k != self.solved_for)]
+        table = [(name.replace("_", " "), rows[name]) for name in order]
+        table.append(("alpha (two-sided)", f"{self.alpha:g}"))
+        if self.cluster_size > 1 or self.icc > 0:
+            table.append(("cluster size, ICC", f"{self.cluster_size:g}, {self.icc:g}"))
+            table.append(("design effect", f"{self.design_effect:.2f}"))
+        if self.cluster_size > 1:
+            table.append(
+                ("clusters", f"{self.clusters_treated:,.1f} + {self.clusters_control:,.1f}")
+            )
+        table.append(("method", self.method))
+        return pd.DataFrame(table, columns=["quantity", "value"])
 
 
 # --------------------------------------------------------------------------- validation
@@ -137,7 +152,7 @@ def _common(
     check_number(alpha, "alpha", func, low=0, high=1, low_open=True, high_open=True)
     check_number(icc, "icc", func, low=0, high=1, high_open=True)
     m = check_number(cluster_size, "cluster_size", func, low=1)
-    return ("proportions" if p_control is not None else "means"), 1 + (m - 1) * float(icc)
+    return ("proportions" if p_control is not None else "means"), _design_effect(float(icc), m)
 
 
 def _check_effect(effect: Any, p_control: float | None, func: str) -> float:
@@ -524,12 +539,12 @@ def minimum_detectable_effect(
     )
 
 
-def design_effect(icc: float, cluster_size: float) -> float:
+def _design_effect(icc: float, cluster_size: float) -> float:
     """``1 + (m - 1) ICC``: the variance inflation of cluster randomisation.
 
     Examples
     --------
-    >>> design_effect(0.05, 21)
+    >>> _design_effect(0.05, 21)
     2.0
     """
     return float(1 + (cluster_size - 1) * icc)

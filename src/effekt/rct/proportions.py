@@ -34,8 +34,9 @@ import pandas as pd
 from scipy import stats
 
 from .. import _validate as V
+from .._inference import wald, wald_arrays
 from .._linear import ols
-from ..errors import ColumnError, EffektError, SmallSampleWarning
+from ..errors import EffektError, SmallSampleWarning
 from ..intervals import (
     agresti_caffo_interval,
     miettinen_nurminen_interval,
@@ -43,7 +44,15 @@ from ..intervals import (
     newcombe_interval,
     wald_diff_interval,
 )
-from ..results import EffectResult, format_effect, format_pvalue, format_relative
+from ..results import (
+    EffectResult,
+    Result,
+    effect_from_normal,
+    format_effect,
+    format_pvalue,
+    format_relative,
+)
+from ._lin import check_strata_arms, lin_design
 
 __all__ = [
     "difference_in_proportions",
@@ -90,20 +99,21 @@ def _count_core(x1, n1, x2, n2, method: str, conf_level: float) -> dict[str, np.
     if method == "newcombe":
         low, high = newcombe_interval(x1, n1, x2, n2, conf_level)
         pbar = (x1 + x2) / (n1 + n2)
-        se0 = np.sqrt(pbar * (1 - pbar) * (1 / n1 + 1 / n2))
-        z = _safe_ratio(d, se0)
+        tested, se_test = d, np.sqrt(pbar * (1 - pbar) * (1 / n1 + 1 / n2))
     elif method == "wald":
         low, high = wald_diff_interval(x1, n1, x2, n2, conf_level)
-        z = _safe_ratio(d, se)
+        tested, se_test = d, se
     elif method == "agresti-caffo":
         low, high = agresti_caffo_interval(x1, n1, x2, n2, conf_level)
         q1, q2 = (x1 + 1) / (n1 + 2), (x2 + 1) / (n2 + 2)
         se = np.sqrt(q1 * (1 - q1) / (n1 + 2) + q2 * (1 - q2) / (n2 + 2))
-        z = _safe_ratio(q1 - q2, se)
-    else:  # score
+        tested, se_test = q1 - q2, se
+    else:  # score: a standard-normal statistic (restricted-MLE variance), tested as z / 1
         low, high = miettinen_nurminen_interval(x1, n1, x2, n2, conf_level)
-        z = miettinen_nurminen_statistic(x1, n1, x2, n2, 0.0)
-    pvalue = 2 * stats.norm.sf(np.abs(z))
+        tested = miettinen_nurminen_statistic(x1, n1, x2, n2, 0.0)
+        se_test = np.ones_like(tested)
+    z = _safe_ratio(tested, se_test)
+    pvalue = wald_arrays(tested, se_test, conf_level)[2]
     return {
         "estimate": d,
         "std_error": se,
@@ -131,9 +141,16 @@ def _katz_relative_change(x1, n1, x2, n2, conf_level: float):
     if x1 == n1 and x2 == n2:
         # every unit has the event in both arms: the Katz variance is 0 and no interval exists
         return rr - 1, None
-    z = stats.norm.ppf(0.5 + conf_level / 2)
     s = math.sqrt(1 / x1 - 1 / n1 + 1 / x2 - 1 / n2)
-    return rr - 1, (rr * math.exp(-z * s) - 1, rr * math.exp(z * s) - 1)
+    return rr - 1, _exp_interval_minus_one(math.log(rr), s, conf_level)
+
+
+def _exp_interval_minus_one(
+    log_ratio: float, std_error: float, conf_level: float
+) -> tuple[float, float]:
+    """A ratio's Wald interval on the log scale, back-transformed to ratio - 1."""
+    low, high = wald(log_ratio, std_error, conf_level).ci
+    return math.exp(low) - 1, math.exp(high) - 1
 
 
 def _small_sample(x1, n1, x2, n2) -> bool:
@@ -170,7 +187,7 @@ def _from_counts(
     *,
     method: str,
     conf_level: float,
-    exact: bool,
+    exact_test: bool,
     outcome: str | None = None,
     func: str,
 ) -> EffectResult:
@@ -186,7 +203,7 @@ def _from_counts(
     rel, rel_ci = _katz_relative_change(x1, n1, x2, n2, conf_level)
     extra: dict[str, float] = {}
     notes: list[str] = []
-    if exact:
+    if exact_test:
         extra, notes = _exact_pvalues(x1, n1, x2, n2)
     if x1 + x2 in (0, n1 + n2):
         notes.append(
@@ -221,7 +238,7 @@ def difference_in_proportions_from_counts(
     *,
     method: Method = "newcombe",
     conf_level: float = 0.95,
-    exact: bool = False,
+    exact_test: bool = False,
 ) -> EffectResult:
     """Difference in proportions ``p_t - p_c`` from events and totals per arm.
 
@@ -235,7 +252,7 @@ def difference_in_proportions_from_counts(
         Interval and matching two-sided test (see Notes). Default ``"newcombe"``.
     conf_level : float
         Confidence level, default 0.95.
-    exact : bool
+    exact_test : bool
         Also compute Fisher's and Boschloo's exact p-values (``extra["pvalue_fisher"]``,
         ``extra["pvalue_boschloo"]``). Boschloo's test is skipped (``nan`` and a note) when
         ``n_treated * n_control`` exceeds ``BOSCHLOO_MAX_PRODUCT`` (250,000, e.g. 500 per
@@ -286,12 +303,12 @@ def difference_in_proportions_from_counts(
     func = "difference_in_proportions_from_counts"
     V.check_choice(method, "method", func, PROPORTION_METHODS)
     conf_level = V.check_conf_level(conf_level, func)
-    if not isinstance(exact, (bool, np.bool_)):
-        raise V.argument_error(func, "exact", "True or False", exact)
+    if not isinstance(exact_test, (bool, np.bool_)):
+        raise V.argument_error(func, "exact_test", "True or False", exact_test)
     x1, n1 = V.check_counts(events_treated, n_treated, "events_treated", "n_treated", func)
     x2, n2 = V.check_counts(events_control, n_control, "events_control", "n_control", func)
     return _from_counts(
-        x1, n1, x2, n2, method=method, conf_level=conf_level, exact=bool(exact), func=func
+        x1, n1, x2, n2, method=method, conf_level=conf_level, exact_test=bool(exact_test), func=func
     )
 
 
@@ -311,7 +328,7 @@ def difference_in_proportions(
     strata: Hashable | None = None,
     cluster: Hashable | None = None,
     covariates: Sequence[Hashable] | Hashable | None = None,
-    exact: bool = False,
+    exact_test: bool = False,
     missing: Literal["raise", "drop"] = "raise",
 ) -> EffectResult:
     """Effect of a randomised treatment on a binary outcome, from individual rows.
@@ -341,7 +358,7 @@ def difference_in_proportions(
     covariates : column name or list, optional
         Baseline covariates for regression adjustment (Lin 2013); categorical columns become
         dummies.
-    exact : bool
+    exact_test : bool
         Add Fisher's and Boschloo's exact p-values (unadjusted analysis only).
     missing : {"raise", "drop"}
         Missing values in any used column raise (default) or their rows are dropped with a
@@ -420,8 +437,8 @@ def difference_in_proportions(
     V.check_frame(data, func)
     V.check_choice(method, "method", func, PROPORTION_METHODS)
     conf_level = V.check_conf_level(conf_level, func)
-    if not isinstance(exact, (bool, np.bool_)):
-        raise V.argument_error(func, "exact", "True or False", exact)
+    if not isinstance(exact_test, (bool, np.bool_)):
+        raise V.argument_error(func, "exact_test", "True or False", exact_test)
     covs = V.as_column_list(covariates)
     V.require_columns(
         data,
@@ -454,10 +471,10 @@ def difference_in_proportions(
     t = V.two_valued(frame[treatment], treatment, "treatment", func, treated_value)
     y = V.binary_outcome(frame[outcome], outcome, func)
     adjusted = strata is not None or cluster is not None or covs
-    if exact and adjusted:
+    if exact_test and adjusted:
         raise EffektError(
-            f"The 'exact' argument of {func}() applies to the unadjusted comparison only; "
-            "drop strata=, cluster= and covariates=, or pass exact=False."
+            f"The 'exact_test' argument of {func}() applies to the unadjusted comparison "
+            "only; drop strata=, cluster= and covariates=, or pass exact_test=False."
         )
     if not adjusted:
         ti = t.view(np.int8) if t.dtype == bool else t.astype(np.intp)
@@ -470,7 +487,7 @@ def difference_in_proportions(
             int(n[0]),
             method=method,
             conf_level=conf_level,
-            exact=bool(exact),
+            exact_test=bool(exact_test),
             outcome=str(outcome),
             func=func,
         )
@@ -488,20 +505,6 @@ def difference_in_proportions(
     return result
 
 
-def _check_strata_arms(
-    n_t: np.ndarray, n_c: np.ndarray, labels: np.ndarray, column: Hashable, func: str
-) -> None:
-    bad = (n_t == 0) | (n_c == 0)
-    if bad.any():
-        shown = ", ".join(map(str, labels[bad][:5]))
-        raise ColumnError(
-            f"The strata column {column!r} passed to {func}() has {int(bad.sum())} "
-            f"stratum/strata with only one arm ({shown}); such strata carry no information on "
-            "the effect. Merge them with "
-            "neighbouring strata or drop their rows."
-        )
-
-
 def _mantel_haenszel(y, t, codes, labels, column, conf_level, outcome, func) -> EffectResult:
     K = len(labels)
     idx = codes * 2 + t.astype(np.intp)
@@ -509,7 +512,7 @@ def _mantel_haenszel(y, t, codes, labels, column, conf_level, outcome, func) -> 
     ev = np.bincount(idx, weights=y, minlength=2 * K).reshape(K, 2)
     n_c, n_t = n[:, 0], n[:, 1]
     c, a = ev[:, 0], ev[:, 1]
-    _check_strata_arms(n_t, n_c, labels, column, func)
+    check_strata_arms(n_t, n_c, labels, column, func)
     N = n_t + n_c
     w = n_t * n_c / N
     rd = float(np.sum((a * n_c - c * n_t) / N) / w.sum())
@@ -527,14 +530,13 @@ def _mantel_haenszel(y, t, codes, labels, column, conf_level, outcome, func) -> 
             num = pos - np.sum(a * c / N)
             # num = 0 when every unit has the event in every stratum: no interval exists
             if num > 1e-12 * pos:
-                v = num / (R * S)
-                zq = stats.norm.ppf(0.5 + conf_level / 2)
-                s = math.sqrt(v)
-                rel_ci = ((R / S) * math.exp(-zq * s) - 1, (R / S) * math.exp(zq * s) - 1)
-    return _normal_result(
+                s = math.sqrt(num / (R * S))
+                rel_ci = _exp_interval_minus_one(math.log(R / S), s, conf_level)
+    return effect_from_normal(
         rd,
         se,
         conf_level,
+        scale="proportion",
         method=f"Mantel-Haenszel risk difference over {K} strata, Sato variance; z test",
         n_treated=int(n_t.sum()),
         n_control=int(n_c.sum()),
@@ -551,68 +553,11 @@ def _mantel_haenszel(y, t, codes, labels, column, conf_level, outcome, func) -> 
     )
 
 
-def _normal_result(
-    estimate: float, se: float, conf_level: float, *, df: float | None = None, **fields: Any
-) -> EffectResult:
-    q = (
-        stats.norm.ppf(0.5 + conf_level / 2)
-        if df is None
-        else stats.t.ppf(0.5 + conf_level / 2, df)
-    )
-    if se > 0:
-        stat = estimate / se
-    else:
-        stat = 0.0 if estimate == 0 else math.copysign(math.inf, estimate)
-    dist = stats.norm if df is None else stats.t(df)
-    p = float(2 * dist.sf(abs(stat)))
-    return EffectResult(
-        estimate=float(estimate),
-        std_error=float(se),
-        ci=(estimate - q * se, estimate + q * se),
-        pvalue=p,
-        conf_level=conf_level,
-        statistic=float(stat),
-        df=df,
-        scale="proportion",
-        **fields,
-    )
-
-
 def _regression(frame, y, t, strata, cluster, covs, conf_level, outcome, func) -> EffectResult:
     n = len(y)
-    blocks: list[np.ndarray] = []
-    names: list[str] = []
-    if covs:
-        X, names, sources = V.design_matrix_sources(frame, covs, func)
-        sd = X.std(axis=0)
-        if (sd == 0).any():
-            j = int(np.argmax(sd == 0))
-            bad, level = sources[j], names[j]
-            detail = "" if level == str(bad) else f" (its dummy {level!r} is constant)"
-            raise ColumnError(
-                f"The covariate {bad!r} passed to {func}() is constant in the analysed rows"
-                f"{detail}; it cannot adjust anything: remove it from covariates=."
-            )
-        blocks.append(X)
-    if strata is not None:
-        codes, labels = V.group_codes(frame[strata], strata, "strata", func)
-        n_t = np.bincount(codes, weights=t.astype(float), minlength=len(labels))
-        n_c = np.bincount(codes, minlength=len(labels)) - n_t
-        _check_strata_arms(n_t, n_c, labels, strata, func)
-        if len(labels) > 1:
-            D = np.zeros((n, len(labels) - 1))
-            rows = codes > 0
-            D[np.flatnonzero(rows), codes[rows] - 1] = 1.0
-            blocks.append(D)
-    Z = np.hstack(blocks) if blocks else np.empty((n, 0))
-    Z = Z - Z.mean(axis=0)
-    tf = t.astype(float)
-    cols = [np.ones(n), tf]
-    if Z.shape[1]:
-        cols.append(Z)
-        if covs:  # Lin (2013): interact the centred covariates (and strata) with treatment
-            cols.append(Z * tf[:, None])
-    X = np.column_stack(cols)
+    # Lin (2013): interact the centred covariates (and strata) with treatment; with strata
+    # and cluster but no covariates the stratum dummies enter additively.
+    X = lin_design(frame, t, strata, covs, func, interact=bool(covs))
     if cluster is not None:
         ccodes, _ = V.group_codes(frame[cluster], cluster, "cluster", func, min_groups=2)
         fit = ols(X, y, cov_type="CR2", cluster=ccodes)
@@ -634,13 +579,13 @@ def _regression(frame, y, t, strata, cluster, covs, conf_level, outcome, func) -
         rel = b1 / b0
         g = np.array([-b1 / b0**2, 1 / b0])
         s = float(np.sqrt(g @ fit.cov[:2, :2] @ g))
-        q = stats.t.ppf(0.5 + conf_level / 2, fit.df_resid)
-        rel_ci = (rel - q * s, rel + q * s)
-    return _normal_result(
+        rel_ci = wald(rel, s, conf_level, fit.df_resid).ci
+    return effect_from_normal(
         est,
         se,
         conf_level,
         df=fit.df_resid,
+        scale="proportion",
         method=f"{model}; {how}",
         n_treated=int(t.sum()),
         n_control=int(n - t.sum()),
@@ -658,7 +603,7 @@ def _regression(frame, y, t, strata, cluster, covs, conf_level, outcome, func) -
 
 
 @dataclass(frozen=True)
-class ReportedShares:
+class ReportedShares(Result):
     """What holds for every count pair consistent with two rounded published shares.
 
     Attributes
@@ -743,23 +688,12 @@ class ReportedShares:
             f"{format_effect(self.estimate_range[1], 'proportion')}",
             f"  {level} CI over all pairs: {format_effect(self.ci[0], 'proportion')} to "
             f"{format_effect(self.ci[1], 'proportion')}",
-            f"  p-value: {format_pvalue(self.pvalue_range[0]).removeprefix('p ')} to "
-            f"{format_pvalue(self.pvalue_range[1]).removeprefix('p ')}".replace("= ", ""),
-            "  significant for every consistent count pair"
-            if self.significant_for_all
-            else (
-                "  significant for some consistent count pairs only"
-                if self.significant_for_any
-                else "  not significant for any consistent count pair"
-            ),
+            f"  p-value: {self._pvalue_text()}",
+            f"  {self._significance_text()}",
             f"  relative change: {format_relative(self.relative_change_range[0])} to "
             f"{format_relative(self.relative_change_range[1])}",
         ]
-        if self.n_disagree:
-            lines.append(
-                f"  note: for {self.n_disagree} of {self.n_pairs} pairs the {level} CI and the "
-                "p-value disagree about 0; significance here means the CI excludes 0"
-            )
+        lines.extend(f"  note: {n}" for n in self._disagree_notes())
         if self.relative_change_consistent is not None:
             rc = format_relative(self.reported_relative_change, self.relative_change_decimals)
             verdict = (
@@ -769,13 +703,55 @@ class ReportedShares:
         lines.append(f"  method: {_METHOD_TEXT[self.method]}")
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.summary()
+    def _pvalue_text(self) -> str:
+        low, high = (format_pvalue(p).removeprefix("p ") for p in self.pvalue_range)
+        return f"{low} to {high}".replace("= ", "")
 
-    def _repr_html_(self) -> str:
-        import html
+    def _significance_text(self) -> str:
+        if self.significant_for_all:
+            return "significant for every consistent count pair"
+        if self.significant_for_any:
+            return "significant for some consistent count pairs only"
+        return "not significant for any consistent count pair"
 
-        return "<pre>" + html.escape(self.summary()) + "</pre>"
+    def _disagree_notes(self) -> tuple[str, ...]:
+        if not self.n_disagree:
+            return ()
+        level = f"{round(100 * self.conf_level, 1):g}%"
+        return (
+            f"for {self.n_disagree} of {self.n_pairs} pairs the {level} CI and the "
+            "p-value disagree about 0; significance here means the CI excludes 0",
+        )
+
+    def _html_frame(self) -> pd.DataFrame:
+        """The ranges over all consistent count pairs, one row per quantity."""
+        level = f"{round(100 * self.conf_level, 1):g}%"
+        et, ec = self.events_treated_range, self.events_control_range
+        lo, hi = (format_effect(v, "proportion") for v in self.estimate_range)
+        ci_lo, ci_hi = (format_effect(v, "proportion") for v in self.ci)
+        rows = [
+            ("consistent events, treated", f"{et[0]}-{et[1]} of {self.n_treated:,}"),
+            ("consistent events, control", f"{ec[0]}-{ec[1]} of {self.n_control:,}"),
+            ("count pairs", f"{self.n_pairs:,}"),
+            ("effect", f"{lo} to {hi}"),
+            (f"{level} CI over all pairs", f"{ci_lo} to {ci_hi}"),
+            ("p-value", self._pvalue_text()),
+            ("significance (CI excludes 0)", self._significance_text()),
+            (
+                "relative change",
+                f"{format_relative(self.relative_change_range[0])} to "
+                f"{format_relative(self.relative_change_range[1])}",
+            ),
+        ]
+        if self.relative_change_consistent is not None:
+            rc = format_relative(self.reported_relative_change, self.relative_change_decimals)
+            answer = "yes" if self.relative_change_consistent else "no"
+            rows.append((f"reported relative change {rc} consistent", answer))
+        rows.append(("method", _METHOD_TEXT[self.method]))
+        return pd.DataFrame(rows, columns=["quantity", "value"])
+
+    def _html_notes(self) -> tuple[str, ...]:
+        return self._disagree_notes()
 
 
 def _rounded_percent_code(value: float, argument: str, decimals: int, func: str) -> int:
@@ -892,20 +868,68 @@ def from_reported_shares(
     if reported_relative_change is not None:
         V.check_number(reported_relative_change, "reported_relative_change", func, low=-1)
 
-    e1 = _event_range(
-        _rounded_percent_code(share_treated, "share_treated", decimals, func),
-        n1,
-        decimals,
-        "share_treated",
-        func,
+    e1 = _consistent_events(share_treated, n1, decimals, "share_treated", func)
+    e2 = _consistent_events(share_control, n2, decimals, "share_control", func)
+    x1, x2 = _count_grid(e1, e2, n1, n2, decimals, func)
+    if method == "wald" and _small_sample(x1, n1, x2, n2):
+        warnings.warn(
+            f"{func}(): the Wald interval is unreliable for some consistent counts (an expected "
+            "cell below 5, or an arm with 0 or all events); use method='newcombe' or 'score'.",
+            SmallSampleWarning,
+            stacklevel=2,
+        )
+    core = _count_core(x1, n1, x2, n2, method, conf_level)
+    pairs = _pairs_frame(x1, n1, x2, n2, core, conf_level)
+    consistent: bool | None = None
+    if reported_relative_change is not None:
+        match = _relative_change_matches(
+            x1, n1, x2, n2, float(reported_relative_change), relative_change_decimals, func
+        )
+        pairs["relative_change_matches"] = match
+        consistent = bool(match.any())
+    rel = pairs["relative_change"].to_numpy()
+    sig = pairs["significant"].to_numpy()
+    return ReportedShares(
+        share_treated=share_treated,
+        n_treated=n1,
+        share_control=share_control,
+        n_control=n2,
+        decimals=decimals,
+        conf_level=conf_level,
+        method=method,
+        events_treated_range=e1,
+        events_control_range=e2,
+        estimate_range=(float(core["estimate"].min()), float(core["estimate"].max())),
+        ci=(float(core["low"].min()), float(core["high"].max())),
+        pvalue_range=(float(core["pvalue"].min()), float(core["pvalue"].max())),
+        significant_for_all=bool(sig.all()),
+        significant_for_any=bool(sig.any()),
+        relative_change_range=(
+            (float(rel.min()), float(rel.max())) if np.isfinite(rel).all() else (math.nan, math.nan)
+        ),
+        relative_change_consistent=consistent,
+        reported_relative_change=None
+        if reported_relative_change is None
+        else float(reported_relative_change),
+        relative_change_decimals=relative_change_decimals,
+        pairs=pairs,
     )
-    e2 = _event_range(
-        _rounded_percent_code(share_control, "share_control", decimals, func),
-        n2,
-        decimals,
-        "share_control",
-        func,
+
+
+def _consistent_events(
+    share: float, n: int, decimals: int, argument: str, func: str
+) -> tuple[int, int]:
+    """Inclusive range of event counts out of ``n`` whose percentage rounds to ``share``."""
+    low, high = _event_range(
+        _rounded_percent_code(share, argument, decimals, func), n, decimals, argument, func
     )
+    return int(low), int(high)
+
+
+def _count_grid(
+    e1: tuple[int, int], e2: tuple[int, int], n1: int, n2: int, decimals: int, func: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every (events_treated, events_control) pair of the two ranges, as two flat arrays."""
     n_pairs = (e1[1] - e1[0] + 1) * (e2[1] - e2[0] + 1)
     if n_pairs > MAX_SHARE_PAIRS:
         raise EffektError(
@@ -915,24 +939,18 @@ def from_reported_shares(
             "publication actually used, or the counts to difference_in_proportions_from_counts()."
         )
     g1, g2 = np.meshgrid(np.arange(e1[0], e1[1] + 1), np.arange(e2[0], e2[1] + 1), indexing="ij")
-    x1, x2 = g1.ravel(), g2.ravel()
-    if method == "wald" and _small_sample(x1, n1, x2, n2):
-        warnings.warn(
-            f"{func}(): the Wald interval is unreliable for some consistent counts (an expected "
-            "cell "
-            "below 5, or an arm with 0 or all events); use method='newcombe' or 'score'.",
-            SmallSampleWarning,
-            stacklevel=2,
-        )
-    core = _count_core(x1, n1, x2, n2, method, conf_level)
+    return g1.ravel(), g2.ravel()
+
+
+def _pairs_frame(
+    x1: np.ndarray, n1: int, x2: np.ndarray, n2: int, core: dict[str, np.ndarray], conf_level: float
+) -> pd.DataFrame:
+    """One row per consistent count pair: counts, shares, effect, CI, p and relative change."""
     with np.errstate(divide="ignore", invalid="ignore"):
         rel = np.where(x2 > 0, (x1 * n2) / np.where(x2 > 0, x2 * n1, 1) - 1, np.nan)
-    alpha = 1 - conf_level
     # One definition of significance for the package (as EffectResult.significant): the
     # interval excludes 0. The p-value verdict is kept in its own column.
-    sig = (core["low"] > 0) | (core["high"] < 0)
-    sig_p = core["pvalue"] < alpha
-    pairs = pd.DataFrame(
+    return pd.DataFrame(
         {
             "events_treated": x1,
             "events_control": x2,
@@ -942,56 +960,22 @@ def from_reported_shares(
             "ci_low": core["low"],
             "ci_high": core["high"],
             "pvalue": core["pvalue"],
-            "significant": sig,
-            "pvalue_below_alpha": sig_p,
+            "significant": (core["low"] > 0) | (core["high"] < 0),
+            "pvalue_below_alpha": core["pvalue"] < 1 - conf_level,
             "relative_change": rel,
         }
     )
-    consistent: bool | None = None
-    if reported_relative_change is not None:
-        rk = _rounded_percent_code(
-            float(reported_relative_change),
-            "reported_relative_change",
-            relative_change_decimals,
-            func,
-        )
-        # exact integers: 200 * 10^r * (x1 n2 - x2 n1) in [(2R - 1) x2 n1, (2R + 1) x2 n1]
-        scale = 200 * 10**relative_change_decimals
-        bound = scale * n1 * n2 * (2 * abs(rk) + 2)
-        kind = np.int64 if bound < 2**62 else object  # Python integers where int64 could overflow
-        lhs = scale * (x1.astype(kind) * n2 - x2.astype(kind) * n1)
-        base = x2.astype(kind) * n1
-        match = ((x2 > 0) & (lhs >= (2 * rk - 1) * base) & (lhs <= (2 * rk + 1) * base)).astype(
-            bool
-        )
-        pairs["relative_change_matches"] = match
-        consistent = bool(match.any())
-    finite_rel = rel[np.isfinite(rel)]
-    rel_range = (
-        (float(finite_rel.min()), float(finite_rel.max()))
-        if len(finite_rel) == len(rel)
-        else (math.nan, math.nan)
-    )
-    return ReportedShares(
-        share_treated=share_treated,
-        n_treated=n1,
-        share_control=share_control,
-        n_control=n2,
-        decimals=decimals,
-        conf_level=conf_level,
-        method=method,
-        events_treated_range=(int(e1[0]), int(e1[1])),
-        events_control_range=(int(e2[0]), int(e2[1])),
-        estimate_range=(float(core["estimate"].min()), float(core["estimate"].max())),
-        ci=(float(core["low"].min()), float(core["high"].max())),
-        pvalue_range=(float(core["pvalue"].min()), float(core["pvalue"].max())),
-        significant_for_all=bool(sig.all()),
-        significant_for_any=bool(sig.any()),
-        relative_change_range=rel_range,
-        relative_change_consistent=consistent,
-        reported_relative_change=None
-        if reported_relative_change is None
-        else float(reported_relative_change),
-        relative_change_decimals=relative_change_decimals,
-        pairs=pairs,
-    )
+
+
+def _relative_change_matches(
+    x1: np.ndarray, n1: int, x2: np.ndarray, n2: int, reported: float, decimals: int, func: str
+) -> np.ndarray:
+    """Whether each pair's relative change rounds to the reported one (exact integers)."""
+    rk = _rounded_percent_code(reported, "reported_relative_change", decimals, func)
+    # 200 * 10^r * (x1 n2 - x2 n1) in [(2R - 1) x2 n1, (2R + 1) x2 n1]
+    scale = 200 * 10**decimals
+    bound = scale * n1 * n2 * (2 * abs(rk) + 2)
+    kind = np.int64 if bound < 2**62 else object  # Python integers where int64 could overflow
+    lhs = scale * (x1.astype(kind) * n2 - x2.astype(kind) * n1)
+    base = x2.astype(kind) * n1
+    return ((x2 > 0) & (lhs >= (2 * rk - 1) * base) & (lhs <= (2 * rk + 1) * base)).astype(bool)
