@@ -15,7 +15,7 @@ from scipy import stats
 from effekt import simple_effect as se
 from effekt import synthetic
 from effekt._multiplicity import adjust_pvalues
-from effekt._providers_stats import binomial_limits, newcombe_difference
+from effekt.simple_effect._stats import binomial_limits, newcombe_difference
 from effekt.errors import (
     ColumnError,
     ComparabilityWarning,
@@ -239,7 +239,7 @@ def test_direct_and_reference_population():
 
 
 def test_direct_binning_of_large_reference_is_accurate():
-    from effekt._providers_stats import expit, reference_bins
+    from effekt.simple_effect._stats import expit, reference_bins
 
     rng = np.random.default_rng(0)
     eta = rng.normal(0, 1.5, 200_000)

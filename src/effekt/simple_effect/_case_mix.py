@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import _providers_stats as _ps
-from ._validate import quote
-from .errors import ColumnError, EffektError, MissingValueError
+from .._validate import quote
+from ..errors import ColumnError, EffektError, MissingValueError
+from . import _stats as _ps
 
 #: Standardized difference in case mix above which providers are not comparable.
 SMD_THRESHOLD = 0.25

@@ -1,5 +1,5 @@
-"""Private numerical helpers of :mod:`effekt.simple_effect`: logistic fits, funnel limits,
-multiplicity adjustment, overdispersion and empirical-Bayes shrinkage (all vectorised)."""
+"""Numerical helpers of :mod:`effekt.simple_effect`: logistic fits, funnel limits,
+overdispersion and empirical-Bayes shrinkage (all vectorised)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import warnings
 import numpy as np
 from scipy import linalg, special, stats
 
-from .errors import ConvergenceWarning
+from ..errors import ConvergenceWarning
+from ..intervals import wilson_interval
 
 
 def expit(x: np.ndarray) -> np.ndarray:
@@ -23,13 +24,15 @@ def newcombe_difference(
     Unlike :func:`effekt.intervals.newcombe_interval` it accepts empty groups (NaN results),
     as when a period holds a single provider.
     """
-    from .intervals import _newcombe
-
     x1, n1, x2, n2 = (np.asarray(a, dtype=float) for a in (x1, n1, x2, n2))
     with np.errstate(invalid="ignore", divide="ignore"):
-        d = x1 / n1 - x2 / n2
-    lo, hi = _newcombe(x1, n1, x2, n2, conf_level)
-    return d, lo, hi
+        p1, p2 = x1 / n1, x2 / n2
+        l1, u1 = wilson_interval(x1, n1, conf_level)
+        l2, u2 = wilson_interval(x2, n2, conf_level)
+    d = p1 - p2
+    low = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    high = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    return d, np.clip(low, -1, 1), np.clip(high, -1, 1)
 
 
 def pooled_z_pvalue(x1, n1, x2, n2) -> np.ndarray:
