@@ -15,7 +15,6 @@ from scipy import stats
 from effekt import simple_effect as se
 from effekt import synthetic
 from effekt._multiplicity import adjust_pvalues
-from effekt.simple_effect._stats import binomial_limits, newcombe_difference
 from effekt.errors import (
     ColumnError,
     ComparabilityWarning,
@@ -23,6 +22,7 @@ from effekt.errors import (
     MissingValueError,
     SmallSampleWarning,
 )
+from effekt.simple_effect._stats import binomial_limits, newcombe_difference
 
 CASE_MIX = ["age", "benefit_group", "months_unemployed", "health_issues", "prior_employment"]
 
@@ -222,7 +222,9 @@ def test_direct_and_reference_population():
     # a reference population of complex citizens lowers every directly standardised rate
     ref = df[df["health_issues"] == 1]
     r2 = (
-        se.compare_providers(df, "job_6m", "provider", CASE_MIX, method="direct", reference=ref)
+        se.compare_providers(
+            df, "job_6m", "provider", CASE_MIX, method="direct", reference_population=ref
+        )
         .table()
         .set_index("provider")
     )
@@ -234,7 +236,7 @@ def test_direct_and_reference_population():
             "provider",
             CASE_MIX,
             method="direct",
-            reference=ref.drop(columns="prior_employment"),
+            reference_population=ref.drop(columns="prior_employment"),
         )
 
 
@@ -358,6 +360,31 @@ def test_constant_case_mix_column(small):
         se.compare_providers(df, "job_6m", "provider", ["age", "region"])
     with pytest.raises(ColumnError, match="'age'.*constant"):
         se.compare_providers(small.assign(age=40), "job_6m", "provider", ["age"])
+
+
+@pytest.mark.parametrize(
+    ("values", "match"),
+    [
+        (lambda d: d["age"].where(d.index != 5, np.inf), "infinite"),
+        (lambda d: pd.Timestamp("2020-01-01") + pd.to_timedelta(d["age"], unit="D"), "dates"),
+        (lambda d: d["age"].map(lambda a: f"{a:.1f}".replace(".", ",")), 'decimal=","'),
+    ],
+    ids=["infinite", "datetime", "decimal-comma"],
+)
+def test_case_mix_column_refused_by_the_covariate_encoder(small, values, match):
+    df = small.assign(age=values(small))
+    before = df.copy()
+    with pytest.raises(EffektError, match=f"case-mix column 'age'.*compare_providers.*{match}"):
+        se.compare_providers(df, "job_6m", "provider", ["age"])
+    pd.testing.assert_frame_equal(df, before)
+
+
+def test_case_mix_encoding_matches_the_one_covariate_encoder(small):
+    from effekt._design import encode_covariates
+
+    p = se.compare_providers(small, "job_6m", "provider", ["age", "benefit_group"], warn=False)
+    names = encode_covariates(small, ["age", "benefit_group"], "f", drop_first=True).names
+    assert p.coefficients.index.tolist() == ["intercept", *names]
 
 
 def test_missing_case_mix_column(small):

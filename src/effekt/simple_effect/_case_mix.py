@@ -1,15 +1,17 @@
-"""Private helpers of :mod:`effekt.simple_effect`: case-mix encoding, standardized
-differences (comparability), design matrices and direct standardisation."""
+"""Case mix of the providers' participants: encoding (through the one covariate encoder,
+:func:`effekt._design.encode_covariates`), standardized differences (comparability), the
+reference population's design and direct standardisation."""
 
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from .._design import Design, encode_covariates
+from .._inference import wald_arrays
 from .._validate import quote
 from ..errors import ColumnError, EffektError, MissingValueError
 from . import _stats as _ps
@@ -19,48 +21,76 @@ SMD_THRESHOLD = 0.25
 
 
 @dataclass(frozen=True)
-class _Encoded:
-    """A case-mix (or period) column: numeric values, or category codes and levels."""
+class CaseMix:
+    """The case-mix columns (and the period) of the participants, encoded once.
 
-    column: Hashable
-    kind: str  # "numeric", "categorical" or "period"
-    values: np.ndarray = field(default_factory=lambda: np.empty(0))
-    codes: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.intp))
-    levels: np.ndarray = field(default_factory=lambda: np.empty(0))
+    ``full`` has every level of each categorical column (the comparability check needs
+    them); ``model`` drops the first level of each (the design of the logistic model).
+    """
+
+    full: np.ndarray
+    terms: list[str]
+    columns: list[str]
+    kinds: list[str]
+    model: np.ndarray
+    names: list[str]
+    order: list[Hashable]
+    levels: dict[Hashable, list[object]]
 
 
-def _encode(
-    df: pd.DataFrame, case_mix: list[Hashable], period: Hashable | None, func: str
-) -> list[_Encoded]:
-    out = []
-    for c in case_mix:
-        v = df[c]
-        if v.dtype == bool or pd.api.types.is_numeric_dtype(v):
-            arr = v.to_numpy(dtype=float)
-            if not np.isfinite(arr).all():
-                raise ColumnError(
-                    f"The case-mix column {quote(c)} passed to {func}() holds infinite values."
-                )
-            if arr.size and arr.min() == arr.max():
-                raise ColumnError(
-                    f"The case-mix column {quote(c)} passed to {func}() is constant "
-                    f"({quote(v.iloc[0])}); "
-                    "it cannot adjust anything - remove it from case_mix."
-                )
-            out.append(_Encoded(c, "numeric", values=arr))
+def _check_not_constant(df: pd.DataFrame, design: Design, func: str) -> None:
+    for column in dict.fromkeys(design.sources):
+        if column in design.levels:
+            constant = len(design.levels[column]) < 2
         else:
-            codes, levels = pd.factorize(v, sort=True)
-            if len(levels) < 2:
-                raise ColumnError(
-                    f"The case-mix column {quote(c)} passed to {func}() is constant "
-                    f"({quote(v.iloc[0])}); "
-                    "it cannot adjust anything - remove it from case_mix."
-                )
-            out.append(_Encoded(c, "categorical", codes=codes, levels=np.asarray(levels)))
+            values = design.X[:, design.sources.index(column)]
+            constant = bool(values.size) and values.min() == values.max()
+        if constant:
+            raise ColumnError(
+                f"The case-mix column {quote(column)} passed to {func}() is constant "
+                f"({quote(df[column].iloc[0])}); it cannot adjust anything - remove it from "
+                "case_mix."
+            )
+
+
+def encode_case_mix(
+    df: pd.DataFrame, case_mix: list[Hashable], period: Hashable | None, func: str
+) -> CaseMix:
+    """Encode the case mix with :func:`encode_covariates` (it refuses missing, infinite,
+    date, decimal-comma and high-cardinality columns) and the period as categories."""
+    designs = [encode_covariates(df, case_mix, func, drop_first=False, argument="case-mix column")]
+    _check_not_constant(df, designs[0], func)
+    kinds = ["case mix"] * len(designs[0].names)
     if period is not None:
-        codes, levels = pd.factorize(df[period], sort=True)
-        out.append(_Encoded(period, "period", codes=codes, levels=np.asarray(levels)))
-    return out
+        periods = pd.DataFrame({period: pd.Categorical(df[period])}, index=df.index)
+        designs.append(
+            encode_covariates(periods, [period], func, drop_first=False, argument="period column")
+        )
+        kinds += ["period"] * len(designs[1].names)
+    full = np.hstack([d.X for d in designs])
+    sources = [s for d in designs for s in d.sources]
+    levels = {k: v for d in designs for k, v in d.levels.items()}
+    names = [n for d in designs for n in d.names]
+    terms, first = [], []
+    for j, column in enumerate(sources):
+        if column in levels:
+            k = j - sources.index(column)
+            terms.append(f"{column}={levels[column][k]}")
+            first.append(k == 0)
+        else:
+            terms.append(str(column))
+            first.append(False)
+    keep = ~np.array(first, dtype=bool)
+    return CaseMix(
+        full=full,
+        terms=terms,
+        columns=[str(s) for s in sources],
+        kinds=kinds,
+        model=full[:, keep],
+        names=[n for n, k in zip(names, keep, strict=True) if k],
+        order=list(dict.fromkeys(sources)),
+        levels=levels,
+    )
 
 
 def _one_hot(codes: np.ndarray, k: int, first: int = 0) -> np.ndarray:
@@ -70,7 +100,7 @@ def _one_hot(codes: np.ndarray, k: int, first: int = 0) -> np.ndarray:
     return m
 
 
-def _group_sums(codes: np.ndarray, G: int, X: np.ndarray) -> np.ndarray:
+def group_sums(codes: np.ndarray, G: int, X: np.ndarray) -> np.ndarray:
     """G x k column sums of X within groups (one sparse product)."""
     from scipy import sparse
 
@@ -84,8 +114,8 @@ def _standardized_differences(codes: np.ndarray, G: int, X: np.ndarray) -> np.nd
     """G x k standardized differences of each column between each provider and all others."""
     n = np.bincount(codes, minlength=G).astype(float)[:, None]
     N = float(codes.size)
-    s1 = _group_sums(codes, G, X)
-    s2 = _group_sums(codes, G, X**2)
+    s1 = group_sums(codes, G, X)
+    s2 = group_sums(codes, G, X**2)
     t1, t2 = s1.sum(0), s2.sum(0)
     with np.errstate(invalid="ignore", divide="ignore"):
         m_g = s1 / n
@@ -98,79 +128,58 @@ def _standardized_differences(codes: np.ndarray, G: int, X: np.ndarray) -> np.nd
     return smd
 
 
-def _comparability(enc: list[_Encoded], codes: np.ndarray, labels: np.ndarray) -> pd.DataFrame:
-    blocks, terms, columns, kinds = [], [], [], []
-    for e in enc:
-        if e.kind == "numeric":
-            blocks.append(e.values[:, None])
-            terms.append(str(e.column))
-        else:
-            blocks.append(_one_hot(e.codes, len(e.levels)))
-            terms += [f"{e.column}={lv}" for lv in e.levels]
-        k = blocks[-1].shape[1]
-        columns += [str(e.column)] * k
-        kinds += ["period" if e.kind == "period" else "case mix"] * k
-    X = np.hstack(blocks)
-    smd = _standardized_differences(codes, len(labels), X)
+def comparability(cm: CaseMix, codes: np.ndarray, labels: np.ndarray) -> pd.DataFrame:
+    """Every provider x term whose standardized difference exceeds :data:`SMD_THRESHOLD`."""
+    smd = _standardized_differences(codes, len(labels), cm.full)
     gi, ti = np.nonzero(np.abs(smd) > SMD_THRESHOLD)
     out = pd.DataFrame(
         {
             "provider": labels[gi],
-            "column": [columns[t] for t in ti],
-            "term": [terms[t] for t in ti],
+            "column": [cm.columns[t] for t in ti],
+            "term": [cm.terms[t] for t in ti],
             "smd": smd[gi, ti],
-            "kind": [kinds[t] for t in ti],
+            "kind": [cm.kinds[t] for t in ti],
         }
     )
     return out.reindex(out["smd"].abs().sort_values(ascending=False).index).reset_index(drop=True)
 
 
-def _design(enc: list[_Encoded]) -> tuple[np.ndarray, list[str]]:
-    """Model design: numeric columns as is, categories as indicators (first level dropped)."""
-    blocks, names = [], []
-    for e in enc:
-        if e.kind == "numeric":
-            blocks.append(e.values[:, None])
-            names.append(str(e.column))
-        else:
-            blocks.append(_one_hot(e.codes, len(e.levels), first=1))
-            names += [f"{e.column}_{lv}" for lv in e.levels[1:]]
-    return np.hstack(blocks), names
-
-
-def _standardise(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def standardise(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     mu = X.mean(0)
     sd = X.std(0)
     sd[sd == 0] = 1.0
     return (X - mu) / sd, mu, sd
 
 
-def _reference_design(enc: list[_Encoded], ref: pd.DataFrame, func: str) -> np.ndarray:
-    """The reference population's design, coded like the analysis data."""
-    coded = []
-    for e in enc:
-        v = ref[e.column]
+def reference_design(cm: CaseMix, ref: pd.DataFrame, func: str) -> np.ndarray:
+    """The reference population's model design, coded like the analysis data."""
+    blocks = []
+    for column in cm.order:
+        v = ref[column]
         if v.isna().any():
             raise MissingValueError(
-                f"The column {quote(e.column)} of the 'reference' argument of {func}() has "
-                f"{int(v.isna().sum())} "
-                "missing values; drop or impute them."
+                f"The column {quote(column)} of the 'reference_population' argument of {func}() "
+                f"has {int(v.isna().sum())} missing values; drop or impute them."
             )
-        if e.kind == "numeric":
-            coded.append(_Encoded(e.column, "numeric", values=v.to_numpy(dtype=float)))
-        else:
-            codes = pd.Categorical(v, categories=e.levels).codes
-            if (codes < 0).any():
-                extra = sorted(map(str, pd.unique(v[codes < 0])))[:5]
-                raise EffektError(
-                    f"The 'reference' argument of {func}() has values of {quote(e.column)} that "
-                    f"are not in data: {extra}."
-                )
-            coded.append(_Encoded(e.column, e.kind, codes=np.asarray(codes), levels=e.levels))
-    return _design(coded)[0]
+        if column not in cm.levels:
+            design = encode_covariates(
+                ref, [column], func, argument="'reference_population' column"
+            )
+            blocks.append(design.X)
+            continue
+        levels = cm.levels[column]
+        codes = np.asarray(pd.Categorical(v, categories=levels).codes)
+        if (codes < 0).any():
+            extra = sorted(map(str, pd.unique(v[codes < 0])))[:5]
+            raise EffektError(
+                f"The 'reference_population' argument of {func}() has values of {quote(column)} "
+                f"that are not in data: {extra}."
+            )
+        blocks.append(_one_hot(codes, len(levels), first=1))
+    return np.hstack(blocks)
 
 
-def _direct(
+def direct_standardisation(
     codes: np.ndarray,
     G: int,
     X: np.ndarray,
@@ -195,11 +204,11 @@ def _direct(
     # Var(r_g): alpha_g has variance 1/D_g + U_g S^-1 U_g', cov(alpha_g, beta) = -U_g S^-1
     m = ga[:, None] * U - gb
     var_r = ga**2 / D + np.einsum("gj,jk,gk->g", m, S_inv, m)
-    zq = stats.norm.ppf(0.5 + conf_level / 2)
     with np.errstate(invalid="ignore", divide="ignore"):
         lr = np.log(r / (1 - r))
         se_l = np.sqrt(var_r) / (r * (1 - r))
-        lo, hi = _ps.expit(lr - zq * se_l), _ps.expit(lr + zq * se_l)
+    lo_l, hi_l, _ = wald_arrays(lr, se_l, conf_level)
+    lo, hi = _ps.expit(lo_l), _ps.expit(hi_l)
     # contrast r_g - sum_h omega_h r_h
     om = n / n.sum()
     ga_om = om * ga
@@ -208,14 +217,17 @@ def _direct(
     diag1 = ga**2 * (1 - 2 * om) / D + np.sum(ga_om**2 / D)
     mm = m1 - gbeta
     var_c = diag1 + np.einsum("gj,jk,gk->g", mm, S_inv, mm)
-    contrast_ = r - om @ r
+    # no variance (no information): statistic 0 and p = 1
+    informative = var_c > 0
+    contrast_ = np.where(informative, r - om @ r, 0.0)
+    se_c = np.sqrt(np.where(informative, var_c, 0.0))
     with np.errstate(invalid="ignore", divide="ignore"):
-        z = np.where(var_c > 0, contrast_ / np.sqrt(var_c), 0.0)
+        z = np.where(informative, contrast_ / np.where(informative, se_c, 1.0), 0.0)
     return {
         "rate": r,
         "ci_low": lo,
         "ci_high": hi,
         "z": z,
-        "pvalue": 2 * stats.norm.sf(np.abs(z)),
+        "pvalue": wald_arrays(contrast_, se_c, conf_level)[2],
         "se": np.sqrt(var_r),
     }

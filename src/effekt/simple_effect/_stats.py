@@ -106,7 +106,7 @@ def _solve_pd(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return np.linalg.lstsq(a, b, rcond=None)[0]
 
 
-def _inv_pd(a: np.ndarray) -> np.ndarray:
+def inv_pd(a: np.ndarray) -> np.ndarray:
     try:
         return linalg.inv(a)
     except (linalg.LinAlgError, ValueError):
@@ -232,7 +232,7 @@ def logistic_fit_fixed_effects(
         "beta": beta,
         "D": D,
         "U": U,
-        "S_inv": _inv_pd(S) if p_cols else np.zeros((0, 0)),
+        "S_inv": inv_pd(S) if p_cols else np.zeros((0, 0)),
     }
 
 

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .._inference import critical_value, wald_arrays
 from .._multiplicity import adjust_pvalues
 from .._validate import (
     argument_error,
@@ -37,13 +38,12 @@ from ..intervals import clopper_pearson_interval
 from . import _stats as _ps
 from ._case_mix import (
     SMD_THRESHOLD,
-    _comparability,
-    _design,
-    _direct,
-    _encode,
-    _group_sums,
-    _reference_design,
-    _standardise,
+    comparability,
+    direct_standardisation,
+    encode_case_mix,
+    group_sums,
+    reference_design,
+    standardise,
 )
 from ._checks import Adjust, check_adjust, direction, prepare, provider_codes
 from .funnel import _funnel_data
@@ -229,7 +229,7 @@ def compare_providers(
     period: Hashable | None = None,
     conf_level: float = 0.95,
     adjust: Adjust = "holm",
-    reference: pd.DataFrame | None = None,
+    reference_population: pd.DataFrame | None = None,
     interval: Literal["binomial", "poisson", "byar"] = "binomial",
     missing: Literal["raise", "drop"] = "raise",
     warn: bool = True,
@@ -256,7 +256,7 @@ def compare_providers(
     conf_level : float, default 0.95
     adjust : {"holm", "bonferroni", "bh", "none"}, default "holm"
         Multiplicity correction over providers for ``flag``.
-    reference : DataFrame, optional
+    reference_population : DataFrame, optional
         Reference population for ``method="direct"`` (must hold the case-mix and period
         columns); default all participants.
     interval : {"binomial", "poisson", "byar"}, default "binomial"
@@ -329,58 +329,143 @@ def compare_providers(
     adjust = check_adjust(adjust, func)
     check_choice(method, "method", func, ("indirect", "direct"))
     check_choice(interval, "interval", func, ("binomial", "poisson", "byar"))
-    case_mix = as_column_list(case_mix)
-    if not case_mix:
+    case_mix = _case_mix_columns(case_mix, outcome, provider, func)
+    df = prepare(data, outcome, provider, func, missing, case_mix=case_mix, period=period)
+    y = binary_outcome(df[outcome], outcome, func)
+    codes, labels, sizes = provider_codes(df[provider], provider, func)
+    cm = encode_case_mix(df, case_mix, period, func)
+    X, x_mu, x_sd = standardise(cm.model)
+    comp = comparability(cm, codes, labels)
+    if warn:
+        _warn_comparability(comp, func)
+    ind = _indirect(codes, labels, sizes, X, y, conf_level, interval)
+    frame = ind.frame
+    notes: list[str] = []
+    if method == "direct":
+        ref_X = X
+        if reference_population is not None:
+            ref = check_frame(reference_population, func, "reference_population")
+            require_columns(ref, func, reference_population=cm.order)
+            ref_X = (reference_design(cm, ref, func) - x_mu) / x_sd
+        _direct_columns(frame, ind, codes, X, y, ref_X, conf_level, func)
+        whom = "reference population" if reference_population is not None else "whole population"
+        notes.append(
+            f"direct standardisation: rates if every provider had served the {whom}"
+            + ("." if reference_population is not None else " of participants.")
+        )
+    padj = adjust_pvalues(frame["pvalue"].to_numpy(), adjust)
+    flag = np.nan_to_num(padj, nan=1.0) < 1 - conf_level
+    frame["p_adjusted"] = padj
+    frame["flag"] = flag
+    frame["direction"] = direction(flag, frame["statistic"].to_numpy())
+    tau2 = _shrink(frame, ind, conf_level)
+    frame["rank_raw"] = frame["rate"].rank(ascending=False, method="min").astype(np.int64)
+    frame["rank_shrunken"] = (
+        frame["shrunken_rate"].rank(ascending=False, method="min").astype(np.int64)
+    )
+    coefs = pd.Series(
+        ind.beta, index=["intercept", *cm.names], name="log-odds (standardised columns)"
+    )
+    return ProviderComparison(
+        frame,
+        str(outcome),
+        str(provider),
+        tuple(map(str, case_mix)),
+        method,
+        conf_level,
+        adjust,
+        ind.overall,
+        tau2,
+        comp,
+        coefs,
+        tuple(notes),
+    )
+
+
+def _case_mix_columns(
+    case_mix: Sequence[Hashable], outcome: Hashable, provider: Hashable, func: str
+) -> list[Hashable]:
+    columns = as_column_list(case_mix)
+    if not columns:
         raise argument_error(
             func,
             "case_mix",
             "a non-empty list of case-mix columns (use simple_effects() for raw rates)",
-            case_mix,
+            columns,
         )
     for role, col in (("outcome", outcome), ("provider", provider)):
-        if any(c == col for c in case_mix):
+        if any(c == col for c in columns):
             raise EffektError(
                 f"The 'case_mix' argument of {func}() contains the {role} column {quote(col)}; "
                 f"adjusting for the {role} itself makes the comparison meaningless. List only "
                 "participant characteristics known before the programme (age, benefit group, ...)."
             )
-    df = prepare(data, outcome, provider, func, missing, case_mix=case_mix, period=period)
-    y = binary_outcome(df[outcome], outcome, func)
-    codes, labels, sizes = provider_codes(df[provider], provider, func)
+    return columns
+
+
+@dataclass(frozen=True)
+class _Indirect:
+    """The indirect standardisation: the table so far and the pieces later steps reuse."""
+
+    frame: pd.DataFrame
+    beta: np.ndarray
+    observed: np.ndarray
+    expected: np.ndarray
+    variance: np.ndarray  # sum of p (1 - p) per provider
+    n: np.ndarray
+    overall: float
+
+
+def _oe_interval(
+    O: np.ndarray,  # noqa: E741
+    E: np.ndarray,
+    n: np.ndarray,
+    interval: str,
+    conf_level: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    alpha = 1 - conf_level
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if interval == "binomial":
+            lo, hi = clopper_pearson_interval(O, n, conf_level)
+            return lo * n / E, hi * n / E
+        if interval == "poisson":
+            lo = np.where(O > 0, stats.chi2.ppf(alpha / 2, 2 * O) / 2, 0.0) / E
+            return lo, stats.chi2.ppf(1 - alpha / 2, 2 * O + 2) / 2 / E
+        zq = critical_value(conf_level)
+        o1 = O + 1
+        lo = np.where(O > 0, O * (1 - 1 / (9 * O) - zq / (3 * np.sqrt(O))) ** 3, 0.0) / E
+        return lo, o1 * (1 - 1 / (9 * o1) + zq / (3 * np.sqrt(o1))) ** 3 / E
+
+
+def _indirect(
+    codes: np.ndarray,
+    labels: np.ndarray,
+    sizes: np.ndarray,
+    X: np.ndarray,
+    y: np.ndarray,
+    conf_level: float,
+    interval: str,
+) -> _Indirect:
+    """O/E per provider from the case-mix model and the score test of a provider effect."""
     G = len(labels)
-    enc = _encode(df, case_mix, period, func)
-    X, names = _design(enc)
-    X, x_mu, x_sd = _standardise(X)
-    comp = _comparability(enc, codes, labels)
-    if warn:
-        _warn_comparability(comp, func)
     Xi = np.hstack([np.ones((len(y), 1)), X])
     beta, p, info = _ps.logistic_fit(Xi, y)
-    alpha = 1 - conf_level
-    zq = stats.norm.ppf(1 - alpha / 2)
     n = sizes.astype(float)
     O = np.bincount(codes, weights=y, minlength=G)  # noqa: E741
     E = np.bincount(codes, weights=p, minlength=G)
     w = p * (1 - p)
     Vb = np.bincount(codes, weights=w, minlength=G)
-    B = _group_sums(codes, G, Xi * w[:, None])
-    info_inv = _ps._inv_pd(info)
-    V_score = np.maximum(Vb - np.einsum("gj,jk,gk->g", B, info_inv, B), 0.0)
-    overall = float(y.mean())
+    B = group_sums(codes, G, Xi * w[:, None])
+    V_score = np.maximum(Vb - np.einsum("gj,jk,gk->g", B, _ps.inv_pd(info), B), 0.0)
+    # a provider whose score has no variance carries no evidence: statistic 0 and p = 1
+    informative = V_score > 1e-12
+    excess = np.where(informative, O - E, 0.0)
+    se = np.sqrt(np.where(informative, V_score, 0.0))
     with np.errstate(invalid="ignore", divide="ignore"):
+        z = np.where(informative, excess / np.where(informative, se, 1.0), 0.0)
         oe = O / E
-        if interval == "binomial":
-            lo, hi = clopper_pearson_interval(O, n, conf_level)
-            oe_lo, oe_hi = lo * n / E, hi * n / E
-        elif interval == "poisson":
-            oe_lo = np.where(O > 0, stats.chi2.ppf(alpha / 2, 2 * O) / 2, 0.0) / E
-            oe_hi = stats.chi2.ppf(1 - alpha / 2, 2 * O + 2) / 2 / E
-        else:
-            o1 = O + 1
-            oe_lo = np.where(O > 0, O * (1 - 1 / (9 * O) - zq / (3 * np.sqrt(O))) ** 3, 0.0) / E
-            oe_hi = o1 * (1 - 1 / (9 * o1) + zq / (3 * np.sqrt(o1))) ** 3 / E
-        z = np.where(V_score > 1e-12, (O - E) / np.sqrt(V_score), 0.0)
-    pval = 2 * stats.norm.sf(np.abs(z))
+    oe_lo, oe_hi = _oe_interval(O, E, n, interval, conf_level)
+    overall = float(y.mean())
     frame = pd.DataFrame(
         {
             "provider": labels,
@@ -395,81 +480,61 @@ def compare_providers(
             "ci_low": oe_lo * overall,
             "ci_high": oe_hi * overall,
             "statistic": z,
-            "pvalue": pval,
+            "pvalue": wald_arrays(excess, se, conf_level)[2],
         }
     )
-    notes: list[str] = []
-    if method == "direct":
-        ref_X = X
-        if reference is not None:
-            ref = check_frame(reference, func, "reference")
-            require_columns(
-                ref, func, reference=[*case_mix, *([period] if period is not None else [])]
-            )
-            ref_X = (_reference_design(enc, ref, func) - x_mu) / x_sd
-        with np.errstate(divide="ignore", invalid="ignore"):
-            a0 = beta[0] + np.log(np.clip(O, 0.5, n - 0.5) / np.clip(E, 0.5, n - 0.5))
-        d = _direct(codes, G, X, y, ref_X, n, conf_level, start=(a0, beta[1:]))
-        frame["direct_rate"] = d["rate"]
-        frame["direct_ci_low"] = d["ci_low"]
-        frame["direct_ci_high"] = d["ci_high"]
-        frame["adjusted_rate"] = d["rate"]
-        frame["ci_low"] = d["ci_low"]
-        frame["ci_high"] = d["ci_high"]
-        frame["statistic"] = d["z"]
-        frame["pvalue"] = d["pvalue"]
-        edge = (O == 0) | (O == n)
-        if edge.any():
-            # provider intercepts at +-infinity: the delta method breaks down, use the score test
-            frame.loc[edge, "statistic"] = z[edge]
-            frame.loc[edge, "pvalue"] = pval[edge]
-            warnings.warn(
-                f"{func}(): provider(s) {', '.join(map(quote, labels[edge][:10]))} have 0 % or "
-                "100 % successes, so their directly standardised rate is 0 or 1 with an "
-                "uninformative interval; their p-value is the indirect score test.",
-                SmallSampleWarning,
-                stacklevel=2,
-            )
-        notes.append(
-            "direct standardisation: rates if every provider had served the "
-            + (
-                "reference population."
-                if reference is not None
-                else "whole population of participants."
-            )
+    return _Indirect(frame, beta, O, E, Vb, n, overall)
+
+
+def _direct_columns(
+    frame: pd.DataFrame,
+    ind: _Indirect,
+    codes: np.ndarray,
+    X: np.ndarray,
+    y: np.ndarray,
+    ref_X: np.ndarray,
+    conf_level: float,
+    func: str,
+) -> None:
+    """Add the directly standardised rates to ``frame`` and make them the adjusted rates."""
+    O, E, n, beta = ind.observed, ind.expected, ind.n, ind.beta  # noqa: E741
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a0 = beta[0] + np.log(np.clip(O, 0.5, n - 0.5) / np.clip(E, 0.5, n - 0.5))
+    d = direct_standardisation(codes, len(n), X, y, ref_X, n, conf_level, start=(a0, beta[1:]))
+    score = frame[["statistic", "pvalue"]].to_numpy()
+    frame["direct_rate"] = d["rate"]
+    frame["direct_ci_low"] = d["ci_low"]
+    frame["direct_ci_high"] = d["ci_high"]
+    frame["adjusted_rate"] = d["rate"]
+    frame["ci_low"] = d["ci_low"]
+    frame["ci_high"] = d["ci_high"]
+    frame["statistic"] = d["z"]
+    frame["pvalue"] = d["pvalue"]
+    edge = (O == 0) | (O == n)
+    if edge.any():
+        # provider intercepts at +-infinity: the delta method breaks down, use the score test
+        frame.loc[edge, ["statistic", "pvalue"]] = score[edge]
+        labels = frame["provider"].to_numpy()[edge]
+        warnings.warn(
+            f"{func}(): provider(s) {', '.join(map(quote, labels[:10]))} have 0 % or "
+            "100 % successes, so their directly standardised rate is 0 or 1 with an "
+            "uninformative interval; their p-value is the indirect score test.",
+            SmallSampleWarning,
+            stacklevel=3,
         )
-    padj = adjust_pvalues(frame["pvalue"].to_numpy(), adjust)
-    flag = np.nan_to_num(padj, nan=1.0) < alpha
-    frame["p_adjusted"] = padj
-    frame["flag"] = flag
-    frame["direction"] = direction(flag, frame["statistic"].to_numpy())
-    # empirical Bayes on the excess-rate scale
-    dg = (O - E) / n
-    vg = np.maximum(Vb, 1e-9) / n**2
+
+
+def _shrink(frame: pd.DataFrame, ind: _Indirect, conf_level: float) -> float:
+    """Empirical-Bayes shrinkage on the excess-rate scale; adds the columns, returns tau2."""
+    n = ind.n
+    dg = (ind.observed - ind.expected) / n
+    vg = np.maximum(ind.variance, 1e-9) / n**2
     tau2, mu, var_mu = _ps.dersimonian_laird(dg, vg)
     Bg = tau2 / (tau2 + vg)
-    shr = mu + Bg * (dg - mu)
-    sd = np.sqrt(Bg * vg + (1 - Bg) ** 2 * var_mu)
-    frame["shrunken_rate"] = overall + shr
-    frame["shrunken_ci_low"] = overall + shr - zq * sd
-    frame["shrunken_ci_high"] = overall + shr + zq * sd
+    shrunken = ind.overall + (mu + Bg * (dg - mu))
+    lo, hi, _ = wald_arrays(shrunken, np.sqrt(Bg * vg + (1 - Bg) ** 2 * var_mu), conf_level)
+    frame["shrunken_rate"] = shrunken
+    frame["shrunken_ci_low"] = lo
+    frame["shrunken_ci_high"] = hi
     frame["shrinkage"] = Bg
-    frame["rank_raw"] = frame["rate"].rank(ascending=False, method="min").astype(np.int64)
-    frame["rank_shrunken"] = (
-        frame["shrunken_rate"].rank(ascending=False, method="min").astype(np.int64)
-    )
-    coefs = pd.Series(beta, index=["intercept", *names], name="log-odds (standardised columns)")
-    return ProviderComparison(
-        frame,
-        str(outcome),
-        str(provider),
-        tuple(map(str, case_mix)),
-        method,
-        conf_level,
-        adjust,
-        overall,
-        tau2,
-        comp,
-        coefs,
-        tuple(notes),
-    )
+    return tau2
