@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 from scipy import linalg, special, stats
 
+from .._inference import wald_arrays
 from ..errors import ConvergenceWarning
 from ..intervals import wilson_interval
 
@@ -36,17 +37,15 @@ def newcombe_difference(
 
 
 def pooled_z_pvalue(x1, n1, x2, n2) -> np.ndarray:
-    """Two-sided p-value of the pooled (score) z-test of p1 = p2 (Pearson chi-square, no "
-    "correction)."""
+    """Two-sided p-value of the pooled (score) z-test of p1 = p2 (Pearson chi-square, no
+    correction), through :func:`effekt._inference.wald_arrays`: identical rates with zero
+    variance (all 0 or all 1) give p = 1, an empty group NaN."""
     x1, n1, x2, n2 = (np.asarray(a, dtype=float) for a in (x1, n1, x2, n2))
     with np.errstate(invalid="ignore", divide="ignore"):
         pp = (x1 + x2) / (n1 + n2)
         se = np.sqrt(pp * (1 - pp) * (1 / n1 + 1 / n2))
-        z = (x1 / n1 - x2 / n2) / se
-        p = 2 * stats.norm.sf(np.abs(z))
-    # identical rates with zero variance (all 0 or all 1): no evidence of a difference
-    p = np.where((se == 0) & np.isfinite(pp), 1.0, p)
-    return p
+        d = x1 / n1 - x2 / n2
+    return wald_arrays(d, se, 0.95)[2]
 
 
 def binomial_limits(target: float, n: np.ndarray, prob: float) -> np.ndarray:

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .._inference import wald_arrays
 from .._validate import argument_error, check_choice, check_number
 from ..errors import EffektError
 from . import _stats as _ps
@@ -226,8 +227,7 @@ def funnel_limits(
                 sd = s * np.sqrt(max(float(cast(float, phi)), 1.0))
             else:
                 sd = np.sqrt(s**2 + float(cast(float, tau2)))
-            zq = stats.norm.ppf(hi_p)
-            lo, hi = target - zq * sd, target + zq * sd
+            lo, hi, _ = wald_arrays(np.full_like(sd, target), sd, c)
         out[f"lower_{name}"] = lo
         out[f"upper_{name}"] = hi
     return pd.DataFrame(out)
