@@ -313,13 +313,32 @@ def test_contrast_from_rows_matches_counts():
             "job": rng.integers(0, 2, 400),
         }
     )
-    r = se.contrast(df, "group", "course", "job").table()
+    r = se.contrast(df, "job", "course", by="group").table()
     for _, row in r.iterrows():
         g = df[df["group"] == row["group"]]
         assert row["simple_effect"] == pytest.approx(g.loc[g["course"] == 1, "job"].mean())
         assert row["rate_without"] == pytest.approx(g.loc[g["course"] == 0, "job"].mean())
     with pytest.raises(EffektError, match="group\\(s\\) 'a'"):
-        se.contrast(df[~((df["group"] == "a") & (df["course"] == 0))], "group", "course", "job")
+        se.contrast(df[~((df["group"] == "a") & (df["course"] == 0))], "job", "course", by="group")
+
+
+def test_contrast_with_treated_value_and_counts_named_by_arm():
+    df = pd.DataFrame(
+        {
+            "group": ["a"] * 4 + ["b"] * 4,
+            "course": ["yes", "no"] * 4,
+            "job": [1, 0, 1, 1, 0, 0, 1, 0],
+        }
+    )
+    r = se.contrast(df, "job", "course", "group", treated_value="yes")
+    assert r.table()["simple_effect"].tolist() == [1.0, 0.5]
+    assert r.outcome == "job"
+    with pytest.raises(EffektError, match="'events_control'"):
+        se.contrast_from_counts(["a"], [1], [2], [-1], [2])
+    with pytest.raises(EffektError, match="n_control = 2 and events_control = 3"):
+        se.contrast_from_counts(["a"], [1], [2], [3], [2])
+    with pytest.raises(EffektError, match="'labels'"):
+        se.contrast_from_counts([], [], [], [], [])
 
 
 # ---------------------------------------------------------------- bad input
@@ -566,3 +585,25 @@ def test_compare_providers_refuses_outcome_or_provider_in_case_mix(column, role)
     )
     with pytest.raises(EffektError, match=f"'case_mix'.*{role} column '{column}'"):
         se.compare_providers(df, "job", "provider", ["age", column])
+
+
+def test_results_use_the_result_base_and_show_a_table_for_people(small):
+    from effekt.results import Result
+
+    results = [
+        se.simple_effects(small, "job_6m", "provider"),
+        se.compare_providers(small, "job_6m", "provider", ["age"], warn=False),
+        se.against_target(small, "job_6m", "provider", 0.3),
+        se.contrast_from_counts(["A", "B"], [19, 5], [20, 20], [18, 1], [20, 20]),
+        se.overdispersion([0.2, 0.3, 0.25, 0.4], [100, 120, 90, 80], 0.28),
+    ]
+    for r in results:
+        assert isinstance(r, Result)
+        assert str(r) == r.summary()
+        html = r._repr_html_()
+        assert "<table" in html and "<pre>" not in html
+    shown = results[0]._html_frame()
+    assert shown["participants"].dtype == np.int64
+    rates = results[0].table()["rate"]
+    np.testing.assert_array_equal(shown["rate (%)"], np.round(100 * rates, 1))
+    assert "adjusted rate (%)" in results[1]._html_frame().columns

@@ -35,6 +35,7 @@ from .._validate import (
 )
 from ..errors import ComparabilityWarning, EffektError, SmallSampleWarning
 from ..intervals import clopper_pearson_interval
+from ..results import Result
 from . import _stats as _ps
 from ._case_mix import (
     SMD_THRESHOLD,
@@ -46,6 +47,7 @@ from ._case_mix import (
     standardise,
 )
 from ._checks import Adjust, check_adjust, direction, prepare, provider_codes
+from ._display import interval, level, percent
 from .funnel import _funnel_data
 
 if TYPE_CHECKING:
@@ -83,7 +85,7 @@ def _warn_comparability(comp: pd.DataFrame, func: str) -> None:
 
 # ----------------------------------------------------------------------------- compare providers
 @dataclass(frozen=True)
-class ProviderComparison:
+class ProviderComparison(Result):
     """Case-mix adjusted provider comparison; see :func:`compare_providers`.
 
     Attributes
@@ -164,8 +166,33 @@ class ProviderComparison:
         lines.extend(f"note: {n}" for n in self.notes)
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.summary()
+    def _html_frame(self) -> pd.DataFrame:
+        f = self.frame
+        return pd.DataFrame(
+            {
+                "provider": f["provider"],
+                "participants": f["participants"].astype(np.int64),
+                "with the outcome": f["observed"].astype(np.int64),
+                "expected": f["expected"].round(1),
+                "O/E": f["oe"].round(2),
+                "raw rate (%)": percent(f["rate"]),
+                "adjusted rate (%)": percent(f["adjusted_rate"]),
+                f"{level(self.conf_level)} CI (%)": interval(f["ci_low"], f["ci_high"], False),
+                "shrunken rate (%)": percent(f["shrunken_rate"]),
+                f"p ({self.adjust})": f["p_adjusted"].round(4),
+                "differs": f["direction"],
+                "rank (shrunken)": f["rank_shrunken"].astype(np.int64),
+            }
+        )
+
+    def _html_notes(self) -> tuple[str, ...]:
+        notes = list(self.notes)
+        if not self.comparability.empty:
+            notes.append(
+                f"{self.comparability['provider'].nunique()} provider(s) not fully comparable "
+                "(see .comparability)."
+            )
+        return tuple(notes)
 
     def funnel_table(
         self, overdispersion: Literal["multiplicative", "additive"] | None = None
@@ -215,7 +242,11 @@ class ProviderComparison:
         from ..plots import caterpillar
 
         return caterpillar(
-            self.frame, self.overall_rate, ax=ax, conf_level=self.conf_level, outcome=self.outcome
+            self.frame,
+            self.overall_rate,
+            ax=ax,
+            conf_level=self.conf_level,
+            outcome_label=self.outcome,
         )
 
 

@@ -24,6 +24,7 @@ from scipy import stats
 from .._inference import wald_arrays
 from .._validate import argument_error, check_choice, check_number
 from ..errors import EffektError
+from ..results import Result
 from . import _stats as _ps
 from ._checks import first_bad, numeric_array, participants_array
 
@@ -31,7 +32,7 @@ __all__ = ["Overdispersion", "funnel_limits", "overdispersion"]
 
 
 @dataclass(frozen=True)
-class Overdispersion:
+class Overdispersion(Result):
     """Spiegelhalter's (2005) overdispersion estimates from winsorised z-scores.
 
     Attributes
@@ -68,6 +69,19 @@ class Overdispersion:
                     "pvalue": self.pvalue,
                     "n_units": self.n_units,
                     "winsorize": self.winsorize,
+                }
+            ]
+        )
+
+    def _html_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            [
+                {
+                    "phi": round(self.phi, 3),
+                    "tau (pp)": round(100 * float(np.sqrt(self.tau2)), 2),
+                    "p (no overdispersion)": round(self.pvalue, 4),
+                    "units": int(self.n_units),
+                    "winsorised (%)": round(100 * self.winsorize, 1),
                 }
             ]
         )

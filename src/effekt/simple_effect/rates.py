@@ -23,8 +23,10 @@ from .._multiplicity import adjust_pvalues
 from .._validate import binary_outcome, check_conf_level, quote
 from ..errors import ComparabilityWarning
 from ..intervals import wilson_interval
+from ..results import Result
 from . import _stats as _ps
 from ._checks import Adjust, check_adjust, direction, prepare, provider_codes
+from ._display import interval, level, percent
 from .funnel import _funnel_data
 
 if TYPE_CHECKING:
@@ -34,7 +36,7 @@ __all__ = ["SimpleEffects", "simple_effects"]
 
 
 @dataclass(frozen=True)
-class SimpleEffects:
+class SimpleEffects(Result):
     """Raw simple effects per provider (and period); see :func:`simple_effects`."""
 
     frame: pd.DataFrame
@@ -85,8 +87,24 @@ class SimpleEffects:
         )
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.summary()
+    def _html_frame(self) -> pd.DataFrame:
+        f = self.frame
+        out = f[["provider", *([self.period] if self.period else [])]].copy()
+        out["participants"] = f["participants"].astype(np.int64)
+        out["with the outcome"] = f["successes"].astype(np.int64)
+        out["rate (%)"] = percent(f["rate"])
+        out[f"{level(self.conf_level)} CI (%)"] = interval(f["ci_low"], f["ci_high"], False)
+        out["difference from the others (pp)"] = percent(f["difference"])
+        out["difference CI (pp)"] = interval(f["difference_ci_low"], f["difference_ci_high"], True)
+        out[f"p ({self.adjust})"] = f["p_adjusted"].round(4)
+        out["differs"] = f["direction"]
+        return out
+
+    def _html_notes(self) -> tuple[str, ...]:
+        return (
+            "Simple effects are not causal effects: they mix the provider's work with who was "
+            "referred, the business cycle and chance (see compare_providers()).",
+        )
 
     def plot_funnel(
         self,

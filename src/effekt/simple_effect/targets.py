@@ -20,7 +20,9 @@ from scipy import stats
 
 from .._validate import binary_outcome, check_conf_level, check_number
 from ..intervals import clopper_pearson_interval
+from ..results import Result
 from ._checks import prepare, provider_codes
+from ._display import interval, level, percent
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -29,7 +31,7 @@ __all__ = ["TargetComparison", "against_target"]
 
 
 @dataclass(frozen=True)
-class TargetComparison:
+class TargetComparison(Result):
     """Each provider's simple effect against a contracted target; see :func:`against_target`."""
 
     frame: pd.DataFrame
@@ -62,8 +64,23 @@ class TargetComparison:
         )
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.summary()
+    def _html_frame(self) -> pd.DataFrame:
+        f = self.frame
+        return pd.DataFrame(
+            {
+                "provider": f["provider"],
+                "participants": f["participants"].astype(np.int64),
+                "with the outcome": f["successes"].astype(np.int64),
+                "rate (%)": percent(f["rate"]),
+                f"{level(self.conf_level)} CI (%)": interval(f["ci_low"], f["ci_high"], False),
+                "target (%)": round(100 * self.target, 1),
+                "p": f["pvalue"].round(4),
+                "verdict": f["verdict"],
+            }
+        )
+
+    def _html_notes(self) -> tuple[str, ...]:
+        return ("A simple effect says nothing about what would have happened without the course.",)
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """Rates with exact intervals against the target line (percent)."""

@@ -25,9 +25,11 @@ from .._validate import (
     handle_missing,
     quote,
     require_columns,
+    two_valued,
 )
 from ..errors import EffektError
 from ..intervals import wilson_interval
+from ..results import Result
 from . import _stats as _ps
 
 if TYPE_CHECKING:
@@ -37,13 +39,15 @@ __all__ = ["SimpleVsCausal", "contrast", "contrast_from_counts"]
 
 
 @dataclass(frozen=True)
-class SimpleVsCausal:
+class SimpleVsCausal(Result):
     """Simple effect (share in a job with the course) vs causal effect (with - without).
 
     Attributes
     ----------
     frame : DataFrame
-        One row per group; see :func:`contrast`.
+        One row per group; see :func:`contrast_from_counts`.
+    outcome : str
+        Name of the outcome in text and plots.
     reversed : bool
         Whether ranking the groups by simple effect differs from ranking them by causal effect.
     """
@@ -83,43 +87,96 @@ class SimpleVsCausal:
             )
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.summary()
+    def _html_frame(self) -> pd.DataFrame:
+        f = self.frame
+        lvl = f"{round(100 * self.conf_level, 1):g} %"
+        return pd.DataFrame(
+            {
+                "group": f["group"],
+                "with the course (n)": f["n_with"].astype(np.int64),
+                "simple effect (%)": (100 * f["simple_effect"]).round(1),
+                "without the course (n)": f["n_without"].astype(np.int64),
+                "without the course (%)": (100 * f["rate_without"]).round(1),
+                "causal effect (pp)": (100 * f["causal_effect"]).round(1),
+                f"{lvl} CI (pp)": [
+                    f"{100 * lo:+.1f} to {100 * hi:+.1f}"
+                    for lo, hi in zip(f["causal_ci_low"], f["causal_ci_high"], strict=True)
+                ],
+                "rank by simple effect": f["rank_simple"].astype(np.int64),
+                "rank by causal effect": f["rank_causal"].astype(np.int64),
+            }
+        )
 
     def plot(
         self, ax: Axes | None = None, *, title: str | None = None, ylabel: str | None = None
     ) -> Axes:
         """One figure for a committee: per group the share in a job without and with the
-        course (the simple effect), and the effect of the course as an arrow between them."""
+        course (the simple effect), and the effect of the course as an arrow between them.
+
+        Examples
+        --------
+        >>> r = contrast_from_counts(["A", "B"], [19, 5], [20, 20], [18, 1], [20, 20])
+        >>> r.plot().get_ylabel()
+        'Share in job (%)'
+        """
         from ..plots import simple_vs_causal
 
-        return simple_vs_causal(self.frame, ax=ax, outcome=self.outcome, title=title, ylabel=ylabel)
+        return simple_vs_causal(
+            self.frame, ax=ax, outcome_label=self.outcome, title=title, ylabel=ylabel
+        )
+
+
+_COUNT_NAMES = ("events_treated", "n_treated", "events_control", "n_control")
+
+
+def _check_counts(labels: Sequence[str], arrays: list[np.ndarray], func: str) -> None:
+    k = len(labels)
+    for a, nm in zip(arrays, _COUNT_NAMES, strict=True):
+        if (
+            a.shape != (k,)
+            or not np.issubdtype(a.dtype, np.number)
+            or (a < 0).any()
+            or (a != np.round(a)).any()
+        ):
+            raise argument_error(
+                func, nm, f"a sequence of {k} non-negative integers (one per group)", a.tolist()
+            )
+    for arm in ("treated", "control"):
+        i_x = _COUNT_NAMES.index(f"events_{arm}")
+        x_, n_ = arrays[i_x], arrays[i_x + 1]
+        bad = (n_ < 1) | (x_ > n_)
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise EffektError(
+                f"{func}(): group {quote(labels[i])} has n_{arm} = {int(n_[i])} and "
+                f"events_{arm} = {int(x_[i])}; need n_{arm} >= 1 and events_{arm} <= n_{arm}."
+            )
 
 
 def contrast_from_counts(
-    groups: Sequence[str],
-    successes_with: Sequence[int] | np.ndarray,
-    n_with: Sequence[int] | np.ndarray,
-    successes_without: Sequence[int] | np.ndarray,
-    n_without: Sequence[int] | np.ndarray,
+    labels: Sequence[str],
+    events_treated: Sequence[int] | np.ndarray,
+    n_treated: Sequence[int] | np.ndarray,
+    events_control: Sequence[int] | np.ndarray,
+    n_control: Sequence[int] | np.ndarray,
     *,
     conf_level: float = 0.95,
-    outcome: str = "job",
+    outcome_label: str = "job",
 ) -> SimpleVsCausal:
-    """The teaching contrast from counts: per group, successes and totals with and without
+    """The teaching contrast from counts: per group, events and totals with and without
     the course.
 
     Parameters
     ----------
-    groups : sequence of str
+    labels : sequence of str
         Group labels (e.g. "Strong, newly unemployed", "Complex challenges").
-    successes_with, n_with : sequence of int
+    events_treated, n_treated : sequence of int
         Participants with the outcome, and all participants, among those who took the course.
-    successes_without, n_without : sequence of int
+    events_control, n_control : sequence of int
         The same for comparable citizens without the course (a control group; in a
         randomised or well-matched comparison their rate estimates the counterfactual).
     conf_level : float, default 0.95
-    outcome : str, default "job"
+    outcome_label : str, default "job"
         Name of the outcome for labels.
 
     Returns
@@ -147,35 +204,16 @@ def contrast_from_counts(
     """
     func = "contrast_from_counts"
     conf_level = check_conf_level(conf_level, func)
-    arrays = [np.asarray(a) for a in (successes_with, n_with, successes_without, n_without)]
-    names = ("successes_with", "n_with", "successes_without", "n_without")
-    k = len(groups)
-    if k < 1:
-        raise argument_error(func, "groups", "a non-empty sequence of group labels", groups)
-    for a, nm in zip(arrays, names, strict=False):
-        if (
-            a.shape != (k,)
-            or not np.issubdtype(a.dtype, np.number)
-            or (a < 0).any()
-            or (a != np.round(a)).any()
-        ):
-            raise argument_error(
-                func, nm, f"a sequence of {k} non-negative integers (one per group)", a.tolist()
-            )
+    if len(labels) < 1:
+        raise argument_error(func, "labels", "a non-empty sequence of group labels", labels)
+    arrays = [np.asarray(a) for a in (events_treated, n_treated, events_control, n_control)]
+    _check_counts(labels, arrays, func)
     x1, n1, x0, n0 = (a.astype(float) for a in arrays)
-    for x_, n_, xn, nn in ((x1, n1, names[0], names[1]), (x0, n0, names[2], names[3])):
-        bad = (n_ < 1) | (x_ > n_)
-        if bad.any():
-            i = int(np.argmax(bad))
-            raise EffektError(
-                f"{func}(): group {quote(groups[i])} has {nn} = {int(n_[i])} and {xn} = "
-                f"{int(x_[i])}; need {nn} >= 1 and {xn} <= {nn}."
-            )
     lo, hi = wilson_interval(x1, n1, conf_level)
     d, dlo, dhi = _ps.newcombe_difference(x1, n1, x0, n0, conf_level)
     frame = pd.DataFrame(
         {
-            "group": list(map(str, groups)),
+            "group": list(map(str, labels)),
             "n_with": n1.astype(np.int64),
             "simple_effect": x1 / n1,
             "simple_ci_low": lo,
@@ -193,17 +231,17 @@ def contrast_from_counts(
     frame["rank_causal"] = (
         frame["causal_effect"].rank(ascending=False, method="min").astype(np.int64)
     )
-    return SimpleVsCausal(frame, outcome, conf_level)
+    return SimpleVsCausal(frame, outcome_label, conf_level)
 
 
 def contrast(
     data: pd.DataFrame,
-    group: Hashable,
-    course: Hashable,
     outcome: Hashable,
+    treatment: Hashable,
+    by: Hashable,
     *,
+    treated_value: Any = None,
     conf_level: float = 0.95,
-    course_value: Any = None,
     missing: Literal["raise", "drop"] = "raise",
 ) -> SimpleVsCausal:
     """The teaching contrast from participant data: simple vs causal effect per group.
@@ -212,15 +250,16 @@ def contrast(
     ----------
     data : DataFrame
         One row per citizen.
-    group : str
-        Target-group column (e.g. "Strong, newly unemployed" / "Complex challenges").
-    course : str
-        Two-valued column: took the course (1/True, or ``course_value``) or not.
     outcome : str
         Binary outcome column, e.g. in a job 6 months later.
+    treatment : str
+        Two-valued column: took the course (1/True, or ``treated_value``) or not.
+    by : str
+        Target-group column (e.g. "Strong, newly unemployed" / "Complex challenges"); one
+        row of the result per group, in order of appearance.
+    treated_value : optional
+        The value of ``treatment`` that means "took the course" when it is not coded 0/1.
     conf_level : float, default 0.95
-    course_value : optional
-        The value of ``course`` that means "took the course" when it is not coded 0/1.
     missing : {"raise", "drop"}, default "raise"
 
     Returns
@@ -239,19 +278,17 @@ def contrast(
     >>> df = pd.DataFrame({"group": ["strong"] * 40 + ["complex"] * 40,
     ...                    "course": ([1] * 20 + [0] * 20) * 2,
     ...                    "job": [1] * 19 + [0] + [1] * 20 + [1] * 3 + [0] * 17 + [0] * 20})
-    >>> r = contrast(df, "group", "course", "job")
+    >>> r = contrast(df, "job", "course", by="group")
     >>> r.table()[["group", "simple_effect", "causal_effect"]].round(2).values.tolist()
     [['strong', 0.95, -0.05], ['complex', 0.15, 0.15]]
     """
-    from .._validate import two_valued
-
     func = "contrast"
     df = check_frame(data, func)
-    require_columns(df, func, group=group, course=course, outcome=outcome)
-    df = handle_missing(df, [group, course, outcome], missing, func)
+    require_columns(df, func, outcome=outcome, treatment=treatment, by=by)
+    df = handle_missing(df, [outcome, treatment, by], missing, func)
     y = binary_outcome(df[outcome], outcome, func)
-    t = two_valued(df[course], course, "course", func, treated_value=course_value)
-    codes, labels = pd.factorize(df[group], sort=False)  # groups in order of appearance
+    t = two_valued(df[treatment], treatment, "treatment", func, treated_value=treated_value)
+    codes, labels = pd.factorize(df[by], sort=False)  # groups in order of appearance
     G = len(labels)
 
     def cnt(mask: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
@@ -261,10 +298,9 @@ def contrast(
     empty = [str(labels[i]) for i in range(G) if n1[i] == 0 or n0[i] == 0]
     if empty:
         raise EffektError(
-            f"{func}(): group(s) {', '.join(map(quote, empty))} in column {quote(group)} lack "
-            "citizens "
-            f"with or without the course (column {quote(course)}); both are needed for the causal "
-            "effect."
+            f"{func}(): group(s) {', '.join(map(quote, empty))} in column {quote(by)} (by) lack "
+            f"citizens with or without the course (column {quote(treatment)}, treatment); both "
+            "are needed for the causal effect."
         )
     return contrast_from_counts(
         [str(v) for v in labels],
@@ -273,5 +309,5 @@ def contrast(
         cnt(~t, y).round().astype(int),
         n0,
         conf_level=conf_level,
-        outcome=str(outcome),
+        outcome_label=str(outcome),
     )
