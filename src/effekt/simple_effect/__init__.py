@@ -28,7 +28,7 @@ Examples
 
 from __future__ import annotations
 
-from ._case_mix import SMD_THRESHOLD
+from ._case_mix import SMD_THRESHOLD as SMD_THRESHOLD  # importable, but not in __all__
 from .comparison import ProviderComparison, compare_providers
 from .funnel import Overdispersion, funnel_limits, overdispersion
 from .rates import SimpleEffects, simple_effects
@@ -48,5 +48,4 @@ __all__ = [
     "TargetComparison",
     "SimpleVsCausal",
     "Overdispersion",
-    "SMD_THRESHOLD",
 ]
