@@ -238,6 +238,17 @@ def test_direct_and_reference_population():
             method="direct",
             reference_population=ref.drop(columns="prior_employment"),
         )
+    kw = dict(method="direct", reference_population=None)
+    bad_refs = {
+        "'age'.*infinite": ref.assign(age=np.inf),
+        "'age' is numeric in data but not": ref.assign(age=ref["age"].astype(str)),
+        "'benefit_group'.*not in data": ref.assign(benefit_group="unknown"),
+        "'age'.*missing": ref.assign(age=np.nan),
+    }
+    for match, bad in bad_refs.items():
+        kw["reference_population"] = bad
+        with pytest.raises(EffektError, match=match):
+            se.compare_providers(df, "job_6m", "provider", CASE_MIX, **kw)
 
 
 def test_direct_binning_of_large_reference_is_accurate():

@@ -165,10 +165,16 @@ def reference_design(cm: CaseMix, ref: pd.DataFrame, func: str) -> np.ndarray:
             design = encode_covariates(
                 ref, [column], func, argument="'reference_population' column"
             )
+            if design.X.shape[1] != 1:
+                raise ColumnError(
+                    f"The column {quote(column)} is numeric in data but not in the "
+                    f"'reference_population' argument of {func}() (dtype {v.dtype}); give it "
+                    "the same type in both."
+                )
             blocks.append(design.X)
             continue
         levels = cm.levels[column]
-        codes = np.asarray(pd.Categorical(v, categories=levels).codes)
+        codes = pd.Index(levels).get_indexer(v)
         if (codes < 0).any():
             extra = sorted(map(str, pd.unique(v[codes < 0])))[:5]
             raise EffektError(

@@ -34,8 +34,8 @@ def provider_codes(
     single_note: str = "their rates are pure chance - pool them with similar providers or "
     "leave them out.",
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Codes, labels and sizes of the provider column; warns on providers with 0 or 1 "
-    "participant."""
+    """Codes, labels and sizes of the provider column; warns on providers with 0 or 1
+    participant."""
     unused: list[Any] = []
     if isinstance(values.dtype, pd.CategoricalDtype):
         present = set(pd.unique(values.dropna()))
