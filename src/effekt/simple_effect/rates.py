@@ -89,7 +89,8 @@ class SimpleEffects(Result):
 
     def _html_frame(self) -> pd.DataFrame:
         f = self.frame
-        out = f[["provider", *([self.period] if self.period else [])]].copy()
+        keys = 2 if self.period is not None else 1  # provider [, period]
+        out = f[list(f.columns[:keys])].copy()
         out["participants"] = f["participants"].astype(np.int64)
         out["with the outcome"] = f["successes"].astype(np.int64)
         out["rate (%)"] = percent(f["rate"])
