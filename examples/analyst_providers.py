@@ -4,8 +4,9 @@ The job centre buys company-directed courses from several providers (leverandør
 steers them on "simple effects": the share of participants in a job six months after the
 course. The BIU note warns that simple effects mix the provider with who was sent there,
 the period and chance. This script reads an extract with Danish column names, computes the
-simple effects with their uncertainty, adjusts for case mix, checks a contracted target and
-draws a funnel plot.
+simple effects with their uncertainty, adjusts for case mix (also as the rates every
+provider would have had with this year's referrals), checks a contracted target and draws a
+funnel plot.
 
 The extract is made here from effekt's synthetic provider data (so the script runs
 anywhere); replace ``make_extract`` with your own ``pd.read_csv``.
@@ -101,6 +102,23 @@ def main() -> None:
             print(f"Comparability warning: {w.message}\n")
     print("After adjusting for who was sent to each provider:")
     print(adjusted.table().round(3).to_string(index=False), "\n")
+
+    # 2b. The rate each provider would have had with this year's referrals (direct
+    #     standardisation on a reference population)
+    latest = df[df["aar"] == df["aar"].max()]
+    direct = simple_effect.compare_providers(
+        df,
+        "job_6_mdr",
+        "leverandoer",
+        case_mix,
+        period="aar",
+        method="direct",
+        reference_population=latest,
+        warn=False,
+    )
+    print(f"Had every provider served the {len(latest):,} participants of {latest['aar'].iloc[0]}:")
+    cols = ["provider", "participants", "rate", "direct_rate", "direct_ci_low", "direct_ci_high"]
+    print(direct.table()[cols].round(3).to_string(index=False), "\n")
 
     # 3. The contract says 35 % in a job after 6 months
     target = simple_effect.against_target(df, "job_6_mdr", "leverandoer", 0.35)

@@ -49,7 +49,7 @@ def citizens(seed: int = 2024) -> pd.DataFrame:
 
 def main(path: str = "/tmp/teacher_simple_vs_causal.png") -> None:
     df = citizens()
-    result = se.contrast(df, group="group", course="course", outcome="job_6m")
+    result = se.contrast(df, outcome="job_6m", treatment="course", by="group")
     cols = [
         "group",
         "simple_effect",

@@ -49,7 +49,9 @@ def _providers() -> list[object]:
         cmp,
         ef.simple_effect.simple_effects(prov, "job_6m", "provider"),
         ef.simple_effect.against_target(prov, "job_6m", "provider", 0.3),
-        ef.simple_effect.contrast_from_counts(["A", "B"], [19, 5], [20, 20], [18, 1], [20, 20]),
+        ef.simple_effect.contrast_from_counts(
+            ["A", "B"], [19, 5], [20, 20], [18, 1], [20, 20], outcome_label="job"
+        ),
         ef.simple_effect.overdispersion([0.2, 0.3, 0.25, 0.4], [100, 120, 90, 80], 0.28),
     ]
 

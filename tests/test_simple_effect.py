@@ -15,7 +15,6 @@ from scipy import stats
 from effekt import simple_effect as se
 from effekt import synthetic
 from effekt._multiplicity import adjust_pvalues
-from effekt._providers_stats import binomial_limits, newcombe_difference
 from effekt.errors import (
     ColumnError,
     ComparabilityWarning,
@@ -23,6 +22,7 @@ from effekt.errors import (
     MissingValueError,
     SmallSampleWarning,
 )
+from effekt.simple_effect._stats import binomial_limits, newcombe_difference
 
 CASE_MIX = ["age", "benefit_group", "months_unemployed", "health_issues", "prior_employment"]
 
@@ -222,7 +222,9 @@ def test_direct_and_reference_population():
     # a reference population of complex citizens lowers every directly standardised rate
     ref = df[df["health_issues"] == 1]
     r2 = (
-        se.compare_providers(df, "job_6m", "provider", CASE_MIX, method="direct", reference=ref)
+        se.compare_providers(
+            df, "job_6m", "provider", CASE_MIX, method="direct", reference_population=ref
+        )
         .table()
         .set_index("provider")
     )
@@ -234,12 +236,23 @@ def test_direct_and_reference_population():
             "provider",
             CASE_MIX,
             method="direct",
-            reference=ref.drop(columns="prior_employment"),
+            reference_population=ref.drop(columns="prior_employment"),
         )
+    kw = dict(method="direct", reference_population=None)
+    bad_refs = {
+        "'age'.*infinite": ref.assign(age=np.inf),
+        "'age' is numeric in data but not": ref.assign(age=ref["age"].astype(str)),
+        "'benefit_group'.*not in data": ref.assign(benefit_group="unknown"),
+        "'age'.*missing": ref.assign(age=np.nan),
+    }
+    for match, bad in bad_refs.items():
+        kw["reference_population"] = bad
+        with pytest.raises(EffektError, match=match):
+            se.compare_providers(df, "job_6m", "provider", CASE_MIX, **kw)
 
 
 def test_direct_binning_of_large_reference_is_accurate():
-    from effekt._providers_stats import expit, reference_bins
+    from effekt.simple_effect._stats import expit, reference_bins
 
     rng = np.random.default_rng(0)
     eta = rng.normal(0, 1.5, 200_000)
@@ -311,13 +324,32 @@ def test_contrast_from_rows_matches_counts():
             "job": rng.integers(0, 2, 400),
         }
     )
-    r = se.contrast(df, "group", "course", "job").table()
+    r = se.contrast(df, "job", "course", by="group").table()
     for _, row in r.iterrows():
         g = df[df["group"] == row["group"]]
         assert row["simple_effect"] == pytest.approx(g.loc[g["course"] == 1, "job"].mean())
         assert row["rate_without"] == pytest.approx(g.loc[g["course"] == 0, "job"].mean())
     with pytest.raises(EffektError, match="group\\(s\\) 'a'"):
-        se.contrast(df[~((df["group"] == "a") & (df["course"] == 0))], "group", "course", "job")
+        se.contrast(df[~((df["group"] == "a") & (df["course"] == 0))], "job", "course", by="group")
+
+
+def test_contrast_with_treated_value_and_counts_named_by_arm():
+    df = pd.DataFrame(
+        {
+            "group": ["a"] * 4 + ["b"] * 4,
+            "course": ["yes", "no"] * 4,
+            "job": [1, 0, 1, 1, 0, 0, 1, 0],
+        }
+    )
+    r = se.contrast(df, "job", "course", "group", treated_value="yes")
+    assert r.table()["simple_effect"].tolist() == [1.0, 0.5]
+    assert r.outcome == "job"
+    with pytest.raises(EffektError, match="'events_control'"):
+        se.contrast_from_counts(["a"], [1], [2], [-1], [2])
+    with pytest.raises(EffektError, match="n_control = 2 and events_control = 3"):
+        se.contrast_from_counts(["a"], [1], [2], [3], [2])
+    with pytest.raises(EffektError, match="'labels'"):
+        se.contrast_from_counts([], [], [], [], [])
 
 
 # ---------------------------------------------------------------- bad input
@@ -358,6 +390,31 @@ def test_constant_case_mix_column(small):
         se.compare_providers(df, "job_6m", "provider", ["age", "region"])
     with pytest.raises(ColumnError, match="'age'.*constant"):
         se.compare_providers(small.assign(age=40), "job_6m", "provider", ["age"])
+
+
+@pytest.mark.parametrize(
+    ("values", "match"),
+    [
+        (lambda d: d["age"].where(d.index != 5, np.inf), "infinite"),
+        (lambda d: pd.Timestamp("2020-01-01") + pd.to_timedelta(d["age"], unit="D"), "dates"),
+        (lambda d: d["age"].map(lambda a: f"{a:.1f}".replace(".", ",")), 'decimal=","'),
+    ],
+    ids=["infinite", "datetime", "decimal-comma"],
+)
+def test_case_mix_column_refused_by_the_covariate_encoder(small, values, match):
+    df = small.assign(age=values(small))
+    before = df.copy()
+    with pytest.raises(EffektError, match=f"case-mix column 'age'.*compare_providers.*{match}"):
+        se.compare_providers(df, "job_6m", "provider", ["age"])
+    pd.testing.assert_frame_equal(df, before)
+
+
+def test_case_mix_encoding_matches_the_one_covariate_encoder(small):
+    from effekt._design import encode_covariates
+
+    p = se.compare_providers(small, "job_6m", "provider", ["age", "benefit_group"], warn=False)
+    names = encode_covariates(small, ["age", "benefit_group"], "f", drop_first=True).names
+    assert p.coefficients.index.tolist() == ["intercept", *names]
 
 
 def test_missing_case_mix_column(small):
@@ -539,3 +596,25 @@ def test_compare_providers_refuses_outcome_or_provider_in_case_mix(column, role)
     )
     with pytest.raises(EffektError, match=f"'case_mix'.*{role} column '{column}'"):
         se.compare_providers(df, "job", "provider", ["age", column])
+
+
+def test_results_use_the_result_base_and_show_a_table_for_people(small):
+    from effekt.results import Result
+
+    results = [
+        se.simple_effects(small, "job_6m", "provider"),
+        se.compare_providers(small, "job_6m", "provider", ["age"], warn=False),
+        se.against_target(small, "job_6m", "provider", 0.3),
+        se.contrast_from_counts(["A", "B"], [19, 5], [20, 20], [18, 1], [20, 20]),
+        se.overdispersion([0.2, 0.3, 0.25, 0.4], [100, 120, 90, 80], 0.28),
+    ]
+    for r in results:
+        assert isinstance(r, Result)
+        assert str(r) == r.summary()
+        html = r._repr_html_()
+        assert "<table" in html and "<pre>" not in html
+    shown = results[0]._html_frame()
+    assert shown["participants"].dtype == np.int64
+    rates = results[0].table()["rate"]
+    np.testing.assert_array_equal(shown["rate (%)"], np.round(100 * rates, 1))
+    assert "adjusted rate (%)" in results[1]._html_frame().columns

@@ -103,7 +103,7 @@ def test_direct_standardisation_matches_glm_with_provider_effects(data, ref):
 
 def test_exact_funnel_limits_match_r_interpolation(ref):
     lim = pd.DataFrame(ref["limits"])
-    from effekt._providers_stats import binomial_limits
+    from effekt.simple_effect._stats import binomial_limits
 
     for (theta, prob), g in lim.groupby(["theta", "prob"]):
         # R: r <- qbinom(prob, n, theta);

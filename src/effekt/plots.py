@@ -372,17 +372,17 @@ def funnel(
 
 
 def caterpillar(
-    frame: pd.DataFrame,
+    table: pd.DataFrame,
     overall_rate: float,
     ax: Axes | None = None,
     *,
     conf_level: float = 0.95,
-    outcome: str = "outcome",
+    outcome_label: str = "outcome",
     max_labels: int = 40,
 ) -> Axes:
     """Caterpillar plot of shrunken adjusted rates (ranked) with intervals.
 
-    ``frame`` needs ``provider``, ``adjusted_rate``, ``shrunken_rate``, ``shrunken_ci_low``,
+    ``table`` needs ``provider``, ``adjusted_rate``, ``shrunken_rate``, ``shrunken_ci_low``,
     ``shrunken_ci_high`` and ``flag`` (as in ``ProviderComparison.table()``).
 
     Examples
@@ -395,7 +395,7 @@ def caterpillar(
     >>> caterpillar(f, 0.35).get_ylabel()
     'Providers, ranked'
     """
-    f = frame.sort_values("shrunken_rate").reset_index(drop=True)
+    f = table.sort_values("shrunken_rate").reset_index(drop=True)
     k = len(f)
     ax = new_axes(ax, figsize=(7.5, min(12.0, 0.22 * k + 1.8)) if k <= max_labels else (7.5, 5.0))
     pos = np.arange(k)
@@ -430,24 +430,24 @@ def caterpillar(
     else:
         ax.set_yticks([])
     ax.set_ylabel("Providers, ranked")
-    ax.set_xlabel(f"Risk-adjusted share with {outcome} (%)")
+    ax.set_xlabel(f"Risk-adjusted share with {outcome_label} (%)")
     ax.legend(fontsize=8, loc="lower right")
     ax.set_title("Providers ranked after adjustment and shrinkage (red: differs credibly)")
     return ax
 
 
 def simple_vs_causal(
-    frame: pd.DataFrame,
+    table: pd.DataFrame,
     ax: Axes | None = None,
     *,
-    outcome: str = "job",
+    outcome_label: str = "job",
     title: str | None = None,
     ylabel: str | None = None,
 ) -> Axes:
     """The teaching figure: per group the share in a job without and with the course; the
     simple effect is the "with" bar, the causal effect the arrow between the bars.
 
-    ``frame`` as returned by ``SimpleVsCausal.table()``.
+    ``table`` as returned by ``SimpleVsCausal.table()``.
 
     Examples
     --------
@@ -462,7 +462,7 @@ def simple_vs_causal(
     True
     """
     ax = new_axes(ax, figsize=(8.0, 5.2))
-    f = frame.reset_index(drop=True)
+    f = table.reset_index(drop=True)
     k = len(f)
     x = np.arange(k) * 1.0
     wdt = 0.36
@@ -525,7 +525,7 @@ def simple_vs_causal(
     ax.set_xlim(-0.7, k - 1 + 1.0)
     ax.set_ylim(0, 118)
     ax.set_yticks(np.arange(0, 101, 20))
-    ax.set_ylabel(ylabel or f"Share in {outcome} (%)")
+    ax.set_ylabel(ylabel or f"Share in {outcome_label} (%)")
     ax.legend(loc="upper left", fontsize=9, frameon=False)
     if title is None:
         reversed_ = bool((f["rank_simple"] != f["rank_causal"]).any())

@@ -1,5 +1,5 @@
-"""Private numerical helpers of :mod:`effekt.simple_effect`: logistic fits, funnel limits,
-multiplicity adjustment, overdispersion and empirical-Bayes shrinkage (all vectorised)."""
+"""Numerical helpers of :mod:`effekt.simple_effect`: logistic fits, funnel limits,
+overdispersion and empirical-Bayes shrinkage (all vectorised)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import warnings
 import numpy as np
 from scipy import linalg, special, stats
 
-from .errors import ConvergenceWarning
+from .._inference import wald_arrays
+from ..errors import ConvergenceWarning
+from ..intervals import wilson_interval
 
 
 def expit(x: np.ndarray) -> np.ndarray:
@@ -23,27 +25,27 @@ def newcombe_difference(
     Unlike :func:`effekt.intervals.newcombe_interval` it accepts empty groups (NaN results),
     as when a period holds a single provider.
     """
-    from .intervals import _newcombe
-
     x1, n1, x2, n2 = (np.asarray(a, dtype=float) for a in (x1, n1, x2, n2))
     with np.errstate(invalid="ignore", divide="ignore"):
-        d = x1 / n1 - x2 / n2
-    lo, hi = _newcombe(x1, n1, x2, n2, conf_level)
-    return d, lo, hi
+        p1, p2 = x1 / n1, x2 / n2
+        l1, u1 = wilson_interval(x1, n1, conf_level)
+        l2, u2 = wilson_interval(x2, n2, conf_level)
+    d = p1 - p2
+    low = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    high = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    return d, np.clip(low, -1, 1), np.clip(high, -1, 1)
 
 
 def pooled_z_pvalue(x1, n1, x2, n2) -> np.ndarray:
-    """Two-sided p-value of the pooled (score) z-test of p1 = p2 (Pearson chi-square, no "
-    "correction)."""
+    """Two-sided p-value of the pooled (score) z-test of p1 = p2 (Pearson chi-square, no
+    correction), through :func:`effekt._inference.wald_arrays`: identical rates with zero
+    variance (all 0 or all 1) give p = 1, an empty group NaN."""
     x1, n1, x2, n2 = (np.asarray(a, dtype=float) for a in (x1, n1, x2, n2))
     with np.errstate(invalid="ignore", divide="ignore"):
         pp = (x1 + x2) / (n1 + n2)
         se = np.sqrt(pp * (1 - pp) * (1 / n1 + 1 / n2))
-        z = (x1 / n1 - x2 / n2) / se
-        p = 2 * stats.norm.sf(np.abs(z))
-    # identical rates with zero variance (all 0 or all 1): no evidence of a difference
-    p = np.where((se == 0) & np.isfinite(pp), 1.0, p)
-    return p
+        d = x1 / n1 - x2 / n2
+    return wald_arrays(d, se, 0.95)[2]
 
 
 def binomial_limits(target: float, n: np.ndarray, prob: float) -> np.ndarray:
@@ -103,7 +105,7 @@ def _solve_pd(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return np.linalg.lstsq(a, b, rcond=None)[0]
 
 
-def _inv_pd(a: np.ndarray) -> np.ndarray:
+def inv_pd(a: np.ndarray) -> np.ndarray:
     try:
         return linalg.inv(a)
     except (linalg.LinAlgError, ValueError):
@@ -229,7 +231,7 @@ def logistic_fit_fixed_effects(
         "beta": beta,
         "D": D,
         "U": U,
-        "S_inv": _inv_pd(S) if p_cols else np.zeros((0, 0)),
+        "S_inv": inv_pd(S) if p_cols else np.zeros((0, 0)),
     }
 
 

@@ -1,0 +1,120 @@
+"""Input checks shared by the provider modules: the provider column, the columns used, the
+multiplicity choice and arrays of rates and participants."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Hashable
+from typing import Any, Literal, cast
+
+import numpy as np
+import pandas as pd
+
+from .._multiplicity import ADJUST_METHODS
+from .._validate import (
+    argument_error,
+    as_column_list,
+    check_choice,
+    check_frame,
+    handle_missing,
+    quote,
+    require_columns,
+)
+from ..errors import ColumnError, SmallSampleWarning
+
+Adjust = Literal["holm", "bonferroni", "bh", "none"]
+
+
+def provider_codes(
+    values: pd.Series,
+    column: Hashable,
+    func: str,
+    *,
+    min_providers: int = 2,
+    single_note: str = "their rates are pure chance - pool them with similar providers or "
+    "leave them out.",
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Codes, labels and sizes of the provider column; warns on providers with 0 or 1
+    participant."""
+    unused: list[Any] = []
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        present = set(pd.unique(values.dropna()))
+        unused = [c for c in values.cat.categories if c not in present]
+        values = values.astype(object)
+    codes, labels = pd.factorize(values, sort=True)
+    labels = np.asarray(labels)
+    if len(labels) < min_providers:
+        raise ColumnError(
+            f"The provider column {quote(column)} passed to {func}() has {len(labels)} distinct "
+            "value(s) "
+            f"({', '.join(map(quote, labels[:3]))}); comparing providers needs at least two."
+        )
+    sizes = np.bincount(codes, minlength=len(labels))
+    if unused:
+        warnings.warn(
+            f"{func}(): provider(s) {', '.join(map(quote, unused[:10]))} in the categories of "
+            "column "
+            f"{quote(column)} have 0 participants and are left out of the table.",
+            SmallSampleWarning,
+            stacklevel=3,
+        )
+    single = labels[sizes == 1]
+    if single.size:
+        warnings.warn(
+            f"{func}(): provider(s) {', '.join(map(quote, single[:10]))} have only 1 participant; "
+            + single_note,
+            SmallSampleWarning,
+            stacklevel=3,
+        )
+    return codes.astype(np.intp), labels, sizes
+
+
+def prepare(
+    data: Any, outcome: Hashable, provider: Hashable, func: str, missing: str, **cols: Any
+) -> pd.DataFrame:
+    data = check_frame(data, func)
+    require_columns(data, func, outcome=outcome, provider=provider, **cols)
+    used = [outcome, provider, *[c for v in cols.values() for c in as_column_list(v)]]
+    return handle_missing(data, used, missing, func)
+
+
+def check_adjust(adjust: Any, func: str) -> Adjust:
+    return cast(Adjust, check_choice(adjust, "adjust", func, ADJUST_METHODS))
+
+
+def direction(flag: np.ndarray, diff: np.ndarray) -> np.ndarray:
+    return np.where(flag & (diff > 0), "above", np.where(flag & (diff < 0), "below", ""))
+
+
+def numeric_array(values: Any, argument: str, func: str) -> np.ndarray:
+    """A 1-d float array of finite numbers, or EffektError naming the argument."""
+    try:
+        arr = np.atleast_1d(np.asarray(values, dtype=float))
+    except (TypeError, ValueError):
+        raise argument_error(func, argument, "an array of numbers", values) from None
+    if arr.ndim != 1 or arr.size == 0:
+        raise argument_error(func, argument, "a non-empty 1-d array of numbers", values)
+    if not np.isfinite(arr).all():
+        raise argument_error(
+            func,
+            argument,
+            "finite numbers (no NaN: drop or impute those units first)",
+            first_bad(values, ~np.isfinite(arr)),
+        )
+    return arr
+
+
+def participants_array(values: Any, func: str) -> np.ndarray:
+    n = numeric_array(values, "participants", func)
+    bad = (n < 1) | (n != np.round(n))
+    if bad.any():
+        raise argument_error(
+            func, "participants", "whole numbers of participants >= 1", first_bad(values, bad)
+        )
+    return n
+
+
+def first_bad(values: Any, bad: np.ndarray) -> Any:
+    """The first offending value (for the error message)."""
+    flat = list(np.atleast_1d(np.asarray(values, dtype=object)))
+    return flat[int(np.flatnonzero(bad)[0])]

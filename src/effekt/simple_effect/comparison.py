@@ -1,0 +1,571 @@
+"""Case-mix adjusted provider comparison: indirect or direct standardisation with a logistic
+model, empirical-Bayes shrinkage, funnel and caterpillar plots, comparability warnings.
+
+Examples
+--------
+>>> import effekt as ef
+>>> df = ef.synthetic.providers(4, 200, seed=2)
+>>> p = compare_providers(df, "job_6m", "provider", ["age"], warn=False)
+>>> len(p.table())
+4
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .._inference import critical_value, wald_arrays
+from .._multiplicity import adjust_pvalues
+from .._validate import (
+    argument_error,
+    as_column_list,
+    binary_outcome,
+    check_choice,
+    check_conf_level,
+    check_frame,
+    quote,
+    require_columns,
+)
+from ..errors import ComparabilityWarning, EffektError, SmallSampleWarning
+from ..intervals import clopper_pearson_interval
+from ..results import Result
+from . import _stats as _ps
+from ._case_mix import (
+    SMD_THRESHOLD,
+    comparability,
+    direct_standardisation,
+    encode_case_mix,
+    group_sums,
+    reference_design,
+    standardise,
+)
+from ._checks import Adjust, check_adjust, direction, prepare, provider_codes
+from ._display import interval, level, percent
+from .funnel import _funnel_data
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["ProviderComparison", "compare_providers"]
+
+
+def _warn_comparability(comp: pd.DataFrame, func: str) -> None:
+    if comp.empty:
+        return
+    worst = comp.drop_duplicates(["provider", "kind"])
+    parts = []
+    for _, r in worst.head(6).iterrows():
+        what = (
+            "its courses fall in a different period"
+            if r["kind"] == "period"
+            else "its case mix differs"
+        )
+        parts.append(
+            f"{quote(r['provider'])}: {what} (column {quote(r['column'])}, {r['term']}, "
+            f"standardized difference {r['smd']:+.2f})"
+        )
+    more = comp["provider"].nunique() - min(6, len(worst))
+    warnings.warn(
+        f"{func}(): providers are not fully comparable (|standardized difference| > "
+        f"{SMD_THRESHOLD}): "
+        + "; ".join(parts)
+        + (f"; and {more} more provider(s)" if more > 0 else "")
+        + ". Adjustment relies on the case-mix model; see .comparability for the full list.",
+        ComparabilityWarning,
+        stacklevel=3,
+    )
+
+
+# ----------------------------------------------------------------------------- compare providers
+@dataclass(frozen=True)
+class ProviderComparison(Result):
+    """Case-mix adjusted provider comparison; see :func:`compare_providers`.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        The table (see :meth:`table`).
+    method : {"indirect", "direct"}
+    overall_rate : float
+        Share with the outcome over all participants (the target of the funnel).
+    tau2 : float
+        DerSimonian-Laird between-provider variance of the excess rate (used for shrinkage).
+    comparability : DataFrame
+        Every provider x case-mix term with ``|standardized difference| > 0.25``.
+    coefficients : Series
+        Log-odds coefficients of the case-mix model (numeric columns standardised).
+    """
+
+    frame: pd.DataFrame
+    outcome: str
+    provider: str
+    case_mix: tuple[str, ...]
+    method: str
+    conf_level: float
+    adjust: str
+    overall_rate: float
+    tau2: float
+    comparability: pd.DataFrame
+    coefficients: pd.Series
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def table(self) -> pd.DataFrame:
+        """One row per provider; see :func:`compare_providers` for the columns."""
+        return self.frame.copy()
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table()
+
+    def summary(self) -> str:
+        f = self.frame
+        lvl = f"{round(100 * self.conf_level, 1):g}%"
+        how = (
+            "indirect standardisation (O/E)"
+            if self.method == "indirect"
+            else "direct standardisation"
+        )
+        lines = [
+            f"Provider comparison of {self.outcome!r} by {self.provider!r}, {how}, case mix: "
+            f"{', '.join(self.case_mix)}",
+            f"  {len(f)} providers, {int(f['participants'].sum()):,} participants, overall rate "
+            f"{100 * self.overall_rate:.1f} %; "
+            f"between-provider SD after adjustment {100 * np.sqrt(self.tau2):.1f} pp",
+        ]
+        flagged = f[f["flag"]]
+        if len(flagged):
+            lines.append(
+                f"Differ credibly from the average after adjustment ({self.adjust}-adjusted, "
+                f"{lvl}):"
+            )
+            for _, r in flagged.iterrows():
+                lines.append(
+                    f"  {r['provider']}: raw {100 * r['rate']:.1f} %, adjusted "
+                    f"{100 * r['adjusted_rate']:.1f} % "
+                    f"({lvl} CI {100 * r['ci_low']:.1f} to {100 * r['ci_high']:.1f}), O/E "
+                    f"{r['oe']:.2f}, "
+                    f"n = {int(r['participants'])}, adjusted p = {r['p_adjusted']:.3g} "
+                    f"({r['direction']})"
+                )
+        else:
+            lines.append(
+                "No provider differs credibly from the average after adjustment "
+                f"({self.adjust}-adjusted, {lvl})."
+            )
+        if not self.comparability.empty:
+            lines.append(
+                f"note: {self.comparability['provider'].nunique()} provider(s) not fully "
+                "comparable (see .comparability)."
+            )
+        lines.extend(f"note: {n}" for n in self.notes)
+        return "\n".join(lines)
+
+    def _html_frame(self) -> pd.DataFrame:
+        f = self.frame
+        return pd.DataFrame(
+            {
+                "provider": f["provider"],
+                "participants": f["participants"].astype(np.int64),
+                "with the outcome": f["observed"].astype(np.int64),
+                "expected": f["expected"].round(1),
+                "O/E": f["oe"].round(2),
+                "raw rate (%)": percent(f["rate"]),
+                "adjusted rate (%)": percent(f["adjusted_rate"]),
+                f"{level(self.conf_level)} CI (%)": interval(f["ci_low"], f["ci_high"], False),
+                "shrunken rate (%)": percent(f["shrunken_rate"]),
+                f"p ({self.adjust})": f["p_adjusted"].round(4),
+                "differs": f["direction"],
+                "rank (shrunken)": f["rank_shrunken"].astype(np.int64),
+            }
+        )
+
+    def _html_notes(self) -> tuple[str, ...]:
+        notes = list(self.notes)
+        if not self.comparability.empty:
+            notes.append(
+                f"{self.comparability['provider'].nunique()} provider(s) not fully comparable "
+                "(see .comparability)."
+            )
+        return tuple(notes)
+
+    def funnel_table(
+        self, overdispersion: Literal["multiplicative", "additive"] | None = None
+    ) -> pd.DataFrame:
+        """Per provider: risk-adjusted rate, its 95 %/99.8 % limits and whether it is outside."""
+        pts, _, _ = self._funnel(overdispersion)
+        return pts
+
+    def _funnel(self, overdispersion):
+        f = self.frame
+        n = f["participants"].to_numpy(dtype=float)
+        y = f["adjusted_rate"].to_numpy(dtype=float)
+        target = self.overall_rate
+        s = np.sqrt(target * (1 - target) / n)
+        return _funnel_data(y, n, s, target, overdispersion, f["provider"].astype(str).to_numpy())
+
+    def plot_funnel(
+        self,
+        ax: Axes | None = None,
+        overdispersion: Literal["multiplicative", "additive"] | None = None,
+        label_outliers: bool = True,
+    ) -> Axes:
+        """Funnel plot: risk-adjusted rate against participants, 95 % and 99.8 % limits.
+
+        Exact binomial limits around the overall rate, or normal limits widened for
+        overdispersion (``"multiplicative"``: phi; ``"additive"``: tau2; Spiegelhalter 2005).
+        Providers outside the 99.8 % limits are labelled.
+        """
+        from ..plots import funnel
+
+        pts, od, curve = self._funnel(overdispersion)
+        kind = "O/E x overall rate" if self.method == "indirect" else "directly standardised"
+        return funnel(
+            pts,
+            curve,
+            self.overall_rate,
+            ax=ax,
+            overdispersion=od,
+            label_outliers=label_outliers,
+            ylabel=f"Risk-adjusted share with {self.outcome} (%)",
+            title=f"Providers adjusted for case mix ({kind})",
+        )
+
+    def plot_caterpillar(self, ax: Axes | None = None) -> Axes:
+        """Caterpillar plot: shrunken (empirical-Bayes) adjusted rates with intervals, ranked,
+        beside the unshrunken adjusted rates."""
+        from ..plots import caterpillar
+
+        return caterpillar(
+            self.frame,
+            self.overall_rate,
+            ax=ax,
+            conf_level=self.conf_level,
+            outcome_label=self.outcome,
+        )
+
+
+def compare_providers(
+    data: pd.DataFrame,
+    outcome: Hashable,
+    provider: Hashable,
+    case_mix: Sequence[Hashable],
+    *,
+    method: Literal["indirect", "direct"] = "indirect",
+    period: Hashable | None = None,
+    conf_level: float = 0.95,
+    adjust: Adjust = "holm",
+    reference_population: pd.DataFrame | None = None,
+    interval: Literal["binomial", "poisson", "byar"] = "binomial",
+    missing: Literal["raise", "drop"] = "raise",
+    warn: bool = True,
+) -> ProviderComparison:
+    """Compare providers' simple effects after adjusting for case mix.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per participant.
+    outcome : str
+        Binary outcome column (e.g. ``"job_6m"``).
+    provider : str
+        Provider column.
+    case_mix : sequence of str
+        Case-mix columns; numeric columns enter linearly, categorical/string columns as
+        dummies.
+    method : {"indirect", "direct"}, default "indirect"
+        Which adjusted rate fills ``adjusted_rate``/``ci_low``/``ci_high`` and drives
+        ``pvalue`` and ``flag`` (see Notes). The indirect columns are always present.
+    period : str, optional
+        Course-period column; entered in the case-mix model (business cycle) and checked for
+        comparability.
+    conf_level : float, default 0.95
+    adjust : {"holm", "bonferroni", "bh", "none"}, default "holm"
+        Multiplicity correction over providers for ``flag``.
+    reference_population : DataFrame, optional
+        Reference population for ``method="direct"`` (must hold the case-mix and period
+        columns); default all participants.
+    interval : {"binomial", "poisson", "byar"}, default "binomial"
+        Interval for O/E: exact binomial (Clopper-Pearson for ``O/n`` scaled by ``n/E``),
+        exact Poisson (Garwood) or Byar's approximation.
+    missing : {"raise", "drop"}, default "raise"
+    warn : bool, default True
+        Emit a :class:`~effekt.errors.ComparabilityWarning` when providers are not
+        comparable (the details are always in ``.comparability``).
+
+    Returns
+    -------
+    ProviderComparison
+        ``table()`` has one row per provider: ``provider``, ``participants``, ``observed``
+        (successes), ``rate``, ``expected`` (E), ``oe``, ``oe_ci_low``, ``oe_ci_high``,
+        ``adjusted_rate``, ``ci_low``, ``ci_high``, ``statistic`` (z), ``pvalue``,
+        ``p_adjusted``, ``flag``, ``direction``, ``shrunken_rate``, ``shrunken_ci_low``,
+        ``shrunken_ci_high``, ``shrinkage`` (weight on the provider's own data),
+        ``rank_raw``, ``rank_shrunken``; with ``method="direct"`` also ``direct_rate``,
+        ``direct_ci_low``, ``direct_ci_high``.
+
+    Notes
+    -----
+    *Indirect standardisation.* A logistic model ``logit P(y=1) = x'b`` of the outcome on
+    the case mix (and period) is fitted over all providers (Newton-Raphson). Provider ``g``
+    has ``O_g`` successes and ``E_g = sum_{i in g} p_i`` expected; ``O/E`` has an exact
+    interval (``interval``) treating ``E_g`` as known, and the risk-adjusted rate is
+    ``O/E x`` the overall rate. The test of "no provider effect" is the score test of adding
+    a provider indicator to the model: ``z = (O_g - E_g) / sqrt(V_g)`` with
+    ``V_g = D_g - B_g' (X'WX)^{-1} B_g``, ``D_g = sum_g w_i``, ``B_g = sum_g w_i x_i``,
+    ``w_i = p_i (1 - p_i)``, which accounts for the estimation of the model (so the test
+    keeps its size); ``flag`` is ``p_adjusted < 1 - conf_level``. The risk-adjusted rate
+    and its upper limit can exceed 1 for a small provider with a high O/E.
+
+    *Direct standardisation.* A logistic model with one intercept per provider,
+    ``alpha_g + x'b``, gives each provider's rate had it served the reference population:
+    ``r_g = mean_i expit(alpha_g + x_i'b)`` over the reference (compressed to 4,000
+    equal-count bins of ``x'b`` when larger). Intervals by the delta method on the logit of
+    ``r_g``; the test compares ``r_g`` with the participant-weighted mean of all ``r_h``
+    (a provider with 0 % or 100 % successes gets the indirect score test instead, with a
+    warning).
+
+    *Shrinkage.* Excess rates ``d_g = (O_g - E_g)/n_g`` with variance
+    ``v_g = sum_g p_i (1 - p_i) / n_g^2`` follow a normal-normal model
+    ``d_g ~ N(theta_g, v_g)``, ``theta_g ~ N(mu, tau^2)`` with the DerSimonian-Laird
+    ``tau^2``; the empirical-Bayes estimate is ``mu + B_g (d_g - mu)`` with
+    ``B_g = tau^2/(tau^2 + v_g)`` and variance ``B_g v_g + (1 - B_g)^2 var(mu)`` (Morris
+    1983; metafor's ``blup``). ``shrunken_rate`` is the overall rate plus it: small
+    providers are pulled towards the average, so they are not ranked on noise.
+
+    References
+    ----------
+    Spiegelhalter, D. J. (2005). Funnel plots for comparing institutional performance.
+    *Statistics in Medicine* 24, 1185-1202.
+    DerSimonian, R. & Laird, N. (1986). Meta-analysis in clinical trials. *Controlled
+    Clinical Trials* 7, 177-188.
+    Breslow, N. E. & Day, N. E. (1987). *Statistical Methods in Cancer Research II*, ch. 2-3
+    (O/E ratios, Byar's approximation).
+
+    Examples
+    --------
+    >>> import effekt as ef
+    >>> df = ef.synthetic.providers(5, 400, provider_effects=[0, 0, 0, 0, 0.15], seed=7)
+    >>> p = compare_providers(df, "job_6m", "provider", ["age", "benefit_group", "health_issues"])
+    >>> p.table().loc[p.table()["flag"], "provider"].tolist()
+    ['P05']
+    """
+    func = "compare_providers"
+    conf_level = check_conf_level(conf_level, func)
+    adjust = check_adjust(adjust, func)
+    check_choice(method, "method", func, ("indirect", "direct"))
+    check_choice(interval, "interval", func, ("binomial", "poisson", "byar"))
+    case_mix = _case_mix_columns(case_mix, outcome, provider, func)
+    df = prepare(data, outcome, provider, func, missing, case_mix=case_mix, period=period)
+    y = binary_outcome(df[outcome], outcome, func)
+    codes, labels, sizes = provider_codes(df[provider], provider, func)
+    cm = encode_case_mix(df, case_mix, period, func)
+    X, x_mu, x_sd = standardise(cm.model)
+    comp = comparability(cm, codes, labels)
+    if warn:
+        _warn_comparability(comp, func)
+    ind = _indirect(codes, labels, sizes, X, y, conf_level, interval)
+    frame = ind.frame
+    notes: list[str] = []
+    if method == "direct":
+        ref_X = X
+        if reference_population is not None:
+            ref = check_frame(reference_population, func, "reference_population")
+            require_columns(ref, func, reference_population=cm.order)
+            ref_X = (reference_design(cm, ref, func) - x_mu) / x_sd
+        _direct_columns(frame, ind, codes, X, y, ref_X, conf_level, func)
+        whom = "reference population" if reference_population is not None else "whole population"
+        notes.append(
+            f"direct standardisation: rates if every provider had served the {whom}"
+            + ("." if reference_population is not None else " of participants.")
+        )
+    padj = adjust_pvalues(frame["pvalue"].to_numpy(), adjust)
+    flag = np.nan_to_num(padj, nan=1.0) < 1 - conf_level
+    frame["p_adjusted"] = padj
+    frame["flag"] = flag
+    frame["direction"] = direction(flag, frame["statistic"].to_numpy())
+    tau2 = _shrink(frame, ind, conf_level)
+    frame["rank_raw"] = frame["rate"].rank(ascending=False, method="min").astype(np.int64)
+    frame["rank_shrunken"] = (
+        frame["shrunken_rate"].rank(ascending=False, method="min").astype(np.int64)
+    )
+    coefs = pd.Series(
+        ind.beta, index=["intercept", *cm.names], name="log-odds (standardised columns)"
+    )
+    return ProviderComparison(
+        frame,
+        str(outcome),
+        str(provider),
+        tuple(map(str, case_mix)),
+        method,
+        conf_level,
+        adjust,
+        ind.overall,
+        tau2,
+        comp,
+        coefs,
+        tuple(notes),
+    )
+
+
+def _case_mix_columns(
+    case_mix: Sequence[Hashable], outcome: Hashable, provider: Hashable, func: str
+) -> list[Hashable]:
+    columns = as_column_list(case_mix)
+    if not columns:
+        raise argument_error(
+            func,
+            "case_mix",
+            "a non-empty list of case-mix columns (use simple_effects() for raw rates)",
+            columns,
+        )
+    for role, col in (("outcome", outcome), ("provider", provider)):
+        if any(c == col for c in columns):
+            raise EffektError(
+                f"The 'case_mix' argument of {func}() contains the {role} column {quote(col)}; "
+                f"adjusting for the {role} itself makes the comparison meaningless. List only "
+                "participant characteristics known before the programme (age, benefit group, ...)."
+            )
+    return columns
+
+
+@dataclass(frozen=True)
+class _Indirect:
+    """The indirect standardisation: the table so far and the pieces later steps reuse."""
+
+    frame: pd.DataFrame
+    beta: np.ndarray
+    observed: np.ndarray
+    expected: np.ndarray
+    variance: np.ndarray  # sum of p (1 - p) per provider
+    n: np.ndarray
+    overall: float
+
+
+def _oe_interval(
+    O: np.ndarray,  # noqa: E741
+    E: np.ndarray,
+    n: np.ndarray,
+    interval: str,
+    conf_level: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    alpha = 1 - conf_level
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if interval == "binomial":
+            lo, hi = clopper_pearson_interval(O, n, conf_level)
+            return lo * n / E, hi * n / E
+        if interval == "poisson":
+            lo = np.where(O > 0, stats.chi2.ppf(alpha / 2, 2 * O) / 2, 0.0) / E
+            return lo, stats.chi2.ppf(1 - alpha / 2, 2 * O + 2) / 2 / E
+        zq = critical_value(conf_level)
+        o1 = O + 1
+        lo = np.where(O > 0, O * (1 - 1 / (9 * O) - zq / (3 * np.sqrt(O))) ** 3, 0.0) / E
+        return lo, o1 * (1 - 1 / (9 * o1) + zq / (3 * np.sqrt(o1))) ** 3 / E
+
+
+def _indirect(
+    codes: np.ndarray,
+    labels: np.ndarray,
+    sizes: np.ndarray,
+    X: np.ndarray,
+    y: np.ndarray,
+    conf_level: float,
+    interval: str,
+) -> _Indirect:
+    """O/E per provider from the case-mix model and the score test of a provider effect."""
+    G = len(labels)
+    Xi = np.hstack([np.ones((len(y), 1)), X])
+    beta, p, info = _ps.logistic_fit(Xi, y)
+    n = sizes.astype(float)
+    O = np.bincount(codes, weights=y, minlength=G)  # noqa: E741
+    E = np.bincount(codes, weights=p, minlength=G)
+    w = p * (1 - p)
+    Vb = np.bincount(codes, weights=w, minlength=G)
+    B = group_sums(codes, G, Xi * w[:, None])
+    V_score = np.maximum(Vb - np.einsum("gj,jk,gk->g", B, _ps.inv_pd(info), B), 0.0)
+    # a provider whose score has no variance carries no evidence: statistic 0 and p = 1
+    informative = V_score > 1e-12
+    excess = np.where(informative, O - E, 0.0)
+    se = np.sqrt(np.where(informative, V_score, 0.0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = np.where(informative, excess / np.where(informative, se, 1.0), 0.0)
+        oe = O / E
+    oe_lo, oe_hi = _oe_interval(O, E, n, interval, conf_level)
+    overall = float(y.mean())
+    frame = pd.DataFrame(
+        {
+            "provider": labels,
+            "participants": sizes.astype(np.int64),
+            "observed": O.astype(np.int64),
+            "rate": O / n,
+            "expected": E,
+            "oe": oe,
+            "oe_ci_low": oe_lo,
+            "oe_ci_high": oe_hi,
+            "adjusted_rate": oe * overall,
+            "ci_low": oe_lo * overall,
+            "ci_high": oe_hi * overall,
+            "statistic": z,
+            "pvalue": wald_arrays(excess, se, conf_level)[2],
+        }
+    )
+    return _Indirect(frame, beta, O, E, Vb, n, overall)
+
+
+def _direct_columns(
+    frame: pd.DataFrame,
+    ind: _Indirect,
+    codes: np.ndarray,
+    X: np.ndarray,
+    y: np.ndarray,
+    ref_X: np.ndarray,
+    conf_level: float,
+    func: str,
+) -> None:
+    """Add the directly standardised rates to ``frame`` and make them the adjusted rates."""
+    O, E, n, beta = ind.observed, ind.expected, ind.n, ind.beta  # noqa: E741
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a0 = beta[0] + np.log(np.clip(O, 0.5, n - 0.5) / np.clip(E, 0.5, n - 0.5))
+    d = direct_standardisation(codes, len(n), X, y, ref_X, n, conf_level, start=(a0, beta[1:]))
+    score = frame[["statistic", "pvalue"]].to_numpy()
+    frame["direct_rate"] = d["rate"]
+    frame["direct_ci_low"] = d["ci_low"]
+    frame["direct_ci_high"] = d["ci_high"]
+    frame["adjusted_rate"] = d["rate"]
+    frame["ci_low"] = d["ci_low"]
+    frame["ci_high"] = d["ci_high"]
+    frame["statistic"] = d["z"]
+    frame["pvalue"] = d["pvalue"]
+    edge = (O == 0) | (O == n)
+    if edge.any():
+        # provider intercepts at +-infinity: the delta method breaks down, use the score test
+        frame.loc[edge, ["statistic", "pvalue"]] = score[edge]
+        labels = frame["provider"].to_numpy()[edge]
+        warnings.warn(
+            f"{func}(): provider(s) {', '.join(map(quote, labels[:10]))} have 0 % or "
+            "100 % successes, so their directly standardised rate is 0 or 1 with an "
+            "uninformative interval; their p-value is the indirect score test.",
+            SmallSampleWarning,
+            stacklevel=3,
+        )
+
+
+def _shrink(frame: pd.DataFrame, ind: _Indirect, conf_level: float) -> float:
+    """Empirical-Bayes shrinkage on the excess-rate scale; adds the columns, returns tau2."""
+    n = ind.n
+    dg = (ind.observed - ind.expected) / n
+    vg = np.maximum(ind.variance, 1e-9) / n**2
+    tau2, mu, var_mu = _ps.dersimonian_laird(dg, vg)
+    Bg = tau2 / (tau2 + vg)
+    shrunken = ind.overall + (mu + Bg * (dg - mu))
+    lo, hi, _ = wald_arrays(shrunken, np.sqrt(Bg * vg + (1 - Bg) ** 2 * var_mu), conf_level)
+    frame["shrunken_rate"] = shrunken
+    frame["shrunken_ci_low"] = lo
+    frame["shrunken_ci_high"] = hi
+    frame["shrinkage"] = Bg
+    return tau2

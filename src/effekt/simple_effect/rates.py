@@ -1,0 +1,274 @@
+"""Raw simple effects per provider: rates with Wilson intervals and the difference from all
+other providers (in the same period), with a multiplicity correction.
+
+Examples
+--------
+>>> import pandas as pd
+>>> df = pd.DataFrame({"provider": ["A"] * 40 + ["B"] * 40, "job": [1, 0] * 20 + [1, 0, 0, 0] * 10})
+>>> simple_effects(df, "job", "provider").table()["rate"].tolist()
+[0.5, 0.25]
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import pandas as pd
+
+from .._multiplicity import adjust_pvalues
+from .._validate import binary_outcome, check_conf_level, quote
+from ..errors import ComparabilityWarning
+from ..intervals import wilson_interval
+from ..results import Result
+from . import _stats as _ps
+from ._checks import Adjust, check_adjust, direction, prepare, provider_codes
+from ._display import interval, level, percent
+from .funnel import _funnel_data
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["SimpleEffects", "simple_effects"]
+
+
+@dataclass(frozen=True)
+class SimpleEffects(Result):
+    """Raw simple effects per provider (and period); see :func:`simple_effects`."""
+
+    frame: pd.DataFrame
+    outcome: str
+    provider: str
+    period: str | None
+    conf_level: float
+    adjust: str
+    overall_rate: float
+
+    def table(self) -> pd.DataFrame:
+        """One row per provider (and period): participants, successes, rate, Wilson CI,
+        the difference from all other providers with its CI and p-values, and the flag."""
+        return self.frame.copy()
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table()
+
+    def summary(self) -> str:
+        f = self.frame
+        lvl = f"{round(100 * self.conf_level, 1):g}%"
+        lines = [
+            f"Simple effects of {self.outcome!r} by {self.provider!r}"
+            + (f" and {self.period!r}" if self.period else "")
+            + f": {len(f)} rows, {int(f['participants'].sum()):,} participants, overall "
+            f"{100 * self.overall_rate:.1f} %",
+        ]
+        flagged = f[f["flag"]]
+        if len(flagged):
+            lines.append(f"Differ from the other providers ({self.adjust}-adjusted, {lvl}):")
+            for _, r in flagged.iterrows():
+                per = f" {r[self.period]}" if self.period else ""
+                lines.append(
+                    f"  {r['provider']}{per}: {100 * r['rate']:.1f} % of {int(r['participants'])} "
+                    f"({100 * r['difference']:+.1f} pp, {lvl} CI "
+                    f"{100 * r['difference_ci_low']:+.1f} to "
+                    f"{100 * r['difference_ci_high']:+.1f}; adjusted p = {r['p_adjusted']:.3g})"
+                )
+        else:
+            lines.append(
+                f"No provider differs credibly from the others ({self.adjust}-adjusted, {lvl})."
+            )
+        lines.append(
+            "note: simple effects are not causal effects - they mix the provider's work with who "
+            "was "
+            "referred, the business cycle and chance; see compare_providers() for case-mix "
+            "adjustment."
+        )
+        return "\n".join(lines)
+
+    def _html_frame(self) -> pd.DataFrame:
+        f = self.frame
+        keys = 2 if self.period is not None else 1  # provider [, period]
+        out = f[list(f.columns[:keys])].copy()
+        out["participants"] = f["participants"].astype(np.int64)
+        out["with the outcome"] = f["successes"].astype(np.int64)
+        out["rate (%)"] = percent(f["rate"])
+        out[f"{level(self.conf_level)} CI (%)"] = interval(f["ci_low"], f["ci_high"], False)
+        out["difference from the others (pp)"] = percent(f["difference"])
+        out["difference CI (pp)"] = interval(f["difference_ci_low"], f["difference_ci_high"], True)
+        out[f"p ({self.adjust})"] = f["p_adjusted"].round(4)
+        out["differs"] = f["direction"]
+        return out
+
+    def _html_notes(self) -> tuple[str, ...]:
+        return (
+            "Simple effects are not causal effects: they mix the provider's work with who was "
+            "referred, the business cycle and chance (see compare_providers()).",
+        )
+
+    def plot_funnel(
+        self,
+        ax: Axes | None = None,
+        overdispersion: Literal["multiplicative", "additive"] | None = None,
+        label_outliers: bool = True,
+    ) -> Axes:
+        """Funnel plot of the raw rates against participants around the overall rate, with
+        exact binomial 95 % and 99.8 % limits (or limits widened for overdispersion, see
+        :meth:`ProviderComparison.plot_funnel`); providers outside 99.8 % are labelled."""
+        from ..plots import funnel
+
+        f = self.frame
+        n = f["participants"].to_numpy(dtype=float)
+        y = f["rate"].to_numpy(dtype=float)
+        target = self.overall_rate
+        labels = f["provider"].astype(str) + (
+            " " + f[self.period].astype(str) if self.period else ""
+        )
+        pts, od, curve = _funnel_data(
+            y, n, np.sqrt(target * (1 - target) / n), target, overdispersion, labels.to_numpy()
+        )
+        return funnel(
+            pts,
+            curve,
+            target,
+            ax=ax,
+            overdispersion=od,
+            label_outliers=label_outliers,
+            ylabel=f"Simple effect: share with {self.outcome} (%)",
+            title="Simple effects by provider (not adjusted for case mix)",
+        )
+
+
+def simple_effects(
+    data: pd.DataFrame,
+    outcome: Hashable,
+    provider: Hashable,
+    *,
+    period: Hashable | None = None,
+    conf_level: float = 0.95,
+    adjust: Adjust = "holm",
+    missing: Literal["raise", "drop"] = "raise",
+) -> SimpleEffects:
+    """Simple effects per provider: share of participants with the outcome, with uncertainty.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per participant.
+    outcome : str
+        Binary (0/1 or boolean) outcome column, e.g. ``"job_6m"``.
+    provider : str
+        Column naming the provider.
+    period : str, optional
+        Column with the course period; rows are then provider x period and each provider is
+        compared with the other providers *in the same period* (the business cycle is shared).
+    conf_level : float, default 0.95
+    adjust : {"holm", "bonferroni", "bh", "none"}, default "holm"
+        Multiplicity correction over all rows of the table for the ``flag`` column.
+    missing : {"raise", "drop"}, default "raise"
+
+    Returns
+    -------
+    SimpleEffects
+        ``table()`` columns: ``provider`` [, period], ``participants``, ``successes``,
+        ``rate``, ``ci_low``, ``ci_high`` (Wilson), ``others_participants``, ``others_rate``,
+        ``difference`` (rate minus the pooled rate of all other providers),
+        ``difference_ci_low``/``difference_ci_high`` (Newcombe hybrid score), ``pvalue``
+        (pooled z-test), ``p_adjusted``, ``flag`` and ``direction`` ("above"/"below"/"").
+
+    Notes
+    -----
+    For provider ``g`` with ``x_g`` successes of ``n_g`` and the others' ``x_o`` of ``n_o``
+    the difference ``x_g/n_g - x_o/n_o`` gets Newcombe's (1998, method 10) interval
+    ``d - sqrt((p_g - l_g)^2 + (u_o - p_o)^2)``, ``d + sqrt((u_g - p_g)^2 + (p_o - l_o)^2)``
+    from the Wilson limits ``(l, u)``; the p-value is the pooled two-proportion z-test
+    (Pearson's chi-square without continuity correction). The two can disagree in rare
+    borderline cases; ``flag`` uses the adjusted p-value ``p_adjusted < 1 - conf_level``.
+
+    References
+    ----------
+    Newcombe, R. G. (1998). Interval estimation for the difference between independent
+    proportions. *Statistics in Medicine* 17, 873-890.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"provider": ["A"] * 50 + ["B"] * 50 + ["C"] * 50,
+    ...                    "job_6m": [1] * 30 + [0] * 20 + [1] * 15 + [0] * 35
+    ...                              + [1] * 16 + [0] * 34})
+    >>> t = simple_effects(df, "job_6m", "provider").table()
+    >>> t[["provider", "rate", "flag"]].values.tolist()
+    [['A', 0.6, True], ['B', 0.3, False], ['C', 0.32, False]]
+    """
+    func = "simple_effects"
+    conf_level = check_conf_level(conf_level, func)
+    adjust = check_adjust(adjust, func)
+    df = prepare(data, outcome, provider, func, missing, period=period)
+    y = binary_outcome(df[outcome], outcome, func)
+    codes, labels, _ = provider_codes(df[provider], provider, func)
+    if period is not None:
+        pcodes, plabels = pd.factorize(df[period], sort=True)
+        plabels = np.asarray(plabels)
+    else:
+        pcodes, plabels = np.zeros(len(df), dtype=np.intp), np.array([None])
+    G, P = len(labels), len(plabels)
+    cell = pcodes * G + codes
+    n = np.bincount(cell, minlength=G * P).astype(float)
+    x = np.bincount(cell, weights=y, minlength=G * P)
+    keep = n > 0
+    n_period = np.bincount(pcodes, minlength=P).astype(float)
+    x_period = np.bincount(pcodes, weights=y, minlength=P)
+    per_idx = np.repeat(np.arange(P), G)
+    n_o = n_period[per_idx] - n
+    x_o = x_period[per_idx] - x
+    n, x, n_o, x_o, per_idx = n[keep], x[keep], n_o[keep], x_o[keep], per_idx[keep]
+    prov_idx = np.tile(np.arange(G), P)[keep]
+    alone = n_o == 0
+    if alone.any():
+        which = [
+            f"{quote(labels[g])} in {quote(plabels[k])}"
+            for g, k in zip(prov_idx[alone], per_idx[alone], strict=False)
+        ]
+        warnings.warn(
+            f"{func}(): {', '.join(which[:10])} has no other provider in the same period, so it "
+            "cannot be compared; its difference is missing.",
+            ComparabilityWarning,
+            stacklevel=2,
+        )
+    rate = x / n
+    lo, hi = wilson_interval(x, n, conf_level)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        d, dlo, dhi = _ps.newcombe_difference(x, n, x_o, n_o, conf_level)
+        pval = np.where(alone, np.nan, _ps.pooled_z_pvalue(x, n, x_o, n_o))
+        others_rate = x_o / n_o
+    padj = adjust_pvalues(pval, adjust)
+    flag = np.nan_to_num(padj, nan=1.0) < 1 - conf_level
+    frame = pd.DataFrame({"provider": labels[prov_idx]})
+    if period is not None:
+        frame[period] = plabels[per_idx]
+    frame = frame.assign(
+        participants=n.astype(np.int64),
+        successes=x.astype(np.int64),
+        rate=rate,
+        ci_low=lo,
+        ci_high=hi,
+        others_participants=n_o.astype(np.int64),
+        others_rate=others_rate,
+        difference=d,
+        difference_ci_low=dlo,
+        difference_ci_high=dhi,
+        pvalue=pval,
+        p_adjusted=padj,
+        flag=flag,
+        direction=direction(flag, d),
+    )
+    return SimpleEffects(
+        frame,
+        str(outcome),
+        str(provider),
+        None if period is None else str(period),
+        conf_level,
+        adjust,
+        float(y.mean()),
+    )

@@ -1,0 +1,187 @@
+"""Each provider's simple effect against a contracted target (exact binomial test).
+
+Examples
+--------
+>>> import pandas as pd
+>>> df = pd.DataFrame({"provider": ["A"] * 50, "job": [1] * 10 + [0] * 40})
+>>> against_target(df, "job", "provider", 0.4).table()["verdict"].tolist()
+['below']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .._validate import binary_outcome, check_conf_level, check_number
+from ..intervals import clopper_pearson_interval
+from ..results import Result
+from ._checks import prepare, provider_codes
+from ._display import interval, level, percent
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["TargetComparison", "against_target"]
+
+
+@dataclass(frozen=True)
+class TargetComparison(Result):
+    """Each provider's simple effect against a contracted target; see :func:`against_target`."""
+
+    frame: pd.DataFrame
+    outcome: str
+    provider: str
+    target: float
+    conf_level: float
+
+    def table(self) -> pd.DataFrame:
+        """Per provider: participants, successes, rate, Clopper-Pearson CI, p-value, verdict."""
+        return self.frame.copy()
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table()
+
+    def summary(self) -> str:
+        lvl = f"{round(100 * self.conf_level, 1):g}%"
+        lines = [
+            f"{self.outcome!r} against the contracted target {100 * self.target:.1f} % (exact "
+            f"binomial, {lvl} CI):"
+        ]
+        for _, r in self.frame.iterrows():
+            lines.append(
+                f"  {r['provider']}: {100 * r['rate']:.1f} % of {int(r['participants'])} "
+                f"({100 * r['ci_low']:.1f} to {100 * r['ci_high']:.1f} %), p = {r['pvalue']:.3g} "
+                f"-> {r['verdict']}"
+            )
+        lines.append(
+            "note: a simple effect says nothing about what would have happened without the course."
+        )
+        return "\n".join(lines)
+
+    def _html_frame(self) -> pd.DataFrame:
+        f = self.frame
+        return pd.DataFrame(
+            {
+                "provider": f["provider"],
+                "participants": f["participants"].astype(np.int64),
+                "with the outcome": f["successes"].astype(np.int64),
+                "rate (%)": percent(f["rate"]),
+                f"{level(self.conf_level)} CI (%)": interval(f["ci_low"], f["ci_high"], False),
+                "target (%)": round(100 * self.target, 1),
+                "p": f["pvalue"].round(4),
+                "verdict": f["verdict"],
+            }
+        )
+
+    def _html_notes(self) -> tuple[str, ...]:
+        return ("A simple effect says nothing about what would have happened without the course.",)
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """Rates with exact intervals against the target line (percent)."""
+        from ..plots import new_axes
+
+        f = self.frame
+        ax = new_axes(ax, figsize=(7.0, 0.35 * len(f) + 1.6))
+        yy = np.arange(len(f))[::-1]
+        colors = {"below": "C3", "consistent": "0.4", "above": "C2"}
+        for yi, (_, r) in zip(yy, f.iterrows(), strict=False):
+            c = colors[r["verdict"]]
+            ax.errorbar(
+                100 * r["rate"],
+                yi,
+                xerr=[[100 * (r["rate"] - r["ci_low"])], [100 * (r["ci_high"] - r["rate"])]],
+                fmt="o",
+                color=c,
+                capsize=3,
+            )
+        ax.axvline(
+            100 * self.target, color="k", ls="--", lw=1, label=f"target {100 * self.target:g} %"
+        )
+        ax.set_yticks(yy, f["provider"].astype(str))
+        ax.set_xlabel(f"Share with {self.outcome} (%)")
+        ax.legend(loc="best", fontsize=8)
+        return ax
+
+
+def against_target(
+    data: pd.DataFrame,
+    outcome: Hashable,
+    provider: Hashable,
+    target: float,
+    *,
+    conf_level: float = 0.95,
+    missing: Literal["raise", "drop"] = "raise",
+) -> TargetComparison:
+    """Is each provider's simple effect credibly below, consistent with or above a target?
+
+    Parameters
+    ----------
+    data : DataFrame
+    outcome : str
+        Binary outcome column.
+    provider : str
+        Provider column (a single provider is allowed here).
+    target : float
+        The contracted share in (0, 1), e.g. 0.30 for "30 % in a job 6 months after".
+    conf_level : float, default 0.95
+    missing : {"raise", "drop"}, default "raise"
+
+    Returns
+    -------
+    TargetComparison
+        ``table()``: ``provider``, ``participants``, ``successes``, ``rate``, ``ci_low``,
+        ``ci_high`` (Clopper-Pearson), ``pvalue`` (``scipy.stats.binomtest``, two-sided),
+        ``verdict`` ("below", "consistent", "above").
+
+    Notes
+    -----
+    The verdict follows the exact interval: "below" when ``ci_high < target``, "above"
+    when ``ci_low > target``. It is a judgement per provider against its own contract, so no
+    multiplicity correction is applied. ``binomtest``'s two-sided p-value (which sums
+    outcomes at most as likely) can differ slightly from the interval at the margin.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"provider": ["A"] * 100 + ["B"] * 100,
+    ...                    "job_6m": [1] * 18 + [0] * 82 + [1] * 33 + [0] * 67})
+    >>> against_target(df, "job_6m", "provider", 0.30).table()["verdict"].tolist()
+    ['below', 'consistent']
+    """
+    func = "against_target"
+    conf_level = check_conf_level(conf_level, func)
+    target = check_number(target, "target", func, low=0, high=1, low_open=True, high_open=True)
+    df = prepare(data, outcome, provider, func, missing)
+    y = binary_outcome(df[outcome], outcome, func)
+    codes, labels, n = provider_codes(
+        df[provider],
+        provider,
+        func,
+        min_providers=1,
+        single_note="no verdict can be more than 'consistent'.",
+    )
+    x = np.bincount(codes, weights=y, minlength=len(labels)).round().astype(np.int64)
+    lo, hi = clopper_pearson_interval(x, n, conf_level)
+    pv = np.array(
+        [stats.binomtest(int(k), int(m), target).pvalue for k, m in zip(x, n, strict=False)]
+    )
+    verdict = np.where(hi < target, "below", np.where(lo > target, "above", "consistent"))
+    frame = pd.DataFrame(
+        {
+            "provider": labels,
+            "participants": n,
+            "successes": x,
+            "rate": x / n,
+            "ci_low": lo,
+            "ci_high": hi,
+            "pvalue": pv,
+            "verdict": verdict,
+        }
+    )
+    return TargetComparison(frame, str(outcome), str(provider), target, conf_level)

@@ -1,0 +1,313 @@
+"""The teaching contrast: ranking groups by their simple effect (the share in a job after a
+course) can reverse the ranking by the causal effect (with minus without the course).
+
+Examples
+--------
+>>> r = contrast_from_counts(["Strong", "Complex"], [190, 25], [200, 200], [196, 4], [200, 200])
+>>> r.reversed
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from .._validate import (
+    argument_error,
+    binary_outcome,
+    check_conf_level,
+    check_frame,
+    handle_missing,
+    quote,
+    require_columns,
+    two_valued,
+)
+from ..errors import EffektError
+from ..intervals import wilson_interval
+from ..results import Result
+from . import _stats as _ps
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["SimpleVsCausal", "contrast", "contrast_from_counts"]
+
+
+@dataclass(frozen=True)
+class SimpleVsCausal(Result):
+    """Simple effect (share in a job with the course) vs causal effect (with - without).
+
+    Attributes
+    ----------
+    frame : DataFrame
+        One row per group; see :func:`contrast_from_counts`.
+    outcome : str
+        Name of the outcome in text and plots.
+    reversed : bool
+        Whether ranking the groups by simple effect differs from ranking them by causal effect.
+    """
+
+    frame: pd.DataFrame
+    outcome: str
+    conf_level: float
+
+    @property
+    def reversed(self) -> bool:
+        return bool((self.frame["rank_simple"] != self.frame["rank_causal"]).any())
+
+    def table(self) -> pd.DataFrame:
+        return self.frame.copy()
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table()
+
+    def summary(self) -> str:
+        f = self.frame
+        lines = [
+            "Simple effect (share in a job with the course) vs causal effect (with minus without):"
+        ]
+        for _, r in f.iterrows():
+            lines.append(
+                f"  {r['group']}: simple {100 * r['simple_effect']:.0f} % (rank "
+                f"{r['rank_simple']}), "
+                f"without the course {100 * r['rate_without']:.0f} %, "
+                f"causal effect {100 * r['causal_effect']:+.1f} pp "
+                f"({100 * r['causal_ci_low']:+.1f} to "
+                f"{100 * r['causal_ci_high']:+.1f}; rank {r['rank_causal']})"
+            )
+        if self.reversed:
+            lines.append(
+                "Ranking by simple effect differs from ranking by causal effect: the highest "
+                "simple effect is not the best course."
+            )
+        return "\n".join(lines)
+
+    def _html_frame(self) -> pd.DataFrame:
+        f = self.frame
+        lvl = f"{round(100 * self.conf_level, 1):g} %"
+        return pd.DataFrame(
+            {
+                "group": f["group"],
+                "with the course (n)": f["n_with"].astype(np.int64),
+                "simple effect (%)": (100 * f["simple_effect"]).round(1),
+                "without the course (n)": f["n_without"].astype(np.int64),
+                "without the course (%)": (100 * f["rate_without"]).round(1),
+                "causal effect (pp)": (100 * f["causal_effect"]).round(1),
+                f"{lvl} CI (pp)": [
+                    f"{100 * lo:+.1f} to {100 * hi:+.1f}"
+                    for lo, hi in zip(f["causal_ci_low"], f["causal_ci_high"], strict=True)
+                ],
+                "rank by simple effect": f["rank_simple"].astype(np.int64),
+                "rank by causal effect": f["rank_causal"].astype(np.int64),
+            }
+        )
+
+    def plot(
+        self, ax: Axes | None = None, *, title: str | None = None, ylabel: str | None = None
+    ) -> Axes:
+        """One figure for a committee: per group the share in a job without and with the
+        course (the simple effect), and the effect of the course as an arrow between them.
+
+        Examples
+        --------
+        >>> r = contrast_from_counts(["A", "B"], [19, 5], [20, 20], [18, 1], [20, 20])
+        >>> r.plot().get_ylabel()
+        'Share in job (%)'
+        """
+        from ..plots import simple_vs_causal
+
+        return simple_vs_causal(
+            self.frame, ax=ax, outcome_label=self.outcome, title=title, ylabel=ylabel
+        )
+
+
+_COUNT_NAMES = ("events_treated", "n_treated", "events_control", "n_control")
+
+
+def _check_counts(labels: Sequence[str], arrays: list[np.ndarray], func: str) -> None:
+    k = len(labels)
+    for a, nm in zip(arrays, _COUNT_NAMES, strict=True):
+        if (
+            a.shape != (k,)
+            or not np.issubdtype(a.dtype, np.number)
+            or (a < 0).any()
+            or (a != np.round(a)).any()
+        ):
+            raise argument_error(
+                func, nm, f"a sequence of {k} non-negative integers (one per group)", a.tolist()
+            )
+    for arm in ("treated", "control"):
+        i_x = _COUNT_NAMES.index(f"events_{arm}")
+        x_, n_ = arrays[i_x], arrays[i_x + 1]
+        bad = (n_ < 1) | (x_ > n_)
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise EffektError(
+                f"{func}(): group {quote(labels[i])} has n_{arm} = {int(n_[i])} and "
+                f"events_{arm} = {int(x_[i])}; need n_{arm} >= 1 and events_{arm} <= n_{arm}."
+            )
+
+
+def contrast_from_counts(
+    labels: Sequence[str],
+    events_treated: Sequence[int] | np.ndarray,
+    n_treated: Sequence[int] | np.ndarray,
+    events_control: Sequence[int] | np.ndarray,
+    n_control: Sequence[int] | np.ndarray,
+    *,
+    conf_level: float = 0.95,
+    outcome_label: str = "job",
+) -> SimpleVsCausal:
+    """The teaching contrast from counts: per group, events and totals with and without
+    the course.
+
+    Parameters
+    ----------
+    labels : sequence of str
+        Group labels (e.g. "Strong, newly unemployed", "Complex challenges").
+    events_treated, n_treated : sequence of int
+        Participants with the outcome, and all participants, among those who took the course.
+    events_control, n_control : sequence of int
+        The same for comparable citizens without the course (a control group; in a
+        randomised or well-matched comparison their rate estimates the counterfactual).
+    conf_level : float, default 0.95
+    outcome_label : str, default "job"
+        Name of the outcome for labels.
+
+    Returns
+    -------
+    SimpleVsCausal
+        ``table()``: ``group``, ``n_with``, ``simple_effect`` (rate with the course),
+        ``simple_ci_low``/``simple_ci_high`` (Wilson), ``n_without``, ``rate_without``,
+        ``causal_effect`` (with - without), ``causal_ci_low``/``causal_ci_high`` (Newcombe
+        hybrid score), ``rank_simple``, ``rank_causal`` (1 = best).
+
+    Notes
+    -----
+    The simple effect is the share in a job after the course, ``x_1/n_1``; the causal effect
+    is ``x_1/n_1 - x_0/n_0`` - what the course added compared with no course. Only the
+    second tells which course works; ranking groups (or providers serving them) by the first
+    rewards serving citizens who would have found a job anyway.
+
+    Examples
+    --------
+    >>> r = contrast_from_counts(["Strong", "Complex"], [190, 25], [200, 200], [196, 4], [200, 200])
+    >>> r.table()[["group", "rank_simple", "rank_causal"]].values.tolist()
+    [['Strong', 1, 2], ['Complex', 2, 1]]
+    >>> r.reversed
+    True
+    """
+    func = "contrast_from_counts"
+    conf_level = check_conf_level(conf_level, func)
+    if len(labels) < 1:
+        raise argument_error(func, "labels", "a non-empty sequence of group labels", labels)
+    arrays = [np.asarray(a) for a in (events_treated, n_treated, events_control, n_control)]
+    _check_counts(labels, arrays, func)
+    x1, n1, x0, n0 = (a.astype(float) for a in arrays)
+    lo, hi = wilson_interval(x1, n1, conf_level)
+    d, dlo, dhi = _ps.newcombe_difference(x1, n1, x0, n0, conf_level)
+    frame = pd.DataFrame(
+        {
+            "group": list(map(str, labels)),
+            "n_with": n1.astype(np.int64),
+            "simple_effect": x1 / n1,
+            "simple_ci_low": lo,
+            "simple_ci_high": hi,
+            "n_without": n0.astype(np.int64),
+            "rate_without": x0 / n0,
+            "causal_effect": d,
+            "causal_ci_low": dlo,
+            "causal_ci_high": dhi,
+        }
+    )
+    frame["rank_simple"] = (
+        frame["simple_effect"].rank(ascending=False, method="min").astype(np.int64)
+    )
+    frame["rank_causal"] = (
+        frame["causal_effect"].rank(ascending=False, method="min").astype(np.int64)
+    )
+    return SimpleVsCausal(frame, outcome_label, conf_level)
+
+
+def contrast(
+    data: pd.DataFrame,
+    outcome: Hashable,
+    treatment: Hashable,
+    by: Hashable,
+    *,
+    treated_value: Any = None,
+    conf_level: float = 0.95,
+    missing: Literal["raise", "drop"] = "raise",
+) -> SimpleVsCausal:
+    """The teaching contrast from participant data: simple vs causal effect per group.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per citizen.
+    outcome : str
+        Binary outcome column, e.g. in a job 6 months later.
+    treatment : str
+        Two-valued column: took the course (1/True, or ``treated_value``) or not.
+    by : str
+        Target-group column (e.g. "Strong, newly unemployed" / "Complex challenges"); one
+        row of the result per group, in order of appearance.
+    treated_value : optional
+        The value of ``treatment`` that means "took the course" when it is not coded 0/1.
+    conf_level : float, default 0.95
+    missing : {"raise", "drop"}, default "raise"
+
+    Returns
+    -------
+    SimpleVsCausal
+        See :func:`contrast_from_counts`.
+
+    Notes
+    -----
+    The causal reading of "with - without" needs the citizens without the course to be
+    comparable to those with it within each group (randomisation, or a matched comparison).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"group": ["strong"] * 40 + ["complex"] * 40,
+    ...                    "course": ([1] * 20 + [0] * 20) * 2,
+    ...                    "job": [1] * 19 + [0] + [1] * 20 + [1] * 3 + [0] * 17 + [0] * 20})
+    >>> r = contrast(df, "job", "course", by="group")
+    >>> r.table()[["group", "simple_effect", "causal_effect"]].round(2).values.tolist()
+    [['strong', 0.95, -0.05], ['complex', 0.15, 0.15]]
+    """
+    func = "contrast"
+    df = check_frame(data, func)
+    require_columns(df, func, outcome=outcome, treatment=treatment, by=by)
+    df = handle_missing(df, [outcome, treatment, by], missing, func)
+    y = binary_outcome(df[outcome], outcome, func)
+    t = two_valued(df[treatment], treatment, "treatment", func, treated_value=treated_value)
+    codes, labels = pd.factorize(df[by], sort=False)  # groups in order of appearance
+    G = len(labels)
+
+    def cnt(mask: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
+        return np.bincount(codes[mask], weights=None if w is None else w[mask], minlength=G)
+
+    n1, n0 = cnt(t), cnt(~t)
+    empty = [str(labels[i]) for i in range(G) if n1[i] == 0 or n0[i] == 0]
+    if empty:
+        raise EffektError(
+            f"{func}(): group(s) {', '.join(map(quote, empty))} in column {quote(by)} (by) lack "
+            f"citizens with or without the course (column {quote(treatment)}, treatment); both "
+            "are needed for the causal effect."
+        )
+    return contrast_from_counts(
+        [str(v) for v in labels],
+        cnt(t, y).round().astype(int),
+        n1,
+        cnt(~t, y).round().astype(int),
+        n0,
+        conf_level=conf_level,
+        outcome_label=str(outcome),
+    )
