@@ -280,7 +280,7 @@ def test_nullable_outcome_with_missing_values_only_in_unmatched_rows(df):
     mm = match(d, "t", ["age"], ratio=1)
     for col in ("yB", "yI"):
         for se in ("cluster", "hc3", "bootstrap"):
-            r = mm.effect(col, se=se, random_state=1)
+            r = mm.effect(col, se=se, seed=1)
             assert r.estimate == pytest.approx(ref.estimate, abs=1e-12)
             assert r.scale == "proportion"
     pd.testing.assert_frame_equal(d, before)

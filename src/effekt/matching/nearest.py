@@ -16,7 +16,7 @@ Conventions (MatchIt 4 ``method = "nearest"``, reproduced to the pair on the Lal
   ``"mahalanobis"`` on the covariates.
 * **Order.** Without replacement, treated units are matched one at a time from the largest
   score down (``order="largest"``, MatchIt's ``m.order = "largest"``; ties in data order);
-  also ``"smallest"``, ``"data"`` and ``"random"`` (seeded by ``random_state``). With
+  also ``"smallest"``, ``"data"`` and ``"random"`` (seeded by ``seed``). With
   replacement the order does not matter.
 * **Ratio.** 1:k matching is done in rounds: every treated unit gets its first control
   before any gets its second (MatchIt's rule). A treated unit that found no control in a
@@ -283,7 +283,7 @@ class MatchResult:
         se: str | None = None,
         conf_level: float = 0.95,
         n_boot: int = 999,
-        random_state: int | np.random.Generator | None = None,
+        seed: int | np.random.Generator | None = 0,
         var_matches: int | None = None,
         label: str | None = None,
     ) -> EffectResult:
@@ -302,10 +302,11 @@ class MatchResult:
             ``"hc3"``: heteroskedasticity-robust SE of the weighted regression on the
             matched data (MatchIt's suggestion for matching with replacement).
             ``"bootstrap"``: resample matched sets with replacement, ``n_boot`` times
-            (percentile interval; seeded by ``random_state``).
+            (percentile interval; seeded by ``seed``).
         conf_level : float
         n_boot : int
-        random_state : int or Generator, optional
+        seed : int, Generator or None, default 0
+            Seed of the bootstrap (``None``: fresh entropy).
         var_matches : int, optional
             Abadie–Imbens only: number of within-arm matches used to estimate the
             conditional outcome variance (``Matching::Match``'s ``Var.calc``); 0 assumes
@@ -493,7 +494,7 @@ class MatchResult:
             return effect_from_normal(tau, float(np.sqrt(var)), conf_level, **fields)
         # bootstrap over matched sets
         n_boot = int(check_number(n_boot, "n_boot", "effect", low=50, integer=True))
-        rng = np.random.default_rng(random_state)
+        rng = np.random.default_rng(seed)
         units, inv = np.unique(self._t_pos, return_inverse=True)
         tau_i = y[units] - np.bincount(
             inv, weights=self._w_rows * y[self._c_pos], minlength=len(units)
@@ -526,39 +527,43 @@ class MatchResult:
     # ------------------------------------------------------------------ effects over time
     def trajectory(
         self,
-        panel: pd.DataFrame,
+        data: pd.DataFrame,
+        outcome: Hashable,
         id: Hashable,
         time: Hashable,
-        status: Hashable,
         *,
         conf_level: float = 0.95,
         simultaneous: bool | str = True,
         n_draws: int = 10_000,
         seed: int | None = 0,
+        missing: str = "raise",
     ) -> Any:
         """The matched effect (ATT) at every period of a long panel, with pointwise and simultaneous bands.
 
         Parameters
         ----------
-        panel : DataFrame
+        data : DataFrame
             Long panel, one row per person and period (week, month), sorted by period within
             person, no duplicated (person, period) rows. It may hold persons who were not
             matched (they get weight 0, as in :meth:`effect`), but every person of the panel
             must be a row of the data the match was made on, and every matched person must
-            have at least one row in the panel.
+            have at least one row in the panel. Not modified.
+        outcome : column name
+            0/1 status per period (effects in percentage points) or a numeric outcome.
         id : column name
-            Person id: a column of **both** ``panel`` and the data passed to :func:`match`
+            Person id: a column of **both** ``data`` and the data passed to :func:`match`
             (unique there), which links each panel row to its matched row.
         time : column name
             Numeric period.
-        status : column name
-            0/1 status (effects in percentage points) or a numeric outcome.
         conf_level : float
         simultaneous : True, "sup-t", "bonferroni" or False
             Simultaneous band over all periods (see :func:`effekt.trajectory.effect_over_time`).
         n_draws : int
         seed : int or None
             Seed of the sup-t draws.
+        missing : {"raise", "drop"}
+            Missing values in ``outcome``, ``id`` or ``time`` raise, or drop those panel rows
+            with a :class:`~effekt.errors.DroppedRowsWarning`.
 
         Returns
         -------
@@ -594,7 +599,7 @@ class MatchResult:
         >>> panel = pd.DataFrame({"person": np.repeat(people.person, 6), "week": np.tile(weeks, n)})
         >>> p = 0.1 + 0.02 * panel.week + 0.05 * np.repeat(people.vcg2.to_numpy(), 6)
         >>> panel["job"] = (rng.random(len(panel)) < p).astype(int)
-        >>> tr = m.trajectory(panel, "person", "week", "job")
+        >>> tr = m.trajectory(panel, "job", "person", "week")
         >>> len(tr.to_frame()), tr.scale
         (6, 'proportion')
         >>> "clustered by matched set" in tr.method
@@ -603,40 +608,10 @@ class MatchResult:
         from ..trajectory import effect_over_time
 
         func = "trajectory"
-        check_frame(panel, func, "panel")
-        require_columns(panel, func, id=id, time=time, status=status)
-        if id not in self.data.columns:
-            raise EffektError(
-                f"trajectory(): the id column {quote(id)} is not in the data the match was made "
-                "on; add the person id to the data before matching so that panel rows can be "
-                "linked to matched rows."
-            )
-        handle_missing(panel, [id], "raise", func)
-        ids = self.data[id]
-        if ids.isna().any() or ids.duplicated().any():
-            k = int(ids.duplicated().sum() + ids.isna().sum())
-            raise EffektError(
-                f"trajectory(): the id column {quote(id)} of the matched data has {k} missing or "
-                "duplicated values; it must identify one row per person."
-            )
-        pos = pd.Index(ids).get_indexer(panel[id])
-        if (pos < 0).any():
-            bad = panel[id].to_numpy()[pos < 0]
-            raise EffektError(
-                f"trajectory(): {len(pd.unique(bad))} person(s) of the panel (e.g. {bad[0]!r}) "
-                f"are not in the data the match was made on (column {quote(id)}); restrict the "
-                "panel to those persons or check the ids."
-            )
-        matched = self.matched
-        seen = np.zeros(len(ids), dtype=bool)
-        seen[pos] = True
-        missing = matched & ~seen
-        if missing.any():
-            raise EffektError(
-                f"trajectory(): {int(missing.sum())} matched person(s) (e.g. "
-                f"{ids.to_numpy()[missing][0]!r}) have no rows in the panel; the panel must "
-                "cover every matched person (check the ids)."
-            )
+        panel = check_frame(data, func)
+        require_columns(panel, func, outcome=outcome, id=id, time=time)
+        panel = handle_missing(panel, [id, time, outcome], missing, func)
+        pos = self._panel_positions(panel, id)
         internal = {"arm": "treated (matched)", "w": "matching weight", "set": "matched set"}
         for col in internal.values():
             if col in panel.columns:
@@ -651,13 +626,12 @@ class MatchResult:
         if not replace:
             cols[internal["set"]] = self.subclass[pos]
         joined = panel.assign(**cols)
-        keep = joined[internal["w"]].to_numpy() > 0
-        joined = joined.loc[keep]
+        joined = joined.loc[joined[internal["w"]].to_numpy() > 0]
         tr = effect_over_time(
             joined,
             id,
             time,
-            status,
+            outcome,
             internal["arm"],
             weights=internal["w"],
             cluster=None if replace else internal["set"],
@@ -673,7 +647,41 @@ class MatchResult:
             if replace
             else f"ATT on the matched sample; clustered by matched set ({tr.n_clusters} sets)"
         )
-        return replace_(tr, method=f"{how}; {tr.method}", outcome=str(status))
+        return replace_(tr, method=f"{how}; {tr.method}", outcome=str(outcome))
+
+    def _panel_positions(self, panel: pd.DataFrame, id: Hashable) -> np.ndarray:
+        """The matched-data row of each panel row, linked by ``id``; every matched person covered."""
+        if id not in self.data.columns:
+            raise EffektError(
+                f"trajectory(): the id column {quote(id)} is not in the data the match was made "
+                "on; add the person id to the data before matching so that panel rows can be "
+                "linked to matched rows."
+            )
+        ids = self.data[id]
+        if ids.isna().any() or ids.duplicated().any():
+            k = int(ids.duplicated().sum() + ids.isna().sum())
+            raise EffektError(
+                f"trajectory(): the id column {quote(id)} of the matched data has {k} missing or "
+                "duplicated values; it must identify one row per person."
+            )
+        pos = pd.Index(ids).get_indexer(panel[id])
+        if (pos < 0).any():
+            bad = panel[id].to_numpy()[pos < 0]
+            raise EffektError(
+                f"trajectory(): {len(pd.unique(bad))} person(s) of the panel (e.g. {bad[0]!r}) "
+                f"are not in the data the match was made on (column {quote(id)}); restrict the "
+                "panel to those persons or check the ids."
+            )
+        seen = np.zeros(len(ids), dtype=bool)
+        seen[pos] = True
+        lacking = self.matched & ~seen
+        if lacking.any():
+            raise EffektError(
+                f"trajectory(): {int(lacking.sum())} matched person(s) (e.g. "
+                f"{ids.to_numpy()[lacking][0]!r}) have no rows in the panel; the panel must "
+                "cover every matched person (check the ids)."
+            )
+        return pos
 
     # ------------------------------------------------------------------ text and plots
     def summary(self) -> str:
@@ -1028,7 +1036,7 @@ def match(
     order: str | None = None,
     discard: str = "none",
     treated_value: Any = None,
-    random_state: int | np.random.Generator | None = None,
+    seed: int | np.random.Generator | None = 0,
     missing: str = "raise",
     ties: bool = False,
     tie_tolerance: float = 1e-5,
@@ -1067,8 +1075,8 @@ def match(
         Drop units outside the common support of the score before matching.
     treated_value : optional
         Value of ``treatment`` that marks treated units.
-    random_state : int or Generator, optional
-        Seed for ``order="random"``.
+    seed : int, Generator or None, default 0
+        Seed for ``order="random"`` (``None``: fresh entropy).
     missing : {"raise", "drop"}
         Missing values in treatment, covariates or exact columns raise, or drop the rows with
         a warning giving the count.
@@ -1159,7 +1167,7 @@ def match(
         raise EffektError(
             f"{_FUNC}(): the data hold only one treatment group; both treated and controls are needed."
         )
-    rng = np.random.default_rng(random_state)
+    rng = np.random.default_rng(seed)
 
     kind, score, ps, label = _resolve_distance(data, distance, treatment, covs, treated_value)
     if order is None:
