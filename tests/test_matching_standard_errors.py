@@ -11,7 +11,7 @@ import pytest
 import effekt as ef
 from effekt.errors import EffektError
 from effekt.matching import match
-from effekt.matching.standard_errors import within_arm_variance
+from effekt.matching._standard_errors import within_arm_variance
 
 
 def test_within_arm_variance_with_strata_equals_per_stratum_computation():

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
+from .._design import encode_covariates
 from .._validate import (
     argument_error,
     as_column_list,
@@ -31,7 +32,7 @@ from .._validate import (
 )
 from ..errors import ConvergenceWarning, EffektError, OverlapWarning
 from ..results import EffectResult, effect_from_normal
-from .propensity import PropensityScore, _design, _irls_logit, propensity_score
+from .propensity import PropensityScore, _irls_logit, propensity_score
 
 __all__ = ["ipw", "aipw"]
 
@@ -141,10 +142,9 @@ def _fit_ps(
         # name the function the caller used, keeping the error class (ColumnError, ...)
         text = str(exc).replace("propensity_score()", f"{func}() (in its propensity model)")
         raise type(exc)(text) from exc
-    if ps.coef is None:
+    if ps.coef is None or ps._X is None:
         return ps, None
-    X, _ = _design(data, covs)
-    return ps, np.column_stack([np.ones(len(X)), X])
+    return ps, np.column_stack([np.ones(len(ps._X)), ps._X])
 
 
 def ipw(
@@ -475,7 +475,7 @@ def aipw(
     e_raw = ps.scores.to_numpy()
     _overlap_warning(func, e_raw, t, estimand, trim)
     e, _, n_low, n_high = _clip(e_raw, trim)
-    Zx, _ = _design(df, out_covs)
+    Zx = np.asarray(encode_covariates(df, out_covs, func, argument="outcome covariate").X)
     Z = np.column_stack([np.ones(len(Zx)), Zx])
     n = len(y)
     m0 = _fit_outcome(Z, y, ~t, outcome_model, func, "control")
