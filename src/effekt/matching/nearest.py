@@ -346,6 +346,33 @@ class MatchResult(Result):
         """
         check_choice(estimand, "estimand", "effect", ("ATT",))
         conf_level = check_conf_level(conf_level, "effect")
+        se = self._se_method(se)
+        require_columns(self.data, "effect", outcome=outcome)
+        values = self.data[outcome]
+        y, scale = _matched_outcome(values, outcome, self.matched)
+        n_sets = self.n_treated_matched
+        if n_sets < 2:
+            raise EffektError(
+                f"effect(): the match holds {n_sets} matched set (one treated unit and its controls); a "
+                "standard error needs at least 2. Widen the caliper or relax 'exact' so that more treated "
+                "units are matched."
+            )
+        call = _EffectCall(
+            match=self,
+            outcome=outcome,
+            values=values,
+            y=y,
+            se=se,
+            conf_level=conf_level,
+            fields=self._effect_fields(y, outcome, scale, label),
+            n_boot=n_boot,
+            seed=seed,
+            var_matches=var_matches,
+        )
+        return _SE_METHODS[se](call)
+
+    def _se_method(self, se: str | None) -> str:
+        """The SE method: the default for the design, checked against it."""
         replace = bool(self.options["replace"])
         if se is None:
             se = "abadie-imbens" if replace else "cluster"
@@ -355,174 +382,24 @@ class MatchResult(Result):
                 "The 'se' argument of effect() cannot be 'cluster' after matching with replacement "
                 "(a control belongs to several matched sets); use 'abadie-imbens' (default), 'hc3' or 'bootstrap'."
             )
-        require_columns(self.data, "effect", outcome=outcome)
-        values = self.data[outcome]
-        matched = self.matched
-        rows_m = np.flatnonzero(matched)
-        values_m = values.iloc[rows_m]
-        if values_m.isna().any():
-            k = int(values_m.isna().sum())
-            raise EffektError(
-                f"The outcome column {quote(outcome)} has {k} missing values among the matched units; "
-                "impute them or drop those units before matching."
-            )
-        # only the matched rows are converted: unmatched rows may hold anything, even NA
-        is_binary = values_m.dtype == bool or (
-            pd.api.types.is_numeric_dtype(values_m)
-            and bool(np.isin(values_m.to_numpy(dtype=float), (0.0, 1.0)).all())
-        )
-        y = np.full(len(values), np.nan)
-        y[rows_m] = (
-            binary_outcome(values_m, outcome, "effect")
-            if is_binary
-            else numeric_column(values_m, outcome, "effect", "outcome")
-        )
-        scale = "proportion" if is_binary else "mean"
-        n_sets = self.n_treated_matched
-        if n_sets < 2:
-            raise EffektError(
-                f"effect(): the match holds {n_sets} matched set (one treated unit and its controls); a "
-                "standard error needs at least 2. Widen the caliper or relax 'exact' so that more treated "
-                "units are matched."
-            )
-        y_scale = float(np.abs(y[rows_m]).max())
-        w = self.weights
-        t = self.treated
-        mt = float(np.average(y[matched & t], weights=w[matched & t]))
-        mc = float(np.average(y[matched & ~t], weights=w[matched & ~t]))
-        n_t, n_c = int((matched & t).sum()), int((matched & ~t).sum())
-        fields: dict[str, Any] = dict(
+        return se
+
+    def _effect_fields(
+        self, y: np.ndarray, outcome: Hashable, scale: str, label: str | None
+    ) -> dict[str, Any]:
+        """The EffectResult fields every SE method shares: arms, means, scale, labels."""
+        matched, w, t = self.matched, self.weights, self.treated
+        return dict(
             method="",
-            n_treated=n_t,
-            n_control=n_c,
+            n_treated=int((matched & t).sum()),
+            n_control=int((matched & ~t).sum()),
             scale=scale,
-            mean_treated=mt,
-            mean_control=mc,
+            mean_treated=float(np.average(y[matched & t], weights=w[matched & t])),
+            mean_control=float(np.average(y[matched & ~t], weights=w[matched & ~t])),
             estimand="ATT",
             outcome=str(outcome),
             label=label,
             notes=self.notes,
-        )
-        if se in ("cluster", "hc3"):
-            X = np.column_stack([np.ones(matched.sum()), t[matched].astype(float)])
-            try:
-                if se == "cluster":
-                    codes = self.subclass[matched]
-                    fit = ols(
-                        X,
-                        y[matched],
-                        weights=w[matched],
-                        cov_type="CR1",
-                        cluster=codes - codes.min(),
-                    )
-                    fields["method"] = (
-                        f"weighted difference in means on the matched sample; cluster-robust SE by "
-                        f"matched set (CR1, {fit.n_clusters} sets), t({fit.df_resid:g})"
-                    )
-                else:
-                    fit = ols(X, y[matched], weights=w[matched], cov_type="HC3")
-                    fields["method"] = (
-                        f"weighted difference in means on the matched sample; HC3 SE, t({fit.df_resid:g})"
-                    )
-                est, s, tstat, ci, p = fit.test(1, conf_level)
-            except EffektError as exc:
-                raise EffektError(
-                    f"effect(se={se!r}) on {quote(outcome)} failed in the weighted regression on the matched "
-                    f"sample ({n_sets} matched sets, {int(matched.sum())} units): {exc} Try another "
-                    "'se' or a larger matched sample."
-                ) from exc
-            _warn_zero_se(s, outcome, se, y_scale)
-            return EffectResult(
-                estimate=est,
-                std_error=s,
-                ci=ci,
-                pvalue=p,
-                conf_level=conf_level,
-                statistic=tstat,
-                df=fit.df_resid,
-                **fields,
-            )
-        if se == "abadie-imbens":
-            if not replace:
-                warnings.warn(
-                    "effect(): the Abadie–Imbens SE assumes matching with replacement; after "
-                    "matching without replacement the cluster-robust SE (se='cluster') is the usual choice.",
-                    SmallSampleWarning,  # its large-sample justification does not cover this design
-                    stacklevel=2,
-                )
-            if var_matches is None:
-                var_matches = 1 if self.distance is not None else 0
-            vm_ = check_number(var_matches, "var_matches", "effect", low=0, integer=True)
-            if self.distance is None and vm_ > 0:
-                raise EffektError(
-                    "effect(): var_matches > 0 needs a one-dimensional distance; with "
-                    "distance='mahalanobis' pass var_matches=0."
-                )
-            pool = np.flatnonzero(~t & ~self.discarded)
-            if vm_ > 0:
-                # the within-arm variances use the outcomes of every eligible control
-                values_p = values.iloc[pool]
-                if values_p.isna().any():
-                    raise EffektError(
-                        f"The outcome column {quote(outcome)} has {int(values_p.isna().sum())} missing values "
-                        f"among the eligible controls, whose outcomes the Abadie–Imbens variance with "
-                        f"var_matches={int(vm_)} uses; pass var_matches=0 or drop those units before matching."
-                    )
-                y[pool] = numeric_column(values_p, outcome, "effect", "outcome")
-            strata = self._strata[pool] if self._strata is not None else None
-            tau, var = abadie_imbens_variance(
-                y,
-                self._t_pos,
-                self._c_pos,
-                self._w_rows,
-                self.distance[pool] if self.distance is not None else None,
-                pool,
-                strata,
-                var_matches=int(vm_),
-                tie_tolerance=self.options["tie_tolerance"] if self.options["ties"] else 0.0,
-                tie_scale=self.options["tie_scale"],
-            )
-            fields["method"] = (
-                "matched difference in means; Abadie–Imbens (2006) SE "
-                + (
-                    "(homoskedastic)"
-                    if vm_ == 0
-                    else f"(conditional variance from {vm_} within-arm match(es))"
-                )
-                + ", normal reference"
-            )
-            _warn_zero_se(float(np.sqrt(var)), outcome, se, y_scale)
-            return effect_from_normal(tau, float(np.sqrt(var)), conf_level, **fields)
-        # bootstrap over matched sets
-        n_boot = int(check_number(n_boot, "n_boot", "effect", low=50, integer=True))
-        rng = np.random.default_rng(seed)
-        units, inv = np.unique(self._t_pos, return_inverse=True)
-        tau_i = y[units] - np.bincount(
-            inv, weights=self._w_rows * y[self._c_pos], minlength=len(units)
-        )
-        est = float(tau_i.mean())
-        reps = block_bootstrap(tau_i, n_boot, rng)
-        s = float(reps.std(ddof=1))
-        alpha = 1 - conf_level
-        lo, hi = np.quantile(reps, [alpha / 2, 1 - alpha / 2])
-        p = (
-            float(min(1.0, 2 * min((reps <= 0).mean(), (reps >= 0).mean())))
-            if s > 0
-            else float(est == 0)
-        )
-        p = max(p, 1 / (n_boot + 1))
-        fields["method"] = (
-            f"matched difference in means; bootstrap of matched sets ({n_boot} replicates, percentile CI)"
-        )
-        _warn_zero_se(s, outcome, se, y_scale)
-        return EffectResult(
-            estimate=est,
-            std_error=s,
-            ci=(float(lo), float(hi)),
-            pvalue=p,
-            conf_level=conf_level,
-            statistic=est / s if s > 0 else None,
-            **fields,
         )
 
     # ------------------------------------------------------------------ effects over time
@@ -762,6 +639,178 @@ class MatchResult(Result):
         return overlap_plot(self.distance, self.treated, self.weights, ax=ax, bins=bins)
 
 
+def _matched_outcome(
+    values: pd.Series, outcome: Hashable, matched: np.ndarray
+) -> tuple[np.ndarray, str]:
+    """The outcome as floats on the matched rows (NaN elsewhere) and its scale."""
+    rows_m = np.flatnonzero(matched)
+    values_m = values.iloc[rows_m]
+    if values_m.isna().any():
+        k = int(values_m.isna().sum())
+        raise EffektError(
+            f"The outcome column {quote(outcome)} has {k} missing values among the matched units; "
+            "impute them or drop those units before matching."
+        )
+    # only the matched rows are converted: unmatched rows may hold anything, even NA
+    is_binary = values_m.dtype == bool or (
+        pd.api.types.is_numeric_dtype(values_m)
+        and bool(np.isin(values_m.to_numpy(dtype=float), (0.0, 1.0)).all())
+    )
+    y = np.full(len(values), np.nan)
+    y[rows_m] = (
+        binary_outcome(values_m, outcome, "effect")
+        if is_binary
+        else numeric_column(values_m, outcome, "effect", "outcome")
+    )
+    return y, "proportion" if is_binary else "mean"
+
+
+@dataclass
+class _EffectCall:
+    """One :meth:`MatchResult.effect` call, checked: what every SE method needs."""
+
+    match: MatchResult
+    outcome: Hashable
+    values: pd.Series
+    y: np.ndarray
+    se: str
+    conf_level: float
+    fields: dict[str, Any]
+    n_boot: int
+    seed: int | np.random.Generator | None
+    var_matches: int | None
+
+    @property
+    def y_scale(self) -> float:
+        return float(np.nanmax(np.abs(self.y[self.match.matched])))
+
+
+def _se_regression(call: _EffectCall) -> EffectResult:
+    """Cluster-robust (CR1 by matched set) or HC3 SE of the weighted regression ``Y ~ T``."""
+    m, se = call.match, call.se
+    matched, w = m.matched, m.weights
+    X = np.column_stack([np.ones(matched.sum()), m.treated[matched].astype(float)])
+    try:
+        if se == "cluster":
+            codes = m.subclass[matched]
+            fit = ols(
+                X, call.y[matched], weights=w[matched], cov_type="CR1", cluster=codes - codes.min()
+            )
+            how = f"cluster-robust SE by matched set (CR1, {fit.n_clusters} sets)"
+        else:
+            fit = ols(X, call.y[matched], weights=w[matched], cov_type="HC3")
+            how = "HC3 SE"
+        est, s = float(fit.params[1]), float(fit.std_error(1))
+    except EffektError as exc:
+        raise EffektError(
+            f"effect(se={se!r}) on {quote(call.outcome)} failed in the weighted regression on the matched "
+            f"sample ({m.n_treated_matched} matched sets, {int(matched.sum())} units): {exc} Try another "
+            "'se' or a larger matched sample."
+        ) from exc
+    _warn_zero_se(s, call.outcome, se, call.y_scale)
+    fields = dict(call.fields)
+    fields["method"] = (
+        f"weighted difference in means on the matched sample; {how}, t({fit.df_resid:g})"
+    )
+    return effect_from_normal(est, s, call.conf_level, df=fit.df_resid, **fields)
+
+
+def _se_abadie_imbens(call: _EffectCall) -> EffectResult:
+    """Abadie–Imbens (2006) SE, with ``var_matches`` within-arm matches for the variances."""
+    m, y = call.match, call.y.copy()
+    if not m.options["replace"]:
+        warnings.warn(
+            "effect(): the Abadie–Imbens SE assumes matching with replacement; after "
+            "matching without replacement the cluster-robust SE (se='cluster') is the usual choice.",
+            SmallSampleWarning,  # its large-sample justification does not cover this design
+            stacklevel=3,
+        )
+    vm = call.var_matches
+    if vm is None:
+        vm = 1 if m.distance is not None else 0
+    vm_ = int(check_number(vm, "var_matches", "effect", low=0, integer=True))
+    if m.distance is None and vm_ > 0:
+        raise EffektError(
+            "effect(): var_matches > 0 needs a one-dimensional distance; with "
+            "distance='mahalanobis' pass var_matches=0."
+        )
+    pool = np.flatnonzero(~m.treated & ~m.discarded)
+    if vm_ > 0:
+        # the within-arm variances use the outcomes of every eligible control
+        values_p = call.values.iloc[pool]
+        if values_p.isna().any():
+            raise EffektError(
+                f"The outcome column {quote(call.outcome)} has {int(values_p.isna().sum())} missing values "
+                f"among the eligible controls, whose outcomes the Abadie–Imbens variance with "
+                f"var_matches={vm_} uses; pass var_matches=0 or drop those units before matching."
+            )
+        y[pool] = numeric_column(values_p, call.outcome, "effect", "outcome")
+    tau, var = abadie_imbens_variance(
+        y,
+        m._t_pos,
+        m._c_pos,
+        m._w_rows,
+        m.distance[pool] if m.distance is not None else None,
+        pool,
+        m._strata[pool] if m._strata is not None else None,
+        var_matches=vm_,
+        tie_tolerance=m.options["tie_tolerance"] if m.options["ties"] else 0.0,
+        tie_scale=m.options["tie_scale"],
+    )
+    variance = (
+        "(homoskedastic)" if vm_ == 0 else f"(conditional variance from {vm_} within-arm match(es))"
+    )
+    fields = dict(call.fields)
+    fields["method"] = (
+        f"matched difference in means; Abadie–Imbens (2006) SE {variance}, normal reference"
+    )
+    _warn_zero_se(float(np.sqrt(var)), call.outcome, call.se, call.y_scale)
+    return effect_from_normal(tau, float(np.sqrt(var)), call.conf_level, **fields)
+
+
+def _se_bootstrap(call: _EffectCall) -> EffectResult:
+    """Bootstrap of matched sets: percentile interval, SD of the replicates as SE."""
+    m, y = call.match, call.y
+    n_boot = int(check_number(call.n_boot, "n_boot", "effect", low=50, integer=True))
+    rng = np.random.default_rng(call.seed)
+    units, inv = np.unique(m._t_pos, return_inverse=True)
+    tau_i = y[units] - np.bincount(inv, weights=m._w_rows * y[m._c_pos], minlength=len(units))
+    est = float(tau_i.mean())
+    reps = block_bootstrap(tau_i, n_boot, rng)
+    s = float(reps.std(ddof=1))
+    alpha = 1 - call.conf_level
+    lo, hi = np.quantile(reps, [alpha / 2, 1 - alpha / 2])
+    p = (
+        float(min(1.0, 2 * min((reps <= 0).mean(), (reps >= 0).mean())))
+        if s > 0
+        else float(est == 0)
+    )
+    p = max(p, 1 / (n_boot + 1))
+    fields = dict(call.fields)
+    fields["method"] = (
+        f"matched difference in means; bootstrap of matched sets ({n_boot} replicates, percentile CI)"
+    )
+    _warn_zero_se(s, call.outcome, call.se, call.y_scale)
+    return EffectResult(
+        estimate=est,
+        std_error=s,
+        ci=(float(lo), float(hi)),
+        pvalue=p,
+        conf_level=call.conf_level,
+        statistic=est / s if s > 0 else None,
+        **fields,
+    )
+
+
+#: The standard errors of :meth:`MatchResult.effect`, by name.
+_SE_METHODS = {
+    "cluster": _se_regression,
+    "hc3": _se_regression,
+    "abadie-imbens": _se_abadie_imbens,
+    "bootstrap": _se_bootstrap,
+}
+
+
 def _warn_zero_se(std_error: float, outcome: Hashable, se: str, y_scale: float) -> None:
     """SmallSampleWarning when a standard error is zero up to rounding (p-value and CI meaningless)."""
     if not std_error > 1e-12 * (1.0 + y_scale):
@@ -770,7 +819,7 @@ def _warn_zero_se(std_error: float, outcome: Hashable, se: str, y_scale: float) 
             "vary), so the p-value and confidence interval are degenerate; the matched sample is too "
             "small or the outcome too uniform to measure uncertainty.",
             SmallSampleWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
 
 
