@@ -245,7 +245,7 @@ class MatchResult(Result):
     def balance(
         self, covariates: Sequence[Hashable] | None = None, *, include_distance: bool = True
     ) -> pd.DataFrame:
-        """Balance before and after matching (see :mod:`effekt.matching.balance`).
+        """Balance before and after matching (definitions in the private module ``effekt.matching._balance``).
 
         Parameters
         ----------
@@ -326,7 +326,7 @@ class MatchResult(Result):
         weights, equal to the coefficient of the treatment in the weighted regression
         ``Y ~ T`` on the matched data. The cluster-robust variance is
         ``M (sum_g u_g u_g') M * G/(G-1) (n-1)/(n-2)`` with ``u_g`` the score sum of
-        subclass ``g``; see :mod:`effekt.matching.standard_errors` for Abadie–Imbens.
+        subclass ``g``; see the private module ``effekt.matching._standard_errors`` for Abadie–Imbens.
         Bootstrapping matching *with replacement* is not guaranteed to be valid (Abadie &
         Imbens 2008); prefer ``"abadie-imbens"`` there.
 
