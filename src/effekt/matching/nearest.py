@@ -1164,6 +1164,24 @@ class _Plan:
     tie_scale: float = 1.0
     notes: list[str] = field(default_factory=list)
 
+    def options(self, label: str, n_missing: int) -> dict[str, Any]:
+        """The arguments of the call, as :attr:`MatchResult.options` records them."""
+        return dict(
+            distance_label=label,
+            ratio=self.ratio,
+            replace=self.replace,
+            caliper=self.caliper,
+            std_caliper=self.std_caliper,
+            exact=tuple(self.exact),
+            exact_fallback=self.exact_fallback,
+            order=self.order,
+            discard=self.discard,
+            ties=self.ties,
+            tie_tolerance=self.tie_tolerance,
+            tie_scale=self.tie_scale,
+            n_dropped_missing=n_missing,
+        )
+
 
 def _check_options(
     ratio: Any,
@@ -1627,21 +1645,6 @@ def match(
     t_pos, c_pos, rank, stage = _run_matching(plan, run, strata, treated, eligible)
     _report(plan, t_pos, treated, discarded, n_missing)
     weights, w_rows, subclass = _weights(t_pos, c_pos, len(data), plan.replace)
-    options = dict(
-        distance_label=label,
-        ratio=plan.ratio,
-        replace=plan.replace,
-        caliper=plan.caliper,
-        std_caliper=plan.std_caliper,
-        exact=tuple(exact_cols),
-        exact_fallback=plan.exact_fallback,
-        order=plan.order,
-        discard=plan.discard,
-        ties=plan.ties,
-        tie_tolerance=plan.tie_tolerance,
-        tie_scale=plan.tie_scale,
-        n_dropped_missing=n_missing,
-    )
     return MatchResult(
         data=data,
         treatment=treatment,
@@ -1653,7 +1656,7 @@ def match(
         subclass=subclass,
         discarded=discarded,
         caliper=plan.cal_abs,
-        options=options,
+        options=plan.options(label, n_missing),
         _t_pos=t_pos,
         _c_pos=c_pos,
         _rank=rank,
