@@ -280,7 +280,7 @@ def test_nullable_outcome_with_missing_values_only_in_unmatched_rows(df):
     mm = match(d, "t", ["age"], ratio=1)
     for col in ("yB", "yI"):
         for se in ("cluster", "hc3", "bootstrap"):
-            r = mm.effect(col, se=se, random_state=1)
+            r = mm.effect(col, se=se, seed=1)
             assert r.estimate == pytest.approx(ref.estimate, abs=1e-12)
             assert r.scale == "proportion"
     pd.testing.assert_frame_equal(d, before)
@@ -341,3 +341,43 @@ def test_balance_of_extra_columns_with_missing_values_raises(df):
         m.balance(["ok", "z"])
     with pytest.raises(MissingValueError, match=r"column 's' used by balance\(\)"):
         m.balance(["s"])
+
+
+# --- one design encoder: bad covariate columns raise in every entry point -------------------
+
+
+def _bad_columns(df):
+    n = len(df)
+    inf = df["age"].to_numpy().copy()
+    inf[3] = np.inf
+    return {
+        "infinite": (inf, "infinite"),
+        "datetime": (pd.date_range("2020-01-01", periods=n, freq="D"), "dates or times"),
+        "decimal_comma": (
+            [f"{v:.1f}".replace(".", ",") for v in df["months"].to_numpy()],
+            "decimal comma",
+        ),
+    }
+
+
+@pytest.mark.parametrize("kind", ["infinite", "datetime", "decimal_comma"])
+def test_bad_covariate_raises_everywhere(df, kind):
+    from effekt.matching import aipw, ipw
+
+    values, message = _bad_columns(df)[kind]
+    d = df.assign(bad=values)
+    before = d.copy()
+    covs = ["age", "bad"]
+    with pytest.raises(EffektError, match=rf"'bad' passed to match\(\).*{message}"):
+        match(d, "t", covs)
+    with pytest.raises(EffektError, match=rf"'bad' passed to match\(\).*{message}"):
+        match(d.assign(ps=0.5), "t", covs, distance="ps")
+    with pytest.raises(EffektError, match=rf"'bad' passed to propensity_score\(\).*{message}"):
+        propensity_score(d, "t", covs)
+    for func in (ipw, aipw):
+        with pytest.raises(EffektError, match=rf"'bad' passed to {func.__name__}\(\).*{message}"):
+            func(d, "y", "t", covs)
+    m = match(d, "t", ["age"])
+    with pytest.raises(EffektError, match=rf"'bad' passed to balance\(\).*{message}"):
+        m.balance(["age", "bad"])
+    pd.testing.assert_frame_equal(d, before)

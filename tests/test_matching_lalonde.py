@@ -196,8 +196,8 @@ def test_abadie_imbens_without_ties_on_tie_free_data():
 
 def test_bootstrap_is_seeded_and_close_to_cluster(lalonde):
     m = match(lalonde, "treat", COVS)
-    a = m.effect("re78", se="bootstrap", n_boot=400, random_state=7)
-    b = m.effect("re78", se="bootstrap", n_boot=400, random_state=7)
+    a = m.effect("re78", se="bootstrap", n_boot=400, seed=7)
+    b = m.effect("re78", se="bootstrap", n_boot=400, seed=7)
     assert a.std_error == b.std_error and a.ci == b.ci
     c = m.effect("re78")
     assert a.estimate == pytest.approx(c.estimate, rel=1e-12)

@@ -243,11 +243,11 @@ def test_discard_both_common_support():
     assert not m.matched[m.discarded].any()
 
 
-def test_order_options_and_random_state():
+def test_order_options_and_seed():
     rng = np.random.default_rng(2)
     df = _frame(rng, 150, p_treat=0.45, rounding=2)
-    a = _quiet_match(df, "t", ["s"], distance="s", order="random", random_state=4)
-    b = _quiet_match(df, "t", ["s"], distance="s", order="random", random_state=4)
+    a = _quiet_match(df, "t", ["s"], distance="s", order="random", seed=4)
+    b = _quiet_match(df, "t", ["s"], distance="s", order="random", seed=4)
     assert _pairs(a) == _pairs(b)
     d = _quiet_match(df, "t", ["s"], distance="s", order="data")
     ref = brute_greedy(df["s"].to_numpy(), df["t"].to_numpy() == 1, np.zeros(len(df)), order="data")
@@ -275,7 +275,7 @@ def test_data_not_modified_and_matched_data_columns():
     m = match(df, "t", ["s", "cat"])
     m.balance()
     m.effect("y")
-    m.effect("y", se="bootstrap", n_boot=60, random_state=1)
+    m.effect("y", se="bootstrap", n_boot=60, seed=1)
     md0 = m.matched_data()
     md0["s"] = 0.0  # editing the matched copy leaves the caller's frame alone
     m.summary()

@@ -274,7 +274,7 @@ def test_bad_input():
         rosenbaum_bounds(df, "y", treatment="treat", alternative="two-sided")
     with pytest.raises(EffektError, match="'treatment'"):
         rosenbaum_bounds(df, "y")
-    with pytest.raises(EffektError, match="'matched'"):
+    with pytest.raises(EffektError, match="'data'"):
         rosenbaum_bounds([1, 2], "y", treatment="treat")
     with pytest.raises(ColumnError, match="'job'"):
         rosenbaum_bounds(df, "job", treatment="treat")
@@ -432,3 +432,23 @@ def test_match_result_with_duplicate_index_labels():
     md = m.matched_data()
     rb_df = rosenbaum_bounds(md, "y", treatment="t", treated_value="yes")
     assert rb_df.statistic == ref.statistic
+
+
+def test_missing_drop_removes_whole_pairs():
+    from effekt.errors import DroppedRowsWarning
+
+    rng = np.random.default_rng(5)
+    t = rng.normal(1.0, 1.0, 40)
+    c = rng.normal(0.0, 1.0, 40)
+    df = pairs_frame(t, c)
+    holed = df.copy()
+    holed.loc[holed.index[3], "y"] = np.nan  # the treated member of pair 3
+    before = holed.copy()
+    with pytest.raises(ColumnError, match="missing='drop'"):
+        rosenbaum_bounds(holed, "y", "treat")
+    with pytest.warns(DroppedRowsWarning, match="dropped 2 of 80 rows"):
+        rb = rosenbaum_bounds(holed, "y", "treat", missing="drop")
+    pd.testing.assert_frame_equal(holed, before)
+    ref = rosenbaum_bounds(pairs_frame(np.delete(t, 3), np.delete(c, 3)), "y", "treat")
+    assert rb.n_pairs == 39
+    np.testing.assert_allclose(rb.p_upper, ref.p_upper, rtol=1e-12)

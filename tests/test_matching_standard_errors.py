@@ -11,7 +11,7 @@ import pytest
 import effekt as ef
 from effekt.errors import EffektError
 from effekt.matching import match
-from effekt.matching.standard_errors import within_arm_variance
+from effekt.matching._standard_errors import within_arm_variance
 
 
 def test_within_arm_variance_with_strata_equals_per_stratum_computation():
@@ -76,7 +76,7 @@ def test_one_matched_set_is_refused_by_effect(se):
         m = match(_tiny(), "t", ["x"], distance="x", caliper=1, std_caliper=False)
     assert m.n_treated_matched == 1
     with pytest.raises(EffektError, match=r"effect\(\): the match holds 1 matched set.*at least 2"):
-        m.effect("y", se=se, random_state=1)
+        m.effect("y", se=se, seed=1)
 
 
 @pytest.mark.parametrize("se", ["cluster", "bootstrap", "hc3"])
@@ -86,12 +86,12 @@ def test_zero_standard_error_warns(se):
     d = pd.DataFrame({"x": np.arange(20.0), "t": [1, 0] * 10, "y": [1.0, 0.0] * 10})
     m = match(d, "t", ["x"], distance="x")
     with pytest.warns(SmallSampleWarning, match=rf"the {se} standard error of 'y' is 0"):
-        r = m.effect("y", se=se, random_state=1)
+        r = m.effect("y", se=se, seed=1)
     assert r.estimate == 1.0
     # a varying outcome gives no warning (pytest turns EffektWarnings into errors)
     rng = np.random.default_rng(0)
     d2 = d.assign(y=d["y"] + rng.normal(size=20))
-    assert match(d2, "t", ["x"], distance="x").effect("y", se=se, random_state=1).std_error > 0
+    assert match(d2, "t", ["x"], distance="x").effect("y", se=se, seed=1).std_error > 0
 
 
 def test_regression_failure_is_reported_with_effect_context(monkeypatch):

@@ -48,7 +48,7 @@ def test_each_week_equals_effect_on_that_weeks_status_without_replacement(setup)
     people, panel = setup
     m = match(people, "vcg2", ["age", "months"])
     before = panel.copy(deep=True)
-    tr = m.trajectory(panel, "person", "week", "job")
+    tr = m.trajectory(panel, "job", "person", "week")
     pd.testing.assert_frame_equal(panel, before)
     f = tr.to_frame().set_index("time")
     wide = panel.pivot(index="person", columns="week", values="job")
@@ -69,15 +69,15 @@ def test_unmatched_persons_in_the_panel_get_weight_zero(setup):
     m = match(people, "vcg2", ["age", "months"])
     matched_ids = set(people.loc[m.matched, "person"])
     only = panel[panel["person"].isin(matched_ids)]
-    a = m.trajectory(panel, "person", "week", "job").to_frame()
-    b = m.trajectory(only, "person", "week", "job").to_frame()
+    a = m.trajectory(panel, "job", "person", "week").to_frame()
+    b = m.trajectory(only, "job", "person", "week").to_frame()
     pd.testing.assert_frame_equal(a, b)
 
 
 def test_with_replacement_uses_weights_and_person_level_se(setup):
     people, panel = setup
     m = match(people, "vcg2", ["age", "months"], replace=True, ratio=2)
-    tr = m.trajectory(panel, "person", "week", "job")
+    tr = m.trajectory(panel, "job", "person", "week")
     assert tr.n_clusters is None and "with replacement" in tr.method
     wide = panel.pivot(index="person", columns="week", values="job")
     data = people.assign(job_w=people["person"].map(wide[3]).to_numpy())
@@ -91,21 +91,35 @@ def test_bad_input(setup):
     # a person id that is not in the matched data
     stray = pd.DataFrame({"person": [1], "week": [1], "job": [0]})
     with pytest.raises(EffektError, match="not in the data the match was made on"):
-        m.trajectory(pd.concat([panel, stray], ignore_index=True), "person", "week", "job")
+        m.trajectory(pd.concat([panel, stray], ignore_index=True), "job", "person", "week")
     # duplicated person-weeks
     with pytest.raises(EffektError, match="duplicated"):
-        m.trajectory(pd.concat([panel, panel.iloc[:3]]), "person", "week", "job")
+        m.trajectory(pd.concat([panel, panel.iloc[:3]]), "job", "person", "week")
     # a matched person missing from the panel
     first = people.loc[m.matched, "person"].iloc[0]
     with pytest.raises(EffektError, match="no rows in the panel"):
-        m.trajectory(panel[panel.person != first], "person", "week", "job")
+        m.trajectory(panel[panel.person != first], "job", "person", "week")
     # id column absent from the matching data
     with pytest.raises(EffektError, match="not in the data the match was made on"):
-        m.trajectory(panel.rename(columns={"person": "pid"}).assign(pid2=0), "pid", "week", "job")
+        m.trajectory(panel.rename(columns={"person": "pid"}).assign(pid2=0), "job", "pid", "week")
     # duplicated ids in the matching data
     dup = pd.concat([people, people.iloc[:1]], ignore_index=True)
     md = match(dup, "vcg2", ["age", "months"])
     with pytest.raises(EffektError, match="duplicated"):
-        md.trajectory(panel, "person", "week", "job")
+        md.trajectory(panel, "job", "person", "week")
     with pytest.raises(EffektError):
-        m.trajectory(panel, "person", "week", "nope")
+        m.trajectory(panel, "nope", "person", "week")
+
+
+def test_missing_outcome_rows_raise_or_are_dropped(setup):
+    from effekt.errors import DroppedRowsWarning, MissingValueError
+
+    people, panel = setup
+    m = match(people, "vcg2", ["age", "months"])
+    holed = panel.astype({"job": float})
+    holed.loc[holed.index[5], "job"] = np.nan
+    with pytest.raises(MissingValueError, match="missing='drop'"):
+        m.trajectory(holed, "job", "person", "week")
+    with pytest.warns(DroppedRowsWarning, match="dropped 1 of"):
+        tr = m.trajectory(holed, "job", "person", "week", missing="drop")
+    assert len(tr.to_frame()) == 8

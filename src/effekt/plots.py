@@ -233,7 +233,7 @@ def love_plot(
 
 def overlap_plot(
     score: np.ndarray,
-    treated: np.ndarray,
+    treatment: np.ndarray,
     weights: np.ndarray | None = None,
     ax: Axes | None = None,
     *,
@@ -244,6 +244,18 @@ def overlap_plot(
 
     Outlines show all units (before matching); filled bars show the matched sample with
     its matching weights (when ``weights`` is given). Densities are shares of each group.
+
+    Parameters
+    ----------
+    score : array of float
+        Propensity score per unit.
+    treatment : array of bool
+        Treatment status per unit (True = treated), aligned with ``score``.
+    weights : array of float, optional
+        Matching weights per unit (0 for unmatched units).
+    ax : Axes, optional
+    bins : int
+    title : str
 
     Examples
     --------
@@ -258,7 +270,7 @@ def overlap_plot(
     """
     ax = new_axes(ax, figsize=(7.0, 4.5))
     score = np.asarray(score, dtype=float)
-    treated = np.asarray(treated, dtype=bool)
+    treated = np.asarray(treatment, dtype=bool)
     edges = np.linspace(min(0.0, score.min()), max(1.0, score.max()), bins + 1)
     width = np.diff(edges)
     for mask, sign, color, name in ((treated, 1, "C1", "treated"), (~treated, -1, "C0", "control")):

@@ -2,7 +2,7 @@
 
 See :mod:`effekt.matching.nearest` for the conventions (and every difference from R
 MatchIt 4), :mod:`effekt.matching.propensity` for the propensity model and
-:mod:`effekt.matching.balance` for the balance table.
+:meth:`MatchResult.balance` for the balance table.
 
 Examples
 --------
@@ -13,11 +13,20 @@ True
 
 from __future__ import annotations
 
-from .balance import balance_matrix
 from .nearest import MatchResult, match
 from .propensity import PropensityScore, propensity_score
 from .sensitivity import EValue, RosenbaumBounds, e_value, rosenbaum_bounds
 from .weighting import aipw, ipw
 
-__all__ = ["MatchResult", "PropensityScore", "balance_matrix", "match", "propensity_score"]
-__all__ += ["EValue", "RosenbaumBounds", "aipw", "e_value", "ipw", "rosenbaum_bounds"]
+__all__ = [
+    "EValue",
+    "MatchResult",
+    "PropensityScore",
+    "RosenbaumBounds",
+    "aipw",
+    "e_value",
+    "ipw",
+    "match",
+    "propensity_score",
+    "rosenbaum_bounds",
+]

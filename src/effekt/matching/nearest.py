@@ -16,7 +16,7 @@ Conventions (MatchIt 4 ``method = "nearest"``, reproduced to the pair on the Lal
   ``"mahalanobis"`` on the covariates.
 * **Order.** Without replacement, treated units are matched one at a time from the largest
   score down (``order="largest"``, MatchIt's ``m.order = "largest"``; ties in data order);
-  also ``"smallest"``, ``"data"`` and ``"random"`` (seeded by ``random_state``). With
+  also ``"smallest"``, ``"data"`` and ``"random"`` (seeded by ``seed``). With
   replacement the order does not matter.
 * **Ratio.** 1:k matching is done in rounds: every treated unit gets its first control
   before any gets its second (MatchIt's rule). A treated unit that found no control in a
@@ -87,6 +87,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import pandas as pd
 
+from .._design import Design, encode_covariates
 from .._linear import ols
 from .._validate import (
     argument_error,
@@ -103,11 +104,11 @@ from .._validate import (
     two_valued,
 )
 from ..errors import EffektError, OverlapWarning, SmallSampleWarning
-from ..results import EffectResult, effect_from_normal
+from ..results import EffectResult, Result, effect_from_normal
 from . import _engine
-from .balance import balance_frame, balance_matrix
-from .propensity import PropensityScore, _design, propensity_score
-from .standard_errors import abadie_imbens_variance, block_bootstrap
+from ._balance import balance_frame, balance_matrix
+from ._standard_errors import abadie_imbens_variance, block_bootstrap
+from .propensity import PropensityScore, _fit_propensity
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -121,7 +122,7 @@ SE_TYPES = ("cluster", "abadie-imbens", "hc3", "bootstrap")
 
 
 @dataclass(frozen=True)
-class MatchResult:
+class MatchResult(Result):
     """The outcome of :func:`match`: matched sample, pairs, balance and effect.
 
     Attributes
@@ -244,7 +245,7 @@ class MatchResult:
     def balance(
         self, covariates: Sequence[Hashable] | None = None, *, include_distance: bool = True
     ) -> pd.DataFrame:
-        """Balance before and after matching (see :mod:`effekt.matching.balance`).
+        """Balance before and after matching (definitions in the private module ``effekt.matching._balance``).
 
         Parameters
         ----------
@@ -283,7 +284,7 @@ class MatchResult:
         se: str | None = None,
         conf_level: float = 0.95,
         n_boot: int = 999,
-        random_state: int | np.random.Generator | None = None,
+        seed: int | np.random.Generator | None = 0,
         var_matches: int | None = None,
         label: str | None = None,
     ) -> EffectResult:
@@ -302,10 +303,11 @@ class MatchResult:
             ``"hc3"``: heteroskedasticity-robust SE of the weighted regression on the
             matched data (MatchIt's suggestion for matching with replacement).
             ``"bootstrap"``: resample matched sets with replacement, ``n_boot`` times
-            (percentile interval; seeded by ``random_state``).
+            (percentile interval; seeded by ``seed``).
         conf_level : float
         n_boot : int
-        random_state : int or Generator, optional
+        seed : int, Generator or None, default 0
+            Seed of the bootstrap (``None``: fresh entropy).
         var_matches : int, optional
             Abadie–Imbens only: number of within-arm matches used to estimate the
             conditional outcome variance (``Matching::Match``'s ``Var.calc``); 0 assumes
@@ -324,7 +326,7 @@ class MatchResult:
         weights, equal to the coefficient of the treatment in the weighted regression
         ``Y ~ T`` on the matched data. The cluster-robust variance is
         ``M (sum_g u_g u_g') M * G/(G-1) (n-1)/(n-2)`` with ``u_g`` the score sum of
-        subclass ``g``; see :mod:`effekt.matching.standard_errors` for Abadie–Imbens.
+        subclass ``g``; see the private module ``effekt.matching._standard_errors`` for Abadie–Imbens.
         Bootstrapping matching *with replacement* is not guaranteed to be valid (Abadie &
         Imbens 2008); prefer ``"abadie-imbens"`` there.
 
@@ -344,6 +346,33 @@ class MatchResult:
         """
         check_choice(estimand, "estimand", "effect", ("ATT",))
         conf_level = check_conf_level(conf_level, "effect")
+        se = self._se_method(se)
+        require_columns(self.data, "effect", outcome=outcome)
+        values = self.data[outcome]
+        y, scale = _matched_outcome(values, outcome, self.matched)
+        n_sets = self.n_treated_matched
+        if n_sets < 2:
+            raise EffektError(
+                f"effect(): the match holds {n_sets} matched set (one treated unit and its controls); a "
+                "standard error needs at least 2. Widen the caliper or relax 'exact' so that more treated "
+                "units are matched."
+            )
+        call = _EffectCall(
+            match=self,
+            outcome=outcome,
+            values=values,
+            y=y,
+            se=se,
+            conf_level=conf_level,
+            fields=self._effect_fields(y, outcome, scale, label),
+            n_boot=n_boot,
+            seed=seed,
+            var_matches=var_matches,
+        )
+        return _SE_METHODS[se](call)
+
+    def _se_method(self, se: str | None) -> str:
+        """The SE method: the default for the design, checked against it."""
         replace = bool(self.options["replace"])
         if se is None:
             se = "abadie-imbens" if replace else "cluster"
@@ -353,212 +382,66 @@ class MatchResult:
                 "The 'se' argument of effect() cannot be 'cluster' after matching with replacement "
                 "(a control belongs to several matched sets); use 'abadie-imbens' (default), 'hc3' or 'bootstrap'."
             )
-        require_columns(self.data, "effect", outcome=outcome)
-        values = self.data[outcome]
-        matched = self.matched
-        rows_m = np.flatnonzero(matched)
-        values_m = values.iloc[rows_m]
-        if values_m.isna().any():
-            k = int(values_m.isna().sum())
-            raise EffektError(
-                f"The outcome column {quote(outcome)} has {k} missing values among the matched units; "
-                "impute them or drop those units before matching."
-            )
-        # only the matched rows are converted: unmatched rows may hold anything, even NA
-        is_binary = values_m.dtype == bool or (
-            pd.api.types.is_numeric_dtype(values_m)
-            and bool(np.isin(values_m.to_numpy(dtype=float), (0.0, 1.0)).all())
-        )
-        y = np.full(len(values), np.nan)
-        y[rows_m] = (
-            binary_outcome(values_m, outcome, "effect")
-            if is_binary
-            else numeric_column(values_m, outcome, "effect", "outcome")
-        )
-        scale = "proportion" if is_binary else "mean"
-        n_sets = self.n_treated_matched
-        if n_sets < 2:
-            raise EffektError(
-                f"effect(): the match holds {n_sets} matched set (one treated unit and its controls); a "
-                "standard error needs at least 2. Widen the caliper or relax 'exact' so that more treated "
-                "units are matched."
-            )
-        y_scale = float(np.abs(y[rows_m]).max())
-        w = self.weights
-        t = self.treated
-        mt = float(np.average(y[matched & t], weights=w[matched & t]))
-        mc = float(np.average(y[matched & ~t], weights=w[matched & ~t]))
-        n_t, n_c = int((matched & t).sum()), int((matched & ~t).sum())
-        fields: dict[str, Any] = dict(
+        return se
+
+    def _effect_fields(
+        self, y: np.ndarray, outcome: Hashable, scale: str, label: str | None
+    ) -> dict[str, Any]:
+        """The EffectResult fields every SE method shares: arms, means, scale, labels."""
+        matched, w, t = self.matched, self.weights, self.treated
+        return dict(
             method="",
-            n_treated=n_t,
-            n_control=n_c,
+            n_treated=int((matched & t).sum()),
+            n_control=int((matched & ~t).sum()),
             scale=scale,
-            mean_treated=mt,
-            mean_control=mc,
+            mean_treated=float(np.average(y[matched & t], weights=w[matched & t])),
+            mean_control=float(np.average(y[matched & ~t], weights=w[matched & ~t])),
             estimand="ATT",
             outcome=str(outcome),
             label=label,
             notes=self.notes,
         )
-        if se in ("cluster", "hc3"):
-            X = np.column_stack([np.ones(matched.sum()), t[matched].astype(float)])
-            try:
-                if se == "cluster":
-                    codes = self.subclass[matched]
-                    fit = ols(
-                        X,
-                        y[matched],
-                        weights=w[matched],
-                        cov_type="CR1",
-                        cluster=codes - codes.min(),
-                    )
-                    fields["method"] = (
-                        f"weighted difference in means on the matched sample; cluster-robust SE by "
-                        f"matched set (CR1, {fit.n_clusters} sets), t({fit.df_resid:g})"
-                    )
-                else:
-                    fit = ols(X, y[matched], weights=w[matched], cov_type="HC3")
-                    fields["method"] = (
-                        f"weighted difference in means on the matched sample; HC3 SE, t({fit.df_resid:g})"
-                    )
-                est, s, tstat, ci, p = fit.test(1, conf_level)
-            except EffektError as exc:
-                raise EffektError(
-                    f"effect(se={se!r}) on {quote(outcome)} failed in the weighted regression on the matched "
-                    f"sample ({n_sets} matched sets, {int(matched.sum())} units): {exc} Try another "
-                    "'se' or a larger matched sample."
-                ) from exc
-            _warn_zero_se(s, outcome, se, y_scale)
-            return EffectResult(
-                estimate=est,
-                std_error=s,
-                ci=ci,
-                pvalue=p,
-                conf_level=conf_level,
-                statistic=tstat,
-                df=fit.df_resid,
-                **fields,
-            )
-        if se == "abadie-imbens":
-            if not replace:
-                warnings.warn(
-                    "effect(): the Abadie–Imbens SE assumes matching with replacement; after "
-                    "matching without replacement the cluster-robust SE (se='cluster') is the usual choice.",
-                    SmallSampleWarning,  # its large-sample justification does not cover this design
-                    stacklevel=2,
-                )
-            if var_matches is None:
-                var_matches = 1 if self.distance is not None else 0
-            vm_ = check_number(var_matches, "var_matches", "effect", low=0, integer=True)
-            if self.distance is None and vm_ > 0:
-                raise EffektError(
-                    "effect(): var_matches > 0 needs a one-dimensional distance; with "
-                    "distance='mahalanobis' pass var_matches=0."
-                )
-            pool = np.flatnonzero(~t & ~self.discarded)
-            if vm_ > 0:
-                # the within-arm variances use the outcomes of every eligible control
-                values_p = values.iloc[pool]
-                if values_p.isna().any():
-                    raise EffektError(
-                        f"The outcome column {quote(outcome)} has {int(values_p.isna().sum())} missing values "
-                        f"among the eligible controls, whose outcomes the Abadie–Imbens variance with "
-                        f"var_matches={int(vm_)} uses; pass var_matches=0 or drop those units before matching."
-                    )
-                y[pool] = numeric_column(values_p, outcome, "effect", "outcome")
-            strata = self._strata[pool] if self._strata is not None else None
-            tau, var = abadie_imbens_variance(
-                y,
-                self._t_pos,
-                self._c_pos,
-                self._w_rows,
-                self.distance[pool] if self.distance is not None else None,
-                pool,
-                strata,
-                var_matches=int(vm_),
-                tie_tolerance=self.options["tie_tolerance"] if self.options["ties"] else 0.0,
-                tie_scale=self.options["tie_scale"],
-            )
-            fields["method"] = (
-                "matched difference in means; Abadie–Imbens (2006) SE "
-                + (
-                    "(homoskedastic)"
-                    if vm_ == 0
-                    else f"(conditional variance from {vm_} within-arm match(es))"
-                )
-                + ", normal reference"
-            )
-            _warn_zero_se(float(np.sqrt(var)), outcome, se, y_scale)
-            return effect_from_normal(tau, float(np.sqrt(var)), conf_level, **fields)
-        # bootstrap over matched sets
-        n_boot = int(check_number(n_boot, "n_boot", "effect", low=50, integer=True))
-        rng = np.random.default_rng(random_state)
-        units, inv = np.unique(self._t_pos, return_inverse=True)
-        tau_i = y[units] - np.bincount(
-            inv, weights=self._w_rows * y[self._c_pos], minlength=len(units)
-        )
-        est = float(tau_i.mean())
-        reps = block_bootstrap(tau_i, n_boot, rng)
-        s = float(reps.std(ddof=1))
-        alpha = 1 - conf_level
-        lo, hi = np.quantile(reps, [alpha / 2, 1 - alpha / 2])
-        p = (
-            float(min(1.0, 2 * min((reps <= 0).mean(), (reps >= 0).mean())))
-            if s > 0
-            else float(est == 0)
-        )
-        p = max(p, 1 / (n_boot + 1))
-        fields["method"] = (
-            f"matched difference in means; bootstrap of matched sets ({n_boot} replicates, percentile CI)"
-        )
-        _warn_zero_se(s, outcome, se, y_scale)
-        return EffectResult(
-            estimate=est,
-            std_error=s,
-            ci=(float(lo), float(hi)),
-            pvalue=p,
-            conf_level=conf_level,
-            statistic=est / s if s > 0 else None,
-            **fields,
-        )
 
     # ------------------------------------------------------------------ effects over time
     def trajectory(
         self,
-        panel: pd.DataFrame,
+        data: pd.DataFrame,
+        outcome: Hashable,
         id: Hashable,
         time: Hashable,
-        status: Hashable,
         *,
         conf_level: float = 0.95,
         simultaneous: bool | str = True,
         n_draws: int = 10_000,
         seed: int | None = 0,
+        missing: str = "raise",
     ) -> Any:
         """The matched effect (ATT) at every period of a long panel, with pointwise and simultaneous bands.
 
         Parameters
         ----------
-        panel : DataFrame
+        data : DataFrame
             Long panel, one row per person and period (week, month), sorted by period within
             person, no duplicated (person, period) rows. It may hold persons who were not
             matched (they get weight 0, as in :meth:`effect`), but every person of the panel
             must be a row of the data the match was made on, and every matched person must
-            have at least one row in the panel.
+            have at least one row in the panel. Not modified.
+        outcome : column name
+            0/1 status per period (effects in percentage points) or a numeric outcome.
         id : column name
-            Person id: a column of **both** ``panel`` and the data passed to :func:`match`
+            Person id: a column of **both** ``data`` and the data passed to :func:`match`
             (unique there), which links each panel row to its matched row.
         time : column name
             Numeric period.
-        status : column name
-            0/1 status (effects in percentage points) or a numeric outcome.
         conf_level : float
         simultaneous : True, "sup-t", "bonferroni" or False
             Simultaneous band over all periods (see :func:`effekt.trajectory.effect_over_time`).
         n_draws : int
         seed : int or None
             Seed of the sup-t draws.
+        missing : {"raise", "drop"}
+            Missing values in ``outcome``, ``id`` or ``time`` raise, or drop those panel rows
+            with a :class:`~effekt.errors.DroppedRowsWarning`.
 
         Returns
         -------
@@ -594,7 +477,7 @@ class MatchResult:
         >>> panel = pd.DataFrame({"person": np.repeat(people.person, 6), "week": np.tile(weeks, n)})
         >>> p = 0.1 + 0.02 * panel.week + 0.05 * np.repeat(people.vcg2.to_numpy(), 6)
         >>> panel["job"] = (rng.random(len(panel)) < p).astype(int)
-        >>> tr = m.trajectory(panel, "person", "week", "job")
+        >>> tr = m.trajectory(panel, "job", "person", "week")
         >>> len(tr.to_frame()), tr.scale
         (6, 'proportion')
         >>> "clustered by matched set" in tr.method
@@ -603,40 +486,10 @@ class MatchResult:
         from ..trajectory import effect_over_time
 
         func = "trajectory"
-        check_frame(panel, func, "panel")
-        require_columns(panel, func, id=id, time=time, status=status)
-        if id not in self.data.columns:
-            raise EffektError(
-                f"trajectory(): the id column {quote(id)} is not in the data the match was made "
-                "on; add the person id to the data before matching so that panel rows can be "
-                "linked to matched rows."
-            )
-        handle_missing(panel, [id], "raise", func)
-        ids = self.data[id]
-        if ids.isna().any() or ids.duplicated().any():
-            k = int(ids.duplicated().sum() + ids.isna().sum())
-            raise EffektError(
-                f"trajectory(): the id column {quote(id)} of the matched data has {k} missing or "
-                "duplicated values; it must identify one row per person."
-            )
-        pos = pd.Index(ids).get_indexer(panel[id])
-        if (pos < 0).any():
-            bad = panel[id].to_numpy()[pos < 0]
-            raise EffektError(
-                f"trajectory(): {len(pd.unique(bad))} person(s) of the panel (e.g. {bad[0]!r}) "
-                f"are not in the data the match was made on (column {quote(id)}); restrict the "
-                "panel to those persons or check the ids."
-            )
-        matched = self.matched
-        seen = np.zeros(len(ids), dtype=bool)
-        seen[pos] = True
-        missing = matched & ~seen
-        if missing.any():
-            raise EffektError(
-                f"trajectory(): {int(missing.sum())} matched person(s) (e.g. "
-                f"{ids.to_numpy()[missing][0]!r}) have no rows in the panel; the panel must "
-                "cover every matched person (check the ids)."
-            )
+        panel = check_frame(data, func)
+        require_columns(panel, func, outcome=outcome, id=id, time=time)
+        panel = handle_missing(panel, [id, time, outcome], missing, func)
+        pos = self._panel_positions(panel, id)
         internal = {"arm": "treated (matched)", "w": "matching weight", "set": "matched set"}
         for col in internal.values():
             if col in panel.columns:
@@ -651,13 +504,12 @@ class MatchResult:
         if not replace:
             cols[internal["set"]] = self.subclass[pos]
         joined = panel.assign(**cols)
-        keep = joined[internal["w"]].to_numpy() > 0
-        joined = joined.loc[keep]
+        joined = joined.loc[joined[internal["w"]].to_numpy() > 0]
         tr = effect_over_time(
             joined,
             id,
             time,
-            status,
+            outcome,
             internal["arm"],
             weights=internal["w"],
             cluster=None if replace else internal["set"],
@@ -673,7 +525,41 @@ class MatchResult:
             if replace
             else f"ATT on the matched sample; clustered by matched set ({tr.n_clusters} sets)"
         )
-        return replace_(tr, method=f"{how}; {tr.method}", outcome=str(status))
+        return replace_(tr, method=f"{how}; {tr.method}", outcome=str(outcome))
+
+    def _panel_positions(self, panel: pd.DataFrame, id: Hashable) -> np.ndarray:
+        """The matched-data row of each panel row, linked by ``id``; every matched person covered."""
+        if id not in self.data.columns:
+            raise EffektError(
+                f"trajectory(): the id column {quote(id)} is not in the data the match was made "
+                "on; add the person id to the data before matching so that panel rows can be "
+                "linked to matched rows."
+            )
+        ids = self.data[id]
+        if ids.isna().any() or ids.duplicated().any():
+            k = int(ids.duplicated().sum() + ids.isna().sum())
+            raise EffektError(
+                f"trajectory(): the id column {quote(id)} of the matched data has {k} missing or "
+                "duplicated values; it must identify one row per person."
+            )
+        pos = pd.Index(ids).get_indexer(panel[id])
+        if (pos < 0).any():
+            bad = panel[id].to_numpy()[pos < 0]
+            raise EffektError(
+                f"trajectory(): {len(pd.unique(bad))} person(s) of the panel (e.g. {bad[0]!r}) "
+                f"are not in the data the match was made on (column {quote(id)}); restrict the "
+                "panel to those persons or check the ids."
+            )
+        seen = np.zeros(len(ids), dtype=bool)
+        seen[pos] = True
+        lacking = self.matched & ~seen
+        if lacking.any():
+            raise EffektError(
+                f"trajectory(): {int(lacking.sum())} matched person(s) (e.g. "
+                f"{ids.to_numpy()[lacking][0]!r}) have no rows in the panel; the panel must "
+                "cover every matched person (check the ids)."
+            )
+        return pos
 
     # ------------------------------------------------------------------ text and plots
     def summary(self) -> str:
@@ -707,8 +593,27 @@ class MatchResult:
         lines.extend(f"  note: {n}" for n in self.notes)
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.summary()
+    def _html_title(self) -> str:
+        return self.summary().splitlines()[0]
+
+    def _html_frame(self) -> pd.DataFrame:
+        """Sample sizes before and after matching, and the balance summary, as a table."""
+        bal = self.balance(include_distance=False)
+        smd_before = np.abs(bal["smd_before"].to_numpy())
+        smd_after = np.abs(bal["smd_after"].to_numpy())
+        rows = [
+            ("treated units", self.n_treated, self.n_treated_matched),
+            ("control units", self.n_control, self.n_controls_used),
+            (
+                "covariates with |SMD| > 0.1",
+                int(np.sum(smd_before > 0.1)),
+                int(np.sum(smd_after > 0.1)),
+            ),
+            ("largest |SMD|", float(np.nanmax(smd_before)), float(np.nanmax(smd_after))),
+        ]
+        if self.discarded.any():
+            rows.insert(2, ("discarded (common support)", 0, int(self.discarded.sum())))
+        return pd.DataFrame(rows, columns=["", "before matching", "after matching"])
 
     def __repr__(self) -> str:
         return (
@@ -734,6 +639,178 @@ class MatchResult:
         return overlap_plot(self.distance, self.treated, self.weights, ax=ax, bins=bins)
 
 
+def _matched_outcome(
+    values: pd.Series, outcome: Hashable, matched: np.ndarray
+) -> tuple[np.ndarray, str]:
+    """The outcome as floats on the matched rows (NaN elsewhere) and its scale."""
+    rows_m = np.flatnonzero(matched)
+    values_m = values.iloc[rows_m]
+    if values_m.isna().any():
+        k = int(values_m.isna().sum())
+        raise EffektError(
+            f"The outcome column {quote(outcome)} has {k} missing values among the matched units; "
+            "impute them or drop those units before matching."
+        )
+    # only the matched rows are converted: unmatched rows may hold anything, even NA
+    is_binary = values_m.dtype == bool or (
+        pd.api.types.is_numeric_dtype(values_m)
+        and bool(np.isin(values_m.to_numpy(dtype=float), (0.0, 1.0)).all())
+    )
+    y = np.full(len(values), np.nan)
+    y[rows_m] = (
+        binary_outcome(values_m, outcome, "effect")
+        if is_binary
+        else numeric_column(values_m, outcome, "effect", "outcome")
+    )
+    return y, "proportion" if is_binary else "mean"
+
+
+@dataclass
+class _EffectCall:
+    """One :meth:`MatchResult.effect` call, checked: what every SE method needs."""
+
+    match: MatchResult
+    outcome: Hashable
+    values: pd.Series
+    y: np.ndarray
+    se: str
+    conf_level: float
+    fields: dict[str, Any]
+    n_boot: int
+    seed: int | np.random.Generator | None
+    var_matches: int | None
+
+    @property
+    def y_scale(self) -> float:
+        return float(np.nanmax(np.abs(self.y[self.match.matched])))
+
+
+def _se_regression(call: _EffectCall) -> EffectResult:
+    """Cluster-robust (CR1 by matched set) or HC3 SE of the weighted regression ``Y ~ T``."""
+    m, se = call.match, call.se
+    matched, w = m.matched, m.weights
+    X = np.column_stack([np.ones(matched.sum()), m.treated[matched].astype(float)])
+    try:
+        if se == "cluster":
+            codes = m.subclass[matched]
+            fit = ols(
+                X, call.y[matched], weights=w[matched], cov_type="CR1", cluster=codes - codes.min()
+            )
+            how = f"cluster-robust SE by matched set (CR1, {fit.n_clusters} sets)"
+        else:
+            fit = ols(X, call.y[matched], weights=w[matched], cov_type="HC3")
+            how = "HC3 SE"
+        est, s = float(fit.params[1]), float(fit.std_error(1))
+    except EffektError as exc:
+        raise EffektError(
+            f"effect(se={se!r}) on {quote(call.outcome)} failed in the weighted regression on the matched "
+            f"sample ({m.n_treated_matched} matched sets, {int(matched.sum())} units): {exc} Try another "
+            "'se' or a larger matched sample."
+        ) from exc
+    _warn_zero_se(s, call.outcome, se, call.y_scale)
+    fields = dict(call.fields)
+    fields["method"] = (
+        f"weighted difference in means on the matched sample; {how}, t({fit.df_resid:g})"
+    )
+    return effect_from_normal(est, s, call.conf_level, df=fit.df_resid, **fields)
+
+
+def _se_abadie_imbens(call: _EffectCall) -> EffectResult:
+    """Abadie–Imbens (2006) SE, with ``var_matches`` within-arm matches for the variances."""
+    m, y = call.match, call.y.copy()
+    if not m.options["replace"]:
+        warnings.warn(
+            "effect(): the Abadie–Imbens SE assumes matching with replacement; after "
+            "matching without replacement the cluster-robust SE (se='cluster') is the usual choice.",
+            SmallSampleWarning,  # its large-sample justification does not cover this design
+            stacklevel=3,
+        )
+    vm = call.var_matches
+    if vm is None:
+        vm = 1 if m.distance is not None else 0
+    vm_ = int(check_number(vm, "var_matches", "effect", low=0, integer=True))
+    if m.distance is None and vm_ > 0:
+        raise EffektError(
+            "effect(): var_matches > 0 needs a one-dimensional distance; with "
+            "distance='mahalanobis' pass var_matches=0."
+        )
+    pool = np.flatnonzero(~m.treated & ~m.discarded)
+    if vm_ > 0:
+        # the within-arm variances use the outcomes of every eligible control
+        values_p = call.values.iloc[pool]
+        if values_p.isna().any():
+            raise EffektError(
+                f"The outcome column {quote(call.outcome)} has {int(values_p.isna().sum())} missing values "
+                f"among the eligible controls, whose outcomes the Abadie–Imbens variance with "
+                f"var_matches={vm_} uses; pass var_matches=0 or drop those units before matching."
+            )
+        y[pool] = numeric_column(values_p, call.outcome, "effect", "outcome")
+    tau, var = abadie_imbens_variance(
+        y,
+        m._t_pos,
+        m._c_pos,
+        m._w_rows,
+        m.distance[pool] if m.distance is not None else None,
+        pool,
+        m._strata[pool] if m._strata is not None else None,
+        var_matches=vm_,
+        tie_tolerance=m.options["tie_tolerance"] if m.options["ties"] else 0.0,
+        tie_scale=m.options["tie_scale"],
+    )
+    variance = (
+        "(homoskedastic)" if vm_ == 0 else f"(conditional variance from {vm_} within-arm match(es))"
+    )
+    fields = dict(call.fields)
+    fields["method"] = (
+        f"matched difference in means; Abadie–Imbens (2006) SE {variance}, normal reference"
+    )
+    _warn_zero_se(float(np.sqrt(var)), call.outcome, call.se, call.y_scale)
+    return effect_from_normal(tau, float(np.sqrt(var)), call.conf_level, **fields)
+
+
+def _se_bootstrap(call: _EffectCall) -> EffectResult:
+    """Bootstrap of matched sets: percentile interval, SD of the replicates as SE."""
+    m, y = call.match, call.y
+    n_boot = int(check_number(call.n_boot, "n_boot", "effect", low=50, integer=True))
+    rng = np.random.default_rng(call.seed)
+    units, inv = np.unique(m._t_pos, return_inverse=True)
+    tau_i = y[units] - np.bincount(inv, weights=m._w_rows * y[m._c_pos], minlength=len(units))
+    est = float(tau_i.mean())
+    reps = block_bootstrap(tau_i, n_boot, rng)
+    s = float(reps.std(ddof=1))
+    alpha = 1 - call.conf_level
+    lo, hi = np.quantile(reps, [alpha / 2, 1 - alpha / 2])
+    p = (
+        float(min(1.0, 2 * min((reps <= 0).mean(), (reps >= 0).mean())))
+        if s > 0
+        else float(est == 0)
+    )
+    p = max(p, 1 / (n_boot + 1))
+    fields = dict(call.fields)
+    fields["method"] = (
+        f"matched difference in means; bootstrap of matched sets ({n_boot} replicates, percentile CI)"
+    )
+    _warn_zero_se(s, call.outcome, call.se, call.y_scale)
+    return EffectResult(
+        estimate=est,
+        std_error=s,
+        ci=(float(lo), float(hi)),
+        pvalue=p,
+        conf_level=call.conf_level,
+        statistic=est / s if s > 0 else None,
+        **fields,
+    )
+
+
+#: The standard errors of :meth:`MatchResult.effect`, by name.
+_SE_METHODS = {
+    "cluster": _se_regression,
+    "hc3": _se_regression,
+    "abadie-imbens": _se_abadie_imbens,
+    "bootstrap": _se_bootstrap,
+}
+
+
 def _warn_zero_se(std_error: float, outcome: Hashable, se: str, y_scale: float) -> None:
     """SmallSampleWarning when a standard error is zero up to rounding (p-value and CI meaningless)."""
     if not std_error > 1e-12 * (1.0 + y_scale):
@@ -742,7 +819,7 @@ def _warn_zero_se(std_error: float, outcome: Hashable, se: str, y_scale: float) 
             "vary), so the p-value and confidence interval are degenerate; the matched sample is too "
             "small or the outcome too uniform to measure uncertainty.",
             SmallSampleWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
 
 
@@ -759,10 +836,14 @@ def _n_distinct(pos: np.ndarray) -> int:
 
 
 def _resolve_distance(
-    data: pd.DataFrame, distance: Any, treatment: Hashable, covs: list[Hashable], treated_value: Any
+    data: pd.DataFrame,
+    distance: Any,
+    treated: np.ndarray,
+    design: Design,
+    treatment: Hashable,
+    covs: list[Hashable],
 ) -> tuple[str, np.ndarray | None, PropensityScore | None, str]:
     """Kind ("score" or "mahalanobis"), the score array, the model and a label."""
-    n = len(data)
     if isinstance(distance, PropensityScore):
         if not distance.scores.index.equals(data.index):
             raise EffektError(
@@ -775,18 +856,55 @@ def _resolve_distance(
             distance,
             f"propensity score ({distance.model})",
         )
-    if isinstance(distance, str) and distance in ("logit", "glm"):
-        ps = propensity_score(data, treatment, covs, treated_value=treated_value)
-        return "score", ps.scores.to_numpy(), ps, "propensity score (logit)"
     if isinstance(distance, str) and distance == "mahalanobis":
         return "mahalanobis", None, None, "Mahalanobis distance"
-    if (
+    model = _model_of(distance)
+    if model is not None:
+        if treatment in covs:
+            raise EffektError(
+                f"The treatment column {quote(treatment)} is also listed in 'covariates' of {_FUNC}(); remove it."
+            )
+        ps = _fit_propensity(
+            np.asarray(design.X),
+            design.names,
+            treated,
+            data.index,
+            model=model,
+            max_iter=25,
+            treatment=treatment,
+            covariates=covs,
+            func=_FUNC,
+        )
+        return "score", ps.scores.to_numpy(), ps, f"propensity score ({ps.model})"
+    return "score", _given_scores(data, distance), None, _given_label(data, distance)
+
+
+def _model_of(distance: Any) -> Any:
+    """The propensity model a ``distance`` asks for ("logit" or a classifier), else None."""
+    if isinstance(distance, str) and distance in ("logit", "glm"):
+        return "logit"
+    if hasattr(distance, "fit") and hasattr(distance, "predict_proba"):
+        return distance
+    return None
+
+
+def _is_column(data: pd.DataFrame, distance: Any) -> bool:
+    return (
         isinstance(distance, Hashable)
         and not isinstance(distance, (np.ndarray, pd.Series))
         and distance in data.columns
-    ):
-        arr = numeric_column(data[distance], distance, _FUNC, "distance")
-        return "score", arr, None, f"column {quote(distance)}"
+    )
+
+
+def _given_label(data: pd.DataFrame, distance: Any) -> str:
+    return f"column {quote(distance)}" if _is_column(data, distance) else "supplied scores"
+
+
+def _given_scores(data: pd.DataFrame, distance: Any) -> np.ndarray:
+    """Scores given as a column name, an array in data order or a Series aligned on the index."""
+    n = len(data)
+    if _is_column(data, distance):
+        return numeric_column(data[distance], distance, _FUNC, "distance")
     if isinstance(distance, pd.Series):
         # align on the index, as for a PropensityScore: a Series in another order must not
         # be paired with the wrong rows
@@ -803,7 +921,7 @@ def _resolve_distance(
                 f"the data (e.g. index label {missing_labels[0]!r}); give one score per row, indexed like the data."
             )
         distance = distance.to_numpy()[where]
-    if isinstance(distance, (np.ndarray, pd.Series, list)):
+    if isinstance(distance, (np.ndarray, list)):
         arr = np.asarray(distance, dtype=float)
         if arr.shape != (n,):
             raise argument_error(
@@ -813,16 +931,31 @@ def _resolve_distance(
             raise argument_error(
                 _FUNC, "distance", "finite scores", "an array with missing or infinite values"
             )
-        return "score", arr, None, "supplied scores"
-    if hasattr(distance, "fit") and hasattr(distance, "predict_proba"):
-        ps = propensity_score(data, treatment, covs, model=distance, treated_value=treated_value)
-        return "score", ps.scores.to_numpy(), ps, f"propensity score ({ps.model})"
+        return arr
     raise argument_error(
         _FUNC,
         "distance",
         "'logit', 'mahalanobis', a column name, an array of scores, a PropensityScore or a scikit-learn classifier",
         distance,
     )
+
+
+def _whitened(X: np.ndarray, treated: np.ndarray) -> np.ndarray:
+    """Covariates whitened by the pooled within-group covariance (Mahalanobis distance)."""
+    xt, xc = X[treated], X[~treated]
+    k = X.shape[1]
+    pooled = (
+        (len(xt) - 1) * np.cov(xt, rowvar=False).reshape(k, k)
+        + (len(xc) - 1) * np.cov(xc, rowvar=False).reshape(k, k)
+    ) / (len(X) - 2)
+    try:
+        L = np.linalg.cholesky(pooled)
+    except np.linalg.LinAlgError as exc:
+        raise EffektError(
+            f"{_FUNC}(): the covariates are collinear or constant within groups, so the Mahalanobis "
+            "distance is undefined; remove the redundant covariate."
+        ) from exc
+    return np.linalg.solve(L, (X - X.mean(axis=0)).T).T
 
 
 def _strata_codes(data: pd.DataFrame, exact: list[Hashable]) -> tuple[np.ndarray, list[Any]]:
@@ -1013,6 +1146,368 @@ def _mahalanobis_match(
     )
 
 
+@dataclass
+class _Plan:
+    """The checked options of one :func:`match` call, filled in step by step."""
+
+    ratio: int
+    replace: bool
+    caliper: float | None
+    std_caliper: bool
+    exact: list[Hashable]
+    exact_fallback: bool
+    order: str | None
+    discard: str
+    ties: bool
+    tie_tolerance: float
+    cal_abs: float | None = None
+    tie_scale: float = 1.0
+    notes: list[str] = field(default_factory=list)
+
+    def options(self, label: str, n_missing: int) -> dict[str, Any]:
+        """The arguments of the call, as :attr:`MatchResult.options` records them."""
+        return dict(
+            distance_label=label,
+            ratio=self.ratio,
+            replace=self.replace,
+            caliper=self.caliper,
+            std_caliper=self.std_caliper,
+            exact=tuple(self.exact),
+            exact_fallback=self.exact_fallback,
+            order=self.order,
+            discard=self.discard,
+            ties=self.ties,
+            tie_tolerance=self.tie_tolerance,
+            tie_scale=self.tie_scale,
+            n_dropped_missing=n_missing,
+        )
+
+
+def _check_options(
+    ratio: Any,
+    replace: Any,
+    caliper: Any,
+    std_caliper: Any,
+    exact_cols: list[Hashable],
+    exact_fallback: Any,
+    order: Any,
+    discard: Any,
+    ties: Any,
+    tie_tolerance: Any,
+) -> _Plan:
+    """Step 1a: every option of :func:`match` checked, before any data is touched."""
+    ratio = int(check_number(ratio, "ratio", _FUNC, low=1, integer=True))
+    flags = {
+        "replace": replace,
+        "std_caliper": std_caliper,
+        "exact_fallback": exact_fallback,
+        "ties": ties,
+    }
+    for flag, value in flags.items():
+        if not isinstance(value, (bool, np.bool_)):
+            raise argument_error(_FUNC, flag, "True or False", value)
+    tie_tolerance = check_number(tie_tolerance, "tie_tolerance", _FUNC, low=0)
+    if caliper is not None:
+        caliper = check_number(caliper, "caliper", _FUNC, low=0, low_open=True)
+    check_choice(discard, "discard", _FUNC, DISCARDS)
+    if order is not None:
+        check_choice(order, "order", _FUNC, ORDERS)
+    if exact_fallback and not exact_cols:
+        raise EffektError(
+            "The 'exact_fallback' argument of match() needs 'exact' columns; got exact=None."
+        )
+    if ties and not replace:
+        raise EffektError(
+            "The 'ties' argument of match() applies to matching with replacement; pass replace=True."
+        )
+    return _Plan(
+        ratio=ratio,
+        replace=bool(replace),
+        caliper=caliper,
+        std_caliper=bool(std_caliper),
+        exact=exact_cols,
+        exact_fallback=bool(exact_fallback),
+        order=order,
+        discard=discard,
+        ties=bool(ties),
+        tie_tolerance=tie_tolerance,
+    )
+
+
+def _inputs(
+    data: Any,
+    treatment: Hashable,
+    covs: list[Hashable],
+    exact_cols: list[Hashable],
+    distance: Any,
+    treated_value: Any,
+    missing: str,
+) -> tuple[pd.DataFrame, np.ndarray, Design, int]:
+    """Step 1b: the DataFrame checked once: rows kept, treated flags, encoded covariates.
+
+    The covariates are encoded once here (first level dropped for a propensity model or the
+    Mahalanobis distance, every level otherwise, only to check them); arrays flow on.
+    """
+    data = check_frame(data, _FUNC)
+    require_columns(data, _FUNC, treatment=treatment, covariates=covs, exact=exact_cols)
+    dist_col = (
+        [distance]
+        if isinstance(distance, str)
+        and distance in data.columns
+        and distance not in ("logit", "glm", "mahalanobis")
+        else []
+    )
+    n_input = len(data)
+    data = handle_missing(data, [treatment, *covs, *exact_cols, *dist_col], missing, _FUNC)
+    treated = two_valued(data[treatment], treatment, "treatment", _FUNC, treated_value)
+    if treated.all() or not treated.any():
+        raise EffektError(
+            f"{_FUNC}(): the data hold only one treatment group; both treated and controls are needed."
+        )
+    model_design = _model_of(distance) is not None or (
+        isinstance(distance, str) and distance == "mahalanobis"
+    )
+    design = encode_covariates(data, covs, _FUNC, drop_first=model_design)
+    return data, treated, design, n_input - len(data)
+
+
+def _common_support(score: np.ndarray | None, treated: np.ndarray, discard: str) -> np.ndarray:
+    """Step 3: units outside the common support of the score (``discard``)."""
+    discarded = np.zeros(len(treated), dtype=bool)
+    if discard != "none":
+        if score is None:
+            raise EffektError(
+                "The 'discard' argument of match() needs a propensity score; it cannot be used with distance='mahalanobis'."
+            )
+        t_lo, t_hi = score[treated].min(), score[treated].max()
+        c_lo, c_hi = score[~treated].min(), score[~treated].max()
+        if discard in ("both", "treated"):
+            discarded |= treated & ((score < c_lo) | (score > c_hi))
+        if discard in ("both", "control"):
+            discarded |= ~treated & ((score < t_lo) | (score > t_hi))
+    eligible = ~discarded
+    if not (treated & eligible).any() or not (~treated & eligible).any():
+        raise EffektError(
+            f"{_FUNC}(): after discard={discard!r} no {'treated' if not (treated & eligible).any() else 'control'} "
+            "units are left: the groups do not overlap on the propensity score."
+        )
+    return discarded
+
+
+def _set_caliper(plan: _Plan, kind: str, score: np.ndarray | None, eligible: np.ndarray) -> None:
+    """Step 4: the caliper in distance units, and the SD that scales tie tolerances."""
+    if plan.caliper is not None:
+        if kind == "mahalanobis":
+            if plan.std_caliper:
+                raise EffektError(
+                    "With distance='mahalanobis' the caliper of match() is in Mahalanobis-distance units; "
+                    "pass std_caliper=False (got std_caliper=True)."
+                )
+            plan.cal_abs = float(plan.caliper)
+        else:
+            sd = float(np.std(cast(np.ndarray, score)[eligible], ddof=1))
+            plan.cal_abs = float(plan.caliper * sd) if plan.std_caliper else float(plan.caliper)
+    if plan.ties and score is None:
+        raise EffektError(
+            "The 'ties' argument of match() needs a one-dimensional score; not distance='mahalanobis'."
+        )
+    plan.tie_scale = float(np.std(score[eligible], ddof=1)) if score is not None else 1.0
+
+
+def _check_exact_strata(
+    plan: _Plan, strata: np.ndarray, labels: list[Any], treated: np.ndarray, eligible: np.ndarray
+) -> None:
+    """Exact strata holding treated units but no eligible control: warn, or raise if all are."""
+    if not plan.exact:
+        return
+    n_strata = int(strata.max()) + 1
+    nt_s = np.bincount(strata[treated & eligible], minlength=n_strata)
+    nc_s = np.bincount(strata[~treated & eligible], minlength=n_strata)
+    empty = np.flatnonzero((nt_s > 0) & (nc_s == 0))
+    if not empty.size or plan.exact_fallback:
+        return
+    shown = "; ".join(f"{labels[s]}: {nt_s[s]} treated" for s in empty[:5])
+    msg = (
+        f"{_FUNC}(): {empty.size} exact stratum/strata of {list(map(str, plan.exact))} hold treated "
+        f"units but no controls ({shown}); those {int(nt_s[empty].sum())} treated units cannot be "
+        "matched. Coarsen the strata or use exact_fallback=True."
+    )
+    if nt_s[empty].sum() == nt_s.sum():
+        raise EffektError(
+            msg.replace("cannot be matched", "cannot be matched, and nobody else is left")
+        )
+    warnings.warn(msg, OverlapWarning, stacklevel=3)
+    plan.notes.append(
+        f"{int(nt_s[empty].sum())} treated units in exact strata without controls were not matched"
+    )
+
+
+_Matches = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _matcher(
+    plan: _Plan,
+    kind: str,
+    score: np.ndarray | None,
+    Z: np.ndarray | None,
+    treated: np.ndarray,
+    eligible: np.ndarray,
+    rng: np.random.Generator,
+) -> Any:
+    """Step 5: the matcher, a function of (strata, used controls, treated subset)."""
+    order = cast(str, plan.order)
+    if kind == "mahalanobis":
+
+        def run(
+            strata_: np.ndarray, used: np.ndarray | None, subset: np.ndarray | None
+        ) -> _Matches:
+            return _mahalanobis_match(
+                cast(np.ndarray, Z),
+                treated,
+                eligible,
+                strata_,
+                ratio=plan.ratio,
+                replace=plan.replace,
+                caliper=np.inf if plan.cal_abs is None else plan.cal_abs,
+                order=order,
+                rng=rng,
+                used=used,
+                treated_subset=subset,
+            )
+
+        return run
+
+    def run_score(
+        strata_: np.ndarray, used: np.ndarray | None, subset: np.ndarray | None
+    ) -> _Matches:
+        return _score_match(
+            cast(np.ndarray, score),  # kind == "score": never None here
+            treated,
+            eligible,
+            strata_,
+            int(strata_.max()) + 1,
+            ratio=plan.ratio,
+            replace=plan.replace,
+            caliper=np.inf if plan.cal_abs is None else plan.cal_abs,
+            order=order,
+            rng=rng,
+            ties=plan.ties,
+            tie_tolerance=plan.tie_tolerance,
+            tie_scale=plan.tie_scale,
+            used=used,
+            treated_subset=subset,
+        )
+
+    return run_score
+
+
+def _run_matching(
+    plan: _Plan, run: Any, strata: np.ndarray, treated: np.ndarray, eligible: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Step 5 run: within exact strata, then (``exact_fallback``) across them for those left."""
+    t_pos, c_pos, rank = run(strata, None, None)
+    stage = np.full(len(t_pos), "exact" if plan.exact else "main", dtype=object)
+    if not plan.exact_fallback:
+        return t_pos, c_pos, rank, stage
+    n = len(treated)
+    got = np.zeros(n, dtype=bool)
+    got[t_pos] = True
+    left = np.flatnonzero(treated & eligible & ~got)
+    if left.size:
+        used = np.zeros(n, dtype=bool)
+        if not plan.replace:
+            used[c_pos] = True
+        t2, c2, r2 = run(np.zeros(n, dtype=np.int64), used, left)
+        t_pos, c_pos, rank = np.r_[t_pos, t2], np.r_[c_pos, c2], np.r_[rank, r2]
+        stage = np.r_[stage, np.full(len(t2), "fallback", dtype=object)]
+        plan.notes.append(
+            f"{_n_distinct(t2)} treated units were matched across exact strata (exact_fallback)"
+        )
+    return t_pos, c_pos, rank, stage
+
+
+def _caliper_text(plan: _Plan) -> str:
+    return f"{plan.caliper:g}{' SD' if plan.std_caliper else ''} = {plan.cal_abs:.4g}"
+
+
+def _report(
+    plan: _Plan,
+    t_pos: np.ndarray,
+    treated: np.ndarray,
+    discarded: np.ndarray,
+    n_missing: int,
+) -> None:
+    """Step 6: nobody matched raises; unmatched, discarded and dropped units are reported."""
+    eligible = ~discarded
+    n_t_elig = int((treated & eligible).sum())
+    n_t_match = _n_distinct(t_pos)
+    if n_t_match == 0:
+        raise EffektError(
+            f"{_FUNC}(): no treated unit could be matched"
+            + (f" within the caliper ({_caliper_text(plan)})" if plan.cal_abs is not None else "")
+            + "; widen the caliper or check the overlap of the groups."
+        )
+    if n_missing:
+        plan.notes.append(f"{n_missing} rows with missing values were dropped before matching")
+    n_disc_t = int((discarded & treated).sum())
+    n_disc_c = int((discarded & ~treated).sum())
+    if n_disc_t or n_disc_c:
+        plan.notes.append(
+            f"discard={plan.discard!r} removed {n_disc_t} treated and {n_disc_c} control units outside common support"
+        )
+    n_c_elig = int((~treated & eligible).sum())
+    unmatched = n_t_elig - n_t_match
+    if unmatched or n_disc_t:
+        reasons = []
+        if plan.cal_abs is not None:
+            reasons.append(f"caliper {_caliper_text(plan)}")
+        if plan.exact:
+            reasons.append(f"exact on {list(map(str, plan.exact))}")
+        if not plan.replace and plan.ratio * n_t_elig > n_c_elig:
+            reasons.append("too few controls")
+        text = (
+            f"{_FUNC}(): {unmatched + n_disc_t} of {int(treated.sum())} treated units are not in the matched sample "
+            f"({unmatched} unmatched"
+            + (f" [{'; '.join(reasons)}]" if reasons else "")
+            + (f", {n_disc_t} discarded outside common support" if n_disc_t else "")
+            + "); the effect is estimated for the matched treated only."
+        )
+        warnings.warn(text, OverlapWarning, stacklevel=3)
+        plan.notes.append(
+            f"{unmatched + n_disc_t} of {int(treated.sum())} treated units are not in the matched sample"
+        )
+    if not plan.replace and plan.ratio > 1 and plan.ratio * n_t_elig > n_c_elig:
+        short = int(
+            (np.bincount(t_pos, minlength=len(treated))[treated & eligible] < plan.ratio).sum()
+        )
+        warnings.warn(
+            f"{_FUNC}(): ratio={plan.ratio} asks for {plan.ratio * n_t_elig} controls for {n_t_elig} treated units, but only "
+            f"{n_c_elig} controls are available without replacement; {short} "
+            "treated units got fewer than the requested controls.",
+            OverlapWarning,
+            stacklevel=3,
+        )
+
+
+def _weights(
+    t_pos: np.ndarray, c_pos: np.ndarray, n: int, replace: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Step 7: MatchIt's ``match.data()`` weights, the within-set weights and subclasses."""
+    k_i = np.bincount(t_pos, minlength=n).astype(float)
+    w_rows = 1.0 / k_i[t_pos]
+    weights = np.zeros(n)
+    weights[t_pos] = 1.0
+    cw = np.bincount(c_pos, weights=w_rows, minlength=n)
+    used_c = cw > 0
+    weights[used_c] = cw[used_c] * used_c.sum() / cw.sum()
+    subclass = np.full(n, -1, dtype=np.int64)
+    if not replace:
+        sets = _set_ids(t_pos)
+        subclass[t_pos] = sets
+        subclass[c_pos] = sets
+    return weights, w_rows, subclass
+
+
 def match(
     data: pd.DataFrame,
     treatment: Hashable,
@@ -1028,7 +1523,7 @@ def match(
     order: str | None = None,
     discard: str = "none",
     treated_value: Any = None,
-    random_state: int | np.random.Generator | None = None,
+    seed: int | np.random.Generator | None = 0,
     missing: str = "raise",
     ties: bool = False,
     tie_tolerance: float = 1e-5,
@@ -1067,8 +1562,8 @@ def match(
         Drop units outside the common support of the score before matching.
     treated_value : optional
         Value of ``treatment`` that marks treated units.
-    random_state : int or Generator, optional
-        Seed for ``order="random"``.
+    seed : int, Generator or None, default 0
+        Seed for ``order="random"`` (``None``: fresh entropy).
     missing : {"raise", "drop"}
         Missing values in treatment, covariates or exact columns raise, or drop the rows with
         a warning giving the count.
@@ -1112,281 +1607,44 @@ def match(
     >>> bool((md.groupby("subclass")["benefit"].nunique() == 1).all())
     True
     """
-    data = check_frame(data, _FUNC)
     covs = as_column_list(covariates)
     if not covs:
         raise argument_error(_FUNC, "covariates", "a non-empty list of column names", covariates)
     exact_cols = as_column_list(exact)
-    require_columns(data, _FUNC, treatment=treatment, covariates=covs, exact=exact_cols)
-    ratio = int(check_number(ratio, "ratio", _FUNC, low=1, integer=True))
-    for flag, value in (
-        ("replace", replace),
-        ("std_caliper", std_caliper),
-        ("exact_fallback", exact_fallback),
-        ("ties", ties),
-    ):
-        if not isinstance(value, (bool, np.bool_)):
-            raise argument_error(_FUNC, flag, "True or False", value)
-    replace, std_caliper = bool(replace), bool(std_caliper)
-    exact_fallback, ties = bool(exact_fallback), bool(ties)
-    tie_tolerance = check_number(tie_tolerance, "tie_tolerance", _FUNC, low=0)
-    if caliper is not None:
-        caliper = check_number(caliper, "caliper", _FUNC, low=0, low_open=True)
-    check_choice(discard, "discard", _FUNC, DISCARDS)
-    if order is not None:
-        check_choice(order, "order", _FUNC, ORDERS)
-    if exact_fallback and not exact_cols:
-        raise EffektError(
-            "The 'exact_fallback' argument of match() needs 'exact' columns; got exact=None."
-        )
-    if ties and not replace:
-        raise EffektError(
-            "The 'ties' argument of match() applies to matching with replacement; pass replace=True."
-        )
-    dist_col = (
-        [distance]
-        if isinstance(distance, str)
-        and distance in data.columns
-        and distance not in ("logit", "glm", "mahalanobis")
-        else []
+    plan = _check_options(
+        ratio,
+        replace,
+        caliper,
+        std_caliper,
+        exact_cols,
+        exact_fallback,
+        order,
+        discard,
+        ties,
+        tie_tolerance,
     )
-    cols = [treatment, *covs, *exact_cols, *dist_col]
-    n_input = len(data)
-    data = handle_missing(data, cols, missing, _FUNC)
-    n_missing = n_input - len(data)
-    treated = two_valued(data[treatment], treatment, "treatment", _FUNC, treated_value)
-    if treated.all() or not treated.any():
+    data, treated, design, n_missing = _inputs(
+        data, treatment, covs, exact_cols, distance, treated_value, missing
+    )
+    rng = np.random.default_rng(seed)
+    kind, score, ps, label = _resolve_distance(data, distance, treated, design, treatment, covs)
+    if plan.order is None:
+        plan.order = "largest" if kind == "score" else "data"
+    if kind == "mahalanobis" and plan.order in ("largest", "smallest"):
         raise EffektError(
-            f"{_FUNC}(): the data hold only one treatment group; both treated and controls are needed."
-        )
-    rng = np.random.default_rng(random_state)
-
-    kind, score, ps, label = _resolve_distance(data, distance, treatment, covs, treated_value)
-    if order is None:
-        order = "largest" if kind == "score" else "data"
-    if kind == "mahalanobis" and order in ("largest", "smallest"):
-        raise EffektError(
-            f"The 'order' argument of match() cannot be {order!r} with distance='mahalanobis' "
+            f"The 'order' argument of match() cannot be {plan.order!r} with distance='mahalanobis' "
             "(there is no score to sort on); use 'data' or 'random'."
         )
-
-    # common support
-    discarded = np.zeros(len(data), dtype=bool)
-    if discard != "none":
-        if score is None:
-            raise EffektError(
-                "The 'discard' argument of match() needs a propensity score; it cannot be used with distance='mahalanobis'."
-            )
-        t_lo, t_hi = score[treated].min(), score[treated].max()
-        c_lo, c_hi = score[~treated].min(), score[~treated].max()
-        if discard in ("both", "treated"):
-            discarded |= treated & ((score < c_lo) | (score > c_hi))
-        if discard in ("both", "control"):
-            discarded |= ~treated & ((score < t_lo) | (score > t_hi))
+    discarded = _common_support(score, treated, plan.discard)
     eligible = ~discarded
-    if not (treated & eligible).any() or not (~treated & eligible).any():
-        raise EffektError(
-            f"{_FUNC}(): after discard={discard!r} no {'treated' if not (treated & eligible).any() else 'control'} "
-            "units are left: the groups do not overlap on the propensity score."
-        )
-
-    # caliper in distance units
-    cal_abs: float | None = None
-    if caliper is not None:
-        if kind == "mahalanobis":
-            if std_caliper:
-                raise EffektError(
-                    "With distance='mahalanobis' the caliper of match() is in Mahalanobis-distance units; "
-                    "pass std_caliper=False (got std_caliper=True)."
-                )
-            cal_abs = float(caliper)
-        else:
-            # kind == "score": _resolve_distance returns a score array
-            score_ = cast(np.ndarray, score)
-            cal_abs = (
-                float(caliper * np.std(score_[eligible], ddof=1)) if std_caliper else float(caliper)
-            )
-    cal = np.inf if cal_abs is None else cal_abs
-    if ties:
-        if score is None:
-            raise EffektError(
-                "The 'ties' argument of match() needs a one-dimensional score; not distance='mahalanobis'."
-            )
-    tie_scale = float(np.std(score[eligible], ddof=1)) if score is not None else 1.0
-
+    _set_caliper(plan, kind, score, eligible)
     strata, strata_labels = _strata_codes(data, exact_cols)
-    n_strata = int(strata.max()) + 1
-
-    # warn about strata with treated but no eligible controls
-    notes: list[str] = []
-    if exact_cols:
-        nt_s = np.bincount(strata[treated & eligible], minlength=n_strata)
-        nc_s = np.bincount(strata[~treated & eligible], minlength=n_strata)
-        empty = np.flatnonzero((nt_s > 0) & (nc_s == 0))
-        if empty.size and not exact_fallback:
-            shown = "; ".join(f"{strata_labels[s]}: {nt_s[s]} treated" for s in empty[:5])
-            msg = (
-                f"{_FUNC}(): {empty.size} exact stratum/strata of {list(map(str, exact_cols))} hold treated "
-                f"units but no controls ({shown}); those {int(nt_s[empty].sum())} treated units cannot be "
-                "matched. Coarsen the strata or use exact_fallback=True."
-            )
-            if nt_s[empty].sum() == nt_s.sum():
-                raise EffektError(
-                    msg.replace("cannot be matched", "cannot be matched, and nobody else is left")
-                )
-            warnings.warn(msg, OverlapWarning, stacklevel=2)
-            notes.append(
-                f"{int(nt_s[empty].sum())} treated units in exact strata without controls were not matched"
-            )
-
-    if kind == "mahalanobis":
-        X, _ = _design(data, covs)
-        xt, xc = X[treated], X[~treated]
-        pooled = (
-            (len(xt) - 1) * np.cov(xt, rowvar=False).reshape(X.shape[1], X.shape[1])
-            + (len(xc) - 1) * np.cov(xc, rowvar=False).reshape(X.shape[1], X.shape[1])
-        ) / (len(X) - 2)
-        try:
-            L = np.linalg.cholesky(pooled)
-        except np.linalg.LinAlgError as exc:
-            raise EffektError(
-                f"{_FUNC}(): the covariates are collinear or constant within groups, so the Mahalanobis "
-                "distance is undefined; remove the redundant covariate."
-            ) from exc
-        Z = np.linalg.solve(L, (X - X.mean(axis=0)).T).T
-
-        def run(strata_: np.ndarray, used: np.ndarray | None, subset: np.ndarray | None):
-            return _mahalanobis_match(
-                Z,
-                treated,
-                eligible,
-                strata_,
-                ratio=ratio,
-                replace=replace,
-                caliper=cal,
-                order=order,
-                rng=rng,
-                used=used,
-                treated_subset=subset,
-            )
-    else:
-
-        def run(strata_: np.ndarray, used: np.ndarray | None, subset: np.ndarray | None):
-            return _score_match(
-                cast(np.ndarray, score),  # kind == "score": never None here
-                treated,
-                eligible,
-                strata_,
-                int(strata_.max()) + 1,
-                ratio=ratio,
-                replace=replace,
-                caliper=cal,
-                order=order,
-                rng=rng,
-                ties=ties,
-                tie_tolerance=tie_tolerance,
-                tie_scale=tie_scale,
-                used=used,
-                treated_subset=subset,
-            )
-
-    t_pos, c_pos, rank = run(strata, None, None)
-    stage = np.full(len(t_pos), "exact" if exact_cols else "main", dtype=object)
-    if exact_fallback:
-        got = np.zeros(len(data), dtype=bool)
-        got[t_pos] = True
-        left = np.flatnonzero(treated & eligible & ~got)
-        if left.size:
-            used = np.zeros(len(data), dtype=bool)
-            if not replace:
-                used[c_pos] = True
-            t2, c2, r2 = run(np.zeros(len(data), dtype=np.int64), used, left)
-            t_pos, c_pos, rank = np.r_[t_pos, t2], np.r_[c_pos, c2], np.r_[rank, r2]
-            stage = np.r_[stage, np.full(len(t2), "fallback", dtype=object)]
-            notes.append(
-                f"{_n_distinct(t2)} treated units were matched across exact strata (exact_fallback)"
-            )
-
-    n_t_elig = int((treated & eligible).sum())
-    n_t_match = _n_distinct(t_pos)
-    if n_t_match == 0:
-        raise EffektError(
-            f"{_FUNC}(): no treated unit could be matched"
-            + (
-                f" within the caliper ({caliper:g}{' SD' if std_caliper else ''} = {cal_abs:.4g})"
-                if cal_abs is not None
-                else ""
-            )
-            + "; widen the caliper or check the overlap of the groups."
-        )
-    if n_missing:
-        notes.append(f"{n_missing} rows with missing values were dropped before matching")
-    n_disc_t = int((discarded & treated).sum())
-    n_disc_c = int((discarded & ~treated).sum())
-    if n_disc_t or n_disc_c:
-        notes.append(
-            f"discard={discard!r} removed {n_disc_t} treated and {n_disc_c} control units outside common support"
-        )
-    unmatched = n_t_elig - n_t_match
-    if unmatched or n_disc_t:
-        reasons = []
-        if cal_abs is not None:
-            reasons.append(f"caliper {caliper:g}{' SD' if std_caliper else ''} = {cal_abs:.4g}")
-        if exact_cols:
-            reasons.append(f"exact on {list(map(str, exact_cols))}")
-        if not replace and ratio * n_t_elig > int((~treated & eligible).sum()):
-            reasons.append("too few controls")
-        text = (
-            f"{_FUNC}(): {unmatched + n_disc_t} of {int(treated.sum())} treated units are not in the matched sample "
-            f"({unmatched} unmatched"
-            + (f" [{'; '.join(reasons)}]" if reasons else "")
-            + (f", {n_disc_t} discarded outside common support" if n_disc_t else "")
-            + "); the effect is estimated for the matched treated only."
-        )
-        warnings.warn(text, OverlapWarning, stacklevel=2)
-        notes.append(
-            f"{unmatched + n_disc_t} of {int(treated.sum())} treated units are not in the matched sample"
-        )
-    n_c_elig = int((~treated & eligible).sum())
-    if not replace and ratio > 1 and ratio * n_t_elig > n_c_elig:
-        warnings.warn(
-            f"{_FUNC}(): ratio={ratio} asks for {ratio * n_t_elig} controls for {n_t_elig} treated units, but only "
-            f"{n_c_elig} controls are available without replacement; {int((np.bincount(t_pos, minlength=len(data))[treated & eligible] < ratio).sum())} "
-            "treated units got fewer than the requested controls.",
-            OverlapWarning,
-            stacklevel=2,
-        )
-
-    # weights (match.data) and subclasses
-    n = len(data)
-    k_i = np.bincount(t_pos, minlength=n).astype(float)
-    w_rows = 1.0 / k_i[t_pos]
-    weights = np.zeros(n)
-    weights[t_pos] = 1.0
-    cw = np.bincount(c_pos, weights=w_rows, minlength=n)
-    used_c = cw > 0
-    weights[used_c] = cw[used_c] * used_c.sum() / cw.sum()
-    subclass = np.full(n, -1, dtype=np.int64)
-    if not replace:
-        sets = _set_ids(t_pos)
-        subclass[t_pos] = sets
-        subclass[c_pos] = sets
-
-    options = dict(
-        distance_label=label,
-        ratio=ratio,
-        replace=bool(replace),
-        caliper=caliper,
-        std_caliper=std_caliper,
-        exact=tuple(exact_cols),
-        exact_fallback=exact_fallback,
-        order=order,
-        discard=discard,
-        ties=ties,
-        tie_tolerance=tie_tolerance,
-        tie_scale=tie_scale,
-        n_dropped_missing=n_missing,
-    )
+    _check_exact_strata(plan, strata, strata_labels, treated, eligible)
+    Z = _whitened(np.asarray(design.X), treated) if kind == "mahalanobis" else None
+    run = _matcher(plan, kind, score, Z, treated, eligible, rng)
+    t_pos, c_pos, rank, stage = _run_matching(plan, run, strata, treated, eligible)
+    _report(plan, t_pos, treated, discarded, n_missing)
+    weights, w_rows, subclass = _weights(t_pos, c_pos, len(data), plan.replace)
     return MatchResult(
         data=data,
         treatment=treatment,
@@ -1397,13 +1655,13 @@ def match(
         weights=weights,
         subclass=subclass,
         discarded=discarded,
-        caliper=cal_abs,
-        options=options,
+        caliper=plan.cal_abs,
+        options=plan.options(label, n_missing),
         _t_pos=t_pos,
         _c_pos=c_pos,
         _rank=rank,
         _stage=stage,
         _w_rows=w_rows,
-        _strata=strata if exact_cols and not exact_fallback else None,
-        notes=tuple(notes),
+        _strata=strata if exact_cols and not plan.exact_fallback else None,
+        notes=tuple(plan.notes),
     )

@@ -28,13 +28,14 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy.special import expit
 
+from .._design import encode_covariates
 from .._validate import (
     argument_error,
     as_column_list,
@@ -45,6 +46,7 @@ from .._validate import (
     two_valued,
 )
 from ..errors import ColumnError, ConvergenceWarning, EffektError
+from ..results import Result
 
 __all__ = ["PropensityScore", "propensity_score"]
 
@@ -54,7 +56,7 @@ _ETA_CLAMP = 30.0
 
 
 @dataclass(frozen=True)
-class PropensityScore:
+class PropensityScore(Result):
     """A fitted propensity model.
 
     Attributes
@@ -93,6 +95,7 @@ class PropensityScore:
     std_errors: pd.Series | None = None
     n_iter: int | None = None
     estimator: Any = None
+    _X: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def n_treated(self) -> int:
@@ -133,8 +136,17 @@ class PropensityScore:
             lines.append(self.to_frame().to_string(float_format=lambda v: f"{v:.6g}"))
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.summary()
+    def _html_frame(self) -> pd.DataFrame:
+        """The score distribution in each group: n, minimum, quartiles and maximum."""
+        s = self.scores.to_numpy()
+        rows = []
+        for name, mask in (("treated", self.treated), ("control", ~self.treated)):
+            q = np.quantile(s[mask], [0, 0.25, 0.5, 0.75, 1]) if mask.any() else [np.nan] * 5
+            rows.append(
+                {"group": name, "n": int(mask.sum()), "min": q[0], "q1": q[1]}
+                | {"median": q[2], "q3": q[3], "max": q[4]}
+            )
+        return pd.DataFrame(rows)
 
     def __repr__(self) -> str:
         return (
@@ -188,7 +200,7 @@ def _check_design(X: np.ndarray, names: list[str], treated: np.ndarray, func: st
 
 
 def _newton(
-    Z: np.ndarray, y: np.ndarray, eta: np.ndarray, *, max_iter: int, tol: float
+    Z: np.ndarray, y: np.ndarray, eta: np.ndarray, *, max_iter: int, tol: float, func: str = _FUNC
 ) -> tuple[np.ndarray, np.ndarray, bool, int]:
     """IRLS iterations from the linear predictor ``eta`` with R's stopping rule.
 
@@ -215,7 +227,7 @@ def _newton(
             b = np.linalg.solve(info, A.T @ (z * sw))
         except np.linalg.LinAlgError as exc:
             raise EffektError(
-                f"{_FUNC}(): the covariates are collinear (the design matrix is singular); "
+                f"{func}(): the covariates are collinear (the design matrix is singular); "
                 "remove a redundant covariate."
             ) from exc
         eta = Z @ b
@@ -248,7 +260,7 @@ def _linear_predictor(X: np.ndarray, beta: np.ndarray) -> np.ndarray:
 
 
 def _irls_logit(
-    X: np.ndarray, y: np.ndarray, *, max_iter: int = 25, tol: float = 1e-8
+    X: np.ndarray, y: np.ndarray, *, max_iter: int = 25, tol: float = 1e-8, func: str = _FUNC
 ) -> tuple[np.ndarray, np.ndarray, bool, int]:
     """R's glm.fit for the binomial logit, on centred and scaled columns.
 
@@ -270,12 +282,12 @@ def _irls_logit(
     if n > _WARM_START_ROWS:
         sub = np.random.default_rng(20261122).choice(n, _WARM_START_SAMPLE, replace=False)
         try:
-            b0, _, ok, _ = _newton(Z[sub], y[sub], eta[sub], max_iter=max_iter, tol=1e-6)
+            b0, _, ok, _ = _newton(Z[sub], y[sub], eta[sub], max_iter=max_iter, tol=1e-6, func=func)
         except EffektError:
             ok = False
         if ok and np.all(np.isfinite(b0)):
             eta = Z @ b0
-    b, mu, converged, it = _newton(Z, y, eta, max_iter=max_iter, tol=tol)
+    b, mu, converged, it = _newton(Z, y, eta, max_iter=max_iter, tol=tol, func=func)
     eps = np.finfo(float).eps
     A = Z * np.sqrt(np.maximum(mu * (1 - mu), eps))[:, None]
     info = A.T @ A
@@ -358,6 +370,25 @@ def propensity_score(
     >>> bool(ps.converged), len(ps.scores)
     (True, 400)
     """
+    data, covs, treated = _inputs(data, treatment, covariates, treated_value, missing)
+    design = encode_covariates(data, covs, _FUNC)
+    return _fit_propensity(
+        np.asarray(design.X),
+        design.names,
+        treated,
+        data.index,
+        model=model,
+        max_iter=max_iter,
+        treatment=treatment,
+        covariates=covs,
+        func=_FUNC,
+    )
+
+
+def _inputs(
+    data: Any, treatment: Hashable, covariates: Any, treated_value: Any, missing: str
+) -> tuple[pd.DataFrame, list[Hashable], np.ndarray]:
+    """The checked rows (after the missing-value policy), the covariates and the treated flags."""
     data = check_frame(data, _FUNC)
     covs = as_column_list(covariates)
     if not covs:
@@ -372,61 +403,93 @@ def propensity_score(
     n_t = int(treated.sum())
     if n_t == 0 or n_t == len(treated):
         raise EffektError(f"{_FUNC}(): the data hold only one treatment group; both are needed.")
-    X, names = _design(data, covs)
-    _check_design(X, names, treated, _FUNC)
-    y = treated.astype(float)
-    index = data.index
+    return data, covs, treated
 
+
+def _fit_propensity(
+    X: np.ndarray,
+    names: list[str],
+    treated: np.ndarray,
+    index: pd.Index,
+    *,
+    model: Any,
+    max_iter: int,
+    treatment: Hashable,
+    covariates: Sequence[Hashable],
+    func: str,
+) -> PropensityScore:
+    """Fit the propensity model on an encoded design (no intercept column) of checked rows."""
+    _check_design(X, names, treated, func)
     if isinstance(model, str):
         if model != "logit":
             raise argument_error(
-                _FUNC, "model", "'logit' or a scikit-learn classifier with predict_proba", model
+                func, "model", "'logit' or a scikit-learn classifier with predict_proba", model
             )
-        beta, cov, converged, n_iter = _irls_logit(X, y, max_iter=max_iter)
-        eta = _linear_predictor(X, beta)
-        if np.abs(eta).max() >= _ETA_CLAMP - 1e-9 or (not converged and np.abs(eta).max() > 15):
-            std_coef = np.abs(beta[1:]) * X.std(axis=0)
-            top = [names[j] for j in np.argsort(-std_coef)[:3]]
-            n_extreme = int((np.abs(eta) > 15).sum())
-            raise EffektError(
-                f"{_FUNC}(): the logistic model shows perfect or quasi-complete separation by a "
-                f"combination of covariates: {n_extreme} units have fitted probabilities numerically "
-                f"0 or 1 (largest standardised coefficients: {', '.join(map(quote, top))}). "
-                "Those units have no comparable counterpart; restrict the sample to common support, "
-                "simplify the model, or match exactly on the offending covariates."
-            )
-        if not converged:
-            warnings.warn(
-                f"{_FUNC}(): the logistic regression did not converge in {max_iter} iterations; "
-                "the scores may be inaccurate. Rescale or simplify the covariates, or raise max_iter.",
-                ConvergenceWarning,
-                stacklevel=2,
-            )
-        scores = expit(eta)
-        coef_index = ["(Intercept)", *names]
-        return PropensityScore(
-            scores=pd.Series(scores, index=index, name="propensity"),
-            linear_predictor=pd.Series(eta, index=index, name="linear_predictor"),
-            treated=treated,
-            coef=pd.Series(beta, index=coef_index, name="coef"),
-            converged=bool(converged),
-            model="logit",
-            feature_names=tuple(names),
-            treatment=treatment,
-            covariates=tuple(covs),
-            std_errors=pd.Series(
-                np.sqrt(np.clip(np.diag(cov), 0, None)), index=coef_index, name="std_error"
-            ),
-            n_iter=int(n_iter),
-        )
-
-    if not (hasattr(model, "fit") and hasattr(model, "predict_proba")):
+        fields = _fit_logit(X, names, treated, max_iter, func)
+    elif hasattr(model, "fit") and hasattr(model, "predict_proba"):
+        fields = _fit_classifier(X, treated, model)
+    else:
         raise argument_error(
-            _FUNC,
+            func,
             "model",
             "'logit' or a scikit-learn classifier with predict_proba",
             type(model).__name__,
         )
+    scores, eta = fields.pop("scores"), fields.pop("eta")
+    return PropensityScore(
+        scores=pd.Series(scores, index=index, name="propensity"),
+        linear_predictor=pd.Series(eta, index=index, name="linear_predictor"),
+        treated=treated,
+        feature_names=tuple(names),
+        treatment=treatment,
+        covariates=tuple(covariates),
+        _X=X,
+        **fields,
+    )
+
+
+def _fit_logit(
+    X: np.ndarray, names: list[str], treated: np.ndarray, max_iter: int, func: str
+) -> dict[str, Any]:
+    """R's glm logit: scores, linear predictor, coefficients and their standard errors."""
+    beta, cov, converged, n_iter = _irls_logit(
+        X, treated.astype(float), max_iter=max_iter, func=func
+    )
+    eta = _linear_predictor(X, beta)
+    if np.abs(eta).max() >= _ETA_CLAMP - 1e-9 or (not converged and np.abs(eta).max() > 15):
+        std_coef = np.abs(beta[1:]) * X.std(axis=0)
+        top = [names[j] for j in np.argsort(-std_coef)[:3]]
+        n_extreme = int((np.abs(eta) > 15).sum())
+        raise EffektError(
+            f"{func}(): the logistic model shows perfect or quasi-complete separation by a "
+            f"combination of covariates: {n_extreme} units have fitted probabilities numerically "
+            f"0 or 1 (largest standardised coefficients: {', '.join(map(quote, top))}). "
+            "Those units have no comparable counterpart; restrict the sample to common support, "
+            "simplify the model, or match exactly on the offending covariates."
+        )
+    if not converged:
+        warnings.warn(
+            f"{func}(): the logistic regression did not converge in {max_iter} iterations; "
+            "the scores may be inaccurate. Rescale or simplify the covariates, or raise max_iter.",
+            ConvergenceWarning,
+            stacklevel=4,
+        )
+    coef_index = ["(Intercept)", *names]
+    return dict(
+        scores=expit(eta),
+        eta=eta,
+        coef=pd.Series(beta, index=coef_index, name="coef"),
+        converged=bool(converged),
+        model="logit",
+        std_errors=pd.Series(
+            np.sqrt(np.clip(np.diag(cov), 0, None)), index=coef_index, name="std_error"
+        ),
+        n_iter=int(n_iter),
+    )
+
+
+def _fit_classifier(X: np.ndarray, treated: np.ndarray, model: Any) -> dict[str, Any]:
+    """A clone of a scikit-learn classifier fitted on the design: its scores and logits."""
     from sklearn.base import clone
 
     est = clone(model)
@@ -435,55 +498,11 @@ def propensity_score(
     classes = list(getattr(est, "classes_", [0, 1]))
     scores = proba[:, classes.index(1)]
     clipped = np.clip(scores, 1e-15, 1 - 1e-15)
-    eta = np.log(clipped / (1 - clipped))
-    return PropensityScore(
-        scores=pd.Series(scores, index=index, name="propensity"),
-        linear_predictor=pd.Series(eta, index=index, name="linear_predictor"),
-        treated=treated,
+    return dict(
+        scores=scores,
+        eta=np.log(clipped / (1 - clipped)),
         coef=None,
         converged=True,
         model=type(model).__name__,
-        feature_names=tuple(names),
-        treatment=treatment,
-        covariates=tuple(covs),
         estimator=est,
     )
-
-
-def _design(data: pd.DataFrame, covariates: Sequence[Hashable]) -> tuple[np.ndarray, list[str]]:
-    """Design matrix without intercept: numeric columns as is, others one-hot (first level dropped).
-
-    Unlike :func:`effekt._validate.design_matrix`, unused categories of a pandas
-    ``category`` column are not turned into all-zero dummies.
-    """
-    blocks: list[np.ndarray | tuple[np.ndarray, int]] = []
-    names: list[str] = []
-    for column in covariates:
-        values = data[column]
-        if values.dtype == bool or pd.api.types.is_numeric_dtype(values):
-            arr = values.to_numpy(dtype=float)
-            if not np.isfinite(arr).all():
-                raise ColumnError(
-                    f"The covariate {quote(column)} passed to {_FUNC}() holds infinite values."
-                )
-            blocks.append(arr)
-            names.append(str(column))
-        else:
-            if isinstance(values.dtype, pd.CategoricalDtype):
-                values = values.cat.remove_unused_categories()
-            codes, levels = pd.factorize(values, sort=True)
-            if len(levels) < 2:
-                raise ColumnError(
-                    f"The covariate {quote(column)} passed to {_FUNC}() has a single value "
-                    f"({quote(levels[0]) if len(levels) else 'none'}); it carries no information. Remove it."
-                )
-            for k in range(1, len(levels)):
-                blocks.append((codes, k))
-            names.extend(f"{column}_{lev}" for lev in levels[1:])
-    X = np.empty((len(data), len(blocks)))
-    for j, block in enumerate(blocks):
-        if isinstance(block, tuple):
-            X[:, j] = block[0] == block[1]
-        else:
-            X[:, j] = block
-    return X, names

@@ -10,7 +10,6 @@ scale) to explain the effect away.
 
 from __future__ import annotations
 
-import html
 import math
 import numbers
 import warnings
@@ -23,6 +22,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from .._validate import (
+    MISSING_POLICIES,
     argument_error,
     check_choice,
     check_frame,
@@ -32,8 +32,8 @@ from .._validate import (
     require_columns,
     two_valued,
 )
-from ..errors import ColumnError, EffektError, SmallSampleWarning
-from ..results import EffectResult
+from ..errors import ColumnError, DroppedRowsWarning, EffektError, SmallSampleWarning
+from ..results import EffectResult, Result
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -47,7 +47,7 @@ _GAMMA_MAX = 1e8
 
 
 @dataclass(frozen=True)
-class RosenbaumBounds:
+class RosenbaumBounds(Result):
     """Bounds on the one-sided p-value of a matched-pairs test under hidden bias of at most Γ.
 
     Attributes
@@ -125,12 +125,6 @@ class RosenbaumBounds:
         lines.extend(f"  note: {n}" for n in self.notes)
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.summary()
-
-    def _repr_html_(self) -> str:
-        return "<pre>" + html.escape(self.summary()) + "</pre>"
-
     def plot(self, ax: Axes | None = None) -> Axes:
         """The bounds against Γ with the ``alpha`` line and Γ-critical marked; returns the Axes."""
         from ..plots import new_axes
@@ -159,71 +153,108 @@ class RosenbaumBounds:
         return ax
 
 
+def _missing_pairs(
+    frame: pd.DataFrame, cols: list[Hashable], pair: Hashable, missing: str, func: str
+) -> pd.DataFrame:
+    """Raise on missing values in ``cols`` or, with ``missing="drop"``, drop whole pairs."""
+    isna = frame[cols].isna()
+    counts = isna.sum()
+    if not counts.any():
+        return frame
+    if missing == "raise":
+        column = counts[counts > 0].index[0]
+        raise ColumnError(
+            f"The column {quote(column)} used by {func}() has {int(counts[column])} missing values in the matched "
+            "data; a pair with a missing member cannot be analysed. Remove those pairs (both members) first, "
+            "or pass missing='drop' (drops every pair with a missing member)."
+        )
+    bad = isna.any(axis=1).to_numpy()
+    drop = bad | frame[pair].isin(frame.loc[bad, pair].dropna()).to_numpy()
+    warnings.warn(
+        f"{func}() dropped {int(drop.sum())} of {len(frame)} rows: the pairs with a missing value in "
+        f"{', '.join(map(quote, counts[counts > 0].index))}.",
+        DroppedRowsWarning,
+        stacklevel=4,
+    )
+    return frame.loc[~drop]
+
+
+def _check_one_to_one(replace: Any, ratio: Any, func: str) -> None:
+    """Rosenbaum bounds need disjoint 1:1 pairs: no replacement, ratio 1."""
+    if replace:
+        raise EffektError(
+            f"{func}() needs disjoint 1:1 matched pairs, but this MatchResult matched with replace=True, "
+            "so a control can sit in several pairs and the pairs are not independent. Rematch with "
+            "replace=False (and ratio=1) for a Rosenbaum sensitivity analysis."
+        )
+    if ratio not in (1, None):
+        raise EffektError(
+            f"{func}() handles 1:1 matched pairs; this MatchResult has ratio={ratio}. Rematch with ratio=1 "
+            "(bounds for matched sets with several controls are not implemented)."
+        )
+
+
+def _match_like_frame(
+    data: Any, treatment: Hashable | None, treated_value: Any, func: str
+) -> tuple[pd.DataFrame, Hashable | None, Any]:
+    """The matched data of a MatchResult-like object without stored pairs, checked for 1:1."""
+    options = getattr(data, "options", {}) or {}
+    replace = options.get("replace", getattr(data, "replace", False))
+    _check_one_to_one(replace, options.get("ratio", getattr(data, "ratio", 1)), func)
+    if treatment is None:
+        treatment = getattr(data, "treatment", None)
+    if treated_value is None:
+        treated_value = options.get("treated_value", getattr(data, "treated_value", None))
+    return data.matched_data(), treatment, treated_value
+
+
+def _check_reused_rows(frame: pd.DataFrame, pair: Hashable, func: str) -> None:
+    """A unit reused by several pairs (matching with replacement) raises."""
+    if not frame.index.has_duplicates:
+        return
+    # A unit reused by several pairs (e.g. MatchIt's get_matches()) shows up as the same
+    # row -- same label and same values -- under different pair ids; distinct people who
+    # merely share an index label do not.
+    key = pd.util.hash_pandas_object(frame.drop(columns=[pair]).reset_index(), index=False)
+    spread = pd.Series(frame[pair].to_numpy()).groupby(key.to_numpy()).nunique()
+    if (spread > 1).any():
+        dup = frame.index[np.flatnonzero(key.to_numpy() == spread.index[spread > 1][0])[0]]
+        raise EffektError(
+            f"{func}(): the row {quote(dup)} appears in several matched pairs (matching with "
+            "replacement). Rosenbaum bounds need disjoint pairs; rematch with replace=False."
+        )
+
+
 def _pairs_from(
-    matched: Any,
+    data: Any,
     outcome: Hashable,
     treatment: Hashable | None,
     pair: Hashable,
     treated_value: Any,
+    missing: str,
     func: str,
-) -> tuple[np.ndarray, np.ndarray, Hashable]:
+) -> tuple[np.ndarray, np.ndarray]:
     """Treated and control outcomes of each 1:1 pair, as two aligned arrays."""
-    if isinstance(matched, pd.DataFrame):
-        frame = check_frame(matched, func, "matched")
-    elif hasattr(matched, "_t_pos") and hasattr(matched, "treated") and hasattr(matched, "data"):
-        return _pairs_from_match(matched, outcome, func)
-    elif hasattr(matched, "matched_data"):
-        # a MatchResult-like object without stored pairs: use its matched data
-        options = getattr(matched, "options", {}) or {}
-        if options.get("replace", getattr(matched, "replace", False)):
-            raise EffektError(
-                f"{func}() needs disjoint 1:1 matched pairs, but this MatchResult matched with replace=True, "
-                "so a control can sit in several pairs and the pairs are not independent. Rematch with "
-                "replace=False (and ratio=1) for a Rosenbaum sensitivity analysis."
-            )
-        ratio = options.get("ratio", getattr(matched, "ratio", 1))
-        if ratio not in (1, None):
-            raise EffektError(
-                f"{func}() handles 1:1 matched pairs; this MatchResult has ratio={ratio}. Rematch with ratio=1 "
-                "(bounds for matched sets with several controls are not implemented)."
-            )
-        if treatment is None:
-            treatment = getattr(matched, "treatment", None)
-        if treated_value is None:
-            treated_value = options.get("treated_value", getattr(matched, "treated_value", None))
-        frame = matched.matched_data()
+    if isinstance(data, pd.DataFrame):
+        frame = check_frame(data, func)
+    elif hasattr(data, "_t_pos") and hasattr(data, "treated") and hasattr(data, "data"):
+        return _pairs_from_match(data, outcome, missing, func)
+    elif hasattr(data, "matched_data"):
+        frame, treatment, treated_value = _match_like_frame(data, treatment, treated_value, func)
     else:
         raise argument_error(
-            func, "matched", "a MatchResult or a pandas DataFrame", type(matched).__name__
+            func, "data", "a MatchResult or a pandas DataFrame", type(data).__name__
         )
     if treatment is None:
         raise argument_error(
             func,
             "treatment",
-            "the name of the treatment column when 'matched' is a DataFrame",
+            "the name of the treatment column when 'data' is a DataFrame",
             None,
         )
     require_columns(frame, func, outcome=outcome, treatment=treatment, pair=pair)
-    cols = [outcome, treatment, pair]
-    counts = frame[cols].isna().sum()
-    if counts.any():
-        column = counts[counts > 0].index[0]
-        raise ColumnError(
-            f"The column {quote(column)} used by {func}() has {int(counts[column])} missing values in the matched "
-            "data; a pair with a missing member cannot be analysed. Remove those pairs (both members) first."
-        )
-    if frame.index.has_duplicates:
-        # A unit reused by several pairs (matching with replacement, e.g. MatchIt's
-        # get_matches()) shows up as the same row -- same label and same values -- under
-        # different pair ids; distinct people who merely share an index label do not.
-        key = pd.util.hash_pandas_object(frame.drop(columns=[pair]).reset_index(), index=False)
-        spread = pd.Series(frame[pair].to_numpy()).groupby(key.to_numpy()).nunique()
-        if (spread > 1).any():
-            dup = frame.index[np.flatnonzero(key.to_numpy() == spread.index[spread > 1][0])[0]]
-            raise EffektError(
-                f"{func}(): the row {quote(dup)} appears in several matched pairs (matching with "
-                "replacement). Rosenbaum bounds need disjoint pairs; rematch with replace=False."
-            )
+    frame = _missing_pairs(frame, [outcome, treatment, pair], pair, missing, func)
+    _check_reused_rows(frame, pair, func)
     treated = two_valued(frame[treatment], treatment, "treatment", func, treated_value)
     y = numeric_column(frame[outcome], outcome, func, "outcome")
     codes, labels = pd.factorize(frame[pair])
@@ -240,12 +271,12 @@ def _pairs_from(
         )
     y_t = np.bincount(codes, weights=np.where(treated, y, 0.0), minlength=n_pairs)
     y_c = np.bincount(codes, weights=np.where(treated, 0.0, y), minlength=n_pairs)
-    return y_t, y_c, treatment
+    return y_t, y_c
 
 
 def _pairs_from_match(
-    matched: Any, outcome: Hashable, func: str
-) -> tuple[np.ndarray, np.ndarray, Hashable]:
+    matched: Any, outcome: Hashable, missing: str, func: str
+) -> tuple[np.ndarray, np.ndarray]:
     """Pairs of a MatchResult from its stored positions and treated indicator.
 
     Neither the treatment column (which may need ``treated_value``) nor the index labels
@@ -253,18 +284,7 @@ def _pairs_from_match(
     paired with whom.
     """
     options = getattr(matched, "options", {}) or {}
-    if options.get("replace", False):
-        raise EffektError(
-            f"{func}() needs disjoint 1:1 matched pairs, but this MatchResult matched with replace=True, "
-            "so a control can sit in several pairs and the pairs are not independent. Rematch with "
-            "replace=False (and ratio=1) for a Rosenbaum sensitivity analysis."
-        )
-    ratio = options.get("ratio", 1)
-    if ratio not in (1, None):
-        raise EffektError(
-            f"{func}() handles 1:1 matched pairs; this MatchResult has ratio={ratio}. Rematch with ratio=1 "
-            "(bounds for matched sets with several controls are not implemented)."
-        )
+    _check_one_to_one(options.get("replace", False), options.get("ratio", 1), func)
     data = matched.data
     require_columns(data, func, outcome=outcome)
     t_pos = np.asarray(matched._t_pos, dtype=np.int64)
@@ -278,16 +298,88 @@ def _pairs_from_match(
             f"{func}(): a unit appears in several matched pairs of this MatchResult; Rosenbaum "
             "bounds need disjoint 1:1 pairs; rematch with replace=False and ratio=1."
         )
-    rows = np.r_[t_pos, c_pos]
-    values = data[outcome].iloc[rows]
-    k = int(values.isna().sum())
-    if k:
-        raise ColumnError(
-            f"The column {quote(outcome)} used by {func}() has {k} missing values in the matched "
-            "data; a pair with a missing member cannot be analysed. Remove those pairs (both members) first."
+    values = data[outcome].iloc[np.r_[t_pos, c_pos]].reset_index(drop=True)
+    key = "pair" if outcome != "pair" else "pair_id"
+    frame = values.to_frame(name=outcome).assign(**{key: np.tile(np.arange(len(t_pos)), 2)})
+    frame = _missing_pairs(frame, [outcome], key, missing, func)
+    y = numeric_column(frame[outcome], outcome, func, "outcome")
+    half = len(y) // 2
+    return y[:half].astype(float), y[half:].astype(float)
+
+
+def _gamma_grid(gamma: Sequence[float] | np.ndarray | None, func: str) -> np.ndarray:
+    if gamma is None:
+        return np.round(np.arange(1.0, 3.0 + 1e-9, 0.1), 10)
+    values = np.atleast_1d(np.asarray(gamma, dtype=object))
+    if values.size == 0:
+        raise argument_error(func, "gamma", "a non-empty sequence of numbers >= 1", list(values))
+    for g in values:
+        check_number(g, "gamma", func, low=1)
+    return np.asarray(values, dtype=float)
+
+
+def _default_alternative(d: np.ndarray, method: str) -> str:
+    """The direction of the observed effect: more pairs (or rank mass) favouring treated."""
+    if method == "mcnemar":
+        return "greater" if (d > 0).sum() >= (d < 0).sum() else "less"
+    r = stats.rankdata(np.abs(d[d != 0]))
+    return "greater" if r[d[d != 0] > 0].sum() >= r.sum() / 2 else "less"
+
+
+_Bounds = tuple[Any, float, int, list[str]]
+
+
+def _mcnemar_bounds(d: np.ndarray, outcome: Hashable, func: str) -> _Bounds:
+    """``(p-value bounds at Γ, statistic, informative pairs, notes)`` of the McNemar test."""
+    t_stat = int((d > 0).sum())
+    n_inf = int((d != 0).sum())
+    if n_inf == 0:
+        raise EffektError(
+            f"{func}(): none of the {len(d)} pairs is discordant on {quote(outcome)} (both members have the "
+            "same outcome in every pair), so the matched-pairs test carries no information."
         )
-    y = numeric_column(values.reset_index(drop=True), outcome, func, "outcome")
-    return y[: len(t_pos)].astype(float), y[len(t_pos) :].astype(float), matched.treatment
+
+    def at(g: float) -> tuple[float, float]:
+        lo = float(stats.binom.sf(t_stat - 1, n_inf, 1 / (1 + g)))
+        up = float(stats.binom.sf(t_stat - 1, n_inf, g / (1 + g)))
+        return lo, up
+
+    return at, float(t_stat), n_inf, []
+
+
+def _wilcoxon_bounds(d: np.ndarray, outcome: Hashable, func: str) -> _Bounds:
+    """``(p-value bounds at Γ, statistic, informative pairs, notes)`` of the signed-rank test."""
+    nz = d[d != 0]
+    n_inf = int(nz.size)
+    if n_inf == 0:
+        raise EffektError(
+            f"{func}(): every matched pair has the same {quote(outcome)} for both members; "
+            "the signed-rank test carries no information."
+        )
+    notes = []
+    if len(d) - n_inf:
+        notes.append(
+            f"{len(d) - n_inf} pair(s) with a zero difference dropped, as wilcox.test does"
+        )
+    ranks = stats.rankdata(np.abs(nz))
+    t_plus = float(ranks[nz > 0].sum())
+    sr, sr2 = float(ranks.sum()), float((ranks**2).sum())
+
+    def at(g: float) -> tuple[float, float]:
+        pp, pm = g / (1 + g), 1 / (1 + g)
+        v = pp * pm * sr2
+        up = float(stats.norm.sf((t_plus - pp * sr) / math.sqrt(v)))
+        lo = float(stats.norm.sf((t_plus - pm * sr) / math.sqrt(v)))
+        return lo, up
+
+    if n_inf < 10:
+        warnings.warn(
+            f"{func}(): only {n_inf} pairs have a non-zero difference; the normal approximation behind "
+            "the Wilcoxon bounds is rough with so few pairs.",
+            SmallSampleWarning,
+            stacklevel=3,
+        )
+    return at, t_plus, n_inf, notes
 
 
 def _critical_gamma(p_upper: Any, alpha: float) -> float:
@@ -307,29 +399,30 @@ def _critical_gamma(p_upper: Any, alpha: float) -> float:
 
 
 def rosenbaum_bounds(
-    matched: Any,
+    data: Any,
     outcome: Hashable,
-    *,
     treatment: Hashable | None = None,
+    *,
     pair: Hashable = "subclass",
     gamma: Sequence[float] | np.ndarray | None = None,
     alpha: float = 0.05,
     method: str = "auto",
     alternative: str | None = None,
     treated_value: Any = None,
+    missing: str = "raise",
 ) -> RosenbaumBounds:
     """Rosenbaum bounds: how much hidden bias would overturn a matched-pairs test?
 
     Parameters
     ----------
-    matched : MatchResult or DataFrame
+    data : MatchResult or DataFrame
         A 1:1 match without replacement (``match(..., ratio=1, replace=False)``), or a
         DataFrame with one row per person and the columns ``treatment``, ``outcome`` and
         ``pair`` (exactly one treated and one control per pair id). Not modified.
     outcome : column name
         Binary (0/1) or numeric outcome.
     treatment : column name, optional
-        Treatment column of a DataFrame ``matched``. With a MatchResult the arms and the
+        Treatment column of a DataFrame ``data``. With a MatchResult the arms and the
         pairs are taken from the match itself (its treated indicator and pair positions),
         so ``treatment``, ``pair`` and ``treated_value`` are not needed.
     pair : column name, default "subclass"
@@ -344,7 +437,10 @@ def rosenbaum_bounds(
         Direction of the one-sided test; default: the direction of the observed effect.
     treated_value : optional
         Value of ``treatment`` that marks the treated (for non-0/1 codings) in a DataFrame
-        ``matched``.
+        ``data``.
+    missing : {"raise", "drop"}
+        A missing outcome, treatment or pair id raises, or (``"drop"``) drops every pair
+        with a missing member, with a :class:`~effekt.errors.DroppedRowsWarning`.
 
     Returns
     -------
@@ -405,21 +501,11 @@ def rosenbaum_bounds(
     func = "rosenbaum_bounds"
     alpha = check_number(alpha, "alpha", func, low=0, high=1, low_open=True, high_open=True)
     check_choice(method, "method", func, ("auto", "mcnemar", "wilcoxon"))
+    check_choice(missing, "missing", func, MISSING_POLICIES)
     if alternative is not None:
         check_choice(alternative, "alternative", func, ("greater", "less"))
-    if gamma is None:
-        grid = np.round(np.arange(1.0, 3.0 + 1e-9, 0.1), 10)
-    else:
-        values = np.atleast_1d(np.asarray(gamma, dtype=object))
-        if values.size == 0:
-            raise argument_error(
-                func, "gamma", "a non-empty sequence of numbers >= 1", list(values)
-            )
-        for g in values:
-            check_number(g, "gamma", func, low=1)
-        grid = np.asarray(values, dtype=float)
-    y_t, y_c, _ = _pairs_from(matched, outcome, treatment, pair, treated_value, func)
-    n_pairs = len(y_t)
+    grid = _gamma_grid(gamma, func)
+    y_t, y_c = _pairs_from(data, outcome, treatment, pair, treated_value, missing, func)
     binary = bool(np.isin(np.concatenate([y_t, y_c]), (0.0, 1.0)).all())
     if method == "auto":
         method = "mcnemar" if binary else "wilcoxon"
@@ -429,62 +515,12 @@ def rosenbaum_bounds(
             "use method='wilcoxon' for a numeric outcome."
         )
     d = y_t - y_c
-    notes: list[str] = []
     if alternative is None:
-        if method == "mcnemar":
-            alternative = "greater" if (d > 0).sum() >= (d < 0).sum() else "less"
-        else:
-            r = stats.rankdata(np.abs(d[d != 0]))
-            alternative = "greater" if r[d[d != 0] > 0].sum() >= r.sum() / 2 else "less"
+        alternative = _default_alternative(d, method)
     if alternative == "less":
         d = -d
-
-    if method == "mcnemar":
-        t_stat = int((d > 0).sum())
-        n_inf = int((d != 0).sum())
-        if n_inf == 0:
-            raise EffektError(
-                f"{func}(): none of the {n_pairs} pairs is discordant on {quote(outcome)} (both members have the "
-                "same outcome in every pair), so the matched-pairs test carries no information."
-            )
-
-        def at(g: float) -> tuple[float, float]:
-            lo = float(stats.binom.sf(t_stat - 1, n_inf, 1 / (1 + g)))
-            up = float(stats.binom.sf(t_stat - 1, n_inf, g / (1 + g)))
-            return lo, up
-
-        statistic = float(t_stat)
-    else:
-        nz = d[d != 0]
-        n_inf = int(nz.size)
-        if n_inf == 0:
-            raise EffektError(
-                f"{func}(): every matched pair has the same {quote(outcome)} for both members; "
-                "the signed-rank test carries no information."
-            )
-        if n_pairs - n_inf:
-            notes.append(
-                f"{n_pairs - n_inf} pair(s) with a zero difference dropped, as wilcox.test does"
-            )
-        ranks = stats.rankdata(np.abs(nz))
-        t_plus = float(ranks[nz > 0].sum())
-        sr, sr2 = float(ranks.sum()), float((ranks**2).sum())
-
-        def at(g: float) -> tuple[float, float]:
-            pp, pm = g / (1 + g), 1 / (1 + g)
-            v = pp * pm * sr2
-            up = float(stats.norm.sf((t_plus - pp * sr) / math.sqrt(v)))
-            lo = float(stats.norm.sf((t_plus - pm * sr) / math.sqrt(v)))
-            return lo, up
-
-        statistic = t_plus
-        if n_inf < 10:
-            warnings.warn(
-                f"{func}(): only {n_inf} pairs have a non-zero difference; the normal approximation behind "
-                "the Wilcoxon bounds is rough with so few pairs.",
-                SmallSampleWarning,
-                stacklevel=2,
-            )
+    bounds_of = _mcnemar_bounds if method == "mcnemar" else _wilcoxon_bounds
+    at, statistic, n_inf, notes = bounds_of(d, outcome, func)
     bounds = np.array([at(g) for g in grid])
     p_lower = bounds[:, 0].copy()
     p_upper = bounds[:, 1].copy()
@@ -504,7 +540,7 @@ def rosenbaum_bounds(
         alternative=alternative,
         alpha=alpha,
         statistic=statistic,
-        n_pairs=n_pairs,
+        n_pairs=len(y_t),
         n_informative=n_inf,
         outcome=None if outcome is None else str(outcome),
         notes=tuple(notes),
@@ -516,7 +552,7 @@ def rosenbaum_bounds(
 
 
 @dataclass(frozen=True)
-class EValue:
+class EValue(Result):
     """E-values for an estimate and its confidence limit (VanderWeele & Ding 2017).
 
     Attributes
@@ -587,12 +623,6 @@ class EValue:
         lines.extend(f"  note: {n}" for n in self.notes)
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.summary()
-
-    def _repr_html_(self) -> str:
-        return "<pre>" + html.escape(self.summary()) + "</pre>"
-
 
 def _e_of_rr(rr: float) -> float:
     """E = RR + sqrt(RR (RR - 1)) after inverting protective risk ratios."""
@@ -607,6 +637,52 @@ def _to_rr(value: float, measure: str, rare: bool) -> float:
         return math.sqrt(value)
     # HR, common outcome (VanderWeele 2017 approximation)
     return (1 - 0.5 ** math.sqrt(value)) / (1 - 0.5 ** math.sqrt(1 / value))
+
+
+def _ratio_of_effect(
+    res: EffectResult, measure: str, ci_low: Any, ci_high: Any, notes: list[str]
+) -> tuple[float, float, float]:
+    """The risk ratio and its limits of an effect on the proportion scale."""
+    func = "e_value"
+    if measure != "RR":
+        raise argument_error(func, "measure", "'RR' when an EffectResult is given", measure)
+    if ci_low is not None or ci_high is not None:
+        raise EffektError(f"{func}(): give either an EffectResult or ci_low/ci_high, not both.")
+    if res.scale != "proportion" or not res.mean_control or res.mean_treated is None:
+        raise EffektError(
+            f"{func}() converts an EffectResult to a risk ratio from its mean_treated and mean_control, "
+            "which needs a binary outcome with a non-zero control share; pass the risk ratio and its limits "
+            "instead."
+        )
+    mc = float(res.mean_control)
+    est = float(res.mean_treated) / mc
+    if res.relative_change_ci is not None:
+        lo, hi = 1 + res.relative_change_ci[0], 1 + res.relative_change_ci[1]
+    else:
+        lo, hi = 1 + res.ci[0] / mc, 1 + res.ci[1] / mc
+        notes.append(
+            "risk-ratio limits derived from the difference's interval treating the control share as fixed"
+        )
+    if lo <= 0:
+        notes.append(
+            "the lower limit of the risk ratio was <= 0 and was set to a tiny positive number"
+        )
+        lo = 1e-12
+    return est, lo, hi
+
+
+def _e_of_limit(rr: float, rr_lo: float, rr_hi: float, notes: list[str]) -> float:
+    """E-value of the confidence limit closest to 1 (1 when the interval includes 1)."""
+    limit = rr_lo if rr >= 1 else rr_hi
+    if not np.isfinite(limit):
+        if np.isfinite(rr_lo) or np.isfinite(rr_hi):
+            notes.append(
+                "only the confidence limit on the far side of 1 was given; no E-value for the interval"
+            )
+        return math.nan
+    if (rr >= 1 and limit <= 1) or (rr < 1 and limit >= 1):
+        return 1.0
+    return _e_of_rr(limit)
 
 
 def e_value(
@@ -663,32 +739,7 @@ def e_value(
         raise argument_error(func, "rare", "True or False", rare)
     notes: list[str] = []
     if isinstance(estimate, EffectResult):
-        if measure != "RR":
-            raise argument_error(func, "measure", "'RR' when an EffectResult is given", measure)
-        if ci_low is not None or ci_high is not None:
-            raise EffektError(f"{func}(): give either an EffectResult or ci_low/ci_high, not both.")
-        res = estimate
-        if res.scale != "proportion" or not res.mean_control or res.mean_treated is None:
-            raise EffektError(
-                f"{func}() converts an EffectResult to a risk ratio from its mean_treated and mean_control, "
-                "which needs a binary outcome with a non-zero control share; pass the risk ratio and its limits "
-                "instead."
-            )
-        mc = float(res.mean_control)
-        est = float(res.mean_treated) / mc
-        if res.relative_change_ci is not None:
-            lo, hi = 1 + res.relative_change_ci[0], 1 + res.relative_change_ci[1]
-        else:
-            lo, hi = 1 + res.ci[0] / mc, 1 + res.ci[1] / mc
-            notes.append(
-                "risk-ratio limits derived from the difference's interval treating the control share as fixed"
-            )
-        if lo <= 0:
-            notes.append(
-                "the lower limit of the risk ratio was <= 0 and was set to a tiny positive number"
-            )
-            lo = 1e-12
-        estimate, ci_low, ci_high = est, lo, hi
+        estimate, ci_low, ci_high = _ratio_of_effect(estimate, measure, ci_low, ci_high, notes)
     values = {}
     for name, v in (("estimate", estimate), ("ci_low", ci_low), ("ci_high", ci_high)):
         if v is None:
@@ -706,17 +757,7 @@ def e_value(
     rr_lo = _to_rr(lo, measure, bool(rare)) if np.isfinite(lo) else math.nan
     rr_hi = _to_rr(hi, measure, bool(rare)) if np.isfinite(hi) else math.nan
     e_point = _e_of_rr(rr)
-    limit = rr_lo if rr >= 1 else rr_hi
-    if not np.isfinite(limit):
-        e_ci = math.nan
-        if np.isfinite(rr_lo) or np.isfinite(rr_hi):
-            notes.append(
-                "only the confidence limit on the far side of 1 was given; no E-value for the interval"
-            )
-    elif (rr >= 1 and limit <= 1) or (rr < 1 and limit >= 1):
-        e_ci = 1.0
-    else:
-        e_ci = _e_of_rr(limit)
+    e_ci = _e_of_limit(rr, rr_lo, rr_hi, notes)
     if measure != "RR" and not rare:
         notes.append(
             "common outcome: "

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
+from .._design import encode_covariates
 from .._validate import (
     argument_error,
     as_column_list,
@@ -31,7 +32,7 @@ from .._validate import (
 )
 from ..errors import ConvergenceWarning, EffektError, OverlapWarning
 from ..results import EffectResult, effect_from_normal
-from .propensity import PropensityScore, _design, _irls_logit, propensity_score
+from .propensity import PropensityScore, _irls_logit, propensity_score
 
 __all__ = ["ipw", "aipw"]
 
@@ -141,10 +142,41 @@ def _fit_ps(
         # name the function the caller used, keeping the error class (ColumnError, ...)
         text = str(exc).replace("propensity_score()", f"{func}() (in its propensity model)")
         raise type(exc)(text) from exc
-    if ps.coef is None:
+    if ps.coef is None or ps._X is None:
         return ps, None
-    X, _ = _design(data, covs)
-    return ps, np.column_stack([np.ones(len(X)), X])
+    return ps, np.column_stack([np.ones(len(ps._X)), ps._X])
+
+
+def _ipw_sandwich_se(
+    X: np.ndarray,
+    y: np.ndarray,
+    tf: np.ndarray,
+    e: np.ndarray,
+    e_raw: np.ndarray,
+    free: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    mu1: float,
+    mu0: float,
+    estimand: str,
+) -> float:
+    """M-estimation sandwich SE of ``mu1 - mu0``, stacked with the logit score equations."""
+    # stacked (beta, mu1, mu0); rows of the Jacobian are derivatives of the equations
+    k = X.shape[1]
+    psi = np.column_stack([X * (tf - e_raw)[:, None], a * (y - mu1), b * (y - mu0)])
+    A = np.zeros((k + 2, k + 2))
+    A[:k, :k] = -(X * (e_raw * (1 - e_raw))[:, None]).T @ X
+    freef = free.astype(float)
+    if estimand == "ATE":
+        A[k, :k] = -(tf * (1 - e) / e * (y - mu1) * freef) @ X
+    A[k + 1, :k] = ((1 - tf) * e / (1 - e) * (y - mu0) * freef) @ X
+    A[k, k] = -a.sum()
+    A[k + 1, k + 1] = -b.sum()
+    Ainv = np.linalg.inv(A)
+    V = Ainv @ (psi.T @ psi) @ Ainv.T
+    c = np.zeros(k + 2)
+    c[k], c[k + 1] = 1.0, -1.0
+    return float(math.sqrt(max(c @ V @ c, 0.0)))
 
 
 def ipw(
@@ -276,22 +308,7 @@ def ipw(
 
     r1, r0 = a * (y - mu1), b * (y - mu0)
     if X is not None:
-        # stacked (beta, mu1, mu0); rows of the Jacobian are derivatives of the equations
-        k = X.shape[1]
-        psi = np.column_stack([X * (tf - e_raw)[:, None], r1, r0])
-        A = np.zeros((k + 2, k + 2))
-        A[:k, :k] = -(X * (e_raw * (1 - e_raw))[:, None]).T @ X
-        freef = free.astype(float)
-        if estimand == "ATE":
-            A[k, :k] = -(tf * (1 - e) / e * (y - mu1) * freef) @ X
-        A[k + 1, :k] = ((1 - tf) * e / (1 - e) * (y - mu0) * freef) @ X
-        A[k, k] = -a.sum()
-        A[k + 1, k + 1] = -b.sum()
-        Ainv = np.linalg.inv(A)
-        V = Ainv @ (psi.T @ psi) @ Ainv.T
-        c = np.zeros(k + 2)
-        c[k], c[k + 1] = 1.0, -1.0
-        se = float(math.sqrt(max(c @ V @ c, 0.0)))
+        se = _ipw_sandwich_se(X, y, tf, e, e_raw, free, a, b, mu1, mu0, estimand)
         se_note = "SE: M-estimation sandwich accounting for the estimated logit propensity score"
     else:
         se = float(math.sqrt((r1**2).sum() / a.sum() ** 2 + (r0**2).sum() / b.sum() ** 2))
@@ -475,7 +492,7 @@ def aipw(
     e_raw = ps.scores.to_numpy()
     _overlap_warning(func, e_raw, t, estimand, trim)
     e, _, n_low, n_high = _clip(e_raw, trim)
-    Zx, _ = _design(df, out_covs)
+    Zx = np.asarray(encode_covariates(df, out_covs, func, argument="outcome covariate").X)
     Z = np.column_stack([np.ones(len(Zx)), Zx])
     n = len(y)
     m0 = _fit_outcome(Z, y, ~t, outcome_model, func, "control")

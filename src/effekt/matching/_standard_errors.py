@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import numpy as np
 
+__all__: list[str] = []
+
 
 def abadie_imbens_variance(
     y: np.ndarray,

@@ -1,4 +1,4 @@
-"""Covariate balance before and after matching, with MatchIt's (and cobalt's) definitions.
+"""Covariate balance before and after matching (internal), with MatchIt's (and cobalt's) definitions.
 
 For every covariate — and every level of a categorical covariate, each as a 0/1 dummy —
 the table gives, in the full sample ("before") and in the matched sample with the matching
@@ -28,7 +28,10 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
+from .._design import encode_covariates
 from .._validate import handle_missing
+
+__all__: list[str] = []
 
 STAT_COLUMNS = ("mean_treated", "mean_control", "smd", "var_ratio", "ecdf_mean", "ecdf_max")
 
@@ -39,7 +42,8 @@ def balance_matrix(
     """Covariates as columns for the balance table: numeric as is, every categorical level a dummy.
 
     Returns the matrix, the row names (``"<column>_<level>"`` for dummies) and a boolean
-    array flagging binary (0/1) columns. A missing value in any of the columns raises
+    array flagging binary (0/1) columns, from :func:`effekt._design.encode_covariates`
+    with ``drop_first=False``. A missing value in any of the columns raises
     :class:`~effekt.errors.MissingValueError` naming the column.
 
     Examples
@@ -52,28 +56,8 @@ def balance_matrix(
     """
     # a missing value would give NaN means or a row counted in no dummy: refuse it
     handle_missing(data, list(covariates), "raise", "balance")
-    blocks: list[np.ndarray] = []
-    names: list[str] = []
-    for column in covariates:
-        values = data[column]
-        if values.dtype == bool or pd.api.types.is_numeric_dtype(values):
-            blocks.append(values.to_numpy(dtype=float)[:, None])
-            names.append(str(column))
-        else:
-            if isinstance(values.dtype, pd.CategoricalDtype):
-                values = values.cat.remove_unused_categories()
-            codes, levels = pd.factorize(values, sort=True)
-            blocks.append((codes[:, None] == np.arange(len(levels))[None, :]).astype(float))
-            names.extend(f"{column}_{lev}" for lev in levels)
-    X = np.empty((len(data), sum(b.shape[1] for b in blocks)), order="F")
-    k = 0
-    for b in blocks:
-        X[:, k : k + b.shape[1]] = b
-        k += b.shape[1]
-    binary = np.array(
-        [bool(np.isin(X[:, j], (0.0, 1.0)).all()) for j in range(X.shape[1])], dtype=bool
-    )
-    return X, names, binary
+    design = encode_covariates(data, covariates, "balance", drop_first=False)
+    return np.asarray(design.X), design.names, design.binary
 
 
 def _sort_info(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
