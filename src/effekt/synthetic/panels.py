@@ -29,6 +29,7 @@ import pandas as pd
 from scipy import optimize, special
 
 from .._validate import argument_error, check_choice, check_number
+from ..studies import star2020_shares
 
 __all__ = [
     "jobrotation",
@@ -356,31 +357,10 @@ def jobfirst_panel(
 
 
 # ----------------------------------------------------------------------------- municipalities
-#: Shares of the STAR note of March 2020 (participating municipalities vs the rest), with the
-#: projects' first and last months. Calibration data for :func:`municipality_panel`.
-STAR2020_SHARES = pd.DataFrame(
-    [
-        ("stv", "company", "cash", "2016-11", "2018-12", 0.17, 0.13, 0.21, 0.16),
-        ("stv", "company", "resource", "2016-11", "2018-12", 0.19, 0.15, 0.23, 0.18),
-        ("stv", "paid_hours", "cash", "2016-11", "2018-12", 0.036, 0.032, 0.051, 0.048),
-        ("stv", "paid_hours", "resource", "2016-11", "2018-12", 0.005, 0.005, 0.020, 0.016),
-        ("brf", "company", "resource", "2017-01", "2018-12", 0.133, 0.168, 0.217, 0.177),
-        ("brf", "paid_hours", "resource", "2017-01", "2018-12", 0.006, 0.004, 0.020, 0.015),
-        ("hir", "company", "resource", "2018-03", "2019-03", 0.184, 0.159, 0.247, 0.191),
-        ("hir", "paid_hours", "resource", "2018-03", "2019-03", 0.013, 0.010, 0.020, 0.014),
-    ],
-    columns=[
-        "project",
-        "outcome",
-        "benefit",
-        "start",
-        "end",
-        "start_treated",
-        "start_control",
-        "end_treated",
-        "end_control",
-    ],
-)
+#: The shares of the STAR note of March 2020 (participating municipalities vs the rest), with
+#: the projects' first and last months: :func:`effekt.studies.star2020_shares`, the package's
+#: one copy of them. Calibration data for :func:`municipality_panel`.
+STAR2020_SHARES = star2020_shares()
 
 # Denominators (persons) at the start and end: participating vs rest. BRF's come from the
 # note's counts (36 of 0.6 % -> 6,000; 140 of 2.0 % -> 7,000; country 142 -> 425). The others
@@ -470,10 +450,9 @@ def municipality_panel(
     check_choice(project, "project", func, ("stv", "brf", "hir"))
     check_choice(outcome, "outcome", func, ("company", "paid_hours"))
     check_choice(benefit, "benefit", func, ("cash", "resource"))
-    row = STAR2020_SHARES[
-        (STAR2020_SHARES.project == project)
-        & (STAR2020_SHARES.outcome == outcome)
-        & (STAR2020_SHARES.benefit == benefit)
+    shares = star2020_shares()
+    row = shares[
+        (shares.project == project) & (shares.outcome == outcome) & (shares.benefit == benefit)
     ]
     if row.empty:
         raise argument_error(
