@@ -155,7 +155,6 @@ def test_docstrings_state_what_the_notes_say_and_what_is_assumed(name):
 def test_panel_generators_of_issue_6_reachable_by_name():
     """synthetic.study dispatches to effekt.synthetic.panels with the reported truths."""
     from effekt.did import did_from_shares
-    from effekt.synthetic.panels import STAR2020_SHARES
 
     jr = synthetic.study("jobrotation", seed=3, scale=0.5)
     assert len(jr) == 2000 and set(jr["job"]) <= {0, 1}
@@ -170,7 +169,8 @@ def test_panel_generators_of_issue_6_reachable_by_name():
     assert w35.loc[1] - w35.loc[0] == pytest.approx(0.05, abs=0.025)  # 2,400 persons
     for project in ("stv", "brf", "hir"):
         d = synthetic.study(project, seed=3)
-        rows = STAR2020_SHARES[STAR2020_SHARES["project"] == project]
+        shares = studies.star2020_shares()
+        rows = shares[shares["project"] == project]
         assert len(d.groupby(["outcome", "benefit"])) == len(rows)
         # one set of participating municipalities per project
         assert d.groupby("municipality")["participating"].nunique().max() == 1

@@ -50,7 +50,7 @@ import warnings
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -70,6 +70,7 @@ __all__ = [
     "STUDIES",
     "register",
     "format_table",
+    "star2020_comparison",
 ]
 
 
@@ -408,18 +409,41 @@ def _jobrotation(data: pd.DataFrame) -> tuple[list[Estimate], dict[str, Any]]:
     return [Estimate("jobrotation.time_to_job", faster, method)], {}
 
 
-def _star2020(data: pd.DataFrame) -> tuple[list[Estimate], dict[str, Any]]:
-    """Each outcome/benefit panel: 2x2 DiD on the first and last project month's counts."""
+def _did_start_end(
+    panel: pd.DataFrame,
+    *,
+    conf_level: float = 0.95,
+    se: Literal["cr2", "wild"] = "cr2",
+    n_boot: int = 999,
+    seed: int | None = 0,
+) -> EffectResult:
+    """2x2 DiD on a municipality panel's first and last project month, by municipality."""
     from .did import did_from_counts
 
+    two = panel[panel["period"].isin(["start", "end"])]
+    return did_from_counts(
+        two,
+        unit="municipality",
+        time="month",
+        count="count",
+        denominator="denominator",
+        treated="participating",
+        post="post",
+        conf_level=conf_level,
+        inference=se,
+        n_boot=n_boot,
+        seed=seed,
+    )
+
+
+def _star2020(data: pd.DataFrame) -> tuple[list[Estimate], dict[str, Any]]:
+    """Each outcome/benefit panel: 2x2 DiD on the first and last project month's counts."""
     out = []
     for (project, outcome, benefit), panel in data.groupby(
         ["project", "outcome", "benefit"], sort=False
     ):
+        r = _did_start_end(panel)
         two = panel[panel["period"].isin(["start", "end"])]
-        r = did_from_counts(
-            two, "municipality", "month", "count", "denominator", "participating", "post"
-        )
         n_treated = int(two.loc[two["participating"] == 1, "municipality"].nunique())
         method = (
             "difference in differences of municipality x month counts, first vs last project "
@@ -429,6 +453,89 @@ def _star2020(data: pd.DataFrame) -> tuple[list[Estimate], dict[str, Any]]:
         )
         out.append(Estimate(f"{project}.{outcome}_{benefit}", r, method))
     return out, {}
+
+
+def star2020_comparison(
+    *,
+    seed: int | None = 0,
+    se: Literal["cr2", "wild"] = "cr2",
+    conf_level: float = 0.95,
+    n_boot: int = 999,
+) -> pd.DataFrame:
+    """Every comparison of the STAR note (March 2020): reported vs recomputed vs re-estimated.
+
+    For each project, outcome and benefit group of the note's section on municipality
+    comparisons (:func:`effekt.studies.star2020_shares`), the change in the gap between
+    participating municipalities and the rest is (1) recomputed exactly from the published
+    shares (:func:`effekt.did.did_from_shares`) and (2) re-estimated with
+    :func:`effekt.did.did_from_counts` on a synthetic municipality x month panel calibrated
+    to those shares (:func:`effekt.synthetic.panels.municipality_panel`), with an interval
+    clustered by municipality.
+
+    Parameters
+    ----------
+    seed : int or None, default 0
+        Seed of the synthetic panels (comparison ``k`` uses ``seed + k``) and of the wild
+        bootstrap.
+    se : {"cr2", "wild"}
+        CR2 cluster-robust standard error with t(G - 1), or the wild cluster bootstrap.
+    conf_level : float
+        Confidence level of the intervals.
+    n_boot : int
+        Bootstrap draws for ``se="wild"``.
+
+    Returns
+    -------
+    DataFrame
+        One row per comparison: ``project, outcome, benefit, start, end, start_treated,
+        start_control, end_treated, end_control, gap_start, gap_end, change`` (exact, from the
+        shares), ``estimate, ci_low, ci_high, pvalue`` (synthetic panel), ``method``.
+
+    Examples
+    --------
+    >>> t = star2020_comparison(seed=1)
+    >>> hir = t[(t.project == "hir") & (t.outcome == "company")].iloc[0]
+    >>> [round(100 * float(hir[c]), 1) for c in ("gap_start", "gap_end", "change", "estimate")]
+    [2.5, 5.6, 3.1, 3.1]
+    """
+    from .did import did_from_shares
+    from .synthetic.panels import municipality_panel
+
+    shares = _studies.star2020_shares()[list(_STAR2020_COLUMNS)]
+    rows = []
+    for k, r in enumerate(shares.itertuples(index=False)):
+        exact = did_from_shares(r.start_treated, r.start_control, r.end_treated, r.end_control)
+        panel = municipality_panel(
+            r.project, r.outcome, r.benefit, seed=None if seed is None else seed + k
+        )
+        est = _did_start_end(panel, conf_level=conf_level, se=se, n_boot=n_boot, seed=seed)
+        rows.append(
+            {
+                **r._asdict(),
+                "gap_start": exact.extra["gap_start"],
+                "gap_end": exact.extra["gap_end"],
+                "change": exact.estimate,
+                "estimate": est.estimate,
+                "ci_low": est.ci[0],
+                "ci_high": est.ci[1],
+                "pvalue": est.pvalue,
+                "method": est.method,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+_STAR2020_COLUMNS = (
+    "project",
+    "outcome",
+    "benefit",
+    "start",
+    "end",
+    "start_treated",
+    "start_control",
+    "end_treated",
+    "end_control",
+)
 
 
 for _study in (

@@ -928,16 +928,18 @@ def jobfirst_panel(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFra
 
 
 def _star2020(project: Literal["stv", "brf", "hir"], seed: int | None) -> pd.DataFrame:
-    from ..did import did_from_shares
+    from ..studies import reported, star2020_shares
     from . import panels
 
-    rows = panels.STAR2020_SHARES[panels.STAR2020_SHARES["project"] == project]
+    shares = star2020_shares()
+    rows = shares[shares["project"] == project]
+    # the truth is the change in the gap the note's four shares give (studies.reported)
+    effect = reported(project).set_index("figure_id")["effect"]
     # one seed for every outcome of a project: the same participating municipalities and sizes
     frames, truth = [], {}
     for r in rows.itertuples(index=False):
         frames.append(panels.municipality_panel(project, r.outcome, r.benefit, seed=seed))
-        exact = did_from_shares(r.start_treated, r.start_control, r.end_treated, r.end_control)
-        truth[f"{project}.{r.outcome}_{r.benefit}"] = exact.estimate
+        truth[r.figure_id] = float(effect[r.figure_id])
     data = pd.concat(frames, ignore_index=True)
     data.attrs["truth"] = truth
     data.attrs["assumptions"] = "see effekt.synthetic.panels.municipality_panel"
