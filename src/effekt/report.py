@@ -20,11 +20,9 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import html
-import inspect
 import io
-import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -218,26 +216,31 @@ def _png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
-def generator_assumptions(name: str) -> tuple[str, str]:
-    """("What the notes say", "What it assumes beyond them") from a generator's docstring.
+def generator_assumptions(study: str) -> tuple[str, str]:
+    """What a study's synthetic data take from the notes and what they assume beyond them.
+
+    Parameters
+    ----------
+    study : str
+        A study key of :func:`effekt.synthetic.study` (e.g. ``"mentor"``).
+
+    Returns
+    -------
+    tuple of str
+        ``(what the notes say, what the generator assumes beyond them)`` from
+        :data:`effekt.synthetic.studies.ASSUMPTIONS`; two empty strings for a study without a
+        generator.
 
     Examples
     --------
     >>> say, assume = generator_assumptions("mentor")
-    >>> "1,302" in say or "1302" in say, len(assume) > 0
+    >>> "1,302" in say, len(assume) > 0
     (True, True)
     """
-    from .synthetic.studies import STUDY_GENERATORS
+    from .synthetic.studies import ASSUMPTIONS
 
-    gen = STUDY_GENERATORS.get(name)
-    if gen is None:
-        return "", ""
-    doc = " ".join(cast(str, inspect.getdoc(gen)).split())  # every generator has a docstring
-    say = re.search(r"What the notes say:(.*?)(What it assumes|Parameters|Returns|$)", doc)
-    assume = re.search(
-        r"What it assumes beyond them:(.*?)(Parameters -|Returns -|Examples -|$)", doc
-    )
-    return (say.group(1).strip() if say else "", assume.group(1).strip() if assume else "")
+    found = ASSUMPTIONS.get(study)
+    return ("", "") if found is None else (found.notes_say, found.assumes)
 
 
 def _num(value: Any, scale: str, signed: bool = True) -> str:

@@ -2,7 +2,8 @@
 
 :func:`study` returns individual rows for one study whose expected shares, means and
 effects equal the figures the notes report (see :func:`effekt.studies.reported`). Each
-generator's docstring separates what the notes say from what it assumes beyond them.
+generator states what the notes say and what it assumes beyond them as data,
+:data:`ASSUMPTIONS` (also shown in its docstring).
 
 Calibration: where a share depends on covariates through a logistic model, the intercept
 is solved (root finding) so that the share averaged over the relevant covariate
@@ -23,9 +24,12 @@ Examples
 
 from __future__ import annotations
 
+import re
+import textwrap
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -33,10 +37,67 @@ from scipy import optimize, special
 
 from .._validate import argument_error, check_number
 
-__all__ = ["study", "STUDY_GENERATORS"]
+__all__ = ["study", "STUDY_GENERATORS", "ASSUMPTIONS", "Assumptions"]
 
 _CALIBRATION_DRAWS = 200_000
 _CALIBRATION_SEED = 20_240_101
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """What a study generator takes from the notes and what it assumes beyond them.
+
+    Attributes
+    ----------
+    notes_say : str
+        The figures and design facts of the notes the generator reproduces.
+    assumes : str
+        Everything the notes do not say and the generator had to choose (sizes,
+        covariates, models), so a reader can judge the synthetic data.
+
+    Examples
+    --------
+    >>> from effekt.synthetic.studies import ASSUMPTIONS
+    >>> ASSUMPTIONS["ips"].notes_say.startswith("243 referred to IPS")
+    True
+    """
+
+    notes_say: str
+    assumes: str
+
+
+_F = TypeVar("_F", bound=Callable[..., pd.DataFrame])
+
+
+def _states(assumptions: Assumptions) -> Callable[[_F], _F]:
+    """Write ``assumptions`` into the generator's docstring, in place of its line
+    ``ASSUMPTIONS["<study>"]`` (one copy of the text: the data)."""
+
+    def decorate(func: _F) -> _F:
+        text = "\n\n".join(
+            textwrap.fill(
+                f"{head} {body}",
+                width=92,
+                initial_indent="    ",
+                subsequent_indent="    ",
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            for head, body in (
+                ("What the notes say:", assumptions.notes_say),
+                ("What it assumes beyond them:", assumptions.assumes),
+            )
+        )
+        func.__doc__ = re.sub(
+            r"^    ASSUMPTIONS\[\"\w+\"\]$",
+            lambda _: text,
+            func.__doc__ or "",
+            count=1,
+            flags=re.MULTILINE,
+        )
+        return func
+
+    return decorate
 
 
 def _n(n: float, scale: float, minimum: int = 10) -> int:
@@ -195,30 +256,38 @@ def _mentor_calibration() -> dict[str, Any]:
     return out
 
 
+_MENTOR_ASSUMPTIONS = Assumptions(
+    notes_say=(
+        "1,302 treated and 1,291 controls in 13 job centres; one year after start 16 % vs 12 % in "
+        'SU-eligible education (+4 pp, "a 30 % rise") and a little over a year after start ca. 7 '
+        '% vs ca. 5 % in a job (+2 pp, "a 40 % rise"). Significant subgroup effects on education: '
+        "9th-grade average under 4 +7-10 pp; mother (or father) without vocational education +3-4 "
+        "pp; parents' gross income below the group mean +3-5 pp; no SU in the 3 years before +4-6 "
+        "pp; women +4-6 pp. On jobs: ethnic Danish background +2 pp; high share of public support "
+        "+3-5 pp; mother without vocational education +3-4 pp; SU within the last 3 years +3-5 "
+        "pp. No effect for the strongest (good parental background) nor the weakest (did not "
+        "finish primary school)."
+    ),
+    assumes=(
+        "covariate distributions (shares below); randomisation 1:1 within job centre with centre "
+        "sizes rising linearly 0.6:1.6; baseline logits in the 9th-grade average, parents' "
+        "education, SU history, gender, age (education) and ethnic background, public support "
+        'share, age (job); the "mother (or father)" subgroup is taken as the mother; "strongest" '
+        '= both parents with vocational education and income above the mean; "weakest" = did not '
+        'finish primary school (no 9th-grade average); "high public support" = at least 80 % of '
+        "the last 3 years. Individual effects are additive on the probability scale, zero for the "
+        "strongest and weakest and otherwise linear in the subgroup indicators, with coefficients "
+        "solved so that every subgroup's average effect equals the midpoint of its reported "
+        "range. The two outcomes are drawn independently."
+    ),
+)
+
+
+@_states(_MENTOR_ASSUMPTIONS)
 def mentor(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     """Mentorforsøget: mentor support for vulnerable youth, randomised within 13 job centres.
 
-    What the notes say: 1,302 treated and 1,291 controls in 13 job centres; one year after
-    start 16 % vs 12 % in SU-eligible education (+4 pp, "a 30 % rise") and a little over a
-    year after start ca. 7 % vs ca. 5 % in a job (+2 pp, "a 40 % rise"). Significant
-    subgroup effects on education: 9th-grade average under 4 +7-10 pp; mother (or father)
-    without vocational education +3-4 pp; parents' gross income below the group mean
-    +3-5 pp; no SU in the 3 years before +4-6 pp; women +4-6 pp. On jobs: ethnic Danish
-    background +2 pp; high share of public support +3-5 pp; mother without vocational
-    education +3-4 pp; SU within the last 3 years +3-5 pp. No effect for the strongest
-    (good parental background) nor the weakest (did not finish primary school).
-
-    What it assumes beyond them: covariate distributions (shares below); randomisation
-    1:1 within job centre with centre sizes rising linearly 0.6:1.6; baseline logits in
-    the 9th-grade average, parents' education, SU history, gender, age (education) and
-    ethnic background, public support share, age (job); the "mother (or father)" subgroup
-    is taken as the mother; "strongest" = both parents with vocational education and
-    income above the mean; "weakest" = did not finish primary school (no 9th-grade
-    average); "high public support" = at least 80 % of the last 3 years. Individual
-    effects are additive on the probability scale, zero for the strongest and weakest and
-    otherwise linear in the subgroup indicators, with coefficients solved so that every
-    subgroup's average effect equals the midpoint of its reported range. The two outcomes
-    are drawn independently.
+    ASSUMPTIONS["mentor"]
 
     Parameters
     ----------
@@ -325,24 +394,32 @@ def _jobfirst_calibration() -> dict[str, float]:
     }
 
 
+_JOBFIRST_ASSUMPTIONS = Assumptions(
+    notes_say=(
+        "about 2,400 citizens in the treatment group in 15 municipalities; resource-course "
+        "recipients and activity-ready cash/integration-benefit recipients over 30 with more than "
+        "a year on public support. At week 35, 12 % vs 7 % have ordinary paid hours. At week 78 "
+        'the effect is "just under 2" extra ordinary hours a week for long-term cash-benefit '
+        "recipients, ca. 67 % more than the control group."
+    ),
+    assumes=(
+        "a control group as large as the treatment group (2,400), individual randomisation 1:1 "
+        "within municipality, municipality sizes rising linearly 0.5:1.5, a municipality effect "
+        "with SD 0.3 on the logit scale shared by both outcomes; benefit groups 30 % resource "
+        'course, 60 % cash benefit, 10 % integration benefit; "just under 2" = 1.9 hours, so the '
+        "control mean is 1.9 / 0.67 = 2.84 and the treated mean 4.74 hours/week (the same model "
+        "is used for all benefit groups, calibrated on cash-benefit recipients); weekly hours are "
+        "zero for most people and, for those with hours, 37 x Beta(2.7, 2.3) (mean 20 hours). "
+        "Paid hours at week 35 and hours at week 78 are drawn independently given the covariates."
+    ),
+)
+
+
+@_states(_JOBFIRST_ASSUMPTIONS)
 def jobfirst(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     """JobFirst: a company-directed effort with mentor support, 15 municipalities.
 
-    What the notes say: about 2,400 citizens in the treatment group in 15 municipalities;
-    resource-course recipients and activity-ready cash/integration-benefit recipients over
-    30 with more than a year on public support. At week 35, 12 % vs 7 % have ordinary paid
-    hours. At week 78 the effect is "just under 2" extra ordinary hours a week for
-    long-term cash-benefit recipients, ca. 67 % more than the control group.
-
-    What it assumes beyond them: a control group as large as the treatment group
-    (2,400), individual randomisation 1:1 within municipality, municipality sizes rising
-    linearly 0.5:1.5, a municipality effect with SD 0.3 on the logit scale shared by both
-    outcomes; benefit groups 30 % resource course, 60 % cash benefit, 10 % integration
-    benefit; "just under 2" = 1.9 hours, so the control mean is 1.9 / 0.67 = 2.84 and the
-    treated mean 4.74 hours/week (the same model is used for all benefit groups, calibrated
-    on cash-benefit recipients); weekly hours are zero for most people and, for those with
-    hours, 37 x Beta(2.7, 2.3) (mean 20 hours). Paid hours at week 35 and hours at week 78
-    are drawn independently given the covariates.
+    ASSUMPTIONS["jobfirst"]
 
     Returns
     -------
@@ -383,19 +460,28 @@ def jobfirst(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
 _IPS_WEEKS_IF_ANY = 10.0 / 0.465  # mean weeks among those ever in job/education (assumed)
 
 
+_IPS_ASSUMPTIONS = Assumptions(
+    notes_say=(
+        "243 referred to IPS, 238 to IPSE (IPS plus cognitive and social skills training), 239 to "
+        "the usual job-centre service. Over 18 months ca. 60 % of the IPS arms were in a job or "
+        'education vs 46.5 % in control ("just under 30 % more"); on average 2.9 more weeks in '
+        "employment or education."
+    ),
+    assumes=(
+        "both IPS arms at 60 %; the share depends on age, gender and diagnosis through a logistic "
+        "model; the control group spends on average 10 weeks in employment or education, so "
+        "everybody ever in a job or education spends on average 10 / 0.465 = 21.5 weeks there (1 "
+        "+ 77 x Beta(1.2, 3.3)) in every arm, which gives the IPS arms 0.60 x 21.5 = 12.9 weeks, "
+        "2.9 more."
+    ),
+)
+
+
+@_states(_IPS_ASSUMPTIONS)
 def ips(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     """Projekt Inklusion: IPS, IPSE and usual service for people with severe mental illness.
 
-    What the notes say: 243 referred to IPS, 238 to IPSE (IPS plus cognitive and social
-    skills training), 239 to the usual job-centre service. Over 18 months ca. 60 % of the
-    IPS arms were in a job or education vs 46.5 % in control ("just under 30 % more"); on
-    average 2.9 more weeks in employment or education.
-
-    What it assumes beyond them: both IPS arms at 60 %; the share depends on age, gender
-    and diagnosis through a logistic model; the control group spends on average 10 weeks in
-    employment or education, so everybody ever in a job or education spends on average
-    10 / 0.465 = 21.5 weeks there (1 + 77 x Beta(1.2, 3.3)) in every arm, which gives the
-    IPS arms 0.60 x 21.5 = 12.9 weeks, 2.9 more.
+    ASSUMPTIONS["ips"]
 
     Returns
     -------
@@ -654,25 +740,33 @@ _OBSERVATIONAL: dict[str, dict[str, Any]] = {
 }
 
 
+_VCG2_ASSUMPTIONS = Assumptions(
+    notes_say=(
+        "ca. 2,500 vulnerable cash-benefit recipients and resource-course citizens in 25 job "
+        "centres; comparison group chosen by matching; effects reported separately by benefit "
+        "group. Ca. 75 % of participants get at least 13 weeks of continuous internship vs ca. 10 "
+        "% in the comparison group. At week 70, in flex job: resource course ca. 14 % vs ca. 5 %, "
+        "cash benefit ca. 6 % vs ca. 2 % (significant)."
+    ),
+    assumes=(
+        "1,000 resource-course and 1,500 cash-benefit participants; a comparison pool four times "
+        "as large in each benefit group; participants are older, much longer on benefit (7 vs 4 "
+        "years on average), more often with health problems and prior internships (normal "
+        "covariates with a common SD and Bernoulli covariates, so the true participation model is "
+        "logistic-linear in the covariates); the shares in the notes are the participants' shares "
+        "with and without the programme (the ATT), obtained by solving logistic intercepts over "
+        "the participants' covariate distribution. Long time on benefit lowers the chance of a "
+        "flex job and of a long internship, so the naive participant-vs-pool difference is biased "
+        "downwards; matching on the covariates removes the bias (there is no hidden confounder)."
+    ),
+)
+
+
+@_states(_VCG2_ASSUMPTIONS)
 def vcg2(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     """Virksomhedscenter Generation 2: participants and a comparison pool, selection on covariates.
 
-    What the notes say: ca. 2,500 vulnerable cash-benefit recipients and resource-course
-    citizens in 25 job centres; comparison group chosen by matching; effects reported
-    separately by benefit group. Ca. 75 % of participants get at least 13 weeks of
-    continuous internship vs ca. 10 % in the comparison group. At week 70, in flex job:
-    resource course ca. 14 % vs ca. 5 %, cash benefit ca. 6 % vs ca. 2 % (significant).
-
-    What it assumes beyond them: 1,000 resource-course and 1,500 cash-benefit participants;
-    a comparison pool four times as large in each benefit group; participants are older,
-    much longer on benefit (7 vs 4 years on average), more often with health problems and
-    prior internships (normal covariates with a common SD and Bernoulli covariates, so the
-    true participation model is logistic-linear in the covariates); the shares in the
-    notes are the participants' shares with and without the programme (the ATT), obtained
-    by solving logistic intercepts over the participants' covariate distribution. Long
-    time on benefit lowers the chance of a flex job and of a long internship, so the naive
-    participant-vs-pool difference is biased downwards; matching on the covariates removes
-    the bias (there is no hidden confounder).
+    ASSUMPTIONS["vcg2"]
 
     Returns
     -------
@@ -692,20 +786,28 @@ def vcg2(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     return _observational("vcg2", seed, scale)
 
 
+_BROBYGNING_ASSUMPTIONS = Assumptions(
+    notes_say=(
+        "2,397 participants (young education-benefit recipients) from 12 vocational schools and "
+        "40 job centres; comparison group via matching; 25 weeks after start the share in "
+        "education is 15 pp higher than in the matched comparison group (significant)."
+    ),
+    assumes=(
+        "the week-25 shares are 40 % for participants and 25 % without the programme (only the "
+        "difference is reported); a comparison pool four times as large; participants are "
+        "younger, with lower 9th-grade averages, longer on benefit, more often earlier drop-outs "
+        "and with mental-health issues (normal and Bernoulli covariates: a logistic-linear "
+        "participation model). These traits lower the chance of education, so the naive "
+        "difference is biased downwards."
+    ),
+)
+
+
+@_states(_BROBYGNING_ASSUMPTIONS)
 def brobygning(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     """Brobygning til uddannelse: bridge-building courses, participants and a comparison pool.
 
-    What the notes say: 2,397 participants (young education-benefit recipients) from 12
-    vocational schools and 40 job centres; comparison group via matching; 25 weeks after
-    start the share in education is 15 pp higher than in the matched comparison group
-    (significant).
-
-    What it assumes beyond them: the week-25 shares are 40 % for participants and 25 %
-    without the programme (only the difference is reported); a comparison pool four
-    times as large; participants are younger, with lower 9th-grade averages, longer on
-    benefit, more often earlier drop-outs and with mental-health issues (normal and
-    Bernoulli covariates: a logistic-linear participation model). These traits lower the
-    chance of education, so the naive difference is biased downwards.
+    ASSUMPTIONS["brobygning"]
 
     Returns
     -------
@@ -723,17 +825,26 @@ def brobygning(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     return _observational("brobygning", seed, scale)
 
 
+_VOKSENLAERLING_ASSUMPTIONS = Assumptions(
+    notes_say=(
+        "after one year 70 % of the unemployed who completed an adult apprenticeship are employed "
+        "vs 58 % in the control group; effects are largest for cash-benefit recipients. No sample "
+        "sizes are given."
+    ),
+    assumes=(
+        "1,000 apprentices (25 % from cash benefit) and a pool four times as large; on cash "
+        "benefit 62 % vs 42 % (+20 pp), on unemployment insurance 72.7 % vs 63.3 % (+9.3 pp), so "
+        "that the participants' overall shares are 70 % and 58 %; apprentices are younger, with "
+        "more years of unskilled work and shorter unemployment."
+    ),
+)
+
+
+@_states(_VOKSENLAERLING_ASSUMPTIONS)
 def voksenlaerling(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     """Voksenlærling: adult apprentices from unemployment and a comparison pool.
 
-    What the notes say: after one year 70 % of the unemployed who completed an adult
-    apprenticeship are employed vs 58 % in the control group; effects are largest for
-    cash-benefit recipients. No sample sizes are given.
-
-    What it assumes beyond them: 1,000 apprentices (25 % from cash benefit) and a pool
-    four times as large; on cash benefit 62 % vs 42 % (+20 pp), on unemployment insurance
-    72.7 % vs 63.3 % (+9.3 pp), so that the participants' overall shares are 70 % and 58 %;
-    apprentices are younger, with more years of unskilled work and shorter unemployment.
+    ASSUMPTIONS["voksenlaerling"]
 
     Returns
     -------
@@ -752,21 +863,30 @@ def voksenlaerling(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFra
 
 
 # --------------------------------------------------------------------------- BIU providers
+_BIU_PROVIDERS_ASSUMPTIONS = Assumptions(
+    notes_say=(
+        "a strong, newly unemployed citizen in a company-directed offer shows a simple effect "
+        "(share in a job at course end) of ca. 90-100 %; a citizen with complex challenges ca. "
+        "10-15 %; without any offer the complex citizen would reach ca. 0-3 %, while the strong "
+        "citizen would likely have found a job faster without the offer."
+    ),
+    assumes=(
+        'six providers ("Leverandør A" … "F") with 150 participants each, whose share of strong '
+        "citizens falls from 80 % (A) to 10 % (F); no provider is better than another (every "
+        "difference in simple effects is case mix); strong citizens 95 % in a job at course end, "
+        "complex ones 12.5 %; a group not offered a course (300 complex and 300 strong citizens, "
+        "e.g. waiting for capacity, assigned at random) reaching 1.5 % (complex) and 97 % "
+        "(strong: a small lock-in effect of the course). Case-mix columns: months unemployed and "
+        "age."
+    ),
+)
+
+
+@_states(_BIU_PROVIDERS_ASSUMPTIONS)
 def biu_providers(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     """The BIU note's simple-effect case: providers with different target groups.
 
-    What the notes say: a strong, newly unemployed citizen in a company-directed offer
-    shows a simple effect (share in a job at course end) of ca. 90-100 %; a citizen with
-    complex challenges ca. 10-15 %; without any offer the complex citizen would reach ca.
-    0-3 %, while the strong citizen would likely have found a job faster without the offer.
-
-    What it assumes beyond them: six providers ("Leverandør A" … "F") with 150 participants
-    each, whose share of strong citizens falls from 80 % (A) to 10 % (F); no provider is
-    better than another (every difference in simple effects is case mix); strong
-    citizens 95 % in a job at course end, complex ones 12.5 %; a group not offered a
-    course (300 complex and 300 strong citizens, e.g. waiting for capacity, assigned at
-    random) reaching 1.5 % (complex) and 97 % (strong: a small lock-in effect of the
-    course). Case-mix columns: months unemployed and age.
+    ASSUMPTIONS["biu_providers"]
 
     Returns
     -------
@@ -824,19 +944,28 @@ def biu_providers(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFram
 
 
 # ----------------------------------------------------------------------------- panels (issue 6)
+_JOBROTATION_ASSUMPTIONS = Assumptions(
+    notes_say=(
+        "job-rotation temps hired in 2012, followed up to 23 months, reach unsubsidised "
+        "employment on average 2-3 weeks faster than non-participants, despite a lock-in effect "
+        "during the rotation."
+    ),
+    assumes=(
+        "2,000 temps and 2,000 comparable non-participants (no confounding, so no matching is "
+        "needed); the control arm finds a job at a constant hazard (median 35 weeks), temps at "
+        "0.4 times that hazard during a 12-week rotation and at a raised hazard afterwards, "
+        "solved so that temps spend 2.5 fewer weeks without a job in the first 23 months "
+        "(restricted mean); drop-out 0.2 % per week "
+        "(:func:`effekt.synthetic.panels.jobrotation`)."
+    ),
+)
+
+
+@_states(_JOBROTATION_ASSUMPTIONS)
 def jobrotation(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     """Jobrotation (KORA 2014): time to unsubsidised job for temps and non-participants.
 
-    What the notes say: job-rotation temps hired in 2012, followed up to 23 months, reach
-    unsubsidised employment on average 2-3 weeks faster than non-participants, despite a
-    lock-in effect during the rotation.
-
-    What it assumes beyond them: 2,000 temps and 2,000 comparable non-participants (no
-    confounding, so no matching is needed); the control arm finds a job at a constant
-    hazard (median 35 weeks), temps at 0.4 times that hazard during a 12-week rotation and
-    at a raised hazard afterwards, solved so that temps spend 2.5 fewer weeks without a job
-    in the first 23 months (restricted mean); drop-out 0.2 % per week
-    (:func:`effekt.synthetic.panels.jobrotation`).
+    ASSUMPTIONS["jobrotation"]
 
     Returns
     -------
@@ -861,15 +990,24 @@ def jobrotation(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     return data
 
 
+_IPS_WEEKS_ASSUMPTIONS = Assumptions(
+    notes_say=(
+        "IPS gives 2.9 more weeks in work or education over 18 months than usual service; 243 "
+        "(IPS), 238 (IPSE) and 239 (usual service) referred."
+    ),
+    assumes=(
+        "the weekly process of :func:`effekt.synthetic.panels.ips_weeks` (ever in work 60 % vs "
+        "46.5 %, a uniform start week and weekly persistence set so that the difference is 2.9 "
+        "weeks at 78 weeks)."
+    ),
+)
+
+
+@_states(_IPS_WEEKS_ASSUMPTIONS)
 def ips_weeks(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     """IPS / Projekt Inklusion: weeks in work or education over 18 months, one row per person.
 
-    What the notes say: IPS gives 2.9 more weeks in work or education over 18 months than
-    usual service; 243 (IPS), 238 (IPSE) and 239 (usual service) referred.
-
-    What it assumes beyond them: the weekly process of
-    :func:`effekt.synthetic.panels.ips_weeks` (ever in work 60 % vs 46.5 %, a uniform start
-    week and weekly persistence set so that the difference is 2.9 weeks at 78 weeks).
+    ASSUMPTIONS["ips_weeks"]
 
     Returns
     -------
@@ -893,15 +1031,24 @@ def ips_weeks(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     return data
 
 
+_JOBFIRST_PANEL_ASSUMPTIONS = Assumptions(
+    notes_say=(
+        "12 % vs 7 % with ordinary paid hours at week 35; the effect is followed to week 78 "
+        "(about 2,400 persons per arm)."
+    ),
+    assumes=(
+        "the latent AR(1) process of :func:`effekt.synthetic.panels.jobfirst_panel` (shares "
+        "piecewise linear in the week, 20 % vs 12 % at week 78, persistence 0.9, municipality "
+        "effects)."
+    ),
+)
+
+
+@_states(_JOBFIRST_PANEL_ASSUMPTIONS)
 def jobfirst_panel(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     """JobFirst: weekly panel (78 weeks) of paid hours in 15 municipalities.
 
-    What the notes say: 12 % vs 7 % with ordinary paid hours at week 35; the effect is
-    followed to week 78 (about 2,400 persons per arm).
-
-    What it assumes beyond them: the latent AR(1) process of
-    :func:`effekt.synthetic.panels.jobfirst_panel` (shares piecewise linear in the week,
-    20 % vs 12 % at week 78, persistence 0.9, municipality effects).
+    ASSUMPTIONS["jobfirst_panel"]
 
     Returns
     -------
@@ -948,14 +1095,7 @@ def _star2020(project: Literal["stv", "brf", "hir"], seed: int | None) -> pd.Dat
 
 _STAR_DOC = """{name}: municipality x month counts, participating municipalities vs the rest.
 
-    What the notes say: {say}
-
-    What it assumes beyond them: {assume} The other assumptions of
-    :func:`effekt.synthetic.panels.municipality_panel`: 98 municipalities of log-normal
-    size, persistent municipality differences (SD 0.25 on the log share), monthly noise,
-    12 months before the start in parallel with the rest of the country. In the project's
-    first and last months the group shares equal the published ones (to < 0.01 pp).
-    ``scale`` does not change the panel (the country has 98 municipalities).
+    ASSUMPTIONS["{key}"]
 
     Returns
     -------
@@ -990,34 +1130,55 @@ def hir(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     return _star2020("hir", seed)
 
 
+# what every municipality panel assumes (effekt.synthetic.panels.municipality_panel)
+_PANEL_ASSUMES = (
+    "The other assumptions of :func:`effekt.synthetic.panels.municipality_panel`: 98 "
+    "municipalities of log-normal size, persistent municipality differences (SD 0.25 on the "
+    "log share), monthly noise, 12 months before the start in parallel with the rest of the "
+    "country. In the project's first and last months the group shares equal the published "
+    "ones (to < 0.01 pp). ``scale`` does not change the panel (the country has 98 "
+    "municipalities)."
+)
+_STV_ASSUMPTIONS = Assumptions(
+    notes_say="company-directed effort 17 % vs 13 % -> 21 % vs 16 % (cash benefit) and 19 % vs "
+    "15 % -> 23 % vs 18 % (resource course); paid hours 3.6 % vs 3.2 % -> 5.1 % vs 4.8 % "
+    "(cash benefit) and 0.5 % vs 0.5 % -> 2.0 % vs 1.6 % (resource course).",
+    assumes="20 participating municipalities and the group sizes (17,500 vs 52,500 "
+    "cash-benefit recipients, 5,000 vs 15,000 in resource course at the start) are assumed. "
+    + _PANEL_ASSUMES,
+)
+_BRF_ASSUMPTIONS = Assumptions(
+    notes_say="company-directed effort 13.3 % vs 16.8 % (-3.5 pp) -> 21.7 % vs 17.7 % (+4 pp); "
+    "paid hours 0.6 % vs 0.4 % (36 persons) -> 2.0 % vs 1.5 % (140 persons; country 142 -> "
+    "425).",
+    assumes="14 participating municipalities (assumed); group sizes from the note's counts "
+    "(6,000 -> 7,000 in participating municipalities). " + _PANEL_ASSUMES,
+)
+_HIR_ASSUMPTIONS = Assumptions(
+    notes_say="15 municipalities; company-directed effort 18.4 % vs 15.9 % (2.5 pp) -> 24.7 % "
+    "vs 19.1 % (5.6 pp); paid hours 1.3 % vs 1.0 % -> 2.0 % vs 1.4 %.",
+    assumes="group sizes (3,300 vs 18,700 in resource course at the start) are assumed. "
+    + _PANEL_ASSUMES,
+)
 stv.__doc__ = _STAR_DOC.format(
     name="Særligt Tilrettelagt Virksomhedsforløb (STV, Nov 2016 - Dec 2018)",
     key="stv",
     ids='["stv.company_cash", "stv.company_resource", "stv.paid_hours_cash",\n'
     '    ...      "stv.paid_hours_resource"]',
-    say="company-directed effort 17 % vs 13 % -> 21 % vs 16 % (cash benefit) and 19 % vs "
-    "15 % -> 23 % vs 18 % (resource course); paid hours 3.6 % vs 3.2 % -> 5.1 % vs 4.8 % "
-    "(cash benefit) and 0.5 % vs 0.5 % -> 2.0 % vs 1.6 % (resource course).",
-    assume="20 participating municipalities and the group sizes (17,500 vs 52,500 cash-benefit "
-    "recipients, 5,000 vs 15,000 in resource course at the start) are assumed.",
 )
 brf.__doc__ = _STAR_DOC.format(
     name="Bedre Ressourceforløb (BRF, Jan 2017 - Dec 2018)",
     key="brf",
     ids='["brf.company_resource", "brf.paid_hours_resource"]',
-    say="company-directed effort 13.3 % vs 16.8 % (-3.5 pp) -> 21.7 % vs 17.7 % (+4 pp); paid "
-    "hours 0.6 % vs 0.4 % (36 persons) -> 2.0 % vs 1.5 % (140 persons; country 142 -> 425).",
-    assume="14 participating municipalities (assumed); group sizes from the note's counts "
-    "(6,000 -> 7,000 in participating municipalities).",
 )
 hir.__doc__ = _STAR_DOC.format(
     name="Håndholdt indsats i ressourceforløb (HIR, Mar 2018 - Mar 2019)",
     key="hir",
     ids='["hir.company_resource", "hir.paid_hours_resource"]',
-    say="15 municipalities; company-directed effort 18.4 % vs 15.9 % (2.5 pp) -> 24.7 % vs "
-    "19.1 % (5.6 pp); paid hours 1.3 % vs 1.0 % -> 2.0 % vs 1.4 %.",
-    assume="group sizes (3,300 vs 18,700 in resource course at the start) are assumed.",
 )
+stv = _states(_STV_ASSUMPTIONS)(stv)
+brf = _states(_BRF_ASSUMPTIONS)(brf)
+hir = _states(_HIR_ASSUMPTIONS)(hir)
 
 
 #: Study key -> generator.
@@ -1036,6 +1197,25 @@ STUDY_GENERATORS: dict[str, Callable[..., pd.DataFrame]] = {
     # panels of issue 6 (figures also re-estimated from the studies above)
     "ips_weeks": ips_weeks,
     "jobfirst_panel": jobfirst_panel,
+}
+
+
+#: Study key -> what its generator takes from the notes and what it assumes beyond them
+#: (:class:`Assumptions`; the same text is in each generator's docstring).
+ASSUMPTIONS: dict[str, Assumptions] = {
+    "mentor": _MENTOR_ASSUMPTIONS,
+    "jobfirst": _JOBFIRST_ASSUMPTIONS,
+    "ips": _IPS_ASSUMPTIONS,
+    "vcg2": _VCG2_ASSUMPTIONS,
+    "brobygning": _BROBYGNING_ASSUMPTIONS,
+    "voksenlaerling": _VOKSENLAERLING_ASSUMPTIONS,
+    "jobrotation": _JOBROTATION_ASSUMPTIONS,
+    "stv": _STV_ASSUMPTIONS,
+    "brf": _BRF_ASSUMPTIONS,
+    "hir": _HIR_ASSUMPTIONS,
+    "biu_providers": _BIU_PROVIDERS_ASSUMPTIONS,
+    "ips_weeks": _IPS_WEEKS_ASSUMPTIONS,
+    "jobfirst_panel": _JOBFIRST_PANEL_ASSUMPTIONS,
 }
 
 
