@@ -83,6 +83,10 @@ def test_ips_shares_do_not_fit_the_referred_denominators(full):
     row = full.table.set_index("figure_id").loc["ips.job_or_education_18m"]
     assert "no count of 239 control rounds to 46.5 %" in row.pub_note
     assert "nearest counts 289/481 vs 111/239" in row.pub_note
+    # significant means what it means everywhere in effekt: the interval excludes 0
+    nearest = rct.difference_in_proportions_from_counts(289, 481, 111, 239)
+    assert row.pub_significant == ("all counts" if nearest.significant else "no counts")
+    assert (row.pub_ci_low, row.pub_ci_high) == nearest.ci
     assert row.relative_consistent  # 60 / 46.5 = 1.29: "just under 30 % more"
 
 
