@@ -147,7 +147,7 @@ def test_registry_adds_a_study_with_one_function():
 
     old = STUDIES["ips"]
     try:
-        register(Study("ips", reestimate, "ips", scale=2.0))
+        register(Study("ips", reestimate, "ips", sample_scale=2.0))
         t = ef.reproduce(studies="ips").set_index("figure_id")
         assert t.loc["ips.job_or_education_18m", "method"] == "unstratified"
         assert t.loc["ips.job_or_education_18m", "syn_n_treated"] == 962
@@ -218,7 +218,9 @@ def test_coverage_over_200_seeds(name):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", EffektWarning)
         for seed in range(200):
-            data = generate(spec.generator, seed=_study_seed(seed, name), scale=spec.scale)
+            data = generate(
+                spec.generator, seed=_study_seed(seed, name), sample_scale=spec.sample_scale
+            )
             found, _ = spec.reestimate(data)
             for e in found:
                 hits.setdefault(e.figure_id, []).append(

@@ -98,7 +98,7 @@ class Study:
         nothing a synthetic re-estimate could check (the reason goes in ``comment``).
     generator : str or None
         The :func:`effekt.synthetic.study` name.
-    scale : float
+    sample_scale : float
         Size multiplier passed to the generator.
     assumed_n : dict
         ``figure_id -> (n_treated, n_control)`` used for the recomputation when the notes
@@ -110,7 +110,7 @@ class Study:
     name: str
     reestimate: Callable[[pd.DataFrame], tuple[list[Estimate], dict[str, Any]]] | None = None
     generator: str | None = None
-    scale: float = 1.0
+    sample_scale: float = 1.0
     assumed_n: dict[str, tuple[int, int]] = field(default_factory=dict)
     comment: str = ""
 
@@ -561,7 +561,7 @@ for _study in (
         assumed_n={"voksenlaerling.employment_1y": (1000, 1000)},
     ),
     # the note gives no sample size: 4,000 temps and 4,000 non-participants assumed (scale 2)
-    Study("jobrotation", _jobrotation, "jobrotation", scale=2.0),
+    Study("jobrotation", _jobrotation, "jobrotation", sample_scale=2.0),
     Study(
         "mentor_sfi",
         comment="no figures in the notes ('no effect'); a case for sensitivity analysis "
@@ -902,7 +902,9 @@ def run(
         if spec.reestimate is not None and spec.generator is not None:
             from .synthetic import study as generate
 
-            frame = generate(spec.generator, seed=_study_seed(seed, name), scale=spec.scale)
+            frame = generate(
+                spec.generator, seed=_study_seed(seed, name), sample_scale=spec.sample_scale
+            )
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", EffektWarning)
                 found, extra = spec.reestimate(frame)

@@ -284,15 +284,16 @@ _MENTOR_ASSUMPTIONS = Assumptions(
 
 
 @_states(_MENTOR_ASSUMPTIONS)
-def mentor(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
+def mentor(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame:
     """Mentorforsøget: mentor support for vulnerable youth, randomised within 13 job centres.
 
     ASSUMPTIONS["mentor"]
 
     Parameters
     ----------
-    seed : int, optional
-    scale : float
+    seed : int or None, default 0
+        Randomness (``None``: fresh entropy).
+    sample_scale : float
         Multiplies both arm sizes (1.0 = the trial's 1,302 + 1,291).
 
     Returns
@@ -316,7 +317,7 @@ def mentor(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     """
     rng = np.random.default_rng(seed)
     cal = _mentor_calibration()
-    n_t, n_c = _n(1302, scale), _n(1291, scale)
+    n_t, n_c = _n(1302, sample_scale), _n(1291, sample_scale)
     x = _mentor_covariates(rng, n_t + n_c)
     treated = _assign_within(rng, x["jobcentre"].to_numpy(), n_t)
     edu_lin, job_lin = _mentor_linear(x)
@@ -416,7 +417,7 @@ _JOBFIRST_ASSUMPTIONS = Assumptions(
 
 
 @_states(_JOBFIRST_ASSUMPTIONS)
-def jobfirst(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
+def jobfirst(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame:
     """JobFirst: a company-directed effort with mentor support, 15 municipalities.
 
     ASSUMPTIONS["jobfirst"]
@@ -437,7 +438,7 @@ def jobfirst(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     """
     rng = np.random.default_rng(seed)
     cal = _jobfirst_calibration()
-    n_t = _n(2400, scale)
+    n_t = _n(2400, sample_scale)
     n = 2 * n_t
     x = _jobfirst_covariates(rng, n)
     muni = _sizes(rng, n, np.linspace(0.5, 1.5, 15))
@@ -478,7 +479,7 @@ _IPS_ASSUMPTIONS = Assumptions(
 
 
 @_states(_IPS_ASSUMPTIONS)
-def ips(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
+def ips(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame:
     """Projekt Inklusion: IPS, IPSE and usual service for people with severe mental illness.
 
     ASSUMPTIONS["ips"]
@@ -498,7 +499,11 @@ def ips(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     [243, 238, 239]
     """
     rng = np.random.default_rng(seed)
-    sizes = {"IPS": _n(243, scale), "IPSE": _n(238, scale), "usual service": _n(239, scale)}
+    sizes = {
+        "IPS": _n(243, sample_scale),
+        "IPSE": _n(238, sample_scale),
+        "usual service": _n(239, sample_scale),
+    }
     arm = np.repeat(list(sizes), list(sizes.values()))
     n = len(arm)
     x = pd.DataFrame(
@@ -578,14 +583,14 @@ def _observational_calibration(name: str) -> dict[tuple[str, str], tuple[float, 
     return out
 
 
-def _observational(name: str, seed: int | None, scale: float) -> pd.DataFrame:
+def _observational(name: str, seed: int | None, sample_scale: float) -> pd.DataFrame:
     design = _OBSERVATIONAL[name]
     rng = np.random.default_rng(seed)
     cal = _observational_calibration(name)
     frames = []
     for group, spec in design["groups"].items():
-        n_t = _n(spec["n_treated"], scale)
-        n_c = _n(spec["n_treated"] * design["pool_ratio"], scale)
+        n_t = _n(spec["n_treated"], sample_scale)
+        n_c = _n(spec["n_treated"] * design["pool_ratio"], sample_scale)
         for treated, n in ((True, n_t), (False, n_c)):
             values = _draw(rng, spec["covariates"], n, treated)
             frame = pd.DataFrame(values)
@@ -763,7 +768,7 @@ _VCG2_ASSUMPTIONS = Assumptions(
 
 
 @_states(_VCG2_ASSUMPTIONS)
-def vcg2(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
+def vcg2(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame:
     """Virksomhedscenter Generation 2: participants and a comparison pool, selection on covariates.
 
     ASSUMPTIONS["vcg2"]
@@ -783,7 +788,7 @@ def vcg2(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     >>> df.groupby("benefit_group")["vcg2"].sum().to_dict()
     {'cash benefit': 1500, 'resource course': 1000}
     """
-    return _observational("vcg2", seed, scale)
+    return _observational("vcg2", seed, sample_scale)
 
 
 _BROBYGNING_ASSUMPTIONS = Assumptions(
@@ -804,7 +809,7 @@ _BROBYGNING_ASSUMPTIONS = Assumptions(
 
 
 @_states(_BROBYGNING_ASSUMPTIONS)
-def brobygning(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
+def brobygning(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame:
     """Brobygning til uddannelse: bridge-building courses, participants and a comparison pool.
 
     ASSUMPTIONS["brobygning"]
@@ -822,7 +827,7 @@ def brobygning(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     >>> int(df["brobygning"].sum())
     2397
     """
-    return _observational("brobygning", seed, scale)
+    return _observational("brobygning", seed, sample_scale)
 
 
 _VOKSENLAERLING_ASSUMPTIONS = Assumptions(
@@ -841,7 +846,7 @@ _VOKSENLAERLING_ASSUMPTIONS = Assumptions(
 
 
 @_states(_VOKSENLAERLING_ASSUMPTIONS)
-def voksenlaerling(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
+def voksenlaerling(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame:
     """Voksenlærling: adult apprentices from unemployment and a comparison pool.
 
     ASSUMPTIONS["voksenlaerling"]
@@ -859,7 +864,7 @@ def voksenlaerling(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFra
     >>> int(df["voksenlaerling"].sum())
     1000
     """
-    return _observational("voksenlaerling", seed, scale)
+    return _observational("voksenlaerling", seed, sample_scale)
 
 
 # --------------------------------------------------------------------------- BIU providers
@@ -883,7 +888,7 @@ _BIU_PROVIDERS_ASSUMPTIONS = Assumptions(
 
 
 @_states(_BIU_PROVIDERS_ASSUMPTIONS)
-def biu_providers(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
+def biu_providers(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame:
     """The BIU note's simple-effect case: providers with different target groups.
 
     ASSUMPTIONS["biu_providers"]
@@ -904,12 +909,12 @@ def biu_providers(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFram
     {'complex': 0.11, 'strong': 0.94}
     """
     rng = np.random.default_rng(seed)
-    per = _n(150, scale)
+    per = _n(150, sample_scale)
     strong_share = np.linspace(0.8, 0.1, 6)
     providers = [f"Leverandør {c}" for c in "ABCDEF"]
     provider = np.repeat(providers, per)
     strong = rng.random(len(provider)) < np.repeat(strong_share, per)
-    n_none = _n(300, scale)
+    n_none = _n(300, sample_scale)
     provider = np.concatenate([provider, np.repeat("ingen tilbud", 2 * n_none)])
     strong = np.concatenate([strong, np.repeat([True, False], n_none)])
     offer = provider != "ingen tilbud"
@@ -962,7 +967,7 @@ _JOBROTATION_ASSUMPTIONS = Assumptions(
 
 
 @_states(_JOBROTATION_ASSUMPTIONS)
-def jobrotation(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
+def jobrotation(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame:
     """Jobrotation (KORA 2014): time to unsubsidised job for temps and non-participants.
 
     ASSUMPTIONS["jobrotation"]
@@ -983,7 +988,9 @@ def jobrotation(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     """
     from . import panels
 
-    data = panels.jobrotation(n_treated=_n(2000, scale), n_control=_n(2000, scale), seed=seed)
+    data = panels.jobrotation(
+        n_treated=_n(2000, sample_scale), n_control=_n(2000, sample_scale), seed=seed
+    )
     data.attrs["truth"] = {"jobrotation.time_to_job": -panels.JOBROTATION_TRUE_RMST_DIFFERENCE}
     data.attrs["horizon"] = panels.JOBROTATION_HORIZON
     data.attrs["assumptions"] = "see effekt.synthetic.panels.jobrotation"
@@ -1004,7 +1011,7 @@ _IPS_WEEKS_ASSUMPTIONS = Assumptions(
 
 
 @_states(_IPS_WEEKS_ASSUMPTIONS)
-def ips_weeks(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
+def ips_weeks(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame:
     """IPS / Projekt Inklusion: weeks in work or education over 18 months, one row per person.
 
     ASSUMPTIONS["ips_weeks"]
@@ -1023,7 +1030,7 @@ def ips_weeks(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     """
     from . import panels
 
-    sizes = {arm: _n(k, scale) for arm, k in panels._IPS_N.items()}
+    sizes = {arm: _n(k, sample_scale) for arm, k in panels._IPS_N.items()}
     data = panels.ips_weeks(n=sizes, seed=seed)
     data["ips_any"] = data["arm"] != "control"
     data.attrs["truth"] = {"ips.weeks_18m": panels.IPS_TRUE_WEEKS_DIFFERENCE}
@@ -1045,7 +1052,7 @@ _JOBFIRST_PANEL_ASSUMPTIONS = Assumptions(
 
 
 @_states(_JOBFIRST_PANEL_ASSUMPTIONS)
-def jobfirst_panel(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
+def jobfirst_panel(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame:
     """JobFirst: weekly panel (78 weeks) of paid hours in 15 municipalities.
 
     ASSUMPTIONS["jobfirst_panel"]
@@ -1059,13 +1066,13 @@ def jobfirst_panel(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFra
     Examples
     --------
     >>> from effekt import synthetic
-    >>> df = synthetic.study("jobfirst_panel", seed=1, scale=0.1)
+    >>> df = synthetic.study("jobfirst_panel", seed=1, sample_scale=0.1)
     >>> int(df["week"].max()), df["municipality"].nunique()
     (78, 15)
     """
     from . import panels
 
-    data = panels.jobfirst_panel(n_persons=_n(4800, scale, minimum=30), seed=seed)
+    data = panels.jobfirst_panel(n_persons=_n(4800, sample_scale, minimum=30), seed=seed)
     share = panels.JOBFIRST_SHARE_WEEK35
     data.attrs["truth"] = {
         "jobfirst.paid_hours_w35": round(share["treated"] - share["control"], 12)
@@ -1115,18 +1122,18 @@ _STAR_DOC = """{name}: municipality x month counts, participating municipalities
     """
 
 
-def stv(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
-    check_number(scale, "scale", "stv", low=0.0, low_open=True)
+def stv(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame:
+    check_number(sample_scale, "sample_scale", "stv", low=0.0, low_open=True)
     return _star2020("stv", seed)
 
 
-def brf(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
-    check_number(scale, "scale", "brf", low=0.0, low_open=True)
+def brf(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame:
+    check_number(sample_scale, "sample_scale", "brf", low=0.0, low_open=True)
     return _star2020("brf", seed)
 
 
-def hir(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
-    check_number(scale, "scale", "hir", low=0.0, low_open=True)
+def hir(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame:
+    check_number(sample_scale, "sample_scale", "hir", low=0.0, low_open=True)
     return _star2020("hir", seed)
 
 
@@ -1136,7 +1143,7 @@ _PANEL_ASSUMES = (
     "municipalities of log-normal size, persistent municipality differences (SD 0.25 on the "
     "log share), monthly noise, 12 months before the start in parallel with the rest of the "
     "country. In the project's first and last months the group shares equal the published "
-    "ones (to < 0.01 pp). ``scale`` does not change the panel (the country has 98 "
+    "ones (to < 0.01 pp). ``sample_scale`` does not change the panel (the country has 98 "
     "municipalities)."
 )
 _STV_ASSUMPTIONS = Assumptions(
@@ -1219,12 +1226,12 @@ ASSUMPTIONS: dict[str, Assumptions] = {
 }
 
 
-def study(name: str, *, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
+def study(study: str, *, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame:
     """Rows for one study of the notes, calibrated to its reported figures.
 
     Parameters
     ----------
-    name : str
+    study : str
         One of ``"mentor"``, ``"jobfirst"``, ``"ips"`` (trials, one row per person),
         ``"vcg2"``, ``"brobygning"``, ``"voksenlaerling"`` (matched studies),
         ``"jobrotation"`` (time to unsubsidised job with censoring), ``"stv"``, ``"brf"``,
@@ -1233,11 +1240,11 @@ def study(name: str, *, seed: int | None = None, scale: float = 1.0) -> pd.DataF
         months) and ``"jobfirst_panel"`` (JobFirst weekly person x week panel). See each
         generator in :mod:`effekt.synthetic.studies` for what the notes say and what it
         assumes; the panels come from :mod:`effekt.synthetic.panels`.
-    seed : int, optional
-        Seed of the numpy Generator.
-    scale : float
-        Multiplies every group size (1.0 = the sizes in the notes); use a smaller scale
-        for quick simulations.
+    seed : int or None, default 0
+        Seed of the numpy Generator (``None``: fresh entropy).
+    sample_scale : float, default 1.0
+        Multiplies every group size (1.0 = the sizes in the notes), up to 100; use a smaller
+        multiplier for quick simulations.
 
     Returns
     -------
@@ -1248,13 +1255,13 @@ def study(name: str, *, seed: int | None = None, scale: float = 1.0) -> pd.DataF
     Examples
     --------
     >>> from effekt import synthetic
-    >>> df = synthetic.study("ips", seed=0, scale=2.0)
+    >>> df = synthetic.study("ips", seed=0, sample_scale=2.0)
     >>> len(df)
     1440
     """
-    if name not in STUDY_GENERATORS:
+    if study not in STUDY_GENERATORS:
         raise argument_error(
-            "study", "name", f"one of {', '.join(map(repr, STUDY_GENERATORS))}", name
+            "study", "study", f"one of {', '.join(map(repr, STUDY_GENERATORS))}", study
         )
-    scale = check_number(scale, "scale", "study", low=0.0, low_open=True, high=100.0)
-    return STUDY_GENERATORS[name](seed=seed, scale=scale)
+    scale = check_number(sample_scale, "sample_scale", "study", low=0.0, low_open=True, high=100.0)
+    return STUDY_GENERATORS[study](seed=seed, sample_scale=scale)
