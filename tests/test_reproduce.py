@@ -237,7 +237,7 @@ def test_star2020_rows_recomputed_exactly_and_reestimated(full):
 
     t = full.table.set_index("figure_id")
     hir = t.loc["hir.company_resource"]
-    # studies.md section 3: HIR 2.5 pp -> 5.6 pp, a change of +3.1 pp
+    # docs/studies.md section 3: HIR 2.5 pp -> 5.6 pp, a change of +3.1 pp
     assert (hir.pub_gap_start, hir.pub_gap_end, hir.pub_change) == (0.025, 0.056, 0.031)
     assert hir.reported_effect == 0.031 and hir.design == "DiD"
     assert hir.pub_note.startswith("gap +2.5 pp -> +5.6 pp: change +3.1 pp, exact")

@@ -1,4 +1,4 @@
-"""The notes' reported figures as data (studies.md sections 1 to 4)."""
+"""The notes' reported figures as data (docs/studies.md sections 1 to 4)."""
 
 import numpy as np
 import pandas as pd
@@ -7,7 +7,7 @@ import pytest
 from effekt import studies
 from effekt.errors import EffektError
 
-# Every study of the notes' sections 1 to 4 (studies.md), with its section and design.
+# Every study of the notes' sections 1 to 4 (docs/studies.md), with its section and design.
 CATALOGUE = {
     "mentor": ("1.1", "RCT"),
     "jobfirst": ("1.2", "RCT"),
@@ -68,7 +68,7 @@ def test_columns_and_types():
 def test_figures_as_in_the_notes():
     rep = studies.reported().set_index("figure_id")
     edu = rep.loc["mentor.education"]
-    # studies.md 1.1: 16 % vs 12 %, ~+4 pp, significant, 30 % rise, 1,302 / 1,291
+    # docs/studies.md 1.1: 16 % vs 12 %, ~+4 pp, significant, 30 % rise, 1,302 / 1,291
     assert (edu.share_treated, edu.share_control, edu.effect) == (0.16, 0.12, 0.04)
     assert (edu.n_treated, edu.n_control, edu.relative_change) == (1302, 1291, 0.30)
     assert edu.significance == "significant" and edu.approximate
@@ -134,7 +134,7 @@ def test_returns_a_copy():
 
 
 def test_star2020_figures_as_in_the_note():
-    """studies.md section 3: the four shares of each comparison and the change in the gap."""
+    """docs/studies.md section 3: the four shares of each comparison and the change in the gap."""
     shares = studies.star2020_shares()
     rep = studies.reported().set_index("figure_id")
     did = rep[rep["design"] == "DiD"]

@@ -10,7 +10,7 @@
   12 % vs 7 % with paid hours at week 35, 5 vs 3 hours per week at week 78.
 * :func:`municipality_panel` -- municipality x month counts (Jobindsats style) whose group
   shares reproduce the start and end shares of the STAR note of March 2020 (section 3 of the
-  study reference) for participating municipalities vs the rest of the country.
+  reference in docs/studies.md) for participating municipalities vs the rest of the country.
 
 Examples
 --------
