@@ -167,7 +167,7 @@ def plot_reproduction(
     return ax
 
 
-def forest_figure(table: pd.DataFrame) -> Figure:
+def _forest_figure(table: pd.DataFrame) -> Figure:
     """One figure with a panel per kind of figure that has re-estimates."""
     import matplotlib.pyplot as plt
 
@@ -566,7 +566,7 @@ def _images(reproduction: Reproduction) -> dict[str, bytes]:
     import matplotlib.pyplot as plt
 
     images: dict[str, bytes] = {}
-    fig = forest_figure(reproduction.table)
+    fig = _forest_figure(reproduction.table)
     images["forest"] = _png(fig)
     plt.close(fig)
     for artefacts in reproduction.artefacts.values():

@@ -37,7 +37,26 @@ from scipy import optimize, special
 
 from .._validate import argument_error, check_number
 
-__all__ = ["study", "STUDY_GENERATORS", "ASSUMPTIONS", "Assumptions"]
+__all__ = [
+    "study",
+    "STUDY_GENERATORS",
+    "ASSUMPTIONS",
+    "Assumptions",
+    # the generators :func:`study` dispatches to, one per study of the notes
+    "mentor",
+    "jobfirst",
+    "ips",
+    "vcg2",
+    "brobygning",
+    "voksenlaerling",
+    "jobrotation",
+    "stv",
+    "brf",
+    "hir",
+    "biu_providers",
+    "ips_weeks",
+    "jobfirst_panel",
+]
 
 _CALIBRATION_DRAWS = 200_000
 _CALIBRATION_SEED = 20_240_101
