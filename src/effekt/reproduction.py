@@ -31,8 +31,10 @@ participating and other municipalities from the four published shares
 published interval.
 
 Studies are held in a registry, :data:`STUDIES`: adding a study is one re-estimation
-function and one :func:`register` call (plus its figures in :mod:`effekt.studies` and a
-generator in :mod:`effekt.synthetic.studies` when it has one).
+function and one :func:`register` call (plus its figures in the package data that
+:mod:`effekt.studies` reads, ``effekt/data/reported.csv``, and a generator with its
+assumptions in :mod:`effekt.synthetic.studies` when it has one). The section 3 comparisons
+on their own: :func:`star2020_comparison`.
 
 Examples
 --------

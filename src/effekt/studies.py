@@ -96,9 +96,8 @@ _COLUMNS = [
 
 def _read(name: str) -> pd.DataFrame:
     """A CSV of ``effekt/data`` with its numbers parsed exactly (empty cell = missing)."""
-    with (
-        resources.files("effekt").joinpath("data").joinpath(name).open("r", encoding="utf-8") as fh
-    ):
+    path = resources.files("effekt") / "data" / name
+    with path.open("r", encoding="utf-8") as fh:
         frame = pd.read_csv(fh, dtype=str, keep_default_na=False)
     for col in frame.columns:
         if col in _FLOATS:
