@@ -36,6 +36,7 @@ import pandas as pd
 from scipy import optimize, special
 
 from .._validate import argument_error, check_number
+from ..studies import reported
 
 __all__ = [
     "study",
@@ -1101,7 +1102,7 @@ def jobfirst_panel(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.Dat
 
 
 def _star2020(project: Literal["stv", "brf", "hir"], seed: int | None) -> pd.DataFrame:
-    from ..studies import reported, star2020_shares
+    from ..studies import star2020_shares
     from . import panels
 
     shares = star2020_shares()
@@ -1165,24 +1166,27 @@ _PANEL_ASSUMES = (
     "ones (to < 0.01 pp). ``sample_scale`` does not change the panel (the country has 98 "
     "municipalities)."
 )
+
+
+def _star2020_say(project: str, prefix: str = "") -> str:
+    """What the STAR 2020 note says of a project: its figures' texts in effekt.studies (the
+    shares themselves are package data, written once)."""
+    return prefix + "; ".join(reported(project)["text"]) + "."
+
+
 _STV_ASSUMPTIONS = Assumptions(
-    notes_say="company-directed effort 17 % vs 13 % -> 21 % vs 16 % (cash benefit) and 19 % vs "
-    "15 % -> 23 % vs 18 % (resource course); paid hours 3.6 % vs 3.2 % -> 5.1 % vs 4.8 % "
-    "(cash benefit) and 0.5 % vs 0.5 % -> 2.0 % vs 1.6 % (resource course).",
+    notes_say=_star2020_say("stv"),
     assumes="20 participating municipalities and the group sizes (17,500 vs 52,500 "
     "cash-benefit recipients, 5,000 vs 15,000 in resource course at the start) are assumed. "
     + _PANEL_ASSUMES,
 )
 _BRF_ASSUMPTIONS = Assumptions(
-    notes_say="company-directed effort 13.3 % vs 16.8 % (-3.5 pp) -> 21.7 % vs 17.7 % (+4 pp); "
-    "paid hours 0.6 % vs 0.4 % (36 persons) -> 2.0 % vs 1.5 % (140 persons; country 142 -> "
-    "425).",
+    notes_say=_star2020_say("brf"),
     assumes="14 participating municipalities (assumed); group sizes from the note's counts "
     "(6,000 -> 7,000 in participating municipalities). " + _PANEL_ASSUMES,
 )
 _HIR_ASSUMPTIONS = Assumptions(
-    notes_say="15 municipalities; company-directed effort 18.4 % vs 15.9 % (2.5 pp) -> 24.7 % "
-    "vs 19.1 % (5.6 pp); paid hours 1.3 % vs 1.0 % -> 2.0 % vs 1.4 %.",
+    notes_say=_star2020_say("hir", prefix="15 participating municipalities; "),
     assumes="group sizes (3,300 vs 18,700 in resource course at the start) are assumed. "
     + _PANEL_ASSUMES,
 )
