@@ -1,6 +1,6 @@
 """Teaching example: a high simple effect is not the same as a good effect.
 
-The BIU committee note (studies.md section 4) says: a strong, newly unemployed citizen placed
+The BIU committee note (docs/studies.md section 4) says: a strong, newly unemployed citizen placed
 in a company-directed course shows a simple effect of about 90-100 % (in a job when the
 course ends), a citizen with complex challenges only about 10-15 %. Yet the 10-15 % is the
 better effect: the strong citizen would have found a job anyway (perhaps faster without the

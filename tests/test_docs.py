@@ -71,3 +71,14 @@ def test_readme_quick_start_is_two_commands_and_ci_runs_the_test_command():
     assert len(commands) == 2 and all(len(c.strip().splitlines()) == 1 for c in commands)
     ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert commands[1].strip() in ci
+
+
+def test_the_notes_reference_is_in_the_repository():
+    """docs/studies.md describes every study of the notes' sections 1 to 4 (studies.catalogue)."""
+    from effekt import studies
+
+    text = (README.parent / "docs" / "studies.md").read_text(encoding="utf-8")
+    for section in ("## 1.", "## 2.", "## 3.", "## 4."):
+        assert section in text
+    for sec in studies.catalogue()["section"]:
+        assert sec == "3" or sec == "4" or f"### {sec} " in text, sec

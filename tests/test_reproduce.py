@@ -2,6 +2,7 @@
 
 import re
 import warnings
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -82,6 +83,10 @@ def test_ips_shares_do_not_fit_the_referred_denominators(full):
     row = full.table.set_index("figure_id").loc["ips.job_or_education_18m"]
     assert "no count of 239 control rounds to 46.5 %" in row.pub_note
     assert "nearest counts 289/481 vs 111/239" in row.pub_note
+    # significant means what it means everywhere in effekt: the interval excludes 0
+    nearest = rct.difference_in_proportions_from_counts(289, 481, 111, 239)
+    assert row.pub_significant == ("all counts" if nearest.significant else "no counts")
+    assert (row.pub_ci_low, row.pub_ci_high) == nearest.ci
     assert row.relative_consistent  # 60 / 46.5 = 1.29: "just under 30 % more"
 
 
@@ -142,7 +147,7 @@ def test_registry_adds_a_study_with_one_function():
 
     old = STUDIES["ips"]
     try:
-        register(Study("ips", reestimate, "ips", scale=2.0))
+        register(Study("ips", reestimate, "ips", sample_scale=2.0))
         t = ef.reproduce(studies="ips").set_index("figure_id")
         assert t.loc["ips.job_or_education_18m", "method"] == "unstratified"
         assert t.loc["ips.job_or_education_18m", "syn_n_treated"] == 962
@@ -213,7 +218,9 @@ def test_coverage_over_200_seeds(name):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", EffektWarning)
         for seed in range(200):
-            data = generate(spec.generator, seed=_study_seed(seed, name), scale=spec.scale)
+            data = generate(
+                spec.generator, seed=_study_seed(seed, name), sample_scale=spec.sample_scale
+            )
             found, _ = spec.reestimate(data)
             for e in found:
                 hits.setdefault(e.figure_id, []).append(
@@ -226,11 +233,11 @@ def test_coverage_over_200_seeds(name):
 
 def test_star2020_rows_recomputed_exactly_and_reestimated(full):
     """Section 3: exact change in gaps from the published shares, DiD on synthetic counts."""
-    from effekt.did import star2020_comparison
+    from effekt.reproduction import star2020_comparison
 
     t = full.table.set_index("figure_id")
     hir = t.loc["hir.company_resource"]
-    # studies.md section 3: HIR 2.5 pp -> 5.6 pp, a change of +3.1 pp
+    # docs/studies.md section 3: HIR 2.5 pp -> 5.6 pp, a change of +3.1 pp
     assert (hir.pub_gap_start, hir.pub_gap_end, hir.pub_change) == (0.025, 0.056, 0.031)
     assert hir.reported_effect == 0.031 and hir.design == "DiD"
     assert hir.pub_note.startswith("gap +2.5 pp -> +5.6 pp: change +3.1 pp, exact")
@@ -239,7 +246,7 @@ def test_star2020_rows_recomputed_exactly_and_reestimated(full):
     )
     assert "CR2 clustered by municipality" in hir.method and "15 participating" in hir.method
     assert t.loc["brf.company_resource", "pub_change"] == 0.075
-    # the exact columns agree with did.star2020_comparison for every comparison
+    # the exact columns agree with star2020_comparison for every comparison
     ref = star2020_comparison(seed=0)
     for r in ref.itertuples(index=False):
         row = t.loc[f"{r.project}.{r.outcome}_{r.benefit}"]
@@ -258,3 +265,21 @@ def test_jobrotation_row_in_weeks_faster(full):
     # weeks faster = control minus temps in restricted mean weeks without a job
     assert row.estimate > 0 and row.ci_low <= 2.5 <= row.ci_high
     assert "restricted mean" in row.method and row.syn_n_treated == 4000
+
+
+def test_star2020_comparison_table():
+    """Moved from tests/test_did.py with star2020_comparison (did no longer imports synthetic)."""
+    from effekt.reproduction import star2020_comparison
+
+    t = star2020_comparison(seed=3)
+    assert len(t) == 8
+    # every row: the change in gaps from the published shares, exactly, and the synthetic
+    # re-estimate agrees to the note's precision
+    for row in t.itertuples(index=False):
+        st, sc, et, ec = (
+            Decimal(str(x))
+            for x in (row.start_treated, row.start_control, row.end_treated, row.end_control)
+        )
+        assert row.change == float((et - ec) - (st - sc))
+        assert round(100 * row.estimate, 1) == round(100 * row.change, 1)
+        assert row.ci_low < row.estimate < row.ci_high

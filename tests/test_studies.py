@@ -1,4 +1,4 @@
-"""The notes' reported figures as data (studies.md sections 1 to 4)."""
+"""The notes' reported figures as data (docs/studies.md sections 1 to 4)."""
 
 import numpy as np
 import pandas as pd
@@ -7,7 +7,7 @@ import pytest
 from effekt import studies
 from effekt.errors import EffektError
 
-# Every study of the notes' sections 1 to 4 (studies.md), with its section and design.
+# Every study of the notes' sections 1 to 4 (docs/studies.md), with its section and design.
 CATALOGUE = {
     "mentor": ("1.1", "RCT"),
     "jobfirst": ("1.2", "RCT"),
@@ -68,7 +68,7 @@ def test_columns_and_types():
 def test_figures_as_in_the_notes():
     rep = studies.reported().set_index("figure_id")
     edu = rep.loc["mentor.education"]
-    # studies.md 1.1: 16 % vs 12 %, ~+4 pp, significant, 30 % rise, 1,302 / 1,291
+    # docs/studies.md 1.1: 16 % vs 12 %, ~+4 pp, significant, 30 % rise, 1,302 / 1,291
     assert (edu.share_treated, edu.share_control, edu.effect) == (0.16, 0.12, 0.04)
     assert (edu.n_treated, edu.n_control, edu.relative_change) == (1302, 1291, 0.30)
     assert edu.significance == "significant" and edu.approximate
@@ -134,14 +134,15 @@ def test_returns_a_copy():
 
 
 def test_star2020_figures_as_in_the_note():
-    """studies.md section 3: the four shares of each comparison and the change in the gap."""
-    from effekt.synthetic.panels import STAR2020_SHARES
-
+    """docs/studies.md section 3: the four shares of each comparison and the change in the gap."""
+    shares = studies.star2020_shares()
     rep = studies.reported().set_index("figure_id")
     did = rep[rep["design"] == "DiD"]
-    assert len(did) == len(STAR2020_SHARES) == 8
-    for r in STAR2020_SHARES.itertuples(index=False):
+    assert len(did) == len(shares) == 8
+    assert did.index.tolist() == shares["figure_id"].tolist()
+    for r in shares.itertuples(index=False):
         fig = rep.loc[f"{r.project}.{r.outcome}_{r.benefit}"]
+        assert fig.decimals == r.decimals and fig.study == r.project
         assert (fig.start_treated, fig.start_control) == (r.start_treated, r.start_control)
         assert (fig.share_treated, fig.share_control) == (r.end_treated, r.end_control)
         assert pd.isna(fig.n_treated) and fig.has_estimator
@@ -154,3 +155,46 @@ def test_star2020_figures_as_in_the_note():
     # job rotation: "2-3 weeks faster", positive = faster
     jr = rep.loc["jobrotation.time_to_job"]
     assert (jr.effect_low, jr.effect_high, jr.effect, jr.unit) == (2.0, 3.0, 2.5, "weeks faster")
+
+
+def test_star2020_shares_is_the_one_table_of_section_3():
+    """One copy of the STAR 2020 shares: the package data that studies, synthetic and
+    reproduction read."""
+    from effekt.synthetic import panels
+
+    shares = studies.star2020_shares()
+    assert list(shares.columns[:10]) == [
+        "figure_id",
+        "project",
+        "outcome",
+        "benefit",
+        "start",
+        "end",
+        "start_treated",
+        "start_control",
+        "end_treated",
+        "end_control",
+    ]
+    # note 001, BRF: 13.3 % vs 16.8 % in Jan 2017, 21.7 % vs 17.7 % in Dec 2018
+    brf = shares.set_index("figure_id").loc["brf.company_resource"]
+    assert (brf.start, brf.end) == ("2017-01", "2018-12")
+    assert (brf.start_treated, brf.start_control, brf.end_treated, brf.end_control) == (
+        0.133,
+        0.168,
+        0.217,
+        0.177,
+    )
+    pd.testing.assert_frame_equal(panels.STAR2020_SHARES, shares)
+    shares.loc[0, "end_treated"] = 0.99  # a copy: the package data stay as published
+    assert studies.star2020_shares().loc[0, "end_treated"] == 0.21
+
+
+def test_package_data_parse_exactly():
+    """The CSV files hold the notes' numbers as written; reading them loses nothing."""
+    rep = studies.reported()
+    assert rep["n_treated"].dtype == "Int64" and rep["decimals"].dtype == np.int64
+    assert rep["has_estimator"].dtype == bool
+    assert rep.loc[rep.figure_id == "ips.saving", "effect"].item() == 72000.0
+    cat = studies.catalogue()
+    assert cat["n_treated"].dtype == "Int64"
+    assert cat.set_index("study").loc["ips", "n_treated"] == 243 + 238

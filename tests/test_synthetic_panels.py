@@ -108,6 +108,8 @@ def test_municipality_panel_bad_input():
         municipality_panel("xyz")
     with pytest.raises(EffektError, match="benefit"):
         municipality_panel("hir", "company", "cash")
+    with pytest.raises(EffektError, match="outcome_kind"):
+        municipality_panel("hir", outcome_kind="hours")
     assert (
         municipality_panel("hir", seed=1)
         .participating.groupby(municipality_panel("hir", seed=1).municipality)

@@ -26,8 +26,9 @@ import argparse
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from .errors import EffektError
 
@@ -80,7 +81,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _progress(stream):  # type: ignore[no-untyped-def]
+def _progress(
+    stream: TextIO,
+) -> tuple[Callable[[int, int, str], None], Callable[[int], None]]:
+    """Progress callbacks for :func:`effekt.reproduction.run`: one line per study (or one
+    line rewritten in place on a terminal) and a closing line with the run time."""
     start = time.perf_counter()
     tty = getattr(stream, "isatty", lambda: False)()
 

@@ -20,11 +20,9 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import html
-import inspect
 import io
-import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -169,7 +167,7 @@ def plot_reproduction(
     return ax
 
 
-def forest_figure(table: pd.DataFrame) -> Figure:
+def _forest_figure(table: pd.DataFrame) -> Figure:
     """One figure with a panel per kind of figure that has re-estimates."""
     import matplotlib.pyplot as plt
 
@@ -218,26 +216,31 @@ def _png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
-def generator_assumptions(name: str) -> tuple[str, str]:
-    """("What the notes say", "What it assumes beyond them") from a generator's docstring.
+def generator_assumptions(study: str) -> tuple[str, str]:
+    """What a study's synthetic data take from the notes and what they assume beyond them.
+
+    Parameters
+    ----------
+    study : str
+        A study key of :func:`effekt.synthetic.study` (e.g. ``"mentor"``).
+
+    Returns
+    -------
+    tuple of str
+        ``(what the notes say, what the generator assumes beyond them)`` from
+        :data:`effekt.synthetic.studies.ASSUMPTIONS`; two empty strings for a study without a
+        generator.
 
     Examples
     --------
     >>> say, assume = generator_assumptions("mentor")
-    >>> "1,302" in say or "1302" in say, len(assume) > 0
+    >>> "1,302" in say, len(assume) > 0
     (True, True)
     """
-    from .synthetic.studies import STUDY_GENERATORS
+    from .synthetic.studies import ASSUMPTIONS
 
-    gen = STUDY_GENERATORS.get(name)
-    if gen is None:
-        return "", ""
-    doc = " ".join(cast(str, inspect.getdoc(gen)).split())  # every generator has a docstring
-    say = re.search(r"What the notes say:(.*?)(What it assumes|Parameters|Returns|$)", doc)
-    assume = re.search(
-        r"What it assumes beyond them:(.*?)(Parameters -|Returns -|Examples -|$)", doc
-    )
-    return (say.group(1).strip() if say else "", assume.group(1).strip() if assume else "")
+    found = ASSUMPTIONS.get(study)
+    return ("", "") if found is None else (found.notes_say, found.assumes)
 
 
 def _num(value: Any, scale: str, signed: bool = True) -> str:
@@ -374,74 +377,66 @@ figcaption{font-size:.85em;color:#5a6372}
 """
 
 
-def html_report(
-    rep: Reproduction, images: dict[str, bytes] | None = None, *, seconds: float | None = None
-) -> str:
-    """The HTML text of the report (no external resources).
+_NUMERIC = (
+    "reported effect",
+    "rel. change",
+    "n (T / C)",
+    "published: 95 % CI",
+    "p range",
+    "synthetic: estimate [95 % CI]",
+    "naive",
+)
 
-    Parameters
-    ----------
-    rep : Reproduction
-        From :func:`effekt.reproduction.run`.
-    images : dict, optional
-        Name -> PNG bytes; ``"forest"`` is shown at the top, names ``"balance:<figure_id>"``
-        in the study sections. Made here when not given.
+_HOW_TO_READ = (
+    '<div class="box"><b>How to read this.</b> For every figure the notes report: '
+    "<b>reported</b> is the note's figure (~ = approximate in the note); <b>published</b> is "
+    "what the published shares and sample sizes alone support, taking every count consistent "
+    "with the rounded shares (a 95 % interval covering all of them, the range of p-values, "
+    "whether the note's claim of significance holds for all, some or none of those counts, and "
+    "whether a stated relative change can come out of them); <b>synthetic</b> is the study's "
+    "own method applied to synthetic data calibrated to the reported figures (trials with "
+    "their design, matched studies by matching, with the naive difference beside it). "
+    "For the municipality comparisons of §3 (difference in differences) <b>published</b> "
+    "is the change in the gap computed exactly from the four published shares, and "
+    "<b>synthetic</b> the DiD on municipality × month counts clustered by municipality. "
+    "Effects on shares are in percentage points. * = sample size not in the notes, assumed. "
+    "The "
+)
 
-    Examples
-    --------
-    >>> from effekt.reproduction import run
-    >>> page = html_report(run(seed=0, studies="ips"))
-    >>> page.startswith("<!DOCTYPE html>"), "http://" in page or "https://" in page
-    (True, False)
-    """
+
+def _img(images: dict[str, bytes], name: str, alt: str) -> str:
+    data = base64.b64encode(images[name]).decode("ascii")
+    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}">'
+
+
+def _html_head(reproduction: Reproduction, seconds: float | None) -> list[str]:
+    """The page's head, title, run facts and the box on how to read it."""
     from . import __version__
-    from . import studies as _studies
 
-    images = dict(images) if images is not None else _images(rep)
-    table = rep.table
-    cat = _studies.catalogue().set_index("study")
-
-    def img(name: str, alt: str) -> str:
-        data = base64.b64encode(images[name]).decode("ascii")
-        return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}">'
-
+    table = reproduction.table
     est = table["estimate"].notna()
     n_cov = int(table.loc[est, "covers_reported"].astype(bool).sum())
-    parts = [
+    return [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<title>effekt: reproduction of the Danish ALMP notes</title>",
         f"<style>{_STYLE}</style></head><body>",
         "<h1>Reproducing the evaluation notes</h1>",
-        f'<p class="meta">effekt {html.escape(__version__)} · seed {rep.seed} · '
+        f'<p class="meta">effekt {html.escape(__version__)} · seed {reproduction.seed} · '
         f"{_dt.datetime.now(_dt.timezone.utc):%Y-%m-%d %H:%M} UTC · "
         f"{table['study'].nunique()} studies, "
         f"{len(table)} reported figures, {int(est.sum())} re-estimated"
         + (f" · {seconds:.1f} s" if seconds is not None else "")
         + "</p>",
-        '<div class="box"><b>How to read this.</b> For every figure the notes report: '
-        "<b>reported</b> is the note's figure (~ = approximate in the note); <b>published</b> is "
-        "what the published shares and sample sizes alone support, taking every count consistent "
-        "with the rounded shares (a 95 % interval covering all of them, the range of p-values, "
-        "whether the note's claim of significance holds for all, some or none of those counts, and "
-        "whether a stated relative change can come out of them); <b>synthetic</b> is the study's "
-        "own method applied to synthetic data calibrated to the reported figures (trials with "
-        "their design, matched studies by matching, with the naive difference beside it). "
-        "For the municipality comparisons of §3 (difference in differences) <b>published</b> "
-        "is the change in the gap computed exactly from the four published shares, and "
-        "<b>synthetic</b> the DiD on municipality × month counts clustered by municipality. "
-        "Effects on shares are in percentage points. * = sample size not in the notes, assumed. "
-        "The "
-        f"re-estimated interval contains the reported effect for {n_cov} of "
+        _HOW_TO_READ + f"re-estimated interval contains the reported effect for {n_cov} of "
         f"{int(est.sum())} figures at this seed.</div>",
     ]
-    if "forest" in images:
-        parts += [
-            "<h2>Reported vs re-estimated</h2>",
-            img("forest", "forest plot of reported and re-estimated effects"),
-        ]
-    parts += [
+
+
+def _html_figures(table: pd.DataFrame, cat: pd.DataFrame) -> list[str]:
+    """The table of every reported figure, a header row per study."""
+    parts = [
         "<h2>Every reported figure</h2>",
         '<div class="wrap"><table><thead><tr>'
         + "".join(f"<th>{h}</th>" for h in _HEADERS)
@@ -458,24 +453,7 @@ def html_report(
             cells, detail = _cells(row)
             tds = []
             for h, c in zip(_HEADERS, cells, strict=False):
-                cls = (
-                    ' class="no"'
-                    if c == "NO"
-                    else (
-                        ' class="num"'
-                        if h
-                        in (
-                            "reported effect",
-                            "rel. change",
-                            "n (T / C)",
-                            "published: 95 % CI",
-                            "p range",
-                            "synthetic: estimate [95 % CI]",
-                            "naive",
-                        )
-                        else ""
-                    )
-                )
+                cls = ' class="no"' if c == "NO" else (' class="num"' if h in _NUMERIC else "")
                 tds.append(f"<td{cls}>{c}</td>")
             parts.append(f'<tr id="{html.escape(row["figure_id"])}">' + "".join(tds) + "</tr>")
             if detail:
@@ -484,51 +462,98 @@ def html_report(
                     f"{detail}</td></tr>"
                 )
     parts.append("</tbody></table></div>")
+    return parts
+
+
+def _html_study(
+    study: str, rows: pd.DataFrame, cat: pd.DataFrame, images: dict[str, bytes]
+) -> list[str]:
+    """One study's section: what it is, its figures in words, assumptions, balance plots."""
+    info = cat.loc[study] if study in cat.index else None
+    title = info["name"] if info is not None else study
+    parts = [f"<h3>§{html.escape(str(rows['section'].iloc[0]))} {html.escape(str(title))}</h3>"]
+    if info is not None:
+        parts.append(
+            f'<p class="note">{html.escape(str(info["design"]))}, '
+            f"{html.escape(str(info['period']))}; {html.escape(str(info['units']))}; "
+            f"population: {html.escape(str(info['population']))}; "
+            f"method: {html.escape(str(info['method']))}; "
+            f"notes {html.escape(str(info['source']))}.</p>"
+        )
+    parts.append(
+        "<ul>"
+        + "".join(
+            f"<li><b>{html.escape(r['figure_id'])}</b>: {html.escape(r['text'])}</li>"
+            for _, r in rows.iterrows()
+        )
+        + "</ul>"
+    )
+    _, assume = generator_assumptions(study)
+    if assume:
+        parts.append(
+            '<div class="box"><b>Synthetic data assume</b> (beyond the notes): '
+            f"{html.escape(assume)}</div>"
+        )
+    ids = set(rows["figure_id"])
+    figs = [k for k in images if k.startswith("balance:") and k.split(":", 1)[1] in ids]
+    if figs:
+        parts.append('<div class="figs">')
+        for k in figs:
+            fid = k.split(":", 1)[1]
+            parts.append(
+                f"<figure>{_img(images, k, 'balance ' + fid)}<figcaption>Covariate balance "
+                f"before and after matching for {html.escape(fid)} (standardized mean "
+                "differences; 0.1 threshold).</figcaption></figure>"
+            )
+        parts.append("</div>")
+    return parts
+
+
+def html_report(
+    reproduction: Reproduction,
+    images: dict[str, bytes] | None = None,
+    *,
+    seconds: float | None = None,
+) -> str:
+    """The HTML text of the report (no external resources).
+
+    Parameters
+    ----------
+    reproduction : Reproduction
+        From :func:`effekt.reproduction.run`.
+    images : dict, optional
+        Name -> PNG bytes; ``"forest"`` is shown at the top, names ``"balance:<figure_id>"``
+        in the study sections. Made here when not given.
+    seconds : float, optional
+        Run time to state in the report.
+
+    Returns
+    -------
+    str
+        A complete HTML page with its figures embedded as base64 PNG.
+
+    Examples
+    --------
+    >>> from effekt.reproduction import run
+    >>> page = html_report(run(seed=0, studies="ips"))
+    >>> page.startswith("<!DOCTYPE html>"), "http://" in page or "https://" in page
+    (True, False)
+    """
+    from . import studies as _studies
+
+    images = dict(images) if images is not None else _images(reproduction)
+    table = reproduction.table
+    cat = _studies.catalogue().set_index("study")
+    parts = _html_head(reproduction, seconds)
+    if "forest" in images:
+        parts += [
+            "<h2>Reported vs re-estimated</h2>",
+            _img(images, "forest", "forest plot of reported and re-estimated effects"),
+        ]
+    parts += _html_figures(table, cat)
     parts.append("<h2>The studies</h2>")
     for study, rows in table.groupby("study", sort=False):
-        info = cat.loc[study] if study in cat.index else None
-        title = info["name"] if info is not None else study
-        parts.append(
-            f"<h3>§{html.escape(str(rows['section'].iloc[0]))} {html.escape(str(title))}</h3>"
-        )
-        if info is not None:
-            parts.append(
-                f'<p class="note">{html.escape(str(info["design"]))}, '
-                f"{html.escape(str(info['period']))}; {html.escape(str(info['units']))}; "
-                f"population: {html.escape(str(info['population']))}; "
-                f"method: {html.escape(str(info['method']))}; "
-                f"notes {html.escape(str(info['source']))}.</p>"
-            )
-        parts.append(
-            "<ul>"
-            + "".join(
-                f"<li><b>{html.escape(r['figure_id'])}</b>: {html.escape(r['text'])}</li>"
-                for _, r in rows.iterrows()
-            )
-            + "</ul>"
-        )
-        say, assume = generator_assumptions(study)
-        if assume:
-            parts.append(
-                '<div class="box"><b>Synthetic data assume</b> (beyond the notes): '
-                f"{html.escape(assume)}</div>"
-            )
-        figs = [
-            k
-            for k in images
-            if k.startswith("balance:") and k.split(":", 1)[1] in set(rows["figure_id"])
-        ]
-        if figs:
-            parts.append('<div class="figs">')
-            for k in figs:
-                fid = k.split(":", 1)[1]
-                parts.append(
-                    f"<figure>{img(k, 'balance ' + fid)}<figcaption>Covariate balance before "
-                    f"and after matching for {html.escape(fid)} (standardized mean differences; "
-                    "0.1 threshold)."
-                    "</figcaption></figure>"
-                )
-            parts.append("</div>")
+        parts += _html_study(str(study), rows, cat, images)
     parts.append(
         '<p class="meta">Made by <code>effekt reproduce</code>. Self-contained: figures are '
         "embedded, "
@@ -537,14 +562,14 @@ def html_report(
     return "\n".join(parts)
 
 
-def _images(rep: Reproduction) -> dict[str, bytes]:
+def _images(reproduction: Reproduction) -> dict[str, bytes]:
     import matplotlib.pyplot as plt
 
     images: dict[str, bytes] = {}
-    fig = forest_figure(rep.table)
+    fig = _forest_figure(reproduction.table)
     images["forest"] = _png(fig)
     plt.close(fig)
-    for artefacts in rep.artefacts.values():
+    for artefacts in reproduction.artefacts.values():
         for fid, obj in artefacts.items():
             if hasattr(obj, "plot_balance"):
                 ax = obj.plot_balance()
@@ -555,13 +580,13 @@ def _images(rep: Reproduction) -> dict[str, bytes]:
 
 
 def write_report(
-    rep: Reproduction, out: str | Path, *, seconds: float | None = None
+    reproduction: Reproduction, out: str | Path, *, seconds: float | None = None
 ) -> dict[str, Path]:
     """Write ``reproduction.csv``, ``reproduction_forest.png`` and ``reproduction.html`` to ``out``.
 
     Parameters
     ----------
-    rep : Reproduction
+    reproduction : Reproduction
         From :func:`effekt.reproduction.run`.
     out : path
         Directory (created if needed).
@@ -583,13 +608,13 @@ def write_report(
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    images = _images(rep)
+    images = _images(reproduction)
     paths = {
         "csv": out / "reproduction.csv",
         "forest": out / "reproduction_forest.png",
         "html": out / "reproduction.html",
     }
-    rep.table.to_csv(paths["csv"], index=False)
+    reproduction.table.to_csv(paths["csv"], index=False)
     paths["forest"].write_bytes(images["forest"])
-    paths["html"].write_text(html_report(rep, images, seconds=seconds), encoding="utf-8")
+    paths["html"].write_text(html_report(reproduction, images, seconds=seconds), encoding="utf-8")
     return paths

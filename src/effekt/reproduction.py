@@ -7,7 +7,8 @@ For every figure of :func:`effekt.studies.reported` :func:`reproduce` gives thre
    events consistent with them is considered (:func:`effekt.rct.from_reported_shares`):
    the range of effects, a confidence interval covering all of them, the range of
    p-values, whether the note's "significant" claim holds for all, some or none of the
-   consistent counts, and whether a stated relative change ("a 30 % rise") can come out
+   consistent counts (significant: the interval excludes 0, effekt's one definition,
+   :attr:`effekt.results.EffectResult.significant`), and whether a stated relative change ("a 30 % rise") can come out
    of any of them. Where the note gives no sample size the study's assumed size (stated
    in the generator) is used and flagged.
 3. **Re-estimated on calibrated synthetic data** (:func:`effekt.synthetic.study`) with the
@@ -30,8 +31,10 @@ participating and other municipalities from the four published shares
 published interval.
 
 Studies are held in a registry, :data:`STUDIES`: adding a study is one re-estimation
-function and one :func:`register` call (plus its figures in :mod:`effekt.studies` and a
-generator in :mod:`effekt.synthetic.studies` when it has one).
+function and one :func:`register` call (plus its figures in the package data that
+:mod:`effekt.studies` reads, ``effekt/data/reported.csv``, and a generator with its
+assumptions in :mod:`effekt.synthetic.studies` when it has one). The section 3 comparisons
+on their own: :func:`star2020_comparison`.
 
 Examples
 --------
@@ -50,7 +53,7 @@ import warnings
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -70,6 +73,7 @@ __all__ = [
     "STUDIES",
     "register",
     "format_table",
+    "star2020_comparison",
 ]
 
 
@@ -96,7 +100,7 @@ class Study:
         nothing a synthetic re-estimate could check (the reason goes in ``comment``).
     generator : str or None
         The :func:`effekt.synthetic.study` name.
-    scale : float
+    sample_scale : float
         Size multiplier passed to the generator.
     assumed_n : dict
         ``figure_id -> (n_treated, n_control)`` used for the recomputation when the notes
@@ -108,7 +112,7 @@ class Study:
     name: str
     reestimate: Callable[[pd.DataFrame], tuple[list[Estimate], dict[str, Any]]] | None = None
     generator: str | None = None
-    scale: float = 1.0
+    sample_scale: float = 1.0
     assumed_n: dict[str, tuple[int, int]] = field(default_factory=dict)
     comment: str = ""
 
@@ -408,18 +412,41 @@ def _jobrotation(data: pd.DataFrame) -> tuple[list[Estimate], dict[str, Any]]:
     return [Estimate("jobrotation.time_to_job", faster, method)], {}
 
 
-def _star2020(data: pd.DataFrame) -> tuple[list[Estimate], dict[str, Any]]:
-    """Each outcome/benefit panel: 2x2 DiD on the first and last project month's counts."""
+def _did_start_end(
+    panel: pd.DataFrame,
+    *,
+    conf_level: float = 0.95,
+    se: Literal["cr2", "wild"] = "cr2",
+    n_boot: int = 999,
+    seed: int | None = 0,
+) -> EffectResult:
+    """2x2 DiD on a municipality panel's first and last project month, by municipality."""
     from .did import did_from_counts
 
+    two = panel[panel["period"].isin(["start", "end"])]
+    return did_from_counts(
+        two,
+        unit="municipality",
+        time="month",
+        count="count",
+        denominator="denominator",
+        treated="participating",
+        post="post",
+        conf_level=conf_level,
+        inference=se,
+        n_boot=n_boot,
+        seed=seed,
+    )
+
+
+def _star2020(data: pd.DataFrame) -> tuple[list[Estimate], dict[str, Any]]:
+    """Each outcome/benefit panel: 2x2 DiD on the first and last project month's counts."""
     out = []
     for (project, outcome, benefit), panel in data.groupby(
         ["project", "outcome", "benefit"], sort=False
     ):
+        r = _did_start_end(panel)
         two = panel[panel["period"].isin(["start", "end"])]
-        r = did_from_counts(
-            two, "municipality", "month", "count", "denominator", "participating", "post"
-        )
         n_treated = int(two.loc[two["participating"] == 1, "municipality"].nunique())
         method = (
             "difference in differences of municipality x month counts, first vs last project "
@@ -429,6 +456,89 @@ def _star2020(data: pd.DataFrame) -> tuple[list[Estimate], dict[str, Any]]:
         )
         out.append(Estimate(f"{project}.{outcome}_{benefit}", r, method))
     return out, {}
+
+
+def star2020_comparison(
+    *,
+    seed: int | None = 0,
+    se: Literal["cr2", "wild"] = "cr2",
+    conf_level: float = 0.95,
+    n_boot: int = 999,
+) -> pd.DataFrame:
+    """Every comparison of the STAR note (March 2020): reported vs recomputed vs re-estimated.
+
+    For each project, outcome and benefit group of the note's section on municipality
+    comparisons (:func:`effekt.studies.star2020_shares`), the change in the gap between
+    participating municipalities and the rest is (1) recomputed exactly from the published
+    shares (:func:`effekt.did.did_from_shares`) and (2) re-estimated with
+    :func:`effekt.did.did_from_counts` on a synthetic municipality x month panel calibrated
+    to those shares (:func:`effekt.synthetic.panels.municipality_panel`), with an interval
+    clustered by municipality.
+
+    Parameters
+    ----------
+    seed : int or None, default 0
+        Seed of the synthetic panels (comparison ``k`` uses ``seed + k``) and of the wild
+        bootstrap.
+    se : {"cr2", "wild"}
+        CR2 cluster-robust standard error with t(G - 1), or the wild cluster bootstrap.
+    conf_level : float
+        Confidence level of the intervals.
+    n_boot : int
+        Bootstrap draws for ``se="wild"``.
+
+    Returns
+    -------
+    DataFrame
+        One row per comparison: ``project, outcome, benefit, start, end, start_treated,
+        start_control, end_treated, end_control, gap_start, gap_end, change`` (exact, from the
+        shares), ``estimate, ci_low, ci_high, pvalue`` (synthetic panel), ``method``.
+
+    Examples
+    --------
+    >>> t = star2020_comparison(seed=1)
+    >>> hir = t[(t.project == "hir") & (t.outcome == "company")].iloc[0]
+    >>> [round(100 * float(hir[c]), 1) for c in ("gap_start", "gap_end", "change", "estimate")]
+    [2.5, 5.6, 3.1, 3.1]
+    """
+    from .did import did_from_shares
+    from .synthetic.panels import municipality_panel
+
+    shares = _studies.star2020_shares()[list(_STAR2020_COLUMNS)]
+    rows = []
+    for k, r in enumerate(shares.itertuples(index=False)):
+        exact = did_from_shares(r.start_treated, r.start_control, r.end_treated, r.end_control)
+        panel = municipality_panel(
+            r.project, r.outcome, r.benefit, seed=None if seed is None else seed + k
+        )
+        est = _did_start_end(panel, conf_level=conf_level, se=se, n_boot=n_boot, seed=seed)
+        rows.append(
+            {
+                **r._asdict(),
+                "gap_start": exact.extra["gap_start"],
+                "gap_end": exact.extra["gap_end"],
+                "change": exact.estimate,
+                "estimate": est.estimate,
+                "ci_low": est.ci[0],
+                "ci_high": est.ci[1],
+                "pvalue": est.pvalue,
+                "method": est.method,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+_STAR2020_COLUMNS = (
+    "project",
+    "outcome",
+    "benefit",
+    "start",
+    "end",
+    "start_treated",
+    "start_control",
+    "end_treated",
+    "end_control",
+)
 
 
 for _study in (
@@ -453,7 +563,7 @@ for _study in (
         assumed_n={"voksenlaerling.employment_1y": (1000, 1000)},
     ),
     # the note gives no sample size: 4,000 temps and 4,000 non-participants assumed (scale 2)
-    Study("jobrotation", _jobrotation, "jobrotation", scale=2.0),
+    Study("jobrotation", _jobrotation, "jobrotation", sample_scale=2.0),
     Study(
         "mentor_sfi",
         comment="no figures in the notes ('no effect'); a case for sensitivity analysis "
@@ -479,161 +589,206 @@ def _counts(share: float, n: int, decimals: int) -> bool:
     return int(np.floor((share + h) * n + 1e-9)) >= int(np.ceil((share - h) * n - 1e-9))
 
 
+def _relative_in_range(out: dict[str, Any], rc: float) -> bool:
+    """Whether a relative change stated to whole percent fits the range the shares allow."""
+    hr = _half_unit(0)
+    return bool(out["pub_relative_low"] <= rc + hr and rc - hr <= out["pub_relative_high"])
+
+
+def _sizes_used(
+    fig: pd.Series, assumed: tuple[int, int] | None, out: dict[str, Any]
+) -> tuple[Any, Any]:
+    """The arm sizes of the recomputation: the note's, or the generator's assumed ones."""
+    nt, nc = fig["n_treated"], fig["n_control"]
+    if pd.notna(nt) and pd.notna(nc):
+        out["pub_n_assumed"] = False
+    elif assumed is not None:
+        nt = assumed[0] if pd.isna(nt) else nt
+        nc = assumed[1] if pd.isna(nc) else nc
+        out["pub_n_assumed"] = True
+    return nt, nc
+
+
+def _recompute_did(fig: pd.Series, out: dict[str, Any], notes: list[str]) -> None:
+    """Section 3: the change in the gap, exact from the four published shares."""
+    from .did import did_from_shares
+
+    h = _half_unit(int(fig["decimals"]))
+    exact = did_from_shares(
+        fig["start_treated"], fig["start_control"], fig["share_treated"], fig["share_control"]
+    )
+    # each of the four shares may be off by half a rounding unit
+    out.update(
+        pub_gap_start=exact.extra["gap_start"],
+        pub_gap_end=exact.extra["gap_end"],
+        pub_change=exact.estimate,
+        pub_effect_low=exact.estimate - 4 * h,
+        pub_effect_high=exact.estimate + 4 * h,
+    )
+    pp = 100 * 4 * h
+    notes.append(
+        f"gap {100 * exact.extra['gap_start']:+.1f} pp -> {100 * exact.extra['gap_end']:+.1f} "
+        f"pp: change {100 * exact.estimate:+.1f} pp, exact from the published shares "
+        f"(shares rounded to {int(fig['decimals'])} decimal(s): "
+        f"{100 * exact.estimate - pp:+.1f} to {100 * exact.estimate + pp:+.1f} pp); "
+        "no sampling error from shares alone"
+    )
+
+
+def _consistent_counts(fig: pd.Series, nt: int, nc: int) -> dict[str, Any]:
+    """Every count pair that rounds to the published shares (rct.from_reported_shares)."""
+    from .rct import from_reported_shares
+
+    rc = fig["relative_change"]
+    rs = from_reported_shares(
+        float(fig["share_treated"]),
+        nt,
+        float(fig["share_control"]),
+        nc,
+        decimals=int(fig["decimals"]),
+        reported_relative_change=None if pd.isna(rc) else float(rc),
+    )
+    out = dict(
+        pub_n_treated=nt,
+        pub_n_control=nc,
+        pub_events_treated=f"{rs.events_treated_range[0]}-{rs.events_treated_range[1]}",
+        pub_events_control=f"{rs.events_control_range[0]}-{rs.events_control_range[1]}",
+        pub_effect_low=rs.estimate_range[0],
+        pub_effect_high=rs.estimate_range[1],
+        pub_ci_low=rs.ci[0],
+        pub_ci_high=rs.ci[1],
+        pub_p_min=rs.pvalue_range[0],
+        pub_p_max=rs.pvalue_range[1],
+        pub_significant=(
+            "all counts"
+            if rs.significant_for_all
+            else "some counts"
+            if rs.significant_for_any
+            else "no counts"
+        ),
+        pub_relative_low=rs.relative_change_range[0],
+        pub_relative_high=rs.relative_change_range[1],
+    )
+    if pd.notna(rc):
+        out["relative_consistent"] = bool(rs.relative_change_consistent)
+    return out
+
+
+def _nearest_counts(fig: pd.Series, nt: int, nc: int, notes: list[str]) -> dict[str, Any]:
+    """A published share no count of the denominator rounds to: use the nearest counts."""
+    from .rct import difference_in_proportions_from_counts
+
+    decimals = int(fig["decimals"])
+    events = []
+    for share, n, arm in (
+        (fig["share_treated"], nt, "treated"),
+        (fig["share_control"], nc, "control"),
+    ):
+        e = int(np.round(share * n))
+        events.append(e)
+        coarser = decimals > 0 and abs(round(100 * share, decimals - 1) - 100 * share) < 1e-9
+        if not coarser and not _counts(share, n, decimals):
+            below = int(np.floor(share * n))
+            notes.append(
+                f"no count of {n} {arm} rounds to {100 * share:.{decimals}f} % "
+                f"({below}/{n} = {100 * below / n:.{decimals + 1}f} %, "
+                f"{below + 1}/{n} = {100 * (below + 1) / n:.{decimals + 1}f} %): "
+                "another denominator?"
+            )
+    r = difference_in_proportions_from_counts(events[0], nt, events[1], nc)
+    notes.append(f"recomputed from the nearest counts {events[0]}/{nt} vs {events[1]}/{nc}")
+    return dict(
+        pub_n_treated=nt,
+        pub_n_control=nc,
+        pub_events_treated=str(events[0]),
+        pub_events_control=str(events[1]),
+        pub_ci_low=r.ci[0],
+        pub_ci_high=r.ci[1],
+        pub_p_min=r.pvalue,
+        pub_p_max=r.pvalue,
+        # effekt's one definition of significant: the interval excludes 0
+        pub_significant="all counts" if r.significant else "no counts",
+    )
+
+
+def _recompute_two_shares(
+    fig: pd.Series, nt: Any, nc: Any, out: dict[str, Any], notes: list[str]
+) -> None:
+    """Two published shares: effect and relative-change ranges, counts, intervals, claims."""
+    st, sc, rc = fig["share_treated"], fig["share_control"], fig["relative_change"]
+    decimals = int(fig["decimals"])
+    h = _half_unit(decimals)
+    out["pub_effect_low"], out["pub_effect_high"] = st - sc - 2 * h, st - sc + 2 * h
+    rel_at = st / sc - 1
+    out["relative_at_shares"] = rel_at
+    out["pub_relative_low"], out["pub_relative_high"] = (
+        (st - h) / (sc + h) - 1,
+        (st + h) / (sc - h) - 1,
+    )
+    if pd.notna(nt) and pd.notna(nc):
+        if _counts(st, nt, decimals) and _counts(sc, nc, decimals):
+            out.update(_consistent_counts(fig, int(nt), int(nc)))
+        else:
+            out.update(_nearest_counts(fig, int(nt), int(nc), notes))
+            if pd.notna(rc):
+                out["relative_consistent"] = _relative_in_range(out, rc)
+    elif pd.notna(rc):
+        out["relative_consistent"] = _relative_in_range(out, rc)
+    if pd.isna(rc):
+        return
+    stated, at = round(100 * rc), round(100 * rel_at)
+    if stated == at:
+        notes.append(f"{100 * st:g}/{100 * sc:g} gives {at:+d} %, as stated")
+    elif out.get("relative_consistent"):
+        notes.append(
+            f"needs unrounded shares: {100 * st:g}/{100 * sc:g} would be {at:+d} %, "
+            f"the stated {stated:+d} % is consistent for some counts in the rounding range"
+        )
+    else:
+        notes.append(
+            f"inconsistent: {100 * st:g}/{100 * sc:g} gives {at:+d} %, not {stated:+d} %, "
+            "for any count in the rounding range"
+        )
+
+
+def _recompute_single_share(fig: pd.Series, nt: int, out: dict[str, Any], notes: list[str]) -> None:
+    """One published share: a Wilson interval over the counts consistent with it."""
+    st = fig["share_treated"]
+    h = _half_unit(int(fig["decimals"]))
+    lo_e = int(np.ceil((st - h) * nt - 1e-9))
+    hi_e = int(np.floor((st + h) * nt + 1e-9))
+    lo, _ = wilson_interval(lo_e, nt)
+    _, hi = wilson_interval(hi_e, nt)
+    out.update(
+        pub_n_treated=nt,
+        pub_events_treated=f"{lo_e}-{hi_e}",
+        pub_ci_low=float(lo),
+        pub_ci_high=float(hi),
+        pub_effect_low=st - h,
+        pub_effect_high=st + h,
+    )
+    notes.append("a single share: Wilson interval over the counts consistent with it")
+
+
+_CLAIM_HOLDS = {  # (claim, for which consistent counts the effect is significant) -> holds?
+    "significant": {"all counts": "yes", "some counts": "depends on rounding", "no counts": "no"},
+    "no effect": {"all counts": "no", "some counts": "depends on rounding", "no counts": "yes"},
+}
+
+
 def _recompute(fig: pd.Series, assumed: tuple[int, int] | None) -> dict[str, Any]:
     """What the published shares and sizes alone support."""
     out: dict[str, Any] = {}
-    st, sc = fig["share_treated"], fig["share_control"]
-    nt, nc = fig["n_treated"], fig["n_control"]
-    has_n = pd.notna(nt) and pd.notna(nc)
-    if not has_n and assumed is not None:
-        nt = assumed[0] if pd.isna(nt) else nt
-        nc = assumed[1] if pd.isna(nc) else nc
-        has_n = True
-        out["pub_n_assumed"] = True
-    elif has_n:
-        out["pub_n_assumed"] = False
-    h = _half_unit(int(fig["decimals"]))
-    rc = fig["relative_change"]
+    notes: list[str] = []
+    nt, nc = _sizes_used(fig, assumed, out)
+    st, sc, rc = fig["share_treated"], fig["share_control"], fig["relative_change"]
     proportion = fig["scale"] == "proportion"
-    notes = []
     if fig["design"] == "DiD":
-        from .did import did_from_shares
-
-        exact = did_from_shares(fig["start_treated"], fig["start_control"], st, sc)
-        # each of the four shares may be off by half a rounding unit
-        out.update(
-            pub_gap_start=exact.extra["gap_start"],
-            pub_gap_end=exact.extra["gap_end"],
-            pub_change=exact.estimate,
-            pub_effect_low=exact.estimate - 4 * h,
-            pub_effect_high=exact.estimate + 4 * h,
-        )
-        pp = 100 * 4 * h
-        notes.append(
-            f"gap {100 * exact.extra['gap_start']:+.1f} pp -> {100 * exact.extra['gap_end']:+.1f} "
-            f"pp: change {100 * exact.estimate:+.1f} pp, exact from the published shares "
-            f"(shares rounded to {int(fig['decimals'])} decimal(s): "
-            f"{100 * exact.estimate - pp:+.1f} to {100 * exact.estimate + pp:+.1f} pp); "
-            "no sampling error from shares alone"
-        )
+        _recompute_did(fig, out, notes)
     elif proportion and pd.notna(st) and pd.notna(sc):
-        out["pub_effect_low"], out["pub_effect_high"] = st - sc - 2 * h, st - sc + 2 * h
-        rel_at = st / sc - 1
-        out["relative_at_shares"] = rel_at
-        out["pub_relative_low"], out["pub_relative_high"] = (
-            (st - h) / (sc + h) - 1,
-            (st + h) / (sc - h) - 1,
-        )
-        if has_n:
-            from .rct import from_reported_shares
-
-            decimals = int(fig["decimals"])
-            consistent = _counts(st, nt, decimals) and _counts(sc, nc, decimals)
-            if consistent:
-                rs = from_reported_shares(
-                    float(st),
-                    int(nt),
-                    float(sc),
-                    int(nc),
-                    decimals=decimals,
-                    reported_relative_change=None if pd.isna(rc) else float(rc),
-                )
-                out.update(
-                    pub_n_treated=int(nt),
-                    pub_n_control=int(nc),
-                    pub_events_treated=f"{rs.events_treated_range[0]}-{rs.events_treated_range[1]}",
-                    pub_events_control=f"{rs.events_control_range[0]}-{rs.events_control_range[1]}",
-                    pub_effect_low=rs.estimate_range[0],
-                    pub_effect_high=rs.estimate_range[1],
-                    pub_ci_low=rs.ci[0],
-                    pub_ci_high=rs.ci[1],
-                    pub_p_min=rs.pvalue_range[0],
-                    pub_p_max=rs.pvalue_range[1],
-                    pub_significant=(
-                        "all counts"
-                        if rs.significant_for_all
-                        else "some counts"
-                        if rs.significant_for_any
-                        else "no counts"
-                    ),
-                    pub_relative_low=rs.relative_change_range[0],
-                    pub_relative_high=rs.relative_change_range[1],
-                )
-                if pd.notna(rc):
-                    out["relative_consistent"] = bool(rs.relative_change_consistent)
-            else:
-                # the published share cannot come from this denominator: use the nearest counts
-                from .rct import difference_in_proportions_from_counts
-
-                events = []
-                for share, n, arm in ((st, int(nt), "treated"), (sc, int(nc), "control")):
-                    e = int(np.round(share * n))
-                    events.append(e)
-                    coarser = (
-                        decimals > 0 and abs(round(100 * share, decimals - 1) - 100 * share) < 1e-9
-                    )
-                    if not coarser and not _counts(share, n, decimals):
-                        below = int(np.floor(share * n))
-                        notes.append(
-                            f"no count of {n} {arm} rounds to {100 * share:.{decimals}f} % "
-                            f"({below}/{n} = {100 * below / n:.{decimals + 1}f} %, "
-                            f"{below + 1}/{n} = {100 * (below + 1) / n:.{decimals + 1}f} %): "
-                            "another denominator?"
-                        )
-                r = difference_in_proportions_from_counts(events[0], int(nt), events[1], int(nc))
-                notes.append(
-                    f"recomputed from the nearest counts {events[0]}/{int(nt)} "
-                    f"vs {events[1]}/{int(nc)}"
-                )
-                out.update(
-                    pub_n_treated=int(nt),
-                    pub_n_control=int(nc),
-                    pub_events_treated=str(events[0]),
-                    pub_events_control=str(events[1]),
-                    pub_ci_low=r.ci[0],
-                    pub_ci_high=r.ci[1],
-                    pub_p_min=r.pvalue,
-                    pub_p_max=r.pvalue,
-                    pub_significant="all counts" if r.pvalue < 0.05 else "no counts",
-                )
-                if pd.notna(rc):
-                    hr = _half_unit(0)
-                    out["relative_consistent"] = bool(
-                        out["pub_relative_low"] <= rc + hr and rc - hr <= out["pub_relative_high"]
-                    )
-        elif pd.notna(rc):
-            hr = _half_unit(0)
-            out["relative_consistent"] = bool(
-                out["pub_relative_low"] <= rc + hr and rc - hr <= out["pub_relative_high"]
-            )
-        if pd.notna(rc):
-            stated, at = round(100 * rc), round(100 * rel_at)
-            if stated == at:
-                notes.append(f"{100 * st:g}/{100 * sc:g} gives {at:+d} %, as stated")
-            elif out.get("relative_consistent"):
-                notes.append(
-                    f"needs unrounded shares: {100 * st:g}/{100 * sc:g} would be {at:+d} %, "
-                    f"the stated {stated:+d} % is consistent for some counts in the rounding range"
-                )
-            else:
-                notes.append(
-                    f"inconsistent: {100 * st:g}/{100 * sc:g} gives {at:+d} %, not {stated:+d} %, "
-                    "for any count in the rounding range"
-                )
+        _recompute_two_shares(fig, nt, nc, out, notes)
     elif proportion and pd.notna(st) and pd.notna(nt) and pd.isna(sc):
-        lo_e = int(np.ceil((st - h) * nt - 1e-9))
-        hi_e = int(np.floor((st + h) * nt + 1e-9))
-        lo, _ = wilson_interval(lo_e, int(nt))
-        _, hi = wilson_interval(hi_e, int(nt))
-        out.update(
-            pub_n_treated=int(nt),
-            pub_events_treated=f"{lo_e}-{hi_e}",
-            pub_ci_low=float(lo),
-            pub_ci_high=float(hi),
-            pub_effect_low=st - h,
-            pub_effect_high=st + h,
-        )
-        notes.append("a single share: Wilson interval over the counts consistent with it")
+        _recompute_single_share(fig, int(nt), out, notes)
     elif fig["scale"] == "mean" and pd.notna(rc) and pd.notna(fig["effect"]):
         control = fig["effect"] / rc
         out["relative_consistent"] = True
@@ -646,26 +801,12 @@ def _recompute(fig: pd.Series, assumed: tuple[int, int] | None) -> dict[str, Any
             _studies.figure("brobygning.ordinary_education").share_treated
             + _studies.figure("brobygning.job").share_treated
         )
-        ok = abs(parts - fig["share_treated"]) < 1e-9
+        ok = abs(parts - st) < 1e-9
         notes.append(
             f"45.2 % + 7.7 % = {100 * parts:.1f} % {'(consistent)' if ok else '(inconsistent)'}"
         )
-    claim = fig["significance"]
-    sig = out.get("pub_significant")
-    if sig is None or claim == "not stated":
-        out["claim_holds"] = "n/a"
-    elif claim == "significant":
-        out["claim_holds"] = {
-            "all counts": "yes",
-            "some counts": "depends on rounding",
-            "no counts": "no",
-        }[sig]
-    else:  # "no effect"
-        out["claim_holds"] = {
-            "all counts": "no",
-            "some counts": "depends on rounding",
-            "no counts": "yes",
-        }[sig]
+    claim, sig = fig["significance"], out.get("pub_significant")
+    out["claim_holds"] = "n/a" if sig is None or claim == "not stated" else _CLAIM_HOLDS[claim][sig]
     if out["claim_holds"] in ("depends on rounding", "no"):
         p_range = f"p from {out['pub_p_min']:.3f} to {out['pub_p_max']:.3f}"
         held = "only some" if out["claim_holds"] == "depends on rounding" else "none"
@@ -763,7 +904,9 @@ def run(
         if spec.reestimate is not None and spec.generator is not None:
             from .synthetic import study as generate
 
-            frame = generate(spec.generator, seed=_study_seed(seed, name), scale=spec.scale)
+            frame = generate(
+                spec.generator, seed=_study_seed(seed, name), sample_scale=spec.sample_scale
+            )
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", EffektWarning)
                 found, extra = spec.reestimate(frame)
@@ -950,7 +1093,8 @@ def reproduce(*, seed: int = 0, studies: Iterable[str] | str | None = None) -> p
         note's figure; ``pub_*``: recomputed from the published shares and sizes (events
         ranges consistent with the rounded shares, effect range, a confidence interval
         covering every consistent count, p-value range, ``pub_significant`` = for which
-        consistent counts the difference is significant at 5 %), ``claim_holds`` (does the
+        consistent counts the difference is significant, i.e. its 95 % interval excludes 0
+        as in :attr:`effekt.results.EffectResult.significant`), ``claim_holds`` (does the
         note's "significant"/"no effect" claim hold: "yes", "no", "depends on rounding",
         "n/a"), ``relative_consistent`` (can the stated relative change come out of any
         consistent counts), ``pub_note`` (in words); ``method``, ``estimate``, ``ci_low``,
@@ -992,90 +1136,65 @@ def _fmt_ci(lo: float, hi: float, scale: str) -> str:
     return f"[{_fmt_effect(lo, scale)}, {_fmt_effect(hi, scale)}]"
 
 
-def format_table(table: pd.DataFrame, width: int = 110) -> str:
-    """A readable fixed-width table of :func:`reproduce`'s output (effects in pp for shares).
+def _reported_cell(r: pd.Series) -> str:
+    scale = r["scale"]
+    rep = _fmt_effect(r["reported_effect"], scale)
+    if pd.notna(r["reported_low"]):
+        k = 100.0 if scale == "proportion" else 1.0
+        rep = f"{k * r['reported_low']:+g}..{k * r['reported_high']:g}"
+    if not rep and r["reported_significance"] != "not stated":
+        rep = r["reported_significance"]
+    return "~" + rep if r["approximate"] and rep else rep
 
-    Examples
-    --------
-    >>> from effekt.reproduction import reproduce, format_table
-    >>> print(format_table(reproduce(studies="displacement")).splitlines()[0].split()[:6])
-    ['figure', 'reported', 'published:', 'CI', 'claim', 'rel.']
-    """
-    lines = []
-    head = (
-        f"{'figure':<30} {'reported':>9} {'published: CI':>17} {'claim':>7} "
-        f"{'rel.':>5} {'synthetic: est [CI]':>24} {'ok':>3} {'naive':>7}"
-    )
-    lines.append(head)
-    lines.append("-" * len(head))
-    study = None
-    for _, r in table.iterrows():
-        if r["study"] != study:
-            study = r["study"]
-            lines.append(f"{r['section']} {study} ({r['design']})")
-        scale = r["scale"]
-        rep = _fmt_effect(r["reported_effect"], scale)
-        if pd.notna(r["reported_low"]):
-            k = 100.0 if scale == "proportion" else 1.0
-            rep = f"{k * r['reported_low']:+g}..{k * r['reported_high']:g}"
-        if not rep and r["reported_significance"] != "not stated":
-            rep = r["reported_significance"]
-        if r["approximate"] and rep:
-            rep = "~" + rep
-        pub = _fmt_ci(r["pub_ci_low"], r["pub_ci_high"], scale)
-        if pd.notna(r["pub_change"]):  # DiD: the exact change in gap from the four shares
-            pub = f"{100 * r['pub_change']:+.1f} exact"
-        if str(r["pub_note"]).startswith("a single share") and pub:  # a level, not a difference
-            pub = f"[{100 * r['pub_ci_low']:.1f}, {100 * r['pub_ci_high']:.1f}] %"
-        claim = {"depends on rounding": "depends"}.get(r["claim_holds"], r["claim_holds"])
-        rel = (
-            ""
-            if pd.isna(r["relative_consistent"])
-            else ("yes" if r["relative_consistent"] else "NO")
+
+def _table_lines(r: pd.Series, width: int) -> list[str]:
+    """One figure's line of :func:`format_table` and its wrapped comments and warnings."""
+    scale = r["scale"]
+    pub = _fmt_ci(r["pub_ci_low"], r["pub_ci_high"], scale)
+    if pd.notna(r["pub_change"]):  # DiD: the exact change in gap from the four shares
+        pub = f"{100 * r['pub_change']:+.1f} exact"
+    if str(r["pub_note"]).startswith("a single share") and pub:  # a level, not a difference
+        pub = f"[{100 * r['pub_ci_low']:.1f}, {100 * r['pub_ci_high']:.1f}] %"
+    claim = {"depends on rounding": "depends"}.get(r["claim_holds"], r["claim_holds"])
+    rel = "" if pd.isna(r["relative_consistent"]) else ("yes" if r["relative_consistent"] else "NO")
+    syn = ""
+    if pd.notna(r["estimate"]):
+        syn = f"{_fmt_effect(r['estimate'], scale)} {_fmt_ci(r['ci_low'], r['ci_high'], scale)}"
+    ok = "" if pd.isna(r["covers_reported"]) else ("yes" if r["covers_reported"] else "NO")
+    naive = _fmt_effect(r["naive_estimate"], scale)
+    label = str(r["figure_id"]).split(".", 1)[-1][:28]
+    rep = _reported_cell(r)
+    line = f"  {label:<28} {rep:>9} {pub:>17} {claim:>7} {rel:>5} {syn:>24} {ok:>3} {naive:>7}"
+    lines = [line.rstrip()]
+    if r["comment"] and pd.isna(r["estimate"]) and not pub:
+        lines.extend(
+            textwrap.wrap(
+                f"({r['comment']})", width - 6, initial_indent="      ", subsequent_indent="       "
+            )
         )
-        syn = ""
-        if pd.notna(r["estimate"]):
-            syn = f"{_fmt_effect(r['estimate'], scale)} {_fmt_ci(r['ci_low'], r['ci_high'], scale)}"
-        ok = "" if pd.isna(r["covers_reported"]) else ("yes" if r["covers_reported"] else "NO")
-        naive = _fmt_effect(r["naive_estimate"], scale)
-        label = str(r["figure_id"]).split(".", 1)[-1][:28]
-        line = f"  {label:<28} {rep:>9} {pub:>17} {claim:>7} {rel:>5} {syn:>24} {ok:>3} {naive:>7}"
-        lines.append(line.rstrip())
-        if r["comment"] and pd.isna(r["estimate"]) and not pub:
+    for part in str(r["pub_note"]).split("; "):
+        if part.startswith(
+            ("needs unrounded", "inconsistent", "no count", "recomputed from", "claim ")
+        ):
             lines.extend(
                 textwrap.wrap(
-                    f"({r['comment']})",
-                    width - 6,
-                    initial_indent="      ",
-                    subsequent_indent="       ",
+                    part, width - 6, initial_indent="      ! ", subsequent_indent="        "
                 )
             )
-        for part in str(r["pub_note"]).split("; "):
-            if part.startswith(
-                ("needs unrounded", "inconsistent", "no count", "recomputed from", "claim ")
-            ):
-                lines.extend(
-                    textwrap.wrap(
-                        part, width - 6, initial_indent="      ! ", subsequent_indent="        "
-                    )
-                )
-    lines.append("-" * len(head))
-    lines.append(
+    return lines
+
+
+def _legend(table: pd.DataFrame) -> list[str]:
+    lines = [
         "Effects in percentage points (pp) for shares, in hours/weeks for means. reported: the "
-        "note's figure (~ approximate);"
-    )
-    lines.append(
+        "note's figure (~ approximate);",
         "published: 95 % CI over every count consistent with the rounded shares; claim: does the "
-        "note's significance claim hold;"
-    )
-    lines.append(
+        "note's significance claim hold;",
         "rel.: stated relative change consistent; synthetic: re-estimated with the study's method "
-        "on calibrated synthetic data;"
-    )
-    lines.append(
+        "on calibrated synthetic data;",
         "ok: the interval contains the reported effect; naive: unadjusted difference (matched "
-        "studies)."
-    )
+        "studies).",
+    ]
     if (table["design"] == "DiD").any():
         lines.append(
             "DiD (section 3): change in the gap participating - other municipalities from the "
@@ -1086,4 +1205,42 @@ def format_table(table: pd.DataFrame, width: int = 110) -> str:
             "Jobrotation: weeks faster to an unsubsidised job (restricted mean over 23 months, "
             "control - temps)."
         )
+    return lines
+
+
+def format_table(table: pd.DataFrame, width: int = 110) -> str:
+    """A readable fixed-width table of :func:`reproduce`'s output (effects in pp for shares).
+
+    Parameters
+    ----------
+    table : DataFrame
+        The output of :func:`reproduce` (or ``run(...).table``).
+    width : int, default 110
+        Width in characters at which comments and warnings are wrapped.
+
+    Returns
+    -------
+    str
+        One line per figure, grouped by study, with the notes' problems flagged by "!" and
+        a legend at the end.
+
+    Examples
+    --------
+    >>> from effekt.reproduction import reproduce, format_table
+    >>> print(format_table(reproduce(studies="displacement")).splitlines()[0].split()[:6])
+    ['figure', 'reported', 'published:', 'CI', 'claim', 'rel.']
+    """
+    head = (
+        f"{'figure':<30} {'reported':>9} {'published: CI':>17} {'claim':>7} "
+        f"{'rel.':>5} {'synthetic: est [CI]':>24} {'ok':>3} {'naive':>7}"
+    )
+    lines = [head, "-" * len(head)]
+    study = None
+    for _, r in table.iterrows():
+        if r["study"] != study:
+            study = r["study"]
+            lines.append(f"{r['section']} {study} ({r['design']})")
+        lines.extend(_table_lines(r, width))
+    lines.append("-" * len(head))
+    lines.extend(_legend(table))
     return "\n".join(lines)

@@ -33,7 +33,7 @@ def observational(
     treated_share: float = 0.2,
     observed_u: bool = False,
     potential_outcomes: bool = False,
-    seed: int | np.random.Generator | None = None,
+    seed: int | np.random.Generator | None = 0,
 ) -> pd.DataFrame:
     """Observational data with confounded selection into a programme and a known true effect.
 
@@ -62,8 +62,8 @@ def observational(
     potential_outcomes : bool, default False
         Also return ``p0`` (job probability without the programme) and the potential
         outcomes ``job0`` and ``job1``.
-    seed : int or numpy Generator, optional
-        Seed for reproducibility.
+    seed : int, numpy Generator or None, default 0
+        Randomness (``None``: fresh entropy).
 
     Returns
     -------

@@ -10,7 +10,7 @@
   12 % vs 7 % with paid hours at week 35, 5 vs 3 hours per week at week 78.
 * :func:`municipality_panel` -- municipality x month counts (Jobindsats style) whose group
   shares reproduce the start and end shares of the STAR note of March 2020 (section 3 of the
-  study reference) for participating municipalities vs the rest of the country.
+  reference in docs/studies.md) for participating municipalities vs the rest of the country.
 
 Examples
 --------
@@ -22,13 +22,14 @@ Examples
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
 from .._validate import argument_error, check_choice, check_number
+from ..studies import star2020_shares
 
 __all__ = [
     "jobrotation",
@@ -106,7 +107,7 @@ def jobrotation(
     n_control: int = 2000,
     rmst_difference: float = JOBROTATION_TRUE_RMST_DIFFERENCE,
     dropout_per_week: float = 0.002,
-    seed: int | None = None,
+    seed: int | None = 0,
 ) -> pd.DataFrame:
     """Time to unsubsidised job for job-rotation temps and comparable non-participants.
 
@@ -125,7 +126,8 @@ def jobrotation(
         True treated-minus-control restricted mean difference (weeks) at 23 months.
     dropout_per_week : float
         Rate of independent censoring.
-    seed : int or None
+    seed : int or None, default 0
+        Randomness (``None``: fresh entropy).
 
     Returns
     -------
@@ -181,7 +183,7 @@ def ips_weeks(
     weeks: int = 78,
     arms: tuple[str, ...] = ("IPS", "IPSE", "control"),
     long: bool = False,
-    seed: int | None = None,
+    seed: int | None = 0,
 ) -> pd.DataFrame:
     """IPS / Projekt Inklusion: weeks in work or education over 18 months, three arms.
 
@@ -202,7 +204,8 @@ def ips_weeks(
         Which arms to return (a subset of "IPS", "IPSE", "control").
     long : bool
         Return the weekly panel (``person, arm, week, in_work``) instead of one row per person.
-    seed : int or None
+    seed : int or None, default 0
+        Randomness (``None``: fresh entropy).
 
     Returns
     -------
@@ -276,7 +279,7 @@ def jobfirst_panel(
     weeks: int = 78,
     persistence: float = 0.9,
     municipality_sd: float = 0.2,
-    seed: int | None = None,
+    seed: int | None = 0,
 ) -> pd.DataFrame:
     """JobFirst trial: weekly panel of ordinary paid hours in 15 municipalities.
 
@@ -301,7 +304,8 @@ def jobfirst_panel(
         AR(1) coefficient of the latent status (0 = independent weeks).
     municipality_sd : float
         ``s``: share of latent variance due to the municipality, as a standard deviation.
-    seed : int or None
+    seed : int or None, default 0
+        Randomness (``None``: fresh entropy).
 
     Returns
     -------
@@ -356,31 +360,10 @@ def jobfirst_panel(
 
 
 # ----------------------------------------------------------------------------- municipalities
-#: Shares of the STAR note of March 2020 (participating municipalities vs the rest), with the
-#: projects' first and last months. Calibration data for :func:`municipality_panel`.
-STAR2020_SHARES = pd.DataFrame(
-    [
-        ("stv", "company", "cash", "2016-11", "2018-12", 0.17, 0.13, 0.21, 0.16),
-        ("stv", "company", "resource", "2016-11", "2018-12", 0.19, 0.15, 0.23, 0.18),
-        ("stv", "paid_hours", "cash", "2016-11", "2018-12", 0.036, 0.032, 0.051, 0.048),
-        ("stv", "paid_hours", "resource", "2016-11", "2018-12", 0.005, 0.005, 0.020, 0.016),
-        ("brf", "company", "resource", "2017-01", "2018-12", 0.133, 0.168, 0.217, 0.177),
-        ("brf", "paid_hours", "resource", "2017-01", "2018-12", 0.006, 0.004, 0.020, 0.015),
-        ("hir", "company", "resource", "2018-03", "2019-03", 0.184, 0.159, 0.247, 0.191),
-        ("hir", "paid_hours", "resource", "2018-03", "2019-03", 0.013, 0.010, 0.020, 0.014),
-    ],
-    columns=[
-        "project",
-        "outcome",
-        "benefit",
-        "start",
-        "end",
-        "start_treated",
-        "start_control",
-        "end_treated",
-        "end_control",
-    ],
-)
+#: The shares of the STAR note of March 2020 (participating municipalities vs the rest), with
+#: the projects' first and last months: :func:`effekt.studies.star2020_shares`, the package's
+#: one copy of them. Calibration data for :func:`municipality_panel`.
+STAR2020_SHARES = star2020_shares()
 
 # Denominators (persons) at the start and end: participating vs rest. BRF's come from the
 # note's counts (36 of 0.6 % -> 6,000; 140 of 2.0 % -> 7,000; country 142 -> 425). The others
@@ -407,14 +390,14 @@ def _allocate(total: int, p: np.ndarray) -> np.ndarray:
 
 def municipality_panel(
     project: Literal["stv", "brf", "hir"] = "hir",
-    outcome: Literal["company", "paid_hours"] = "company",
+    outcome_kind: Literal["company", "paid_hours"] = "company",
     benefit: Literal["cash", "resource"] = "resource",
     *,
     pre_months: int = 12,
     n_municipalities: int = 98,
     n_participating: int | None = None,
     municipality_sd: float = 0.25,
-    seed: int | None = None,
+    seed: int | None = 0,
 ) -> pd.DataFrame:
     """Municipality x month counts whose group shares reproduce the STAR note (March 2020).
 
@@ -437,8 +420,9 @@ def municipality_panel(
     project : {"stv", "brf", "hir"}
         Særligt Tilrettelagt Virksomhedsforløb, Bedre Ressourceforløb, Håndholdt indsats i
         ressourceforløb.
-    outcome : {"company", "paid_hours"}
-        Company-directed effort (internship or wage subsidy) or paid hours.
+    outcome_kind : {"company", "paid_hours"}
+        Company-directed effort (internship or wage subsidy) or paid hours (the ``outcome``
+        column of the result).
     benefit : {"cash", "resource"}
         Activity-ready cash benefit or resource course (only STV reports cash benefit).
     pre_months : int
@@ -449,7 +433,8 @@ def municipality_panel(
         Participating municipalities (HIR: 15 per the note; STV 20 and BRF 14 are assumptions).
     municipality_sd : float
         Spread of persistent municipality differences (log scale of the share).
-    seed : int or None
+    seed : int or None, default 0
+        Randomness (``None``: fresh entropy).
 
     Returns
     -------
@@ -468,12 +453,11 @@ def municipality_panel(
     """
     func = "municipality_panel"
     check_choice(project, "project", func, ("stv", "brf", "hir"))
-    check_choice(outcome, "outcome", func, ("company", "paid_hours"))
+    check_choice(outcome_kind, "outcome_kind", func, ("company", "paid_hours"))
     check_choice(benefit, "benefit", func, ("cash", "resource"))
-    row = STAR2020_SHARES[
-        (STAR2020_SHARES.project == project)
-        & (STAR2020_SHARES.outcome == outcome)
-        & (STAR2020_SHARES.benefit == benefit)
+    shares = star2020_shares()
+    row = shares[
+        (shares.project == project) & (shares.outcome == outcome_kind) & (shares.benefit == benefit)
     ]
     if row.empty:
         raise argument_error(
@@ -496,13 +480,48 @@ def municipality_panel(
     start, end = pd.Period(r.start, "M"), pd.Period(r.end, "M")
     n_proj = (end - start).n
     event_time = np.arange(-pre, n_proj + 1)
-    months = pd.period_range(start - pre, end, freq="M")
-    (d_t0, d_c0), (d_t1, d_c1) = _DENOMINATORS[(project, benefit)]
+    share, denom_total = _group_paths(r, event_time, n_proj, _DENOMINATORS[(project, benefit)])
+    rng = np.random.default_rng(seed)
+    participating, count, denom = _municipality_counts(
+        rng, J, K, sd, event_time, n_proj, share, denom_total
+    )
+    T = len(event_time)
+    names = np.array([f"M{j + 1:03d}" for j in range(J)])
+    period = np.where(
+        event_time < 0,
+        "pre",
+        np.where(event_time == 0, "start", np.where(event_time == n_proj, "end", "during")),
+    )
+    out = pd.DataFrame(
+        {
+            "municipality": np.repeat(names, T),
+            "month": np.tile(pd.period_range(start - pre, end, freq="M"), J),
+            "event_time": np.tile(event_time, J),
+            "participating": np.repeat(participating, T),
+            "post": np.tile((event_time > 0).astype(int), J),
+            "period": np.tile(period, J),
+            "count": count.ravel(),
+            "denominator": denom.ravel(),
+        }
+    )
+    out["share"] = out["count"] / out["denominator"]
+    out["project"] = project
+    out["outcome"] = outcome_kind
+    out["benefit"] = benefit
+    return out
+
+
+def _group_paths(
+    r: Any,
+    event_time: np.ndarray,
+    n_proj: int,
+    denominators: tuple[tuple[int, int], tuple[int, int]],
+) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray]]:
+    """Each group's share and denominator per month (1: participating, 0: the rest)."""
+    (d_t0, d_c0), (d_t1, d_c1) = denominators
     frac = np.clip(event_time / n_proj, 0, 1)
     slope_c = (r.end_control - r.start_control) / n_proj
     share = {}
-    rng = np.random.default_rng(seed)
-    pinned = (event_time == 0) | (event_time == n_proj)
     for g, s0, s1 in ((1, r.start_treated, r.end_treated), (0, r.start_control, r.end_control)):
         path = s0 + (s1 - s0) * frac
         path = np.where(event_time < 0, s0 + slope_c * event_time, path)
@@ -511,6 +530,22 @@ def municipality_panel(
         1: np.round(d_t0 + (d_t1 - d_t0) * frac).astype(int),
         0: np.round(d_c0 + (d_c1 - d_c0) * frac).astype(int),
     }
+    return share, denom_total
+
+
+def _municipality_counts(
+    rng: np.random.Generator,
+    J: int,
+    K: int,
+    sd: float,
+    event_time: np.ndarray,
+    n_proj: int,
+    share: dict[int, np.ndarray],
+    denom_total: dict[int, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Participation, counts and denominators (municipality x month), pinned in the first
+    and last project month to the group shares."""
+    pinned = (event_time == 0) | (event_time == n_proj)
     participating = np.zeros(J, dtype=int)
     participating[rng.choice(J, K, replace=False)] = 1
     size = rng.lognormal(0.0, 0.9, J)
@@ -530,27 +565,4 @@ def municipality_panel(
             else:
                 p_j = np.clip(share[g][k] * rel * denom[idx, k].sum() / tilt.sum(), 0, 1)
                 count[idx, k] = rng.binomial(denom[idx, k], p_j)
-    count = np.minimum(count, denom)
-    names = np.array([f"M{j + 1:03d}" for j in range(J)])
-    period = np.where(
-        event_time < 0,
-        "pre",
-        np.where(event_time == 0, "start", np.where(event_time == n_proj, "end", "during")),
-    )
-    out = pd.DataFrame(
-        {
-            "municipality": np.repeat(names, T),
-            "month": np.tile(months, J),
-            "event_time": np.tile(event_time, J),
-            "participating": np.repeat(participating, T),
-            "post": np.tile((event_time > 0).astype(int), J),
-            "period": np.tile(period, J),
-            "count": count.ravel(),
-            "denominator": denom.ravel(),
-        }
-    )
-    out["share"] = out["count"] / out["denominator"]
-    out["project"] = project
-    out["outcome"] = outcome
-    out["benefit"] = benefit
-    return out
+    return participating, np.minimum(count, denom), denom

@@ -70,7 +70,7 @@ def providers(
     provider_effects: float | Sequence[float] | None = None,
     period_effect: float | Sequence[float] = 0.0,
     n_periods: int = 2,
-    seed: int | np.random.Generator | None = None,
+    seed: int | np.random.Generator | None = 0,
 ) -> pd.DataFrame:
     """Participants of ``n_providers`` course providers with case mix, period and a job outcome.
 
@@ -94,7 +94,8 @@ def providers(
         ``k = 0, 1, ...``; a sequence gives the log-odds shift of each period.
     n_periods : int, default 2
         Number of periods (years ``2019, 2020, ...``); participants are spread uniformly.
-    seed : int or numpy Generator, optional
+    seed : int, numpy Generator or None, default 0
+        Randomness (``None``: fresh entropy).
 
     Returns
     -------
@@ -141,24 +142,8 @@ def providers(
     """
     n_providers = int(check_number(n_providers, "n_providers", "providers", low=1, integer=True))
     n_periods = int(check_number(n_periods, "n_periods", "providers", low=1, integer=True))
-    sizes = np.atleast_1d(np.asarray(participants_per_provider))
-    if sizes.size == 1:
-        sizes = np.full(n_providers, sizes[0])
-    if (
-        sizes.shape != (n_providers,)
-        or not np.issubdtype(sizes.dtype, np.number)
-        or (sizes < 1).any()
-        or (sizes != np.round(sizes)).any()
-    ):
-        raise argument_error(
-            "providers",
-            "participants_per_provider",
-            f"a positive integer or a sequence of {n_providers} positive integers",
-            participants_per_provider,
-        )
-    sizes = sizes.astype(np.int64)
+    sizes = _sizes(participants_per_provider, n_providers)
     rng = np.random.default_rng(seed)
-
     shift_arr = np.atleast_1d(np.asarray(case_mix_shift, dtype=float))
     if shift_arr.size == 1:
         s = float(shift_arr[0])
@@ -181,41 +166,23 @@ def providers(
 
     g = np.repeat(np.arange(n_providers), sizes)
     n = int(sizes.sum())
-    d = rng.normal(shifts[g], 1.0)
-    age = np.clip(np.round(40 + 6 * d + 9 * rng.standard_normal(n)), 18, 64)
-    female = rng.random(n) < 0.5
-    months = np.round(rng.gamma(2.0, 3.0 * np.exp(0.5 * d)), 1)
-    health = rng.random(n) < _expit(-1.4 + 0.9 * d)
-    m = _expit(0.3 - 0.8 * d)
-    prior = np.round(rng.beta(4 * m, 4 * (1 - m)), 3)
-    immigrant = rng.random(n) < _expit(-1.6 + 0.5 * d)
-    children = rng.random(n) < 0.35
-    urban = rng.random(n) < 0.6
-
-    def categorical(logits: np.ndarray) -> np.ndarray:
-        p = np.exp(logits - logits.max(axis=1, keepdims=True))
-        cum = np.cumsum(p / p.sum(axis=1, keepdims=True), axis=1)
-        return (rng.random(n)[:, None] > cum[:, :-1]).sum(axis=1)
-
-    benefit = categorical(np.column_stack([np.zeros(n), -0.6 + 0.8 * d, -1.6 + 0.5 * d]))
-    education = categorical(np.column_stack([0.3 * d - 0.5, np.zeros(n), -0.6 - 0.5 * d]))
+    x = _case_mix(rng, shifts[g])
     period_idx = rng.integers(0, n_periods, n)
-
     c = PROVIDER_COEFFICIENTS
     eta = (
         PROVIDER_INTERCEPT
-        + c["age"] * (age - 40) / 10
-        + c["female"] * female
-        + c["benefit_group[cash_benefit]"] * (benefit == 1)
-        + c["benefit_group[sickness]"] * (benefit == 2)
-        + c["education[basic]"] * (education == 0)
-        + c["education[higher]"] * (education == 2)
-        + c["months_unemployed"] * months / 6
-        + c["health_issues"] * health
-        + c["immigrant"] * immigrant
-        + c["prior_employment"] * prior
-        + c["children"] * children
-        + c["urban"] * urban
+        + c["age"] * (x["age"] - 40) / 10
+        + c["female"] * x["female"]
+        + c["benefit_group[cash_benefit]"] * (x["benefit"] == 1)
+        + c["benefit_group[sickness]"] * (x["benefit"] == 2)
+        + c["education[basic]"] * (x["education"] == 0)
+        + c["education[higher]"] * (x["education"] == 2)
+        + c["months_unemployed"] * x["months_unemployed"] / 6
+        + c["health_issues"] * x["health_issues"]
+        + c["immigrant"] * x["immigrant"]
+        + c["prior_employment"] * x["prior_employment"]
+        + c["children"] * x["children"]
+        + c["urban"] * x["urban"]
         + period_shift[period_idx]
     )
     prob = np.clip(_expit(eta) + effects[g], 0.0, 1.0)
@@ -223,22 +190,68 @@ def providers(
 
     width = max(2, len(str(n_providers)))
     labels = np.array([f"P{i + 1:0{width}d}" for i in range(n_providers)])
+    flag = np.int64
     return pd.DataFrame(
         {
             "provider": labels[g],
             "period": 2019 + period_idx,
-            "age": age.astype(np.int64),
-            "female": female.astype(np.int64),
-            "benefit_group": np.array(["insured", "cash_benefit", "sickness"])[benefit],
-            "education": np.array(["basic", "vocational", "higher"])[education],
-            "months_unemployed": months,
-            "health_issues": health.astype(np.int64),
-            "immigrant": immigrant.astype(np.int64),
-            "prior_employment": prior,
-            "children": children.astype(np.int64),
-            "urban": urban.astype(np.int64),
+            "age": x["age"].astype(np.int64),
+            "female": x["female"].astype(flag),
+            "benefit_group": np.array(["insured", "cash_benefit", "sickness"])[x["benefit"]],
+            "education": np.array(["basic", "vocational", "higher"])[x["education"]],
+            "months_unemployed": x["months_unemployed"],
+            "health_issues": x["health_issues"].astype(flag),
+            "immigrant": x["immigrant"].astype(flag),
+            "prior_employment": x["prior_employment"],
+            "children": x["children"].astype(flag),
+            "urban": x["urban"].astype(flag),
             "job_6m": job.astype(np.int64),
             "true_probability": prob,
             "true_provider_effect": effects[g],
         }
     )
+
+
+def _sizes(participants_per_provider: int | Sequence[int], n_providers: int) -> np.ndarray:
+    sizes = np.atleast_1d(np.asarray(participants_per_provider))
+    if sizes.size == 1:
+        sizes = np.full(n_providers, sizes[0])
+    if (
+        sizes.shape != (n_providers,)
+        or not np.issubdtype(sizes.dtype, np.number)
+        or (sizes < 1).any()
+        or (sizes != np.round(sizes)).any()
+    ):
+        raise argument_error(
+            "providers",
+            "participants_per_provider",
+            f"a positive integer or a sequence of {n_providers} positive integers",
+            participants_per_provider,
+        )
+    return sizes.astype(np.int64)
+
+
+def _case_mix(rng: np.random.Generator, shift: np.ndarray) -> dict[str, np.ndarray]:
+    """Case mix driven by the latent distance ``d ~ N(shift, 1)`` from the labour market."""
+    n = len(shift)
+    d = rng.normal(shift, 1.0)
+    out: dict[str, np.ndarray] = {
+        "age": np.clip(np.round(40 + 6 * d + 9 * rng.standard_normal(n)), 18, 64)
+    }
+    out["female"] = rng.random(n) < 0.5
+    out["months_unemployed"] = np.round(rng.gamma(2.0, 3.0 * np.exp(0.5 * d)), 1)
+    out["health_issues"] = rng.random(n) < _expit(-1.4 + 0.9 * d)
+    m = _expit(0.3 - 0.8 * d)
+    out["prior_employment"] = np.round(rng.beta(4 * m, 4 * (1 - m)), 3)
+    out["immigrant"] = rng.random(n) < _expit(-1.6 + 0.5 * d)
+    out["children"] = rng.random(n) < 0.35
+    out["urban"] = rng.random(n) < 0.6
+
+    def categorical(logits: np.ndarray) -> np.ndarray:
+        p = np.exp(logits - logits.max(axis=1, keepdims=True))
+        cum = np.cumsum(p / p.sum(axis=1, keepdims=True), axis=1)
+        return (rng.random(n)[:, None] > cum[:, :-1]).sum(axis=1)
+
+    out["benefit"] = categorical(np.column_stack([np.zeros(n), -0.6 + 0.8 * d, -1.6 + 0.5 * d]))
+    out["education"] = categorical(np.column_stack([0.3 * d - 0.5, np.zeros(n), -0.6 - 0.5 * d]))
+    return out

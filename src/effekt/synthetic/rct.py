@@ -36,7 +36,7 @@ def rct(
     clusters: int | None = None,
     icc: float = 0.0,
     assignment: Literal["cluster", "individual"] = "cluster",
-    seed: int | np.random.Generator | None = None,
+    seed: int | np.random.Generator | None = 0,
 ) -> pd.DataFrame:
     """Simulate a two-arm trial on vulnerable benefit recipients with a 0/1 outcome.
 
@@ -57,7 +57,8 @@ def rct(
         With ``clusters``: randomise whole clusters (the treated share of clusters is
         ``n_treated / (n_treated + n_control)``, rounded, at least one per arm) or persons
         within clusters (clusters are then randomisation strata).
-    seed : int or numpy Generator, optional
+    seed : int, numpy Generator or None, default 0
+        Randomness (``None``: fresh entropy).
 
     Returns
     -------
@@ -130,35 +131,8 @@ def rct(
     n = n_t + n_c
     treated = np.zeros(n, dtype=np.int8)
     treated[:n_t] = 1
-
-    # Clusters and assignment.
     if G:
-        if assignment == "cluster":
-            if G > n or G < 2:
-                raise argument_error(
-                    func, "clusters", f"between 2 and the number of persons ({n})", clusters
-                )
-            g_t = int(np.clip(round(G * n_t / n), 1, G - 1))
-            if g_t > n_t or G - g_t > n_c:
-                raise argument_error(
-                    func,
-                    "clusters",
-                    "small enough to give every cluster a person "
-                    f"(n_treated={n_t}, n_control={n_c})",
-                    clusters,
-                )
-            order = rng.permutation(G)
-            cl_t, cl_c = order[:g_t], order[g_t:]
-            cluster = np.concatenate(
-                [
-                    cl_t[rng.permutation(np.arange(n_t) % g_t)],
-                    cl_c[rng.permutation(np.arange(n_c) % (G - g_t))],
-                ]
-            )
-        else:
-            cluster = np.concatenate(
-                [rng.permutation(np.arange(n_t) % G), rng.permutation(np.arange(n_c) % G)]
-            )
+        cluster = _assign_clusters(rng, G, n_t, n_c, assignment, clusters)
         if rho > 0:
             scale = 1 / rho - 1
             p_g = rng.beta(p_c * scale, (1 - p_c) * scale, size=G)
@@ -168,8 +142,67 @@ def rct(
     else:
         cluster = None
         base = np.full(n, p_c)
+    u, columns = _covariates(rng, n)
 
-    # Covariates, driven by the latent resources score u.
+    # Outcome.
+    p_i = base + COVARIATE_STRENGTH * u * np.minimum(base, 1 - base)
+    if eff >= 0:
+        q_i = p_i + eff * (1 - p_i) / (1 - p_c)
+    else:
+        q_i = p_i * (1 + eff / p_c)
+    prob = np.where(treated == 1, q_i, p_i)
+    outcome = (rng.uniform(size=n) < prob).astype(np.int8)
+
+    out: dict[str, np.ndarray] = {"id": np.arange(1, n + 1)}
+    if cluster is not None:
+        out["cluster"] = cluster + 1
+    out.update(treated=treated, outcome=outcome, **columns)
+    perm = rng.permutation(n)
+    frame = pd.DataFrame({k: v[perm] for k, v in out.items()})
+    frame["id"] = np.arange(1, n + 1)
+    frame.attrs.update(true_effect=eff, p_control=p_c, icc=rho)
+    return frame
+
+
+def _assign_clusters(
+    rng: np.random.Generator,
+    G: int,
+    n_t: int,
+    n_c: int,
+    assignment: str,
+    clusters: int | None,
+) -> np.ndarray:
+    """Cluster index (0..G-1) per person, treated first: whole clusters or persons randomised."""
+    func = "synthetic.rct"
+    n = n_t + n_c
+    if assignment != "cluster":
+        return np.concatenate(
+            [rng.permutation(np.arange(n_t) % G), rng.permutation(np.arange(n_c) % G)]
+        )
+    if G > n or G < 2:
+        raise argument_error(
+            func, "clusters", f"between 2 and the number of persons ({n})", clusters
+        )
+    g_t = int(np.clip(round(G * n_t / n), 1, G - 1))
+    if g_t > n_t or G - g_t > n_c:
+        raise argument_error(
+            func,
+            "clusters",
+            f"small enough to give every cluster a person (n_treated={n_t}, n_control={n_c})",
+            clusters,
+        )
+    order = rng.permutation(G)
+    cl_t, cl_c = order[:g_t], order[g_t:]
+    return np.concatenate(
+        [
+            cl_t[rng.permutation(np.arange(n_t) % g_t)],
+            cl_c[rng.permutation(np.arange(n_c) % (G - g_t))],
+        ]
+    )
+
+
+def _covariates(rng: np.random.Generator, n: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The latent resources score ``u`` and the register covariates driven by it."""
     u = rng.uniform(-1, 1, n)
     w = np.column_stack([np.full(n, 0.5), 0.3 * (1 + 0.3 * u), 0.2 * (1 - 0.6 * u)])
     cum = np.cumsum(w / w.sum(axis=1, keepdims=True), axis=1)
@@ -188,31 +221,11 @@ def rct(
     grade = np.clip(np.round(4.5 + 2.5 * u + rng.normal(0, 1.8, n), 1), -3, 12)
     score = 0.8 * u + rng.normal(0, 0.8, n)
     parents = np.asarray(PARENTS_EDUCATION, dtype=object)[np.digitize(score, [-0.3, 0.7])]
-
-    # Outcome.
-    p_i = base + COVARIATE_STRENGTH * u * np.minimum(base, 1 - base)
-    if eff >= 0:
-        q_i = p_i + eff * (1 - p_i) / (1 - p_c)
-    else:
-        q_i = p_i * (1 + eff / p_c)
-    prob = np.where(treated == 1, q_i, p_i)
-    outcome = (rng.uniform(size=n) < prob).astype(np.int8)
-
-    columns: dict[str, np.ndarray] = {"id": np.arange(1, n + 1)}
-    if cluster is not None:
-        columns["cluster"] = cluster + 1
-    columns.update(
-        treated=treated,
-        outcome=outcome,
-        age=age,
-        gender=gender,
-        benefit_group=benefit,
-        months_on_benefit=months.astype(int),
-        grade_9th=grade,
-        parents_education=parents,
-    )
-    perm = rng.permutation(n)
-    frame = pd.DataFrame({k: v[perm] for k, v in columns.items()})
-    frame["id"] = np.arange(1, n + 1)
-    frame.attrs.update(true_effect=eff, p_control=p_c, icc=rho)
-    return frame
+    return u, {
+        "age": age,
+        "gender": gender,
+        "benefit_group": benefit,
+        "months_on_benefit": months.astype(int),
+        "grade_9th": grade,
+        "parents_education": parents,
+    }

@@ -2,7 +2,8 @@
 
 :func:`study` returns individual rows for one study whose expected shares, means and
 effects equal the figures the notes report (see :func:`effekt.studies.reported`). Each
-generator's docstring separates what the notes say from what it assumes beyond them.
+generator states what the notes say and what it assumes beyond them as data,
+:data:`ASSUMPTIONS` (also shown in its docstring).
 
 Calibration: where a share depends on covariates through a logistic model, the intercept
 is solved (root finding) so that the share averaged over the relevant covariate
@@ -23,20 +24,100 @@ Examples
 
 from __future__ import annotations
 
+import re
+import textwrap
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
 from .._validate import argument_error, check_number
+from ..studies import reported
 
-__all__ = ["study", "STUDY_GENERATORS"]
+__all__ = [
+    "study",
+    "STUDY_GENERATORS",
+    "ASSUMPTIONS",
+    "Assumptions",
+    # the generators :func:`study` dispatches to, one per study of the notes
+    "mentor",
+    "jobfirst",
+    "ips",
+    "vcg2",
+    "brobygning",
+    "voksenlaerling",
+    "jobrotation",
+    "stv",
+    "brf",
+    "hir",
+    "biu_providers",
+    "ips_weeks",
+    "jobfirst_panel",
+]
 
 _CALIBRATION_DRAWS = 200_000
 _CALIBRATION_SEED = 20_240_101
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """What a study generator takes from the notes and what it assumes beyond them.
+
+    Attributes
+    ----------
+    notes_say : str
+        The figures and design facts of the notes the generator reproduces.
+    assumes : str
+        Everything the notes do not say and the generator had to choose (sizes,
+        covariates, models), so a reader can judge the synthetic data.
+
+    Examples
+    --------
+    >>> from effekt.synthetic.studies import ASSUMPTIONS
+    >>> ASSUMPTIONS["ips"].notes_say.startswith("243 referred to IPS")
+    True
+    """
+
+    notes_say: str
+    assumes: str
+
+
+_F = TypeVar("_F", bound=Callable[..., pd.DataFrame])
+
+
+def _states(assumptions: Assumptions) -> Callable[[_F], _F]:
+    """Write ``assumptions`` into the generator's docstring, in place of its line
+    ``ASSUMPTIONS["<study>"]`` (one copy of the text: the data)."""
+
+    def decorate(func: _F) -> _F:
+        text = "\n\n".join(
+            textwrap.fill(
+                f"{head} {body}",
+                width=92,
+                initial_indent="    ",
+                subsequent_indent="    ",
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            for head, body in (
+                ("What the notes say:", assumptions.notes_say),
+                ("What it assumes beyond them:", assumptions.assumes),
+            )
+        )
+        func.__doc__ = re.sub(
+            r"^    ASSUMPTIONS\[\"\w+\"\]$",
+            lambda _: text,
+            func.__doc__ or "",
+            count=1,
+            flags=re.MULTILINE,
+        )
+        return func
+
+    return decorate
 
 
 def _n(n: float, scale: float, minimum: int = 10) -> int:
@@ -195,35 +276,44 @@ def _mentor_calibration() -> dict[str, Any]:
     return out
 
 
-def mentor(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
+_MENTOR_ASSUMPTIONS = Assumptions(
+    notes_say=(
+        "1,302 treated and 1,291 controls in 13 job centres; one year after start 16 % vs 12 % in "
+        'SU-eligible education (+4 pp, "a 30 % rise") and a little over a year after start ca. 7 '
+        '% vs ca. 5 % in a job (+2 pp, "a 40 % rise"). Significant subgroup effects on education: '
+        "9th-grade average under 4 +7-10 pp; mother (or father) without vocational education +3-4 "
+        "pp; parents' gross income below the group mean +3-5 pp; no SU in the 3 years before +4-6 "
+        "pp; women +4-6 pp. On jobs: ethnic Danish background +2 pp; high share of public support "
+        "+3-5 pp; mother without vocational education +3-4 pp; SU within the last 3 years +3-5 "
+        "pp. No effect for the strongest (good parental background) nor the weakest (did not "
+        "finish primary school)."
+    ),
+    assumes=(
+        "covariate distributions (shares below); randomisation 1:1 within job centre with centre "
+        "sizes rising linearly 0.6:1.6; baseline logits in the 9th-grade average, parents' "
+        "education, SU history, gender, age (education) and ethnic background, public support "
+        'share, age (job); the "mother (or father)" subgroup is taken as the mother; "strongest" '
+        '= both parents with vocational education and income above the mean; "weakest" = did not '
+        'finish primary school (no 9th-grade average); "high public support" = at least 80 % of '
+        "the last 3 years. Individual effects are additive on the probability scale, zero for the "
+        "strongest and weakest and otherwise linear in the subgroup indicators, with coefficients "
+        "solved so that every subgroup's average effect equals the midpoint of its reported "
+        "range. The two outcomes are drawn independently."
+    ),
+)
+
+
+@_states(_MENTOR_ASSUMPTIONS)
+def mentor(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame:
     """Mentorforsøget: mentor support for vulnerable youth, randomised within 13 job centres.
 
-    What the notes say: 1,302 treated and 1,291 controls in 13 job centres; one year after
-    start 16 % vs 12 % in SU-eligible education (+4 pp, "a 30 % rise") and a little over a
-    year after start ca. 7 % vs ca. 5 % in a job (+2 pp, "a 40 % rise"). Significant
-    subgroup effects on education: 9th-grade average under 4 +7-10 pp; mother (or father)
-    without vocational education +3-4 pp; parents' gross income below the group mean
-    +3-5 pp; no SU in the 3 years before +4-6 pp; women +4-6 pp. On jobs: ethnic Danish
-    background +2 pp; high share of public support +3-5 pp; mother without vocational
-    education +3-4 pp; SU within the last 3 years +3-5 pp. No effect for the strongest
-    (good parental background) nor the weakest (did not finish primary school).
-
-    What it assumes beyond them: covariate distributions (shares below); randomisation
-    1:1 within job centre with centre sizes rising linearly 0.6:1.6; baseline logits in
-    the 9th-grade average, parents' education, SU history, gender, age (education) and
-    ethnic background, public support share, age (job); the "mother (or father)" subgroup
-    is taken as the mother; "strongest" = both parents with vocational education and
-    income above the mean; "weakest" = did not finish primary school (no 9th-grade
-    average); "high public support" = at least 80 % of the last 3 years. Individual
-    effects are additive on the probability scale, zero for the strongest and weakest and
-    otherwise linear in the subgroup indicators, with coefficients solved so that every
-    subgroup's average effect equals the midpoint of its reported range. The two outcomes
-    are drawn independently.
+    ASSUMPTIONS["mentor"]
 
     Parameters
     ----------
-    seed : int, optional
-    scale : float
+    seed : int or None, default 0
+        Randomness (``None``: fresh entropy).
+    sample_scale : float
         Multiplies both arm sizes (1.0 = the trial's 1,302 + 1,291).
 
     Returns
@@ -247,7 +337,7 @@ def mentor(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     """
     rng = np.random.default_rng(seed)
     cal = _mentor_calibration()
-    n_t, n_c = _n(1302, scale), _n(1291, scale)
+    n_t, n_c = _n(1302, sample_scale), _n(1291, sample_scale)
     x = _mentor_covariates(rng, n_t + n_c)
     treated = _assign_within(rng, x["jobcentre"].to_numpy(), n_t)
     edu_lin, job_lin = _mentor_linear(x)
@@ -325,24 +415,32 @@ def _jobfirst_calibration() -> dict[str, float]:
     }
 
 
-def jobfirst(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
+_JOBFIRST_ASSUMPTIONS = Assumptions(
+    notes_say=(
+        "about 2,400 citizens in the treatment group in 15 municipalities; resource-course "
+        "recipients and activity-ready cash/integration-benefit recipients over 30 with more than "
+        "a year on public support. At week 35, 12 % vs 7 % have ordinary paid hours. At week 78 "
+        'the effect is "just under 2" extra ordinary hours a week for long-term cash-benefit '
+        "recipients, ca. 67 % more than the control group."
+    ),
+    assumes=(
+        "a control group as large as the treatment group (2,400), individual randomisation 1:1 "
+        "within municipality, municipality sizes rising linearly 0.5:1.5, a municipality effect "
+        "with SD 0.3 on the logit scale shared by both outcomes; benefit groups 30 % resource "
+        'course, 60 % cash benefit, 10 % integration benefit; "just under 2" = 1.9 hours, so the '
+        "control mean is 1.9 / 0.67 = 2.84 and the treated mean 4.74 hours/week (the same model "
+        "is used for all benefit groups, calibrated on cash-benefit recipients); weekly hours are "
+        "zero for most people and, for those with hours, 37 x Beta(2.7, 2.3) (mean 20 hours). "
+        "Paid hours at week 35 and hours at week 78 are drawn independently given the covariates."
+    ),
+)
+
+
+@_states(_JOBFIRST_ASSUMPTIONS)
+def jobfirst(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame:
     """JobFirst: a company-directed effort with mentor support, 15 municipalities.
 
-    What the notes say: about 2,400 citizens in the treatment group in 15 municipalities;
-    resource-course recipients and activity-ready cash/integration-benefit recipients over
-    30 with more than a year on public support. At week 35, 12 % vs 7 % have ordinary paid
-    hours. At week 78 the effect is "just under 2" extra ordinary hours a week for
-    long-term cash-benefit recipients, ca. 67 % more than the control group.
-
-    What it assumes beyond them: a control group as large as the treatment group
-    (2,400), individual randomisation 1:1 within municipality, municipality sizes rising
-    linearly 0.5:1.5, a municipality effect with SD 0.3 on the logit scale shared by both
-    outcomes; benefit groups 30 % resource course, 60 % cash benefit, 10 % integration
-    benefit; "just under 2" = 1.9 hours, so the control mean is 1.9 / 0.67 = 2.84 and the
-    treated mean 4.74 hours/week (the same model is used for all benefit groups, calibrated
-    on cash-benefit recipients); weekly hours are zero for most people and, for those with
-    hours, 37 x Beta(2.7, 2.3) (mean 20 hours). Paid hours at week 35 and hours at week 78
-    are drawn independently given the covariates.
+    ASSUMPTIONS["jobfirst"]
 
     Returns
     -------
@@ -360,7 +458,7 @@ def jobfirst(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     """
     rng = np.random.default_rng(seed)
     cal = _jobfirst_calibration()
-    n_t = _n(2400, scale)
+    n_t = _n(2400, sample_scale)
     n = 2 * n_t
     x = _jobfirst_covariates(rng, n)
     muni = _sizes(rng, n, np.linspace(0.5, 1.5, 15))
@@ -383,19 +481,28 @@ def jobfirst(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
 _IPS_WEEKS_IF_ANY = 10.0 / 0.465  # mean weeks among those ever in job/education (assumed)
 
 
-def ips(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
+_IPS_ASSUMPTIONS = Assumptions(
+    notes_say=(
+        "243 referred to IPS, 238 to IPSE (IPS plus cognitive and social skills training), 239 to "
+        "the usual job-centre service. Over 18 months ca. 60 % of the IPS arms were in a job or "
+        'education vs 46.5 % in control ("just under 30 % more"); on average 2.9 more weeks in '
+        "employment or education."
+    ),
+    assumes=(
+        "both IPS arms at 60 %; the share depends on age, gender and diagnosis through a logistic "
+        "model; the control group spends on average 10 weeks in employment or education, so "
+        "everybody ever in a job or education spends on average 10 / 0.465 = 21.5 weeks there (1 "
+        "+ 77 x Beta(1.2, 3.3)) in every arm, which gives the IPS arms 0.60 x 21.5 = 12.9 weeks, "
+        "2.9 more."
+    ),
+)
+
+
+@_states(_IPS_ASSUMPTIONS)
+def ips(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame:
     """Projekt Inklusion: IPS, IPSE and usual service for people with severe mental illness.
 
-    What the notes say: 243 referred to IPS, 238 to IPSE (IPS plus cognitive and social
-    skills training), 239 to the usual job-centre service. Over 18 months ca. 60 % of the
-    IPS arms were in a job or education vs 46.5 % in control ("just under 30 % more"); on
-    average 2.9 more weeks in employment or education.
-
-    What it assumes beyond them: both IPS arms at 60 %; the share depends on age, gender
-    and diagnosis through a logistic model; the control group spends on average 10 weeks in
-    employment or education, so everybody ever in a job or education spends on average
-    10 / 0.465 = 21.5 weeks there (1 + 77 x Beta(1.2, 3.3)) in every arm, which gives the
-    IPS arms 0.60 x 21.5 = 12.9 weeks, 2.9 more.
+    ASSUMPTIONS["ips"]
 
     Returns
     -------
@@ -412,7 +519,11 @@ def ips(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     [243, 238, 239]
     """
     rng = np.random.default_rng(seed)
-    sizes = {"IPS": _n(243, scale), "IPSE": _n(238, scale), "usual service": _n(239, scale)}
+    sizes = {
+        "IPS": _n(243, sample_scale),
+        "IPSE": _n(238, sample_scale),
+        "usual service": _n(239, sample_scale),
+    }
     arm = np.repeat(list(sizes), list(sizes.values()))
     n = len(arm)
     x = pd.DataFrame(
@@ -492,14 +603,14 @@ def _observational_calibration(name: str) -> dict[tuple[str, str], tuple[float, 
     return out
 
 
-def _observational(name: str, seed: int | None, scale: float) -> pd.DataFrame:
+def _observational(name: str, seed: int | None, sample_scale: float) -> pd.DataFrame:
     design = _OBSERVATIONAL[name]
     rng = np.random.default_rng(seed)
     cal = _observational_calibration(name)
     frames = []
     for group, spec in design["groups"].items():
-        n_t = _n(spec["n_treated"], scale)
-        n_c = _n(spec["n_treated"] * design["pool_ratio"], scale)
+        n_t = _n(spec["n_treated"], sample_scale)
+        n_c = _n(spec["n_treated"] * design["pool_ratio"], sample_scale)
         for treated, n in ((True, n_t), (False, n_c)):
             values = _draw(rng, spec["covariates"], n, treated)
             frame = pd.DataFrame(values)
@@ -654,25 +765,33 @@ _OBSERVATIONAL: dict[str, dict[str, Any]] = {
 }
 
 
-def vcg2(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
+_VCG2_ASSUMPTIONS = Assumptions(
+    notes_say=(
+        "ca. 2,500 vulnerable cash-benefit recipients and resource-course citizens in 25 job "
+        "centres; comparison group chosen by matching; effects reported separately by benefit "
+        "group. Ca. 75 % of participants get at least 13 weeks of continuous internship vs ca. 10 "
+        "% in the comparison group. At week 70, in flex job: resource course ca. 14 % vs ca. 5 %, "
+        "cash benefit ca. 6 % vs ca. 2 % (significant)."
+    ),
+    assumes=(
+        "1,000 resource-course and 1,500 cash-benefit participants; a comparison pool four times "
+        "as large in each benefit group; participants are older, much longer on benefit (7 vs 4 "
+        "years on average), more often with health problems and prior internships (normal "
+        "covariates with a common SD and Bernoulli covariates, so the true participation model is "
+        "logistic-linear in the covariates); the shares in the notes are the participants' shares "
+        "with and without the programme (the ATT), obtained by solving logistic intercepts over "
+        "the participants' covariate distribution. Long time on benefit lowers the chance of a "
+        "flex job and of a long internship, so the naive participant-vs-pool difference is biased "
+        "downwards; matching on the covariates removes the bias (there is no hidden confounder)."
+    ),
+)
+
+
+@_states(_VCG2_ASSUMPTIONS)
+def vcg2(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame:
     """Virksomhedscenter Generation 2: participants and a comparison pool, selection on covariates.
 
-    What the notes say: ca. 2,500 vulnerable cash-benefit recipients and resource-course
-    citizens in 25 job centres; comparison group chosen by matching; effects reported
-    separately by benefit group. Ca. 75 % of participants get at least 13 weeks of
-    continuous internship vs ca. 10 % in the comparison group. At week 70, in flex job:
-    resource course ca. 14 % vs ca. 5 %, cash benefit ca. 6 % vs ca. 2 % (significant).
-
-    What it assumes beyond them: 1,000 resource-course and 1,500 cash-benefit participants;
-    a comparison pool four times as large in each benefit group; participants are older,
-    much longer on benefit (7 vs 4 years on average), more often with health problems and
-    prior internships (normal covariates with a common SD and Bernoulli covariates, so the
-    true participation model is logistic-linear in the covariates); the shares in the
-    notes are the participants' shares with and without the programme (the ATT), obtained
-    by solving logistic intercepts over the participants' covariate distribution. Long
-    time on benefit lowers the chance of a flex job and of a long internship, so the naive
-    participant-vs-pool difference is biased downwards; matching on the covariates removes
-    the bias (there is no hidden confounder).
+    ASSUMPTIONS["vcg2"]
 
     Returns
     -------
@@ -689,23 +808,31 @@ def vcg2(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     >>> df.groupby("benefit_group")["vcg2"].sum().to_dict()
     {'cash benefit': 1500, 'resource course': 1000}
     """
-    return _observational("vcg2", seed, scale)
+    return _observational("vcg2", seed, sample_scale)
 
 
-def brobygning(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
+_BROBYGNING_ASSUMPTIONS = Assumptions(
+    notes_say=(
+        "2,397 participants (young education-benefit recipients) from 12 vocational schools and "
+        "40 job centres; comparison group via matching; 25 weeks after start the share in "
+        "education is 15 pp higher than in the matched comparison group (significant)."
+    ),
+    assumes=(
+        "the week-25 shares are 40 % for participants and 25 % without the programme (only the "
+        "difference is reported); a comparison pool four times as large; participants are "
+        "younger, with lower 9th-grade averages, longer on benefit, more often earlier drop-outs "
+        "and with mental-health issues (normal and Bernoulli covariates: a logistic-linear "
+        "participation model). These traits lower the chance of education, so the naive "
+        "difference is biased downwards."
+    ),
+)
+
+
+@_states(_BROBYGNING_ASSUMPTIONS)
+def brobygning(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame:
     """Brobygning til uddannelse: bridge-building courses, participants and a comparison pool.
 
-    What the notes say: 2,397 participants (young education-benefit recipients) from 12
-    vocational schools and 40 job centres; comparison group via matching; 25 weeks after
-    start the share in education is 15 pp higher than in the matched comparison group
-    (significant).
-
-    What it assumes beyond them: the week-25 shares are 40 % for participants and 25 %
-    without the programme (only the difference is reported); a comparison pool four
-    times as large; participants are younger, with lower 9th-grade averages, longer on
-    benefit, more often earlier drop-outs and with mental-health issues (normal and
-    Bernoulli covariates: a logistic-linear participation model). These traits lower the
-    chance of education, so the naive difference is biased downwards.
+    ASSUMPTIONS["brobygning"]
 
     Returns
     -------
@@ -720,20 +847,29 @@ def brobygning(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     >>> int(df["brobygning"].sum())
     2397
     """
-    return _observational("brobygning", seed, scale)
+    return _observational("brobygning", seed, sample_scale)
 
 
-def voksenlaerling(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
+_VOKSENLAERLING_ASSUMPTIONS = Assumptions(
+    notes_say=(
+        "after one year 70 % of the unemployed who completed an adult apprenticeship are employed "
+        "vs 58 % in the control group; effects are largest for cash-benefit recipients. No sample "
+        "sizes are given."
+    ),
+    assumes=(
+        "1,000 apprentices (25 % from cash benefit) and a pool four times as large; on cash "
+        "benefit 62 % vs 42 % (+20 pp), on unemployment insurance 72.7 % vs 63.3 % (+9.3 pp), so "
+        "that the participants' overall shares are 70 % and 58 %; apprentices are younger, with "
+        "more years of unskilled work and shorter unemployment."
+    ),
+)
+
+
+@_states(_VOKSENLAERLING_ASSUMPTIONS)
+def voksenlaerling(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame:
     """Voksenlærling: adult apprentices from unemployment and a comparison pool.
 
-    What the notes say: after one year 70 % of the unemployed who completed an adult
-    apprenticeship are employed vs 58 % in the control group; effects are largest for
-    cash-benefit recipients. No sample sizes are given.
-
-    What it assumes beyond them: 1,000 apprentices (25 % from cash benefit) and a pool
-    four times as large; on cash benefit 62 % vs 42 % (+20 pp), on unemployment insurance
-    72.7 % vs 63.3 % (+9.3 pp), so that the participants' overall shares are 70 % and 58 %;
-    apprentices are younger, with more years of unskilled work and shorter unemployment.
+    ASSUMPTIONS["voksenlaerling"]
 
     Returns
     -------
@@ -748,25 +884,34 @@ def voksenlaerling(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFra
     >>> int(df["voksenlaerling"].sum())
     1000
     """
-    return _observational("voksenlaerling", seed, scale)
+    return _observational("voksenlaerling", seed, sample_scale)
 
 
 # --------------------------------------------------------------------------- BIU providers
-def biu_providers(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
+_BIU_PROVIDERS_ASSUMPTIONS = Assumptions(
+    notes_say=(
+        "a strong, newly unemployed citizen in a company-directed offer shows a simple effect "
+        "(share in a job at course end) of ca. 90-100 %; a citizen with complex challenges ca. "
+        "10-15 %; without any offer the complex citizen would reach ca. 0-3 %, while the strong "
+        "citizen would likely have found a job faster without the offer."
+    ),
+    assumes=(
+        'six providers ("Leverandør A" … "F") with 150 participants each, whose share of strong '
+        "citizens falls from 80 % (A) to 10 % (F); no provider is better than another (every "
+        "difference in simple effects is case mix); strong citizens 95 % in a job at course end, "
+        "complex ones 12.5 %; a group not offered a course (300 complex and 300 strong citizens, "
+        "e.g. waiting for capacity, assigned at random) reaching 1.5 % (complex) and 97 % "
+        "(strong: a small lock-in effect of the course). Case-mix columns: months unemployed and "
+        "age."
+    ),
+)
+
+
+@_states(_BIU_PROVIDERS_ASSUMPTIONS)
+def biu_providers(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame:
     """The BIU note's simple-effect case: providers with different target groups.
 
-    What the notes say: a strong, newly unemployed citizen in a company-directed offer
-    shows a simple effect (share in a job at course end) of ca. 90-100 %; a citizen with
-    complex challenges ca. 10-15 %; without any offer the complex citizen would reach ca.
-    0-3 %, while the strong citizen would likely have found a job faster without the offer.
-
-    What it assumes beyond them: six providers ("Leverandør A" … "F") with 150 participants
-    each, whose share of strong citizens falls from 80 % (A) to 10 % (F); no provider is
-    better than another (every difference in simple effects is case mix); strong
-    citizens 95 % in a job at course end, complex ones 12.5 %; a group not offered a
-    course (300 complex and 300 strong citizens, e.g. waiting for capacity, assigned at
-    random) reaching 1.5 % (complex) and 97 % (strong: a small lock-in effect of the
-    course). Case-mix columns: months unemployed and age.
+    ASSUMPTIONS["biu_providers"]
 
     Returns
     -------
@@ -784,12 +929,12 @@ def biu_providers(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFram
     {'complex': 0.11, 'strong': 0.94}
     """
     rng = np.random.default_rng(seed)
-    per = _n(150, scale)
+    per = _n(150, sample_scale)
     strong_share = np.linspace(0.8, 0.1, 6)
     providers = [f"Leverandør {c}" for c in "ABCDEF"]
     provider = np.repeat(providers, per)
     strong = rng.random(len(provider)) < np.repeat(strong_share, per)
-    n_none = _n(300, scale)
+    n_none = _n(300, sample_scale)
     provider = np.concatenate([provider, np.repeat("ingen tilbud", 2 * n_none)])
     strong = np.concatenate([strong, np.repeat([True, False], n_none)])
     offer = provider != "ingen tilbud"
@@ -824,19 +969,28 @@ def biu_providers(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFram
 
 
 # ----------------------------------------------------------------------------- panels (issue 6)
-def jobrotation(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
+_JOBROTATION_ASSUMPTIONS = Assumptions(
+    notes_say=(
+        "job-rotation temps hired in 2012, followed up to 23 months, reach unsubsidised "
+        "employment on average 2-3 weeks faster than non-participants, despite a lock-in effect "
+        "during the rotation."
+    ),
+    assumes=(
+        "2,000 temps and 2,000 comparable non-participants (no confounding, so no matching is "
+        "needed); the control arm finds a job at a constant hazard (median 35 weeks), temps at "
+        "0.4 times that hazard during a 12-week rotation and at a raised hazard afterwards, "
+        "solved so that temps spend 2.5 fewer weeks without a job in the first 23 months "
+        "(restricted mean); drop-out 0.2 % per week "
+        "(:func:`effekt.synthetic.panels.jobrotation`)."
+    ),
+)
+
+
+@_states(_JOBROTATION_ASSUMPTIONS)
+def jobrotation(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame:
     """Jobrotation (KORA 2014): time to unsubsidised job for temps and non-participants.
 
-    What the notes say: job-rotation temps hired in 2012, followed up to 23 months, reach
-    unsubsidised employment on average 2-3 weeks faster than non-participants, despite a
-    lock-in effect during the rotation.
-
-    What it assumes beyond them: 2,000 temps and 2,000 comparable non-participants (no
-    confounding, so no matching is needed); the control arm finds a job at a constant
-    hazard (median 35 weeks), temps at 0.4 times that hazard during a 12-week rotation and
-    at a raised hazard afterwards, solved so that temps spend 2.5 fewer weeks without a job
-    in the first 23 months (restricted mean); drop-out 0.2 % per week
-    (:func:`effekt.synthetic.panels.jobrotation`).
+    ASSUMPTIONS["jobrotation"]
 
     Returns
     -------
@@ -854,22 +1008,33 @@ def jobrotation(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     """
     from . import panels
 
-    data = panels.jobrotation(n_treated=_n(2000, scale), n_control=_n(2000, scale), seed=seed)
+    data = panels.jobrotation(
+        n_treated=_n(2000, sample_scale), n_control=_n(2000, sample_scale), seed=seed
+    )
     data.attrs["truth"] = {"jobrotation.time_to_job": -panels.JOBROTATION_TRUE_RMST_DIFFERENCE}
     data.attrs["horizon"] = panels.JOBROTATION_HORIZON
     data.attrs["assumptions"] = "see effekt.synthetic.panels.jobrotation"
     return data
 
 
-def ips_weeks(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
+_IPS_WEEKS_ASSUMPTIONS = Assumptions(
+    notes_say=(
+        "IPS gives 2.9 more weeks in work or education over 18 months than usual service; 243 "
+        "(IPS), 238 (IPSE) and 239 (usual service) referred."
+    ),
+    assumes=(
+        "the weekly process of :func:`effekt.synthetic.panels.ips_weeks` (ever in work 60 % vs "
+        "46.5 %, a uniform start week and weekly persistence set so that the difference is 2.9 "
+        "weeks at 78 weeks)."
+    ),
+)
+
+
+@_states(_IPS_WEEKS_ASSUMPTIONS)
+def ips_weeks(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame:
     """IPS / Projekt Inklusion: weeks in work or education over 18 months, one row per person.
 
-    What the notes say: IPS gives 2.9 more weeks in work or education over 18 months than
-    usual service; 243 (IPS), 238 (IPSE) and 239 (usual service) referred.
-
-    What it assumes beyond them: the weekly process of
-    :func:`effekt.synthetic.panels.ips_weeks` (ever in work 60 % vs 46.5 %, a uniform start
-    week and weekly persistence set so that the difference is 2.9 weeks at 78 weeks).
+    ASSUMPTIONS["ips_weeks"]
 
     Returns
     -------
@@ -885,7 +1050,7 @@ def ips_weeks(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     """
     from . import panels
 
-    sizes = {arm: _n(k, scale) for arm, k in panels._IPS_N.items()}
+    sizes = {arm: _n(k, sample_scale) for arm, k in panels._IPS_N.items()}
     data = panels.ips_weeks(n=sizes, seed=seed)
     data["ips_any"] = data["arm"] != "control"
     data.attrs["truth"] = {"ips.weeks_18m": panels.IPS_TRUE_WEEKS_DIFFERENCE}
@@ -893,15 +1058,24 @@ def ips_weeks(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     return data
 
 
-def jobfirst_panel(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
+_JOBFIRST_PANEL_ASSUMPTIONS = Assumptions(
+    notes_say=(
+        "12 % vs 7 % with ordinary paid hours at week 35; the effect is followed to week 78 "
+        "(about 2,400 persons per arm)."
+    ),
+    assumes=(
+        "the latent AR(1) process of :func:`effekt.synthetic.panels.jobfirst_panel` (shares "
+        "piecewise linear in the week, 20 % vs 12 % at week 78, persistence 0.9, municipality "
+        "effects)."
+    ),
+)
+
+
+@_states(_JOBFIRST_PANEL_ASSUMPTIONS)
+def jobfirst_panel(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame:
     """JobFirst: weekly panel (78 weeks) of paid hours in 15 municipalities.
 
-    What the notes say: 12 % vs 7 % with ordinary paid hours at week 35; the effect is
-    followed to week 78 (about 2,400 persons per arm).
-
-    What it assumes beyond them: the latent AR(1) process of
-    :func:`effekt.synthetic.panels.jobfirst_panel` (shares piecewise linear in the week,
-    20 % vs 12 % at week 78, persistence 0.9, municipality effects).
+    ASSUMPTIONS["jobfirst_panel"]
 
     Returns
     -------
@@ -912,13 +1086,13 @@ def jobfirst_panel(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFra
     Examples
     --------
     >>> from effekt import synthetic
-    >>> df = synthetic.study("jobfirst_panel", seed=1, scale=0.1)
+    >>> df = synthetic.study("jobfirst_panel", seed=1, sample_scale=0.1)
     >>> int(df["week"].max()), df["municipality"].nunique()
     (78, 15)
     """
     from . import panels
 
-    data = panels.jobfirst_panel(n_persons=_n(4800, scale, minimum=30), seed=seed)
+    data = panels.jobfirst_panel(n_persons=_n(4800, sample_scale, minimum=30), seed=seed)
     share = panels.JOBFIRST_SHARE_WEEK35
     data.attrs["truth"] = {
         "jobfirst.paid_hours_w35": round(share["treated"] - share["control"], 12)
@@ -928,16 +1102,18 @@ def jobfirst_panel(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFra
 
 
 def _star2020(project: Literal["stv", "brf", "hir"], seed: int | None) -> pd.DataFrame:
-    from ..did import did_from_shares
+    from ..studies import star2020_shares
     from . import panels
 
-    rows = panels.STAR2020_SHARES[panels.STAR2020_SHARES["project"] == project]
+    shares = star2020_shares()
+    rows = shares[shares["project"] == project]
+    # the truth is the change in the gap the note's four shares give (studies.reported)
+    effect = reported(project).set_index("figure_id")["effect"]
     # one seed for every outcome of a project: the same participating municipalities and sizes
     frames, truth = [], {}
     for r in rows.itertuples(index=False):
         frames.append(panels.municipality_panel(project, r.outcome, r.benefit, seed=seed))
-        exact = did_from_shares(r.start_treated, r.start_control, r.end_treated, r.end_control)
-        truth[f"{project}.{r.outcome}_{r.benefit}"] = exact.estimate
+        truth[r.figure_id] = float(effect[r.figure_id])
     data = pd.concat(frames, ignore_index=True)
     data.attrs["truth"] = truth
     data.attrs["assumptions"] = "see effekt.synthetic.panels.municipality_panel"
@@ -946,14 +1122,7 @@ def _star2020(project: Literal["stv", "brf", "hir"], seed: int | None) -> pd.Dat
 
 _STAR_DOC = """{name}: municipality x month counts, participating municipalities vs the rest.
 
-    What the notes say: {say}
-
-    What it assumes beyond them: {assume} The other assumptions of
-    :func:`effekt.synthetic.panels.municipality_panel`: 98 municipalities of log-normal
-    size, persistent municipality differences (SD 0.25 on the log share), monthly noise,
-    12 months before the start in parallel with the rest of the country. In the project's
-    first and last months the group shares equal the published ones (to < 0.01 pp).
-    ``scale`` does not change the panel (the country has 98 municipalities).
+    ASSUMPTIONS["{key}"]
 
     Returns
     -------
@@ -973,49 +1142,73 @@ _STAR_DOC = """{name}: municipality x month counts, participating municipalities
     """
 
 
-def stv(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
-    check_number(scale, "scale", "stv", low=0.0, low_open=True)
+def stv(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame:
+    check_number(sample_scale, "sample_scale", "stv", low=0.0, low_open=True)
     return _star2020("stv", seed)
 
 
-def brf(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
-    check_number(scale, "scale", "brf", low=0.0, low_open=True)
+def brf(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame:
+    check_number(sample_scale, "sample_scale", "brf", low=0.0, low_open=True)
     return _star2020("brf", seed)
 
 
-def hir(*, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
-    check_number(scale, "scale", "hir", low=0.0, low_open=True)
+def hir(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame:
+    check_number(sample_scale, "sample_scale", "hir", low=0.0, low_open=True)
     return _star2020("hir", seed)
 
 
+# what every municipality panel assumes (effekt.synthetic.panels.municipality_panel)
+_PANEL_ASSUMES = (
+    "The other assumptions of :func:`effekt.synthetic.panels.municipality_panel`: 98 "
+    "municipalities of log-normal size, persistent municipality differences (SD 0.25 on the "
+    "log share), monthly noise, 12 months before the start in parallel with the rest of the "
+    "country. In the project's first and last months the group shares equal the published "
+    "ones (to < 0.01 pp). ``sample_scale`` does not change the panel (the country has 98 "
+    "municipalities)."
+)
+
+
+def _star2020_say(project: str, prefix: str = "") -> str:
+    """What the STAR 2020 note says of a project: its figures' texts in effekt.studies (the
+    shares themselves are package data, written once)."""
+    return prefix + "; ".join(reported(project)["text"]) + "."
+
+
+_STV_ASSUMPTIONS = Assumptions(
+    notes_say=_star2020_say("stv"),
+    assumes="20 participating municipalities and the group sizes (17,500 vs 52,500 "
+    "cash-benefit recipients, 5,000 vs 15,000 in resource course at the start) are assumed. "
+    + _PANEL_ASSUMES,
+)
+_BRF_ASSUMPTIONS = Assumptions(
+    notes_say=_star2020_say("brf"),
+    assumes="14 participating municipalities (assumed); group sizes from the note's counts "
+    "(6,000 -> 7,000 in participating municipalities). " + _PANEL_ASSUMES,
+)
+_HIR_ASSUMPTIONS = Assumptions(
+    notes_say=_star2020_say("hir", prefix="15 participating municipalities; "),
+    assumes="group sizes (3,300 vs 18,700 in resource course at the start) are assumed. "
+    + _PANEL_ASSUMES,
+)
 stv.__doc__ = _STAR_DOC.format(
     name="Særligt Tilrettelagt Virksomhedsforløb (STV, Nov 2016 - Dec 2018)",
     key="stv",
     ids='["stv.company_cash", "stv.company_resource", "stv.paid_hours_cash",\n'
     '    ...      "stv.paid_hours_resource"]',
-    say="company-directed effort 17 % vs 13 % -> 21 % vs 16 % (cash benefit) and 19 % vs "
-    "15 % -> 23 % vs 18 % (resource course); paid hours 3.6 % vs 3.2 % -> 5.1 % vs 4.8 % "
-    "(cash benefit) and 0.5 % vs 0.5 % -> 2.0 % vs 1.6 % (resource course).",
-    assume="20 participating municipalities and the group sizes (17,500 vs 52,500 cash-benefit "
-    "recipients, 5,000 vs 15,000 in resource course at the start) are assumed.",
 )
 brf.__doc__ = _STAR_DOC.format(
     name="Bedre Ressourceforløb (BRF, Jan 2017 - Dec 2018)",
     key="brf",
     ids='["brf.company_resource", "brf.paid_hours_resource"]',
-    say="company-directed effort 13.3 % vs 16.8 % (-3.5 pp) -> 21.7 % vs 17.7 % (+4 pp); paid "
-    "hours 0.6 % vs 0.4 % (36 persons) -> 2.0 % vs 1.5 % (140 persons; country 142 -> 425).",
-    assume="14 participating municipalities (assumed); group sizes from the note's counts "
-    "(6,000 -> 7,000 in participating municipalities).",
 )
 hir.__doc__ = _STAR_DOC.format(
     name="Håndholdt indsats i ressourceforløb (HIR, Mar 2018 - Mar 2019)",
     key="hir",
     ids='["hir.company_resource", "hir.paid_hours_resource"]',
-    say="15 municipalities; company-directed effort 18.4 % vs 15.9 % (2.5 pp) -> 24.7 % vs "
-    "19.1 % (5.6 pp); paid hours 1.3 % vs 1.0 % -> 2.0 % vs 1.4 %.",
-    assume="group sizes (3,300 vs 18,700 in resource course at the start) are assumed.",
 )
+stv = _states(_STV_ASSUMPTIONS)(stv)
+brf = _states(_BRF_ASSUMPTIONS)(brf)
+hir = _states(_HIR_ASSUMPTIONS)(hir)
 
 
 #: Study key -> generator.
@@ -1037,12 +1230,31 @@ STUDY_GENERATORS: dict[str, Callable[..., pd.DataFrame]] = {
 }
 
 
-def study(name: str, *, seed: int | None = None, scale: float = 1.0) -> pd.DataFrame:
+#: Study key -> what its generator takes from the notes and what it assumes beyond them
+#: (:class:`Assumptions`; the same text is in each generator's docstring).
+ASSUMPTIONS: dict[str, Assumptions] = {
+    "mentor": _MENTOR_ASSUMPTIONS,
+    "jobfirst": _JOBFIRST_ASSUMPTIONS,
+    "ips": _IPS_ASSUMPTIONS,
+    "vcg2": _VCG2_ASSUMPTIONS,
+    "brobygning": _BROBYGNING_ASSUMPTIONS,
+    "voksenlaerling": _VOKSENLAERLING_ASSUMPTIONS,
+    "jobrotation": _JOBROTATION_ASSUMPTIONS,
+    "stv": _STV_ASSUMPTIONS,
+    "brf": _BRF_ASSUMPTIONS,
+    "hir": _HIR_ASSUMPTIONS,
+    "biu_providers": _BIU_PROVIDERS_ASSUMPTIONS,
+    "ips_weeks": _IPS_WEEKS_ASSUMPTIONS,
+    "jobfirst_panel": _JOBFIRST_PANEL_ASSUMPTIONS,
+}
+
+
+def study(study: str, *, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame:
     """Rows for one study of the notes, calibrated to its reported figures.
 
     Parameters
     ----------
-    name : str
+    study : str
         One of ``"mentor"``, ``"jobfirst"``, ``"ips"`` (trials, one row per person),
         ``"vcg2"``, ``"brobygning"``, ``"voksenlaerling"`` (matched studies),
         ``"jobrotation"`` (time to unsubsidised job with censoring), ``"stv"``, ``"brf"``,
@@ -1051,11 +1263,11 @@ def study(name: str, *, seed: int | None = None, scale: float = 1.0) -> pd.DataF
         months) and ``"jobfirst_panel"`` (JobFirst weekly person x week panel). See each
         generator in :mod:`effekt.synthetic.studies` for what the notes say and what it
         assumes; the panels come from :mod:`effekt.synthetic.panels`.
-    seed : int, optional
-        Seed of the numpy Generator.
-    scale : float
-        Multiplies every group size (1.0 = the sizes in the notes); use a smaller scale
-        for quick simulations.
+    seed : int or None, default 0
+        Seed of the numpy Generator (``None``: fresh entropy).
+    sample_scale : float, default 1.0
+        Multiplies every group size (1.0 = the sizes in the notes), up to 100; use a smaller
+        multiplier for quick simulations.
 
     Returns
     -------
@@ -1066,13 +1278,13 @@ def study(name: str, *, seed: int | None = None, scale: float = 1.0) -> pd.DataF
     Examples
     --------
     >>> from effekt import synthetic
-    >>> df = synthetic.study("ips", seed=0, scale=2.0)
+    >>> df = synthetic.study("ips", seed=0, sample_scale=2.0)
     >>> len(df)
     1440
     """
-    if name not in STUDY_GENERATORS:
+    if study not in STUDY_GENERATORS:
         raise argument_error(
-            "study", "name", f"one of {', '.join(map(repr, STUDY_GENERATORS))}", name
+            "study", "study", f"one of {', '.join(map(repr, STUDY_GENERATORS))}", study
         )
-    scale = check_number(scale, "scale", "study", low=0.0, low_open=True, high=100.0)
-    return STUDY_GENERATORS[name](seed=seed, scale=scale)
+    scale = check_number(sample_scale, "sample_scale", "study", low=0.0, low_open=True, high=100.0)
+    return STUDY_GENERATORS[study](seed=seed, sample_scale=scale)
