@@ -655,10 +655,10 @@ class MatchResult:
         joined = joined.loc[keep]
         tr = effect_over_time(
             joined,
-            id,
-            time,
             status,
             internal["arm"],
+            id,
+            time,
             weights=internal["w"],
             cluster=None if replace else internal["set"],
             treated_value=True,
