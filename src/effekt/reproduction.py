@@ -418,7 +418,7 @@ def _star2020(data: pd.DataFrame) -> tuple[list[Estimate], dict[str, Any]]:
     ):
         two = panel[panel["period"].isin(["start", "end"])]
         r = did_from_counts(
-            two, "municipality", "month", "count", "denominator", "participating", "post"
+            two, "count", "denominator", "participating", "post", id="municipality", time="month"
         )
         n_treated = int(two.loc[two["participating"] == 1, "municipality"].nunique())
         method = (
