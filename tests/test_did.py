@@ -584,3 +584,41 @@ def test_bad_weights_name_the_column():
         )
     with pytest.raises(ColumnError, match=r"all \d+ weights are 0"):
         did(rows.assign(w=0.0), "share", "participating", "post", weights="w")
+
+
+def test_event_study_is_a_trajectory_with_pretrend_and_people_table():
+    from effekt.trajectory import Trajectory
+
+    es = event_study(
+        PANEL,
+        None,
+        "participating",
+        id="municipality",
+        time="month",
+        start="2018-03",
+        count="count",
+        denominator="denominator",
+        pretrend_test="cr2",
+    )
+    assert isinstance(es, Trajectory) and es.reference_period == -1
+    assert es.cov.shape == (len(es.frame), len(es.frame))
+    ref = es.frame.event_time.to_numpy() == -1
+    assert (es.cov[ref] == 0).all() and np.allclose(np.sqrt(np.diag(es.cov)), es.frame.std_error)
+    one = es.at(12)
+    assert one.estimate == es.frame.set_index("event_time").loc[12, "estimate"]
+    assert one.df == es.df
+    html = es._repr_html_()
+    assert "reference" in html and "pre-trend" in html
+
+
+def test_did_missing_drop():
+    from effekt.errors import DroppedRowsWarning, MissingValueError
+
+    two = TWO.copy()
+    two.loc[two.index[0], "share"] = np.nan
+    with pytest.raises(MissingValueError, match="'share'"):
+        did(two, "share", "participating", "post", cluster="municipality")
+    with pytest.warns(DroppedRowsWarning, match="1 of"):
+        r = did(two, "share", "participating", "post", cluster="municipality", missing="drop")
+    ref = did(two.iloc[1:], "share", "participating", "post", cluster="municipality")
+    assert r.estimate == ref.estimate and r.std_error == ref.std_error

@@ -398,3 +398,23 @@ def test_rmst_without_events_warns():
     restricted_mean_difference(
         _small_survival(), "t", "e", treatment="g", treated_value="a", horizon=4
     )
+
+
+def test_missing_drop_drops_rows_with_a_warning_and_raise_names_the_column():
+    from effekt.errors import DroppedRowsWarning, MissingValueError
+
+    df = DATA.astype({"weeks": float}).copy()
+    df.loc[df.index[0], "weeks"] = np.nan
+    before = df.copy(deep=True)
+    with pytest.raises(MissingValueError, match="'weeks'.*missing='drop'"):
+        kaplan_meier(df, "weeks", "job", treatment="arm")
+    with pytest.warns(DroppedRowsWarning, match="1 of"):
+        km = kaplan_meier(df, "weeks", "job", treatment="arm", missing="drop")
+    ref = kaplan_meier(df.iloc[1:], "weeks", "job", treatment="arm")
+    pd.testing.assert_frame_equal(km.table, ref.table)
+    with pytest.warns(DroppedRowsWarning):
+        lr = logrank_test(df, "weeks", "job", "arm", missing="drop")
+    assert lr.statistic == pytest.approx(logrank_test(df.iloc[1:], "weeks", "job", "arm").statistic)
+    pd.testing.assert_frame_equal(df, before)
+    html = km._repr_html_()
+    assert "<table" in html and "median (weeks)" in html

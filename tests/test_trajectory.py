@@ -281,3 +281,22 @@ def test_bad_weights_name_the_column(panel):
         effect_over_time(
             panel.assign(w=0.0), "paid_hours", "jobfirst", "person", "week", weights="w"
         )
+
+
+def test_missing_drop_and_people_table(panel):
+    from effekt.errors import DroppedRowsWarning, MissingValueError
+
+    holes = panel.astype({"paid_hours": float}).copy()
+    holes.loc[holes.index[:3], "paid_hours"] = np.nan
+    with pytest.raises(MissingValueError, match="'paid_hours'"):
+        effect_over_time(holes, "paid_hours", "jobfirst", "person", "week")
+    with pytest.warns(DroppedRowsWarning, match="3 of"):
+        tr = effect_over_time(
+            holes, "paid_hours", "jobfirst", "person", "week", missing="drop", simultaneous=False
+        )
+    ref = effect_over_time(
+        holes.iloc[3:], "paid_hours", "jobfirst", "person", "week", simultaneous=False
+    )
+    pd.testing.assert_frame_equal(tr.to_frame(), ref.to_frame())
+    html = tr._repr_html_()
+    assert "<table" in html and " pp" in html and "<pre>" not in html

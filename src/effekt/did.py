@@ -1245,7 +1245,7 @@ def event_study(
         method=f"unit and period fixed effects, CR2 by {quote(id)} ({G} clusters), t({G - 1}); "
         f"sup-t band (seed {seed})",
         time_name="event time",
-        outcome=str(outcome if outcome is not None else count),
+        outcome=str(outcome) if outcome is not None else f"{count} / {denominator}",
         df=fit.df_resid,
         n_clusters=G,
         pretrend=pretrend,

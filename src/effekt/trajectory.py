@@ -416,26 +416,26 @@ class Trajectory(Result):
     def _html_frame(self) -> pd.DataFrame:
         """Per-period effects for people: pp for shares, formatted intervals and p-values."""
         level = f"{round(100 * self.conf_level, 1):g}%"
+
+        def interval(lo: float, hi: float) -> str:
+            low = format_effect(lo, self.scale, unit="")
+            if self.scale == "proportion":
+                low = low.replace(" pp", "")
+            return f"{low} to {format_effect(hi, self.scale, unit=self.unit)}"
+
         rows = []
-        for _, row in self.frame.iterrows():
-            period = row[self.period_column]
-
-            def fmt(v: float, unit: str = self.unit) -> str:
-                return format_effect(v, self.scale, unit=unit)
-
+        periods = self.frame[self.period_column].tolist()  # as given (iterrows casts to float)
+        for period, (_, row) in zip(periods, self.frame.iterrows(), strict=True):
             out: dict[str, Any] = {self.time_name: period}
             if self.period_column != "time":
                 out["period"] = str(row["time"])
             if self._is_reference(period):
-                out.update({"estimate": "reference"})
-                rows.append(out)
+                rows.append({**out, "estimate": "reference"})
                 continue
-            out["estimate"] = fmt(row["estimate"])
-            out[f"{level} CI"] = f"{fmt(row['ci_low'], '')} to {fmt(row['ci_high'])}"
+            out["estimate"] = format_effect(row["estimate"], self.scale, unit=self.unit)
+            out[f"{level} CI"] = interval(row["ci_low"], row["ci_high"])
             if self.simultaneous != "none":
-                out[f"simultaneous {level}"] = (
-                    f"{fmt(row['sim_low'], '')} to {fmt(row['sim_high'])}"
-                )
+                out[f"simultaneous {level}"] = interval(row["sim_low"], row["sim_high"])
             out["p-value"] = format_pvalue(row["pvalue"]).removeprefix("p = ")
             for arm in ("treated", "control"):
                 if f"mean_{arm}" in row.index:
