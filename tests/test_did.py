@@ -509,7 +509,7 @@ def test_pretrend_test_size_on_parallel_panels():
     for seed in range(40):
         m = municipality_panel("hir", "company", seed=seed)
         m = m[m.event_time < 0]  # parallel by construction
-        kw = dict(start="2017-12", count="count", denominator="denominator", reference=-4)
+        kw = dict(start="2017-12", count="count", denominator="denominator", reference_period=-4)
         f = event_study(
             m, None, "participating", id="municipality", time="month", pretrend_test="cr2", **kw
         )
