@@ -61,11 +61,10 @@ def _time() -> list[object]:
     from effekt.synthetic.panels import jobrotation
 
     rot = jobrotation(seed=1, n_treated=200, n_control=200)
-    km = ef.duration.kaplan_meier(rot, "weeks", "job", group="jobrotation")
-    trial = ef.synthetic.panels.ips_weeks(
-        n={"IPS": 60, "IPSE": 60, "control": 60}, weeks=8, long=True, seed=1
-    )
-    return [km, trial]
+    km = ef.duration.kaplan_meier(rot, "weeks", "job", treatment="jobrotation")
+    panel = ef.synthetic.panels.jobfirst_panel(n_persons=300, weeks=6, seed=1)
+    trajectory = ef.trajectory.effect_over_time(panel, "paid_hours", "jobfirst", "person", "week")
+    return [km, trajectory]
 
 
 BUILDERS = (_core, _rct, _matching, _providers, _time)

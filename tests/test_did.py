@@ -13,14 +13,13 @@ import pytest
 import statsmodels.api as sm
 
 from effekt._linear import ols
+from effekt.did import _wild_cluster_bootstrap as wild_cluster_bootstrap
+from effekt.did import _wild_cluster_wald as wild_cluster_wald
 from effekt.did import (
     did,
     did_from_counts,
     did_from_shares,
     event_study,
-    star2020_comparison,
-    wild_cluster_bootstrap,
-    wild_cluster_wald,
 )
 from effekt.errors import ColumnError, EffektError
 from effekt.synthetic.panels import STAR2020_SHARES, municipality_panel
@@ -73,7 +72,7 @@ def test_did_from_counts_on_generated_aggregates_reproduces_the_note(row):
     m = municipality_panel(row[0], row[1], row[2], seed=11)
     two = m[m["period"].isin(["start", "end"])]
     r = did_from_counts(
-        two, "municipality", "month", "count", "denominator", "participating", "post"
+        two, "count", "denominator", "participating", "post", id="municipality", time="month"
     )
     st, sc, et, ec = (float(x) for x in row[3:])
     # group shares reproduce the published ones to rounding (< 0.01 pp)
@@ -110,7 +109,7 @@ TWO = PANEL[PANEL["period"].isin(["start", "end"])]
 def test_2x2_matches_r_clubsandwich_and_statsmodels():
     ref = pd.read_csv(REF / "did_reference_2x2.csv").iloc[0]
     r = did_from_counts(
-        TWO, "municipality", "month", "count", "denominator", "participating", "post"
+        TWO, "count", "denominator", "participating", "post", id="municipality", time="month"
     )
     # R: coef(lm(share ~ participating * post, weights = denominator))
     assert r.estimate == pytest.approx(ref["estimate"], abs=1e-10)
@@ -147,9 +146,9 @@ def test_rows_and_counts_agree():
     rank = rows.groupby(level=0).cumcount()
     rows["y"] = (rank < rows["count"]).astype(int)
     a = did_from_counts(
-        small, "municipality", "month", "count", "denominator", "participating", "post"
+        small, "count", "denominator", "participating", "post", id="municipality", time="month"
     )
-    b = did(rows, "y", "participating", "post", unit="municipality")
+    b = did(rows, "y", "participating", "post", cluster="municipality")
     assert b.estimate == pytest.approx(a.estimate, abs=1e-12)
     assert b.std_error == pytest.approx(a.std_error, rel=1e-9)
     assert b.scale == "proportion"
@@ -159,9 +158,10 @@ def test_event_study_matches_r_and_full_dummy_design():
     ref = pd.read_csv(REF / "did_reference_event.csv")
     es = event_study(
         PANEL,
-        "municipality",
-        "month",
+        None,
         "participating",
+        id="municipality",
+        time="month",
         start="2018-03",
         count="count",
         denominator="denominator",
@@ -178,11 +178,11 @@ def test_event_study_matches_r_and_full_dummy_design():
     unw = (
         event_study(
             PANEL,
-            "municipality",
-            "month",
+            "share",
             "participating",
+            id="municipality",
+            time="month",
             start="2018-03",
-            outcome="share",
             pretrend_test="cr2",
         )
         .frame.set_index("event_time")
@@ -208,9 +208,10 @@ def test_absorbed_unit_effects_equal_full_dummy_cr2():
     df["count"] = rng.binomial(df["denominator"], 0.2 + 0.02 * rng.standard_normal(U)[cu])
     es = event_study(
         df,
-        "unit",
-        "month",
+        None,
         "participating",
+        id="unit",
+        time="month",
         start=4,
         count="count",
         denominator="denominator",
@@ -243,9 +244,10 @@ def test_event_study_plot_and_wild_pretrend():
     m = municipality_panel("hir", "company", seed=5)
     es = event_study(
         m,
-        "municipality",
-        "month",
+        None,
         "participating",
+        id="municipality",
+        time="month",
         start="2018-03",
         count="count",
         denominator="denominator",
@@ -264,25 +266,25 @@ def test_event_study_plot_and_wild_pretrend():
 def test_wild_bootstrap_is_seeded_and_consistent():
     r1 = did_from_counts(
         TWO,
-        "municipality",
-        "month",
         "count",
         "denominator",
         "participating",
         "post",
-        inference="wild",
+        id="municipality",
+        time="month",
+        se="wild",
         n_boot=399,
         seed=4,
     )
     r2 = did_from_counts(
         TWO,
-        "municipality",
-        "month",
         "count",
         "denominator",
         "participating",
         "post",
-        inference="wild",
+        id="municipality",
+        time="month",
+        se="wild",
         n_boot=399,
         seed=4,
     )
@@ -291,13 +293,13 @@ def test_wild_bootstrap_is_seeded_and_consistent():
     assert (r1.pvalue < 0.05) == (r1.ci[0] > 0 or r1.ci[1] < 0)
     r3 = did_from_counts(
         TWO,
-        "municipality",
-        "month",
         "count",
         "denominator",
         "participating",
         "post",
-        inference="wild",
+        id="municipality",
+        time="month",
+        se="wild",
         boot_weights="rademacher",
         n_boot=399,
         seed=4,
@@ -327,38 +329,39 @@ def test_bad_input():
     moved.loc[moved.index[0], "participating"] = 1 - moved.loc[moved.index[0], "participating"]
     with pytest.raises(EffektError, match="changes group"):
         did_from_counts(
-            moved, "municipality", "month", "count", "denominator", "participating", "post"
+            moved, "count", "denominator", "participating", "post", id="municipality", time="month"
         )
     with pytest.raises(EffektError, match="changes group"):
-        did(moved, "share", "participating", "post", unit="municipality")
+        did(moved, "share", "participating", "post", cluster="municipality")
     with pytest.raises(EffektError, match="duplicated"):
         did_from_counts(
             pd.concat([two, two.iloc[[0]]]),
-            "municipality",
-            "month",
             "count",
             "denominator",
             "participating",
             "post",
+            id="municipality",
+            time="month",
         )
     bad = two.copy()
     bad.loc[bad.index[0], "count"] = bad.loc[bad.index[0], "denominator"] + 1
     with pytest.raises(ColumnError, match="exceeds the denominator"):
         did_from_counts(
-            bad, "municipality", "month", "count", "denominator", "participating", "post"
+            bad, "count", "denominator", "participating", "post", id="municipality", time="month"
         )
     bad = two.copy()
     bad.loc[bad.index[0], "post"] = 1 - bad.loc[bad.index[0], "post"]
     with pytest.raises(EffektError, match="same months for every unit"):
         did_from_counts(
-            bad, "municipality", "month", "count", "denominator", "participating", "post"
+            bad, "count", "denominator", "participating", "post", id="municipality", time="month"
         )
     with pytest.raises(EffektError, match="outside the panel"):
         event_study(
             PANEL,
-            "municipality",
-            "month",
+            None,
             "participating",
+            id="municipality",
+            time="month",
             start="2020-01",
             count="count",
             denominator="denominator",
@@ -366,9 +369,10 @@ def test_bad_input():
     with pytest.raises(EffektError, match="outside the panel"):
         event_study(
             PANEL,
-            "municipality",
-            "month",
+            None,
             "participating",
+            id="municipality",
+            time="month",
             start="2018-03",
             count="count",
             denominator="denominator",
@@ -377,27 +381,28 @@ def test_bad_input():
     with pytest.raises(EffektError, match="reference"):
         event_study(
             PANEL,
-            "municipality",
-            "month",
+            None,
             "participating",
+            id="municipality",
+            time="month",
             start="2018-03",
             count="count",
             denominator="denominator",
-            reference=2,
+            reference_period=2,
         )
-    with pytest.raises(EffektError, match="inference"):
-        did(two, "share", "participating", "post", unit="municipality", inference="bootstrap")
-    with pytest.raises(EffektError, match="pass unit="):
-        did(two, "share", "participating", "post", inference="wild")
+    with pytest.raises(EffektError, match="'se'"):
+        did(two, "share", "participating", "post", cluster="municipality", se="bootstrap")
+    with pytest.raises(EffektError, match="pass cluster="):
+        did(two, "share", "participating", "post", se="wild")
     with pytest.raises(EffektError, match="all four cells"):
         did_from_counts(
             two[~((two.participating == 1) & (two.post == 1))],
-            "municipality",
-            "month",
             "count",
             "denominator",
             "participating",
             "post",
+            id="municipality",
+            time="month",
         )
     pd.testing.assert_frame_equal(two, before)
 
@@ -435,7 +440,7 @@ def _coverage(n_treated, reps_cr2, reps_wild, seed):
     for rep in range(reps_cr2):
         df = _null_panels(rng, n_treated)
         r = did_from_counts(
-            df, "municipality", "month", "count", "denominator", "participating", "post"
+            df, "count", "denominator", "participating", "post", id="municipality", time="month"
         )
         cover_cr2.append(r.ci[0] <= 0 <= r.ci[1])
         if rep < reps_wild:
@@ -491,7 +496,7 @@ def test_cr2_two_by_two_equals_foundation_ols():
         cov_type="CR2",
         cluster=pd.factorize(TWO["municipality"], sort=True)[0],
     )
-    r = did(TWO, "share", "participating", "post", unit="municipality", weights="denominator")
+    r = did(TWO, "share", "participating", "post", cluster="municipality", weights="denominator")
     assert r.std_error == pytest.approx(fit.std_error(3), rel=1e-12)
 
 
@@ -504,9 +509,13 @@ def test_pretrend_test_size_on_parallel_panels():
     for seed in range(40):
         m = municipality_panel("hir", "company", seed=seed)
         m = m[m.event_time < 0]  # parallel by construction
-        kw = dict(start="2017-12", count="count", denominator="denominator", reference=-4)
-        f = event_study(m, "municipality", "month", "participating", pretrend_test="cr2", **kw)
-        w = event_study(m, "municipality", "month", "participating", n_boot=399, seed=seed, **kw)
+        kw = dict(start="2017-12", count="count", denominator="denominator", reference_period=-4)
+        f = event_study(
+            m, None, "participating", id="municipality", time="month", pretrend_test="cr2", **kw
+        )
+        w = event_study(
+            m, None, "participating", id="municipality", time="month", n_boot=399, seed=seed, **kw
+        )
         assert f.pretrend.df == 8 and w.pretrend.df == 8
         reject_f.append(f.pretrend.pvalue < 0.05)
         reject_wild.append(w.pretrend.pvalue < 0.05)
@@ -516,21 +525,6 @@ def test_pretrend_test_size_on_parallel_panels():
     )
     assert np.mean(reject_f) == pytest.approx(0.425, abs=1e-9)  # the docstring's "42 %"
     assert np.mean(reject_wild) <= 0.10
-
-
-def test_star2020_comparison_table():
-    t = star2020_comparison(seed=3)
-    assert len(t) == 8
-    # every row: the change in gaps from the published shares, exactly, and the synthetic
-    # re-estimate agrees to the note's precision
-    for row in t.itertuples(index=False):
-        st, sc, et, ec = (
-            Decimal(str(x))
-            for x in (row.start_treated, row.start_control, row.end_treated, row.end_control)
-        )
-        assert row.change == float((et - ec) - (st - sc))
-        assert round(100 * row.estimate, 1) == round(100 * row.change, 1)
-        assert row.ci_low < row.estimate < row.ci_high
 
 
 def _month_counts(seed=1):
@@ -550,27 +544,30 @@ def test_event_study_event_time_is_a_distance_not_a_position():
     # for every unit, or string periods sorted as text ("10" < "2"), silently shifted the lags.
     m = _month_counts()
     kw = dict(start=6, count="cnt", denominator="den", pretrend_test="cr2")
-    ref = event_study(m, "mun", "month", "tr", **kw).frame
+    ref = event_study(m, None, "tr", id="mun", time="month", **kw).frame
     assert ref.set_index("event_time").loc[0, "time"] == 6
     with pytest.raises(EffektError, match=r"'month'.*gap.*between 6 and 8"):
-        event_study(m[m.month != 7], "mun", "month", "tr", **kw)
+        event_study(m[m.month != 7], None, "tr", id="mun", time="month", **kw)
     as_text = m.assign(month=m.month.astype(str))
-    txt = event_study(as_text, "mun", "month", "tr", **{**kw, "start": "6"}).frame
+    txt = event_study(as_text, None, "tr", id="mun", time="month", **{**kw, "start": "6"}).frame
     np.testing.assert_allclose(txt["estimate"], ref["estimate"], atol=1e-12)
     assert list(txt["event_time"]) == list(ref["event_time"])
     per = m.assign(month=pd.PeriodIndex([f"2019-{k:02d}" for k in m.month], freq="M"))
-    pf = event_study(per, "mun", "month", "tr", **{**kw, "start": "2019-06"}).frame
+    pf = event_study(per, None, "tr", id="mun", time="month", **{**kw, "start": "2019-06"}).frame
     np.testing.assert_allclose(pf["estimate"], ref["estimate"], atol=1e-12)
     dates = m.assign(month=pd.to_datetime([f"2019-{k:02d}-01" for k in m.month]))
-    df_ = event_study(dates, "mun", "month", "tr", **{**kw, "start": "2019-06-01"}).frame
+    df_ = event_study(
+        dates, None, "tr", id="mun", time="month", **{**kw, "start": "2019-06-01"}
+    ).frame
     np.testing.assert_allclose(df_["estimate"], ref["estimate"], atol=1e-12)
     names = {1: "jan", 2: "feb", 3: "mar", 4: "apr", 5: "may", 6: "jun", 7: "jul"}
     with pytest.raises(ColumnError, match=r"time column 'month'.*PeriodIndex"):
         event_study(
             m[m.month <= 7].assign(month=lambda d: d.month.map(names)),
-            "mun",
-            "month",
+            None,
             "tr",
+            id="mun",
+            time="month",
             **{**kw, "start": "jun"},
         )
 
@@ -587,3 +584,41 @@ def test_bad_weights_name_the_column():
         )
     with pytest.raises(ColumnError, match=r"all \d+ weights are 0"):
         did(rows.assign(w=0.0), "share", "participating", "post", weights="w")
+
+
+def test_event_study_is_a_trajectory_with_pretrend_and_people_table():
+    from effekt.trajectory import Trajectory
+
+    es = event_study(
+        PANEL,
+        None,
+        "participating",
+        id="municipality",
+        time="month",
+        start="2018-03",
+        count="count",
+        denominator="denominator",
+        pretrend_test="cr2",
+    )
+    assert isinstance(es, Trajectory) and es.reference_period == -1
+    assert es.cov.shape == (len(es.frame), len(es.frame))
+    ref = es.frame.event_time.to_numpy() == -1
+    assert (es.cov[ref] == 0).all() and np.allclose(np.sqrt(np.diag(es.cov)), es.frame.std_error)
+    one = es.at(12)
+    assert one.estimate == es.frame.set_index("event_time").loc[12, "estimate"]
+    assert one.df == es.df
+    html = es._repr_html_()
+    assert "reference" in html and "pre-trend" in html
+
+
+def test_did_missing_drop():
+    from effekt.errors import DroppedRowsWarning, MissingValueError
+
+    two = TWO.copy()
+    two.loc[two.index[0], "share"] = np.nan
+    with pytest.raises(MissingValueError, match="'share'"):
+        did(two, "share", "participating", "post", cluster="municipality")
+    with pytest.warns(DroppedRowsWarning, match="1 of"):
+        r = did(two, "share", "participating", "post", cluster="municipality", missing="drop")
+    ref = did(two.iloc[1:], "share", "participating", "post", cluster="municipality")
+    assert r.estimate == ref.estimate and r.std_error == ref.std_error

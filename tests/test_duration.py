@@ -43,7 +43,7 @@ def _fit(case, conf_type):
     weights = "w" if case in ("arms_weighted", "arms_robust") else None
     variance = "robust" if case == "arms_robust" else "greenwood"
     return kaplan_meier(
-        DATA, "weeks", "job", group="arm", weights=weights, conf_type=conf_type, variance=variance
+        DATA, "weeks", "job", treatment="arm", weights=weights, conf_type=conf_type, se=variance
     )
 
 
@@ -125,11 +125,26 @@ def test_restricted_mean_difference_matches_r_rmean():
     )
 
 
+def test_robust_se_is_zero_where_the_curve_reaches_zero():
+    # R: survfit(..., weights = w, robust = TRUE): the variance of S is 0 once S(t) = 0 (R's
+    # std.err, on the log scale, is NaN there as 0/0); Greenwood's SE stays undefined (NaN)
+    for conf_type in ("log", "log-log", "plain"):
+        robust = kaplan_meier(
+            DATA, "weeks", "job", treatment="arm", weights="w", se="robust", conf_type=conf_type
+        ).table
+        zero = robust["surv"] == 0
+        assert zero.any()
+        assert (robust.loc[zero, "std_error"] == 0).all()
+        assert robust.loc[~zero, "std_error"].notna().all()
+    greenwood = kaplan_meier(DATA, "weeks", "job", treatment="arm", weights="w").table
+    assert greenwood.loc[greenwood["surv"] == 0, "std_error"].isna().all()
+
+
 def test_robust_rmst_matches_r_influence():
     from effekt.duration import _km_arrays, _rmst_influence
 
     ref = pd.read_csv(REF / "survival_rmst_robust.csv").set_index("group")
-    km = kaplan_meier(DATA, "weeks", "job", group="arm", weights="w", variance="robust")
+    km = kaplan_meier(DATA, "weeks", "job", treatment="arm", weights="w", se="robust")
     rm = km.restricted_mean(20).set_index("group")
     for g in (0, 1, 2):
         # R: survfit(..., weights = w, robust = TRUE, influence = TRUE)$influence.surv,
@@ -144,9 +159,7 @@ def test_robust_rmst_matches_r_influence():
         )
         np.testing.assert_allclose(mine, infl["influence"], atol=TOL)
     two = DATA[DATA.arm != 2]
-    r = restricted_mean_difference(
-        two, "weeks", "job", "arm", horizon=20, weights="w", variance="robust"
-    )
+    r = restricted_mean_difference(two, "weeks", "job", "arm", horizon=20, weights="w", se="robust")
     assert r.std_error == pytest.approx(
         np.hypot(ref.loc[1, "se_robust"], ref.loc[0, "se_robust"]), abs=TOL
     )
@@ -181,7 +194,7 @@ def test_robust_rmst_coverage_with_matching_weights():
             "jobrotation",
             horizon=JOBROTATION_HORIZON,
             weights="w",
-            variance="robust",
+            se="robust",
         )
         cover.append(r.ci[0] <= JOBROTATION_TRUE_RMST_DIFFERENCE <= r.ci[1])
     print(f"robust RMST coverage with matching weights: {np.mean(cover):.3f}")
@@ -193,8 +206,8 @@ def test_integer_weights_equal_replicated_rows():
     df = DATA[DATA.arm != 2].copy()
     df["k"] = rng.integers(1, 4, len(df))
     rep = df.loc[df.index.repeat(df["k"])]
-    a = kaplan_meier(df, "weeks", "job", group="arm", weights="k")
-    b = kaplan_meier(rep, "weeks", "job", group="arm")
+    a = kaplan_meier(df, "weeks", "job", treatment="arm", weights="k")
+    b = kaplan_meier(rep, "weeks", "job", treatment="arm")
     np.testing.assert_allclose(a.table["surv"], b.table["surv"])
     np.testing.assert_allclose(a.table["std_error"], b.table["std_error"])
     assert logrank_test(df, "weeks", "job", "arm", weights="k").statistic == pytest.approx(
@@ -207,7 +220,7 @@ def test_integer_weights_equal_replicated_rows():
 
 def test_does_not_modify_input():
     df = DATA.copy(deep=True)
-    kaplan_meier(df, "weeks", "job", group="arm", weights="w")
+    kaplan_meier(df, "weeks", "job", treatment="arm", weights="w")
     logrank_test(df, "weeks", "job", "arm")
     pd.testing.assert_frame_equal(df, DATA)
 
@@ -233,7 +246,7 @@ def test_bad_input():
 def test_median_difference_on_generator():
     df = jobrotation(n_treated=1500, n_control=1500, seed=11)
     r = median_difference(df, "weeks", "job", "jobrotation", n_boot=400, seed=3)
-    km = kaplan_meier(df, "weeks", "job", group="jobrotation")
+    km = kaplan_meier(df, "weeks", "job", treatment="jobrotation")
     meds = km.medians.set_index("group")["median"]
     assert r.estimate == pytest.approx(meds[1] - meds[0])
     assert r.ci[0] < r.estimate < r.ci[1]
@@ -269,7 +282,7 @@ def test_rmst_coverage_over_200_seeds():
 
 def test_km_plot(tmp_path):
     df = jobrotation(n_treated=600, n_control=600, seed=4)
-    km = kaplan_meier(df, "weeks", "job", group="jobrotation")
+    km = kaplan_meier(df, "weeks", "job", treatment="jobrotation")
     ax = km.plot(kind="event", labels={0: "non-participants", 1: "job-rotation temps"})
     assert ax.get_xlabel() == "Weeks since start"
     assert ax.get_ylabel() == "Share in job (%)"
@@ -288,11 +301,11 @@ def test_time_to_event_and_weeks_in_status():
         }
     )
     before = panel.copy(deep=True)
-    tte = time_to_event(panel, "id", "week", "job", censored="gone", columns=["arm"])
+    tte = time_to_event(panel, "week", "job", id="id", censored="gone", columns=["arm"])
     assert tte["week"].tolist() == [3.0, 2.0, 2.0]  # person 2 censored after week 2
     assert tte["job"].tolist() == [1, 0, 1]
     assert tte["arm"].tolist() == [1, 0, 1]
-    w = weeks_in_status(panel, "id", "week", "job", window=(2, 4), columns=["arm"])
+    w = weeks_in_status(panel, "job", "id", "week", window=(2, 4), columns=["arm"])
     assert w["weeks"].tolist() == [2.0, 0.0, 1.0]
     pd.testing.assert_frame_equal(panel, before)
 
@@ -307,27 +320,28 @@ def test_panel_bad_input():
         }
     )
     with pytest.raises(EffektError, match="after being censored"):
-        time_to_event(panel, "id", "week", "job", censored="gone")
+        time_to_event(panel, "week", "job", id="id", censored="gone")
     # row order does not matter (regression: unsorted panels used to be refused)
     unsorted = panel.iloc[[5, 0, 2, 1, 3, 4]]
     pd.testing.assert_frame_equal(
-        weeks_in_status(unsorted, "id", "week", "job"), weeks_in_status(panel, "id", "week", "job")
+        weeks_in_status(unsorted, "job", "id", "week"), weeks_in_status(panel, "job", "id", "week")
     )
     pd.testing.assert_frame_equal(
-        time_to_event(unsorted, "id", "week", "job"), time_to_event(panel, "id", "week", "job")
+        time_to_event(unsorted, "week", "job", id="id"),
+        time_to_event(panel, "week", "job", id="id"),
     )
     dup = pd.concat([panel, panel.iloc[[1]]])
     with pytest.raises(EffektError, match="duplicated"):
-        weeks_in_status(dup, "id", "week", "job")
+        weeks_in_status(dup, "job", "id", "week")
     with pytest.raises(EffektError, match="outside the panel"):
-        weeks_in_status(panel, "id", "week", "job", window=(1, 9))
+        weeks_in_status(panel, "job", "id", "week", window=(1, 9))
     with pytest.raises(EffektError, match="not observed in all"):
-        weeks_in_status(panel.iloc[:-1], "id", "week", "job")
+        weeks_in_status(panel.iloc[:-1], "job", "id", "week")
 
 
 def test_weeks_in_status_feeds_a_trial_comparison():
     panel = ips_weeks(seed=7, long=True, n={"IPS": 2000, "control": 2000}, arms=("IPS", "control"))
-    w = weeks_in_status(panel, "person", "week", "in_work", window=(1, 78), columns=["arm"])
+    w = weeks_in_status(panel, "in_work", "person", "week", window=(1, 78), columns=["arm"])
     diff = w.loc[w.arm == "IPS", "weeks"].mean() - w.loc[w.arm == "control", "weeks"].mean()
     se = np.sqrt(w.groupby("arm")["weeks"].var().div(w.groupby("arm").size()).sum())
     assert abs(diff - IPS_TRUE_WEEKS_DIFFERENCE) < 3 * se
@@ -337,14 +351,14 @@ def test_weeks_in_status_refuses_a_window_over_weeks_absent_from_the_panel():
     # Regression: week 2 absent for everybody was silently not counted over the window 1-3.
     q = pd.DataFrame({"id": [1, 1, 2, 2], "wk": [1, 3, 1, 3], "job": [1, 1, 0, 1]})
     with pytest.raises(EffektError, match=r"'wk'.*between 1 and 3"):
-        weeks_in_status(q, "id", "wk", "job", window=(1, 3))
+        weeks_in_status(q, "job", "id", "wk", window=(1, 3))
     with pytest.raises(EffektError, match="gap"):
-        weeks_in_status(q, "id", "wk", "job")
+        weeks_in_status(q, "job", "id", "wk")
     full = pd.DataFrame({"id": [1, 1, 1, 2, 2, 2], "wk": [1, 2, 3] * 2, "job": [1, 0, 1, 0, 0, 1]})
-    assert weeks_in_status(full, "id", "wk", "job")["weeks"].tolist() == [2.0, 1.0]
+    assert weeks_in_status(full, "job", "id", "wk")["weeks"].tolist() == [2.0, 1.0]
     # half-week steps are equally spaced: fine
     half = full.assign(wk=full.wk * 0.5)
-    assert weeks_in_status(half, "id", "wk", "job")["weeks"].tolist() == [2.0, 1.0]
+    assert weeks_in_status(half, "job", "id", "wk")["weeks"].tolist() == [2.0, 1.0]
 
 
 def _small_survival():
@@ -371,7 +385,7 @@ def test_all_zero_weights_message_says_so():
 def test_logrank_without_events_raises():
     # Regression: with every row censored the test returned a statistic of 0 and df 0.
     with pytest.raises(EffektError, match="no events"):
-        logrank_test(_small_survival().assign(e=0), "t", "e", group="g")
+        logrank_test(_small_survival().assign(e=0), "t", "e", treatment="g")
 
 
 def test_rmst_without_events_warns():
@@ -384,3 +398,23 @@ def test_rmst_without_events_warns():
     restricted_mean_difference(
         _small_survival(), "t", "e", treatment="g", treated_value="a", horizon=4
     )
+
+
+def test_missing_drop_drops_rows_with_a_warning_and_raise_names_the_column():
+    from effekt.errors import DroppedRowsWarning, MissingValueError
+
+    df = DATA.astype({"weeks": float}).copy()
+    df.loc[df.index[0], "weeks"] = np.nan
+    before = df.copy(deep=True)
+    with pytest.raises(MissingValueError, match="'weeks'.*missing='drop'"):
+        kaplan_meier(df, "weeks", "job", treatment="arm")
+    with pytest.warns(DroppedRowsWarning, match="1 of"):
+        km = kaplan_meier(df, "weeks", "job", treatment="arm", missing="drop")
+    ref = kaplan_meier(df.iloc[1:], "weeks", "job", treatment="arm")
+    pd.testing.assert_frame_equal(km.table, ref.table)
+    with pytest.warns(DroppedRowsWarning):
+        lr = logrank_test(df, "weeks", "job", "arm", missing="drop")
+    assert lr.statistic == pytest.approx(logrank_test(df.iloc[1:], "weeks", "job", "arm").statistic)
+    pd.testing.assert_frame_equal(df, before)
+    html = km._repr_html_()
+    assert "<table" in html and "median (weeks)" in html

@@ -36,7 +36,7 @@ def test_fte_from_weeks_is_linear_and_keeps_p():
 
 def test_fte_from_share_on_support_and_replacement():
     share = effect_from_normal(-0.02, 0.008, 0.95, method="Welch", scale="proportion")
-    r = full_time_persons(share, participants=1_000, period_weeks=52, outcome="support")
+    r = full_time_persons(share, participants=1_000, period_weeks=52, effect_on="support")
     assert r.estimate == pytest.approx(
         -20.0
     )  # 2 pp of 1,000 people for a year = 20 full-time persons
@@ -55,14 +55,14 @@ def test_dkk_savings():
     assert monthly.estimate == pytest.approx(2.9 * 15_000 * 12 / 52 * 243)
     # an effect on weeks *on support*: fewer weeks is a saving
     on_support = effect_from_normal(-4.0, 1.0, 0.95, method="Welch", scale="mean", unit="weeks")
-    assert benefit_savings(on_support, rate=1_000, outcome="support").estimate == pytest.approx(
+    assert benefit_savings(on_support, rate=1_000, effect_on="support").estimate == pytest.approx(
         4_000
     )
 
 
 def test_ci_order_and_frozen_input():
     before = IPS.to_frame()
-    r = scale_effect(IPS, -2.0, unit="x", estimand="y", method="z")
+    r = scale_effect(IPS, -2.0, unit_label="x", estimand="y", method="z")
     assert r.ci[0] < r.ci[1]
     assert r.statistic == pytest.approx(-IPS.statistic)
     assert IPS.to_frame().equals(before)
@@ -85,5 +85,5 @@ def test_bad_input():
     with pytest.raises(EffektError, match="rate_per"):
         benefit_savings(IPS, rate=1, rate_per="day")
     with pytest.raises(EffektError, match="EffectResult"):
-        scale_effect(2.9, 1.0, unit="", estimand="", method="")
+        scale_effect(2.9, 1.0, unit_label="", estimand="", method="")
     assert isinstance(benefit_savings(IPS, rate=1), EffectResult)

@@ -18,9 +18,9 @@ def panel():
 def test_is_in_the_rct_namespace_and_equals_the_engine(panel):
     assert "trajectory" in rct.__all__
     before = panel.copy(deep=True)
-    tr = rct.trajectory(panel, "person", "week", "paid_hours", "jobfirst", cluster="municipality")
+    tr = rct.trajectory(panel, "paid_hours", "jobfirst", "person", "week", cluster="municipality")
     ref = effect_over_time(
-        panel, "person", "week", "paid_hours", "jobfirst", cluster="municipality"
+        panel, "paid_hours", "jobfirst", "person", "week", cluster="municipality"
     )
     assert isinstance(tr, Trajectory)
     pd.testing.assert_frame_equal(tr.to_frame(), ref.to_frame())
@@ -29,7 +29,7 @@ def test_is_in_the_rct_namespace_and_equals_the_engine(panel):
 
 def test_each_week_equals_difference_in_means_welch(panel):
     """Without clusters each week's effect and SE are Welch's difference in means of that week."""
-    tr = rct.trajectory(panel, "person", "week", "paid_hours", "jobfirst", simultaneous=False)
+    tr = rct.trajectory(panel, "paid_hours", "jobfirst", "person", "week", simultaneous=False)
     f = tr.to_frame().set_index("time")
     for week in (1, 5, 10):
         r = rct.difference_in_means(panel[panel.week == week], "paid_hours", "jobfirst")
@@ -41,7 +41,7 @@ def test_each_week_equals_difference_in_means_welch(panel):
 def test_bad_input_raises(panel):
     with pytest.raises(EffektError, match="duplicated"):
         rct.trajectory(
-            pd.concat([panel, panel.iloc[:1]]), "person", "week", "paid_hours", "jobfirst"
+            pd.concat([panel, panel.iloc[:1]]), "paid_hours", "jobfirst", "person", "week"
         )
     with pytest.raises(EffektError):
-        rct.trajectory(panel, "person", "week", "paid_hours", "nope")
+        rct.trajectory(panel, "paid_hours", "nope", "person", "week")

@@ -104,7 +104,7 @@ def test_share_with_paid_hours_by_group_and_period():
     assert out["share"].tolist() == [0.5, 0.0]
     assert (out["ci_low"] <= out["share"]).all() and (out["share"] <= out["ci_high"]).all()
     pd.testing.assert_frame_equal(panel, before)
-    out = share_with_paid_hours(panel, "person", "month", "wage", "hours", period=(201703, 201703))
+    out = share_with_paid_hours(panel, "person", "month", "wage", "hours", window=(201703, 201703))
     # without on_benefit everybody is in the denominator; only person 4 has a counting month
     # in 201703
     assert out[["n_persons", "n_paid_hours"]].iloc[0].tolist() == [4, 1]
@@ -116,9 +116,9 @@ def test_share_bad_panels():
     with pytest.raises(EffektError, match="duplicated"):
         share_with_paid_hours(dup, "person", "month", "wage", "hours")
     with pytest.raises(EffektError, match="outside the panel"):
-        share_with_paid_hours(panel, "person", "month", "wage", "hours", period=(201612, 201702))
+        share_with_paid_hours(panel, "person", "month", "wage", "hours", window=(201612, 201702))
     with pytest.raises(EffektError, match="first <= last"):
-        share_with_paid_hours(panel, "person", "month", "wage", "hours", period=(201703, 201701))
+        share_with_paid_hours(panel, "person", "month", "wage", "hours", window=(201703, 201701))
     moved = panel.copy()
     moved.loc[2, "kommune"] = "B"
     with pytest.raises(EffektError, match="changes within 1 persons"):

@@ -10,18 +10,18 @@ rest of the country at the project's start and end (Jobindsats shares). This mod
 * :func:`did` -- the same from individual rows (person-months) or any rows with an outcome;
 * :func:`event_study` -- effects by month relative to the start (leads and lags) with
   unit and month fixed effects, a plot in percentage points and a pre-trend test (a wild
-  cluster bootstrap of the joint Wald statistic; the plain F test over-rejects);
-* :func:`star2020_comparison` -- every row of the note's table: reported, recomputed from
-  the shares and re-estimated on calibrated synthetic counts (for ``effekt reproduce``).
+  cluster bootstrap of the joint Wald statistic; the plain F test over-rejects); it returns
+  an :class:`effekt.trajectory.Trajectory`, the one result type for effects by period.
 
 Inference with few (treated) clusters
 -------------------------------------
 Shares are correlated within a municipality over time, so intervals are clustered by
-municipality (``unit=``). Two methods:
+municipality (``cluster=`` in :func:`did`, ``id=`` in :func:`did_from_counts` and
+:func:`event_study`). Two methods:
 
-* ``inference="cr2"`` (default): the Bell-McCaffrey (CR2) cluster-robust variance with a
+* ``se="cr2"`` (default): the Bell-McCaffrey (CR2) cluster-robust variance with a
   t(G - 1) reference distribution, G the number of municipalities (see :mod:`effekt._linear`).
-* ``inference="wild"``: the restricted wild cluster bootstrap (WCR; Cameron, Gelbach &
+* ``se="wild"``: the restricted wild cluster bootstrap (WCR; Cameron, Gelbach &
   Miller 2008; MacKinnon & Webb 2017) with Webb six-point (default) or Rademacher weights
   and a seed; the p-value bootstraps the CR1 t statistic with the null imposed, and the
   interval inverts that test (bisection on the null value, same draws throughout).
@@ -46,7 +46,7 @@ treated municipalities      CR2, t(G-1)  wild (WCR, Webb)
 (Monte Carlo SE about 0.009 for CR2 and 0.013 for the bootstrap.) CR2 with t(G - 1) is too
 narrow when the treated municipalities are few and of unequal size -- a few large
 municipalities dominate the weighted estimate -- so results from fewer than 20 treated
-clusters carry a note recommending ``inference="wild"``, whose coverage stays near or
+clusters carry a note recommending ``se="wild"``, whose coverage stays near or
 above nominal.
 
 References
@@ -72,13 +72,12 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from ._inference import critical_value, wald_arrays
 from ._linear import LinearFit, ols
 from ._validate import (
     argument_error,
@@ -97,22 +96,13 @@ from ._validate import (
 )
 from .errors import ColumnError, EffektError
 from .results import EffectResult, Scale, TestResult, format_effect
+from .trajectory import Trajectory, _sup_t
 
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
+__all__ = ["did", "did_from_counts", "did_from_shares", "event_study"]
 
-__all__ = [
-    "star2020_comparison",
-    "did",
-    "did_from_counts",
-    "did_from_shares",
-    "event_study",
-    "EventStudy",
-    "wild_cluster_bootstrap",
-    "wild_cluster_wald",
-]
-
-Inference = Literal["cr2", "wild", "hc2"]
+DidSE = Literal["cr2", "wild", "hc2"]
+Missing = Literal["raise", "drop"]
+BootWeights = Literal["webb", "rademacher"]
 
 
 # ----------------------------------------------------------------------------- published shares
@@ -202,7 +192,7 @@ def _webb(rng: np.random.Generator, shape: tuple[int, int]) -> np.ndarray:
     return vals[rng.integers(0, 6, shape)]
 
 
-def wild_cluster_bootstrap(
+def _wild_cluster_bootstrap(
     X: np.ndarray,
     y: np.ndarray,
     cluster: np.ndarray,
@@ -258,7 +248,7 @@ def wild_cluster_bootstrap(
     >>> g = np.repeat(np.arange(20), 10); d = (g < 10).astype(float)
     >>> X = np.column_stack([np.ones(200), d])
     >>> y = 0.5 * d + rng.normal(size=200) + rng.normal(size=20)[g]
-    >>> out = wild_cluster_bootstrap(X, y, g, np.array([0.0, 1.0]), n_boot=199, seed=1)
+    >>> out = _wild_cluster_bootstrap(X, y, g, np.array([0.0, 1.0]), n_boot=199, seed=1)
     >>> out["ci"][0] < out["estimate"] < out["ci"][1]
     True
     """
@@ -334,7 +324,7 @@ def wild_cluster_bootstrap(
     }
 
 
-def wild_cluster_wald(
+def _wild_cluster_wald(
     X: np.ndarray,
     y: np.ndarray,
     cluster: np.ndarray,
@@ -361,7 +351,7 @@ def wild_cluster_wald(
     >>> g = np.repeat(np.arange(30), 8)
     >>> X = np.column_stack([np.ones(240), rng.normal(size=(240, 3))])
     >>> y = rng.normal(size=240) + rng.normal(size=30)[g]
-    >>> stat, p = wild_cluster_wald(X, y, g, np.array([1, 2, 3]), n_boot=199, seed=1)
+    >>> stat, p = _wild_cluster_wald(X, y, g, np.array([1, 2, 3]), n_boot=199, seed=1)
     >>> 0 <= p <= 1
     True
     """
@@ -407,98 +397,106 @@ def wild_cluster_wald(
 
 
 # ----------------------------------------------------------------------------- 2x2 core
-def _did_core(
-    y: np.ndarray,
-    w: np.ndarray,
-    treated: np.ndarray,
-    post: np.ndarray,
-    unit_codes: np.ndarray | None,
-    *,
-    conf_level: float,
-    inference: str,
-    n_boot: int,
-    boot_weights: str,
-    seed: int | None,
-    scale: Scale,
-    func: str,
-    n_arms: tuple[int, int],
-    outcome: str | None,
-    unit_name: Hashable | None,
-) -> EffectResult:
+def _cell_gaps(
+    y: np.ndarray, w: np.ndarray, treated: np.ndarray, post: np.ndarray, func: str
+) -> dict[str, Any]:
+    """The four weighted cell means as gaps and changes; every cell must have rows."""
     for arm, name in ((treated, "treated"), (~treated, "control")):
         for per, pname in ((post, "after"), (~post, "before")):
             if not (arm & per & (w > 0)).any():
                 raise EffektError(
                     f"{func}(): there are no rows for the {name} group {pname} the start; a "
-                    "difference in "
-                    "differences needs all four cells (treated/control x before/after)."
+                    "difference in differences needs all four cells (treated/control x "
+                    "before/after)."
                 )
-    X = np.column_stack([np.ones(len(y)), treated, post, treated & post]).astype(float)
-    c = np.array([0.0, 0.0, 0.0, 1.0])
-    W = lambda m: float(np.sum(w[m]))  # noqa: E731
-    mean = {
-        (g, p): float(
-            np.sum((w * y)[(treated == g) & (post == p)]) / W((treated == g) & (post == p))
-        )
-        for g in (True, False)
-        for p in (True, False)
-    }
-    extra: dict[str, Any] = {
+    mean = {}
+    for g in (True, False):
+        for p in (True, False):
+            m = (treated == g) & (post == p)
+            mean[(g, p)] = float(np.sum((w * y)[m]) / np.sum(w[m]))
+    return {
         "change_treated": mean[(True, True)] - mean[(True, False)],
         "change_control": mean[(False, True)] - mean[(False, False)],
         "gap_start": mean[(True, False)] - mean[(False, False)],
         "gap_end": mean[(True, True)] - mean[(False, True)],
     }
+
+
+def _did_fit(
+    X: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray,
+    codes: np.ndarray | None,
+    se: str,
+    conf_level: float,
+    boot: dict[str, Any],
+    cluster_name: Hashable | None,
+) -> tuple[float, float, tuple[float, float], float, float, float | None, str]:
+    """Estimate, SE, interval, p-value, statistic, df and method of the interaction term."""
+    c = np.array([0.0, 0.0, 0.0, 1.0])
+    if se == "wild":
+        if codes is None:  # _check_se refuses this; kept for direct calls
+            raise EffektError("se='wild' needs clusters.")
+        G = int(codes.max()) + 1
+        out = _wild_cluster_bootstrap(X, y, codes, c, weights=w, conf_level=conf_level, **boot)
+        est, std_error = out["estimate"], out["std_error"]
+        method = (
+            f"difference in differences; restricted wild cluster bootstrap "
+            f"({boot['boot_weights']} weights, {boot['n_boot']} draws, seed {boot['seed']}) "
+            f"by {quote(cluster_name)}, {G} clusters; interval by test inversion"
+        )
+        stat = est / std_error if std_error > 0 else float("nan")
+        return est, std_error, out["ci"], out["pvalue"], stat, None, method
+    if se == "cr2":
+        fit: LinearFit = ols(X, y, weights=w, cov_type="CR2", cluster=codes)
+        G = int(fit.n_clusters or 0)
+        method = (
+            f"difference in differences; CR2 cluster-robust SE by {quote(cluster_name)} "
+            f"({G} clusters), t({G - 1})"
+        )
+    else:
+        fit = ols(X, y, weights=w, cov_type="HC2")
+        method = "difference in differences; HC2 robust SE (no clustering)"
+    est, std_error, stat, ci, p = fit.contrast(c, conf_level)
+    return est, std_error, ci, p, stat, fit.df_resid, method
+
+
+def _did_core(
+    y: np.ndarray,
+    w: np.ndarray,
+    treated: np.ndarray,
+    post: np.ndarray,
+    codes: np.ndarray | None,
+    *,
+    conf_level: float,
+    se: str,
+    boot: dict[str, Any],
+    scale: Scale,
+    func: str,
+    n_arms: tuple[int, int],
+    outcome: str | None,
+    cluster_name: Hashable | None,
+) -> EffectResult:
+    extra: dict[str, Any] = _cell_gaps(y, w, treated, post, func)
     notes: tuple[str, ...] = (
         f"gap (treated - control): {format_effect(extra['gap_start'], scale)} before, "
         f"{format_effect(extra['gap_end'], scale)} after",
     )
-    if unit_codes is not None:
-        G = int(unit_codes.max()) + 1
-        treated_units = len(np.unique(unit_codes[treated]))
-        extra.update({"n_clusters": G, "n_treated_clusters": treated_units})
-        if treated_units < 20 and inference == "cr2":
+    if codes is not None:
+        treated_units = len(np.unique(codes[treated]))
+        extra.update({"n_clusters": int(codes.max()) + 1, "n_treated_clusters": treated_units})
+        if treated_units < 20 and se == "cr2":
             notes += (
                 f"only {treated_units} treated clusters: CR2 intervals tend to be too narrow (see "
-                "effekt.did's notes); consider inference='wild'",
+                "effekt.did's notes); consider se='wild'",
             )
-    if inference == "wild":
-        if unit_codes is None:
-            raise EffektError(f"{func}(): inference='wild' needs clusters; pass unit=.")
-        out = wild_cluster_bootstrap(
-            X,
-            y,
-            unit_codes,
-            c,
-            weights=w,
-            conf_level=conf_level,
-            n_boot=n_boot,
-            boot_weights=boot_weights,  # type: ignore[arg-type]
-            seed=seed,
-        )
-        est, se, ci, p = out["estimate"], out["std_error"], out["ci"], out["pvalue"]
-        method = (
-            f"difference in differences; restricted wild cluster bootstrap ({boot_weights} "
-            "weights, "
-            f"{n_boot} draws, seed {seed}) by {quote(unit_name)}, {G} clusters; interval by test "
-            "inversion"
-        )
-        stat, df = est / se if se > 0 else float("nan"), None
-    else:
-        if inference == "cr2":
-            fit: LinearFit = ols(X, y, weights=w, cov_type="CR2", cluster=unit_codes)
-            method = (
-                f"difference in differences; CR2 cluster-robust SE by {quote(unit_name)} "
-                f"({G} clusters), t({G - 1})"
-            )
-        else:
-            fit = ols(X, y, weights=w, cov_type="HC2")
-            method = "difference in differences; HC2 robust SE (no clustering)"
-        est, se, stat, ci, p = fit.contrast(c, conf_level)
-        df = fit.df_resid
+    X = np.column_stack([np.ones(len(y)), treated, post, treated & post]).astype(float)
+    est, std_error, ci, p, stat, df, method = _did_fit(
+        X, y, w, codes, se, conf_level, boot, cluster_name
+    )
     return EffectResult(
         estimate=float(est),
-        std_error=float(se),
+        std_error=float(std_error),
         ci=ci,
         pvalue=float(p),
         method=method,
@@ -516,15 +514,21 @@ def _did_core(
     )
 
 
-def _unit_codes(
-    data: pd.DataFrame, unit: Hashable, treated: np.ndarray, func: str, group_name: Hashable
+def _cluster_codes(
+    data: pd.DataFrame,
+    column: Hashable,
+    argument: str,
+    treated: np.ndarray,
+    func: str,
+    treatment: Hashable,
 ) -> np.ndarray:
-    codes, labels = pd.factorize(data[unit], sort=True)
+    """Codes of the clusters (municipalities), each of which must stay in one group."""
+    codes, labels = pd.factorize(data[column], sort=True)
     G = len(labels)
     if G < 2:
         raise ColumnError(
-            f"The unit column {quote(unit)} passed to {func}() has one value; clustering needs "
-            "two or more."
+            f"The {argument} column {quote(column)} passed to {func}() has one value; "
+            "clustering needs two or more."
         )
     t_int = treated.astype(int)
     lo = np.full(G, 2)
@@ -534,46 +538,45 @@ def _unit_codes(
     if (lo != hi).any():
         who = labels[int(np.flatnonzero(lo != hi)[0])]
         raise EffektError(
-            f"{func}(): municipality/unit {who!r} in {quote(unit)} changes group in "
-            f"{quote(group_name)} "
-            f"({int((lo != hi).sum())} units do); a unit must be either participating or not in "
-            "every "
-            "period. Fix the group column or drop the unit."
+            f"{func}(): municipality/unit {who!r} in {quote(column)} changes group in "
+            f"{quote(treatment)} ({int((lo != hi).sum())} units do); a unit must be either "
+            "participating or not in every period. Fix the treatment column or drop the unit."
         )
     return codes.astype(np.intp)
 
 
-def _check_inference(
-    inference: str, unit: Hashable | None, func: str, boot_weights: str, n_boot: int
+def _check_se(
+    se: str, cluster: Hashable | None, argument: str, func: str, boot: dict[str, Any]
 ) -> str:
-    check_choice(inference, "inference", func, ("cr2", "wild", "hc2"))
-    check_choice(boot_weights, "boot_weights", func, ("webb", "rademacher"))
-    check_number(n_boot, "n_boot", func, low=99, integer=True)
-    if inference == "wild" and unit is None:
+    check_choice(se, "se", func, ("cr2", "wild", "hc2"))
+    check_choice(boot["boot_weights"], "boot_weights", func, ("webb", "rademacher"))
+    check_number(boot["n_boot"], "n_boot", func, low=99, integer=True)
+    if se == "wild" and cluster is None:
         raise EffektError(
-            f"{func}(): inference='wild' resamples clusters; pass unit= (e.g. the municipality "
+            f"{func}(): se='wild' resamples clusters; pass {argument}= (e.g. the municipality "
             "column)."
         )
-    if inference == "cr2" and unit is None:
+    if se == "cr2" and cluster is None:
         return "hc2"
-    return inference
+    return se
 
 
 def did(
     data: pd.DataFrame,
     outcome: Hashable,
-    group: Hashable,
-    period: Hashable,
+    treatment: Hashable,
+    post: Hashable,
     *,
-    unit: Hashable | None = None,
+    cluster: Hashable | None = None,
     weights: Hashable | None = None,
     conf_level: float = 0.95,
-    inference: Inference = "cr2",
+    se: DidSE = "cr2",
     treated_value: Any = None,
     post_value: Any = None,
     n_boot: int = 999,
-    boot_weights: Literal["webb", "rademacher"] = "webb",
-    seed: int | None = 0,
+    boot_weights: BootWeights = "webb",
+    seed: int | np.random.Generator | None = 0,
+    missing: Missing = "raise",
 ) -> EffectResult:
     """The 2x2 difference in differences from rows (person-months, municipality-periods).
 
@@ -583,22 +586,28 @@ def did(
         One row per observation.
     outcome : str
         0/1 (effects in percentage points) or numeric outcome.
-    group : str
+    treatment : str
         Two-valued: participating (1/True or ``treated_value``) vs not.
-    period : str
+    post : str
         Two-valued: after (1/True or ``post_value``) vs before.
-    unit : str, optional
+    cluster : str, optional
         Cluster, normally the municipality; must not change group. Without it the interval
         is HC2 (rows independent) -- rarely right for register panels.
     weights : str, optional
-        Analytic weights.
+        Analytic weights (e.g. the denominators of cell shares).
     conf_level : float
-    inference : {"cr2", "wild", "hc2"}
-        See the module notes on few treated clusters.
+    se : {"cr2", "wild", "hc2"}
+        CR2 with t(G - 1), the restricted wild cluster bootstrap, or HC2 without clusters;
+        see the module notes on few treated clusters.
     treated_value, post_value : optional
-        Values of ``group`` / ``period`` marking participants / the after period.
-    n_boot, boot_weights, seed
-        Wild cluster bootstrap settings.
+        Values of ``treatment`` / ``post`` marking participants / the after period.
+    n_boot, boot_weights
+        Wild cluster bootstrap draws and weight distribution.
+    seed : int, Generator or None
+        Seed of the wild cluster bootstrap (default 0).
+    missing : {"raise", "drop"}
+        Missing values in the columns used raise; ``"drop"`` drops those rows with a
+        :class:`~effekt.errors.DroppedRowsWarning`.
 
     Returns
     -------
@@ -611,40 +620,52 @@ def did(
     Weighted least squares of the outcome on ``1, D, P, D x P``; the coefficient of
     ``D x P`` is ``(ybar_11 - ybar_10) - (ybar_01 - ybar_00)``.
 
+    **The working model of the weighted CR2.** With ``weights`` the CR2 adjustment
+    ``(I - H_gg)^{-1/2}`` is computed on the rows transformed by ``sqrt(w)``, i.e. the weights
+    are read as inverse variances (working model ``Var(e) = sigma^2 W^{-1}``): R's
+    ``clubSandwich::vcovCR(fit, type = "CR2", inverse_var = TRUE)``. clubSandwich's default
+    for a weighted ``lm`` (``inverse_var = FALSE``, working model ``I``) differs slightly.
+    For cell shares weighted by their denominators this CR2 equals the unweighted
+    clubSandwich CR2 on the expanded person-level data (one 0/1 row per person), because
+    the regressors are constant within each cell (``tests/test_did.py``,
+    ``test_rows_and_counts_agree``).
+
     Examples
     --------
     >>> from effekt.synthetic.panels import municipality_panel
     >>> m = municipality_panel("hir", seed=1)
     >>> two = m[m["period"].isin(["start", "end"])]
-    >>> r = did(two, "share", "participating", "post", unit="municipality", weights="denominator")
+    >>> r = did(two, "share", "participating", "post", cluster="municipality",
+    ...         weights="denominator")
     >>> round(100 * r.estimate, 1)
     3.1
     """
     func = "did"
     check_frame(data, func)
     require_columns(
-        data, func, outcome=outcome, group=group, period=period, unit=unit, weights=weights
+        data,
+        func,
+        outcome=outcome,
+        treatment=treatment,
+        post=post,
+        cluster=cluster,
+        weights=weights,
     )
     conf_level = check_conf_level(conf_level, func)
-    inference = _check_inference(inference, unit, func, boot_weights, n_boot)  # type: ignore[assignment]
-    handle_missing(
-        data,
-        [outcome, group, period, *as_column_list(unit), *as_column_list(weights)],
-        "raise",
-        func,
-    )
+    boot = {"n_boot": n_boot, "boot_weights": boot_weights, "seed": seed}
+    se = _check_se(se, cluster, "cluster", func, boot)  # type: ignore[assignment]
+    cols = [outcome, treatment, post, *as_column_list(cluster), *as_column_list(weights)]
+    data = handle_missing(data, cols, missing, func)
     y = numeric_column(data[outcome], outcome, func, "outcome")
     binary = bool(np.isin(y, (0.0, 1.0)).all())
-    d = two_valued(data[group], group, "group", func, treated_value)
-    p = _two_valued_period(data[period], period, func, post_value)
-    w = (
-        np.ones(len(y))
-        if weights is None
-        else numeric_column(data[weights], weights, func, "weights")
-    )
+    d = two_valued(data[treatment], treatment, "treatment", func, treated_value)
+    p = _two_valued_period(data[post], post, func, post_value)
+    w = np.ones(len(y))
     if weights is not None:
-        check_weights(w, weights, func)
-    codes = None if unit is None else _unit_codes(data, unit, d, func, group)
+        w = check_weights(numeric_column(data[weights], weights, func, "weights"), weights, func)
+    codes = (
+        None if cluster is None else _cluster_codes(data, cluster, "cluster", d, func, treatment)
+    )
     return _did_core(
         y,
         w,
@@ -652,15 +673,13 @@ def did(
         p,
         codes,
         conf_level=conf_level,
-        inference=inference,
-        n_boot=n_boot,
-        boot_weights=boot_weights,
-        seed=seed,
+        se=se,
+        boot=boot,
         scale="proportion" if binary else "mean",
         func=func,
         n_arms=(int(d.sum()), int((~d).sum())),
         outcome=str(outcome),
-        unit_name=unit,
+        cluster_name=cluster,
     )
 
 
@@ -668,7 +687,7 @@ def _two_valued_period(
     values: pd.Series, column: Hashable, func: str, post_value: Any
 ) -> np.ndarray:
     try:
-        return two_valued(values, column, "period", func, post_value)
+        return two_valued(values, column, "post", func, post_value)
     except ColumnError as exc:
         raise ColumnError(
             str(exc)
@@ -679,20 +698,21 @@ def _two_valued_period(
 
 def did_from_counts(
     data: pd.DataFrame,
-    unit: Hashable,
-    time: Hashable,
     count: Hashable,
     denominator: Hashable,
-    treated: Hashable,
+    treatment: Hashable,
     post: Hashable,
     *,
+    id: Hashable,
+    time: Hashable,
     conf_level: float = 0.95,
-    inference: Inference = "cr2",
+    se: DidSE = "cr2",
     treated_value: Any = None,
     post_value: Any = None,
     n_boot: int = 999,
-    boot_weights: Literal["webb", "rademacher"] = "webb",
-    seed: int | None = 0,
+    boot_weights: BootWeights = "webb",
+    seed: int | np.random.Generator | None = 0,
+    missing: Missing = "raise",
 ) -> EffectResult:
     """The 2x2 difference in differences from municipality x month counts (Jobindsats style).
 
@@ -700,17 +720,20 @@ def did_from_counts(
     ----------
     data : DataFrame
         One row per unit (municipality) and time (month): no duplicates.
-    unit, time : str
-        Municipality and month columns.
     count, denominator : str
         Persons with the outcome (e.g. in company-directed effort) and persons in the
         population (e.g. in resource course); ``0 <= count <= denominator``, denominator > 0.
-    treated : str
+    treatment : str
         Two-valued: participating municipality; must be constant within municipality.
     post : str
         Two-valued: month after the start; must be constant within month.
-    conf_level, inference, treated_value, post_value, n_boot, boot_weights, seed
-        As in :func:`did`; the interval is clustered by ``unit``.
+    id, time : str
+        Municipality (also the cluster) and month columns.
+    conf_level, se, treated_value, post_value, n_boot, boot_weights, seed
+        As in :func:`did`; the interval is clustered by ``id``.
+    missing : {"raise", "drop"}
+        Missing values in the columns used raise; ``"drop"`` drops those rows with a
+        :class:`~effekt.errors.DroppedRowsWarning`.
 
     Returns
     -------
@@ -723,16 +746,17 @@ def did_from_counts(
     -----
     Weighted least squares of ``count/denominator`` on ``1, D, P, D x P`` with weights
     ``denominator``. For a 0/1 outcome this gives the same estimate -- and the same
-    cluster-robust covariance -- as the person-level linear probability model, because the
-    regressors are constant within each unit-month cell.
+    cluster-robust covariance (CR2 with the weights read as inverse variances, see
+    :func:`did`) -- as the person-level linear probability model, because the regressors
+    are constant within each unit-month cell.
 
     Examples
     --------
     >>> from effekt.synthetic.panels import municipality_panel
     >>> m = municipality_panel("hir", "company", seed=2)
     >>> two = m[m["period"].isin(["start", "end"])]
-    >>> r = did_from_counts(two, "municipality", "month", "count", "denominator",
-    ...                     "participating", "post")
+    >>> r = did_from_counts(two, "count", "denominator", "participating", "post",
+    ...                     id="municipality", time="month")
     >>> [round(100 * x, 1) for x in (r.extra["gap_start"], r.extra["gap_end"], r.estimate)]
     [2.5, 5.6, 3.1]
     """
@@ -741,19 +765,20 @@ def did_from_counts(
     require_columns(
         data,
         func,
-        unit=unit,
-        time=time,
         count=count,
         denominator=denominator,
-        treated=treated,
+        treatment=treatment,
         post=post,
+        id=id,
+        time=time,
     )
     conf_level = check_conf_level(conf_level, func)
-    inference = _check_inference(inference, unit, func, boot_weights, n_boot)  # type: ignore[assignment]
-    handle_missing(data, [unit, time, count, denominator, treated, post], "raise", func)
+    boot = {"n_boot": n_boot, "boot_weights": boot_weights, "seed": seed}
+    se = _check_se(se, id, "id", func, boot)  # type: ignore[assignment]
+    data = handle_missing(data, [id, time, count, denominator, treatment, post], missing, func)
     k, n = _counts(data, count, denominator, func)
-    _no_duplicates(data, unit, time, func)
-    d = two_valued(data[treated], treated, "treated", func, treated_value)
+    _no_duplicates(data, id, time, func)
+    d = two_valued(data[treatment], treatment, "treatment", func, treated_value)
     p = _two_valued_period(data[post], post, func, post_value)
     tcodes, tlabels = pd.factorize(data[time], sort=True)
     lo = np.full(len(tlabels), 2)
@@ -766,23 +791,20 @@ def did_from_counts(
             f"{tlabels[int(np.flatnonzero(lo != hi)[0])]!r}; 'post' must mark the same months "
             "for every unit."
         )
-    codes = _unit_codes(data, unit, d, func, treated)
     return _did_core(
         k / n,
         n,
         d,
         p,
-        codes,
+        _cluster_codes(data, id, "id", d, func, treatment),
         conf_level=conf_level,
-        inference=inference,
-        n_boot=n_boot,
-        boot_weights=boot_weights,
-        seed=seed,
+        se=se,
+        boot=boot,
         scale="proportion",
         func=func,
         n_arms=(int(n[d].sum()), int(n[~d].sum())),
         outcome=str(count),
-        unit_name=unit,
+        cluster_name=id,
     )
 
 
@@ -816,94 +838,6 @@ def _no_duplicates(data: pd.DataFrame, unit: Hashable, time: Hashable, func: str
             f"{data[unit].iloc[i]!r}, {data[time].iloc[i]!r}); aggregate to one row per unit and "
             "month first."
         )
-
-
-# ----------------------------------------------------------------------------- event study
-@dataclass(frozen=True)
-class EventStudy:
-    """Effects by event time (months relative to the start) with a pre-trend test.
-
-    Attributes
-    ----------
-    frame : DataFrame
-        ``event_time, time, estimate, std_error, ci_low, ci_high, sim_low, sim_high, pvalue``;
-        the reference period has estimate 0 and no interval.
-    pretrend : TestResult or None
-        Joint Wald (F with G - 1 denominator df) test that every pre-period coefficient is 0.
-    reference : int
-    conf_level : float
-    method : str
-    """
-
-    frame: pd.DataFrame
-    pretrend: TestResult | None
-    reference: int
-    conf_level: float
-    method: str
-    scale: Scale = "proportion"
-    critical_value: float = float("nan")
-
-    def to_frame(self) -> pd.DataFrame:
-        return self.frame.copy()
-
-    def summary(self) -> str:
-        level = f"{round(100 * self.conf_level, 1):g}%"
-        lines = [f"Event study ({self.method}); reference event time {self.reference}"]
-        for row in self.frame.itertuples(index=False):
-            if row.event_time == self.reference:
-                lines.append(f"  {row.event_time:>4d} ({row.time}): reference")
-                continue
-            lines.append(
-                f"  {row.event_time:>4d} ({row.time}): {format_effect(row.estimate, self.scale)} "
-                f"({level} CI {format_effect(row.ci_low, self.scale)} to "
-                f"{format_effect(row.ci_high, self.scale)})"
-            )
-        if self.pretrend is not None:
-            lines.append(f"  pre-trend {self.pretrend.summary()}")
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.summary()
-
-    def plot(
-        self,
-        ax: Axes | None = None,
-        *,
-        simultaneous: bool = True,
-        xlabel: str = "months since start",
-    ) -> Axes:
-        """Coefficients by event time in percentage points, start marked by a dotted line.
-
-        Examples
-        --------
-        >>> import matplotlib
-        >>> matplotlib.use("Agg")
-        >>> from effekt.synthetic.panels import municipality_panel
-        >>> es = event_study(municipality_panel("hir", seed=1), "municipality", "month",
-        ...                  "participating", start="2018-03", count="count",
-        ...                  denominator="denominator")
-        >>> es.plot().get_ylabel()
-        'Effect (percentage points)'
-        """
-        from .plots import effect_trajectory
-
-        f = self.frame.rename(columns={"event_time": "time", "time": "calendar"})
-        ax = effect_trajectory(
-            f,
-            ax=ax,
-            scale=self.scale,
-            simultaneous=simultaneous,
-            xlabel=xlabel,
-            conf_level=self.conf_level,
-            reference_line=self.reference + 0.5,
-        )
-        if self.pretrend is not None:
-            ax.set_title(
-                f"Pre-trend test ({self.pretrend.df:g} pre-periods): p = "
-                f"{self.pretrend.pvalue:.3f}",
-                fontsize=9,
-            )
-        return ax
 
 
 def _same_period(label: Any, start: Any) -> bool:
@@ -990,160 +924,86 @@ def _period_grid(series: pd.Series, column: Hashable, func: str) -> tuple[np.nda
     return codes, labels
 
 
-def event_study(
-    data: pd.DataFrame,
-    unit: Hashable,
-    time: Hashable,
-    treated: Hashable,
-    *,
-    start: Any,
-    outcome: Hashable | None = None,
-    count: Hashable | None = None,
-    denominator: Hashable | None = None,
-    weights: Hashable | None = None,
-    reference: int = -1,
-    window: tuple[int, int] | None = None,
-    treated_value: Any = None,
-    conf_level: float = 0.95,
-    pretrend_test: Literal["wild", "cr2"] = "wild",
-    n_boot: int = 999,
-    boot_weights: Literal["webb", "rademacher"] = "webb",
-    seed: int | None = 0,
-) -> EventStudy:
-    """Leads and lags of the gap between participating and other units around a start date.
-
-    Parameters
-    ----------
-    data : DataFrame
-        Unit x month counts (``count``, ``denominator``) or rows with an ``outcome``.
-    unit, time : str
-        Unit (municipality; also the cluster) and period columns. Event time is the distance
-        in periods, so the periods must be numbers (or strings holding numbers), pandas
-        Periods, datetimes or ISO date strings such as "2018-03", on an equally spaced grid
-        without gaps (a period missing for every unit raises EffektError).
-    treated : str
-        Two-valued participation column, constant within unit.
-    start : scalar
-        The first project period; must be one of the panel's periods (strings are compared
-        with the period's string form, so "2018-03" matches ``Period("2018-03", "M")``).
-    outcome : str, optional
-        Outcome column (rows); averaged within unit x period cells with ``weights``.
-    count, denominator : str, optional
-        Counts instead of ``outcome``.
-    weights : str, optional
-        Row weights when ``outcome`` is given.
-    reference : int
-        Event time normalised to zero (default -1, the period before the start). Must be
-        before the start and within the window.
-    window : (first, last), optional
-        Event times to keep (e.g. (-12, 12)); periods outside are dropped.
-    treated_value : optional
-    conf_level : float
-    pretrend_test : {"wild", "cr2"}
-        ``"wild"`` (default): restricted wild cluster bootstrap of the Wald statistic
-        (:func:`wild_cluster_wald`); ``"cr2"``: the F test with the CR2 covariance and
-        ``(q, G - 1)`` df. The F test over-rejects badly when there are many pre-periods and
-        few treated units: with 8 pre-period coefficients and 15 of 98 municipalities
-        treated (40 parallel panels of
-        :func:`effekt.synthetic.panels.municipality_panel`) it rejected at the 5 % level in
-        42.5 % of panels, the bootstrap test in 2.5 %
-        (``tests/test_did.py::test_pretrend_test_size_on_parallel_panels``).
-    n_boot, boot_weights : int, str
-        Draws and weight type of the wild bootstrap pre-trend test.
-    seed : int or None
-        Seed of the bootstrap and of the sup-t band's Gaussian draws.
-
-    Returns
-    -------
-    EventStudy
-
-    Notes
-    -----
-    Weighted least squares of the cell share on unit and period fixed effects and
-    ``D_u x 1[e = k]`` for every event time ``k`` other than ``reference``; CR2 covariance by
-    unit with t(G - 1). Unit effects are absorbed by within-unit demeaning; because they are
-    nested within the clusters this leaves the CR2 covariance unchanged (Pustejovsky &
-    Tipton 2018). The pre-trend test is the Wald F test that all ``k < 0`` coefficients
-    (other than the reference) are zero. The simultaneous band uses the sup-t critical value
-    from the coefficients' joint covariance (as :func:`effekt.trajectory.effect_over_time`).
-
-    Examples
-    --------
-    >>> from effekt.synthetic.panels import municipality_panel
-    >>> m = municipality_panel("hir", "company", seed=5)
-    >>> es = event_study(m, "municipality", "month", "participating", start="2018-03",
-    ...                  count="count", denominator="denominator")
-    >>> last = es.frame.iloc[-1]
-    >>> int(last["event_time"]), bool(last["ci_low"] < 0.031 < last["ci_high"])
-    (12, True)
-    """
-    func = "event_study"
-    check_frame(data, func)
-    require_columns(
-        data,
-        func,
-        unit=unit,
-        time=time,
-        treated=treated,
-        outcome=outcome,
-        count=count,
-        denominator=denominator,
-        weights=weights,
-    )
-    conf_level = check_conf_level(conf_level, func)
-    check_choice(pretrend_test, "pretrend_test", func, ("wild", "cr2"))
-    check_choice(boot_weights, "boot_weights", func, ("webb", "rademacher"))
-    n_boot = int(check_number(n_boot, "n_boot", func, low=99, integer=True))
-    if (outcome is None) == (count is None or denominator is None):
-        raise EffektError(
-            f"{func}(): give either outcome= (rows) or both count= and denominator= (counts)."
-        )
-    cols = [
-        unit,
-        time,
-        treated,
-        *as_column_list(outcome),
-        *as_column_list(count),
-        *as_column_list(denominator),
-        *as_column_list(weights),
-    ]
-    handle_missing(data, cols, "raise", func)
-    d_row = two_valued(data[treated], treated, "treated", func, treated_value)
-    ucodes = _unit_codes(data, unit, d_row, func, treated)
-    tcodes, tlabels = _period_grid(data[time], time, func)
-    tstr = np.array([str(x) for x in tlabels])
-    hit = np.flatnonzero((tstr == str(start)) | np.array([_same_period(x, start) for x in tlabels]))
+# ----------------------------------------------------------------------------- event study
+def _start_index(labels: np.ndarray, start: Any, func: str) -> int:
+    """Position of the start period among the ordered periods."""
+    tstr = np.array([str(x) for x in labels])
+    hit = np.flatnonzero((tstr == str(start)) | np.array([_same_period(x, start) for x in labels]))
     if len(hit) == 0:
         raise EffektError(
             f"The 'start' argument of {func}() ({start!r}) is not a period of the panel, which "
-            "runs from "
-            f"{tlabels[0]!r} to {tlabels[-1]!r}; months outside the panel cannot be a start date."
+            f"runs from {labels[0]!r} to {labels[-1]!r}; months outside the panel cannot be a "
+            "start date."
         )
-    s = int(hit[0])
+    return int(hit[0])
+
+
+def _event_rows(
+    data: pd.DataFrame,
+    outcome: Hashable | None,
+    treatment: Hashable,
+    id: Hashable,
+    time: Hashable,
+    start: Any,
+    counts: tuple[Hashable | None, Hashable | None],
+    weights: Hashable | None,
+    treated_value: Any,
+    missing: str,
+    func: str,
+) -> dict[str, Any]:
+    """Validated rows: unit and period codes, the start, each row's outcome and weight."""
+    count, denominator = counts
+    if (outcome is None) == (count is None or denominator is None):
+        raise EffektError(
+            f"{func}(): give either outcome (rows) or both count= and denominator= (counts), "
+            "not both and not neither."
+        )
+    cols = [id, time, treatment, *as_column_list(outcome), *as_column_list(count)]
+    cols += [*as_column_list(denominator), *as_column_list(weights)]
+    data = handle_missing(data, cols, missing, func)
+    d_row = two_valued(data[treatment], treatment, "treatment", func, treated_value)
+    ucodes = _cluster_codes(data, id, "id", d_row, func, treatment)
+    tcodes, tlabels = _period_grid(data[time], time, func)
+    s = _start_index(tlabels, start, func)
     if count is not None:
-        _no_duplicates(data, unit, time, func)
+        _no_duplicates(data, id, time, func)
         k, n = _counts(data, count, denominator, func)
         y_row, w_row = k / n, n
         scale: Scale = "proportion"
     else:
         y_row = numeric_column(data[outcome], outcome, func, "outcome")
-        w_row = (
-            np.ones(len(y_row))
-            if weights is None
-            else numeric_column(data[weights], weights, func, "weights")
-        )
+        w_row = np.ones(len(y_row))
+        if weights is not None:
+            w_row = numeric_column(data[weights], weights, func, "weights")
+            check_weights(w_row, weights, func)
         scale = "proportion" if np.isin(y_row, (0.0, 1.0)).all() else "mean"
-    U, T = int(ucodes.max()) + 1, len(tlabels)
+    return {
+        "ucodes": ucodes,
+        "tcodes": tcodes,
+        "tlabels": tlabels,
+        "start": s,
+        "y": y_row,
+        "w": w_row,
+        "d": d_row,
+        "scale": scale,
+    }
+
+
+def _event_cells(
+    r: dict[str, Any], window: tuple[int, int] | None, func: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Unit x period cells (weighted means) within the window, their event times and groups."""
+    ucodes, tcodes = r["ucodes"], r["tcodes"]
+    U, T = int(ucodes.max()) + 1, len(r["tlabels"])
     cell = ucodes * T + tcodes
-    W = np.bincount(cell, weights=w_row, minlength=U * T)
-    Y = np.bincount(cell, weights=w_row * y_row, minlength=U * T)
+    W = np.bincount(cell, weights=r["w"], minlength=U * T)
+    Y = np.bincount(cell, weights=r["w"] * r["y"], minlength=U * T)
     present = W > 0
     cu, ct = np.divmod(np.flatnonzero(present), T)
-    y = Y[present] / W[present]
-    w = W[present]
-    e = ct - s
+    y, w = Y[present] / W[present], W[present]
+    e = ct - r["start"]
     d_unit = np.zeros(U, dtype=bool)
-    d_unit[ucodes] = d_row
+    d_unit[ucodes] = r["d"]
     if window is not None:
         if not isinstance(window, (tuple, list)) or len(window) != 2 or window[0] > window[1]:
             raise argument_error(
@@ -1153,24 +1013,31 @@ def event_study(
         if window[0] < lo_e or window[1] > hi_e:
             raise EffektError(
                 f"The 'window' argument of {func}() ({window}) reaches months outside the panel, "
-                "whose event times "
-                f"run from {lo_e} to {hi_e}; choose a window within the panel."
+                f"whose event times run from {lo_e} to {hi_e}; choose a window within the panel."
             )
         keep = (e >= window[0]) & (e <= window[1])
         cu, ct, y, w, e = cu[keep], ct[keep], y[keep], w[keep], e[keep]
+    return cu, ct, y, w, e, d_unit
+
+
+def _event_fit(
+    cells: tuple[np.ndarray, ...], reference_period: int, func: str
+) -> tuple[LinearFit, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Two-way fixed effects fit; returns the fit, the event times, the design and clusters."""
+    cu, ct, y, w, e, d_unit = cells
     events = np.unique(e)
-    if reference not in events or reference >= 0:
+    if reference_period not in events or reference_period >= 0:
         raise argument_error(
             func,
-            "reference",
+            "reference_period",
             f"a pre-start event time within the panel ({events[0]} to -1)",
-            reference,
+            reference_period,
         )
     uu, cu = np.unique(cu, return_inverse=True)
-    ut_, ct = np.unique(ct, return_inverse=True)
+    _, ct = np.unique(ct, return_inverse=True)
     dd = d_unit[uu][cu]
-    others = events[events != reference]
-    Xt = np.eye(len(ut_))[ct][:, 1:]
+    others = events[events != reference_period]
+    Xt = np.eye(int(ct.max()) + 1)[ct][:, 1:]
     Xe = (dd[:, None] & (e[:, None] == others[None, :])).astype(float)
     # Unit fixed effects are absorbed by weighted within-unit demeaning (Frisch-Waugh-Lovell).
     # They are nested within the clusters, so the CR2 covariance of the remaining coefficients
@@ -1183,165 +1050,205 @@ def event_study(
     )
     Z = Z - means[cu]
     fit = ols(Z[:, :-1], Z[:, -1], weights=w, cov_type="CR2", cluster=cu)
-    j0 = Xt.shape[1]
-    b = fit.params[j0:]
-    V = fit.cov[j0:, j0:]
+    return fit, events, others, Z, cu
+
+
+def _pretrend(
+    fit: LinearFit,
+    Z: np.ndarray,
+    w: np.ndarray,
+    cu: np.ndarray,
+    pre: np.ndarray,
+    pretrend_test: str,
+    boot: dict[str, Any],
+) -> TestResult | None:
+    """Joint test that every pre-start coefficient (at design columns ``pre``) is 0."""
+    if not len(pre):
+        return None
+    null = "no difference in trends before the start (all pre-period effects 0)"
+    if pretrend_test == "wild":
+        stat, p = _wild_cluster_wald(Z[:, :-1], Z[:, -1], cu, pre, weights=w, **boot)
+        what = f"wild cluster bootstrap ({boot['boot_weights']}, {boot['n_boot']} draws) of Wald"
+        return TestResult(stat, p, null, what, float(len(pre)), "pre-trend test")
+    F, df1, p = fit.wald(pre)
+    return TestResult(F, p, null, "F", df1, "pre-trend Wald test (CR2)")
+
+
+def _event_frame(
+    b: np.ndarray,
+    V: np.ndarray,
+    others: np.ndarray,
+    reference_period: int,
+    crit: float,
+    conf_level: float,
+    df: float | None,
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Per event time rows (the reference with 0) and the matching covariance matrix."""
     se = np.sqrt(np.diag(V))
-    q = stats.t.ppf(0.5 + conf_level / 2, fit.df_resid)
-    rng = np.random.default_rng(seed)
-    R = V / np.outer(se, se)
-    vals, vecs = np.linalg.eigh(R)
-    draws = rng.standard_normal((10_000, len(b))) @ (vecs * np.sqrt(np.clip(vals, 0, None))).T
-    crit = max(float(np.quantile(np.abs(draws).max(axis=1), conf_level)), q)
-    pre = np.flatnonzero(others < 0)
-    pretrend = None
-    if len(pre):
-        if pretrend_test == "wild":
-            stat, p = wild_cluster_wald(
-                Z[:, :-1],
-                Z[:, -1],
-                cu,
-                j0 + pre,
-                weights=w,
-                n_boot=n_boot,
-                boot_weights=boot_weights,
-                seed=seed,
-            )
-            pretrend = TestResult(
-                stat,
-                p,
-                "no difference in trends before the start (all pre-period effects 0)",
-                f"wild cluster bootstrap ({boot_weights}, {n_boot} draws) of Wald",
-                float(len(pre)),
-                "pre-trend test",
-            )
-        else:
-            F, df1, p = fit.wald(j0 + pre)
-            pretrend = TestResult(
-                F,
-                p,
-                "no difference in trends before the start (all pre-period effects 0)",
-                "F",
-                df1,
-                "pre-trend Wald test (CR2)",
-            )
-    labels_by_e = {int(ev): tlabels[s + int(ev)] for ev in events}
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pv = 2 * stats.t.sf(np.abs(b / se), fit.df_resid)
+    lo, hi, p = wald_arrays(b, se, conf_level, df)
+    times = np.append(others, reference_period).astype(int)
     frame = pd.DataFrame(
         {
-            "event_time": others.astype(int),
-            "estimate": b,
-            "std_error": se,
-            "ci_low": b - q * se,
-            "ci_high": b + q * se,
-            "sim_low": b - crit * se,
-            "sim_high": b + crit * se,
-            "pvalue": pv,
+            "event_time": times,
+            "estimate": np.append(b, 0.0),
+            "std_error": np.append(se, 0.0),
+            "ci_low": np.append(lo, 0.0),
+            "ci_high": np.append(hi, 0.0),
+            "sim_low": np.append(b - crit * se, 0.0),
+            "sim_high": np.append(b + crit * se, 0.0),
+            "pvalue": np.append(p, np.nan),
         }
     )
-    ref_row = pd.DataFrame(
-        {
-            "event_time": [reference],
-            "estimate": [0.0],
-            "std_error": [0.0],
-            "ci_low": [0.0],
-            "ci_high": [0.0],
-            "sim_low": [0.0],
-            "sim_high": [0.0],
-            "pvalue": [np.nan],
-        }
-    )
-    frame = pd.concat([frame, ref_row], ignore_index=True).sort_values(
-        "event_time", ignore_index=True
-    )
-    frame.insert(1, "time", [labels_by_e[int(k)] for k in frame["event_time"]])
-    G = int(fit.n_clusters or 0)
-    return EventStudy(
-        frame=frame,
-        pretrend=pretrend,
-        reference=int(reference),
-        conf_level=conf_level,
-        method=f"unit and period fixed effects, CR2 by {quote(unit)} ({G} clusters), t({G - 1}); "
-        f"sup-t band (seed {seed})",
-        scale=scale,
-        critical_value=crit,
-    )
+    order = np.argsort(times, kind="stable")
+    cov = np.zeros((len(times), len(times)))
+    cov[: len(b), : len(b)] = V
+    return frame.iloc[order].reset_index(drop=True), cov[np.ix_(order, order)]
 
 
-# ----------------------------------------------------------------------------- STAR note, section 3
-def star2020_comparison(
+def event_study(
+    data: pd.DataFrame,
+    outcome: Hashable | None,
+    treatment: Hashable,
     *,
-    seed: int | None = 0,
-    inference: Inference = "cr2",
+    id: Hashable,
+    time: Hashable,
+    start: Any,
+    count: Hashable | None = None,
+    denominator: Hashable | None = None,
+    weights: Hashable | None = None,
+    reference_period: int = -1,
+    window: tuple[int, int] | None = None,
+    treated_value: Any = None,
     conf_level: float = 0.95,
+    pretrend_test: Literal["wild", "cr2"] = "wild",
     n_boot: int = 999,
-) -> pd.DataFrame:
-    """Every comparison of the STAR note (March 2020): reported vs recomputed vs re-estimated.
-
-    For each project, outcome and benefit group of the note's section on municipality
-    comparisons, the change in the gap between participating municipalities and the rest is
-    (1) recomputed exactly from the published shares (:func:`did_from_shares`) and
-    (2) re-estimated with :func:`did_from_counts` on a synthetic municipality x month panel
-    calibrated to those shares (:func:`effekt.synthetic.panels.municipality_panel`), with an
-    interval clustered by municipality. The building block for ``effekt reproduce``.
+    boot_weights: BootWeights = "webb",
+    seed: int | np.random.Generator | None = 0,
+    missing: Missing = "raise",
+) -> Trajectory:
+    """Leads and lags of the gap between participating and other units around a start date.
 
     Parameters
     ----------
-    seed : int or None
-        Seed of the synthetic panels.
-    inference : {"cr2", "wild"}
+    data : DataFrame
+        Unit x month counts (``count``, ``denominator``) or rows with an ``outcome``.
+    outcome : str or None
+        Outcome column (rows), averaged within unit x period cells with ``weights``; ``None``
+        when ``count`` and ``denominator`` are given.
+    treatment : str
+        Two-valued participation column, constant within unit.
+    id, time : str
+        Unit (municipality; also the cluster) and period columns. Event time is the distance
+        in periods, so the periods must be numbers (or strings holding numbers), pandas
+        Periods, datetimes or ISO date strings such as "2018-03", on an equally spaced grid
+        without gaps (a period missing for every unit raises EffektError).
+    start : scalar
+        The first project period; must be one of the panel's periods (strings are compared
+        with the period's string form, so "2018-03" matches ``Period("2018-03", "M")``).
+    count, denominator : str, optional
+        Counts instead of ``outcome``.
+    weights : str, optional
+        Row weights when ``outcome`` is given.
+    reference_period : int
+        Event time normalised to zero (default -1, the period before the start). Must be
+        before the start and within the window.
+    window : (first, last), optional
+        Event times to keep (e.g. (-12, 12)); periods outside are dropped.
+    treated_value : optional
     conf_level : float
-    n_boot : int
-        Draws for ``inference="wild"``.
+    pretrend_test : {"wild", "cr2"}
+        ``"wild"`` (default): restricted wild cluster bootstrap of the Wald statistic;
+        ``"cr2"``: the F test with the CR2 covariance and ``(q, G - 1)`` df. The F test
+        over-rejects badly when there are many pre-periods and few treated units: with 8
+        pre-period coefficients and 15 of 98 municipalities treated (40 parallel panels of
+        :func:`effekt.synthetic.panels.municipality_panel`) it rejected at the 5 % level in
+        42.5 % of panels, the bootstrap test in 2.5 %
+        (``tests/test_did.py::test_pretrend_test_size_on_parallel_panels``).
+    n_boot, boot_weights : int, str
+        Draws and weight type of the wild bootstrap pre-trend test.
+    seed : int, Generator or None
+        Seed of the bootstrap and of the sup-t band's Gaussian draws (default 0).
+    missing : {"raise", "drop"}
+        Missing values in the columns used raise; ``"drop"`` drops those rows with a
+        :class:`~effekt.errors.DroppedRowsWarning`.
 
     Returns
     -------
-    DataFrame
-        One row per comparison: ``project, outcome, benefit, start, end, start_treated,
-        start_control, end_treated, end_control, gap_start, gap_end, change`` (exact, from the
-        shares), ``estimate, ci_low, ci_high, pvalue`` (synthetic panel), ``method``.
+    Trajectory
+        ``frame`` has ``event_time, time`` (the calendar period), ``estimate, std_error,
+        ci_low, ci_high, sim_low, sim_high, pvalue``; ``pretrend`` holds the pre-trend test
+        and ``reference_period`` the normalised event time.
+
+    Notes
+    -----
+    Weighted least squares of the cell share on unit and period fixed effects and
+    ``D_u x 1[e = k]`` for every event time ``k`` other than ``reference_period``; CR2
+    covariance by unit (weights read as inverse variances, see :func:`did`) with t(G - 1).
+    Unit effects are absorbed by within-unit demeaning; because they are nested within the
+    clusters this leaves the CR2 covariance unchanged (Pustejovsky & Tipton 2018). The
+    pre-trend test is the joint test that all ``k < 0`` coefficients (other than the
+    reference) are zero. The simultaneous band uses the sup-t critical value from the
+    coefficients' joint covariance (as :func:`effekt.trajectory.effect_over_time`).
 
     Examples
     --------
-    >>> t = star2020_comparison(seed=1)
-    >>> hir = t[(t.project == "hir") & (t.outcome == "company")].iloc[0]
-    >>> [round(100 * float(hir[c]), 1) for c in ("gap_start", "gap_end", "change", "estimate")]
-    [2.5, 5.6, 3.1, 3.1]
+    >>> from effekt.synthetic.panels import municipality_panel
+    >>> m = municipality_panel("hir", "company", seed=5)
+    >>> es = event_study(m, None, "participating", id="municipality", time="month",
+    ...                  start="2018-03", count="count", denominator="denominator")
+    >>> last = es.frame.iloc[-1]
+    >>> int(last["event_time"]), bool(last["ci_low"] < 0.031 < last["ci_high"])
+    (12, True)
     """
-    from .synthetic.panels import STAR2020_SHARES, municipality_panel
-
-    rows = []
-    for k, r in enumerate(STAR2020_SHARES.itertuples(index=False)):
-        exact = did_from_shares(r.start_treated, r.start_control, r.end_treated, r.end_control)
-        panel = municipality_panel(
-            r.project, r.outcome, r.benefit, seed=None if seed is None else seed + k
-        )
-        two = panel[panel["period"].isin(["start", "end"])]
-        est = did_from_counts(
-            two,
-            "municipality",
-            "month",
-            "count",
-            "denominator",
-            "participating",
-            "post",
-            conf_level=conf_level,
-            inference=inference,
-            n_boot=n_boot,
-            seed=seed,
-        )
-        rows.append(
-            {
-                **r._asdict(),
-                "gap_start": exact.extra["gap_start"],
-                "gap_end": exact.extra["gap_end"],
-                "change": exact.estimate,
-                "estimate": est.estimate,
-                "ci_low": est.ci[0],
-                "ci_high": est.ci[1],
-                "pvalue": est.pvalue,
-                "method": est.method,
-            }
-        )
-    return pd.DataFrame(rows)
+    func = "event_study"
+    check_frame(data, func)
+    named = {"count": count, "denominator": denominator, "weights": weights}
+    require_columns(data, func, outcome=outcome, treatment=treatment, id=id, time=time, **named)
+    conf_level = check_conf_level(conf_level, func)
+    check_choice(pretrend_test, "pretrend_test", func, ("wild", "cr2"))
+    check_choice(boot_weights, "boot_weights", func, ("webb", "rademacher"))
+    n_boot = int(check_number(n_boot, "n_boot", func, low=99, integer=True))
+    rows = _event_rows(
+        data,
+        outcome,
+        treatment,
+        id,
+        time,
+        start,
+        (count, denominator),
+        weights,
+        treated_value,
+        missing,
+        func,
+    )
+    cells = _event_cells(rows, window, func)
+    fit, events, others, Z, cu = _event_fit(cells, reference_period, func)
+    j0 = Z.shape[1] - 1 - len(others)
+    b, V = fit.params[j0:], fit.cov[j0:, j0:]
+    se = np.sqrt(np.diag(V))
+    q = critical_value(conf_level, fit.df_resid)
+    crit = _sup_t(V, se, conf_level, q, 10_000, seed)
+    boot = {"n_boot": n_boot, "boot_weights": boot_weights, "seed": seed}
+    pre = j0 + np.flatnonzero(others < 0)
+    pretrend = _pretrend(fit, Z, cells[3], cu, pre, pretrend_test, boot)
+    frame, cov = _event_frame(b, V, others, reference_period, crit, conf_level, fit.df_resid)
+    s, tlabels = rows["start"], rows["tlabels"]
+    frame.insert(1, "time", [tlabels[s + int(k)] for k in frame["event_time"]])
+    G = int(fit.n_clusters or 0)
+    return Trajectory(
+        frame=frame,
+        cov=cov,
+        critical_value=crit,
+        conf_level=conf_level,
+        simultaneous="sup-t",
+        scale=rows["scale"],
+        method=f"unit and period fixed effects, CR2 by {quote(id)} ({G} clusters), t({G - 1}); "
+        f"sup-t band (seed {seed})",
+        time_name="event time",
+        outcome=str(outcome) if outcome is not None else f"{count} / {denominator}",
+        df=fit.df_resid,
+        n_clusters=G,
+        pretrend=pretrend,
+        reference_period=int(reference_period),
+        period_column="event_time",
+    )

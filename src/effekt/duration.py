@@ -16,10 +16,10 @@ Weights (a matched sample)
 ``weights=`` gives the weighted Kaplan-Meier estimator, with ``d_j`` and ``n_j`` replaced by
 sums of weights. Two variances are offered:
 
-* ``variance="greenwood"`` (default): Greenwood's formula with the weighted counts, i.e. the
+* ``se="greenwood"`` (default): Greenwood's formula with the weighted counts, i.e. the
   weights read as *frequency* weights -- R's ``survfit(..., weights=w, robust=FALSE)``. Exact
   for integer replication weights (a control used twice counts twice).
-* ``variance="robust"``: the infinitesimal-jackknife variance ``sum_i (w_i dS/dw_i)^2`` --
+* ``se="robust"``: the infinitesimal-jackknife variance ``sum_i (w_i dS/dw_i)^2`` --
   R's ``survfit(..., weights=w, robust=TRUE)`` -- right for non-integer weights (1/k for
   1:k matching, inverse-probability weights); :func:`restricted_mean_difference` also takes
   ``cluster=`` to sum influences within a person or matched set. In a seeded simulation with
@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ._inference import critical_value, wald
 from ._validate import (
     argument_error,
     as_column_list,
@@ -67,7 +68,7 @@ from ._validate import (
     two_valued,
 )
 from .errors import ColumnError, EffektError, SmallSampleWarning
-from .results import EffectResult, TestResult, effect_from_normal
+from .results import EffectResult, Result, TestResult, effect_from_normal
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -83,6 +84,8 @@ __all__ = [
 ]
 
 ConfType = Literal["log-log", "log", "plain"]
+SurvivalSE = Literal["greenwood", "robust"]
+Missing = Literal["raise", "drop"]
 CONF_TYPES = ("log-log", "log", "plain")
 _TOL = np.sqrt(np.finfo(float).eps)  # R survival's tolerance in the median rule
 
@@ -95,11 +98,12 @@ def _survival_arrays(
     weights: Hashable | None,
     func: str,
     extra: Sequence[Hashable] = (),
+    missing: str = "raise",
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
     check_frame(data, func)
     require_columns(data, func, time=time, event=event, weights=weights)
     cols = [time, event, *as_column_list(weights), *extra]
-    handle_missing(data, cols, "raise", func)
+    data = handle_missing(data, cols, missing, func)
     t = numeric_column(data[time], time, func, "time")
     if (t < 0).any():
         raise ColumnError(
@@ -194,7 +198,7 @@ def _rmst_influence(km: dict[str, np.ndarray], horizon: float) -> np.ndarray:
 def _conf_band(
     surv: np.ndarray, var_log: np.ndarray, conf_level: float, conf_type: str
 ) -> tuple[np.ndarray, np.ndarray]:
-    z = stats.norm.ppf(0.5 + conf_level / 2)
+    z = critical_value(conf_level)
     se = np.sqrt(var_log)
     with np.errstate(divide="ignore", invalid="ignore"):
         if conf_type == "log":
@@ -250,23 +254,25 @@ def _rmst(km: dict[str, np.ndarray], horizon: float, start: float = 0.0) -> tupl
 
 # ----------------------------------------------------------------------------- results
 @dataclass(frozen=True)
-class KaplanMeier:
+class KaplanMeier(Result):
     """Kaplan-Meier survival curves by group, with pointwise confidence intervals.
 
     Attributes
     ----------
     table : DataFrame
         One row per group and distinct time: ``group, time, n_risk, n_event, n_censor, surv,
-        std_error`` (of S, Greenwood), ``ci_low, ci_high``.
+        std_error`` (of S: Greenwood's or the robust one, see ``se``), ``ci_low, ci_high``.
     medians : DataFrame
         ``group, n, events, median, ci_low, ci_high`` (R's rule; NaN when not reached).
     conf_level : float
     conf_type : str
     group : str or None
-        The grouping column.
+        The grouping column (``treatment=`` of :func:`kaplan_meier`).
     unit : str
         Time unit used in labels ("weeks").
     weighted : bool
+    se : {"greenwood", "robust"}
+        The variance estimator of the curves.
     """
 
     table: pd.DataFrame
@@ -276,7 +282,7 @@ class KaplanMeier:
     group: Hashable | None = None
     unit: str = "weeks"
     weighted: bool = False
-    variance: str = "greenwood"
+    se: str = "greenwood"
     _curves: dict[Any, dict[str, np.ndarray]] = field(default_factory=dict, repr=False)
 
     @property
@@ -306,7 +312,7 @@ class KaplanMeier:
 
     def restricted_mean(self, horizon: float) -> pd.DataFrame:
         """Restricted mean time up to ``horizon`` by group, with R's Greenwood-type SE (or the
-        robust SE when the curves were fitted with ``variance="robust"``).
+        robust SE when the curves were fitted with ``se="robust"``).
 
         Examples
         --------
@@ -319,7 +325,7 @@ class KaplanMeier:
         rows = []
         for g, km in self._curves.items():
             mean, se = _rmst(km, h)
-            if self.variance == "robust":
+            if self.se == "robust":
                 se = float(np.sqrt(np.sum(_rmst_influence(km, h) ** 2)))
             rows.append((g, mean, se))
         return pd.DataFrame(rows, columns=["group", "rmean", "std_error"]).assign(horizon=h)
@@ -340,8 +346,24 @@ class KaplanMeier:
             )
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.summary()
+    def _html_frame(self) -> pd.DataFrame:
+        """Per group: persons, events and the median time with its interval, for people."""
+        level = f"{round(100 * self.conf_level, 1):g}% CI"
+
+        def fmt(x: float, missing: str) -> str:
+            return f"{x:g}" if np.isfinite(x) else missing
+
+        rows = [
+            {
+                "group": "all" if row.group is None else f"{self.group}={row.group}",
+                "n": row.n,
+                "events": row.events,
+                f"median ({self.unit})": fmt(row.median, "not reached"),
+                level: f"{fmt(row.ci_low, 'n/a')} to {fmt(row.ci_high, 'not reached')}",
+            }
+            for row in self.medians.itertuples(index=False)
+        ]
+        return pd.DataFrame(rows)
 
     def plot(
         self,
@@ -420,12 +442,13 @@ def kaplan_meier(
     time: Hashable,
     event: Hashable,
     *,
-    group: Hashable | None = None,
+    treatment: Hashable | None = None,
     weights: Hashable | None = None,
     conf_level: float = 0.95,
     conf_type: ConfType = "log-log",
-    variance: Literal["greenwood", "robust"] = "greenwood",
-    unit: str = "weeks",
+    se: SurvivalSE = "greenwood",
+    unit_label: str = "weeks",
+    missing: Missing = "raise",
 ) -> KaplanMeier:
     """Kaplan-Meier survival curves (overall or by group) with pointwise intervals and medians.
 
@@ -437,8 +460,9 @@ def kaplan_meier(
         Time from the start of follow-up to the event or censoring (>= 0), e.g. weeks.
     event : str
         1 if the event (e.g. unsubsidised job) was observed at ``time``, 0 if censored.
-    group : str, optional
-        Arm or other grouping column; one curve per value.
+    treatment : str, optional
+        Arm (or other grouping) column; one curve per value. One curve for all rows when
+        omitted.
     weights : str, optional
         Case weights, e.g. matching weights (see the module notes on their variance).
     conf_level : float
@@ -446,12 +470,16 @@ def kaplan_meier(
     conf_type : {"log-log", "log", "plain"}
         Scale of the pointwise interval. ``"log-log"`` (default here; R's default is
         ``"log"``) keeps limits in [0, 1] and covers better in small samples.
-    variance : {"greenwood", "robust"}
+    se : {"greenwood", "robust"}
         Greenwood's formula (weights read as frequency weights) or the infinitesimal
         jackknife (robust) variance, R's ``survfit(..., robust = TRUE)`` -- preferable with
-        non-integer weights such as matching or inverse-probability weights.
-    unit : str
+        non-integer weights such as matching or inverse-probability weights. The robust
+        standard error of S is 0 where S(t) = 0, as in R.
+    unit_label : str
         Time unit for text and plots.
+    missing : {"raise", "drop"}
+        Missing values in the columns used raise; ``"drop"`` drops those rows with a
+        :class:`~effekt.errors.DroppedRowsWarning`.
 
     Returns
     -------
@@ -480,27 +508,32 @@ def kaplan_meier(
     --------
     >>> from effekt.synthetic.panels import jobrotation
     >>> df = jobrotation(n_treated=400, n_control=400, seed=1)
-    >>> km = kaplan_meier(df, "weeks", "job", group="jobrotation")
+    >>> km = kaplan_meier(df, "weeks", "job", treatment="jobrotation")
     >>> km.medians[["group", "n", "events"]].astype(int).values.tolist()
     [[0, 400, 325], [1, 400, 353]]
     """
     func = "kaplan_meier"
     conf_level = check_conf_level(conf_level, func)
     check_choice(conf_type, "conf_type", func, CONF_TYPES)
-    check_choice(variance, "variance", func, ("greenwood", "robust"))
-    data, t, e, w = _survival_arrays(data, time, event, weights, func, as_column_list(group))
-    require_columns(data, func, group=group)
-    labels, codes = _group_values(data, group)
+    check_choice(se, "se", func, ("greenwood", "robust"))
+    require_columns(check_frame(data, func), func, treatment=treatment)
+    data, t, e, w = _survival_arrays(
+        data, time, event, weights, func, as_column_list(treatment), missing
+    )
+    labels, codes = _group_values(data, treatment)
     tables, meds, curves = [], [], {}
     for k, g in enumerate(labels):
         m = codes == k
         km = _km_arrays(t[m], e[m], w[m])
-        if variance == "robust":
+        if se == "robust":
             km["var_log"] = _ij_var_log(km)
         curves[g] = km
         lo, hi = _conf_band(km["surv"], km["var_log"], conf_level, conf_type)
-        if variance == "robust" and conf_type == "plain":  # R: the robust SE of S is 0 once S is 0
-            lo, hi = np.where(km["surv"] == 0, 0.0, lo), np.where(km["surv"] == 0, 0.0, hi)
+        std_error = km["surv"] * np.sqrt(np.where(km["surv"] > 0, km["var_log"], np.nan))
+        if se == "robust":  # R: the robust SE of S is 0 once S is 0
+            std_error = np.where(km["surv"] == 0, 0.0, std_error)
+            if conf_type == "plain":
+                lo, hi = np.where(km["surv"] == 0, 0.0, lo), np.where(km["surv"] == 0, 0.0, hi)
         tables.append(
             pd.DataFrame(
                 {
@@ -510,8 +543,7 @@ def kaplan_meier(
                     "n_event": km["n_event"],
                     "n_censor": km["n_censor"],
                     "surv": km["surv"],
-                    "std_error": km["surv"]
-                    * np.sqrt(np.where(km["surv"] > 0, km["var_log"], np.nan)),
+                    "std_error": std_error,
                     "ci_low": lo,
                     "ci_high": hi,
                 }
@@ -533,10 +565,10 @@ def kaplan_meier(
         medians=pd.DataFrame(meds),
         conf_level=conf_level,
         conf_type=conf_type,
-        group=group,
-        unit=unit,
+        group=treatment,
+        unit=unit_label,
         weighted=weights is not None,
-        variance=variance,
+        se=se,
         _curves=curves,
     )
 
@@ -545,9 +577,10 @@ def logrank_test(
     data: pd.DataFrame,
     time: Hashable,
     event: Hashable,
-    group: Hashable,
+    treatment: Hashable,
     *,
     weights: Hashable | None = None,
+    missing: Missing = "raise",
 ) -> TestResult:
     """Log-rank test that the survival curves of two or more groups are equal.
 
@@ -556,10 +589,13 @@ def logrank_test(
     data : DataFrame
     time, event : str
         Follow-up time and event indicator (1 = event, 0 = censored).
-    group : str
+    treatment : str
         Arm or grouping column (two or more values).
     weights : str, optional
         Case weights (frequency interpretation: integer weights equal replicated rows).
+    missing : {"raise", "drop"}
+        Missing values in the columns used raise; ``"drop"`` drops those rows with a
+        :class:`~effekt.errors.DroppedRowsWarning`.
 
     Returns
     -------
@@ -587,13 +623,13 @@ def logrank_test(
     1.9927
     """
     func = "logrank_test"
-    data, t, e, w = _survival_arrays(data, time, event, weights, func, [group])
-    require_columns(data, func, group=group)
-    labels, codes = _group_values(data, group)
+    require_columns(check_frame(data, func), func, treatment=treatment)
+    data, t, e, w = _survival_arrays(data, time, event, weights, func, [treatment], missing)
+    labels, codes = _group_values(data, treatment)
     k = len(labels)
     if k < 2:
         raise ColumnError(
-            f"The group column {quote(group)} passed to {func}() has one value; a test needs two "
+            f"The treatment column {quote(treatment)} passed to {func}() has one value; a test needs two "
             "or more groups."
         )
     keep = w > 0
@@ -624,7 +660,7 @@ def logrank_test(
     return TestResult(
         statistic=stat,
         pvalue=float(stats.chi2.sf(stat, df)),
-        null=f"equal survival curves across {quote(group)}",
+        null=f"equal survival curves across {quote(treatment)}",
         distribution="chi2",
         df=df,
         name="log-rank test" + (" (weighted)" if weights is not None else ""),
@@ -645,9 +681,10 @@ def restricted_mean_difference(
     weights: Hashable | None = None,
     conf_level: float = 0.95,
     treated_value: Any = None,
-    variance: Literal["greenwood", "robust"] = "greenwood",
+    se: SurvivalSE = "greenwood",
     cluster: Hashable | None = None,
-    unit: str = "weeks",
+    unit_label: str = "weeks",
+    missing: Missing = "raise",
 ) -> EffectResult:
     """Difference in restricted mean time to event up to ``horizon`` (treated minus control).
 
@@ -670,21 +707,24 @@ def restricted_mean_difference(
     conf_level : float
     treated_value : optional
         The value of ``treatment`` that marks the treated arm.
-    variance : {"greenwood", "robust"}
+    se : {"greenwood", "robust"}
         Greenwood-type variance (as R's print) or the infinitesimal-jackknife (robust)
         variance from each row's influence on the restricted means; use ``"robust"`` with
         matching weights.
     cluster : str, optional
         Person (or matched-set) identifier for the robust variance: influences are summed
         within cluster before squaring, e.g. when matching with replacement reuses a control
-        in several rows. Implies ``variance="robust"``.
-    unit : str
+        in several rows. Implies ``se="robust"``.
+    unit_label : str
         Unit of ``time`` for text ("weeks").
+    missing : {"raise", "drop"}
+        Missing values in the columns used raise; ``"drop"`` drops those rows with a
+        :class:`~effekt.errors.DroppedRowsWarning`.
 
     Returns
     -------
     EffectResult
-        ``scale="mean"``, ``unit`` as given; ``mean_treated``/``mean_control`` are the arms'
+        ``scale="mean"``, ``unit`` as ``unit_label``; ``mean_treated``/``mean_control`` are the arms'
         restricted means, ``extra["horizon"]`` the horizon. Wald interval with normal quantiles.
 
     Warns
@@ -719,13 +759,13 @@ def restricted_mean_difference(
     func = "restricted_mean_difference"
     conf_level = check_conf_level(conf_level, func)
     horizon = check_number(horizon, "horizon", func, low=0, low_open=True)
-    check_choice(variance, "variance", func, ("greenwood", "robust"))
+    check_choice(se, "se", func, ("greenwood", "robust"))
     if cluster is not None:
-        variance = "robust"
+        se = "robust"
+    require_columns(check_frame(data, func), func, treatment=treatment, cluster=cluster)
     data, t, e, w = _survival_arrays(
-        data, time, event, weights, func, [treatment, *as_column_list(cluster)]
+        data, time, event, weights, func, [treatment, *as_column_list(cluster)], missing
     )
-    require_columns(data, func, treatment=treatment, cluster=cluster)
     arm = _two_arms(data, treatment, treated_value, func)
     influence = np.zeros(len(t))
     res = {}
@@ -736,7 +776,7 @@ def restricted_mean_difference(
             raise argument_error(
                 func,
                 "horizon",
-                f"at most the longest follow-up in each arm ({key} arm: {last:g} {unit}); "
+                f"at most the longest follow-up in each arm ({key} arm: {last:g} {unit_label}); "
                 "beyond it the curve is unknown",
                 horizon,
             )
@@ -744,15 +784,14 @@ def restricted_mean_difference(
             no_events.append(key)
         km = _km_arrays(t[m], e[m], w[m])
         res[key] = (*_rmst(km, horizon), float(w[m].sum()))
-        if variance == "robust":
+        if se == "robust":
             rows = np.flatnonzero(m)[w[m] > 0]
             infl = _rmst_influence(km, horizon)
             influence[rows] = infl if key == "treated" else -infl
-            arm_var = float(np.sum(infl**2))
-            res[key] = (res[key][0], float(np.sqrt(arm_var)), res[key][2])
+            res[key] = (res[key][0], float(np.sqrt(np.sum(infl**2))), res[key][2])
     if no_events:
         warnings.warn(
-            f"{func}(): no events up to the horizon ({horizon:g} {unit}) in the "
+            f"{func}(): no events up to the horizon ({horizon:g} {unit_label}) in the "
             f"{' and '.join(no_events)} arm(s): everyone there is event-free or censored, so "
             "that arm's restricted mean is estimated with standard error 0 and the interval "
             "understates the uncertainty; use a longer horizon or more data.",
@@ -760,31 +799,30 @@ def restricted_mean_difference(
             stacklevel=2,
         )
     est = res["treated"][0] - res["control"][0]
-    if variance == "robust":
+    if se == "robust":
         if cluster is not None:
             codes = pd.factorize(data[cluster])[0]
             influence = np.bincount(codes, weights=influence).astype(float)
-        se = float(np.sqrt(np.sum(influence**2)))
+        std_error = float(np.sqrt(np.sum(influence**2)))
     else:
-        se = float(np.hypot(res["treated"][1], res["control"][1]))
+        std_error = float(np.hypot(res["treated"][1], res["control"][1]))
     weighted = " with case weights" if weights is not None else ""
     vname = (
         "Greenwood-type variance as R survival"
-        if variance == "greenwood"
+        if se == "greenwood"
         else "robust (infinitesimal jackknife) variance"
         + (f" clustered by {quote(cluster)}" if cluster is not None else "")
     )
     return effect_from_normal(
         est,
-        se,
+        std_error,
         conf_level,
-        method=f"difference in restricted mean time up to {horizon:g} {unit} "
-        f"(Kaplan-Meier{weighted}, "
-        f"{vname})",
+        method=f"difference in restricted mean time up to {horizon:g} {unit_label} "
+        f"(Kaplan-Meier{weighted}, {vname})",
         n_treated=int(round(res["treated"][2])),
         n_control=int(round(res["control"][2])),
         scale="mean",
-        unit=unit,
+        unit=unit_label,
         mean_treated=res["treated"][0],
         mean_control=res["control"][0],
         estimand="RMST difference",
@@ -836,8 +874,9 @@ def median_difference(
     conf_level: float = 0.95,
     treated_value: Any = None,
     n_boot: int = 2000,
-    seed: int | None = 0,
-    unit: str = "weeks",
+    seed: int | np.random.Generator | None = 0,
+    unit_label: str = "weeks",
+    missing: Missing = "raise",
 ) -> EffectResult:
     """Difference in median time to event (treated minus control) with a bootstrap interval.
 
@@ -852,9 +891,13 @@ def median_difference(
     treated_value : optional
     n_boot : int
         Bootstrap replicates (persons resampled within arm).
-    seed : int or None
-        Seed of the numpy Generator (results are reproducible for a fixed seed).
-    unit : str
+    seed : int, Generator or None
+        Seed of the numpy Generator (results are reproducible for a fixed seed; default 0).
+    unit_label : str
+        Unit of ``time`` for text ("weeks").
+    missing : {"raise", "drop"}
+        Missing values in the columns used raise; ``"drop"`` drops those rows with a
+        :class:`~effekt.errors.DroppedRowsWarning`.
 
     Returns
     -------
@@ -883,8 +926,8 @@ def median_difference(
     func = "median_difference"
     conf_level = check_conf_level(conf_level, func)
     n_boot = int(check_number(n_boot, "n_boot", func, low=50, integer=True))
-    data, t, e, w = _survival_arrays(data, time, event, weights, func, [treatment])
-    require_columns(data, func, treatment=treatment)
+    require_columns(check_frame(data, func), func, treatment=treatment)
+    data, t, e, w = _survival_arrays(data, time, event, weights, func, [treatment], missing)
     arm = _two_arms(data, treatment, treated_value, func)
     rng = np.random.default_rng(seed)
     meds, boots = {}, {}
@@ -905,7 +948,7 @@ def median_difference(
     a = (1 - conf_level) / 2
     lo, hi = np.quantile(diff[ok], [a, 1 - a])
     se = float(np.std(diff[ok], ddof=1))
-    z = est / se if se > 0 else 0.0
+    test = wald(est, se, conf_level)  # the p-value from the bootstrap SE; the CI is percentile
     notes: tuple[str, ...] = ()
     if (~ok).any():
         notes = (
@@ -916,19 +959,19 @@ def median_difference(
         estimate=float(est),
         std_error=se,
         ci=(float(lo), float(hi)),
-        pvalue=float(2 * stats.norm.sf(abs(z))),
+        pvalue=test.pvalue,
         method="difference in Kaplan-Meier medians, percentile bootstrap "
         f"({n_boot} replicates, seed {seed})",
         conf_level=conf_level,
         n_treated=int(arm.sum()),
         n_control=int((~arm).sum()),
         scale="mean",
-        unit=unit,
+        unit=unit_label,
         mean_treated=meds["treated"],
         mean_control=meds["control"],
         estimand="median difference",
         outcome=str(time),
-        statistic=float(z),
+        statistic=test.statistic,
         extra={"n_boot_undefined": int((~ok).sum())},
         notes=notes,
     )
@@ -936,26 +979,29 @@ def median_difference(
 
 # ----------------------------------------------------------------------------- panels
 def time_to_event(
-    panel: pd.DataFrame,
-    id: Hashable,
+    data: pd.DataFrame,
     time: Hashable,
     event: Hashable,
     *,
+    id: Hashable,
     censored: Hashable | None = None,
     origin: float | None = None,
     columns: Sequence[Hashable] = (),
+    missing: Missing = "raise",
 ) -> pd.DataFrame:
     """Per-person time to the first event (or censoring) from a long panel.
 
     Parameters
     ----------
-    panel : DataFrame
-        One row per person and period (week, month), in any row order, with no
+    data : DataFrame
+        Long panel: one row per person and period (week, month), in any row order, with no
         duplicated (person, period) rows.
-    id, time : str
-        Person and period columns (numeric periods, e.g. week 1, 2, ...).
+    time : str
+        Period column (numeric periods, e.g. week 1, 2, ...).
     event : str
         0/1 status, e.g. 1 in the weeks the person holds an unsubsidised job.
+    id : str
+        Person column.
     censored : str, optional
         0/1 column: 1 from the period the person leaves observation (emigration, death,
         end of data). An event in or after a censored period is an error.
@@ -965,6 +1011,9 @@ def time_to_event(
     columns : sequence of str
         Person-level columns (arm, weights) to carry to the output; they must be constant
         within person.
+    missing : {"raise", "drop"}
+        Missing values in the columns used raise; ``"drop"`` drops those rows
+        (person-periods) with a :class:`~effekt.errors.DroppedRowsWarning`.
 
     Returns
     -------
@@ -977,17 +1026,17 @@ def time_to_event(
     >>> import pandas as pd
     >>> panel = pd.DataFrame({"id": [1, 1, 1, 2, 2, 2], "week": [1, 2, 3] * 2,
     ...                       "job": [0, 1, 1, 0, 0, 0]})
-    >>> time_to_event(panel, "id", "week", "job")
+    >>> time_to_event(panel, "week", "job", id="id")
        id  week  job
     0   1   2.0    1
     1   2   3.0    0
     """
-    from .trajectory import check_panel
+    from .trajectory import _check_panel
 
     func = "time_to_event"
     cols = as_column_list(columns)
-    codes, labels, t, order = check_panel(
-        panel, id, time, func, extra=[event, *as_column_list(censored), *cols]
+    panel, codes, labels, t, _ = _check_panel(
+        data, id, time, func, extra=[event, *as_column_list(censored), *cols], missing=missing
     )
     ev = numeric_column(panel[event], event, func, "event")
     if ((ev != 0) & (ev != 1)).any():
@@ -1064,14 +1113,15 @@ def _carry(
 
 
 def weeks_in_status(
-    panel: pd.DataFrame,
+    data: pd.DataFrame,
+    outcome: Hashable,
     id: Hashable,
     time: Hashable,
-    status: Hashable,
     *,
     window: tuple[float, float] | None = None,
     columns: Sequence[Hashable] = (),
     name: str = "weeks",
+    missing: Missing = "raise",
 ) -> pd.DataFrame:
     """Number of periods (weeks) in a status per person over a window: an outcome for a trial.
 
@@ -1081,12 +1131,12 @@ def weeks_in_status(
 
     Parameters
     ----------
-    panel : DataFrame
+    data : DataFrame
         Long panel, one row per person and period (any row order, no duplicates).
+    outcome : str
+        0/1 status column (1 = in work/education that week).
     id, time : str
         Person and period columns.
-    status : str
-        0/1 column (1 = in work/education that week).
     window : (first, last), optional
         Inclusive range of periods; both ends must be periods of the panel. Every person
         must be observed in every period of the window (otherwise weeks would be
@@ -1097,6 +1147,10 @@ def weeks_in_status(
         Person-level columns (arm, strata) to carry to the output.
     name : str
         Name of the output column.
+    missing : {"raise", "drop"}
+        Missing values in the columns used raise; ``"drop"`` drops those rows
+        (person-periods) with a :class:`~effekt.errors.DroppedRowsWarning`; the window must
+        then still be complete for every person.
 
     Returns
     -------
@@ -1108,20 +1162,22 @@ def weeks_in_status(
     >>> import pandas as pd
     >>> panel = pd.DataFrame({"id": [1, 1, 1, 2, 2, 2], "week": [1, 2, 3] * 2,
     ...                       "work": [0, 1, 1, 1, 0, 0], "arm": [1, 1, 1, 0, 0, 0]})
-    >>> weeks_in_status(panel, "id", "week", "work", window=(2, 3), columns=["arm"])
+    >>> weeks_in_status(panel, "work", "id", "week", window=(2, 3), columns=["arm"])
        id  weeks  arm
     0   1    2.0    1
     1   2    0.0    0
     """
-    from .trajectory import check_panel
+    from .trajectory import _check_panel
 
     func = "weeks_in_status"
     cols = as_column_list(columns)
-    codes, labels, t, _ = check_panel(panel, id, time, func, extra=[status, *cols])
-    st = numeric_column(panel[status], status, func, "status")
+    panel, codes, labels, t, _ = _check_panel(
+        data, id, time, func, extra=[outcome, *cols], missing=missing
+    )
+    st = numeric_column(panel[outcome], outcome, func, "outcome")
     if ((st != 0) & (st != 1)).any():
         raise ColumnError(
-            f"The status column {quote(status)} passed to {func}() must be coded 0/1."
+            f"The outcome column {quote(outcome)} passed to {func}() must be coded 0/1."
         )
     periods = np.unique(t)
     if window is None:

@@ -61,32 +61,51 @@ _RATE_PER = {"week": 1.0, "month": WEEKS_PER_YEAR / 12, "year": WEEKS_PER_YEAR}
 
 
 def scale_effect(
-    effect: EffectResult,
+    result: EffectResult,
     factor: float,
     *,
-    unit: str,
+    unit_label: str,
     estimand: str,
     method: str,
     label: str | None = None,
 ) -> EffectResult:
     """An :class:`EffectResult` multiplied by ``factor``: estimate, SE and limits scaled, p kept.
 
+    Parameters
+    ----------
+    result : EffectResult
+        The effect to rescale.
+    factor : float
+        Number to multiply by (the limits swap when it is negative).
+    unit_label : str
+        Unit of the rescaled effect ("DKK", "full-time persons").
+    estimand, method : str
+        What the rescaled effect is, and how it was rescaled (appended to the method).
+    label : str, optional
+        Label of the result (default: the input's).
+
+    Returns
+    -------
+    EffectResult
+        ``scale="mean"``; arm means and the relative change are dropped.
+
     Examples
     --------
     >>> from effekt.results import effect_from_normal
     >>> base = effect_from_normal(2.0, 0.5, 0.95, method="Welch", scale="mean")
-    >>> r = scale_effect(base, -10, unit="DKK",
+    >>> r = scale_effect(base, -10, unit_label="DKK",
     ...                  estimand="cost", method="x")
     >>> r.estimate, round(r.ci[0], 2), round(r.ci[1], 2)
     (-20.0, -29.8, -10.2)
     """
-    if not isinstance(effect, EffectResult):
+    if not isinstance(result, EffectResult):
         raise argument_error(
             "scale_effect",
-            "effect",
+            "result",
             "an EffectResult (from rct, matching, duration or did)",
-            type(effect).__name__,
+            type(result).__name__,
         )
+    effect = result
     lo, hi = sorted((factor * effect.ci[0], factor * effect.ci[1]))
     return replace(
         effect,
@@ -95,7 +114,7 @@ def scale_effect(
         ci=(lo, hi),
         statistic=None if effect.statistic is None else float(np.sign(factor) * effect.statistic),
         scale="mean",
-        unit=unit,
+        unit=unit_label,
         mean_treated=None,
         mean_control=None,
         relative_change=float("nan"),
@@ -108,10 +127,17 @@ def scale_effect(
 
 
 def _support_weeks_factor(
-    effect: EffectResult, func: str, period_weeks: float | None, outcome: str, replacement: float
+    effect: EffectResult, func: str, period_weeks: float | None, effect_on: str, replacement: float
 ) -> float:
     """Factor turning the effect into the change in weeks on support per participant."""
-    check_choice(outcome, "outcome", func, ("work", "support"))
+    if not isinstance(effect, EffectResult):
+        raise argument_error(
+            func,
+            "result",
+            "an EffectResult (from rct, matching, duration or did)",
+            type(effect).__name__,
+        )
+    check_choice(effect_on, "effect_on", func, ("work", "support"))
     replacement = check_number(replacement, "replacement", func, low=0, high=1)
     if effect.scale == "proportion":
         if period_weeks is None:
@@ -128,25 +154,25 @@ def _support_weeks_factor(
                 f"{func}(): the effect's unit is {effect.unit!r}; it must be a time (weeks, "
                 "months, days, years) or the effect must be on a share. Convert the outcome to "
                 "weeks first, or, for a Trajectory.cumulative() sum over periods of known "
-                "length, pass cumulative(unit='weeks') or unit='months'."
+                "length, pass cumulative(unit_label='weeks') or unit_label='months'."
             )
         to_weeks = _UNIT_WEEKS[unit]
-    return -replacement * to_weeks if outcome == "work" else to_weeks
+    return -replacement * to_weeks if effect_on == "work" else to_weeks
 
 
 def full_time_persons(
-    effect: EffectResult,
+    result: EffectResult,
     *,
     participants: float = 1.0,
     period_weeks: float | None = None,
-    outcome: Literal["work", "support"] = "work",
+    effect_on: Literal["work", "support"] = "work",
     replacement: float = 1.0,
 ) -> EffectResult:
     """Change in full-time persons on public support (fuldtidspersoner) implied by an effect.
 
     Parameters
     ----------
-    effect : EffectResult
+    result : EffectResult
         An effect on weeks (``scale="mean"``, unit weeks/months/days: e.g. 2.9 more weeks in
         work) or on a share averaged over ``period_weeks`` (``scale="proportion"``).
     participants : float
@@ -154,11 +180,11 @@ def full_time_persons(
     period_weeks : float, optional
         Length of the period the effect covers (78 weeks for 18 months). Without it the
         result is in full-time person-*years* (weeks / 52).
-    outcome : {"work", "support"}
+    effect_on : {"work", "support"}
         Whether the effect is on time in work/education (fewer weeks on support) or on time
         on public support itself.
     replacement : float
-        Weeks off support per extra week in work (0..1), for ``outcome="work"``.
+        Weeks off support per extra week in work (0..1), for ``effect_on="work"``.
 
     Returns
     -------
@@ -177,7 +203,7 @@ def full_time_persons(
     >>> from effekt.results import effect_from_normal
     >>> # an effect on the share on public support
     >>> share = effect_from_normal(-0.02, 0.008, 0.95, method="Welch", scale="proportion")
-    >>> r = full_time_persons(share, participants=1_000, period_weeks=52, outcome="support")
+    >>> r = full_time_persons(share, participants=1_000, period_weeks=52, effect_on="support")
     >>> round(r.estimate, 1), r.unit
     (-20.0, 'full-time persons')
     """
@@ -185,14 +211,14 @@ def full_time_persons(
     participants = check_number(participants, "participants", func, low=0, low_open=True)
     if period_weeks is not None:
         period_weeks = check_number(period_weeks, "period_weeks", func, low=0, low_open=True)
-    f = _support_weeks_factor(effect, func, period_weeks, outcome, replacement)
+    f = _support_weeks_factor(result, func, period_weeks, effect_on, replacement)
     denom = period_weeks if period_weeks is not None else WEEKS_PER_YEAR
     unit = "full-time persons" if period_weeks is not None else "full-time person-years"
     over = f" over {period_weeks:g} weeks" if period_weeks is not None else ""
     return scale_effect(
-        effect,
+        result,
         f * participants / denom,
-        unit=unit,
+        unit_label=unit,
         estimand="change in full-time persons on support",
         method=f"x {f * participants / denom:.6g} ({participants:g} participants{over}, "
         f"replacement {replacement:g})",
@@ -200,20 +226,20 @@ def full_time_persons(
 
 
 def benefit_savings(
-    effect: EffectResult,
+    result: EffectResult,
     *,
     rate: float,
     rate_per: Literal["week", "month", "year"] = "week",
     participants: float = 1.0,
     period_weeks: float | None = None,
-    outcome: Literal["work", "support"] = "work",
+    effect_on: Literal["work", "support"] = "work",
     replacement: float = 1.0,
 ) -> EffectResult:
     """Saving in benefit payments (DKK) implied by an effect; positive = the public saves.
 
     Parameters
     ----------
-    effect : EffectResult
+    result : EffectResult
         Effect on weeks (in work or on support) or on a share averaged over ``period_weeks``.
     rate : float
         Benefit paid per ``rate_per`` (DKK), e.g. a weekly cash-benefit rate.
@@ -222,7 +248,8 @@ def benefit_savings(
         1 gives DKK per participant (the notes' "per citizen").
     period_weeks : float, optional
         Needed when the effect is on a share.
-    outcome : {"work", "support"}
+    effect_on : {"work", "support"}
+        Whether the effect is on time in work/education or on time on public support.
     replacement : float
         Weeks off support per extra week in work.
 
@@ -251,13 +278,13 @@ def benefit_savings(
     participants = check_number(participants, "participants", func, low=0, low_open=True)
     if period_weeks is not None:
         period_weeks = check_number(period_weeks, "period_weeks", func, low=0, low_open=True)
-    f = _support_weeks_factor(effect, func, period_weeks, outcome, replacement)
+    f = _support_weeks_factor(result, func, period_weeks, effect_on, replacement)
     weekly = rate / _RATE_PER[rate_per]
     factor = -f * weekly * participants
     return scale_effect(
-        effect,
+        result,
         factor,
-        unit="DKK",
+        unit_label="DKK",
         estimand="saving in benefit payments",
         method=f"x {factor:.6g} DKK ({rate:g} DKK per {rate_per}, {participants:g} participants, "
         f"replacement {replacement:g})",

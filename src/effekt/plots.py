@@ -670,11 +670,11 @@ def subgroup_forest(
 
 # --- time ---
 def effect_trajectory(
-    frame: pd.DataFrame,
+    table: pd.DataFrame,
     ax: Axes | None = None,
     *,
     scale: str = "proportion",
-    unit: str = "",
+    unit_label: str = "",
     simultaneous: bool = True,
     xlabel: str = "time",
     color: str = "C0",
@@ -687,14 +687,16 @@ def effect_trajectory(
 
     Parameters
     ----------
-    frame : DataFrame
+    table : DataFrame
         Columns ``time, estimate, ci_low, ci_high`` and optionally ``sim_low, sim_high``
-        (as ``Trajectory.to_frame()`` or ``EventStudy.to_frame()``).
+        (as ``Trajectory.to_frame()``).
     ax : Axes, optional
     scale : {"proportion", "mean"}
         Proportions are drawn in percentage points.
+    unit_label : str
+        Unit of a mean outcome, for the axis label.
     simultaneous : bool
-        Draw the simultaneous band when the frame has it.
+        Draw the simultaneous band when the table has it.
     xlabel : str
         Name of the period axis ("week", "month", "event time").
     reference_line : float, optional
@@ -716,13 +718,13 @@ def effect_trajectory(
     """
     ax = new_axes(ax)
     k = 100.0 if scale == "proportion" else 1.0
-    x = frame["time"].to_numpy(dtype=float)
+    x = table["time"].to_numpy(dtype=float)
     level = f"{round(100 * conf_level, 1):g}%"
-    if simultaneous and "sim_low" in frame and band_name != "none":
+    if simultaneous and "sim_low" in table and band_name != "none":
         ax.fill_between(
             x,
-            k * frame["sim_low"],
-            k * frame["sim_high"],
+            k * table["sim_low"],
+            k * table["sim_high"],
             color=color,
             alpha=0.12,
             lw=0,
@@ -730,8 +732,8 @@ def effect_trajectory(
         )
     ax.fill_between(
         x,
-        k * frame["ci_low"],
-        k * frame["ci_high"],
+        k * table["ci_low"],
+        k * table["ci_high"],
         color=color,
         alpha=0.28,
         lw=0,
@@ -739,7 +741,7 @@ def effect_trajectory(
     )
     ax.plot(
         x,
-        k * frame["estimate"],
+        k * table["estimate"],
         color=color,
         marker="o" if len(x) <= 40 else None,
         ms=3.5,
@@ -749,7 +751,7 @@ def effect_trajectory(
     if reference_line is not None:
         ax.axvline(reference_line, color="0.4", lw=1, ls=":")
     ax.set_xlabel(xlabel[:1].upper() + xlabel[1:])
-    ax.set_ylabel(effect_axis_label(scale, unit))
+    ax.set_ylabel(effect_axis_label(scale, unit_label))
     ax.legend(frameon=False, fontsize=8)
     return ax
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Hashable
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -159,147 +159,47 @@ def paid_hours_months(
     return pd.Series(values, index=data.index, name="paid_hours")
 
 
-def share_with_paid_hours(
-    data: pd.DataFrame,
-    person: Hashable,
-    month: Hashable,
-    wage: Hashable,
-    hours: Hashable,
-    *,
-    period: tuple[Any, Any] | None = None,
-    on_benefit: Hashable | None = None,
-    by: Hashable | list[Hashable] | None = None,
-    conf_level: float = 0.95,
-    wage_upper: float = WAGE_UPPER,
-    wage_full_time: float = WAGE_FULL_TIME,
-    hours_full_time: float = HOURS_FULL_TIME,
-    missing: str = "raise",
-) -> pd.DataFrame:
-    """Share of benefit recipients with at least one paid-hours month in a period.
-
-    Parameters
-    ----------
-    data : DataFrame
-        Long register panel: one row per person and month (no duplicates).
-    person, month : str
-        Person identifier and month columns (integers such as 201703, pandas Periods or
-        Timestamps; anything ordered).
-    wage, hours : str
-        Wage (DKK) and registered hours in the month.
-    period : (first, last), optional
-        Inclusive range of months; both ends must lie within the panel's months. Default:
-        every month in ``data``.
-    on_benefit : str, optional
-        0/1 column: received the benefit that month. The denominator is the people with at
-        least one benefit month in the period (everyone in the period when omitted).
-    by : str or list of str, optional
-        Grouping columns (municipality, benefit group) that must be constant within a
-        person over the period; one row per group is returned. The output can be passed
-        to :func:`effekt.did.did_from_counts` as ``count``/``denominator``.
-    conf_level : float
-        Level of the Wilson interval for each share.
-    wage_upper, wage_full_time, hours_full_time : float
-        Thresholds of the rule (see :func:`paid_hours_months`).
-    missing : {"raise", "drop"}
-        Missing values in the person, month, wage, hours, ``on_benefit`` or ``by`` columns
-        raise by default; ``"drop"`` drops those rows with a
-        :class:`~effekt.errors.DroppedRowsWarning`.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``[*by,] n_persons, n_paid_hours, share, ci_low, ci_high``. With ``by``,
-        every group that has persons in the period gets a row: a group where nobody received
-        the benefit has ``n_persons = 0`` and NaN share and interval, and a
-        :class:`~effekt.errors.SmallSampleWarning` names those groups. When nobody at all
-        received the benefit in the period, EffektError is raised.
-
-    Notes
-    -----
-    ``share = #{persons with >= 1 counting month in the period} /
-    #{persons with >= 1 benefit month in the period}``; a counting month is defined by
-    :func:`paid_hours_months`. The Wilson interval treats persons as independent draws
-    and is a guide only for register populations.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> panel = pd.DataFrame({"person": [1, 1, 2, 2, 3, 3],
-    ...                       "month": [201701, 201702] * 3,
-    ...                       "wage": [0, 2_500, 0, 0, 20_000, 30_000],
-    ...                       "hours": [0, 10, 0, 0, 160, 170]})
-    >>> out = share_with_paid_hours(panel, "person", "month", "wage", "hours")
-    >>> out[["n_persons", "n_paid_hours"]].iloc[0].tolist()
-    [3, 1]
-    """
-    func = "share_with_paid_hours"
-    check_frame(data, func)
-    by_cols = as_column_list(by)
-    require_columns(
-        data,
-        func,
-        person=person,
-        month=month,
-        wage=wage,
-        hours=hours,
-        on_benefit=on_benefit,
-        by=by_cols,
-    )
-    conf_level = check_conf_level(conf_level, func)
-    data = handle_missing(
-        data, [person, month, wage, hours, *as_column_list(on_benefit), *by_cols], missing, func
-    )
-    dup = data.duplicated([person, month])
-    if dup.any():
-        i = int(np.flatnonzero(dup.to_numpy())[0])
+def _window_rows(
+    data: pd.DataFrame, time: Hashable, window: tuple[Any, Any] | None, func: str
+) -> np.ndarray:
+    """Rows whose month lies in the inclusive ``window`` (every row without one)."""
+    if window is None:
+        return np.ones(len(data), dtype=bool)
+    if not isinstance(window, (tuple, list)) or len(window) != 2:
+        raise argument_error(func, "window", "a (first, last) pair of months", window)
+    months = data[time]
+    first, last = window
+    lo, hi = months.min(), months.max()
+    try:
+        outside = [m for m in (first, last) if m < lo or m > hi]
+        reversed_ = first > last
+    except TypeError as exc:
+        raise argument_error(
+            func, "window", f"months of the same type as column {quote(time)}", window
+        ) from exc
+    if outside:
         raise EffektError(
-            f"{func}(): the panel has {int(dup.sum())} duplicated ({quote(person)}, "
-            f"{quote(month)}) rows (first at row {i}: {data[person].iloc[i]!r}, "
-            f"{data[month].iloc[i]!r}); keep one row per "
-            "person and month (sum wages and hours within the month first)."
+            f"The 'window' argument of {func}() has month(s) {outside} outside the panel, "
+            f"which covers {lo!r} to {hi!r}; choose months within the panel."
         )
-    months = data[month]
-    if period is not None:
-        if not isinstance(period, (tuple, list)) or len(period) != 2:
-            raise argument_error(func, "period", "a (first, last) pair of months", period)
-        first, last = period
-        lo, hi = months.min(), months.max()
-        try:
-            outside = [m for m in (first, last) if m < lo or m > hi]
-            reversed_ = first > last
-        except TypeError as exc:
-            raise argument_error(
-                func, "period", f"months of the same type as column {quote(month)}", period
-            ) from exc
-        if outside:
-            raise EffektError(
-                f"The 'period' argument of {func}() has month(s) {outside} outside the panel, "
-                "which "
-                f"covers {lo!r} to {hi!r}; choose months within the panel."
-            )
-        if reversed_:
-            raise argument_error(func, "period", "a (first, last) pair with first <= last", period)
-        in_period = ((months >= first) & (months <= last)).to_numpy()
-    else:
-        in_period = np.ones(len(data), dtype=bool)
-    flags = paid_hours_months(
-        data,
-        wage,
-        hours,
-        on_benefit=on_benefit,
-        wage_upper=wage_upper,
-        wage_full_time=wage_full_time,
-        hours_full_time=hours_full_time,
-    ).to_numpy()
-    benefit = (
-        _flag_column(data[on_benefit], on_benefit, "on_benefit", func)
-        if on_benefit is not None
-        else np.ones(len(data), dtype=bool)
-    )
-    sub = data.loc[in_period, [person, *by_cols]].copy()
-    sub["_paid"] = flags[in_period]
-    sub["_benefit"] = benefit[in_period]
-    per_person = sub.groupby(person, sort=False).agg(
+    if reversed_:
+        raise argument_error(func, "window", "a (first, last) pair with first <= last", window)
+    return ((months >= first) & (months <= last)).to_numpy()
+
+
+def _per_person(
+    data: pd.DataFrame,
+    id: Hashable,
+    by_cols: list[Hashable],
+    paid: np.ndarray,
+    benefit: np.ndarray,
+    func: str,
+) -> pd.DataFrame:
+    """One row per person: any paid-hours month, any benefit month and the person's group."""
+    sub = data.loc[:, [id, *by_cols]].copy()
+    sub["_paid"] = paid
+    sub["_benefit"] = benefit
+    per_person = sub.groupby(id, sort=False).agg(
         _paid=("_paid", "max"),
         _benefit=("_benefit", "max"),
         **{f"_n_{i}": (c, "nunique") for i, c in enumerate(by_cols)},
@@ -310,16 +210,22 @@ def share_with_paid_hours(
         if changed.any():
             raise EffektError(
                 f"{func}(): the 'by' column {quote(c)} changes within {int(changed.sum())} "
-                "persons in the "
-                f"period (e.g. person {per_person.index[changed][0]!r}); assign each person to one "
-                "group (e.g. the municipality at the start of the period)."
+                f"persons in the window (e.g. person {per_person.index[changed][0]!r}); assign "
+                "each person to one group (e.g. the municipality at the start of the window)."
             )
-    # every person in the period keeps their group; only benefit recipients are counted
+    # every person in the window keeps their group; only benefit recipients are counted
     per_person["_paid"] = per_person["_paid"] & per_person["_benefit"]
     if not per_person["_benefit"].any():
         raise EffektError(
-            f"{func}(): nobody received the benefit in the period; check 'on_benefit' and 'period'."
+            f"{func}(): nobody received the benefit in the window; check 'on_benefit' and 'window'."
         )
+    return per_person
+
+
+def _group_shares(
+    per_person: pd.DataFrame, by_cols: list[Hashable], conf_level: float, func: str
+) -> pd.DataFrame:
+    """Persons, persons with paid hours, the share and its Wilson interval per group."""
     if by_cols:
         grouped = per_person.groupby([f"_v_{i}" for i in range(len(by_cols))], sort=True)
         out = grouped.agg(n_persons=("_benefit", "sum"), n_paid_hours=("_paid", "sum"))
@@ -339,12 +245,12 @@ def share_with_paid_hours(
     if empty.any():
         names = [tuple(r) if len(r) > 1 else r[0] for r in out.loc[empty, by_cols].to_numpy()]
         warnings.warn(
-            f"{func}(): nobody received the benefit in the period in {int(empty.sum())} "
+            f"{func}(): nobody received the benefit in the window in {int(empty.sum())} "
             f"group(s) of {by_cols} ({', '.join(repr(g) for g in names[:10])}"
             f"{', ...' if len(names) > 10 else ''}); their share and interval are NaN. Drop "
-            "those groups or check 'on_benefit' and 'period'.",
+            "those groups or check 'on_benefit' and 'window'.",
             SmallSampleWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
     k = out["n_paid_hours"].to_numpy()
     safe_n = np.where(empty, 1, n)
@@ -353,3 +259,114 @@ def share_with_paid_hours(
     out["ci_low"] = np.where(empty, np.nan, lo_ci)
     out["ci_high"] = np.where(empty, np.nan, hi_ci)
     return out
+
+
+def share_with_paid_hours(
+    data: pd.DataFrame,
+    id: Hashable,
+    time: Hashable,
+    wage: Hashable,
+    hours: Hashable,
+    *,
+    window: tuple[Any, Any] | None = None,
+    on_benefit: Hashable | None = None,
+    by: Hashable | list[Hashable] | None = None,
+    conf_level: float = 0.95,
+    wage_upper: float = WAGE_UPPER,
+    wage_full_time: float = WAGE_FULL_TIME,
+    hours_full_time: float = HOURS_FULL_TIME,
+    missing: Literal["raise", "drop"] = "raise",
+) -> pd.DataFrame:
+    """Share of benefit recipients with at least one paid-hours month in a window of months.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Long register panel: one row per person and month (no duplicates).
+    id, time : str
+        Person identifier and month columns (months as integers such as 201703, pandas
+        Periods or Timestamps; anything ordered).
+    wage, hours : str
+        Wage (DKK) and registered hours in the month.
+    window : (first, last), optional
+        Inclusive range of months; both ends must lie within the panel's months. Default:
+        every month in ``data``.
+    on_benefit : str, optional
+        0/1 column: received the benefit that month. The denominator is the people with at
+        least one benefit month in the window (everyone in the window when omitted).
+    by : str or list of str, optional
+        Grouping columns (municipality, benefit group) that must be constant within a
+        person over the window; one row per group is returned. The output can be passed
+        to :func:`effekt.did.did_from_counts` as ``count``/``denominator``.
+    conf_level : float
+        Level of the Wilson interval for each share.
+    wage_upper, wage_full_time, hours_full_time : float
+        Thresholds of the rule (see :func:`paid_hours_months`).
+    missing : {"raise", "drop"}
+        Missing values in the id, time, wage, hours, ``on_benefit`` or ``by`` columns
+        raise by default; ``"drop"`` drops those rows with a
+        :class:`~effekt.errors.DroppedRowsWarning`.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``[*by,] n_persons, n_paid_hours, share, ci_low, ci_high``. With ``by``,
+        every group that has persons in the window gets a row: a group where nobody received
+        the benefit has ``n_persons = 0`` and NaN share and interval, and a
+        :class:`~effekt.errors.SmallSampleWarning` names those groups. When nobody at all
+        received the benefit in the window, EffektError is raised.
+
+    Notes
+    -----
+    ``share = #{persons with >= 1 counting month in the window} /
+    #{persons with >= 1 benefit month in the window}``; a counting month is defined by
+    :func:`paid_hours_months`. The Wilson interval treats persons as independent draws
+    and is a guide only for register populations.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> panel = pd.DataFrame({"person": [1, 1, 2, 2, 3, 3],
+    ...                       "month": [201701, 201702] * 3,
+    ...                       "wage": [0, 2_500, 0, 0, 20_000, 30_000],
+    ...                       "hours": [0, 10, 0, 0, 160, 170]})
+    >>> out = share_with_paid_hours(panel, "person", "month", "wage", "hours")
+    >>> out[["n_persons", "n_paid_hours"]].iloc[0].tolist()
+    [3, 1]
+    """
+    func = "share_with_paid_hours"
+    check_frame(data, func)
+    by_cols = as_column_list(by)
+    require_columns(
+        data, func, id=id, time=time, wage=wage, hours=hours, on_benefit=on_benefit, by=by_cols
+    )
+    conf_level = check_conf_level(conf_level, func)
+    data = handle_missing(
+        data, [id, time, wage, hours, *as_column_list(on_benefit), *by_cols], missing, func
+    )
+    dup = data.duplicated([id, time])
+    if dup.any():
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        raise EffektError(
+            f"{func}(): the panel has {int(dup.sum())} duplicated ({quote(id)}, "
+            f"{quote(time)}) rows (first at row {i}: {data[id].iloc[i]!r}, "
+            f"{data[time].iloc[i]!r}); keep one row per person and month (sum wages and hours "
+            "within the month first)."
+        )
+    inside = _window_rows(data, time, window, func)
+    flags = paid_hours_months(
+        data,
+        wage,
+        hours,
+        on_benefit=on_benefit,
+        wage_upper=wage_upper,
+        wage_full_time=wage_full_time,
+        hours_full_time=hours_full_time,
+    ).to_numpy()
+    benefit = (
+        _flag_column(data[on_benefit], on_benefit, "on_benefit", func)
+        if on_benefit is not None
+        else np.ones(len(data), dtype=bool)
+    )
+    per_person = _per_person(data.loc[inside], id, by_cols, flags[inside], benefit[inside], func)
+    return _group_shares(per_person, by_cols, conf_level, func)

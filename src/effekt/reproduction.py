@@ -426,14 +426,14 @@ def _did_start_end(
     two = panel[panel["period"].isin(["start", "end"])]
     return did_from_counts(
         two,
-        unit="municipality",
+        "count",
+        "denominator",
+        "participating",
+        "post",
+        id="municipality",
         time="month",
-        count="count",
-        denominator="denominator",
-        treated="participating",
-        post="post",
         conf_level=conf_level,
-        inference=se,
+        se=se,
         n_boot=n_boot,
         seed=seed,
     )

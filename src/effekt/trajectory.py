@@ -1,4 +1,4 @@
-"""Effects over time from a long panel: the difference in shares at every week or month.
+"""Effects over time: the effect at every week or month, or at every month around a start.
 
 JobFirst's effect is followed from week 35 (12 % vs 7 % with paid hours) to week 78 and on
 to six years; IPS reports weeks in work over 18 months. :func:`effect_over_time` takes a long
@@ -7,12 +7,17 @@ pointwise *and* simultaneous confidence bands: the simultaneous band covers the 
 trajectory with the stated probability, so one can say "the effect is positive from week
 20 on" without multiple-testing worries.
 
+:class:`Trajectory` is the one result type for effects by period: it is returned by
+:func:`effect_over_time`, :func:`effekt.rct.trajectory`,
+:meth:`effekt.matching.MatchResult.trajectory` and :func:`effekt.did.event_study` (where it
+also carries the pre-trend test).
+
 Examples
 --------
 >>> from effekt.synthetic.panels import jobfirst_panel
 >>> from effekt.trajectory import effect_over_time
 >>> panel = jobfirst_panel(n_persons=1200, weeks=40, seed=1)
->>> tr = effect_over_time(panel, "person", "week", "paid_hours", "jobfirst")
+>>> tr = effect_over_time(panel, "paid_hours", "jobfirst", "person", "week")
 >>> tr.to_frame().columns[:5].tolist()
 ['time', 'estimate', 'std_error', 'ci_low', 'ci_high']
 """
@@ -27,6 +32,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ._inference import critical_value, wald_arrays
 from ._validate import (
     argument_error,
     as_column_list,
@@ -41,39 +47,52 @@ from ._validate import (
     two_valued,
 )
 from .errors import ColumnError, EffektError
-from .results import EffectResult, Scale, TestResult, effect_from_normal, format_effect
+from .results import (
+    EffectResult,
+    Result,
+    Scale,
+    TestResult,
+    effect_from_normal,
+    format_effect,
+    format_level,
+    format_pvalue,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["Trajectory", "effect_over_time", "check_panel"]
+__all__ = ["Trajectory", "effect_over_time"]
+
+Missing = Literal["raise", "drop"]
 
 
-def check_panel(
-    panel: pd.DataFrame,
+def _check_panel(
+    data: pd.DataFrame,
     id: Hashable,
     time: Hashable,
     func: str,
     *,
     extra: Sequence[Hashable] = (),
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Validate a long panel: columns exist, no missing values, no duplicated rows.
+    missing: str = "raise",
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Validate a long panel: columns exist, missing values handled, no duplicated rows.
 
-    Returns person codes ``0..P-1`` (row order), the person labels, the numeric times and a
-    stable order sorting rows by person, then time (rows need not be sorted). Raises
+    Returns the rows kept (``data`` itself unless ``missing="drop"`` dropped some), person
+    codes ``0..P-1`` (row order), the person labels, the numeric times and a stable order
+    sorting rows by person, then time (rows need not be sorted). Raises
     :class:`EffektError` when a (person, period) pair occurs twice.
 
     Examples
     --------
     >>> import pandas as pd
     >>> panel = pd.DataFrame({"person": [1, 1, 2, 2], "week": [1, 2, 1, 2]})
-    >>> codes, labels, times, order = check_panel(panel, "person", "week", "example")
+    >>> _, codes, labels, times, order = _check_panel(panel, "person", "week", "example")
     >>> codes.tolist(), labels.tolist()
     ([0, 0, 1, 1], [1, 2])
     """
-    check_frame(panel, func, "panel")
-    require_columns(panel, func, id=id, time=time, column=list(extra))
-    handle_missing(panel, [id, time, *extra], "raise", func)
+    check_frame(data, func)
+    require_columns(data, func, id=id, time=time, column=list(extra))
+    panel = handle_missing(data, [id, time, *extra], missing, func)
     values = panel[time]
     if not (pd.api.types.is_numeric_dtype(values) or values.dtype == bool):
         raise ColumnError(
@@ -93,7 +112,7 @@ def check_panel(
         )
     # the results do not depend on row order: unsorted panels are sorted (stably) here
     order = np.lexsort((t, codes))
-    return codes, np.asarray(labels), t, order
+    return panel, codes, np.asarray(labels), t, order
 
 
 def _person_constant(
@@ -125,18 +144,67 @@ def _time_unit(time_name: str) -> str:
     return "periods"
 
 
+def _sup_t(
+    cov: np.ndarray, se: np.ndarray, conf_level: float, q: float, n_draws: int, seed: Any
+) -> float:
+    """Sup-t critical value: the ``conf_level`` quantile of ``max_t |Z_t|``, Z ~ N(0, R).
+
+    ``R`` is the correlation matrix of the estimates with a positive SE; never below the
+    pointwise quantile ``q``.
+    """
+    pos = se > 0
+    if not pos.any():
+        return q
+    R = cov[np.ix_(pos, pos)] / np.outer(se[pos], se[pos])
+    vals, vecs = np.linalg.eigh(R)
+    L = vecs * np.sqrt(np.clip(vals, 0, None))
+    rng = np.random.default_rng(seed)
+    draws = rng.standard_normal((n_draws, L.shape[1])) @ L.T
+    return max(float(np.quantile(np.abs(draws).max(axis=1), conf_level)), q)
+
+
+def _band_columns(
+    est: np.ndarray, se: np.ndarray, crit: float, conf_level: float, df: float | None
+) -> dict[str, np.ndarray]:
+    """Pointwise interval and p-value (the one Wald/t core) and the simultaneous band."""
+    lo, hi, p = wald_arrays(est, se, conf_level, df)
+    return {
+        "estimate": est,
+        "std_error": se,
+        "ci_low": lo,
+        "ci_high": hi,
+        "sim_low": est - crit * se,
+        "sim_high": est + crit * se,
+        "pvalue": p,
+    }
+
+
+def _opt(row: pd.Series, column: str, kind: type = float) -> Any:
+    """A value of a per-period row, or None where the table has no such column."""
+    if column not in row.index or pd.isna(row[column]):
+        return None
+    return kind(row[column])
+
+
 @dataclass(frozen=True)
-class Trajectory:
+class Trajectory(Result):
     """Effects at each period with pointwise and simultaneous confidence bands.
+
+    The one result type for effects by period: from a panel of persons
+    (:func:`effect_over_time`, :func:`effekt.rct.trajectory`,
+    :meth:`effekt.matching.MatchResult.trajectory`) or by event time around a start date
+    (:func:`effekt.did.event_study`, which adds the pre-trend test and a reference period).
 
     Attributes
     ----------
     frame : DataFrame
         One row per period: ``time, estimate, std_error, ci_low, ci_high, sim_low, sim_high,
-        pvalue, mean_treated, mean_control, n_treated, n_control``.
+        pvalue`` and, for panels of persons, ``mean_treated, mean_control, n_treated,
+        n_control``. An event study's frame starts with ``event_time`` (periods relative
+        to the start) followed by ``time`` (the calendar period); its reference period has
+        estimate 0 and a zero-width interval.
     cov : ndarray
-        Joint covariance matrix of the per-period effects (from person- or cluster-level
-        influence functions).
+        Joint covariance matrix of the per-period effects, in the order of ``frame``.
     critical_value : float
         Multiplier of the simultaneous band (sup-t or Bonferroni).
     conf_level : float
@@ -145,6 +213,19 @@ class Trajectory:
     scale : {"proportion", "mean"}
     method : str
     time_name, outcome : str
+        Name of the period axis and of the outcome, for text and plots.
+    unit : str
+        Unit of a mean outcome.
+    df : float or None
+        Degrees of freedom of t reference distributions (clustered covariances).
+    n_clusters : int or None
+    notes : tuple of str
+    pretrend : TestResult or None
+        Test that every pre-start effect is 0 (event studies).
+    reference_period : int or None
+        The event time normalised to 0 (event studies).
+    period_column : str
+        The column of ``frame`` holding the periods (``"time"`` or ``"event_time"``).
     """
 
     frame: pd.DataFrame
@@ -160,10 +241,13 @@ class Trajectory:
     df: float | None = None
     n_clusters: int | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    pretrend: TestResult | None = None
+    reference_period: int | None = None
+    period_column: str = "time"
 
     @property
     def times(self) -> np.ndarray:
-        return self.frame["time"].to_numpy()
+        return self.frame[self.period_column].to_numpy()
 
     def to_frame(self) -> pd.DataFrame:
         """The per-period table (a copy)."""
@@ -176,7 +260,7 @@ class Trajectory:
         --------
         >>> from effekt.synthetic.panels import jobfirst_panel
         >>> tr = effect_over_time(jobfirst_panel(n_persons=800, weeks=36, seed=2),
-        ...                       "person", "week", "paid_hours", "jobfirst")
+        ...                       "paid_hours", "jobfirst", "person", "week")
         >>> tr.at(35).scale
         'proportion'
         """
@@ -185,7 +269,7 @@ class Trajectory:
             raise argument_error(
                 "Trajectory.at",
                 "time",
-                f"one of the panel's periods ({self.times[0]:g} to {self.times[-1]:g})",
+                f"one of the periods ({self.times[0]:g} to {self.times[-1]:g})",
                 time,
             )
         row = self.frame.iloc[int(idx[0])]
@@ -195,18 +279,22 @@ class Trajectory:
             self.conf_level,
             df=self.df,
             method=self.method,
-            n_treated=int(row["n_treated"]),
-            n_control=int(row["n_control"]),
+            n_treated=_opt(row, "n_treated", int),
+            n_control=_opt(row, "n_control", int),
             scale=self.scale,
-            mean_treated=float(row["mean_treated"]),
-            mean_control=float(row["mean_control"]),
+            mean_treated=_opt(row, "mean_treated"),
+            mean_control=_opt(row, "mean_control"),
             outcome=self.outcome,
             label=f"{self.time_name} {time:g}",
             unit=self.unit,
         )
 
     def cumulative(
-        self, first: float | None = None, last: float | None = None, *, unit: str | None = None
+        self,
+        first: float | None = None,
+        last: float | None = None,
+        *,
+        unit_label: str | None = None,
     ) -> EffectResult:
         """Sum of the per-period effects over ``first..last``: e.g. extra weeks in work.
 
@@ -214,17 +302,18 @@ class Trajectory:
         in the status over the window (the IPS "2.9 more weeks"); its SE uses the joint
         covariance.
 
-        ``unit`` labels the sum; by default it follows the time column: ``"weeks"`` when its
-        name contains "week", ``"months"`` for "month", ``"days"`` for "day", ``"years"`` for
-        "year", otherwise ``"periods"`` (which :mod:`effekt.fulltime` refuses to convert:
-        pass ``unit=`` when the periods are weeks or months under another name).
+        ``unit_label`` labels the sum; by default it follows the time column: ``"weeks"``
+        when its name contains "week", ``"months"`` for "month", ``"days"`` for "day",
+        ``"years"`` for "year", otherwise ``"periods"`` (which :mod:`effekt.fulltime`
+        refuses to convert: pass ``unit_label=`` when the periods are weeks or months under
+        another name).
 
         Examples
         --------
         >>> from effekt.synthetic.panels import ips_weeks
         >>> panel = ips_weeks(seed=1, long=True, arms=("IPS", "control"))
-        >>> tr = effect_over_time(panel, "person", "week", "in_work", "arm", treated_value="IPS",
-        ...                       simultaneous=False)
+        >>> tr = effect_over_time(panel, "in_work", "arm", "person", "week",
+        ...                       treated_value="IPS", simultaneous=False)
         >>> r = tr.cumulative(1, 78)
         >>> r.unit, r.scale
         ('weeks', 'mean')
@@ -240,11 +329,14 @@ class Trajectory:
                 f"periods of the panel ({t[0]:g} to {t[-1]:g})",
                 (first, last),
             )
-        if unit is None:
-            unit = _time_unit(self.time_name)
+        unit = _time_unit(self.time_name) if unit_label is None else unit_label
         est = float(self.frame["estimate"].to_numpy()[m].sum())
         se = float(np.sqrt(self.cov[np.ix_(m, m)].sum()))
         f = self.frame[m]
+        sums = {
+            k: (float(f[k].sum()) if k in f else None) for k in ("mean_treated", "mean_control")
+        }
+        sizes = {k: (int(f[k].max()) if k in f else None) for k in ("n_treated", "n_control")}
         return effect_from_normal(
             est,
             se,
@@ -253,10 +345,8 @@ class Trajectory:
             method=f"sum of per-period effects over {first:g}-{last:g} (joint covariance)",
             scale="mean",
             unit=unit,
-            mean_treated=float(f["mean_treated"].sum()),
-            mean_control=float(f["mean_control"].sum()),
-            n_treated=int(f["n_treated"].max()),
-            n_control=int(f["n_control"].max()),
+            **sums,
+            **sizes,
             outcome=self.outcome,
             label=f"{self.time_name} {first:g}-{last:g}",
         )
@@ -281,14 +371,21 @@ class Trajectory:
             w, float(stats.chi2.sf(w, q)), "no effect at any period", "chi2", q, "joint Wald test"
         )
 
+    def _is_reference(self, period: Any) -> bool:
+        return self.reference_period is not None and period == self.reference_period
+
     def summary(self) -> str:
         level = f"{round(100 * self.conf_level, 1):g}%"
         f = self.frame
-        lines = [
-            f"Effect over time on {self.outcome or 'the outcome'}: {len(f)} periods "
-            f"({self.time_name} {f['time'].iloc[0]:g} to {f['time'].iloc[-1]:g})",
-            f"  method: {self.method}",
-        ]
+        p = self.period_column
+        what = "Event study" if self.reference_period is not None else "Effect over time"
+        head = (
+            f"{what} on {self.outcome or 'the outcome'}: {len(f)} periods "
+            f"({self.time_name} {f[p].iloc[0]:g} to {f[p].iloc[-1]:g})"
+        )
+        if self.reference_period is not None:
+            head += f"; reference event time {self.reference_period}"
+        lines = [head, f"  method: {self.method}"]
         if self.simultaneous != "none":
             lines.append(
                 f"  simultaneous {level} band ({self.simultaneous}): +-{self.critical_value:.2f} SE"
@@ -299,20 +396,57 @@ class Trajectory:
             else f.iloc[np.unique(np.linspace(0, len(f) - 1, 12).round().astype(int))]
         )
         for row in show.itertuples(index=False):
+            period = getattr(row, p)
+            if self._is_reference(period):
+                lines.append(f"  {self.time_name} {period:>5g}: reference")
+                continue
             lo = format_effect(row.ci_low, self.scale, unit="").replace(" pp", "")
             hi = format_effect(row.ci_high, self.scale, unit=self.unit)
             lines.append(
-                f"  {self.time_name} {row.time:>5g}: "
+                f"  {self.time_name} {period:>5g}: "
                 f"{format_effect(row.estimate, self.scale, unit=self.unit)}"
                 f"  ({level} CI {lo} to {hi})"
             )
-        wald = self.test_all_zero()
-        lines.append(f"  {wald.summary()}")
+        lines.append(f"  {self.test_all_zero().summary()}")
+        if self.pretrend is not None:
+            lines.append(f"  {self.pretrend.summary()}")
         lines.extend(f"  note: {n}" for n in self.notes)
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.summary()
+    def _html_frame(self) -> pd.DataFrame:
+        """Per-period effects for people: pp for shares, formatted intervals and p-values."""
+        level = f"{round(100 * self.conf_level, 1):g}%"
+
+        def interval(lo: float, hi: float) -> str:
+            low = format_effect(lo, self.scale, unit="")
+            if self.scale == "proportion":
+                low = low.replace(" pp", "")
+            return f"{low} to {format_effect(hi, self.scale, unit=self.unit)}"
+
+        rows = []
+        periods = self.frame[self.period_column].tolist()  # as given (iterrows casts to float)
+        for period, (_, row) in zip(periods, self.frame.iterrows(), strict=True):
+            out: dict[str, Any] = {self.time_name: period}
+            if self.period_column != "time":
+                out["period"] = str(row["time"])
+            if self._is_reference(period):
+                rows.append({**out, "estimate": "reference"})
+                continue
+            out["estimate"] = format_effect(row["estimate"], self.scale, unit=self.unit)
+            out[f"{level} CI"] = interval(row["ci_low"], row["ci_high"])
+            if self.simultaneous != "none":
+                out[f"simultaneous {level}"] = interval(row["sim_low"], row["sim_high"])
+            out["p-value"] = format_pvalue(row["pvalue"]).removeprefix("p = ")
+            for arm in ("treated", "control"):
+                if f"mean_{arm}" in row.index:
+                    out[arm] = format_level(row[f"mean_{arm}"], self.scale, unit=self.unit)
+                    out[f"n {arm}"] = int(row[f"n_{arm}"])
+            rows.append(out)
+        return pd.DataFrame(rows)
+
+    def _html_notes(self) -> tuple[str, ...]:
+        tests = [self.test_all_zero()] + ([self.pretrend] if self.pretrend is not None else [])
+        return (f"method: {self.method}", *(t.summary() for t in tests), *self.notes)
 
     def plot(
         self,
@@ -321,8 +455,11 @@ class Trajectory:
         simultaneous: bool = True,
         color: str = "C0",
         label: str | None = None,
+        xlabel: str | None = None,
     ) -> Axes:
         """Effect by period (percentage points for shares) with pointwise and simultaneous bands.
+
+        An event study's start is marked by a dotted line and its pre-trend test is the title.
 
         Examples
         --------
@@ -330,32 +467,130 @@ class Trajectory:
         >>> matplotlib.use("Agg")
         >>> from effekt.synthetic.panels import jobfirst_panel
         >>> tr = effect_over_time(jobfirst_panel(n_persons=600, weeks=20, seed=3),
-        ...                       "person", "week", "paid_hours", "jobfirst")
+        ...                       "paid_hours", "jobfirst", "person", "week")
         >>> tr.plot().get_ylabel()
         'Effect (percentage points)'
         """
         from .plots import effect_trajectory
 
-        return effect_trajectory(
-            self.frame,
+        table = self.frame
+        if self.period_column != "time":
+            table = table.rename(columns={"time": "calendar"}).rename(
+                columns={self.period_column: "time"}
+            )
+        reference = None if self.reference_period is None else self.reference_period + 0.5
+        ax = effect_trajectory(
+            table,
             ax=ax,
             scale=self.scale,
-            unit=self.unit,
+            unit_label=self.unit,
             simultaneous=simultaneous,
-            xlabel=self.time_name,
+            xlabel=xlabel or self.time_name,
             color=color,
             label=label,
             conf_level=self.conf_level,
             band_name=self.simultaneous,
+            reference_line=reference,
         )
+        if self.pretrend is not None:
+            ax.set_title(
+                f"Pre-trend test ({self.pretrend.df:g} pre-periods): "
+                f"{format_pvalue(self.pretrend.pvalue)}",
+                fontsize=9,
+            )
+        return ax
+
+
+def _panel_inputs(
+    data: pd.DataFrame,
+    outcome: Hashable,
+    treatment: Hashable,
+    id: Hashable,
+    time: Hashable,
+    weights: Hashable | None,
+    cluster: Hashable | None,
+    treated_value: Any,
+    missing: str,
+    func: str,
+) -> dict[str, Any]:
+    """Rows, person codes, times, outcome, person-level arm, weights and clusters."""
+    extra = [outcome, treatment, *as_column_list(weights), *as_column_list(cluster)]
+    panel, codes, labels, t, _ = _check_panel(data, id, time, func, extra=extra, missing=missing)
+    P = len(labels)
+    y = numeric_column(panel[outcome], outcome, func, "outcome")
+    arm_p = _person_constant(panel, treatment, codes, P, func, "treatment")
+    arm = two_valued(arm_p, treatment, "treatment", func, treated_value)
+    if weights is not None:
+        wp = _person_constant(panel, weights, codes, P, func, "weights").to_numpy(dtype=float)
+        check_weights(wp, weights, func)
+    else:
+        wp = np.ones(P)
+    cl = None if cluster is None else _person_constant(panel, cluster, codes, P, func, "cluster")
+    return {"codes": codes, "P": P, "t": t, "y": y, "arm": arm, "wp": wp, "cl": cl}
+
+
+def _per_period(x: dict[str, Any], time: Hashable, func: str) -> dict[str, Any]:
+    """Per period and arm: weighted means, sizes, effects and each row's influence."""
+    codes, t, y, wp = x["codes"], x["t"], x["y"], x["wp"]
+    ut, tinv = np.unique(t, return_inverse=True)
+    T = len(ut)
+    w_row = wp[codes]
+    arm_row = x["arm"][codes].astype(np.intp)
+    obs = w_row > 0
+    cell = tinv * 2 + arm_row
+    W = np.bincount(cell[obs], weights=w_row[obs], minlength=2 * T).reshape(T, 2)
+    N = np.bincount(cell[obs], minlength=2 * T).reshape(T, 2)
+    if (N < 2).any():
+        k, g = np.argwhere(N < 2)[0]
+        raise EffektError(
+            f"{func}(): at {quote(time)} {ut[k]:g} the {'treated' if g else 'control'} arm has "
+            f"{int(N[k, g])} person(s) with positive weight; each arm needs at least two at every "
+            "period. Restrict the panel to periods where both arms are observed."
+        )
+    S = np.bincount(cell[obs], weights=(w_row * y)[obs], minlength=2 * T).reshape(T, 2)
+    mean = S / W
+    Wr = W[tinv, arm_row]
+    resid = y - mean[tinv, arm_row]
+    sign = np.where(arm_row == 1, 1.0, -1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        hc2 = 1 / np.sqrt(np.clip(1 - w_row / Wr, 1e-12, None))
+    phi_row = np.where(obs, sign * w_row * resid / Wr, 0.0)
+    return {"ut": ut, "tinv": tinv, "N": N, "mean": mean, "phi": phi_row, "hc2": hc2}
+
+
+def _influence_matrix(
+    x: dict[str, Any], cells: dict[str, Any], cluster: Hashable | None, func: str, label: str
+) -> tuple[np.ndarray, float | None, int | None, str]:
+    """Person (HC2) or cluster (CR1) influence matrix, its t df, cluster count and method."""
+    T = len(cells["ut"])
+    if cluster is None:
+        Phi = np.zeros((x["P"], T))
+        np.add.at(Phi, (x["codes"], cells["tinv"]), cells["phi"] * cells["hc2"])
+        return Phi, None, None, f"difference in {label} per period; HC2 (Welch) variance"
+    ccodes, clabels = pd.factorize(x["cl"], sort=True)
+    G = len(clabels)
+    if G < 2:
+        raise ColumnError(
+            f"The cluster column {quote(cluster)} passed to {func}() has one value; "
+            "clustering needs two or more."
+        )
+    Phi = np.zeros((G, T))
+    np.add.at(Phi, (ccodes[x["codes"]], cells["tinv"]), cells["phi"])
+    Nt = cells["N"].sum(axis=1)
+    Phi *= np.sqrt(G / (G - 1) * (Nt - 1) / (Nt - 2))[None, :]
+    method = (
+        f"difference in {label} per period; CR1 cluster-robust variance "
+        f"({G} clusters of {quote(cluster)}), t({G - 1})"
+    )
+    return Phi, float(G - 1), G, method
 
 
 def effect_over_time(
-    panel: pd.DataFrame,
+    data: pd.DataFrame,
+    outcome: Hashable,
+    treatment: Hashable,
     id: Hashable,
     time: Hashable,
-    status: Hashable,
-    treatment: Hashable,
     *,
     weights: Hashable | None = None,
     cluster: Hashable | None = None,
@@ -363,23 +598,24 @@ def effect_over_time(
     conf_level: float = 0.95,
     simultaneous: bool | Literal["sup-t", "bonferroni"] = True,
     n_draws: int = 10_000,
-    seed: int | None = 0,
+    seed: int | np.random.Generator | None = 0,
+    missing: Missing = "raise",
 ) -> Trajectory:
     """The effect (difference in shares or means, treated minus control) at every period.
 
     Parameters
     ----------
-    panel : DataFrame
+    data : DataFrame
         Long panel, one row per person and period (in any row order), no duplicated
         (person, period) rows. Unbalanced panels are allowed: each period uses
         the persons observed in it.
-    id, time : str
-        Person and numeric period (week, month) columns.
-    status : str
-        Outcome at each period: 0/1 (in job, with paid hours; effects are in percentage
-        points) or numeric (hours per week).
+    outcome : str
+        Outcome at each period: 0/1 status (in job, with paid hours; effects are in
+        percentage points) or numeric (hours per week).
     treatment : str
         Two-valued arm column, constant within person.
+    id, time : str
+        Person and numeric period (week, month) columns.
     weights : str, optional
         Person weights (matching weights), constant within person.
     cluster : str, optional
@@ -393,8 +629,11 @@ def effect_over_time(
         value of the joint distribution, ``"bonferroni"`` the Bonferroni quantile.
     n_draws : int
         Gaussian draws for the sup-t critical value.
-    seed : int or None
-        Seed of those draws (the band is reproducible for a fixed seed).
+    seed : int, Generator or None
+        Seed of those draws (the band is reproducible for a fixed seed; default 0).
+    missing : {"raise", "drop"}
+        Missing values in the columns used raise; ``"drop"`` drops those rows (person-periods)
+        with a :class:`~effekt.errors.DroppedRowsWarning`.
 
     Returns
     -------
@@ -402,11 +641,11 @@ def effect_over_time(
 
     Notes
     -----
-    At period t the effect is ``p_1t - p_0t`` with ``p_gt`` the weighted mean status of arm g
-    among persons observed at t. Person i's influence on it is
+    At period t the effect is ``p_1t - p_0t`` with ``p_gt`` the weighted mean outcome of arm
+    g among persons observed at t. Person i's influence on it is
     ``phi_i(t) = +-w_i (y_it - p_gt) / W_gt`` (sign by arm; 0 if unobserved), scaled by
     ``(1 - w_i / W_gt)^{-1/2}`` so that each diagonal element equals the HC2 variance of the
-    regression of status on the arm at that period (Welch's variance when unweighted).
+    regression of the outcome on the arm at that period (Welch's variance when unweighted).
     With clusters, influences are summed within clusters and scaled by
     ``G/(G-1) (N_t-1)/(N_t-2)`` (the CR1 / Stata correction). The covariance of the
     effect vector is ``Phi' Phi``. The sup-t critical value ``c`` is the ``conf_level``
@@ -424,7 +663,7 @@ def effect_over_time(
     --------
     >>> from effekt.synthetic.panels import jobfirst_panel
     >>> panel = jobfirst_panel(n_persons=2000, weeks=36, seed=4)
-    >>> tr = effect_over_time(panel, "person", "week", "paid_hours", "jobfirst",
+    >>> tr = effect_over_time(panel, "paid_hours", "jobfirst", "person", "week",
     ...                       cluster="municipality")
     >>> f = tr.to_frame()
     >>> bool((f["sim_low"] <= f["ci_low"]).all())
@@ -438,109 +677,32 @@ def effect_over_time(
             func, "simultaneous", "True, False, 'sup-t' or 'bonferroni'", simultaneous
         )
     n_draws = int(check_number(n_draws, "n_draws", func, low=100, integer=True))
-    extra = [status, treatment, *as_column_list(weights), *as_column_list(cluster)]
-    codes, labels, t, _ = check_panel(panel, id, time, func, extra=extra)
-    P = len(labels)
-    y = numeric_column(panel[status], status, func, "status")
-    binary = bool(np.isin(y, (0.0, 1.0)).all())
-    arm_p = _person_constant(panel, treatment, codes, P, func, "treatment")
-    arm = two_valued(arm_p, treatment, "treatment", func, treated_value)
-    if weights is not None:
-        wp = _person_constant(panel, weights, codes, P, func, "weights").to_numpy(dtype=float)
-        check_weights(wp, weights, func)
-    else:
-        wp = np.ones(P)
-    ut, tinv = np.unique(t, return_inverse=True)
-    T = len(ut)
-    w_row = wp[codes]
-    arm_row = arm[codes]
-    obs = w_row > 0
-    cell = tinv * 2 + arm_row.astype(np.intp)
-    W = np.bincount(cell[obs], weights=w_row[obs], minlength=2 * T).reshape(T, 2)
-    N = np.bincount(cell[obs], minlength=2 * T).reshape(T, 2)
-    if (N < 2).any():
-        k, g = np.argwhere(N < 2)[0]
-        raise EffektError(
-            f"{func}(): at {quote(time)} {ut[k]:g} the {'treated' if g else 'control'} arm has "
-            f"{int(N[k, g])} person(s) with positive weight; each arm needs at least two at every "
-            "period. Restrict the "
-            "panel to periods where both arms are observed."
-        )
-    S = np.bincount(cell[obs], weights=(w_row * y)[obs], minlength=2 * T).reshape(T, 2)
-    mean = S / W
-    est = mean[:, 1] - mean[:, 0]
-    Wr = W[tinv, arm_row.astype(np.intp)]
-    resid = y - mean[tinv, arm_row.astype(np.intp)]
-    sign = np.where(arm_row, 1.0, -1.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        hc2 = 1 / np.sqrt(np.clip(1 - w_row / Wr, 1e-12, None))
-    phi_row = np.where(obs, sign * w_row * resid / Wr, 0.0)
-    df = None
-    n_clusters = None
-    if cluster is None:
-        phi_row = phi_row * hc2
-        Phi = np.zeros((P, T))
-        np.add.at(Phi, (codes, tinv), phi_row)
-        method = (
-            "difference in "
-            + ("shares" if binary else "means")
-            + " per period; HC2 (Welch) variance"
-        )
-    else:
-        cl = _person_constant(panel, cluster, codes, P, func, "cluster")
-        ccodes, clabels = pd.factorize(cl, sort=True)
-        G = len(clabels)
-        if G < 2:
-            raise ColumnError(
-                f"The cluster column {quote(cluster)} passed to {func}() has one value; "
-                "clustering needs two or more."
-            )
-        Phi = np.zeros((G, T))
-        np.add.at(Phi, (ccodes[codes], tinv), phi_row)
-        Nt = N.sum(axis=1)
-        Phi *= np.sqrt(G / (G - 1) * (Nt - 1) / (Nt - 2))[None, :]
-        df = float(G - 1)
-        n_clusters = G
-        method = (
-            f"difference in {'shares' if binary else 'means'} per period; CR1 cluster-robust "
-            "variance "
-            f"({G} clusters of {quote(cluster)}), t({G - 1})"
-        )
+    x = _panel_inputs(
+        data, outcome, treatment, id, time, weights, cluster, treated_value, missing, func
+    )
+    binary = bool(np.isin(x["y"], (0.0, 1.0)).all())
+    cells = _per_period(x, time, func)
+    label = "shares" if binary else "means"
+    Phi, df, n_clusters, method = _influence_matrix(x, cells, cluster, func, label)
     if weights is not None:
         method += "; weighted"
     cov = Phi.T @ Phi
     se = np.sqrt(np.diag(cov))
-    a = 1 - conf_level
-    q = stats.norm.ppf(1 - a / 2) if df is None else stats.t.ppf(1 - a / 2, df)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(se > 0, est / se, 0.0)
-    p = 2 * (stats.norm.sf(np.abs(z)) if df is None else stats.t.sf(np.abs(z), df))
+    mean, N = cells["mean"], cells["N"]
+    est = mean[:, 1] - mean[:, 0]
+    q = critical_value(conf_level, df)
     if band == "sup-t":
-        pos = se > 0
-        crit = q
-        if pos.any():
-            R = cov[np.ix_(pos, pos)] / np.outer(se[pos], se[pos])
-            vals, vecs = np.linalg.eigh(R)
-            L = vecs * np.sqrt(np.clip(vals, 0, None))
-            rng = np.random.default_rng(seed)
-            draws = rng.standard_normal((n_draws, L.shape[1])) @ L.T
-            crit = max(float(np.quantile(np.abs(draws).max(axis=1), conf_level)), q)
+        crit = _sup_t(cov, se, conf_level, q, n_draws, seed)
         method += f"; sup-t band ({n_draws} Gaussian draws, seed {seed})"
     elif band == "bonferroni":
-        crit = stats.norm.ppf(1 - a / (2 * T)) if df is None else stats.t.ppf(1 - a / (2 * T), df)
+        crit = critical_value(1 - (1 - conf_level) / len(est), df)
         method += "; Bonferroni band"
     else:
         crit = q
     frame = pd.DataFrame(
         {
-            "time": ut,
-            "estimate": est,
-            "std_error": se,
-            "ci_low": est - q * se,
-            "ci_high": est + q * se,
-            "sim_low": est - crit * se,
-            "sim_high": est + crit * se,
-            "pvalue": p,
+            "time": cells["ut"],
+            **_band_columns(est, se, crit, conf_level, df),
             "mean_treated": mean[:, 1],
             "mean_control": mean[:, 0],
             "n_treated": N[:, 1],
@@ -556,7 +718,7 @@ def effect_over_time(
         scale="proportion" if binary else "mean",
         method=method,
         time_name=str(time),
-        outcome=str(status),
+        outcome=str(outcome),
         df=df,
         n_clusters=n_clusters,
     )

@@ -507,10 +507,10 @@ class MatchResult(Result):
         joined = joined.loc[joined[internal["w"]].to_numpy() > 0]
         tr = effect_over_time(
             joined,
-            id,
-            time,
             outcome,
             internal["arm"],
+            id,
+            time,
             weights=internal["w"],
             cluster=None if replace else internal["set"],
             treated_value=True,

@@ -5,7 +5,7 @@ Examples
 >>> from effekt import rct
 >>> from effekt.synthetic.panels import jobfirst_panel
 >>> panel = jobfirst_panel(n_persons=1000, weeks=20, seed=2)
->>> tr = rct.trajectory(panel, "person", "week", "paid_hours", "jobfirst")
+>>> tr = rct.trajectory(panel, "paid_hours", "jobfirst", "person", "week")
 >>> len(tr.to_frame())
 20
 """
@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from ..trajectory import Trajectory, effect_over_time
@@ -23,11 +24,11 @@ __all__ = ["trajectory"]
 
 
 def trajectory(
-    panel: pd.DataFrame,
+    data: pd.DataFrame,
+    outcome: Hashable,
+    treatment: Hashable,
     id: Hashable,
     time: Hashable,
-    status: Hashable,
-    treatment: Hashable,
     *,
     weights: Hashable | None = None,
     cluster: Hashable | None = None,
@@ -35,7 +36,8 @@ def trajectory(
     conf_level: float = 0.95,
     simultaneous: bool | Literal["sup-t", "bonferroni"] = True,
     n_draws: int = 10_000,
-    seed: int | None = 0,
+    seed: int | np.random.Generator | None = 0,
+    missing: Literal["raise", "drop"] = "raise",
 ) -> Trajectory:
     """The effect of a randomised trial at every period, with pointwise and simultaneous bands.
 
@@ -46,16 +48,16 @@ def trajectory(
 
     Parameters
     ----------
-    panel : DataFrame
-        Long panel, one row per person and period, sorted by period within person; no
-        duplicated (person, period) rows (:class:`~effekt.errors.EffektError` otherwise).
+    data : DataFrame
+        Long panel, one row per person and period in any row order; no duplicated
+        (person, period) rows (:class:`~effekt.errors.EffektError` otherwise).
         Unbalanced panels are allowed: each period uses the persons observed in it.
-    id, time : str
-        Person and numeric period (week or month number) columns.
-    status : str
+    outcome : str
         0/1 status (effects in percentage points) or a numeric outcome (hours per week).
     treatment : str
         Two-valued randomised arm, constant within person.
+    id, time : str
+        Person and numeric period (week or month number) columns.
     weights : str, optional
         Person weights (constant within person).
     cluster : str, optional
@@ -69,8 +71,11 @@ def trajectory(
         Simultaneous band over all periods (sup-t by default).
     n_draws : int
         Gaussian draws for the sup-t critical value.
-    seed : int or None
-        Seed of those draws.
+    seed : int, Generator or None
+        Seed of those draws (default 0).
+    missing : {"raise", "drop"}
+        Missing values in the columns used raise; ``"drop"`` drops those rows with a
+        :class:`~effekt.errors.DroppedRowsWarning`.
 
     Returns
     -------
@@ -97,7 +102,7 @@ def trajectory(
     >>> from effekt import rct
     >>> from effekt.synthetic.panels import jobfirst_panel
     >>> panel = jobfirst_panel(n_persons=2000, weeks=36, seed=4)
-    >>> tr = rct.trajectory(panel, "person", "week", "paid_hours", "jobfirst",
+    >>> tr = rct.trajectory(panel, "paid_hours", "jobfirst", "person", "week",
     ...                     cluster="municipality")
     >>> r = tr.at(35)
     >>> r.scale, bool(r.ci[0] < r.estimate < r.ci[1])
@@ -107,11 +112,11 @@ def trajectory(
     True
     """
     return effect_over_time(
-        panel,
+        data,
+        outcome,
+        treatment,
         id,
         time,
-        status,
-        treatment,
         weights=weights,
         cluster=cluster,
         treated_value=treated_value,
@@ -119,4 +124,5 @@ def trajectory(
         simultaneous=simultaneous,
         n_draws=n_draws,
         seed=seed,
+        missing=missing,
     )
