@@ -28,7 +28,7 @@ Examples
 
 from __future__ import annotations
 
-from ._case_mix import SMD_THRESHOLD as SMD_THRESHOLD  # importable, but not in __all__
+from ._case_mix import SMD_THRESHOLD
 from .comparison import ProviderComparison, compare_providers
 from .funnel import Overdispersion, funnel_limits, overdispersion
 from .rates import SimpleEffects, simple_effects
@@ -36,6 +36,7 @@ from .targets import TargetComparison, against_target
 from .teaching import SimpleVsCausal, contrast, contrast_from_counts
 
 __all__ = [
+    "SMD_THRESHOLD",
     "simple_effects",
     "compare_providers",
     "against_target",
