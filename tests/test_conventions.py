@@ -354,3 +354,72 @@ def test_no_function_longer_than_80_code_lines():
 
 def test_version_is_a_string():
     assert isinstance(effekt.__version__, str)
+
+
+# --------------------------------------------------------------------------- covariates
+
+
+def _covariate_data():
+    import numpy as np
+
+    import effekt as ef
+
+    obs = ef.synthetic.observational(400, effect=0.05, seed=3)
+    return obs.assign(bad=np.where(np.arange(len(obs)) == 7, np.inf, obs["age"]))
+
+
+def _covariate_calls():
+    import effekt as ef
+
+    def balance(d, covs):
+        return ef.matching.match(d, "treated", ["age"]).balance(covs)
+
+    return {
+        "effekt.rct.difference_in_proportions": lambda d, c: ef.rct.difference_in_proportions(
+            d, "job", "treated", covariates=c
+        ),
+        "effekt.rct.difference_in_means": lambda d, c: ef.rct.difference_in_means(
+            d, "age", "treated", covariates=c
+        ),
+        "effekt.matching.match": lambda d, c: ef.matching.match(d, "treated", c),
+        "effekt.matching.propensity_score": lambda d, c: ef.matching.propensity_score(
+            d, "treated", c
+        ),
+        "effekt.matching.ipw": lambda d, c: ef.matching.ipw(d, "job", "treated", c),
+        "effekt.matching.aipw": lambda d, c: ef.matching.aipw(d, "job", "treated", c),
+        "effekt.matching.MatchResult.balance": balance,
+        "effekt.simple_effect.compare_providers": lambda d, c: ef.simple_effect.compare_providers(
+            d, "job", "benefit_group", c
+        ),
+    }
+
+
+def test_every_function_taking_covariates_is_checked_below():
+    takes = {
+        q
+        for q, f in CALLABLES.items()
+        if {"covariates", "case_mix"} & {p.name for p in _parameters(f)}
+    }
+    assert takes == set(_covariate_calls())
+
+
+@pytest.mark.parametrize("qualname", sorted(_covariate_calls()))
+def test_an_infinite_covariate_raises_effekt_error_naming_it(qualname):
+    from effekt.errors import EffektError
+
+    data = _covariate_data()
+    before = data.copy()
+    with pytest.raises(EffektError, match="'bad'.*infinite"):
+        _covariate_calls()[qualname](data, ["months_on_benefit", "bad"])
+    assert data.equals(before)
+
+
+def test_tests_write_files_to_tmp_path_not_tmp():
+    needle = '"' + "/tmp"  # built, so that this file does not match itself
+    offenders = [
+        f"{p.name}:{n}"
+        for p in sorted((ROOT / "tests").glob("test_*.py"))
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if needle in line
+    ]
+    assert not offenders, offenders

@@ -26,7 +26,7 @@ from effekt.synthetic.panels import STAR2020_SHARES, municipality_panel
 
 REF = Path(__file__).parent / "reference"
 
-# The STAR note (March 2020), section 3 of studies.md: every row, as printed in the note.
+# The STAR note (March 2020), section 3 of docs/studies.md: every row, as printed in the note.
 NOTE_ROWS = [
     # project, outcome, benefit, start_t, start_c, end_t, end_c, gap change stated or implied
     ("stv", "company", "cash", "0.17", "0.13", "0.21", "0.16"),
@@ -240,7 +240,7 @@ def test_absorbed_unit_effects_equal_full_dummy_cr2():
     )
 
 
-def test_event_study_plot_and_wild_pretrend():
+def test_event_study_plot_and_wild_pretrend(tmp_path):
     m = municipality_panel("hir", "company", seed=5)
     es = event_study(
         m,
@@ -259,7 +259,7 @@ def test_event_study_plot_and_wild_pretrend():
     assert (es.frame["sim_low"] <= es.frame["ci_low"] + 1e-15).all()
     ax = es.plot()
     assert ax.get_ylabel() == "Effect (percentage points)"
-    ax.figure.savefig("/tmp/did_event_study.png", dpi=90)
+    ax.figure.savefig(tmp_path / "did_event_study.png", dpi=90)
     assert "reference" in es.summary()
 
 

@@ -286,7 +286,7 @@ def test_km_plot(tmp_path):
     ax = km.plot(kind="event", labels={0: "non-participants", 1: "job-rotation temps"})
     assert ax.get_xlabel() == "Weeks since start"
     assert ax.get_ylabel() == "Share in job (%)"
-    ax.figure.savefig("/tmp/duration_km.png", dpi=90)
+    ax.figure.savefig(tmp_path / "duration_km.png", dpi=90)
     assert "median" in km.summary()
 
 

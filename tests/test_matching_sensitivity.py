@@ -212,7 +212,7 @@ def test_not_significant_at_gamma_one_gives_critical_one():
     assert "not significant" in rb.summary()
 
 
-def test_result_object_table_summary_plot():
+def test_result_object_table_summary_plot(tmp_path):
     df = binary_pairs(40, 15, both=5, neither=50)
     rb = rosenbaum_bounds(df, "y", treatment="treat", gamma=[1, 1.5, 2])
     frame = rb.to_frame()
@@ -225,7 +225,7 @@ def test_result_object_table_summary_plot():
         rb.p_upper[0] = 1.0  # read-only arrays
     ax = rb.plot()
     assert ax.get_ylabel() == "One-sided p-value"
-    ax.figure.savefig("/tmp/rosenbaum_bounds.png")
+    ax.figure.savefig(tmp_path / "rosenbaum_bounds.png")
 
 
 def test_match_result_like_object_is_used():

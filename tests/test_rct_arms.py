@@ -107,12 +107,12 @@ def test_binary_detection(ips, coding):
     )
 
 
-def test_compare_arms_summary_and_plot(ips):
+def test_compare_arms_summary_and_plot(ips, tmp_path):
     t = rct.compare_arms(ips, "job_or_education", "arm", control="usual service", adjust="holm")
     assert "Holm" in t.summary() and "pp" in t.summary()
     ax = t.plot()
     assert ax.get_xlabel() == "Effect (percentage points)"
-    ax.figure.savefig("/tmp/compare_arms.png", dpi=100, bbox_inches="tight")
+    ax.figure.savefig(tmp_path / "compare_arms.png", dpi=100, bbox_inches="tight")
 
 
 BAD_ARMS = [
@@ -270,7 +270,7 @@ def test_subgroups_type_one_error():
     assert 0.025 <= rejections / 400 <= 0.08
 
 
-def test_subgroup_plot(mentor):
+def test_subgroup_plot(mentor, tmp_path):
     s = rct.subgroups(
         mentor.assign(grade_band=pd.cut(mentor["grade_9th"], [-3.1, 4, 7, 12]).astype(str)),
         "outcome",
@@ -282,7 +282,7 @@ def test_subgroup_plot(mentor):
     assert labels[0] == "All" and labels[1].startswith("gender (interaction p")
     assert "    woman" in labels
     assert ax.get_xlabel() == "Effect (percentage points)"
-    ax.figure.savefig("/tmp/subgroups.png", dpi=110, bbox_inches="tight")
+    ax.figure.savefig(tmp_path / "subgroups.png", dpi=110, bbox_inches="tight")
     _, own = plt.subplots()
     assert s.plot(ax=own) is own
 

@@ -148,7 +148,7 @@ def test_simultaneous_coverage_under_the_null():
     assert np.mean(cover_point) < 0.85  # pointwise bands do not cover the whole path
 
 
-def test_unbalanced_panel_and_outputs(panel):
+def test_unbalanced_panel_and_outputs(panel, tmp_path):
     unb = panel[~((panel.person % 7 == 0) & (panel.week > 8))]
     tr = effect_over_time(unb, "paid_hours", "jobfirst", "person", "week")
     f = tr.to_frame()
@@ -158,7 +158,7 @@ def test_unbalanced_panel_and_outputs(panel):
     assert tr.test_all_zero().df == 12
     ax = tr.plot()
     assert ax.get_ylabel() == "Effect (percentage points)"
-    ax.figure.savefig("/tmp/trajectory.png", dpi=90)
+    ax.figure.savefig(tmp_path / "trajectory.png", dpi=90)
 
 
 def test_bad_panels(panel):
