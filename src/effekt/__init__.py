@@ -23,7 +23,7 @@ from typing import Any
 from .errors import EffektError
 from .results import EffectResult, EffectTable, TestResult
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _SUBMODULES = {
     "rct",
