@@ -53,6 +53,19 @@ STUDY_LAYER = ("effekt.synthetic", "effekt.studies", "effekt.reproduction", "eff
 #: Modules that may import the study layer (the command line and the package front door).
 STUDY_LAYER_USERS = ("effekt.cli", "effekt")
 
+#: Shared machinery every estimator builds on; it imports no other effekt code.
+CORE = (
+    "effekt.errors",
+    "effekt._validate",
+    "effekt._design",
+    "effekt._inference",
+    "effekt._linear",
+    "effekt._multiplicity",
+    "effekt.results",
+    "effekt.intervals",
+    "effekt.plots",
+)
+
 MAX_FUNCTION_LINES = 80
 
 
@@ -270,6 +283,15 @@ def test_estimators_import_no_study_generator_or_report_code():
         f"{a} imports {b} (line {line})"
         for a, b, _, line in import_edges()
         if _in(b, STUDY_LAYER) and not _in(a, STUDY_LAYER) and a not in STUDY_LAYER_USERS
+    ]
+    assert not bad, "\n".join(bad)
+
+
+def test_core_imports_only_core():
+    bad = [
+        f"{a} imports {b} (line {line})"
+        for a, b, _, line in import_edges()
+        if a in CORE and b not in CORE
     ]
     assert not bad, "\n".join(bad)
 
