@@ -762,7 +762,7 @@ def test_nan_standard_error_gives_nan_pvalue_not_zero(monkeypatch):
 
 def test_reported_shares_render_as_a_table_for_people():
     m = rct.from_reported_shares(0.16, 1302, 0.12, 1291, reported_relative_change=0.30)
-    html = m._repr_html_()
+    html = m._repr_html_().replace("&nbsp;", " ")
     assert "<table" in html and "<pre>" not in html
     assert "202-214 of 1,302" in html and "+0.4 pp to +7.6 pp" in html
     assert str(m) == m.summary()

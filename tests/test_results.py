@@ -29,7 +29,8 @@ def test_summary_speaks_percentage_points():
     assert "1,302" in text and "p < 0.001" in text and "+33 %" in text
     html = r._repr_html_()
     assert "<table" in html and "<pre>" not in html
-    assert "<td>+4.0 pp</td>" in html and "<td>+2.0 to +6.0 pp</td>" in html
+    cells = html.replace("&nbsp;", " ")
+    assert "<td>+4.0 pp</td>" in cells and "<td>+2.0 to +6.0 pp</td>" in cells
 
 
 def test_summary_of_means_uses_units():

@@ -54,11 +54,17 @@ def _html_cell(value: Any) -> str:
     return str(value)
 
 
+def _html_text(text: str) -> str:
+    """Escaped cell text; short cells ("+1.3 to +6.6 pp") do not break across lines."""
+    escaped = html.escape(text)
+    return escaped.replace(" ", "&nbsp;") if len(text) <= 24 else escaped
+
+
 def html_table(frame: pd.DataFrame, *, title: str = "", notes: Sequence[str] = ()) -> str:
     """A result's HTML view: an optional title, a formatted table and notes.
 
-    Numbers are shown with four significant digits (integers with thousands separators);
-    more than :data:`HTML_MAX_ROWS` rows are cut with a line saying how many are left out.
+    Numbers are shown with four significant digits (integers with thousands separators),
+    short cells keep their words on one line (non-breaking spaces), and more than :data:`HTML_MAX_ROWS` rows are cut with a line saying how many are left out.
 
     Examples
     --------
@@ -69,7 +75,7 @@ def html_table(frame: pd.DataFrame, *, title: str = "", notes: Sequence[str] = (
     shown = frame.head(HTML_MAX_ROWS)
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(_html_cell(v))}</td>" for v in row) + "</tr>"
+        "<tr>" + "".join(f"<td>{_html_text(_html_cell(v))}</td>" for v in row) + "</tr>"
         for row in shown.itertuples(index=False, name=None)
     )
     parts = ['<div class="effekt-result">']
