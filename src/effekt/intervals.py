@@ -241,11 +241,22 @@ def newcombe_interval(
         events_treated, n_treated, events_control, n_control, "newcombe_interval"
     )
     conf_level = _check_conf_level(conf_level, "newcombe_interval")
-    return _newcombe(x1, n1, x2, n2, conf_level)
+    return newcombe_unchecked(x1, n1, x2, n2, conf_level)
 
 
-def _newcombe(x1, n1, x2, n2, conf_level: float) -> tuple[np.ndarray, np.ndarray]:
-    """Unchecked core of :func:`newcombe_interval` (float arrays; an empty arm gives NaN)."""
+def newcombe_unchecked(x1, n1, x2, n2, conf_level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Unchecked core of :func:`newcombe_interval` (float arrays; an empty arm gives NaN).
+
+    For effekt's own vectorised callers that have validated their counts (not in
+    ``__all__``).
+
+    Examples
+    --------
+    >>> lo, hi = newcombe_unchecked(np.array([5.0]), np.array([56.0]), np.array([0.0]),
+    ...                             np.array([0.0]), 0.95)
+    >>> bool(np.isnan(lo[0]))
+    True
+    """
     with np.errstate(invalid="ignore", divide="ignore"):
         p1, p2 = x1 / n1, x2 / n2
         l1, u1 = wilson_interval(x1, n1, conf_level)

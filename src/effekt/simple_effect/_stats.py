@@ -10,7 +10,7 @@ from scipy import linalg, special, stats
 
 from .._inference import wald_arrays
 from ..errors import ConvergenceWarning
-from ..intervals import wilson_interval
+from ..intervals import newcombe_unchecked
 
 
 def expit(x: np.ndarray) -> np.ndarray:
@@ -27,13 +27,9 @@ def newcombe_difference(
     """
     x1, n1, x2, n2 = (np.asarray(a, dtype=float) for a in (x1, n1, x2, n2))
     with np.errstate(invalid="ignore", divide="ignore"):
-        p1, p2 = x1 / n1, x2 / n2
-        l1, u1 = wilson_interval(x1, n1, conf_level)
-        l2, u2 = wilson_interval(x2, n2, conf_level)
-    d = p1 - p2
-    low = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
-    high = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
-    return d, np.clip(low, -1, 1), np.clip(high, -1, 1)
+        d = x1 / n1 - x2 / n2
+    low, high = newcombe_unchecked(x1, n1, x2, n2, conf_level)
+    return d, low, high
 
 
 def pooled_z_pvalue(x1, n1, x2, n2) -> np.ndarray:
