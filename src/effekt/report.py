@@ -33,49 +33,148 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["write_report", "plot_reproduction", "html_report", "generator_assumptions"]
+__all__ = [
+    "write_report",
+    "plot_reproduction",
+    "html_report",
+    "generator_assumptions",
+    "print_pdf",
+    "find_chromium",
+]
 
+#: Panels of the forest plot: kind, title, multiplier to the axis unit, axis label.
 _KINDS = (
-    ("difference", "Effects on shares (percentage points)", 100.0),
-    ("did", "Municipality comparisons (DiD): change in the gap, start to end", 100.0),
-    ("share", "Simple effects: shares in a job (%)", 100.0),
-    ("mean", "Effects on means (hours per week; weeks faster to a job)", 1.0),
+    (
+        "difference",
+        "Effects on shares",
+        100.0,
+        "Effect (percentage points)",
+    ),
+    (
+        "large",
+        "Very large effects on shares (own scale)",
+        100.0,
+        "Effect (percentage points)",
+    ),
+    (
+        "did",
+        "Municipality comparisons (DiD): change in the gap, start to end",
+        100.0,
+        "Change in gap (percentage points)",
+    ),
+    ("share", "Simple effects: share in a job at course end", 100.0, "Share in a job (%)"),
+    ("hours", "Effects on hours", 1.0, "Effect (hours per week)"),
+    ("weeks", "Effects on weeks", 1.0, "Effect (weeks)"),
 )
+
+#: Effects on shares above this (in absolute value) get their own panel.
+_LARGE = 0.30
 
 
 def _kind(row: pd.Series) -> str:
     if row["design"] == "DiD":
         return "did"
     if row["scale"] == "mean":
-        return "mean"
+        return "hours" if "hour" in str(row["unit"]) else "weeks"
     if row["design"] == "simple effect" and pd.isna(row["reported_control"]):
         return "share"
+    values = [abs(float(v)) for v in (row["reported_effect"], row["estimate"]) if pd.notna(v)]
+    if values and max(values) > _LARGE:
+        return "large"
     return "difference"
 
 
-def _label(row: pd.Series) -> str:
-    study = {
-        "biu_providers": "BIU",
-        "vcg2": "VCG2",
-        "ips": "IPS",
-        "jobfirst": "JobFirst",
-        "mentor": "Mentor",
-        "brobygning": "Brobygning",
-        "voksenlaerling": "Voksenlærling",
-        "jobrotation": "Jobrotation",
-        "stv": "STV",
-        "brf": "BRF",
-        "hir": "HIR",
-    }
-    name = study.get(row["study"], row["study"])
+_SHORT = {
+    "biu_providers": "BIU",
+    "vcg2": "VCG2",
+    "ips": "IPS",
+    "jobfirst": "JobFirst",
+    "mentor": "Mentor",
+    "brobygning": "Brobygning",
+    "voksenlaerling": "Voksenlærling",
+    "jobrotation": "Jobrotation",
+    "stv": "STV",
+    "brf": "BRF",
+    "hir": "HIR",
+}
+
+
+def _label(row: pd.Series, width: int = 44) -> str:
+    """The full label of a figure, wrapped onto lines of ``width`` characters."""
+    import textwrap
+
+    name = _SHORT.get(row["study"], row["study"])
     outcome = str(row["outcome"]).replace("in SU-eligible education", "education")
-    if row["unit"] == "weeks faster":
-        outcome += " (weeks faster)"
+    unit = str(row["unit"]) if isinstance(row["unit"], str) else ""
+    if unit:
+        outcome += f" ({unit})"
     text = f"{name} {outcome}"
     if row["group"] != "all":
-        group = str(row["group"])
-        text += ": " + (group if len(group) <= 34 else group[:32].rstrip() + "…")
-    return text
+        text += ": " + str(row["group"])
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def _kind_rows(table: pd.DataFrame, kind: str) -> pd.DataFrame:
+    rows = table[table["estimate"].notna()]
+    return rows[[_kind(r) == kind for _, r in rows.iterrows()]]
+
+
+def _draw_intervals(ax: Axes, rows: pd.DataFrame, y: np.ndarray, k: float) -> None:
+    """Reported figure and range, published interval, synthetic estimate and naive difference."""
+    rlo = rows["reported_low"].to_numpy(float) * k
+    rhi = rows["reported_high"].to_numpy(float) * k
+    has_range = np.isfinite(rlo) & np.isfinite(rhi)
+    if has_range.any():
+        ax.hlines(
+            y[has_range],
+            rlo[has_range],
+            rhi[has_range],
+            color="C3",
+            lw=6,
+            alpha=0.3,
+            label="reported range",
+        )
+    ax.plot(
+        rows["reported_effect"].to_numpy(float) * k,
+        y,
+        "D",
+        color="C3",
+        ms=5,
+        label="reported in the note",
+        zorder=3,
+    )
+    plo = rows["pub_ci_low"].to_numpy(float) * k
+    phi = rows["pub_ci_high"].to_numpy(float) * k
+    has_pub = np.isfinite(plo) & np.isfinite(phi)
+    if has_pub.any():
+        ax.errorbar(
+            (plo[has_pub] + phi[has_pub]) / 2,
+            y[has_pub] + 0.22,
+            xerr=(phi[has_pub] - plo[has_pub]) / 2,
+            fmt="none",
+            ecolor="C2",
+            elinewidth=2.2,
+            capsize=3,
+            label="published shares and sizes: 95 % CI (all consistent counts)",
+        )
+    est = rows["estimate"].to_numpy(float) * k
+    lo = rows["ci_low"].to_numpy(float) * k
+    hi = rows["ci_high"].to_numpy(float) * k
+    ax.errorbar(
+        est,
+        y - 0.22,
+        xerr=[est - lo, hi - est],
+        fmt="o",
+        color="C0",
+        ms=3.5,
+        elinewidth=1,
+        capsize=2,
+        mfc="white",
+        label="re-estimate on synthetic data, 95 % CI (not the study's own)",
+    )
+    naive = rows["naive_estimate"].to_numpy(float) * k
+    if np.isfinite(naive).any():
+        ax.plot(naive, y - 0.22, "x", color="0.35", ms=6, label="naive difference (no matching)")
 
 
 def plot_reproduction(
@@ -87,10 +186,11 @@ def plot_reproduction(
     ----------
     table : DataFrame
         Output of :func:`effekt.reproduce`.
-    kind : {"difference", "did", "share", "mean"}
-        Effects on shares (drawn in percentage points), changes in the gap between
-        participating and other municipalities (section 3, in percentage points),
-        simple-effect shares (in %), or effects on means.
+    kind : {"difference", "large", "did", "share", "hours", "weeks"}
+        Effects on shares up to 30 pp (drawn in percentage points), larger effects on
+        shares (their own scale), changes in the gap between participating and other
+        municipalities (section 3, in percentage points), simple-effect shares (in %, no
+        sign: they are levels, not effects), effects in hours per week, or in weeks.
     ax : Axes, optional
     legend : bool
         Draw a legend in the Axes.
@@ -98,9 +198,10 @@ def plot_reproduction(
     Returns
     -------
     Axes
-        Re-estimated effect with its 95 % CI (blue), the reported effect (red diamond;
-        a red bar for a reported range), and the naive difference of matched studies
-        (grey cross).
+        The reported effect (red diamond; a red band for a reported range), the 95 %
+        interval the published shares and sizes support (green, above the row), the
+        re-estimate on synthetic data with its 95 % CI (blue circle, below the row) and the
+        naive difference of matched studies (grey cross). Labels are complete (wrapped).
 
     Examples
     --------
@@ -114,56 +215,27 @@ def plot_reproduction(
     """
     from .plots import new_axes
 
-    rows = table[table["estimate"].notna()]
-    rows = rows[[_kind(r) == kind for _, r in rows.iterrows()]]
-    ax = new_axes(ax, figsize=(8.0, 0.32 * len(rows) + 1.4))
-    k = dict((name, mult) for name, _, mult in _KINDS)[kind]
-    y = np.arange(len(rows))[::-1]
-    est = rows["estimate"].to_numpy(float) * k
-    lo = rows["ci_low"].to_numpy(float) * k
-    hi = rows["ci_high"].to_numpy(float) * k
-    ax.errorbar(
-        est,
-        y,
-        xerr=[est - lo, hi - est],
-        fmt="o",
-        color="C0",
-        ms=4,
-        capsize=2,
-        label="re-estimated on synthetic data (95 % CI)",
-    )
-    rlo = rows["reported_low"].to_numpy(float) * k
-    rhi = rows["reported_high"].to_numpy(float) * k
-    has_range = np.isfinite(rlo) & np.isfinite(rhi)
-    if has_range.any():
-        ax.hlines(
-            y[has_range],
-            rlo[has_range],
-            rhi[has_range],
-            color="C3",
-            lw=5,
-            alpha=0.35,
-            label="reported range",
+    if kind not in [k for k, *_ in _KINDS]:
+        from ._validate import argument_error
+
+        raise argument_error(
+            "plot_reproduction", "kind", "one of " + ", ".join(k for k, *_ in _KINDS), kind
         )
-    ax.plot(rows["reported_effect"].to_numpy(float) * k, y, "D", color="C3", ms=5, label="reported")
-    naive = rows["naive_estimate"].to_numpy(float) * k
-    if np.isfinite(naive).any():
-        ax.plot(naive, y, "x", color="0.35", ms=6, label="naive difference (no matching)")
+    rows = _kind_rows(table, kind)
+    labels = [_label(r) for _, r in rows.iterrows()]
+    lines = sum(lab.count("\n") + 1 for lab in labels)
+    ax = new_axes(ax, figsize=(9.0, 0.3 * lines + 0.35 * len(rows) + 1.4))
+    _, _, k, xlabel = next(x for x in _KINDS if x[0] == kind)
+    y = np.arange(len(rows), dtype=float)[::-1]
+    _draw_intervals(ax, rows, y, k)
     if kind != "share":
         ax.axvline(0.0, color="0.6", lw=0.8, ls="--")
-    ax.set_yticks(y, [_label(r) for _, r in rows.iterrows()], fontsize=8)
+    ax.set_yticks(y, labels, fontsize=8)
     ax.set_ylim(-0.7, len(rows) - 0.3)
-    ax.set_xlabel(
-        {
-            "difference": "Effect (percentage points)",
-            "did": "Change in gap (percentage points)",
-            "share": "Share in a job (%)",
-            "mean": "Effect (hours per week; weeks faster)",
-        }[kind]
-    )
+    ax.set_xlabel(xlabel)
     ax.grid(axis="x", color="0.9")
     if legend:
-        ax.legend(fontsize=7, loc="lower right", framealpha=0.9)
+        ax.legend(fontsize=7, loc="best", framealpha=0.9)
     return ax
 
 
@@ -172,40 +244,42 @@ def _forest_figure(table: pd.DataFrame) -> Figure:
     import matplotlib.pyplot as plt
 
     present = []
-    for kind, title, _ in _KINDS:
-        n = sum(_kind(r) == kind for _, r in table[table["estimate"].notna()].iterrows())
-        if n:
-            present.append((kind, title, n))
+    for kind, title, _, _ in _KINDS:
+        rows = _kind_rows(table, kind)
+        if len(rows):
+            lines = sum(_label(r).count("\n") + 1 for _, r in rows.iterrows())
+            present.append((kind, title, 0.6 * lines + 0.6 * len(rows) + 2.6))
     if not present:
         fig, ax = plt.subplots(figsize=(6, 1.5))
         ax.text(0.5, 0.5, "no re-estimated figures in this run", ha="center", va="center")
         ax.set_axis_off()
         return fig
-    heights = [n + 2.2 for _, _, n in present]
+    heights = [h for _, _, h in present]
     fig, axes = plt.subplots(
         len(present),
         1,
-        figsize=(9.0, 0.3 * sum(heights) + 0.8),
+        figsize=(9.5, 0.26 * sum(heights) + 1.2),
         gridspec_kw={"height_ratios": heights},
         layout="constrained",
         squeeze=False,
     )
     handles: dict[str, Any] = {}
-    for ax, (kind, title, _) in zip(axes[:, 0], present, strict=False):
+    for ax, (kind, title, _) in zip(axes[:, 0], present, strict=True):
         plot_reproduction(table, kind, ax=ax, legend=False)
         ax.set_title(title, fontsize=10, loc="left")
-        for h, lab in zip(*ax.get_legend_handles_labels(), strict=False):
+        for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
             handles.setdefault(lab, h)
     fig.legend(
         list(handles.values()),
         list(handles),
         loc="outside lower center",
-        ncol=4,
+        ncol=2,
         fontsize=8,
         frameon=False,
     )
     fig.suptitle(
-        "Reported effects and their re-estimation on calibrated synthetic data", fontsize=11
+        "What the notes report, what their numbers support, and a synthetic re-estimate",
+        fontsize=11,
     )
     return fig
 
@@ -258,11 +332,33 @@ def _p(p: float) -> str:
     return "<0.001" if p < 0.001 else f"{p:.3f}"
 
 
+def _published_cells(row: pd.Series) -> tuple[str, str]:
+    """The published interval (or the exact DiD change) and the range of p-values."""
+    s = row["scale"]
+    pub = ""
+    if pd.notna(row["pub_ci_low"]):
+        pub = f"[{_num(row['pub_ci_low'], s)}, {_num(row['pub_ci_high'], s)}]"
+    if pd.notna(row.get("pub_change", np.nan)):  # DiD: exact change in gap, no sampling error
+        pub = (
+            f"{_num(row['pub_change'], s)} exact (gap {_num(row['pub_gap_start'], s)} → "
+            f"{_num(row['pub_gap_end'], s)})"
+        )
+    p = ""
+    if pd.notna(row["pub_p_min"]):
+        p = (
+            _p(row["pub_p_min"])
+            if row["pub_p_min"] == row["pub_p_max"]
+            else f"{_p(row['pub_p_min'])} – {_p(row['pub_p_max'])}"
+        )
+    return pub, p
+
+
 def _cells(row: pd.Series) -> tuple[list[str], str]:
     s = row["scale"]
-    rep = _num(row["reported_effect"], s)
+    sign = _kind(row) != "share"  # a simple effect is a share, not a difference: no "+"
+    rep = _num(row["reported_effect"], s, sign)
     if pd.notna(row["reported_low"]):
-        rep = f"{_num(row['reported_low'], s)} to {_num(row['reported_high'], s)}"
+        rep = f"{_num(row['reported_low'], s, sign)} to {_num(row['reported_high'], s, sign)}"
     if not rep:
         rep = row["reported_significance"] if row["reported_significance"] != "not stated" else ""
     if row["approximate"] and rep:
@@ -289,21 +385,7 @@ def _cells(row: pd.Series) -> tuple[list[str], str]:
             n += f" / {int(row['pub_n_control']):,}"
         if row["pub_n_assumed"] is True:
             n += "*"
-    pub = ""
-    if pd.notna(row["pub_ci_low"]):
-        pub = f"[{_num(row['pub_ci_low'], s)}, {_num(row['pub_ci_high'], s)}]"
-    if pd.notna(row.get("pub_change", np.nan)):  # DiD: exact change in gap, no sampling error
-        pub = (
-            f"{_num(row['pub_change'], s)} exact (gap {_num(row['pub_gap_start'], s)} → "
-            f"{_num(row['pub_gap_end'], s)})"
-        )
-    p = ""
-    if pd.notna(row["pub_p_min"]):
-        p = (
-            _p(row["pub_p_min"])
-            if row["pub_p_min"] == row["pub_p_max"]
-            else f"{_p(row['pub_p_min'])} – {_p(row['pub_p_max'])}"
-        )
+    pub, p = _published_cells(row)
     relc = (
         ""
         if pd.isna(row["relative_consistent"])
@@ -311,7 +393,10 @@ def _cells(row: pd.Series) -> tuple[list[str], str]:
     )
     syn = ""
     if pd.notna(row["estimate"]):
-        syn = f"{_num(row['estimate'], s)} [{_num(row['ci_low'], s)}, {_num(row['ci_high'], s)}]"
+        syn = (
+            f"{_num(row['estimate'], s, sign)} "
+            f"[{_num(row['ci_low'], s, sign)}, {_num(row['ci_high'], s, sign)}]"
+        )
     cov = "" if pd.isna(row["covers_reported"]) else ("yes" if row["covers_reported"] else "NO")
     naive = _num(row["naive_estimate"], s)
     note = "; ".join(x for x in (row["pub_note"], row["comment"]) if isinstance(x, str) and x)
@@ -351,7 +436,7 @@ _HEADERS = [
     "published: 95 % CI",
     "p range",
     "claim holds",
-    "rel. consistent",
+    "rel. change fits",
     "synthetic: estimate [95 % CI]",
     "covers",
     "naive",
@@ -365,17 +450,36 @@ h2{font-size:1.25em;border-bottom:2px solid #dfe3ea;padding-bottom:.2em;
 margin-top:1.6em}h3{font-size:1.05em;margin-bottom:.3em}
 .meta{color:#5a6372;font-size:.9em}table{border-collapse:collapse;font-size:.74em;width:100%}
 th,td{border:1px solid #dfe3ea;padding:3px 5px;vertical-align:top;text-align:left}
-th{background:#f3f5f8;position:sticky;top:0}td.num{text-align:right;white-space:nowrap}
+th{background:#f3f5f8;position:sticky;top:0}td.num{text-align:right}
+table.audit{table-layout:fixed}table.audit td{overflow-wrap:anywhere}
+table.audit th{hyphens:auto}
 tr.study td{background:#eef2f8;font-weight:600}
 tr.detail td{color:#5a6372;border-top:none;font-size:.95em}
-td:first-child{overflow-wrap:anywhere;min-width:9em;max-width:14em}.wrap{overflow-x:auto}.no{background:#fde2e1;font-weight:600}
+.no{background:#fde2e1;font-weight:600}
 .yes{color:#17663a}.note{color:#5a6372}img{max-width:100%;height:auto;border:1px solid #eee}
 .box{background:#f8f9fb;border-left:4px solid #9aa8bd;padding:.5em .9em;margin:.6em 0;
-font-size:.92em}
+font-size:.92em}.headline{font-size:1.05em}
+table.summary{font-size:.85em;table-layout:fixed}
 .figs{display:flex;flex-wrap:wrap;gap:12px}.figs figure{margin:0;flex:1 1 420px}
 figcaption{font-size:.85em;color:#5a6372}
+@page{size:A4 portrait;margin:12mm}
+@page wide{size:A4 landscape;margin:9mm}
+@media print{
+body{max-width:none;margin:0;padding:0;font-size:9.5pt}
+section.summary{break-after:page}
+section.audit{page:wide}
+table.audit{font-size:6.4pt}table.summary{font-size:7pt;line-height:1.25}
+section.summary .box{font-size:7.5pt}section.summary .headline{font-size:9pt}
+section.summary td{padding:2px 4px}
+th{position:static}thead{display:table-header-group}
+tr,figure,img,.box{break-inside:avoid}h2,h3{break-after:avoid}
+img{max-height:250mm;width:auto;border:none}section.forest{break-inside:avoid;break-after:page}
+section.forest img{max-height:245mm;display:block;margin:0 auto}
+}
 """
 
+#: Width of each column of the audit table (percent); they add up to 100.
+_WIDTHS = (10, 8, 10, 7, 6, 5, 6, 6, 8, 6, 5, 5, 9, 5, 4)
 
 _NUMERIC = (
     "reported effect",
@@ -399,8 +503,8 @@ _HOW_TO_READ = (
     "For the municipality comparisons of §3 (difference in differences) <b>published</b> "
     "is the change in the gap computed exactly from the four published shares, and "
     "<b>synthetic</b> the DiD on municipality × month counts clustered by municipality. "
-    "Effects on shares are in percentage points. * = sample size not in the notes, assumed. "
-    "The "
+    "Effects on shares are in percentage points; simple-effect shares are levels in %. "
+    "* = sample size not in the notes, assumed.</div>"
 )
 
 
@@ -409,13 +513,20 @@ def _img(images: dict[str, bytes], name: str, alt: str) -> str:
     return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}">'
 
 
+def _plain(text: str) -> str:
+    """Docstring markup to plain text: ``:func:`a.b.c``` -> ``a.b.c``, double backticks gone."""
+    import re
+
+    text = re.sub(r":[a-z]+:`~?([^`]+)`", r"\1", text)
+    return re.sub(r"``([^`]*)``", r"\1", text)
+
+
 def _html_head(reproduction: Reproduction, seconds: float | None) -> list[str]:
-    """The page's head, title, run facts and the box on how to read it."""
+    """The page's head, title and run facts."""
     from . import __version__
 
     table = reproduction.table
     est = table["estimate"].notna()
-    n_cov = int(table.loc[est, "covers_reported"].astype(bool).sum())
     return [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -429,16 +540,145 @@ def _html_head(reproduction: Reproduction, seconds: float | None) -> list[str]:
         f"{len(table)} reported figures, {int(est.sum())} re-estimated"
         + (f" · {seconds:.1f} s" if seconds is not None else "")
         + "</p>",
-        _HOW_TO_READ + f"re-estimated interval contains the reported effect for {n_cov} of "
-        f"{int(est.sum())} figures at this seed.</div>",
     ]
+
+
+def _coverage_words(table: pd.DataFrame, seed: int) -> str:
+    """The headline: coverage over the stored seeds, and this seed's count beside it."""
+    from .reproduction import stored_coverage
+
+    est = table[table["estimate"].notna()]
+    n_here = int(est["covers_reported"].astype(bool).sum())
+    cov = stored_coverage()
+    cov = cov[cov["figure_id"].isin(est["figure_id"])]
+    if cov.empty:
+        return f"At seed {seed} the re-estimate covers {n_here} of {len(est)} reported effects."
+    per_seed = cov.groupby("seed")["covers_reported"].sum()
+    n_fig = cov["figure_id"].nunique()
+    all_in = int((per_seed == n_fig).sum())
+    return (
+        f"Over {per_seed.size} seeds of synthetic data, the re-estimate's 95 % interval "
+        f"contained the reported effect in <b>{100 * cov['covers_reported'].mean():.1f} %</b> "
+        f"of {len(cov):,} figure-by-seed runs (about 95 % is what a correct 95 % interval "
+        f"gives). Per seed, {int(per_seed.min())} to {int(per_seed.max())} of the {n_fig} "
+        f"re-estimated figures were covered (median {per_seed.median():.0f}; all {n_fig} in "
+        f"{all_in} seeds); this run (seed {seed}) covers {n_here} of {len(est)}."
+    )
+
+
+_CAN_AND_CANNOT = (
+    '<div class="box"><b>What the synthetic check can and cannot show.</b> The synthetic '
+    "data are generated <i>from the reported figures themselves</i>, so the check is close to "
+    "circular: it shows that the reported effects are what each study's design, method and "
+    "sample sizes would produce with ordinary sampling noise, and that the method (as effekt "
+    "implements it) recovers them. It <b>cannot</b> show that the effects are true: it says "
+    "nothing about data errors, selection on characteristics the registers do not hold, "
+    "whether matching removed the bias, or whether a municipality comparison reflects the "
+    "project rather than other local changes. The blue intervals in the figure are the "
+    "uncertainty of the re-estimate on synthetic data, not the studies' own uncertainty (the "
+    "notes rarely publish it); the green intervals are what the published shares and sample "
+    "sizes alone support.</div>"
+)
+
+
+def _pp(value: float) -> str:
+    return f"{100 * value:+.1f} pp".replace("-", "\u2212")
+
+
+def _published_words(rows: pd.DataFrame) -> str:
+    """Whether a study's published numbers support its claims, in one or two sentences."""
+    said = []
+    for label, claim in (
+        ("yes", "The published shares and sample sizes support the claimed significance"),
+        (
+            "depends on rounding",
+            "Whether the effect is significant depends on how the published shares were rounded",
+        ),
+        ("no", "The published numbers do not support the claim"),
+    ):
+        ids = rows.loc[rows["claim_holds"] == label, "figure_id"].tolist()
+        if ids:
+            said.append(f"{claim} ({', '.join(ids)}).")
+    bad_rel = rows.loc[rows["relative_consistent"].eq(False), "figure_id"].tolist()
+    if bad_rel:
+        said.append(
+            f"The stated relative change cannot come out of the rounded shares "
+            f"({', '.join(bad_rel)})."
+        )
+    checked = rows["claim_holds"].isin(["yes", "no", "depends on rounding"])
+    unclaimed = rows[rows["pub_ci_low"].notna() & rows["reported_control"].notna() & ~checked]
+    for _, r in unclaimed.head(1 if said else 2).iterrows():
+        zero = "excludes" if r["pub_ci_low"] > 0 or r["pub_ci_high"] < 0 else "includes"
+        said.append(
+            f"For {r['figure_id']} they give a 95 % interval of {_pp(r['pub_ci_low'])} to "
+            f"{_pp(r['pub_ci_high'])} (it {zero} zero)."
+        )
+    if rows["design"].iloc[0] == "DiD":
+        said.append(
+            "The change in the gap follows exactly from the four published shares; "
+            "the note gives no uncertainty, and participating municipalities were not "
+            "chosen at random."
+        )
+    if not said:
+        said.append(
+            "The notes give no two shares with sample sizes, so the claims cannot be "
+            "checked from the published numbers."
+        )
+    return " ".join(said)
+
+
+def _synthetic_words(rows: pd.DataFrame, cov: pd.DataFrame) -> str:
+    est = rows[rows["estimate"].notna()]
+    if est.empty:
+        return "not re-estimated"
+    here = cov[cov["figure_id"].isin(est["figure_id"])]
+    if here.empty:
+        n = int(est["covers_reported"].astype(bool).sum())
+        return f"covers {n} of {len(est)} reported effects at this seed"
+    return (
+        f"covered in {100 * here['covers_reported'].mean():.0f} % of "
+        f"{here['seed'].nunique()} seeds ({len(est)} figure{'s' if len(est) > 1 else ''})"
+    )
+
+
+def _html_summary(reproduction: Reproduction, cat: pd.DataFrame) -> list[str]:
+    """The first page: the headline, one row per study in words, what the check can show."""
+    from .reproduction import stored_coverage
+
+    table = reproduction.table
+    cov = stored_coverage()
+    parts = [
+        '<section class="summary"><h2>Summary for the committee</h2>',
+        f'<p class="headline">{_coverage_words(table, reproduction.seed)}</p>',
+        '<table class="summary"><colgroup><col style="width:20%"><col style="width:28%">'
+        '<col style="width:38%"><col style="width:14%"></colgroup>'
+        "<thead><tr><th>study</th><th>what the note claims</th>"
+        "<th>do the published numbers support it?</th><th>synthetic check</th></tr></thead>"
+        "<tbody>",
+    ]
+    for study, rows in table.groupby("study", sort=False):
+        name = cat.loc[study, "name"] if study in cat.index else study
+        first = str(rows["text"].iloc[0])
+        more = f" (and {len(rows) - 1} more figures)" if len(rows) > 1 else ""
+        parts.append(
+            f"<tr><td>§{html.escape(str(rows['section'].iloc[0]))} {html.escape(str(name))} "
+            f'<span class="note">({html.escape(str(rows["design"].iloc[0]))})</span></td>'
+            f"<td>{html.escape(first + more)}</td>"
+            f"<td>{html.escape(_published_words(rows))}</td>"
+            f"<td>{html.escape(_synthetic_words(rows, cov))}</td></tr>"
+        )
+    parts += ["</tbody></table>", _CAN_AND_CANNOT, "</section>"]
+    return parts
 
 
 def _html_figures(table: pd.DataFrame, cat: pd.DataFrame) -> list[str]:
     """The table of every reported figure, a header row per study."""
     parts = [
-        "<h2>Every reported figure</h2>",
-        '<div class="wrap"><table><thead><tr>'
+        '<section class="audit"><h2>Every reported figure</h2>',
+        _HOW_TO_READ,
+        '<table class="audit"><colgroup>'
+        + "".join(f'<col style="width:{w}%">' for w in _WIDTHS)
+        + "</colgroup><thead><tr>"
         + "".join(f"<th>{h}</th>" for h in _HEADERS)
         + "</tr></thead><tbody>",
     ]
@@ -461,8 +701,16 @@ def _html_figures(table: pd.DataFrame, cat: pd.DataFrame) -> list[str]:
                     f'<tr class="detail"><td></td><td colspan="{len(_HEADERS) - 1}">'
                     f"{detail}</td></tr>"
                 )
-    parts.append("</tbody></table></div>")
+    parts.append("</tbody></table></section>")
     return parts
+
+
+def _given(value: Any) -> bool:
+    return (
+        isinstance(value, str)
+        and value.strip() != ""
+        or (not isinstance(value, str) and pd.notna(value))
+    )
 
 
 def _html_study(
@@ -473,17 +721,19 @@ def _html_study(
     title = info["name"] if info is not None else study
     parts = [f"<h3>§{html.escape(str(rows['section'].iloc[0]))} {html.escape(str(title))}</h3>"]
     if info is not None:
-        parts.append(
-            f'<p class="note">{html.escape(str(info["design"]))}, '
-            f"{html.escape(str(info['period']))}; {html.escape(str(info['units']))}; "
-            f"population: {html.escape(str(info['population']))}; "
-            f"method: {html.escape(str(info['method']))}; "
-            f"notes {html.escape(str(info['source']))}.</p>"
-        )
+        facts = [
+            ", ".join(str(x) for x in (info["design"], info["period"]) if _given(x)),
+            str(info["units"]) if _given(info["units"]) else "",
+            f"population: {info['population']}" if _given(info["population"]) else "",
+            f"method: {info['method']}" if _given(info["method"]) else "",
+            f"notes {info['source']}" if _given(info["source"]) else "",
+        ]
+        text = "; ".join(f for f in facts if f)
+        parts.append(f'<p class="note">{html.escape(_plain(text))}.</p>')
     parts.append(
         "<ul>"
         + "".join(
-            f"<li><b>{html.escape(r['figure_id'])}</b>: {html.escape(r['text'])}</li>"
+            f"<li><b>{html.escape(r['figure_id'])}</b>: {html.escape(_plain(r['text']))}</li>"
             for _, r in rows.iterrows()
         )
         + "</ul>"
@@ -492,7 +742,7 @@ def _html_study(
     if assume:
         parts.append(
             '<div class="box"><b>Synthetic data assume</b> (beyond the notes): '
-            f"{html.escape(assume)}</div>"
+            f"{html.escape(_plain(assume))}</div>"
         )
     ids = set(rows["figure_id"])
     figs = [k for k in images if k.startswith("balance:") and k.split(":", 1)[1] in ids]
@@ -544,11 +794,12 @@ def html_report(
     images = dict(images) if images is not None else _images(reproduction)
     table = reproduction.table
     cat = _studies.catalogue().set_index("study")
-    parts = _html_head(reproduction, seconds)
+    parts = _html_head(reproduction, seconds) + _html_summary(reproduction, cat)
     if "forest" in images:
         parts += [
-            "<h2>Reported vs re-estimated</h2>",
+            '<section class="forest"><h2>Reported, published and re-estimated effects</h2>',
             _img(images, "forest", "forest plot of reported and re-estimated effects"),
+            "</section>",
         ]
     parts += _html_figures(table, cat)
     parts.append("<h2>The studies</h2>")
@@ -579,8 +830,93 @@ def _images(reproduction: Reproduction) -> dict[str, bytes]:
     return images
 
 
+def find_chromium() -> str | None:
+    """The path of a Chromium or Chrome executable on this machine, or None.
+
+    Examples
+    --------
+    >>> path = find_chromium()
+    >>> path is None or "chrom" in path.lower()
+    True
+    """
+    import shutil
+
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def print_pdf(html_path: str | Path, pdf_path: str | Path, *, timeout: float = 60.0) -> Path:
+    """Print an HTML file to an A4 PDF with a headless Chromium (its print stylesheet applies).
+
+    Parameters
+    ----------
+    html_path : path
+        The HTML file, e.g. ``reproduction.html``.
+    pdf_path : path
+        The PDF to write.
+    timeout : float
+        Seconds to wait for the browser.
+
+    Returns
+    -------
+    Path
+        ``pdf_path``.
+
+    Raises
+    ------
+    EffektError
+        When no Chromium is installed (install the ``chromium`` package) or printing fails.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> tmp = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (tmp / "a.html").write_text("<p>hello</p>")
+    >>> if find_chromium():
+    ...     _ = print_pdf(tmp / "a.html", tmp / "a.pdf")
+    """
+    import subprocess
+    import tempfile
+
+    from .errors import EffektError
+
+    browser = find_chromium()
+    if browser is None:
+        raise EffektError(
+            "printing a PDF needs Chromium or Chrome; install it (e.g. 'apt install chromium') "
+            "or open the HTML file in a browser and print it"
+        )
+    pdf_path = Path(pdf_path).resolve()
+    with tempfile.TemporaryDirectory() as profile:
+        cmd = [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={profile}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf_path}",
+            Path(html_path).resolve().as_uri(),
+        ]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    if not pdf_path.exists():
+        raise EffektError(f"Chromium could not print {html_path}: {proc.stderr.strip()[-300:]}")
+    return pdf_path
+
+
 def write_report(
-    reproduction: Reproduction, out: str | Path, *, seconds: float | None = None
+    reproduction: Reproduction,
+    out: str | Path,
+    *,
+    seconds: float | None = None,
+    pdf: bool = False,
 ) -> dict[str, Path]:
     """Write ``reproduction.csv``, ``reproduction_forest.png`` and ``reproduction.html`` to ``out``.
 
@@ -592,11 +928,13 @@ def write_report(
         Directory (created if needed).
     seconds : float, optional
         Run time to print in the report.
+    pdf : bool, default False
+        Also print ``reproduction.pdf`` (A4) with :func:`print_pdf`.
 
     Returns
     -------
     dict
-        ``{"csv": path, "forest": path, "html": path}``.
+        ``{"csv": path, "forest": path, "html": path}`` (and ``"pdf"``).
 
     Examples
     --------
@@ -617,4 +955,6 @@ def write_report(
     reproduction.table.to_csv(paths["csv"], index=False)
     paths["forest"].write_bytes(images["forest"])
     paths["html"].write_text(html_report(reproduction, images, seconds=seconds), encoding="utf-8")
+    if pdf:
+        paths["pdf"] = print_pdf(paths["html"], out / "reproduction.pdf")
     return paths

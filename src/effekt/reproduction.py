@@ -53,6 +53,8 @@ import warnings
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -65,6 +67,9 @@ from .intervals import wilson_interval
 from .results import EffectResult
 
 __all__ = [
+    "coverage_over_seeds",
+    "stored_coverage",
+    "make_stored_coverage",
     "reproduce",
     "run",
     "Study",
@@ -1119,6 +1124,111 @@ def reproduce(*, seed: int = 0, studies: Iterable[str] | str | None = None) -> p
     counts in the rounding range
     """
     return run(seed=seed, studies=studies).table
+
+
+def coverage_over_seeds(seeds: Iterable[int]) -> pd.DataFrame:
+    """Which reported figures the re-estimate's 95 % interval covers, seed by seed.
+
+    Parameters
+    ----------
+    seeds : iterable of int
+        Seeds of :func:`run` (each a full run of every study).
+
+    Returns
+    -------
+    DataFrame
+        One row per seed and re-estimated figure: ``seed``, ``figure_id``,
+        ``covers_reported`` (bool).
+
+    See Also
+    --------
+    stored_coverage : the stored result for seeds 0 to 199.
+
+    Examples
+    --------
+    >>> cov = coverage_over_seeds([0])
+    >>> int(cov["covers_reported"].sum()), len(cov)
+    (35, 35)
+    """
+    frames = []
+    for seed in seeds:
+        t = run(seed=int(seed)).table
+        t = t.loc[t["estimate"].notna(), ["figure_id", "covers_reported"]]
+        frames.append(t.assign(seed=int(seed), covers_reported=t["covers_reported"].astype(bool)))
+    return pd.concat(frames, ignore_index=True)[["seed", "figure_id", "covers_reported"]]
+
+
+def _coverage_flags(n_seeds: int) -> pd.Series:
+    """Per figure id, the coverage for seeds ``0 .. n_seeds-1`` as one 0/1 character each."""
+    long = coverage_over_seeds(range(n_seeds)).sort_values(["figure_id", "seed"], kind="stable")
+    flags = long.groupby("figure_id")["covers_reported"].agg(
+        lambda col: "".join("1" if f else "0" for f in col)
+    )
+    return flags.rename("covered_by_seed")
+
+
+def make_stored_coverage(n_seeds: int = 200, path: str | Path | None = None) -> Path:
+    """Compute the coverage over seeds ``0 .. n_seeds-1`` and write the file of :func:`stored_coverage`.
+
+    The script behind ``effekt/data/coverage.csv``; from a checkout run
+    ``PYTHONPATH=src python -c "from effekt.reproduction import make_stored_coverage as m;
+    print(m(path='src/effekt/data/coverage.csv'))"`` (about a minute).
+
+    Parameters
+    ----------
+    n_seeds : int, default 200
+        Seeds ``0 .. n_seeds-1``, a full run each.
+    path : path, optional
+        File to write; the package's ``data/coverage.csv`` when omitted.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = make_stored_coverage(1, pathlib.Path(tempfile.mkdtemp()) / "coverage.csv")
+    >>> out.read_text().splitlines()[0]
+    'figure_id,covered_by_seed'
+    """
+    check_number(n_seeds, "n_seeds", "make_stored_coverage", integer=True, low=1)
+    if path is None:
+        path = Path(str(resources.files("effekt") / "data" / "coverage.csv"))
+    path = Path(path)
+    _coverage_flags(n_seeds).to_csv(path)
+    return path
+
+
+def stored_coverage() -> pd.DataFrame:
+    """The coverage over seeds 0 to 199, computed once and stored as package data.
+
+    Made by :func:`make_stored_coverage` (``effekt/data/coverage.csv``: one row per figure,
+    its coverage as a string of 0/1, one character per seed); a full run of 200 seeds takes
+    about a minute, too long for every report.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`coverage_over_seeds`.
+
+    Examples
+    --------
+    >>> cov = stored_coverage()
+    >>> cov["seed"].nunique()
+    200
+    """
+    path = resources.files("effekt") / "data" / "coverage.csv"
+    with path.open("r", encoding="utf-8") as f:
+        wide = pd.read_csv(f, dtype=str)
+    rows = [
+        (seed, fid, flag == "1")
+        for fid, flags in zip(wide["figure_id"], wide["covered_by_seed"], strict=True)
+        for seed, flag in enumerate(flags)
+    ]
+    cov = pd.DataFrame(rows, columns=["seed", "figure_id", "covers_reported"])
+    return cov.sort_values(["seed"], kind="stable", ignore_index=True)
 
 
 # ------------------------------------------------------------------ terminal table
