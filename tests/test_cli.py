@@ -74,19 +74,106 @@ def test_bad_study_is_a_clear_error(capsys):
 
 
 def test_rct_counts(capsys):
-    assert main(["rct", "--counts", "208", "1302", "155", "1291"]) == 0
+    assert main(["rct", "208", "1302", "155", "1291"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Effect: +4.0 pp")
 
 
-def test_rct_bad_counts(capsys):
-    assert main(["rct", "--counts", "2000", "1302", "155", "1291"]) == 2
-    assert "events_treated" in capsys.readouterr().err
+def test_rct_bad_counts_name_the_positional(capsys):
+    assert main(["rct", "2000", "1302", "155", "1291"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("effekt: error: argument ET: must not exceed NT (1302)")
+    assert "events_treated" not in err
 
 
-def test_rct_needs_four_counts():
+def test_rct_needs_four_counts(capsys):
+    assert main(["rct", "1", "2"]) == 2
+    assert capsys.readouterr().err.startswith("effekt: error: argument N: give four counts")
+    with pytest.raises(SystemExit) as exc:  # argparse: not an integer
+        main(["rct", "208", "1302", "x", "1291"])
+    assert exc.value.code == 2
+    assert "argument N: invalid int value: 'x'" in capsys.readouterr().err
+
+
+def test_rct_positional_counts_match_the_api(capsys):
+    from effekt.rct import difference_in_proportions_from_counts
+
+    assert main(["rct", "208", "1302", "155", "1291", "--conf-level", "0.9"]) == 0
+    want = difference_in_proportions_from_counts(208, 1302, 155, 1291, conf_level=0.9)
+    assert capsys.readouterr().out.strip() == want.summary().strip()
+
+
+def test_rct_bad_conf_level_and_method_name_the_flag(capsys):
+    assert main(["rct", "208", "1302", "155", "1291", "--conf-level", "95"]) == 2
+    assert capsys.readouterr().err.startswith("effekt: error: argument --conf-level:")
+    with pytest.raises(SystemExit) as exc:
+        main(["rct", "208", "1302", "155", "1291", "--method", "exact"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --method: invalid choice: 'exact'" in err and "agresti-caffo" in err
+
+
+def test_rct_old_counts_flag_still_works(capsys):
+    assert main(["rct", "--counts", "208", "1302", "155", "1291"]) == 0
+    assert capsys.readouterr().out.startswith("Effect: +4.0 pp")
+
+
+def test_shares_command(capsys):
+    from effekt.rct import from_reported_shares
+
+    assert main(["shares", "0.16", "1302", "0.12", "1291", "--relative", "0.30"]) == 0
+    out = capsys.readouterr().out
+    want = from_reported_shares(0.16, 1302, 0.12, 1291, reported_relative_change=0.30)
+    assert out.strip() == want.summary().strip()
+    assert "consistent events: treated 202-214, control 149-161" in out
+    assert "reported relative change +30 % is consistent" in out
+
+
+def test_shares_bad_input_names_the_argument(capsys):
+    assert main(["shares", "16", "1302", "0.12", "1291"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("effekt: error: argument ST: must be a share between 0 and 1")
+    assert main(["shares", "0.16", "1302", "0.12", "1291", "--relative", "30"]) == 2
+    assert "--relative" in capsys.readouterr().err
+    assert main(["shares", "0.16", "1302", "0.12", "1291", "--decimals", "-1"]) == 2
+    assert capsys.readouterr().err.startswith("effekt: error: argument --decimals:")
+
+
+def test_version(capsys):
+    from effekt import __version__
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == f"effekt {__version__}"
+
+
+def test_studies_one_study(capsys):
+    assert main(["studies", "mentor"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Mentorforsøget") and "mentor.education" in out
+    assert "jobfirst" not in out
+    assert main(["studies", "mentorforsoget"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("effekt: error: argument NAME: unknown study 'mentorforsoget'")
+
+
+def test_reproduce_studies_spelling_as_in_the_api(capsys):
+    assert main(["reproduce", "--studies", "ips", "displacement", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "1.3 ips" in out and "2.6 displacement" in out and "mentor" not in out
+
+
+def test_reproduce_help_matches_what_it_does(capsys):
     with pytest.raises(SystemExit):
-        main(["rct", "--counts", "1", "2"])
+        main(["reproduce", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "sections 1 to 4" in out and "--studies" in out and "--pdf" in out
+
+
+def test_pdf_needs_out(capsys):
+    assert main(["reproduce", "--studies", "ips", "--pdf", "--quiet"]) == 2
+    assert capsys.readouterr().err.startswith("effekt: error: argument --pdf: needs --out")
 
 
 def test_studies_and_help(capsys):
@@ -110,7 +197,7 @@ def test_bad_study_and_seed_name_the_options(capsys):
     # Regression: the messages named the Python arguments ('studies', 'seed') of reproduce().
     assert main(["reproduce", "--study", "nosuch", "--quiet"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("effekt: error: argument --study:") and "'nosuch'" in err
+    assert err.startswith("effekt: error: argument --studies:") and "'nosuch'" in err
     assert main(["reproduce", "--study", "ips", "--seed", "-1", "--quiet"]) == 2
     assert capsys.readouterr().err.startswith("effekt: error: argument --seed:")
 
@@ -122,7 +209,7 @@ def test_unwritable_out_fails_before_running(tmp_path, capsys):
     assert main(["reproduce", "--study", "ips", "--quiet", "--out", str(blocker / "sub")]) == 2
     out, err = capsys.readouterr()
     assert out == ""  # nothing was run
-    assert err.startswith("effekt: error: cannot write to --out")
+    assert err.startswith("effekt: error: argument --out: cannot write to")
 
 
 def test_write_failure_is_a_clean_error(tmp_path, capsys, monkeypatch):
@@ -133,4 +220,4 @@ def test_write_failure_is_a_clean_error(tmp_path, capsys, monkeypatch):
 
     monkeypatch.setattr(effekt.report, "write_report", fail)
     assert main(["reproduce", "--study", "displacement", "--quiet", "--out", str(tmp_path)]) == 2
-    assert "effekt: error: cannot write to --out" in capsys.readouterr().err
+    assert "effekt: error: argument --out: cannot write to" in capsys.readouterr().err

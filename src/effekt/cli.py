@@ -1,21 +1,25 @@
 """The ``effekt`` command.
 
-``effekt reproduce [--study NAME ...] [--seed N] [--out DIR]``
-    Every figure of the notes: reported, recomputed from the published numbers and
-    re-estimated on calibrated synthetic data (see :func:`effekt.reproduce`). Prints a
-    table; ``--out`` also writes ``reproduction.csv``, ``reproduction_forest.png`` and a
-    self-contained ``reproduction.html``. Progress goes to stderr.
+``effekt reproduce [--studies NAME ...] [--seed N] [--out DIR] [--pdf]``
+    Every figure of the notes (sections 1 to 4): reported, recomputed from the published
+    numbers and re-estimated on calibrated synthetic data (see :func:`effekt.reproduce`).
+    Prints a table; ``--out`` also writes ``reproduction.csv``, ``reproduction_forest.png``
+    and a self-contained ``reproduction.html``; ``--pdf`` adds ``reproduction.pdf`` (A4,
+    printed by a headless Chromium). Progress goes to stderr.
 
-``effekt rct --counts ET NT EC NC``
-    A quick analysis of a trial from its counts (events and size per arm).
+``effekt rct ET NT EC NC``
+    A trial from its counts (events and size per arm).
 
-``effekt studies``
-    The catalogue of studies and how many figures each has.
+``effekt shares ST NT SC NC [--relative R]``
+    A trial from published rounded shares: what holds for every consistent count.
+
+``effekt studies [NAME]``
+    The catalogue of studies, or one study's reported figures.
 
 Examples
 --------
 >>> from effekt.cli import main
->>> main(["rct", "--counts", "208", "1302", "155", "1291"])  # doctest: +ELLIPSIS
+>>> main(["rct", "208", "1302", "155", "1291"])  # doctest: +ELLIPSIS
 Effect: +4.0 pp ...
 0
 """
@@ -23,6 +27,7 @@ Effect: +4.0 pp ...
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import tempfile
 import time
@@ -34,24 +39,41 @@ from .errors import EffektError
 
 __all__ = ["main"]
 
+_METHODS = ("newcombe", "wald", "agresti-caffo", "score")
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="effekt",
-        description="Effects of Danish active labour-market programmes: reproduce the notes, "
-        "analyse trials from counts.",
-    )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+#: Python argument name -> command-line spelling, for error messages.
+_FLAGS = {
+    "events_treated": "ET",
+    "n_treated": "NT",
+    "events_control": "EC",
+    "n_control": "NC",
+    "share_treated": "ST",
+    "share_control": "SC",
+    "reported_relative_change": "--relative",
+    "decimals": "--decimals",
+    "relative_change_decimals": "--relative-decimals",
+    "conf_level": "--conf-level",
+    "method": "--method",
+    "studies": "--studies",
+    "seed": "--seed",
+}
+
+
+def _add_reproduce(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     rep = sub.add_parser(
         "reproduce",
         help="reported vs recomputed vs re-estimated, every study",
-        description="Reproduce every figure of the notes (sections 1, 2 and 4).",
+        description="Reproduce every figure of the notes (sections 1 to 4: trials, matched "
+        "comparisons, municipality comparisons by DiD, simple effects).",
     )
     rep.add_argument(
+        "--studies",
         "--study",
-        action="append",
+        dest="studies",
+        nargs="+",
+        action="extend",
         metavar="NAME",
-        help="only this study (repeatable); see 'effekt studies'",
+        help="only these studies (one or more; repeatable); allowed: see 'effekt studies'",
     )
     rep.add_argument("--seed", type=int, default=0, help="seed for the synthetic data (default 0)")
     rep.add_argument(
@@ -59,25 +81,76 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="write reproduction.csv, reproduction_forest.png and reproduction.html here",
     )
+    rep.add_argument(
+        "--pdf",
+        action="store_true",
+        help="with --out: also print reproduction.pdf (A4) through a headless Chromium",
+    )
     rep.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+
+def _add_trials(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     rct = sub.add_parser(
         "rct",
         help="a trial from its counts",
-        description="Difference in proportions from events and sizes per arm.",
+        description="Difference in proportions from events and sizes per arm, e.g. "
+        "'effekt rct 208 1302 155 1291'.",
     )
     rct.add_argument(
-        "--counts",
-        nargs=4,
+        "counts",
+        nargs="*",
         type=int,
-        required=True,
-        metavar=("ET", "NT", "EC", "NC"),
-        help="events and size in the treatment group, then in the control group",
+        metavar="N",
+        help="four integers: events and size in the treatment group, then in the control group",
     )
-    rct.add_argument("--method", default="newcombe", help="interval method (default newcombe)")
-    rct.add_argument(
-        "--conf-level", type=float, default=0.95, help="confidence level (default 0.95)"
+    rct.add_argument("--counts", dest="counts_flag", nargs=4, type=int, help=argparse.SUPPRESS)
+    shares = sub.add_parser(
+        "shares",
+        help="a trial from published rounded shares",
+        description="What published rounded shares support, over every count consistent "
+        "with them, e.g. 'effekt shares 0.16 1302 0.12 1291 --relative 0.30'.",
     )
-    sub.add_parser("studies", help="the catalogue of studies")
+    shares.add_argument("share_treated", type=float, metavar="ST", help="treated share (0.16)")
+    shares.add_argument("n_treated", type=int, metavar="NT", help="treated group size")
+    shares.add_argument("share_control", type=float, metavar="SC", help="control share (0.12)")
+    shares.add_argument("n_control", type=int, metavar="NC", help="control group size")
+    shares.add_argument(
+        "--relative", type=float, metavar="R", help="published relative change (0.30 = +30 %%)"
+    )
+    shares.add_argument(
+        "--decimals", type=int, default=0, help="decimals of the published percentages (0-4)"
+    )
+    for p in (rct, shares):
+        p.add_argument(
+            "--method",
+            default="newcombe",
+            choices=_METHODS,
+            help="interval method: " + ", ".join(_METHODS) + " (default newcombe)",
+        )
+        p.add_argument(
+            "--conf-level", type=float, default=0.95, help="confidence level (default 0.95)"
+        )
+
+
+def _parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="effekt",
+        description="Effects of Danish active labour-market programmes: reproduce the notes, "
+        "analyse trials from counts or from published shares.",
+    )
+    parser.add_argument("--version", action="version", version=f"effekt {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _add_reproduce(sub)
+    _add_trials(sub)
+    studies = sub.add_parser(
+        "studies",
+        help="the catalogue of studies, or one study's figures",
+        description="Without NAME: every study with its section, design and number of "
+        "figures. With NAME: that study's reported figures.",
+    )
+    studies.add_argument("name", nargs="?", metavar="NAME", help="a study key, e.g. mentor")
     return parser
 
 
@@ -109,6 +182,19 @@ class _CliError(Exception):
     """A bad command-line value, reported with the option's name."""
 
 
+def _flag_message(err: EffektError) -> str:
+    """An API error message with Python argument names replaced by the command's flags."""
+    text = str(err)
+    text = re.sub(
+        r"^The '(\w+)' argument of \w+\(\)",
+        lambda m: f"argument {_FLAGS.get(m.group(1), m.group(1))}:",
+        text,
+    )
+    for name, flag in _FLAGS.items():
+        text = text.replace(f"'{name}'", flag)
+    return text
+
+
 def _check_out(out: str) -> Path:
     """Create ``--out`` and check that it is writable, before any work is done."""
     path = Path(out)
@@ -117,21 +203,27 @@ def _check_out(out: str) -> Path:
         with tempfile.TemporaryFile(dir=path):
             pass
     except OSError as err:
-        raise _CliError(f"cannot write to --out {out!r}: {err.strerror or err}") from None
+        raise _CliError(f"argument --out: cannot write to {out!r}: {err.strerror or err}") from None
     return path
 
 
-def _check_reproduce_args(args: argparse.Namespace) -> None:
+def _known_studies() -> list[str]:
     from .reproduction import _check_studies
 
+    return _check_studies(None)
+
+
+def _check_reproduce_args(args: argparse.Namespace) -> None:
     if args.seed < 0:
         raise _CliError(f"argument --seed: must be an integer >= 0; got {args.seed}")
-    if args.study is not None:
-        known = _check_studies(None)
-        bad = [s for s in args.study if s not in known]
+    if args.pdf and not args.out:
+        raise _CliError("argument --pdf: needs --out DIR to write reproduction.pdf into")
+    if args.studies is not None:
+        known = _known_studies()
+        bad = [s for s in args.studies if s not in known]
         if bad:
             raise _CliError(
-                f"argument --study: unknown study {bad[0]!r}; choose from {', '.join(known)} "
+                f"argument --studies: unknown study {bad[0]!r}; choose from {', '.join(known)} "
                 "(see 'effekt studies')"
             )
 
@@ -143,7 +235,7 @@ def _reproduce(args: argparse.Namespace) -> int:
     out = _check_out(args.out) if args.out else None
     start = time.perf_counter()
     report, done = _progress(sys.stderr)
-    rep = run(seed=args.seed, studies=args.study, progress=None if args.quiet else report)
+    rep = run(seed=args.seed, studies=args.studies, progress=None if args.quiet else report)
     if not args.quiet:
         done(rep.table["study"].nunique())
     print(format_table(rep.table))
@@ -154,9 +246,9 @@ def _reproduce(args: argparse.Namespace) -> int:
         from .report import write_report
 
         try:
-            paths = write_report(rep, out, seconds=time.perf_counter() - start)
+            paths = write_report(rep, out, seconds=time.perf_counter() - start, pdf=args.pdf)
         except OSError as err:
-            raise _CliError(f"cannot write to --out {args.out!r}: {err}") from None
+            raise _CliError(f"argument --out: cannot write to {args.out!r}: {err}") from None
         for kind, path in paths.items():
             print(f"wrote {kind}: {path}")
     return 0
@@ -165,7 +257,13 @@ def _reproduce(args: argparse.Namespace) -> int:
 def _rct(args: argparse.Namespace) -> int:
     from .rct import difference_in_proportions_from_counts
 
-    et, nt, ec, nc = args.counts
+    counts = args.counts_flag if args.counts_flag is not None else args.counts
+    if len(counts) != 4:
+        raise _CliError(
+            "argument N: give four counts: events and size in the treatment group, then in "
+            f"the control group (e.g. 'effekt rct 208 1302 155 1291'); got {len(counts)}"
+        )
+    et, nt, ec, nc = counts
     r = difference_in_proportions_from_counts(
         et, nt, ec, nc, method=args.method, conf_level=args.conf_level
     )
@@ -173,11 +271,46 @@ def _rct(args: argparse.Namespace) -> int:
     return 0
 
 
-def _studies() -> int:
+def _shares(args: argparse.Namespace) -> int:
+    from .rct import from_reported_shares
+
+    if args.relative is not None and abs(args.relative) >= 10:
+        raise _CliError(
+            "argument --relative: give the relative change as a fraction (0.30 for a 30 % "
+            f"rise); got {args.relative:g}"
+        )
+    r = from_reported_shares(
+        args.share_treated,
+        args.n_treated,
+        args.share_control,
+        args.n_control,
+        decimals=args.decimals,
+        reported_relative_change=args.relative,
+        method=args.method,
+        conf_level=args.conf_level,
+    )
+    print(r.summary())
+    return 0
+
+
+def _studies(name: str | None) -> int:
     from . import studies
 
     cat = studies.catalogue()
-    counts = studies.reported().groupby("study").size()
+    figures = studies.reported()
+    if name is not None:
+        known = list(cat["study"])
+        if name not in known:
+            raise _CliError(
+                f"argument NAME: unknown study {name!r}; choose from {', '.join(known)}"
+            )
+        s = cat.set_index("study").loc[name]
+        print(f"{s['name']} (section {s['section']}, {s['design']}; notes {s['source']})")
+        print(f"  {s['population']}; {s['period']}; method: {s['method']}")
+        for _, f in figures[figures["study"] == name].iterrows():
+            print(f"  {f['figure_id']:<40} {f['text']}")
+        return 0
+    counts = figures.groupby("study").size()
     for _, s in cat.iterrows():
         print(
             f"{s['section']:<4} {s['study']:<15} {s['design']:<14} "
@@ -189,10 +322,11 @@ def _studies() -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 = success, 2 = bad input).
 
-    Argument errors found by argparse (no command, a non-integer ``--seed``) exit with
-    status 2 through ``SystemExit``; bad values (unknown ``--study``, negative ``--seed``,
-    an ``--out`` directory that cannot be written) print ``effekt: error: ...`` and return 2
-    before anything is run.
+    Argument errors found by argparse (no command, a non-integer ``--seed``, a ``--method``
+    not in the list) exit with status 2 through ``SystemExit``; bad values (an unknown
+    study, a negative ``--seed``, events above the group size, an ``--out`` directory that
+    cannot be written) print ``effekt: error: argument FLAG: ...`` and return 2 before
+    anything is run.
 
     Parameters
     ----------
@@ -201,7 +335,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Examples
     --------
-    >>> status = main(["rct", "--counts", "208", "1302", "155", "1291"])  # doctest: +ELLIPSIS
+    >>> status = main(["rct", "208", "1302", "155", "1291"])  # doctest: +ELLIPSIS
     Effect: +4.0 pp (95% CI +1.3 to +6.6 pp), p = 0.004
     ...
     >>> status
@@ -214,12 +348,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _reproduce(args)
         if args.command == "rct":
             return _rct(args)
-        if args.command == "studies":
-            return _studies()
-        parser.print_help()  # pragma: no cover (argparse requires a command)
-        return 2  # pragma: no cover
-    except (EffektError, _CliError) as err:
+        if args.command == "shares":
+            return _shares(args)
+        return _studies(args.name)
+    except _CliError as err:
         print(f"effekt: error: {err}", file=sys.stderr)
+        return 2
+    except EffektError as err:
+        print(f"effekt: error: {_flag_message(err)}", file=sys.stderr)
         return 2
 
 
