@@ -221,3 +221,21 @@ def test_write_failure_is_a_clean_error(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(effekt.report, "write_report", fail)
     assert main(["reproduce", "--study", "displacement", "--quiet", "--out", str(tmp_path)]) == 2
     assert "effekt: error: argument --out: cannot write to" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(
+    __import__("effekt.report", fromlist=["find_chromium"]).find_chromium() is None,
+    reason="no Chromium/Chrome on this machine (apt install chromium): --pdf not tested",
+)
+def test_reproduce_pdf(tmp_path, capsys):
+    assert main(["reproduce", "--studies", "ips", "--quiet", "--out", str(tmp_path), "--pdf"]) == 0
+    assert f"wrote pdf: {tmp_path / 'reproduction.pdf'}" in capsys.readouterr().out
+    assert (tmp_path / "reproduction.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_main_help_lists_every_command(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for command in ("reproduce", "rct", "shares", "studies", "--version"):
+        assert command in out
