@@ -96,6 +96,8 @@ def test_simple_effect_shares_carry_no_plus_sign(page):
     row = page[page.index('id="biu.simple_effect_strong"') :]
     row = row[: row.index("</tr>")]
     assert "90.0 % to 100.0 %" in row and "+90" not in row and "+96" not in row
+    single = page[page.index('id="brobygning.ordinary_education"') :]
+    assert "[43.2 %, 47.2 %]" in single[: single.index("</tr>")]  # a single share: a level
     diff = page[page.index('id="biu.causal_complex"') :]
     assert "+7.0 to +15.0" in diff[: diff.index("</tr>")]  # a difference keeps its sign
 

@@ -332,12 +332,19 @@ def _p(p: float) -> str:
     return "<0.001" if p < 0.001 else f"{p:.3f}"
 
 
+def _signed(row: pd.Series) -> bool:
+    """Whether a figure is a difference (signed) or a level such as a single share (no "+")."""
+    level = pd.notna(row["reported_treated"]) and pd.isna(row["reported_control"])
+    return not level and _kind(row) != "share"
+
+
 def _published_cells(row: pd.Series) -> tuple[str, str]:
     """The published interval (or the exact DiD change) and the range of p-values."""
     s = row["scale"]
+    sign = _signed(row)
     pub = ""
     if pd.notna(row["pub_ci_low"]):
-        pub = f"[{_num(row['pub_ci_low'], s)}, {_num(row['pub_ci_high'], s)}]"
+        pub = f"[{_num(row['pub_ci_low'], s, sign)}, {_num(row['pub_ci_high'], s, sign)}]"
     if pd.notna(row.get("pub_change", np.nan)):  # DiD: exact change in gap, no sampling error
         pub = (
             f"{_num(row['pub_change'], s)} exact (gap {_num(row['pub_gap_start'], s)} → "
@@ -355,7 +362,7 @@ def _published_cells(row: pd.Series) -> tuple[str, str]:
 
 def _cells(row: pd.Series) -> tuple[list[str], str]:
     s = row["scale"]
-    sign = _kind(row) != "share"  # a simple effect is a share, not a difference: no "+"
+    sign = _signed(row)
     rep = _num(row["reported_effect"], s, sign)
     if pd.notna(row["reported_low"]):
         rep = f"{_num(row['reported_low'], s, sign)} to {_num(row['reported_high'], s, sign)}"
