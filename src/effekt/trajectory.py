@@ -42,6 +42,7 @@ from ._validate import (
     check_weights,
     handle_missing,
     numeric_column,
+    outcome_indicator,
     quote,
     require_columns,
     two_valued,
@@ -512,12 +513,15 @@ def _panel_inputs(
     treated_value: Any,
     missing: str,
     func: str,
+    outcome_value: Any = None,
 ) -> dict[str, Any]:
     """Rows, person codes, times, outcome, person-level arm, weights and clusters."""
     extra = [outcome, treatment, *as_column_list(weights), *as_column_list(cluster)]
     panel, codes, labels, t, _ = _check_panel(data, id, time, func, extra=extra, missing=missing)
     P = len(labels)
-    y = numeric_column(panel[outcome], outcome, func, "outcome")
+    y = numeric_column(
+        outcome_indicator(panel[outcome], outcome, func, outcome_value), outcome, func, "outcome"
+    )
     arm_p = _person_constant(panel, treatment, codes, P, func, "treatment")
     arm = two_valued(arm_p, treatment, "treatment", func, treated_value)
     if weights is not None:
@@ -595,6 +599,7 @@ def effect_over_time(
     weights: Hashable | None = None,
     cluster: Hashable | None = None,
     treated_value: Any = None,
+    outcome_value: Any = None,
     conf_level: float = 0.95,
     simultaneous: bool | Literal["sup-t", "bonferroni"] = True,
     n_draws: int = 10_000,
@@ -623,6 +628,8 @@ def effect_over_time(
         covariances and t(G - 1) reference distributions.
     treated_value : optional
         Value of ``treatment`` marking the treated arm.
+    outcome_value : optional
+        The value of ``outcome`` that counts as 1 (``"Ja"`` in a column of "Ja"/"Nej").
     conf_level : float
     simultaneous : True, "sup-t", "bonferroni" or False
         Simultaneous band over all periods: ``True``/``"sup-t"`` uses the sup-t critical
@@ -678,7 +685,17 @@ def effect_over_time(
         )
     n_draws = int(check_number(n_draws, "n_draws", func, low=100, integer=True))
     x = _panel_inputs(
-        data, outcome, treatment, id, time, weights, cluster, treated_value, missing, func
+        data,
+        outcome,
+        treatment,
+        id,
+        time,
+        weights,
+        cluster,
+        treated_value,
+        missing,
+        func,
+        outcome_value,
     )
     binary = bool(np.isin(x["y"], (0.0, 1.0)).all())
     cells = _per_period(x, time, func)

@@ -323,6 +323,7 @@ def difference_in_proportions(
     treatment: Hashable,
     *,
     treated_value: Any = None,
+    outcome_value: Any = None,
     method: Method = "newcombe",
     conf_level: float = 0.95,
     strata: Hashable | None = None,
@@ -338,12 +339,16 @@ def difference_in_proportions(
     data : DataFrame
         One row per person. It is never modified.
     outcome : column name
-        Binary outcome coded 0/1 or False/True.
+        Binary outcome coded 0/1 or False/True, or any two values with ``outcome_value``
+        naming the one that counts (``"Ja"`` in a column of "Ja"/"Nej").
     treatment : column name
         Two-valued assignment; 0/1 or boolean (True = treated), or any two values with
         ``treated_value`` naming the treated one.
     treated_value : optional
         The value of ``treatment`` that marks the treatment group.
+    outcome_value : optional
+        The value of ``outcome`` that means the outcome happened (``"Ja"``), for an outcome
+        not coded 0/1.
     method : {"newcombe", "wald", "agresti-caffo", "score"}
         Interval and test for the unadjusted comparison (see
         :func:`difference_in_proportions_from_counts`). With ``strata``, ``cluster`` or
@@ -469,7 +474,7 @@ def difference_in_proportions(
             )
     frame = V.handle_missing(data, used, missing, func)
     t = V.two_valued(frame[treatment], treatment, "treatment", func, treated_value)
-    y = V.binary_outcome(frame[outcome], outcome, func)
+    y = V.binary_outcome(frame[outcome], outcome, func, outcome_value=outcome_value)
     adjusted = strata is not None or cluster is not None or covs
     if exact_test and adjusted:
         raise EffektError(
