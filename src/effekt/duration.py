@@ -68,6 +68,7 @@ from ._validate import (
     two_valued,
 )
 from .errors import ColumnError, EffektError, SmallSampleWarning
+from .language import speaks, term
 from .results import EffectResult, Result, TestResult, effect_from_normal
 
 if TYPE_CHECKING:
@@ -365,12 +366,15 @@ class KaplanMeier(Result):
         ]
         return pd.DataFrame(rows)
 
+    @speaks
     def plot(
         self,
         ax: Axes | None = None,
         *,
         kind: Literal["survival", "event"] = "survival",
         ci: bool = True,
+        title: str | None = None,
+        xlabel: str | None = None,
         ylabel: str | None = None,
         labels: dict[Any, str] | None = None,
     ) -> Axes:
@@ -384,10 +388,14 @@ class KaplanMeier(Result):
             1 - S(t), e.g. the share that has found a job.
         ci : bool
             Shade the pointwise confidence band.
+        title, xlabel : str, optional
+            Title (none by default) and x-axis text (default "Weeks since start").
         ylabel : str, optional
             Defaults to "Share still without a job (%)" / "Share in job (%)".
         labels : dict, optional
             Legend text per group value.
+        language : {"en", "da"}, optional
+            Language of the default texts (default: the session's setting).
 
         Returns
         -------
@@ -414,19 +422,22 @@ class KaplanMeier(Result):
             hi = np.concatenate([[1.0], np.where(np.isnan(hi), km["surv"], hi)])
             if kind == "event":
                 y, lo, hi = 1 - y, 1 - hi, 1 - lo
-            name = (labels or {}).get(g, "all" if g is None else f"{g}")
+            name = (labels or {}).get(g, term("all") if g is None else f"{g}")
             color = f"C{i}"
             ax.step(x, 100 * y, where="post", color=color, label=name)
             if ci:
                 ax.fill_between(x, 100 * lo, 100 * hi, step="post", color=color, alpha=0.15, lw=0)
-        unit = self.unit or "time"
-        ax.set_xlabel(f"{unit[:1].upper()}{unit[1:]} since start")
+        unit = term(self.unit or "time")
+        ax.set_xlabel(xlabel or term("{unit} since start").format(unit=unit).capitalize())
         default = "Share still without a job (%)" if kind == "survival" else "Share in job (%)"
-        ax.set_ylabel(ylabel or default)
+        ax.set_ylabel(ylabel or term(default))
+        if title:
+            ax.set_title(title)
         ax.set_ylim(0, 100)
         ax.set_xlim(left=0)
         if len(self._curves) > 1 or self.group is not None:
-            ax.legend(title=None if self.group is None else str(self.group), frameon=False)
+            group = None if self.group is None else (labels or {}).get(self.group, str(self.group))
+            ax.legend(title=group, frameon=False)
         return ax
 
 

@@ -94,6 +94,38 @@ TERMS: dict[str, dict[str, str]] = {
     "no": {"da": "nej"},
     "the interval and the test disagree": {"da": "intervallet og testen er uenige"},
     "power": {"da": "styrke"},
+    # plots
+    "interaction": {"da": "interaktion"},
+    "Pre-trend test ({n} pre-periods): {p}": {
+        "da": "Test for forudgående trend ({n} perioder før start): {p}"
+    },
+    "all": {"da": "alle"},
+    "{unit} since start": {"da": "{unit} siden start"},
+    "Share still without a job (%)": {"da": "Andel stadig uden job (%)"},
+    "Share in job (%)": {"da": "Andel i job (%)"},
+    "Effect (percentage points)": {"da": "Effekt (procentpoint)"},
+    "Effect (difference in means)": {"da": "Effekt (forskel i gennemsnit)"},
+    "All": {"da": "Alle"},
+    "Time": {"da": "Tid"},
+    "Week": {"da": "Uge"},
+    "Month": {"da": "Måned"},
+    "Event time": {"da": "Tid i forhold til start"},
+    "simultaneous {level} band ({name})": {"da": "samtidigt {level}-bånd ({name})"},
+    "pointwise {level}": {"da": "punktvist {level}"},
+    "Share in {outcome} (%)": {"da": "Andel i {outcome} (%)"},
+    "Without the course (what would have happened)": {
+        "da": "Uden forløbet (det, der ellers ville være sket)"
+    },
+    "With the course = simple effect (what the contract measures)": {
+        "da": "Med forløbet = simpel effekt (det, kontrakten måler)"
+    },
+    "effect of\nthe course\n{effect}": {"da": "forløbets\neffekt\n{effect}"},
+    "ranked by simple effect: no. {rank}": {"da": "nr. {rank} efter simpel effekt"},
+    "ranked by effect of the course: no. {rank}": {"da": "nr. {rank} efter forløbets effekt"},
+    "The highest simple effect is not the best effect": {
+        "da": "Den højeste simple effekt er ikke den bedste effekt"
+    },
+    "Simple effect and effect of the course": {"da": "Simpel effekt og forløbets effekt"},
     "sample size": {"da": "stikprøvestørrelse"},
 }
 

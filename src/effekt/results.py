@@ -581,10 +581,15 @@ class EffectTable(Result):
         return (*(t.summary() for t in self.tests.values()), *self.notes)
 
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
-        """Forest plot of the effects (percentage points for proportions); returns the Axes."""
+        """Forest plot of the effects (percentage points for proportions); returns the Axes.
+
+        Keyword arguments go to :func:`effekt.plots.forest` (``title``, ``xlabel``,
+        ``labels``, ``language`` …).
+        """
         from .plots import forest
 
-        return forest(self.to_frame(), ax=ax, title=self.title, **kwargs)
+        kwargs.setdefault("title", self.title)
+        return forest(self.to_frame(), ax=ax, **kwargs)
 
 
 def _people_frame(results: Sequence[EffectResult]) -> pd.DataFrame:

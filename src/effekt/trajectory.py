@@ -48,6 +48,7 @@ from ._validate import (
     two_valued,
 )
 from .errors import ColumnError, EffektError
+from .language import speaks, term
 from .results import (
     EffectResult,
     Result,
@@ -449,6 +450,7 @@ class Trajectory(Result):
         tests = [self.test_all_zero()] + ([self.pretrend] if self.pretrend is not None else [])
         return (f"method: {self.method}", *(t.summary() for t in tests), *self.notes)
 
+    @speaks
     def plot(
         self,
         ax: Axes | None = None,
@@ -456,11 +458,17 @@ class Trajectory(Result):
         simultaneous: bool = True,
         color: str = "C0",
         label: str | None = None,
+        title: str | None = None,
         xlabel: str | None = None,
+        ylabel: str | None = None,
+        labels: dict[Any, str] | None = None,
     ) -> Axes:
         """Effect by period (percentage points for shares) with pointwise and simultaneous bands.
 
-        An event study's start is marked by a dotted line and its pre-trend test is the title.
+        An event study's start is marked by a dotted line and its pre-trend test is the title
+        unless ``title`` is given. ``xlabel``/``ylabel`` replace the axis texts, ``labels``
+        the legend entries (keys ``"estimate"``, ``"pointwise"``, ``"simultaneous"``), and
+        ``language="da"`` writes the default texts in Danish.
 
         Examples
         --------
@@ -487,16 +495,20 @@ class Trajectory(Result):
             unit_label=self.unit,
             simultaneous=simultaneous,
             xlabel=xlabel or self.time_name,
+            ylabel=ylabel,
+            title=title,
+            labels=labels,
             color=color,
             label=label,
             conf_level=self.conf_level,
             band_name=self.simultaneous,
             reference_line=reference,
         )
-        if self.pretrend is not None:
+        if self.pretrend is not None and title is None:
             ax.set_title(
-                f"Pre-trend test ({self.pretrend.df:g} pre-periods): "
-                f"{format_pvalue(self.pretrend.pvalue)}",
+                term("Pre-trend test ({n} pre-periods): {p}").format(
+                    n=f"{self.pretrend.df:g}", p=format_pvalue(self.pretrend.pvalue)
+                ),
                 fontsize=9,
             )
         return ax

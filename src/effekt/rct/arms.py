@@ -35,6 +35,7 @@ from .._validate import (
     two_valued,
 )
 from ..errors import ColumnError, SmallSampleWarning
+from ..language import speaks, term
 from ..results import EffectResult, EffectTable, Result, TestResult, format_pvalue
 from .means import difference_in_means
 from .proportions import PROPORTION_METHODS
@@ -362,22 +363,37 @@ class SubgroupResult(Result):
         test_notes = [n for t in self.interactions.values() for n in t.notes]
         return (*test_notes, *self._method_notes())
 
-    def plot(self, ax: Axes | None = None, *, title: str | None = None) -> Axes:
-        """Forest plot: the overall effect, then one block per ``by`` column (pp for shares)."""
+    @speaks
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        title: str | None = None,
+        xlabel: str | None = None,
+        ylabel: str | None = None,
+        labels: dict[Any, str] | None = None,
+    ) -> Axes:
+        """Forest plot: the overall effect, then one block per ``by`` column (pp for shares).
+
+        ``labels`` maps the outcome, ``by`` columns and levels to display text (the default
+        title is the outcome's label); ``language="da"`` writes the default texts in Danish.
+        """
         from ..plots import subgroup_forest
 
-        frame = self.to_frame()
+        shown = labels or {}
         headers = {
-            str(by): f"{by} (interaction {format_pvalue(t.pvalue)})"
+            str(by): f"{shown.get(by, by)} ({term('interaction')} {format_pvalue(t.pvalue)})"
             for by, t in self.interactions.items()
         }
-        overall = self.overall.to_frame()
         return subgroup_forest(
-            frame,
-            overall=overall,
+            self.to_frame(),
+            overall=self.overall.to_frame(),
             headers=headers,
             ax=ax,
-            title=self.outcome if title is None else title,
+            title=str(shown.get(self.outcome, self.outcome)) if title is None else title,
+            xlabel=xlabel,
+            ylabel=ylabel,
+            labels=labels,
             unit_label=self.overall.unit,
         )
 
