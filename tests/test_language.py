@@ -118,3 +118,51 @@ def test_the_danish_csv_opens_as_columns_and_keeps_the_letters(tmp_path):
     assert b";" not in r.to_csv(tmp_path / "c.csv").read_bytes().splitlines()[0]
     with pytest.raises(EffektError, match="'dialect'"):
         r.to_csv(tmp_path / "d.csv", dialect="excel-dk")
+
+
+#: result classes whose summary speaks Danish this wave (simple_effect, matching, report and
+#: reproduction follow in the second wave)
+DANISH_CLASSES = {
+    "EffectResult",
+    "EffectTable",
+    "TestResult",
+    "SubgroupResult",
+    "PowerResult",
+    "ReportedShares",
+    "KaplanMeier",
+    "Trajectory",
+}
+
+
+def _danish_examples():
+    from result_examples import build_examples
+
+    examples = dict(build_examples())
+    examples["KaplanMeier"] = ef.duration.kaplan_meier(
+        pd.DataFrame({"uger": [2, 4, 6, 8], "job": [1, 1, 0, 1]}), "uger", "job"
+    )
+    panel = ef.synthetic.panels.ips_weeks(seed=1, long=True, arms=("IPS", "control"))
+    examples["Trajectory"] = ef.trajectory.effect_over_time(
+        panel, "in_work", "arm", "person", "week", treated_value="IPS", n_draws=200
+    )
+    return examples
+
+
+@pytest.mark.parametrize("name", sorted(DANISH_CLASSES))
+def test_every_result_in_the_area_speaks_danish(name):
+    result = _danish_examples()[name]
+    english, danish = result.summary(), result.summary(language="da")
+    assert danish != english
+    danish_words = (
+        "procentpoint",
+        "konfidensinterval",
+        "bemærk",
+        "metode",
+        "til",
+        "antal",
+        "ingen",
+    )
+    assert any(w in danish for w in danish_words), danish
+    assert str(result) == english
+    with use_language("da"):
+        assert str(result) == danish

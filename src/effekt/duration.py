@@ -68,7 +68,7 @@ from ._validate import (
     two_valued,
 )
 from .errors import ColumnError, EffektError, SmallSampleWarning
-from .language import speaks, term
+from .language import confidence_label, number, speaks, term
 from .results import EffectResult, Result, TestResult, effect_from_normal
 
 if TYPE_CHECKING:
@@ -331,19 +331,23 @@ class KaplanMeier(Result):
             rows.append((g, mean, se))
         return pd.DataFrame(rows, columns=["group", "rmean", "std_error"]).assign(horizon=h)
 
+    @speaks
     def summary(self) -> str:
-        level = f"{round(100 * self.conf_level, 1):g}%"
-        lines = [
-            f"Kaplan-Meier ({self.conf_type} {level} CI{', weighted' if self.weighted else ''})"
-        ]
+        level = confidence_label(self.conf_level)
+        weighted = f", {term('weighted')}" if self.weighted else ""
+        lines = [f"Kaplan-Meier ({self.conf_type} {level}{weighted})"]
+
+        def shown(x: float, missing: str) -> str:
+            return term(missing) if not np.isfinite(x) else number(x, None)
+
         for row in self.medians.itertuples(index=False):
-            med = "not reached" if not np.isfinite(row.median) else f"{row.median:g} {self.unit}"
-            lo = "n/a" if not np.isfinite(row.ci_low) else f"{row.ci_low:g}"
-            hi = "not reached" if not np.isfinite(row.ci_high) else f"{row.ci_high:g}"
-            name = "all" if row.group is None else f"{self.group}={row.group}"
+            med = shown(row.median, "not reached")
+            med = med if not np.isfinite(row.median) else f"{med} {term(self.unit)}"
+            lo, hi = shown(row.ci_low, "n/a"), shown(row.ci_high, "not reached")
+            name = term("all") if row.group is None else f"{self.group}={row.group}"
             lines.append(
-                f"  {name}: n = {row.n:g}, events = {row.events:g}, median {med} ({level} CI "
-                f"{lo} to {hi})"
+                f"  {name}: n = {number(row.n, 0)}, {term('events')} = {number(row.events, 0)}, "
+                f"{term('median')} {med} ({level} {lo} {term('to')} {hi})"
             )
         return "\n".join(lines)
 

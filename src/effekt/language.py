@@ -92,8 +92,49 @@ TERMS: dict[str, dict[str, str]] = {
     "overall": {"da": "samlet"},
     "yes": {"da": "ja"},
     "no": {"da": "nej"},
+    "no effect": {"da": "ingen effekt"},
+    "no effect at any period": {"da": "ingen effekt i nogen periode"},
+    "equal effects": {"da": "ens effekter"},
     "the interval and the test disagree": {"da": "intervallet og testen er uenige"},
     "power": {"da": "styrke"},
+    "Power {power} % to detect {effect} at alpha = {alpha} (two-sided)": {
+        "da": "Styrke {power} % til at påvise {effect} ved signifikansniveau {alpha} (tosidet)"
+    },
+    "solved for": {"da": "løst for"},
+    "Reported {treated} of {n_treated} vs {control} of {n_control}": {
+        "da": "Offentliggjort {treated} af {n_treated} mod {control} af {n_control}"
+    },
+    "rounded to {d} decimals": {"da": "afrundet til {d} decimaler"},
+    "consistent events": {"da": "forenelige antal hændelser"},
+    "pairs": {"da": "par"},
+    "over all pairs": {"da": "over alle par"},
+    "significant for every consistent count pair": {
+        "da": "signifikant for alle forenelige par af antal"
+    },
+    "significant for some consistent count pairs only": {
+        "da": "kun signifikant for nogle forenelige par af antal"
+    },
+    "not significant for any consistent count pair": {
+        "da": "ikke signifikant for noget foreneligt par af antal"
+    },
+    "Subgroup effects": {"da": "Effekter i undergrupper"},
+    "Subgroup effects on {outcome}": {"da": "Effekter i undergrupper på {outcome}"},
+    "adjusted": {"da": "justeret"},
+    "Effect over time": {"da": "Effekt over tid"},
+    "Event study": {"da": "Eventstudie"},
+    "the outcome": {"da": "udfaldet"},
+    "reference": {"da": "reference"},
+    "reference event time": {"da": "referencetidspunkt"},
+    "periods": {"da": "perioder"},
+    "on": {"da": "på"},
+    "not reached": {"da": "ikke nået"},
+    "median": {"da": "median"},
+    "events": {"da": "hændelser"},
+    "weighted": {"da": "vægtet"},
+    # methods
+    "Newcombe hybrid score interval; Pearson chi-square test without continuity correction": {
+        "da": "Newcombes hybride score-interval; Pearsons chi²-test uden kontinuitetskorrektion"
+    },
     # plots
     "interaction": {"da": "interaktion"},
     "Pre-trend test ({n} pre-periods): {p}": {
@@ -200,9 +241,12 @@ def term(text: str, language: str | None = None) -> str:
 
 
 def number(
-    value: float | None, digits: int = 1, language: str | None = None, *, sign: bool = False
+    value: float | None, digits: int | None = 1, language: str | None = None, *, sign: bool = False
 ) -> str:
     """A number with the language's decimal mark and thousands separator.
+
+    ``digits=None`` writes the shortest form (``format(value, "g")``), without thousands
+    separators.
 
     Examples
     --------
@@ -211,7 +255,8 @@ def number(
     """
     if value is None or not math.isfinite(value):
         return term("n/a", language)
-    text = f"{value:{'+' if sign else ''},.{digits}f}"
+    plus = "+" if sign else ""
+    text = f"{value:{plus}g}" if digits is None else f"{value:{plus},.{digits}f}"
     if get_language(language) == "da":
         text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
     return text

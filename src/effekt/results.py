@@ -440,7 +440,7 @@ class EffectResult(Result):
             if key.startswith("pvalue_"):
                 name = key.removeprefix("pvalue_")
                 lines.append(f"  {name} {term('exact test')}: {format_pvalue(value)}")
-        lines.append(f"  {term('method')}: {self.method}")
+        lines.append(f"  {term('method')}: {term(self.method)}")
         lines.extend(f"  {term('note')}: {n}" for n in self.notes)
         if self.interval_test_disagree:
             lines.append(self._disagreement_note())

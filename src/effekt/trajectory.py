@@ -48,7 +48,7 @@ from ._validate import (
     two_valued,
 )
 from .errors import ColumnError, EffektError
-from .language import speaks, term
+from .language import confidence_label, number, speaks, term
 from .results import (
     EffectResult,
     Result,
@@ -376,43 +376,48 @@ class Trajectory(Result):
     def _is_reference(self, period: Any) -> bool:
         return self.reference_period is not None and period == self.reference_period
 
+    @speaks
     def summary(self) -> str:
-        level = f"{round(100 * self.conf_level, 1):g}%"
+        level = confidence_label(self.conf_level)
         f = self.frame
         p = self.period_column
-        what = "Event study" if self.reference_period is not None else "Effect over time"
+        what = term("Event study" if self.reference_period is not None else "Effect over time")
+        time = term(self.time_name)
         head = (
-            f"{what} on {self.outcome or 'the outcome'}: {len(f)} periods "
-            f"({self.time_name} {f[p].iloc[0]:g} to {f[p].iloc[-1]:g})"
+            f"{what} {term('on')} {self.outcome or term('the outcome')}: {len(f)} {term('periods')} "
+            f"({time} {number(f[p].iloc[0], None)} {term('to')} {number(f[p].iloc[-1], None)})"
         )
         if self.reference_period is not None:
-            head += f"; reference event time {self.reference_period}"
-        lines = [head, f"  method: {self.method}"]
+            head += f"; {term('reference event time')} {self.reference_period}"
+        lines = [head, f"  {term('method')}: {self.method}"]
         if self.simultaneous != "none":
-            lines.append(
-                f"  simultaneous {level} band ({self.simultaneous}): +-{self.critical_value:.2f} SE"
+            band = term("simultaneous {level} band ({name})").format(
+                level=level.removesuffix(f" {term('CI')}").removesuffix(f"-{term('CI')}"),
+                name=self.simultaneous,
             )
+            lines.append(f"  {band}: +-{number(self.critical_value, 2)} SE")
         show = (
             f
             if len(f) <= 12
             else f.iloc[np.unique(np.linspace(0, len(f) - 1, 12).round().astype(int))]
         )
+        pp = f" {term('pp')}"
         for row in show.itertuples(index=False):
             period = getattr(row, p)
             if self._is_reference(period):
-                lines.append(f"  {self.time_name} {period:>5g}: reference")
+                lines.append(f"  {time} {number(period, None):>5}: {term('reference')}")
                 continue
-            lo = format_effect(row.ci_low, self.scale, unit="").replace(" pp", "")
+            lo = format_effect(row.ci_low, self.scale, unit="").replace(pp, "")
             hi = format_effect(row.ci_high, self.scale, unit=self.unit)
             lines.append(
-                f"  {self.time_name} {period:>5g}: "
+                f"  {time} {number(period, None):>5}: "
                 f"{format_effect(row.estimate, self.scale, unit=self.unit)}"
-                f"  ({level} CI {lo} to {hi})"
+                f"  ({level} {lo} {term('to')} {hi})"
             )
         lines.append(f"  {self.test_all_zero().summary()}")
         if self.pretrend is not None:
             lines.append(f"  {self.pretrend.summary()}")
-        lines.extend(f"  note: {n}" for n in self.notes)
+        lines.extend(f"  {term('note')}: {n}" for n in self.notes)
         return "\n".join(lines)
 
     def _html_frame(self) -> pd.DataFrame:
