@@ -32,7 +32,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -246,16 +246,18 @@ def _finish(
     decimal: Decimal | None,
     dayfirst: bool | None,
 ) -> pd.DataFrame:
-    text_cols = [c for c in frame.columns if _is_text(frame[c])]
-    decimal, how_decimal = _infer_decimal(frame, text_cols, decimal, name)
+    strings = {c: _strings(frame[c]) for c in frame.columns if _is_text(frame[c])}
+    decimal, how_decimal = _infer_decimal(strings, decimal, name)
     certain = how_decimal != "no decimals seen"
     thousands = "." if decimal == "," else ","
     out = frame.copy()
     rows: list[tuple[str, str, str]] = []
     notes: list[str] = []
     for col in frame.columns:
-        if col in text_cols:
-            out[col], how, note = _convert(frame[col], col, decimal, certain, dayfirst, name)
+        if col in strings:
+            out[col], how, note = _convert(
+                frame[col], strings[col], col, decimal, certain, dayfirst, name
+            )
             if note:
                 notes.append(note)
         else:
@@ -272,12 +274,22 @@ def _is_text(values: pd.Series) -> bool:
 
 
 def _strings(values: pd.Series) -> pd.Series:
+    """The present values, stripped, when they are all text; else an empty text Series."""
     present = values.dropna()
-    return present.map(lambda v: str(v).strip() if isinstance(v, str) else v)
+    if pd.api.types.infer_dtype(present, skipna=True) not in ("string", "empty"):
+        return pd.Series([], dtype=object)
+    return present.astype(str).str.strip()
+
+
+def _all_match(s: pd.Series, pattern: re.Pattern[str]) -> bool:
+    """Whether every value matches (the first thousand are tried first: text fails fast)."""
+    if not s.head(1000).str.match(pattern).all():
+        return False
+    return bool(s.str.match(pattern).all())
 
 
 def _infer_decimal(
-    frame: pd.DataFrame, text_cols: list, decimal: Decimal | None, name: str
+    strings: dict[Any, pd.Series], decimal: Decimal | None, name: str
 ) -> tuple[Decimal, str]:
     if decimal is not None:
         if decimal not in (",", "."):
@@ -286,14 +298,12 @@ def _infer_decimal(
             )
         return decimal, ""
     comma, point = [], []
-    for col in text_cols:
-        s = _strings(frame[col])
-        s = s[s.map(lambda v: isinstance(v, str))]
-        if s.empty:
+    for col, s in strings.items():
+        if s.empty or _all_match(s, _INT):  # whole numbers say nothing about the mark
             continue
-        if s.str.match(_COMMA_NUMBER).all() and s.str.match(_CERTAIN_COMMA).any():
+        if _all_match(s, _COMMA_NUMBER) and s.str.match(_CERTAIN_COMMA).any():
             comma.append(col)
-        if s.str.match(_POINT_NUMBER).all() and s.str.match(_CERTAIN_POINT).any():
+        if _all_match(s, _POINT_NUMBER) and s.str.match(_CERTAIN_POINT).any():
             point.append(col)
     if comma and point:
         raise EffektError(
@@ -306,20 +316,26 @@ def _infer_decimal(
 
 
 def _convert(
-    values: pd.Series, col: str, decimal: Decimal, certain: bool, dayfirst: bool | None, name: str
+    values: pd.Series,
+    s: pd.Series,
+    col: str,
+    decimal: Decimal,
+    certain: bool,
+    dayfirst: bool | None,
+    name: str,
 ) -> tuple[pd.Series, str, str]:
-    s = _strings(values)
-    if s.empty:
+    if values.isna().all():
         return values.astype(float), "empty", f"column {col!r} is empty; read as missing numbers"
-    if not s.map(lambda v: isinstance(v, str)).all():
-        return values, "mixed values kept", ""
+    if s.empty:  # not all text (an Excel column of numbers or dates): keep the stored values
+        converted = values.infer_objects()
+        how = "as stored" if converted.dtype != object else "mixed values kept"
+        return converted, how, ""
     number = _COMMA_NUMBER if decimal == "," else _POINT_NUMBER
-    is_number = s.str.match(number)
-    if is_number.all():
+    if _all_match(s, number):
         return _to_number(values, s, decimal, certain, col, name)
-    if s.str.match(_DATE_DMY).all():
+    if _all_match(s, _DATE_DMY):
         return _to_date(values, s, col, dayfirst, decimal, name)
-    if s.str.match(_DATE_ISO).all():
+    if _all_match(s, _DATE_ISO):
         return pd.to_datetime(values, format="%Y-%m-%d"), "date yyyy-mm-dd", ""
     note = ""
     looks_numeric = s.str.match(_COMMA_NUMBER) | s.str.match(_POINT_NUMBER)
@@ -342,13 +358,9 @@ def _to_number(
             f"read_table() cannot tell whether {example!r} in column {col!r} of {name!r} "
             "has a thousands separator or a decimal mark; pass decimal=',' or decimal='.'."
         )
-    cleaned = values.map(
-        lambda v: (
-            v.strip().replace(thousands, "").replace(decimal, ".") if isinstance(v, str) else v
-        )
-    )
-    numbers = pd.to_numeric(cleaned)
-    if s.str.replace(thousands, "", regex=False).str.match(_INT).all():
+    cleaned = s.str.replace(thousands, "", regex=False).str.replace(decimal, ".", regex=False)
+    numbers = pd.to_numeric(cleaned).reindex(values.index)
+    if not cleaned.str.contains(".", regex=False).any():
         if numbers.isna().any():
             return numbers.astype("Int64"), "whole numbers (missing kept)", ""
         return numbers.astype("int64"), "whole numbers", ""
@@ -376,7 +388,7 @@ def _to_date(
                 f"read_table() cannot tell whether the dates in column {col!r} of {name!r} "
                 f"(e.g. {s.iloc[0]!r}) are day-first or month-first; pass dayfirst=True (Danish) or dayfirst=False."
             )
-    normalised = values.map(lambda v: re.sub(r"[./]", "-", v.strip()) if isinstance(v, str) else v)
+    normalised = s.str.replace(r"[./]", "-", regex=True).reindex(values.index)
     fmt = "%d-%m-%Y" if dayfirst else "%m-%d-%Y"
     try:
         dates = pd.to_datetime(normalised, format=fmt)
