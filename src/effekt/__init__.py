@@ -40,6 +40,7 @@ _SUBMODULES = {
     "registers",
     "plots",
     "readers",
+    "language",
     "intervals",
     "errors",
     "results",
