@@ -166,3 +166,11 @@ def test_every_result_in_the_area_speaks_danish(name):
     assert str(result) == english
     with use_language("da"):
         assert str(result) == danish
+
+
+def test_a_matched_effect_speaks_danish():
+    obs = ef.synthetic.observational(600, effect=0.05, seed=1)
+    m = ef.matching.match(obs, "treated", ["age", "months_on_benefit", "gender"])
+    text = m.effect("job").summary(language="da")
+    assert text.startswith("Effekt (ATT): +")
+    assert "procentpoint (95 %-konfidensinterval" in text and "relativ ændring" in text

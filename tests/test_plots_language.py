@@ -131,3 +131,14 @@ def test_effect_trajectory_takes_the_texts():
     )
     ax = effect_trajectory(f, xlabel="måned", ylabel="Y", title="T", language="da")
     assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == ("Måned", "Y", "T")
+
+
+def test_danish_tick_labels_have_a_decimal_comma():
+    rows = ROWS.assign(estimate=[0.004, 0.002], ci_low=[0.001, -0.003], ci_high=[0.007, 0.006])
+    ax = forest(rows, language="da")
+    ax.figure.canvas.draw()
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert any("," in t for t in ticks) and not any("." in t for t in ticks), ticks
+    ax = forest(rows)
+    ax.figure.canvas.draw()
+    assert any("." in t.get_text() for t in ax.get_xticklabels())

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .language import confidence_label, number, speaks, term
+from .language import confidence_label, get_language, number, speaks, term
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -90,6 +90,17 @@ def _interval_text(e: float, a: float, b: float, scale: str) -> str:
     suffix = f" {term('pp')}" if scale == "proportion" else ""
     body = f"{number(e, 1, sign=True)} ({number(a, 1, sign=True)} {term('to')} "
     return body + f"{number(b, 1, sign=True)}){suffix}"
+
+
+def _local_ticks(ax: Axes, axis: str) -> None:
+    """Tick labels with the language's decimal mark (Danish: "2,5")."""
+    if get_language() == "en":
+        return
+    from matplotlib.ticker import FuncFormatter
+
+    language = get_language()
+    formatter = FuncFormatter(lambda v, _pos: number(float(f"{v:.10g}"), None, language))
+    getattr(ax, f"{axis}axis").set_major_formatter(formatter)
 
 
 def _texts(
@@ -173,6 +184,7 @@ def forest(
         ax.axvline(reference_line * k, color="0.5", lw=1, ls="--")
     ax.set_yticks(y, [_display(n, labels) for n in names])
     _texts(ax, (title, xlabel, ylabel), ("", effect_axis_label(scale, unit_label), ""))
+    _local_ticks(ax, "x")
     if annotate:
         for yi, e, a, b in zip(y, est, lo, hi, strict=True):
             if np.isfinite(e):
@@ -708,6 +720,7 @@ def subgroup_forest(
                 fontsize=8,
             )
     _texts(ax, (title, xlabel, ylabel), ("", effect_axis_label(scale, unit_label), ""))
+    _local_ticks(ax, "x")
     ax.set_ylim(-0.7, n_rows - 0.3)
     return ax
 
@@ -817,6 +830,7 @@ def effect_trajectory(
         ax.axvline(reference_line, color="0.4", lw=1, ls=":")
     xtext = term(xlabel[:1].upper() + xlabel[1:]) if xlabel else ""
     _texts(ax, (title, xtext, ylabel), ("", "", effect_axis_label(scale, unit_label)))
+    _local_ticks(ax, "y")
     ax.legend(frameon=False, fontsize=8)
     return ax
 
