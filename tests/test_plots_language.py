@@ -142,3 +142,18 @@ def test_danish_tick_labels_have_a_decimal_comma():
     ax = forest(rows)
     ax.figure.canvas.draw()
     assert any("." in t.get_text() for t in ax.get_xticklabels())
+
+
+def test_simple_vs_causal_in_danish_with_labels():
+    from effekt.plots import simple_vs_causal
+    from effekt.simple_effect import contrast_from_counts
+
+    r = contrast_from_counts(["Strong", "Complex"], [190, 25], [200, 200], [196, 4], [200, 200])
+    ax = simple_vs_causal(r.table(), language="da", labels={"Strong": "Stærk", "job": "job"})
+    t = _texts(ax)
+    assert t["title"] == "Den højeste simple effekt er ikke den bedste effekt"
+    assert t["ylabel"] == "Andel i job (%)"
+    assert t["legend"][0].startswith("Uden forløbet")
+    ticks = [x.get_text() for x in ax.get_xticklabels()]
+    assert ticks[0].startswith("Stærk\nnr. ")
+    assert any("procentpoint" in n for n in t["notes"])
