@@ -67,7 +67,13 @@ def _time() -> list[object]:
     return [km, trajectory]
 
 
-BUILDERS = (_core, _rct, _matching, _providers, _time)
+def _readers() -> list[object]:
+    from effekt.readers import ReadReport
+
+    return [ReadReport("x.csv", "utf-8-sig", ";", ",", ".", (("alder", "int64", "whole numbers"),))]
+
+
+BUILDERS = (_core, _rct, _matching, _providers, _time, _readers)
 
 
 @cache

@@ -64,6 +64,8 @@ CORE = (
     "effekt.results",
     "effekt.intervals",
     "effekt.plots",
+    "effekt.language",
+    "effekt._export",
 )
 
 MAX_FUNCTION_LINES = 80

@@ -39,12 +39,14 @@ _SUBMODULES = {
     "did",
     "registers",
     "plots",
+    "readers",
+    "language",
     "intervals",
     "errors",
     "results",
     "cli",
 }
-_FUNCTIONS = {"reproduce": "reproduction"}
+_FUNCTIONS = {"reproduce": "reproduction", "read_table": "readers"}
 
 __all__ = [
     "EffektError",

@@ -84,14 +84,14 @@ def check_text_column(values: pd.Series, column: Hashable, func: str, argument: 
     >>> check_text_column(pd.Series(["30,3", "12,0"]), "months", "f", "covariate")
     Traceback (most recent call last):
     ...
-    effekt.errors.ColumnError: The covariate 'months' passed to f() is text, but its values read as numbers with a decimal comma (e.g. '30,3'). Read the file with decimal="," (pandas.read_csv(..., sep=";", decimal=",")) so that it becomes numeric.
+    effekt.errors.ColumnError: The covariate 'months' passed to f() is text, but its values read as numbers with a decimal comma (e.g. '30,3'). Read the file with decimal="," (pandas.read_csv(..., sep=";", decimal=",")) so that it becomes numeric, or read it with effekt.read_table(path).
     """
     sample = values.dropna().astype(str).head(1000)
     if len(sample) and sample.str.match(_DECIMAL_COMMA).mean() > 0.9:
         raise ColumnError(
             f"The {argument} {quote(column)} passed to {func}() is text, but its values read as "
             f"numbers with a decimal comma (e.g. {quote(sample.iloc[0])}). Read the file with "
-            'decimal="," (pandas.read_csv(..., sep=";", decimal=",")) so that it becomes numeric.'
+            'decimal="," (pandas.read_csv(..., sep=";", decimal=",")) so that it becomes numeric, or read it with effekt.read_table(path).'
         )
 
 

@@ -212,16 +212,62 @@ def two_valued(
     return (values == treated_value).to_numpy()
 
 
+def outcome_indicator(
+    values: pd.Series, column: Hashable, func: str, outcome_value: Any, argument: str = "outcome"
+) -> pd.Series:
+    """1.0 where ``values == outcome_value``, else 0.0 (an outcome coded "Ja"/"Nej").
+
+    Missing values stay missing; a value that never occurs raises, as does a column with
+    more than two distinct values.
+
+    Examples
+    --------
+    >>> outcome_indicator(pd.Series(["Ja", "Nej", "Ja"]), "i_job", "f", "Ja").tolist()
+    [1.0, 0.0, 1.0]
+    """
+    if outcome_value is None:
+        return values
+    present = values.dropna()
+    levels = list(pd.unique(present))
+    if outcome_value not in levels:
+        raise ColumnError(
+            f"The outcome_value {quote(outcome_value)} passed to {func}() does not occur in the "
+            f"{argument} column {quote(column)}; its values are {', '.join(quote(v) for v in levels[:5])}."
+        )
+    if len(levels) > 2:
+        raise ColumnError(
+            f"The {argument} column {quote(column)} passed to {func}() has {len(levels)} distinct "
+            f"values ({', '.join(quote(v) for v in levels[:5])}); with outcome_value= it must have two."
+        )
+    return (values == outcome_value).astype(float).where(values.notna())
+
+
+def _text_outcome_fix(values: pd.Series) -> str:
+    levels = [v for v in pd.unique(values.dropna())][:3]
+    shown = ", ".join(quote(v) for v in levels)
+    first = quote(levels[0]) if levels else "'Ja'"
+    return (
+        f" Its values are {shown}: pass outcome_value={first} (the value that means the outcome "
+        "happened), or recode the column to 0/1."
+    )
+
+
 def binary_outcome(
-    values: pd.Series, column: Hashable, func: str, argument: str = "outcome"
+    values: pd.Series,
+    column: Hashable,
+    func: str,
+    argument: str = "outcome",
+    outcome_value: Any = None,
 ) -> np.ndarray:
-    """A 0/1 float array from a boolean or 0/1-coded column; anything else raises."""
+    """A 0/1 float array from a boolean or 0/1-coded column, or from any two values with
+    ``outcome_value`` naming the one that counts; anything else raises."""
+    values = outcome_indicator(values, column, func, outcome_value, argument)
     if values.dtype == bool:
         return values.to_numpy(dtype=float)
     if not pd.api.types.is_numeric_dtype(values):
         raise ColumnError(
             f"The {argument} column {quote(column)} passed to {func}() must be coded 0/1 or True/False; "
-            f"it has dtype {values.dtype}."
+            f"it has dtype {values.dtype}." + _text_outcome_fix(values)
         )
     arr = values.to_numpy(dtype=float)
     bad = (arr != 0) & (arr != 1)
@@ -239,6 +285,7 @@ def numeric_column(values: pd.Series, column: Hashable, func: str, argument: str
     if not (pd.api.types.is_numeric_dtype(values) or values.dtype == bool):
         raise ColumnError(
             f"The {argument} column {quote(column)} passed to {func}() must be numeric; it has dtype {values.dtype}."
+            + (_text_outcome_fix(values) if argument == "outcome" else "")
         )
     arr = values.to_numpy(dtype=float)
     if not np.isfinite(arr).all():

@@ -90,6 +90,7 @@ from ._validate import (
     check_weights,
     handle_missing,
     numeric_column,
+    outcome_indicator,
     quote,
     require_columns,
     two_valued,
@@ -572,6 +573,7 @@ def did(
     conf_level: float = 0.95,
     se: DidSE = "cr2",
     treated_value: Any = None,
+    outcome_value: Any = None,
     post_value: Any = None,
     n_boot: int = 999,
     boot_weights: BootWeights = "webb",
@@ -603,6 +605,8 @@ def did(
         Values of ``treatment`` / ``post`` marking participants / the after period.
     n_boot, boot_weights
         Wild cluster bootstrap draws and weight distribution.
+    outcome_value : optional
+        The value of ``outcome`` that counts as 1 (``"Ja"`` in a column of "Ja"/"Nej").
     seed : int, Generator or None
         Seed of the wild cluster bootstrap (default 0).
     missing : {"raise", "drop"}
@@ -656,7 +660,9 @@ def did(
     se = _check_se(se, cluster, "cluster", func, boot)  # type: ignore[assignment]
     cols = [outcome, treatment, post, *as_column_list(cluster), *as_column_list(weights)]
     data = handle_missing(data, cols, missing, func)
-    y = numeric_column(data[outcome], outcome, func, "outcome")
+    y = numeric_column(
+        outcome_indicator(data[outcome], outcome, func, outcome_value), outcome, func, "outcome"
+    )
     binary = bool(np.isin(y, (0.0, 1.0)).all())
     d = two_valued(data[treatment], treatment, "treatment", func, treated_value)
     p = _two_valued_period(data[post], post, func, post_value)

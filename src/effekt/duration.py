@@ -68,6 +68,7 @@ from ._validate import (
     two_valued,
 )
 from .errors import ColumnError, EffektError, SmallSampleWarning
+from .language import confidence_label, number, speaks, term
 from .results import EffectResult, Result, TestResult, effect_from_normal
 
 if TYPE_CHECKING:
@@ -330,19 +331,23 @@ class KaplanMeier(Result):
             rows.append((g, mean, se))
         return pd.DataFrame(rows, columns=["group", "rmean", "std_error"]).assign(horizon=h)
 
+    @speaks
     def summary(self) -> str:
-        level = f"{round(100 * self.conf_level, 1):g}%"
-        lines = [
-            f"Kaplan-Meier ({self.conf_type} {level} CI{', weighted' if self.weighted else ''})"
-        ]
+        level = confidence_label(self.conf_level)
+        weighted = f", {term('weighted')}" if self.weighted else ""
+        lines = [f"Kaplan-Meier ({self.conf_type} {level}{weighted})"]
+
+        def shown(x: float, missing: str) -> str:
+            return term(missing) if not np.isfinite(x) else number(x, None)
+
         for row in self.medians.itertuples(index=False):
-            med = "not reached" if not np.isfinite(row.median) else f"{row.median:g} {self.unit}"
-            lo = "n/a" if not np.isfinite(row.ci_low) else f"{row.ci_low:g}"
-            hi = "not reached" if not np.isfinite(row.ci_high) else f"{row.ci_high:g}"
-            name = "all" if row.group is None else f"{self.group}={row.group}"
+            med = shown(row.median, "not reached")
+            med = med if not np.isfinite(row.median) else f"{med} {term(self.unit)}"
+            lo, hi = shown(row.ci_low, "n/a"), shown(row.ci_high, "not reached")
+            name = term("all") if row.group is None else f"{self.group}={row.group}"
             lines.append(
-                f"  {name}: n = {row.n:g}, events = {row.events:g}, median {med} ({level} CI "
-                f"{lo} to {hi})"
+                f"  {name}: n = {number(row.n, 0)}, {term('events')} = {number(row.events, 0)}, "
+                f"{term('median')} {med} ({level} {lo} {term('to')} {hi})"
             )
         return "\n".join(lines)
 
@@ -365,12 +370,15 @@ class KaplanMeier(Result):
         ]
         return pd.DataFrame(rows)
 
+    @speaks
     def plot(
         self,
         ax: Axes | None = None,
         *,
         kind: Literal["survival", "event"] = "survival",
         ci: bool = True,
+        title: str | None = None,
+        xlabel: str | None = None,
         ylabel: str | None = None,
         labels: dict[Any, str] | None = None,
     ) -> Axes:
@@ -384,10 +392,14 @@ class KaplanMeier(Result):
             1 - S(t), e.g. the share that has found a job.
         ci : bool
             Shade the pointwise confidence band.
+        title, xlabel : str, optional
+            Title (none by default) and x-axis text (default "Weeks since start").
         ylabel : str, optional
             Defaults to "Share still without a job (%)" / "Share in job (%)".
         labels : dict, optional
             Legend text per group value.
+        language : {"en", "da"}, optional
+            Language of the default texts (default: the session's setting).
 
         Returns
         -------
@@ -414,19 +426,22 @@ class KaplanMeier(Result):
             hi = np.concatenate([[1.0], np.where(np.isnan(hi), km["surv"], hi)])
             if kind == "event":
                 y, lo, hi = 1 - y, 1 - hi, 1 - lo
-            name = (labels or {}).get(g, "all" if g is None else f"{g}")
+            name = (labels or {}).get(g, term("all") if g is None else f"{g}")
             color = f"C{i}"
             ax.step(x, 100 * y, where="post", color=color, label=name)
             if ci:
                 ax.fill_between(x, 100 * lo, 100 * hi, step="post", color=color, alpha=0.15, lw=0)
-        unit = self.unit or "time"
-        ax.set_xlabel(f"{unit[:1].upper()}{unit[1:]} since start")
+        unit = term(self.unit or "time")
+        ax.set_xlabel(xlabel or term("{unit} since start").format(unit=unit).capitalize())
         default = "Share still without a job (%)" if kind == "survival" else "Share in job (%)"
-        ax.set_ylabel(ylabel or default)
+        ax.set_ylabel(ylabel or term(default))
+        if title:
+            ax.set_title(title)
         ax.set_ylim(0, 100)
         ax.set_xlim(left=0)
         if len(self._curves) > 1 or self.group is not None:
-            ax.legend(title=None if self.group is None else str(self.group), frameon=False)
+            group = None if self.group is None else (labels or {}).get(self.group, str(self.group))
+            ax.legend(title=group, frameon=False)
         return ax
 
 

@@ -17,10 +17,13 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+from .language import confidence_label, get_language, number, speaks, term
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -69,16 +72,59 @@ def effect_axis_label(scale: str, unit_label: str = "") -> str:
     'Effect (hours/week)'
     """
     if scale == "proportion":
-        return "Effect (percentage points)"
-    return f"Effect ({unit_label})" if unit_label else "Effect (difference in means)"
+        return term("Effect (percentage points)")
+    if unit_label:
+        return f"{term('Effect')} ({unit_label})"
+    return term("Effect (difference in means)")
 
 
+def _display(name: Any, labels: Mapping[Any, str] | None) -> str:
+    """The display text of a column or level name: ``labels[name]`` when given."""
+    if labels and name in labels:
+        return str(labels[name])
+    return str(name)
+
+
+def _interval_text(e: float, a: float, b: float, scale: str) -> str:
+    """ "+4.0 (+1.3 to +6.6) pp" in the current language."""
+    suffix = f" {term('pp')}" if scale == "proportion" else ""
+    body = f"{number(e, 1, sign=True)} ({number(a, 1, sign=True)} {term('to')} "
+    return body + f"{number(b, 1, sign=True)}){suffix}"
+
+
+def _local_ticks(ax: Axes, axis: str) -> None:
+    """Tick labels with the language's decimal mark (Danish: "2,5")."""
+    if get_language() == "en":
+        return
+    from matplotlib.ticker import FuncFormatter
+
+    language = get_language()
+    formatter = FuncFormatter(lambda v, _pos: number(float(f"{v:.10g}"), None, language))
+    getattr(ax, f"{axis}axis").set_major_formatter(formatter)
+
+
+def _texts(
+    ax: Axes,
+    given: tuple[str | None, str | None, str | None],
+    defaults: tuple[str, str, str] = ("", "", ""),
+) -> None:
+    """Set (title, xlabel, ylabel): the caller's text, else the default (if any)."""
+    for name, text, default in zip(("title", "xlabel", "ylabel"), given, defaults, strict=True):
+        text = default if text is None else text
+        if text:
+            getattr(ax, f"set_{name}")(text)
+
+
+@speaks
 def forest(
     table: pd.DataFrame,
     ax: Axes | None = None,
     *,
     label_column: str = "label",
-    title: str = "",
+    title: str | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    labels: Mapping[Any, str] | None = None,
     reference_line: float | None = 0.0,
     scale: str | None = None,
     unit_label: str = "",
@@ -103,6 +149,12 @@ def forest(
         Defaults to the ``scale`` column; proportions are drawn in percentage points.
     annotate : bool
         Write the estimate and interval at the right of each row.
+    title, xlabel, ylabel : str, optional
+        Texts of the plot; ``xlabel`` defaults to the effect's unit in the current language.
+    labels : mapping, optional
+        Display text for row labels (``{"i_job": "I job"}``).
+    language : {"en", "da"}, optional
+        Language of the default texts and numbers (default: the session's setting).
 
     Returns
     -------
@@ -125,30 +177,24 @@ def forest(
     est = table["estimate"].to_numpy(dtype=float) * k
     lo = table["ci_low"].to_numpy(dtype=float) * k
     hi = table["ci_high"].to_numpy(dtype=float) * k
-    labels = (
-        table[label_column].astype(str).tolist()
-        if label_column in table
-        else [str(i) for i in range(len(table))]
-    )
+    names = table[label_column].tolist() if label_column in table else list(range(len(table)))
     y = np.arange(len(table))[::-1]
     ax.errorbar(est, y, xerr=[est - lo, hi - est], fmt="o", color=color, ecolor=color, capsize=3)
     if reference_line is not None:
         ax.axvline(reference_line * k, color="0.5", lw=1, ls="--")
-    ax.set_yticks(y, labels)
-    ax.set_xlabel(effect_axis_label(scale, unit_label))
+    ax.set_yticks(y, [_display(n, labels) for n in names])
+    _texts(ax, (title, xlabel, ylabel), ("", effect_axis_label(scale, unit_label), ""))
+    _local_ticks(ax, "x")
     if annotate:
-        suffix = " pp" if scale == "proportion" else ""
         for yi, e, a, b in zip(y, est, lo, hi, strict=True):
             if np.isfinite(e):
                 ax.annotate(
-                    f"{e:+.1f} ({a:+.1f} to {b:+.1f}){suffix}",
+                    _interval_text(e, a, b, scale),
                     xy=(1.01, yi),
                     xycoords=("axes fraction", "data"),
                     va="center",
                     fontsize=8,
                 )
-    if title:
-        ax.set_title(title)
     ax.set_ylim(-0.7, len(table) - 0.3)
     return ax
 
@@ -448,18 +494,24 @@ def caterpillar(
     return ax
 
 
+@speaks
 def simple_vs_causal(
     table: pd.DataFrame,
     ax: Axes | None = None,
     *,
     outcome_label: str = "job",
     title: str | None = None,
+    xlabel: str | None = None,
     ylabel: str | None = None,
+    labels: Mapping[Any, str] | None = None,
 ) -> Axes:
     """The teaching figure: per group the share in a job without and with the course; the
     simple effect is the "with" bar, the causal effect the arrow between the bars.
 
-    ``table`` as returned by ``SimpleVsCausal.table()``.
+    ``table`` as returned by ``SimpleVsCausal.table()``. ``title``, ``xlabel`` and
+    ``ylabel`` replace the default texts, ``labels`` maps group names (and the legend keys
+    ``"without"``, ``"with"``) to display text; ``language`` (``"en"``, ``"da"``) sets the
+    language of the default texts.
 
     Examples
     --------
@@ -480,20 +532,13 @@ def simple_vs_causal(
     wdt = 0.36
     without = 100 * f["rate_without"].to_numpy(dtype=float)
     simple = 100 * f["simple_effect"].to_numpy(dtype=float)
-    ax.bar(
-        x - wdt / 2,
-        without,
-        wdt,
-        color="0.75",
-        label="Without the course (what would have happened)",
-    )
-    ax.bar(
-        x + wdt / 2,
-        simple,
-        wdt,
-        color="C0",
-        label="With the course = simple effect (what the contract measures)",
-    )
+    legend = {
+        "without": term("Without the course (what would have happened)"),
+        "with": term("With the course = simple effect (what the contract measures)"),
+        **(labels or {}),
+    }
+    ax.bar(x - wdt / 2, without, wdt, color="0.75", label=legend["without"])
+    ax.bar(x + wdt / 2, simple, wdt, color="C0", label=legend["with"])
     for xi, s0, s1 in zip(x, without, simple, strict=True):
         ax.text(
             xi + wdt / 2,
@@ -523,30 +568,34 @@ def simple_vs_causal(
         ax.text(
             xa + 0.05,
             (s0 + s1) / 2,
-            f"effect of\nthe course\n{d:+.0f} pp",
+            term("effect of\nthe course\n{effect}").format(
+                effect=f"{number(d, 0, sign=True)} {term('pp')}"
+            ),
             color=color,
             fontsize=10,
             va="center",
             fontweight="bold",
         )
-    labels = [
-        f"{g}\nranked by simple effect: no. {rs}\nranked by effect of the course: no. {rc}"
+    ticks = [
+        f"{_display(g, labels)}\n{term('ranked by simple effect: no. {rank}').format(rank=rs)}"
+        f"\n{term('ranked by effect of the course: no. {rank}').format(rank=rc)}"
         for g, rs, rc in zip(f["group"], f["rank_simple"], f["rank_causal"], strict=True)
     ]
-    ax.set_xticks(x, labels)
+    ax.set_xticks(x, ticks)
     ax.set_xlim(-0.7, k - 1 + 1.0)
     ax.set_ylim(0, 118)
     ax.set_yticks(np.arange(0, 101, 20))
-    ax.set_ylabel(ylabel or f"Share in {outcome_label} (%)")
     ax.legend(loc="upper left", fontsize=9, frameon=False)
-    if title is None:
-        reversed_ = bool((f["rank_simple"] != f["rank_causal"]).any())
-        title = (
-            "The highest simple effect is not the best effect"
-            if reversed_
-            else "Simple effect and effect of the course"
-        )
-    ax.set_title(title, fontsize=12, fontweight="bold")
+    reversed_ = bool((f["rank_simple"] != f["rank_causal"]).any())
+    default_title = term(
+        "The highest simple effect is not the best effect"
+        if reversed_
+        else "Simple effect and effect of the course"
+    )
+    share = term("Share in {outcome} (%)").format(outcome=_display(outcome_label, labels))
+    _texts(ax, (title, xlabel, ylabel), (default_title, "", share))
+    ax.title.set_fontsize(12)
+    ax.title.set_fontweight("bold")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     return ax
@@ -555,13 +604,17 @@ def simple_vs_causal(
 # --- randomised trials: subgroups ---
 
 
+@speaks
 def subgroup_forest(
     table: pd.DataFrame,
     *,
     overall: pd.DataFrame | None = None,
     headers: dict[str, str] | None = None,
     ax: Axes | None = None,
-    title: str = "",
+    title: str | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    labels: Mapping[Any, str] | None = None,
     unit_label: str = "",
     color: str = "C0",
 ) -> Axes:
@@ -577,9 +630,15 @@ def subgroup_forest(
     headers : dict, optional
         Block heading per ``by`` value (e.g. with the interaction p-value).
     ax : Axes, optional
-    title : str
+    title, xlabel, ylabel : str, optional
+        Texts of the plot; ``xlabel`` defaults to the effect's unit in the current language.
+    labels : mapping, optional
+        Display text for ``by`` columns and their levels (``{"køn": "Køn", "k": "Kvinde"}``);
+        ``headers`` wins for a block heading.
     unit_label : str
         Unit of a mean effect on the axis label.
+    language : {"en", "da"}, optional
+        Language of the default texts and numbers (default: the session's setting).
 
     Returns
     -------
@@ -600,23 +659,23 @@ def subgroup_forest(
     headers = headers or {}
     scale = str(table["scale"].iloc[0]) if "scale" in table else "mean"
     k = 100.0 if scale == "proportion" else 1.0
-    labels: list[str] = []
+    rows: list[str] = []
     points: list[tuple[float, float, float, bool]] = []  # estimate, low, high, is_overall
     bold: list[bool] = []
     if overall is not None and len(overall):
         row = overall.iloc[0]
-        labels.append("All")
+        rows.append(term("All"))
         points.append((row["estimate"] * k, row["ci_low"] * k, row["ci_high"] * k, True))
         bold.append(True)
     for by, block in table.groupby("by", sort=False):
-        labels.append(headers.get(str(by), str(by)))
+        rows.append(headers.get(str(by), _display(by, labels)))
         points.append((np.nan, np.nan, np.nan, False))
         bold.append(True)
         for _, row in block.iterrows():
-            labels.append(f"    {row['level']}")
+            rows.append(f"    {_display(row['level'], labels)}")
             points.append((row["estimate"] * k, row["ci_low"] * k, row["ci_high"] * k, False))
             bold.append(False)
-    n_rows = len(labels)
+    n_rows = len(rows)
     ax = new_axes(ax, figsize=(8.0, 0.38 * n_rows + 1.4))
     y = np.arange(n_rows)[::-1].astype(float)
     est = np.array([p[0] for p in points])
@@ -647,28 +706,27 @@ def subgroup_forest(
         )
         ax.axvline(float(est[is_overall][0]), color=color, lw=0.8, ls=":")
     ax.axvline(0.0, color="0.5", lw=1, ls="--")
-    ax.set_yticks(y, labels)
+    ax.set_yticks(y, rows)
     for tick, b in zip(ax.get_yticklabels(), bold, strict=True):
         if b:
             tick.set_fontweight("bold")
-    suffix = " pp" if scale == "proportion" else ""
     for yi, e, a, b in zip(y, est, lo, hi, strict=True):
         if np.isfinite(e):
             ax.annotate(
-                f"{e:+.1f} ({a:+.1f} to {b:+.1f}){suffix}",
+                _interval_text(e, a, b, scale),
                 xy=(1.01, yi),
                 xycoords=("axes fraction", "data"),
                 va="center",
                 fontsize=8,
             )
-    ax.set_xlabel(effect_axis_label(scale, unit_label))
+    _texts(ax, (title, xlabel, ylabel), ("", effect_axis_label(scale, unit_label), ""))
+    _local_ticks(ax, "x")
     ax.set_ylim(-0.7, n_rows - 0.3)
-    if title:
-        ax.set_title(title)
     return ax
 
 
 # --- time ---
+@speaks
 def effect_trajectory(
     table: pd.DataFrame,
     ax: Axes | None = None,
@@ -677,6 +735,9 @@ def effect_trajectory(
     unit_label: str = "",
     simultaneous: bool = True,
     xlabel: str = "time",
+    ylabel: str | None = None,
+    title: str | None = None,
+    labels: Mapping[Any, str] | None = None,
     color: str = "C0",
     label: str | None = None,
     conf_level: float = 0.95,
@@ -698,7 +759,15 @@ def effect_trajectory(
     simultaneous : bool
         Draw the simultaneous band when the table has it.
     xlabel : str
-        Name of the period axis ("week", "month", "event time").
+        Label of the period axis ("week", "month", "event time"; translated when it is one
+        of effekt's words).
+    ylabel, title : str, optional
+        Texts of the plot; ``ylabel`` defaults to the effect's unit in the current language.
+    labels : mapping, optional
+        Display text for the legend entries ``"estimate"``, ``"pointwise"``,
+        ``"simultaneous"``.
+    language : {"en", "da"}, optional
+        Language of the default texts (default: the session's setting).
     reference_line : float, optional
         A vertical dashed line (e.g. the start of a project).
 
@@ -719,7 +788,16 @@ def effect_trajectory(
     ax = new_axes(ax)
     k = 100.0 if scale == "proportion" else 1.0
     x = table["time"].to_numpy(dtype=float)
-    level = f"{round(100 * conf_level, 1):g}%"
+    level = confidence_label(conf_level)
+    band_level = level.removesuffix(f" {term('CI')}").removesuffix(f"-{term('CI')}")
+    names = {
+        "simultaneous": term("simultaneous {level} band ({name})").format(
+            level=band_level, name=band_name
+        ),
+        "pointwise": term("pointwise {level}").format(level=level),
+        "estimate": term("estimate"),
+        **(labels or {}),
+    }
     if simultaneous and "sim_low" in table and band_name != "none":
         ax.fill_between(
             x,
@@ -728,7 +806,7 @@ def effect_trajectory(
             color=color,
             alpha=0.12,
             lw=0,
-            label=f"simultaneous {level} band ({band_name})",
+            label=names["simultaneous"],
         )
     ax.fill_between(
         x,
@@ -737,7 +815,7 @@ def effect_trajectory(
         color=color,
         alpha=0.28,
         lw=0,
-        label=f"pointwise {level} CI",
+        label=names["pointwise"],
     )
     ax.plot(
         x,
@@ -745,13 +823,14 @@ def effect_trajectory(
         color=color,
         marker="o" if len(x) <= 40 else None,
         ms=3.5,
-        label=label or "estimate",
+        label=label or names["estimate"],
     )
     ax.axhline(0, color="0.4", lw=1, ls="--")
     if reference_line is not None:
         ax.axvline(reference_line, color="0.4", lw=1, ls=":")
-    ax.set_xlabel(xlabel[:1].upper() + xlabel[1:])
-    ax.set_ylabel(effect_axis_label(scale, unit_label))
+    xtext = term(xlabel[:1].upper() + xlabel[1:]) if xlabel else ""
+    _texts(ax, (title, xtext, ylabel), ("", "", effect_axis_label(scale, unit_label)))
+    _local_ticks(ax, "y")
     ax.legend(frameon=False, fontsize=8)
     return ax
 

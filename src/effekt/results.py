@@ -27,10 +27,13 @@ import html
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
+
+from .language import confidence_label, get_language, number, speaks, term, use_language
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -104,6 +107,8 @@ class Result:
     """
 
     def summary(self) -> str:  # pragma: no cover - every subclass defines it
+        """Readable text. Subclasses decorate it with :func:`effekt.language.speaks`, which
+        adds ``language=`` (``"en"``, ``"da"``; default the session's setting)."""
         raise NotImplementedError
 
     def to_frame(self) -> pd.DataFrame:  # pragma: no cover - every subclass defines it
@@ -128,39 +133,77 @@ class Result:
     def _repr_html_(self) -> str:
         return html_table(self._html_frame(), title=self._html_title(), notes=self._html_notes())
 
+    @speaks
+    def formatted(self) -> pd.DataFrame:
+        """The result as a table for people: formatted numbers, headers in ``language``.
+
+        The table of the notebook view (:meth:`_html_frame`); ``to_frame()`` is the tidy,
+        numeric one.
+        """
+        return self._html_frame()
+
+    def to_csv(self, path: str | Path, *, dialect: str | None = None) -> Path:
+        """Write :meth:`to_frame` to a CSV file; returns its path.
+
+        Parameters
+        ----------
+        path : str or Path
+            File to write.
+        dialect : {"excel-da", "excel", "plain"}, optional
+            ``"excel-da"``: ``;`` separator, decimal comma, UTF-8 with byte-order mark, so
+            Danish Excel opens it in columns with æøå intact. ``"excel"``: comma and decimal
+            point with byte-order mark; ``"plain"``: comma, decimal point, UTF-8. Default
+            ``"excel-da"`` when the language is Danish, else ``"plain"``.
+        """
+        from ._export import write_csv
+
+        chosen = dialect or ("excel-da" if get_language() == "da" else "plain")
+        return write_csv(self.to_frame(), path, chosen, "to_csv")
+
+    def to_excel(self, path: str | Path, *, language: str | None = None) -> Path:
+        """Write an Excel workbook: sheet "data" holds :meth:`to_frame` (numbers as numbers,
+        shares and relative changes with a percent format), sheet "table" the people's table
+        in ``language``. Needs openpyxl (``pip install 'effekt[excel]'``); returns the path.
+        """
+        from ._export import write_excel
+
+        with use_language(get_language(language)):
+            sheets = {"data": self.to_frame(), "table": self._html_frame()}
+        return write_excel(sheets, path, "to_excel")
+
 
 def format_effect(value: float, scale: Scale, digits: int = 1, unit: str = "") -> str:
     """Signed effect: percentage points for proportions, plain units for means."""
     if value is None or not np.isfinite(value):
-        return "n/a"
+        return term("n/a")
     if scale == "proportion":
-        return f"{100 * value:+.{digits}f} pp"
-    text = f"{value:+.{max(digits, 2)}f}"
+        return f"{number(100 * value, digits, sign=True)} {term('pp')}"
+    text = number(value, max(digits, 2), sign=True)
     return f"{text} {unit}".rstrip()
 
 
 def format_level(value: float | None, scale: Scale, digits: int = 1, unit: str = "") -> str:
     """Unsigned level: a share as a percentage, a mean in plain units."""
     if value is None or not np.isfinite(value):
-        return "n/a"
+        return term("n/a")
     if scale == "proportion":
-        return f"{100 * value:.{digits}f} %"
-    return f"{value:.{max(digits, 2)}f} {unit}".rstrip()
+        return f"{number(100 * value, digits)} %"
+    return f"{number(value, max(digits, 2))} {unit}".rstrip()
 
 
 def format_pvalue(p: float | None) -> str:
     """``p = 0.012``, ``p < 0.001`` or ``p = n/a``."""
     if p is None or not np.isfinite(p):
-        return "p = n/a"
+        return f"p = {term('n/a')}"
     if p < 0.001:
-        return "p < 0.001"
-    return f"p = {p:.3f}"
+        return f"p < {number(0.001, 3)}"
+    return f"p = {number(p, 3)}"
 
 
 def format_relative(value: float | None, digits: int = 0) -> str:
     if value is None or not np.isfinite(value):
-        return "n/a"
-    return f"{100 * value:+.{digits}f} %"
+        return term("n/a")
+    return f"{number(100 * value, digits, sign=True)} %"
 
 
 @dataclass(frozen=True)
@@ -185,13 +228,18 @@ class TestResult(Result):
     name: str = "test"
     notes: tuple[str, ...] = ()
 
+    @speaks
     def summary(self) -> str:
-        df = f"({self.df:g})" if self.df is not None else ""
-        text = (
-            f"{self.name}: {self.distribution}{df} = {self.statistic:.3f}, {format_pvalue(self.pvalue)}"
-            f"  [H0: {self.null}]"
+        df = (
+            f"({number(self.df, 0 if float(self.df).is_integer() else 2)})"
+            if self.df is not None
+            else ""
         )
-        return "\n".join([text, *(f"  note: {n}" for n in self.notes)])
+        text = (
+            f"{term(self.name)}: {self.distribution}{df} = {number(self.statistic, 3)}, "
+            f"{format_pvalue(self.pvalue)}  [H0: {term(self.null)}]"
+        )
+        return "\n".join([text, *(f"  {term('note')}: {n}" for n in self.notes)])
 
     def _html_title(self) -> str:
         return self.name
@@ -363,55 +411,95 @@ class EffectResult(Result):
             frame[col] = frame[col].astype(float)
         return frame
 
+    @speaks
     def summary(self) -> str:
-        """Readable text: the effect (pp for proportions), its CI, p, arms and method."""
-        level = f"{round(100 * self.conf_level, 1):g}%"
+        """Readable text: the effect (pp for proportions), its CI, p, arms and method.
+
+        ``language="da"`` writes Danish ("+4,0 procentpoint (95 %-konfidensinterval …)");
+        the default is the session's language (:func:`effekt.language.set_language`).
+        """
+        level = confidence_label(self.conf_level)
         eff = format_effect(self.estimate, self.scale, unit=self.unit)
         lo = format_effect(self.ci[0], self.scale, unit="")
         hi = format_effect(self.ci[1], self.scale, unit=self.unit)
-        head = "Effect" if self.estimand == "difference" else f"Effect ({self.estimand})"
+        head = term("Effect")
+        if self.estimand != "difference":
+            head += f" ({term(self.estimand)})"
         if self.label:
             head += f" [{self.label}]"
         if self.scale == "proportion":
-            lo = lo.replace(" pp", "")
-        lines = [f"{head}: {eff} ({level} CI {lo} to {hi}), {format_pvalue(self.pvalue)}"]
-        if self.mean_treated is not None or self.mean_control is not None:
-            nt = f" of {self.n_treated:,}" if self.n_treated is not None else ""
-            nc = f" of {self.n_control:,}" if self.n_control is not None else ""
-            lines.append(
-                f"  treated: {format_level(self.mean_treated, self.scale, unit=self.unit)}{nt}   "
-                f"control: {format_level(self.mean_control, self.scale, unit=self.unit)}{nc}"
-            )
-        elif self.n_treated is not None:
-            lines.append(f"  n treated: {self.n_treated:,}   n control: {self.n_control:,}")
-        if self.relative_change is not None and np.isfinite(self.relative_change):
-            rel = f"  relative change: {format_relative(self.relative_change)}"
-            if self.relative_change_ci is not None:
-                rlo, rhi = self.relative_change_ci
-                if np.isfinite(rlo) and np.isfinite(rhi):
-                    rel += f" ({level} CI {format_relative(rlo)} to {format_relative(rhi)})"
-                elif np.isnan(rlo) and np.isnan(rhi):
-                    rel += f" ({level} CI n/a)"
-                else:
-                    # Fieller: the interval is unbounded (or the union of two half-lines)
-                    rel += f" ({level} CI unbounded)"
+            lo = lo.replace(f" {term('pp')}", "")
+        first = f"{head}: {eff} ({level} {lo} {term('to')} {hi}), {format_pvalue(self.pvalue)}"
+        if get_language() != "en":
+            first += f", {term('significant' if self.significant else 'not significant')}"
+        lines = [first, *self._arm_lines()]
+        rel = self._relative_line()
+        if rel:
             lines.append(rel)
         for key, value in self.extra.items():
             if key.startswith("pvalue_"):
-                lines.append(f"  {key.removeprefix('pvalue_')} exact test: {format_pvalue(value)}")
-        lines.append(f"  method: {self.method}")
-        lines.extend(f"  note: {n}" for n in self.notes)
+                name = key.removeprefix("pvalue_")
+                lines.append(f"  {name} {term('exact test')}: {format_pvalue(value)}")
+        lines.append(f"  {term('method')}: {term(self.method)}")
+        lines.extend(f"  {term('note')}: {n}" for n in self.notes)
         if self.interval_test_disagree:
-            alpha = f"{1 - self.conf_level:.3g}"
-            if self.significant:
-                what = f"the {level} CI excludes 0 but p >= {alpha}"
-            else:
-                what = f"p < {alpha} but the {level} CI includes 0"
-            lines.append(
-                f"  note: the interval and the test disagree ({what}): they are computed "
-                "differently; effekt calls an effect significant when the interval excludes 0"
-            )
+            lines.append(self._disagreement_note())
         return "\n".join(lines)
+
+    def _arm_lines(self) -> list[str]:
+        of = term("of")
+        nt = f" {of} {number(self.n_treated, 0)}" if self.n_treated is not None else ""
+        nc = f" {of} {number(self.n_control, 0)}" if self.n_control is not None else ""
+        if self.mean_treated is not None or self.mean_control is not None:
+            treated = format_level(self.mean_treated, self.scale, unit=self.unit)
+            control = format_level(self.mean_control, self.scale, unit=self.unit)
+            return [f"  {term('treated')}: {treated}{nt}   {term('control')}: {control}{nc}"]
+        if self.n_treated is not None:
+            n_control = number(self.n_control, 0) if self.n_control is not None else term("n/a")
+            return [
+                f"  {term('n treated')}: {number(self.n_treated, 0)}   "
+                f"{term('n control')}: {n_control}"
+            ]
+        return []
+
+    def _relative_line(self) -> str:
+        if self.relative_change is None or not np.isfinite(self.relative_change):
+            return ""
+        level = confidence_label(self.conf_level)
+        rel = f"  {term('relative change')}: {format_relative(self.relative_change)}"
+        if self.relative_change_ci is not None:
+            rlo, rhi = self.relative_change_ci
+            if np.isfinite(rlo) and np.isfinite(rhi):
+                rel += f" ({level} {format_relative(rlo)} {term('to')} {format_relative(rhi)})"
+            elif np.isnan(rlo) and np.isnan(rhi):
+                rel += f" ({level} {term('n/a')})"
+            else:
+                # Fieller: the interval is unbounded (or the union of two half-lines)
+                rel += f" ({level} {term('unbounded')})"
+        return rel
+
+    def _disagreement_note(self) -> str:
+        level = confidence_label(self.conf_level)
+        alpha = number(1 - self.conf_level, 3).rstrip("0")
+        if get_language() == "da":
+            what = (
+                f"{level}let udelukker 0, men p >= {alpha}"
+                if self.significant
+                else f"p < {alpha}, men {level}let indeholder 0"
+            )
+            return (
+                f"  bemærk: intervallet og testen er uenige ({what}); de beregnes forskelligt, og "
+                "effekt kalder en effekt signifikant, når intervallet udelukker 0"
+            )
+        alpha = f"{1 - self.conf_level:.3g}"
+        if self.significant:
+            what = f"the {level} excludes 0 but p >= {alpha}"
+        else:
+            what = f"p < {alpha} but the {level} includes 0"
+        return (
+            f"  note: the interval and the test disagree ({what}): they are computed "
+            "differently; effekt calls an effect significant when the interval excludes 0"
+        )
 
     def __repr__(self) -> str:
         return (
@@ -475,15 +563,16 @@ class EffectTable(Result):
                 frame[col] = extra[col].to_numpy()
         return frame
 
+    @speaks
     def summary(self) -> str:
         lines = [self.title] if self.title else []
         lines.extend(r.summary() for r in self.results)
         lines.extend(t.summary() for t in self.tests.values())
-        lines.extend(f"note: {n}" for n in self.notes)
+        lines.extend(f"{term('note')}: {n}" for n in self.notes)
         return "\n".join(lines)
 
     def _html_title(self) -> str:
-        return self.title or "Effects"
+        return self.title or term("Effects")
 
     def _html_frame(self) -> pd.DataFrame:
         return _people_frame(list(self.results))
@@ -492,30 +581,36 @@ class EffectTable(Result):
         return (*(t.summary() for t in self.tests.values()), *self.notes)
 
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
-        """Forest plot of the effects (percentage points for proportions); returns the Axes."""
+        """Forest plot of the effects (percentage points for proportions); returns the Axes.
+
+        Keyword arguments go to :func:`effekt.plots.forest` (``title``, ``xlabel``,
+        ``labels``, ``language`` …).
+        """
         from .plots import forest
 
-        return forest(self.to_frame(), ax=ax, title=self.title, **kwargs)
+        kwargs.setdefault("title", self.title)
+        return forest(self.to_frame(), ax=ax, **kwargs)
 
 
 def _people_frame(results: Sequence[EffectResult]) -> pd.DataFrame:
     """Effects as a table for people: pp for proportions, formatted CI and p-value."""
     rows = []
+    pp = f" {term('pp')}"
     for r in results:
-        level = f"{round(100 * r.conf_level, 1):g}% CI"
+        level = confidence_label(r.conf_level)
         lo = format_effect(r.ci[0], r.scale, unit="")
         hi = format_effect(r.ci[1], r.scale, unit=r.unit)
         row = {
-            "label": r.label or r.estimand,
-            "estimate": format_effect(r.estimate, r.scale, unit=r.unit),
-            level: f"{lo.replace(' pp', '') if r.scale == 'proportion' else lo} to {hi}",
-            "p-value": format_pvalue(r.pvalue).removeprefix("p = "),
-            "treated": format_level(r.mean_treated, r.scale, unit=r.unit),
-            "control": format_level(r.mean_control, r.scale, unit=r.unit),
-            "n treated": r.n_treated,
-            "n control": r.n_control,
-            "relative change": format_relative(r.relative_change),
-            "method": r.method,
+            term("label"): r.label or term(r.estimand),
+            term("estimate"): format_effect(r.estimate, r.scale, unit=r.unit),
+            level: f"{lo.replace(pp, '') if r.scale == 'proportion' else lo} {term('to')} {hi}",
+            term("p-value"): format_pvalue(r.pvalue).removeprefix("p = "),
+            term("treated"): format_level(r.mean_treated, r.scale, unit=r.unit),
+            term("control"): format_level(r.mean_control, r.scale, unit=r.unit),
+            term("n treated"): r.n_treated,
+            term("n control"): r.n_control,
+            term("relative change"): format_relative(r.relative_change),
+            term("method"): r.method,
         }
         rows.append(row)
     return pd.DataFrame(rows)

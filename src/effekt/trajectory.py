@@ -42,11 +42,13 @@ from ._validate import (
     check_weights,
     handle_missing,
     numeric_column,
+    outcome_indicator,
     quote,
     require_columns,
     two_valued,
 )
 from .errors import ColumnError, EffektError
+from .language import confidence_label, number, speaks, term
 from .results import (
     EffectResult,
     Result,
@@ -374,43 +376,48 @@ class Trajectory(Result):
     def _is_reference(self, period: Any) -> bool:
         return self.reference_period is not None and period == self.reference_period
 
+    @speaks
     def summary(self) -> str:
-        level = f"{round(100 * self.conf_level, 1):g}%"
+        level = confidence_label(self.conf_level)
         f = self.frame
         p = self.period_column
-        what = "Event study" if self.reference_period is not None else "Effect over time"
+        what = term("Event study" if self.reference_period is not None else "Effect over time")
+        time = term(self.time_name)
         head = (
-            f"{what} on {self.outcome or 'the outcome'}: {len(f)} periods "
-            f"({self.time_name} {f[p].iloc[0]:g} to {f[p].iloc[-1]:g})"
+            f"{what} {term('on')} {self.outcome or term('the outcome')}: {len(f)} {term('periods')} "
+            f"({time} {number(f[p].iloc[0], None)} {term('to')} {number(f[p].iloc[-1], None)})"
         )
         if self.reference_period is not None:
-            head += f"; reference event time {self.reference_period}"
-        lines = [head, f"  method: {self.method}"]
+            head += f"; {term('reference event time')} {self.reference_period}"
+        lines = [head, f"  {term('method')}: {self.method}"]
         if self.simultaneous != "none":
-            lines.append(
-                f"  simultaneous {level} band ({self.simultaneous}): +-{self.critical_value:.2f} SE"
+            band = term("simultaneous {level} band ({name})").format(
+                level=level.removesuffix(f" {term('CI')}").removesuffix(f"-{term('CI')}"),
+                name=self.simultaneous,
             )
+            lines.append(f"  {band}: +-{number(self.critical_value, 2)} SE")
         show = (
             f
             if len(f) <= 12
             else f.iloc[np.unique(np.linspace(0, len(f) - 1, 12).round().astype(int))]
         )
+        pp = f" {term('pp')}"
         for row in show.itertuples(index=False):
             period = getattr(row, p)
             if self._is_reference(period):
-                lines.append(f"  {self.time_name} {period:>5g}: reference")
+                lines.append(f"  {time} {number(period, None):>5}: {term('reference')}")
                 continue
-            lo = format_effect(row.ci_low, self.scale, unit="").replace(" pp", "")
+            lo = format_effect(row.ci_low, self.scale, unit="").replace(pp, "")
             hi = format_effect(row.ci_high, self.scale, unit=self.unit)
             lines.append(
-                f"  {self.time_name} {period:>5g}: "
+                f"  {time} {number(period, None):>5}: "
                 f"{format_effect(row.estimate, self.scale, unit=self.unit)}"
-                f"  ({level} CI {lo} to {hi})"
+                f"  ({level} {lo} {term('to')} {hi})"
             )
         lines.append(f"  {self.test_all_zero().summary()}")
         if self.pretrend is not None:
             lines.append(f"  {self.pretrend.summary()}")
-        lines.extend(f"  note: {n}" for n in self.notes)
+        lines.extend(f"  {term('note')}: {n}" for n in self.notes)
         return "\n".join(lines)
 
     def _html_frame(self) -> pd.DataFrame:
@@ -448,6 +455,7 @@ class Trajectory(Result):
         tests = [self.test_all_zero()] + ([self.pretrend] if self.pretrend is not None else [])
         return (f"method: {self.method}", *(t.summary() for t in tests), *self.notes)
 
+    @speaks
     def plot(
         self,
         ax: Axes | None = None,
@@ -455,11 +463,17 @@ class Trajectory(Result):
         simultaneous: bool = True,
         color: str = "C0",
         label: str | None = None,
+        title: str | None = None,
         xlabel: str | None = None,
+        ylabel: str | None = None,
+        labels: dict[Any, str] | None = None,
     ) -> Axes:
         """Effect by period (percentage points for shares) with pointwise and simultaneous bands.
 
-        An event study's start is marked by a dotted line and its pre-trend test is the title.
+        An event study's start is marked by a dotted line and its pre-trend test is the title
+        unless ``title`` is given. ``xlabel``/``ylabel`` replace the axis texts, ``labels``
+        the legend entries (keys ``"estimate"``, ``"pointwise"``, ``"simultaneous"``), and
+        ``language="da"`` writes the default texts in Danish.
 
         Examples
         --------
@@ -486,16 +500,20 @@ class Trajectory(Result):
             unit_label=self.unit,
             simultaneous=simultaneous,
             xlabel=xlabel or self.time_name,
+            ylabel=ylabel,
+            title=title,
+            labels=labels,
             color=color,
             label=label,
             conf_level=self.conf_level,
             band_name=self.simultaneous,
             reference_line=reference,
         )
-        if self.pretrend is not None:
+        if self.pretrend is not None and title is None:
             ax.set_title(
-                f"Pre-trend test ({self.pretrend.df:g} pre-periods): "
-                f"{format_pvalue(self.pretrend.pvalue)}",
+                term("Pre-trend test ({n} pre-periods): {p}").format(
+                    n=f"{self.pretrend.df:g}", p=format_pvalue(self.pretrend.pvalue)
+                ),
                 fontsize=9,
             )
         return ax
@@ -512,12 +530,15 @@ def _panel_inputs(
     treated_value: Any,
     missing: str,
     func: str,
+    outcome_value: Any = None,
 ) -> dict[str, Any]:
     """Rows, person codes, times, outcome, person-level arm, weights and clusters."""
     extra = [outcome, treatment, *as_column_list(weights), *as_column_list(cluster)]
     panel, codes, labels, t, _ = _check_panel(data, id, time, func, extra=extra, missing=missing)
     P = len(labels)
-    y = numeric_column(panel[outcome], outcome, func, "outcome")
+    y = numeric_column(
+        outcome_indicator(panel[outcome], outcome, func, outcome_value), outcome, func, "outcome"
+    )
     arm_p = _person_constant(panel, treatment, codes, P, func, "treatment")
     arm = two_valued(arm_p, treatment, "treatment", func, treated_value)
     if weights is not None:
@@ -595,6 +616,7 @@ def effect_over_time(
     weights: Hashable | None = None,
     cluster: Hashable | None = None,
     treated_value: Any = None,
+    outcome_value: Any = None,
     conf_level: float = 0.95,
     simultaneous: bool | Literal["sup-t", "bonferroni"] = True,
     n_draws: int = 10_000,
@@ -623,6 +645,8 @@ def effect_over_time(
         covariances and t(G - 1) reference distributions.
     treated_value : optional
         Value of ``treatment`` marking the treated arm.
+    outcome_value : optional
+        The value of ``outcome`` that counts as 1 (``"Ja"`` in a column of "Ja"/"Nej").
     conf_level : float
     simultaneous : True, "sup-t", "bonferroni" or False
         Simultaneous band over all periods: ``True``/``"sup-t"`` uses the sup-t critical
@@ -678,7 +702,17 @@ def effect_over_time(
         )
     n_draws = int(check_number(n_draws, "n_draws", func, low=100, integer=True))
     x = _panel_inputs(
-        data, outcome, treatment, id, time, weights, cluster, treated_value, missing, func
+        data,
+        outcome,
+        treatment,
+        id,
+        time,
+        weights,
+        cluster,
+        treated_value,
+        missing,
+        func,
+        outcome_value,
     )
     binary = bool(np.isin(x["y"], (0.0, 1.0)).all())
     cells = _per_period(x, time, func)

@@ -35,6 +35,7 @@ from .._validate import (
     two_valued,
 )
 from ..errors import ColumnError, SmallSampleWarning
+from ..language import number, speaks, term
 from ..results import EffectResult, EffectTable, Result, TestResult, format_pvalue
 from .means import difference_in_means
 from .proportions import PROPORTION_METHODS
@@ -299,31 +300,38 @@ class SubgroupResult(Result):
         """The subgroup rows (see :meth:`EffectTable.to_frame`) with by/level columns."""
         return self.table.to_frame()
 
+    @speaks
     def summary(self) -> str:
         scale = self.overall.scale
-        lines = [f"Subgroup effects on {self.outcome}" if self.outcome else "Subgroup effects"]
-        lines.append(self.overall.summary().splitlines()[0].replace("Effect [All]", "All"))
+        head = term("Subgroup effects")
+        lines = [
+            f"{term('Subgroup effects on {outcome}').format(outcome=self.outcome)}"
+            if self.outcome
+            else head
+        ]
+        first = self.overall.summary().splitlines()[0]
+        lines.append(first.replace(f"{term('Effect')} [All]", term("All")))
         frame = self.to_frame()
-        unit = "pp" if scale == "proportion" else (self.overall.unit or "")
+        unit = term("pp") if scale == "proportion" else (self.overall.unit or "")
         k = 100.0 if scale == "proportion" else 1.0
         for by, block in frame.groupby("by", sort=False):
             test = self.interactions[str(by)]
             lines.append(
-                f"{by}: interaction {format_pvalue(test.pvalue)} "
-                f"({test.distribution}({test.df:g}) = {test.statistic:.2f})"
+                f"{by}: {term('interaction')} {format_pvalue(test.pvalue)} "
+                f"({test.distribution}({test.df:g}) = {number(test.statistic, 2)})"
             )
-            lines.extend(f"  note: {n}" for n in test.notes)
+            lines.extend(f"  {term('note')}: {n}" for n in test.notes)
             for _, row in block.iterrows():
                 adj = (
-                    f", adjusted {format_pvalue(row['pvalue_adjusted'])}"
+                    f", {term('adjusted')} {format_pvalue(row['pvalue_adjusted'])}"
                     if "pvalue_adjusted" in row and pd.notna(row["pvalue_adjusted"])
                     else ""
                 )
                 lines.append(
-                    f"  {row['level']}: {k * row['estimate']:+.1f} {unit} "
-                    f"({k * row['ci_low']:+.1f} to "
-                    f"{k * row['ci_high']:+.1f}), {format_pvalue(row['pvalue'])}{adj}"
-                    f"  [n = {int(row['n_treated']):,} + {int(row['n_control']):,}]"
+                    f"  {row['level']}: {number(k * row['estimate'], 1, sign=True)} {unit} "
+                    f"({number(k * row['ci_low'], 1, sign=True)} {term('to')} "
+                    f"{number(k * row['ci_high'], 1, sign=True)}), {format_pvalue(row['pvalue'])}{adj}"
+                    f"  [n = {number(row['n_treated'], 0)} + {number(row['n_control'], 0)}]"
                 )
         lines.extend(self._method_notes())
         return "\n".join(lines)
@@ -362,22 +370,37 @@ class SubgroupResult(Result):
         test_notes = [n for t in self.interactions.values() for n in t.notes]
         return (*test_notes, *self._method_notes())
 
-    def plot(self, ax: Axes | None = None, *, title: str | None = None) -> Axes:
-        """Forest plot: the overall effect, then one block per ``by`` column (pp for shares)."""
+    @speaks
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        title: str | None = None,
+        xlabel: str | None = None,
+        ylabel: str | None = None,
+        labels: dict[Any, str] | None = None,
+    ) -> Axes:
+        """Forest plot: the overall effect, then one block per ``by`` column (pp for shares).
+
+        ``labels`` maps the outcome, ``by`` columns and levels to display text (the default
+        title is the outcome's label); ``language="da"`` writes the default texts in Danish.
+        """
         from ..plots import subgroup_forest
 
-        frame = self.to_frame()
+        shown = labels or {}
         headers = {
-            str(by): f"{by} (interaction {format_pvalue(t.pvalue)})"
+            str(by): f"{shown.get(by, by)} ({term('interaction')} {format_pvalue(t.pvalue)})"
             for by, t in self.interactions.items()
         }
-        overall = self.overall.to_frame()
         return subgroup_forest(
-            frame,
-            overall=overall,
+            self.to_frame(),
+            overall=self.overall.to_frame(),
             headers=headers,
             ax=ax,
-            title=self.outcome if title is None else title,
+            title=str(shown.get(self.outcome, self.outcome)) if title is None else title,
+            xlabel=xlabel,
+            ylabel=ylabel,
+            labels=labels,
             unit_label=self.overall.unit,
         )
 

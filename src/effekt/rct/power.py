@@ -26,7 +26,8 @@ from scipy import optimize, stats
 
 from .._validate import argument_error, check_choice, check_number
 from ..errors import EffektError
-from ..results import Result
+from ..language import number, speaks, term
+from ..results import Result, format_effect
 
 __all__ = ["PowerResult", "power", "sample_size", "minimum_detectable_effect"]
 
@@ -88,11 +89,15 @@ class PowerResult(Result):
         row["n_total"] = self.n_total
         return pd.DataFrame([row])
 
+    @speaks
     def summary(self) -> str:
         eff = self._effect_text()
         lines = [
-            f"Power {100 * self.power:.1f} % to detect {eff} at alpha = {self.alpha:g} (two-sided)",
-            f"  n treated: {self.n_treated:,.0f}   n control: {self.n_control:,.0f}",
+            term("Power {power} % to detect {effect} at alpha = {alpha} (two-sided)").format(
+                power=number(100 * self.power, 1), effect=eff, alpha=number(self.alpha, None)
+            ),
+            f"  {term('n treated')}: {number(self.n_treated, 0)}   "
+            f"{term('n control')}: {number(self.n_control, 0)}",
         ]
         if self.cluster_size > 1 or self.icc > 0:
             lines.append(
@@ -104,12 +109,13 @@ class PowerResult(Result):
                     else ""
                 )
             )
-        lines.append(f"  solved for: {self.solved_for}; method: {self.method}")
+        lines.append(f"  {term('solved for')}: {self.solved_for}; {term('method')}: {self.method}")
         return "\n".join(lines)
 
     def _effect_text(self) -> str:
         if self.kind == "proportions":
-            return f"{100 * self.effect:+.1f} pp (control {100 * self.p_control:.1f} %)"  # type: ignore[operator]
+            effect = format_effect(self.effect, "proportion")  # type: ignore[arg-type]
+            return f"{effect} ({term('control')} {number(100 * self.p_control, 1)} %)"  # type: ignore[operator]
         return f"{self.effect:+.3g} (SD {self.sd:.3g}, {self.effect / self.sd:+.2f} SD)"  # type: ignore[operator]
 
     def _html_frame(self) -> pd.DataFrame:

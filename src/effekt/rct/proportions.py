@@ -44,6 +44,7 @@ from ..intervals import (
     newcombe_interval,
     wald_diff_interval,
 )
+from ..language import confidence_label, number, speaks, term
 from ..results import (
     EffectResult,
     Result,
@@ -323,6 +324,7 @@ def difference_in_proportions(
     treatment: Hashable,
     *,
     treated_value: Any = None,
+    outcome_value: Any = None,
     method: Method = "newcombe",
     conf_level: float = 0.95,
     strata: Hashable | None = None,
@@ -338,12 +340,16 @@ def difference_in_proportions(
     data : DataFrame
         One row per person. It is never modified.
     outcome : column name
-        Binary outcome coded 0/1 or False/True.
+        Binary outcome coded 0/1 or False/True, or any two values with ``outcome_value``
+        naming the one that counts (``"Ja"`` in a column of "Ja"/"Nej").
     treatment : column name
         Two-valued assignment; 0/1 or boolean (True = treated), or any two values with
         ``treated_value`` naming the treated one.
     treated_value : optional
         The value of ``treatment`` that marks the treatment group.
+    outcome_value : optional
+        The value of ``outcome`` that means the outcome happened (``"Ja"``), for an outcome
+        not coded 0/1.
     method : {"newcombe", "wald", "agresti-caffo", "score"}
         Interval and test for the unadjusted comparison (see
         :func:`difference_in_proportions_from_counts`). With ``strata``, ``cluster`` or
@@ -469,7 +475,7 @@ def difference_in_proportions(
             )
     frame = V.handle_missing(data, used, missing, func)
     t = V.two_valued(frame[treatment], treatment, "treatment", func, treated_value)
-    y = V.binary_outcome(frame[outcome], outcome, func)
+    y = V.binary_outcome(frame[outcome], outcome, func, outcome_value=outcome_value)
     adjusted = strata is not None or cluster is not None or covs
     if exact_test and adjusted:
         raise EffektError(
@@ -673,39 +679,51 @@ class ReportedShares(Result):
         """One row per consistent count pair: counts, estimate, CI, p-value, relative change."""
         return self.pairs.copy()
 
+    @speaks
     def summary(self) -> str:
-        """Readable text: the ranges and the conclusions that hold for every consistent count."""
-        level = f"{round(100 * self.conf_level, 1):g}%"
+        """Readable text: the ranges and the conclusions that hold for every consistent count.
+
+        Numbers follow ``language=``; the sentences are English until their terms are added
+        to :data:`effekt.language.TERMS`.
+        """
+        level = confidence_label(self.conf_level)
         d = self.decimals
         et, ec = self.events_treated_range, self.events_control_range
+        to = term("to")
         lines = [
-            f"Reported {100 * self.share_treated:.{d}f} % of {self.n_treated:,} vs "
-            f"{100 * self.share_control:.{d}f} % of {self.n_control:,} "
-            f"(rounded to {d} decimal{'s' if d != 1 else ''})",
-            f"  consistent events: treated {et[0]}-{et[1]}, control {ec[0]}-{ec[1]} "
-            f"({self.n_pairs} pairs)",
-            f"  effect: {format_effect(self.estimate_range[0], 'proportion')} to "
+            term("Reported {treated} of {n_treated} vs {control} of {n_control}").format(
+                treated=f"{number(100 * self.share_treated, d)} %",
+                n_treated=number(self.n_treated, 0),
+                control=f"{number(100 * self.share_control, d)} %",
+                n_control=number(self.n_control, 0),
+            )
+            + " ("
+            + term("rounded to {d} decimals").format(d=d).replace("1 decimals", "1 decimal")
+            + ")",
+            f"  {term('consistent events')}: {term('treated')} {et[0]}-{et[1]}, "
+            f"{term('control')} {ec[0]}-{ec[1]} ({self.n_pairs} {term('pairs')})",
+            f"  {term('effect')}: {format_effect(self.estimate_range[0], 'proportion')} {to} "
             f"{format_effect(self.estimate_range[1], 'proportion')}",
-            f"  {level} CI over all pairs: {format_effect(self.ci[0], 'proportion')} to "
+            f"  {level} {term('over all pairs')}: {format_effect(self.ci[0], 'proportion')} {to} "
             f"{format_effect(self.ci[1], 'proportion')}",
-            f"  p-value: {self._pvalue_text()}",
-            f"  {self._significance_text()}",
-            f"  relative change: {format_relative(self.relative_change_range[0])} to "
+            f"  {term('p-value')}: {self._pvalue_text()}",
+            f"  {term(self._significance_text())}",
+            f"  {term('relative change')}: {format_relative(self.relative_change_range[0])} {to} "
             f"{format_relative(self.relative_change_range[1])}",
         ]
-        lines.extend(f"  note: {n}" for n in self._disagree_notes())
+        lines.extend(f"  {term('note')}: {n}" for n in self._disagree_notes())
         if self.relative_change_consistent is not None:
             rc = format_relative(self.reported_relative_change, self.relative_change_decimals)
             verdict = (
                 "consistent with" if self.relative_change_consistent else "NOT consistent with"
             )
             lines.append(f"  reported relative change {rc} is {verdict} the rounded shares")
-        lines.append(f"  method: {_METHOD_TEXT[self.method]}")
+        lines.append(f"  {term('method')}: {term(_METHOD_TEXT[self.method])}")
         return "\n".join(lines)
 
     def _pvalue_text(self) -> str:
         low, high = (format_pvalue(p).removeprefix("p ") for p in self.pvalue_range)
-        return f"{low} to {high}".replace("= ", "")
+        return f"{low} {term('to')} {high}".replace("= ", "")
 
     def _significance_text(self) -> str:
         if self.significant_for_all:

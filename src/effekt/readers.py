@@ -1,0 +1,400 @@
+"""Reading register extracts and case-system exports: :func:`read_table`.
+
+A CSV exported the Danish way (``;`` separator, decimal comma, thousands dot, UTF-8 with a
+byte-order mark or cp1252, dates as dd-mm-yyyy, empty fields) is read with every column in
+its dtype; Excel, Parquet, SAS, Stata and SPSS files are read through pandas and their
+well-kept readers (openpyxl, pyarrow, pyreadstat as optional extras). What was inferred is
+stated in ``frame.attrs["effekt_read"]`` (a :class:`ReadReport`). A column that could be
+read two ways (``"1.234"`` with no other hint of the decimal mark, ``"03-04-2024"`` with no
+day above 12) is never guessed silently: :func:`read_table` raises and names the argument
+that settles it.
+
+Examples
+--------
+>>> import pathlib, tempfile
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "ledige.csv").write_bytes(
+...     "\\ufeffnavn;måneder_ledig;start\\nÅse;30,3;01-02-2024\\nØrn;1.204,5;15-03-2024\\n"
+...     .encode("utf-8"))
+>>> df = read_table(folder / "ledige.csv")
+>>> df.dtypes.astype(str).tolist()[1:]
+['float64', 'datetime64[ns]']
+>>> df["måneder_ledig"].tolist()
+[30.3, 1204.5]
+>>> print(df.attrs["effekt_read"].summary().splitlines()[0])
+ledige.csv: encoding utf-8-sig, separator ';', decimal ',', thousands '.'
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from .errors import EffektError
+from .results import Result
+
+__all__ = ["ReadReport", "read_table"]
+
+Decimal = Literal[",", "."]
+
+_SEPARATORS = ";,\t|"
+_INT = re.compile(r"^[+-]?\d+$")
+_COMMA_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
+_POINT_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+# a decimal mark is certain when it is not followed by exactly three digits ("30,3", "0,25")
+_CERTAIN_COMMA = re.compile(r"^[+-]?\d+,(\d{1,2}|\d{4,})$|^[+-]?\d{1,3}(\.\d{3})+,\d+$")
+_CERTAIN_POINT = re.compile(r"^[+-]?\d+\.(\d{1,2}|\d{4,})$|^[+-]?\d{1,3}(,\d{3})+\.\d+$")
+_DATE_DMY = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$")
+_DATE_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class ReadReport(Result):
+    """What :func:`read_table` inferred about a file: encoding, separator, decimal mark and
+    how each column was read.
+
+    Examples
+    --------
+    >>> r = ReadReport("x.csv", "utf-8", ";", ",", ".", (("a", "float64", "decimal comma"),))
+    >>> r.to_frame()["dtype"].tolist()
+    ['float64']
+    """
+
+    file: str
+    encoding: str
+    separator: str
+    decimal: str
+    thousands: str
+    columns: tuple[tuple[str, str, str], ...]
+    notes: tuple[str, ...] = ()
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(list(self.columns), columns=["column", "dtype", "read_as"])
+
+    def summary(self) -> str:
+        head = (
+            f"{self.file}: encoding {self.encoding}, separator {self.separator!r}, "
+            f"decimal {self.decimal!r}, thousands {self.thousands!r}"
+        )
+        rows = [f"  {c}: {d} ({how})" for c, d, how in self.columns]
+        return "\n".join([head, *rows, *(f"  note: {n}" for n in self.notes)])
+
+    def _html_title(self) -> str:
+        return self.summary().splitlines()[0]
+
+
+def read_table(
+    path: str | Path,
+    *,
+    sep: str | None = None,
+    decimal: Decimal | None = None,
+    encoding: str | None = None,
+    dayfirst: bool | None = None,
+    sheet: str | int = 0,
+) -> pd.DataFrame:
+    """Read a CSV/TXT, Excel, Parquet, SAS, Stata or SPSS file into a DataFrame.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file. Its suffix picks the reader: ``.csv``/``.txt``/``.tsv``, ``.xlsx``/``.xls``,
+        ``.parquet``, ``.sas7bdat``/``.xpt``, ``.dta``, ``.sav``/``.zsav``/``.por``.
+    sep : str, optional
+        Field separator of a text file; sniffed among ``; , tab |`` when omitted.
+    decimal : {",", "."}, optional
+        Decimal mark of numbers written as text; inferred from values such as ``"30,3"``
+        when omitted (the other mark is then the thousands separator).
+    encoding : str, optional
+        Text encoding; UTF-8 (with or without byte-order mark) is tried first, then cp1252.
+    dayfirst : bool, optional
+        Whether dates like ``03-04-2024`` are day first (Danish, ``True``) or month first.
+        Inferred from the values when omitted (a day above 12); when the values cannot
+        tell, Danish day-first is used if the file's decimal mark is a comma, and
+        otherwise :func:`read_table` raises.
+    sheet : str or int
+        Sheet of an Excel file (default the first).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Numbers as ``int64``/``float64`` (``Int64`` for whole numbers with missing
+        values), dates as ``datetime64[ns]``, everything else as text; empty fields are
+        missing. ``attrs["effekt_read"]`` is a :class:`ReadReport` of what was inferred.
+
+    Raises
+    ------
+    EffektError
+        The file does not exist, its format is unknown, an optional reader is not
+        installed, or a column could be read two ways and the argument that settles it
+        (``decimal=``, ``dayfirst=``, ``sep=``) was not given.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.csv"
+    >>> _ = p.write_text("id;løn\\n1;25.000,50\\n2;\\n", encoding="cp1252")
+    >>> df = read_table(p)
+    >>> df["løn"].tolist()[0], df.attrs["effekt_read"].encoding
+    (25000.5, 'cp1252')
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise EffektError(f"The path passed to read_table() does not exist: {str(path)!r}.")
+    suffix = path.suffix.lower()
+    if suffix in {".csv", ".txt", ".tsv"}:
+        return _read_text(path, sep, decimal, encoding, dayfirst)
+    frame = _read_binary(path, suffix, sheet)
+    return _finish(frame, path.name, "binary", "", decimal, dayfirst)
+
+
+def _read_binary(path: Path, suffix: str, sheet: str | int) -> pd.DataFrame:
+    readers = {
+        ".xlsx": ("openpyxl", lambda: pd.read_excel(path, sheet_name=sheet, dtype=object)),
+        ".xlsm": ("openpyxl", lambda: pd.read_excel(path, sheet_name=sheet, dtype=object)),
+        ".xls": ("xlrd", lambda: pd.read_excel(path, sheet_name=sheet, dtype=object)),
+        ".parquet": ("pyarrow", lambda: pd.read_parquet(path)),
+        ".sas7bdat": ("", lambda: pd.read_sas(path, encoding="latin-1")),
+        ".xpt": ("", lambda: pd.read_sas(path, format="xport", encoding="latin-1")),
+        ".dta": ("", lambda: pd.read_stata(path)),
+        ".sav": ("pyreadstat", lambda: pd.read_spss(path)),
+        ".zsav": ("pyreadstat", lambda: pd.read_spss(path)),
+        ".por": ("pyreadstat", lambda: pd.read_spss(path)),
+    }
+    if suffix not in readers:
+        raise EffektError(
+            f"read_table() does not know the file type {suffix!r} of {path.name!r}; "
+            f"use one of {', '.join(['.csv', '.txt', '.tsv', *readers])}."
+        )
+    package, read = readers[suffix]
+    if package:
+        try:
+            __import__(package)
+        except ImportError:
+            raise EffektError(
+                f"Reading {path.name!r} needs the package {package!r}; install it with "
+                f"pip install 'effekt[{_EXTRA.get(package, 'formats')}]' (or pip install {package})."
+            ) from None
+    return read()
+
+
+_EXTRA = {"openpyxl": "excel", "pyarrow": "formats", "pyreadstat": "formats", "xlrd": "formats"}
+
+
+def _read_text(
+    path: Path,
+    sep: str | None,
+    decimal: Decimal | None,
+    encoding: str | None,
+    dayfirst: bool | None,
+) -> pd.DataFrame:
+    raw = path.read_bytes()
+    text, encoding = _decode(raw, encoding)
+    if sep is None:
+        sep = _sniff_separator(text, path.name)
+    frame = pd.read_csv(
+        io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""]
+    )
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return _finish(frame, path.name, encoding, sep, decimal, dayfirst)
+
+
+def _decode(raw: bytes, encoding: str | None) -> tuple[str, str]:
+    if encoding is not None:
+        return raw.decode(encoding), encoding
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw.decode("utf-8-sig"), "utf-8-sig"
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), "latin-1"
+
+
+def _sniff_separator(text: str, name: str) -> str:
+    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    try:
+        return csv.Sniffer().sniff("\n".join(lines), delimiters=_SEPARATORS).delimiter
+    except csv.Error:
+        pass
+    # fall back: the candidate that splits every line into the same number (> 1) of fields
+    fits = [
+        s for s in _SEPARATORS if len({line.count(s) for line in lines}) == 1 and lines[0].count(s)
+    ]
+    if len(fits) == 1:
+        return fits[0]
+    if not fits and len(lines) > 0:
+        return ";"  # a single column: the separator does not matter
+    raise EffektError(
+        f"read_table() cannot tell the separator of {name!r} (candidates {fits}); pass sep=';' or sep=','."
+    )
+
+
+def _finish(
+    frame: pd.DataFrame,
+    name: str,
+    encoding: str,
+    sep: str,
+    decimal: Decimal | None,
+    dayfirst: bool | None,
+) -> pd.DataFrame:
+    strings = {c: _strings(frame[c]) for c in frame.columns if _is_text(frame[c])}
+    decimal, how_decimal = _infer_decimal(strings, decimal, name)
+    certain = how_decimal != "no decimals seen"
+    thousands = "." if decimal == "," else ","
+    out = frame.copy()
+    rows: list[tuple[str, str, str]] = []
+    notes: list[str] = []
+    for col in frame.columns:
+        if col in strings:
+            out[col], how, note = _convert(
+                frame[col], strings[col], col, decimal, certain, dayfirst, name
+            )
+            if note:
+                notes.append(note)
+        else:
+            how = "as stored"
+        rows.append((str(col), str(out[col].dtype), how))
+    notes.append(how_decimal or "decimal mark given")
+    report = ReadReport(name, encoding, sep, decimal, thousands, tuple(rows), tuple(notes))
+    out.attrs["effekt_read"] = report
+    return out
+
+
+def _is_text(values: pd.Series) -> bool:
+    return values.dtype == object or isinstance(values.dtype, pd.StringDtype)
+
+
+def _strings(values: pd.Series) -> pd.Series:
+    """The present values, stripped, when they are all text; else an empty text Series."""
+    present = values.dropna()
+    if pd.api.types.infer_dtype(present, skipna=True) not in ("string", "empty"):
+        return pd.Series([], dtype=object)
+    return present.astype(str).str.strip()
+
+
+def _all_match(s: pd.Series, pattern: re.Pattern[str]) -> bool:
+    """Whether every value matches (the first thousand are tried first: text fails fast)."""
+    if not s.head(1000).str.match(pattern).all():
+        return False
+    return bool(s.str.match(pattern).all())
+
+
+def _infer_decimal(
+    strings: dict[Any, pd.Series], decimal: Decimal | None, name: str
+) -> tuple[Decimal, str]:
+    if decimal is not None:
+        if decimal not in (",", "."):
+            raise EffektError(
+                f"The 'decimal' argument of read_table() must be ',' or '.'; got {decimal!r}."
+            )
+        return decimal, ""
+    comma, point = [], []
+    for col, s in strings.items():
+        if s.empty or _all_match(s, _INT):  # whole numbers say nothing about the mark
+            continue
+        if _all_match(s, _COMMA_NUMBER) and s.str.match(_CERTAIN_COMMA).any():
+            comma.append(col)
+        if _all_match(s, _POINT_NUMBER) and s.str.match(_CERTAIN_POINT).any():
+            point.append(col)
+    if comma and point:
+        raise EffektError(
+            f"read_table() finds decimal commas in {comma[0]!r} and decimal points in "
+            f"{point[0]!r} of {name!r}; pass decimal=',' or decimal='.'."
+        )
+    if comma:
+        return ",", f"decimal comma inferred from column {comma[0]!r}"
+    return ".", f"decimal point inferred from column {point[0]!r}" if point else "no decimals seen"
+
+
+def _convert(
+    values: pd.Series,
+    s: pd.Series,
+    col: str,
+    decimal: Decimal,
+    certain: bool,
+    dayfirst: bool | None,
+    name: str,
+) -> tuple[pd.Series, str, str]:
+    if values.isna().all():
+        return values.astype(float), "empty", f"column {col!r} is empty; read as missing numbers"
+    if s.empty:  # not all text (an Excel column of numbers or dates): keep the stored values
+        converted = values.infer_objects()
+        how = "as stored" if converted.dtype != object else "mixed values kept"
+        return converted, how, ""
+    number = _COMMA_NUMBER if decimal == "," else _POINT_NUMBER
+    if _all_match(s, number):
+        return _to_number(values, s, decimal, certain, col, name)
+    if _all_match(s, _DATE_DMY):
+        return _to_date(values, s, col, dayfirst, decimal, name)
+    if _all_match(s, _DATE_ISO):
+        return pd.to_datetime(values, format="%Y-%m-%d"), "date yyyy-mm-dd", ""
+    note = ""
+    looks_numeric = s.str.match(_COMMA_NUMBER) | s.str.match(_POINT_NUMBER)
+    if looks_numeric.mean() >= 0.8:
+        bad = s[~looks_numeric]
+        note = (
+            f"column {col!r} is mostly numbers but {len(bad)} values are not "
+            f"(e.g. {bad.iloc[0]!r}); kept as text"
+        )
+    return values, "text", note
+
+
+def _to_number(
+    values: pd.Series, s: pd.Series, decimal: Decimal, certain: bool, col: str, name: str
+) -> tuple[pd.Series, str, str]:
+    thousands = "." if decimal == "," else ","
+    if not certain and s.str.contains(r"[.,]", regex=True).any():
+        example = s[s.str.contains(r"[.,]", regex=True)].iloc[0]
+        raise EffektError(
+            f"read_table() cannot tell whether {example!r} in column {col!r} of {name!r} "
+            "has a thousands separator or a decimal mark; pass decimal=',' or decimal='.'."
+        )
+    cleaned = s.str.replace(thousands, "", regex=False).str.replace(decimal, ".", regex=False)
+    numbers = pd.to_numeric(cleaned).reindex(values.index)
+    if not cleaned.str.contains(".", regex=False).any():
+        if numbers.isna().any():
+            return numbers.astype("Int64"), "whole numbers (missing kept)", ""
+        return numbers.astype("int64"), "whole numbers", ""
+    mark = "decimal comma" if decimal == "," else "decimal point"
+    return numbers.astype(float), mark, ""
+
+
+def _to_date(
+    values: pd.Series, s: pd.Series, col: str, dayfirst: bool | None, decimal: Decimal, name: str
+) -> tuple[pd.Series, str, str]:
+    parts = s.str.extract(_DATE_DMY).astype(int)
+    first_big, second_big = bool((parts[0] > 12).any()), bool((parts[1] > 12).any())
+    if dayfirst is None:
+        if first_big and second_big:
+            raise EffektError(
+                f"Column {col!r} of {name!r} holds dates that are neither day-first nor month-first; "
+                "read it as text with pandas and parse it yourself."
+            )
+        if first_big or second_big:
+            dayfirst = first_big
+        elif decimal == ",":
+            dayfirst = True
+        else:
+            raise EffektError(
+                f"read_table() cannot tell whether the dates in column {col!r} of {name!r} "
+                f"(e.g. {s.iloc[0]!r}) are day-first or month-first; pass dayfirst=True (Danish) or dayfirst=False."
+            )
+    normalised = s.str.replace(r"[./]", "-", regex=True).reindex(values.index)
+    fmt = "%d-%m-%Y" if dayfirst else "%m-%d-%Y"
+    try:
+        dates = pd.to_datetime(normalised, format=fmt)
+    except ValueError as exc:
+        raise EffektError(
+            f"Column {col!r} of {name!r} looks like dates but does not parse as {fmt}: {exc}; "
+            "pass dayfirst= or read it as text."
+        ) from None
+    return dates.astype("datetime64[ns]"), "date dd-mm-yyyy" if dayfirst else "date mm-dd-yyyy", ""

@@ -1,0 +1,159 @@
+"""Plot texts: title=, xlabel=, ylabel=, labels= and the language setting (read from the Axes)."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+import effekt as ef  # noqa: E402
+from effekt.language import use_language  # noqa: E402
+from effekt.plots import effect_trajectory, forest, subgroup_forest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def _texts(ax):
+    legend = ax.get_legend()
+    return {
+        "title": ax.get_title(),
+        "xlabel": ax.get_xlabel(),
+        "ylabel": ax.get_ylabel(),
+        "legend": [t.get_text() for t in legend.get_texts()] if legend else [],
+        "ticks": [t.get_text() for t in ax.get_yticklabels()],
+        "notes": [t.get_text() for t in ax.texts],
+    }
+
+
+ROWS = pd.DataFrame(
+    {
+        "label": ["i_job_6_mdr", "i_uddannelse"],
+        "estimate": [0.04, 0.02],
+        "ci_low": [0.013, -0.003],
+        "ci_high": [0.066, 0.037],
+        "scale": "proportion",
+    }
+)
+
+
+def test_forest_takes_title_axis_texts_and_labels():
+    ax = forest(
+        ROWS, title="Effekt af mentor", xlabel="X", ylabel="Y", labels={"i_job_6_mdr": "I job"}
+    )
+    t = _texts(ax)
+    assert (t["title"], t["xlabel"], t["ylabel"]) == ("Effekt af mentor", "X", "Y")
+    assert t["ticks"] == ["I job", "i_uddannelse"]
+
+
+def test_forest_in_danish_has_danish_axis_and_numbers(tmp_path):
+    ax = forest(
+        ROWS,
+        labels={"i_job_6_mdr": "I job efter 6 mdr.", "i_uddannelse": "I uddannelse"},
+        title="Mentorforsøget",
+        language="da",
+    )
+    t = _texts(ax)
+    assert t["xlabel"] == "Effekt (procentpoint)"
+    assert any(n.startswith("+4,0 (+1,3 til +6,6) procentpoint") for n in t["notes"])
+    ax.figure.savefig(tmp_path / "forest_da.png", dpi=80)
+
+
+def test_a_trajectory_plot_is_all_danish(tmp_path):
+    panel = ef.synthetic.panels.ips_weeks(seed=1, long=True, arms=("IPS", "control"))
+    tr = ef.trajectory.effect_over_time(
+        panel, "in_work", "arm", "person", "week", treated_value="IPS", n_draws=500
+    )
+    with use_language("da"):
+        ax = tr.plot()
+    t = _texts(ax)
+    assert t["xlabel"] == "Uge" and t["ylabel"] == "Effekt (procentpoint)"
+    assert t["legend"] == [
+        "samtidigt 95 %-bånd (sup-t)",
+        "punktvist 95 %-konfidensinterval",
+        "estimat",
+    ]
+    ax.figure.savefig(tmp_path / "trajectory_da.png", dpi=80)
+    en = _texts(tr.plot(title="IPS", ylabel="pp", labels={"estimate": "IPS vs. control"}))
+    assert en["title"] == "IPS" and en["ylabel"] == "pp" and en["legend"][-1] == "IPS vs. control"
+    assert en["xlabel"] == "Week"
+
+
+def test_kaplan_meier_plot_in_danish_with_labels():
+    df = pd.DataFrame(
+        {"uger": [2, 4, 6, 8, 3, 5], "job": [1, 1, 0, 1, 1, 0], "gruppe": [1, 1, 1, 0, 0, 0]}
+    )
+    km = ef.duration.kaplan_meier(df, "uger", "job", treatment="gruppe")
+    ax = km.plot(language="da", labels={1: "Mentor", 0: "Kontrol", "gruppe": "Gruppe"}, title="T")
+    t = _texts(ax)
+    assert t["ylabel"] == "Andel stadig uden job (%)"
+    assert t["xlabel"].endswith("siden start")
+    assert sorted(t["legend"]) == ["Kontrol", "Mentor"]
+    assert ax.get_legend().get_title().get_text() == "Gruppe"
+
+
+def test_subgroup_forest_and_subgroup_plot_in_danish():
+    trial = ef.synthetic.rct(300, 300, p_control=0.2, effect=0.05, seed=1)
+    sub = ef.rct.subgroups(trial, "outcome", "treated", by=["gender"])
+    ax = sub.plot(language="da", labels={"outcome": "I job", "gender": "Køn"})
+    t = _texts(ax)
+    assert t["title"] == "I job" and t["xlabel"] == "Effekt (procentpoint)"
+    assert t["ticks"][0] == "Alle" and t["ticks"][1].startswith("Køn (interaktion p = 0,")
+    f = pd.DataFrame(
+        {
+            "by": ["køn"] * 2,
+            "level": ["m", "k"],
+            "estimate": [0.02, 0.06],
+            "ci_low": [-0.01, 0.02],
+            "ci_high": [0.05, 0.10],
+            "scale": ["proportion"] * 2,
+        }
+    )
+    ax = subgroup_forest(f, labels={"m": "Mand", "k": "Kvinde"}, xlabel="pp")
+    assert [x.strip() for x in _texts(ax)["ticks"]] == ["køn", "Mand", "Kvinde"]
+
+
+def test_effect_trajectory_takes_the_texts():
+    f = pd.DataFrame(
+        {
+            "time": [1, 2, 3],
+            "estimate": [0.0, 0.02, 0.05],
+            "ci_low": [-0.01, 0.0, 0.02],
+            "ci_high": [0.01, 0.04, 0.08],
+        }
+    )
+    ax = effect_trajectory(f, xlabel="måned", ylabel="Y", title="T", language="da")
+    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == ("Måned", "Y", "T")
+
+
+def test_danish_tick_labels_have_a_decimal_comma():
+    rows = ROWS.assign(estimate=[0.004, 0.002], ci_low=[0.001, -0.003], ci_high=[0.007, 0.006])
+    ax = forest(rows, language="da")
+    ax.figure.canvas.draw()
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert any("," in t for t in ticks) and not any("." in t for t in ticks), ticks
+    ax = forest(rows)
+    ax.figure.canvas.draw()
+    assert any("." in t.get_text() for t in ax.get_xticklabels())
+
+
+def test_simple_vs_causal_in_danish_with_labels():
+    from effekt.plots import simple_vs_causal
+    from effekt.simple_effect import contrast_from_counts
+
+    r = contrast_from_counts(["Strong", "Complex"], [190, 25], [200, 200], [196, 4], [200, 200])
+    ax = simple_vs_causal(r.table(), language="da", labels={"Strong": "Stærk", "job": "job"})
+    t = _texts(ax)
+    assert t["title"] == "Den højeste simple effekt er ikke den bedste effekt"
+    assert t["ylabel"] == "Andel i job (%)"
+    assert t["legend"][0].startswith("Uden forløbet")
+    ticks = [x.get_text() for x in ax.get_xticklabels()]
+    assert ticks[0].startswith("Stærk\nnr. ")
+    assert any("procentpoint" in n for n in t["notes"])
