@@ -409,6 +409,13 @@ def _covariate_calls():
         ),
         "effekt.matching.ipw": lambda d, c: ef.matching.ipw(d, "job", "treated", c),
         "effekt.matching.aipw": lambda d, c: ef.matching.aipw(d, "job", "treated", c),
+        "effekt.matching.entropy_weights": lambda d, c: ef.matching.entropy_weights(
+            d, "treated", c
+        ),
+        "effekt.matching.cem": lambda d, c: ef.matching.cem(d, "treated", c),
+        "effekt.matching.weighted_effect": lambda d, c: ef.matching.weighted_effect(
+            d, "job", "treated", [1.0] * len(d), covariates=c
+        ),
         "effekt.matching.MatchResult.balance": balance,
         "effekt.simple_effect.compare_providers": lambda d, c: ef.simple_effect.compare_providers(
             d, "job", "benefit_group", c

@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+from .balancing import cem, entropy_weights, weighted_effect
 from .nearest import MatchResult, match
 from .propensity import PropensityScore, propensity_score
 from .sensitivity import EValue, RosenbaumBounds, e_value, rosenbaum_bounds
@@ -24,9 +25,12 @@ __all__ = [
     "PropensityScore",
     "RosenbaumBounds",
     "aipw",
+    "cem",
     "e_value",
+    "entropy_weights",
     "ipw",
     "match",
     "propensity_score",
     "rosenbaum_bounds",
+    "weighted_effect",
 ]
