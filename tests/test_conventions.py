@@ -413,6 +413,7 @@ def _covariate_calls():
             d, "treated", c
         ),
         "effekt.matching.cem": lambda d, c: ef.matching.cem(d, "treated", c),
+        "effekt.matching.subclassify": lambda d, c: ef.matching.subclassify(d, "treated", c),
         "effekt.matching.weighted_effect": lambda d, c: ef.matching.weighted_effect(
             d, "job", "treated", [1.0] * len(d), covariates=c
         ),

@@ -164,3 +164,37 @@ def test_weighted_effect_rejects_negative_weights_and_keeps_data():
         ef.matching.weighted_effect(df, "y", "t", "w")
     with pytest.raises(EffektError, match="weights"):
         ef.matching.weighted_effect(df, "y", "t", [1.0, 2.0])
+
+
+@pytest.mark.parametrize(
+    "spec", ["subclass6_att", "subclass6_ate", "subclass10_att", "subclass10_ate"]
+)
+def test_subclassify_reproduces_matchit_subclasses_weights_and_effect(lalonde, specs, spec):
+    estimand = spec[-3:].upper()
+    k = int(spec.removeprefix("subclass").split("_")[0])
+    m = ef.matching.subclassify(lalonde, "treat", COVS, subclasses=k, estimand=estimand)
+    ref = pd.read_csv(REF / f"matchdata_lalonde_psid_{spec}.csv").set_index("id")
+    ref = ref.reindex(lalonde["id"])
+    assert (m["subclass"].to_numpy() == ref["subclass"].to_numpy()).all()
+    np.testing.assert_allclose(m["weights"], ref["weights"], atol=1e-12)
+    counts = pd.crosstab(m["subclass"], lalonde["treat"])
+    expected = specs[spec]["subclass_counts"]
+    assert {str(s): [int(r[1]), int(r[0])] for s, r in counts.iterrows()} == expected
+    data = lalonde.assign(w=m["weights"], s=m["subclass"])
+    r = ef.matching.weighted_effect(data, "re78", "treat", "w", subclass="s", estimand=estimand)
+    expect = specs[spec]["effect"]
+    assert r.estimate == pytest.approx(expect["estimate"], abs=1e-6)
+    assert r.std_error == pytest.approx(expect["se"]["cluster_subclass_HC1"], rel=1e-9)
+
+
+def test_subclassify_moves_a_unit_into_an_empty_subclass_as_matchit_does(lalonde, specs):
+    # subclass10_ate: subclass 2 had no treated unit; MatchIt moved one in (see the README)
+    m = ef.matching.subclassify(lalonde, "treat", COVS, subclasses=10, estimand="ATE")
+    assert (pd.crosstab(m["subclass"], lalonde["treat"]) > 0).all().all()
+    assert specs["subclass10_ate"]["subclass_scoot_moved_units"] == 1
+
+
+def test_subclassify_rejects_too_many_subclasses():
+    df = pd.DataFrame({"t": [1, 0, 0, 1, 0], "x": [1.0, 2, 3, 4, 5]})
+    with pytest.raises(EffektError, match="subclasses"):
+        ef.matching.subclassify(df, "t", ["x"], subclasses=3)

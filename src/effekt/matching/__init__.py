@@ -17,6 +17,7 @@ from .balancing import cem, entropy_weights, weighted_effect
 from .nearest import MatchResult, match
 from .propensity import PropensityScore, propensity_score
 from .sensitivity import EValue, RosenbaumBounds, e_value, rosenbaum_bounds
+from .subclass import subclassify
 from .weighting import aipw, ipw
 
 __all__ = [
@@ -32,5 +33,6 @@ __all__ = [
     "match",
     "propensity_score",
     "rosenbaum_bounds",
+    "subclassify",
     "weighted_effect",
 ]
