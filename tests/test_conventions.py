@@ -414,6 +414,7 @@ def _covariate_calls():
         ),
         "effekt.matching.cem": lambda d, c: ef.matching.cem(d, "treated", c),
         "effekt.matching.subclassify": lambda d, c: ef.matching.subclassify(d, "treated", c),
+        "effekt.matching.optimal_match": lambda d, c: ef.matching.optimal_match(d, "treated", c),
         "effekt.matching.weighted_effect": lambda d, c: ef.matching.weighted_effect(
             d, "job", "treated", [1.0] * len(d), covariates=c
         ),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from .balancing import cem, entropy_weights, weighted_effect
 from .nearest import MatchResult, match
+from .optimal import optimal_match
 from .propensity import PropensityScore, propensity_score
 from .sensitivity import EValue, RosenbaumBounds, e_value, rosenbaum_bounds
 from .subclass import subclassify
@@ -31,6 +32,7 @@ __all__ = [
     "entropy_weights",
     "ipw",
     "match",
+    "optimal_match",
     "propensity_score",
     "rosenbaum_bounds",
     "subclassify",
