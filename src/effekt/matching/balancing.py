@@ -251,7 +251,11 @@ def _cells(
             codes.append(np.searchsorted(_cuts(x, cutpoints.get(col), col, func), x, side="right"))
         else:
             codes.append(pd.factorize(values, sort=True)[0])
-    return np.unique(np.column_stack(codes), axis=0, return_inverse=True)[1].ravel()
+    key = np.zeros(len(df), dtype=np.int64)
+    for code in codes:
+        # mixed-radix cell key, re-factorised after each column so it never overflows
+        key = pd.factorize(key * (int(code.max()) + 1) + code)[0].astype(np.int64)
+    return key
 
 
 def stratum_weights(subclass: np.ndarray, treated: np.ndarray, estimand: str) -> np.ndarray:

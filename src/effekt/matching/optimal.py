@@ -34,7 +34,8 @@ def _cost(
 ) -> np.ndarray:
     """Distances treated x control; ``inf`` across strata and beyond the caliper."""
     D = np.abs(score[t][:, None] - score[~t][None, :])
-    D[strata[t][:, None] != strata[~t][None, :]] = np.inf
+    if strata.max() > 0:
+        D[strata[t][:, None] != strata[~t][None, :]] = np.inf
     if caliper is not None:
         D[D > caliper] = np.inf
     return D
@@ -48,8 +49,11 @@ def pair_edges(D: np.ndarray, ratio: int) -> tuple[np.ndarray, np.ndarray]:
     """
     n_r, n_c = D.shape
     finite = np.isfinite(D)
-    big = (D[finite].sum() + 1.0) if finite.any() else 1.0
     rows = np.repeat(np.arange(n_r), ratio)
+    if finite.all() and len(rows) <= n_c:
+        r, c = linear_sum_assignment(D[rows])
+        return rows[r], c
+    big = (D[finite].sum() + 1.0) if finite.any() else 1.0
     slots = len(rows)
     cost = np.full((slots, n_c + slots), np.inf)
     cost[:, :n_c] = D[rows]
@@ -68,20 +72,24 @@ def cover_edges(D: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     cheapest edge. Redundant zero-cost edges (both ends covered twice) are then removed, so
     every matched set has one treated or one control unit.
     """
-    ok_r = np.isfinite(D).any(axis=1)
-    ok_c = np.isfinite(D).any(axis=0)
-    Dm = np.where(np.isfinite(D), D, np.nan)
-    mu_r = np.where(ok_r, np.nanmin(np.where(ok_r[:, None], Dm, 0.0), axis=1), 0.0)
-    mu_c = np.where(ok_c, np.nanmin(np.where(ok_c[None, :], Dm, 0.0), axis=0), 0.0)
-    reduced = np.where(np.isfinite(D), np.minimum(D - mu_r[:, None] - mu_c[None, :], 0.0), 0.0)
+    ok = np.isfinite(D)
+    ok_r, ok_c = ok.any(axis=1), ok.any(axis=0)
+    cheapest_c = np.argmin(D, axis=1)  # inf never wins over a finite distance
+    cheapest_r = np.argmin(D, axis=0)
+    mu_r = np.where(ok_r, D[np.arange(D.shape[0]), cheapest_c], 0.0)
+    mu_c = np.where(ok_c, D[cheapest_r, np.arange(D.shape[1])], 0.0)
+    reduced = D - mu_r[:, None]
+    reduced -= mu_c[None, :]
+    np.minimum(reduced, 0.0, out=reduced)
+    reduced[~ok] = 0.0
+    del ok
     transpose = D.shape[0] > D.shape[1]
     r, c = linear_sum_assignment(reduced.T if transpose else reduced)
     if transpose:
         r, c = c, r
     keep = reduced[r, c] < 0
+    del reduced
     edges = set(zip(r[keep].tolist(), c[keep].tolist(), strict=True))
-    cheapest_c = np.argmin(np.where(np.isfinite(D), D, np.inf), axis=1)
-    cheapest_r = np.argmin(np.where(np.isfinite(D), D, np.inf), axis=0)
     covered_r = {e[0] for e in edges}
     covered_c = {e[1] for e in edges}
     edges |= {(i, int(cheapest_c[i])) for i in np.flatnonzero(ok_r) if i not in covered_r}
