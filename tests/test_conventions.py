@@ -414,6 +414,10 @@ def _covariate_calls():
         ),
         "effekt.matching.cem": lambda d, c: ef.matching.cem(d, "treated", c),
         "effekt.matching.subclassify": lambda d, c: ef.matching.subclassify(d, "treated", c),
+        "effekt.matching.balance_table": lambda d, c: ef.matching.balance_table(d, "treated", c),
+        "effekt.matching.compare_designs": lambda d, c: ef.matching.compare_designs(
+            d, "job", "treated", c, designs=["entropy"]
+        ),
         "effekt.matching.optimal_match": lambda d, c: ef.matching.optimal_match(d, "treated", c),
         "effekt.matching.weighted_effect": lambda d, c: ef.matching.weighted_effect(
             d, "job", "treated", [1.0] * len(d), covariates=c

@@ -14,6 +14,7 @@ True
 from __future__ import annotations
 
 from .balancing import cem, entropy_weights, weighted_effect
+from .designs import BalanceTable, DesignComparison, balance_table, compare_designs
 from .nearest import MatchResult, match
 from .optimal import optimal_match
 from .propensity import PropensityScore, propensity_score
@@ -22,6 +23,10 @@ from .subclass import subclassify
 from .weighting import aipw, ipw
 
 __all__ = [
+    "BalanceTable",
+    "DesignComparison",
+    "balance_table",
+    "compare_designs",
     "EValue",
     "MatchResult",
     "PropensityScore",

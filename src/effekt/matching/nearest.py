@@ -628,7 +628,7 @@ class MatchResult(Result):
 
         return love_plot(self.balance(), ax=ax, threshold=threshold)
 
-    def plot_overlap(self, ax: Axes | None = None, *, bins: int = 30) -> Axes:
+    def plot_overlap(self, ax: Axes | None = None, *, bins: int | None = None) -> Axes:
         """Distributions of the propensity score by group, before and after matching."""
         if self.distance is None:
             raise EffektError(
