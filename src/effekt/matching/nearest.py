@@ -280,7 +280,7 @@ class MatchResult(Result):
         self,
         outcome: Hashable,
         *,
-        estimand: str = "ATT",
+        estimand: str | None = None,
         se: str | None = None,
         conf_level: float = 0.95,
         n_boot: int = 999,
@@ -295,8 +295,10 @@ class MatchResult(Result):
         outcome : column name
             Numeric outcome; a 0/1 (or boolean) outcome gives an effect on the proportion
             scale (percentage points in text).
-        estimand : {"ATT"}
-            Matching treated units to controls estimates the effect on the treated.
+        estimand : {"ATT", "ATC"}, optional
+            The match's estimand (``match(estimand=...)``): matching treated units to
+            controls estimates the effect on the treated, matching controls to treated units
+            the effect on the controls. Another value raises.
         se : {"cluster", "abadie-imbens", "hc3", "bootstrap"}, optional
             Default: ``"cluster"`` without replacement (CR1 by subclass, as MatchIt's
             documentation recommends), ``"abadie-imbens"`` with replacement.
@@ -344,7 +346,8 @@ class MatchResult(Result):
         >>> r.scale, r.estimand, r.n_treated == m.n_treated_matched
         ('proportion', 'ATT', True)
         """
-        check_choice(estimand, "estimand", "effect", ("ATT",))
+        own = self.options.get("estimand", "ATT")
+        check_choice(own if estimand is None else estimand, "estimand", "effect", (own,))
         conf_level = check_conf_level(conf_level, "effect")
         se = self._se_method(se)
         require_columns(self.data, "effect", outcome=outcome)
@@ -396,7 +399,7 @@ class MatchResult(Result):
             scale=scale,
             mean_treated=float(np.average(y[matched & t], weights=w[matched & t])),
             mean_control=float(np.average(y[matched & ~t], weights=w[matched & ~t])),
-            estimand="ATT",
+            estimand=self.options.get("estimand", "ATT"),
             outcome=str(outcome),
             label=label,
             notes=self.notes,
@@ -734,7 +737,9 @@ def _se_abadie_imbens(call: _EffectCall) -> EffectResult:
             "effect(): var_matches > 0 needs a one-dimensional distance; with "
             "distance='mahalanobis' pass var_matches=0."
         )
-    pool = np.flatnonzero(~m.treated & ~m.discarded)
+    atc = m.options.get("estimand") == "ATC"
+    # the group the focal units were matched to
+    pool = np.flatnonzero((m.treated if atc else ~m.treated) & ~m.discarded)
     if vm_ > 0:
         # the within-arm variances use the outcomes of every eligible control
         values_p = call.values.iloc[pool]
@@ -757,6 +762,7 @@ def _se_abadie_imbens(call: _EffectCall) -> EffectResult:
         tie_tolerance=m.options["tie_tolerance"] if m.options["ties"] else 0.0,
         tie_scale=m.options["tie_scale"],
     )
+    tau = -tau if atc else tau  # focal minus matched, so treated minus control
     variance = (
         "(homoskedastic)" if vm_ == 0 else f"(conditional variance from {vm_} within-arm match(es))"
     )
@@ -775,6 +781,8 @@ def _se_bootstrap(call: _EffectCall) -> EffectResult:
     rng = np.random.default_rng(call.seed)
     units, inv = np.unique(m._t_pos, return_inverse=True)
     tau_i = y[units] - np.bincount(inv, weights=m._w_rows * y[m._c_pos], minlength=len(units))
+    if m.options.get("estimand") == "ATC":
+        tau_i = -tau_i  # focal minus matched, so treated minus control
     est = float(tau_i.mean())
     reps = block_bootstrap(tau_i, n_boot, rng)
     s = float(reps.std(ddof=1))
@@ -1021,6 +1029,7 @@ def _score_match(
     tie_scale: float = 1.0,
     used: np.ndarray | None = None,
     treated_subset: np.ndarray | None = None,
+    side: str = "left",
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Match on a 1-D score; returns positions (into the full arrays) and ranks."""
     t_all = np.flatnonzero(treated & eligible) if treated_subset is None else treated_subset
@@ -1048,11 +1057,12 @@ def _score_match(
             ties=ties,
             tie_tolerance=tie_tolerance,
             tie_scale=tie_scale,
+            side=side,
         )
     else:
         visit = _visit_order(st, order, rng)
         ti, ci, rk = _engine.greedy_without_replacement(
-            st, gt, visit, s_sorted, start, end, ratio=ratio, caliper=caliper
+            st, gt, visit, s_sorted, start, end, ratio=ratio, caliper=caliper, side=side
         )
     return t_all[ti], c_sorted[ci], rk
 
@@ -1162,6 +1172,7 @@ class _Plan:
     tie_tolerance: float
     cal_abs: float | None = None
     tie_scale: float = 1.0
+    estimand: str = "ATT"
     notes: list[str] = field(default_factory=list)
 
     def options(self, label: str, n_missing: int) -> dict[str, Any]:
@@ -1179,6 +1190,7 @@ class _Plan:
             ties=self.ties,
             tie_tolerance=self.tie_tolerance,
             tie_scale=self.tie_scale,
+            estimand=self.estimand,
             n_dropped_missing=n_missing,
         )
 
@@ -1396,6 +1408,7 @@ def _matcher(
             tie_scale=plan.tie_scale,
             used=used,
             treated_subset=subset,
+            side="right" if plan.estimand == "ATC" else "left",
         )
 
     return run_score
@@ -1508,6 +1521,16 @@ def _weights(
     return weights, w_rows, subclass
 
 
+def _check_estimand(estimand: Any) -> str:
+    if estimand == "ATE":
+        raise EffektError(
+            "match(): estimand='ATE' is not defined for one nearest-neighbour match (it matches one "
+            "group to the other); match with estimand='ATT' and with estimand='ATC' and combine, or "
+            "use optimal_match(method='full'), cem(), subclassify() or entropy_weights()."
+        )
+    return str(check_choice(estimand, "estimand", _FUNC, ("ATT", "ATC")))
+
+
 def match(
     data: pd.DataFrame,
     treatment: Hashable,
@@ -1527,6 +1550,7 @@ def match(
     missing: str = "raise",
     ties: bool = False,
     tie_tolerance: float = 1e-5,
+    estimand: str = "ATT",
 ) -> MatchResult:
     """Greedy nearest-neighbour matching of treated units to controls (MatchIt 4 conventions).
 
@@ -1574,6 +1598,12 @@ def match(
         With ``ties``: a control is tied with the k-th nearest when its squared
         standardized distance ``(d / sd(score))^2`` exceeds the k-th one's by at most this
         (``Matching::Match``'s ``distance.tolerance``, default 1e-5).
+    estimand : {"ATT", "ATC"}, default "ATT"
+        ``"ATC"`` matches every control to treated units (the controls are the focal units:
+        ``pairs()`` lists a control under ``treated``), default order ``"smallest"`` and a
+        control tied in score with treated units sits after them, as MatchIt 4.7 does;
+        ``effect()`` then estimates the effect on the controls. The ATE is not defined for
+        one match (an ``EffektError`` names the alternatives).
 
     Returns
     -------
@@ -1623,13 +1653,14 @@ def match(
         ties,
         tie_tolerance,
     )
+    plan.estimand = _check_estimand(estimand)
     data, treated, design, n_missing = _inputs(
         data, treatment, covs, exact_cols, distance, treated_value, missing
     )
     rng = np.random.default_rng(seed)
     kind, score, ps, label = _resolve_distance(data, distance, treated, design, treatment, covs)
     if plan.order is None:
-        plan.order = "largest" if kind == "score" else "data"
+        plan.order = "data" if kind != "score" else "smallest" if estimand == "ATC" else "largest"
     if kind == "mahalanobis" and plan.order in ("largest", "smallest"):
         raise EffektError(
             f"The 'order' argument of match() cannot be {plan.order!r} with distance='mahalanobis' "
@@ -1639,11 +1670,13 @@ def match(
     eligible = ~discarded
     _set_caliper(plan, kind, score, eligible)
     strata, strata_labels = _strata_codes(data, exact_cols)
-    _check_exact_strata(plan, strata, strata_labels, treated, eligible)
+    # the focal group (matched to the other): the treated for the ATT, the controls for the ATC
+    focal = ~treated if plan.estimand == "ATC" else treated
+    _check_exact_strata(plan, strata, strata_labels, focal, eligible)
     Z = _whitened(np.asarray(design.X), treated) if kind == "mahalanobis" else None
-    run = _matcher(plan, kind, score, Z, treated, eligible, rng)
-    t_pos, c_pos, rank, stage = _run_matching(plan, run, strata, treated, eligible)
-    _report(plan, t_pos, treated, discarded, n_missing)
+    run = _matcher(plan, kind, score, Z, focal, eligible, rng)
+    t_pos, c_pos, rank, stage = _run_matching(plan, run, strata, focal, eligible)
+    _report(plan, t_pos, focal, discarded, n_missing)
     weights, w_rows, subclass = _weights(t_pos, c_pos, len(data), plan.replace)
     return MatchResult(
         data=data,
