@@ -107,7 +107,12 @@ from ..errors import EffektError, OverlapWarning, SmallSampleWarning
 from ..results import EffectResult, Result, effect_from_normal
 from . import _engine
 from ._balance import balance_frame, balance_matrix
-from ._standard_errors import abadie_imbens_variance, block_bootstrap
+from ._standard_errors import (
+    abadie_imbens_ate_variance,
+    abadie_imbens_variance,
+    block_bootstrap,
+    within_arm_variance,
+)
 from .propensity import PropensityScore, _fit_propensity
 
 if TYPE_CHECKING:
@@ -295,10 +300,11 @@ class MatchResult(Result):
         outcome : column name
             Numeric outcome; a 0/1 (or boolean) outcome gives an effect on the proportion
             scale (percentage points in text).
-        estimand : {"ATT", "ATC"}, optional
+        estimand : {"ATT", "ATC", "ATE"}, optional
             The match's estimand (``match(estimand=...)``): matching treated units to
             controls estimates the effect on the treated, matching controls to treated units
-            the effect on the controls. Another value raises.
+            the effect on the controls, matching both ways the average effect. Another value
+            raises.
         se : {"cluster", "abadie-imbens", "hc3", "bootstrap"}, optional
             Default: ``"cluster"`` without replacement (CR1 by subclass, as MatchIt's
             documentation recommends), ``"abadie-imbens"`` with replacement.
@@ -737,6 +743,8 @@ def _se_abadie_imbens(call: _EffectCall) -> EffectResult:
             "effect(): var_matches > 0 needs a one-dimensional distance; with "
             "distance='mahalanobis' pass var_matches=0."
         )
+    if m.options.get("estimand") == "ATE":
+        return _se_abadie_imbens_ate(call, vm_)
     atc = m.options.get("estimand") == "ATC"
     # the group the focal units were matched to
     pool = np.flatnonzero((m.treated if atc else ~m.treated) & ~m.discarded)
@@ -774,6 +782,42 @@ def _se_abadie_imbens(call: _EffectCall) -> EffectResult:
     return effect_from_normal(tau, float(np.sqrt(var)), call.conf_level, **fields)
 
 
+def _se_abadie_imbens_ate(call: _EffectCall, vm_: int) -> EffectResult:
+    """Abadie–Imbens SE of the ATE from matching both ways (Theorem 7 of their 2006 paper)."""
+    m = call.match
+    y = numeric_column(call.values, call.outcome, "effect", "outcome")
+    n = len(y)
+    sign = np.where(m.treated, 1.0, -1.0)
+    sigma2 = np.zeros(n)
+    if vm_ == 0:
+        rows = sign[m._t_pos] * (y[m._t_pos] - y[m._c_pos])
+        tau0 = float(np.average(rows, weights=m._w_rows))
+        sigma2[:] = 0.5 * float((m._w_rows * (rows - tau0) ** 2).sum() / m._w_rows.sum())
+    else:
+        dist = cast(np.ndarray, m.distance)
+        for arm in (m.treated, ~m.treated):
+            pool = np.flatnonzero(arm & ~m.discarded)
+            used = np.intersect1d(np.unique(m._c_pos), pool)
+            strata = m._strata[pool] if m._strata is not None else None
+            sigma2[used] = within_arm_variance(
+                y,
+                used,
+                pool,
+                dist[pool],
+                strata,
+                vm_,
+                tie_tolerance=m.options["tie_tolerance"] if m.options["ties"] else 0.0,
+                tie_scale=m.options["tie_scale"],
+            )
+    tau, var = abadie_imbens_ate_variance(y, m._t_pos, m._c_pos, m._w_rows, sign, sigma2)
+    fields = dict(call.fields)
+    fields["method"] = (
+        "matched difference in means, matching both ways (ATE); Abadie–Imbens (2006) SE, normal reference"
+    )
+    _warn_zero_se(float(np.sqrt(var)), call.outcome, call.se, call.y_scale)
+    return effect_from_normal(tau, float(np.sqrt(var)), call.conf_level, **fields)
+
+
 def _se_bootstrap(call: _EffectCall) -> EffectResult:
     """Bootstrap of matched sets: percentile interval, SD of the replicates as SE."""
     m, y = call.match, call.y
@@ -781,8 +825,8 @@ def _se_bootstrap(call: _EffectCall) -> EffectResult:
     rng = np.random.default_rng(call.seed)
     units, inv = np.unique(m._t_pos, return_inverse=True)
     tau_i = y[units] - np.bincount(inv, weights=m._w_rows * y[m._c_pos], minlength=len(units))
-    if m.options.get("estimand") == "ATC":
-        tau_i = -tau_i  # focal minus matched, so treated minus control
+    if m.options.get("estimand") in ("ATC", "ATE"):
+        tau_i = np.where(m.treated[units], tau_i, -tau_i)  # treated minus control
     est = float(tau_i.mean())
     reps = block_bootstrap(tau_i, n_boot, rng)
     s = float(reps.std(ddof=1))
@@ -1521,14 +1565,44 @@ def _weights(
     return weights, w_rows, subclass
 
 
-def _check_estimand(estimand: Any) -> str:
-    if estimand == "ATE":
+def _check_estimand(estimand: Any, replace: bool) -> str:
+    check_choice(estimand, "estimand", _FUNC, ("ATT", "ATC", "ATE"))
+    if estimand == "ATE" and not replace:
         raise EffektError(
-            "match(): estimand='ATE' is not defined for one nearest-neighbour match (it matches one "
-            "group to the other); match with estimand='ATT' and with estimand='ATC' and combine, or "
-            "use optimal_match(method='full'), cem(), subclassify() or entropy_weights()."
+            "match(): estimand='ATE' matches both ways (every unit to the other group, as Stata's "
+            "teffects psmatch does), which needs replace=True; or use optimal_match(method='full'), "
+            "cem(), subclassify() or entropy_weights() for an ATE without replacement."
         )
-    return str(check_choice(estimand, "estimand", _FUNC, ("ATT", "ATC")))
+    return str(estimand)
+
+
+def _both_ways(
+    plan: _Plan,
+    run_t: Any,
+    run_c: Any,
+    strata: np.ndarray,
+    treated: np.ndarray,
+    eligible: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The ATE design: treated matched to controls, then controls to treated (with replacement)."""
+    a = _run_matching(plan, run_t, strata, treated, eligible)
+    b = _run_matching(plan, run_c, strata, ~treated, eligible)
+    t_pos, c_pos, rank, stage = (np.r_[x, y] for x, y in zip(a, b, strict=True))
+    return t_pos, c_pos, rank, stage
+
+
+def _ate_weights(
+    t_pos: np.ndarray, c_pos: np.ndarray, w_rows: np.ndarray, treated: np.ndarray
+) -> np.ndarray:
+    """``1 + K_i`` (times used as a match, within-set weighted) for every matched unit, each
+    group normalised to its size: the weighted difference in means is the matched ATE."""
+    n = len(treated)
+    w = np.bincount(c_pos, weights=w_rows, minlength=n)
+    w[np.unique(t_pos)] += 1.0
+    for g in (treated, ~treated):
+        on = g & (w > 0)
+        w[on] *= on.sum() / w[on].sum()
+    return w
 
 
 def match(
@@ -1598,12 +1672,14 @@ def match(
         With ``ties``: a control is tied with the k-th nearest when its squared
         standardized distance ``(d / sd(score))^2`` exceeds the k-th one's by at most this
         (``Matching::Match``'s ``distance.tolerance``, default 1e-5).
-    estimand : {"ATT", "ATC"}, default "ATT"
+    estimand : {"ATT", "ATC", "ATE"}, default "ATT"
         ``"ATC"`` matches every control to treated units (the controls are the focal units:
         ``pairs()`` lists a control under ``treated``), default order ``"smallest"`` and a
         control tied in score with treated units sits after them, as MatchIt 4.7 does;
-        ``effect()`` then estimates the effect on the controls. The ATE is not defined for
-        one match (an ``EffektError`` names the alternatives).
+        ``effect()`` then estimates the effect on the controls. ``"ATE"`` (with
+        ``replace=True``) matches both ways, every unit to the other group, as Stata's
+        ``teffects psmatch`` does; each unit's weight is one plus the times it serves as a
+        match, and ``effect()`` gives the ATE with the Abadie–Imbens SE.
 
     Returns
     -------
@@ -1653,7 +1729,7 @@ def match(
         ties,
         tie_tolerance,
     )
-    plan.estimand = _check_estimand(estimand)
+    plan.estimand = _check_estimand(estimand, bool(plan.replace))
     data, treated, design, n_missing = _inputs(
         data, treatment, covs, exact_cols, distance, treated_value, missing
     )
@@ -1675,9 +1751,16 @@ def match(
     _check_exact_strata(plan, strata, strata_labels, focal, eligible)
     Z = _whitened(np.asarray(design.X), treated) if kind == "mahalanobis" else None
     run = _matcher(plan, kind, score, Z, focal, eligible, rng)
-    t_pos, c_pos, rank, stage = _run_matching(plan, run, strata, focal, eligible)
-    _report(plan, t_pos, focal, discarded, n_missing)
+    if plan.estimand == "ATE":
+        run_c = _matcher(plan, kind, score, Z, ~treated, eligible, rng)
+        t_pos, c_pos, rank, stage = _both_ways(plan, run, run_c, strata, treated, eligible)
+        _report(plan, t_pos[treated[t_pos]], treated, discarded, n_missing)
+    else:
+        t_pos, c_pos, rank, stage = _run_matching(plan, run, strata, focal, eligible)
+        _report(plan, t_pos, focal, discarded, n_missing)
     weights, w_rows, subclass = _weights(t_pos, c_pos, len(data), plan.replace)
+    if plan.estimand == "ATE":
+        weights = _ate_weights(t_pos, c_pos, w_rows, treated)
     return MatchResult(
         data=data,
         treatment=treatment,
