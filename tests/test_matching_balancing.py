@@ -198,3 +198,34 @@ def test_subclassify_rejects_too_many_subclasses():
     df = pd.DataFrame({"t": [1, 0, 0, 1, 0], "x": [1.0, 2, 3, 4, 5]})
     with pytest.raises(EffektError, match="subclasses"):
         ef.matching.subclassify(df, "t", ["x"], subclasses=3)
+
+
+@pytest.mark.parametrize(
+    ("replace", "estimand"), [(False, "ATT"), (False, "ATC"), (True, "ATT"), (True, "ATE")]
+)
+def test_match_effect_with_covariates_equals_statsmodels_wls(lalonde, replace, estimand):
+    sm = pytest.importorskip("statsmodels.api")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = ef.matching.match(lalonde, "treat", COVS, replace=replace, estimand=estimand)
+    covs = ["age", "educ", "re75"]
+    r = m.effect("re78", covariates=covs)
+    on = m.weights > 0
+    d = lalonde[on]
+    w = m.weights[on]
+    t = d["treat"].to_numpy(float)
+    focus = {"ATT": t == 1, "ATC": t == 0, "ATE": np.ones(len(t), bool)}[estimand]
+    Z = d[covs].to_numpy(float)
+    Z = Z - np.average(Z[focus], axis=0, weights=w[focus])
+    X = np.column_stack([np.ones(len(d)), t, Z, Z * t[:, None]])
+    groups = m.subclass[on] if not replace else np.arange(len(d))
+    fit = sm.WLS(d["re78"].to_numpy(), X, weights=w).fit(
+        cov_type="cluster", cov_kwds={"groups": groups}
+    )
+    assert r.estimate == pytest.approx(fit.params[1], rel=1e-10)
+    assert r.std_error == pytest.approx(fit.bse[1], rel=1e-10)
+    assert r.estimand == estimand
+    with pytest.raises(EffektError, match="se"):
+        m.effect("re78", covariates=covs, se="hc3")

@@ -78,6 +78,7 @@ Statistics* 10, 150-161.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
@@ -292,6 +293,7 @@ class MatchResult(Result):
         seed: int | np.random.Generator | None = 0,
         var_matches: int | None = None,
         label: str | None = None,
+        covariates: Sequence[Hashable] | Hashable | None = None,
     ) -> EffectResult:
         """The (weighted) difference in outcome means on the matched sample, with a standard error.
 
@@ -323,6 +325,10 @@ class MatchResult(Result):
             one-dimensional score, 0 after ``distance="mahalanobis"`` (the within-arm
             matches need a score).
         label : str, optional
+        covariates : list of column names, optional
+            Regression adjustment after matching (g-computation, MatchIt's guidance): see
+            :func:`~effekt.matching.weighted_effect`, with the SE clustered by matched set
+            (without replacement) or HC1 (with replacement); ``se`` must be left unset.
 
         Returns
         -------
@@ -354,6 +360,8 @@ class MatchResult(Result):
         """
         own = self.options.get("estimand", "ATT")
         check_choice(own if estimand is None else estimand, "estimand", "effect", (own,))
+        if covariates is not None:
+            return self._adjusted_effect(outcome, covariates, se, conf_level, label)
         conf_level = check_conf_level(conf_level, "effect")
         se = self._se_method(se)
         require_columns(self.data, "effect", outcome=outcome)
@@ -379,6 +387,37 @@ class MatchResult(Result):
             var_matches=var_matches,
         )
         return _SE_METHODS[se](call)
+
+    def _adjusted_effect(
+        self,
+        outcome: Hashable,
+        covariates: Any,
+        se: str | None,
+        conf_level: float,
+        label: str | None,
+    ) -> EffectResult:
+        """Regression adjustment on the matched sample (:func:`weighted_effect`)."""
+        from .balancing import weighted_effect
+
+        if se is not None:
+            raise EffektError(
+                "effect(): with 'covariates' the SE is clustered by matched set (HC1 after matching "
+                "with replacement); leave 'se' unset."
+            )
+        frame = self.data.assign(
+            _effekt_w=self.weights, _effekt_set=self.subclass, _effekt_t=self.treated
+        )
+        r = weighted_effect(
+            frame,
+            outcome,
+            "_effekt_t",
+            "_effekt_w",
+            subclass=None if self.options["replace"] else "_effekt_set",
+            covariates=covariates,
+            estimand=self.options.get("estimand", "ATT"),
+            conf_level=conf_level,
+        )
+        return dataclasses.replace(r, label=label, notes=self.notes)
 
     def _se_method(self, se: str | None) -> str:
         """The SE method: the default for the design, checked against it."""
