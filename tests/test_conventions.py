@@ -423,6 +423,9 @@ def _covariate_calls():
             d, "job", "treated", [1.0] * len(d), covariates=c
         ),
         "effekt.matching.MatchResult.balance": balance,
+        "effekt.matching.MatchResult.effect": lambda d, c: ef.matching.match(
+            d, "treated", ["age"]
+        ).effect("job", covariates=c),
         "effekt.simple_effect.compare_providers": lambda d, c: ef.simple_effect.compare_providers(
             d, "job", "benefit_group", c
         ),

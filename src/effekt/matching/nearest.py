@@ -404,6 +404,10 @@ class MatchResult(Result):
                 "effect(): with 'covariates' the SE is clustered by matched set (HC1 after matching "
                 "with replacement); leave 'se' unset."
             )
+        # every row's covariates are checked, matched or not (as match() checks its own)
+        covs = as_column_list(covariates)
+        require_columns(self.data, "effect", covariates=covs)
+        encode_covariates(self.data, covs, "effect")
         frame = self.data.assign(
             _effekt_w=self.weights, _effekt_set=self.subclass, _effekt_t=self.treated
         )
