@@ -413,6 +413,9 @@ def _covariate_calls():
             d, "treated", c
         ),
         "effekt.matching.cem": lambda d, c: ef.matching.cem(d, "treated", c),
+        "effekt.matching.overlap_weights": lambda d, c: ef.matching.overlap_weights(
+            d, "treated", c
+        ),
         "effekt.matching.subclassify": lambda d, c: ef.matching.subclassify(d, "treated", c),
         "effekt.matching.balance_table": lambda d, c: ef.matching.balance_table(d, "treated", c),
         "effekt.matching.compare_designs": lambda d, c: ef.matching.compare_designs(

@@ -229,3 +229,13 @@ def test_match_effect_with_covariates_equals_statsmodels_wls(lalonde, replace, e
     assert r.estimand == estimand
     with pytest.raises(EffektError, match="se"):
         m.effect("re78", covariates=covs, se="hc3")
+
+
+def test_overlap_weights_are_one_minus_e_and_e_and_balance_means_exactly(lalonde):
+    w = ef.matching.overlap_weights(lalonde, "treat", COVS)
+    e = ef.matching.propensity_score(lalonde, "treat", COVS).scores.to_numpy()
+    t = (lalonde["treat"] == 1).to_numpy()
+    np.testing.assert_allclose(w, np.where(t, 1 - e, e), rtol=1e-15)
+    X = pd.get_dummies(lalonde[COVS], dtype=float).to_numpy()
+    gap = np.average(X[t], axis=0, weights=w[t]) - np.average(X[~t], axis=0, weights=w[~t])
+    np.testing.assert_allclose(gap / X.std(axis=0), 0, atol=1e-8)

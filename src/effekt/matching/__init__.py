@@ -13,7 +13,7 @@ True
 
 from __future__ import annotations
 
-from .balancing import cem, entropy_weights, weighted_effect
+from .balancing import cem, entropy_weights, overlap_weights, weighted_effect
 from .designs import BalanceTable, DesignComparison, balance_table, compare_designs
 from .nearest import MatchResult, match
 from .optimal import optimal_match
@@ -38,6 +38,7 @@ __all__ = [
     "ipw",
     "match",
     "optimal_match",
+    "overlap_weights",
     "propensity_score",
     "rosenbaum_bounds",
     "subclassify",

@@ -38,8 +38,9 @@ from .._validate import (
 )
 from ..errors import EffektError
 from ..results import EffectResult, effect_from_normal
+from .propensity import propensity_score
 
-__all__ = ["cem", "entropy_weights", "weighted_effect"]
+__all__ = ["cem", "entropy_weights", "overlap_weights", "weighted_effect"]
 
 ESTIMANDS = ("ATT", "ATC", "ATE")
 
@@ -206,6 +207,61 @@ def entropy_weights(
     for mask, group, focal in ((~t, "controls", "ATT"), (t, "treated", "ATC")):
         if estimand in (focal, "ATE"):
             w[mask] = _ebal_dual(C[mask], target, group, func)
+    return pd.Series(w, index=df.index, name="weights").reindex(data.index)
+
+
+def overlap_weights(
+    data: pd.DataFrame,
+    treatment: Hashable,
+    covariates: Sequence[Hashable] | Hashable,
+    *,
+    treated_value: Any = None,
+    missing: str = "raise",
+) -> pd.Series:
+    """Overlap weights (Li, Morgan & Zaslavsky 2018; WeightIt ``method = "glm", estimand = "ATO"``).
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per person; not modified.
+    treatment : column name
+        Two-valued treatment column.
+    covariates : list of column names
+        Covariates of the logistic propensity model (as :func:`propensity_score`).
+    treated_value : optional
+        Value of ``treatment`` marking the treated.
+    missing : {"raise", "drop"}
+        Missing values raise, or drop the rows with a warning (their weight is NaN).
+
+    Returns
+    -------
+    Series
+        ``1 - e`` for treated and ``e`` for controls (``e`` the propensity score), indexed
+        like ``data``. They target the average effect in the overlap population (units that
+        could have been in either group), never explode, and with a logistic score balance
+        the covariate means exactly.
+
+    References
+    ----------
+    Li, F., Morgan, K. L. & Zaslavsky, A. M. (2018). Balancing covariates via propensity score
+    weighting. *JASA* 113, 390-400.
+
+    Examples
+    --------
+    >>> from effekt.synthetic import observational
+    >>> from effekt.matching import overlap_weights
+    >>> df = observational(2000, 0.05, seed=1)
+    >>> w = overlap_weights(df, "treated", ["age", "months_on_benefit"])
+    >>> t = df["treated"] == 1
+    >>> gap = (w[t] * df.loc[t, "age"]).sum() / w[t].sum() - (w[~t] * df.loc[~t, "age"]).sum() / w[~t].sum()
+    >>> bool(abs(gap) < 1e-6)
+    True
+    """
+    func = "overlap_weights"
+    df, covs = _prepare(func, data, treatment, covariates, "ATT", missing)
+    ps = propensity_score(df, treatment, covs, treated_value=treated_value)
+    e = ps.scores.to_numpy()
+    w = np.where(np.asarray(ps.treated), 1 - e, e)
     return pd.Series(w, index=df.index, name="weights").reindex(data.index)
 
 

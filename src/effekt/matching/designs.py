@@ -23,10 +23,9 @@ from .._validate import argument_error, as_column_list, check_conf_level, check_
 from ..errors import EffektError
 from ..results import EffectResult, Result, format_effect
 from ._balance import balance_stats
-from .balancing import _prepare, _treated, cem, entropy_weights, weighted_effect
+from .balancing import _prepare, _treated, cem, entropy_weights, overlap_weights, weighted_effect
 from .nearest import match
 from .optimal import optimal_match
-from .propensity import propensity_score
 from .subclass import subclassify
 
 if TYPE_CHECKING:
@@ -254,15 +253,6 @@ def _weights_for(data: pd.DataFrame, df: pd.DataFrame, weights: Any, func: str) 
 # --------------------------------------------------------------------------- designs
 
 
-def _overlap_weights(
-    df: pd.DataFrame, treatment: Hashable, covs: list[Hashable], estimand: str
-) -> pd.DataFrame:
-    ps = propensity_score(df, treatment, covs)
-    e = ps.scores.to_numpy()
-    t = np.asarray(ps.treated)
-    return pd.DataFrame({"weights": np.where(t, 1 - e, e)}, index=df.index)
-
-
 def _nearest(
     df: pd.DataFrame, treatment: Hashable, covs: list[Hashable], estimand: str
 ) -> pd.DataFrame:
@@ -284,7 +274,7 @@ DESIGNS: dict[str, Callable[[pd.DataFrame, Hashable, list[Hashable], str], pd.Da
     "cem": lambda d, t, c, e: cem(d, t, c, estimand=e),
     "subclass": lambda d, t, c, e: subclassify(d, t, c, estimand=e),
     "entropy": lambda d, t, c, e: entropy_weights(d, t, c, estimand=e).to_frame("weights"),
-    "overlap": _overlap_weights,
+    "overlap": lambda d, t, c, e: overlap_weights(d, t, c).to_frame("weights"),
 }
 """Design name -> function (data, treatment, covariates, estimand) giving ``weights`` (and
 ``subclass`` where the design forms matched sets)."""
