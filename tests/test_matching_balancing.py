@@ -239,3 +239,32 @@ def test_overlap_weights_are_one_minus_e_and_e_and_balance_means_exactly(lalonde
     X = pd.get_dummies(lalonde[COVS], dtype=float).to_numpy()
     gap = np.average(X[t], axis=0, weights=w[t]) - np.average(X[~t], axis=0, weights=w[~t])
     np.testing.assert_allclose(gap / X.std(axis=0), 0, atol=1e-8)
+
+
+@pytest.mark.parametrize("spec", ["cem_k2k_att", "cem_user_k2k_att"])
+def test_cem_k2k_matches_matchit_up_to_identical_controls(lalonde, specs, spec):
+    cuts = USER_CUTS if "user" in spec else None
+    m = ef.matching.cem(lalonde, "treat", COVS, cutpoints=cuts, k2k=True)
+    ref = pd.read_csv(REF / f"pairs_lalonde_psid_{spec}.csv")
+    profile = lalonde.set_index("id")[COVS].astype(str).agg("|".join, axis=1)
+    sub = m["subclass"]
+    ids = lalonde["id"]
+    mine = {
+        ids[g.index[lalonde.loc[g.index, "treat"] == 1][0]]: ids[
+            g.index[lalonde.loc[g.index, "treat"] == 0][0]
+        ]
+        for _, g in sub.dropna().groupby(sub.dropna())
+    }
+    assert set(mine) == set(ref["focal"])
+    # the same control, or one with identical covariates (a tie MatchIt breaks otherwise)
+    same = [
+        profile[mine[f]] == profile[c] for f, c in zip(ref["focal"], ref["matched"], strict=True)
+    ]
+    assert all(same)
+    assert set(mine.values()) == set(ref["matched"])
+    assert (m["weights"][sub.notna()] == 1).all()
+    data = lalonde.assign(w=m["weights"], s=m["subclass"])
+    r = ef.matching.weighted_effect(data, "re78", "treat", "w", subclass="s")
+    expect = specs[spec]["effect"]
+    assert r.estimate == pytest.approx(expect["estimate"], abs=1e-6)
+    assert r.std_error == pytest.approx(expect["se"]["cluster_subclass_HC1"], rel=0.01)

@@ -342,6 +342,7 @@ def cem(
     *,
     cutpoints: Mapping[Hashable, Any] | None = None,
     estimand: str = "ATT",
+    k2k: bool = False,
     treated_value: Any = None,
     missing: str = "raise",
 ) -> pd.DataFrame:
@@ -362,6 +363,14 @@ def cem(
         upper bin, as in R's ``findInterval``.
     estimand : {"ATT", "ATC", "ATE"}
         Sets the weights inside each cell (see Notes).
+    k2k : bool, default False
+        One-to-one within cells (MatchIt's ``k2k = TRUE``): each treated unit, in data
+        order, takes the nearest unused control of its cell on the Mahalanobis distance of
+        the covariates (pooled within-group covariance of the standardised covariates,
+        generalised inverse); every matched pair is a subclass with weights 1. Among controls
+        at the same distance (identical covariates) the first in data order is taken;
+        MatchIt's choice among such ties can differ, which changes the pairs (not the
+        matched sample or the estimate) and so the cluster SE slightly.
     treated_value : optional
         Value of ``treatment`` marking the treated.
     missing : {"raise", "drop"}
@@ -403,6 +412,10 @@ def cem(
     has_t = np.bincount(cell, weights=t.astype(float)) > 0
     has_c = np.bincount(cell, weights=(~t).astype(float)) > 0
     keep = (has_t & has_c)[cell]
+    if k2k:
+        if not isinstance(k2k, (bool, np.bool_)):
+            raise argument_error(func, "k2k", "True or False", k2k)
+        cell, keep = _k2k(df, covs, t, np.where(keep, cell, -1), func)
     first = pd.unique(cell[keep])
     number = np.full(cell.max() + 1, -1)
     number[first] = np.arange(len(first))
@@ -416,6 +429,34 @@ def cem(
     )
     out.loc[sub < 0, "subclass"] = pd.NA
     return out.reindex(data.index).fillna({"weights": 0.0})
+
+
+def _k2k(
+    df: pd.DataFrame, covs: list[Hashable], t: np.ndarray, cell: np.ndarray, func: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """1:1 Mahalanobis nearest neighbour without replacement inside each cell (-1: none)."""
+    X = np.asarray(encode_covariates(df, covs, func, drop_first=False).X, dtype=float)
+    sd = X.std(axis=0, ddof=1)
+    X = (X - X.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
+    pooled = sum((g.sum() - 1) * np.cov(X[g], rowvar=False) for g in (t, ~t)) / (len(t) - 2)
+    inv = np.linalg.pinv(np.atleast_2d(pooled))
+    pair = np.full(len(t), -1)
+    members = pd.Series(np.arange(len(t))).groupby(cell).indices  # rows of each cell, data order
+    pairs: list[tuple[int, int]] = []
+    for c, rows in members.items():
+        if c < 0:
+            continue
+        controls = list(rows[~t[rows]])
+        for i in rows[t[rows]]:  # treated in data order
+            if not controls:
+                break
+            d = X[controls] - X[i]
+            k = int(np.argmin(np.einsum("ij,jk,ik->i", d, inv, d)))  # ties: first in data order
+            pairs.append((int(i), controls.pop(k)))
+    pairs.sort()  # number the pairs by the treated unit's row
+    for n_pair, (i, j) in enumerate(pairs):
+        pair[i] = pair[j] = n_pair
+    return pair, pair >= 0
 
 
 # --------------------------------------------------------------------------- effects
