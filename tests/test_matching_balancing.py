@@ -268,3 +268,13 @@ def test_cem_k2k_matches_matchit_up_to_identical_controls(lalonde, specs, spec):
     expect = specs[spec]["effect"]
     assert r.estimate == pytest.approx(expect["estimate"], abs=1e-6)
     assert r.std_error == pytest.approx(expect["se"]["cluster_subclass_HC1"], rel=0.01)
+
+
+def test_weighted_effect_unidentified_or_single_cluster_raises():
+    df = pd.DataFrame(
+        {"y": [1.0, 2, 3, 4, 5, 6], "t": [1, 0, 1, 0, 1, 0], "c": [1.0] * 6, "s": [1] * 6}
+    )
+    with pytest.raises(EffektError, match="collinear"):
+        ef.matching.weighted_effect(df, "y", "t", [1.0] * 6, covariates=["c"])
+    with pytest.raises(EffektError, match="at least 2 matched sets"):
+        ef.matching.weighted_effect(df, "y", "t", [1.0] * 6, subclass="s")

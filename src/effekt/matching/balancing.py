@@ -471,6 +471,13 @@ def _cluster_wls(
     Xs = X / scale
     sw = np.sqrt(w)
     q, r = np.linalg.qr(Xs * sw[:, None])
+    d = np.abs(np.diag(r))
+    if d.size == 0 or d.min() <= 1e-10 * d.max() or len(y) <= X.shape[1]:
+        raise EffektError(
+            "weighted_effect(): the weighted sample cannot identify the effect (both groups are "
+            "needed, and with 'covariates' each must vary and not be collinear among the "
+            "matched units); drop a covariate or check the weights."
+        )
     beta_s = np.linalg.solve(r, q.T @ (y * sw))
     e = y - Xs @ beta_s
     r_inv = np.linalg.inv(r)
@@ -478,6 +485,11 @@ def _cluster_wls(
     scores = Xs * (w * e)[:, None]
     _, g = np.unique(groups, return_inverse=True)
     n_g = int(g.max()) + 1
+    if n_g < 2:
+        raise EffektError(
+            "weighted_effect(): a cluster-robust SE needs at least 2 matched sets in 'subclass'; "
+            "the sample holds 1."
+        )
     meat_rows = np.zeros((n_g, X.shape[1]))
     np.add.at(meat_rows, g.ravel(), scores)
     n, k = X.shape
