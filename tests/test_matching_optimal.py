@@ -155,3 +155,26 @@ def test_estimand_not_defined_and_bad_ratio_raise():
         ef.matching.optimal_match(df, "treated", ["age"], ratio=0)
     with pytest.raises(EffektError, match="method"):
         ef.matching.optimal_match(df, "treated", ["age"], method="genetic")
+
+
+def test_exact_fallback_matches_the_rest_across_strata():
+    df = pd.DataFrame(
+        {
+            "t": [1, 1, 1, 0, 0, 0, 0],
+            "x": [0.1, 0.2, 0.9, 0.12, 0.22, 0.8, 0.5],
+            "centre": ["A", "A", "B", "A", "A", "A", "A"],
+        }
+    )
+    strict = ef.matching.optimal_match(df, "t", ["x"], exact="centre")
+    assert strict.loc[2, "weights"] == 0  # centre B has no control
+    loose = ef.matching.optimal_match(df, "t", ["x"], exact="centre", exact_fallback=True)
+    assert (loose.loc[[0, 1, 2], "weights"] > 0).all()
+    # the within-stratum pairs stay; unit 2 takes an unused control across centres
+    for i in (0, 1):
+        mate = loose.index[(loose["subclass"] == loose.loc[i, "subclass"]) & (df["t"] == 0)]
+        same = strict.index[(strict["subclass"] == strict.loc[i, "subclass"]) & (df["t"] == 0)]
+        assert list(mate) == list(same)
+    with pytest.raises(EffektError, match="exact_fallback"):
+        ef.matching.optimal_match(
+            df, "t", ["x"], method="full", exact="centre", exact_fallback=True
+        )

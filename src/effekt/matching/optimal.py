@@ -110,6 +110,25 @@ def _stars(e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return e[keep, 0], e[keep, 1]
 
 
+def _fallback(
+    D: np.ndarray, r: np.ndarray, c: np.ndarray, k: int, focal_t: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Second stage of ``exact_fallback``: unfilled focal slots across strata, unused partners."""
+    focal, other = (r, c) if focal_t else (c, r)
+    Df = D if focal_t else D.T
+    filled = np.bincount(focal, minlength=Df.shape[0])
+    rows = np.flatnonzero(filled < k)
+    free = np.setdiff1d(np.arange(Df.shape[1]), other)
+    if rows.size == 0 or free.size == 0:
+        return r, c
+    slots = np.repeat(rows, k - filled[rows])
+    fr, fc = pair_edges(Df[np.ix_(slots, free)], 1)
+    add_f, add_o = slots[fr], free[fc]
+    if focal_t:
+        return np.r_[r, add_f], np.r_[c, add_o]
+    return np.r_[r, add_o], np.r_[c, add_f]
+
+
 def _sets(n_r: int, n_c: int, r: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Matched-set number of each row and column unit (-1 when unmatched)."""
     g = coo_matrix((np.ones(len(r)), (r, n_r + c)), shape=(n_r + n_c, n_r + n_c))
@@ -156,6 +175,7 @@ def optimal_match(
     estimand: str = "ATT",
     caliper: float | None = None,
     exact: Sequence[Hashable] | Hashable | None = None,
+    exact_fallback: bool = False,
     treated_value: Any = None,
     missing: str = "raise",
 ) -> pd.DataFrame:
@@ -182,6 +202,10 @@ def optimal_match(
         Largest allowed distance, in standard deviations of the propensity score.
     exact : list of column names, optional
         Units are matched only within strata of these columns.
+    exact_fallback : bool, default False
+        Pair matching: focal units left without partners inside their stratum are then
+        matched optimally across strata to the unused units (within the caliper). Not
+        defined for full matching (an ``EffektError`` says so).
     treated_value : optional
         Value of ``treatment`` marking the treated.
     missing : {"raise", "drop"}
@@ -233,7 +257,15 @@ def optimal_match(
                 _FUNC, "ratio", f"small enough for {need} distinct partners", ratio
             )
         r, c = pair_edges(D, k) if focal_t else pair_edges(D.T, k)[::-1]
+        if exact_fallback:
+            D_all = _cost(score, t, np.zeros(len(t), dtype=int), cal)
+            r, c = _fallback(D_all, r, c, k, focal_t)
     else:
+        if exact_fallback:
+            raise EffektError(
+                f"{_FUNC}(): exact_fallback applies to method='pair'; full matching uses every "
+                "unit, so drop 'exact' for the units a stratum cannot hold."
+            )
         r, c = cover_edges(D)
     set_t, set_c = _sets(int(t.sum()), int((~t).sum()), r, c)
     sub = np.empty(len(df), dtype=int)
