@@ -218,25 +218,28 @@ def save(ax: Axes, path: Any, dpi: int = 120) -> None:
 
 
 def love_plot(
-    balance: pd.DataFrame,
+    balance: pd.DataFrame | Mapping[str, pd.DataFrame],
     ax: Axes | None = None,
     *,
     threshold: float | None = 0.1,
     absolute: bool = True,
     title: str = "Covariate balance",
 ) -> Axes:
-    """Love plot: standardized mean differences before (open) and after (filled) matching.
+    """Love plot: standardized mean differences before (open) and after (filled) adjustment.
 
     Parameters
     ----------
-    balance : DataFrame
+    balance : DataFrame or dict of DataFrame
         A balance table with columns ``smd_before`` and ``smd_after`` (one row per
-        covariate), as returned by ``MatchResult.balance()``.
+        covariate), as returned by ``MatchResult.balance()`` or ``balance_table().table``;
+        or several, as ``{"nearest": ..., "full": ..., "entropy": ...}``, drawn side by side
+        (each adjustment its own marker and colour; "before" from the first table).
     ax : Axes, optional
     threshold : float or None
         Draw dashed lines at this (absolute) SMD; 0.1 is the usual rule of thumb.
     absolute : bool
         Plot absolute SMDs (default) or signed ones.
+    title : str
 
     Returns
     -------
@@ -252,26 +255,47 @@ def love_plot(
     ...                    index=["age", "married"])
     >>> love_plot(bal).get_xlabel()
     'Absolute standardized mean difference'
+    >>> other = bal.assign(smd_after=[0.08, 0.01])
+    >>> len(love_plot({"nearest": bal, "full": other}).get_legend().get_texts())
+    3
     """
-    ax = new_axes(ax, figsize=(6.5, 0.32 * len(balance) + 1.6))
-    before = balance["smd_before"].to_numpy(dtype=float)
-    after = balance["smd_after"].to_numpy(dtype=float)
-    if absolute:
-        before, after = np.abs(before), np.abs(after)
-    y = np.arange(len(balance))[::-1]
-    for yi, b, a in zip(y, before, after, strict=True):
-        ax.plot([b, a], [yi, yi], color="0.8", lw=1, zorder=1)
-    ax.scatter(before, y, facecolors="white", edgecolors="C3", label="before matching", zorder=2)
-    ax.scatter(after, y, color="C0", label="after matching", zorder=3)
+    tables = dict(balance) if isinstance(balance, Mapping) else {"after matching": balance}
+    first = next(iter(tables.values()))
+    ax = new_axes(ax, figsize=(6.5, 0.32 * len(first) + 1.8))
+    sign = np.abs if absolute else np.asarray
+    before = sign(first["smd_before"].to_numpy(dtype=float))
+    y = np.arange(len(first))[::-1]
+    afters = {
+        k: sign(t["smd_after"].reindex(first.index).to_numpy(dtype=float))
+        for k, t in tables.items()
+    }
+    spans = np.column_stack([before, *afters.values()])
+    for yi, row in zip(y, spans, strict=True):
+        ax.plot([np.nanmin(row), np.nanmax(row)], [yi, yi], color="0.85", lw=1, zorder=1)
+    ax.scatter(
+        before, y, facecolors="white", edgecolors="0.35", label="before adjustment", zorder=2
+    )
+    markers = "osD^vP*"
+    for k, (name, after) in enumerate(afters.items()):
+        ax.scatter(
+            after,
+            y,
+            color=f"C{k}",
+            marker=markers[k % len(markers)],
+            s=28,
+            alpha=0.85,
+            label=name,
+            zorder=3,
+        )
     if threshold is not None:
         ax.axvline(threshold, color="0.4", ls="--", lw=1)
         if not absolute:
             ax.axvline(-threshold, color="0.4", ls="--", lw=1)
     ax.axvline(0, color="0.6", lw=0.8)
-    ax.set_yticks(y, [str(i) for i in balance.index])
-    ax.set_ylim(-0.7, len(balance) - 0.3)
+    ax.set_yticks(y, [str(i) for i in first.index])
+    ax.set_ylim(-0.7, len(first) - 0.3)
     ax.set_xlabel(("Absolute standardized" if absolute else "Standardized") + " mean difference")
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.legend(loc="lower right", fontsize=8, frameon=True, framealpha=0.9)
     if title:
         ax.set_title(title)
     return ax
@@ -283,7 +307,7 @@ def overlap_plot(
     weights: np.ndarray | None = None,
     ax: Axes | None = None,
     *,
-    bins: int = 30,
+    bins: int | None = None,
     title: str = "Propensity score overlap",
 ) -> Axes:
     """Mirrored histograms of the propensity score: treated above, controls below the axis.
@@ -300,7 +324,9 @@ def overlap_plot(
     weights : array of float, optional
         Matching weights per unit (0 for unmatched units).
     ax : Axes, optional
-    bins : int
+    bins : int, optional
+        Number of bins; by default the Freedman-Diaconis rule on the scores, kept between
+        10 and 60. The bins span the observed scores (not always 0 to 1).
     title : str
 
     Examples
@@ -317,7 +343,14 @@ def overlap_plot(
     ax = new_axes(ax, figsize=(7.0, 4.5))
     score = np.asarray(score, dtype=float)
     treated = np.asarray(treatment, dtype=bool)
-    edges = np.linspace(min(0.0, score.min()), max(1.0, score.max()), bins + 1)
+    low, high = float(score.min()), float(score.max())
+    if high <= low:
+        low, high = low - 0.01, high + 0.01
+    if bins is None:
+        fd = np.histogram_bin_edges(score, bins="fd")
+        bins = int(np.clip(len(fd) - 1, 10, 60))
+    pad = 0.02 * (high - low)
+    edges = np.linspace(low - pad, high + pad, int(bins) + 1)
     width = np.diff(edges)
     for mask, sign, color, name in ((treated, 1, "C1", "treated"), (~treated, -1, "C0", "control")):
         h, _ = np.histogram(score[mask], bins=edges)
