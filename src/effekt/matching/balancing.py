@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from .._design import encode_covariates
+from .._design import check_covariate, encode_covariates
 from .._validate import (
     argument_error,
     as_column_list,
@@ -301,6 +301,7 @@ def _cells(
     codes = []
     for col in covs:
         values = df[col]
+        check_covariate(values, col, func, "covariate")
         if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
             x = numeric_column(values, col, func, "covariate")
             # findInterval(x, c(-Inf, cuts, Inf)): a value on a cut point goes to the upper bin
