@@ -10,7 +10,8 @@ matplotlib.use("Agg")
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
+from scipy import optimize, stats
+from scipy.special import expit
 
 from effekt import simple_effect as se
 from effekt import synthetic
@@ -54,12 +55,23 @@ def test_indirect_standardisation_hand_calculation():
     expected = {"A": 50 * r1 + 50 * r0, "B": 100 * r1 + 20 * r0, "C": 10 * r1 + 90 * r0}
     observed = {"A": 45, "B": 72, "C": 30}
     overall = (45 + 72 + 30) / 320
+    lo1, lo0 = np.log(r1 / (1 - r1)), np.log(r0 / (1 - r0))
     for g in "ABC":
         assert t.loc[g, "expected"] == pytest.approx(expected[g], rel=1e-9)
         assert t.loc[g, "oe"] == pytest.approx(observed[g] / expected[g], rel=1e-9)
-        assert t.loc[g, "adjusted_rate"] == pytest.approx(
+        assert t.loc[g, "oe"] * overall == pytest.approx(
             observed[g] / expected[g] * overall, rel=1e-9
         )
+        # adjusted rate: the logit shift d reproducing O on the provider's strata, applied to
+        # all 320 participants (160 in each stratum)
+        n1, n0 = counts[(g, 1)][1], counts[(g, 0)][1]
+
+        def excess(d, n1=n1, n0=n0, g=g):
+            return n1 * expit(lo1 + d) + n0 * expit(lo0 + d) - observed[g]
+
+        d = optimize.brentq(excess, -20, 20)
+        want = (expit(lo1 + d) + expit(lo0 + d)) / 2
+        assert t.loc[g, "adjusted_rate"] == pytest.approx(want, rel=1e-9)
     # the total of expected equals the total of observed (logistic MLE with an intercept)
     assert t["expected"].sum() == pytest.approx(147, rel=1e-10)
 

@@ -48,12 +48,17 @@ from ._case_mix import (
 )
 from ._checks import Adjust, check_adjust, direction, prepare, provider_codes
 from ._display import interval, level, percent
+from ._exact import EXACT_MAX_PARTICIPANTS, poisson_binomial_pvalues, saddlepoint_pvalues
 from .funnel import _funnel_data
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 __all__ = ["ProviderComparison", "compare_providers"]
+
+#: The exact test is calibrated for the estimation of the case-mix model when the model
+#: absorbs more than this share of a provider's variance (``1 - V_g / D_g``; see Notes).
+CALIBRATION_SHARE = 0.01
 
 
 def _warn_comparability(comp: pd.DataFrame, func: str) -> None:
@@ -303,7 +308,7 @@ def compare_providers(
     ProviderComparison
         ``table()`` has one row per provider: ``provider``, ``participants``, ``observed``
         (successes), ``rate``, ``expected`` (E), ``oe``, ``oe_ci_low``, ``oe_ci_high``,
-        ``adjusted_rate``, ``ci_low``, ``ci_high``, ``statistic`` (z), ``pvalue``,
+        ``adjusted_rate``, ``ci_low``, ``ci_high``, ``statistic`` (z), ``test``, ``pvalue``,
         ``p_adjusted``, ``flag``, ``direction``, ``shrunken_rate``, ``shrunken_ci_low``,
         ``shrunken_ci_high``, ``shrinkage`` (weight on the provider's own data),
         ``rank_raw``, ``rank_shrunken``; with ``method="direct"`` also ``direct_rate``,
@@ -314,21 +319,40 @@ def compare_providers(
     *Indirect standardisation.* A logistic model ``logit P(y=1) = x'b`` of the outcome on
     the case mix (and period) is fitted over all providers (Newton-Raphson). Provider ``g``
     has ``O_g`` successes and ``E_g = sum_{i in g} p_i`` expected; ``O/E`` has an exact
-    interval (``interval``) treating ``E_g`` as known, and the risk-adjusted rate is
-    ``O/E x`` the overall rate. The test of "no provider effect" is the score test of adding
-    a provider indicator to the model: ``z = (O_g - E_g) / sqrt(V_g)`` with
+    interval (``interval``) treating ``E_g`` as known. The risk-adjusted rate
+    ``adjusted_rate`` is the provider's shift ``d_g`` on the logit scale that reproduces its
+    O (``sum_g expit(x_i'b + d_g) = O_g``), applied to all participants
+    (``mean_i expit(x_i'b + d_g)``, over 4,000 equal-count bins of ``x'b`` when larger);
+    its interval applies the shifts that reproduce the
+    Clopper-Pearson limits of ``O_g``. Both stay in 0-100 %, unlike ``O/E x`` the overall
+    rate (still available as ``oe``).
+
+    The test of "no provider effect" is *exact*: the two-sided p-value (twice the smaller
+    tail, at most 1; no mid-p, so it never exceeds its level) of ``O_g`` under its
+    Poisson-binomial distribution given the fitted probabilities ``p_i``. Providers with at
+    most 1,000 participants get it by recursive convolution (column ``test``:
+    ``"exact"``), larger ones by the Lugannani-Rice saddlepoint approximation with Daniels'
+    continuity correction (``"saddlepoint"``), within 0.002 of the exact p-value there. A
+    normal (score) approximation is not used: it flags 4 of 4 successes where 0.78 were
+    expected. ``statistic`` is the score z, ``(O_g - E_g) / sqrt(V_g)`` with
     ``V_g = D_g - B_g' (X'WX)^{-1} B_g``, ``D_g = sum_g w_i``, ``B_g = sum_g w_i x_i``,
-    ``w_i = p_i (1 - p_i)``, which accounts for the estimation of the model (so the test
-    keeps its size); ``flag`` is ``p_adjusted < 1 - conf_level``. The risk-adjusted rate
-    and its upper limit can exceed 1 for a small provider with a high O/E.
+    ``w_i = p_i (1 - p_i)``. Treating the fitted ``p_i`` as known would make the exact test
+    conservative for a provider holding a large share of all participants (the model
+    absorbs part of its excess: ``V_g < D_g``). Where the model absorbs more than 1 % of
+    the variance (``V_g < 0.99 D_g``) the exact p-value is therefore calibrated: its
+    normal-equivalent z is multiplied by ``sqrt(D_g / V_g)`` (``test`` ends in
+    ``"(calibrated)"``); in the normal limit this is the score test, which keeps its size,
+    and for small providers it is a no-op. ``flag`` is ``p_adjusted < 1 - conf_level`` (``adjust`` over all
+    providers); ``direction`` says ``"above"`` or ``"below"``.
 
     *Direct standardisation.* A logistic model with one intercept per provider,
     ``alpha_g + x'b``, gives each provider's rate had it served the reference population:
     ``r_g = mean_i expit(alpha_g + x_i'b)`` over the reference (compressed to 4,000
     equal-count bins of ``x'b`` when larger). Intervals by the delta method on the logit of
-    ``r_g``; the test compares ``r_g`` with the participant-weighted mean of all ``r_h``
-    (a provider with 0 % or 100 % successes gets the indirect score test instead, with a
-    warning).
+    ``r_g``. Providers with more than 1,000 participants are tested by comparing ``r_g``
+    with the participant-weighted mean of all ``r_h`` (a Wald z, ``test`` ``"direct z"``);
+    smaller ones, and any provider with 0 % or 100 % successes, keep the exact test of the
+    indirect method (the same null hypothesis: no provider effect given the case mix).
 
     *Shrinkage.* Excess rates ``d_g = (O_g - E_g)/n_g`` with variance
     ``v_g = sum_g p_i (1 - p_i) / n_g^2`` follow a normal-normal model
@@ -497,6 +521,8 @@ def _indirect(
         oe = O / E
     oe_lo, oe_hi = _oe_interval(O, E, n, interval, conf_level)
     overall = float(y.mean())
+    rates = _shifted_rates(codes, Xi @ beta, O, n, conf_level)
+    test, pvalue = _exact_test(codes, Xi @ beta, p, O, sizes, Vb, V_score)
     frame = pd.DataFrame(
         {
             "provider": labels,
@@ -507,14 +533,56 @@ def _indirect(
             "oe": oe,
             "oe_ci_low": oe_lo,
             "oe_ci_high": oe_hi,
-            "adjusted_rate": oe * overall,
-            "ci_low": oe_lo * overall,
-            "ci_high": oe_hi * overall,
+            "adjusted_rate": rates[:, 0],
+            "ci_low": rates[:, 1],
+            "ci_high": rates[:, 2],
             "statistic": z,
-            "pvalue": wald_arrays(excess, se, conf_level)[2],
+            "test": test,
+            "pvalue": pvalue,
         }
     )
     return _Indirect(frame, beta, O, E, Vb, n, overall)
+
+
+def _exact_test(
+    codes: np.ndarray,
+    eta: np.ndarray,
+    p: np.ndarray,
+    O: np.ndarray,  # noqa: E741
+    sizes: np.ndarray,
+    Vb: np.ndarray,
+    V_score: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The exact (or saddlepoint) p-value of each provider and its name; calibrated for the
+    estimation of the case-mix model where the provider holds enough of the data."""
+    exact = poisson_binomial_pvalues(codes, p, O, sizes)
+    small = np.isfinite(exact)
+    pvalue = np.where(small, exact, saddlepoint_pvalues(codes, eta, O, sizes))
+    test = np.where(small, "exact", "saddlepoint").astype(object)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(V_score > 1e-12, Vb / V_score, 1.0)
+    calibrate = ratio > 1 / (1 - CALIBRATION_SHARE)
+    if calibrate.any():
+        z = stats.norm.isf(pvalue[calibrate] / 2) * np.sqrt(ratio[calibrate])
+        pvalue[calibrate] = 2 * stats.norm.sf(z)
+        test[calibrate] = test[calibrate] + " (calibrated)"
+    return test.astype(str), pvalue
+
+
+def _shifted_rates(
+    codes: np.ndarray,
+    eta: np.ndarray,
+    O: np.ndarray,
+    n: np.ndarray,
+    conf_level: float,  # noqa: E741
+) -> np.ndarray:
+    """Risk-adjusted rate and interval (G x 3): the logit shift of each provider that
+    reproduces O (and the Clopper-Pearson limits of O), applied to all participants."""
+    lo, hi = clopper_pearson_interval(O, n, conf_level)
+    targets = np.column_stack([O, lo * n, hi * n])
+    shift = _ps.logit_shift(codes, eta, targets, n.astype(np.int64))
+    ref_eta, _, ref_w = _ps.reference_bins(eta, np.zeros((eta.size, 0)))
+    return _ps.shifted_rates(shift, ref_eta, ref_w)
 
 
 def _direct_columns(
@@ -542,14 +610,16 @@ def _direct_columns(
     frame["statistic"] = d["z"]
     frame["pvalue"] = d["pvalue"]
     edge = (O == 0) | (O == n)
+    # small providers keep the exact test; at 0 % or 100 % the delta method breaks down
+    keep = edge | (n <= EXACT_MAX_PARTICIPANTS)
+    frame.loc[keep, ["statistic", "pvalue"]] = score[keep]
+    frame.loc[~keep, "test"] = "direct z"
     if edge.any():
-        # provider intercepts at +-infinity: the delta method breaks down, use the score test
-        frame.loc[edge, ["statistic", "pvalue"]] = score[edge]
         labels = frame["provider"].to_numpy()[edge]
         warnings.warn(
             f"{func}(): provider(s) {', '.join(map(quote, labels[:10]))} have 0 % or "
             "100 % successes, so their directly standardised rate is 0 or 1 with an "
-            "uninformative interval; their p-value is the indirect score test.",
+            "uninformative interval; their p-value is the exact test of the indirect method.",
             SmallSampleWarning,
             stacklevel=3,
         )
@@ -564,8 +634,9 @@ def _shrink(frame: pd.DataFrame, ind: _Indirect, conf_level: float) -> float:
     Bg = tau2 / (tau2 + vg)
     shrunken = ind.overall + (mu + Bg * (dg - mu))
     lo, hi, _ = wald_arrays(shrunken, np.sqrt(Bg * vg + (1 - Bg) ** 2 * var_mu), conf_level)
-    frame["shrunken_rate"] = shrunken
-    frame["shrunken_ci_low"] = lo
-    frame["shrunken_ci_high"] = hi
+    # the normal-normal model knows no bounds: a share is reported within 0-100 %
+    frame["shrunken_rate"] = np.clip(shrunken, 0.0, 1.0)
+    frame["shrunken_ci_low"] = np.clip(lo, 0.0, 1.0)
+    frame["shrunken_ci_high"] = np.clip(hi, 0.0, 1.0)
     frame["shrinkage"] = Bg
     return tau2

@@ -204,7 +204,8 @@ def funnel_limits(
     Exact limits interpolate the binomial quantile as in Spiegelhalter (2005, appendix A.1.1):
     with ``r`` the ``p`` quantile of Binomial(n, theta0) (smallest ``r`` with
     ``P(R <= r) >= p``) and ``a = (P(R <= r) - p) / (P(R <= r) - P(R < r))``, the limit is
-    ``(r - a) / n``, which makes the funnel a smooth curve in ``n``.
+    ``(r - a) / n``, which makes the funnel a smooth curve in ``n``. The normal limits of
+    the overdispersed funnels are cut at 0 and 1 (a share cannot leave 0-100 %).
 
     Examples
     --------
@@ -242,6 +243,7 @@ def funnel_limits(
             else:
                 sd = np.sqrt(s**2 + float(cast(float, tau2)))
             lo, hi, _ = wald_arrays(np.full_like(sd, target), sd, c)
+            lo, hi = np.clip(lo, 0.0, 1.0), np.clip(hi, 0.0, 1.0)
         out[f"lower_{name}"] = lo
         out[f"upper_{name}"] = hi
     return pd.DataFrame(out)
