@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from scipy import optimize, special, stats
 
 import effekt as ef
+from effekt.errors import SmallSampleWarning
 from effekt.simple_effect import _exact
 
 
@@ -111,7 +112,14 @@ def test_koekkenskolen_case() -> None:
 def test_adjusted_rate_stays_in_unit_interval_for_koekkenskolen() -> None:
     eta = float(special.logit(0.195))
     df = _committee_data({"Køkkenskolen": (4, 4, eta)})
-    res = ef.simple_effect.compare_providers(df, "job_6m", "provider", ["x"], warn=False)
+    for method in ("indirect", "direct"):  # SmallSampleWarning from every method
+        with pytest.warns(SmallSampleWarning, match="'Køkkenskolen' \\(4 participants\\)"):
+            ef.simple_effect.compare_providers(
+                df, "job_6m", "provider", ["x"], method=method, warn=False
+            )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SmallSampleWarning)
+        res = ef.simple_effect.compare_providers(df, "job_6m", "provider", ["x"], warn=False)
     k = _row(res, "Køkkenskolen")
     assert 0 < k["ci_low"] < k["adjusted_rate"] <= k["ci_high"] <= 1
     assert k["oe"] > 4  # the O/E ratio is still there

@@ -517,12 +517,14 @@ def test_plots_return_axes_and_label_outliers(tmp_path):
     assert "not the best" in ax5.get_title()
 
 
-def test_direct_with_a_provider_without_successes_warns_and_uses_score_test():
+def test_a_provider_without_successes_warns_and_uses_the_exact_test():
     df = synthetic.providers(5, 200, seed=1)
     df.loc[df["provider"] == "P02", "job_6m"] = 0
-    with pytest.warns(SmallSampleWarning, match="'P02' have 0 % or"):
+    with pytest.warns(SmallSampleWarning, match=r"'P02' \(200 participants\) have 0 % or"):
         t = se.compare_providers(df, "job_6m", "provider", ["age"], method="direct").table()
-    ind = se.compare_providers(df, "job_6m", "provider", ["age"]).table()
+    with pytest.warns(SmallSampleWarning, match="'P02'.*risk-adjusted rate is 0 or 100 %"):
+        ind = se.compare_providers(df, "job_6m", "provider", ["age"]).table()
+    assert ind.loc[1, "adjusted_rate"] == 0 and ind.loc[1, "test"].startswith("exact")
     assert t.loc[1, "pvalue"] == ind.loc[1, "pvalue"] and t.loc[1, "flag"]
     assert t.loc[1, "direct_rate"] < 1e-6
 

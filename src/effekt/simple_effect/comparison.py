@@ -395,6 +395,8 @@ def compare_providers(
         _warn_comparability(comp, func)
     ind = _indirect(codes, labels, sizes, X, y, conf_level, interval)
     frame = ind.frame
+    if method == "indirect":
+        _warn_edge(frame, (ind.observed == 0) | (ind.observed == ind.n), func, "risk-adjusted")
     notes: list[str] = []
     if method == "direct":
         ref_X = X
@@ -614,15 +616,26 @@ def _direct_columns(
     keep = edge | (n <= EXACT_MAX_PARTICIPANTS)
     frame.loc[keep, ["statistic", "pvalue"]] = score[keep]
     frame.loc[~keep, "test"] = "direct z"
-    if edge.any():
-        labels = frame["provider"].to_numpy()[edge]
-        warnings.warn(
-            f"{func}(): provider(s) {', '.join(map(quote, labels[:10]))} have 0 % or "
-            "100 % successes, so their directly standardised rate is 0 or 1 with an "
-            "uninformative interval; their p-value is the exact test of the indirect method.",
-            SmallSampleWarning,
-            stacklevel=3,
-        )
+    _warn_edge(frame, edge, func, "directly standardised")
+
+
+def _warn_edge(frame: pd.DataFrame, edge: np.ndarray, func: str, which: str) -> None:
+    """SmallSampleWarning for providers with 0 % or 100 % successes (one line)."""
+    if not edge.any():
+        return
+    labels = frame["provider"].to_numpy()[edge]
+    sizes = frame["participants"].to_numpy()[edge]
+    named = ", ".join(
+        f"{quote(g)} ({n} participants)" for g, n in zip(labels[:10], sizes[:10], strict=False)
+    )
+    more = f" and {labels.size - 10} more" if labels.size > 10 else ""
+    warnings.warn(
+        f"{func}(): provider(s) {named}{more} have 0 % or 100 % successes, so their {which} "
+        "rate is 0 or 100 % with a wide interval; their p-value is the exact test of the count "
+        "(see the column 'test').",
+        SmallSampleWarning,
+        stacklevel=4,
+    )
 
 
 def _shrink(frame: pd.DataFrame, ind: _Indirect, conf_level: float) -> float:
