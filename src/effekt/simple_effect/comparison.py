@@ -574,9 +574,9 @@ def _exact_test(
 def _shifted_rates(
     codes: np.ndarray,
     eta: np.ndarray,
-    O: np.ndarray,
+    O: np.ndarray,  # noqa: E741
     n: np.ndarray,
-    conf_level: float,  # noqa: E741
+    conf_level: float,
 ) -> np.ndarray:
     """Risk-adjusted rate and interval (G x 3): the logit shift of each provider that
     reproduces O (and the Clopper-Pearson limits of O), applied to all participants."""
