@@ -38,7 +38,8 @@ from ..intervals import clopper_pearson_interval
 from ..results import Result
 from . import _stats as _ps
 from ._case_mix import (
-    SMD_THRESHOLD,
+    OUTSIDE_SHARE,
+    check_not_provider_level,
     comparability,
     direct_standardisation,
     encode_case_mix,
@@ -62,27 +63,29 @@ CALIBRATION_SHARE = 0.01
 
 
 def _warn_comparability(comp: pd.DataFrame, func: str) -> None:
-    if comp.empty:
+    """One ComparabilityWarning naming each non-comparable provider once (one clause each)."""
+    bad = comp[~comp["comparable"]]
+    if bad.empty:
         return
-    worst = comp.drop_duplicates(["provider", "kind"])
     parts = []
-    for _, r in worst.head(6).iterrows():
-        what = (
-            "its courses fall in a different period"
-            if r["kind"] == "period"
-            else "its case mix differs"
-        )
-        parts.append(
-            f"{quote(r['provider'])}: {what} (column {quote(r['column'])}, {r['term']}, "
-            f"standardized difference {r['smd']:+.2f})"
-        )
-    more = comp["provider"].nunique() - min(6, len(worst))
+    for _, r in bad.head(6).iterrows():
+        if r["period_outside_share"] >= max(r["outside_share"], OUTSIDE_SHARE):
+            parts.append(
+                f"{quote(r['provider'])}: its courses fall in a period the others do not cover "
+                f"({100 * r['period_outside_share']:.0f} % of its participants)"
+            )
+        else:
+            parts.append(
+                f"{quote(r['provider'])}: its case mix lies outside what the others cover "
+                f"({100 * r['outside_share']:.0f} % of its participants; mostly column "
+                f"{quote(r['column'])}, standardized difference {r['smd']:+.2f})"
+            )
+    more = len(bad) - len(parts)
     warnings.warn(
-        f"{func}(): providers are not fully comparable (|standardized difference| > "
-        f"{SMD_THRESHOLD}): "
+        f"{func}(): provider(s) not comparable with the others: "
         + "; ".join(parts)
         + (f"; and {more} more provider(s)" if more > 0 else "")
-        + ". Adjustment relies on the case-mix model; see .comparability for the full list.",
+        + ". Their adjusted rates extrapolate the case-mix model; see .comparability.",
         ComparabilityWarning,
         stacklevel=3,
     )
@@ -103,7 +106,10 @@ class ProviderComparison(Result):
     tau2 : float
         DerSimonian-Laird between-provider variance of the excess rate (used for shrinkage).
     comparability : DataFrame
-        Every provider x case-mix term with ``|standardized difference| > 0.25``.
+        One row per provider: ``outside_share`` (share of its participants whose case-mix
+        risk score lies outside the central 99 % of the other providers' participants),
+        ``period_outside_share``, ``comparable``, and the case-mix ``column``/``term`` with
+        the largest standardized difference ``smd`` (see :func:`compare_providers`).
     coefficients : Series
         Log-odds coefficients of the case-mix model (numeric columns standardised).
     """
@@ -163,10 +169,11 @@ class ProviderComparison(Result):
                 "No provider differs credibly from the average after adjustment "
                 f"({self.adjust}-adjusted, {lvl})."
             )
-        if not self.comparability.empty:
+        bad = int((~self.comparability["comparable"]).sum())
+        if bad:
             lines.append(
-                f"note: {self.comparability['provider'].nunique()} provider(s) not fully "
-                "comparable (see .comparability)."
+                f"note: {bad} provider(s) serve participants outside what the others cover "
+                "(see .comparability)."
             )
         lines.extend(f"note: {n}" for n in self.notes)
         return "\n".join(lines)
@@ -192,9 +199,10 @@ class ProviderComparison(Result):
 
     def _html_notes(self) -> tuple[str, ...]:
         notes = list(self.notes)
-        if not self.comparability.empty:
+        bad = int((~self.comparability["comparable"]).sum())
+        if bad:
             notes.append(
-                f"{self.comparability['provider'].nunique()} provider(s) not fully comparable "
+                f"{bad} provider(s) serve participants outside what the others cover "
                 "(see .comparability)."
             )
         return tuple(notes)
@@ -282,7 +290,9 @@ def compare_providers(
         Provider column.
     case_mix : sequence of str
         Case-mix columns; numeric columns enter linearly, categorical/string columns as
-        dummies.
+        dummies. A provider-level column (one the providers nest in, such as the jobcentre
+        when each provider serves one jobcentre, or one that determines the provider) raises
+        :class:`~effekt.errors.ColumnError`: adjusting for it would hide the differences.
     method : {"indirect", "direct"}, default "indirect"
         Which adjusted rate fills ``adjusted_rate``/``ci_low``/``ci_high`` and drives
         ``pvalue`` and ``flag`` (see Notes). The indirect columns are always present.
@@ -300,8 +310,13 @@ def compare_providers(
         exact Poisson (Garwood) or Byar's approximation.
     missing : {"raise", "drop"}, default "raise"
     warn : bool, default True
-        Emit a :class:`~effekt.errors.ComparabilityWarning` when providers are not
-        comparable (the details are always in ``.comparability``).
+        Emit a :class:`~effekt.errors.ComparabilityWarning` naming each provider whose case
+        mix lies outside what the others cover: at least 5 % of its participants (and at
+        least 10) have a case-mix risk score ``x'b`` outside the central 99 % of the other
+        providers' participants or a category (of a categorical case-mix column) holding
+        under 0.5 % of the others' participants, or fall in periods holding under 0.5 % of
+        the others' participants. The warning has one clause per provider and names
+        columns, never levels (the details are always in ``.comparability``).
 
     Returns
     -------
@@ -389,11 +404,12 @@ def compare_providers(
     y = binary_outcome(df[outcome], outcome, func)
     codes, labels, sizes = provider_codes(df[provider], provider, func)
     cm = encode_case_mix(df, case_mix, period, func)
+    check_not_provider_level(df, cm, codes, len(labels), func)
     X, x_mu, x_sd = standardise(cm.model)
-    comp = comparability(cm, codes, labels)
+    ind = _indirect(codes, labels, sizes, X, y, conf_level, interval)
+    comp = comparability(cm, codes, labels, ind.beta, X)
     if warn:
         _warn_comparability(comp, func)
-    ind = _indirect(codes, labels, sizes, X, y, conf_level, interval)
     frame = ind.frame
     if method == "indirect":
         _warn_edge(frame, (ind.observed == 0) | (ind.observed == ind.n), func, "risk-adjusted")
