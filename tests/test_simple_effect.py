@@ -519,7 +519,10 @@ def test_plots_return_axes_and_label_outliers(tmp_path):
     ax4 = se.simple_effects(df, "job_6m", "provider").plot_funnel(overdispersion="multiplicative")
     assert ax4.get_title().startswith("Simple effects")
     ft = p.funnel_table()
-    assert bool(ft.set_index("label").loc["P30", "outside_99.8"])
+    assert bool(ft.set_index("provider").loc["P30", "outside_99.8"])
+    assert ft["participants"].dtype == np.int64 and bool(
+        ft.set_index("provider").loc["P30", "flag"]
+    )
     r = se.contrast_from_counts(["Strong", "Complex"], [190, 25], [200, 200], [196, 4], [200, 200])
     ax5 = r.plot()
     assert "not the best" in ax5.get_title()

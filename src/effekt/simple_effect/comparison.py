@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from .._inference import critical_value, wald_arrays
 from .._multiplicity import adjust_pvalues
@@ -210,7 +210,9 @@ class ProviderComparison(Result):
     def funnel_table(
         self, overdispersion: Literal["multiplicative", "additive"] | None = None
     ) -> pd.DataFrame:
-        """Per provider: risk-adjusted rate, its 95 %/99.8 % limits and whether it is outside."""
+        """Per provider: risk-adjusted rate, its 95 %/99.8 % funnel limits, whether it lies
+        outside them, and the table's verdict (``flag``, ``direction``, ``p_adjusted``,
+        ``test``), which is what the plots highlight."""
         pts, _, _ = self._funnel(overdispersion)
         return pts
 
@@ -220,38 +222,62 @@ class ProviderComparison(Result):
         y = f["adjusted_rate"].to_numpy(dtype=float)
         target = self.overall_rate
         s = np.sqrt(target * (1 - target) / n)
-        return _funnel_data(y, n, s, target, overdispersion, f["provider"].astype(str).to_numpy())
+        pts, od, curve = _funnel_data(
+            y, n, s, target, overdispersion, f["provider"].astype(str).to_numpy()
+        )
+        for col in ("flag", "direction", "p_adjusted", "test"):
+            pts[col] = f[col].to_numpy()
+        return pts, od, curve
 
     def plot_funnel(
         self,
         ax: Axes | None = None,
         overdispersion: Literal["multiplicative", "additive"] | None = None,
-        label_outliers: bool = True,
+        highlight: Literal["flag", "limits"] = "flag",
+        label_providers: str | Sequence[str] = "highlighted",
     ) -> Axes:
         """Funnel plot: risk-adjusted rate against participants, 95 % and 99.8 % limits.
 
-        Exact binomial limits around the overall rate, or normal limits widened for
-        overdispersion (``"multiplicative"``: phi; ``"additive"``: tau2; Spiegelhalter 2005).
-        Providers outside the 99.8 % limits are labelled.
+        It answers "how far from the overall rate could a provider of this size lie by
+        chance alone?". Exact binomial limits around the overall rate, or normal limits
+        widened for overdispersion (``"multiplicative"``: phi; ``"additive"``: tau2;
+        Spiegelhalter 2005), cut at 0 and 100 %. The providers marked in red and named are
+        exactly those the table flags (``highlight="flag"``); ``highlight="limits"`` marks
+        the points outside the limits instead. A flagged provider can lie inside the limits:
+        the flag comes from the exact test of its count after multiplicity adjustment,
+        the limits from a binomial around the overall rate without adjustment.
+        ``label_providers``: ``"highlighted"``, ``"all"``, ``"none"`` or a list of names.
         """
         from ..plots import funnel
 
         pts, od, curve = self._funnel(overdispersion)
-        kind = "O/E x overall rate" if self.method == "indirect" else "directly standardised"
         return funnel(
             pts,
             curve,
             self.overall_rate,
             ax=ax,
             overdispersion=od,
-            label_outliers=label_outliers,
+            highlight=highlight,
+            label_providers=label_providers,
             ylabel=f"Risk-adjusted share with {self.outcome} (%)",
-            title=f"Providers adjusted for case mix ({kind})",
+            title=f"Providers adjusted for case mix ({self.method} standardisation)",
         )
 
-    def plot_caterpillar(self, ax: Axes | None = None) -> Axes:
-        """Caterpillar plot: shrunken (empirical-Bayes) adjusted rates with intervals, ranked,
-        beside the unshrunken adjusted rates."""
+    def plot_caterpillar(
+        self,
+        ax: Axes | None = None,
+        shown_interval: Literal["flag", "shrunken"] = "flag",
+        label_providers: str | Sequence[str] | None = None,
+    ) -> Axes:
+        """Caterpillar plot: providers ranked by risk-adjusted rate.
+
+        By default each interval is the one of the table's test (at the level after
+        multiplicity adjustment): it is red, and excludes the overall rate, exactly for the
+        flagged providers, answering "who differs?". ``shown_interval="shrunken"`` shows the
+        empirical-Bayes rates and intervals instead, answering "where does each provider
+        most likely lie?" (red then means the shrunken interval excludes the overall rate,
+        which is not the test). See :func:`effekt.plots.caterpillar`.
+        """
         from ..plots import caterpillar
 
         return caterpillar(
@@ -260,6 +286,15 @@ class ProviderComparison(Result):
             ax=ax,
             conf_level=self.conf_level,
             outcome_label=self.outcome,
+            shown_interval=shown_interval,
+            label_providers=label_providers,
+        )
+
+    def __repr__(self) -> str:
+        flagged = int(self.frame["flag"].sum())
+        return (
+            f"<ProviderComparison {self.outcome!r} by {self.provider!r}: "
+            f"{len(self.frame)} providers, {self.method}, {flagged} flagged ({self.adjust})>"
         )
 
 
@@ -426,11 +461,7 @@ def compare_providers(
             f"direct standardisation: rates if every provider had served the {whom}"
             + ("." if reference_population is not None else " of participants.")
         )
-    padj = adjust_pvalues(frame["pvalue"].to_numpy(), adjust)
-    flag = np.nan_to_num(padj, nan=1.0) < 1 - conf_level
-    frame["p_adjusted"] = padj
-    frame["flag"] = flag
-    frame["direction"] = direction(flag, frame["statistic"].to_numpy())
+    _flag_columns(frame, ind, codes, X, adjust, conf_level)
     tau2 = _shrink(frame, ind, conf_level)
     frame["rank_raw"] = frame["rate"].rank(ascending=False, method="min").astype(np.int64)
     frame["rank_shrunken"] = (
@@ -585,6 +616,57 @@ def _exact_test(
         pvalue[calibrate] = 2 * stats.norm.sf(z)
         test[calibrate] = test[calibrate] + " (calibrated)"
     return test.astype(str), pvalue
+
+
+def _flag_columns(
+    frame: pd.DataFrame,
+    ind: _Indirect,
+    codes: np.ndarray,
+    X: np.ndarray,
+    adjust: str,
+    conf_level: float,
+) -> None:
+    """``p_adjusted``, ``flag``, ``direction`` and the interval of the flag
+    (``flag_ci_low``/``flag_ci_high``), which excludes the overall rate exactly when the
+    provider is flagged."""
+    pvalue = frame["pvalue"].to_numpy(dtype=float)
+    padj = adjust_pvalues(pvalue, adjust)
+    flag = np.nan_to_num(padj, nan=1.0) < 1 - conf_level
+    frame["p_adjusted"] = padj
+    frame["flag"] = flag
+    frame["direction"] = direction(flag, frame["statistic"].to_numpy())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        alpha = np.where(padj > 0, (1 - conf_level) * pvalue / padj, 1 - conf_level)
+    alpha = np.clip(np.nan_to_num(alpha, nan=1 - conf_level), 1e-15, 1 - conf_level)
+    O, n = ind.observed, ind.n  # noqa: E741
+    if "direct_rate" in frame:
+        rate = frame["direct_rate"].to_numpy(dtype=float)
+        lr = special.logit(np.clip(rate, 1e-12, 1 - 1e-12))
+        width = special.logit(frame["direct_ci_high"].clip(1e-12, 1 - 1e-12)) - special.logit(
+            frame["direct_ci_low"].clip(1e-12, 1 - 1e-12)
+        )
+        half = width.to_numpy() / (2 * critical_value(conf_level)) * stats.norm.isf(alpha / 2)
+        lo, hi = special.expit(lr - half), special.expit(lr + half)
+    else:
+        targets = np.column_stack(
+            [
+                np.where(O > 0, stats.beta.ppf(alpha / 2, O, n - O + 1), 0.0) * n,
+                np.where(O < n, stats.beta.isf(alpha / 2, O + 1, n - O), 1.0) * n,
+            ]
+        )
+        eta = np.hstack([np.ones((X.shape[0], 1)), X]) @ ind.beta
+        shift = _ps.logit_shift(codes, eta, targets, n.astype(np.int64))
+        ref_eta, _, ref_w = _ps.reference_bins(eta, np.zeros((eta.size, 0)))
+        lo, hi = _ps.shifted_rates(shift, ref_eta, ref_w).T
+    # where the interval and the exact test disagree (rare, at the border) the test decides
+    r0 = ind.overall
+    up, down = flag & (frame["statistic"].to_numpy() > 0), flag & ~(frame["statistic"] > 0)
+    lo = np.where(up, np.maximum(lo, np.nextafter(r0, 1.0)), np.where(flag, lo, np.minimum(lo, r0)))
+    hi = np.where(
+        down, np.minimum(hi, np.nextafter(r0, 0.0)), np.where(flag, hi, np.maximum(hi, r0))
+    )
+    frame["flag_ci_low"] = lo
+    frame["flag_ci_high"] = hi
 
 
 def _shifted_rates(

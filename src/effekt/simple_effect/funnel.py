@@ -263,7 +263,7 @@ def _funnel_data(
         od = Overdispersion(phi_, tau2_, float(stats.chi2.sf(zw.size * phi_, zw.size)), zw.size)
         phi, tau2 = phi_, tau2_
     at_points = funnel_limits(target, n, overdispersion=overdispersion_kind, phi=phi, tau2=tau2)
-    pts = pd.DataFrame({"label": labels, "participants": n, "rate": y})
+    pts = pd.DataFrame({"provider": labels, "participants": n.astype(np.int64), "rate": y})
     for col in at_points.columns[1:]:
         pts[col] = at_points[col].to_numpy()
     pts["outside_95"] = (y < pts["lower_95"]) | (y > pts["upper_95"])

@@ -12,7 +12,7 @@ Examples
 from __future__ import annotations
 
 import warnings
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -112,11 +112,14 @@ class SimpleEffects(Result):
         self,
         ax: Axes | None = None,
         overdispersion: Literal["multiplicative", "additive"] | None = None,
-        label_outliers: bool = True,
+        highlight: Literal["flag", "limits"] = "flag",
+        label_providers: str | Sequence[str] = "highlighted",
     ) -> Axes:
         """Funnel plot of the raw rates against participants around the overall rate, with
         exact binomial 95 % and 99.8 % limits (or limits widened for overdispersion, see
-        :meth:`ProviderComparison.plot_funnel`); providers outside 99.8 % are labelled."""
+        :meth:`ProviderComparison.plot_funnel`). Red and named: the providers the table
+        flags (``highlight="flag"``), or the points outside the limits
+        (``highlight="limits"``)."""
         from ..plots import funnel
 
         f = self.frame
@@ -129,15 +132,23 @@ class SimpleEffects(Result):
         pts, od, curve = _funnel_data(
             y, n, np.sqrt(target * (1 - target) / n), target, overdispersion, labels.to_numpy()
         )
+        pts["flag"] = f["flag"].to_numpy()
         return funnel(
             pts,
             curve,
             target,
             ax=ax,
             overdispersion=od,
-            label_outliers=label_outliers,
+            highlight=highlight,
+            label_providers=label_providers,
             ylabel=f"Simple effect: share with {self.outcome} (%)",
             title="Simple effects by provider (not adjusted for case mix)",
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"<SimpleEffects {self.outcome!r} by {self.provider!r}: {len(self.frame)} rows, "
+            f"{int(self.frame['flag'].sum())} flagged ({self.adjust})>"
         )
 
 
