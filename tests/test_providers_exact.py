@@ -175,3 +175,24 @@ def test_rates_and_limits_never_leave_unit_interval(sizes, seed, slope) -> None:
     assert np.all(t["adjusted_rate"] <= t["ci_high"] + 1e-12)
     v = lim.drop(columns="participants").to_numpy()
     assert np.all((v >= 0) & (v <= 1))
+
+
+def test_table_pvalue_of_a_small_provider_is_the_brute_force_one() -> None:
+    """A provider of 9 participants with different case mix: its p-value in the table
+    equals the brute-force enumeration of all 2^9 outcomes under the fitted probabilities
+    (recomputed from the published coefficients) to 1e-12."""
+    rng = np.random.default_rng(11)
+    df = _committee_data({})
+    small = pd.DataFrame(
+        {"provider": "Lille", "x": rng.normal(size=9), "job_6m": [1] * 6 + [0] * 3}
+    )
+    df = pd.concat([df, small], ignore_index=True)
+    res = ef.simple_effect.compare_providers(df, "job_6m", "provider", ["x"], warn=False)
+    b0, b1 = res.coefficients.to_numpy()
+    x = df["x"].to_numpy()
+    prob = special.expit(b0 + b1 * (small["x"].to_numpy() - x.mean()) / x.std())
+    brute = _brute_pmf(prob)
+    want = min(1.0, 2 * min(brute[:7].sum(), brute[6:].sum()))
+    row = _row(res, "Lille")
+    assert row["test"] == "exact"
+    assert abs(row["pvalue"] - want) < 1e-12
