@@ -359,7 +359,9 @@ def compare_providers(
         ``table()`` has one row per provider: ``provider``, ``participants``, ``observed``
         (successes), ``rate``, ``expected`` (E), ``oe``, ``oe_ci_low``, ``oe_ci_high``,
         ``adjusted_rate``, ``ci_low``, ``ci_high``, ``statistic`` (z), ``test``, ``pvalue``,
-        ``p_adjusted``, ``flag``, ``direction``, ``shrunken_rate``, ``shrunken_ci_low``,
+        ``p_adjusted``, ``flag``, ``direction``, ``flag_ci_low``, ``flag_ci_high`` (the
+        interval of the test at the multiplicity-adjusted level: it excludes the overall rate
+        exactly when ``flag`` is True), ``shrunken_rate``, ``shrunken_ci_low``,
         ``shrunken_ci_high``, ``shrinkage`` (weight on the provider's own data),
         ``rank_raw``, ``rank_shrunken``; with ``method="direct"`` also ``direct_rate``,
         ``direct_ci_low``, ``direct_ci_high``.
