@@ -1,4 +1,8 @@
-"""Write the reproduction: a CSV table, a forest plot and one self-contained HTML report.
+"""Reports: your own evaluation (:class:`Report`) and the reproduction of the notes.
+
+:class:`Report` (in :mod:`effekt.report.document`) composes any results, headings and text
+into one self-contained HTML page or an A4 PDF. The rest of this module writes the
+reproduction: a CSV table, a forest plot and one self-contained HTML report.
 
 The HTML report embeds its figures as base64 PNG and its style inline; it loads nothing
 from the network and can be mailed or opened offline.
@@ -27,13 +31,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .reproduction import Reproduction
+from ..reproduction import Reproduction
+from .document import Report, matched_evaluation
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 __all__ = [
+    "Report",
+    "matched_evaluation",
     "write_report",
     "plot_reproduction",
     "html_report",
@@ -213,10 +220,10 @@ def plot_reproduction(
     >>> ax.get_xlabel()
     'Effect (percentage points)'
     """
-    from .plots import new_axes
+    from ..plots import new_axes
 
     if kind not in [k for k, *_ in _KINDS]:
-        from ._validate import argument_error
+        from .._validate import argument_error
 
         raise argument_error(
             "plot_reproduction", "kind", "one of " + ", ".join(k for k, *_ in _KINDS), kind
@@ -311,7 +318,7 @@ def generator_assumptions(study: str) -> tuple[str, str]:
     >>> "1,302" in say, len(assume) > 0
     (True, True)
     """
-    from .synthetic.studies import ASSUMPTIONS
+    from ..synthetic.studies import ASSUMPTIONS
 
     found = ASSUMPTIONS.get(study)
     return ("", "") if found is None else (found.notes_say, found.assumes)
@@ -530,7 +537,7 @@ def _plain(text: str) -> str:
 
 def _html_head(reproduction: Reproduction, seconds: float | None) -> list[str]:
     """The page's head, title and run facts."""
-    from . import __version__
+    from .. import __version__
 
     table = reproduction.table
     est = table["estimate"].notna()
@@ -552,7 +559,7 @@ def _html_head(reproduction: Reproduction, seconds: float | None) -> list[str]:
 
 def _coverage_words(table: pd.DataFrame, seed: int) -> str:
     """The headline: coverage over the stored seeds, and this seed's count beside it."""
-    from .reproduction import stored_coverage
+    from ..reproduction import stored_coverage
 
     est = table[table["estimate"].notna()]
     n_here = int(est["covers_reported"].astype(bool).sum())
@@ -650,7 +657,7 @@ def _synthetic_words(rows: pd.DataFrame, cov: pd.DataFrame) -> str:
 
 def _html_summary(reproduction: Reproduction, cat: pd.DataFrame) -> list[str]:
     """The first page: the headline, one row per study in words, what the check can show."""
-    from .reproduction import stored_coverage
+    from ..reproduction import stored_coverage
 
     table = reproduction.table
     cov = stored_coverage()
@@ -796,7 +803,7 @@ def html_report(
     >>> page.startswith("<!DOCTYPE html>"), "http://" in page or "https://" in page
     (True, False)
     """
-    from . import studies as _studies
+    from .. import studies as _studies
 
     images = dict(images) if images is not None else _images(reproduction)
     table = reproduction.table
@@ -888,7 +895,7 @@ def print_pdf(html_path: str | Path, pdf_path: str | Path, *, timeout: float = 6
     import subprocess
     import tempfile
 
-    from .errors import EffektError
+    from ..errors import EffektError
 
     browser = find_chromium()
     if browser is None:
