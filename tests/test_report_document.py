@@ -199,3 +199,31 @@ def test_pdf_on_a4_keeps_every_column(report, tmp_path, language):
     assert ("variance ratio after" if language == "en" else "variansforhold efter") in flat
     first = " ".join(text.split("\f")[0].split())
     assert ("Findings" if language == "en" else "Resultater") in first
+
+
+def test_any_mix_of_results(tmp_path):
+    from effekt.synthetic.panels import jobfirst_panel, jobrotation
+
+    obs = ef.synthetic.observational(600, effect=0.05, seed=1)
+    trial = ef.synthetic.rct(300, 300, p_control=0.2, effect=0.05, seed=1)
+    rot = jobrotation(seed=1, n_treated=200, n_control=200)
+    panel = jobfirst_panel(n_persons=300, weeks=6, seed=1)
+    rep = Report("Everything")
+    rep.add(ef.rct.subgroups(trial, "outcome", "treated", by=["gender"]))
+    rep.add(ef.matching.ipw(obs, "job", "treated", COVS))
+    rep.add(ef.matching.aipw(obs, "job", "treated", COVS))
+    rep.add(ef.duration.kaplan_meier(rot, "weeks", "job", treatment="jobrotation"))
+    rep.add(ef.trajectory.effect_over_time(panel, "paid_hours", "jobfirst", "person", "week"))
+    # BRF, company-directed: (0.217 - 0.177) - (0.133 - 0.168) = +7.5 pp exactly
+    rep.add(ef.did.did_from_shares(0.133, 0.168, 0.217, 0.177, label="BRF"))
+    page = rep.save(tmp_path / "mix.html").read_text(encoding="utf-8")
+    assert page.count('<section class="result">') == 6
+    assert page.count("<img") == 6  # one figure each
+    findings = page[: page.index('<section class="result">')]
+    assert "Subgroup effects on outcome.</b> Participants: the share with" in findings
+    assert "(IPW" not in findings and "comparable non-participants" in findings  # IPW, AIPW
+    assert "median" in findings  # Kaplan-Meier: each curve's median
+    assert "joint Wald test" in findings  # trajectory
+    assert "7.5 percentage points higher than in the control group; no confidence" in findings
+    assert "Standard error: greenwood" in page  # KM provenance
+    assert "AIPW" in page and "influence function" in page  # the SE type of AIPW

@@ -171,6 +171,7 @@ TERMS: dict[str, dict[str, str]] = {
     # reports (effekt.report.Report and the result protocol in effekt.results)
     "Method": {"da": "Metode"},
     "Confidence level": {"da": "Konfidensniveau"},
+    "Standard error": {"da": "Standardfejl"},
     "Estimand": {"da": "Estimand"},
     "Intervals": {"da": "Intervaller"},
     "standard error from the method above": {"da": "standardfejl fra metoden ovenfor"},
@@ -189,6 +190,12 @@ TERMS: dict[str, dict[str, str]] = {
         "da": "forskellen skyldes næppe tilfældigheder alene"
     },
     "the difference could be chance": {"da": "forskellen kan skyldes tilfældigheder"},
+    "no confidence interval is available, so chance cannot be judged": {
+        "da": "der er intet konfidensinterval, så tilfældigheder kan ikke vurderes"
+    },
+    "{who}: {what} was {size} {direction} than {than}; {chance}.": {
+        "da": "{who}: {what} var {size} {direction} end {than}; {chance}."
+    },
     "{who}: {what} was {size} {direction} ({level} {lo} to {hi}) than {than}; {chance}.": {
         "da": "{who}: {what} var {size} {direction} ({level} {lo} til {hi}) end {than}; {chance}."
     },

@@ -188,6 +188,9 @@ class Result:
         method = getattr(self, "method", None)
         if isinstance(method, str) and method:
             parts.append(f"{term('Method')}: {term(method)}.")
+        se = getattr(self, "se", None)
+        if isinstance(se, str) and se:
+            parts.append(f"{term('Standard error')}: {se}.")
         level = getattr(self, "conf_level", None)
         if isinstance(level, float):
             parts.append(f"{term('Confidence level')}: {number(100 * level, None)} %.")
@@ -726,7 +729,8 @@ def _methods_text(results: Sequence[EffectResult]) -> str:
 
 def _finding(r: EffectResult) -> str:
     """One plain sentence: who, how much more or less often, the interval, chance or not."""
-    who = term("Participants") + (f" ({r.label})" if r.label else "")
+    shown = r.label and r.label.lower() not in ("all", "overall", term("All").lower())
+    who = term("Participants") + (f" ({r.label})" if shown else "")
     than = term(
         "comparable non-participants" if r.estimand in ("ATT", "ATE") else "in the control group"
     )
@@ -748,6 +752,15 @@ def _finding(r: EffectResult) -> str:
             else term("the mean of the outcome")
         )
     direction = term("higher" if r.estimate >= 0 else "lower")
+    if not all(np.isfinite(r.ci)):
+        return term("{who}: {what} was {size} {direction} than {than}; {chance}.").format(
+            who=who,
+            what=what,
+            size=size,
+            direction=direction,
+            than=than,
+            chance=term("no confidence interval is available, so chance cannot be judged"),
+        )
     chance = term(
         "the difference is unlikely to be chance alone"
         if r.significant

@@ -35,7 +35,7 @@ import pandas as pd
 
 from ..errors import EffektError
 from ..language import get_language, term, use_language
-from ..results import ReportSection, Result, html_table
+from ..results import EffectResult, ReportSection, Result, html_table
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -307,18 +307,31 @@ class Report:
 
 
 def _finding(result: Any, section: ReportSection) -> str:
-    """The section's finding; when a result gives only its title, the summary's main line."""
+    """The section's finding; when a result gives only its title, its summary's main lines.
+
+    In order: the overall effect of a subgroup analysis, a concluding sentence (an unindented
+    line, e.g. "No provider differs credibly …"), the last test ("p = …"), else the first
+    three prose lines (e.g. the median of each survival curve).
+    """
     if section.finding != section.title:
         return section.finding
+    overall = getattr(result, "overall", None)
+    if isinstance(overall, EffectResult):
+        return overall._report_finding()
     prose = [
         line
         for line in result.summary().splitlines()[1:]
-        if len(line.split()) >= 6 and sum(c.isalpha() for c in line) > 0.5 * len(line)
+        if len(line.split()) >= 6
+        and sum(c.isalpha() for c in line) > 0.3 * len(line)
+        and not line.strip().lower().startswith((term("method"), "method"))
     ]
     unindented = [line for line in prose if not line.startswith(" ")]
-    if unindented:  # a concluding sentence (e.g. "No provider differs credibly …")
+    tests = [line for line in prose if "p = " in line or "p < " in line]
+    if unindented:
         return unindented[-1]
-    return max(prose, key=len).strip() if prose else section.finding
+    if tests:
+        return tests[-1].strip()
+    return "; ".join(line.strip() for line in prose[:3]) or section.finding
 
 
 def _findings(sections: Sequence[tuple[_Item, ReportSection]]) -> list[str]:
