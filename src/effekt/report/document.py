@@ -431,15 +431,12 @@ def matched_evaluation(
         data, treatment, covariates, exact=exact, caliper=caliper, seed=seed, missing=missing
     )
     effect = m.effect(outcome, conf_level=conf_level)
-    with use_language(get_language(language)):
-        report = Report(
-            title or f"Matched evaluation of {treatment!r} on {outcome!r}", language=language
-        )
-        report.add(effect)
-        report.add(m)
-        report.add(matching.rosenbaum_bounds(m, outcome))
-        if effect.scale == "proportion" and effect.mean_control:
-            report.add(matching.e_value(effect))
+    report = Report(
+        title or f"Matched evaluation of {treatment!r} on {outcome!r}", language=language
+    )
+    report.add(effect).add(m).add(matching.rosenbaum_bounds(m, outcome))
+    if effect.scale == "proportion" and effect.mean_control:
+        report.add(matching.e_value(effect))
     if path is not None:
         report.save(path)
     return report
