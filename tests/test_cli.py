@@ -239,3 +239,78 @@ def test_main_help_lists_every_command(capsys):
     out = capsys.readouterr().out
     for command in ("reproduce", "rct", "shares", "studies", "--version"):
         assert command in out
+
+
+def test_language_da_before_or_after_the_command(capsys):
+    assert main(["--language", "da", "rct", "208", "1302", "155", "1291"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    # the same figures as in English (test_rct_counts), in Danish with a decimal comma
+    assert first.startswith("Effekt: +4,0 procentpoint (95 %-konfidensinterval +1,3 til +6,6")
+    assert main(["shares", "0.16", "1302", "0.12", "1291", "--language", "da"]) == 0
+    assert "Offentliggjort 16 % af 1.302 mod 12 % af 1.291" in capsys.readouterr().out
+    assert main(["studies", "--language", "da"]) == 0
+    assert " 13 tal " in capsys.readouterr().out
+    assert main(["studies", "mentor", "--language", "da"]) == 0
+    assert "(afsnit 1.1, RCT; notater" in capsys.readouterr().out
+
+
+def test_language_wrong_value_names_the_flag(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["rct", "208", "1302", "155", "1291", "--language", "de"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --language: invalid choice: 'de'" in err and "'da'" in err
+
+
+def test_reproduce_in_danish(capsys):
+    assert main(["reproduce", "--studies", "mentor", "--quiet", "--language", "da"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].split()[:2] == ["figur", "oplyst"]
+    assert "~+4,0" in out and "afhænger" in out  # decimal comma; the claim in words
+    assert "Effekter på andele i procentpoint" in out  # the legend
+
+
+def test_reproduce_out_writes_an_excel_workbook_beside_the_csv(tmp_path, capsys):
+    openpyxl = pytest.importorskip("openpyxl")
+    import pandas as pd
+
+    assert main(["reproduce", "--studies", "mentor", "ips", "--quiet", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert f"wrote xlsx: {tmp_path / 'reproduction.xlsx'}" in out
+    csv = pd.read_csv(tmp_path / "reproduction.csv")
+    data = pd.read_excel(tmp_path / "reproduction.xlsx", sheet_name="data")
+    # the workbook's data sheet is the CSV's table, numbers as numbers
+    assert list(data.columns) == list(csv.columns) and len(data) == len(csv)
+    pd.testing.assert_series_equal(data["estimate"], csv["estimate"], check_dtype=False)
+    summary = pd.read_excel(tmp_path / "reproduction.xlsx", sheet_name="summary")
+    assert len(summary) == 2 and "do the published numbers support it?" in summary.columns
+    book = openpyxl.load_workbook(tmp_path / "reproduction.xlsx")
+    col = list(data.columns).index("estimate") + 1
+    assert book["data"].cell(2, col).number_format == "0.0%"  # a share, in percent format
+
+
+def test_reproduce_out_in_danish_writes_danish_files(tmp_path, capsys):
+    pytest.importorskip("openpyxl")
+    import pandas as pd
+
+    args = ["reproduce", "--studies", "ips", "--quiet", "--out", str(tmp_path), "--language", "da"]
+    assert main(args) == 0
+    assert "skrev html:" in capsys.readouterr().out
+    page = (tmp_path / "reproduction.html").read_text(encoding="utf-8")
+    assert '<html lang="da">' in page and "Sammenfatning til udvalget" in page
+    raw = (tmp_path / "reproduction.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Danish Excel: UTF-8 with byte-order mark, ';'
+    table = pd.read_csv(tmp_path / "reproduction.csv", sep=";", decimal=",", encoding="utf-8-sig")
+    assert table["estimate"].dtype == float
+    summary = pd.read_excel(tmp_path / "reproduction.xlsx", sheet_name="summary")
+    assert "støtter de offentliggjorte tal det?" in summary.columns
+
+
+def test_reproduce_without_openpyxl_says_the_workbook_is_missing(tmp_path, capsys, monkeypatch):
+    import effekt.report
+
+    monkeypatch.setattr(effekt.report, "_has_openpyxl", lambda: False)
+    assert main(["reproduce", "--studies", "ips", "--quiet", "--out", str(tmp_path)]) == 0
+    out, err = capsys.readouterr()
+    assert "reproduction.xlsx not written: needs openpyxl" in err
+    assert not (tmp_path / "reproduction.xlsx").exists() and "wrote csv" in out

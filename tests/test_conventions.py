@@ -434,6 +434,9 @@ def _covariate_calls():
         "effekt.simple_effect.compare_providers": lambda d, c: ef.simple_effect.compare_providers(
             d, "job", "benefit_group", c
         ),
+        "effekt.report.matched_evaluation": lambda d, c: ef.report.matched_evaluation(
+            d, "job", "treated", c
+        ),
     }
 
 

@@ -194,3 +194,53 @@ def test_print_pdf_without_browser_is_a_clear_error(tmp_path, monkeypatch):
     (tmp_path / "a.html").write_text("<p>x</p>")
     with pytest.raises(EffektError, match="needs Chromium"):
         print_pdf(tmp_path / "a.html", tmp_path / "a.pdf")
+
+
+def test_reproduction_report_in_danish(full):
+    page = html_report(full, {}, language="da")
+    assert '<html lang="da">' in page
+    summary = page[page.index('<section class="summary">') : page.index("</section>")]
+    assert "<h2>Sammenfatning til udvalget</h2>" in summary
+    # the headline over 200 seeds with a decimal comma (95.8 % in English)
+    share = 100 * stored_coverage()["covers_reported"].mean()
+    assert f"<b>{share:.1f} %</b>".replace(".", ",") in summary
+    assert "De offentliggjorte andele og stikprøvestørrelser støtter påstanden" in summary
+    assert "Om effekten er signifikant, afhænger af, hvordan" in summary
+    assert "Hvad den syntetiske kontrol kan og ikke kan vise" in summary
+    audit = page[page.index('<section class="audit">') :]
+    assert "<th>offentl.: 95 %-KI</th>" in audit and "<th>naiv</th>" in audit
+    assert "<td>afhænger af afrundingen</td>" in audit
+    assert "Sådan læses tabellen" in audit and "How to read this" not in page
+    # no markup and no empty fields in Danish either
+    assert ":func:" not in page and "``" not in page and ", ;" not in page
+    # the same page in English is unchanged by the Danish run
+    assert "Summary for the committee" in html_report(full, {})
+
+
+def test_danish_forest_plot_labels(full):
+    import matplotlib.pyplot as plt
+
+    from effekt.language import use_language
+
+    with use_language("da"):
+        fig = _forest_figure(full.table)
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
+    assert "Effekter på andele" in titles and "Effekter på timer" in titles
+    assert fig.axes[0].get_xlabel() == "Effekt (procentpoint)"
+    hours = fig.axes[titles.index("Effekter på timer")]
+    fig.canvas.draw()
+    ticks = [t.get_text() for t in hours.get_xticklabels()]
+    assert any("," in t for t in ticks) and not any("." in t for t in ticks)
+    plt.close(fig)
+
+
+def test_format_table_in_danish(full):
+    from effekt.reproduction import format_table
+
+    en = format_table(full.table)
+    da = format_table(full.table, language="da")
+    assert da.splitlines()[0].split()[:2] == ["figur", "oplyst"]
+    assert len(en.splitlines()) == len(da.splitlines())
+    # mentor.education: +4.0 reported, published CI [+0.4, +7.6] (see test_reproduce)
+    assert "~+4,0      [+0,4, +7,6]" in da and "~+4.0      [+0.4, +7.6]" in en
+    assert " i.r. " in da and "ikke defineret" not in da

@@ -46,7 +46,7 @@ _SUBMODULES = {
     "results",
     "cli",
 }
-_FUNCTIONS = {"reproduce": "reproduction", "read_table": "readers"}
+_FUNCTIONS = {"reproduce": "reproduction", "read_table": "readers", "Report": "report"}
 
 __all__ = [
     "EffektError",

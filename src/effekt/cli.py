@@ -3,9 +3,10 @@
 ``effekt reproduce [--studies NAME ...] [--seed N] [--out DIR] [--pdf]``
     Every figure of the notes (sections 1 to 4): reported, recomputed from the published
     numbers and re-estimated on calibrated synthetic data (see :func:`effekt.reproduce`).
-    Prints a table; ``--out`` also writes ``reproduction.csv``, ``reproduction_forest.png``
-    and a self-contained ``reproduction.html``; ``--pdf`` adds ``reproduction.pdf`` (A4,
-    printed by a headless Chromium). Progress goes to stderr.
+    Prints a table; ``--out`` also writes ``reproduction.csv``, ``reproduction.xlsx`` (with
+    openpyxl), ``reproduction_forest.png`` and a self-contained ``reproduction.html``;
+    ``--pdf`` adds ``reproduction.pdf`` (A4, printed by a headless Chromium). Progress goes
+    to stderr.
 
 ``effekt rct ET NT EC NC``
     A trial from its counts (events and size per arm).
@@ -15,6 +16,9 @@
 
 ``effekt studies [NAME]``
     The catalogue of studies, or one study's reported figures.
+
+``--language da`` (before or after the command) writes the output in Danish: summaries,
+tables, the reproduction report and its figures (decimal comma).
 
 Examples
 --------
@@ -35,11 +39,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from . import _report_terms  # noqa: F401  (the Danish words of the output)
 from .errors import EffektError
+from .language import get_language, number, term, use_language
 
 __all__ = ["main"]
 
 _METHODS = ("newcombe", "wald", "agresti-caffo", "score")
+_LANGUAGES = ("en", "da")
 
 #: Python argument name -> command-line spelling, for error messages.
 _FLAGS = {
@@ -56,12 +63,26 @@ _FLAGS = {
     "method": "--method",
     "studies": "--studies",
     "seed": "--seed",
+    "language": "--language",
 }
+
+
+def _language_option(default: str | None) -> argparse.ArgumentParser:
+    """``--language``, accepted before the command (default: English) and after it."""
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument(
+        "--language",
+        choices=_LANGUAGES,
+        default=argparse.SUPPRESS if default is None else default,
+        help="language of the output: en (English, default) or da (Danish)",
+    )
+    return parent
 
 
 def _add_reproduce(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     rep = sub.add_parser(
         "reproduce",
+        parents=[_language_option(None)],
         help="reported vs recomputed vs re-estimated, every study",
         description="Reproduce every figure of the notes (sections 1 to 4: trials, matched "
         "comparisons, municipality comparisons by DiD, simple effects).",
@@ -79,7 +100,8 @@ def _add_reproduce(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
     rep.add_argument(
         "--out",
         metavar="DIR",
-        help="write reproduction.csv, reproduction_forest.png and reproduction.html here",
+        help="write reproduction.csv, reproduction.xlsx (needs openpyxl), "
+        "reproduction_forest.png and reproduction.html here",
     )
     rep.add_argument(
         "--pdf",
@@ -92,6 +114,7 @@ def _add_reproduce(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
 def _add_trials(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     rct = sub.add_parser(
         "rct",
+        parents=[_language_option(None)],
         help="a trial from its counts",
         description="Difference in proportions from events and sizes per arm, e.g. "
         "'effekt rct 208 1302 155 1291'.",
@@ -106,6 +129,7 @@ def _add_trials(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     rct.add_argument("--counts", dest="counts_flag", nargs=4, type=int, help=argparse.SUPPRESS)
     shares = sub.add_parser(
         "shares",
+        parents=[_language_option(None)],
         help="a trial from published rounded shares",
         description="What published rounded shares support, over every count consistent "
         "with them, e.g. 'effekt shares 0.16 1302 0.12 1291 --relative 0.30'.",
@@ -137,6 +161,7 @@ def _parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="effekt",
+        parents=[_language_option("en")],
         description="Effects of Danish active labour-market programmes: reproduce the notes, "
         "analyse trials from counts or from published shares.",
     )
@@ -146,6 +171,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_trials(sub)
     studies = sub.add_parser(
         "studies",
+        parents=[_language_option(None)],
         help="the catalogue of studies, or one study's figures",
         description="Without NAME: every study with its section, design and number of "
         "figures. With NAME: that study's reported figures.",
@@ -171,7 +197,8 @@ def _progress(
         stream.flush()
 
     def done(n: int) -> None:
-        text = f"[{n}/{n}] done in {time.perf_counter() - start:.1f} s"
+        done_in = term("done in {seconds} s").format(seconds=number(time.perf_counter() - start, 1))
+        text = f"[{n}/{n}] {done_in}"
         stream.write(("\r" + text + " " * 10 + "\n") if tty else text + "\n")
         stream.flush()
 
@@ -250,7 +277,15 @@ def _reproduce(args: argparse.Namespace) -> int:
         except OSError as err:
             raise _CliError(f"argument --out: cannot write to {args.out!r}: {err}") from None
         for kind, path in paths.items():
-            print(f"wrote {kind}: {path}")
+            print(term("wrote {kind}: {path}").format(kind=kind, path=path))
+        if "xlsx" not in paths:
+            reason = "needs openpyxl (pip install 'effekt[excel]')"
+            print(
+                term("{name} not written: {reason}").format(
+                    name="reproduction.xlsx", reason=reason
+                ),
+                file=sys.stderr,
+            )
     return 0
 
 
@@ -305,8 +340,11 @@ def _studies(name: str | None) -> int:
                 f"argument NAME: unknown study {name!r}; choose from {', '.join(known)}"
             )
         s = cat.set_index("study").loc[name]
-        print(f"{s['name']} (section {s['section']}, {s['design']}; notes {s['source']})")
-        print(f"  {s['population']}; {s['period']}; method: {s['method']}")
+        print(
+            f"{s['name']} ({term('section')} {s['section']}, {s['design']}; "
+            f"{term('notes')} {s['source']})"
+        )
+        print(f"  {s['population']}; {s['period']}; {term('method')}: {s['method']}")
         for _, f in figures[figures["study"] == name].iterrows():
             print(f"  {f['figure_id']:<40} {f['text']}")
         return 0
@@ -314,9 +352,19 @@ def _studies(name: str | None) -> int:
     for _, s in cat.iterrows():
         print(
             f"{s['section']:<4} {s['study']:<15} {s['design']:<14} "
-            f"{counts.get(s['study'], 0):>3} figures  {s['name']}"
+            f"{counts.get(s['study'], 0):>3} {term('figures'):<7} {s['name']}"
         )
     return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "reproduce":
+        return _reproduce(args)
+    if args.command == "rct":
+        return _rct(args)
+    if args.command == "shares":
+        return _shares(args)
+    return _studies(args.name)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -340,17 +388,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ...
     >>> status
     0
+    >>> _ = main(["rct", "208", "1302", "155", "1291", "--language", "da"])  # doctest: +ELLIPSIS
+    Effekt: +4,0 procentpoint (95 %-konfidensinterval +1,3 til +6,6 procentpoint), p = 0,004, ...
     """
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        if args.command == "reproduce":
-            return _reproduce(args)
-        if args.command == "rct":
-            return _rct(args)
-        if args.command == "shares":
-            return _shares(args)
-        return _studies(args.name)
+        with use_language(get_language(args.language)):
+            return _run(args)
     except _CliError as err:
         print(f"effekt: error: {err}", file=sys.stderr)
         return 2

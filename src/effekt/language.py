@@ -168,6 +168,58 @@ TERMS: dict[str, dict[str, str]] = {
     },
     "Simple effect and effect of the course": {"da": "Simpel effekt og forløbets effekt"},
     "sample size": {"da": "stikprøvestørrelse"},
+    # reports (effekt.report.Report and the result protocol in effekt.results)
+    "Method": {"da": "Metode"},
+    "Confidence level": {"da": "Konfidensniveau"},
+    "Standard error": {"da": "Standardfejl"},
+    "Estimand": {"da": "Estimand"},
+    "Intervals": {"da": "Intervaller"},
+    "standard error from the method above": {"da": "standardfejl fra metoden ovenfor"},
+    "Units in the estimate": {"da": "Personer i estimatet"},
+    "Notes (dropped rows, warnings)": {"da": "Bemærkninger (udeladte rækker, advarsler)"},
+    "Participants": {"da": "Deltagerne"},
+    "comparable non-participants": {"da": "blandt sammenlignelige ikke-deltagere"},
+    "in the control group": {"da": "i kontrolgruppen"},
+    "the share with '{outcome}'": {"da": "andelen med '{outcome}'"},
+    "the mean of '{outcome}'": {"da": "gennemsnittet af '{outcome}'"},
+    "the share with the outcome": {"da": "andelen med udfaldet"},
+    "the mean of the outcome": {"da": "gennemsnittet af udfaldet"},
+    "higher": {"da": "højere"},
+    "lower": {"da": "lavere"},
+    "the difference is unlikely to be chance alone": {
+        "da": "forskellen skyldes næppe tilfældigheder alene"
+    },
+    "the difference could be chance": {"da": "forskellen kan skyldes tilfældigheder"},
+    "no confidence interval is available, so chance cannot be judged": {
+        "da": "der er intet konfidensinterval, så tilfældigheder kan ikke vurderes"
+    },
+    "{who}: {what} was {size} {direction} than {than}; {chance}.": {
+        "da": "{who}: {what} var {size} {direction} end {than}; {chance}."
+    },
+    "{who}: {what} was {size} {direction} ({level} {lo} to {hi}) than {than}; {chance}.": {
+        "da": "{who}: {what} var {size} {direction} ({level} {lo} til {hi}) end {than}; {chance}."
+    },
+    "Findings": {"da": "Resultater"},
+    "Methods": {"da": "Metode"},
+    "Contents": {"da": "Indhold"},
+    "Figure": {"da": "Figur"},
+    "Covariate balance before and after matching": {
+        "da": "Balance i baggrundsvariable før og efter matchning"
+    },
+    "Propensity scores before and after matching": {
+        "da": "Propensity scores før og efter matchning"
+    },
+    "Balance of each covariate": {"da": "Balance for hver baggrundsvariabel"},
+    "covariate": {"da": "baggrundsvariabel"},
+    "SMD before": {"da": "SMD før"},
+    "SMD after": {"da": "SMD efter"},
+    "variance ratio after": {"da": "variansforhold efter"},
+    "Made with effekt {version} on {date}. Self-contained: figures are embedded, nothing is "
+    "loaded from the network.": {
+        "da": "Lavet med effekt {version} den {date}. Selvstændig fil: figurerne er indlejret, "
+        "intet hentes fra nettet."
+    },
+    "Report": {"da": "Rapport"},
 }
 
 _SUPPORTED = ("en", "da")

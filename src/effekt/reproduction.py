@@ -60,10 +60,12 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from . import _report_terms  # noqa: F401  (the Danish words of the table)
 from . import studies as _studies
 from ._validate import argument_error, check_number
 from .errors import EffektWarning
 from .intervals import wilson_interval
+from .language import number, speaks, term
 from .results import EffectResult
 
 __all__ = [
@@ -1236,8 +1238,8 @@ def _fmt_effect(value: float, scale: str, unit: str = "") -> str:
     if value is None or not np.isfinite(value):
         return ""
     if scale == "proportion":
-        return f"{100 * value:+.1f}"
-    return f"{value:+.1f}" if abs(value) < 1000 else f"{value:,.0f}"
+        return number(100 * value, 1, sign=True)
+    return number(value, 1, sign=True) if abs(value) < 1000 else number(value, 0)
 
 
 def _fmt_ci(lo: float, hi: float, scale: str) -> str:
@@ -1251,7 +1253,7 @@ def _reported_cell(r: pd.Series) -> str:
     rep = _fmt_effect(r["reported_effect"], scale)
     if pd.notna(r["reported_low"]):
         k = 100.0 if scale == "proportion" else 1.0
-        rep = f"{k * r['reported_low']:+g}..{k * r['reported_high']:g}"
+        rep = f"{number(k * r['reported_low'], None, sign=True)}..{number(k * r['reported_high'], None)}"
     if not rep and r["reported_significance"] != "not stated":
         rep = r["reported_significance"]
     return "~" + rep if r["approximate"] and rep else rep
@@ -1262,19 +1264,24 @@ def _table_lines(r: pd.Series, width: int) -> list[str]:
     scale = r["scale"]
     pub = _fmt_ci(r["pub_ci_low"], r["pub_ci_high"], scale)
     if pd.notna(r["pub_change"]):  # DiD: the exact change in gap from the four shares
-        pub = f"{100 * r['pub_change']:+.1f} exact"
+        pub = f"{number(100 * r['pub_change'], 1, sign=True)} {term('exact')}"
     if str(r["pub_note"]).startswith("a single share") and pub:  # a level, not a difference
-        pub = f"[{100 * r['pub_ci_low']:.1f}, {100 * r['pub_ci_high']:.1f}] %"
-    claim = {"depends on rounding": "depends"}.get(r["claim_holds"], r["claim_holds"])
-    rel = "" if pd.isna(r["relative_consistent"]) else ("yes" if r["relative_consistent"] else "NO")
+        pub = f"[{number(100 * r['pub_ci_low'], 1)}, {number(100 * r['pub_ci_high'], 1)}] %"
+    short = {"depends on rounding": "depends", "n/a": "n/a (claim)"}
+    claim = term(short.get(r["claim_holds"], r["claim_holds"])).replace(" (claim)", "")
+    rel = (
+        ""
+        if pd.isna(r["relative_consistent"])
+        else term("yes" if r["relative_consistent"] else "NO")
+    )
     syn = ""
     if pd.notna(r["estimate"]):
         syn = f"{_fmt_effect(r['estimate'], scale)} {_fmt_ci(r['ci_low'], r['ci_high'], scale)}"
-    ok = "" if pd.isna(r["covers_reported"]) else ("yes" if r["covers_reported"] else "NO")
+    ok = "" if pd.isna(r["covers_reported"]) else term("yes" if r["covers_reported"] else "NO")
     naive = _fmt_effect(r["naive_estimate"], scale)
     label = str(r["figure_id"]).split(".", 1)[-1][:28]
     rep = _reported_cell(r)
-    line = f"  {label:<28} {rep:>9} {pub:>17} {claim:>7} {rel:>5} {syn:>24} {ok:>3} {naive:>7}"
+    line = f"  {label:<28} {rep:>9} {pub:>17} {claim:>8} {rel:>5} {syn:>24} {ok:>3} {naive:>7}"
     lines = [line.rstrip()]
     if r["comment"] and pd.isna(r["estimate"]) and not pub:
         lines.extend(
@@ -1296,28 +1303,41 @@ def _table_lines(r: pd.Series, width: int) -> list[str]:
 
 def _legend(table: pd.DataFrame) -> list[str]:
     lines = [
-        "Effects in percentage points (pp) for shares, in hours/weeks for means. reported: the "
-        "note's figure (~ approximate);",
-        "published: 95 % CI over every count consistent with the rounded shares; claim: does the "
-        "note's significance claim hold;",
-        "rel.: stated relative change consistent; synthetic: re-estimated with the study's method "
-        "on calibrated synthetic data;",
-        "ok: the interval contains the reported effect; naive: unadjusted difference (matched "
-        "studies).",
+        term(
+            "Effects in percentage points (pp) for shares, in hours/weeks for means. reported: "
+            "the note's figure (~ approximate);"
+        ),
+        term(
+            "published: 95 % CI over every count consistent with the rounded shares; claim: "
+            "does the note's significance claim hold;"
+        ),
+        term(
+            "rel.: stated relative change consistent; synthetic: re-estimated with the study's "
+            "method on calibrated synthetic data;"
+        ),
+        term(
+            "ok: the interval contains the reported effect; naive: unadjusted difference "
+            "(matched studies)."
+        ),
     ]
     if (table["design"] == "DiD").any():
         lines.append(
-            "DiD (section 3): change in the gap participating - other municipalities from the "
-            "project's start to its end; published: exact from the four shares."
+            term(
+                "DiD (section 3): change in the gap participating - other municipalities from "
+                "the project's start to its end; published: exact from the four shares."
+            )
         )
     if (table["unit"] == "weeks faster").any():
         lines.append(
-            "Jobrotation: weeks faster to an unsubsidised job (restricted mean over 23 months, "
-            "control - temps)."
+            term(
+                "Jobrotation: weeks faster to an unsubsidised job (restricted mean over 23 "
+                "months, control - temps)."
+            )
         )
     return lines
 
 
+@speaks
 def format_table(table: pd.DataFrame, width: int = 110) -> str:
     """A readable fixed-width table of :func:`reproduce`'s output (effects in pp for shares).
 
@@ -1327,6 +1347,9 @@ def format_table(table: pd.DataFrame, width: int = 110) -> str:
         The output of :func:`reproduce` (or ``run(...).table``).
     width : int, default 110
         Width in characters at which comments and warnings are wrapped.
+    language : {"en", "da"}, optional
+        Language of the headers, legend and numbers (Danish: decimal comma); default the
+        session's setting (:func:`effekt.language.set_language`).
 
     Returns
     -------
@@ -1339,10 +1362,13 @@ def format_table(table: pd.DataFrame, width: int = 110) -> str:
     >>> from effekt.reproduction import reproduce, format_table
     >>> print(format_table(reproduce(studies="displacement")).splitlines()[0].split()[:6])
     ['figure', 'reported', 'published:', 'CI', 'claim', 'rel.']
+    >>> print(format_table(reproduce(studies="mentor"), language="da").split()[:3])
+    ['figur', 'oplyst', 'offentl.:']
     """
     head = (
-        f"{'figure':<30} {'reported':>9} {'published: CI':>17} {'claim':>7} "
-        f"{'rel.':>5} {'synthetic: est [CI]':>24} {'ok':>3} {'naive':>7}"
+        f"{term('figure'):<30} {term('reported'):>9} {term('published: CI'):>17} "
+        f"{term('claim'):>8} {term('rel.'):>5} {term('synthetic: est [CI]'):>24} "
+        f"{term('ok'):>3} {term('naive'):>7}"
     )
     lines = [head, "-" * len(head)]
     study = None

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -38,7 +38,14 @@ from .language import confidence_label, get_language, number, speaks, term, use_
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["EffectResult", "EffectTable", "Result", "TestResult", "effect_from_normal"]
+__all__ = [
+    "EffectResult",
+    "EffectTable",
+    "ReportSection",
+    "Result",
+    "TestResult",
+    "effect_from_normal",
+]
 
 Scale = Literal["proportion", "mean"]
 
@@ -96,6 +103,43 @@ def html_table(frame: pd.DataFrame, *, title: str = "", notes: Sequence[str] = (
     return "".join(parts)
 
 
+@dataclass(frozen=True)
+class ReportSection:
+    """What one result contributes to a report (see :meth:`Result._report_section`).
+
+    Attributes
+    ----------
+    title : str
+        The section heading.
+    table : DataFrame
+        The table for people (formatted numbers, headers in the current language).
+    figures : tuple of callables
+        Each takes ``ax=None`` and draws one figure, returning its Axes.
+    methods : str
+        A methods paragraph generated from the result's provenance.
+    finding : str
+        The result's finding in one plain-language sentence (for a report's first page).
+    notes : tuple of str
+        Caveats listed under the table (dropped rows, warnings, tests).
+
+    Examples
+    --------
+    >>> from effekt.results import EffectResult
+    >>> r = EffectResult(0.03, 0.02, (-0.018, 0.079), 0.22, "Wald", n_treated=400,
+    ...                  n_control=400, outcome="job")
+    >>> section = r._report_section()
+    >>> print(section.finding)
+    Participants: the share with 'job' was 3.0 percentage points higher (95% CI −1.8 to 7.9) than in the control group; the difference could be chance.
+    """
+
+    title: str
+    table: pd.DataFrame
+    figures: tuple[Callable[..., Axes], ...]
+    methods: str
+    finding: str
+    notes: tuple[str, ...] = ()
+
+
 class Result:
     """Base of every effekt result: text, tidy frame and HTML view from one place.
 
@@ -129,6 +173,43 @@ class Result:
 
     def __str__(self) -> str:
         return self.summary()
+
+    # ------------------------------------------------------------ report protocol
+    # A report (effekt.report.Report) composes results through these hooks, in the current
+    # language, so estimators never import the report layer. Override what differs.
+    def _report_figures(self) -> tuple[Callable[..., Axes], ...]:
+        """Functions drawing the result's figures (default: its ``plot`` method, if any)."""
+        plot = getattr(self, "plot", None)
+        return (plot,) if callable(plot) else ()
+
+    def _report_methods(self) -> str:
+        """A methods paragraph from the result's provenance (method, level, n, notes)."""
+        parts = []
+        method = getattr(self, "method", None)
+        if isinstance(method, str) and method:
+            parts.append(f"{term('Method')}: {term(method)}.")
+        se = getattr(self, "se", None)
+        if isinstance(se, str) and se:
+            parts.append(f"{term('Standard error')}: {se}.")
+        level = getattr(self, "conf_level", None)
+        if isinstance(level, float):
+            parts.append(f"{term('Confidence level')}: {number(100 * level, None)} %.")
+        return " ".join(parts)
+
+    def _report_finding(self) -> str:
+        """The finding in one sentence (default: the first line of the summary)."""
+        return self._html_title()
+
+    def _report_section(self) -> ReportSection:
+        """Everything a report shows for this result, written in the current language."""
+        return ReportSection(
+            title=self._html_title(),
+            table=self._html_frame(),
+            figures=self._report_figures(),
+            methods=self._report_methods(),
+            finding=self._report_finding(),
+            notes=tuple(self._html_notes()),
+        )
 
     def _repr_html_(self) -> str:
         return html_table(self._html_frame(), title=self._html_title(), notes=self._html_notes())
@@ -510,6 +591,22 @@ class EffectResult(Result):
     def _html_frame(self) -> pd.DataFrame:
         return _people_frame([self])
 
+    def _report_figures(self) -> tuple[Callable[..., Axes], ...]:
+        return (self._plot_one,)
+
+    def _plot_one(self, ax: Axes | None = None) -> Axes:
+        from .plots import forest
+
+        frame = self.to_frame()
+        frame["label"] = self.label or self.outcome or term(self.estimand)
+        return forest(frame, ax=ax, unit_label=self.unit)
+
+    def _report_methods(self) -> str:
+        return _methods_text([self])
+
+    def _report_finding(self) -> str:
+        return _finding(self)
+
 
 @dataclass(frozen=True)
 class EffectTable(Result):
@@ -580,6 +677,13 @@ class EffectTable(Result):
     def _html_notes(self) -> tuple[str, ...]:
         return (*(t.summary() for t in self.tests.values()), *self.notes)
 
+    def _report_methods(self) -> str:
+        return _methods_text(self.results) if self.results else ""
+
+    def _report_finding(self) -> str:
+        head = f"{self.title}: " if self.title else ""
+        return head + " ".join(_finding(r) for r in self.results[:3])
+
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
         """Forest plot of the effects (percentage points for proportions); returns the Axes.
 
@@ -590,6 +694,91 @@ class EffectTable(Result):
 
         kwargs.setdefault("title", self.title)
         return forest(self.to_frame(), ax=ax, **kwargs)
+
+
+def _methods_text(results: Sequence[EffectResult]) -> str:
+    """Estimator, interval, sample sizes and notes of some effects, in sentences."""
+    first = results[0]
+    methods = list(dict.fromkeys(term(r.method) for r in results))
+    text = [
+        f"{term('Estimand')}: {term(first.estimand)}"
+        + (f" {term('on')} '{first.outcome}'" if first.outcome else "")
+        + ".",
+        f"{term('Method')}: {'; '.join(methods)}.",
+        f"{term('Intervals')}: {confidence_label(first.conf_level)}"
+        + (
+            f", {term('standard error from the method above')}"
+            if np.isfinite(first.std_error)
+            else ""
+        )
+        + ".",
+    ]
+    sizes = [
+        f"{r.label + ': ' if r.label and len(results) > 1 else ''}"
+        f"{term('treated')} {number(r.n_treated, 0)}, {term('control')} {number(r.n_control, 0)}"
+        for r in results
+        if r.n_treated is not None and r.n_control is not None
+    ]
+    if sizes:
+        text.append(f"{term('Units in the estimate')}: {'; '.join(sizes)}.")
+    notes = list(dict.fromkeys(n for r in results for n in r.notes))
+    if notes:
+        text.append(f"{term('Notes (dropped rows, warnings)')}: {' '.join(notes)}")
+    return " ".join(text)
+
+
+def _finding(r: EffectResult) -> str:
+    """One plain sentence: who, how much more or less often, the interval, chance or not."""
+    shown = r.label and r.label.lower() not in ("all", "overall", term("All").lower())
+    who = term("Participants") + (f" ({r.label})" if shown else "")
+    than = term(
+        "comparable non-participants" if r.estimand in ("ATT", "ATE") else "in the control group"
+    )
+    level = confidence_label(r.conf_level)
+    if r.scale == "proportion":
+        size = f"{number(abs(100 * r.estimate), 1)} {term('percentage points')}"
+        lo, hi = (number(100 * v, 1).replace("-", "\u2212") for v in r.ci)
+        what = (
+            term("the share with '{outcome}'").format(outcome=r.outcome)
+            if r.outcome
+            else term("the share with the outcome")
+        )
+    else:
+        size = f"{number(abs(r.estimate), 2)} {r.unit}".rstrip()
+        lo, hi = (number(v, 2).replace("-", "\u2212") for v in r.ci)
+        what = (
+            term("the mean of '{outcome}'").format(outcome=r.outcome)
+            if r.outcome
+            else term("the mean of the outcome")
+        )
+    direction = term("higher" if r.estimate >= 0 else "lower")
+    if not all(np.isfinite(r.ci)):
+        return term("{who}: {what} was {size} {direction} than {than}; {chance}.").format(
+            who=who,
+            what=what,
+            size=size,
+            direction=direction,
+            than=than,
+            chance=term("no confidence interval is available, so chance cannot be judged"),
+        )
+    chance = term(
+        "the difference is unlikely to be chance alone"
+        if r.significant
+        else "the difference could be chance"
+    )
+    return term(
+        "{who}: {what} was {size} {direction} ({level} {lo} to {hi}) than {than}; {chance}."
+    ).format(
+        who=who,
+        what=what,
+        size=size,
+        direction=direction,
+        level=level,
+        lo=lo,
+        hi=hi,
+        than=than,
+        chance=chance,
+    )
 
 
 def _people_frame(results: Sequence[EffectResult]) -> pd.DataFrame:

@@ -1,4 +1,8 @@
-"""Write the reproduction: a CSV table, a forest plot and one self-contained HTML report.
+"""Reports: your own evaluation (:class:`Report`) and the reproduction of the notes.
+
+:class:`Report` (in :mod:`effekt.report.document`) composes any results, headings and text
+into one self-contained HTML page or an A4 PDF. The rest of this module writes the
+reproduction: a CSV table, a forest plot and one self-contained HTML report.
 
 The HTML report embeds its figures as base64 PNG and its style inline; it loads nothing
 from the network and can be mailed or opened offline.
@@ -10,7 +14,7 @@ Examples
 >>> from effekt.reproduction import run
 >>> from effekt.report import write_report
 >>> with tempfile.TemporaryDirectory() as tmp:
-...     paths = write_report(run(studies=["ips"]), tmp)
+...     paths = write_report(run(studies=["ips"]), tmp, excel=False)
 ...     sorted(p.name for p in paths.values())
 ['reproduction.csv', 'reproduction.html', 'reproduction_forest.png']
 """
@@ -27,19 +31,25 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .reproduction import Reproduction
+from .. import _report_terms  # noqa: F401  (the Danish words of the report)
+from ..language import TERMS, get_language, number, term, use_language
+from ..reproduction import Reproduction
+from .document import Report, matched_evaluation
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 __all__ = [
+    "Report",
+    "matched_evaluation",
     "write_report",
     "plot_reproduction",
     "html_report",
     "generator_assumptions",
     "print_pdf",
     "find_chromium",
+    "write_excel_table",
 ]
 
 #: Panels of the forest plot: kind, title, multiplier to the axis unit, axis label.
@@ -132,7 +142,7 @@ def _draw_intervals(ax: Axes, rows: pd.DataFrame, y: np.ndarray, k: float) -> No
             color="C3",
             lw=6,
             alpha=0.3,
-            label="reported range",
+            label=term("reported range"),
         )
     ax.plot(
         rows["reported_effect"].to_numpy(float) * k,
@@ -140,7 +150,7 @@ def _draw_intervals(ax: Axes, rows: pd.DataFrame, y: np.ndarray, k: float) -> No
         "D",
         color="C3",
         ms=5,
-        label="reported in the note",
+        label=term("reported in the note"),
         zorder=3,
     )
     plo = rows["pub_ci_low"].to_numpy(float) * k
@@ -155,7 +165,7 @@ def _draw_intervals(ax: Axes, rows: pd.DataFrame, y: np.ndarray, k: float) -> No
             ecolor="C2",
             elinewidth=2.2,
             capsize=3,
-            label="published shares and sizes: 95 % CI (all consistent counts)",
+            label=term("published shares and sizes: 95 % CI (all consistent counts)"),
         )
     est = rows["estimate"].to_numpy(float) * k
     lo = rows["ci_low"].to_numpy(float) * k
@@ -170,11 +180,13 @@ def _draw_intervals(ax: Axes, rows: pd.DataFrame, y: np.ndarray, k: float) -> No
         elinewidth=1,
         capsize=2,
         mfc="white",
-        label="re-estimate on synthetic data, 95 % CI (not the study's own)",
+        label=term("re-estimate on synthetic data, 95 % CI (not the study's own)"),
     )
     naive = rows["naive_estimate"].to_numpy(float) * k
     if np.isfinite(naive).any():
-        ax.plot(naive, y - 0.22, "x", color="0.35", ms=6, label="naive difference (no matching)")
+        ax.plot(
+            naive, y - 0.22, "x", color="0.35", ms=6, label=term("naive difference (no matching)")
+        )
 
 
 def plot_reproduction(
@@ -213,10 +225,10 @@ def plot_reproduction(
     >>> ax.get_xlabel()
     'Effect (percentage points)'
     """
-    from .plots import new_axes
+    from ..plots import new_axes
 
     if kind not in [k for k, *_ in _KINDS]:
-        from ._validate import argument_error
+        from .._validate import argument_error
 
         raise argument_error(
             "plot_reproduction", "kind", "one of " + ", ".join(k for k, *_ in _KINDS), kind
@@ -232,7 +244,12 @@ def plot_reproduction(
         ax.axvline(0.0, color="0.6", lw=0.8, ls="--")
     ax.set_yticks(y, labels, fontsize=8)
     ax.set_ylim(-0.7, len(rows) - 0.3)
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(term(xlabel))
+    if get_language() != "en":  # the language's decimal mark on the axis
+        from matplotlib.ticker import FuncFormatter
+
+        lang = get_language()  # ticks are drawn later, outside this language block
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, None, lang)))
     ax.grid(axis="x", color="0.9")
     if legend:
         ax.legend(fontsize=7, loc="best", framealpha=0.9)
@@ -251,7 +268,7 @@ def _forest_figure(table: pd.DataFrame) -> Figure:
             present.append((kind, title, 0.6 * lines + 0.6 * len(rows) + 2.6))
     if not present:
         fig, ax = plt.subplots(figsize=(6, 1.5))
-        ax.text(0.5, 0.5, "no re-estimated figures in this run", ha="center", va="center")
+        ax.text(0.5, 0.5, term("no re-estimated figures in this run"), ha="center", va="center")
         ax.set_axis_off()
         return fig
     heights = [h for _, _, h in present]
@@ -266,7 +283,7 @@ def _forest_figure(table: pd.DataFrame) -> Figure:
     handles: dict[str, Any] = {}
     for ax, (kind, title, _) in zip(axes[:, 0], present, strict=True):
         plot_reproduction(table, kind, ax=ax, legend=False)
-        ax.set_title(title, fontsize=10, loc="left")
+        ax.set_title(term(title), fontsize=10, loc="left")
         for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
             handles.setdefault(lab, h)
     fig.legend(
@@ -278,7 +295,7 @@ def _forest_figure(table: pd.DataFrame) -> Figure:
         frameon=False,
     )
     fig.suptitle(
-        "What the notes report, what their numbers support, and a synthetic re-estimate",
+        term("What the notes report, what their numbers support, and a synthetic re-estimate"),
         fontsize=11,
     )
     return fig
@@ -311,7 +328,7 @@ def generator_assumptions(study: str) -> tuple[str, str]:
     >>> "1,302" in say, len(assume) > 0
     (True, True)
     """
-    from .synthetic.studies import ASSUMPTIONS
+    from ..synthetic.studies import ASSUMPTIONS
 
     found = ASSUMPTIONS.get(study)
     return ("", "") if found is None else (found.notes_say, found.assumes)
@@ -322,14 +339,14 @@ def _num(value: Any, scale: str, signed: bool = True) -> str:
         return ""
     value = float(value)
     if scale == "proportion":
-        return f"{100 * value:+.1f}" if signed else f"{100 * value:.1f} %"
+        return number(100 * value, 1, sign=signed) + ("" if signed else " %")
     if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:+.2f}" if signed else f"{value:.2f}"
+        return number(value, 0)
+    return number(value, 2, sign=signed)
 
 
 def _p(p: float) -> str:
-    return "<0.001" if p < 0.001 else f"{p:.3f}"
+    return "<" + number(0.001, 3) if p < 0.001 else number(p, 3)
 
 
 def _signed(row: pd.Series) -> bool:
@@ -347,8 +364,8 @@ def _published_cells(row: pd.Series) -> tuple[str, str]:
         pub = f"[{_num(row['pub_ci_low'], s, sign)}, {_num(row['pub_ci_high'], s, sign)}]"
     if pd.notna(row.get("pub_change", np.nan)):  # DiD: exact change in gap, no sampling error
         pub = (
-            f"{_num(row['pub_change'], s)} exact (gap {_num(row['pub_gap_start'], s)} → "
-            f"{_num(row['pub_gap_end'], s)})"
+            f"{_num(row['pub_change'], s)} {term('exact')} ({term('gap')} "
+            f"{_num(row['pub_gap_start'], s)} → {_num(row['pub_gap_end'], s)})"
         )
     p = ""
     if pd.notna(row["pub_p_min"]):
@@ -360,14 +377,23 @@ def _published_cells(row: pd.Series) -> tuple[str, str]:
     return pub, p
 
 
+def _claim_word(claim: str) -> str:
+    """Whether the claim holds, in the current language ("n/a" short: "i.r." in Danish)."""
+    return term("n/a (claim)").replace(" (claim)", "") if claim == "n/a" else term(claim)
+
+
 def _cells(row: pd.Series) -> tuple[list[str], str]:
     s = row["scale"]
     sign = _signed(row)
     rep = _num(row["reported_effect"], s, sign)
     if pd.notna(row["reported_low"]):
-        rep = f"{_num(row['reported_low'], s, sign)} to {_num(row['reported_high'], s, sign)}"
+        rep = (
+            f"{_num(row['reported_low'], s, sign)} {term('to')} "
+            f"{_num(row['reported_high'], s, sign)}"
+        )
     if not rep:
-        rep = row["reported_significance"] if row["reported_significance"] != "not stated" else ""
+        sig = row["reported_significance"]
+        rep = term(sig) if sig != "not stated" else ""
     if row["approximate"] and rep:
         rep = "~" + rep
     shares = ""
@@ -383,20 +409,20 @@ def _cells(row: pd.Series) -> tuple[list[str], str]:
     rel = (
         ""
         if pd.isna(row["reported_relative_change"])
-        else f"{100 * row['reported_relative_change']:+.0f} %"
+        else f"{number(100 * row['reported_relative_change'], 0, sign=True)} %"
     )
     n = ""
     if pd.notna(row["pub_n_treated"]):
-        n = f"{int(row['pub_n_treated']):,}"
+        n = number(int(row["pub_n_treated"]), 0)
         if pd.notna(row["pub_n_control"]):
-            n += f" / {int(row['pub_n_control']):,}"
+            n += f" / {number(int(row['pub_n_control']), 0)}"
         if row["pub_n_assumed"] is True:
             n += "*"
     pub, p = _published_cells(row)
     relc = (
         ""
         if pd.isna(row["relative_consistent"])
-        else ("yes" if row["relative_consistent"] else "NO")
+        else term("yes" if row["relative_consistent"] else "NO")
     )
     syn = ""
     if pd.notna(row["estimate"]):
@@ -404,7 +430,7 @@ def _cells(row: pd.Series) -> tuple[list[str], str]:
             f"{_num(row['estimate'], s, sign)} "
             f"[{_num(row['ci_low'], s, sign)}, {_num(row['ci_high'], s, sign)}]"
         )
-    cov = "" if pd.isna(row["covers_reported"]) else ("yes" if row["covers_reported"] else "NO")
+    cov = "" if pd.isna(row["covers_reported"]) else term("yes" if row["covers_reported"] else "NO")
     naive = _num(row["naive_estimate"], s)
     note = "; ".join(x for x in (row["pub_note"], row["comment"]) if isinstance(x, str) and x)
     return [
@@ -416,18 +442,20 @@ def _cells(row: pd.Series) -> tuple[list[str], str]:
             shares,
             rep,
             rel,
-            row["reported_significance"],
+            term(row["reported_significance"]),
             n,
             pub,
             p,
-            row["claim_holds"],
+            _claim_word(row["claim_holds"]),
             relc,
             syn,
             cov,
             naive,
         )
     ], " · ".join(
-        html.escape(x) for x in (f"method: {row['method']}" if row["method"] else "", note) if x
+        html.escape(x)
+        for x in (f"{term('method')}: {row['method']}" if row["method"] else "", note)
+        if x
     )
 
 
@@ -515,6 +543,36 @@ _HOW_TO_READ = (
 )
 
 
+_HOW_TO_READ_DA = (
+    '<div class="box"><b>Sådan læses tabellen.</b> For hvert tal i notaterne: <b>oplyst</b> er '
+    "notatets tal (~ = omtrentligt i notatet); <b>offentl.</b> er det, de offentliggjorte "
+    "andele og stikprøvestørrelser alene støtter, når alle antal, der passer med de afrundede "
+    "andele, tages med (et 95 %-interval, der dækker dem alle, intervallet af p-værdier, om "
+    "notatets påstand om signifikans holder for alle, nogle eller ingen af dem, og om en oplyst "
+    "relativ ændring kan komme ud af dem); <b>syntetisk</b> er studiets egen metode anvendt på "
+    "syntetiske data kalibreret til de oplyste tal (forsøg med deres design, matchede studier "
+    "ved matchning med den naive forskel ved siden af). For kommunesammenligningerne i §3 "
+    "(difference-in-differences) er <b>offentl.</b> ændringen i forskellen beregnet eksakt ud "
+    "fra de fire offentliggjorte andele, og <b>syntetisk</b> er DiD på kommune × måned-antal "
+    "klyngekorrigeret på kommune. Effekter på andele er i procentpoint; simple effekter er "
+    "niveauer i %. * = stikprøvestørrelsen står ikke i notaterne og er antaget.</div>"
+)
+
+_CAN_AND_CANNOT_DA = (
+    '<div class="box"><b>Hvad den syntetiske kontrol kan og ikke kan vise.</b> De syntetiske '
+    "data er dannet <i>ud fra de oplyste tal selv</i>, så kontrollen er tæt på at være "
+    "cirkulær: den viser, at de oplyste effekter er, hvad hvert studies design, metode og "
+    "stikprøvestørrelser ville give med almindelig tilfældig variation, og at metoden (som "
+    "effekt implementerer den) finder dem igen. Den kan <b>ikke</b> vise, at effekterne er "
+    "sande: den siger intet om fejl i data, selektion på forhold, registrene ikke rummer, om "
+    "matchningen fjernede skævheden, eller om en kommunesammenligning afspejler projektet og "
+    "ikke andre lokale ændringer. De blå intervaller i figuren er usikkerheden på "
+    "genberegningen på syntetiske data, ikke studiernes egen usikkerhed (notaterne "
+    "offentliggør den sjældent); de grønne intervaller er det, de offentliggjorte andele og "
+    "stikprøvestørrelser alene støtter.</div>"
+)
+
+
 def _img(images: dict[str, bytes], name: str, alt: str) -> str:
     data = base64.b64encode(images[name]).decode("ascii")
     return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}">'
@@ -530,46 +588,58 @@ def _plain(text: str) -> str:
 
 def _html_head(reproduction: Reproduction, seconds: float | None) -> list[str]:
     """The page's head, title and run facts."""
-    from . import __version__
+    from .. import __version__
 
     table = reproduction.table
     est = table["estimate"].notna()
     return [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{get_language()}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<title>effekt: reproduction of the Danish ALMP notes</title>",
+        f"<title>{term('effekt: reproduction of the Danish ALMP notes')}</title>",
         f"<style>{_STYLE}</style></head><body>",
-        "<h1>Reproducing the evaluation notes</h1>",
-        f'<p class="meta">effekt {html.escape(__version__)} · seed {reproduction.seed} · '
-        f"{_dt.datetime.now(_dt.timezone.utc):%Y-%m-%d %H:%M} UTC · "
-        f"{table['study'].nunique()} studies, "
-        f"{len(table)} reported figures, {int(est.sum())} re-estimated"
-        + (f" · {seconds:.1f} s" if seconds is not None else "")
+        f"<h1>{term('Reproducing the evaluation notes')}</h1>",
+        f'<p class="meta">effekt {html.escape(__version__)} · {term("seed")} '
+        f"{reproduction.seed} · {_dt.datetime.now(_dt.timezone.utc):%Y-%m-%d %H:%M} UTC · "
+        f"{table['study'].nunique()} {term('studies')}, "
+        f"{len(table)} {term('reported figures')}, {int(est.sum())} {term('re-estimated')}"
+        + (f" · {number(seconds, 1)} s" if seconds is not None else "")
         + "</p>",
     ]
 
 
 def _coverage_words(table: pd.DataFrame, seed: int) -> str:
     """The headline: coverage over the stored seeds, and this seed's count beside it."""
-    from .reproduction import stored_coverage
+    from ..reproduction import stored_coverage
 
     est = table[table["estimate"].notna()]
     n_here = int(est["covers_reported"].astype(bool).sum())
     cov = stored_coverage()
     cov = cov[cov["figure_id"].isin(est["figure_id"])]
     if cov.empty:
-        return f"At seed {seed} the re-estimate covers {n_here} of {len(est)} reported effects."
+        return term(
+            "At seed {seed} the re-estimate covers {n} of {total} reported effects."
+        ).format(seed=seed, n=n_here, total=len(est))
     per_seed = cov.groupby("seed")["covers_reported"].sum()
     n_fig = cov["figure_id"].nunique()
-    all_in = int((per_seed == n_fig).sum())
-    return (
-        f"Over {per_seed.size} seeds of synthetic data, the re-estimate's 95 % interval "
-        f"contained the reported effect in <b>{100 * cov['covers_reported'].mean():.1f} %</b> "
-        f"of {len(cov):,} figure-by-seed runs (about 95 % is what a correct 95 % interval "
-        f"gives). Per seed, {int(per_seed.min())} to {int(per_seed.max())} of the {n_fig} "
-        f"re-estimated figures were covered (median {per_seed.median():.0f}; all {n_fig} in "
-        f"{all_in} seeds); this run (seed {seed}) covers {n_here} of {len(est)}."
+    return term(
+        "Over {seeds} seeds of synthetic data, the re-estimate's 95 % interval contained the "
+        "reported effect in <b>{share} %</b> of {runs} figure-by-seed runs (about 95 % is what a "
+        "correct 95 % interval gives). Per seed, {low} to {high} of the {n} re-estimated figures "
+        "were covered (median {median}; all {n} in {all_in} seeds); this run (seed {seed}) covers "
+        "{here} of {total}."
+    ).format(
+        seeds=per_seed.size,
+        share=number(100 * cov["covers_reported"].mean(), 1),
+        runs=number(len(cov), 0),
+        low=int(per_seed.min()),
+        high=int(per_seed.max()),
+        n=n_fig,
+        median=number(per_seed.median(), 0),
+        all_in=int((per_seed == n_fig).sum()),
+        seed=seed,
+        here=n_here,
+        total=len(est),
     )
 
 
@@ -587,9 +657,12 @@ _CAN_AND_CANNOT = (
     "sizes alone support.</div>"
 )
 
+for _english, _danish in ((_HOW_TO_READ, _HOW_TO_READ_DA), (_CAN_AND_CANNOT, _CAN_AND_CANNOT_DA)):
+    TERMS.setdefault(_english, {}).setdefault("da", _danish)
+
 
 def _pp(value: float) -> str:
-    return f"{100 * value:+.1f} pp".replace("-", "\u2212")
+    return f"{number(100 * value, 1, sign=True)} {term('pp')}".replace("-", "\u2212")
 
 
 def _published_words(rows: pd.DataFrame) -> str:
@@ -605,11 +678,11 @@ def _published_words(rows: pd.DataFrame) -> str:
     ):
         ids = rows.loc[rows["claim_holds"] == label, "figure_id"].tolist()
         if ids:
-            said.append(f"{claim} ({', '.join(ids)}).")
+            said.append(f"{term(claim)} ({', '.join(ids)}).")
     bad_rel = rows.loc[rows["relative_consistent"].eq(False), "figure_id"].tolist()
     if bad_rel:
         said.append(
-            f"The stated relative change cannot come out of the rounded shares "
+            f"{term('The stated relative change cannot come out of the rounded shares')} "
             f"({', '.join(bad_rel)})."
         )
     checked = rows["claim_holds"].isin(["yes", "no", "depends on rounding"])
@@ -617,19 +690,26 @@ def _published_words(rows: pd.DataFrame) -> str:
     for _, r in unclaimed.head(1 if said else 2).iterrows():
         zero = "excludes" if r["pub_ci_low"] > 0 or r["pub_ci_high"] < 0 else "includes"
         said.append(
-            f"For {r['figure_id']} they give a 95 % interval of {_pp(r['pub_ci_low'])} to "
-            f"{_pp(r['pub_ci_high'])} (it {zero} zero)."
+            term("For {fid} they give a 95 % interval of {low} to {high} (it {zero} zero).").format(
+                fid=r["figure_id"],
+                low=_pp(r["pub_ci_low"]),
+                high=_pp(r["pub_ci_high"]),
+                zero=term(zero),
+            )
         )
     if rows["design"].iloc[0] == "DiD":
         said.append(
-            "The change in the gap follows exactly from the four published shares; "
-            "the note gives no uncertainty, and participating municipalities were not "
-            "chosen at random."
+            term(
+                "The change in the gap follows exactly from the four published shares; the note "
+                "gives no uncertainty, and participating municipalities were not chosen at random."
+            )
         )
     if not said:
         said.append(
-            "The notes give no two shares with sample sizes, so the claims cannot be "
-            "checked from the published numbers."
+            term(
+                "The notes give no two shares with sample sizes, so the claims cannot be checked "
+                "from the published numbers."
+            )
         )
     return " ".join(said)
 
@@ -637,36 +717,48 @@ def _published_words(rows: pd.DataFrame) -> str:
 def _synthetic_words(rows: pd.DataFrame, cov: pd.DataFrame) -> str:
     est = rows[rows["estimate"].notna()]
     if est.empty:
-        return "not re-estimated"
+        return term("not re-estimated")
     here = cov[cov["figure_id"].isin(est["figure_id"])]
     if here.empty:
         n = int(est["covers_reported"].astype(bool).sum())
-        return f"covers {n} of {len(est)} reported effects at this seed"
-    return (
-        f"covered in {100 * here['covers_reported'].mean():.0f} % of "
-        f"{here['seed'].nunique()} seeds ({len(est)} figure{'s' if len(est) > 1 else ''})"
+        return term("covers {n} of {total} reported effects at this seed").format(
+            n=n, total=len(est)
+        )
+    text = term("covered in {share} % of {seeds} seeds ({n} figures)").format(
+        share=number(100 * here["covers_reported"].mean(), 0),
+        seeds=here["seed"].nunique(),
+        n=len(est),
     )
+    return text.replace("(1 figures)", "(1 figure)")
 
 
 def _html_summary(reproduction: Reproduction, cat: pd.DataFrame) -> list[str]:
     """The first page: the headline, one row per study in words, what the check can show."""
-    from .reproduction import stored_coverage
+    from ..reproduction import stored_coverage
 
     table = reproduction.table
     cov = stored_coverage()
     parts = [
-        '<section class="summary"><h2>Summary for the committee</h2>',
+        f'<section class="summary"><h2>{term("Summary for the committee")}</h2>',
         f'<p class="headline">{_coverage_words(table, reproduction.seed)}</p>',
         '<table class="summary"><colgroup><col style="width:20%"><col style="width:28%">'
         '<col style="width:38%"><col style="width:14%"></colgroup>'
-        "<thead><tr><th>study</th><th>what the note claims</th>"
-        "<th>do the published numbers support it?</th><th>synthetic check</th></tr></thead>"
-        "<tbody>",
+        "<thead><tr>"
+        + "".join(
+            f"<th>{term(h)}</th>"
+            for h in (
+                "study",
+                "what the note claims",
+                "do the published numbers support it?",
+                "synthetic check",
+            )
+        )
+        + "</tr></thead><tbody>",
     ]
     for study, rows in table.groupby("study", sort=False):
         name = cat.loc[study, "name"] if study in cat.index else study
         first = str(rows["text"].iloc[0])
-        more = f" (and {len(rows) - 1} more figures)" if len(rows) > 1 else ""
+        more = " " + term("(and {n} more figures)").format(n=len(rows) - 1) if len(rows) > 1 else ""
         parts.append(
             f"<tr><td>§{html.escape(str(rows['section'].iloc[0]))} {html.escape(str(name))} "
             f'<span class="note">({html.escape(str(rows["design"].iloc[0]))})</span></td>'
@@ -674,19 +766,19 @@ def _html_summary(reproduction: Reproduction, cat: pd.DataFrame) -> list[str]:
             f"<td>{html.escape(_published_words(rows))}</td>"
             f"<td>{html.escape(_synthetic_words(rows, cov))}</td></tr>"
         )
-    parts += ["</tbody></table>", _CAN_AND_CANNOT, "</section>"]
+    parts += ["</tbody></table>", term(_CAN_AND_CANNOT), "</section>"]
     return parts
 
 
 def _html_figures(table: pd.DataFrame, cat: pd.DataFrame) -> list[str]:
     """The table of every reported figure, a header row per study."""
     parts = [
-        '<section class="audit"><h2>Every reported figure</h2>',
-        _HOW_TO_READ,
+        f'<section class="audit"><h2>{term("Every reported figure")}</h2>',
+        term(_HOW_TO_READ),
         '<table class="audit"><colgroup>'
         + "".join(f'<col style="width:{w}%">' for w in _WIDTHS)
         + "</colgroup><thead><tr>"
-        + "".join(f"<th>{h}</th>" for h in _HEADERS)
+        + "".join(f"<th>{html.escape(term(h))}</th>" for h in _HEADERS)
         + "</tr></thead><tbody>",
     ]
     for study, rows in table.groupby("study", sort=False):
@@ -700,7 +792,9 @@ def _html_figures(table: pd.DataFrame, cat: pd.DataFrame) -> list[str]:
             cells, detail = _cells(row)
             tds = []
             for h, c in zip(_HEADERS, cells, strict=False):
-                cls = ' class="no"' if c == "NO" else (' class="num"' if h in _NUMERIC else "")
+                cls = (
+                    ' class="no"' if c == term("NO") else (' class="num"' if h in _NUMERIC else "")
+                )
                 tds.append(f"<td{cls}>{c}</td>")
             parts.append(f'<tr id="{html.escape(row["figure_id"])}">' + "".join(tds) + "</tr>")
             if detail:
@@ -731,9 +825,9 @@ def _html_study(
         facts = [
             ", ".join(str(x) for x in (info["design"], info["period"]) if _given(x)),
             str(info["units"]) if _given(info["units"]) else "",
-            f"population: {info['population']}" if _given(info["population"]) else "",
-            f"method: {info['method']}" if _given(info["method"]) else "",
-            f"notes {info['source']}" if _given(info["source"]) else "",
+            f"{term('population')}: {info['population']}" if _given(info["population"]) else "",
+            f"{term('method')}: {info['method']}" if _given(info["method"]) else "",
+            f"{term('notes')} {info['source']}" if _given(info["source"]) else "",
         ]
         text = "; ".join(f for f in facts if f)
         parts.append(f'<p class="note">{html.escape(_plain(text))}.</p>')
@@ -748,8 +842,8 @@ def _html_study(
     _, assume = generator_assumptions(study)
     if assume:
         parts.append(
-            '<div class="box"><b>Synthetic data assume</b> (beyond the notes): '
-            f"{html.escape(_plain(assume))}</div>"
+            f'<div class="box"><b>{term("Synthetic data assume")}</b> '
+            f"{term('(beyond the notes)')}: {html.escape(_plain(assume))}</div>"
         )
     ids = set(rows["figure_id"])
     figs = [k for k in images if k.startswith("balance:") and k.split(":", 1)[1] in ids]
@@ -758,9 +852,12 @@ def _html_study(
         for k in figs:
             fid = k.split(":", 1)[1]
             parts.append(
-                f"<figure>{_img(images, k, 'balance ' + fid)}<figcaption>Covariate balance "
-                f"before and after matching for {html.escape(fid)} (standardized mean "
-                "differences; 0.1 threshold).</figcaption></figure>"
+                f"<figure>{_img(images, k, 'balance ' + fid)}<figcaption>"
+                + term(
+                    "Covariate balance before and after matching for {fid} (standardized mean "
+                    "differences; 0.1 threshold)."
+                ).format(fid=html.escape(fid))
+                + "</figcaption></figure>"
             )
         parts.append("</div>")
     return parts
@@ -771,6 +868,7 @@ def html_report(
     images: dict[str, bytes] | None = None,
     *,
     seconds: float | None = None,
+    language: str | None = None,
 ) -> str:
     """The HTML text of the report (no external resources).
 
@@ -783,6 +881,10 @@ def html_report(
         in the study sections. Made here when not given.
     seconds : float, optional
         Run time to state in the report.
+    language : {"en", "da"}, optional
+        Language of the page and its figures (Danish: decimal comma, Danish headings, table
+        headers and verdicts); default the session's setting. The notes' own figure texts
+        and the generators' assumptions are quoted as stored (English).
 
     Returns
     -------
@@ -795,8 +897,17 @@ def html_report(
     >>> page = html_report(run(seed=0, studies="ips"))
     >>> page.startswith("<!DOCTYPE html>"), "http://" in page or "https://" in page
     (True, False)
+    >>> "Sammenfatning til udvalget" in html_report(run(seed=0, studies="ips"), {}, language="da")
+    True
     """
-    from . import studies as _studies
+    with use_language(get_language(language)):
+        return _html_page(reproduction, images, seconds)
+
+
+def _html_page(
+    reproduction: Reproduction, images: dict[str, bytes] | None, seconds: float | None
+) -> str:
+    from .. import studies as _studies
 
     images = dict(images) if images is not None else _images(reproduction)
     table = reproduction.table
@@ -804,19 +915,20 @@ def html_report(
     parts = _html_head(reproduction, seconds) + _html_summary(reproduction, cat)
     if "forest" in images:
         parts += [
-            '<section class="forest"><h2>Reported, published and re-estimated effects</h2>',
-            _img(images, "forest", "forest plot of reported and re-estimated effects"),
+            f'<section class="forest"><h2>{term("Reported, published and re-estimated effects")}'
+            "</h2>",
+            _img(images, "forest", term("forest plot of reported and re-estimated effects")),
             "</section>",
         ]
     parts += _html_figures(table, cat)
-    parts.append("<h2>The studies</h2>")
+    parts.append(f"<h2>{term('The studies')}</h2>")
     for study, rows in table.groupby("study", sort=False):
         parts += _html_study(str(study), rows, cat, images)
-    parts.append(
-        '<p class="meta">Made by <code>effekt reproduce</code>. Self-contained: figures are '
-        "embedded, "
-        "nothing is loaded from the network.</p></body></html>"
+    made = term(
+        "Made by <code>effekt reproduce</code>. Self-contained: figures are embedded, nothing is "
+        "loaded from the network."
     )
+    parts.append(f'<p class="meta">{made}</p></body></html>')
     return "\n".join(parts)
 
 
@@ -888,7 +1000,7 @@ def print_pdf(html_path: str | Path, pdf_path: str | Path, *, timeout: float = 6
     import subprocess
     import tempfile
 
-    from .errors import EffektError
+    from ..errors import EffektError
 
     browser = find_chromium()
     if browser is None:
@@ -924,8 +1036,10 @@ def write_report(
     *,
     seconds: float | None = None,
     pdf: bool = False,
+    excel: bool | None = None,
+    language: str | None = None,
 ) -> dict[str, Path]:
-    """Write ``reproduction.csv``, ``reproduction_forest.png`` and ``reproduction.html`` to ``out``.
+    """Write the reproduction's CSV, Excel workbook, forest plot and HTML report to ``out``.
 
     Parameters
     ----------
@@ -937,31 +1051,109 @@ def write_report(
         Run time to print in the report.
     pdf : bool, default False
         Also print ``reproduction.pdf`` (A4) with :func:`print_pdf`.
+    excel : bool, optional
+        Write ``reproduction.xlsx`` (sheet "summary": one row per study in words; sheet
+        "data": the full table, numbers as numbers, shares in percent format). Default: when
+        openpyxl is installed; ``True`` raises when it is not.
+    language : {"en", "da"}, optional
+        Language of the HTML page, the forest plot and the workbook's summary; in Danish the
+        CSV is written for Danish Excel (``;``, decimal comma, UTF-8 with byte-order mark).
 
     Returns
     -------
     dict
-        ``{"csv": path, "forest": path, "html": path}`` (and ``"pdf"``).
+        ``{"csv": path, "forest": path, "html": path}`` and ``"xlsx"`` (and ``"pdf"``).
 
     Examples
     --------
     >>> import tempfile
     >>> from effekt.reproduction import run
-    >>> paths = write_report(run(seed=0, studies="ips"), tempfile.mkdtemp())
+    >>> paths = write_report(run(seed=0, studies="ips"), tempfile.mkdtemp(), excel=False)
     >>> sorted(paths), paths["html"].stat().st_size > 0
     (['csv', 'forest', 'html'], True)
     """
+    from .._export import write_csv
+
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    images = _images(reproduction)
-    paths = {
-        "csv": out / "reproduction.csv",
-        "forest": out / "reproduction_forest.png",
-        "html": out / "reproduction.html",
-    }
-    reproduction.table.to_csv(paths["csv"], index=False)
-    paths["forest"].write_bytes(images["forest"])
-    paths["html"].write_text(html_report(reproduction, images, seconds=seconds), encoding="utf-8")
+    with use_language(get_language(language)):
+        images = _images(reproduction)
+        paths = {
+            "csv": out / "reproduction.csv",
+            "forest": out / "reproduction_forest.png",
+            "html": out / "reproduction.html",
+        }
+        dialect = "excel-da" if get_language() == "da" else "plain"
+        write_csv(reproduction.table, paths["csv"], dialect, "write_report")
+        if excel or (excel is None and _has_openpyxl()):
+            paths["xlsx"] = write_excel_table(reproduction, out / "reproduction.xlsx")
+        paths["forest"].write_bytes(images["forest"])
+        page = _html_page(reproduction, images, seconds)
+    paths["html"].write_text(page, encoding="utf-8")
     if pdf:
         paths["pdf"] = print_pdf(paths["html"], out / "reproduction.pdf")
     return paths
+
+
+def _has_openpyxl() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("openpyxl") is not None
+
+
+def write_excel_table(
+    reproduction: Reproduction, path: str | Path, *, language: str | None = None
+) -> Path:
+    """Write the reproduction as an Excel workbook: a summary in words and the full table.
+
+    Parameters
+    ----------
+    reproduction : Reproduction
+        From :func:`effekt.reproduction.run`.
+    path : str or Path
+        The ``.xlsx`` file to write.
+    language : {"en", "da"}, optional
+        Language of the summary sheet (headers and verdicts).
+
+    Returns
+    -------
+    Path
+
+    Notes
+    -----
+    Sheet "summary": per study its section, name, design, what the note claims, whether the
+    published numbers support it and the synthetic check (as on the report's first page).
+    Sheet "data": the table of :func:`effekt.reproduce`, one row per reported figure, numbers
+    as numbers (shares, effects on shares and their intervals in percent format). Needs
+    openpyxl (``pip install 'effekt[excel]'``).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from effekt.reproduction import run
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "r.xlsx"
+    >>> write_excel_table(run(seed=0, studies="ips"), path).exists()  # doctest: +SKIP
+    True
+    """
+    from .. import studies as _studies
+    from .._export import write_excel
+    from ..reproduction import stored_coverage
+
+    with use_language(get_language(language)):
+        table = reproduction.table
+        cat = _studies.catalogue().set_index("study")
+        cov = stored_coverage()
+        rows = []
+        for study, group in table.groupby("study", sort=False):
+            rows.append(
+                {
+                    term("section"): str(group["section"].iloc[0]),
+                    term("study"): cat.loc[study, "name"] if study in cat.index else study,
+                    "design": str(group["design"].iloc[0]),
+                    term("what the note claims"): _plain(str(group["text"].iloc[0])),
+                    term("do the published numbers support it?"): _published_words(group),
+                    term("synthetic check"): _synthetic_words(group, cov),
+                }
+            )
+        sheets = {"summary": pd.DataFrame(rows), "data": table}
+        return write_excel(sheets, path, "write_excel_table")
