@@ -65,3 +65,89 @@ def test_did_and_trajectory_take_outcome_value():
         df, "i_job", "participating", "person", "post", simultaneous=False, outcome_value="Ja"
     )
     pd.testing.assert_frame_equal(a.to_frame(), b.to_frame())
+
+
+# --- second wave: the remaining estimators whose outcome (or event) may be coded in words ----
+
+
+def _ja_nej(values):
+    return np.where(np.asarray(values) == 1, "Ja", "Nej")
+
+
+def _same(a, b):
+    """The same numbers; only the outcome's column name differs."""
+    a, b = a.to_frame(), b.to_frame()
+    pd.testing.assert_frame_equal(
+        a.drop(columns="outcome", errors="ignore"), b.drop(columns="outcome", errors="ignore")
+    )
+
+
+def test_compare_arms_and_subgroups_take_outcome_value():
+    rng = np.random.default_rng(7)
+    n = 900
+    df = pd.DataFrame(
+        {
+            "arm": rng.choice(["IPS", "IPSE", "sædvanlig"], n),
+            "region": rng.choice(["Nord", "Syd"], n),
+        }
+    )
+    df["job"] = (rng.uniform(size=n) < np.where(df["arm"] == "sædvanlig", 0.3, 0.4)).astype(int)
+    df["i_job"] = _ja_nej(df["job"])
+    a = ef.rct.compare_arms(df, "job", "arm", control="sædvanlig")
+    b = ef.rct.compare_arms(df, "i_job", "arm", control="sædvanlig", outcome_value="Ja")
+    _same(a, b)
+    with pytest.raises(EffektError, match="'i_job'.*outcome_value="):
+        ef.rct.compare_arms(df, "i_job", "arm", control="sædvanlig")
+    two = df[df["arm"] != "IPSE"].assign(ips=lambda d: (d["arm"] == "IPS").astype(int))
+    a = ef.rct.subgroups(two, "job", "ips", "region")
+    b = ef.rct.subgroups(two, "i_job", "ips", "region", outcome_value="Ja")
+    _same(a, b)
+
+
+def test_rct_trajectory_and_event_study_take_outcome_value():
+    from effekt.synthetic.panels import jobfirst_panel
+
+    panel = jobfirst_panel(n_persons=400, weeks=6, seed=4)
+    panel["i_arbejde"] = _ja_nej(panel["paid_hours"])
+    args = ("jobfirst", "person", "week")
+    a = ef.rct.trajectory(panel, "paid_hours", *args, simultaneous=False)
+    b = ef.rct.trajectory(panel, "i_arbejde", *args, simultaneous=False, outcome_value="Ja")
+    _same(a, b)
+    rng = np.random.default_rng(2)
+    rows = pd.DataFrame(
+        {"unit": np.repeat(np.arange(12), 8), "month": np.tile(np.arange(8), 12)}
+    ).loc[lambda d: d.index.repeat(5)]
+    rows["participating"] = (rows["unit"] < 6).astype(int)
+    rows["job"] = (rng.uniform(size=len(rows)) < 0.3).astype(int)
+    rows["i_job"] = _ja_nej(rows["job"])
+    kw = dict(id="unit", time="month", start=4, n_boot=99)
+    a = ef.did.event_study(rows, "job", "participating", **kw)
+    b = ef.did.event_study(rows, "i_job", "participating", outcome_value="Ja", **kw)
+    _same(a, b)
+
+
+def test_durations_take_event_value():
+    from effekt.synthetic.panels import jobrotation
+
+    df = jobrotation(n_treated=300, n_control=300, seed=11)
+    df["fik_job"] = _ja_nej(df["job"])
+    km = ef.duration.kaplan_meier(df, "weeks", "job", treatment="jobrotation")
+    km_ja = ef.duration.kaplan_meier(
+        df, "weeks", "fik_job", treatment="jobrotation", event_value="Ja"
+    )
+    _same(km, km_ja)
+    a = ef.duration.logrank_test(df, "weeks", "job", "jobrotation")
+    b = ef.duration.logrank_test(df, "weeks", "fik_job", "jobrotation", event_value="Ja")
+    assert (a.statistic, a.pvalue) == (b.statistic, b.pvalue)
+    a = ef.duration.restricted_mean_difference(df, "weeks", "job", "jobrotation", horizon=50)
+    b = ef.duration.restricted_mean_difference(
+        df, "weeks", "fik_job", "jobrotation", horizon=50, event_value="Ja"
+    )
+    assert (a.estimate, a.ci) == (b.estimate, b.ci)
+    a = ef.duration.median_difference(df, "weeks", "job", "jobrotation", n_boot=99)
+    b = ef.duration.median_difference(
+        df, "weeks", "fik_job", "jobrotation", n_boot=99, event_value="Ja"
+    )
+    assert (a.estimate, a.ci) == (b.estimate, b.ci)
+    with pytest.raises(EffektError, match="'fik_job'.*event_value='(Ja|Nej)'"):
+        ef.duration.kaplan_meier(df, "weeks", "fik_job")
