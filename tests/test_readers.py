@@ -117,20 +117,36 @@ def test_stata_files_are_read(tmp_path):
 
 
 def test_parquet_files_are_read(tmp_path):
-    pytest.importorskip("pyarrow")
     path = tmp_path / "t.parquet"
-    pd.DataFrame({"age": [30, 40]}).to_parquet(path)
-    assert ef.read_table(path)["age"].tolist() == [30, 40]
+    truth = pd.DataFrame({"age": [30, 40], "kommune": ["Århus", "Køge"], "x": ["30,3", "1,5"]})
+    truth.to_parquet(path)
+    df = ef.read_table(path)
+    assert df["age"].tolist() == [30, 40] and df["kommune"].tolist() == ["Århus", "Køge"]
+    assert df["x"].tolist() == [30.3, 1.5]  # text numbers with a decimal comma converted
 
 
-def test_spss_needs_pyreadstat_or_says_how_to_install_it(tmp_path):
+def test_spss_files_are_read_with_their_value_labels(tmp_path):
+    import pyreadstat
+
+    path = tmp_path / "t.sav"
+    frame = pd.DataFrame(
+        {"alder": [30.0, 41.0, 52.0], "kommune": ["Århus", "Køge", "Ærø"], "job": [1.0, 0.0, 1.0]}
+    )
+    pyreadstat.write_sav(frame, path, variable_value_labels={"job": {0.0: "Nej", 1.0: "Ja"}})
+    df = ef.read_table(path)
+    assert df["alder"].tolist() == [30.0, 41.0, 52.0]
+    assert df["kommune"].tolist() == ["Århus", "Køge", "Ærø"]
+    assert df["job"].astype(str).tolist() == ["Ja", "Nej", "Ja"]
+
+
+def test_a_missing_optional_reader_says_how_to_install_it(tmp_path, monkeypatch):
+    import sys
+
     path = tmp_path / "t.sav"
     path.write_bytes(b"not really spss")
-    try:
-        import pyreadstat  # noqa: F401
-    except ImportError:
-        with pytest.raises(EffektError, match="pyreadstat"):
-            ef.read_table(path)
+    monkeypatch.setitem(sys.modules, "pyreadstat", None)  # as if it were not installed
+    with pytest.raises(EffektError, match=r"pyreadstat.*effekt\[formats\]"):
+        ef.read_table(path)
 
 
 # --- the sample: read_table infers from the first rows, then checks every value -------------
