@@ -151,3 +151,23 @@ def test_durations_take_event_value():
     assert (a.estimate, a.ci) == (b.estimate, b.ci)
     with pytest.raises(EffektError, match="'fik_job'.*event_value='(Ja|Nej)'"):
         ef.duration.kaplan_meier(df, "weeks", "fik_job")
+
+
+def test_time_to_event_and_weeks_in_status_take_the_value_words():
+    panel = pd.DataFrame(
+        {
+            "id": [1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3],
+            "week": [1, 2, 3, 4] * 3,
+            "job": [0, 0, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0],
+        }
+    )
+    panel["i_job"] = _ja_nej(panel["job"])
+    a = ef.duration.time_to_event(panel, "week", "job", id="id")
+    b = ef.duration.time_to_event(panel, "week", "i_job", id="id", event_value="Ja")
+    assert a["week"].tolist() == b["week"].tolist() == [3.0, 4.0, 2.0]
+    assert a["job"].tolist() == b["i_job"].tolist() == [1, 0, 1]
+    a = ef.duration.weeks_in_status(panel, "job", "id", "week", window=(2, 4))
+    b = ef.duration.weeks_in_status(panel, "i_job", "id", "week", window=(2, 4), outcome_value="Ja")
+    assert a["weeks"].tolist() == b["weeks"].tolist() == [2.0, 0.0, 1.0]
+    with pytest.raises(EffektError, match="'i_job'.*outcome_value="):
+        ef.duration.weeks_in_status(panel, "i_job", "id", "week", window=(2, 4))

@@ -1033,6 +1033,7 @@ def time_to_event(
     time: Hashable,
     event: Hashable,
     *,
+    event_value: Any = None,
     id: Hashable,
     censored: Hashable | None = None,
     origin: float | None = None,
@@ -1050,6 +1051,9 @@ def time_to_event(
         Period column (numeric periods, e.g. week 1, 2, ...).
     event : str
         0/1 status, e.g. 1 in the weeks the person holds an unsubsidised job.
+    event_value : optional
+        The value of ``event`` that means the event happened ("Ja" in a column of
+        "Ja"/"Nej"); needed when ``event`` is not coded 0/1 or True/False.
     id : str
         Person column.
     censored : str, optional
@@ -1088,7 +1092,9 @@ def time_to_event(
     panel, codes, labels, t, _ = _check_panel(
         data, id, time, func, extra=[event, *as_column_list(censored), *cols], missing=missing
     )
-    ev = numeric_column(panel[event], event, func, "event")
+    ev = numeric_column(
+        outcome_indicator(panel[event], event, func, event_value, "event"), event, func, "event"
+    )
     if ((ev != 0) & (ev != 1)).any():
         raise ColumnError(f"The event column {quote(event)} passed to {func}() must be coded 0/1.")
     G = len(labels)
@@ -1168,6 +1174,7 @@ def weeks_in_status(
     id: Hashable,
     time: Hashable,
     *,
+    outcome_value: Any = None,
     window: tuple[float, float] | None = None,
     columns: Sequence[Hashable] = (),
     name: str = "weeks",
@@ -1185,6 +1192,9 @@ def weeks_in_status(
         Long panel, one row per person and period (any row order, no duplicates).
     outcome : str
         0/1 status column (1 = in work/education that week).
+    outcome_value : optional
+        The value of ``outcome`` that means the status holds ("Ja" in a column of
+        "Ja"/"Nej"); needed when the status is not coded 0/1 or True/False.
     id, time : str
         Person and period columns.
     window : (first, last), optional
@@ -1224,7 +1234,9 @@ def weeks_in_status(
     panel, codes, labels, t, _ = _check_panel(
         data, id, time, func, extra=[outcome, *cols], missing=missing
     )
-    st = numeric_column(panel[outcome], outcome, func, "outcome")
+    st = numeric_column(
+        outcome_indicator(panel[outcome], outcome, func, outcome_value), outcome, func, "outcome"
+    )
     if ((st != 0) & (st != 1)).any():
         raise ColumnError(
             f"The outcome column {quote(outcome)} passed to {func}() must be coded 0/1."

@@ -143,6 +143,17 @@ def read_table(
         installed, or a column could be read two ways and the argument that settles it
         (``decimal=``, ``dayfirst=``, ``sep=``) was not given.
 
+    Notes
+    -----
+    A text file is read in two passes. How to read each column (number, number with a
+    thousands separator, date, text) and the decimal mark are inferred from the first
+    10,000 rows; pandas then parses the whole file with those options, and every value is
+    checked against what the sample promised (one regular-expression search over a
+    column's joined text; dates as character codes). A column where a later value does not
+    fit -- text after numbers, a misplaced thousands separator, a date the sample could not
+    place -- is read again value by value, exactly as if the whole file had been the
+    sample, so the result never depends on where a surprise sits in the file.
+
     Examples
     --------
     >>> import pathlib, tempfile
