@@ -119,12 +119,100 @@ cat(sprintf('{{"glm": %f, "match_noreplace": %f, "match_replace": %f, "version":
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
+def run_methods(n: int, design: str) -> dict:
+    """Seconds for one design of issue 13 at ``n`` rows (fresh process, as run_one)."""
+    from effekt import matching
+
+    df = make_data(n)
+    covs = COVS
+    if design == "ebal":
+        df["x7"], df["x8"] = df["x1"] * df["x2"], df["x3"] ** 2  # 10 covariates
+        covs = [*COVS, "x7", "x8"]
+    calls = {
+        "cem": lambda: matching.cem(df, "treat", covs),
+        "subclass": lambda: matching.subclassify(df, "treat", covs),
+        "ebal": lambda: matching.entropy_weights(df, "treat", covs),
+        "optimal_pair": lambda: matching.optimal_match(df, "treat", covs, method="pair"),
+        "full": lambda: matching.optimal_match(df, "treat", covs, method="full"),
+    }
+    t0 = time.perf_counter()
+    calls[design]()
+    seconds = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"n": n, "design": design, "seconds": seconds, "peak_mb": peak}
+
+
+def run_lp(n: int) -> dict:
+    """Full matching of the same problem as a HiGHS LP (edge cover), against optimal_match."""
+    from scipy.optimize import linprog
+    from scipy.sparse import coo_matrix
+
+    from effekt.matching import optimal_match, propensity_score
+
+    df = make_data(n)
+    score = propensity_score(df, "treat", COVS).scores.to_numpy()
+    t = df["treat"].to_numpy() == 1
+    D = np.abs(score[t][:, None] - score[~t][None, :])
+    t0 = time.perf_counter()
+    nt, nc = D.shape
+    i, j = np.divmod(np.arange(nt * nc), nc)
+    k = np.arange(nt * nc)
+    A = coo_matrix((-np.ones(2 * nt * nc), (np.r_[i, nt + j], np.r_[k, k])))
+    lp = linprog(D.ravel(), A_ub=A.tocsr(), b_ub=-np.ones(nt + nc), bounds=(0, 1), method="highs")
+    lp_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    m = optimal_match(df, "treat", COVS, method="full")
+    ours = time.perf_counter() - t0
+    return {
+        "n": n,
+        "lp_seconds": lp_s,
+        "ours_seconds": ours,
+        "lp_total": lp.fun,
+        "ours_total": m.attrs["total_distance"],
+    }
+
+
+def main_methods(sizes: dict[str, list[int]]) -> None:
+    print("| design | n | seconds | peak MB |")
+    print("|---|---|---|---|")
+    for design, ns in sizes.items():
+        for n in ns:
+            res = subprocess.run(
+                [sys.executable, __file__, "--design", design, "--one", str(n)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            r = json.loads(res.stdout.strip().splitlines()[-1])
+            print(f"| {design} | {n:,} | {r['seconds']:.2f} | {r['peak_mb']:.0f} |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--r", type=int, default=None, help="also time R MatchIt at this n")
+    parser.add_argument("--design", help=argparse.SUPPRESS)
+    parser.add_argument("--methods", action="store_true", help="time the designs of issue 13")
+    parser.add_argument(
+        "--largest", type=int, nargs="*", default=[], help="also these n for pair/full"
+    )
+    parser.add_argument(
+        "--lp", type=int, default=None, help="full matching vs a HiGHS LP at this n"
+    )
     args = parser.parse_args()
+    if args.design:
+        print(json.dumps(run_methods(args.one, args.design)))
+        return
+    if args.lp:
+        print(json.dumps(run_lp(args.lp)))
+        return
+    if args.methods:
+        big = [10_000, *args.largest]
+        main_methods(
+            {"cem": [10**6], "subclass": [10**6], "ebal": [10**6], "optimal_pair": big, "full": big}
+        )
+        return
     if args.one:
         print(json.dumps(run_one(args.one)))
         return

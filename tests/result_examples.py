@@ -37,6 +37,8 @@ def _matching() -> list[object]:
         ef.matching.propensity_score(obs, "treated", covs),
         ef.matching.rosenbaum_bounds(m, "job"),
         ef.matching.e_value(1.5, 1.1, 2.0),
+        ef.matching.balance_table(obs, "treated", covs, weights=m.weights, label="nearest"),
+        ef.matching.compare_designs(obs, "job", "treated", covs, designs=["cem", "entropy"]),
     ]
 
 

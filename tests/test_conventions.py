@@ -411,7 +411,26 @@ def _covariate_calls():
         ),
         "effekt.matching.ipw": lambda d, c: ef.matching.ipw(d, "job", "treated", c),
         "effekt.matching.aipw": lambda d, c: ef.matching.aipw(d, "job", "treated", c),
+        "effekt.matching.entropy_weights": lambda d, c: ef.matching.entropy_weights(
+            d, "treated", c
+        ),
+        "effekt.matching.cem": lambda d, c: ef.matching.cem(d, "treated", c),
+        "effekt.matching.overlap_weights": lambda d, c: ef.matching.overlap_weights(
+            d, "treated", c
+        ),
+        "effekt.matching.subclassify": lambda d, c: ef.matching.subclassify(d, "treated", c),
+        "effekt.matching.balance_table": lambda d, c: ef.matching.balance_table(d, "treated", c),
+        "effekt.matching.compare_designs": lambda d, c: ef.matching.compare_designs(
+            d, "job", "treated", c, designs=["entropy"]
+        ),
+        "effekt.matching.optimal_match": lambda d, c: ef.matching.optimal_match(d, "treated", c),
+        "effekt.matching.weighted_effect": lambda d, c: ef.matching.weighted_effect(
+            d, "job", "treated", [1.0] * len(d), covariates=c
+        ),
         "effekt.matching.MatchResult.balance": balance,
+        "effekt.matching.MatchResult.effect": lambda d, c: ef.matching.match(
+            d, "treated", ["age"]
+        ).effect("job", covariates=c),
         "effekt.simple_effect.compare_providers": lambda d, c: ef.simple_effect.compare_providers(
             d, "job", "benefit_group", c
         ),

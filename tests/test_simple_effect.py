@@ -10,7 +10,8 @@ matplotlib.use("Agg")
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
+from scipy import optimize, stats
+from scipy.special import expit
 
 from effekt import simple_effect as se
 from effekt import synthetic
@@ -46,20 +47,31 @@ def test_indirect_standardisation_hand_calculation():
         ("C", 0): (20, 90),
     }
     df = _frame(counts)
-    with pytest.warns(ComparabilityWarning, match="column 'strong'"):
-        t = se.compare_providers(df, "job", "provider", ["strong"]).table().set_index("provider")
+    # both strata are well covered by the other providers: no ComparabilityWarning
+    t = se.compare_providers(df, "job", "provider", ["strong"]).table().set_index("provider")
     # hand: stratum rates over all providers (the logistic model on one binary column is saturated)
     r1 = (40 + 70 + 10) / (50 + 100 + 10)
     r0 = (5 + 2 + 20) / (50 + 20 + 90)
     expected = {"A": 50 * r1 + 50 * r0, "B": 100 * r1 + 20 * r0, "C": 10 * r1 + 90 * r0}
     observed = {"A": 45, "B": 72, "C": 30}
     overall = (45 + 72 + 30) / 320
+    lo1, lo0 = np.log(r1 / (1 - r1)), np.log(r0 / (1 - r0))
     for g in "ABC":
         assert t.loc[g, "expected"] == pytest.approx(expected[g], rel=1e-9)
         assert t.loc[g, "oe"] == pytest.approx(observed[g] / expected[g], rel=1e-9)
-        assert t.loc[g, "adjusted_rate"] == pytest.approx(
+        assert t.loc[g, "oe"] * overall == pytest.approx(
             observed[g] / expected[g] * overall, rel=1e-9
         )
+        # adjusted rate: the logit shift d reproducing O on the provider's strata, applied to
+        # all 320 participants (160 in each stratum)
+        n1, n0 = counts[(g, 1)][1], counts[(g, 0)][1]
+
+        def excess(d, n1=n1, n0=n0, g=g):
+            return n1 * expit(lo1 + d) + n0 * expit(lo0 + d) - observed[g]
+
+        d = optimize.brentq(excess, -20, 20)
+        want = (expit(lo1 + d) + expit(lo0 + d)) / 2
+        assert t.loc[g, "adjusted_rate"] == pytest.approx(want, rel=1e-9)
     # the total of expected equals the total of observed (logistic MLE with an intercept)
     assert t["expected"].sum() == pytest.approx(147, rel=1e-10)
 
@@ -77,8 +89,7 @@ def test_raw_ranking_reverses_after_adjustment():
     df = _frame(counts)
     raw = se.simple_effects(df, "job", "provider").table().set_index("provider")
     assert raw.loc["A", "flag"] and raw.loc["C", "flag"]
-    with pytest.warns(ComparabilityWarning):
-        adj = se.compare_providers(df, "job", "provider", ["strong"]).table().set_index("provider")
+    adj = se.compare_providers(df, "job", "provider", ["strong"]).table().set_index("provider")
     assert not adj["flag"].any()
     np.testing.assert_allclose(adj["oe"], 1.0, atol=0.12)
 
@@ -193,8 +204,7 @@ def test_compare_providers_flags_true_effect_and_shrinks_small_providers():
     df = synthetic.providers(
         10, [20] * 5 + [600] * 5, case_mix_shift=0.5, provider_effects=[0] * 9 + [0.12], seed=11
     )
-    with pytest.warns(ComparabilityWarning):
-        p = se.compare_providers(df, "job_6m", "provider", CASE_MIX)
+    p = se.compare_providers(df, "job_6m", "provider", CASE_MIX)
     t = p.table().set_index("provider")
     assert t.loc["P10", "flag"] and t.loc["P10", "direction"] == "above"
     assert t["flag"].sum() == 1
@@ -266,19 +276,29 @@ def test_period_enters_model_and_is_checked():
     df = synthetic.providers(4, 300, period_effect=-1.0, seed=8)
     late = df["provider"] == "P04"
     df.loc[late, "period"] = 2021  # P04's courses ran in another year
-    with pytest.warns(ComparabilityWarning, match=r"'P04': its courses fall in a different period"):
+    with pytest.warns(
+        ComparabilityWarning, match=r"'P04': its courses fall in a period the others do not"
+    ) as record:
         p = se.compare_providers(
             df, "job_6m", "provider", ["age", "health_issues"], period="period"
         )
-    assert (p.comparability["kind"] == "period").any()
+    assert len(record) == 1 and str(record[0].message).count("'P0") == 1
+    comp = p.comparability.set_index("provider")
+    assert comp.loc["P04", "period_outside_share"] == 1 and not comp.loc["P04", "comparable"]
+    assert comp.drop(index="P04")["comparable"].all()
     assert any(name.startswith("period_") for name in p.coefficients.index)
 
 
 def test_case_mix_warning_names_provider_and_column():
     df = synthetic.providers(6, 300, seed=2)
-    df.loc[df["provider"] == "P03", "age"] += 12
-    with pytest.warns(ComparabilityWarning, match=r"'P03': its case mix differs \(column 'age'"):
+    # silent on the unchanged data; a provider serving participants 20 years older warns
+    se.compare_providers(df, "job_6m", "provider", ["age", "health_issues"])
+    df.loc[df["provider"] == "P03", "age"] += 20
+    with pytest.warns(
+        ComparabilityWarning, match=r"'P03': its case mix lies outside .*column 'age'"
+    ) as record:
         se.compare_providers(df, "job_6m", "provider", ["age", "health_issues"])
+    assert len(record) == 1 and "'P01'" not in str(record[0].message)
 
 
 def test_against_target_verdicts_and_single_provider():
@@ -499,18 +519,23 @@ def test_plots_return_axes_and_label_outliers(tmp_path):
     ax4 = se.simple_effects(df, "job_6m", "provider").plot_funnel(overdispersion="multiplicative")
     assert ax4.get_title().startswith("Simple effects")
     ft = p.funnel_table()
-    assert bool(ft.set_index("label").loc["P30", "outside_99.8"])
+    assert bool(ft.set_index("provider").loc["P30", "outside_99.8"])
+    assert ft["participants"].dtype == np.int64 and bool(
+        ft.set_index("provider").loc["P30", "flag"]
+    )
     r = se.contrast_from_counts(["Strong", "Complex"], [190, 25], [200, 200], [196, 4], [200, 200])
     ax5 = r.plot()
     assert "not the best" in ax5.get_title()
 
 
-def test_direct_with_a_provider_without_successes_warns_and_uses_score_test():
+def test_a_provider_without_successes_warns_and_uses_the_exact_test():
     df = synthetic.providers(5, 200, seed=1)
     df.loc[df["provider"] == "P02", "job_6m"] = 0
-    with pytest.warns(SmallSampleWarning, match="'P02' have 0 % or"):
+    with pytest.warns(SmallSampleWarning, match=r"'P02' \(200 participants\) have 0 % or"):
         t = se.compare_providers(df, "job_6m", "provider", ["age"], method="direct").table()
-    ind = se.compare_providers(df, "job_6m", "provider", ["age"]).table()
+    with pytest.warns(SmallSampleWarning, match="'P02'.*risk-adjusted rate is 0 or 100 %"):
+        ind = se.compare_providers(df, "job_6m", "provider", ["age"]).table()
+    assert ind.loc[1, "adjusted_rate"] == 0 and ind.loc[1, "test"].startswith("exact")
     assert t.loc[1, "pvalue"] == ind.loc[1, "pvalue"] and t.loc[1, "flag"]
     assert t.loc[1, "direct_rate"] < 1e-6
 

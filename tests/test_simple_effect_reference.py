@@ -11,8 +11,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from effekt import simple_effect as se
+from effekt._multiplicity import adjust_pvalues
 
 REF = Path(__file__).parent / "reference"
 CASE_MIX = ["age", "benefit_group", "months_unemployed", "health_issues"]
@@ -40,7 +42,9 @@ def test_expected_counts_and_oe_match_glm(indirect, ref):
     #    tapply(fitted, provider, sum)
     np.testing.assert_allclose(t["expected"], r["E"], rtol=1e-7)
     np.testing.assert_allclose(t["oe"], r["oe"], rtol=1e-7)
-    np.testing.assert_allclose(t["adjusted_rate"], r["adjusted_rate"], rtol=1e-7)
+    # R's adjusted_rate is O/E x overall; effekt's adjusted_rate is the bounded logit-shift
+    # rate (tests/test_providers_exact.py), the ratio form stays as oe x overall_rate
+    np.testing.assert_allclose(t["oe"] * indirect.overall_rate, r["adjusted_rate"], rtol=1e-7)
     assert indirect.overall_rate == pytest.approx(ref["overall"], rel=1e-12)
 
 
@@ -49,14 +53,26 @@ def test_score_test_matches_rao(indirect, ref):
     t = indirect.table()
     r = pd.DataFrame(ref["indirect"])
     np.testing.assert_allclose(t["statistic"] ** 2, r["score_chisq"], rtol=1e-6)
-    # R: p.adjust(pchisq(score, 1, lower.tail = FALSE), "holm")
-    np.testing.assert_allclose(t["p_adjusted"], r["p_holm"], rtol=1e-6)
+    # R: p.adjust(pchisq(score, 1, lower.tail = FALSE), "holm"); the table's p-value is now
+    # the exact test, so the score p-values are adjusted here
+    score_p = stats.chi2.sf(t["statistic"] ** 2, 1)
+    np.testing.assert_allclose(adjust_pvalues(score_p, "holm"), r["p_holm"], rtol=1e-6)
+
+
+def test_holm_runs_over_the_exact_pvalues(indirect):
+    t = indirect.table()
+    assert set(t["test"]) <= {"exact", "exact (calibrated)"}
+    np.testing.assert_allclose(t["p_adjusted"], adjust_pvalues(t["pvalue"], "holm"), rtol=1e-12)
 
 
 def test_bh_adjustment(data, ref):
     t = se.compare_providers(data, "job_6m", "provider", CASE_MIX, adjust="bh", warn=False).table()
-    # R: p.adjust(..., "BH")
-    np.testing.assert_allclose(t["p_adjusted"], pd.DataFrame(ref["indirect"])["p_bh"], rtol=1e-6)
+    # R: p.adjust(pchisq(score, 1, lower.tail = FALSE), "BH")
+    score_p = stats.chi2.sf(t["statistic"] ** 2, 1)
+    np.testing.assert_allclose(
+        adjust_pvalues(score_p, "bh"), pd.DataFrame(ref["indirect"])["p_bh"], rtol=1e-6
+    )
+    np.testing.assert_allclose(t["p_adjusted"], adjust_pvalues(t["pvalue"], "bh"), rtol=1e-12)
 
 
 @pytest.mark.parametrize(
@@ -129,9 +145,20 @@ def test_overdispersion_matches_r(data, ref):
 def test_simple_effects_pvalues_match_prop_test(data, ref):
     s = se.simple_effects(data, "job_6m", "provider").table()
     r = pd.DataFrame(ref["simple"])
-    # R: prop.test(c(x, X - x), c(n, N - n), correct = FALSE)$p.value ; p.adjust(., "holm")
-    np.testing.assert_allclose(s["pvalue"], r["pvalue"], rtol=1e-7)
-    np.testing.assert_allclose(s["p_adjusted"], r["p_holm"], rtol=1e-7)
+    # R: prop.test(c(x, X - x), c(n, N - n), correct = FALSE)$p.value, the former test:
+    # the exact p-values now in the table stay close to it at these sizes (>= 100)
+    assert s["test"].eq("Fisher exact").all()
+    np.testing.assert_allclose(s["pvalue"], r["pvalue"], rtol=2)
+    # fisher.test's algorithm by hand: the hypergeometric probabilities of all tables with the
+    # margins, summed over those no more likely than the observed one (relative tolerance 1e-7)
+    total_n, total_x = s["participants"].sum(), s["successes"].sum()
+    for _, row in s.iterrows():
+        h = stats.hypergeom(total_n, total_x, row["participants"])
+        support = np.arange(0, row["participants"] + 1)
+        pmf = h.pmf(support)
+        want = pmf[pmf <= h.pmf(row["successes"]) * (1 + 1e-7)].sum()
+        assert row["pvalue"] == pytest.approx(want, rel=1e-9)
+    np.testing.assert_allclose(s["p_adjusted"], adjust_pvalues(s["pvalue"], "holm"), rtol=1e-12)
 
 
 def test_against_target_matches_binom_test(data, ref):
@@ -141,3 +168,16 @@ def test_against_target_matches_binom_test(data, ref):
     np.testing.assert_allclose(t["pvalue"], r["pvalue"], rtol=1e-7)
     np.testing.assert_allclose(t["ci_low"], r["ci_low"], rtol=1e-7)
     np.testing.assert_allclose(t["ci_high"], r["ci_high"], rtol=1e-7)
+
+
+def test_calibrated_exact_pvalues_agree_with_rao_at_large_counts(indirect, ref):
+    """Where at least 50 successes and 50 failures are expected the normal approximation is
+    good, so the calibrated exact p-value lands near R's Rao score p-value (within a factor
+    of 1.6; the exact test is the more conservative: it counts the observed count's own
+    probability in the tail)."""
+    t = indirect.table()
+    rao = stats.chi2.sf(pd.DataFrame(ref["indirect"])["score_chisq"], 1)
+    big = ((t["expected"] >= 50) & (t["participants"] - t["expected"] >= 50)).to_numpy()
+    assert big.sum() >= 4
+    ratio = t["pvalue"].to_numpy()[big] / rao[big]
+    assert np.all((ratio > 0.9) & (ratio < 1.6))

@@ -41,7 +41,7 @@ from scipy import sparse as sp
 
 from .errors import ColumnError, MissingValueError, quote
 
-__all__ = ["MAX_LEVELS", "Design", "check_text_column", "encode_covariates"]
+__all__ = ["MAX_LEVELS", "Design", "check_covariate", "check_text_column", "encode_covariates"]
 
 #: Most distinct values a text (object/string) covariate may have before it is refused as a
 #: probable mistake (a number read as text, an id, a date); a pandas Categorical may have more.
@@ -99,7 +99,15 @@ def _is_numeric(values: pd.Series) -> bool:
     return bool(values.dtype == bool or pd.api.types.is_numeric_dtype(values))
 
 
-def _check_column(values: pd.Series, column: Hashable, func: str, argument: str) -> None:
+def check_covariate(values: pd.Series, column: Hashable, func: str, argument: str) -> None:
+    """The encoder's checks of one column (missing, dates, infinite, decimal-comma text,
+    too many text levels), for callers that encode a column their own way (e.g. CEM bins).
+
+    Examples
+    --------
+    >>> check_covariate(pd.Series([1.0, 2.0]), "age", "f", "covariate") is None
+    True
+    """
     if values.isna().any():
         raise MissingValueError(
             f"The {argument} {quote(column)} passed to {func}() has {int(values.isna().sum())} "
@@ -187,7 +195,7 @@ def encode_covariates(
     levels_of: dict[Hashable, list[object]] = {}
     for column in covariates:
         values = data[column]
-        _check_column(values, column, func, argument)
+        check_covariate(values, column, func, argument)
         if _is_numeric(values):
             arr = values.to_numpy(dtype=float)
             blocks.append(sp.csr_matrix(arr[:, None]) if sparse else arr[:, None])

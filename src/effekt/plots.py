@@ -17,8 +17,8 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,7 @@ from .language import confidence_label, get_language, number, speaks, term
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = [
     "caterpillar",
@@ -218,25 +219,28 @@ def save(ax: Axes, path: Any, dpi: int = 120) -> None:
 
 
 def love_plot(
-    balance: pd.DataFrame,
+    balance: pd.DataFrame | Mapping[str, pd.DataFrame],
     ax: Axes | None = None,
     *,
     threshold: float | None = 0.1,
     absolute: bool = True,
     title: str = "Covariate balance",
 ) -> Axes:
-    """Love plot: standardized mean differences before (open) and after (filled) matching.
+    """Love plot: standardized mean differences before (open) and after (filled) adjustment.
 
     Parameters
     ----------
-    balance : DataFrame
+    balance : DataFrame or dict of DataFrame
         A balance table with columns ``smd_before`` and ``smd_after`` (one row per
-        covariate), as returned by ``MatchResult.balance()``.
+        covariate), as returned by ``MatchResult.balance()`` or ``balance_table().table``;
+        or several, as ``{"nearest": ..., "full": ..., "entropy": ...}``, drawn side by side
+        (each adjustment its own marker and colour; "before" from the first table).
     ax : Axes, optional
     threshold : float or None
         Draw dashed lines at this (absolute) SMD; 0.1 is the usual rule of thumb.
     absolute : bool
         Plot absolute SMDs (default) or signed ones.
+    title : str
 
     Returns
     -------
@@ -252,26 +256,47 @@ def love_plot(
     ...                    index=["age", "married"])
     >>> love_plot(bal).get_xlabel()
     'Absolute standardized mean difference'
+    >>> other = bal.assign(smd_after=[0.08, 0.01])
+    >>> len(love_plot({"nearest": bal, "full": other}).get_legend().get_texts())
+    3
     """
-    ax = new_axes(ax, figsize=(6.5, 0.32 * len(balance) + 1.6))
-    before = balance["smd_before"].to_numpy(dtype=float)
-    after = balance["smd_after"].to_numpy(dtype=float)
-    if absolute:
-        before, after = np.abs(before), np.abs(after)
-    y = np.arange(len(balance))[::-1]
-    for yi, b, a in zip(y, before, after, strict=True):
-        ax.plot([b, a], [yi, yi], color="0.8", lw=1, zorder=1)
-    ax.scatter(before, y, facecolors="white", edgecolors="C3", label="before matching", zorder=2)
-    ax.scatter(after, y, color="C0", label="after matching", zorder=3)
+    tables = dict(balance) if isinstance(balance, Mapping) else {"after matching": balance}
+    first = next(iter(tables.values()))
+    ax = new_axes(ax, figsize=(6.5, 0.32 * len(first) + 1.8))
+    sign = np.abs if absolute else np.asarray
+    before = sign(first["smd_before"].to_numpy(dtype=float))
+    y = np.arange(len(first))[::-1]
+    afters = {
+        k: sign(t["smd_after"].reindex(first.index).to_numpy(dtype=float))
+        for k, t in tables.items()
+    }
+    spans = np.column_stack([before, *afters.values()])
+    for yi, row in zip(y, spans, strict=True):
+        ax.plot([np.nanmin(row), np.nanmax(row)], [yi, yi], color="0.85", lw=1, zorder=1)
+    ax.scatter(
+        before, y, facecolors="white", edgecolors="0.35", label="before adjustment", zorder=2
+    )
+    markers = "osD^vP*"
+    for k, (name, after) in enumerate(afters.items()):
+        ax.scatter(
+            after,
+            y,
+            color=f"C{k}",
+            marker=markers[k % len(markers)],
+            s=28,
+            alpha=0.85,
+            label=name,
+            zorder=3,
+        )
     if threshold is not None:
         ax.axvline(threshold, color="0.4", ls="--", lw=1)
         if not absolute:
             ax.axvline(-threshold, color="0.4", ls="--", lw=1)
     ax.axvline(0, color="0.6", lw=0.8)
-    ax.set_yticks(y, [str(i) for i in balance.index])
-    ax.set_ylim(-0.7, len(balance) - 0.3)
+    ax.set_yticks(y, [str(i) for i in first.index])
+    ax.set_ylim(-0.7, len(first) - 0.3)
     ax.set_xlabel(("Absolute standardized" if absolute else "Standardized") + " mean difference")
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.legend(loc="lower right", fontsize=8, frameon=True, framealpha=0.9)
     if title:
         ax.set_title(title)
     return ax
@@ -283,7 +308,7 @@ def overlap_plot(
     weights: np.ndarray | None = None,
     ax: Axes | None = None,
     *,
-    bins: int = 30,
+    bins: int | None = None,
     title: str = "Propensity score overlap",
 ) -> Axes:
     """Mirrored histograms of the propensity score: treated above, controls below the axis.
@@ -300,7 +325,9 @@ def overlap_plot(
     weights : array of float, optional
         Matching weights per unit (0 for unmatched units).
     ax : Axes, optional
-    bins : int
+    bins : int, optional
+        Number of bins; by default the Freedman-Diaconis rule on the scores, kept between
+        10 and 60. The bins span the observed scores (not always 0 to 1).
     title : str
 
     Examples
@@ -317,7 +344,14 @@ def overlap_plot(
     ax = new_axes(ax, figsize=(7.0, 4.5))
     score = np.asarray(score, dtype=float)
     treated = np.asarray(treatment, dtype=bool)
-    edges = np.linspace(min(0.0, score.min()), max(1.0, score.max()), bins + 1)
+    low, high = float(score.min()), float(score.max())
+    if high <= low:
+        low, high = low - 0.01, high + 0.01
+    if bins is None:
+        fd = np.histogram_bin_edges(score, bins="fd")
+        bins = int(np.clip(len(fd) - 1, 10, 60))
+    pad = 0.02 * (high - low)
+    edges = np.linspace(low - pad, high + pad, int(bins) + 1)
     width = np.diff(edges)
     for mask, sign, color, name in ((treated, 1, "C1", "treated"), (~treated, -1, "C0", "control")):
         h, _ = np.histogram(score[mask], bins=edges)
@@ -355,24 +389,34 @@ def funnel(
     ax: Axes | None = None,
     *,
     overdispersion: Any = None,
-    label_outliers: bool = True,
+    highlight: str = "flag",
+    label_providers: str | Sequence[str] = "highlighted",
     ylabel: str = "Share (%)",
     title: str = "",
 ) -> Axes:
     """Funnel plot: rates against participants with 95 % and 99.8 % control limits.
 
+    The limits show how far a provider of each size may lie from the centre by chance. The
+    providers *highlighted* are, by default, exactly those flagged by the provider table's
+    test (column ``flag``), so the plot and the table give one answer.
+
     Parameters
     ----------
     points : DataFrame
-        Columns ``label``, ``participants``, ``rate`` and ``outside_99.8``/``outside_95``.
+        Columns ``provider``, ``participants``, ``rate``, ``outside_95``, ``outside_99.8``
+        and (for ``highlight="flag"``) ``flag``.
     curve : DataFrame
         Output of :func:`effekt.simple_effect.funnel_limits` on a grid of participants.
     target : float
         The centre line (overall rate).
     overdispersion : Overdispersion, optional
         Shown in the legend when the limits were widened.
-    label_outliers : bool
-        Write the label of every point outside the 99.8 % limits.
+    highlight : {"flag", "limits"}, default "flag"
+        ``"flag"``: mark the providers the table flags (its test after multiplicity
+        adjustment). ``"limits"``: mark the points outside the 95 % and 99.8 % limits
+        instead (labelled in the legend as not the test).
+    label_providers : {"highlighted", "all", "none"} or sequence of str
+        Which providers to name; names are placed so that they do not overlap.
 
     Returns
     -------
@@ -383,12 +427,15 @@ def funnel(
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> from effekt.simple_effect import funnel_limits
-    >>> pts = pd.DataFrame({"label": ["A", "B"], "participants": [50, 400], "rate": [0.5, 0.3],
-    ...                     "outside_95": [True, False], "outside_99.8": [False, False]})
+    >>> pts = pd.DataFrame({"provider": ["A", "B"], "participants": [50, 400],
+    ...                     "rate": [0.5, 0.3], "outside_95": [True, False],
+    ...                     "outside_99.8": [False, False], "flag": [True, False]})
     >>> ax = funnel(pts, funnel_limits(0.3, [20, 50, 100, 400]), 0.3)
-    >>> ax.get_xlabel()
-    'Participants'
+    >>> [t.get_text() for t in ax.texts]
+    ['A']
     """
+    if highlight not in ("flag", "limits"):
+        raise ValueError(f"highlight must be 'flag' or 'limits', not {highlight!r}")
     ax = new_axes(ax, figsize=(9.0, 5.0))
     n = curve["participants"].to_numpy(dtype=float)
     ax.plot(n, 100 * curve["upper_95"], color="C0", ls="--", lw=1.2, label="95 % limits")
@@ -396,19 +443,24 @@ def funnel(
     ax.plot(n, 100 * curve["upper_99.8"], color="C3", ls="-", lw=1.2, label="99.8 % limits")
     ax.plot(n, 100 * curve["lower_99.8"], color="C3", ls="-", lw=1.2)
     ax.axhline(100 * target, color="0.3", lw=1, label=f"overall {100 * target:.1f} %")
-    out3 = points["outside_99.8"].to_numpy(dtype=bool)
-    out2 = points["outside_95"].to_numpy(dtype=bool) & ~out3
-    inside = ~(out2 | out3)
     x = points["participants"].to_numpy(dtype=float)
     y = 100 * points["rate"].to_numpy(dtype=float)
-    ax.scatter(x[inside], y[inside], s=18, color="0.35", alpha=0.8, label="providers", zorder=3)
-    if out2.any():
-        ax.scatter(x[out2], y[out2], s=26, color="C1", zorder=3, label="outside 95 %")
-    if out3.any():
-        ax.scatter(x[out3], y[out3], s=34, color="C3", zorder=4, label="outside 99.8 %")
-    if label_outliers:
-        for xi, yi, lab in zip(x[out3], y[out3], points["label"].to_numpy()[out3], strict=True):
-            ax.annotate(str(lab), (xi, yi), xytext=(4, 3), textcoords="offset points", fontsize=8)
+    if highlight == "flag":
+        groups = [(points["flag"].to_numpy(dtype=bool), "C3", "flagged by the test (table)")]
+    else:
+        out3 = points["outside_99.8"].to_numpy(dtype=bool)
+        out2 = points["outside_95"].to_numpy(dtype=bool) & ~out3
+        groups = [
+            (out2, "C1", "outside 95 % limits (not the test)"),
+            (out3, "C3", "outside 99.8 % limits (not the test)"),
+        ]
+    marked = np.zeros(len(points), dtype=bool)
+    for mask, _, _ in groups:
+        marked |= mask
+    ax.scatter(x[~marked], y[~marked], s=18, color="0.35", alpha=0.8, label="providers", zorder=3)
+    for mask, color, label in groups:
+        if mask.any():
+            ax.scatter(x[mask], y[mask], s=34, color=color, zorder=4, label=label)
     ax.set_xlabel("Participants")
     ax.set_ylabel(ylabel)
     if x.max() / max(x.min(), 1) > 20:
@@ -426,6 +478,9 @@ def funnel(
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     if title:
         ax.set_title(title)
+    names = points["provider"].astype(str).to_numpy()
+    chosen = _chosen_labels(names, marked, label_providers)
+    _place_labels(ax, x[chosen], y[chosen], names[chosen], x, y)
     return ax
 
 
@@ -437,61 +492,193 @@ def caterpillar(
     conf_level: float = 0.95,
     outcome_label: str = "outcome",
     max_labels: int = 40,
+    shown_interval: str = "flag",
+    label_providers: str | Sequence[str] | None = None,
 ) -> Axes:
-    """Caterpillar plot of shrunken adjusted rates (ranked) with intervals.
+    """Caterpillar plot: providers ranked by their adjusted rate, with intervals.
 
-    ``table`` needs ``provider``, ``adjusted_rate``, ``shrunken_rate``, ``shrunken_ci_low``,
-    ``shrunken_ci_high`` and ``flag`` (as in ``ProviderComparison.table()``).
+    By default (``shown_interval="flag"``) it shows each provider's risk-adjusted rate with the
+    interval of the table's test (``flag_ci_low``/``flag_ci_high``, at the level after
+    multiplicity adjustment): an interval is red exactly when it excludes the overall rate,
+    which is exactly when the table flags the provider. ``shown_interval="shrunken"`` shows the
+    empirical-Bayes (shrunken) rates and intervals instead, answering "where does each
+    provider most likely lie?"; red then marks shrunken intervals that exclude the overall
+    rate (labelled in the legend as not the test).
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``ProviderComparison.table()``: ``provider``, ``adjusted_rate``, ``flag``,
+        ``flag_ci_low``, ``flag_ci_high``, ``shrunken_rate``, ``shrunken_ci_low``,
+        ``shrunken_ci_high``.
+    overall_rate : float
+    conf_level : float, default 0.95
+        Level of the shrunken intervals (for the legend).
+    outcome_label : str
+    max_labels : int, default 40
+        With more providers than this, only ``label_providers`` are named.
+    shown_interval : {"flag", "shrunken"}, default "flag"
+        Which rates and intervals to draw (see above).
+    label_providers : {"highlighted", "all", "none"} or sequence of str, optional
+        Which providers to name (default: all up to ``max_labels`` providers, else the
+        highlighted ones); names never overlap.
+
+    Returns
+    -------
+    Axes
 
     Examples
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
-    >>> f = pd.DataFrame({"provider": ["A", "B"], "adjusted_rate": [0.3, 0.4],
+    >>> f = pd.DataFrame({"provider": ["A", "B"], "adjusted_rate": [0.3, 0.45],
+    ...                   "flag_ci_low": [0.25, 0.36], "flag_ci_high": [0.36, 0.52],
     ...                   "shrunken_rate": [0.31, 0.38], "shrunken_ci_low": [0.27, 0.33],
     ...                   "shrunken_ci_high": [0.35, 0.43], "flag": [False, True]})
     >>> caterpillar(f, 0.35).get_ylabel()
     'Providers, ranked'
     """
-    f = table.sort_values("shrunken_rate").reset_index(drop=True)
+    if shown_interval not in ("flag", "shrunken"):
+        raise ValueError(f"shown_interval must be 'flag' or 'shrunken', not {shown_interval!r}")
+    prefix = "adjusted" if shown_interval == "flag" else "shrunken"
+    cols = {"flag": ("adjusted_rate", "flag_ci_low", "flag_ci_high")}.get(
+        shown_interval, ("shrunken_rate", "shrunken_ci_low", "shrunken_ci_high")
+    )
+    f = table.sort_values(cols[0], kind="stable").reset_index(drop=True)
     k = len(f)
     ax = new_axes(ax, figsize=(7.5, min(12.0, 0.22 * k + 1.8)) if k <= max_labels else (7.5, 5.0))
     pos = np.arange(k)
-    est = 100 * f["shrunken_rate"].to_numpy(dtype=float)
-    lo = 100 * f["shrunken_ci_low"].to_numpy(dtype=float)
-    hi = 100 * f["shrunken_ci_high"].to_numpy(dtype=float)
-    flag = f["flag"].to_numpy(dtype=bool)
-    colors = ["C3" if fl else "C0" for fl in flag]
+    est, lo, hi = (100 * f[c].to_numpy(dtype=float) for c in cols)
+    if shown_interval == "flag":
+        red = f["flag"].to_numpy(dtype=bool)
+        red_label = "flagged by the test (table): interval excludes the overall rate"
+        bar_label = f"{prefix} rate, interval of the test (multiplicity-adjusted)"
+    else:
+        red = (lo > 100 * overall_rate) | (hi < 100 * overall_rate)
+        red_label = "shrunken interval excludes the overall rate (not the test)"
+        bar_label = f"shrunken (empirical Bayes), {100 * conf_level:g} % interval"
+    colors = ["C3" if r else "C0" for r in red]
     ax.hlines(pos, lo, hi, colors=colors, lw=1.2)
-    ax.scatter(
-        est,
-        pos,
-        color=colors,
-        s=14,
-        zorder=3,
-        label=f"shrunken (empirical Bayes), {100 * conf_level:g} % interval",
-    )
-    ax.scatter(
-        100 * f["adjusted_rate"],
-        pos,
-        facecolors="none",
-        edgecolors="0.4",
-        s=14,
-        zorder=2,
-        label="adjusted, not shrunken",
-    )
+    ax.scatter(est[~red], pos[~red], color="C0", s=14, zorder=3, label=bar_label)
+    if red.any():
+        ax.scatter(est[red], pos[red], color="C3", s=18, zorder=3, label=red_label)
+    if shown_interval == "shrunken":
+        ax.scatter(
+            100 * f["adjusted_rate"], pos, facecolors="none", edgecolors="0.4", s=14,
+            zorder=2, label="adjusted, not shrunken",
+        )  # fmt: skip
     ax.axvline(
         100 * overall_rate, color="0.3", ls="--", lw=1, label=f"overall {100 * overall_rate:.1f} %"
     )
-    if k <= max_labels:
-        ax.set_yticks(pos, f["provider"].astype(str))
+    names = f["provider"].astype(str).to_numpy()
+    if label_providers is None:
+        label_providers = "all" if k <= max_labels else "highlighted"
+    chosen = _chosen_labels(names, red, label_providers)
+    if k <= max_labels and chosen.all():
+        ax.set_yticks(pos, names)
     else:
         ax.set_yticks([])
     ax.set_ylabel("Providers, ranked")
     ax.set_xlabel(f"Risk-adjusted share with {outcome_label} (%)")
-    ax.legend(fontsize=8, loc="lower right")
-    ax.set_title("Providers ranked after adjustment and shrinkage (red: differs credibly)")
+    ax.set_ylim(-0.6 - max(2.0, 0.08 * k), k - 0.4)  # room for the legend below the last
+    ax.legend(fontsize=8, loc="lower right", framealpha=0.9)
+    ax.set_title("Providers ranked after adjustment for case mix")
+    if not (k <= max_labels and chosen.all()):
+        _place_labels(ax, hi[chosen], pos[chosen], names[chosen], hi, pos)
     return ax
+
+
+def _chosen_labels(
+    names: np.ndarray, highlighted: np.ndarray, label_providers: str | Sequence[str]
+) -> np.ndarray:
+    """Which providers to name: ``"highlighted"``, ``"all"``, ``"none"`` or a list."""
+    if isinstance(label_providers, str):
+        if label_providers not in ("highlighted", "all", "none"):
+            raise ValueError(
+                "label_providers must be 'highlighted', 'all', 'none' or a list of providers, "
+                f"not {label_providers!r}"
+            )
+        if label_providers == "all":
+            return np.ones(names.size, dtype=bool)
+        if label_providers == "none":
+            return np.zeros(names.size, dtype=bool)
+        return np.asarray(highlighted, dtype=bool)
+    wanted = {str(v) for v in label_providers}
+    return np.array([name in wanted for name in names], dtype=bool)
+
+
+def _place_labels(
+    ax: Axes,
+    x: np.ndarray,
+    y: np.ndarray,
+    texts: np.ndarray,
+    all_x: np.ndarray,
+    all_y: np.ndarray,
+    fontsize: float = 8,
+) -> None:
+    """Write ``texts`` beside their points so that no two names overlap each other or cover
+    a point: candidate positions around the point in widening rings, first fit wins; a name
+    placed away from its point gets a thin leader line."""
+    if len(texts) == 0:
+        return
+    fig = cast("Figure", ax.figure)
+    fig.draw_without_rendering()  # settle the layout before measuring
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    to_px = ax.transData.transform
+    pts_px = to_px(np.column_stack([all_x, all_y]))
+    r = 3.0 * fig.dpi / 72
+    obstacles = [(px - r, py - r, px + r, py + r) for px, py in pts_px]
+    frame = ax.get_window_extent(renderer)
+    placed: list[tuple[float, float, float, float]] = []
+    order = np.argsort(-np.asarray(y, dtype=float), kind="stable")
+    for i in order:
+        ann = ax.annotate(
+            str(texts[i]), (x[i], y[i]), xytext=(4, 3), textcoords="offset points",
+            fontsize=fontsize, zorder=5,
+        )  # fmt: skip
+        ann.set_in_layout(False)
+        best, best_cost = (4.0, 3.0), np.inf
+        for dx, dy in _label_offsets(ann.get_window_extent(renderer).width * 72 / fig.dpi):
+            ann.set_position((dx, dy))
+            box = ann.get_window_extent(renderer)
+            b = (box.x0, box.y0, box.x1, box.y1)
+            cost = sum(_overlap(b, o) for o in placed) + sum(_overlap(b, o) for o in obstacles)
+            inside = _overlap(b, (frame.x0, frame.y0, frame.x1, frame.y1))
+            cost += 4 * ((b[2] - b[0]) * (b[3] - b[1]) - inside)  # outside the axes
+            if cost < best_cost:
+                best, best_cost = (dx, dy), cost
+            if cost == 0:
+                break
+        ann.set_position(best)
+        if abs(best[0]) > 12 or abs(best[1]) > 12 + 8:
+            ann.remove()  # far from its point: the same name with a thin leader line
+            ann = ax.annotate(
+                str(texts[i]), (x[i], y[i]), xytext=best, textcoords="offset points",
+                fontsize=fontsize, zorder=5,
+                arrowprops={"arrowstyle": "-", "color": "0.5", "lw": 0.6, "shrinkB": 3},
+            )  # fmt: skip
+            ann.set_in_layout(False)
+        box = ann.get_window_extent(renderer)
+        placed.append((box.x0, box.y0, box.x1, box.y1))
+
+
+def _label_offsets(width: float) -> list[tuple[float, float]]:
+    """Candidate text offsets (points) around a point, nearest first: beside it, then on
+    widening rings in 16 directions."""
+    out: list[tuple[float, float]] = [(4, 3), (4, -11), (-4 - width, 3), (-4 - width, -11)]
+    angles = np.linspace(0, 2 * np.pi, 16, endpoint=False)
+    for d in (10, 16, 22, 30, 40, 52, 66, 82, 100):
+        for a in angles:
+            cx, cy = d * 1.6 * np.cos(a), d * np.sin(a)  # wider than tall, like names
+            out.append((cx - width / 2 + np.sign(np.cos(a)) * width / 2, cy - 4))
+    return out
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    """Area shared by two boxes (x0, y0, x1, y1)."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return max(w, 0.0) * max(h, 0.0)
 
 
 @speaks

@@ -13,20 +13,34 @@ True
 
 from __future__ import annotations
 
+from .balancing import cem, entropy_weights, overlap_weights, weighted_effect
+from .designs import BalanceTable, DesignComparison, balance_table, compare_designs
 from .nearest import MatchResult, match
+from .optimal import optimal_match
 from .propensity import PropensityScore, propensity_score
 from .sensitivity import EValue, RosenbaumBounds, e_value, rosenbaum_bounds
+from .subclass import subclassify
 from .weighting import aipw, ipw
 
 __all__ = [
+    "BalanceTable",
+    "DesignComparison",
+    "balance_table",
+    "compare_designs",
     "EValue",
     "MatchResult",
     "PropensityScore",
     "RosenbaumBounds",
     "aipw",
+    "cem",
     "e_value",
+    "entropy_weights",
     "ipw",
     "match",
+    "optimal_match",
+    "overlap_weights",
     "propensity_score",
     "rosenbaum_bounds",
+    "subclassify",
+    "weighted_effect",
 ]

@@ -42,18 +42,23 @@ def insertion_points(
     sorted_score: np.ndarray,
     start: np.ndarray,
     end: np.ndarray,
+    side: str = "left",
 ) -> np.ndarray:
-    """Global position of the first control with score >= the treated score, within its stratum."""
+    """Global position of the first control with score >= the treated score, within its stratum.
+
+    ``side="right"``: the first control with score > the treated score (a treated unit sits
+    after the controls tied with it).
+    """
     pos = np.empty(len(score_t), dtype=np.int64)
     if len(start) == 1:
-        return np.searchsorted(sorted_score, score_t, side="left").astype(np.int64)
+        return np.searchsorted(sorted_score, score_t, side=side).astype(np.int64)  # type: ignore[call-overload]
     order = np.argsort(strata_t, kind="stable")
     bounds = np.searchsorted(strata_t[order], np.arange(len(start) + 1), side="left")
     for s in range(len(start)):
         idx = order[bounds[s] : bounds[s + 1]]
         if idx.size:
             block = sorted_score[start[s] : end[s]]
-            pos[idx] = start[s] + np.searchsorted(block, score_t[idx], side="left")
+            pos[idx] = start[s] + np.searchsorted(block, score_t[idx], side=side)  # type: ignore[call-overload]
     return pos
 
 
@@ -67,6 +72,7 @@ def greedy_without_replacement(
     *,
     ratio: int,
     caliper: float,
+    side: str = "left",
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Greedy 1:ratio matching without replacement.
 
@@ -78,13 +84,14 @@ def greedy_without_replacement(
     start, end : block of each stratum in ``sorted_score``.
     ratio : controls per treated unit (matched in rounds).
     caliper : maximal absolute score difference (``inf`` for none).
+    side : where a treated unit sits among controls tied with it (:func:`insertion_points`).
 
     Returns
     -------
     treated position, sorted-control position, rank (1-based) of each match row.
     """
     n_c = len(sorted_score)
-    pos = insertion_points(score_t, strata_t, sorted_score, start, end)
+    pos = insertion_points(score_t, strata_t, sorted_score, start, end, side)
     # right[k]: candidate for the smallest unused index >= k (n_c = none);
     # left[k + 1]: candidate for the largest unused index <= k (left[0] = 0 means none).
     right = list(range(n_c + 1))
@@ -159,6 +166,7 @@ def nearest_with_replacement(
     ties: bool = False,
     tie_tolerance: float = 1e-5,
     tie_scale: float = 1.0,
+    side: str = "left",
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The ``ratio`` nearest controls of every treated unit, controls reusable (vectorised).
 
@@ -169,7 +177,7 @@ def nearest_with_replacement(
     distance order.
     """
     n_t = len(score_t)
-    pos = insertion_points(score_t, strata_t, sorted_score, start, end)
+    pos = insertion_points(score_t, strata_t, sorted_score, start, end, side)
     lo_b = start[strata_t]
     hi_b = end[strata_t]
     lptr = pos - 1

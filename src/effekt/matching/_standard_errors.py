@@ -76,6 +76,40 @@ def abadie_imbens_variance(
     return tau, var
 
 
+def abadie_imbens_ate_variance(
+    y: np.ndarray,
+    t_pos: np.ndarray,
+    c_pos: np.ndarray,
+    w_rows: np.ndarray,
+    sign: np.ndarray,
+    sigma2: np.ndarray,
+) -> tuple[float, float]:
+    """ATE (matching both ways) and its Abadie–Imbens (2006, Theorem 7) variance.
+
+    Match rows ``t_pos -> c_pos`` of every unit (the focal unit) to units of the other arm,
+    with within-set weights ``w_rows``; ``sign`` is +1 for a treated and -1 for a control
+    focal unit (per position); ``sigma2`` the conditional variance per position.
+    ``tau_i = sign_i (Y_i - sum_j w_ij Y_j)``, ``tau = mean(tau_i)`` and
+    ``V = (1/N^2) [sum_i (tau_i - tau)^2 + sum_j sigma2_j (K_j^2 - KK_j + 2 K_j)]``.
+
+    Every unit is both focal and a match here, so ``Y_j`` enters ``tau`` with weight
+    ``(1 + K_j)/N``: the noise variance is ``sum_j (1 + K_j)^2 sigma2_j / N^2``, of which
+    ``sum_i (tau_i - tau)^2`` already holds ``sum_j (1 + KK_j) sigma2_j``; the second sum
+    adds the rest (for the ATT, where no unit is both, the term ``2 K_j`` is absent).
+    """
+    units, inv = np.unique(t_pos, return_inverse=True)
+    n = len(units)
+    y_other = np.bincount(inv, weights=w_rows * y[c_pos], minlength=n)
+    tau_i = sign[units] * (y[units] - y_other)
+    tau = float(tau_i.mean())
+    used, cinv = np.unique(c_pos, return_inverse=True)
+    K = np.bincount(cinv, weights=w_rows, minlength=len(used))
+    KK = np.bincount(cinv, weights=w_rows**2, minlength=len(used))
+    extra = K**2 - KK + 2 * K
+    var = (float(((tau_i - tau) ** 2).sum()) + float((sigma2[used] * extra).sum())) / n**2
+    return tau, var
+
+
 def within_arm_variance(
     y: np.ndarray,
     units: np.ndarray,

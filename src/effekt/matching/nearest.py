@@ -78,6 +78,7 @@ Statistics* 10, 150-161.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
@@ -107,7 +108,12 @@ from ..errors import EffektError, OverlapWarning, SmallSampleWarning
 from ..results import EffectResult, Result, effect_from_normal
 from . import _engine
 from ._balance import balance_frame, balance_matrix
-from ._standard_errors import abadie_imbens_variance, block_bootstrap
+from ._standard_errors import (
+    abadie_imbens_ate_variance,
+    abadie_imbens_variance,
+    block_bootstrap,
+    within_arm_variance,
+)
 from .propensity import PropensityScore, _fit_propensity
 
 if TYPE_CHECKING:
@@ -280,13 +286,14 @@ class MatchResult(Result):
         self,
         outcome: Hashable,
         *,
-        estimand: str = "ATT",
+        estimand: str | None = None,
         se: str | None = None,
         conf_level: float = 0.95,
         n_boot: int = 999,
         seed: int | np.random.Generator | None = 0,
         var_matches: int | None = None,
         label: str | None = None,
+        covariates: Sequence[Hashable] | Hashable | None = None,
     ) -> EffectResult:
         """The (weighted) difference in outcome means on the matched sample, with a standard error.
 
@@ -295,8 +302,11 @@ class MatchResult(Result):
         outcome : column name
             Numeric outcome; a 0/1 (or boolean) outcome gives an effect on the proportion
             scale (percentage points in text).
-        estimand : {"ATT"}
-            Matching treated units to controls estimates the effect on the treated.
+        estimand : {"ATT", "ATC", "ATE"}, optional
+            The match's estimand (``match(estimand=...)``): matching treated units to
+            controls estimates the effect on the treated, matching controls to treated units
+            the effect on the controls, matching both ways the average effect. Another value
+            raises.
         se : {"cluster", "abadie-imbens", "hc3", "bootstrap"}, optional
             Default: ``"cluster"`` without replacement (CR1 by subclass, as MatchIt's
             documentation recommends), ``"abadie-imbens"`` with replacement.
@@ -315,6 +325,10 @@ class MatchResult(Result):
             one-dimensional score, 0 after ``distance="mahalanobis"`` (the within-arm
             matches need a score).
         label : str, optional
+        covariates : list of column names, optional
+            Regression adjustment after matching (g-computation, MatchIt's guidance): see
+            :func:`~effekt.matching.weighted_effect`, with the SE clustered by matched set
+            (without replacement) or HC1 (with replacement); ``se`` must be left unset.
 
         Returns
         -------
@@ -344,7 +358,10 @@ class MatchResult(Result):
         >>> r.scale, r.estimand, r.n_treated == m.n_treated_matched
         ('proportion', 'ATT', True)
         """
-        check_choice(estimand, "estimand", "effect", ("ATT",))
+        own = self.options.get("estimand", "ATT")
+        check_choice(own if estimand is None else estimand, "estimand", "effect", (own,))
+        if covariates is not None:
+            return self._adjusted_effect(outcome, covariates, se, conf_level, label)
         conf_level = check_conf_level(conf_level, "effect")
         se = self._se_method(se)
         require_columns(self.data, "effect", outcome=outcome)
@@ -371,6 +388,41 @@ class MatchResult(Result):
         )
         return _SE_METHODS[se](call)
 
+    def _adjusted_effect(
+        self,
+        outcome: Hashable,
+        covariates: Any,
+        se: str | None,
+        conf_level: float,
+        label: str | None,
+    ) -> EffectResult:
+        """Regression adjustment on the matched sample (:func:`weighted_effect`)."""
+        from .balancing import weighted_effect
+
+        if se is not None:
+            raise EffektError(
+                "effect(): with 'covariates' the SE is clustered by matched set (HC1 after matching "
+                "with replacement); leave 'se' unset."
+            )
+        # every row's covariates are checked, matched or not (as match() checks its own)
+        covs = as_column_list(covariates)
+        require_columns(self.data, "effect", covariates=covs)
+        encode_covariates(self.data, covs, "effect")
+        frame = self.data.assign(
+            _effekt_w=self.weights, _effekt_set=self.subclass, _effekt_t=self.treated
+        )
+        r = weighted_effect(
+            frame,
+            outcome,
+            "_effekt_t",
+            "_effekt_w",
+            subclass=None if self.options["replace"] else "_effekt_set",
+            covariates=covariates,
+            estimand=self.options.get("estimand", "ATT"),
+            conf_level=conf_level,
+        )
+        return dataclasses.replace(r, label=label, notes=self.notes)
+
     def _se_method(self, se: str | None) -> str:
         """The SE method: the default for the design, checked against it."""
         replace = bool(self.options["replace"])
@@ -396,7 +448,7 @@ class MatchResult(Result):
             scale=scale,
             mean_treated=float(np.average(y[matched & t], weights=w[matched & t])),
             mean_control=float(np.average(y[matched & ~t], weights=w[matched & ~t])),
-            estimand="ATT",
+            estimand=self.options.get("estimand", "ATT"),
             outcome=str(outcome),
             label=label,
             notes=self.notes,
@@ -628,7 +680,7 @@ class MatchResult(Result):
 
         return love_plot(self.balance(), ax=ax, threshold=threshold)
 
-    def plot_overlap(self, ax: Axes | None = None, *, bins: int = 30) -> Axes:
+    def plot_overlap(self, ax: Axes | None = None, *, bins: int | None = None) -> Axes:
         """Distributions of the propensity score by group, before and after matching."""
         if self.distance is None:
             raise EffektError(
@@ -734,7 +786,11 @@ def _se_abadie_imbens(call: _EffectCall) -> EffectResult:
             "effect(): var_matches > 0 needs a one-dimensional distance; with "
             "distance='mahalanobis' pass var_matches=0."
         )
-    pool = np.flatnonzero(~m.treated & ~m.discarded)
+    if m.options.get("estimand") == "ATE":
+        return _se_abadie_imbens_ate(call, vm_)
+    atc = m.options.get("estimand") == "ATC"
+    # the group the focal units were matched to
+    pool = np.flatnonzero((m.treated if atc else ~m.treated) & ~m.discarded)
     if vm_ > 0:
         # the within-arm variances use the outcomes of every eligible control
         values_p = call.values.iloc[pool]
@@ -757,12 +813,49 @@ def _se_abadie_imbens(call: _EffectCall) -> EffectResult:
         tie_tolerance=m.options["tie_tolerance"] if m.options["ties"] else 0.0,
         tie_scale=m.options["tie_scale"],
     )
+    tau = -tau if atc else tau  # focal minus matched, so treated minus control
     variance = (
         "(homoskedastic)" if vm_ == 0 else f"(conditional variance from {vm_} within-arm match(es))"
     )
     fields = dict(call.fields)
     fields["method"] = (
         f"matched difference in means; Abadie–Imbens (2006) SE {variance}, normal reference"
+    )
+    _warn_zero_se(float(np.sqrt(var)), call.outcome, call.se, call.y_scale)
+    return effect_from_normal(tau, float(np.sqrt(var)), call.conf_level, **fields)
+
+
+def _se_abadie_imbens_ate(call: _EffectCall, vm_: int) -> EffectResult:
+    """Abadie–Imbens SE of the ATE from matching both ways (Theorem 7 of their 2006 paper)."""
+    m = call.match
+    y = numeric_column(call.values, call.outcome, "effect", "outcome")
+    n = len(y)
+    sign = np.where(m.treated, 1.0, -1.0)
+    sigma2 = np.zeros(n)
+    if vm_ == 0:
+        rows = sign[m._t_pos] * (y[m._t_pos] - y[m._c_pos])
+        tau0 = float(np.average(rows, weights=m._w_rows))
+        sigma2[:] = 0.5 * float((m._w_rows * (rows - tau0) ** 2).sum() / m._w_rows.sum())
+    else:
+        dist = cast(np.ndarray, m.distance)
+        for arm in (m.treated, ~m.treated):
+            pool = np.flatnonzero(arm & ~m.discarded)
+            used = np.intersect1d(np.unique(m._c_pos), pool)
+            strata = m._strata[pool] if m._strata is not None else None
+            sigma2[used] = within_arm_variance(
+                y,
+                used,
+                pool,
+                dist[pool],
+                strata,
+                vm_,
+                tie_tolerance=m.options["tie_tolerance"] if m.options["ties"] else 0.0,
+                tie_scale=m.options["tie_scale"],
+            )
+    tau, var = abadie_imbens_ate_variance(y, m._t_pos, m._c_pos, m._w_rows, sign, sigma2)
+    fields = dict(call.fields)
+    fields["method"] = (
+        "matched difference in means, matching both ways (ATE); Abadie–Imbens (2006) SE, normal reference"
     )
     _warn_zero_se(float(np.sqrt(var)), call.outcome, call.se, call.y_scale)
     return effect_from_normal(tau, float(np.sqrt(var)), call.conf_level, **fields)
@@ -775,6 +868,8 @@ def _se_bootstrap(call: _EffectCall) -> EffectResult:
     rng = np.random.default_rng(call.seed)
     units, inv = np.unique(m._t_pos, return_inverse=True)
     tau_i = y[units] - np.bincount(inv, weights=m._w_rows * y[m._c_pos], minlength=len(units))
+    if m.options.get("estimand") in ("ATC", "ATE"):
+        tau_i = np.where(m.treated[units], tau_i, -tau_i)  # treated minus control
     est = float(tau_i.mean())
     reps = block_bootstrap(tau_i, n_boot, rng)
     s = float(reps.std(ddof=1))
@@ -1021,6 +1116,7 @@ def _score_match(
     tie_scale: float = 1.0,
     used: np.ndarray | None = None,
     treated_subset: np.ndarray | None = None,
+    side: str = "left",
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Match on a 1-D score; returns positions (into the full arrays) and ranks."""
     t_all = np.flatnonzero(treated & eligible) if treated_subset is None else treated_subset
@@ -1048,11 +1144,12 @@ def _score_match(
             ties=ties,
             tie_tolerance=tie_tolerance,
             tie_scale=tie_scale,
+            side=side,
         )
     else:
         visit = _visit_order(st, order, rng)
         ti, ci, rk = _engine.greedy_without_replacement(
-            st, gt, visit, s_sorted, start, end, ratio=ratio, caliper=caliper
+            st, gt, visit, s_sorted, start, end, ratio=ratio, caliper=caliper, side=side
         )
     return t_all[ti], c_sorted[ci], rk
 
@@ -1162,6 +1259,7 @@ class _Plan:
     tie_tolerance: float
     cal_abs: float | None = None
     tie_scale: float = 1.0
+    estimand: str = "ATT"
     notes: list[str] = field(default_factory=list)
 
     def options(self, label: str, n_missing: int) -> dict[str, Any]:
@@ -1179,6 +1277,7 @@ class _Plan:
             ties=self.ties,
             tie_tolerance=self.tie_tolerance,
             tie_scale=self.tie_scale,
+            estimand=self.estimand,
             n_dropped_missing=n_missing,
         )
 
@@ -1396,6 +1495,7 @@ def _matcher(
             tie_scale=plan.tie_scale,
             used=used,
             treated_subset=subset,
+            side="right" if plan.estimand == "ATC" else "left",
         )
 
     return run_score
@@ -1508,6 +1608,46 @@ def _weights(
     return weights, w_rows, subclass
 
 
+def _check_estimand(estimand: Any, replace: bool) -> str:
+    check_choice(estimand, "estimand", _FUNC, ("ATT", "ATC", "ATE"))
+    if estimand == "ATE" and not replace:
+        raise EffektError(
+            "match(): estimand='ATE' matches both ways (every unit to the other group, as Stata's "
+            "teffects psmatch does), which needs replace=True; or use optimal_match(method='full'), "
+            "cem(), subclassify() or entropy_weights() for an ATE without replacement."
+        )
+    return str(estimand)
+
+
+def _both_ways(
+    plan: _Plan,
+    run_t: Any,
+    run_c: Any,
+    strata: np.ndarray,
+    treated: np.ndarray,
+    eligible: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The ATE design: treated matched to controls, then controls to treated (with replacement)."""
+    a = _run_matching(plan, run_t, strata, treated, eligible)
+    b = _run_matching(plan, run_c, strata, ~treated, eligible)
+    t_pos, c_pos, rank, stage = (np.r_[x, y] for x, y in zip(a, b, strict=True))
+    return t_pos, c_pos, rank, stage
+
+
+def _ate_weights(
+    t_pos: np.ndarray, c_pos: np.ndarray, w_rows: np.ndarray, treated: np.ndarray
+) -> np.ndarray:
+    """``1 + K_i`` (times used as a match, within-set weighted) for every matched unit, each
+    group normalised to its size: the weighted difference in means is the matched ATE."""
+    n = len(treated)
+    w = np.bincount(c_pos, weights=w_rows, minlength=n)
+    w[np.unique(t_pos)] += 1.0
+    for g in (treated, ~treated):
+        on = g & (w > 0)
+        w[on] *= on.sum() / w[on].sum()
+    return w
+
+
 def match(
     data: pd.DataFrame,
     treatment: Hashable,
@@ -1527,6 +1667,7 @@ def match(
     missing: str = "raise",
     ties: bool = False,
     tie_tolerance: float = 1e-5,
+    estimand: str = "ATT",
 ) -> MatchResult:
     """Greedy nearest-neighbour matching of treated units to controls (MatchIt 4 conventions).
 
@@ -1574,6 +1715,14 @@ def match(
         With ``ties``: a control is tied with the k-th nearest when its squared
         standardized distance ``(d / sd(score))^2`` exceeds the k-th one's by at most this
         (``Matching::Match``'s ``distance.tolerance``, default 1e-5).
+    estimand : {"ATT", "ATC", "ATE"}, default "ATT"
+        ``"ATC"`` matches every control to treated units (the controls are the focal units:
+        ``pairs()`` lists a control under ``treated``), default order ``"smallest"`` and a
+        control tied in score with treated units sits after them, as MatchIt 4.7 does;
+        ``effect()`` then estimates the effect on the controls. ``"ATE"`` (with
+        ``replace=True``) matches both ways, every unit to the other group, as Stata's
+        ``teffects psmatch`` does; each unit's weight is one plus the times it serves as a
+        match, and ``effect()`` gives the ATE with the Abadie–Imbens SE.
 
     Returns
     -------
@@ -1623,13 +1772,14 @@ def match(
         ties,
         tie_tolerance,
     )
+    plan.estimand = _check_estimand(estimand, bool(plan.replace))
     data, treated, design, n_missing = _inputs(
         data, treatment, covs, exact_cols, distance, treated_value, missing
     )
     rng = np.random.default_rng(seed)
     kind, score, ps, label = _resolve_distance(data, distance, treated, design, treatment, covs)
     if plan.order is None:
-        plan.order = "largest" if kind == "score" else "data"
+        plan.order = "data" if kind != "score" else "smallest" if estimand == "ATC" else "largest"
     if kind == "mahalanobis" and plan.order in ("largest", "smallest"):
         raise EffektError(
             f"The 'order' argument of match() cannot be {plan.order!r} with distance='mahalanobis' "
@@ -1639,12 +1789,21 @@ def match(
     eligible = ~discarded
     _set_caliper(plan, kind, score, eligible)
     strata, strata_labels = _strata_codes(data, exact_cols)
-    _check_exact_strata(plan, strata, strata_labels, treated, eligible)
+    # the focal group (matched to the other): the treated for the ATT, the controls for the ATC
+    focal = ~treated if plan.estimand == "ATC" else treated
+    _check_exact_strata(plan, strata, strata_labels, focal, eligible)
     Z = _whitened(np.asarray(design.X), treated) if kind == "mahalanobis" else None
-    run = _matcher(plan, kind, score, Z, treated, eligible, rng)
-    t_pos, c_pos, rank, stage = _run_matching(plan, run, strata, treated, eligible)
-    _report(plan, t_pos, treated, discarded, n_missing)
+    run = _matcher(plan, kind, score, Z, focal, eligible, rng)
+    if plan.estimand == "ATE":
+        run_c = _matcher(plan, kind, score, Z, ~treated, eligible, rng)
+        t_pos, c_pos, rank, stage = _both_ways(plan, run, run_c, strata, treated, eligible)
+        _report(plan, t_pos[treated[t_pos]], treated, discarded, n_missing)
+    else:
+        t_pos, c_pos, rank, stage = _run_matching(plan, run, strata, focal, eligible)
+        _report(plan, t_pos, focal, discarded, n_missing)
     weights, w_rows, subclass = _weights(t_pos, c_pos, len(data), plan.replace)
+    if plan.estimand == "ATE":
+        weights = _ate_weights(t_pos, c_pos, w_rows, treated)
     return MatchResult(
         data=data,
         treatment=treatment,

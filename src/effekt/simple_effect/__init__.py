@@ -14,7 +14,8 @@ This package gives (one module per concept)
 * :func:`against_target` (:mod:`~effekt.simple_effect.targets`) - each provider against a contracted target (exact binomial test);
 * :func:`contrast` / :func:`contrast_from_counts` (:mod:`~effekt.simple_effect.teaching`) - the teaching contrast: ranking groups by
   their simple effect can reverse the ranking by the causal effect (with - without course);
-* :func:`funnel_limits` and :func:`overdispersion` (:mod:`~effekt.simple_effect.funnel`) - the funnel machinery on its own.
+* :func:`funnel_limits` and :func:`overdispersion` (:mod:`~effekt.simple_effect.funnel`) - the funnel machinery on its own;
+* :func:`danish_sort_key` - the order of provider names in every table (æ, ø, å after z).
 
 Examples
 --------
@@ -29,6 +30,7 @@ Examples
 from __future__ import annotations
 
 from ._case_mix import SMD_THRESHOLD
+from ._display import danish_sort_key
 from .comparison import ProviderComparison, compare_providers
 from .funnel import Overdispersion, funnel_limits, overdispersion
 from .rates import SimpleEffects, simple_effects
@@ -37,6 +39,7 @@ from .teaching import SimpleVsCausal, contrast, contrast_from_counts
 
 __all__ = [
     "SMD_THRESHOLD",
+    "danish_sort_key",
     "simple_effects",
     "compare_providers",
     "against_target",

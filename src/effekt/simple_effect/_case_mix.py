@@ -16,8 +16,19 @@ from .._validate import quote
 from ..errors import ColumnError, EffektError, MissingValueError
 from . import _stats as _ps
 
-#: Standardized difference in case mix above which providers are not comparable.
+#: Standardized difference in case mix above which a case-mix term is reported as differing
+#: (descriptive: the comparability warning itself uses the overlap rule below).
 SMD_THRESHOLD = 0.25
+#: A provider is not comparable when at least this share of its participants (and at least
+#: ``OUTSIDE_MIN`` of them) lie outside the central 99 % of the other providers' case-mix
+#: risk scores (``x'b`` without the period), or in periods holding under 0.5 % of the other
+#: providers' participants.
+OUTSIDE_SHARE = 0.05
+OUTSIDE_MIN = 10
+#: The providers nest in a case-mix column when at least this share of its variance lies
+#: between providers; a categorical column determines them when this share of the
+#: participants is at the most common provider of their value of it.
+NEST_SHARE = 0.99
 
 
 @dataclass(frozen=True)
@@ -36,6 +47,7 @@ class CaseMix:
     names: list[str]
     order: list[Hashable]
     levels: dict[Hashable, list[object]]
+    model_kinds: list[str]
 
 
 def _check_not_constant(df: pd.DataFrame, design: Design, func: str) -> None:
@@ -90,6 +102,7 @@ def encode_case_mix(
         names=[n for n, k in zip(names, keep, strict=True) if k],
         order=list(dict.fromkeys(sources)),
         levels=levels,
+        model_kinds=[k for k, keep_ in zip(kinds, keep, strict=True) if keep_],
     )
 
 
@@ -126,22 +139,6 @@ def _standardized_differences(codes: np.ndarray, G: int, X: np.ndarray) -> np.nd
         sd = np.sqrt((v_g + v_o) / 2)
         smd = np.where(sd > 0, (m_g - m_o) / sd, 0.0)
     return smd
-
-
-def comparability(cm: CaseMix, codes: np.ndarray, labels: np.ndarray) -> pd.DataFrame:
-    """Every provider x term whose standardized difference exceeds :data:`SMD_THRESHOLD`."""
-    smd = _standardized_differences(codes, len(labels), cm.full)
-    gi, ti = np.nonzero(np.abs(smd) > SMD_THRESHOLD)
-    out = pd.DataFrame(
-        {
-            "provider": labels[gi],
-            "column": [cm.columns[t] for t in ti],
-            "term": [cm.terms[t] for t in ti],
-            "smd": smd[gi, ti],
-            "kind": [cm.kinds[t] for t in ti],
-        }
-    )
-    return out.reindex(out["smd"].abs().sort_values(ascending=False).index).reset_index(drop=True)
 
 
 def standardise(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -237,3 +234,131 @@ def direct_standardisation(
         "pvalue": wald_arrays(contrast_, se_c, conf_level)[2],
         "se": np.sqrt(var_r),
     }
+
+
+def _outside_rows(codes: np.ndarray, G: int, score: np.ndarray, tail: float) -> np.ndarray:
+    """Participants whose ``score`` lies below the ``tail`` or above the ``1 - tail``
+    quantile of the *other* providers' participants (binned at 2,000 quantiles; exact for
+    discrete scores)."""
+    edges = np.unique(np.quantile(score, np.linspace(0, 1, 2001)))
+    B = edges.size
+    b = np.clip(np.searchsorted(edges, score, side="right") - 1, 0, B - 1)
+    counts = np.bincount(codes * B + b, minlength=G * B).reshape(G, B).astype(float)
+    others = counts.sum(0)[None, :] - counts
+    total = np.maximum(others.sum(1, keepdims=True), 1.0)
+    low = np.argmax(np.cumsum(others, 1) / total > tail, axis=1)
+    high = B - 1 - np.argmax(np.cumsum(others[:, ::-1], 1) / total > tail, axis=1)
+    return (b < low[codes]) | (b > high[codes])
+
+
+def _rare_level_rows(codes: np.ndarray, G: int, dummies: np.ndarray) -> np.ndarray:
+    """Participants in a category (a column of ``dummies``) holding under 0.5 % of the
+    other providers' participants."""
+    if dummies.shape[1] == 0:
+        return np.zeros(codes.size, dtype=bool)
+    s = group_sums(codes, G, dummies)
+    n = np.bincount(codes, minlength=G).astype(float)
+    others = (s.sum(0)[None, :] - s) / np.maximum(codes.size - n, 1.0)[:, None]
+    return ((dummies > 0) & (others[codes] < 0.005)).any(axis=1)
+
+
+def comparability(
+    cm: CaseMix,
+    codes: np.ndarray,
+    labels: np.ndarray,
+    beta: np.ndarray,
+    X: np.ndarray,
+) -> pd.DataFrame:
+    """One row per provider: how much of its case mix lies outside what the others cover.
+
+    ``outside_share``: share of its participants whose case-mix risk score ``x'b`` (the
+    fitted model without the period) lies outside the central 99 % of the other providers'
+    participants, or who are in a category holding under 0.5 % of the other providers'
+    participants; ``period_outside_share``: share in periods holding under 0.5 % of the
+    others' participants; ``comparable`` is False when either reaches
+    :data:`OUTSIDE_SHARE` with at least :data:`OUTSIDE_MIN` participants. ``column`` and
+    ``smd`` name the case-mix column with the largest standardized difference (a
+    categorical column once, by its most different level)."""
+    G = len(labels)
+    n = np.bincount(codes, minlength=G).astype(float)
+    is_cm = np.array([k == "case mix" for k in cm.model_kinds], dtype=bool)
+    kind = np.array(cm.kinds)
+    categorical = np.array([c in map(str, cm.levels) for c in cm.columns], dtype=bool)
+    outside = _outside_rows(codes, G, X[:, is_cm] @ beta[1:][is_cm], 0.005)
+    outside |= _rare_level_rows(codes, G, cm.full[:, categorical & (kind == "case mix")])
+    out_cm = np.bincount(codes, weights=outside, minlength=G)
+    in_rare_period = _rare_level_rows(codes, G, cm.full[:, kind == "period"])
+    out_p = np.bincount(codes, weights=in_rare_period, minlength=G)
+    smd = _standardized_differences(codes, G, cm.full)
+    keep = [j for j, k in enumerate(cm.kinds) if k == "case mix"]
+    worst = np.asarray(keep)[np.argmax(np.abs(smd[:, keep]), axis=1)]
+    bad = ((out_cm >= OUTSIDE_SHARE * n) & (out_cm >= OUTSIDE_MIN)) | (
+        (out_p >= OUTSIDE_SHARE * n) & (out_p >= OUTSIDE_MIN)
+    )
+    return pd.DataFrame(
+        {
+            "provider": labels,
+            "participants": n.astype(np.int64),
+            "outside_share": out_cm / n,
+            "period_outside_share": out_p / n,
+            "comparable": ~bad,
+            "column": [cm.columns[t] for t in worst],
+            "term": [cm.terms[t] for t in worst],
+            "smd": smd[np.arange(G), worst],
+        }
+    )
+
+
+def _between_share(cm: CaseMix, codes: np.ndarray, G: int) -> dict[str, float]:
+    """Per case-mix column, the share of its variance lying between providers (R^2 of the
+    column, or of its dummies together, on the provider), over providers with 2+ people."""
+    n = np.bincount(codes, minlength=G).astype(float)
+    rows = n[codes] >= 2
+    X, c = cm.full[rows], codes[rows]
+    s1, s2 = group_sums(c, G, X), group_sums(c, G, X**2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        within = np.nansum(s2 - s1**2 / n[:, None], axis=0)
+    total = ((X - X.mean(0)) ** 2).sum(0)
+    out: dict[str, float] = {}
+    for column in dict.fromkeys(cm.columns):
+        cols = [j for j, name in enumerate(cm.columns) if name == column]
+        tot = total[cols].sum()
+        out[column] = 1.0 - within[cols].sum() / tot if tot > 0 else 0.0
+    return out
+
+
+def check_not_provider_level(
+    df: pd.DataFrame, cm: CaseMix, codes: np.ndarray, G: int, func: str
+) -> None:
+    """Raise when the providers nest in a case-mix column (at least :data:`NEST_SHARE` of its
+    variance lies between providers) or, for a categorical column with on average 5+
+    participants per value, it determines them (that share of the participants is at the
+    most common provider of their value): the adjustment would then absorb the provider
+    differences it is meant to show."""
+    N = codes.size
+    between = _between_share(cm, codes, G)
+    for column in cm.order:
+        if cm.kinds[cm.columns.index(str(column))] != "case mix":
+            continue
+        nested = between[str(column)]
+        determined = 0.0
+        if column in cm.levels and len(cm.levels[column]) <= N / 5:
+            values = pd.factorize(df[column])[0]
+            L = int(values.max()) + 1
+            counts = np.bincount(codes * L + values, minlength=G * L).reshape(G, L)
+            determined = counts.max(0).sum() / N
+        if nested >= NEST_SHARE or determined >= NEST_SHARE:
+            what = (
+                f"{100 * nested:.1f} % of its variation lies between providers (each provider "
+                "has essentially one value of it)"
+                if nested >= NEST_SHARE
+                else f"each of its values belongs essentially to one provider "
+                f"({100 * determined:.1f} % of the participants)"
+            )
+            raise ColumnError(
+                f"The case-mix column {quote(column)} passed to {func}() is a provider-level "
+                f"column: {what}. Adjusting for it would absorb the very differences between "
+                "providers the comparison is meant to show (every O/E near 1). Remove it from "
+                "case_mix, or compare providers within its levels (e.g. one comparison per "
+                "jobcentre)."
+            )

@@ -21,6 +21,7 @@ from .._validate import (
     require_columns,
 )
 from ..errors import ColumnError, SmallSampleWarning
+from ._display import danish_sort_key
 
 Adjust = Literal["holm", "bonferroni", "bh", "none"]
 
@@ -43,6 +44,13 @@ def provider_codes(
         values = values.astype(object)
     codes, labels = pd.factorize(values, sort=True)
     labels = np.asarray(labels)
+    if labels.dtype == object and all(isinstance(v, str) for v in labels):
+        # providers in Danish alphabetical order (æ, ø, å after z)
+        order = np.array(sorted(range(len(labels)), key=lambda i: danish_sort_key(labels[i])))
+        rank = np.empty_like(order)
+        rank[order] = np.arange(order.size)
+        codes = np.where(codes >= 0, rank[codes], codes)
+        labels = labels[order]
     if len(labels) < min_providers:
         raise ColumnError(
             f"The provider column {quote(column)} passed to {func}() has {len(labels)} distinct "

@@ -23,3 +23,27 @@ def interval(low: pd.Series | np.ndarray, high: pd.Series | np.ndarray, signed: 
 def level(conf_level: float) -> str:
     """``0.95`` -> ``"95 %"``."""
     return f"{round(100 * conf_level, 1):g} %"
+
+
+#: Danish letters after z, in the Danish order (upper case folded to lower case first).
+_DANISH = str.maketrans(
+    {"æ": "z\uffff1", "ø": "z\uffff2", "å": "z\uffff3", "ä": "z\uffff1", "ö": "z\uffff2"}
+)
+
+
+def danish_sort_key(provider_name: object) -> tuple[str, str]:
+    """Sort key for provider names in Danish alphabetical order: æ, ø, å after z.
+
+    Case is ignored (ties are broken by the name itself); ``ä`` sorts as ``æ`` and ``ö``
+    as ``ø``; other letters in Unicode order. The old spelling ``aa`` is not read as ``å``
+    (Aarhus sorts under a). Numbers as text sort as text (``"P10"`` before ``"P2"``; pad
+    them, ``"P02"``).
+
+    Examples
+    --------
+    >>> sorted(["Åben Vej", "Zealand Job", "Ærø Kursus", "Østjysk", "Aarhus"],
+    ...        key=danish_sort_key)
+    ['Aarhus', 'Zealand Job', 'Ærø Kursus', 'Østjysk', 'Åben Vej']
+    """
+    text = str(provider_name)
+    return text.casefold().translate(_DANISH), text

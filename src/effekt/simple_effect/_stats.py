@@ -8,7 +8,6 @@ import warnings
 import numpy as np
 from scipy import linalg, special, stats
 
-from .._inference import wald_arrays
 from ..errors import ConvergenceWarning
 from ..intervals import newcombe_unchecked
 
@@ -30,18 +29,6 @@ def newcombe_difference(
         d = x1 / n1 - x2 / n2
     low, high = newcombe_unchecked(x1, n1, x2, n2, conf_level)
     return d, low, high
-
-
-def pooled_z_pvalue(x1, n1, x2, n2) -> np.ndarray:
-    """Two-sided p-value of the pooled (score) z-test of p1 = p2 (Pearson chi-square, no
-    correction), through :func:`effekt._inference.wald_arrays`: identical rates with zero
-    variance (all 0 or all 1) give p = 1, an empty group NaN."""
-    x1, n1, x2, n2 = (np.asarray(a, dtype=float) for a in (x1, n1, x2, n2))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        pp = (x1 + x2) / (n1 + n2)
-        se = np.sqrt(pp * (1 - pp) * (1 / n1 + 1 / n2))
-        d = x1 / n1 - x2 / n2
-    return wald_arrays(d, se, 0.95)[2]
 
 
 def binomial_limits(target: float, n: np.ndarray, prob: float) -> np.ndarray:
@@ -249,3 +236,45 @@ def reference_bins(
     M = sparse.csr_matrix((1.0 / counts[bins], (bins, order)), shape=(max_points, m))
     xs = np.asarray(M @ X) if X.shape[1] else np.zeros((max_points, 0))
     return e, xs, counts / m
+
+
+def logit_shift(
+    codes: np.ndarray, eta: np.ndarray, targets: np.ndarray, sizes: np.ndarray
+) -> np.ndarray:
+    """Per provider ``g`` the shift ``d_g`` with ``sum_{i in g} expit(eta_i + d_g) = t_g``.
+
+    ``targets`` is (G, k): k targets per provider solved at once (damped Newton steps on all
+    providers together). A target of 0 gives ``-inf``, a target of ``n_g`` gives ``+inf``.
+    """
+    G, k = targets.shape
+    n = sizes.astype(float)[:, None]
+    inner = (targets > 0) & (targets < n)
+    t = np.clip(targets, 1e-12, n - 1e-12)
+    E = np.bincount(codes, weights=expit(eta), minlength=G)[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shift = np.log(t / (n - t)) - np.log(np.clip(E, 1e-12, None) / np.clip(n - E, 1e-12, None))
+    shift = np.where(inner, shift, 0.0)
+    for _ in range(60):
+        fitted = np.empty((G, k))
+        slope = np.empty((G, k))
+        for j in range(k):
+            p = expit(eta + shift[codes, j])
+            fitted[:, j] = np.bincount(codes, weights=p, minlength=G)
+            slope[:, j] = np.bincount(codes, weights=p * (1 - p), minlength=G)
+        step = np.clip((t - fitted) / np.maximum(slope, 1e-300), -2.0, 2.0)
+        step = np.where(inner, step, 0.0)
+        shift = shift + step
+        if np.max(np.abs(step)) < 1e-10:
+            break
+    return np.where(inner, shift, np.where(targets <= 0, -np.inf, np.inf))
+
+
+def shifted_rates(shift: np.ndarray, ref_eta: np.ndarray, ref_weight: np.ndarray) -> np.ndarray:
+    """``sum_j w_j expit(ref_eta_j + shift)`` for every entry of ``shift`` (always in [0, 1])."""
+    out = np.empty(shift.shape)
+    flat, res = shift.reshape(-1), out.reshape(-1)
+    for start in range(0, flat.size, 256):
+        block = flat[start : start + 256]
+        with np.errstate(invalid="ignore"):
+            res[start : start + 256] = expit(ref_eta[None, :] + block[:, None]) @ ref_weight
+    return np.clip(out, 0.0, 1.0)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from .._inference import critical_value, wald_arrays
 from .._multiplicity import adjust_pvalues
@@ -38,7 +38,8 @@ from ..intervals import clopper_pearson_interval
 from ..results import Result
 from . import _stats as _ps
 from ._case_mix import (
-    SMD_THRESHOLD,
+    OUTSIDE_SHARE,
+    check_not_provider_level,
     comparability,
     direct_standardisation,
     encode_case_mix,
@@ -48,6 +49,7 @@ from ._case_mix import (
 )
 from ._checks import Adjust, check_adjust, direction, prepare, provider_codes
 from ._display import interval, level, percent
+from ._exact import EXACT_MAX_PARTICIPANTS, poisson_binomial_pvalues, saddlepoint_pvalues
 from .funnel import _funnel_data
 
 if TYPE_CHECKING:
@@ -55,29 +57,35 @@ if TYPE_CHECKING:
 
 __all__ = ["ProviderComparison", "compare_providers"]
 
+#: The exact test is calibrated for the estimation of the case-mix model when the model
+#: absorbs more than this share of a provider's variance (``1 - V_g / D_g``; see Notes).
+CALIBRATION_SHARE = 0.01
+
 
 def _warn_comparability(comp: pd.DataFrame, func: str) -> None:
-    if comp.empty:
+    """One ComparabilityWarning naming each non-comparable provider once (one clause each)."""
+    bad = comp[~comp["comparable"]]
+    if bad.empty:
         return
-    worst = comp.drop_duplicates(["provider", "kind"])
     parts = []
-    for _, r in worst.head(6).iterrows():
-        what = (
-            "its courses fall in a different period"
-            if r["kind"] == "period"
-            else "its case mix differs"
-        )
-        parts.append(
-            f"{quote(r['provider'])}: {what} (column {quote(r['column'])}, {r['term']}, "
-            f"standardized difference {r['smd']:+.2f})"
-        )
-    more = comp["provider"].nunique() - min(6, len(worst))
+    for _, r in bad.head(6).iterrows():
+        if r["period_outside_share"] >= max(r["outside_share"], OUTSIDE_SHARE):
+            parts.append(
+                f"{quote(r['provider'])}: its courses fall in a period the others do not cover "
+                f"({100 * r['period_outside_share']:.0f} % of its participants)"
+            )
+        else:
+            parts.append(
+                f"{quote(r['provider'])}: its case mix lies outside what the others cover "
+                f"({100 * r['outside_share']:.0f} % of its participants; mostly column "
+                f"{quote(r['column'])}, standardized difference {r['smd']:+.2f})"
+            )
+    more = len(bad) - len(parts)
     warnings.warn(
-        f"{func}(): providers are not fully comparable (|standardized difference| > "
-        f"{SMD_THRESHOLD}): "
+        f"{func}(): provider(s) not comparable with the others: "
         + "; ".join(parts)
         + (f"; and {more} more provider(s)" if more > 0 else "")
-        + ". Adjustment relies on the case-mix model; see .comparability for the full list.",
+        + ". Their adjusted rates extrapolate the case-mix model; see .comparability.",
         ComparabilityWarning,
         stacklevel=3,
     )
@@ -98,7 +106,10 @@ class ProviderComparison(Result):
     tau2 : float
         DerSimonian-Laird between-provider variance of the excess rate (used for shrinkage).
     comparability : DataFrame
-        Every provider x case-mix term with ``|standardized difference| > 0.25``.
+        One row per provider: ``outside_share`` (share of its participants whose case-mix
+        risk score lies outside the central 99 % of the other providers' participants),
+        ``period_outside_share``, ``comparable``, and the case-mix ``column``/``term`` with
+        the largest standardized difference ``smd`` (see :func:`compare_providers`).
     coefficients : Series
         Log-odds coefficients of the case-mix model (numeric columns standardised).
     """
@@ -158,10 +169,11 @@ class ProviderComparison(Result):
                 "No provider differs credibly from the average after adjustment "
                 f"({self.adjust}-adjusted, {lvl})."
             )
-        if not self.comparability.empty:
+        bad = int((~self.comparability["comparable"]).sum())
+        if bad:
             lines.append(
-                f"note: {self.comparability['provider'].nunique()} provider(s) not fully "
-                "comparable (see .comparability)."
+                f"note: {bad} provider(s) serve participants outside what the others cover "
+                "(see .comparability)."
             )
         lines.extend(f"note: {n}" for n in self.notes)
         return "\n".join(lines)
@@ -187,9 +199,10 @@ class ProviderComparison(Result):
 
     def _html_notes(self) -> tuple[str, ...]:
         notes = list(self.notes)
-        if not self.comparability.empty:
+        bad = int((~self.comparability["comparable"]).sum())
+        if bad:
             notes.append(
-                f"{self.comparability['provider'].nunique()} provider(s) not fully comparable "
+                f"{bad} provider(s) serve participants outside what the others cover "
                 "(see .comparability)."
             )
         return tuple(notes)
@@ -197,7 +210,9 @@ class ProviderComparison(Result):
     def funnel_table(
         self, overdispersion: Literal["multiplicative", "additive"] | None = None
     ) -> pd.DataFrame:
-        """Per provider: risk-adjusted rate, its 95 %/99.8 % limits and whether it is outside."""
+        """Per provider: risk-adjusted rate, its 95 %/99.8 % funnel limits, whether it lies
+        outside them, and the table's verdict (``flag``, ``direction``, ``p_adjusted``,
+        ``test``), which is what the plots highlight."""
         pts, _, _ = self._funnel(overdispersion)
         return pts
 
@@ -207,38 +222,62 @@ class ProviderComparison(Result):
         y = f["adjusted_rate"].to_numpy(dtype=float)
         target = self.overall_rate
         s = np.sqrt(target * (1 - target) / n)
-        return _funnel_data(y, n, s, target, overdispersion, f["provider"].astype(str).to_numpy())
+        pts, od, curve = _funnel_data(
+            y, n, s, target, overdispersion, f["provider"].astype(str).to_numpy()
+        )
+        for col in ("flag", "direction", "p_adjusted", "test"):
+            pts[col] = f[col].to_numpy()
+        return pts, od, curve
 
     def plot_funnel(
         self,
         ax: Axes | None = None,
         overdispersion: Literal["multiplicative", "additive"] | None = None,
-        label_outliers: bool = True,
+        highlight: Literal["flag", "limits"] = "flag",
+        label_providers: str | Sequence[str] = "highlighted",
     ) -> Axes:
         """Funnel plot: risk-adjusted rate against participants, 95 % and 99.8 % limits.
 
-        Exact binomial limits around the overall rate, or normal limits widened for
-        overdispersion (``"multiplicative"``: phi; ``"additive"``: tau2; Spiegelhalter 2005).
-        Providers outside the 99.8 % limits are labelled.
+        It answers "how far from the overall rate could a provider of this size lie by
+        chance alone?". Exact binomial limits around the overall rate, or normal limits
+        widened for overdispersion (``"multiplicative"``: phi; ``"additive"``: tau2;
+        Spiegelhalter 2005), cut at 0 and 100 %. The providers marked in red and named are
+        exactly those the table flags (``highlight="flag"``); ``highlight="limits"`` marks
+        the points outside the limits instead. A flagged provider can lie inside the limits:
+        the flag comes from the exact test of its count after multiplicity adjustment,
+        the limits from a binomial around the overall rate without adjustment.
+        ``label_providers``: ``"highlighted"``, ``"all"``, ``"none"`` or a list of names.
         """
         from ..plots import funnel
 
         pts, od, curve = self._funnel(overdispersion)
-        kind = "O/E x overall rate" if self.method == "indirect" else "directly standardised"
         return funnel(
             pts,
             curve,
             self.overall_rate,
             ax=ax,
             overdispersion=od,
-            label_outliers=label_outliers,
+            highlight=highlight,
+            label_providers=label_providers,
             ylabel=f"Risk-adjusted share with {self.outcome} (%)",
-            title=f"Providers adjusted for case mix ({kind})",
+            title=f"Providers adjusted for case mix ({self.method} standardisation)",
         )
 
-    def plot_caterpillar(self, ax: Axes | None = None) -> Axes:
-        """Caterpillar plot: shrunken (empirical-Bayes) adjusted rates with intervals, ranked,
-        beside the unshrunken adjusted rates."""
+    def plot_caterpillar(
+        self,
+        ax: Axes | None = None,
+        shown_interval: Literal["flag", "shrunken"] = "flag",
+        label_providers: str | Sequence[str] | None = None,
+    ) -> Axes:
+        """Caterpillar plot: providers ranked by risk-adjusted rate.
+
+        By default each interval is the one of the table's test (at the level after
+        multiplicity adjustment): it is red, and excludes the overall rate, exactly for the
+        flagged providers, answering "who differs?". ``shown_interval="shrunken"`` shows the
+        empirical-Bayes rates and intervals instead, answering "where does each provider
+        most likely lie?" (red then means the shrunken interval excludes the overall rate,
+        which is not the test). See :func:`effekt.plots.caterpillar`.
+        """
         from ..plots import caterpillar
 
         return caterpillar(
@@ -247,6 +286,15 @@ class ProviderComparison(Result):
             ax=ax,
             conf_level=self.conf_level,
             outcome_label=self.outcome,
+            shown_interval=shown_interval,
+            label_providers=label_providers,
+        )
+
+    def __repr__(self) -> str:
+        flagged = int(self.frame["flag"].sum())
+        return (
+            f"<ProviderComparison {self.outcome!r} by {self.provider!r}: "
+            f"{len(self.frame)} providers, {self.method}, {flagged} flagged ({self.adjust})>"
         )
 
 
@@ -277,7 +325,9 @@ def compare_providers(
         Provider column.
     case_mix : sequence of str
         Case-mix columns; numeric columns enter linearly, categorical/string columns as
-        dummies.
+        dummies. A provider-level column (one the providers nest in, such as the jobcentre
+        when each provider serves one jobcentre, or one that determines the provider) raises
+        :class:`~effekt.errors.ColumnError`: adjusting for it would hide the differences.
     method : {"indirect", "direct"}, default "indirect"
         Which adjusted rate fills ``adjusted_rate``/``ci_low``/``ci_high`` and drives
         ``pvalue`` and ``flag`` (see Notes). The indirect columns are always present.
@@ -295,16 +345,23 @@ def compare_providers(
         exact Poisson (Garwood) or Byar's approximation.
     missing : {"raise", "drop"}, default "raise"
     warn : bool, default True
-        Emit a :class:`~effekt.errors.ComparabilityWarning` when providers are not
-        comparable (the details are always in ``.comparability``).
+        Emit a :class:`~effekt.errors.ComparabilityWarning` naming each provider whose case
+        mix lies outside what the others cover: at least 5 % of its participants (and at
+        least 10) have a case-mix risk score ``x'b`` outside the central 99 % of the other
+        providers' participants or a category (of a categorical case-mix column) holding
+        under 0.5 % of the others' participants, or fall in periods holding under 0.5 % of
+        the others' participants. The warning has one clause per provider and names
+        columns, never levels (the details are always in ``.comparability``).
 
     Returns
     -------
     ProviderComparison
         ``table()`` has one row per provider: ``provider``, ``participants``, ``observed``
         (successes), ``rate``, ``expected`` (E), ``oe``, ``oe_ci_low``, ``oe_ci_high``,
-        ``adjusted_rate``, ``ci_low``, ``ci_high``, ``statistic`` (z), ``pvalue``,
-        ``p_adjusted``, ``flag``, ``direction``, ``shrunken_rate``, ``shrunken_ci_low``,
+        ``adjusted_rate``, ``ci_low``, ``ci_high``, ``statistic`` (z), ``test``, ``pvalue``,
+        ``p_adjusted``, ``flag``, ``direction``, ``flag_ci_low``, ``flag_ci_high`` (the
+        interval of the test at the multiplicity-adjusted level: it excludes the overall rate
+        exactly when ``flag`` is True), ``shrunken_rate``, ``shrunken_ci_low``,
         ``shrunken_ci_high``, ``shrinkage`` (weight on the provider's own data),
         ``rank_raw``, ``rank_shrunken``; with ``method="direct"`` also ``direct_rate``,
         ``direct_ci_low``, ``direct_ci_high``.
@@ -314,21 +371,40 @@ def compare_providers(
     *Indirect standardisation.* A logistic model ``logit P(y=1) = x'b`` of the outcome on
     the case mix (and period) is fitted over all providers (Newton-Raphson). Provider ``g``
     has ``O_g`` successes and ``E_g = sum_{i in g} p_i`` expected; ``O/E`` has an exact
-    interval (``interval``) treating ``E_g`` as known, and the risk-adjusted rate is
-    ``O/E x`` the overall rate. The test of "no provider effect" is the score test of adding
-    a provider indicator to the model: ``z = (O_g - E_g) / sqrt(V_g)`` with
+    interval (``interval``) treating ``E_g`` as known. The risk-adjusted rate
+    ``adjusted_rate`` is the provider's shift ``d_g`` on the logit scale that reproduces its
+    O (``sum_g expit(x_i'b + d_g) = O_g``), applied to all participants
+    (``mean_i expit(x_i'b + d_g)``, over 4,000 equal-count bins of ``x'b`` when larger);
+    its interval applies the shifts that reproduce the
+    Clopper-Pearson limits of ``O_g``. Both stay in 0-100 %, unlike ``O/E x`` the overall
+    rate (still available as ``oe``).
+
+    The test of "no provider effect" is *exact*: the two-sided p-value (twice the smaller
+    tail, at most 1; no mid-p, so it never exceeds its level) of ``O_g`` under its
+    Poisson-binomial distribution given the fitted probabilities ``p_i``. Providers with at
+    most 1,000 participants get it by recursive convolution (column ``test``:
+    ``"exact"``), larger ones by the Lugannani-Rice saddlepoint approximation with Daniels'
+    continuity correction (``"saddlepoint"``), within 0.002 of the exact p-value there. A
+    normal (score) approximation is not used: it flags 4 of 4 successes where 0.78 were
+    expected. ``statistic`` is the score z, ``(O_g - E_g) / sqrt(V_g)`` with
     ``V_g = D_g - B_g' (X'WX)^{-1} B_g``, ``D_g = sum_g w_i``, ``B_g = sum_g w_i x_i``,
-    ``w_i = p_i (1 - p_i)``, which accounts for the estimation of the model (so the test
-    keeps its size); ``flag`` is ``p_adjusted < 1 - conf_level``. The risk-adjusted rate
-    and its upper limit can exceed 1 for a small provider with a high O/E.
+    ``w_i = p_i (1 - p_i)``. Treating the fitted ``p_i`` as known would make the exact test
+    conservative for a provider holding a large share of all participants (the model
+    absorbs part of its excess: ``V_g < D_g``). Where the model absorbs more than 1 % of
+    the variance (``V_g < 0.99 D_g``) the exact p-value is therefore calibrated: its
+    normal-equivalent z is multiplied by ``sqrt(D_g / V_g)`` (``test`` ends in
+    ``"(calibrated)"``); in the normal limit this is the score test, which keeps its size,
+    and for small providers it is a no-op. ``flag`` is ``p_adjusted < 1 - conf_level`` (``adjust`` over all
+    providers); ``direction`` says ``"above"`` or ``"below"``.
 
     *Direct standardisation.* A logistic model with one intercept per provider,
     ``alpha_g + x'b``, gives each provider's rate had it served the reference population:
     ``r_g = mean_i expit(alpha_g + x_i'b)`` over the reference (compressed to 4,000
     equal-count bins of ``x'b`` when larger). Intervals by the delta method on the logit of
-    ``r_g``; the test compares ``r_g`` with the participant-weighted mean of all ``r_h``
-    (a provider with 0 % or 100 % successes gets the indirect score test instead, with a
-    warning).
+    ``r_g``. Providers with more than 1,000 participants are tested by comparing ``r_g``
+    with the participant-weighted mean of all ``r_h`` (a Wald z, ``test`` ``"direct z"``);
+    smaller ones, and any provider with 0 % or 100 % successes, keep the exact test of the
+    indirect method (the same null hypothesis: no provider effect given the case mix).
 
     *Shrinkage.* Excess rates ``d_g = (O_g - E_g)/n_g`` with variance
     ``v_g = sum_g p_i (1 - p_i) / n_g^2`` follow a normal-normal model
@@ -365,12 +441,15 @@ def compare_providers(
     y = binary_outcome(df[outcome], outcome, func)
     codes, labels, sizes = provider_codes(df[provider], provider, func)
     cm = encode_case_mix(df, case_mix, period, func)
+    check_not_provider_level(df, cm, codes, len(labels), func)
     X, x_mu, x_sd = standardise(cm.model)
-    comp = comparability(cm, codes, labels)
+    ind = _indirect(codes, labels, sizes, X, y, conf_level, interval)
+    comp = comparability(cm, codes, labels, ind.beta, X)
     if warn:
         _warn_comparability(comp, func)
-    ind = _indirect(codes, labels, sizes, X, y, conf_level, interval)
     frame = ind.frame
+    if method == "indirect":
+        _warn_edge(frame, (ind.observed == 0) | (ind.observed == ind.n), func, "risk-adjusted")
     notes: list[str] = []
     if method == "direct":
         ref_X = X
@@ -384,11 +463,7 @@ def compare_providers(
             f"direct standardisation: rates if every provider had served the {whom}"
             + ("." if reference_population is not None else " of participants.")
         )
-    padj = adjust_pvalues(frame["pvalue"].to_numpy(), adjust)
-    flag = np.nan_to_num(padj, nan=1.0) < 1 - conf_level
-    frame["p_adjusted"] = padj
-    frame["flag"] = flag
-    frame["direction"] = direction(flag, frame["statistic"].to_numpy())
+    _flag_columns(frame, ind, codes, X, adjust, conf_level)
     tau2 = _shrink(frame, ind, conf_level)
     frame["rank_raw"] = frame["rate"].rank(ascending=False, method="min").astype(np.int64)
     frame["rank_shrunken"] = (
@@ -497,6 +572,8 @@ def _indirect(
         oe = O / E
     oe_lo, oe_hi = _oe_interval(O, E, n, interval, conf_level)
     overall = float(y.mean())
+    rates = _shifted_rates(codes, Xi @ beta, O, n, conf_level)
+    test, pvalue = _exact_test(codes, Xi @ beta, p, O, sizes, Vb, V_score)
     frame = pd.DataFrame(
         {
             "provider": labels,
@@ -507,14 +584,107 @@ def _indirect(
             "oe": oe,
             "oe_ci_low": oe_lo,
             "oe_ci_high": oe_hi,
-            "adjusted_rate": oe * overall,
-            "ci_low": oe_lo * overall,
-            "ci_high": oe_hi * overall,
+            "adjusted_rate": rates[:, 0],
+            "ci_low": rates[:, 1],
+            "ci_high": rates[:, 2],
             "statistic": z,
-            "pvalue": wald_arrays(excess, se, conf_level)[2],
+            "test": test,
+            "pvalue": pvalue,
         }
     )
     return _Indirect(frame, beta, O, E, Vb, n, overall)
+
+
+def _exact_test(
+    codes: np.ndarray,
+    eta: np.ndarray,
+    p: np.ndarray,
+    O: np.ndarray,  # noqa: E741
+    sizes: np.ndarray,
+    Vb: np.ndarray,
+    V_score: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The exact (or saddlepoint) p-value of each provider and its name; calibrated for the
+    estimation of the case-mix model where the provider holds enough of the data."""
+    exact = poisson_binomial_pvalues(codes, p, O, sizes)
+    small = np.isfinite(exact)
+    pvalue = np.where(small, exact, saddlepoint_pvalues(codes, eta, O, sizes))
+    test = np.where(small, "exact", "saddlepoint").astype(object)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(V_score > 1e-12, Vb / V_score, 1.0)
+    calibrate = ratio > 1 / (1 - CALIBRATION_SHARE)
+    if calibrate.any():
+        z = stats.norm.isf(pvalue[calibrate] / 2) * np.sqrt(ratio[calibrate])
+        pvalue[calibrate] = 2 * stats.norm.sf(z)
+        test[calibrate] = test[calibrate] + " (calibrated)"
+    return test.astype(str), pvalue
+
+
+def _flag_columns(
+    frame: pd.DataFrame,
+    ind: _Indirect,
+    codes: np.ndarray,
+    X: np.ndarray,
+    adjust: str,
+    conf_level: float,
+) -> None:
+    """``p_adjusted``, ``flag``, ``direction`` and the interval of the flag
+    (``flag_ci_low``/``flag_ci_high``), which excludes the overall rate exactly when the
+    provider is flagged."""
+    pvalue = frame["pvalue"].to_numpy(dtype=float)
+    padj = adjust_pvalues(pvalue, adjust)
+    flag = np.nan_to_num(padj, nan=1.0) < 1 - conf_level
+    frame["p_adjusted"] = padj
+    frame["flag"] = flag
+    frame["direction"] = direction(flag, frame["statistic"].to_numpy())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        alpha = np.where(padj > 0, (1 - conf_level) * pvalue / padj, 1 - conf_level)
+    alpha = np.clip(np.nan_to_num(alpha, nan=1 - conf_level), 1e-15, 1 - conf_level)
+    O, n = ind.observed, ind.n  # noqa: E741
+    if "direct_rate" in frame:
+        rate = frame["direct_rate"].to_numpy(dtype=float)
+        lr = special.logit(np.clip(rate, 1e-12, 1 - 1e-12))
+        width = special.logit(frame["direct_ci_high"].clip(1e-12, 1 - 1e-12)) - special.logit(
+            frame["direct_ci_low"].clip(1e-12, 1 - 1e-12)
+        )
+        half = width.to_numpy() / (2 * critical_value(conf_level)) * stats.norm.isf(alpha / 2)
+        lo, hi = special.expit(lr - half), special.expit(lr + half)
+    else:
+        targets = np.column_stack(
+            [
+                np.where(O > 0, stats.beta.ppf(alpha / 2, O, n - O + 1), 0.0) * n,
+                np.where(O < n, stats.beta.isf(alpha / 2, O + 1, n - O), 1.0) * n,
+            ]
+        )
+        eta = np.hstack([np.ones((X.shape[0], 1)), X]) @ ind.beta
+        shift = _ps.logit_shift(codes, eta, targets, n.astype(np.int64))
+        ref_eta, _, ref_w = _ps.reference_bins(eta, np.zeros((eta.size, 0)))
+        lo, hi = _ps.shifted_rates(shift, ref_eta, ref_w).T
+    # where the interval and the exact test disagree (rare, at the border) the test decides
+    r0 = ind.overall
+    up, down = flag & (frame["statistic"].to_numpy() > 0), flag & ~(frame["statistic"] > 0)
+    lo = np.where(up, np.maximum(lo, np.nextafter(r0, 1.0)), np.where(flag, lo, np.minimum(lo, r0)))
+    hi = np.where(
+        down, np.minimum(hi, np.nextafter(r0, 0.0)), np.where(flag, hi, np.maximum(hi, r0))
+    )
+    frame["flag_ci_low"] = lo
+    frame["flag_ci_high"] = hi
+
+
+def _shifted_rates(
+    codes: np.ndarray,
+    eta: np.ndarray,
+    O: np.ndarray,  # noqa: E741
+    n: np.ndarray,
+    conf_level: float,
+) -> np.ndarray:
+    """Risk-adjusted rate and interval (G x 3): the logit shift of each provider that
+    reproduces O (and the Clopper-Pearson limits of O), applied to all participants."""
+    lo, hi = clopper_pearson_interval(O, n, conf_level)
+    targets = np.column_stack([O, lo * n, hi * n])
+    shift = _ps.logit_shift(codes, eta, targets, n.astype(np.int64))
+    ref_eta, _, ref_w = _ps.reference_bins(eta, np.zeros((eta.size, 0)))
+    return _ps.shifted_rates(shift, ref_eta, ref_w)
 
 
 def _direct_columns(
@@ -542,17 +712,30 @@ def _direct_columns(
     frame["statistic"] = d["z"]
     frame["pvalue"] = d["pvalue"]
     edge = (O == 0) | (O == n)
-    if edge.any():
-        # provider intercepts at +-infinity: the delta method breaks down, use the score test
-        frame.loc[edge, ["statistic", "pvalue"]] = score[edge]
-        labels = frame["provider"].to_numpy()[edge]
-        warnings.warn(
-            f"{func}(): provider(s) {', '.join(map(quote, labels[:10]))} have 0 % or "
-            "100 % successes, so their directly standardised rate is 0 or 1 with an "
-            "uninformative interval; their p-value is the indirect score test.",
-            SmallSampleWarning,
-            stacklevel=3,
-        )
+    # small providers keep the exact test; at 0 % or 100 % the delta method breaks down
+    keep = edge | (n <= EXACT_MAX_PARTICIPANTS)
+    frame.loc[keep, ["statistic", "pvalue"]] = score[keep]
+    frame.loc[~keep, "test"] = "direct z"
+    _warn_edge(frame, edge, func, "directly standardised")
+
+
+def _warn_edge(frame: pd.DataFrame, edge: np.ndarray, func: str, which: str) -> None:
+    """SmallSampleWarning for providers with 0 % or 100 % successes (one line)."""
+    if not edge.any():
+        return
+    labels = frame["provider"].to_numpy()[edge]
+    sizes = frame["participants"].to_numpy()[edge]
+    named = ", ".join(
+        f"{quote(g)} ({n} participants)" for g, n in zip(labels[:10], sizes[:10], strict=False)
+    )
+    more = f" and {labels.size - 10} more" if labels.size > 10 else ""
+    warnings.warn(
+        f"{func}(): provider(s) {named}{more} have 0 % or 100 % successes, so their {which} "
+        "rate is 0 or 100 % with a wide interval; their p-value is the exact test of the count "
+        "(see the column 'test').",
+        SmallSampleWarning,
+        stacklevel=4,
+    )
 
 
 def _shrink(frame: pd.DataFrame, ind: _Indirect, conf_level: float) -> float:
@@ -564,8 +747,9 @@ def _shrink(frame: pd.DataFrame, ind: _Indirect, conf_level: float) -> float:
     Bg = tau2 / (tau2 + vg)
     shrunken = ind.overall + (mu + Bg * (dg - mu))
     lo, hi, _ = wald_arrays(shrunken, np.sqrt(Bg * vg + (1 - Bg) ** 2 * var_mu), conf_level)
-    frame["shrunken_rate"] = shrunken
-    frame["shrunken_ci_low"] = lo
-    frame["shrunken_ci_high"] = hi
+    # the normal-normal model knows no bounds: a share is reported within 0-100 %
+    frame["shrunken_rate"] = np.clip(shrunken, 0.0, 1.0)
+    frame["shrunken_ci_low"] = np.clip(lo, 0.0, 1.0)
+    frame["shrunken_ci_high"] = np.clip(hi, 0.0, 1.0)
     frame["shrinkage"] = Bg
     return tau2

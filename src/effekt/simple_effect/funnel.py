@@ -204,7 +204,8 @@ def funnel_limits(
     Exact limits interpolate the binomial quantile as in Spiegelhalter (2005, appendix A.1.1):
     with ``r`` the ``p`` quantile of Binomial(n, theta0) (smallest ``r`` with
     ``P(R <= r) >= p``) and ``a = (P(R <= r) - p) / (P(R <= r) - P(R < r))``, the limit is
-    ``(r - a) / n``, which makes the funnel a smooth curve in ``n``.
+    ``(r - a) / n``, which makes the funnel a smooth curve in ``n``. The normal limits of
+    the overdispersed funnels are cut at 0 and 1 (a share cannot leave 0-100 %).
 
     Examples
     --------
@@ -242,6 +243,7 @@ def funnel_limits(
             else:
                 sd = np.sqrt(s**2 + float(cast(float, tau2)))
             lo, hi, _ = wald_arrays(np.full_like(sd, target), sd, c)
+            lo, hi = np.clip(lo, 0.0, 1.0), np.clip(hi, 0.0, 1.0)
         out[f"lower_{name}"] = lo
         out[f"upper_{name}"] = hi
     return pd.DataFrame(out)
@@ -261,7 +263,7 @@ def _funnel_data(
         od = Overdispersion(phi_, tau2_, float(stats.chi2.sf(zw.size * phi_, zw.size)), zw.size)
         phi, tau2 = phi_, tau2_
     at_points = funnel_limits(target, n, overdispersion=overdispersion_kind, phi=phi, tau2=tau2)
-    pts = pd.DataFrame({"label": labels, "participants": n, "rate": y})
+    pts = pd.DataFrame({"provider": labels, "participants": n.astype(np.int64), "rate": y})
     for col in at_points.columns[1:]:
         pts[col] = at_points[col].to_numpy()
     pts["outside_95"] = (y < pts["lower_95"]) | (y > pts["upper_95"])

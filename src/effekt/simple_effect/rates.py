@@ -12,7 +12,7 @@ Examples
 from __future__ import annotations
 
 import warnings
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -27,6 +27,7 @@ from ..results import Result
 from . import _stats as _ps
 from ._checks import Adjust, check_adjust, direction, prepare, provider_codes
 from ._display import interval, level, percent
+from ._exact import fisher_pvalues
 from .funnel import _funnel_data
 
 if TYPE_CHECKING:
@@ -111,11 +112,14 @@ class SimpleEffects(Result):
         self,
         ax: Axes | None = None,
         overdispersion: Literal["multiplicative", "additive"] | None = None,
-        label_outliers: bool = True,
+        highlight: Literal["flag", "limits"] = "flag",
+        label_providers: str | Sequence[str] = "highlighted",
     ) -> Axes:
         """Funnel plot of the raw rates against participants around the overall rate, with
         exact binomial 95 % and 99.8 % limits (or limits widened for overdispersion, see
-        :meth:`ProviderComparison.plot_funnel`); providers outside 99.8 % are labelled."""
+        :meth:`ProviderComparison.plot_funnel`). Red and named: the providers the table
+        flags (``highlight="flag"``), or the points outside the limits
+        (``highlight="limits"``)."""
         from ..plots import funnel
 
         f = self.frame
@@ -128,15 +132,23 @@ class SimpleEffects(Result):
         pts, od, curve = _funnel_data(
             y, n, np.sqrt(target * (1 - target) / n), target, overdispersion, labels.to_numpy()
         )
+        pts["flag"] = f["flag"].to_numpy()
         return funnel(
             pts,
             curve,
             target,
             ax=ax,
             overdispersion=od,
-            label_outliers=label_outliers,
+            highlight=highlight,
+            label_providers=label_providers,
             ylabel=f"Simple effect: share with {self.outcome} (%)",
             title="Simple effects by provider (not adjusted for case mix)",
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"<SimpleEffects {self.outcome!r} by {self.provider!r}: {len(self.frame)} rows, "
+            f"{int(self.frame['flag'].sum())} flagged ({self.adjust})>"
         )
 
 
@@ -174,16 +186,17 @@ def simple_effects(
         ``table()`` columns: ``provider`` [, period], ``participants``, ``successes``,
         ``rate``, ``ci_low``, ``ci_high`` (Wilson), ``others_participants``, ``others_rate``,
         ``difference`` (rate minus the pooled rate of all other providers),
-        ``difference_ci_low``/``difference_ci_high`` (Newcombe hybrid score), ``pvalue``
-        (pooled z-test), ``p_adjusted``, ``flag`` and ``direction`` ("above"/"below"/"").
+        ``difference_ci_low``/``difference_ci_high`` (Newcombe hybrid score), ``test``,
+        ``pvalue`` (Fisher's exact test), ``p_adjusted``, ``flag`` and ``direction`` ("above"/"below"/"").
 
     Notes
     -----
     For provider ``g`` with ``x_g`` successes of ``n_g`` and the others' ``x_o`` of ``n_o``
     the difference ``x_g/n_g - x_o/n_o`` gets Newcombe's (1998, method 10) interval
     ``d - sqrt((p_g - l_g)^2 + (u_o - p_o)^2)``, ``d + sqrt((u_g - p_g)^2 + (p_o - l_o)^2)``
-    from the Wilson limits ``(l, u)``; the p-value is the pooled two-proportion z-test
-    (Pearson's chi-square without continuity correction). The two can disagree in rare
+    from the Wilson limits ``(l, u)``. The p-value is Fisher's exact test (two-sided,
+    R's minimum-likelihood rule) of the provider against all others, at every size (a
+    pooled z-test would flag a provider with 4 of 4 successes among 40 providers). The two can disagree in rare
     borderline cases; ``flag`` uses the adjusted p-value ``p_adjusted < 1 - conf_level``.
 
     References
@@ -240,7 +253,7 @@ def simple_effects(
     lo, hi = wilson_interval(x, n, conf_level)
     with np.errstate(invalid="ignore", divide="ignore"):
         d, dlo, dhi = _ps.newcombe_difference(x, n, x_o, n_o, conf_level)
-        pval = np.where(alone, np.nan, _ps.pooled_z_pvalue(x, n, x_o, n_o))
+        pval = np.where(alone, np.nan, fisher_pvalues(x, n, x_o, n_o))
         others_rate = x_o / n_o
     padj = adjust_pvalues(pval, adjust)
     flag = np.nan_to_num(padj, nan=1.0) < 1 - conf_level
@@ -258,6 +271,7 @@ def simple_effects(
         difference=d,
         difference_ci_low=dlo,
         difference_ci_high=dhi,
+        test="Fisher exact",
         pvalue=pval,
         p_adjusted=padj,
         flag=flag,
