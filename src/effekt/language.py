@@ -168,6 +168,126 @@ TERMS: dict[str, dict[str, str]] = {
     },
     "Simple effect and effect of the course": {"da": "Simpel effekt og forløbets effekt"},
     "sample size": {"da": "stikprøvestørrelse"},
+    # providers: funnel and caterpillar plots
+    "Participants": {"da": "Deltagere"},
+    "Share (%)": {"da": "Andel (%)"},
+    "95 % limits": {"da": "95 %-grænser"},
+    "99.8 % limits": {"da": "99,8 %-grænser"},
+    "overall {rate} %": {"da": "samlet {rate} %"},
+    "providers": {"da": "udbydere"},
+    "flagged by the test (table)": {"da": "markeret af testen (tabellen)"},
+    "outside 95 % limits (not the test)": {"da": "uden for 95 %-grænserne (ikke testen)"},
+    "outside 99.8 % limits (not the test)": {"da": "uden for 99,8 %-grænserne (ikke testen)"},
+    "overdispersion: phi = {phi}, tau = {tau} pp": {
+        "da": "overspredning: phi = {phi}, tau = {tau} procentpoint"
+    },
+    "Providers, ranked": {"da": "Udbydere, rangordnet"},
+    "Risk-adjusted share with {outcome} (%)": {"da": "Risikojusteret andel med {outcome} (%)"},
+    "Simple effect: share with {outcome} (%)": {"da": "Simpel effekt: andel med {outcome} (%)"},
+    "Providers ranked after adjustment for case mix": {
+        "da": "Udbydere rangordnet efter justering for borgersammensætning"
+    },
+    "Providers adjusted for case mix ({method} standardisation)": {
+        "da": "Udbydere justeret for borgersammensætning ({method} standardisering)"
+    },
+    "Simple effects by provider (not adjusted for case mix)": {
+        "da": "Simple effekter pr. udbyder (ikke justeret for borgersammensætning)"
+    },
+    "indirect": {"da": "indirekte"},
+    "direct": {"da": "direkte"},
+    "flagged by the test (table): interval excludes the overall rate": {
+        "da": "markeret af testen (tabellen): intervallet udelukker den samlede andel"
+    },
+    "adjusted rate, interval of the test (multiplicity-adjusted)": {
+        "da": "justeret andel, testens interval (justeret for multipel testning)"
+    },
+    "shrunken rate, interval of the test (multiplicity-adjusted)": {
+        "da": "krympet andel, testens interval (justeret for multipel testning)"
+    },
+    "shrunken interval excludes the overall rate (not the test)": {
+        "da": "det krympede interval udelukker den samlede andel (ikke testen)"
+    },
+    "shrunken (empirical Bayes), {level} % interval": {
+        "da": "krympet (empirisk Bayes), {level} %-interval"
+    },
+    "adjusted, not shrunken": {"da": "justeret, ikke krympet"},
+    # providers: summaries and people's tables
+    "indirect standardisation (O/E)": {"da": "indirekte standardisering (O/E)"},
+    "direct standardisation": {"da": "direkte standardisering"},
+    "Provider comparison of {outcome} by {provider}, {how}, case mix: {case_mix}": {
+        "da": "Sammenligning af udbydere på {outcome} efter {provider}, {how}, "
+        "borgersammensætning: {case_mix}"
+    },
+    "{k} providers, {n} participants, overall rate {rate} %; between-provider SD after "
+    "adjustment {sd} pp": {
+        "da": "{k} udbydere, {n} deltagere, samlet andel {rate} %; spredning mellem udbydere "
+        "efter justering {sd} procentpoint"
+    },
+    "{adjust}-adjusted": {"da": "{adjust}-justeret"},
+    "Differ credibly from the average after adjustment ({adjusted}, {level}):": {
+        "da": "Afviger troværdigt fra gennemsnittet efter justering ({adjusted}, {level}):"
+    },
+    "No provider differs credibly from the average after adjustment ({adjusted}, {level}).": {
+        "da": "Ingen udbyder afviger troværdigt fra gennemsnittet efter justering "
+        "({adjusted}, {level})."
+    },
+    "{bad} provider(s) serve participants outside what the others cover (see .comparability).": {
+        "da": "{bad} udbyder(e) har deltagere uden for det, de andre dækker (se .comparability)."
+    },
+    "{provider}: raw {rate} %, adjusted {adjusted} % ({ci} {low} to {high}), O/E {oe}, "
+    "n = {n}, adjusted {p} ({direction})": {
+        "da": "{provider}: rå {rate} %, justeret {adjusted} % ({ci} {low} til {high}), O/E {oe}, "
+        "n = {n}, justeret {p} ({direction})"
+    },
+    "above": {"da": "over"},
+    "below": {"da": "under"},
+    "provider": {"da": "udbyder"},
+    "participants": {"da": "deltagere"},
+    "with the outcome": {"da": "med udfaldet"},
+    "expected": {"da": "forventet"},
+    "raw rate (%)": {"da": "rå andel (%)"},
+    "adjusted rate (%)": {"da": "justeret andel (%)"},
+    "shrunken rate (%)": {"da": "krympet andel (%)"},
+    "differs": {"da": "afviger"},
+    "rank (shrunken)": {"da": "rang (krympet)"},
+    "rate (%)": {"da": "andel (%)"},
+    "difference from the others (pp)": {"da": "forskel fra de andre (procentpoint)"},
+    "difference CI (pp)": {"da": "konfidensinterval for forskellen (procentpoint)"},
+    "Simple effects of {outcome} by {provider}{period}: {k} rows, {n} participants, overall "
+    "{rate} %": {
+        "da": "Simple effekter af {outcome} efter {provider}{period}: {k} rækker, {n} deltagere, "
+        "samlet {rate} %"
+    },
+    " and {period}": {"da": " og {period}"},
+    "Differ from the other providers ({adjusted}, {level}):": {
+        "da": "Afviger fra de andre udbydere ({adjusted}, {level}):"
+    },
+    "No provider differs credibly from the others ({adjusted}, {level}).": {
+        "da": "Ingen udbyder afviger troværdigt fra de andre ({adjusted}, {level})."
+    },
+    "{provider}{period}: {rate} % of {n} ({diff} pp, {ci} {low} to {high}; adjusted {p})": {
+        "da": "{provider}{period}: {rate} % af {n} ({diff} procentpoint, {ci} {low} til {high}; "
+        "justeret {p})"
+    },
+    "simple effects are not causal effects - they mix the provider's work with who was "
+    "referred, the business cycle and chance; see compare_providers() for case-mix "
+    "adjustment.": {
+        "da": "simple effekter er ikke kausale effekter - de blander udbyderens arbejde med, "
+        "hvem der blev henvist, konjunkturen og tilfældigheder; se compare_providers() for "
+        "justering for borgersammensætning."
+    },
+    # matching: love and overlap plots
+    "Covariate balance": {"da": "Balance i baggrundsvariable"},
+    "Absolute standardized mean difference": {"da": "Absolut standardiseret forskel i gennemsnit"},
+    "Standardized mean difference": {"da": "Standardiseret forskel i gennemsnit"},
+    "before adjustment": {"da": "før justering"},
+    "after matching": {"da": "efter matchning"},
+    "matched": {"da": "matchet"},
+    "Propensity score overlap": {"da": "Overlap i propensity score"},
+    "Propensity score": {"da": "Propensity score"},
+    "Share of group (treated up, controls down)": {
+        "da": "Andel af gruppen (deltagere op, kontrolgruppe ned)"
+    },
 }
 
 _SUPPORTED = ("en", "da")
