@@ -171,3 +171,58 @@ def test_time_to_event_and_weeks_in_status_take_the_value_words():
     assert a["weeks"].tolist() == b["weeks"].tolist() == [2.0, 0.0, 1.0]
     with pytest.raises(EffektError, match="'i_job'.*outcome_value="):
         ef.duration.weeks_in_status(panel, "i_job", "id", "week", window=(2, 4))
+
+
+# --- after the second wave's merge: providers and matching ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def courses():
+    data = ef.synthetic.providers(6, [150, 120, 200, 90, 160, 110], seed=5)
+    return data.assign(job_tekst=_ja_nej(data["job_6m"]))
+
+
+def test_provider_functions_take_outcome_value(courses):
+    se = ef.simple_effect
+    _same(
+        se.simple_effects(courses, "job_6m", "provider"),
+        se.simple_effects(courses, "job_tekst", "provider", outcome_value="Ja"),
+    )
+    mix = ["age", "benefit_group"]
+    _same(
+        se.compare_providers(courses, "job_6m", "provider", case_mix=mix),
+        se.compare_providers(courses, "job_tekst", "provider", case_mix=mix, outcome_value="Ja"),
+    )
+    _same(
+        se.against_target(courses, "job_6m", "provider", 0.3),
+        se.against_target(courses, "job_tekst", "provider", 0.3, outcome_value="Ja"),
+    )
+    with pytest.raises(EffektError, match="'job_tekst'.*outcome_value="):
+        se.compare_providers(courses, "job_tekst", "provider", case_mix=mix)
+
+
+def test_contrast_takes_outcome_value():
+    rng = np.random.default_rng(3)
+    n = 600
+    df = pd.DataFrame({"course": rng.integers(0, 2, n), "group": rng.choice(["A", "B"], n)})
+    df["job"] = (rng.uniform(size=n) < 0.3 + 0.1 * df["course"]).astype(int)
+    df["i_job"] = _ja_nej(df["job"])
+    a = ef.simple_effect.contrast(df, "job", "course", "group")
+    b = ef.simple_effect.contrast(df, "i_job", "course", "group", outcome_value="Ja")
+    _same(a, b)
+
+
+def test_matching_effects_take_outcome_value():
+    obs = ef.synthetic.observational(800, effect=0.05, seed=3)
+    obs["i_job"] = _ja_nej(obs["job"])
+    covs = ["age", "months_on_benefit"]
+    m = ef.matching.match(obs, "treated", covs)
+    for kw in ({}, {"covariates": covs}):
+        a, b = m.effect("job", **kw), m.effect("i_job", outcome_value="Ja", **kw)
+        assert (a.estimate, a.ci, a.scale) == (b.estimate, b.ci, b.scale)
+    for estimator in (ef.matching.ipw, ef.matching.aipw):
+        a = estimator(obs, "job", "treated", covs)
+        b = estimator(obs, "i_job", "treated", covs, outcome_value="Ja")
+        assert (a.estimate, a.ci, a.scale) == (b.estimate, b.ci, b.scale)
+    with pytest.raises(EffektError, match="'i_job'.*outcome_value="):
+        ef.matching.ipw(obs, "i_job", "treated", covs)

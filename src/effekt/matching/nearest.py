@@ -100,6 +100,7 @@ from .._validate import (
     check_number,
     handle_missing,
     numeric_column,
+    outcome_indicator,
     quote,
     require_columns,
     two_valued,
@@ -286,6 +287,7 @@ class MatchResult(Result):
         self,
         outcome: Hashable,
         *,
+        outcome_value: Any = None,
         estimand: str | None = None,
         se: str | None = None,
         conf_level: float = 0.95,
@@ -302,6 +304,9 @@ class MatchResult(Result):
         outcome : column name
             Numeric outcome; a 0/1 (or boolean) outcome gives an effect on the proportion
             scale (percentage points in text).
+        outcome_value : optional
+            The value of ``outcome`` that means the outcome happened ("Ja" in a column of
+            "Ja"/"Nej"); needed when the outcome is not coded 0/1 or True/False.
         estimand : {"ATT", "ATC", "ATE"}, optional
             The match's estimand (``match(estimand=...)``): matching treated units to
             controls estimates the effect on the treated, matching controls to treated units
@@ -361,11 +366,11 @@ class MatchResult(Result):
         own = self.options.get("estimand", "ATT")
         check_choice(own if estimand is None else estimand, "estimand", "effect", (own,))
         if covariates is not None:
-            return self._adjusted_effect(outcome, covariates, se, conf_level, label)
+            return self._adjusted_effect(outcome, covariates, se, conf_level, label, outcome_value)
         conf_level = check_conf_level(conf_level, "effect")
         se = self._se_method(se)
         require_columns(self.data, "effect", outcome=outcome)
-        values = self.data[outcome]
+        values = outcome_indicator(self.data[outcome], outcome, "effect", outcome_value)
         y, scale = _matched_outcome(values, outcome, self.matched)
         n_sets = self.n_treated_matched
         if n_sets < 2:
@@ -395,6 +400,7 @@ class MatchResult(Result):
         se: str | None,
         conf_level: float,
         label: str | None,
+        outcome_value: Any = None,
     ) -> EffectResult:
         """Regression adjustment on the matched sample (:func:`weighted_effect`)."""
         from .balancing import weighted_effect
@@ -411,6 +417,8 @@ class MatchResult(Result):
         frame = self.data.assign(
             _effekt_w=self.weights, _effekt_set=self.subclass, _effekt_t=self.treated
         )
+        if outcome_value is not None:
+            frame[outcome] = outcome_indicator(frame[outcome], outcome, "effect", outcome_value)
         r = weighted_effect(
             frame,
             outcome,

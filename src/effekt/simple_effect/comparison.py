@@ -356,6 +356,7 @@ def compare_providers(
     provider: Hashable,
     case_mix: Sequence[Hashable],
     *,
+    outcome_value: Any = None,
     method: Literal["indirect", "direct"] = "indirect",
     period: Hashable | None = None,
     conf_level: float = 0.95,
@@ -373,6 +374,9 @@ def compare_providers(
         One row per participant.
     outcome : str
         Binary outcome column (e.g. ``"job_6m"``).
+    outcome_value : optional
+        The value of ``outcome`` that means the outcome happened ("Ja" in a column of
+        "Ja"/"Nej"); needed when the outcome is not coded 0/1 or True/False.
     provider : str
         Provider column.
     case_mix : sequence of str
@@ -490,7 +494,7 @@ def compare_providers(
     check_choice(interval, "interval", func, ("binomial", "poisson", "byar"))
     case_mix = _case_mix_columns(case_mix, outcome, provider, func)
     df = prepare(data, outcome, provider, func, missing, case_mix=case_mix, period=period)
-    y = binary_outcome(df[outcome], outcome, func)
+    y = binary_outcome(df[outcome], outcome, func, outcome_value=outcome_value)
     codes, labels, sizes = provider_codes(df[provider], provider, func)
     cm = encode_case_mix(df, case_mix, period, func)
     check_not_provider_level(df, cm, codes, len(labels), func)

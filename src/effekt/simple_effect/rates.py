@@ -199,6 +199,7 @@ def simple_effects(
     outcome: Hashable,
     provider: Hashable,
     *,
+    outcome_value: Any = None,
     period: Hashable | None = None,
     conf_level: float = 0.95,
     adjust: Adjust = "holm",
@@ -212,6 +213,9 @@ def simple_effects(
         One row per participant.
     outcome : str
         Binary (0/1 or boolean) outcome column, e.g. ``"job_6m"``.
+    outcome_value : optional
+        The value of ``outcome`` that means the outcome happened ("Ja" in a column of
+        "Ja"/"Nej"); needed when the outcome is not coded 0/1 or True/False.
     provider : str
         Column naming the provider.
     period : str, optional
@@ -260,7 +264,7 @@ def simple_effects(
     conf_level = check_conf_level(conf_level, func)
     adjust = check_adjust(adjust, func)
     df = prepare(data, outcome, provider, func, missing, period=period)
-    y = binary_outcome(df[outcome], outcome, func)
+    y = binary_outcome(df[outcome], outcome, func, outcome_value=outcome_value)
     codes, labels, _ = provider_codes(df[provider], provider, func)
     if period is not None:
         pcodes, plabels = pd.factorize(df[period], sort=True)

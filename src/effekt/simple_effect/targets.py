@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -115,6 +115,7 @@ def against_target(
     provider: Hashable,
     target: float,
     *,
+    outcome_value: Any = None,
     conf_level: float = 0.95,
     missing: Literal["raise", "drop"] = "raise",
 ) -> TargetComparison:
@@ -125,6 +126,9 @@ def against_target(
     data : DataFrame
     outcome : str
         Binary outcome column.
+    outcome_value : optional
+        The value of ``outcome`` that means the outcome happened ("Ja" in a column of
+        "Ja"/"Nej"); needed when the outcome is not coded 0/1 or True/False.
     provider : str
         Provider column (a single provider is allowed here).
     target : float
@@ -158,7 +162,7 @@ def against_target(
     conf_level = check_conf_level(conf_level, func)
     target = check_number(target, "target", func, low=0, high=1, low_open=True, high_open=True)
     df = prepare(data, outcome, provider, func, missing)
-    y = binary_outcome(df[outcome], outcome, func)
+    y = binary_outcome(df[outcome], outcome, func, outcome_value=outcome_value)
     codes, labels, n = provider_codes(
         df[provider],
         provider,

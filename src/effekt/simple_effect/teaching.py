@@ -240,6 +240,7 @@ def contrast(
     treatment: Hashable,
     by: Hashable,
     *,
+    outcome_value: Any = None,
     treated_value: Any = None,
     conf_level: float = 0.95,
     missing: Literal["raise", "drop"] = "raise",
@@ -252,6 +253,9 @@ def contrast(
         One row per citizen.
     outcome : str
         Binary outcome column, e.g. in a job 6 months later.
+    outcome_value : optional
+        The value of ``outcome`` that means the outcome happened ("Ja" in a column of
+        "Ja"/"Nej"); needed when the outcome is not coded 0/1 or True/False.
     treatment : str
         Two-valued column: took the course (1/True, or ``treated_value``) or not.
     by : str
@@ -286,7 +290,7 @@ def contrast(
     df = check_frame(data, func)
     require_columns(df, func, outcome=outcome, treatment=treatment, by=by)
     df = handle_missing(df, [outcome, treatment, by], missing, func)
-    y = binary_outcome(df[outcome], outcome, func)
+    y = binary_outcome(df[outcome], outcome, func, outcome_value=outcome_value)
     t = two_valued(df[treatment], treatment, "treatment", func, treated_value=treated_value)
     codes, labels = pd.factorize(df[by], sort=False)  # groups in order of appearance
     G = len(labels)
