@@ -222,3 +222,30 @@ def test_a_danish_caterpillar_names_the_outcome_through_labels(providers):
     assert t["ylabel"] == "Udbydere, rangordnet"
     assert "Kursus 7" in t["ticks"] and "samlet 39,7 %" in t["legend"]
     assert any("markeret af testen" in s for s in t["legend"])
+
+
+def test_danish_love_and_overlap_plots_of_a_match(tmp_path):
+    obs = ef.synthetic.observational(600, effect=0.05, seed=3)
+    m = ef.matching.match(obs, "treated", ["age", "months_on_benefit", "benefit_group"])
+    names = {"age": "Alder", "benefit_group": "Ydelse", "treated": "Mentorforløb"}
+    love = _texts(m.plot_balance(language="da", labels=names))
+    assert love["title"] == "Balance i baggrundsvariable"
+    assert love["xlabel"] == "Absolut standardiseret forskel i gennemsnit"
+    assert love["legend"] == ["før justering", "efter matchning"]
+    assert love["ticks"][:2] == ["propensity score", "Alder"]
+    assert "Ydelse: kontanthjælp" in love["ticks"]
+    ax = m.plot_overlap(language="da", labels=names)
+    ax.figure.savefig(tmp_path / "overlap_da.png", dpi=80)
+    overlap = _texts(ax)
+    assert overlap["title"] == "Overlap i propensity score"
+    assert overlap["ylabel"] == "Andel af gruppen (deltagere op, kontrolgruppe ned)"
+    assert overlap["legend"] == [
+        "Mentorforløb, alle",
+        "kontrolgruppe, alle",
+        "Mentorforløb, matchet",
+        "kontrolgruppe, matchet",
+    ]
+    assert all("," in t or t in ("0", "") for t in overlap["ticks"])  # decimal commas
+    english = _texts(m.plot_overlap(title="", xlabel="score"))
+    assert (english["title"], english["xlabel"]) == ("", "score")
+    assert english["legend"][0] == "treated, all"

@@ -285,6 +285,7 @@ TERMS: dict[str, dict[str, str]] = {
     "matched": {"da": "matchet"},
     "Propensity score overlap": {"da": "Overlap i propensity score"},
     "Propensity score": {"da": "Propensity score"},
+    "distance": {"da": "propensity score"},
     "Share of group (treated up, controls down)": {
         "da": "Andel af gruppen (deltagere op, kontrolgruppe ned)"
     },

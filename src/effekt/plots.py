@@ -86,6 +86,19 @@ def _display(name: Any, labels: Mapping[Any, str] | None) -> str:
     return str(name)
 
 
+def _covariate_name(name: Any, labels: Mapping[Any, str] | None) -> str:
+    """A balance row's display text: ``labels[name]``; an indicator ``"{column}_{level}"``
+    as ``"{labels[column]}: {level}"``; the propensity score row ``"distance"`` translated."""
+    if labels and name in labels:
+        return str(labels[name])
+    if name == "distance":
+        return term("distance")
+    for column, text in (labels or {}).items():
+        if isinstance(name, str) and name.startswith(f"{column}_"):
+            return f"{text}: {name[len(str(column)) + 1 :]}"
+    return str(name)
+
+
 def _interval_text(e: float, a: float, b: float, scale: str) -> str:
     """ "+4.0 (+1.3 to +6.6) pp" in the current language."""
     suffix = f" {term('pp')}" if scale == "proportion" else ""
@@ -305,7 +318,7 @@ def love_plot(
         if not absolute:
             ax.axvline(-threshold, color="0.4", ls="--", lw=1)
     ax.axvline(0, color="0.6", lw=0.8)
-    ax.set_yticks(y, [_display(i, labels) for i in first.index])
+    ax.set_yticks(y, [_covariate_name(i, labels) for i in first.index])
     ax.set_ylim(-0.7, len(first) - 0.3)
     smd = "Absolute standardized mean difference" if absolute else "Standardized mean difference"
     _texts(ax, (title, xlabel, ylabel), (term("Covariate balance"), term(smd), ""))
@@ -404,7 +417,8 @@ def overlap_plot(
         term("Share of group (treated up, controls down)"),
     )
     _texts(ax, (title, xlabel, ylabel), defaults)
-    ax.legend(fontsize=8, frameon=False, ncol=2)
+    # below the axes: inside, it would cover the bars at either end of the scores
+    ax.legend(fontsize=8, frameon=False, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.13))
     return ax
 
 

@@ -21,6 +21,7 @@ import pandas as pd
 from .._design import encode_covariates
 from .._validate import argument_error, as_column_list, check_conf_level, check_number
 from ..errors import EffektError
+from ..language import speaks
 from ..results import EffectResult, Result, format_effect
 from ._balance import balance_stats
 from .balancing import _prepare, _treated, cem, entropy_weights, overlap_weights, weighted_effect
@@ -104,12 +105,34 @@ class BalanceTable(Result):
             *self.notes,
         )
 
-    def plot(self, ax: Axes | None = None, **others: BalanceTable) -> Axes:
-        """Love plot of this adjustment, and of ``others`` (name=table) side by side."""
+    @speaks
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        title: str | None = None,
+        xlabel: str | None = None,
+        ylabel: str | None = None,
+        labels: Mapping[Any, str] | None = None,
+        **others: BalanceTable,
+    ) -> Axes:
+        """Love plot of this adjustment, and of ``others`` (name=table) side by side.
+
+        ``title``, ``xlabel``, ``ylabel`` replace the default texts, ``labels`` maps covariate (or group)
+        names to display text and ``language="da"`` writes the plot in Danish.
+        """
         from ..plots import love_plot
 
         tables = {self.label: self.table, **{k: v.table for k, v in others.items()}}
-        return love_plot(tables, ax, threshold=self.threshold)
+        return love_plot(
+            tables,
+            ax,
+            threshold=self.threshold,
+            title=title,
+            xlabel=xlabel,
+            ylabel=ylabel,
+            labels=labels,
+        )
 
 
 def _design_matrix(
@@ -327,13 +350,32 @@ class DesignComparison(Result):
     def _html_frame(self) -> pd.DataFrame:
         return self.table.round(4)
 
-    def plot_balance(self, ax: Axes | None = None) -> Axes:
-        """Love plot with every design side by side."""
+    @speaks
+    def plot_balance(
+        self,
+        ax: Axes | None = None,
+        *,
+        title: str | None = None,
+        xlabel: str | None = None,
+        ylabel: str | None = None,
+        labels: Mapping[Any, str] | None = None,
+    ) -> Axes:
+        """Love plot with every design side by side.
+
+        ``title``, ``xlabel``, ``ylabel`` replace the default texts, ``labels`` maps covariate (or group)
+        names to display text and ``language="da"`` writes the plot in Danish.
+        """
         from ..plots import love_plot
 
         first = next(iter(self.balance.values()))
         return love_plot(
-            {k: v.table for k, v in self.balance.items()}, ax, threshold=first.threshold
+            {k: v.table for k, v in self.balance.items()},
+            ax,
+            threshold=first.threshold,
+            title=title,
+            xlabel=xlabel,
+            ylabel=ylabel,
+            labels=labels,
         )
 
 

@@ -80,7 +80,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from dataclasses import replace as replace_
 from typing import TYPE_CHECKING, Any, cast
@@ -106,6 +106,7 @@ from .._validate import (
     two_valued,
 )
 from ..errors import EffektError, OverlapWarning, SmallSampleWarning
+from ..language import speaks
 from ..results import EffectResult, Result, effect_from_normal
 from . import _engine
 from ._balance import balance_frame, balance_matrix
@@ -682,21 +683,67 @@ class MatchResult(Result):
             f"replace={self.options['replace']}, caliper={self.caliper})"
         )
 
-    def plot_balance(self, ax: Axes | None = None, *, threshold: float = 0.1) -> Axes:
-        """Love plot: absolute standardized mean differences before and after matching."""
+    @speaks
+    def plot_balance(
+        self,
+        ax: Axes | None = None,
+        *,
+        threshold: float = 0.1,
+        title: str | None = None,
+        xlabel: str | None = None,
+        ylabel: str | None = None,
+        labels: Mapping[Any, str] | None = None,
+    ) -> Axes:
+        """Love plot: absolute standardized mean differences before and after matching.
+
+        ``title``, ``xlabel``, ``ylabel`` replace the default texts, ``labels`` maps covariate (or group)
+        names to display text and ``language="da"`` writes the plot in Danish.
+        """
         from ..plots import love_plot
 
-        return love_plot(self.balance(), ax=ax, threshold=threshold)
+        return love_plot(
+            self.balance(),
+            ax=ax,
+            threshold=threshold,
+            title=title,
+            xlabel=xlabel,
+            ylabel=ylabel,
+            labels=labels,
+        )
 
-    def plot_overlap(self, ax: Axes | None = None, *, bins: int | None = None) -> Axes:
-        """Distributions of the propensity score by group, before and after matching."""
+    @speaks
+    def plot_overlap(
+        self,
+        ax: Axes | None = None,
+        *,
+        bins: int | None = None,
+        title: str | None = None,
+        xlabel: str | None = None,
+        ylabel: str | None = None,
+        labels: Mapping[Any, str] | None = None,
+    ) -> Axes:
+        """Distributions of the propensity score by group, before and after matching.
+
+        ``title``, ``xlabel``, ``ylabel`` replace the default texts, ``labels`` maps covariate (or group)
+        names to display text and ``language="da"`` writes the plot in Danish (keys ``"treated"``/``"control"`` name the groups).
+        """
         if self.distance is None:
             raise EffektError(
                 "plot_overlap() needs a propensity-score distance; this match used Mahalanobis distance."
             )
         from ..plots import overlap_plot
 
-        return overlap_plot(self.distance, self.treated, self.weights, ax=ax, bins=bins)
+        return overlap_plot(
+            self.distance,
+            self.treated,
+            self.weights,
+            ax=ax,
+            bins=bins,
+            title=title,
+            xlabel=xlabel,
+            ylabel=ylabel,
+            labels=labels,
+        )
 
 
 def _matched_outcome(
