@@ -276,6 +276,23 @@ TERMS: dict[str, dict[str, str]] = {
         "hvem der blev henvist, konjunkturen og tilfældigheder; se compare_providers() for "
         "justering for borgersammensætning."
     },
+    "{outcome} against the contracted target {target} % (exact binomial, {ci}):": {
+        "da": "{outcome} mod det aftalte mål på {target} % (eksakt binomial, {ci}):"
+    },
+    "{provider}: {rate} % of {n} ({low} to {high} %), {p} -> {verdict}": {
+        "da": "{provider}: {rate} % af {n} ({low} til {high} %), {p} -> {verdict}"
+    },
+    "consistent": {"da": "forenelig med målet"},
+    "a simple effect says nothing about what would have happened without the course.": {
+        "da": "en simpel effekt siger intet om, hvad der ville være sket uden forløbet."
+    },
+    "A simple effect says nothing about what would have happened without the course.": {
+        "da": "En simpel effekt siger intet om, hvad der ville være sket uden forløbet."
+    },
+    "target (%)": {"da": "mål (%)"},
+    "verdict": {"da": "vurdering"},
+    "target {target} %": {"da": "mål {target} %"},
+    "Share with {outcome} (%)": {"da": "Andel med {outcome} (%)"},
     # matching: love and overlap plots
     "Covariate balance": {"da": "Balance i baggrundsvariable"},
     "Absolute standardized mean difference": {"da": "Absolut standardiseret forskel i gennemsnit"},
