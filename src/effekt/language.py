@@ -293,12 +293,35 @@ TERMS: dict[str, dict[str, str]] = {
     "verdict": {"da": "vurdering"},
     "target {target} %": {"da": "mål {target} %"},
     "Share with {outcome} (%)": {"da": "Andel med {outcome} (%)"},
+    # matching: summaries and people's tables
+    "treated: {n_t} ({n_tm} matched, {n_tu} unmatched); controls: {n_c} ({n_cu} used)": {
+        "da": "deltagere: {n_t} ({n_tm} matchet, {n_tu} ikke matchet); kontroller: {n_c} "
+        "({n_cu} brugt)"
+    },
+    "discarded (common support)": {"da": "udeladt (fælles støtte)"},
+    "|SMD| after matching <= 0.1 for every covariate": {
+        "da": "|SMD| efter matchning <= 0.1 for alle baggrundsvariable"
+    },
+    "|SMD| after matching > 0.1: {names}": {"da": "|SMD| efter matchning > 0.1: {names}"},
+    "ratio {ratio}": {"da": "forhold {ratio}"},
+    "with replacement": {"da": "med tilbagelægning"},
+    "without replacement": {"da": "uden tilbagelægning"},
+    "caliper": {"da": "caliper"},
+    "exact on {columns}": {"da": "eksakt på {columns}"},
+    "Nearest-neighbour matching on {distance} ({details})": {
+        "da": "Nærmeste-nabo-matchning på {distance} ({details})"
+    },
+    "treated units": {"da": "deltagere"},
+    "control units": {"da": "kontroller"},
+    "covariates with |SMD| > 0.1": {"da": "baggrundsvariable med |SMD| > 0.1"},
+    "largest |SMD|": {"da": "største |SMD|"},
+    "before matching": {"da": "før matchning"},
+    "after matching": {"da": "efter matchning"},
     # matching: love and overlap plots
     "Covariate balance": {"da": "Balance i baggrundsvariable"},
     "Absolute standardized mean difference": {"da": "Absolut standardiseret forskel i gennemsnit"},
     "Standardized mean difference": {"da": "Standardiseret forskel i gennemsnit"},
     "before adjustment": {"da": "før justering"},
-    "after matching": {"da": "efter matchning"},
     "matched": {"da": "matchet"},
     "Propensity score overlap": {"da": "Overlap i propensity score"},
     "Propensity score": {"da": "Propensity score"},

@@ -106,7 +106,7 @@ from .._validate import (
     two_valued,
 )
 from ..errors import EffektError, OverlapWarning, SmallSampleWarning
-from ..language import speaks
+from ..language import number, speaks, term
 from ..results import EffectResult, Result, effect_from_normal
 from . import _engine
 from ._balance import balance_frame, balance_matrix
@@ -623,36 +623,59 @@ class MatchResult(Result):
         return pos
 
     # ------------------------------------------------------------------ text and plots
+    @speaks
     def summary(self) -> str:
         """Sample sizes, options and the balance of each covariate before/after."""
-        opts = self.options
         lines = [
-            f"Nearest-neighbour matching on {opts['distance_label']} "
-            f"(ratio {opts['ratio']}, {'with' if opts['replace'] else 'without'} replacement"
-            + (
-                f", caliper {opts['caliper']:g}{' SD' if opts['std_caliper'] else ''} = {self.caliper:.4g}"
-                if self.caliper is not None
-                else ""
-            )
-            + (f", exact on {list(opts['exact'])}" if opts["exact"] else "")
-            + ")",
-            f"  treated: {self.n_treated:,} ({self.n_treated_matched:,} matched, "
-            f"{self.n_treated_unmatched:,} unmatched); controls: {self.n_control:,} "
-            f"({self.n_controls_used:,} used)",
+            self._design_line(),
+            "  "
+            + term(
+                "treated: {n_t} ({n_tm} matched, {n_tu} unmatched); controls: {n_c} ({n_cu} used)"
+            ).format(
+                n_t=number(self.n_treated, 0),
+                n_tm=number(self.n_treated_matched, 0),
+                n_tu=number(self.n_treated_unmatched, 0),
+                n_c=number(self.n_control, 0),
+                n_cu=number(self.n_controls_used, 0),
+            ),
         ]
         if self.discarded.any():
-            lines.append(f"  discarded (common support): {int(self.discarded.sum()):,}")
+            lines.append(
+                f"  {term('discarded (common support)')}: {number(int(self.discarded.sum()), 0)}"
+            )
         bal = self.balance()
         show = bal[["smd_before", "smd_after", "var_ratio_after", "ecdf_max_after"]]
-        lines.append(show.to_string(float_format=lambda v: f"{v:.3f}"))
+        lines.append(show.to_string(float_format=lambda v: number(v, 3)))
         big = bal.index[np.abs(bal["smd_after"]) > 0.1].tolist()
         lines.append(
-            "  |SMD| after matching <= 0.1 for every covariate"
+            "  "
+            + term("|SMD| after matching <= 0.1 for every covariate").replace("0.1", number(0.1))
             if not big
-            else f"  |SMD| after matching > 0.1: {', '.join(map(str, big))}"
+            else "  "
+            + term("|SMD| after matching > 0.1: {names}")
+            .replace("0.1", number(0.1))
+            .format(names=", ".join(map(str, big)))
         )
-        lines.extend(f"  note: {n}" for n in self.notes)
+        lines.extend(f"  {term('note')}: {n}" for n in self.notes)
         return "\n".join(lines)
+
+    def _design_line(self) -> str:
+        opts = self.options
+        details = [
+            term("ratio {ratio}").format(ratio=opts["ratio"]),
+            term("with replacement" if opts["replace"] else "without replacement"),
+        ]
+        if self.caliper is not None:
+            sd = " SD" if opts["std_caliper"] else ""
+            details.append(
+                f"{term('caliper')} {number(opts['caliper'], None)}{sd} = "
+                f"{number(float(f'{self.caliper:.4g}'), None)}"
+            )
+        if opts["exact"]:
+            details.append(term("exact on {columns}").format(columns=list(opts["exact"])))
+        return term("Nearest-neighbour matching on {distance} ({details})").format(
+            distance=opts["distance_label"], details=", ".join(details)
+        )
 
     def _html_title(self) -> str:
         return self.summary().splitlines()[0]
@@ -663,18 +686,18 @@ class MatchResult(Result):
         smd_before = np.abs(bal["smd_before"].to_numpy())
         smd_after = np.abs(bal["smd_after"].to_numpy())
         rows = [
-            ("treated units", self.n_treated, self.n_treated_matched),
-            ("control units", self.n_control, self.n_controls_used),
+            (term("treated units"), self.n_treated, self.n_treated_matched),
+            (term("control units"), self.n_control, self.n_controls_used),
             (
-                "covariates with |SMD| > 0.1",
+                term("covariates with |SMD| > 0.1").replace("0.1", number(0.1)),
                 int(np.sum(smd_before > 0.1)),
                 int(np.sum(smd_after > 0.1)),
             ),
-            ("largest |SMD|", float(np.nanmax(smd_before)), float(np.nanmax(smd_after))),
+            (term("largest |SMD|"), float(np.nanmax(smd_before)), float(np.nanmax(smd_after))),
         ]
         if self.discarded.any():
-            rows.insert(2, ("discarded (common support)", 0, int(self.discarded.sum())))
-        return pd.DataFrame(rows, columns=["", "before matching", "after matching"])
+            rows.insert(2, (term("discarded (common support)"), 0, int(self.discarded.sum())))
+        return pd.DataFrame(rows, columns=["", term("before matching"), term("after matching")])
 
     def __repr__(self) -> str:
         return (
