@@ -317,6 +317,26 @@ TERMS: dict[str, dict[str, str]] = {
     "largest |SMD|": {"da": "største |SMD|"},
     "before matching": {"da": "før matchning"},
     "after matching": {"da": "efter matchning"},
+    "Simple effect (share in a job with the course) vs causal effect (with minus without):": {
+        "da": "Simpel effekt (andel i job med forløbet) mod kausal effekt (med minus uden):"
+    },
+    "{group}: simple {simple} % (rank {rank_simple}), without the course {without} %, causal "
+    "effect {effect} pp ({low} to {high}; rank {rank_causal})": {
+        "da": "{group}: simpel {simple} % (nr. {rank_simple}), uden forløbet {without} %, "
+        "kausal effekt {effect} procentpoint ({low} til {high}; nr. {rank_causal})"
+    },
+    "Ranking by simple effect differs from ranking by causal effect: the highest simple effect "
+    "is not the best course.": {
+        "da": "Rangordningen efter simpel effekt afviger fra rangordningen efter kausal effekt: "
+        "den højeste simple effekt er ikke det bedste forløb."
+    },
+    "with the course (n)": {"da": "med forløbet (antal)"},
+    "simple effect (%)": {"da": "simpel effekt (%)"},
+    "without the course (n)": {"da": "uden forløbet (antal)"},
+    "without the course (%)": {"da": "uden forløbet (%)"},
+    "causal effect (pp)": {"da": "kausal effekt (procentpoint)"},
+    "rank by simple effect": {"da": "nr. efter simpel effekt"},
+    "rank by causal effect": {"da": "nr. efter kausal effekt"},
     # matching: love and overlap plots
     "Covariate balance": {"da": "Balance i baggrundsvariable"},
     "Absolute standardized mean difference": {"da": "Absolut standardiseret forskel i gennemsnit"},
