@@ -337,6 +337,38 @@ TERMS: dict[str, dict[str, str]] = {
     "causal effect (pp)": {"da": "kausal effekt (procentpoint)"},
     "rank by simple effect": {"da": "nr. efter simpel effekt"},
     "rank by causal effect": {"da": "nr. efter kausal effekt"},
+    "Overdispersion (Spiegelhalter 2005, {w} % winsorised, {n} units): phi = {phi} ({p}), tau = {tau} pp": {
+        "da": "Overspredning (Spiegelhalter 2005, {w} % winsoriseret, {n} enheder): phi = {phi} ({p}), tau = {tau} procentpoint"
+    },
+    "largest {value}: {name}": {"da": "største {value}: {name}"},
+    "{above} of {k} covariates with |SMD| >= {threshold} ({largest})": {
+        "da": "{above} af {k} baggrundsvariable med |SMD| >= {threshold} ({largest})"
+    },
+    "Balance": {"da": "Balance"},
+    "Designs compared ({estimand} on {outcome})": {
+        "da": "Designs sammenlignet ({estimand} på {outcome})"
+    },
+    "{eff} ({ci} {lo} to {hi}); max |SMD| {smd}; {n_t} treated, {n_c} controls": {
+        "da": "{eff} ({ci} {lo} til {hi}); største |SMD| {smd}; {n_t} deltagere, {n_c} kontroller"
+    },
+    "E-value for {measure} = {value}": {"da": "E-værdi for {measure} = {value}"},
+    "rare outcome": {"da": "sjældent udfald"},
+    "as a risk ratio": {"da": "som risikoratio"},
+    "point estimate: E = {e} -- an unmeasured confounder associated with both treatment and outcome by a risk ratio of {e} each could explain it away": {
+        "da": "punktestimat: E = {e} -- en umålt confounder, der hænger sammen med både indsats og udfald med en risikoratio på {e} hver, kunne forklare det væk"
+    },
+    "confidence limit": {"da": "konfidensgrænse"},
+    "lower": {"da": "nedre"},
+    "upper": {"da": "øvre"},
+    "Propensity score ({model}) for {treatment}: {n_t} treated, {n_c} control, {state}": {
+        "da": "Propensity score ({model}) for {treatment}: {n_t} deltagere, {n_c} kontroller, {state}"
+    },
+    "converged": {"da": "konvergeret"},
+    "NOT converged": {"da": "IKKE konvergeret"},
+    " in {n} iterations": {"da": " efter {n} iterationer"},
+    "scores: min {0}  q1 {1}  median {2}  q3 {3}  max {4}": {
+        "da": "scorer: min {0}  q1 {1}  median {2}  q3 {3}  maks {4}"
+    },
     # matching: love and overlap plots
     "Covariate balance": {"da": "Balance i baggrundsvariable"},
     "Absolute standardized mean difference": {"da": "Absolut standardiseret forskel i gennemsnit"},

@@ -33,6 +33,7 @@ from .._validate import (
     two_valued,
 )
 from ..errors import ColumnError, DroppedRowsWarning, EffektError, SmallSampleWarning
+from ..language import number, speaks, term
 from ..results import EffectResult, Result
 
 if TYPE_CHECKING:
@@ -607,20 +608,31 @@ class EValue(Result):
     def _limit(self) -> str:
         return "lower" if self.rr >= 1 else "upper"
 
+    @speaks
     def summary(self) -> str:
+        g3 = float(f"{self.estimate:.3g}")
         lines = [
-            f"E-value for {self.measure} = {self.estimate:.3g}"
-            + (" (rare outcome)" if self.rare else "")
+            term("E-value for {measure} = {value}").format(
+                measure=self.measure, value=number(g3, None)
+            )
+            + (f" ({term('rare outcome')})" if self.rare else "")
         ]
         if self.measure != "RR":
-            lines.append(f"  as a risk ratio: {self.rr:.3g}")
+            rr = number(float(f"{self.rr:.3g}"), None)
+            lines.append(f"  {term('as a risk ratio')}: {rr}")
+        e = number(self.e_point, 2)
         lines.append(
-            f"  point estimate: E = {self.e_point:.2f} -- an unmeasured confounder associated with both "
-            f"treatment and outcome by a risk ratio of {self.e_point:.2f} each could explain it away"
+            "  "
+            + term(
+                "point estimate: E = {e} -- an unmeasured confounder associated with both "
+                "treatment and outcome by a risk ratio of {e} each could explain it away"
+            ).format(e=e)
         )
         if np.isfinite(self.e_ci):
-            lines.append(f"  confidence limit ({self._limit()}): E = {self.e_ci:.2f}")
-        lines.extend(f"  note: {n}" for n in self.notes)
+            lines.append(
+                f"  {term('confidence limit')} ({term(self._limit())}): E = {number(self.e_ci, 2)}"
+            )
+        lines.extend(f"  {term('note')}: {n}" for n in self.notes)
         return "\n".join(lines)
 
 
