@@ -369,6 +369,22 @@ TERMS: dict[str, dict[str, str]] = {
     "scores: min {0}  q1 {1}  median {2}  q3 {3}  max {4}": {
         "da": "scorer: min {0}  q1 {1}  median {2}  q3 {3}  maks {4}"
     },
+    "McNemar (discordant pairs)": {"da": "McNemar (uenige par)"},
+    "Wilcoxon signed rank": {"da": "Wilcoxons fortegnsrangtest"},
+    "discordant pairs": {"da": "uenige par"},
+    "non-zero differences": {"da": "forskelle over nul"},
+    "treated higher": {"da": "deltagere højere"},
+    "treated lower": {"da": "deltagere lavere"},
+    "Rosenbaum sensitivity bounds, {test}, one-sided ({direction})": {
+        "da": "Rosenbaums følsomhedsgrænser, {test}, ensidet ({direction})"
+    },
+    "{n} matched pairs, {k} {informative}": {"da": "{n} matchede par, {k} {informative}"},
+    "not significant at alpha = {alpha} even without hidden bias (Γ = 1)": {
+        "da": "ikke signifikant ved alpha = {alpha} selv uden skjult bias (Γ = 1)"
+    },
+    "significance at alpha = {alpha} is lost at Γ = {g3}: an unobserved trait that multiplies the odds of treatment by {g2} within pairs could explain the effect away": {
+        "da": "signifikansen ved alpha = {alpha} forsvinder ved Γ = {g3}: en umålt egenskab, der ganger oddsene for indsatsen med {g2} inden for par, kunne forklare effekten væk"
+    },
     # matching: love and overlap plots
     "Covariate balance": {"da": "Balance i baggrundsvariable"},
     "Absolute standardized mean difference": {"da": "Absolut standardiseret forskel i gennemsnit"},

@@ -101,29 +101,48 @@ class RosenbaumBounds(Result):
         g = check_number(gamma, "gamma", "RosenbaumBounds.pvalue_bounds", low=1)
         return self._pvalue_at(g)
 
+    @speaks
     def summary(self) -> str:
         """Readable text: the test, Γ at which significance is lost, and the table."""
-        test = "McNemar (discordant pairs)" if self.method == "mcnemar" else "Wilcoxon signed rank"
-        informative = "discordant pairs" if self.method == "mcnemar" else "non-zero differences"
-        direction = "treated higher" if self.alternative == "greater" else "treated lower"
+        mcnemar = self.method == "mcnemar"
+        test = term("McNemar (discordant pairs)" if mcnemar else "Wilcoxon signed rank")
+        informative = term("discordant pairs" if mcnemar else "non-zero differences")
+        direction = term("treated higher" if self.alternative == "greater" else "treated lower")
+        outcome = f", {term('outcome')} {quote(self.outcome)}" if self.outcome is not None else ""
         lines = [
-            f"Rosenbaum sensitivity bounds, {test}, one-sided ({direction})"
-            + (f", outcome {quote(self.outcome)}" if self.outcome is not None else ""),
-            f"  {self.n_pairs:,} matched pairs, {self.n_informative:,} {informative}",
+            term("Rosenbaum sensitivity bounds, {test}, one-sided ({direction})").format(
+                test=test, direction=direction
+            )
+            + outcome,
+            "  "
+            + term("{n} matched pairs, {k} {informative}").format(
+                n=number(self.n_pairs, 0), k=number(self.n_informative, 0), informative=informative
+            ),
         ]
+        alpha = number(self.alpha, None)
         if self.p_upper[0] > self.alpha and self.gamma[0] == 1:
             lines.append(
-                f"  not significant at alpha = {self.alpha:g} even without hidden bias (Γ = 1)"
+                "  "
+                + term(
+                    "not significant at alpha = {alpha} even without hidden bias (Γ = 1)"
+                ).format(alpha=alpha)
             )
         else:
             lines.append(
-                f"  significance at alpha = {self.alpha:g} is lost at Γ = {self.gamma_critical:.3f}: an unobserved "
-                f"trait that multiplies the odds of treatment by {self.gamma_critical:.2f} within pairs could explain "
-                "the effect away"
+                "  "
+                + term(
+                    "significance at alpha = {alpha} is lost at Γ = {g3}: an unobserved trait that "
+                    "multiplies the odds of treatment by {g2} within pairs could explain the "
+                    "effect away"
+                ).format(
+                    alpha=alpha,
+                    g3=number(self.gamma_critical, 3),
+                    g2=number(self.gamma_critical, 2),
+                )
             )
-        body = self.table().to_string(index=False, float_format=lambda v: f"{v:.4f}")
+        body = self.table().to_string(index=False, float_format=lambda v: number(v, 4))
         lines.extend("  " + line for line in body.splitlines())
-        lines.extend(f"  note: {n}" for n in self.notes)
+        lines.extend(f"  {term('note')}: {n}" for n in self.notes)
         return "\n".join(lines)
 
     def plot(self, ax: Axes | None = None) -> Axes:
