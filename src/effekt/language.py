@@ -385,6 +385,13 @@ TERMS: dict[str, dict[str, str]] = {
     "significance at alpha = {alpha} is lost at Γ = {g3}: an unobserved trait that multiplies the odds of treatment by {g2} within pairs could explain the effect away": {
         "da": "signifikansen ved alpha = {alpha} forsvinder ved Γ = {g3}: en umålt egenskab, der ganger oddsene for indsatsen med {g2} inden for par, kunne forklare effekten væk"
     },
+    "upper bound on p": {"da": "øvre grænse for p"},
+    "lower bound on p": {"da": "nedre grænse for p"},
+    "Sensitivity to hidden bias": {"da": "Følsomhed over for skjult bias"},
+    "Γ (odds ratio of treatment within a pair due to hidden bias)": {
+        "da": "Γ (oddsratio for indsatsen inden for et par på grund af skjult bias)"
+    },
+    "One-sided p-value": {"da": "Ensidet p-værdi"},
     # matching: love and overlap plots
     "Covariate balance": {"da": "Balance i baggrundsvariable"},
     "Absolute standardized mean difference": {"da": "Absolut standardiseret forskel i gennemsnit"},

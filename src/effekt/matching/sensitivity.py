@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +33,7 @@ from .._validate import (
     two_valued,
 )
 from ..errors import ColumnError, DroppedRowsWarning, EffektError, SmallSampleWarning
-from ..language import number, speaks, term
+from ..language import get_language, number, speaks, term
 from ..results import EffectResult, Result
 
 if TYPE_CHECKING:
@@ -145,30 +145,60 @@ class RosenbaumBounds(Result):
         lines.extend(f"  {term('note')}: {n}" for n in self.notes)
         return "\n".join(lines)
 
-    def plot(self, ax: Axes | None = None) -> Axes:
-        """The bounds against Γ with the ``alpha`` line and Γ-critical marked; returns the Axes."""
+    @speaks
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        title: str | None = None,
+        xlabel: str | None = None,
+        ylabel: str | None = None,
+        labels: Mapping[Any, str] | None = None,
+    ) -> Axes:
+        """The bounds against Γ with the ``alpha`` line and Γ-critical marked; returns the Axes.
+
+        ``title``, ``xlabel``, ``ylabel`` replace the default texts, ``labels`` maps the
+        outcome's name to display text, ``language="da"`` writes the plot in Danish.
+        """
         from ..plots import new_axes
 
         ax = new_axes(ax)
-        ax.plot(self.gamma, self.p_upper, marker="o", ms=3, color="C3", label="upper bound on p")
-        ax.plot(self.gamma, self.p_lower, marker="o", ms=3, color="C0", label="lower bound on p")
-        ax.axhline(self.alpha, color="grey", ls="--", lw=1, label=f"alpha = {self.alpha:g}")
+        ax.plot(
+            self.gamma, self.p_upper, marker="o", ms=3, color="C3", label=term("upper bound on p")
+        )
+        ax.plot(
+            self.gamma, self.p_lower, marker="o", ms=3, color="C0", label=term("lower bound on p")
+        )
+        alpha = f"alpha = {number(self.alpha, None)}"
+        ax.axhline(self.alpha, color="grey", ls="--", lw=1, label=alpha)
         if self.gamma[0] <= self.gamma_critical <= self.gamma[-1]:
             ax.axvline(self.gamma_critical, color="C3", ls=":", lw=1)
             ax.annotate(
-                f"Γ = {self.gamma_critical:.2f}",
+                f"Γ = {number(self.gamma_critical, 2)}",
                 (self.gamma_critical, self.alpha),
                 xytext=(5, 8),
                 textcoords="offset points",
                 color="C3",
             )
-        ax.set_xlabel("Γ (odds ratio of treatment within a pair due to hidden bias)")
-        ax.set_ylabel("One-sided p-value")
-        ax.set_ylim(-0.02, 1.02)
-        title = "Sensitivity to hidden bias"
+        default = term("Sensitivity to hidden bias")
         if self.outcome is not None:
-            title += f": {self.outcome}"
-        ax.set_title(title)
+            default += f": {(labels or {}).get(self.outcome, self.outcome)}"
+        ax.set_title(default if title is None else title)
+        ax.set_xlabel(
+            term("Γ (odds ratio of treatment within a pair due to hidden bias)")
+            if xlabel is None
+            else xlabel
+        )
+        ax.set_ylabel(term("One-sided p-value") if ylabel is None else ylabel)
+        ax.set_ylim(-0.02, 1.02)
+        language = get_language()
+        if language != "en":  # ticks are drawn later, outside this call's language
+            from matplotlib.ticker import FuncFormatter
+
+            for axis in (ax.xaxis, ax.yaxis):
+                axis.set_major_formatter(
+                    FuncFormatter(lambda v, _: number(float(f"{v:.10g}"), None, language))
+                )
         ax.legend(frameon=False)
         return ax
 
