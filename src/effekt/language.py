@@ -392,6 +392,11 @@ TERMS: dict[str, dict[str, str]] = {
         "da": "Γ (oddsratio for indsatsen inden for et par på grund af skjult bias)"
     },
     "One-sided p-value": {"da": "Ensidet p-værdi"},
+    "max": {"da": "maks"},
+    "p (no overdispersion)": {"da": "p (ingen overspredning)"},
+    "units": {"da": "enheder"},
+    "winsorised (%)": {"da": "winsoriseret (%)"},
+    "type": {"da": "type"},
     # matching: love and overlap plots
     "Covariate balance": {"da": "Balance i baggrundsvariable"},
     "Absolute standardized mean difference": {"da": "Absolut standardiseret forskel i gennemsnit"},

@@ -100,7 +100,7 @@ class BalanceTable(Result):
 
     def _html_frame(self) -> pd.DataFrame:
         cols = ["type", "smd_before", "smd_after", "var_ratio_after", "ecdf_mean_after", "ks_after"]
-        return self.table[cols].round(3)
+        return self.table[cols].round(3).rename(columns={"type": term("type")})
 
     def _html_notes(self) -> tuple[str, ...]:
         return (

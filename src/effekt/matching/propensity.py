@@ -148,8 +148,8 @@ class PropensityScore(Result):
         for name, mask in (("treated", self.treated), ("control", ~self.treated)):
             q = np.quantile(s[mask], [0, 0.25, 0.5, 0.75, 1]) if mask.any() else [np.nan] * 5
             rows.append(
-                {"group": name, "n": int(mask.sum()), "min": q[0], "q1": q[1]}
-                | {"median": q[2], "q3": q[3], "max": q[4]}
+                {term("group"): term(name), "n": int(mask.sum()), "min": q[0], "q1": q[1]}
+                | {term("median"): q[2], "q3": q[3], term("max"): q[4]}
             )
         return pd.DataFrame(rows)
 

@@ -85,10 +85,10 @@ class Overdispersion(Result):
             [
                 {
                     "phi": round(self.phi, 3),
-                    "tau (pp)": round(100 * float(np.sqrt(self.tau2)), 2),
-                    "p (no overdispersion)": round(self.pvalue, 4),
-                    "units": int(self.n_units),
-                    "winsorised (%)": round(100 * self.winsorize, 1),
+                    f"tau ({term('pp')})": round(100 * float(np.sqrt(self.tau2)), 2),
+                    term("p (no overdispersion)"): round(self.pvalue, 4),
+                    term("units"): int(self.n_units),
+                    term("winsorised (%)"): round(100 * self.winsorize, 1),
                 }
             ]
         )
