@@ -174,3 +174,25 @@ def test_a_matched_effect_speaks_danish():
     text = m.effect("job").summary(language="da")
     assert text.startswith("Effekt (ATT): +")
     assert "procentpoint (95 %-konfidensinterval" in text and "relativ ændring" in text
+
+
+def test_provider_and_matching_results_speak_danish():
+    import effekt as ef
+
+    teach = ef.simple_effect.contrast_from_counts(["A", "B"], [19, 5], [20, 20], [18, 1], [20, 20])
+    text = teach.summary(language="da")
+    assert "kausal effekt +5,0 procentpoint (-15,0 til +25,5" in text
+    assert "den højeste simple effekt er ikke det bedste forløb" in text
+    assert "kausal effekt (procentpoint)" in teach.formatted(language="da").columns
+    data = ef.synthetic.providers(5, [120, 100, 140, 90, 110], seed=4)
+    target = ef.simple_effect.against_target(data, "job_6m", "provider", 0.35)
+    text = target.summary(language="da")
+    assert "mod det aftalte mål på 35,0 %" in text and " af " in text
+    assert "vurdering" in target.formatted(language="da").columns
+    obs = ef.synthetic.observational(400, effect=0.05, seed=3)
+    m = ef.matching.match(obs, "treated", ["age", "months_on_benefit"], caliper=0.2)
+    text = m.summary(language="da")
+    assert text.startswith("Nærmeste-nabo-matchning") and "uden tilbagelægning" in text
+    assert "caliper 0,2 SD" in text and "kontroller:" in text
+    assert list(m.formatted(language="da").columns) == ["", "før matchning", "efter matchning"]
+    assert m.summary().startswith("Nearest-neighbour matching")

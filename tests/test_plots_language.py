@@ -157,3 +157,95 @@ def test_simple_vs_causal_in_danish_with_labels():
     ticks = [x.get_text() for x in ax.get_xticklabels()]
     assert ticks[0].startswith("Stærk\nnr. ")
     assert any("procentpoint" in n for n in t["notes"])
+
+
+# --- providers and matching (second wave) ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def providers():
+    data = ef.synthetic.providers(
+        8,
+        [240, 180, 300, 120, 200, 260, 90, 150],
+        case_mix_shift=1.0,
+        provider_effects=[0.0, 0.0, 0.0, 0.5, 0.0, 0.0, -0.5, 0.0],
+        seed=2024,
+    )
+    return ef.simple_effect.compare_providers(
+        data, "job_6m", "provider", case_mix=["age", "benefit_group", "months_unemployed"]
+    )
+
+
+def test_a_provider_comparison_summary_speaks_danish(providers):
+    with use_language("da"):
+        text = providers.summary()
+        table = providers.formatted()
+    assert "udbydere" in text and "deltagere" in text and "borgersammensætning" in text
+    assert "konfidensinterval" in text and "justeret" in text
+    assert "samlet andel 39,7 %" in text  # decimal comma
+    assert "1.540 deltagere" in text  # thousands dot
+    for english in ("providers", "participants", "overall rate", "adjusted p", " to "):
+        assert english not in text, english
+    assert "justeret andel (%)" in table.columns and "95 % konfidensinterval (%)" in table.columns
+    assert "," in table["95 % konfidensinterval (%)"].iloc[0]
+    assert providers.summary().startswith("Provider comparison")  # English is the default
+
+
+def test_a_danish_funnel_has_danish_title_axes_and_legend(providers, tmp_path):
+    ax = providers.plot_funnel(language="da", labels={"job_6m": "job efter 6 måneder"})
+    t = _texts(ax)
+    ax.figure.savefig(tmp_path / "funnel_da.png", dpi=80)
+    assert t["title"] == "Udbydere justeret for borgersammensætning (indirekte standardisering)"
+    assert t["xlabel"] == "Deltagere"
+    assert t["ylabel"] == "Risikojusteret andel med job efter 6 måneder (%)"
+    assert t["legend"] == [
+        "95 %-grænser",
+        "99,8 %-grænser",
+        "samlet 39,7 %",
+        "udbydere",
+        "markeret af testen (tabellen)",
+    ]
+    assert sorted(t["notes"]) == ["P04", "P07"]  # the flagged providers are named
+    renamed = providers.plot_funnel(
+        title="Kurser", xlabel="Antal", ylabel="Andel", labels={"P04": "Jobhuset"}
+    )
+    t = _texts(renamed)
+    assert (t["title"], t["xlabel"], t["ylabel"]) == ("Kurser", "Antal", "Andel")
+    assert "Jobhuset" in t["notes"]
+
+
+def test_a_danish_caterpillar_names_the_outcome_through_labels(providers):
+    ax = providers.plot_caterpillar(language="da", labels={"job_6m": "job", "P07": "Kursus 7"})
+    t = _texts(ax)
+    assert t["title"] == "Udbydere rangordnet efter justering for borgersammensætning"
+    assert t["xlabel"] == "Risikojusteret andel med job (%)"
+    assert t["ylabel"] == "Udbydere, rangordnet"
+    assert "Kursus 7" in t["ticks"] and "samlet 39,7 %" in t["legend"]
+    assert any("markeret af testen" in s for s in t["legend"])
+
+
+def test_danish_love_and_overlap_plots_of_a_match(tmp_path):
+    obs = ef.synthetic.observational(600, effect=0.05, seed=3)
+    m = ef.matching.match(obs, "treated", ["age", "months_on_benefit", "benefit_group"])
+    names = {"age": "Alder", "benefit_group": "Ydelse", "treated": "Mentorforløb"}
+    love = _texts(m.plot_balance(language="da", labels=names))
+    assert love["title"] == "Balance i baggrundsvariable"
+    assert love["xlabel"] == "Absolut standardiseret forskel i gennemsnit"
+    assert love["legend"] == ["før justering", "efter matchning"]
+    assert love["ticks"][:2] == ["propensity score", "Alder"]
+    assert "Ydelse: kontanthjælp" in love["ticks"]
+    ax = m.plot_overlap(language="da", labels=names)
+    ax.figure.savefig(tmp_path / "overlap_da.png", dpi=80)
+    overlap = _texts(ax)
+    assert overlap["title"] == "Overlap i propensity score"
+    assert overlap["ylabel"] == "Andel af gruppen (deltagere op, kontrolgruppe ned)"
+    assert overlap["legend"] == [
+        "Mentorforløb, alle",
+        "kontrolgruppe, alle",
+        "Mentorforløb, matchet",
+        "kontrolgruppe, matchet",
+    ]
+    assert all("," in t or t in ("0", "") for t in overlap["ticks"])  # decimal commas
+    english = _texts(m.plot_overlap(title="", xlabel="score"))
+    assert (english["title"], english["xlabel"]) == ("", "score")
+    assert english["legend"][0] == "treated, all"

@@ -117,17 +117,145 @@ def test_stata_files_are_read(tmp_path):
 
 
 def test_parquet_files_are_read(tmp_path):
-    pytest.importorskip("pyarrow")
     path = tmp_path / "t.parquet"
-    pd.DataFrame({"age": [30, 40]}).to_parquet(path)
-    assert ef.read_table(path)["age"].tolist() == [30, 40]
+    truth = pd.DataFrame({"age": [30, 40], "kommune": ["Århus", "Køge"], "x": ["30,3", "1,5"]})
+    truth.to_parquet(path)
+    df = ef.read_table(path)
+    assert df["age"].tolist() == [30, 40] and df["kommune"].tolist() == ["Århus", "Køge"]
+    assert df["x"].tolist() == [30.3, 1.5]  # text numbers with a decimal comma converted
 
 
-def test_spss_needs_pyreadstat_or_says_how_to_install_it(tmp_path):
+def test_spss_files_are_read_with_their_value_labels(tmp_path):
+    import pyreadstat
+
+    path = tmp_path / "t.sav"
+    frame = pd.DataFrame(
+        {"alder": [30.0, 41.0, 52.0], "kommune": ["Århus", "Køge", "Ærø"], "job": [1.0, 0.0, 1.0]}
+    )
+    pyreadstat.write_sav(frame, path, variable_value_labels={"job": {0.0: "Nej", 1.0: "Ja"}})
+    df = ef.read_table(path)
+    assert df["alder"].tolist() == [30.0, 41.0, 52.0]
+    assert df["kommune"].tolist() == ["Århus", "Køge", "Ærø"]
+    assert df["job"].astype(str).tolist() == ["Ja", "Nej", "Ja"]
+
+
+def test_a_missing_optional_reader_says_how_to_install_it(tmp_path, monkeypatch):
+    import sys
+
     path = tmp_path / "t.sav"
     path.write_bytes(b"not really spss")
-    try:
-        import pyreadstat  # noqa: F401
-    except ImportError:
-        with pytest.raises(EffektError, match="pyreadstat"):
-            ef.read_table(path)
+    monkeypatch.setitem(sys.modules, "pyreadstat", None)  # as if it were not installed
+    with pytest.raises(EffektError, match=r"pyreadstat.*effekt\[formats\]"):
+        ef.read_table(path)
+
+
+# --- the sample: read_table infers from the first rows, then checks every value -------------
+
+
+@pytest.fixture
+def small_sample(monkeypatch):
+    """Infer from the first 5 rows only, so that the rows after them can contradict it."""
+    from effekt import readers
+
+    monkeypatch.setattr(readers, "_SAMPLE_ROWS", 5)
+
+
+def _write(path, header, rows, tail):
+    path.write_text("\n".join([header, *rows, *tail]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_large_export_reads_the_same_with_a_tiny_sample(tmp_path, monkeypatch):
+    path = tmp_path / "eksport.csv"
+    write_jobcentre_export(path, n=300)
+    full = ef.read_table(path)
+    from effekt import readers
+
+    monkeypatch.setattr(readers, "_SAMPLE_ROWS", 5)
+    sampled = ef.read_table(path)
+    pd.testing.assert_frame_equal(sampled, full)
+    assert "inferred from the first 5 rows and checked on all 300" in (
+        sampled.attrs["effekt_read"].summary()
+    )
+
+
+def test_a_misgrouped_number_after_the_sample_is_not_read_as_thousands(tmp_path, small_sample):
+    # "1.2345" is not a Danish number; pandas' own thousands= would silently read 12345
+    rows = [f"{i};{i},5;1.{i:03d},25" for i in range(8)]
+    path = _write(tmp_path / "a.csv", "id;x;beløb", rows, ["8;8,5;1.2345"])
+    with pytest.raises(EffektError, match="'beløb'.*'1.2345'.*decimal="):
+        ef.read_table(path)
+
+
+def test_a_decimal_point_value_after_the_sample_raises_naming_the_column(tmp_path, small_sample):
+    rows = [f"{i};{i},5;{i}" for i in range(8)]
+    path = _write(tmp_path / "a.csv", "id;x;y", rows, ["8;8,5;2.25"])
+    with pytest.raises(EffektError, match="'y'.*decimal=','"):
+        ef.read_table(path)
+
+
+def test_text_after_the_sample_keeps_the_column_as_text(tmp_path, small_sample):
+    rows = [f"{i};{i},5;{i}" for i in range(8)]
+    path = _write(tmp_path / "a.csv", "id;x;y", rows, ["8;ukendt;inf"])
+    df = ef.read_table(path)
+    assert pd.api.types.is_string_dtype(df["x"]) and pd.api.types.is_string_dtype(df["y"])
+    assert df["x"].iloc[0] == "0,5" and df["y"].iloc[-1] == "inf"
+    assert "column 'x' is mostly numbers but 1 values are not (e.g. 'ukendt')" in (
+        df.attrs["effekt_read"].summary()
+    )
+
+
+def test_a_column_empty_in_the_sample_is_read_from_all_rows(tmp_path, small_sample):
+    rows = [f"{i};{i},5;" for i in range(8)]
+    path = _write(tmp_path / "a.csv", "id;x;y", rows, ["8;8,5;1.204,5", "9;9,5;3"])
+    df = ef.read_table(path)
+    assert df["y"].dtype == float and df["y"].iloc[-2:].tolist() == [1204.5, 3.0]
+    assert df["y"].isna().sum() == 8
+
+
+def test_missing_whole_numbers_after_the_sample_stay_whole(tmp_path, small_sample):
+    rows = [f"{i};{i},5;{i}" for i in range(8)]
+    df = ef.read_table(_write(tmp_path / "a.csv", "id;x;y", rows, ["8;8,5;"]))
+    assert df["y"].dtype == "Int64" and df["y"].isna().sum() == 1
+
+
+def test_the_decimal_mark_can_be_settled_after_the_sample(tmp_path, small_sample):
+    rows = [f"{i};{i}" for i in range(8)]
+    df = ef.read_table(_write(tmp_path / "a.csv", "id;y", rows, ["8;1.234", "9;2,5"]))
+    assert df["y"].tolist()[-2:] == [1234.0, 2.5]
+    assert df.attrs["effekt_read"].decimal == ","
+    with pytest.raises(EffektError, match="'y'.*decimal=','"):
+        ef.read_table(_write(tmp_path / "b.csv", "id;y", rows, ["8;1.234"]))
+
+
+def test_dates_after_the_sample_settle_the_day_or_raise(tmp_path, small_sample):
+    rows = [f"{i},0{i % 9 + 1}-04-2024" for i in range(8)]
+    path = _write(tmp_path / "d.csv", "id,dato", rows, ["8,25-06-2024"])
+    assert ef.read_table(path)["dato"].iloc[0] == pd.Timestamp("2024-04-01")
+    path = _write(tmp_path / "e.csv", "id,dato", rows, ["8,06-25-2024"])
+    assert ef.read_table(path)["dato"].iloc[0] == pd.Timestamp("2024-01-04")
+    path = _write(tmp_path / "f.csv", "id,dato", rows, ["8,25-13-2024"])
+    with pytest.raises(EffektError, match="'dato'.*neither day-first nor month-first"):
+        ef.read_table(path)
+    path = _write(
+        tmp_path / "g.csv",
+        "id;x;dato",
+        [f"{i};1,5;0{i + 1}-04-2024" for i in range(8)],
+        ["8;1,5;31-02-2024"],
+    )
+    with pytest.raises(EffektError, match="'dato'.*does not parse"):
+        ef.read_table(path)
+
+
+def test_dates_with_one_digit_days_and_iso_dates_are_read(tmp_path, small_sample):
+    rows = [f"{i};1,5;{i + 1}.4.2024;2024-04-0{i + 1}" for i in range(8)]
+    df = ef.read_table(_write(tmp_path / "d.csv", "id;x;dato;iso", rows, ["8;2,5;;"]))
+    assert df["dato"].iloc[7] == pd.Timestamp("2024-04-08") and df["dato"].isna().sum() == 1
+    assert df["iso"].iloc[7] == pd.Timestamp("2024-04-08") and df["iso"].dtype == "datetime64[ns]"
+
+
+def test_names_are_stripped_and_a_header_only_file_gives_no_rows(tmp_path):
+    df = ef.read_table(_write(tmp_path / "a.csv", " id ; x ", ["1;2,5"], []))
+    assert list(df.columns) == ["id", "x"] and df["x"].tolist() == [2.5]
+    df = ef.read_table(_write(tmp_path / "b.csv", "id;x", [], []))
+    assert list(df.columns) == ["id", "x"] and len(df) == 0

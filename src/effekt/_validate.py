@@ -242,13 +242,13 @@ def outcome_indicator(
     return (values == outcome_value).astype(float).where(values.notna())
 
 
-def _text_outcome_fix(values: pd.Series) -> str:
+def _text_outcome_fix(values: pd.Series, argument: str = "outcome") -> str:
     levels = [v for v in pd.unique(values.dropna())][:3]
     shown = ", ".join(quote(v) for v in levels)
     first = quote(levels[0]) if levels else "'Ja'"
     return (
-        f" Its values are {shown}: pass outcome_value={first} (the value that means the outcome "
-        "happened), or recode the column to 0/1."
+        f" Its values are {shown}: pass {argument}_value={first} (the value that means the "
+        f"{argument} happened), or recode the column to 0/1."
     )
 
 
@@ -285,7 +285,7 @@ def numeric_column(values: pd.Series, column: Hashable, func: str, argument: str
     if not (pd.api.types.is_numeric_dtype(values) or values.dtype == bool):
         raise ColumnError(
             f"The {argument} column {quote(column)} passed to {func}() must be numeric; it has dtype {values.dtype}."
-            + (_text_outcome_fix(values) if argument == "outcome" else "")
+            + (_text_outcome_fix(values, argument) if argument in ("outcome", "event") else "")
         )
     arr = values.to_numpy(dtype=float)
     if not np.isfinite(arr).all():

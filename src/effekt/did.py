@@ -953,11 +953,13 @@ def _event_rows(
     start: Any,
     counts: tuple[Hashable | None, Hashable | None],
     weights: Hashable | None,
-    treated_value: Any,
+    values: tuple[Any, Any],
     missing: str,
     func: str,
 ) -> dict[str, Any]:
-    """Validated rows: unit and period codes, the start, each row's outcome and weight."""
+    """Validated rows: unit and period codes, the start, each row's outcome and weight
+    (``values``: the treated value and the outcome value, each ``None`` for 0/1 coding)."""
+    treated_value, outcome_value = values
     count, denominator = counts
     if (outcome is None) == (count is None or denominator is None):
         raise EffektError(
@@ -977,7 +979,8 @@ def _event_rows(
         y_row, w_row = k / n, n
         scale: Scale = "proportion"
     else:
-        y_row = numeric_column(data[outcome], outcome, func, "outcome")
+        y = outcome_indicator(data[outcome], outcome, func, outcome_value)
+        y_row = numeric_column(y, outcome, func, "outcome")
         w_row = np.ones(len(y_row))
         if weights is not None:
             w_row = numeric_column(data[weights], weights, func, "weights")
@@ -1125,6 +1128,7 @@ def event_study(
     reference_period: int = -1,
     window: tuple[int, int] | None = None,
     treated_value: Any = None,
+    outcome_value: Any = None,
     conf_level: float = 0.95,
     pretrend_test: Literal["wild", "cr2"] = "wild",
     n_boot: int = 999,
@@ -1161,6 +1165,9 @@ def event_study(
     window : (first, last), optional
         Event times to keep (e.g. (-12, 12)); periods outside are dropped.
     treated_value : optional
+    outcome_value : optional
+        The value of ``outcome`` that means the outcome happened ("Ja" in a column of
+        "Ja"/"Nej"); needed when a 0/1 outcome is coded in words.
     conf_level : float
     pretrend_test : {"wild", "cr2"}
         ``"wild"`` (default): restricted wild cluster bootstrap of the Wald statistic;
@@ -1223,7 +1230,7 @@ def event_study(
         start,
         (count, denominator),
         weights,
-        treated_value,
+        (treated_value, outcome_value),
         missing,
         func,
     )

@@ -63,6 +63,7 @@ from ._validate import (
     check_weights,
     handle_missing,
     numeric_column,
+    outcome_indicator,
     quote,
     require_columns,
     two_valued,
@@ -100,6 +101,7 @@ def _survival_arrays(
     func: str,
     extra: Sequence[Hashable] = (),
     missing: str = "raise",
+    event_value: Any = None,
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
     check_frame(data, func)
     require_columns(data, func, time=time, event=event, weights=weights)
@@ -113,7 +115,9 @@ def _survival_arrays(
             f"(e.g. {t[t < 0][0]:g}); times are durations since the start of follow-up and must "
             "be >= 0."
         )
-    e = numeric_column(data[event], event, func, "event")
+    e = numeric_column(
+        outcome_indicator(data[event], event, func, event_value, "event"), event, func, "event"
+    )
     bad = (e != 0) & (e != 1)
     if bad.any():
         raise ColumnError(
@@ -457,6 +461,7 @@ def kaplan_meier(
     time: Hashable,
     event: Hashable,
     *,
+    event_value: Any = None,
     treatment: Hashable | None = None,
     weights: Hashable | None = None,
     conf_level: float = 0.95,
@@ -475,6 +480,9 @@ def kaplan_meier(
         Time from the start of follow-up to the event or censoring (>= 0), e.g. weeks.
     event : str
         1 if the event (e.g. unsubsidised job) was observed at ``time``, 0 if censored.
+    event_value : optional
+        The value of ``event`` that means the event happened ("Ja" in a column of
+        "Ja"/"Nej"); needed when ``event`` is not coded 0/1 or True/False.
     treatment : str, optional
         Arm (or other grouping) column; one curve per value. One curve for all rows when
         omitted.
@@ -533,7 +541,7 @@ def kaplan_meier(
     check_choice(se, "se", func, ("greenwood", "robust"))
     require_columns(check_frame(data, func), func, treatment=treatment)
     data, t, e, w = _survival_arrays(
-        data, time, event, weights, func, as_column_list(treatment), missing
+        data, time, event, weights, func, as_column_list(treatment), missing, event_value
     )
     labels, codes = _group_values(data, treatment)
     tables, meds, curves = [], [], {}
@@ -594,6 +602,7 @@ def logrank_test(
     event: Hashable,
     treatment: Hashable,
     *,
+    event_value: Any = None,
     weights: Hashable | None = None,
     missing: Missing = "raise",
 ) -> TestResult:
@@ -604,6 +613,9 @@ def logrank_test(
     data : DataFrame
     time, event : str
         Follow-up time and event indicator (1 = event, 0 = censored).
+    event_value : optional
+        The value of ``event`` that means the event happened ("Ja" in a column of
+        "Ja"/"Nej"); needed when ``event`` is not coded 0/1 or True/False.
     treatment : str
         Arm or grouping column (two or more values).
     weights : str, optional
@@ -639,7 +651,9 @@ def logrank_test(
     """
     func = "logrank_test"
     require_columns(check_frame(data, func), func, treatment=treatment)
-    data, t, e, w = _survival_arrays(data, time, event, weights, func, [treatment], missing)
+    data, t, e, w = _survival_arrays(
+        data, time, event, weights, func, [treatment], missing, event_value
+    )
     labels, codes = _group_values(data, treatment)
     k = len(labels)
     if k < 2:
@@ -686,12 +700,24 @@ def _two_arms(data: pd.DataFrame, treatment: Hashable, treated_value: Any, func:
     return two_valued(data[treatment], treatment, "treatment", func, treated_value)
 
 
+def _warn_no_events(func: str, horizon: float, unit_label: str, arms: list[str]) -> None:
+    warnings.warn(
+        f"{func}(): no events up to the horizon ({horizon:g} {unit_label}) in the "
+        f"{' and '.join(arms)} arm(s): everyone there is event-free or censored, so "
+        "that arm's restricted mean is estimated with standard error 0 and the interval "
+        "understates the uncertainty; use a longer horizon or more data.",
+        SmallSampleWarning,
+        stacklevel=3,
+    )
+
+
 def restricted_mean_difference(
     data: pd.DataFrame,
     time: Hashable,
     event: Hashable,
     treatment: Hashable,
     *,
+    event_value: Any = None,
     horizon: float,
     weights: Hashable | None = None,
     conf_level: float = 0.95,
@@ -712,6 +738,9 @@ def restricted_mean_difference(
     data : DataFrame
     time, event : str
         Follow-up time and event indicator (1 = event, 0 = censored).
+    event_value : optional
+        The value of ``event`` that means the event happened ("Ja" in a column of
+        "Ja"/"Nej"); needed when ``event`` is not coded 0/1 or True/False.
     treatment : str
         Two-valued arm column (1/True = treated unless ``treated_value`` says otherwise).
     horizon : float
@@ -779,7 +808,14 @@ def restricted_mean_difference(
         se = "robust"
     require_columns(check_frame(data, func), func, treatment=treatment, cluster=cluster)
     data, t, e, w = _survival_arrays(
-        data, time, event, weights, func, [treatment, *as_column_list(cluster)], missing
+        data,
+        time,
+        event,
+        weights,
+        func,
+        [treatment, *as_column_list(cluster)],
+        missing,
+        event_value,
     )
     arm = _two_arms(data, treatment, treated_value, func)
     influence = np.zeros(len(t))
@@ -805,14 +841,7 @@ def restricted_mean_difference(
             influence[rows] = infl if key == "treated" else -infl
             res[key] = (res[key][0], float(np.sqrt(np.sum(infl**2))), res[key][2])
     if no_events:
-        warnings.warn(
-            f"{func}(): no events up to the horizon ({horizon:g} {unit_label}) in the "
-            f"{' and '.join(no_events)} arm(s): everyone there is event-free or censored, so "
-            "that arm's restricted mean is estimated with standard error 0 and the interval "
-            "understates the uncertainty; use a longer horizon or more data.",
-            SmallSampleWarning,
-            stacklevel=2,
-        )
+        _warn_no_events(func, horizon, unit_label, no_events)
     est = res["treated"][0] - res["control"][0]
     if se == "robust":
         if cluster is not None:
@@ -885,6 +914,7 @@ def median_difference(
     event: Hashable,
     treatment: Hashable,
     *,
+    event_value: Any = None,
     weights: Hashable | None = None,
     conf_level: float = 0.95,
     treated_value: Any = None,
@@ -900,6 +930,9 @@ def median_difference(
     data : DataFrame
     time, event, treatment : str
         Follow-up time, event indicator (1 = event) and two-valued arm column.
+    event_value : optional
+        The value of ``event`` that means the event happened ("Ja" in a column of
+        "Ja"/"Nej"); needed when ``event`` is not coded 0/1 or True/False.
     weights : str, optional
         Case weights; resampling keeps each person's weight.
     conf_level : float
@@ -942,7 +975,9 @@ def median_difference(
     conf_level = check_conf_level(conf_level, func)
     n_boot = int(check_number(n_boot, "n_boot", func, low=50, integer=True))
     require_columns(check_frame(data, func), func, treatment=treatment)
-    data, t, e, w = _survival_arrays(data, time, event, weights, func, [treatment], missing)
+    data, t, e, w = _survival_arrays(
+        data, time, event, weights, func, [treatment], missing, event_value
+    )
     arm = _two_arms(data, treatment, treated_value, func)
     rng = np.random.default_rng(seed)
     meds, boots = {}, {}
@@ -998,6 +1033,7 @@ def time_to_event(
     time: Hashable,
     event: Hashable,
     *,
+    event_value: Any = None,
     id: Hashable,
     censored: Hashable | None = None,
     origin: float | None = None,
@@ -1015,6 +1051,9 @@ def time_to_event(
         Period column (numeric periods, e.g. week 1, 2, ...).
     event : str
         0/1 status, e.g. 1 in the weeks the person holds an unsubsidised job.
+    event_value : optional
+        The value of ``event`` that means the event happened ("Ja" in a column of
+        "Ja"/"Nej"); needed when ``event`` is not coded 0/1 or True/False.
     id : str
         Person column.
     censored : str, optional
@@ -1053,7 +1092,9 @@ def time_to_event(
     panel, codes, labels, t, _ = _check_panel(
         data, id, time, func, extra=[event, *as_column_list(censored), *cols], missing=missing
     )
-    ev = numeric_column(panel[event], event, func, "event")
+    ev = numeric_column(
+        outcome_indicator(panel[event], event, func, event_value, "event"), event, func, "event"
+    )
     if ((ev != 0) & (ev != 1)).any():
         raise ColumnError(f"The event column {quote(event)} passed to {func}() must be coded 0/1.")
     G = len(labels)
@@ -1133,6 +1174,7 @@ def weeks_in_status(
     id: Hashable,
     time: Hashable,
     *,
+    outcome_value: Any = None,
     window: tuple[float, float] | None = None,
     columns: Sequence[Hashable] = (),
     name: str = "weeks",
@@ -1150,6 +1192,9 @@ def weeks_in_status(
         Long panel, one row per person and period (any row order, no duplicates).
     outcome : str
         0/1 status column (1 = in work/education that week).
+    outcome_value : optional
+        The value of ``outcome`` that means the status holds ("Ja" in a column of
+        "Ja"/"Nej"); needed when the status is not coded 0/1 or True/False.
     id, time : str
         Person and period columns.
     window : (first, last), optional
@@ -1189,7 +1234,9 @@ def weeks_in_status(
     panel, codes, labels, t, _ = _check_panel(
         data, id, time, func, extra=[outcome, *cols], missing=missing
     )
-    st = numeric_column(panel[outcome], outcome, func, "outcome")
+    st = numeric_column(
+        outcome_indicator(panel[outcome], outcome, func, outcome_value), outcome, func, "outcome"
+    )
     if ((st != 0) & (st != 1)).any():
         raise ColumnError(
             f"The outcome column {quote(outcome)} passed to {func}() must be coded 0/1."

@@ -177,7 +177,7 @@ TERMS: dict[str, dict[str, str]] = {
     "standard error from the method above": {"da": "standardfejl fra metoden ovenfor"},
     "Units in the estimate": {"da": "Personer i estimatet"},
     "Notes (dropped rows, warnings)": {"da": "Bemærkninger (udeladte rækker, advarsler)"},
-    "Participants": {"da": "Deltagerne"},
+    "Participants": {"da": "Deltagere"},
     "comparable non-participants": {"da": "blandt sammenlignelige ikke-deltagere"},
     "in the control group": {"da": "i kontrolgruppen"},
     "the share with '{outcome}'": {"da": "andelen med '{outcome}'"},
@@ -220,6 +220,246 @@ TERMS: dict[str, dict[str, str]] = {
         "intet hentes fra nettet."
     },
     "Report": {"da": "Rapport"},
+    # providers: funnel and caterpillar plots
+    "Share (%)": {"da": "Andel (%)"},
+    "95 % limits": {"da": "95 %-grænser"},
+    "99.8 % limits": {"da": "99,8 %-grænser"},
+    "overall {rate} %": {"da": "samlet {rate} %"},
+    "providers": {"da": "udbydere"},
+    "flagged by the test (table)": {"da": "markeret af testen (tabellen)"},
+    "outside 95 % limits (not the test)": {"da": "uden for 95 %-grænserne (ikke testen)"},
+    "outside 99.8 % limits (not the test)": {"da": "uden for 99,8 %-grænserne (ikke testen)"},
+    "overdispersion: phi = {phi}, tau = {tau} pp": {
+        "da": "overspredning: phi = {phi}, tau = {tau} procentpoint"
+    },
+    "Providers, ranked": {"da": "Udbydere, rangordnet"},
+    "Risk-adjusted share with {outcome} (%)": {"da": "Risikojusteret andel med {outcome} (%)"},
+    "Simple effect: share with {outcome} (%)": {"da": "Simpel effekt: andel med {outcome} (%)"},
+    "Providers ranked after adjustment for case mix": {
+        "da": "Udbydere rangordnet efter justering for borgersammensætning"
+    },
+    "Providers adjusted for case mix ({method} standardisation)": {
+        "da": "Udbydere justeret for borgersammensætning ({method} standardisering)"
+    },
+    "Simple effects by provider (not adjusted for case mix)": {
+        "da": "Simple effekter pr. udbyder (ikke justeret for borgersammensætning)"
+    },
+    "indirect": {"da": "indirekte"},
+    "direct": {"da": "direkte"},
+    "flagged by the test (table): interval excludes the overall rate": {
+        "da": "markeret af testen (tabellen): intervallet udelukker den samlede andel"
+    },
+    "adjusted rate, interval of the test (multiplicity-adjusted)": {
+        "da": "justeret andel, testens interval (justeret for multipel testning)"
+    },
+    "shrunken rate, interval of the test (multiplicity-adjusted)": {
+        "da": "krympet andel, testens interval (justeret for multipel testning)"
+    },
+    "shrunken interval excludes the overall rate (not the test)": {
+        "da": "det krympede interval udelukker den samlede andel (ikke testen)"
+    },
+    "shrunken (empirical Bayes), {level} % interval": {
+        "da": "krympet (empirisk Bayes), {level} %-interval"
+    },
+    "adjusted, not shrunken": {"da": "justeret, ikke krympet"},
+    # providers: summaries and people's tables
+    "indirect standardisation (O/E)": {"da": "indirekte standardisering (O/E)"},
+    "direct standardisation": {"da": "direkte standardisering"},
+    "Provider comparison of {outcome} by {provider}, {how}, case mix: {case_mix}": {
+        "da": "Sammenligning af udbydere på {outcome} efter {provider}, {how}, "
+        "borgersammensætning: {case_mix}"
+    },
+    "{k} providers, {n} participants, overall rate {rate} %; between-provider SD after "
+    "adjustment {sd} pp": {
+        "da": "{k} udbydere, {n} deltagere, samlet andel {rate} %; spredning mellem udbydere "
+        "efter justering {sd} procentpoint"
+    },
+    "{adjust}-adjusted": {"da": "{adjust}-justeret"},
+    "Differ credibly from the average after adjustment ({adjusted}, {level}):": {
+        "da": "Afviger troværdigt fra gennemsnittet efter justering ({adjusted}, {level}):"
+    },
+    "No provider differs credibly from the average after adjustment ({adjusted}, {level}).": {
+        "da": "Ingen udbyder afviger troværdigt fra gennemsnittet efter justering "
+        "({adjusted}, {level})."
+    },
+    "{bad} provider(s) serve participants outside what the others cover (see .comparability).": {
+        "da": "{bad} udbyder(e) har deltagere uden for det, de andre dækker (se .comparability)."
+    },
+    "{provider}: raw {rate} %, adjusted {adjusted} % ({ci} {low} to {high}), O/E {oe}, "
+    "n = {n}, adjusted {p} ({direction})": {
+        "da": "{provider}: rå {rate} %, justeret {adjusted} % ({ci} {low} til {high}), O/E {oe}, "
+        "n = {n}, justeret {p} ({direction})"
+    },
+    "above": {"da": "over"},
+    "below": {"da": "under"},
+    "provider": {"da": "udbyder"},
+    "participants": {"da": "deltagere"},
+    "with the outcome": {"da": "med udfaldet"},
+    "expected": {"da": "forventet"},
+    "raw rate (%)": {"da": "rå andel (%)"},
+    "adjusted rate (%)": {"da": "justeret andel (%)"},
+    "shrunken rate (%)": {"da": "krympet andel (%)"},
+    "differs": {"da": "afviger"},
+    "rank (shrunken)": {"da": "rang (krympet)"},
+    "rate (%)": {"da": "andel (%)"},
+    "difference from the others (pp)": {"da": "forskel fra de andre (procentpoint)"},
+    "difference CI (pp)": {"da": "konfidensinterval for forskellen (procentpoint)"},
+    "Simple effects of {outcome} by {provider}{period}: {k} rows, {n} participants, overall "
+    "{rate} %": {
+        "da": "Simple effekter af {outcome} efter {provider}{period}: {k} rækker, {n} deltagere, "
+        "samlet {rate} %"
+    },
+    " and {period}": {"da": " og {period}"},
+    "Differ from the other providers ({adjusted}, {level}):": {
+        "da": "Afviger fra de andre udbydere ({adjusted}, {level}):"
+    },
+    "No provider differs credibly from the others ({adjusted}, {level}).": {
+        "da": "Ingen udbyder afviger troværdigt fra de andre ({adjusted}, {level})."
+    },
+    "{provider}{period}: {rate} % of {n} ({diff} pp, {ci} {low} to {high}; adjusted {p})": {
+        "da": "{provider}{period}: {rate} % af {n} ({diff} procentpoint, {ci} {low} til {high}; "
+        "justeret {p})"
+    },
+    "simple effects are not causal effects - they mix the provider's work with who was "
+    "referred, the business cycle and chance; see compare_providers() for case-mix "
+    "adjustment.": {
+        "da": "simple effekter er ikke kausale effekter - de blander udbyderens arbejde med, "
+        "hvem der blev henvist, konjunkturen og tilfældigheder; se compare_providers() for "
+        "justering for borgersammensætning."
+    },
+    "{outcome} against the contracted target {target} % (exact binomial, {ci}):": {
+        "da": "{outcome} mod det aftalte mål på {target} % (eksakt binomial, {ci}):"
+    },
+    "{provider}: {rate} % of {n} ({low} to {high} %), {p} -> {verdict}": {
+        "da": "{provider}: {rate} % af {n} ({low} til {high} %), {p} -> {verdict}"
+    },
+    "consistent": {"da": "forenelig med målet"},
+    "a simple effect says nothing about what would have happened without the course.": {
+        "da": "en simpel effekt siger intet om, hvad der ville være sket uden forløbet."
+    },
+    "A simple effect says nothing about what would have happened without the course.": {
+        "da": "En simpel effekt siger intet om, hvad der ville være sket uden forløbet."
+    },
+    "target (%)": {"da": "mål (%)"},
+    "verdict": {"da": "vurdering"},
+    "target {target} %": {"da": "mål {target} %"},
+    "Share with {outcome} (%)": {"da": "Andel med {outcome} (%)"},
+    # matching: summaries and people's tables
+    "treated: {n_t} ({n_tm} matched, {n_tu} unmatched); controls: {n_c} ({n_cu} used)": {
+        "da": "deltagere: {n_t} ({n_tm} matchet, {n_tu} ikke matchet); kontroller: {n_c} "
+        "({n_cu} brugt)"
+    },
+    "discarded (common support)": {"da": "udeladt (fælles støtte)"},
+    "|SMD| after matching <= 0.1 for every covariate": {
+        "da": "|SMD| efter matchning <= 0.1 for alle baggrundsvariable"
+    },
+    "|SMD| after matching > 0.1: {names}": {"da": "|SMD| efter matchning > 0.1: {names}"},
+    "ratio {ratio}": {"da": "forhold {ratio}"},
+    "with replacement": {"da": "med tilbagelægning"},
+    "without replacement": {"da": "uden tilbagelægning"},
+    "caliper": {"da": "caliper"},
+    "exact on {columns}": {"da": "eksakt på {columns}"},
+    "Nearest-neighbour matching on {distance} ({details})": {
+        "da": "Nærmeste-nabo-matchning på {distance} ({details})"
+    },
+    "treated units": {"da": "deltagere"},
+    "control units": {"da": "kontroller"},
+    "covariates with |SMD| > 0.1": {"da": "baggrundsvariable med |SMD| > 0.1"},
+    "largest |SMD|": {"da": "største |SMD|"},
+    "before matching": {"da": "før matchning"},
+    "after matching": {"da": "efter matchning"},
+    "Simple effect (share in a job with the course) vs causal effect (with minus without):": {
+        "da": "Simpel effekt (andel i job med forløbet) mod kausal effekt (med minus uden):"
+    },
+    "{group}: simple {simple} % (rank {rank_simple}), without the course {without} %, causal "
+    "effect {effect} pp ({low} to {high}; rank {rank_causal})": {
+        "da": "{group}: simpel {simple} % (nr. {rank_simple}), uden forløbet {without} %, "
+        "kausal effekt {effect} procentpoint ({low} til {high}; nr. {rank_causal})"
+    },
+    "Ranking by simple effect differs from ranking by causal effect: the highest simple effect "
+    "is not the best course.": {
+        "da": "Rangordningen efter simpel effekt afviger fra rangordningen efter kausal effekt: "
+        "den højeste simple effekt er ikke det bedste forløb."
+    },
+    "with the course (n)": {"da": "med forløbet (antal)"},
+    "simple effect (%)": {"da": "simpel effekt (%)"},
+    "without the course (n)": {"da": "uden forløbet (antal)"},
+    "without the course (%)": {"da": "uden forløbet (%)"},
+    "causal effect (pp)": {"da": "kausal effekt (procentpoint)"},
+    "rank by simple effect": {"da": "nr. efter simpel effekt"},
+    "rank by causal effect": {"da": "nr. efter kausal effekt"},
+    "Overdispersion (Spiegelhalter 2005, {w} % winsorised, {n} units): phi = {phi} ({p}), tau = {tau} pp": {
+        "da": "Overspredning (Spiegelhalter 2005, {w} % winsoriseret, {n} enheder): phi = {phi} ({p}), tau = {tau} procentpoint"
+    },
+    "largest {value}: {name}": {"da": "største {value}: {name}"},
+    "{above} of {k} covariates with |SMD| >= {threshold} ({largest})": {
+        "da": "{above} af {k} baggrundsvariable med |SMD| >= {threshold} ({largest})"
+    },
+    "Balance": {"da": "Balance"},
+    "Designs compared ({estimand} on {outcome})": {
+        "da": "Designs sammenlignet ({estimand} på {outcome})"
+    },
+    "{eff} ({ci} {lo} to {hi}); max |SMD| {smd}; {n_t} treated, {n_c} controls": {
+        "da": "{eff} ({ci} {lo} til {hi}); største |SMD| {smd}; {n_t} deltagere, {n_c} kontroller"
+    },
+    "E-value for {measure} = {value}": {"da": "E-værdi for {measure} = {value}"},
+    "rare outcome": {"da": "sjældent udfald"},
+    "as a risk ratio": {"da": "som risikoratio"},
+    "point estimate: E = {e} -- an unmeasured confounder associated with both treatment and outcome by a risk ratio of {e} each could explain it away": {
+        "da": "punktestimat: E = {e} -- en umålt confounder, der hænger sammen med både indsats og udfald med en risikoratio på {e} hver, kunne forklare det væk"
+    },
+    "confidence limit": {"da": "konfidensgrænse"},
+    "lower limit": {"da": "nedre"},
+    "upper limit": {"da": "øvre"},
+    "Propensity score ({model}) for {treatment}: {n_t} treated, {n_c} control, {state}": {
+        "da": "Propensity score ({model}) for {treatment}: {n_t} deltagere, {n_c} kontroller, {state}"
+    },
+    "converged": {"da": "konvergeret"},
+    "NOT converged": {"da": "IKKE konvergeret"},
+    " in {n} iterations": {"da": " efter {n} iterationer"},
+    "scores: min {0}  q1 {1}  median {2}  q3 {3}  max {4}": {
+        "da": "scorer: min {0}  q1 {1}  median {2}  q3 {3}  maks {4}"
+    },
+    "McNemar (discordant pairs)": {"da": "McNemar (uenige par)"},
+    "Wilcoxon signed rank": {"da": "Wilcoxons fortegnsrangtest"},
+    "discordant pairs": {"da": "uenige par"},
+    "non-zero differences": {"da": "forskelle over nul"},
+    "treated higher": {"da": "deltagere højere"},
+    "treated lower": {"da": "deltagere lavere"},
+    "Rosenbaum sensitivity bounds, {test}, one-sided ({direction})": {
+        "da": "Rosenbaums følsomhedsgrænser, {test}, ensidet ({direction})"
+    },
+    "{n} matched pairs, {k} {informative}": {"da": "{n} matchede par, {k} {informative}"},
+    "not significant at alpha = {alpha} even without hidden bias (Γ = 1)": {
+        "da": "ikke signifikant ved alpha = {alpha} selv uden skjult bias (Γ = 1)"
+    },
+    "significance at alpha = {alpha} is lost at Γ = {g3}: an unobserved trait that multiplies the odds of treatment by {g2} within pairs could explain the effect away": {
+        "da": "signifikansen ved alpha = {alpha} forsvinder ved Γ = {g3}: en umålt egenskab, der ganger oddsene for indsatsen med {g2} inden for par, kunne forklare effekten væk"
+    },
+    "upper bound on p": {"da": "øvre grænse for p"},
+    "lower bound on p": {"da": "nedre grænse for p"},
+    "Sensitivity to hidden bias": {"da": "Følsomhed over for skjult bias"},
+    "Γ (odds ratio of treatment within a pair due to hidden bias)": {
+        "da": "Γ (oddsratio for indsatsen inden for et par på grund af skjult bias)"
+    },
+    "One-sided p-value": {"da": "Ensidet p-værdi"},
+    "max": {"da": "maks"},
+    "p (no overdispersion)": {"da": "p (ingen overspredning)"},
+    "units": {"da": "enheder"},
+    "winsorised (%)": {"da": "winsoriseret (%)"},
+    "type": {"da": "type"},
+    # matching: love and overlap plots
+    "Covariate balance": {"da": "Balance i baggrundsvariable"},
+    "Absolute standardized mean difference": {"da": "Absolut standardiseret forskel i gennemsnit"},
+    "Standardized mean difference": {"da": "Standardiseret forskel i gennemsnit"},
+    "before adjustment": {"da": "før justering"},
+    "matched": {"da": "matchet"},
+    "Propensity score overlap": {"da": "Overlap i propensity score"},
+    "Propensity score": {"da": "Propensity score"},
+    "distance": {"da": "propensity score"},
+    "Share of group (treated up, controls down)": {
+        "da": "Andel af gruppen (deltagere op, kontrolgruppe ned)"
+    },
 }
 
 _SUPPORTED = ("en", "da")

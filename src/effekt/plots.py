@@ -86,6 +86,19 @@ def _display(name: Any, labels: Mapping[Any, str] | None) -> str:
     return str(name)
 
 
+def _covariate_name(name: Any, labels: Mapping[Any, str] | None) -> str:
+    """A balance row's display text: ``labels[name]``; an indicator ``"{column}_{level}"``
+    as ``"{labels[column]}: {level}"``; the propensity score row ``"distance"`` translated."""
+    if labels and name in labels:
+        return str(labels[name])
+    if name == "distance":
+        return term("distance")
+    for column, text in (labels or {}).items():
+        if isinstance(name, str) and name.startswith(f"{column}_"):
+            return f"{text}: {name[len(str(column)) + 1 :]}"
+    return str(name)
+
+
 def _interval_text(e: float, a: float, b: float, scale: str) -> str:
     """ "+4.0 (+1.3 to +6.6) pp" in the current language."""
     suffix = f" {term('pp')}" if scale == "proportion" else ""
@@ -218,13 +231,17 @@ def save(ax: Axes, path: Any, dpi: int = 120) -> None:
 # --- matching ---
 
 
+@speaks
 def love_plot(
     balance: pd.DataFrame | Mapping[str, pd.DataFrame],
     ax: Axes | None = None,
     *,
     threshold: float | None = 0.1,
     absolute: bool = True,
-    title: str = "Covariate balance",
+    title: str | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    labels: Mapping[Any, str] | None = None,
 ) -> Axes:
     """Love plot: standardized mean differences before (open) and after (filled) adjustment.
 
@@ -240,7 +257,15 @@ def love_plot(
         Draw dashed lines at this (absolute) SMD; 0.1 is the usual rule of thumb.
     absolute : bool
         Plot absolute SMDs (default) or signed ones.
-    title : str
+    title, xlabel, ylabel : str, optional
+        Texts of the plot; by default "Covariate balance" and the SMD's name in the current
+        language, no y label.
+    labels : mapping, optional
+        Display text for covariate names (``{"age": "Alder"}``) and for the adjustments'
+        names in the legend.
+    language : {"en", "da"}, optional
+        Language of the default texts (default: the session's, see
+        :func:`effekt.language.set_language`).
 
     Returns
     -------
@@ -274,7 +299,7 @@ def love_plot(
     for yi, row in zip(y, spans, strict=True):
         ax.plot([np.nanmin(row), np.nanmax(row)], [yi, yi], color="0.85", lw=1, zorder=1)
     ax.scatter(
-        before, y, facecolors="white", edgecolors="0.35", label="before adjustment", zorder=2
+        before, y, facecolors="white", edgecolors="0.35", label=term("before adjustment"), zorder=2
     )
     markers = "osD^vP*"
     for k, (name, after) in enumerate(afters.items()):
@@ -285,7 +310,7 @@ def love_plot(
             marker=markers[k % len(markers)],
             s=28,
             alpha=0.85,
-            label=name,
+            label=_display(name, labels) if labels and name in labels else term(name),
             zorder=3,
         )
     if threshold is not None:
@@ -293,15 +318,16 @@ def love_plot(
         if not absolute:
             ax.axvline(-threshold, color="0.4", ls="--", lw=1)
     ax.axvline(0, color="0.6", lw=0.8)
-    ax.set_yticks(y, [str(i) for i in first.index])
+    ax.set_yticks(y, [_covariate_name(i, labels) for i in first.index])
     ax.set_ylim(-0.7, len(first) - 0.3)
-    ax.set_xlabel(("Absolute standardized" if absolute else "Standardized") + " mean difference")
+    smd = "Absolute standardized mean difference" if absolute else "Standardized mean difference"
+    _texts(ax, (title, xlabel, ylabel), (term("Covariate balance"), term(smd), ""))
+    _local_ticks(ax, "x")
     ax.legend(loc="lower right", fontsize=8, frameon=True, framealpha=0.9)
-    if title:
-        ax.set_title(title)
     return ax
 
 
+@speaks
 def overlap_plot(
     score: np.ndarray,
     treatment: np.ndarray,
@@ -309,7 +335,10 @@ def overlap_plot(
     ax: Axes | None = None,
     *,
     bins: int | None = None,
-    title: str = "Propensity score overlap",
+    title: str | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    labels: Mapping[Any, str] | None = None,
 ) -> Axes:
     """Mirrored histograms of the propensity score: treated above, controls below the axis.
 
@@ -328,7 +357,13 @@ def overlap_plot(
     bins : int, optional
         Number of bins; by default the Freedman-Diaconis rule on the scores, kept between
         10 and 60. The bins span the observed scores (not always 0 to 1).
-    title : str
+    title, xlabel, ylabel : str, optional
+        Texts of the plot; defaults in the current language.
+    labels : mapping, optional
+        Display text for the groups in the legend: keys ``"treated"`` and ``"control"``
+        (``{"treated": "Mentorforløb"}``).
+    language : {"en", "da"}, optional
+        Language of the default texts.
 
     Examples
     --------
@@ -353,10 +388,12 @@ def overlap_plot(
     pad = 0.02 * (high - low)
     edges = np.linspace(low - pad, high + pad, int(bins) + 1)
     width = np.diff(edges)
-    for mask, sign, color, name in ((treated, 1, "C1", "treated"), (~treated, -1, "C0", "control")):
+    groups = ((treated, 1, "C1", "treated"), (~treated, -1, "C0", "control"))
+    for mask, sign, color, key in groups:
+        name = _display(key, labels) if labels and key in labels else term(key)
         h, _ = np.histogram(score[mask], bins=edges)
         h = h / max(h.sum(), 1)
-        ax.stairs(sign * h, edges, color=color, lw=1.2, label=f"{name}, all")
+        ax.stairs(sign * h, edges, color=color, lw=1.2, label=f"{name}, {term('all')}")
         if weights is not None:
             w = np.asarray(weights, dtype=float)[mask]
             hm, _ = np.histogram(score[mask], bins=edges, weights=w)
@@ -368,20 +405,25 @@ def overlap_plot(
                 align="edge",
                 color=color,
                 alpha=0.45,
-                label=f"{name}, matched",
+                label=f"{name}, {term('matched')}",
             )
     ax.axhline(0, color="0.3", lw=0.8)
     ticks = ax.get_yticks()
-    ax.set_yticks(ticks, [f"{abs(t):.2f}" for t in ticks])
-    ax.set_xlabel("Propensity score")
-    ax.set_ylabel("Share of group (treated up, controls down)")
-    ax.legend(fontsize=8, frameon=False, ncol=2)
-    if title:
-        ax.set_title(title)
+    ax.set_yticks(ticks, [number(abs(t), 2) for t in ticks])
+    _local_ticks(ax, "x")
+    defaults = (
+        term("Propensity score overlap"),
+        term("Propensity score"),
+        term("Share of group (treated up, controls down)"),
+    )
+    _texts(ax, (title, xlabel, ylabel), defaults)
+    # below the axes: inside, it would cover the bars at either end of the scores
+    ax.legend(fontsize=8, frameon=False, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.13))
     return ax
 
 
 # --- simple effects ---
+@speaks
 def funnel(
     points: pd.DataFrame,
     curve: pd.DataFrame,
@@ -391,8 +433,10 @@ def funnel(
     overdispersion: Any = None,
     highlight: str = "flag",
     label_providers: str | Sequence[str] = "highlighted",
-    ylabel: str = "Share (%)",
-    title: str = "",
+    title: str | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    labels: Mapping[Any, str] | None = None,
 ) -> Axes:
     """Funnel plot: rates against participants with 95 % and 99.8 % control limits.
 
@@ -417,6 +461,13 @@ def funnel(
         instead (labelled in the legend as not the test).
     label_providers : {"highlighted", "all", "none"} or sequence of str
         Which providers to name; names are placed so that they do not overlap.
+    title, xlabel, ylabel : str, optional
+        Texts of the plot; by default no title, "Participants" and "Share (%)" in the
+        current language.
+    labels : mapping, optional
+        Display text for provider names (``{"A/S Jobhuset": "Jobhuset"}``).
+    language : {"en", "da"}, optional
+        Language of the default texts and legend (Danish: decimal comma).
 
     Returns
     -------
@@ -438,52 +489,50 @@ def funnel(
         raise ValueError(f"highlight must be 'flag' or 'limits', not {highlight!r}")
     ax = new_axes(ax, figsize=(9.0, 5.0))
     n = curve["participants"].to_numpy(dtype=float)
-    ax.plot(n, 100 * curve["upper_95"], color="C0", ls="--", lw=1.2, label="95 % limits")
-    ax.plot(n, 100 * curve["lower_95"], color="C0", ls="--", lw=1.2)
-    ax.plot(n, 100 * curve["upper_99.8"], color="C3", ls="-", lw=1.2, label="99.8 % limits")
-    ax.plot(n, 100 * curve["lower_99.8"], color="C3", ls="-", lw=1.2)
-    ax.axhline(100 * target, color="0.3", lw=1, label=f"overall {100 * target:.1f} %")
+    for level, color, ls in (("95", "C0", "--"), ("99.8", "C3", "-")):
+        name = term(f"{level} % limits")
+        ax.plot(n, 100 * curve[f"upper_{level}"], color=color, ls=ls, lw=1.2, label=name)
+        ax.plot(n, 100 * curve[f"lower_{level}"], color=color, ls=ls, lw=1.2)
+    overall = term("overall {rate} %").format(rate=number(100 * target, 1))
+    ax.axhline(100 * target, color="0.3", lw=1, label=overall)
     x = points["participants"].to_numpy(dtype=float)
     y = 100 * points["rate"].to_numpy(dtype=float)
     if highlight == "flag":
-        groups = [(points["flag"].to_numpy(dtype=bool), "C3", "flagged by the test (table)")]
+        groups = [(points["flag"].to_numpy(dtype=bool), "C3", term("flagged by the test (table)"))]
     else:
         out3 = points["outside_99.8"].to_numpy(dtype=bool)
         out2 = points["outside_95"].to_numpy(dtype=bool) & ~out3
         groups = [
-            (out2, "C1", "outside 95 % limits (not the test)"),
-            (out3, "C3", "outside 99.8 % limits (not the test)"),
+            (out2, "C1", term("outside 95 % limits (not the test)")),
+            (out3, "C3", term("outside 99.8 % limits (not the test)")),
         ]
     marked = np.zeros(len(points), dtype=bool)
     for mask, _, _ in groups:
         marked |= mask
-    ax.scatter(x[~marked], y[~marked], s=18, color="0.35", alpha=0.8, label="providers", zorder=3)
+    ax.scatter(
+        x[~marked], y[~marked], s=18, color="0.35", alpha=0.8, label=term("providers"), zorder=3
+    )
     for mask, color, label in groups:
         if mask.any():
             ax.scatter(x[mask], y[mask], s=34, color=color, zorder=4, label=label)
-    ax.set_xlabel("Participants")
-    ax.set_ylabel(ylabel)
     if x.max() / max(x.min(), 1) > 20:
         ax.set_xscale("log")
     if overdispersion is not None:
-        ax.plot(
-            [],
-            [],
-            " ",
-            label=(
-                f"overdispersion: phi = {overdispersion.phi:.2f}, "
-                f"tau = {100 * np.sqrt(overdispersion.tau2):.1f} pp"
-            ),
+        text = term("overdispersion: phi = {phi}, tau = {tau} pp").format(
+            phi=number(overdispersion.phi, 2), tau=number(100 * np.sqrt(overdispersion.tau2), 1)
         )
+        ax.plot([], [], " ", label=text)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    if title:
-        ax.set_title(title)
+    _texts(ax, (title, xlabel, ylabel), ("", term("Participants"), term("Share (%)")))
+    _local_ticks(ax, "y")
     names = points["provider"].astype(str).to_numpy()
     chosen = _chosen_labels(names, marked, label_providers)
-    _place_labels(ax, x[chosen], y[chosen], names[chosen], x, y)
+    shown = np.array([_display(v, labels) for v in names[chosen]], dtype=object)
+    _place_labels(ax, x[chosen], y[chosen], shown, x, y)
     return ax
 
 
+@speaks
 def caterpillar(
     table: pd.DataFrame,
     overall_rate: float,
@@ -494,6 +543,10 @@ def caterpillar(
     max_labels: int = 40,
     shown_interval: str = "flag",
     label_providers: str | Sequence[str] | None = None,
+    title: str | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    labels: Mapping[Any, str] | None = None,
 ) -> Axes:
     """Caterpillar plot: providers ranked by their adjusted rate, with intervals.
 
@@ -522,6 +575,13 @@ def caterpillar(
     label_providers : {"highlighted", "all", "none"} or sequence of str, optional
         Which providers to name (default: all up to ``max_labels`` providers, else the
         highlighted ones); names never overlap.
+    title, xlabel, ylabel : str, optional
+        Texts of the plot; defaults in the current language (the x label names
+        ``outcome_label``, shown through ``labels``).
+    labels : mapping, optional
+        Display text for the outcome and for provider names.
+    language : {"en", "da"}, optional
+        Language of the default texts and legend (Danish: decimal comma).
 
     Returns
     -------
@@ -551,12 +611,13 @@ def caterpillar(
     est, lo, hi = (100 * f[c].to_numpy(dtype=float) for c in cols)
     if shown_interval == "flag":
         red = f["flag"].to_numpy(dtype=bool)
-        red_label = "flagged by the test (table): interval excludes the overall rate"
-        bar_label = f"{prefix} rate, interval of the test (multiplicity-adjusted)"
+        red_label = term("flagged by the test (table): interval excludes the overall rate")
+        bar_label = term(f"{prefix} rate, interval of the test (multiplicity-adjusted)")
     else:
         red = (lo > 100 * overall_rate) | (hi < 100 * overall_rate)
-        red_label = "shrunken interval excludes the overall rate (not the test)"
-        bar_label = f"shrunken (empirical Bayes), {100 * conf_level:g} % interval"
+        red_label = term("shrunken interval excludes the overall rate (not the test)")
+        level = number(100 * conf_level, None)
+        bar_label = term("shrunken (empirical Bayes), {level} % interval").format(level=level)
     colors = ["C3" if r else "C0" for r in red]
     ax.hlines(pos, lo, hi, colors=colors, lw=1.2)
     ax.scatter(est[~red], pos[~red], color="C0", s=14, zorder=3, label=bar_label)
@@ -565,24 +626,29 @@ def caterpillar(
     if shown_interval == "shrunken":
         ax.scatter(
             100 * f["adjusted_rate"], pos, facecolors="none", edgecolors="0.4", s=14,
-            zorder=2, label="adjusted, not shrunken",
+            zorder=2, label=term("adjusted, not shrunken"),
         )  # fmt: skip
-    ax.axvline(
-        100 * overall_rate, color="0.3", ls="--", lw=1, label=f"overall {100 * overall_rate:.1f} %"
-    )
-    names = f["provider"].astype(str).to_numpy()
+    overall = term("overall {rate} %").format(rate=number(100 * overall_rate, 1))
+    ax.axvline(100 * overall_rate, color="0.3", ls="--", lw=1, label=overall)
+    raw = f["provider"].astype(str).to_numpy()
+    names = np.array([_display(v, labels) for v in raw], dtype=object)
     if label_providers is None:
         label_providers = "all" if k <= max_labels else "highlighted"
-    chosen = _chosen_labels(names, red, label_providers)
+    chosen = _chosen_labels(raw, red, label_providers)
     if k <= max_labels and chosen.all():
         ax.set_yticks(pos, names)
     else:
         ax.set_yticks([])
-    ax.set_ylabel("Providers, ranked")
-    ax.set_xlabel(f"Risk-adjusted share with {outcome_label} (%)")
+    outcome = _display(outcome_label, labels)
+    defaults = (
+        term("Providers ranked after adjustment for case mix"),
+        term("Risk-adjusted share with {outcome} (%)").format(outcome=outcome),
+        term("Providers, ranked"),
+    )
+    _texts(ax, (title, xlabel, ylabel), defaults)
+    _local_ticks(ax, "x")
     ax.set_ylim(-0.6 - max(2.0, 0.08 * k), k - 0.4)  # room for the legend below the last
     ax.legend(fontsize=8, loc="lower right", framealpha=0.9)
-    ax.set_title("Providers ranked after adjustment for case mix")
     if not (k <= max_labels and chosen.all()):
         _place_labels(ax, hi[chosen], pos[chosen], names[chosen], hi, pos)
     return ax

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from .errors import EffektError
@@ -44,6 +45,14 @@ __all__ = ["ReadReport", "read_table"]
 Decimal = Literal[",", "."]
 
 _SEPARATORS = ";,\t|"
+#: Rows of a text file from which read_table infers how to read each column; the full
+#: columns are then parsed by pandas and checked (a value the sample did not foresee sends
+#: its column down the exact, value-by-value path).
+_SAMPLE_ROWS = 10_000
+_SNIFF_BYTES = 65_536
+_COMMA_BODY = r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"
+_POINT_BODY = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_DATE_ISO_BODY = r"\d{4}-\d{2}-\d{2}"
 _INT = re.compile(r"^[+-]?\d+$")
 _COMMA_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 _POINT_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
@@ -134,6 +143,17 @@ def read_table(
         installed, or a column could be read two ways and the argument that settles it
         (``decimal=``, ``dayfirst=``, ``sep=``) was not given.
 
+    Notes
+    -----
+    A text file is read in two passes. How to read each column (number, number with a
+    thousands separator, date, text) and the decimal mark are inferred from the first
+    10,000 rows; pandas then parses the whole file with those options, and every value is
+    checked against what the sample promised (one regular-expression search over a
+    column's joined text; dates as character codes). A column where a later value does not
+    fit -- text after numbers, a misplaced thousands separator, a date the sample could not
+    place -- is read again value by value, exactly as if the whole file had been the
+    sample, so the result never depends on where a surprise sits in the file.
+
     Examples
     --------
     >>> import pathlib, tempfile
@@ -194,29 +214,275 @@ def _read_text(
     dayfirst: bool | None,
 ) -> pd.DataFrame:
     raw = path.read_bytes()
-    text, encoding = _decode(raw, encoding)
+    encoding = _decode(raw, encoding)
     if sep is None:
-        sep = _sniff_separator(text, path.name)
-    frame = pd.read_csv(
-        io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""]
+        head = raw[:_SNIFF_BYTES].decode(encoding, errors="ignore")
+        if len(raw) > _SNIFF_BYTES:  # whole lines only
+            head = head[: head.rfind("\n") + 1] or head
+        sep = _sniff_separator(head, path.name)
+    options: dict[str, Any] = dict(
+        sep=sep, encoding=encoding, keep_default_na=False, na_values=[""]
     )
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return _finish(frame, path.name, encoding, sep, decimal, dayfirst)
+    sample = pd.read_csv(io.BytesIO(raw), dtype=str, nrows=_SAMPLE_ROWS, **options)
+    strings = {c: _strings(sample[c]) for c in sample.columns}
+    decimal, how_decimal = _infer_decimal(strings, decimal, path.name)
+    certain = how_decimal != "no decimals seen"
+    kinds = {c: _kind(s, decimal, certain) for c, s in strings.items()}
+    frame = pd.read_csv(
+        io.BytesIO(raw),
+        dtype={c: str for c, k in kinds.items() if k != "number"},
+        decimal=decimal,
+        **options,
+    )
+    plan = _Plan(path.name, decimal, certain, dayfirst, kinds, raw, options)
+    return _finish_text(frame, plan, encoding, sep, how_decimal)
 
 
-def _decode(raw: bytes, encoding: str | None) -> tuple[str, str]:
+@dataclass
+class _Plan:
+    """What the sample of a text file said, and how to re-read its columns exactly."""
+
+    name: str
+    decimal: Decimal
+    certain: bool
+    dayfirst: bool | None
+    kinds: dict[Any, str]
+    raw: bytes
+    options: dict[str, Any]
+
+    def strings_of(self, columns: list[Any]) -> pd.DataFrame:
+        """The columns read again as text: the exact path for a column the sample misled."""
+        return pd.read_csv(io.BytesIO(self.raw), dtype=str, usecols=columns, **self.options)
+
+
+def _kind(s: pd.Series, decimal: Decimal, certain: bool) -> str:
+    """How the sample says a column should be read in full.
+
+    ``"number"`` (pandas parses it: digits and at most the decimal mark), ``"grouped"``
+    (numbers with a thousands separator: checked and converted here), ``"dmy"``/``"iso"``
+    (dates), ``"text"``, or ``"exact"`` (the sample cannot tell: every value is checked
+    as before).
+    """
+    if s.empty:
+        return "exact"
+    if _all_match(s, _INT):
+        return "number"
+    number = _COMMA_NUMBER if decimal == "," else _POINT_NUMBER
+    if _all_match(s, number):
+        if not certain:
+            return "exact"
+        thousands = "." if decimal == "," else ","
+        return "grouped" if s.str.contains(thousands, regex=False).any() else "number"
+    if _all_match(s, _DATE_DMY):
+        return "dmy"
+    if _all_match(s, _DATE_ISO):
+        return "iso"
+    return "text"
+
+
+def _finish_text(
+    frame: pd.DataFrame, plan: _Plan, encoding: str, sep: str, how_decimal: str
+) -> pd.DataFrame:
+    done = {c: _fast_column(frame[c], c, plan) for c in frame.columns}
+    exact = [c for c, d in done.items() if d is None]
+    if exact:
+        parsed = [c for c in exact if plan.kinds[c] == "number"]  # not kept as text
+        again = plan.strings_of(parsed) if parsed else frame
+        texts = {c: again[c] if c in parsed else frame[c] for c in exact}
+        strings = {c: _strings(texts[c]) for c in exact}
+        how_decimal = _settle_decimal(strings, plan) or how_decimal
+        for c in exact:
+            done[c] = _convert(
+                texts[c], strings[c], c, plan.decimal, plan.certain, plan.dayfirst, plan.name
+            )
+    converted = [d for d in done.values() if d is not None]  # every column, by now
+    out = pd.concat([d[0] for d in converted], axis=1, keys=list(range(len(converted))))
+    out.columns = [str(c).strip() for c in frame.columns]
+    rows = [
+        (str(c), str(out.dtypes.iloc[i]), d[1])
+        for i, (c, d) in enumerate(zip(out.columns, converted, strict=True))
+    ]
+    notes = [d[2] for d in converted if d[2]]
+    if len(frame) > _SAMPLE_ROWS:
+        notes.append(
+            f"how to read each column was inferred from the first {_SAMPLE_ROWS:,} rows "
+            f"and checked on all {len(frame):,}"
+        )
+    notes.append(how_decimal or "decimal mark given")
+    thousands = "." if plan.decimal == "," else ","
+    report = ReadReport(
+        plan.name, encoding, sep, plan.decimal, thousands, tuple(rows), tuple(notes)
+    )
+    out.attrs["effekt_read"] = report
+    return out
+
+
+def _settle_decimal(strings: dict[Any, pd.Series], plan: _Plan) -> str:
+    """Let the full text of the re-checked columns settle or contradict the sample's mark."""
+    found, how = _infer_decimal(strings, None, plan.name)
+    if how == "no decimals seen":
+        return ""
+    if plan.certain:
+        if found != plan.decimal:
+            column = how.rsplit(" ", 1)[-1]
+            raise EffektError(
+                f"read_table() finds decimal {'commas' if found == ',' else 'points'} in column "
+                f"{column} of {plan.name!r}, unlike the rest of the file; pass decimal=',' or decimal='.'."
+            )
+        return ""
+    plan.decimal, plan.certain = found, True
+    return how
+
+
+Converted = tuple[pd.Series, str, str]
+
+
+def _fast_column(values: pd.Series, col: Any, plan: _Plan) -> Converted | None:
+    """The column converted by its sampled kind after checking every value, or ``None``
+    when a value does not fit (then the exact, value-by-value path decides)."""
+    kind = plan.kinds[col]
+    if kind == "number":
+        return _parsed_number(values, plan)
+    if kind == "text":
+        return _text(values, col)
+    present = values.dropna()
+    if present.empty:
+        return None
+    strings = present.tolist()
+    if kind == "grouped":
+        numbers = _grouped_numbers(strings, plan.decimal)
+        if numbers is None:
+            return None
+        return _numbers_result(numbers.set_axis(present.index).reindex(values.index), plan)
+    if kind == "dmy":
+        return _dmy_dates(values, present, strings, col, plan)
+    if kind == "iso" and _every(strings, _DATE_ISO_BODY):
+        try:
+            dates = np.array(strings, dtype="datetime64[D]").astype("datetime64[ns]")
+        except ValueError:
+            return None
+        series = pd.Series(dates, index=present.index).reindex(values.index)
+        return series, "date yyyy-mm-dd", ""
+    return None
+
+
+def _parsed_number(values: pd.Series, plan: _Plan) -> Converted | None:
+    """A column pandas parsed as numbers (digits and at most the decimal mark, no
+    thousands separator): exact, unless the file's decimal mark was not settled."""
+    if values.dtype == np.int64:
+        return values, "whole numbers", ""
+    if values.dtype != np.float64 or not plan.certain or np.isinf(values).any():
+        return None
+    return _numbers_result(values, plan)
+
+
+def _numbers_result(numbers: pd.Series, plan: _Plan) -> Converted:
+    present = numbers.dropna()
+    if numbers.dtype == np.int64 or (
+        present.size < numbers.size and bool((present == np.round(present)).all())
+    ):
+        if present.size < numbers.size:
+            return numbers.astype("Int64"), "whole numbers (missing kept)", ""
+        return numbers.astype("int64"), "whole numbers", ""
+    mark = "decimal comma" if plan.decimal == "," else "decimal point"
+    return numbers.astype(float), mark, ""
+
+
+def _grouped_numbers(strings: list[str], decimal: Decimal) -> pd.Series | None:
+    """Numbers with a thousands separator, after proving every one is grouped by three."""
+    body = _COMMA_BODY if decimal == "," else _POINT_BODY
+    if not _every(strings, body):
+        return None
+    thousands = "." if decimal == "," else ","
+    parsed = pd.read_csv(
+        io.StringIO("\n".join(strings)),
+        header=None,
+        names=["x"],
+        sep="\t",
+        decimal=decimal,
+        thousands=thousands,
+    )["x"]
+    return parsed if len(parsed) == len(strings) else None
+
+
+def _every(strings: list[str], body: str) -> bool:
+    """Whether every string is a whole match of the pattern ``body``: one regular-expression
+    search over the joined values instead of one match per value."""
+    joined = "\n".join(strings)
+    if joined.count("\n") != len(strings) - 1:  # a value with a line break of its own
+        return False
+    return re.search(rf"^(?!(?:{body})$)", joined, flags=re.MULTILINE) is None
+
+
+def _dmy_dates(
+    values: pd.Series, present: pd.Series, strings: list[str], col: Any, plan: _Plan
+) -> Converted | None:
+    """dd-mm-yyyy dates written with two-digit days and months, read as character codes."""
+    joined = "".join(strings)
+    if len(joined) != 10 * len(strings) or not joined.isascii():
+        return None
+    codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(-1, 10)
+    digits = codes[:, [0, 1, 3, 4, 6, 7, 8, 9]].astype(np.int64) - ord("0")
+    marks = codes[:, [2, 5]]
+    if (digits < 0).any() or (digits > 9).any() or not np.isin(marks, list(b"-./")).all():
+        return None
+    first, second = digits[:, 0] * 10 + digits[:, 1], digits[:, 2] * 10 + digits[:, 3]
+    year = digits[:, 4:] @ np.array([1000, 100, 10, 1])
+    dayfirst = _dayfirst(
+        bool((first > 12).any()),
+        bool((second > 12).any()),
+        strings[0],
+        col,
+        plan.dayfirst,
+        plan.decimal,
+        plan.name,
+    )
+    day, month = (first, second) if dayfirst else (second, first)
+    months = ((year - 1970) * 12 + month - 1).astype("datetime64[M]")
+    dates = months.astype("datetime64[D]") + (day - 1)
+    if (
+        (month < 1).any()
+        or (month > 12).any()
+        or (day < 1).any()
+        or (dates.astype("datetime64[M]") != months).any()
+    ):
+        return None  # an impossible date: the exact path names it
+    series = pd.Series(dates.astype("datetime64[ns]"), index=present.index)
+    return series.reindex(values.index), "date dd-mm-yyyy" if dayfirst else "date mm-dd-yyyy", ""
+
+
+def _text(values: pd.Series, col: Any) -> Converted:
+    sample = _strings(values.head(_SAMPLE_ROWS))
+    looks_numeric = sample.str.match(_COMMA_NUMBER) | sample.str.match(_POINT_NUMBER)
+    if sample.empty or looks_numeric.mean() < 0.8:
+        return values, "text", ""
+    strings = _strings(values)
+    looks_numeric = strings.str.match(_COMMA_NUMBER) | strings.str.match(_POINT_NUMBER)
+    bad = strings[~looks_numeric]
+    if looks_numeric.mean() < 0.8 or bad.empty:
+        return values, "text", ""
+    note = (
+        f"column {col!r} is mostly numbers but {len(bad)} values are not "
+        f"(e.g. {bad.iloc[0]!r}); kept as text"
+    )
+    return values, "text", note
+
+
+def _decode(raw: bytes, encoding: str | None) -> str:
+    """The file's encoding, after checking that all of it decodes."""
     if encoding is not None:
-        return raw.decode(encoding), encoding
+        raw.decode(encoding)
+        return encoding
     if raw.startswith(b"\xef\xbb\xbf"):
-        return raw.decode("utf-8-sig"), "utf-8-sig"
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return raw.decode("latin-1"), "latin-1"
+        raw.decode("utf-8-sig")
+        return "utf-8-sig"
+    for candidate in ("utf-8", "cp1252"):
+        try:
+            raw.decode(candidate)
+            return candidate
+        except UnicodeDecodeError:
+            pass
+    return "latin-1"
 
 
 def _sniff_separator(text: str, name: str) -> str:
@@ -339,6 +605,12 @@ def _convert(
         return pd.to_datetime(values, format="%Y-%m-%d"), "date yyyy-mm-dd", ""
     note = ""
     looks_numeric = s.str.match(_COMMA_NUMBER) | s.str.match(_POINT_NUMBER)
+    if looks_numeric.all():  # every value a number, but not all written one way
+        odd = s[~s.str.match(number)].iloc[0]
+        raise EffektError(
+            f"Column {col!r} of {name!r} mixes ways of writing numbers: {odd!r} does not use "
+            f"the file's decimal mark {decimal!r}; correct the value or pass decimal=',' or decimal='.'."
+        )
     if looks_numeric.mean() >= 0.8:
         bad = s[~looks_numeric]
         note = (
@@ -373,21 +645,7 @@ def _to_date(
 ) -> tuple[pd.Series, str, str]:
     parts = s.str.extract(_DATE_DMY).astype(int)
     first_big, second_big = bool((parts[0] > 12).any()), bool((parts[1] > 12).any())
-    if dayfirst is None:
-        if first_big and second_big:
-            raise EffektError(
-                f"Column {col!r} of {name!r} holds dates that are neither day-first nor month-first; "
-                "read it as text with pandas and parse it yourself."
-            )
-        if first_big or second_big:
-            dayfirst = first_big
-        elif decimal == ",":
-            dayfirst = True
-        else:
-            raise EffektError(
-                f"read_table() cannot tell whether the dates in column {col!r} of {name!r} "
-                f"(e.g. {s.iloc[0]!r}) are day-first or month-first; pass dayfirst=True (Danish) or dayfirst=False."
-            )
+    dayfirst = _dayfirst(first_big, second_big, s.iloc[0], col, dayfirst, decimal, name)
     normalised = s.str.replace(r"[./]", "-", regex=True).reindex(values.index)
     fmt = "%d-%m-%Y" if dayfirst else "%m-%d-%Y"
     try:
@@ -398,3 +656,31 @@ def _to_date(
             "pass dayfirst= or read it as text."
         ) from None
     return dates.astype("datetime64[ns]"), "date dd-mm-yyyy" if dayfirst else "date mm-dd-yyyy", ""
+
+
+def _dayfirst(
+    first_big: bool,
+    second_big: bool,
+    example: str,
+    col: Any,
+    dayfirst: bool | None,
+    decimal: Decimal,
+    name: str,
+) -> bool:
+    """Day first or month first: as given, else as a number above 12 shows, else Danish
+    day-first in a decimal-comma file; otherwise the column is ambiguous and raises."""
+    if dayfirst is not None:
+        return dayfirst
+    if first_big and second_big:
+        raise EffektError(
+            f"Column {col!r} of {name!r} holds dates that are neither day-first nor month-first; "
+            "read it as text with pandas and parse it yourself."
+        )
+    if first_big or second_big:
+        return first_big
+    if decimal == ",":
+        return True
+    raise EffektError(
+        f"read_table() cannot tell whether the dates in column {col!r} of {name!r} "
+        f"(e.g. {example!r}) are day-first or month-first; pass dayfirst=True (Danish) or dayfirst=False."
+    )

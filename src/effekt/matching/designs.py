@@ -21,6 +21,7 @@ import pandas as pd
 from .._design import encode_covariates
 from .._validate import argument_error, as_column_list, check_conf_level, check_number
 from ..errors import EffektError
+from ..language import confidence_label, number, speaks, term
 from ..results import EffectResult, Result, format_effect
 from ._balance import balance_stats
 from .balancing import _prepare, _treated, cem, entropy_weights, overlap_weights, weighted_effect
@@ -71,30 +72,35 @@ class BalanceTable(Result):
         smd = self.table["smd_after"].abs()
         worst = smd.idxmax()
         above = int((smd >= self.threshold).sum())
+        largest = term("largest {value}: {name}").format(value=number(smd.max(), 3), name=worst)
         if above == 0:
-            return f"all |SMD| < {self.threshold:g} (largest {smd.max():.3f}: {worst})"
-        return (
-            f"{above} of {len(smd)} covariates with |SMD| >= {self.threshold:g} "
-            f"(largest {smd.max():.3f}: {worst})"
+            return f"{term('all')} |SMD| < {number(self.threshold, None)} ({largest})"
+        return term("{above} of {k} covariates with |SMD| >= {threshold} ({largest})").format(
+            above=above, k=len(smd), threshold=number(self.threshold, None), largest=largest
         )
 
     def to_frame(self) -> pd.DataFrame:
         """The balance table."""
         return self.table
 
+    @speaks
     def summary(self) -> str:
         """The threshold summary and the SMDs before and after."""
-        lines = [f"Balance ({self.label}, {self.estimand}): {self.threshold_summary()}"]
+        lines = [
+            f"{term('Balance')} ({term(self.label)}, {self.estimand}): {self.threshold_summary()}"
+        ]
         cols = ["smd_before", "smd_after", "var_ratio_after", "ks_after"]
-        lines.append(self.table[cols].round(3).to_string())
+        lines.append(self.table[cols].to_string(float_format=lambda v: number(v, 3)))
         return "\n".join(lines)
 
     def _html_title(self) -> str:
-        return f"Balance ({self.label}, {self.estimand}): {self.threshold_summary()}"
+        return (
+            f"{term('Balance')} ({term(self.label)}, {self.estimand}): {self.threshold_summary()}"
+        )
 
     def _html_frame(self) -> pd.DataFrame:
         cols = ["type", "smd_before", "smd_after", "var_ratio_after", "ecdf_mean_after", "ks_after"]
-        return self.table[cols].round(3)
+        return self.table[cols].round(3).rename(columns={"type": term("type")})
 
     def _html_notes(self) -> tuple[str, ...]:
         return (
@@ -104,12 +110,34 @@ class BalanceTable(Result):
             *self.notes,
         )
 
-    def plot(self, ax: Axes | None = None, **others: BalanceTable) -> Axes:
-        """Love plot of this adjustment, and of ``others`` (name=table) side by side."""
+    @speaks
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        title: str | None = None,
+        xlabel: str | None = None,
+        ylabel: str | None = None,
+        labels: Mapping[Any, str] | None = None,
+        **others: BalanceTable,
+    ) -> Axes:
+        """Love plot of this adjustment, and of ``others`` (name=table) side by side.
+
+        ``title``, ``xlabel``, ``ylabel`` replace the default texts, ``labels`` maps covariate (or group)
+        names to display text and ``language="da"`` writes the plot in Danish.
+        """
         from ..plots import love_plot
 
         tables = {self.label: self.table, **{k: v.table for k, v in others.items()}}
-        return love_plot(tables, ax, threshold=self.threshold)
+        return love_plot(
+            tables,
+            ax,
+            threshold=self.threshold,
+            title=title,
+            xlabel=xlabel,
+            ylabel=ylabel,
+            labels=labels,
+        )
 
 
 def _design_matrix(
@@ -311,29 +339,57 @@ class DesignComparison(Result):
         """The comparison table."""
         return self.table
 
+    @speaks
     def summary(self) -> str:
         """One line per design: effect, interval and balance."""
-        lines = [f"Designs compared ({self.estimand} on {self.outcome})"]
+        lines = [
+            term("Designs compared ({estimand} on {outcome})").format(
+                estimand=self.estimand, outcome=self.outcome
+            )
+        ]
         for name, row in self.table.iterrows():
             eff = format_effect(row["estimate"], self.scale)  # type: ignore[arg-type]
             lo = format_effect(row["ci_low"], self.scale)  # type: ignore[arg-type]
             hi = format_effect(row["ci_high"], self.scale)  # type: ignore[arg-type]
-            lines.append(
-                f"  {name:<10} {eff} (95% CI {lo} to {hi}); max |SMD| {row['max_abs_smd']:.3f}; "
-                f"{int(row['n_treated'])} treated, {int(row['n_control'])} controls"
-            )
+            line = term(
+                "{eff} ({ci} {lo} to {hi}); max |SMD| {smd}; {n_t} treated, {n_c} controls"
+            ).format(
+                eff=eff, ci=confidence_label(0.95), lo=lo, hi=hi,
+                smd=number(row["max_abs_smd"], 3), n_t=int(row["n_treated"]),
+                n_c=int(row["n_control"]),
+            )  # fmt: skip
+            lines.append(f"  {str(name):<10} {line}")
         return "\n".join(lines)
 
     def _html_frame(self) -> pd.DataFrame:
         return self.table.round(4)
 
-    def plot_balance(self, ax: Axes | None = None) -> Axes:
-        """Love plot with every design side by side."""
+    @speaks
+    def plot_balance(
+        self,
+        ax: Axes | None = None,
+        *,
+        title: str | None = None,
+        xlabel: str | None = None,
+        ylabel: str | None = None,
+        labels: Mapping[Any, str] | None = None,
+    ) -> Axes:
+        """Love plot with every design side by side.
+
+        ``title``, ``xlabel``, ``ylabel`` replace the default texts, ``labels`` maps covariate (or group)
+        names to display text and ``language="da"`` writes the plot in Danish.
+        """
         from ..plots import love_plot
 
         first = next(iter(self.balance.values()))
         return love_plot(
-            {k: v.table for k, v in self.balance.items()}, ax, threshold=first.threshold
+            {k: v.table for k, v in self.balance.items()},
+            ax,
+            threshold=first.threshold,
+            title=title,
+            xlabel=xlabel,
+            ylabel=ylabel,
+            labels=labels,
         )
 
 

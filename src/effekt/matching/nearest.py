@@ -80,7 +80,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from dataclasses import replace as replace_
 from typing import TYPE_CHECKING, Any, cast
@@ -100,11 +100,13 @@ from .._validate import (
     check_number,
     handle_missing,
     numeric_column,
+    outcome_indicator,
     quote,
     require_columns,
     two_valued,
 )
 from ..errors import EffektError, OverlapWarning, SmallSampleWarning
+from ..language import number, speaks, term
 from ..results import EffectResult, Result, effect_from_normal
 from . import _engine
 from ._balance import balance_frame, balance_matrix
@@ -286,6 +288,7 @@ class MatchResult(Result):
         self,
         outcome: Hashable,
         *,
+        outcome_value: Any = None,
         estimand: str | None = None,
         se: str | None = None,
         conf_level: float = 0.95,
@@ -302,6 +305,9 @@ class MatchResult(Result):
         outcome : column name
             Numeric outcome; a 0/1 (or boolean) outcome gives an effect on the proportion
             scale (percentage points in text).
+        outcome_value : optional
+            The value of ``outcome`` that means the outcome happened ("Ja" in a column of
+            "Ja"/"Nej"); needed when the outcome is not coded 0/1 or True/False.
         estimand : {"ATT", "ATC", "ATE"}, optional
             The match's estimand (``match(estimand=...)``): matching treated units to
             controls estimates the effect on the treated, matching controls to treated units
@@ -361,11 +367,11 @@ class MatchResult(Result):
         own = self.options.get("estimand", "ATT")
         check_choice(own if estimand is None else estimand, "estimand", "effect", (own,))
         if covariates is not None:
-            return self._adjusted_effect(outcome, covariates, se, conf_level, label)
+            return self._adjusted_effect(outcome, covariates, se, conf_level, label, outcome_value)
         conf_level = check_conf_level(conf_level, "effect")
         se = self._se_method(se)
         require_columns(self.data, "effect", outcome=outcome)
-        values = self.data[outcome]
+        values = outcome_indicator(self.data[outcome], outcome, "effect", outcome_value)
         y, scale = _matched_outcome(values, outcome, self.matched)
         n_sets = self.n_treated_matched
         if n_sets < 2:
@@ -395,6 +401,7 @@ class MatchResult(Result):
         se: str | None,
         conf_level: float,
         label: str | None,
+        outcome_value: Any = None,
     ) -> EffectResult:
         """Regression adjustment on the matched sample (:func:`weighted_effect`)."""
         from .balancing import weighted_effect
@@ -411,6 +418,8 @@ class MatchResult(Result):
         frame = self.data.assign(
             _effekt_w=self.weights, _effekt_set=self.subclass, _effekt_t=self.treated
         )
+        if outcome_value is not None:
+            frame[outcome] = outcome_indicator(frame[outcome], outcome, "effect", outcome_value)
         r = weighted_effect(
             frame,
             outcome,
@@ -614,36 +623,59 @@ class MatchResult(Result):
         return pos
 
     # ------------------------------------------------------------------ text and plots
+    @speaks
     def summary(self) -> str:
         """Sample sizes, options and the balance of each covariate before/after."""
-        opts = self.options
         lines = [
-            f"Nearest-neighbour matching on {opts['distance_label']} "
-            f"(ratio {opts['ratio']}, {'with' if opts['replace'] else 'without'} replacement"
-            + (
-                f", caliper {opts['caliper']:g}{' SD' if opts['std_caliper'] else ''} = {self.caliper:.4g}"
-                if self.caliper is not None
-                else ""
-            )
-            + (f", exact on {list(opts['exact'])}" if opts["exact"] else "")
-            + ")",
-            f"  treated: {self.n_treated:,} ({self.n_treated_matched:,} matched, "
-            f"{self.n_treated_unmatched:,} unmatched); controls: {self.n_control:,} "
-            f"({self.n_controls_used:,} used)",
+            self._design_line(),
+            "  "
+            + term(
+                "treated: {n_t} ({n_tm} matched, {n_tu} unmatched); controls: {n_c} ({n_cu} used)"
+            ).format(
+                n_t=number(self.n_treated, 0),
+                n_tm=number(self.n_treated_matched, 0),
+                n_tu=number(self.n_treated_unmatched, 0),
+                n_c=number(self.n_control, 0),
+                n_cu=number(self.n_controls_used, 0),
+            ),
         ]
         if self.discarded.any():
-            lines.append(f"  discarded (common support): {int(self.discarded.sum()):,}")
+            lines.append(
+                f"  {term('discarded (common support)')}: {number(int(self.discarded.sum()), 0)}"
+            )
         bal = self.balance()
         show = bal[["smd_before", "smd_after", "var_ratio_after", "ecdf_max_after"]]
-        lines.append(show.to_string(float_format=lambda v: f"{v:.3f}"))
+        lines.append(show.to_string(float_format=lambda v: number(v, 3)))
         big = bal.index[np.abs(bal["smd_after"]) > 0.1].tolist()
         lines.append(
-            "  |SMD| after matching <= 0.1 for every covariate"
+            "  "
+            + term("|SMD| after matching <= 0.1 for every covariate").replace("0.1", number(0.1))
             if not big
-            else f"  |SMD| after matching > 0.1: {', '.join(map(str, big))}"
+            else "  "
+            + term("|SMD| after matching > 0.1: {names}")
+            .replace("0.1", number(0.1))
+            .format(names=", ".join(map(str, big)))
         )
-        lines.extend(f"  note: {n}" for n in self.notes)
+        lines.extend(f"  {term('note')}: {n}" for n in self.notes)
         return "\n".join(lines)
+
+    def _design_line(self) -> str:
+        opts = self.options
+        details = [
+            term("ratio {ratio}").format(ratio=opts["ratio"]),
+            term("with replacement" if opts["replace"] else "without replacement"),
+        ]
+        if self.caliper is not None:
+            sd = " SD" if opts["std_caliper"] else ""
+            details.append(
+                f"{term('caliper')} {number(opts['caliper'], None)}{sd} = "
+                f"{number(float(f'{self.caliper:.4g}'), None)}"
+            )
+        if opts["exact"]:
+            details.append(term("exact on {columns}").format(columns=list(opts["exact"])))
+        return term("Nearest-neighbour matching on {distance} ({details})").format(
+            distance=opts["distance_label"], details=", ".join(details)
+        )
 
     def _html_title(self) -> str:
         return self.summary().splitlines()[0]
@@ -654,18 +686,18 @@ class MatchResult(Result):
         smd_before = np.abs(bal["smd_before"].to_numpy())
         smd_after = np.abs(bal["smd_after"].to_numpy())
         rows = [
-            ("treated units", self.n_treated, self.n_treated_matched),
-            ("control units", self.n_control, self.n_controls_used),
+            (term("treated units"), self.n_treated, self.n_treated_matched),
+            (term("control units"), self.n_control, self.n_controls_used),
             (
-                "covariates with |SMD| > 0.1",
+                term("covariates with |SMD| > 0.1").replace("0.1", number(0.1)),
                 int(np.sum(smd_before > 0.1)),
                 int(np.sum(smd_after > 0.1)),
             ),
-            ("largest |SMD|", float(np.nanmax(smd_before)), float(np.nanmax(smd_after))),
+            (term("largest |SMD|"), float(np.nanmax(smd_before)), float(np.nanmax(smd_after))),
         ]
         if self.discarded.any():
-            rows.insert(2, ("discarded (common support)", 0, int(self.discarded.sum())))
-        return pd.DataFrame(rows, columns=["", "before matching", "after matching"])
+            rows.insert(2, (term("discarded (common support)"), 0, int(self.discarded.sum())))
+        return pd.DataFrame(rows, columns=["", term("before matching"), term("after matching")])
 
     def __repr__(self) -> str:
         return (
@@ -674,21 +706,67 @@ class MatchResult(Result):
             f"replace={self.options['replace']}, caliper={self.caliper})"
         )
 
-    def plot_balance(self, ax: Axes | None = None, *, threshold: float = 0.1) -> Axes:
-        """Love plot: absolute standardized mean differences before and after matching."""
+    @speaks
+    def plot_balance(
+        self,
+        ax: Axes | None = None,
+        *,
+        threshold: float = 0.1,
+        title: str | None = None,
+        xlabel: str | None = None,
+        ylabel: str | None = None,
+        labels: Mapping[Any, str] | None = None,
+    ) -> Axes:
+        """Love plot: absolute standardized mean differences before and after matching.
+
+        ``title``, ``xlabel``, ``ylabel`` replace the default texts, ``labels`` maps covariate (or group)
+        names to display text and ``language="da"`` writes the plot in Danish.
+        """
         from ..plots import love_plot
 
-        return love_plot(self.balance(), ax=ax, threshold=threshold)
+        return love_plot(
+            self.balance(),
+            ax=ax,
+            threshold=threshold,
+            title=title,
+            xlabel=xlabel,
+            ylabel=ylabel,
+            labels=labels,
+        )
 
-    def plot_overlap(self, ax: Axes | None = None, *, bins: int | None = None) -> Axes:
-        """Distributions of the propensity score by group, before and after matching."""
+    @speaks
+    def plot_overlap(
+        self,
+        ax: Axes | None = None,
+        *,
+        bins: int | None = None,
+        title: str | None = None,
+        xlabel: str | None = None,
+        ylabel: str | None = None,
+        labels: Mapping[Any, str] | None = None,
+    ) -> Axes:
+        """Distributions of the propensity score by group, before and after matching.
+
+        ``title``, ``xlabel``, ``ylabel`` replace the default texts, ``labels`` maps covariate (or group)
+        names to display text and ``language="da"`` writes the plot in Danish (keys ``"treated"``/``"control"`` name the groups).
+        """
         if self.distance is None:
             raise EffektError(
                 "plot_overlap() needs a propensity-score distance; this match used Mahalanobis distance."
             )
         from ..plots import overlap_plot
 
-        return overlap_plot(self.distance, self.treated, self.weights, ax=ax, bins=bins)
+        return overlap_plot(
+            self.distance,
+            self.treated,
+            self.weights,
+            ax=ax,
+            bins=bins,
+            title=title,
+            xlabel=xlabel,
+            ylabel=ylabel,
+            labels=labels,
+        )
 
 
 def _matched_outcome(

@@ -46,6 +46,7 @@ from .._validate import (
     two_valued,
 )
 from ..errors import ColumnError, ConvergenceWarning, EffektError
+from ..language import number, speaks, term
 from ..results import Result
 
 __all__ = ["PropensityScore", "propensity_score"]
@@ -116,21 +117,25 @@ class PropensityScore(Result):
         )
         return pd.DataFrame({"estimate": self.coef, "std_error": se, "z": self.coef / se})
 
+    @speaks
     def summary(self) -> str:
         """Model, sample sizes, score distribution by group and (for the logit) coefficients."""
         s = self.scores.to_numpy()
         lines = [
-            f"Propensity score ({self.model}) for {quote(self.treatment)}: "
-            f"{self.n_treated:,} treated, {self.n_control:,} control, "
-            f"{'converged' if self.converged else 'NOT converged'}"
-            + (f" in {self.n_iter} iterations" if self.n_iter is not None else ""),
-        ]
+            term("Propensity score ({model}) for {treatment}: {n_t} treated, {n_c} control, {state}")
+            .format(
+                model=self.model, treatment=quote(self.treatment),
+                n_t=number(self.n_treated, 0), n_c=number(self.n_control, 0),
+                state=term("converged" if self.converged else "NOT converged"),
+            )
+            + (term(" in {n} iterations").format(n=self.n_iter) if self.n_iter is not None else ""),
+        ]  # fmt: skip
         for name, mask in (("treated", self.treated), ("control", ~self.treated)):
             if mask.any():
-                q = np.quantile(s[mask], [0, 0.25, 0.5, 0.75, 1])
+                q = [number(v, 3) for v in np.quantile(s[mask], [0, 0.25, 0.5, 0.75, 1])]
                 lines.append(
-                    f"  {name:8s} scores: min {q[0]:.3f}  q1 {q[1]:.3f}  median {q[2]:.3f}  "
-                    f"q3 {q[3]:.3f}  max {q[4]:.3f}"
+                    f"  {term(name):8s} "
+                    + term("scores: min {0}  q1 {1}  median {2}  q3 {3}  max {4}").format(*q)
                 )
         if self.coef is not None:
             lines.append(self.to_frame().to_string(float_format=lambda v: f"{v:.6g}"))
@@ -143,8 +148,8 @@ class PropensityScore(Result):
         for name, mask in (("treated", self.treated), ("control", ~self.treated)):
             q = np.quantile(s[mask], [0, 0.25, 0.5, 0.75, 1]) if mask.any() else [np.nan] * 5
             rows.append(
-                {"group": name, "n": int(mask.sum()), "min": q[0], "q1": q[1]}
-                | {"median": q[2], "q3": q[3], "max": q[4]}
+                {term("group"): term(name), "n": int(mask.sum()), "min": q[0], "q1": q[1]}
+                | {term("median"): q[2], "q3": q[3], term("max"): q[4]}
             )
         return pd.DataFrame(rows)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +33,7 @@ from .._validate import (
     two_valued,
 )
 from ..errors import ColumnError, DroppedRowsWarning, EffektError, SmallSampleWarning
+from ..language import get_language, number, speaks, term
 from ..results import EffectResult, Result
 
 if TYPE_CHECKING:
@@ -100,55 +101,104 @@ class RosenbaumBounds(Result):
         g = check_number(gamma, "gamma", "RosenbaumBounds.pvalue_bounds", low=1)
         return self._pvalue_at(g)
 
+    @speaks
     def summary(self) -> str:
         """Readable text: the test, Γ at which significance is lost, and the table."""
-        test = "McNemar (discordant pairs)" if self.method == "mcnemar" else "Wilcoxon signed rank"
-        informative = "discordant pairs" if self.method == "mcnemar" else "non-zero differences"
-        direction = "treated higher" if self.alternative == "greater" else "treated lower"
+        mcnemar = self.method == "mcnemar"
+        test = term("McNemar (discordant pairs)" if mcnemar else "Wilcoxon signed rank")
+        informative = term("discordant pairs" if mcnemar else "non-zero differences")
+        direction = term("treated higher" if self.alternative == "greater" else "treated lower")
+        outcome = f", {term('outcome')} {quote(self.outcome)}" if self.outcome is not None else ""
         lines = [
-            f"Rosenbaum sensitivity bounds, {test}, one-sided ({direction})"
-            + (f", outcome {quote(self.outcome)}" if self.outcome is not None else ""),
-            f"  {self.n_pairs:,} matched pairs, {self.n_informative:,} {informative}",
+            term("Rosenbaum sensitivity bounds, {test}, one-sided ({direction})").format(
+                test=test, direction=direction
+            )
+            + outcome,
+            "  "
+            + term("{n} matched pairs, {k} {informative}").format(
+                n=number(self.n_pairs, 0), k=number(self.n_informative, 0), informative=informative
+            ),
         ]
+        alpha = number(self.alpha, None)
         if self.p_upper[0] > self.alpha and self.gamma[0] == 1:
             lines.append(
-                f"  not significant at alpha = {self.alpha:g} even without hidden bias (Γ = 1)"
+                "  "
+                + term(
+                    "not significant at alpha = {alpha} even without hidden bias (Γ = 1)"
+                ).format(alpha=alpha)
             )
         else:
             lines.append(
-                f"  significance at alpha = {self.alpha:g} is lost at Γ = {self.gamma_critical:.3f}: an unobserved "
-                f"trait that multiplies the odds of treatment by {self.gamma_critical:.2f} within pairs could explain "
-                "the effect away"
+                "  "
+                + term(
+                    "significance at alpha = {alpha} is lost at Γ = {g3}: an unobserved trait that "
+                    "multiplies the odds of treatment by {g2} within pairs could explain the "
+                    "effect away"
+                ).format(
+                    alpha=alpha,
+                    g3=number(self.gamma_critical, 3),
+                    g2=number(self.gamma_critical, 2),
+                )
             )
-        body = self.table().to_string(index=False, float_format=lambda v: f"{v:.4f}")
+        body = self.table().to_string(index=False, float_format=lambda v: number(v, 4))
         lines.extend("  " + line for line in body.splitlines())
-        lines.extend(f"  note: {n}" for n in self.notes)
+        lines.extend(f"  {term('note')}: {n}" for n in self.notes)
         return "\n".join(lines)
 
-    def plot(self, ax: Axes | None = None) -> Axes:
-        """The bounds against Γ with the ``alpha`` line and Γ-critical marked; returns the Axes."""
+    @speaks
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        title: str | None = None,
+        xlabel: str | None = None,
+        ylabel: str | None = None,
+        labels: Mapping[Any, str] | None = None,
+    ) -> Axes:
+        """The bounds against Γ with the ``alpha`` line and Γ-critical marked; returns the Axes.
+
+        ``title``, ``xlabel``, ``ylabel`` replace the default texts, ``labels`` maps the
+        outcome's name to display text, ``language="da"`` writes the plot in Danish.
+        """
         from ..plots import new_axes
 
         ax = new_axes(ax)
-        ax.plot(self.gamma, self.p_upper, marker="o", ms=3, color="C3", label="upper bound on p")
-        ax.plot(self.gamma, self.p_lower, marker="o", ms=3, color="C0", label="lower bound on p")
-        ax.axhline(self.alpha, color="grey", ls="--", lw=1, label=f"alpha = {self.alpha:g}")
+        ax.plot(
+            self.gamma, self.p_upper, marker="o", ms=3, color="C3", label=term("upper bound on p")
+        )
+        ax.plot(
+            self.gamma, self.p_lower, marker="o", ms=3, color="C0", label=term("lower bound on p")
+        )
+        alpha = f"alpha = {number(self.alpha, None)}"
+        ax.axhline(self.alpha, color="grey", ls="--", lw=1, label=alpha)
         if self.gamma[0] <= self.gamma_critical <= self.gamma[-1]:
             ax.axvline(self.gamma_critical, color="C3", ls=":", lw=1)
             ax.annotate(
-                f"Γ = {self.gamma_critical:.2f}",
+                f"Γ = {number(self.gamma_critical, 2)}",
                 (self.gamma_critical, self.alpha),
                 xytext=(5, 8),
                 textcoords="offset points",
                 color="C3",
             )
-        ax.set_xlabel("Γ (odds ratio of treatment within a pair due to hidden bias)")
-        ax.set_ylabel("One-sided p-value")
-        ax.set_ylim(-0.02, 1.02)
-        title = "Sensitivity to hidden bias"
+        default = term("Sensitivity to hidden bias")
         if self.outcome is not None:
-            title += f": {self.outcome}"
-        ax.set_title(title)
+            default += f": {(labels or {}).get(self.outcome, self.outcome)}"
+        ax.set_title(default if title is None else title)
+        ax.set_xlabel(
+            term("Γ (odds ratio of treatment within a pair due to hidden bias)")
+            if xlabel is None
+            else xlabel
+        )
+        ax.set_ylabel(term("One-sided p-value") if ylabel is None else ylabel)
+        ax.set_ylim(-0.02, 1.02)
+        language = get_language()
+        if language != "en":  # ticks are drawn later, outside this call's language
+            from matplotlib.ticker import FuncFormatter
+
+            for axis in (ax.xaxis, ax.yaxis):
+                axis.set_major_formatter(
+                    FuncFormatter(lambda v, _: number(float(f"{v:.10g}"), None, language))
+                )
         ax.legend(frameon=False)
         return ax
 
@@ -607,20 +657,31 @@ class EValue(Result):
     def _limit(self) -> str:
         return "lower" if self.rr >= 1 else "upper"
 
+    @speaks
     def summary(self) -> str:
+        g3 = float(f"{self.estimate:.3g}")
         lines = [
-            f"E-value for {self.measure} = {self.estimate:.3g}"
-            + (" (rare outcome)" if self.rare else "")
+            term("E-value for {measure} = {value}").format(
+                measure=self.measure, value=number(g3, None)
+            )
+            + (f" ({term('rare outcome')})" if self.rare else "")
         ]
         if self.measure != "RR":
-            lines.append(f"  as a risk ratio: {self.rr:.3g}")
+            rr = number(float(f"{self.rr:.3g}"), None)
+            lines.append(f"  {term('as a risk ratio')}: {rr}")
+        e = number(self.e_point, 2)
         lines.append(
-            f"  point estimate: E = {self.e_point:.2f} -- an unmeasured confounder associated with both "
-            f"treatment and outcome by a risk ratio of {self.e_point:.2f} each could explain it away"
+            "  "
+            + term(
+                "point estimate: E = {e} -- an unmeasured confounder associated with both "
+                "treatment and outcome by a risk ratio of {e} each could explain it away"
+            ).format(e=e)
         )
         if np.isfinite(self.e_ci):
-            lines.append(f"  confidence limit ({self._limit()}): E = {self.e_ci:.2f}")
-        lines.extend(f"  note: {n}" for n in self.notes)
+            lines.append(
+                f"  {term('confidence limit')} ({term(self._limit() + ' limit')}): E = {number(self.e_ci, 2)}"
+            )
+        lines.extend(f"  {term('note')}: {n}" for n in self.notes)
         return "\n".join(lines)
 
 

@@ -27,6 +27,7 @@ from .._validate import (
     check_number,
     handle_missing,
     numeric_column,
+    outcome_indicator,
     quote,
     require_columns,
 )
@@ -80,7 +81,10 @@ def _dropped_note(data: Any, used: pd.DataFrame) -> list[str]:
     return [f"{k} rows with missing values were dropped before estimation"] if k else []
 
 
-def _outcome_values(values: pd.Series, column: Hashable, func: str) -> tuple[np.ndarray, str]:
+def _outcome_values(
+    values: pd.Series, column: Hashable, func: str, outcome_value: Any = None
+) -> tuple[np.ndarray, str]:
+    values = outcome_indicator(values, column, func, outcome_value)
     y = numeric_column(values, column, func, "outcome")
     scale = "proportion" if np.isin(y, (0.0, 1.0)).all() else "mean"
     return y, scale
@@ -185,6 +189,7 @@ def ipw(
     treatment: Hashable,
     covariates: Sequence[Hashable] | Hashable,
     *,
+    outcome_value: Any = None,
     estimand: str = "ATT",
     stabilize: bool = True,
     trim: float | None = None,
@@ -201,6 +206,9 @@ def ipw(
         One row per person; not modified.
     outcome : column name
         0/1 outcome (effect in percentage points) or numeric outcome.
+    outcome_value : optional
+        The value of ``outcome`` that means the outcome happened ("Ja" in a column of
+        "Ja"/"Nej"); needed when the outcome is not coded 0/1 or True/False.
     treatment : column name
         Two-valued treatment column.
     covariates : list of column names
@@ -290,7 +298,7 @@ def ipw(
     )
     if not isinstance(stabilize, (bool, np.bool_)):
         raise argument_error(func, "stabilize", "True or False", stabilize)
-    y, scale = _outcome_values(df[outcome], outcome, func)
+    y, scale = _outcome_values(df[outcome], outcome, func, outcome_value)
     ps, X = _fit_ps(df, treatment, covs, model, treated_value, func)
     t = ps.treated
     tf = t.astype(float)
@@ -386,6 +394,7 @@ def aipw(
     treatment: Hashable,
     covariates: Sequence[Hashable] | Hashable,
     *,
+    outcome_value: Any = None,
     estimand: str = "ATE",
     outcome_model: str = "linear",
     outcome_covariates: Sequence[Hashable] | Hashable | None = None,
@@ -402,6 +411,9 @@ def aipw(
     data : DataFrame
         One row per person; not modified.
     outcome, treatment : column names
+    outcome_value : optional
+        The value of ``outcome`` that means the outcome happened ("Ja" in a column of
+        "Ja"/"Nej"); needed when the outcome is not coded 0/1 or True/False.
     covariates : list of column names
         Covariates of the propensity model.
     estimand : {"ATE", "ATT"}
@@ -480,7 +492,7 @@ def aipw(
         missing,
     )
     out_covs = out_covs or covs
-    y, scale = _outcome_values(df[outcome], outcome, func)
+    y, scale = _outcome_values(df[outcome], outcome, func, outcome_value)
     if outcome_model == "logit" and scale != "proportion":
         raise EffektError(
             f"outcome_model='logit' of {func}() needs a 0/1 outcome, but {quote(outcome)} has other values; "

@@ -31,6 +31,7 @@ from .._validate import (
     check_conf_level,
     check_frame,
     handle_missing,
+    outcome_indicator,
     require_columns,
     two_valued,
 )
@@ -143,6 +144,7 @@ def compare_arms(
     treatment: Hashable,
     control: Any,
     *,
+    outcome_value: Any = None,
     conf_level: float = 0.95,
     adjust: str | None = None,
     method: str = "newcombe",
@@ -157,10 +159,14 @@ def compare_arms(
         One row per person.
     outcome : column name
         Binary (0/1, bool: difference in proportions) or continuous (difference in means).
+        An outcome coded in words ("Ja"/"Nej") is binary with ``outcome_value``.
     treatment : column name
         The arm each person was randomised to (two or more values).
     control : value
         The value of ``treatment`` that marks the control arm ("usual service").
+    outcome_value : optional
+        The value of ``outcome`` that means the outcome happened ("Ja" in a column of
+        "Ja"/"Nej"); needed when a binary outcome is not coded 0/1 or True/False.
     conf_level : float, default 0.95
     adjust : {None, "holm", "bh"}
         Add a ``pvalue_adjusted`` column, adjusted over every row of the table (each arm
@@ -225,12 +231,13 @@ def compare_arms(
             f"({', '.join(map(_show, levels))})",
             control,
         )
-    y = data[outcome]
+    y = outcome_indicator(data[outcome], outcome, func, outcome_value)
     binary = _is_binary(y)
     if not binary and not pd.api.types.is_numeric_dtype(y):
         raise ColumnError(
             f"The outcome column {outcome!r} passed to {func}() must be numeric (0/1 for a share); "
-            f"it has dtype {y.dtype}."
+            f"it has dtype {y.dtype}. For an outcome coded in words pass outcome_value= (the "
+            f"value that means the outcome happened, e.g. {_show(y.dropna().iloc[0])})."
         )
     others = [lv for lv in levels if lv != control]
     is_control = (arms == control).to_numpy()
@@ -455,6 +462,7 @@ def subgroups(
     by: Hashable | Sequence[Hashable],
     *,
     treated_value: Any = None,
+    outcome_value: Any = None,
     conf_level: float = 0.95,
     adjust: str | None = "holm",
     method: str = "newcombe",
@@ -470,6 +478,9 @@ def subgroups(
         One row per person.
     outcome : column name
         Binary (difference in proportions) or continuous (difference in means).
+    outcome_value : optional
+        The value of ``outcome`` that means the outcome happened ("Ja" in a column of
+        "Ja"/"Nej"); needed when a binary outcome is not coded 0/1 or True/False.
     treatment : column name
         Two-valued treatment column (``treated_value`` says which value is treated when it
         is not 0/1 or bool).
@@ -547,12 +558,13 @@ def subgroups(
     require_columns(data, func, outcome=outcome, treatment=treatment, by=bys)
     data = handle_missing(data, [outcome, treatment, *bys], missing, func)
     t = two_valued(data[treatment], treatment, "treatment", func, treated_value)
-    y = data[outcome]
+    y = outcome_indicator(data[outcome], outcome, func, outcome_value)
     binary = _is_binary(y)
     if not binary and not pd.api.types.is_numeric_dtype(y):
         raise ColumnError(
             f"The outcome column {outcome!r} passed to {func}() must be numeric (0/1 for a share); "
-            f"it has dtype {y.dtype}."
+            f"it has dtype {y.dtype}. For an outcome coded in words pass outcome_value= (the "
+            f"value that means the outcome happened, e.g. {_show(y.dropna().iloc[0])})."
         )
     yv = y.to_numpy(dtype=float)
     need = 1 if binary else 2

@@ -33,6 +33,7 @@ def trajectory(
     weights: Hashable | None = None,
     cluster: Hashable | None = None,
     treated_value: Any = None,
+    outcome_value: Any = None,
     conf_level: float = 0.95,
     simultaneous: bool | Literal["sup-t", "bonferroni"] = True,
     n_draws: int = 10_000,
@@ -66,6 +67,9 @@ def trajectory(
         cluster-randomised trial like JobFirst.
     treated_value : optional
         Value of ``treatment`` marking the treated arm.
+    outcome_value : optional
+        Value of ``outcome`` that means the status holds ("Ja" in a column of "Ja"/"Nej");
+        needed when a 0/1 status is coded in words.
     conf_level : float, default 0.95
     simultaneous : True, "sup-t", "bonferroni" or False
         Simultaneous band over all periods (sup-t by default).
@@ -120,6 +124,7 @@ def trajectory(
         weights=weights,
         cluster=cluster,
         treated_value=treated_value,
+        outcome_value=outcome_value,
         conf_level=conf_level,
         simultaneous=simultaneous,
         n_draws=n_draws,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..language import number, term
+
 
 def percent(values: pd.Series | np.ndarray, digits: int = 1) -> np.ndarray:
     """Shares (fractions) as percentages rounded to ``digits``."""
@@ -12,17 +14,20 @@ def percent(values: pd.Series | np.ndarray, digits: int = 1) -> np.ndarray:
 
 
 def interval(low: pd.Series | np.ndarray, high: pd.Series | np.ndarray, signed: bool) -> list[str]:
-    """``"12.3 to 45.6"`` per row from two columns of fractions, in % (``signed``: in pp)."""
-    fmt = "{:+.1f} to {:+.1f}" if signed else "{:.1f} to {:.1f}"
+    """``"12.3 to 45.6"`` per row from two columns of fractions, in % (``signed``: in pp),
+    in the current language ("12,3 til 45,6")."""
+    to = term("to")
     return [
-        fmt.format(100 * lo, 100 * hi) if np.isfinite(lo) and np.isfinite(hi) else ""
+        f"{number(100 * lo, 1, sign=signed)} {to} {number(100 * hi, 1, sign=signed)}"
+        if np.isfinite(lo) and np.isfinite(hi)
+        else ""
         for lo, hi in zip(np.asarray(low, float), np.asarray(high, float), strict=True)
     ]
 
 
 def level(conf_level: float) -> str:
-    """``0.95`` -> ``"95 %"``."""
-    return f"{round(100 * conf_level, 1):g} %"
+    """``0.95`` -> ``"95 %"`` (``0.998`` -> ``"99,8 %"`` in Danish)."""
+    return f"{number(round(100 * conf_level, 1), None)} %"
 
 
 #: Danish letters after z, in the Danish order (upper case folded to lower case first).

@@ -13,9 +13,9 @@ Examples
 from __future__ import annotations
 
 import warnings
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -35,7 +35,8 @@ from .._validate import (
 )
 from ..errors import ComparabilityWarning, EffektError, SmallSampleWarning
 from ..intervals import clopper_pearson_interval
-from ..results import Result
+from ..language import number, speaks, term
+from ..results import Result, format_pvalue
 from . import _stats as _ps
 from ._case_mix import (
     OUTSIDE_SHARE,
@@ -134,66 +135,88 @@ class ProviderComparison(Result):
     def to_frame(self) -> pd.DataFrame:
         return self.table()
 
+    @speaks
     def summary(self) -> str:
         f = self.frame
-        lvl = f"{round(100 * self.conf_level, 1):g}%"
-        how = (
+        lvl = level(self.conf_level)
+        how = term(
             "indirect standardisation (O/E)"
             if self.method == "indirect"
             else "direct standardisation"
         )
         lines = [
-            f"Provider comparison of {self.outcome!r} by {self.provider!r}, {how}, case mix: "
-            f"{', '.join(self.case_mix)}",
-            f"  {len(f)} providers, {int(f['participants'].sum()):,} participants, overall rate "
-            f"{100 * self.overall_rate:.1f} %; "
-            f"between-provider SD after adjustment {100 * np.sqrt(self.tau2):.1f} pp",
-        ]
+            term("Provider comparison of {outcome} by {provider}, {how}, case mix: {case_mix}")
+            .format(
+                outcome=repr(self.outcome), provider=repr(self.provider), how=how,
+                case_mix=", ".join(self.case_mix),
+            ),
+            "  "
+            + term(
+                "{k} providers, {n} participants, overall rate {rate} %; between-provider SD "
+                "after adjustment {sd} pp"
+            ).format(
+                k=len(f), n=number(int(f["participants"].sum()), 0),
+                rate=number(100 * self.overall_rate, 1), sd=number(100 * np.sqrt(self.tau2), 1),
+            ),
+        ]  # fmt: skip
         flagged = f[f["flag"]]
+        adjusted = term("{adjust}-adjusted").format(adjust=self.adjust)
         if len(flagged):
             lines.append(
-                f"Differ credibly from the average after adjustment ({self.adjust}-adjusted, "
-                f"{lvl}):"
-            )
-            for _, r in flagged.iterrows():
-                lines.append(
-                    f"  {r['provider']}: raw {100 * r['rate']:.1f} %, adjusted "
-                    f"{100 * r['adjusted_rate']:.1f} % "
-                    f"({lvl} CI {100 * r['ci_low']:.1f} to {100 * r['ci_high']:.1f}), O/E "
-                    f"{r['oe']:.2f}, "
-                    f"n = {int(r['participants'])}, adjusted p = {r['p_adjusted']:.3g} "
-                    f"({r['direction']})"
-                )
+                term("Differ credibly from the average after adjustment ({adjusted}, {level}):")
+                .format(adjusted=adjusted, level=lvl)
+            )  # fmt: skip
+            lines += [self._flagged_line(r, lvl) for _, r in flagged.iterrows()]
         else:
             lines.append(
-                "No provider differs credibly from the average after adjustment "
-                f"({self.adjust}-adjusted, {lvl})."
+                term(
+                    "No provider differs credibly from the average after adjustment "
+                    "({adjusted}, {level})."
+                ).format(adjusted=adjusted, level=lvl)
             )
         bad = int((~self.comparability["comparable"]).sum())
+        note = term("note")
         if bad:
             lines.append(
-                f"note: {bad} provider(s) serve participants outside what the others cover "
-                "(see .comparability)."
+                f"{note}: "
+                + term(
+                    "{bad} provider(s) serve participants outside what the others cover "
+                    "(see .comparability)."
+                ).format(bad=bad)
             )
-        lines.extend(f"note: {n}" for n in self.notes)
+        lines.extend(f"{note}: {n}" for n in self.notes)
         return "\n".join(lines)
+
+    def _flagged_line(self, r: pd.Series, lvl: str) -> str:
+        return "  " + term(
+            "{provider}: raw {rate} %, adjusted {adjusted} % ({ci} {low} to {high}), O/E {oe}, "
+            "n = {n}, adjusted {p} ({direction})"
+        ).format(
+            provider=r["provider"], rate=number(100 * r["rate"], 1),
+            adjusted=number(100 * r["adjusted_rate"], 1), ci=f"{lvl} {term('CI')}",
+            low=number(100 * r["ci_low"], 1), high=number(100 * r["ci_high"], 1),
+            oe=number(r["oe"], 2), n=number(int(r["participants"]), 0),
+            p=format_pvalue(r["p_adjusted"]), direction=term(str(r["direction"])),
+        )  # fmt: skip
 
     def _html_frame(self) -> pd.DataFrame:
         f = self.frame
         return pd.DataFrame(
             {
-                "provider": f["provider"],
-                "participants": f["participants"].astype(np.int64),
-                "with the outcome": f["observed"].astype(np.int64),
-                "expected": f["expected"].round(1),
+                term("provider"): f["provider"],
+                term("participants"): f["participants"].astype(np.int64),
+                term("with the outcome"): f["observed"].astype(np.int64),
+                term("expected"): f["expected"].round(1),
                 "O/E": f["oe"].round(2),
-                "raw rate (%)": percent(f["rate"]),
-                "adjusted rate (%)": percent(f["adjusted_rate"]),
-                f"{level(self.conf_level)} CI (%)": interval(f["ci_low"], f["ci_high"], False),
-                "shrunken rate (%)": percent(f["shrunken_rate"]),
+                term("raw rate (%)"): percent(f["rate"]),
+                term("adjusted rate (%)"): percent(f["adjusted_rate"]),
+                f"{level(self.conf_level)} {term('CI')} (%)": interval(
+                    f["ci_low"], f["ci_high"], False
+                ),
+                term("shrunken rate (%)"): percent(f["shrunken_rate"]),
                 f"p ({self.adjust})": f["p_adjusted"].round(4),
-                "differs": f["direction"],
-                "rank (shrunken)": f["rank_shrunken"].astype(np.int64),
+                term("differs"): [term(str(d)) for d in f["direction"]],
+                term("rank (shrunken)"): f["rank_shrunken"].astype(np.int64),
             }
         )
 
@@ -229,12 +252,18 @@ class ProviderComparison(Result):
             pts[col] = f[col].to_numpy()
         return pts, od, curve
 
+    @speaks
     def plot_funnel(
         self,
         ax: Axes | None = None,
         overdispersion: Literal["multiplicative", "additive"] | None = None,
         highlight: Literal["flag", "limits"] = "flag",
         label_providers: str | Sequence[str] = "highlighted",
+        *,
+        title: str | None = None,
+        xlabel: str | None = None,
+        ylabel: str | None = None,
+        labels: Mapping[Any, str] | None = None,
     ) -> Axes:
         """Funnel plot: risk-adjusted rate against participants, 95 % and 99.8 % limits.
 
@@ -247,6 +276,8 @@ class ProviderComparison(Result):
         the flag comes from the exact test of its count after multiplicity adjustment,
         the limits from a binomial around the overall rate without adjustment.
         ``label_providers``: ``"highlighted"``, ``"all"``, ``"none"`` or a list of names.
+        ``title``, ``xlabel``, ``ylabel`` replace the default texts, ``labels`` maps the
+        outcome and provider names to display text, ``language="da"`` writes in Danish.
         """
         from ..plots import funnel
 
@@ -259,15 +290,31 @@ class ProviderComparison(Result):
             overdispersion=od,
             highlight=highlight,
             label_providers=label_providers,
-            ylabel=f"Risk-adjusted share with {self.outcome} (%)",
-            title=f"Providers adjusted for case mix ({self.method} standardisation)",
+            title=term("Providers adjusted for case mix ({method} standardisation)").format(
+                method=term(self.method)
+            )
+            if title is None
+            else title,
+            xlabel=xlabel,
+            ylabel=term("Risk-adjusted share with {outcome} (%)").format(
+                outcome=(labels or {}).get(self.outcome, self.outcome)
+            )
+            if ylabel is None
+            else ylabel,
+            labels=labels,
         )
 
+    @speaks
     def plot_caterpillar(
         self,
         ax: Axes | None = None,
         shown_interval: Literal["flag", "shrunken"] = "flag",
         label_providers: str | Sequence[str] | None = None,
+        *,
+        title: str | None = None,
+        xlabel: str | None = None,
+        ylabel: str | None = None,
+        labels: Mapping[Any, str] | None = None,
     ) -> Axes:
         """Caterpillar plot: providers ranked by risk-adjusted rate.
 
@@ -276,7 +323,8 @@ class ProviderComparison(Result):
         flagged providers, answering "who differs?". ``shown_interval="shrunken"`` shows the
         empirical-Bayes rates and intervals instead, answering "where does each provider
         most likely lie?" (red then means the shrunken interval excludes the overall rate,
-        which is not the test). See :func:`effekt.plots.caterpillar`.
+        which is not the test). See :func:`effekt.plots.caterpillar` (also for ``title``,
+        ``xlabel``, ``ylabel``, ``labels`` and ``language``).
         """
         from ..plots import caterpillar
 
@@ -288,6 +336,10 @@ class ProviderComparison(Result):
             outcome_label=self.outcome,
             shown_interval=shown_interval,
             label_providers=label_providers,
+            title=title,
+            xlabel=xlabel,
+            ylabel=ylabel,
+            labels=labels,
         )
 
     def __repr__(self) -> str:
@@ -304,6 +356,7 @@ def compare_providers(
     provider: Hashable,
     case_mix: Sequence[Hashable],
     *,
+    outcome_value: Any = None,
     method: Literal["indirect", "direct"] = "indirect",
     period: Hashable | None = None,
     conf_level: float = 0.95,
@@ -321,6 +374,9 @@ def compare_providers(
         One row per participant.
     outcome : str
         Binary outcome column (e.g. ``"job_6m"``).
+    outcome_value : optional
+        The value of ``outcome`` that means the outcome happened ("Ja" in a column of
+        "Ja"/"Nej"); needed when the outcome is not coded 0/1 or True/False.
     provider : str
         Provider column.
     case_mix : sequence of str
@@ -438,7 +494,7 @@ def compare_providers(
     check_choice(interval, "interval", func, ("binomial", "poisson", "byar"))
     case_mix = _case_mix_columns(case_mix, outcome, provider, func)
     df = prepare(data, outcome, provider, func, missing, case_mix=case_mix, period=period)
-    y = binary_outcome(df[outcome], outcome, func)
+    y = binary_outcome(df[outcome], outcome, func, outcome_value=outcome_value)
     codes, labels, sizes = provider_codes(df[provider], provider, func)
     cm = encode_case_mix(df, case_mix, period, func)
     check_not_provider_level(df, cm, codes, len(labels), func)

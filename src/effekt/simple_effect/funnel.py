@@ -24,7 +24,8 @@ from scipy import stats
 from .._inference import wald_arrays
 from .._validate import argument_error, check_choice, check_number
 from ..errors import EffektError
-from ..results import Result
+from ..language import number, speaks, term
+from ..results import Result, format_pvalue
 from . import _stats as _ps
 from ._checks import first_bad, numeric_array, participants_array
 
@@ -53,11 +54,17 @@ class Overdispersion(Result):
     n_units: int
     winsorize: float = 0.1
 
+    @speaks
     def summary(self) -> str:
-        return (
-            f"Overdispersion (Spiegelhalter 2005, {100 * self.winsorize:g} % winsorised, "
-            f"{self.n_units} units): "
-            f"phi = {self.phi:.3f} (p = {self.pvalue:.3g}), tau = {100 * np.sqrt(self.tau2):.2f} pp"
+        return term(
+            "Overdispersion (Spiegelhalter 2005, {w} % winsorised, {n} units): phi = {phi} "
+            "({p}), tau = {tau} pp"
+        ).format(
+            w=number(100 * self.winsorize, None),
+            n=self.n_units,
+            phi=number(self.phi, 3),
+            p=format_pvalue(self.pvalue),
+            tau=number(100 * np.sqrt(self.tau2), 2),
         )
 
     def to_frame(self) -> pd.DataFrame:
@@ -78,10 +85,10 @@ class Overdispersion(Result):
             [
                 {
                     "phi": round(self.phi, 3),
-                    "tau (pp)": round(100 * float(np.sqrt(self.tau2)), 2),
-                    "p (no overdispersion)": round(self.pvalue, 4),
-                    "units": int(self.n_units),
-                    "winsorised (%)": round(100 * self.winsorize, 1),
+                    f"tau ({term('pp')})": round(100 * float(np.sqrt(self.tau2)), 2),
+                    term("p (no overdispersion)"): round(self.pvalue, 4),
+                    term("units"): int(self.n_units),
+                    term("winsorised (%)"): round(100 * self.winsorize, 1),
                 }
             ]
         )

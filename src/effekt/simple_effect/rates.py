@@ -12,9 +12,9 @@ Examples
 from __future__ import annotations
 
 import warnings
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -23,7 +23,8 @@ from .._multiplicity import adjust_pvalues
 from .._validate import binary_outcome, check_conf_level, quote
 from ..errors import ComparabilityWarning
 from ..intervals import wilson_interval
-from ..results import Result
+from ..language import number, speaks, term
+from ..results import Result, format_pvalue
 from . import _stats as _ps
 from ._checks import Adjust, check_adjust, direction, prepare, provider_codes
 from ._display import interval, level, percent
@@ -56,50 +57,75 @@ class SimpleEffects(Result):
     def to_frame(self) -> pd.DataFrame:
         return self.table()
 
+    @speaks
     def summary(self) -> str:
         f = self.frame
-        lvl = f"{round(100 * self.conf_level, 1):g}%"
+        lvl = level(self.conf_level)
+        period = term(" and {period}").format(period=repr(self.period)) if self.period else ""
         lines = [
-            f"Simple effects of {self.outcome!r} by {self.provider!r}"
-            + (f" and {self.period!r}" if self.period else "")
-            + f": {len(f)} rows, {int(f['participants'].sum()):,} participants, overall "
-            f"{100 * self.overall_rate:.1f} %",
-        ]
+            term(
+                "Simple effects of {outcome} by {provider}{period}: {k} rows, {n} participants, "
+                "overall {rate} %"
+            ).format(
+                outcome=repr(self.outcome), provider=repr(self.provider), period=period,
+                k=len(f), n=number(int(f["participants"].sum()), 0),
+                rate=number(100 * self.overall_rate, 1),
+            )
+        ]  # fmt: skip
         flagged = f[f["flag"]]
+        adjusted = term("{adjust}-adjusted").format(adjust=self.adjust)
         if len(flagged):
-            lines.append(f"Differ from the other providers ({self.adjust}-adjusted, {lvl}):")
-            for _, r in flagged.iterrows():
-                per = f" {r[self.period]}" if self.period else ""
-                lines.append(
-                    f"  {r['provider']}{per}: {100 * r['rate']:.1f} % of {int(r['participants'])} "
-                    f"({100 * r['difference']:+.1f} pp, {lvl} CI "
-                    f"{100 * r['difference_ci_low']:+.1f} to "
-                    f"{100 * r['difference_ci_high']:+.1f}; adjusted p = {r['p_adjusted']:.3g})"
+            lines.append(
+                term("Differ from the other providers ({adjusted}, {level}):").format(
+                    adjusted=adjusted, level=lvl
                 )
+            )
+            lines += [self._flagged_line(r, lvl) for _, r in flagged.iterrows()]
         else:
             lines.append(
-                f"No provider differs credibly from the others ({self.adjust}-adjusted, {lvl})."
+                term("No provider differs credibly from the others ({adjusted}, {level}).").format(
+                    adjusted=adjusted, level=lvl
+                )
             )
         lines.append(
-            "note: simple effects are not causal effects - they mix the provider's work with who "
-            "was "
-            "referred, the business cycle and chance; see compare_providers() for case-mix "
-            "adjustment."
+            f"{term('note')}: "
+            + term(
+                "simple effects are not causal effects - they mix the provider's work with who "
+                "was referred, the business cycle and chance; see compare_providers() for "
+                "case-mix adjustment."
+            )
         )
         return "\n".join(lines)
+
+    def _flagged_line(self, r: pd.Series, lvl: str) -> str:
+        return "  " + term(
+            "{provider}{period}: {rate} % of {n} ({diff} pp, {ci} {low} to {high}; adjusted {p})"
+        ).format(
+            provider=r["provider"], period=f" {r[self.period]}" if self.period else "",
+            rate=number(100 * r["rate"], 1), n=number(int(r["participants"]), 0),
+            diff=number(100 * r["difference"], 1, sign=True), ci=f"{lvl} {term('CI')}",
+            low=number(100 * r["difference_ci_low"], 1, sign=True),
+            high=number(100 * r["difference_ci_high"], 1, sign=True),
+            p=format_pvalue(r["p_adjusted"]),
+        )  # fmt: skip
 
     def _html_frame(self) -> pd.DataFrame:
         f = self.frame
         keys = 2 if self.period is not None else 1  # provider [, period]
         out = f[list(f.columns[:keys])].copy()
-        out["participants"] = f["participants"].astype(np.int64)
-        out["with the outcome"] = f["successes"].astype(np.int64)
-        out["rate (%)"] = percent(f["rate"])
-        out[f"{level(self.conf_level)} CI (%)"] = interval(f["ci_low"], f["ci_high"], False)
-        out["difference from the others (pp)"] = percent(f["difference"])
-        out["difference CI (pp)"] = interval(f["difference_ci_low"], f["difference_ci_high"], True)
+        out = out.rename(columns={"provider": term("provider")})
+        out[term("participants")] = f["participants"].astype(np.int64)
+        out[term("with the outcome")] = f["successes"].astype(np.int64)
+        out[term("rate (%)")] = percent(f["rate"])
+        out[f"{level(self.conf_level)} {term('CI')} (%)"] = interval(
+            f["ci_low"], f["ci_high"], False
+        )
+        out[term("difference from the others (pp)")] = percent(f["difference"])
+        out[term("difference CI (pp)")] = interval(
+            f["difference_ci_low"], f["difference_ci_high"], True
+        )
         out[f"p ({self.adjust})"] = f["p_adjusted"].round(4)
-        out["differs"] = f["direction"]
+        out[term("differs")] = [term(str(d)) for d in f["direction"]]
         return out
 
     def _html_notes(self) -> tuple[str, ...]:
@@ -108,29 +134,37 @@ class SimpleEffects(Result):
             "referred, the business cycle and chance (see compare_providers()).",
         )
 
+    @speaks
     def plot_funnel(
         self,
         ax: Axes | None = None,
         overdispersion: Literal["multiplicative", "additive"] | None = None,
         highlight: Literal["flag", "limits"] = "flag",
         label_providers: str | Sequence[str] = "highlighted",
+        *,
+        title: str | None = None,
+        xlabel: str | None = None,
+        ylabel: str | None = None,
+        labels: Mapping[Any, str] | None = None,
     ) -> Axes:
         """Funnel plot of the raw rates against participants around the overall rate, with
         exact binomial 95 % and 99.8 % limits (or limits widened for overdispersion, see
         :meth:`ProviderComparison.plot_funnel`). Red and named: the providers the table
         flags (``highlight="flag"``), or the points outside the limits
-        (``highlight="limits"``)."""
+        (``highlight="limits"``). ``title``, ``xlabel``, ``ylabel`` replace the default texts,
+        ``labels`` maps the outcome and provider names to display text, ``language="da"``
+        writes in Danish."""
         from ..plots import funnel
 
         f = self.frame
         n = f["participants"].to_numpy(dtype=float)
         y = f["rate"].to_numpy(dtype=float)
         target = self.overall_rate
-        labels = f["provider"].astype(str) + (
+        names = f["provider"].astype(str) + (
             " " + f[self.period].astype(str) if self.period else ""
         )
         pts, od, curve = _funnel_data(
-            y, n, np.sqrt(target * (1 - target) / n), target, overdispersion, labels.to_numpy()
+            y, n, np.sqrt(target * (1 - target) / n), target, overdispersion, names.to_numpy()
         )
         pts["flag"] = f["flag"].to_numpy()
         return funnel(
@@ -141,8 +175,16 @@ class SimpleEffects(Result):
             overdispersion=od,
             highlight=highlight,
             label_providers=label_providers,
-            ylabel=f"Simple effect: share with {self.outcome} (%)",
-            title="Simple effects by provider (not adjusted for case mix)",
+            title=term("Simple effects by provider (not adjusted for case mix)")
+            if title is None
+            else title,
+            xlabel=xlabel,
+            ylabel=term("Simple effect: share with {outcome} (%)").format(
+                outcome=(labels or {}).get(self.outcome, self.outcome)
+            )
+            if ylabel is None
+            else ylabel,
+            labels=labels,
         )
 
     def __repr__(self) -> str:
@@ -157,6 +199,7 @@ def simple_effects(
     outcome: Hashable,
     provider: Hashable,
     *,
+    outcome_value: Any = None,
     period: Hashable | None = None,
     conf_level: float = 0.95,
     adjust: Adjust = "holm",
@@ -170,6 +213,9 @@ def simple_effects(
         One row per participant.
     outcome : str
         Binary (0/1 or boolean) outcome column, e.g. ``"job_6m"``.
+    outcome_value : optional
+        The value of ``outcome`` that means the outcome happened ("Ja" in a column of
+        "Ja"/"Nej"); needed when the outcome is not coded 0/1 or True/False.
     provider : str
         Column naming the provider.
     period : str, optional
@@ -218,7 +264,7 @@ def simple_effects(
     conf_level = check_conf_level(conf_level, func)
     adjust = check_adjust(adjust, func)
     df = prepare(data, outcome, provider, func, missing, period=period)
-    y = binary_outcome(df[outcome], outcome, func)
+    y = binary_outcome(df[outcome], outcome, func, outcome_value=outcome_value)
     codes, labels, _ = provider_codes(df[provider], provider, func)
     if period is not None:
         pcodes, plabels = pd.factorize(df[period], sort=True)

@@ -10,9 +10,9 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -20,7 +20,8 @@ from scipy import stats
 
 from .._validate import binary_outcome, check_conf_level, check_number
 from ..intervals import clopper_pearson_interval
-from ..results import Result
+from ..language import number, speaks, term
+from ..results import Result, format_pvalue
 from ._checks import prepare, provider_codes
 from ._display import interval, level, percent
 
@@ -47,45 +48,72 @@ class TargetComparison(Result):
     def to_frame(self) -> pd.DataFrame:
         return self.table()
 
+    @speaks
     def summary(self) -> str:
-        lvl = f"{round(100 * self.conf_level, 1):g}%"
+        lvl = level(self.conf_level)
         lines = [
-            f"{self.outcome!r} against the contracted target {100 * self.target:.1f} % (exact "
-            f"binomial, {lvl} CI):"
+            term(
+                "{outcome} against the contracted target {target} % (exact binomial, {ci}):"
+            ).format(
+                outcome=repr(self.outcome),
+                target=number(100 * self.target, 1),
+                ci=f"{lvl} {term('CI')}",
+            )
         ]
         for _, r in self.frame.iterrows():
             lines.append(
-                f"  {r['provider']}: {100 * r['rate']:.1f} % of {int(r['participants'])} "
-                f"({100 * r['ci_low']:.1f} to {100 * r['ci_high']:.1f} %), p = {r['pvalue']:.3g} "
-                f"-> {r['verdict']}"
+                "  "
+                + term("{provider}: {rate} % of {n} ({low} to {high} %), {p} -> {verdict}").format(
+                    provider=r["provider"],
+                    rate=number(100 * r["rate"], 1),
+                    n=number(int(r["participants"]), 0),
+                    low=number(100 * r["ci_low"], 1),
+                    high=number(100 * r["ci_high"], 1),
+                    p=format_pvalue(r["pvalue"]),
+                    verdict=term(str(r["verdict"])),
+                )
             )
-        lines.append(
-            "note: a simple effect says nothing about what would have happened without the course."
-        )
+        lines.append(f"{term('note')}: {term(_NOTE[0].lower() + _NOTE[1:])}")
         return "\n".join(lines)
 
     def _html_frame(self) -> pd.DataFrame:
         f = self.frame
         return pd.DataFrame(
             {
-                "provider": f["provider"],
-                "participants": f["participants"].astype(np.int64),
-                "with the outcome": f["successes"].astype(np.int64),
-                "rate (%)": percent(f["rate"]),
-                f"{level(self.conf_level)} CI (%)": interval(f["ci_low"], f["ci_high"], False),
-                "target (%)": round(100 * self.target, 1),
+                term("provider"): f["provider"],
+                term("participants"): f["participants"].astype(np.int64),
+                term("with the outcome"): f["successes"].astype(np.int64),
+                term("rate (%)"): percent(f["rate"]),
+                f"{level(self.conf_level)} {term('CI')} (%)": interval(
+                    f["ci_low"], f["ci_high"], False
+                ),
+                term("target (%)"): round(100 * self.target, 1),
                 "p": f["pvalue"].round(4),
-                "verdict": f["verdict"],
+                term("verdict"): [term(str(v)) for v in f["verdict"]],
             }
         )
 
     def _html_notes(self) -> tuple[str, ...]:
-        return ("A simple effect says nothing about what would have happened without the course.",)
+        return (term(_NOTE),)
 
-    def plot(self, ax: Axes | None = None) -> Axes:
-        """Rates with exact intervals against the target line (percent)."""
+    @speaks
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        title: str | None = None,
+        xlabel: str | None = None,
+        ylabel: str | None = None,
+        labels: Mapping[Any, str] | None = None,
+    ) -> Axes:
+        """Rates with exact intervals against the target line (percent).
+
+        ``title``, ``xlabel``, ``ylabel`` replace the default texts, ``labels`` maps the
+        outcome and provider names to display text, ``language="da"`` writes in Danish.
+        """
         from ..plots import new_axes
 
+        shown = dict(labels or {})
         f = self.frame
         ax = new_axes(ax, figsize=(7.0, 0.35 * len(f) + 1.6))
         yy = np.arange(len(f))[::-1]
@@ -100,13 +128,22 @@ class TargetComparison(Result):
                 color=c,
                 capsize=3,
             )
-        ax.axvline(
-            100 * self.target, color="k", ls="--", lw=1, label=f"target {100 * self.target:g} %"
+        target = term("target {target} %").format(target=number(100 * self.target, None))
+        ax.axvline(100 * self.target, color="k", ls="--", lw=1, label=target)
+        ax.set_yticks(yy, [str(shown.get(v, v)) for v in f["provider"].astype(str)])
+        default_x = term("Share with {outcome} (%)").format(
+            outcome=shown.get(self.outcome, self.outcome)
         )
-        ax.set_yticks(yy, f["provider"].astype(str))
-        ax.set_xlabel(f"Share with {self.outcome} (%)")
+        ax.set_xlabel(default_x if xlabel is None else xlabel)
+        if ylabel:
+            ax.set_ylabel(ylabel)
+        if title:
+            ax.set_title(title)
         ax.legend(loc="best", fontsize=8)
         return ax
+
+
+_NOTE = "A simple effect says nothing about what would have happened without the course."
 
 
 def against_target(
@@ -115,6 +152,7 @@ def against_target(
     provider: Hashable,
     target: float,
     *,
+    outcome_value: Any = None,
     conf_level: float = 0.95,
     missing: Literal["raise", "drop"] = "raise",
 ) -> TargetComparison:
@@ -125,6 +163,9 @@ def against_target(
     data : DataFrame
     outcome : str
         Binary outcome column.
+    outcome_value : optional
+        The value of ``outcome`` that means the outcome happened ("Ja" in a column of
+        "Ja"/"Nej"); needed when the outcome is not coded 0/1 or True/False.
     provider : str
         Provider column (a single provider is allowed here).
     target : float
@@ -158,7 +199,7 @@ def against_target(
     conf_level = check_conf_level(conf_level, func)
     target = check_number(target, "target", func, low=0, high=1, low_open=True, high_open=True)
     df = prepare(data, outcome, provider, func, missing)
-    y = binary_outcome(df[outcome], outcome, func)
+    y = binary_outcome(df[outcome], outcome, func, outcome_value=outcome_value)
     codes, labels, n = provider_codes(
         df[provider],
         provider,

@@ -10,7 +10,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -29,8 +29,10 @@ from .._validate import (
 )
 from ..errors import EffektError
 from ..intervals import wilson_interval
+from ..language import number, speaks, term
 from ..results import Result
 from . import _stats as _ps
+from ._display import level
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -66,52 +68,74 @@ class SimpleVsCausal(Result):
     def to_frame(self) -> pd.DataFrame:
         return self.table()
 
+    @speaks
     def summary(self) -> str:
-        f = self.frame
         lines = [
-            "Simple effect (share in a job with the course) vs causal effect (with minus without):"
+            term(
+                "Simple effect (share in a job with the course) vs causal effect (with minus "
+                "without):"
+            )
         ]
-        for _, r in f.iterrows():
+        for _, r in self.frame.iterrows():
             lines.append(
-                f"  {r['group']}: simple {100 * r['simple_effect']:.0f} % (rank "
-                f"{r['rank_simple']}), "
-                f"without the course {100 * r['rate_without']:.0f} %, "
-                f"causal effect {100 * r['causal_effect']:+.1f} pp "
-                f"({100 * r['causal_ci_low']:+.1f} to "
-                f"{100 * r['causal_ci_high']:+.1f}; rank {r['rank_causal']})"
+                "  "
+                + term(
+                    "{group}: simple {simple} % (rank {rank_simple}), without the course "
+                    "{without} %, causal effect {effect} pp ({low} to {high}; rank {rank_causal})"
+                ).format(
+                    group=r["group"],
+                    simple=number(100 * r["simple_effect"], 0),
+                    rank_simple=r["rank_simple"],
+                    without=number(100 * r["rate_without"], 0),
+                    effect=number(100 * r["causal_effect"], 1, sign=True),
+                    low=number(100 * r["causal_ci_low"], 1, sign=True),
+                    high=number(100 * r["causal_ci_high"], 1, sign=True),
+                    rank_causal=r["rank_causal"],
+                )
             )
         if self.reversed:
             lines.append(
-                "Ranking by simple effect differs from ranking by causal effect: the highest "
-                "simple effect is not the best course."
+                term(
+                    "Ranking by simple effect differs from ranking by causal effect: the highest "
+                    "simple effect is not the best course."
+                )
             )
         return "\n".join(lines)
 
     def _html_frame(self) -> pd.DataFrame:
         f = self.frame
-        lvl = f"{round(100 * self.conf_level, 1):g} %"
+        to = term("to")
         return pd.DataFrame(
             {
-                "group": f["group"],
-                "with the course (n)": f["n_with"].astype(np.int64),
-                "simple effect (%)": (100 * f["simple_effect"]).round(1),
-                "without the course (n)": f["n_without"].astype(np.int64),
-                "without the course (%)": (100 * f["rate_without"]).round(1),
-                "causal effect (pp)": (100 * f["causal_effect"]).round(1),
-                f"{lvl} CI (pp)": [
-                    f"{100 * lo:+.1f} to {100 * hi:+.1f}"
+                term("group"): f["group"],
+                term("with the course (n)"): f["n_with"].astype(np.int64),
+                term("simple effect (%)"): (100 * f["simple_effect"]).round(1),
+                term("without the course (n)"): f["n_without"].astype(np.int64),
+                term("without the course (%)"): (100 * f["rate_without"]).round(1),
+                term("causal effect (pp)"): (100 * f["causal_effect"]).round(1),
+                f"{level(self.conf_level)} {term('CI')} ({term('pp')})": [
+                    f"{number(100 * lo, 1, sign=True)} {to} {number(100 * hi, 1, sign=True)}"
                     for lo, hi in zip(f["causal_ci_low"], f["causal_ci_high"], strict=True)
                 ],
-                "rank by simple effect": f["rank_simple"].astype(np.int64),
-                "rank by causal effect": f["rank_causal"].astype(np.int64),
+                term("rank by simple effect"): f["rank_simple"].astype(np.int64),
+                term("rank by causal effect"): f["rank_causal"].astype(np.int64),
             }
         )
 
+    @speaks
     def plot(
-        self, ax: Axes | None = None, *, title: str | None = None, ylabel: str | None = None
+        self,
+        ax: Axes | None = None,
+        *,
+        title: str | None = None,
+        xlabel: str | None = None,
+        ylabel: str | None = None,
+        labels: Mapping[Any, str] | None = None,
     ) -> Axes:
         """One figure for a committee: per group the share in a job without and with the
         course (the simple effect), and the effect of the course as an arrow between them.
+        ``title``, ``xlabel``, ``ylabel`` and ``labels`` as in
+        :func:`effekt.plots.simple_vs_causal`; ``language="da"`` writes it in Danish.
 
         Examples
         --------
@@ -122,7 +146,13 @@ class SimpleVsCausal(Result):
         from ..plots import simple_vs_causal
 
         return simple_vs_causal(
-            self.frame, ax=ax, outcome_label=self.outcome, title=title, ylabel=ylabel
+            self.frame,
+            ax=ax,
+            outcome_label=self.outcome,
+            title=title,
+            xlabel=xlabel,
+            ylabel=ylabel,
+            labels=labels,
         )
 
 
@@ -240,6 +270,7 @@ def contrast(
     treatment: Hashable,
     by: Hashable,
     *,
+    outcome_value: Any = None,
     treated_value: Any = None,
     conf_level: float = 0.95,
     missing: Literal["raise", "drop"] = "raise",
@@ -252,6 +283,9 @@ def contrast(
         One row per citizen.
     outcome : str
         Binary outcome column, e.g. in a job 6 months later.
+    outcome_value : optional
+        The value of ``outcome`` that means the outcome happened ("Ja" in a column of
+        "Ja"/"Nej"); needed when the outcome is not coded 0/1 or True/False.
     treatment : str
         Two-valued column: took the course (1/True, or ``treated_value``) or not.
     by : str
@@ -286,7 +320,7 @@ def contrast(
     df = check_frame(data, func)
     require_columns(df, func, outcome=outcome, treatment=treatment, by=by)
     df = handle_missing(df, [outcome, treatment, by], missing, func)
-    y = binary_outcome(df[outcome], outcome, func)
+    y = binary_outcome(df[outcome], outcome, func, outcome_value=outcome_value)
     t = two_valued(df[treatment], treatment, "treatment", func, treated_value=treated_value)
     codes, labels = pd.factorize(df[by], sort=False)  # groups in order of appearance
     G = len(labels)
