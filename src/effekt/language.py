@@ -222,6 +222,12 @@ TERMS: dict[str, dict[str, str]] = {
     "Report": {"da": "Rapport"},
     # providers: funnel and caterpillar plots
     "Share (%)": {"da": "Andel (%)"},
+    "Expected successes": {"da": "Forventet antal med udfaldet"},
+    "Observed / expected": {"da": "Observeret / forventet"},
+    "observed = expected": {"da": "observeret = forventet"},
+    "overdispersion: phi = {phi}, tau = {tau} (square-root scale)": {
+        "da": "overspredning: phi = {phi}, tau = {tau} (kvadratrodsskala)"
+    },
     "95 % limits": {"da": "95 %-grænser"},
     "99.8 % limits": {"da": "99,8 %-grænser"},
     "overall {rate} %": {"da": "samlet {rate} %"},

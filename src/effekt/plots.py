@@ -433,6 +433,7 @@ def funnel(
     overdispersion: Any = None,
     highlight: str = "flag",
     label_providers: str | Sequence[str] = "highlighted",
+    kind: str = "rate",
     title: str | None = None,
     xlabel: str | None = None,
     ylabel: str | None = None,
@@ -461,6 +462,10 @@ def funnel(
         instead (labelled in the legend as not the test).
     label_providers : {"highlighted", "all", "none"} or sequence of str
         Which providers to name; names are placed so that they do not overlap.
+    kind : {"rate", "ratio"}, default "rate"
+        ``"ratio"``: observed/expected ratios (column ``ratio``) against expected successes
+        (column ``expected``), limits from
+        :func:`effekt.simple_effect.ratio_funnel_limits`, the centre line at 1.
     title, xlabel, ylabel : str, optional
         Texts of the plot; by default no title, "Participants" and "Share (%)" in the
         current language.
@@ -487,16 +492,23 @@ def funnel(
     """
     if highlight not in ("flag", "limits"):
         raise ValueError(f"highlight must be 'flag' or 'limits', not {highlight!r}")
+    if kind not in ("rate", "ratio"):
+        raise ValueError(f"kind must be 'rate' or 'ratio', not {kind!r}")
+    ratio = kind == "ratio"
+    x_col, y_col, k = ("expected", "ratio", 1.0) if ratio else ("participants", "rate", 100.0)
     ax = new_axes(ax, figsize=(9.0, 5.0))
-    n = curve["participants"].to_numpy(dtype=float)
+    n = curve[x_col].to_numpy(dtype=float)
     for level, color, ls in (("95", "C0", "--"), ("99.8", "C3", "-")):
         name = term(f"{level} % limits")
-        ax.plot(n, 100 * curve[f"upper_{level}"], color=color, ls=ls, lw=1.2, label=name)
-        ax.plot(n, 100 * curve[f"lower_{level}"], color=color, ls=ls, lw=1.2)
-    overall = term("overall {rate} %").format(rate=number(100 * target, 1))
-    ax.axhline(100 * target, color="0.3", lw=1, label=overall)
-    x = points["participants"].to_numpy(dtype=float)
-    y = 100 * points["rate"].to_numpy(dtype=float)
+        ax.plot(n, k * curve[f"upper_{level}"], color=color, ls=ls, lw=1.2, label=name)
+        ax.plot(n, k * curve[f"lower_{level}"], color=color, ls=ls, lw=1.2)
+    if ratio:
+        overall = term("observed = expected")
+    else:
+        overall = term("overall {rate} %").format(rate=number(100 * target, 1))
+    ax.axhline(k * target, color="0.3", lw=1, label=overall)
+    x = points[x_col].to_numpy(dtype=float)
+    y = k * points[y_col].to_numpy(dtype=float)
     if highlight == "flag":
         groups = [(points["flag"].to_numpy(dtype=bool), "C3", term("flagged by the test (table)"))]
     else:
@@ -518,12 +530,22 @@ def funnel(
     if x.max() / max(x.min(), 1) > 20:
         ax.set_xscale("log")
     if overdispersion is not None:
-        text = term("overdispersion: phi = {phi}, tau = {tau} pp").format(
-            phi=number(overdispersion.phi, 2), tau=number(100 * np.sqrt(overdispersion.tau2), 1)
-        )
+        if ratio:
+            text = term("overdispersion: phi = {phi}, tau = {tau} (square-root scale)").format(
+                phi=number(overdispersion.phi, 2), tau=number(np.sqrt(overdispersion.tau2), 3)
+            )
+        else:
+            text = term("overdispersion: phi = {phi}, tau = {tau} pp").format(
+                phi=number(overdispersion.phi, 2),
+                tau=number(100 * np.sqrt(overdispersion.tau2), 1),
+            )
         ax.plot([], [], " ", label=text)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    _texts(ax, (title, xlabel, ylabel), ("", term("Participants"), term("Share (%)")))
+    if ratio:
+        defaults = ("", term("Expected successes"), term("Observed / expected"))
+    else:
+        defaults = ("", term("Participants"), term("Share (%)"))
+    _texts(ax, (title, xlabel, ylabel), defaults)
     _local_ticks(ax, "y")
     names = points["provider"].astype(str).to_numpy()
     chosen = _chosen_labels(names, marked, label_providers)

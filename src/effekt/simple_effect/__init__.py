@@ -32,7 +32,7 @@ from __future__ import annotations
 from ._case_mix import SMD_THRESHOLD
 from ._display import danish_sort_key
 from .comparison import ProviderComparison, compare_providers
-from .funnel import Overdispersion, funnel_limits, overdispersion
+from .funnel import Overdispersion, funnel_limits, overdispersion, ratio_funnel_limits
 from .rates import SimpleEffects, simple_effects
 from .targets import TargetComparison, against_target
 from .teaching import SimpleVsCausal, contrast, contrast_from_counts
@@ -47,6 +47,7 @@ __all__ = [
     "contrast_from_counts",
     "funnel_limits",
     "overdispersion",
+    "ratio_funnel_limits",
     "SimpleEffects",
     "ProviderComparison",
     "TargetComparison",

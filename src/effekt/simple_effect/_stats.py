@@ -46,6 +46,21 @@ def binomial_limits(target: float, n: np.ndarray, prob: float) -> np.ndarray:
     return np.clip((r - a) / n, 0.0, 1.0)
 
 
+def poisson_ratio_limits(expected: np.ndarray, prob: float) -> np.ndarray:
+    """The ``prob`` quantile of Poisson(E)/E, interpolated as in Spiegelhalter (2005, A.1.2).
+
+    With ``r`` the smallest count with ``P(O <= r) >= prob`` and
+    ``a = (P(O <= r) - prob) / (P(O <= r) - P(O <= r - 1))``, the limit is ``(r - a) / E``.
+    """
+    e = np.asarray(expected, dtype=float)
+    r = stats.poisson.ppf(prob, e)
+    f_r = stats.poisson.cdf(r, e)
+    f_rm1 = stats.poisson.cdf(r - 1, e)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        a = np.where(f_r > f_rm1, (f_r - prob) / (f_r - f_rm1), 0.0)
+    return np.maximum((r - a) / e, 0.0)
+
+
 def overdispersion_estimates(
     z: np.ndarray, s: np.ndarray, winsorize: float = 0.1
 ) -> tuple[float, float, np.ndarray]:

@@ -51,7 +51,7 @@ from ._case_mix import (
 from ._checks import Adjust, check_adjust, direction, prepare, provider_codes
 from ._display import interval, level, percent
 from ._exact import EXACT_MAX_PARTICIPANTS, poisson_binomial_pvalues, saddlepoint_pvalues
-from .funnel import _funnel_data
+from .funnel import _funnel_data, _ratio_funnel_data
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -231,16 +231,30 @@ class ProviderComparison(Result):
         return tuple(notes)
 
     def funnel_table(
-        self, overdispersion: Literal["multiplicative", "additive"] | None = None
+        self,
+        overdispersion: Literal["multiplicative", "additive"] | None = None,
+        kind: Literal["rate", "ratio"] = "rate",
     ) -> pd.DataFrame:
-        """Per provider: risk-adjusted rate, its 95 %/99.8 % funnel limits, whether it lies
-        outside them, and the table's verdict (``flag``, ``direction``, ``p_adjusted``,
-        ``test``), which is what the plots highlight."""
-        pts, _, _ = self._funnel(overdispersion)
+        """Per provider: risk-adjusted rate (``kind="rate"``) or observed/expected ratio
+        (``kind="ratio"``), its 95 %/99.8 % funnel limits, whether it lies outside them, and
+        the table's verdict (``flag``, ``direction``, ``p_adjusted``, ``test``), which is
+        what the plots highlight."""
+        pts, _, _ = self._funnel(overdispersion, kind)
         return pts
 
-    def _funnel(self, overdispersion):
+    def _funnel(self, overdispersion, kind="rate"):
+        check_choice(kind, "kind", "funnel_table", ("rate", "ratio"))
         f = self.frame
+        if kind == "ratio":
+            pts, od, curve = _ratio_funnel_data(
+                f["observed"].to_numpy(dtype=float),
+                f["expected"].to_numpy(dtype=float),
+                overdispersion,
+                f["provider"].astype(str).to_numpy(),
+            )
+            for col in ("flag", "direction", "p_adjusted", "test"):
+                pts[col] = f[col].to_numpy()
+            return pts, od, curve
         n = f["participants"].to_numpy(dtype=float)
         y = f["adjusted_rate"].to_numpy(dtype=float)
         target = self.overall_rate
@@ -260,12 +274,17 @@ class ProviderComparison(Result):
         highlight: Literal["flag", "limits"] = "flag",
         label_providers: str | Sequence[str] = "highlighted",
         *,
+        kind: Literal["rate", "ratio"] = "rate",
         title: str | None = None,
         xlabel: str | None = None,
         ylabel: str | None = None,
         labels: Mapping[Any, str] | None = None,
     ) -> Axes:
         """Funnel plot: risk-adjusted rate against participants, 95 % and 99.8 % limits.
+
+        ``kind="ratio"`` draws the funnel of observed/expected ratios against the expected
+        number of successes instead, as FunnelPlotR does (exact Poisson limits around 1, see
+        :func:`effekt.simple_effect.ratio_funnel_limits`); the same providers are marked.
 
         It answers "how far from the overall rate could a provider of this size lie by
         chance alone?". Exact binomial limits around the overall rate, or normal limits
@@ -281,7 +300,22 @@ class ProviderComparison(Result):
         """
         from ..plots import funnel
 
-        pts, od, curve = self._funnel(overdispersion)
+        pts, od, curve = self._funnel(overdispersion, kind)
+        if kind == "ratio":
+            return funnel(
+                pts,
+                curve,
+                1.0,
+                ax=ax,
+                overdispersion=od,
+                highlight=highlight,
+                label_providers=label_providers,
+                kind="ratio",
+                title=title,
+                xlabel=xlabel,
+                ylabel=ylabel,
+                labels=labels,
+            )
         return funnel(
             pts,
             curve,

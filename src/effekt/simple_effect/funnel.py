@@ -29,7 +29,7 @@ from ..results import Result, format_pvalue
 from . import _stats as _ps
 from ._checks import first_bad, numeric_array, participants_array
 
-__all__ = ["Overdispersion", "funnel_limits", "overdispersion"]
+__all__ = ["Overdispersion", "funnel_limits", "overdispersion", "ratio_funnel_limits"]
 
 
 @dataclass(frozen=True)
@@ -277,4 +277,107 @@ def _funnel_data(
     pts["outside_99.8"] = (y < pts["lower_99.8"]) | (y > pts["upper_99.8"])
     grid = np.unique(np.round(np.geomspace(max(1.0, n.min() * 0.8), n.max() * 1.1, 300)))
     curve = funnel_limits(target, grid, overdispersion=overdispersion_kind, phi=phi, tau2=tau2)
+    return pts, od, curve
+
+
+def ratio_funnel_limits(
+    expected: Any,
+    *,
+    coverage: Sequence[float] = (0.95, 0.998),
+    overdispersion: Literal["multiplicative", "additive"] | None = None,
+    phi: float | None = None,
+    tau2: float | None = None,
+) -> pd.DataFrame:
+    """Funnel-plot control limits for an observed/expected ratio (O/E) around 1.
+
+    The funnel of indirectly standardised ratios as FunnelPlotR draws it (Spiegelhalter
+    2005): the x axis is the expected number of successes ``E``, the y axis ``O / E``.
+
+    Parameters
+    ----------
+    expected : array-like of float
+        Expected numbers of successes (> 0) at which to compute the limits.
+    coverage : sequence of float, default (0.95, 0.998)
+        Two-sided coverages.
+    overdispersion : {None, "multiplicative", "additive"}
+        None: exact Poisson limits; otherwise limits on the square-root scale widened by
+        ``phi`` or ``tau2``.
+    phi, tau2 : float, optional
+        The overdispersion estimates on the square-root scale (needed with the corresponding
+        ``overdispersion``); ``phi < 1`` is treated as 1.
+
+    Returns
+    -------
+    DataFrame
+        ``expected`` and ``lower_<c>``/``upper_<c>`` per coverage (e.g. ``lower_95``).
+
+    Notes
+    -----
+    Exact limits interpolate the Poisson(E) quantile ``r`` as
+    ``(r - a) / E`` with ``a = (P(O <= r) - p) / (P(O <= r) - P(O < r))`` (Spiegelhalter 2005,
+    appendix A.1.2; FunnelPlotR's ``Poisson_limits``). Overdispersed limits use the
+    square-root transformation ``sqrt(O/E)`` with standard error ``1 / (2 sqrt(E))`` (as
+    FunnelPlotR's ``sr_method = "CQC"``): ``(1 +- z sqrt(phi) s)^2`` or
+    ``(1 +- z sqrt(s^2 + tau2))^2``, cut at 0 below. A ratio has no upper bound.
+
+    Examples
+    --------
+    >>> lim = ratio_funnel_limits([10, 100])
+    >>> lim[["lower_95", "upper_95"]].round(3).values.tolist()
+    [[0.378, 1.616], [0.804, 1.196]]
+    """
+    func = "ratio_funnel_limits"
+    e = np.asarray(expected, dtype=float)
+    if e.ndim != 1 or e.size == 0 or not (np.isfinite(e) & (e > 0)).all():
+        raise argument_error(func, "expected", "a non-empty sequence of positive numbers", expected)
+    check_choice(overdispersion, "overdispersion", func, (None, "multiplicative", "additive"))
+    if overdispersion == "multiplicative":
+        check_number(phi, "phi", func, low=0)
+    if overdispersion == "additive":
+        check_number(tau2, "tau2", func, low=0)
+    out: dict[str, np.ndarray] = {"expected": e}
+    s = 1 / (2 * np.sqrt(e))
+    for c in coverage:
+        c = check_number(c, "coverage", func, low=0, high=1, low_open=True, high_open=True)
+        name = f"{100 * c:g}"
+        if overdispersion is None:
+            lo = _ps.poisson_ratio_limits(e, (1 - c) / 2)
+            hi = _ps.poisson_ratio_limits(e, (1 + c) / 2)
+        else:
+            if overdispersion == "multiplicative":
+                sd = s * np.sqrt(max(float(cast(float, phi)), 1.0))
+            else:
+                sd = np.sqrt(s**2 + float(cast(float, tau2)))
+            z = float(stats.norm.ppf((1 + c) / 2))
+            lo = np.maximum(1 - z * sd, 0.0) ** 2
+            hi = (1 + z * sd) ** 2
+        out[f"lower_{name}"], out[f"upper_{name}"] = lo, hi
+    return pd.DataFrame(out)
+
+
+def _ratio_funnel_data(
+    observed, expected, overdispersion_kind, labels
+) -> tuple[pd.DataFrame, Overdispersion | None, pd.DataFrame]:
+    """O/E points with their limits and outlier flags, plus a smooth curve over E."""
+    check_choice(
+        overdispersion_kind, "overdispersion", "plot_funnel", (None, "multiplicative", "additive")
+    )
+    o = np.asarray(observed, dtype=float)
+    e = np.asarray(expected, dtype=float)
+    ratio = o / e
+    od = None
+    phi = tau2 = None
+    if overdispersion_kind is not None:
+        s = 1 / (2 * np.sqrt(e))
+        phi_, tau2_, zw = _ps.overdispersion_estimates((np.sqrt(ratio) - 1) / s, s)
+        od = Overdispersion(phi_, tau2_, float(stats.chi2.sf(zw.size * phi_, zw.size)), zw.size)
+        phi, tau2 = phi_, tau2_
+    at_points = ratio_funnel_limits(e, overdispersion=overdispersion_kind, phi=phi, tau2=tau2)
+    pts = pd.DataFrame({"provider": labels, "expected": e, "observed": o, "ratio": ratio})
+    for col in at_points.columns[1:]:
+        pts[col] = at_points[col].to_numpy()
+    pts["outside_95"] = (ratio < pts["lower_95"]) | (ratio > pts["upper_95"])
+    pts["outside_99.8"] = (ratio < pts["lower_99.8"]) | (ratio > pts["upper_99.8"])
+    grid = np.geomspace(max(e.min() * 0.8, 0.05), e.max() * 1.1, 300)
+    curve = ratio_funnel_limits(grid, overdispersion=overdispersion_kind, phi=phi, tau2=tau2)
     return pts, od, curve
