@@ -341,7 +341,8 @@ class MatchedSample(Result):
         """Love plot: absolute standardized mean differences before and after."""
         from ..plots import love_plot
 
-        return love_plot(self.balance(), ax=ax, threshold=threshold)
+        name = METHOD_NAMES.get(self.method, self.method).lower()
+        return love_plot({name: self.balance()}, ax=ax, threshold=threshold)
 
     def plot_overlap(self, ax: Axes | None = None, *, bins: int | None = None) -> Axes:
         """Distributions of the propensity score by group, before and after."""
