@@ -141,7 +141,10 @@ def test_every_result_has_balance_plots_data_text_and_html(lalonde, method, tmp_
         with pytest.raises(EffektError, match="propensity score"):
             m.plot_overlap()
     else:
-        m.plot_overlap().figure.savefig(tmp_path / "overlap.png")
+        ax = m.plot_overlap()
+        ax.figure.savefig(tmp_path / "overlap.png")
+        names = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert ("treated, weighted" in names) == (method == "overlap")
     assert isinstance(m, MatchResult) == (method == "nearest")
 
 

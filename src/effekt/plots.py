@@ -309,6 +309,7 @@ def overlap_plot(
     *,
     bins: int | None = None,
     title: str = "Propensity score overlap",
+    label: str = "matched",
 ) -> Axes:
     """Mirrored histograms of the propensity score: treated above, controls below the axis.
 
@@ -328,6 +329,8 @@ def overlap_plot(
         Number of bins; by default the Freedman-Diaconis rule on the scores, kept between
         10 and 60. The bins span the observed scores (not always 0 to 1).
     title : str
+    label : str, default "matched"
+        Legend name of the weighted sample (e.g. ``"weighted"`` after a weighting design).
 
     Examples
     --------
@@ -367,7 +370,7 @@ def overlap_plot(
                 align="edge",
                 color=color,
                 alpha=0.45,
-                label=f"{name}, matched",
+                label=f"{name}, {label}",
             )
     ax.axhline(0, color="0.3", lw=0.8)
     ticks = ax.get_yticks()

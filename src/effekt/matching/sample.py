@@ -353,4 +353,7 @@ class MatchedSample(Result):
             )
         from ..plots import overlap_plot
 
-        return overlap_plot(self.distance, self.treated, self.weights, ax=ax, bins=bins)
+        label = "weighted" if self.method in ("ebal", "overlap") else "matched"
+        return overlap_plot(
+            self.distance, self.treated, self.weights, ax=ax, bins=bins, label=label
+        )
