@@ -95,7 +95,7 @@ def test_every_method_returns_the_one_result_equal_to_its_function_and_matchit(
         assert m.options["total_distance"] == rows.attrs["total_distance"]
 
 
-@pytest.mark.parametrize("method", ["optimal", "full", "cem", "subclass", "ebal", "overlap"])
+@pytest.mark.parametrize("method", ["optimal", "full", "cem", "subclass", "ebal", "overlap", "ipw"])
 def test_adjusted_effect_equals_statsmodels_wls_with_cluster_se_by_set(lalonde, method):
     sm = pytest.importorskip("statsmodels.api")
     m = ef.matching.match(lalonde, "treat", COVS, method=method)
@@ -117,7 +117,7 @@ def test_adjusted_effect_equals_statsmodels_wls_with_cluster_se_by_set(lalonde, 
 
 
 @pytest.mark.parametrize(
-    "method", ["nearest", "optimal", "full", "cem", "subclass", "ebal", "overlap"]
+    "method", ["nearest", "optimal", "full", "cem", "subclass", "ebal", "overlap", "ipw"]
 )
 def test_every_result_has_balance_plots_data_text_and_html(lalonde, method, tmp_path):
     m = ef.matching.match(lalonde, "treat", COVS, method=method)
@@ -144,7 +144,7 @@ def test_every_result_has_balance_plots_data_text_and_html(lalonde, method, tmp_
         ax = m.plot_overlap()
         ax.figure.savefig(tmp_path / "overlap.png")
         names = [t.get_text() for t in ax.get_legend().get_texts()]
-        assert ("treated, weighted" in names) == (method == "overlap")
+        assert ("treated, weighted" in names) == (method in ("overlap", "ipw"))
     assert isinstance(m, MatchResult) == (method == "nearest")
 
 
@@ -198,3 +198,21 @@ def test_missing_drop_keeps_the_rows_that_entered(lalonde):
     with pytest.warns(UserWarning):
         m = ef.matching.match(df, "treat", COVS, method="subclass", missing="drop")
     assert len(m.data) == len(df) - 5 and np.isfinite(m.effect("re78").estimate)
+
+
+@pytest.mark.parametrize("estimand", ["ATT", "ATC", "ATE"])
+def test_ipw_weights_give_the_ipw_estimate(lalonde, estimand):
+    m = ef.matching.match(lalonde, "treat", COVS, method="ipw", estimand=estimand)
+    e, t = m.distance, m.treated
+    if estimand == "ATC":  # ipw() has no ATC: the Hajek contrast by hand
+        y = lalonde["re78"].to_numpy()
+        ref = np.average(y[t], weights=(1 - e[t]) / e[t]) - y[~t].mean()
+    else:
+        ref = ef.matching.ipw(lalonde, "re78", "treat", COVS, estimand=estimand).estimate
+    assert m.effect("re78").estimate == pytest.approx(ref, rel=1e-9)
+    expected = {
+        "ATT": np.where(t, 1, e / (1 - e)),
+        "ATC": np.where(t, (1 - e) / e, 1),
+        "ATE": np.where(t, 1 / e, 1 / (1 - e)),
+    }[estimand]
+    np.testing.assert_allclose(m.weights, expected, rtol=1e-12)

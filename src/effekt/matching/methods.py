@@ -23,7 +23,7 @@ from .subclass import subclassify
 
 __all__ = ["METHODS", "run_method"]
 
-METHODS = ("nearest", "optimal", "full", "cem", "subclass", "ebal", "overlap")
+METHODS = ("nearest", "optimal", "full", "cem", "subclass", "ebal", "overlap", "ipw")
 
 # the options each method reads (besides data, treatment, covariates, treated_value)
 _USES: dict[str, tuple[str, ...]] = {
@@ -33,6 +33,7 @@ _USES: dict[str, tuple[str, ...]] = {
     "subclass": ("estimand", "subclasses"),
     "ebal": ("estimand", "moments"),
     "overlap": (),
+    "ipw": ("estimand",),
 }
 
 
@@ -87,8 +88,24 @@ def _run(
         )
         return w.to_frame("weights")
     ps = propensity_score(df, treatment, covs, treated_value=tv)
+    if method == "ipw":
+        return pd.DataFrame(
+            {"weights": _ipw_weights(ps, o["estimand"]), "distance": ps.scores.to_numpy()},
+            index=df.index,
+        )
     out = overlap_weights(df, treatment, covs, treated_value=tv).to_frame("weights")
     return out.assign(distance=ps.scores.to_numpy())
+
+
+def _ipw_weights(ps: Any, estimand: str) -> np.ndarray:
+    """Inverse-probability weights of the estimand from the logistic score (WeightIt "glm")."""
+    e = ps.scores.to_numpy()
+    t = np.asarray(ps.treated, dtype=bool)
+    if estimand == "ATT":
+        return np.where(t, 1.0, e / (1 - e))
+    if estimand == "ATC":
+        return np.where(t, (1 - e) / e, 1.0)
+    return np.where(t, 1 / e, 1 / (1 - e))
 
 
 def run_method(

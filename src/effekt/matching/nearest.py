@@ -1777,7 +1777,7 @@ def match(
         ``replace=True``) matches both ways, every unit to the other group, as Stata's
         ``teffects psmatch`` does; each unit's weight is one plus the times it serves as a
         match, and ``effect()`` gives the ATE with the Abadie–Imbens SE.
-    method : {"nearest", "optimal", "full", "cem", "subclass", "ebal", "overlap"}
+    method : {"nearest", "optimal", "full", "cem", "subclass", "ebal", "overlap", "ipw"}
         ``"nearest"`` (the arguments above); ``"optimal"``: optimal pair / 1:k matching
         (``ratio``, ``caliper``, ``exact``, ``exact_fallback``; ATT or ATC) and ``"full"``:
         optimal full matching (``caliper``, ``exact``, ``min_controls``, ``max_controls``), both
@@ -1785,7 +1785,10 @@ def match(
         as :func:`cem`); ``"subclass"``: subclassification on the propensity score
         (``subclasses``, as :func:`subclassify`); ``"ebal"``: entropy balancing
         (``moments``, as :func:`entropy_weights`); ``"overlap"``: overlap weights (estimand
-        "ATO", as :func:`overlap_weights`). An argument the method does not use raises.
+        "ATO", as :func:`overlap_weights`); ``"ipw"``: inverse-probability weights of the
+        logistic score (ATT/ATC/ATE; the effect equals :func:`ipw`'s, whose M-estimation SE
+        also counts the score's uncertainty, unlike ``effect()``'s HC1). An argument the
+        method does not use raises.
     cutpoints, k2k : optional
         ``method="cem"`` only (see :func:`cem`).
     subclasses : int, default 6

@@ -37,6 +37,7 @@ METHOD_NAMES = {
     "subclass": "Subclassification on the propensity score",
     "ebal": "Entropy balancing",
     "overlap": "Overlap weights",
+    "ipw": "Inverse-probability weighting",
 }
 """Method name -> its name in text."""
 
@@ -353,7 +354,7 @@ class MatchedSample(Result):
             )
         from ..plots import overlap_plot
 
-        label = "weighted" if self.method in ("ebal", "overlap") else "matched"
+        label = "weighted" if self.method in ("ebal", "overlap", "ipw") else "matched"
         return overlap_plot(
             self.distance, self.treated, self.weights, ax=ax, bins=bins, label=label
         )
