@@ -134,6 +134,9 @@ def run_methods(n: int, design: str) -> dict:
         "ebal": lambda: matching.entropy_weights(df, "treat", covs),
         "optimal_pair": lambda: matching.optimal_match(df, "treat", covs, method="pair"),
         "full": lambda: matching.optimal_match(df, "treat", covs, method="full"),
+        "full_limits": lambda: matching.optimal_match(
+            df, "treat", covs, method="full", min_controls=0.5, max_controls=4
+        ),
     }
     t0 = time.perf_counter()
     calls[design]()
@@ -172,17 +175,22 @@ def run_lp(n: int) -> dict:
     }
 
 
-def main_methods(sizes: dict[str, list[int]]) -> None:
+def main_methods(sizes: dict[str, list[int]], timeout: float | None = None) -> None:
     print("| design | n | seconds | peak MB |")
     print("|---|---|---|---|")
     for design, ns in sizes.items():
         for n in ns:
-            res = subprocess.run(
-                [sys.executable, __file__, "--design", design, "--one", str(n)],
-                capture_output=True,
-                text=True,
-                check=True,
-            )
+            try:
+                res = subprocess.run(
+                    [sys.executable, __file__, "--design", design, "--one", str(n)],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                    timeout=timeout,
+                )
+            except subprocess.TimeoutExpired:
+                print(f"| {design} | {n:,} | > {timeout:.0f} (stopped) | |", flush=True)
+                break
             r = json.loads(res.stdout.strip().splitlines()[-1])
             print(f"| {design} | {n:,} | {r['seconds']:.2f} | {r['peak_mb']:.0f} |", flush=True)
 
@@ -198,6 +206,13 @@ def main() -> None:
         "--largest", type=int, nargs="*", default=[], help="also these n for pair/full"
     )
     parser.add_argument(
+        "--limits",
+        type=int,
+        nargs="*",
+        default=None,
+        help="full matching with min_controls=0.5, max_controls=4 (and without) at these n",
+    )
+    parser.add_argument(
         "--lp", type=int, default=None, help="full matching vs a HiGHS LP at this n"
     )
     args = parser.parse_args()
@@ -206,6 +221,9 @@ def main() -> None:
         return
     if args.lp:
         print(json.dumps(run_lp(args.lp)))
+        return
+    if args.limits:
+        main_methods({"full_limits": args.limits, "full": args.limits}, timeout=300)
         return
     if args.methods:
         big = [10_000, *args.largest]

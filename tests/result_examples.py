@@ -39,6 +39,7 @@ def _matching() -> list[object]:
         ef.matching.e_value(1.5, 1.1, 2.0),
         ef.matching.balance_table(obs, "treated", covs, weights=m.weights, label="nearest"),
         ef.matching.compare_designs(obs, "job", "treated", covs, designs=["cem", "entropy"]),
+        ef.matching.match(obs, "treated", covs, method="full"),
     ]
 
 

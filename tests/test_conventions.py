@@ -431,6 +431,18 @@ def _covariate_calls():
         "effekt.matching.MatchResult.effect": lambda d, c: ef.matching.match(
             d, "treated", ["age"]
         ).effect("job", covariates=c),
+        "effekt.matching.MatchResult.balance_table": lambda d, c: ef.matching.match(
+            d, "treated", ["age"]
+        ).balance_table(c),
+        "effekt.matching.MatchedSample.balance": lambda d, c: ef.matching.match(
+            d, "treated", ["age"], method="cem"
+        ).balance(c),
+        "effekt.matching.MatchedSample.balance_table": lambda d, c: ef.matching.match(
+            d, "treated", ["age"], method="subclass"
+        ).balance_table(c),
+        "effekt.matching.MatchedSample.effect": lambda d, c: ef.matching.match(
+            d, "treated", ["age"], method="full"
+        ).effect("job", covariates=c),
         "effekt.simple_effect.compare_providers": lambda d, c: ef.simple_effect.compare_providers(
             d, "job", "benefit_group", c
         ),

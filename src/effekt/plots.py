@@ -339,6 +339,7 @@ def overlap_plot(
     xlabel: str | None = None,
     ylabel: str | None = None,
     labels: Mapping[Any, str] | None = None,
+    label: str = "matched",
 ) -> Axes:
     """Mirrored histograms of the propensity score: treated above, controls below the axis.
 
@@ -362,6 +363,9 @@ def overlap_plot(
     labels : mapping, optional
         Display text for the groups in the legend: keys ``"treated"`` and ``"control"``
         (``{"treated": "Mentorforløb"}``).
+    label : str, default "matched"
+        Legend name of the weighted sample (e.g. ``"weighted"`` after a weighting design),
+        translated through the language table.
     language : {"en", "da"}, optional
         Language of the default texts.
 
@@ -405,7 +409,7 @@ def overlap_plot(
                 align="edge",
                 color=color,
                 alpha=0.45,
-                label=f"{name}, {term('matched')}",
+                label=f"{name}, {term(label)}",
             )
     ax.axhline(0, color="0.3", lw=0.8)
     ticks = ax.get_yticks()

@@ -18,6 +18,7 @@ from .designs import BalanceTable, DesignComparison, balance_table, compare_desi
 from .nearest import MatchResult, match
 from .optimal import optimal_match
 from .propensity import PropensityScore, propensity_score
+from .sample import MatchedSample
 from .sensitivity import EValue, RosenbaumBounds, e_value, rosenbaum_bounds
 from .subclass import subclassify
 from .weighting import aipw, ipw
@@ -29,6 +30,7 @@ __all__ = [
     "compare_designs",
     "EValue",
     "MatchResult",
+    "MatchedSample",
     "PropensityScore",
     "RosenbaumBounds",
     "aipw",

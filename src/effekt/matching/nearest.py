@@ -83,7 +83,7 @@ import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from dataclasses import replace as replace_
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
 import numpy as np
 import pandas as pd
@@ -107,16 +107,17 @@ from .._validate import (
 )
 from ..errors import EffektError, OverlapWarning, SmallSampleWarning
 from ..language import number, speaks, term
-from ..results import EffectResult, Result, effect_from_normal
+from ..results import EffectResult, effect_from_normal
 from . import _engine
-from ._balance import balance_frame, balance_matrix
 from ._standard_errors import (
     abadie_imbens_ate_variance,
     abadie_imbens_variance,
     block_bootstrap,
     within_arm_variance,
 )
+from .methods import METHODS, run_method
 from .propensity import PropensityScore, _fit_propensity
+from .sample import MatchedSample
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -130,8 +131,11 @@ SE_TYPES = ("cluster", "abadie-imbens", "hc3", "bootstrap")
 
 
 @dataclass(frozen=True)
-class MatchResult(Result):
-    """The outcome of :func:`match`: matched sample, pairs, balance and effect.
+class MatchResult(MatchedSample):
+    """The outcome of nearest-neighbour :func:`match`: matched sample, pairs, balance and effect.
+
+    A :class:`~effekt.matching.MatchedSample` (every design's result) with the pairs, more
+    standard errors and effects over time.
 
     Attributes
     ----------
@@ -157,34 +161,17 @@ class MatchResult(Result):
         The arguments of :func:`match`.
     """
 
-    data: pd.DataFrame
-    treatment: Hashable
-    covariates: tuple[Hashable, ...]
-    treated: np.ndarray
-    distance: np.ndarray | None
     propensity: PropensityScore | None
-    weights: np.ndarray
-    subclass: np.ndarray
     discarded: np.ndarray
     caliper: float | None
-    options: dict[str, Any]
     _t_pos: np.ndarray = field(repr=False)
     _c_pos: np.ndarray = field(repr=False)
     _rank: np.ndarray = field(repr=False)
     _stage: np.ndarray = field(repr=False)
     _w_rows: np.ndarray = field(repr=False)
     _strata: np.ndarray | None = field(default=None, repr=False)
-    notes: tuple[str, ...] = ()
 
     # ------------------------------------------------------------------ counts
-    @property
-    def n_treated(self) -> int:
-        return int(self.treated.sum())
-
-    @property
-    def n_control(self) -> int:
-        return int((~self.treated).sum())
-
     @property
     def n_treated_matched(self) -> int:
         return _n_distinct(self._t_pos)
@@ -197,33 +184,7 @@ class MatchResult(Result):
     def n_controls_used(self) -> int:
         return _n_distinct(self._c_pos)
 
-    @property
-    def matched(self) -> np.ndarray:
-        """Boolean mask of rows in the matched sample (weight > 0)."""
-        return self.weights > 0
-
     # ------------------------------------------------------------------ data
-    def matched_data(self) -> pd.DataFrame:
-        """The matched rows (data order) with ``distance``, ``weights`` and ``subclass`` added.
-
-        Like MatchIt's ``match.data()``. ``subclass`` is a nullable integer, missing with
-        replacement (see :meth:`pairs`).
-        """
-        keep = self.matched
-        out = self.data.loc[keep].copy()
-        for col in ("distance", "weights", "subclass"):
-            if col in out.columns:
-                raise EffektError(
-                    f"matched_data(): the data already hold a column {col!r}; rename it before matching."
-                )
-        if self.distance is not None:
-            out["distance"] = self.distance[keep]
-        out["weights"] = self.weights[keep]
-        sub = pd.array(self.subclass[keep], dtype="Int64")
-        sub[self.subclass[keep] < 0] = pd.NA
-        out["subclass"] = sub
-        return out
-
     def pairs(self) -> pd.DataFrame:
         """One row per (treated, control) match: index labels, rank, set id, distances, stage.
 
@@ -248,40 +209,6 @@ class MatchResult(Result):
             frame["difference"] = np.abs(frame["distance_treated"] - frame["distance_control"])
         order = np.lexsort((self._rank, self._t_pos))
         return frame.iloc[order].reset_index(drop=True)
-
-    # ------------------------------------------------------------------ balance
-    def balance(
-        self, covariates: Sequence[Hashable] | None = None, *, include_distance: bool = True
-    ) -> pd.DataFrame:
-        """Balance before and after matching (definitions in the private module ``effekt.matching._balance``).
-
-        Parameters
-        ----------
-        covariates : list of column names, optional
-            Defaults to the matching covariates; any other columns of ``data`` may be given.
-        include_distance : bool
-            Add the distance (propensity score) as the first row, as MatchIt does.
-
-        Returns
-        -------
-        DataFrame
-            One row per covariate or categorical level; columns ``mean_treated_before``,
-            ``mean_control_before``, ``smd_before``, ``var_ratio_before``,
-            ``ecdf_mean_before``, ``ecdf_max_before`` and the same with ``_after``.
-        """
-        covs = list(self.covariates) if covariates is None else as_column_list(covariates)
-        require_columns(self.data, "balance", covariates=covs)
-        X, names, binary = balance_matrix(self.data, covs)
-        if include_distance and self.distance is not None:
-            X = np.column_stack([self.distance, X])
-            names = ["distance", *names]
-            binary = np.r_[False, binary]
-        before = np.ones(len(X))  # all units, as MatchIt's "All Data" table
-        return balance_frame(X, names, binary, self.treated, before, self.weights)
-
-    def to_frame(self) -> pd.DataFrame:
-        """The balance table (:meth:`balance`)."""
-        return self.balance()
 
     # ------------------------------------------------------------------ effect
     def effect(
@@ -1356,6 +1283,7 @@ class _Plan:
             tie_tolerance=self.tie_tolerance,
             tie_scale=self.tie_scale,
             estimand=self.estimand,
+            method="nearest",
             n_dropped_missing=n_missing,
         )
 
@@ -1726,6 +1654,119 @@ def _ate_weights(
     return w
 
 
+_NEAREST_DEFAULTS: dict[str, Any] = dict(
+    distance="logit",
+    replace=False,
+    std_caliper=True,
+    order=None,
+    discard="none",
+    seed=0,
+    ties=False,
+    tie_tolerance=1e-5,
+)
+_SHARED_DEFAULTS: dict[str, Any] = dict(
+    ratio=1,
+    caliper=None,
+    exact=None,
+    exact_fallback=False,
+    estimand="ATT",
+    cutpoints=None,
+    k2k=False,
+    subclasses=6,
+    moments=1,
+    min_controls=0.0,
+    max_controls=np.inf,
+)
+
+
+def _is_default(value: Any, default: Any) -> bool:
+    if value is default:
+        return True
+    try:
+        return bool(np.ndim(value) == 0 and value == default)
+    except (TypeError, ValueError):
+        return False
+
+
+def _other_method(
+    method: Any,
+    data: pd.DataFrame,
+    treatment: Hashable,
+    covariates: Any,
+    missing: str,
+    args: dict[str, Any],
+) -> MatchedSample:
+    """``match(method=...)`` for every design but nearest-neighbour matching."""
+    check_choice(method, "method", _FUNC, METHODS)
+    defaults = {**_NEAREST_DEFAULTS, **_SHARED_DEFAULTS}
+    given = {k: args[k] for k, v in defaults.items() if not _is_default(args[k], v)}
+    options = {k: args[k] for k in _SHARED_DEFAULTS}
+    options["treated_value"] = args["treated_value"]
+    return run_method(method, data, treatment, covariates, options, given, missing)
+
+
+@overload
+def match(
+    data: pd.DataFrame,
+    treatment: Hashable,
+    covariates: Sequence[Hashable] | Hashable,
+    *,
+    distance: Any = ...,
+    ratio: int = ...,
+    replace: bool = ...,
+    caliper: float | None = ...,
+    std_caliper: bool = ...,
+    exact: Sequence[Hashable] | Hashable | None = ...,
+    exact_fallback: bool = ...,
+    order: str | None = ...,
+    discard: str = ...,
+    treated_value: Any = ...,
+    seed: int | np.random.Generator | None = ...,
+    missing: str = ...,
+    ties: bool = ...,
+    tie_tolerance: float = ...,
+    estimand: str = ...,
+    method: Literal["nearest"] = ...,
+    cutpoints: Mapping[Hashable, Any] | None = ...,
+    k2k: bool = ...,
+    subclasses: int = ...,
+    moments: int = ...,
+    min_controls: float = ...,
+    max_controls: float = ...,
+) -> MatchResult: ...
+
+
+@overload
+def match(
+    data: pd.DataFrame,
+    treatment: Hashable,
+    covariates: Sequence[Hashable] | Hashable,
+    *,
+    distance: Any = ...,
+    ratio: int = ...,
+    replace: bool = ...,
+    caliper: float | None = ...,
+    std_caliper: bool = ...,
+    exact: Sequence[Hashable] | Hashable | None = ...,
+    exact_fallback: bool = ...,
+    order: str | None = ...,
+    discard: str = ...,
+    treated_value: Any = ...,
+    seed: int | np.random.Generator | None = ...,
+    missing: str = ...,
+    ties: bool = ...,
+    tie_tolerance: float = ...,
+    estimand: str = ...,
+    method: str,
+    cutpoints: Mapping[Hashable, Any] | None = ...,
+    k2k: bool = ...,
+    subclasses: int = ...,
+    moments: int = ...,
+    min_controls: float = ...,
+    max_controls: float = ...,
+) -> MatchedSample: ...
+
+
 def match(
     data: pd.DataFrame,
     treatment: Hashable,
@@ -1746,8 +1787,21 @@ def match(
     ties: bool = False,
     tie_tolerance: float = 1e-5,
     estimand: str = "ATT",
-) -> MatchResult:
-    """Greedy nearest-neighbour matching of treated units to controls (MatchIt 4 conventions).
+    method: str = "nearest",
+    cutpoints: Mapping[Hashable, Any] | None = None,
+    k2k: bool = False,
+    subclasses: int = 6,
+    moments: int = 1,
+    min_controls: float = 0.0,
+    max_controls: float = np.inf,
+) -> MatchedSample:
+    """Match or weight treated units and controls; greedy nearest-neighbour matching by default.
+
+    Every ``method`` returns a :class:`~effekt.matching.MatchedSample` (nearest-neighbour
+    matching its subclass :class:`MatchResult`) with the units' sets and weights, the method
+    and the estimand, and the same ``effect()``, ``balance()``, ``balance_table()``,
+    ``plot_balance()``, ``plot_overlap()``, ``matched_data()``, ``summary()`` and
+    ``to_frame()``.
 
     Parameters
     ----------
@@ -1801,10 +1855,32 @@ def match(
         ``replace=True``) matches both ways, every unit to the other group, as Stata's
         ``teffects psmatch`` does; each unit's weight is one plus the times it serves as a
         match, and ``effect()`` gives the ATE with the Abadie–Imbens SE.
+    method : {"nearest", "optimal", "full", "cem", "subclass", "ebal", "overlap", "ipw"}
+        ``"nearest"`` (the arguments above); ``"optimal"``: optimal pair / 1:k matching
+        (``ratio``, ``caliper``, ``exact``, ``exact_fallback``; ATT or ATC) and ``"full"``:
+        optimal full matching (``caliper``, ``exact``, ``min_controls``, ``max_controls``), both
+        as :func:`optimal_match`; ``"cem"``: coarsened exact matching (``cutpoints``, ``k2k``,
+        as :func:`cem`); ``"subclass"``: subclassification on the propensity score
+        (``subclasses``, as :func:`subclassify`); ``"ebal"``: entropy balancing
+        (``moments``, as :func:`entropy_weights`); ``"overlap"``: overlap weights (estimand
+        "ATO", as :func:`overlap_weights`); ``"ipw"``: inverse-probability weights of the
+        logistic score (ATT/ATC/ATE; the effect equals :func:`ipw`'s, whose M-estimation SE
+        also counts the score's uncertainty, unlike ``effect()``'s HC1). An argument the
+        method does not use raises.
+    cutpoints, k2k : optional
+        ``method="cem"`` only (see :func:`cem`).
+    subclasses : int, default 6
+        ``method="subclass"`` only.
+    moments : int, default 1
+        ``method="ebal"`` only.
+    min_controls, max_controls : float, default 0 and inf
+        ``method="full"`` only: controls per treated unit in each set (see
+        :func:`optimal_match`).
 
     Returns
     -------
-    MatchResult
+    MatchedSample
+        A :class:`MatchResult` for ``method="nearest"``.
 
     Raises
     ------
@@ -1833,7 +1909,12 @@ def match(
     ['distance', 'subclass', 'weights']
     >>> bool((md.groupby("subclass")["benefit"].nunique() == 1).all())
     True
+    >>> full = match(df, "vcg2", ["age", "benefit"], method="full", max_controls=4)
+    >>> full.method, full.estimand, bool(full.effect("age").std_error > 0)
+    ('full', 'ATT', True)
     """
+    if method != "nearest":
+        return _other_method(method, data, treatment, covariates, missing, locals())
     covs = as_column_list(covariates)
     if not covs:
         raise argument_error(_FUNC, "covariates", "a non-empty list of column names", covariates)
