@@ -368,6 +368,25 @@ TERMS: dict[str, dict[str, str]] = {
     "Nearest-neighbour matching on {distance} ({details})": {
         "da": "Nærmeste-nabo-matchning på {distance} ({details})"
     },
+    "treated: {n} ({k} in the sample); controls: {m} ({j} in the sample)": {
+        "da": "deltagere: {n} ({k} i stikprøven); kontroller: {m} ({j} i stikprøven)"
+    },
+    "matched sets": {"da": "matchede grupper"},
+    "total distance": {"da": "samlet afstand"},
+    "|SMD| after adjustment <= 0.1 for every covariate": {
+        "da": "|SMD| efter justering <= 0,1 for alle baggrundsvariable"
+    },
+    "|SMD| after adjustment > 0.1: {names}": {"da": "|SMD| efter justering > 0,1: {names}"},
+    "before": {"da": "før"},
+    "after": {"da": "efter"},
+    "Nearest-neighbour matching": {"da": "Nærmeste-nabo-matchning"},
+    "Optimal pair matching": {"da": "Optimal parvis matchning"},
+    "Optimal full matching": {"da": "Optimal fuld matchning"},
+    "Coarsened exact matching": {"da": "Grovinddelt eksakt matchning (CEM)"},
+    "Subclassification on the propensity score": {"da": "Underklasser efter propensity score"},
+    "Entropy balancing": {"da": "Entropibalancering"},
+    "Overlap weights": {"da": "Overlapvægte"},
+    "Inverse-probability weighting": {"da": "Invers sandsynlighedsvægtning"},
     "treated units": {"da": "deltagere"},
     "control units": {"da": "kontroller"},
     "covariates with |SMD| > 0.1": {"da": "baggrundsvariable med |SMD| > 0.1"},

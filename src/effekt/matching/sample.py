@@ -9,7 +9,7 @@ plots and the matched data all come from it. :class:`~effekt.matching.MatchResul
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,7 @@ import pandas as pd
 from .._design import encode_covariates
 from .._validate import as_column_list, check_choice, require_columns
 from ..errors import EffektError
+from ..language import number, speaks, term
 from ..results import EffectResult, Result
 from ._balance import balance_frame, balance_matrix
 from .balancing import weighted_effect
@@ -292,42 +293,55 @@ class MatchedSample(Result):
         after = np.abs(smd["smd_after"].to_numpy())
         m = self.matched
         return [
-            ("treated units", self.n_treated, int((m & self.treated).sum())),
-            ("control units", self.n_control, int((m & ~self.treated).sum())),
-            ("covariates with |SMD| > 0.1", int(np.sum(before > 0.1)), int(np.sum(after > 0.1))),
-            ("largest |SMD|", float(np.nanmax(before)), float(np.nanmax(after))),
+            (term("treated units"), self.n_treated, int((m & self.treated).sum())),
+            (term("control units"), self.n_control, int((m & ~self.treated).sum())),
+            (
+                term("covariates with |SMD| > 0.1"),
+                int(np.sum(before > 0.1)),
+                int(np.sum(after > 0.1)),
+            ),
+            (term("largest |SMD|"), float(np.nanmax(before)), float(np.nanmax(after))),
         ]
 
+    @speaks
     def summary(self) -> str:
         """Method, estimand, sample sizes and the balance of each covariate before/after."""
         sizes = self._sizes()
         lines = [
             self._html_title(),
-            f"  treated: {sizes[0][1]:,} ({sizes[0][2]:,} in the sample); "
-            f"controls: {sizes[1][1]:,} ({sizes[1][2]:,} in the sample)",
+            "  "
+            + term("treated: {n} ({k} in the sample); controls: {m} ({j} in the sample)").format(
+                n=number(sizes[0][1], 0),
+                k=number(sizes[0][2], 0),
+                m=number(sizes[1][1], 0),
+                j=number(sizes[1][2], 0),
+            ),
         ]
         if self.has_sets:
-            lines.append(f"  matched sets: {len(np.unique(self.subclass[self.subclass >= 0])):,}")
+            n_sets = len(np.unique(self.subclass[self.subclass >= 0]))
+            lines.append(f"  {term('matched sets')}: {number(n_sets, 0)}")
         if "total_distance" in self.options:
-            lines.append(f"  total distance: {self.options['total_distance']:.6g}")
+            total = number(float(self.options["total_distance"]), None)
+            lines.append(f"  {term('total distance')}: {total}")
         bal = self.balance()
         show = bal[["smd_before", "smd_after", "var_ratio_after", "ecdf_max_after"]]
-        lines.append(show.to_string(float_format=lambda v: f"{v:.3f}"))
+        lines.append(show.to_string(float_format=lambda v: number(v, 3)))
         big = bal.index[np.abs(bal["smd_after"]) > 0.1].tolist()
         lines.append(
-            "  |SMD| after adjustment <= 0.1 for every covariate"
+            "  " + term("|SMD| after adjustment <= 0.1 for every covariate")
             if not big
-            else f"  |SMD| after adjustment > 0.1: {', '.join(map(str, big))}"
+            else "  "
+            + term("|SMD| after adjustment > 0.1: {names}").format(names=", ".join(map(str, big)))
         )
-        lines.extend(f"  note: {n}" for n in self.notes)
+        lines.extend(f"  {term('note')}: {n}" for n in self.notes)
         return "\n".join(lines)
 
     def _html_title(self) -> str:
-        return f"{METHOD_NAMES.get(self.method, self.method)} ({self.estimand})"
+        return f"{term(METHOD_NAMES.get(self.method, self.method))} ({self.estimand})"
 
     def _html_frame(self) -> pd.DataFrame:
         """Sample sizes before and after, and the balance summary, as a table."""
-        return pd.DataFrame(self._sizes(), columns=["", "before", "after"])
+        return pd.DataFrame(self._sizes(), columns=["", term("before"), term("after")])
 
     def _html_notes(self) -> tuple[str, ...]:
         return self.notes
@@ -338,15 +352,51 @@ class MatchedSample(Result):
             f"treated={self.n_treated}, controls={self.n_control}, in_sample={int(self.matched.sum())})"
         )
 
-    def plot_balance(self, ax: Axes | None = None, *, threshold: float = 0.1) -> Axes:
-        """Love plot: absolute standardized mean differences before and after."""
+    @speaks
+    def plot_balance(
+        self,
+        ax: Axes | None = None,
+        *,
+        threshold: float = 0.1,
+        title: str | None = None,
+        xlabel: str | None = None,
+        ylabel: str | None = None,
+        labels: Mapping[Any, str] | None = None,
+    ) -> Axes:
+        """Love plot: absolute standardized mean differences before and after.
+
+        ``title``, ``xlabel``, ``ylabel`` replace the default texts, ``labels`` maps covariate
+        names to display text and ``language="da"`` writes the plot in Danish.
+        """
         from ..plots import love_plot
 
-        name = METHOD_NAMES.get(self.method, self.method).lower()
-        return love_plot({name: self.balance()}, ax=ax, threshold=threshold)
+        name = term(METHOD_NAMES.get(self.method, self.method)).lower()
+        return love_plot(
+            {name: self.balance()},
+            ax=ax,
+            threshold=threshold,
+            title=title,
+            xlabel=xlabel,
+            ylabel=ylabel,
+            labels=labels,
+        )
 
-    def plot_overlap(self, ax: Axes | None = None, *, bins: int | None = None) -> Axes:
-        """Distributions of the propensity score by group, before and after."""
+    @speaks
+    def plot_overlap(
+        self,
+        ax: Axes | None = None,
+        *,
+        bins: int | None = None,
+        title: str | None = None,
+        xlabel: str | None = None,
+        ylabel: str | None = None,
+        labels: Mapping[Any, str] | None = None,
+    ) -> Axes:
+        """Distributions of the propensity score by group, before and after.
+
+        ``title``, ``xlabel``, ``ylabel`` and ``labels`` (keys ``"treated"``/``"control"``)
+        replace the default texts; ``language="da"`` writes the plot in Danish.
+        """
         if self.distance is None:
             raise EffektError(
                 f"plot_overlap() needs a propensity score; method={self.method!r} has none. "
@@ -356,5 +406,14 @@ class MatchedSample(Result):
 
         label = "weighted" if self.method in ("ebal", "overlap", "ipw") else "matched"
         return overlap_plot(
-            self.distance, self.treated, self.weights, ax=ax, bins=bins, label=label
+            self.distance,
+            self.treated,
+            self.weights,
+            ax=ax,
+            bins=bins,
+            label=label,
+            title=title,
+            xlabel=xlabel,
+            ylabel=ylabel,
+            labels=labels,
         )
