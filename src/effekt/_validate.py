@@ -20,6 +20,14 @@ from .errors import ColumnError, DroppedRowsWarning, EffektError, MissingValueEr
 
 MISSING_POLICIES = ("raise", "drop")
 
+#: Largest integer a float64 holds exactly; counts above it are refused.
+MAX_EXACT_INTEGER = 2**53
+#: The largest confidence level accepted: beyond it the normal quantile is float noise.
+MAX_CONF_LEVEL = 1 - 1e-10
+#: Upper bound of resampling sizes (``n_boot``, ``n_draws``): beyond it a call takes minutes
+#: to hours and memory grows linearly, for no gain in precision a report could show.
+MAX_RESAMPLES = 100_000
+
 
 def argument_error(func: str, argument: str, requirement: str, value: Any) -> EffektError:
     """Build the standard message: "The 'x' argument of f() must be ...; got v."."""
@@ -41,12 +49,86 @@ def check_conf_level(conf_level: Any, func: str) -> float:
     if (
         isinstance(conf_level, bool)
         or not isinstance(conf_level, numbers.Real)
-        or not 0 < float(conf_level) < 1
+        or not 0 < float(conf_level) <= MAX_CONF_LEVEL
     ):
         raise argument_error(
-            func, "conf_level", "a number strictly between 0 and 1 (e.g. 0.95)", conf_level
+            func,
+            "conf_level",
+            "a number strictly between 0 and 1, at most 1 - 1e-10 (e.g. 0.95)",
+            conf_level,
         )
     return float(conf_level)
+
+
+def check_seed(seed: Any, func: str) -> np.random.Generator:
+    """A numpy Generator from ``seed``: a non-negative int, a Generator or None.
+
+    A float, a string or a negative number raises: ``seed=1.5`` is a typo, not a seed.
+
+    Examples
+    --------
+    >>> check_seed(3, "f").integers(10) == np.random.default_rng(3).integers(10)
+    True
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None:
+        return np.random.default_rng()
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and int(seed) >= 0:
+        return np.random.default_rng(int(seed))
+    raise argument_error(func, "seed", "a non-negative integer, a numpy Generator or None", seed)
+
+
+def check_resamples(value: Any, argument: str, func: str, *, low: int) -> int:
+    """A number of bootstrap or simulation draws between ``low`` and :data:`MAX_RESAMPLES`."""
+    return int(check_number(value, argument, func, low=low, high=MAX_RESAMPLES, integer=True))
+
+
+def check_level_value(value: Any, argument: str, func: str) -> Any:
+    """A value that names a level of a column (``treated_value``, ``control``): hashable."""
+    if not isinstance(value, Hashable) or isinstance(value, (list, dict, set, np.ndarray)):
+        raise argument_error(
+            func, argument, "a single value of the column (not a list or array)", value
+        )
+    try:
+        hash(value)
+    except TypeError:
+        raise argument_error(
+            func, argument, "a single value of the column (not a list or array)", value
+        ) from None
+    return value
+
+
+def check_distinct_columns(columns: Sequence[Hashable], argument: str, func: str) -> None:
+    """No column is named twice in ``argument`` (``by=["g", "g"]`` counts it twice)."""
+    seen: set[Any] = set()
+    for column in columns:
+        if column in seen:
+            raise EffektError(
+                f"The '{argument}' argument of {func}() names the column {quote(column)} twice; "
+                "give each column once."
+            )
+        seen.add(column)
+
+
+def check_not_outcome(
+    outcome: Hashable, columns: Iterable[Hashable], argument: str, func: str
+) -> None:
+    """The outcome column is not also a covariate (it would "explain" itself)."""
+    if outcome in list(columns):
+        raise EffektError(
+            f"The outcome column {quote(outcome)} is also listed in '{argument}' of {func}(); "
+            "an outcome cannot adjust for itself: remove it from the covariates."
+        )
+
+
+def check_new_column(name: Any, data: pd.DataFrame, argument: str, func: str) -> None:
+    """An output column name that does not overwrite a column of the result's input."""
+    if name in data.columns:
+        raise EffektError(
+            f"The '{argument}' argument of {func}() is {quote(name)}, which is already a column "
+            "of the result (an id or a kept column); choose another name."
+        )
 
 
 def check_number(
@@ -69,6 +151,13 @@ def check_number(
     )
     if ok and integer and float(value) != int(value):
         ok = False
+    if ok and integer and abs(value) > MAX_EXACT_INTEGER:
+        raise argument_error(
+            func,
+            argument,
+            "an integer of at most 2**53 (larger counts are not exact in floats)",
+            value,
+        )
     if ok and low is not None:
         ok = value > low if low_open else value >= low
     if ok and high is not None:
@@ -194,6 +283,9 @@ def two_valued(
             f"The {argument} column {quote(column)} passed to {func}() must have exactly two values; "
             f"it has {len(levels)} ({shown}). Use compare_arms() for several arms or recode the column."
         )
+    if treated_value is not None:
+        value_arg = "treated_value" if argument == "treatment" else f"{argument}_value"
+        check_level_value(treated_value, value_arg, func)
     if treated_value is None:
         level_set = {bool(v) if isinstance(v, (bool, np.bool_)) else v for v in levels}
         if not level_set <= {0, 1}:
@@ -227,6 +319,7 @@ def outcome_indicator(
     """
     if outcome_value is None:
         return values
+    check_level_value(outcome_value, "outcome_value", func)
     present = values.dropna()
     levels = list(pd.unique(present))
     if outcome_value not in levels:

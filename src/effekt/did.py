@@ -85,7 +85,8 @@ from ._validate import (
     check_choice,
     check_conf_level,
     check_frame,
-    check_number,
+    check_resamples,
+    check_seed,
     check_share,
     check_weights,
     handle_missing,
@@ -274,7 +275,7 @@ def _wild_cluster_bootstrap(
     s_hat = b - A @ beta
     est = float(c @ beta)
     se = float(np.sqrt(factor * np.sum((s_hat @ a) ** 2)))
-    rng = np.random.default_rng(seed)
+    rng = check_seed(seed, "wild_cluster_bootstrap")
     V = _webb(rng, (n_boot, G)) if boot_weights == "webb" else rng.choice([-1.0, 1.0], (n_boot, G))
     cMc = float(c @ a)
     aAM = np.einsum("k,gkl,lm->gm", a, A, M)  # (G, p): a' A_g M
@@ -386,7 +387,7 @@ def _wild_cluster_wald(
     beta_r = np.zeros(p)
     beta_r[keep] = Mr @ b.sum(axis=0)[keep]
     s_r = b - A @ beta_r  # restricted residual scores (G, p)
-    rng = np.random.default_rng(seed)
+    rng = check_seed(seed, "wild_cluster_wald")
     V = _webb(rng, (n_boot, G)) if boot_weights == "webb" else rng.choice([-1.0, 1.0], (n_boot, G))
     SV = V @ s_r  # (B, p) = sum_g v_g s_g
     num = SV @ RM.T  # (B, q): R (beta* - beta_r), and R beta_r = 0
@@ -551,7 +552,7 @@ def _check_se(
 ) -> str:
     check_choice(se, "se", func, ("cr2", "wild", "hc2"))
     check_choice(boot["boot_weights"], "boot_weights", func, ("webb", "rademacher"))
-    check_number(boot["n_boot"], "n_boot", func, low=99, integer=True)
+    check_resamples(boot["n_boot"], "n_boot", func, low=99)
     if se == "wild" and cluster is None:
         raise EffektError(
             f"{func}(): se='wild' resamples clusters; pass {argument}= (e.g. the municipality "
@@ -604,7 +605,7 @@ def did(
     treated_value, post_value : optional
         Values of ``treatment`` / ``post`` marking participants / the after period.
     n_boot, boot_weights
-        Wild cluster bootstrap draws and weight distribution.
+        Wild cluster bootstrap draws (99 to 100,000) and weight distribution.
     outcome_value : optional
         The value of ``outcome`` that counts as 1 (``"Ja"`` in a column of "Ja"/"Nej").
     seed : int, Generator or None
@@ -1213,7 +1214,7 @@ def event_study(
     conf_level = check_conf_level(conf_level, func)
     check_choice(pretrend_test, "pretrend_test", func, ("wild", "cr2"))
     check_choice(boot_weights, "boot_weights", func, ("webb", "rademacher"))
-    n_boot = int(check_number(n_boot, "n_boot", func, low=99, integer=True))
+    n_boot = check_resamples(n_boot, "n_boot", func, low=99)
     rows = _event_rows(
         data,
         outcome,

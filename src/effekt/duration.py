@@ -59,7 +59,10 @@ from ._validate import (
     check_choice,
     check_conf_level,
     check_frame,
+    check_new_column,
     check_number,
+    check_resamples,
+    check_seed,
     check_weights,
     handle_missing,
     numeric_column,
@@ -315,6 +318,9 @@ class KaplanMeier(Result):
         """Restricted mean time up to ``horizon`` by group, with R's Greenwood-type SE (or the
         robust SE when the curves were fitted with ``se="robust"``).
 
+        ``horizon`` must not exceed the longest follow-up of any curve (as in
+        :func:`restricted_mean_difference`): beyond it the curve is unknown.
+
         Examples
         --------
         >>> import pandas as pd
@@ -322,9 +328,20 @@ class KaplanMeier(Result):
         >>> kaplan_meier(df, "weeks", "job").restricted_mean(5)["rmean"].tolist()
         [4.0]
         """
-        h = check_number(horizon, "horizon", "KaplanMeier.restricted_mean", low=0, low_open=True)
+        func = "KaplanMeier.restricted_mean"
+        h = check_number(horizon, "horizon", func, low=0, low_open=True)
         rows = []
         for g, km in self._curves.items():
+            last = float(np.max(km["time"])) if len(km["time"]) else 0.0
+            if h > last:
+                group = "" if g is None else f" (group {g!r})"
+                raise argument_error(
+                    func,
+                    "horizon",
+                    f"at most the longest follow-up of each curve{group}: {last:g}; "
+                    "beyond it the curve is unknown",
+                    horizon,
+                )
             mean, se = _rmst(km, h)
             if self.se == "robust":
                 se = float(np.sqrt(np.sum(_rmst_influence(km, h) ** 2)))
@@ -905,7 +922,7 @@ def median_difference(
     conf_level : float
     treated_value : optional
     n_boot : int
-        Bootstrap replicates (persons resampled within arm).
+        Bootstrap replicates (persons resampled within arm), 50 to 100,000.
     seed : int, Generator or None
         Seed of the numpy Generator (results are reproducible for a fixed seed; default 0).
     unit_label : str
@@ -940,11 +957,11 @@ def median_difference(
     """
     func = "median_difference"
     conf_level = check_conf_level(conf_level, func)
-    n_boot = int(check_number(n_boot, "n_boot", func, low=50, integer=True))
+    n_boot = check_resamples(n_boot, "n_boot", func, low=50)
     require_columns(check_frame(data, func), func, treatment=treatment)
     data, t, e, w = _survival_arrays(data, time, event, weights, func, [treatment], missing)
     arm = _two_arms(data, treatment, treated_value, func)
-    rng = np.random.default_rng(seed)
+    rng = check_seed(seed, "median_difference")
     meds, boots = {}, {}
     for key, m in (("treated", arm), ("control", ~arm)):
         tm, em, wm = t[m], e[m], w[m]
@@ -1186,6 +1203,7 @@ def weeks_in_status(
 
     func = "weeks_in_status"
     cols = as_column_list(columns)
+    check_new_column(name, pd.DataFrame(columns=[id, *cols]), "name", func)
     panel, codes, labels, t, _ = _check_panel(
         data, id, time, func, extra=[outcome, *cols], missing=missing
     )

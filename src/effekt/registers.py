@@ -196,14 +196,20 @@ def _per_person(
     func: str,
 ) -> pd.DataFrame:
     """One row per person: any paid-hours month, any benefit month and the person's group."""
-    sub = data.loc[:, [id, *by_cols]].copy()
-    sub["_paid"] = paid
-    sub["_benefit"] = benefit
-    per_person = sub.groupby(id, sort=False).agg(
+    # internal names only, so that no caller column (even one named "_paid") can collide
+    sub = pd.DataFrame(
+        {
+            "_id": data[id].reset_index(drop=True),
+            **{f"_by_{i}": data[c].reset_index(drop=True) for i, c in enumerate(by_cols)},
+            "_paid": paid,
+            "_benefit": benefit,
+        }
+    )
+    per_person = sub.groupby("_id", sort=False).agg(
         _paid=("_paid", "max"),
         _benefit=("_benefit", "max"),
-        **{f"_n_{i}": (c, "nunique") for i, c in enumerate(by_cols)},
-        **{f"_v_{i}": (c, "first") for i, c in enumerate(by_cols)},
+        **{f"_n_{i}": (f"_by_{i}", "nunique") for i in range(len(by_cols))},
+        **{f"_v_{i}": (f"_by_{i}", "first") for i in range(len(by_cols))},
     )
     for i, c in enumerate(by_cols):
         changed = per_person[f"_n_{i}"] > 1

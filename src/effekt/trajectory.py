@@ -38,7 +38,8 @@ from ._validate import (
     as_column_list,
     check_conf_level,
     check_frame,
-    check_number,
+    check_resamples,
+    check_seed,
     check_weights,
     handle_missing,
     numeric_column,
@@ -160,7 +161,7 @@ def _sup_t(
     R = cov[np.ix_(pos, pos)] / np.outer(se[pos], se[pos])
     vals, vecs = np.linalg.eigh(R)
     L = vecs * np.sqrt(np.clip(vals, 0, None))
-    rng = np.random.default_rng(seed)
+    rng = check_seed(seed, "sup_t")
     draws = rng.standard_normal((n_draws, L.shape[1])) @ L.T
     return max(float(np.quantile(np.abs(draws).max(axis=1), conf_level)), q)
 
@@ -652,7 +653,7 @@ def effect_over_time(
         Simultaneous band over all periods: ``True``/``"sup-t"`` uses the sup-t critical
         value of the joint distribution, ``"bonferroni"`` the Bonferroni quantile.
     n_draws : int
-        Gaussian draws for the sup-t critical value.
+        Gaussian draws for the sup-t critical value, 100 to 100,000.
     seed : int, Generator or None
         Seed of those draws (the band is reproducible for a fixed seed; default 0).
     missing : {"raise", "drop"}
@@ -700,7 +701,7 @@ def effect_over_time(
         raise argument_error(
             func, "simultaneous", "True, False, 'sup-t' or 'bonferroni'", simultaneous
         )
-    n_draws = int(check_number(n_draws, "n_draws", func, low=100, integer=True))
+    n_draws = check_resamples(n_draws, "n_draws", func, low=100)
     x = _panel_inputs(
         data,
         outcome,

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .._validate import argument_error, check_number
+from .._validate import argument_error, check_number, check_seed
 
 __all__ = ["providers", "PROVIDER_INTERCEPT", "PROVIDER_COEFFICIENTS"]
 
@@ -143,7 +143,7 @@ def providers(
     n_providers = int(check_number(n_providers, "n_providers", "providers", low=1, integer=True))
     n_periods = int(check_number(n_periods, "n_periods", "providers", low=1, integer=True))
     sizes = _sizes(participants_per_provider, n_providers)
-    rng = np.random.default_rng(seed)
+    rng = check_seed(seed, "providers")
     shift_arr = np.atleast_1d(np.asarray(case_mix_shift, dtype=float))
     if shift_arr.size == 1:
         s = float(shift_arr[0])

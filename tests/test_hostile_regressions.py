@@ -1,0 +1,154 @@
+"""Regression tests for issue 15 (degenerate designs and hostile input), wave A.
+
+Each test reproduces one example of the issue's "Why" list that lies in the estimators of
+rct, intervals, duration, did, registers, fulltime, synthetic and the shared validators;
+each failed (a silent wrong answer, a raw exception or a hang) before the fix.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import effekt as ef
+from effekt import duration, fulltime, intervals, rct, registers
+from effekt._multiplicity import adjust_pvalues
+from effekt.errors import EffektError
+
+
+@pytest.fixture
+def base_effect():
+    return rct.difference_in_proportions_from_counts(208, 1302, 155, 1291)
+
+
+# --------------------------------------------------------------------------- validators
+
+
+@pytest.mark.parametrize("seed", [1.5, "1", -1, True])
+def test_a_float_or_text_seed_raises_naming_seed(seed):
+    with pytest.raises(EffektError, match="'seed'"):
+        ef.synthetic.rct(100, 100, p_control=0.1, effect=0.1, seed=seed)
+    with pytest.raises(EffektError, match="'seed'"):
+        ef.synthetic.study("mentor", seed=seed)
+
+
+def test_a_generator_and_an_int_seed_still_work():
+    a = ef.synthetic.rct(50, 50, p_control=0.1, effect=0.1, seed=np.random.default_rng(3))
+    b = ef.synthetic.rct(50, 50, p_control=0.1, effect=0.1, seed=3)
+    pd.testing.assert_frame_equal(a, b)
+
+
+@pytest.mark.parametrize("counts", [(1e300, 2e300, 1e299, 2e300), (2**60, 2**61, 2**59, 2**61)])
+def test_counts_beyond_2_to_53_are_refused(counts):
+    with pytest.raises(EffektError, match="2\\*\\*53"):
+        rct.difference_in_proportions_from_counts(*counts)
+
+
+def test_counts_at_2_to_53_are_accepted():
+    r = rct.difference_in_proportions_from_counts(2**51, 2**53, 2**50, 2**53)
+    assert r.estimate == pytest.approx(0.125)
+
+
+def test_conf_level_too_close_to_one_raises_instead_of_nan_interval():
+    with pytest.raises(EffektError, match="conf_level"):
+        rct.difference_in_proportions_from_counts(208, 1302, 155, 1291, conf_level=1 - 1e-16)
+    with pytest.raises(EffektError, match="conf_level"):
+        intervals.wilson_interval(5, 10, conf_level=1 - 1e-16)
+    lo, hi = intervals.wilson_interval(5, 10, conf_level=1 - 1e-10)
+    assert 0 <= lo < hi <= 1
+
+
+def test_a_list_as_treated_value_raises_naming_it():
+    df = pd.DataFrame({"t": [0, 1] * 10, "y": [0, 1, 1, 0] * 5})
+    with pytest.raises(EffektError, match="treated_value"):
+        rct.difference_in_proportions(df, "y", "t", treated_value=[1])
+    with pytest.raises(EffektError, match="outcome_value"):
+        rct.difference_in_proportions(df, "y", "t", outcome_value=[1])
+
+
+def test_adjust_pvalues_refuses_p_outside_0_1():
+    with pytest.raises(EffektError, match="-3"):
+        adjust_pvalues([-3.0, 0.5], "holm")
+    with pytest.raises(EffektError):
+        adjust_pvalues([0.2, 1.5], "bh")
+    assert adjust_pvalues([0.01, 0.04, np.nan], "holm")[:2].tolist() == pytest.approx([0.02, 0.04])
+
+
+# --------------------------------------------------------------------------- intervals
+
+
+def test_clopper_pearson_of_nan_is_nan_not_0_to_1():
+    lo, hi = intervals.clopper_pearson_interval(np.nan, 10)
+    assert np.isnan(lo) and np.isnan(hi)
+    lo, hi = intervals.clopper_pearson_interval(0, 0)
+    assert np.isnan(lo) and np.isnan(hi)
+    lo, hi = intervals.clopper_pearson_interval(0, 20)
+    assert lo == 0 and hi == pytest.approx(0.1684, abs=1e-4)
+
+
+def test_interval_counts_as_text_raise_effekt_error():
+    with pytest.raises(EffektError, match="'events'"):
+        intervals.wilson_interval("a", 10)
+    with pytest.raises(EffektError, match="'n_treated'"):
+        intervals.newcombe_interval(3, "ten", 4, 10)
+
+
+# --------------------------------------------------------------------------- fulltime
+
+
+def test_scale_effect_by_zero_raises(base_effect):
+    with pytest.raises(EffektError, match="'factor'"):
+        fulltime.scale_effect(base_effect, 0, unit_label="x", estimand="x", method="x")
+
+
+def test_scale_effect_overflow_raises(base_effect):
+    with pytest.raises(EffektError, match="'factor'"):
+        fulltime.scale_effect(base_effect, 1e308 * 10, unit_label="x", estimand="x", method="x")
+    with pytest.raises(EffektError, match="'factor'"):
+        big = fulltime.scale_effect(base_effect, 1e300, unit_label="x", estimand="x", method="x")
+        fulltime.scale_effect(big, 1e300, unit_label="x", estimand="x", method="x")
+
+
+def test_full_time_persons_with_zero_replacement_raises(base_effect):
+    with pytest.raises(EffektError, match="'replacement'"):
+        fulltime.full_time_persons(base_effect, period_weeks=78, replacement=0)
+
+
+# --------------------------------------------------------------------------- duration
+
+
+def test_restricted_mean_beyond_follow_up_raises_like_the_difference():
+    surv = pd.DataFrame({"time": [1, 2, 3, 4, 5, 6], "event": [1, 0, 1, 1, 0, 1]})
+    km = duration.kaplan_meier(surv, "time", "event")
+    with pytest.raises(EffektError, match="'horizon'"):
+        km.restricted_mean(100)
+    assert km.restricted_mean(6)["rmean"].iloc[0] > 0
+
+
+def test_weeks_in_status_name_colliding_with_the_id_raises():
+    pan = pd.DataFrame({"pid": [1, 1, 2, 2], "week": [1, 2, 1, 2], "w": [1, 0, 1, 1], "arm": 1})
+    with pytest.raises(EffektError, match="'name'"):
+        duration.weeks_in_status(pan, "w", "pid", "week", name="pid")
+    with pytest.raises(EffektError, match="'name'"):
+        duration.weeks_in_status(pan, "w", "pid", "week", name="arm", columns=["arm"])
+    out = duration.weeks_in_status(pan, "w", "pid", "week")
+    assert out["pid"].tolist() == [1, 2] and out["weeks"].tolist() == [1.0, 2.0]
+
+
+# --------------------------------------------------------------------------- registers
+
+
+def test_share_with_paid_hours_with_a_person_column_named_paid():
+    months = np.tile([1, 2], 50)
+    ph = pd.DataFrame(
+        {"_paid": np.repeat(np.arange(50), 2), "month": months, "wage": 20000.0, "hours": 100.0}
+    )
+    before = ph.copy()
+    out = registers.share_with_paid_hours(ph, "_paid", "month", "wage", "hours")
+    assert out["n_persons"].iloc[0] == 50
+    same = registers.share_with_paid_hours(
+        ph.rename(columns={"_paid": "id"}), "id", "month", "wage", "hours"
+    )
+    pd.testing.assert_frame_equal(out, same)
+    pd.testing.assert_frame_equal(ph, before)
