@@ -152,3 +152,128 @@ def test_share_with_paid_hours_with_a_person_column_named_paid():
     )
     pd.testing.assert_frame_equal(out, same)
     pd.testing.assert_frame_equal(ph, before)
+
+
+# --------------------------------------------------------------------------- rct minimum information
+
+
+def _cluster_frame(seed=0):
+    rng = np.random.default_rng(seed)
+    c = np.r_[np.repeat(np.arange(5), 10), np.full(50, 9)]
+    return pd.DataFrame({"t": np.repeat([0, 1], 50), "y": rng.integers(0, 2, 100), "c": c})
+
+
+def test_perfect_fit_covariate_raises_instead_of_significant_float_noise():
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"t": np.repeat([0, 1], 100), "y": rng.integers(0, 2, 200)})
+    df["x"] = df["y"]
+    with pytest.raises(EffektError, match="fitted exactly"):
+        rct.difference_in_proportions(df, "y", "t", covariates=["x"])
+
+
+@pytest.mark.parametrize("estimator", [rct.difference_in_proportions, rct.difference_in_means])
+def test_an_arm_that_is_one_cluster_raises(estimator):
+    df = _cluster_frame()
+    with pytest.raises(EffektError, match="'c'.*1 cluster"):
+        estimator(df, "y", "t", cluster="c")
+
+
+@pytest.mark.parametrize("estimator", [rct.difference_in_proportions, rct.difference_in_means])
+def test_two_clusters_per_arm_is_enough(estimator):
+    df = _cluster_frame()
+    df.loc[df.t == 1, "c"] = np.repeat([8, 9], 25)
+    r = estimator(df, "y", "t", cluster="c")
+    assert r.ci[1] - r.ci[0] > 0.05
+
+
+def test_lin_adjustment_needs_covariates_plus_two_rows_per_arm():
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame(
+        {"t": [1, 1, 1] + [0] * 50, "y": rng.normal(size=53), "x": rng.normal(size=53)}
+    )
+    # 1 covariate: 2 parameters per arm, 3 treated rows -> allowed
+    r = rct.difference_in_means(df, "y", "t", covariates=["x"])
+    assert np.isfinite(r.ci).all() and abs(r.ci[1]) < 100
+    with pytest.raises(EffektError, match="needs at least 3 rows"):
+        rct.difference_in_means(df.iloc[1:], "y", "t", covariates=["x"])
+
+
+def test_outcome_as_covariate_raises():
+    df = pd.DataFrame({"t": [0, 1] * 20, "y": np.arange(40.0) % 7})
+    with pytest.raises(EffektError, match="'y'.*covariates"):
+        rct.difference_in_means(df, "y", "t", covariates=["y"])
+    with pytest.raises(EffektError, match="covariates"):
+        rct.difference_in_proportions(df.assign(y=df.y > 3), "y", "t", covariates=["y"])
+
+
+def test_subgroups_refuses_the_same_by_column_twice():
+    rng = np.random.default_rng(2)
+    df = pd.DataFrame(
+        {"t": np.repeat([0, 1], 50), "y": rng.integers(0, 2, 100), "g": np.tile([0, 1], 50)}
+    )
+    with pytest.raises(EffektError, match="'g' twice"):
+        rct.subgroups(df, "y", "t", by=["g", "g"])
+
+
+@pytest.mark.parametrize("sd", [1e-300, 5e-324])
+def test_tiny_sds_in_summary_raise_instead_of_zero_division(sd):
+    with pytest.raises(EffektError, match="too small"):
+        rct.difference_in_means_from_summary(1.0, sd, 10, 2.0, sd, 10)
+
+
+def test_huge_sds_in_summary_raise():
+    with pytest.raises(EffektError, match="too large"):
+        rct.difference_in_means_from_summary(1.0, 1e200, 10, 2.0, 1e200, 10)
+
+
+def test_an_undefined_relative_change_is_noted_in_the_summary():
+    r = rct.difference_in_proportions_from_counts(5, 5, 0, 5)
+    assert "relative change not defined" in r.summary()
+    assert "relative change not defined" in r._repr_html_()
+
+
+# --------------------------------------------------------------------------- did
+
+
+def test_did_hc2_with_one_row_per_cell_raises_instead_of_1e134():
+    rng = np.random.default_rng(3)
+    dd = pd.DataFrame({"t": [1, 1, 0, 0, 0, 0, 0, 0], "post": [0, 1] * 4, "y": rng.normal(size=8)})
+    with pytest.raises(EffektError, match="leverage 1"):
+        ef.did.did(dd, "y", "t", "post", se="hc2")
+
+
+@pytest.mark.parametrize("se", ["wild", "cr2"])
+def test_did_with_one_treated_cluster_raises(se):
+    rng = np.random.default_rng(4)
+    wb = pd.DataFrame(
+        {
+            "t": [1] * 4 + [0] * 8,
+            "post": [0, 1] * 6,
+            "y": rng.normal(size=12),
+            "c": [1] * 4 + [2] * 4 + [3] * 4,
+        }
+    )
+    with pytest.raises(EffektError, match="1 cluster"):
+        ef.did.did(wb, "y", "t", "post", cluster="c", se=se)
+
+
+def test_n_boot_above_the_cap_raises_at_once():
+    rng = np.random.default_rng(5)
+    wb = pd.DataFrame(
+        {
+            "t": [1] * 8 + [0] * 8,
+            "post": [0, 1] * 8,
+            "y": rng.normal(size=16),
+            "c": np.repeat([1, 2, 3, 4], 4),
+        }
+    )
+    with pytest.raises(EffektError, match="'n_boot'"):
+        ef.did.did(wb, "y", "t", "post", cluster="c", se="wild", n_boot=10**9)
+
+
+def test_n_draws_above_the_cap_raises_at_once():
+    panel = ef.synthetic.study("jobfirst_panel", seed=1, sample_scale=0.05)
+    with pytest.raises(EffektError, match="'n_draws'"):
+        ef.trajectory.effect_over_time(
+            panel, "paid_hours", "treated", "person", "week", n_draws=10**9
+        )

@@ -67,7 +67,7 @@ def check_seed(seed: Any, func: str) -> np.random.Generator:
 
     Examples
     --------
-    >>> check_seed(3, "f").integers(10) == np.random.default_rng(3).integers(10)
+    >>> bool(check_seed(3, "f").integers(10) == np.random.default_rng(3).integers(10))
     True
     """
     if isinstance(seed, np.random.Generator):
@@ -446,3 +446,32 @@ def check_weights(w: np.ndarray, column: Hashable, func: str) -> np.ndarray:
             f"{requirement}; all {len(w)} weights are 0, so no row is left to analyse."
         )
     return w
+
+
+def check_clusters_per_arm(
+    codes: np.ndarray, treated: np.ndarray, column: Hashable, func: str, *, minimum: int = 2
+) -> None:
+    """Each arm spans at least ``minimum`` clusters (CR2 and the wild bootstrap need 2).
+
+    With one cluster in an arm, that arm's mean is a single draw of the cluster effect: the
+    cluster-robust variance has nothing to estimate it from and gives a zero-width interval.
+
+    Examples
+    --------
+    >>> check_clusters_per_arm(np.array([0, 1, 2, 3]), np.array([1, 1, 0, 0]), "c", "f")
+    >>> check_clusters_per_arm(np.array([0, 0, 2, 3]), np.array([1, 1, 0, 0]), "c", "f")
+    Traceback (most recent call last):
+    ...
+    effekt.errors.ColumnError: The cluster column 'c' passed to f() has 1 cluster(s) with treated rows; a cluster-robust interval needs at least 2 clusters in each arm (with one, the arm's mean is a single draw of its cluster and has no estimable variance). Collect more clusters, or analyse without cluster= only if persons, not clusters, were assigned.
+    """
+    treated = np.asarray(treated, dtype=bool)
+    for arm, rows in (("treated", treated), ("control", ~treated)):
+        k = len(np.unique(codes[rows]))
+        if k < minimum:
+            raise ColumnError(
+                f"The cluster column {quote(column)} passed to {func}() has {k} cluster(s) with "
+                f"{arm} rows; a cluster-robust interval needs at least {minimum} clusters in each "
+                "arm (with one, the arm's mean is a single draw of its cluster and has no "
+                "estimable variance). Collect more clusters, or analyse without cluster= only if "
+                "persons, not clusters, were assigned."
+            )

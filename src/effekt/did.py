@@ -83,6 +83,7 @@ from ._validate import (
     argument_error,
     as_column_list,
     check_choice,
+    check_clusters_per_arm,
     check_conf_level,
     check_frame,
     check_resamples,
@@ -532,6 +533,7 @@ def _cluster_codes(
             f"The {argument} column {quote(column)} passed to {func}() has one value; "
             "clustering needs two or more."
         )
+    check_clusters_per_arm(codes, treated, column, func)
     t_int = treated.astype(int)
     lo = np.full(G, 2)
     hi = np.full(G, -1)
@@ -622,6 +624,11 @@ def did(
 
     Notes
     -----
+    **Minimum information** (enforced; fewer raise :class:`~effekt.errors.EffektError`):
+    ``se="cr2"`` and ``se="wild"`` need at least 2 clusters in each group; ``se="hc2"``
+    needs every row's leverage below 1 (at least 2 rows in each group-period cell);
+    ``n_boot`` is between 99 and 100,000.
+
     Weighted least squares of the outcome on ``1, D, P, D x P``; the coefficient of
     ``D x P`` is ``(ybar_11 - ybar_10) - (ybar_01 - ybar_00)``.
 

@@ -38,6 +38,7 @@ from ._validate import (
     argument_error,
     as_column_list,
     check_conf_level,
+    check_distinct_columns,
     check_frame,
     check_number,
     handle_missing,
@@ -343,6 +344,7 @@ def share_with_paid_hours(
     func = "share_with_paid_hours"
     check_frame(data, func)
     by_cols = as_column_list(by)
+    check_distinct_columns(by_cols, "by", func)
     require_columns(
         data, func, id=id, time=time, wage=wage, hours=hours, on_benefit=on_benefit, by=by_cols
     )

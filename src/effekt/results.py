@@ -343,6 +343,33 @@ class EffectResult(Result):
         ):
             object.__setattr__(self, "relative_change", self.mean_treated / self.mean_control - 1)
 
+    def _undefined_fields(self) -> list[str]:
+        """Names of the main numbers that are NaN or infinite."""
+        fields = {
+            "estimate": (self.estimate,),
+            "standard error": (self.std_error,),
+            "confidence interval": self.ci,
+            "p-value": (self.pvalue,),
+        }
+        return [
+            name
+            for name, values in fields.items()
+            if any(v is not None and not math.isfinite(v) for v in values)
+        ]
+
+    def _automatic_notes(self) -> list[str]:
+        """Notes for NaN/inf numbers (and an undefined relative change) that no note explains."""
+        notes = []
+        undefined = self._undefined_fields()
+        if undefined and not self.notes:
+            notes.append(
+                f"{', '.join(undefined)} not defined (NaN or infinite): the data hold too little "
+                "information for this method (e.g. an empty or constant group)"
+            )
+        if self.mean_control == 0 and self.mean_treated is not None:
+            notes.append("relative change not defined: the control mean is 0")
+        return notes
+
     @property
     def ci_low(self) -> float:
         return self.ci[0]
@@ -441,7 +468,7 @@ class EffectResult(Result):
                 name = key.removeprefix("pvalue_")
                 lines.append(f"  {name} {term('exact test')}: {format_pvalue(value)}")
         lines.append(f"  {term('method')}: {term(self.method)}")
-        lines.extend(f"  {term('note')}: {n}" for n in self.notes)
+        lines.extend(f"  {term('note')}: {n}" for n in (*self.notes, *self._automatic_notes()))
         if self.interval_test_disagree:
             lines.append(self._disagreement_note())
         return "\n".join(lines)
@@ -509,6 +536,9 @@ class EffectResult(Result):
 
     def _html_frame(self) -> pd.DataFrame:
         return _people_frame([self])
+
+    def _html_notes(self) -> tuple[str, ...]:
+        return (*self.notes, *self._automatic_notes())
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from .._validate import (
     as_column_list,
     check_choice,
     check_conf_level,
+    check_distinct_columns,
     check_frame,
     handle_missing,
     require_columns,
@@ -542,6 +543,7 @@ def subgroups(
     if adjust is not None:
         check_choice(adjust, "adjust", func, (None, *ADJUSTMENTS))
     bys = as_column_list(by)
+    check_distinct_columns(bys, "by", func)
     if not bys:
         raise argument_error(func, "by", "a column name or a non-empty list of column names", by)
     require_columns(data, func, outcome=outcome, treatment=treatment, by=bys)

@@ -376,6 +376,10 @@ def difference_in_proportions(
 
     Notes
     -----
+    **Minimum information** (enforced; fewer raise :class:`~effekt.errors.EffektError`):
+    with ``cluster=`` each arm must span at least 2 clusters; with ``covariates=`` each arm
+    needs at least (covariate columns + 2) rows, no row may have leverage 1, the outcome may
+    not be a covariate and the covariates may not reproduce the outcome exactly.
     **Unadjusted** (default): the rows are reduced to four counts (events and totals per arm)
     and analysed as in :func:`difference_in_proportions_from_counts`.
 
@@ -446,6 +450,7 @@ def difference_in_proportions(
     if not isinstance(exact_test, (bool, np.bool_)):
         raise V.argument_error(func, "exact_test", "True or False", exact_test)
     covs = V.as_column_list(covariates)
+    V.check_not_outcome(outcome, covs, "covariates", func)
     V.require_columns(
         data,
         func,
@@ -566,10 +571,11 @@ def _regression(frame, y, t, strata, cluster, covs, conf_level, outcome, func) -
     X = lin_design(frame, t, strata, covs, func, interact=bool(covs))
     if cluster is not None:
         ccodes, _ = V.group_codes(frame[cluster], cluster, "cluster", func, min_groups=2)
-        fit = ols(X, y, cov_type="CR2", cluster=ccodes)
+        V.check_clusters_per_arm(ccodes, t, cluster, func)
+        fit = ols(X, y, cov_type="CR2", cluster=ccodes, exact_fit=not covs)
         how = f"CR2 cluster-robust SE over {fit.n_clusters} clusters, t({int(fit.df_resid)})"
     else:
-        fit = ols(X, y, cov_type="HC2")
+        fit = ols(X, y, cov_type="HC2", exact_fit=not covs)
         how = f"HC2 SE, t({int(fit.df_resid)})"
     est, se, _, _, _ = fit.test(1, conf_level)
     model = (
