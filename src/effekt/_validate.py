@@ -38,10 +38,22 @@ def argument_error(func: str, argument: str, requirement: str, value: Any) -> Ef
 
 def check_choice(value: Any, argument: str, func: str, allowed: Sequence[Any]) -> Any:
     """Return ``value`` if it is one of ``allowed``, else raise :class:`EffektError`."""
-    if value not in allowed:
+    try:
+        ok = value in allowed
+    except (TypeError, ValueError):  # an array or another value without a truth value
+        ok = False
+    if not ok:
         choices = ", ".join(quote(a) for a in allowed)
         raise argument_error(func, argument, f"one of {choices}", value)
     return value
+
+
+def _finite(value: numbers.Real) -> bool:
+    """Finite as a float (an int such as 10**400 overflows the float range: not finite)."""
+    try:
+        return bool(np.isfinite(float(value)))
+    except OverflowError:
+        return False
 
 
 def check_conf_level(conf_level: Any, func: str) -> float:
@@ -49,6 +61,7 @@ def check_conf_level(conf_level: Any, func: str) -> float:
     if (
         isinstance(conf_level, bool)
         or not isinstance(conf_level, numbers.Real)
+        or not _finite(conf_level)
         or not 0 < float(conf_level) <= MAX_CONF_LEVEL
     ):
         raise argument_error(
@@ -115,7 +128,8 @@ def check_not_outcome(
     outcome: Hashable, columns: Iterable[Hashable], argument: str, func: str
 ) -> None:
     """The outcome column is not also a covariate (it would "explain" itself)."""
-    if outcome in list(columns):
+    check_column_name(outcome, "outcome", func)
+    if any(check_column_name(c, argument, func) == outcome for c in columns):
         raise EffektError(
             f"The outcome column {quote(outcome)} is also listed in '{argument}' of {func}(); "
             "an outcome cannot adjust for itself: remove it from the covariates."
@@ -124,6 +138,7 @@ def check_not_outcome(
 
 def check_new_column(name: Any, data: pd.DataFrame, argument: str, func: str) -> None:
     """An output column name that does not overwrite a column of the result's input."""
+    check_column_name(name, argument, func)
     if name in data.columns:
         raise EffektError(
             f"The '{argument}' argument of {func}() is {quote(name)}, which is already a column "
@@ -144,11 +159,7 @@ def check_number(
 ) -> float:
     """A finite real number within optional bounds; returns it as float (or int)."""
     kind = "an integer" if integer else "a number"
-    ok = (
-        isinstance(value, numbers.Real)
-        and not isinstance(value, bool)
-        and np.isfinite(float(value))
-    )
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and _finite(value)
     if ok and integer and float(value) != int(value):
         ok = False
     if ok and integer and abs(value) > MAX_EXACT_INTEGER:
@@ -187,11 +198,7 @@ def check_counts(events: Any, n: Any, events_arg: str, n_arg: str, func: str) ->
 
 def check_share(share: Any, argument: str, func: str) -> float:
     """A share (proportion) in [0, 1]; percentages such as 16 are rejected with a hint."""
-    ok = (
-        isinstance(share, numbers.Real)
-        and not isinstance(share, bool)
-        and np.isfinite(float(share))
-    )
+    ok = isinstance(share, numbers.Real) and not isinstance(share, bool) and _finite(share)
     if not ok or not 0 <= share <= 1:
         hint = " (give shares as fractions: 0.16, not 16)" if ok and 1 < share <= 100 else ""
         raise argument_error(func, argument, "a share between 0 and 1" + hint, share)
@@ -218,12 +225,24 @@ def as_column_list(columns: Hashable | Iterable[Hashable] | None) -> list[Hashab
     return list(columns)
 
 
+def check_column_name(column: Any, argument: str, func: str) -> Hashable:
+    """A column name is a single hashable value (a string, usually), never a list or frame."""
+    try:
+        hash(column)
+    except TypeError:
+        raise argument_error(
+            func, argument, "a column name (or a list of column names)", type(column).__name__
+        ) from None
+    return column
+
+
 def require_columns(
     data: pd.DataFrame, func: str, **arguments: Hashable | Iterable[Hashable] | None
 ) -> None:
     """Every column named by the keyword ``arguments`` (argument name -> column(s)) exists."""
     for argument, columns in arguments.items():
         for column in as_column_list(columns):
+            check_column_name(column, argument, func)
             if column not in data.columns:
                 available = ", ".join(map(quote, list(data.columns)[:20]))
                 raise ColumnError(
@@ -241,6 +260,13 @@ def handle_missing(
     caller's frame is never modified.
     """
     check_choice(missing, "missing", func, MISSING_POLICIES)
+    for column in columns:
+        check_column_name(column, "columns", func)
+        if column is None:
+            raise EffektError(
+                f"{func}() got None for a column it needs; pass a column name for every "
+                "required column argument."
+            )
     cols = list(dict.fromkeys(columns))
     if not cols:
         return data

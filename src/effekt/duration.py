@@ -57,6 +57,7 @@ from ._validate import (
     argument_error,
     as_column_list,
     check_choice,
+    check_column_name,
     check_conf_level,
     check_frame,
     check_new_column,
@@ -106,6 +107,11 @@ def _survival_arrays(
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
     check_frame(data, func)
     require_columns(data, func, time=time, event=event, weights=weights)
+    for column in extra:
+        if column is None:
+            raise EffektError(
+                f"{func}() got None for a column it needs (e.g. 'treatment'); pass a column name."
+            )
     cols = [time, event, *as_column_list(weights), *extra]
     data = handle_missing(data, cols, missing, func)
     t = numeric_column(data[time], time, func, "time")
@@ -307,7 +313,14 @@ class KaplanMeier(Result):
         >>> kaplan_meier(df, "weeks", "job").survival_at([1, 4, 10]).iloc[:, 0].tolist()
         [1.0, 0.5, 0.0]
         """
-        t = np.atleast_1d(np.asarray(times, dtype=float))
+        try:
+            t = np.atleast_1d(np.asarray(times, dtype=float))
+        except (TypeError, ValueError, OverflowError):
+            t = np.array([np.nan])
+        if t.ndim != 1 or not np.isfinite(t).all():
+            raise argument_error(
+                "KaplanMeier.survival_at", "times", "a finite number or a list of them", times
+            )
         out = {}
         for g, km in self._curves.items():
             idx = np.searchsorted(km["time"], t, side="right") - 1
@@ -1203,7 +1216,10 @@ def weeks_in_status(
 
     func = "weeks_in_status"
     cols = as_column_list(columns)
+    check_column_name(id, "id", func)
     check_new_column(name, pd.DataFrame(columns=[id, *cols]), "name", func)
+    if isinstance(data, pd.DataFrame):
+        require_columns(data, func, columns=cols)
     panel, codes, labels, t, _ = _check_panel(
         data, id, time, func, extra=[outcome, *cols], missing=missing
     )

@@ -107,6 +107,11 @@ def scale_effect(
             type(result).__name__,
         )
     effect = result
+    for name, text in (("unit_label", unit_label), ("estimand", estimand), ("method", method)):
+        if not isinstance(text, str):
+            raise argument_error("scale_effect", name, "a string", text)
+    if label is not None and not isinstance(label, str):
+        raise argument_error("scale_effect", "label", "a string or None", label)
     factor = check_number(factor, "factor", "scale_effect")
     if factor == 0:
         raise argument_error(

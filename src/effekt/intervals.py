@@ -49,7 +49,7 @@ def _float_array(value, name: str, func: str) -> np.ndarray:
     """``value`` as a float array; text, lists of text or objects raise :class:`EffektError`."""
     try:
         return np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise _argument_error(func, name, "a count (a number or an array of them)", value) from None
 
 

@@ -136,6 +136,9 @@ def paid_hours_months(
     """
     func = "paid_hours_months"
     check_frame(data, func)
+    for argument, column in (("wage", wage), ("hours", hours)):
+        if column is None:
+            raise argument_error(func, argument, "a column name", column)
     require_columns(data, func, wage=wage, hours=hours, on_benefit=on_benefit)
     upper = check_number(wage_upper, "wage_upper", func, low=0, low_open=True)
     wage_ft = check_number(wage_full_time, "wage_full_time", func, low=0)

@@ -679,7 +679,15 @@ def effect_from_normal(
     (0.0008, 0.0792, 0.0455)
     """
     from ._inference import wald
+    from ._validate import argument_error, check_conf_level
 
+    conf_level = check_conf_level(conf_level, "effect_from_normal")
+    for name, value in (("estimate", estimate), ("std_error", std_error), ("df", df)):
+        try:
+            if value is not None:
+                float(value)
+        except (TypeError, ValueError, OverflowError):
+            raise argument_error("effect_from_normal", name, "a number", value) from None
     w = wald(estimate, std_error, conf_level, df)
     return EffectResult(
         estimate=float(estimate),

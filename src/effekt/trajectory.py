@@ -267,7 +267,12 @@ class Trajectory(Result):
         >>> tr.at(35).scale
         'proportion'
         """
-        idx = np.flatnonzero(self.times == time)
+        idx = np.array([], dtype=np.intp)
+        try:
+            if isinstance(time, Hashable):
+                idx = np.flatnonzero(self.times == time)
+        except (TypeError, ValueError, OverflowError):
+            pass
         if len(idx) == 0:
             raise argument_error(
                 "Trajectory.at",

@@ -31,6 +31,7 @@ from .._validate import (
     check_conf_level,
     check_distinct_columns,
     check_frame,
+    check_level_value,
     handle_missing,
     require_columns,
     two_valued,
@@ -213,6 +214,7 @@ def compare_arms(
     data = handle_missing(data, [outcome, treatment], missing, func)
     arms = data[treatment]
     levels = _sorted_levels(arms)
+    check_level_value(control, "control", func)
     if len(levels) < 2:
         raise ColumnError(
             f"The treatment column {treatment!r} passed to {func}() has only one value ({_show(levels[0])}); "

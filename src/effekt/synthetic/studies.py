@@ -1282,7 +1282,7 @@ def study(study: str, *, seed: int | None = 0, sample_scale: float = 1.0) -> pd.
     >>> len(df)
     1440
     """
-    if study not in STUDY_GENERATORS:
+    if not isinstance(study, str) or study not in STUDY_GENERATORS:
         raise argument_error(
             "study", "study", f"one of {', '.join(map(repr, STUDY_GENERATORS))}", study
         )
