@@ -277,3 +277,39 @@ def test_n_draws_above_the_cap_raises_at_once():
         ef.trajectory.effect_over_time(
             panel, "paid_hours", "treated", "person", "week", n_draws=10**9
         )
+
+
+def test_one_treated_unit_in_a_stratum_raises_instead_of_p_2e_8():
+    # found by a seeded search: MH/Sato gave p = 2e-8 where the unstratified p is 0.11
+    rows = [(0, 1, 0)] * 5 + [(1, 1, 0)] + [(0, 0, 1)] * 4 + [(1, 1, 1)] * 3
+    d = pd.DataFrame(rows, columns=["t", "y", "s"])
+    assert rct.difference_in_proportions(d, "y", "t").pvalue > 0.05
+    with pytest.raises(EffektError, match="at least two in each arm"):
+        rct.difference_in_proportions(d, "y", "t", strata="s")
+    d2 = pd.concat([d, pd.DataFrame([(1, 0, 0)], columns=["t", "y", "s"])], ignore_index=True)
+    assert np.isfinite(rct.difference_in_proportions(d2, "y", "t", strata="s").pvalue)
+
+
+def test_rmst_and_trajectory_with_one_treated_cluster_raise():
+    rng = np.random.default_rng(6)
+    s = pd.DataFrame(
+        {
+            "weeks": rng.integers(1, 30, 80).astype(float),
+            "job": rng.integers(0, 2, 80),
+            "t": np.repeat([0, 1], 40),
+            "c": np.r_[np.repeat(np.arange(4), 10), np.full(40, 9)],
+        }
+    )
+    with pytest.raises(EffektError, match="1 cluster"):
+        duration.restricted_mean_difference(s, "weeks", "job", "t", horizon=10, cluster="c")
+    pan = pd.DataFrame(
+        {
+            "pid": np.repeat(np.arange(20), 4),
+            "week": np.tile(np.arange(1, 5), 20),
+            "work": rng.integers(0, 2, 80),
+            "t": np.repeat(np.tile([0, 1], 10), 4),
+        }
+    )
+    pan["c"] = np.where(pan.t == 1, 99, pan.pid % 3)
+    with pytest.raises(EffektError, match="1 cluster"):
+        ef.trajectory.effect_over_time(pan, "work", "t", "pid", "week", cluster="c", n_draws=200)

@@ -57,6 +57,7 @@ from ._validate import (
     argument_error,
     as_column_list,
     check_choice,
+    check_clusters_per_arm,
     check_column_name,
     check_conf_level,
     check_frame,
@@ -847,6 +848,7 @@ def restricted_mean_difference(
     if se == "robust":
         if cluster is not None:
             codes = pd.factorize(data[cluster])[0]
+            check_clusters_per_arm(codes, arm, cluster, func)
             influence = np.bincount(codes, weights=influence).astype(float)
         std_error = float(np.sqrt(np.sum(influence**2)))
     else:

@@ -36,6 +36,7 @@ from ._inference import critical_value, wald_arrays
 from ._validate import (
     argument_error,
     as_column_list,
+    check_clusters_per_arm,
     check_conf_level,
     check_frame,
     check_resamples,
@@ -601,6 +602,7 @@ def _influence_matrix(
             f"The cluster column {quote(cluster)} passed to {func}() has one value; "
             "clustering needs two or more."
         )
+    check_clusters_per_arm(ccodes, np.asarray(x["arm"]) != 0, cluster, func)
     Phi = np.zeros((G, T))
     np.add.at(Phi, (ccodes[x["codes"]], cells["tinv"]), cells["phi"])
     Nt = cells["N"].sum(axis=1)

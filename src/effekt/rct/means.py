@@ -388,9 +388,11 @@ def difference_in_means(
     Notes
     -----
     **Minimum information** (enforced; fewer raise :class:`~effekt.errors.EffektError`):
-    with ``cluster=`` each arm must span at least 2 clusters; with ``covariates=`` each arm
+    with ``cluster=`` each arm must span at least 2 clusters; with ``strata=`` every stratum
+    needs at least 2 units in each arm; with ``covariates=`` each arm
     needs at least (covariate columns + 2) rows, no row may have leverage 1, the outcome may
     not be a covariate and the covariates may not reproduce the outcome exactly.
+
     * **No design options**: Welch's t interval,
       ``(ybar_t - ybar_c) +- t_{df} sqrt(s_t^2/n_t + s_c^2/n_c)`` with Welch-Satterthwaite
       ``df`` (equal to ``scipy.stats.ttest_ind(equal_var=False)`` and R's ``t.test``).
