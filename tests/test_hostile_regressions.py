@@ -313,3 +313,12 @@ def test_rmst_and_trajectory_with_one_treated_cluster_raise():
     pan["c"] = np.where(pan.t == 1, 99, pan.pid % 3)
     with pytest.raises(EffektError, match="1 cluster"):
         ef.trajectory.effect_over_time(pan, "work", "t", "pid", "week", cluster="c", n_draws=200)
+
+
+def test_compare_arms_names_the_arm_not_an_internal_column():
+    ca = pd.DataFrame(
+        {"arm": ["c"] * 5 + ["a"] * 5 + ["b"], "y": [0.1, 0.2, 0.3, 0.4, 0.5, 1, 1.5, 1, 1, 1, 1.0]}
+    )
+    with pytest.raises(EffektError, match="comparison b") as info:
+        rct.compare_arms(ca, "y", "arm", "c")
+    assert "'treated'" not in str(info.value)

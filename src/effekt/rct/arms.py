@@ -36,7 +36,7 @@ from .._validate import (
     require_columns,
     two_valued,
 )
-from ..errors import ColumnError, SmallSampleWarning
+from ..errors import ColumnError, EffektError, SmallSampleWarning
 from ..language import number, speaks, term
 from ..results import EffectResult, EffectTable, Result, TestResult, format_pvalue
 from .means import difference_in_means
@@ -113,13 +113,20 @@ def _estimate(
     tcol = "treated" if outcome != "treated" else "__treated"
     values = y.to_numpy() if y.dtype == bool else y.to_numpy(dtype=float)
     frame = pd.DataFrame({outcome: values, tcol: treated.astype(np.int8)})
-    if binary:
-        from .proportions import difference_in_proportions
+    try:
+        if binary:
+            from .proportions import difference_in_proportions
 
-        kind: Any = method  # validated by the caller against PROPORTION_METHODS
-        r = difference_in_proportions(frame, outcome, tcol, method=kind, conf_level=conf_level)
-    else:
-        r = difference_in_means(frame, outcome, tcol, conf_level=conf_level, unit_label=unit_label)
+            kind: Any = method  # validated by the caller against PROPORTION_METHODS
+            r = difference_in_proportions(frame, outcome, tcol, method=kind, conf_level=conf_level)
+        else:
+            r = difference_in_means(
+                frame, outcome, tcol, conf_level=conf_level, unit_label=unit_label
+            )
+    except EffektError as exc:
+        # the message names the internal arm indicator: say which comparison failed instead
+        text = str(exc).replace(f" of {tcol!r}", "").replace(f" {tcol!r}", "")
+        raise type(exc)(f"The comparison {label} cannot be estimated: {text}") from None
     return dataclasses.replace(r, label=label)
 
 
