@@ -322,3 +322,12 @@ def test_compare_arms_names_the_arm_not_an_internal_column():
     with pytest.raises(EffektError, match="comparison b") as info:
         rct.compare_arms(ca, "y", "arm", "c")
     assert "'treated'" not in str(info.value)
+
+
+def test_a_nan_standard_error_warns_by_name_and_is_noted():
+    from effekt.errors import UndefinedValueWarning
+    from effekt.results import effect_from_normal
+
+    with pytest.warns(UndefinedValueWarning, match="not finite"):
+        r = effect_from_normal(0.04, float("nan"), 0.95, method="m")
+    assert "not defined" in r.summary()
