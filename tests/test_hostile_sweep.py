@@ -37,7 +37,7 @@ from effekt.results import Result
 from test_conventions import public_callables
 
 MAX_SECONDS = 5.0
-EXAMPLES = 40
+EXAMPLES = 100
 
 
 @dataclass
@@ -606,7 +606,8 @@ HOSTILE_VALUES: list[Any] = [
 
 def _nan_cell(df: pd.DataFrame, col: Any) -> pd.DataFrame:
     out = df.copy()
-    out[col] = out[col].astype(object) if out[col].dtype == object else out[col].astype(float)
+    numeric = pd.api.types.is_numeric_dtype(out[col])
+    out[col] = out[col].astype(float) if numeric else out[col].astype(object)
     out.iloc[0, out.columns.get_loc(col)] = np.nan
     return out
 

@@ -116,6 +116,7 @@ def check_distinct_columns(columns: Sequence[Hashable], argument: str, func: str
     """No column is named twice in ``argument`` (``by=["g", "g"]`` counts it twice)."""
     seen: set[Any] = set()
     for column in columns:
+        check_column_name(column, argument, func)
         if column in seen:
             raise EffektError(
                 f"The '{argument}' argument of {func}() names the column {quote(column)} twice; "
@@ -220,7 +221,7 @@ def as_column_list(columns: Hashable | Iterable[Hashable] | None) -> list[Hashab
     """Normalise ``None``, one column name or a list of names to a list."""
     if columns is None:
         return []
-    if isinstance(columns, (str, bytes)) or not isinstance(columns, Iterable):
+    if isinstance(columns, (str, bytes, pd.DataFrame)) or not isinstance(columns, Iterable):
         return [columns]
     return list(columns)
 
@@ -302,7 +303,10 @@ def two_valued(
 
     Without ``treated_value`` the column must be boolean or coded 0/1 (True/1 = treated).
     """
-    levels = pd.unique(values)
+    try:
+        levels = pd.unique(values)
+    except TypeError:
+        raise unhashable_values_error(column, argument, func) from None
     if len(levels) != 2:
         shown = ", ".join(map(quote, list(levels)[:5]))
         raise ColumnError(
@@ -362,7 +366,10 @@ def outcome_indicator(
 
 
 def _text_outcome_fix(values: pd.Series) -> str:
-    levels = [v for v in pd.unique(values.dropna())][:3]
+    try:
+        levels = [v for v in pd.unique(values.dropna())][:3]
+    except TypeError:  # lists or other unhashable cells: no levels to suggest
+        return " Give one plain value per row."
     shown = ", ".join(quote(v) for v in levels)
     first = quote(levels[0]) if levels else "'Ja'"
     return (
@@ -414,11 +421,32 @@ def numeric_column(values: pd.Series, column: Hashable, func: str, argument: str
     return arr
 
 
+def unhashable_values_error(column: Hashable, argument: str, func: str) -> ColumnError:
+    """The error for a grouping column holding lists, dicts or other unhashable cells."""
+    return ColumnError(
+        f"The {argument} column {quote(column)} passed to {func}() holds values that cannot be "
+        "compared as levels (lists, dicts or arrays in cells); give one plain value per row."
+    )
+
+
+def factorize_levels(
+    values: pd.Series, column: Hashable, argument: str, func: str, *, sort: bool = True
+) -> tuple[np.ndarray, Any]:
+    """``pd.factorize`` of a caller's column; unhashable cells raise :class:`ColumnError`."""
+    try:
+        return pd.factorize(values, sort=sort)
+    except TypeError:
+        raise unhashable_values_error(column, argument, func) from None
+
+
 def group_codes(
     values: pd.Series, column: Hashable, argument: str, func: str, *, min_groups: int = 1
 ) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes 0..G-1 and the labels for a grouping column (strata, clusters, providers)."""
-    codes, labels = pd.factorize(values, sort=True)
+    try:
+        codes, labels = pd.factorize(values, sort=True)
+    except TypeError:
+        raise unhashable_values_error(column, argument, func) from None
     if len(labels) < min_groups:
         raise ColumnError(
             f"The {argument} column {quote(column)} passed to {func}() has {len(labels)} distinct value(s); "

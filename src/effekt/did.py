@@ -90,6 +90,7 @@ from ._validate import (
     check_seed,
     check_share,
     check_weights,
+    factorize_levels,
     handle_missing,
     numeric_column,
     outcome_indicator,
@@ -526,7 +527,7 @@ def _cluster_codes(
     treatment: Hashable,
 ) -> np.ndarray:
     """Codes of the clusters (municipalities), each of which must stay in one group."""
-    codes, labels = pd.factorize(data[column], sort=True)
+    codes, labels = factorize_levels(data[column], column, argument, func)
     G = len(labels)
     if G < 2:
         raise ColumnError(

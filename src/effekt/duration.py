@@ -66,6 +66,7 @@ from ._validate import (
     check_resamples,
     check_seed,
     check_weights,
+    factorize_levels,
     handle_missing,
     numeric_column,
     quote,
@@ -847,7 +848,7 @@ def restricted_mean_difference(
     est = res["treated"][0] - res["control"][0]
     if se == "robust":
         if cluster is not None:
-            codes = pd.factorize(data[cluster])[0]
+            codes = factorize_levels(data[cluster], cluster, "cluster", func)[0]
             check_clusters_per_arm(codes, arm, cluster, func)
             influence = np.bincount(codes, weights=influence).astype(float)
         std_error = float(np.sqrt(np.sum(influence**2)))

@@ -682,10 +682,10 @@ def effect_from_normal(
     from ._validate import argument_error, check_conf_level
 
     conf_level = check_conf_level(conf_level, "effect_from_normal")
-    for name, value in (("estimate", estimate), ("std_error", std_error), ("df", df)):
+    checked: tuple[tuple[str, Any], ...] = (("estimate", estimate), ("std_error", std_error))
+    for name, value in (*checked, *((("df", df),) if df is not None else ())):
         try:
-            if value is not None:
-                float(value)
+            float(value)
         except (TypeError, ValueError, OverflowError):
             raise argument_error("effect_from_normal", name, "a number", value) from None
     w = wald(estimate, std_error, conf_level, df)

@@ -42,6 +42,7 @@ from ._validate import (
     check_resamples,
     check_seed,
     check_weights,
+    factorize_levels,
     handle_missing,
     numeric_column,
     outcome_indicator,
@@ -105,7 +106,7 @@ def _check_panel(
             "e.g. months since the start."
         )
     t = numeric_column(values, time, func, "time")
-    codes, labels = pd.factorize(panel[id], sort=True)
+    codes, labels = factorize_levels(panel[id], id, "id", func)
     codes = codes.astype(np.intp)
     dup = panel.duplicated([id, time]).to_numpy()
     if dup.any():
