@@ -403,7 +403,7 @@ def _covariate_calls():
             d, "job", "treated", covariates=c
         ),
         "effekt.rct.difference_in_means": lambda d, c: ef.rct.difference_in_means(
-            d, "age", "treated", covariates=c
+            d, "job", "treated", covariates=c
         ),
         "effekt.matching.match": lambda d, c: ef.matching.match(d, "treated", c),
         "effekt.matching.propensity_score": lambda d, c: ef.matching.propensity_score(

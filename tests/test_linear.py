@@ -76,6 +76,7 @@ def test_one_cluster_raises(data):
         ([0.5], [[np.nan]], 0.0, np.nan, np.nan),  # a NaN SE gives a NaN p, never 0
     ],
 )
+@pytest.mark.filterwarnings("ignore::effekt.errors.UndefinedValueWarning")
 def test_degenerate_standard_errors(params, cov, value, t_expected, p_expected):
     from effekt._linear import LinearFit
 

@@ -433,6 +433,7 @@ def test_cr2_coverage_with_15_clusters():
     assert covered_cr0 / 600 < covered / 600 - 0.02
 
 
+@pytest.mark.filterwarnings("ignore::effekt.errors.UndefinedValueWarning")
 def test_nan_standard_error_gives_nan_pvalue_not_zero():
     from effekt.rct.means import _result
 
@@ -511,6 +512,7 @@ def test_boolean_covariate_constant_in_one_arm_is_named(func, outcome):
         func(data, outcome, "t", covariates=["flag"])
 
 
+@pytest.mark.filterwarnings("ignore::effekt.errors.UndefinedValueWarning")
 def test_nan_standard_error_of_the_regression_gives_nan_pvalue(monkeypatch):
     from effekt.rct import means as M
 

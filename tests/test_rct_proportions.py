@@ -748,6 +748,7 @@ def _nan_covariance_ols(real_ols):
     return fake
 
 
+@pytest.mark.filterwarnings("ignore::effekt.errors.UndefinedValueWarning")
 def test_nan_standard_error_gives_nan_pvalue_not_zero(monkeypatch):
     rng = np.random.default_rng(3)
     df = pd.DataFrame(

@@ -109,6 +109,7 @@ def test_summary_notes_when_interval_and_pvalue_disagree():
     assert not edge.interval_test_disagree
 
 
+@pytest.mark.filterwarnings("ignore::effekt.errors.UndefinedValueWarning")
 @pytest.mark.parametrize("df", [None, 12.0])
 def test_effect_from_normal_degenerate_standard_errors(df):
     from effekt.results import effect_from_normal

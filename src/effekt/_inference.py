@@ -3,8 +3,8 @@
 Every estimator whose interval is ``estimate ± q · SE`` goes through :func:`wald`, so that
 all of them treat the corner cases alike:
 
-* a NaN or infinite estimate or SE gives a NaN statistic and p-value (never 0 or 1) and a
-  NaN interval;
+* a NaN or infinite estimate or SE gives a NaN statistic and p-value (never 0 or 1), a
+  NaN interval and an :class:`~effekt.errors.UndefinedValueWarning`;
 * an SE of 0 gives a zero-width interval, a statistic of 0 and p = 1 when the estimate is 0,
   and an infinite statistic with p = 0 otherwise;
 * ``df`` selects the t distribution (``None``: the standard normal).
@@ -17,17 +17,23 @@ Examples
 >>> w = wald(0.04, 0.02, 0.95)
 >>> round(w.ci[0], 4), round(w.ci[1], 4), round(w.pvalue, 4)
 (0.0008, 0.0792, 0.0455)
->>> wald(0.04, float("nan"), 0.95).pvalue
+>>> import warnings
+>>> with warnings.catch_warnings():
+...     warnings.simplefilter("ignore")  # an UndefinedValueWarning
+...     print(wald(0.04, float("nan"), 0.95).pvalue)
 nan
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
+
+from .errors import UndefinedValueWarning
 
 __all__ = ["Wald", "critical_value", "wald", "wald_arrays"]
 
@@ -99,6 +105,13 @@ def wald(estimate: float, std_error: float, conf_level: float, df: float | None 
     (2.0, 0.0593)
     """
     estimate, std_error = float(estimate), float(std_error)
+    if not (math.isfinite(estimate) and math.isfinite(std_error)):
+        warnings.warn(
+            f"The estimate ({estimate:g}) or its standard error ({std_error:g}) is not finite: "
+            "the interval and p-value are NaN (see the note in the result's summary()).",
+            UndefinedValueWarning,
+            stacklevel=3,
+        )
     q = critical_value(conf_level, df)
     z = _statistic(estimate, std_error)
     if math.isfinite(estimate) and math.isfinite(std_error):

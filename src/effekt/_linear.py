@@ -118,6 +118,31 @@ def _sym_sqrt(a: np.ndarray) -> np.ndarray:
     return (vecs * np.sqrt(np.clip(vals, 0, None))) @ vecs.T
 
 
+def _check_residual_variation(yw: np.ndarray, resid: np.ndarray) -> None:
+    """Refuse an exact fit: its "standard error" is float noise, and so is its p-value."""
+    spread = float(np.linalg.norm(yw - yw.mean()))
+    if float(np.linalg.norm(resid)) <= 1e-10 * spread or spread == 0:
+        raise EffektError(
+            "The outcome is fitted exactly (no residual variation): it is constant, or a "
+            "covariate reproduces it (the outcome itself, or a copy of it, given as a covariate). "
+            "No standard error can be estimated; remove that covariate or check the outcome."
+        )
+
+
+def _check_leverage(h: np.ndarray) -> None:
+    """HC2/HC3 divide by ``1 - h_ii``: a row with leverage 1 has no estimable variance."""
+    alone = h > 1 - 1e-8
+    if alone.any():
+        raise EffektError(
+            f"{int(alone.sum())} row(s) alone determine a coefficient of the regression "
+            "(leverage 1): an arm or cell has no more rows than the parameters fitted in it, so "
+            "the robust (HC2) standard error cannot be estimated. Lin's covariate adjustment "
+            "needs at least (number of covariate columns + 2) rows in each arm; a difference in "
+            "differences needs at least 2 rows in each group-period cell. Use fewer covariates or "
+            "more data."
+        )
+
+
 def ols(
     X: np.ndarray,
     y: np.ndarray,
@@ -125,6 +150,7 @@ def ols(
     weights: np.ndarray | None = None,
     cov_type: CovType = "HC2",
     cluster: np.ndarray | None = None,
+    exact_fit: bool = True,
 ) -> LinearFit:
     """Weighted least squares of ``y`` on ``X`` (include the intercept column yourself).
 
@@ -138,6 +164,10 @@ def ols(
         ``"HC0"``-``"HC3"`` or, with ``cluster``, ``"CR0"``-``"CR2"``.
     cluster : (n,) integer array, optional
         Cluster codes ``0..G-1``.
+    exact_fit : bool, default True
+        Whether an exact fit (no residual variation) is acceptable. ``False`` raises
+        :class:`EffektError` for it: with covariates that reproduce the outcome, the effect
+        and its SE are float noise.
 
     Examples
     --------
@@ -181,10 +211,13 @@ def ols(
         raise EffektError(
             f"The regression has {n} observations for {p} parameters; more data are needed."
         )
+    if not exact_fit:
+        _check_residual_variation(yw, resid)
 
     if cov_type.startswith("HC"):
         if cov_type in ("HC2", "HC3"):
             h = np.einsum("ij,jk,ik->i", Xw, M, Xw)
+            _check_leverage(h)
             one_minus_h = np.clip(1 - h, 1e-300, None)
             e2 = resid**2 / (one_minus_h if cov_type == "HC2" else one_minus_h**2)
         else:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import EffektError
+
 ADJUST_METHODS = ("holm", "bonferroni", "bh", "none")
 
 
 def adjust_pvalues(p: np.ndarray, method: str) -> np.ndarray:
     """Holm, Bonferroni or Benjamini-Hochberg (``"bh"`` or ``"fdr_bh"``) adjusted p-values.
 
-    NaN entries are ignored (and stay NaN); the others are adjusted among themselves.
+    NaN entries are ignored (and stay NaN); the others are adjusted among themselves. A
+    p-value outside [0, 1] (or infinite) raises :class:`~effekt.errors.EffektError`.
 
     Examples
     --------
@@ -18,6 +21,12 @@ def adjust_pvalues(p: np.ndarray, method: str) -> np.ndarray:
     [0.03, 0.06, nan, 0.06]
     """
     p = np.asarray(p, dtype=float)
+    outside = np.isfinite(p) & ((p < 0) | (p > 1))
+    if outside.any() or np.isinf(p).any():
+        bad = p[outside | np.isinf(p)][0]
+        raise EffektError(
+            f"adjust_pvalues() got the p-value {bad:g}; p-values must lie between 0 and 1."
+        )
     out = np.full_like(p, np.nan)
     ok = np.isfinite(p)
     q = p[ok]

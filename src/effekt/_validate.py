@@ -20,6 +20,14 @@ from .errors import ColumnError, DroppedRowsWarning, EffektError, MissingValueEr
 
 MISSING_POLICIES = ("raise", "drop")
 
+#: Largest integer a float64 holds exactly; counts above it are refused.
+MAX_EXACT_INTEGER = 2**53
+#: The largest confidence level accepted: beyond it the normal quantile is float noise.
+MAX_CONF_LEVEL = 1 - 1e-10
+#: Upper bound of resampling sizes (``n_boot``, ``n_draws``): beyond it a call takes minutes
+#: to hours and memory grows linearly, for no gain in precision a report could show.
+MAX_RESAMPLES = 100_000
+
 
 def argument_error(func: str, argument: str, requirement: str, value: Any) -> EffektError:
     """Build the standard message: "The 'x' argument of f() must be ...; got v."."""
@@ -30,10 +38,22 @@ def argument_error(func: str, argument: str, requirement: str, value: Any) -> Ef
 
 def check_choice(value: Any, argument: str, func: str, allowed: Sequence[Any]) -> Any:
     """Return ``value`` if it is one of ``allowed``, else raise :class:`EffektError`."""
-    if value not in allowed:
+    try:
+        ok = value in allowed
+    except (TypeError, ValueError):  # an array or another value without a truth value
+        ok = False
+    if not ok:
         choices = ", ".join(quote(a) for a in allowed)
         raise argument_error(func, argument, f"one of {choices}", value)
     return value
+
+
+def _finite(value: numbers.Real) -> bool:
+    """Finite as a float (an int such as 10**400 overflows the float range: not finite)."""
+    try:
+        return bool(np.isfinite(float(value)))
+    except OverflowError:
+        return False
 
 
 def check_conf_level(conf_level: Any, func: str) -> float:
@@ -41,12 +61,90 @@ def check_conf_level(conf_level: Any, func: str) -> float:
     if (
         isinstance(conf_level, bool)
         or not isinstance(conf_level, numbers.Real)
-        or not 0 < float(conf_level) < 1
+        or not _finite(conf_level)
+        or not 0 < float(conf_level) <= MAX_CONF_LEVEL
     ):
         raise argument_error(
-            func, "conf_level", "a number strictly between 0 and 1 (e.g. 0.95)", conf_level
+            func,
+            "conf_level",
+            "a number strictly between 0 and 1, at most 1 - 1e-10 (e.g. 0.95)",
+            conf_level,
         )
     return float(conf_level)
+
+
+def check_seed(seed: Any, func: str) -> np.random.Generator:
+    """A numpy Generator from ``seed``: a non-negative int, a Generator or None.
+
+    A float, a string or a negative number raises: ``seed=1.5`` is a typo, not a seed.
+
+    Examples
+    --------
+    >>> bool(check_seed(3, "f").integers(10) == np.random.default_rng(3).integers(10))
+    True
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None:
+        return np.random.default_rng()
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and int(seed) >= 0:
+        return np.random.default_rng(int(seed))
+    raise argument_error(func, "seed", "a non-negative integer, a numpy Generator or None", seed)
+
+
+def check_resamples(value: Any, argument: str, func: str, *, low: int) -> int:
+    """A number of bootstrap or simulation draws between ``low`` and :data:`MAX_RESAMPLES`."""
+    return int(check_number(value, argument, func, low=low, high=MAX_RESAMPLES, integer=True))
+
+
+def check_level_value(value: Any, argument: str, func: str) -> Any:
+    """A value that names a level of a column (``treated_value``, ``control``): hashable."""
+    if not isinstance(value, Hashable) or isinstance(value, (list, dict, set, np.ndarray)):
+        raise argument_error(
+            func, argument, "a single value of the column (not a list or array)", value
+        )
+    try:
+        hash(value)
+    except TypeError:
+        raise argument_error(
+            func, argument, "a single value of the column (not a list or array)", value
+        ) from None
+    return value
+
+
+def check_distinct_columns(columns: Sequence[Hashable], argument: str, func: str) -> None:
+    """No column is named twice in ``argument`` (``by=["g", "g"]`` counts it twice)."""
+    seen: set[Any] = set()
+    for column in columns:
+        check_column_name(column, argument, func)
+        if column in seen:
+            raise EffektError(
+                f"The '{argument}' argument of {func}() names the column {quote(column)} twice; "
+                "give each column once."
+            )
+        seen.add(column)
+
+
+def check_not_outcome(
+    outcome: Hashable, columns: Iterable[Hashable], argument: str, func: str
+) -> None:
+    """The outcome column is not also a covariate (it would "explain" itself)."""
+    check_column_name(outcome, "outcome", func)
+    if any(check_column_name(c, argument, func) == outcome for c in columns):
+        raise EffektError(
+            f"The outcome column {quote(outcome)} is also listed in '{argument}' of {func}(); "
+            "an outcome cannot adjust for itself: remove it from the covariates."
+        )
+
+
+def check_new_column(name: Any, data: pd.DataFrame, argument: str, func: str) -> None:
+    """An output column name that does not overwrite a column of the result's input."""
+    check_column_name(name, argument, func)
+    if name in data.columns:
+        raise EffektError(
+            f"The '{argument}' argument of {func}() is {quote(name)}, which is already a column "
+            "of the result (an id or a kept column); choose another name."
+        )
 
 
 def check_number(
@@ -62,13 +160,16 @@ def check_number(
 ) -> float:
     """A finite real number within optional bounds; returns it as float (or int)."""
     kind = "an integer" if integer else "a number"
-    ok = (
-        isinstance(value, numbers.Real)
-        and not isinstance(value, bool)
-        and np.isfinite(float(value))
-    )
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and _finite(value)
     if ok and integer and float(value) != int(value):
         ok = False
+    if ok and integer and abs(value) > MAX_EXACT_INTEGER:
+        raise argument_error(
+            func,
+            argument,
+            "an integer of at most 2**53 (larger counts are not exact in floats)",
+            value,
+        )
     if ok and low is not None:
         ok = value > low if low_open else value >= low
     if ok and high is not None:
@@ -98,11 +199,7 @@ def check_counts(events: Any, n: Any, events_arg: str, n_arg: str, func: str) ->
 
 def check_share(share: Any, argument: str, func: str) -> float:
     """A share (proportion) in [0, 1]; percentages such as 16 are rejected with a hint."""
-    ok = (
-        isinstance(share, numbers.Real)
-        and not isinstance(share, bool)
-        and np.isfinite(float(share))
-    )
+    ok = isinstance(share, numbers.Real) and not isinstance(share, bool) and _finite(share)
     if not ok or not 0 <= share <= 1:
         hint = " (give shares as fractions: 0.16, not 16)" if ok and 1 < share <= 100 else ""
         raise argument_error(func, argument, "a share between 0 and 1" + hint, share)
@@ -124,9 +221,20 @@ def as_column_list(columns: Hashable | Iterable[Hashable] | None) -> list[Hashab
     """Normalise ``None``, one column name or a list of names to a list."""
     if columns is None:
         return []
-    if isinstance(columns, (str, bytes)) or not isinstance(columns, Iterable):
+    if isinstance(columns, (str, bytes, pd.DataFrame)) or not isinstance(columns, Iterable):
         return [columns]
     return list(columns)
+
+
+def check_column_name(column: Any, argument: str, func: str) -> Hashable:
+    """A column name is a single hashable value (a string, usually), never a list or frame."""
+    try:
+        hash(column)
+    except TypeError:
+        raise argument_error(
+            func, argument, "a column name (or a list of column names)", type(column).__name__
+        ) from None
+    return column
 
 
 def require_columns(
@@ -135,6 +243,7 @@ def require_columns(
     """Every column named by the keyword ``arguments`` (argument name -> column(s)) exists."""
     for argument, columns in arguments.items():
         for column in as_column_list(columns):
+            check_column_name(column, argument, func)
             if column not in data.columns:
                 available = ", ".join(map(quote, list(data.columns)[:20]))
                 raise ColumnError(
@@ -152,6 +261,13 @@ def handle_missing(
     caller's frame is never modified.
     """
     check_choice(missing, "missing", func, MISSING_POLICIES)
+    for column in columns:
+        check_column_name(column, "columns", func)
+        if column is None:
+            raise EffektError(
+                f"{func}() got None for a column it needs; pass a column name for every "
+                "required column argument."
+            )
     cols = list(dict.fromkeys(columns))
     if not cols:
         return data
@@ -187,13 +303,19 @@ def two_valued(
 
     Without ``treated_value`` the column must be boolean or coded 0/1 (True/1 = treated).
     """
-    levels = pd.unique(values)
+    try:
+        levels = pd.unique(values)
+    except TypeError:
+        raise unhashable_values_error(column, argument, func) from None
     if len(levels) != 2:
         shown = ", ".join(map(quote, list(levels)[:5]))
         raise ColumnError(
             f"The {argument} column {quote(column)} passed to {func}() must have exactly two values; "
             f"it has {len(levels)} ({shown}). Use compare_arms() for several arms or recode the column."
         )
+    if treated_value is not None:
+        value_arg = "treated_value" if argument == "treatment" else f"{argument}_value"
+        check_level_value(treated_value, value_arg, func)
     if treated_value is None:
         level_set = {bool(v) if isinstance(v, (bool, np.bool_)) else v for v in levels}
         if not level_set <= {0, 1}:
@@ -227,6 +349,7 @@ def outcome_indicator(
     """
     if outcome_value is None:
         return values
+    check_level_value(outcome_value, "outcome_value", func)
     present = values.dropna()
     levels = list(pd.unique(present))
     if outcome_value not in levels:
@@ -243,7 +366,10 @@ def outcome_indicator(
 
 
 def _text_outcome_fix(values: pd.Series, argument: str = "outcome") -> str:
-    levels = [v for v in pd.unique(values.dropna())][:3]
+    try:
+        levels = [v for v in pd.unique(values.dropna())][:3]
+    except TypeError:  # lists or other unhashable cells: no levels to suggest
+        return " Give one plain value per row."
     shown = ", ".join(quote(v) for v in levels)
     first = quote(levels[0]) if levels else "'Ja'"
     return (
@@ -295,11 +421,32 @@ def numeric_column(values: pd.Series, column: Hashable, func: str, argument: str
     return arr
 
 
+def unhashable_values_error(column: Hashable, argument: str, func: str) -> ColumnError:
+    """The error for a grouping column holding lists, dicts or other unhashable cells."""
+    return ColumnError(
+        f"The {argument} column {quote(column)} passed to {func}() holds values that cannot be "
+        "compared as levels (lists, dicts or arrays in cells); give one plain value per row."
+    )
+
+
+def factorize_levels(
+    values: pd.Series, column: Hashable, argument: str, func: str, *, sort: bool = True
+) -> tuple[np.ndarray, Any]:
+    """``pd.factorize`` of a caller's column; unhashable cells raise :class:`ColumnError`."""
+    try:
+        return pd.factorize(values, sort=sort)
+    except TypeError:
+        raise unhashable_values_error(column, argument, func) from None
+
+
 def group_codes(
     values: pd.Series, column: Hashable, argument: str, func: str, *, min_groups: int = 1
 ) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes 0..G-1 and the labels for a grouping column (strata, clusters, providers)."""
-    codes, labels = pd.factorize(values, sort=True)
+    try:
+        codes, labels = pd.factorize(values, sort=True)
+    except TypeError:
+        raise unhashable_values_error(column, argument, func) from None
     if len(labels) < min_groups:
         raise ColumnError(
             f"The {argument} column {quote(column)} passed to {func}() has {len(labels)} distinct value(s); "
@@ -353,3 +500,32 @@ def check_weights(w: np.ndarray, column: Hashable, func: str) -> np.ndarray:
             f"{requirement}; all {len(w)} weights are 0, so no row is left to analyse."
         )
     return w
+
+
+def check_clusters_per_arm(
+    codes: np.ndarray, treated: np.ndarray, column: Hashable, func: str, *, minimum: int = 2
+) -> None:
+    """Each arm spans at least ``minimum`` clusters (CR2 and the wild bootstrap need 2).
+
+    With one cluster in an arm, that arm's mean is a single draw of the cluster effect: the
+    cluster-robust variance has nothing to estimate it from and gives a zero-width interval.
+
+    Examples
+    --------
+    >>> check_clusters_per_arm(np.array([0, 1, 2, 3]), np.array([1, 1, 0, 0]), "c", "f")
+    >>> check_clusters_per_arm(np.array([0, 0, 2, 3]), np.array([1, 1, 0, 0]), "c", "f")
+    Traceback (most recent call last):
+    ...
+    effekt.errors.ColumnError: The cluster column 'c' passed to f() has 1 cluster(s) with treated rows; a cluster-robust interval needs at least 2 clusters in each arm (with one, the arm's mean is a single draw of its cluster and has no estimable variance). Collect more clusters, or analyse without cluster= only if persons, not clusters, were assigned.
+    """
+    treated = np.asarray(treated, dtype=bool)
+    for arm, rows in (("treated", treated), ("control", ~treated)):
+        k = len(np.unique(codes[rows]))
+        if k < minimum:
+            raise ColumnError(
+                f"The cluster column {quote(column)} passed to {func}() has {k} cluster(s) with "
+                f"{arm} rows; a cluster-robust interval needs at least {minimum} clusters in each "
+                "arm (with one, the arm's mean is a single draw of its cluster and has no "
+                "estimable variance). Collect more clusters, or analyse without cluster= only if "
+                "persons, not clusters, were assigned."
+            )

@@ -83,11 +83,14 @@ from ._validate import (
     argument_error,
     as_column_list,
     check_choice,
+    check_clusters_per_arm,
     check_conf_level,
     check_frame,
-    check_number,
+    check_resamples,
+    check_seed,
     check_share,
     check_weights,
+    factorize_levels,
     handle_missing,
     numeric_column,
     outcome_indicator,
@@ -274,7 +277,7 @@ def _wild_cluster_bootstrap(
     s_hat = b - A @ beta
     est = float(c @ beta)
     se = float(np.sqrt(factor * np.sum((s_hat @ a) ** 2)))
-    rng = np.random.default_rng(seed)
+    rng = check_seed(seed, "wild_cluster_bootstrap")
     V = _webb(rng, (n_boot, G)) if boot_weights == "webb" else rng.choice([-1.0, 1.0], (n_boot, G))
     cMc = float(c @ a)
     aAM = np.einsum("k,gkl,lm->gm", a, A, M)  # (G, p): a' A_g M
@@ -386,7 +389,7 @@ def _wild_cluster_wald(
     beta_r = np.zeros(p)
     beta_r[keep] = Mr @ b.sum(axis=0)[keep]
     s_r = b - A @ beta_r  # restricted residual scores (G, p)
-    rng = np.random.default_rng(seed)
+    rng = check_seed(seed, "wild_cluster_wald")
     V = _webb(rng, (n_boot, G)) if boot_weights == "webb" else rng.choice([-1.0, 1.0], (n_boot, G))
     SV = V @ s_r  # (B, p) = sum_g v_g s_g
     num = SV @ RM.T  # (B, q): R (beta* - beta_r), and R beta_r = 0
@@ -524,13 +527,14 @@ def _cluster_codes(
     treatment: Hashable,
 ) -> np.ndarray:
     """Codes of the clusters (municipalities), each of which must stay in one group."""
-    codes, labels = pd.factorize(data[column], sort=True)
+    codes, labels = factorize_levels(data[column], column, argument, func)
     G = len(labels)
     if G < 2:
         raise ColumnError(
             f"The {argument} column {quote(column)} passed to {func}() has one value; "
             "clustering needs two or more."
         )
+    check_clusters_per_arm(codes, treated, column, func)
     t_int = treated.astype(int)
     lo = np.full(G, 2)
     hi = np.full(G, -1)
@@ -551,7 +555,7 @@ def _check_se(
 ) -> str:
     check_choice(se, "se", func, ("cr2", "wild", "hc2"))
     check_choice(boot["boot_weights"], "boot_weights", func, ("webb", "rademacher"))
-    check_number(boot["n_boot"], "n_boot", func, low=99, integer=True)
+    check_resamples(boot["n_boot"], "n_boot", func, low=99)
     if se == "wild" and cluster is None:
         raise EffektError(
             f"{func}(): se='wild' resamples clusters; pass {argument}= (e.g. the municipality "
@@ -604,7 +608,7 @@ def did(
     treated_value, post_value : optional
         Values of ``treatment`` / ``post`` marking participants / the after period.
     n_boot, boot_weights
-        Wild cluster bootstrap draws and weight distribution.
+        Wild cluster bootstrap draws (99 to 100,000) and weight distribution.
     outcome_value : optional
         The value of ``outcome`` that counts as 1 (``"Ja"`` in a column of "Ja"/"Nej").
     seed : int, Generator or None
@@ -621,6 +625,11 @@ def did(
 
     Notes
     -----
+    **Minimum information** (enforced; fewer raise :class:`~effekt.errors.EffektError`):
+    ``se="cr2"`` and ``se="wild"`` need at least 2 clusters in each group; ``se="hc2"``
+    needs every row's leverage below 1 (at least 2 rows in each group-period cell);
+    ``n_boot`` is between 99 and 100,000.
+
     Weighted least squares of the outcome on ``1, D, P, D x P``; the coefficient of
     ``D x P`` is ``(ybar_11 - ybar_10) - (ybar_01 - ybar_00)``.
 
@@ -1220,7 +1229,7 @@ def event_study(
     conf_level = check_conf_level(conf_level, func)
     check_choice(pretrend_test, "pretrend_test", func, ("wild", "cr2"))
     check_choice(boot_weights, "boot_weights", func, ("webb", "rademacher"))
-    n_boot = int(check_number(n_boot, "n_boot", func, low=99, integer=True))
+    n_boot = check_resamples(n_boot, "n_boot", func, low=99)
     rows = _event_rows(
         data,
         outcome,

@@ -57,10 +57,16 @@ from ._validate import (
     argument_error,
     as_column_list,
     check_choice,
+    check_clusters_per_arm,
+    check_column_name,
     check_conf_level,
     check_frame,
+    check_new_column,
     check_number,
+    check_resamples,
+    check_seed,
     check_weights,
+    factorize_levels,
     handle_missing,
     numeric_column,
     outcome_indicator,
@@ -105,6 +111,11 @@ def _survival_arrays(
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
     check_frame(data, func)
     require_columns(data, func, time=time, event=event, weights=weights)
+    for column in extra:
+        if column is None:
+            raise EffektError(
+                f"{func}() got None for a column it needs (e.g. 'treatment'); pass a column name."
+            )
     cols = [time, event, *as_column_list(weights), *extra]
     data = handle_missing(data, cols, missing, func)
     t = numeric_column(data[time], time, func, "time")
@@ -308,7 +319,14 @@ class KaplanMeier(Result):
         >>> kaplan_meier(df, "weeks", "job").survival_at([1, 4, 10]).iloc[:, 0].tolist()
         [1.0, 0.5, 0.0]
         """
-        t = np.atleast_1d(np.asarray(times, dtype=float))
+        try:
+            t = np.atleast_1d(np.asarray(times, dtype=float))
+        except (TypeError, ValueError, OverflowError):
+            t = np.array([np.nan])
+        if t.ndim != 1 or not np.isfinite(t).all():
+            raise argument_error(
+                "KaplanMeier.survival_at", "times", "a finite number or a list of them", times
+            )
         out = {}
         for g, km in self._curves.items():
             idx = np.searchsorted(km["time"], t, side="right") - 1
@@ -319,6 +337,9 @@ class KaplanMeier(Result):
         """Restricted mean time up to ``horizon`` by group, with R's Greenwood-type SE (or the
         robust SE when the curves were fitted with ``se="robust"``).
 
+        ``horizon`` must not exceed the longest follow-up of any curve (as in
+        :func:`restricted_mean_difference`): beyond it the curve is unknown.
+
         Examples
         --------
         >>> import pandas as pd
@@ -326,9 +347,20 @@ class KaplanMeier(Result):
         >>> kaplan_meier(df, "weeks", "job").restricted_mean(5)["rmean"].tolist()
         [4.0]
         """
-        h = check_number(horizon, "horizon", "KaplanMeier.restricted_mean", low=0, low_open=True)
+        func = "KaplanMeier.restricted_mean"
+        h = check_number(horizon, "horizon", func, low=0, low_open=True)
         rows = []
         for g, km in self._curves.items():
+            last = float(np.max(km["time"])) if len(km["time"]) else 0.0
+            if h > last:
+                group = "" if g is None else f" (group {g!r})"
+                raise argument_error(
+                    func,
+                    "horizon",
+                    f"at most the longest follow-up of each curve{group}: {last:g}; "
+                    "beyond it the curve is unknown",
+                    horizon,
+                )
             mean, se = _rmst(km, h)
             if self.se == "robust":
                 se = float(np.sqrt(np.sum(_rmst_influence(km, h) ** 2)))
@@ -845,7 +877,8 @@ def restricted_mean_difference(
     est = res["treated"][0] - res["control"][0]
     if se == "robust":
         if cluster is not None:
-            codes = pd.factorize(data[cluster])[0]
+            codes = factorize_levels(data[cluster], cluster, "cluster", func)[0]
+            check_clusters_per_arm(codes, arm, cluster, func)
             influence = np.bincount(codes, weights=influence).astype(float)
         std_error = float(np.sqrt(np.sum(influence**2)))
     else:
@@ -938,7 +971,7 @@ def median_difference(
     conf_level : float
     treated_value : optional
     n_boot : int
-        Bootstrap replicates (persons resampled within arm).
+        Bootstrap replicates (persons resampled within arm), 50 to 100,000.
     seed : int, Generator or None
         Seed of the numpy Generator (results are reproducible for a fixed seed; default 0).
     unit_label : str
@@ -973,13 +1006,13 @@ def median_difference(
     """
     func = "median_difference"
     conf_level = check_conf_level(conf_level, func)
-    n_boot = int(check_number(n_boot, "n_boot", func, low=50, integer=True))
+    n_boot = check_resamples(n_boot, "n_boot", func, low=50)
     require_columns(check_frame(data, func), func, treatment=treatment)
     data, t, e, w = _survival_arrays(
         data, time, event, weights, func, [treatment], missing, event_value
     )
     arm = _two_arms(data, treatment, treated_value, func)
-    rng = np.random.default_rng(seed)
+    rng = check_seed(seed, "median_difference")
     meds, boots = {}, {}
     for key, m in (("treated", arm), ("control", ~arm)):
         tm, em, wm = t[m], e[m], w[m]
@@ -1231,6 +1264,10 @@ def weeks_in_status(
 
     func = "weeks_in_status"
     cols = as_column_list(columns)
+    check_column_name(id, "id", func)
+    check_new_column(name, pd.DataFrame(columns=[id, *cols]), "name", func)
+    if isinstance(data, pd.DataFrame):
+        require_columns(data, func, columns=cols)
     panel, codes, labels, t, _ = _check_panel(
         data, id, time, func, extra=[outcome, *cols], missing=missing
     )

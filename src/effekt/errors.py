@@ -24,6 +24,7 @@ __all__ = [
     "ComparabilityWarning",
     "ConvergenceWarning",
     "DroppedRowsWarning",
+    "UndefinedValueWarning",
     "quote",
 ]
 
@@ -73,3 +74,8 @@ class ConvergenceWarning(EffektWarning):
 
 class DroppedRowsWarning(EffektWarning):
     """Rows were dropped on request (``missing='drop'``); the message gives the count."""
+
+
+class UndefinedValueWarning(EffektWarning):
+    """An estimate or standard error is NaN or infinite, so the interval and p-value are NaN;
+    the result's ``summary()`` carries a note saying so."""

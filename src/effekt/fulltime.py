@@ -34,6 +34,7 @@ week it would take 72,000 / 3,500 = 20.6 weeks off benefit per citizen.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import Literal
 
@@ -76,7 +77,7 @@ def scale_effect(
     result : EffectResult
         The effect to rescale.
     factor : float
-        Number to multiply by (the limits swap when it is negative).
+        Number to multiply by (the limits swap when it is negative); finite and not 0.
     unit_label : str
         Unit of the rescaled effect ("DKK", "full-time persons").
     estimand, method : str
@@ -106,7 +107,26 @@ def scale_effect(
             type(result).__name__,
         )
     effect = result
+    for name, text in (("unit_label", unit_label), ("estimand", estimand), ("method", method)):
+        if not isinstance(text, str):
+            raise argument_error("scale_effect", name, "a string", text)
+    if label is not None and not isinstance(label, str):
+        raise argument_error("scale_effect", "label", "a string or None", label)
+    factor = check_number(factor, "factor", "scale_effect")
+    if factor == 0:
+        raise argument_error(
+            "scale_effect",
+            "factor",
+            "a non-zero number (an effect scaled by 0 is no estimate of anything)",
+            factor,
+        )
     lo, hi = sorted((factor * effect.ci[0], factor * effect.ci[1]))
+    before = (effect.estimate, *effect.ci)
+    after = (factor * effect.estimate, lo, hi)
+    if any(math.isfinite(b) and not math.isfinite(a) for b, a in zip(before, after, strict=True)):
+        raise argument_error(
+            "scale_effect", "factor", "small enough for the scaled effect to be finite", factor
+        )
     return replace(
         effect,
         estimate=factor * effect.estimate,
@@ -138,7 +158,7 @@ def _support_weeks_factor(
             type(effect).__name__,
         )
     check_choice(effect_on, "effect_on", func, ("work", "support"))
-    replacement = check_number(replacement, "replacement", func, low=0, high=1)
+    replacement = check_number(replacement, "replacement", func, low=0, high=1, low_open=True)
     if effect.scale == "proportion":
         if period_weeks is None:
             raise EffektError(
@@ -184,7 +204,7 @@ def full_time_persons(
         Whether the effect is on time in work/education (fewer weeks on support) or on time
         on public support itself.
     replacement : float
-        Weeks off support per extra week in work (0..1), for ``effect_on="work"``.
+        Weeks off support per extra week in work (above 0, at most 1), for ``effect_on="work"``.
 
     Returns
     -------

@@ -24,6 +24,7 @@ from scipy import stats
 
 from ._inference import critical_value as _critical_value
 from ._inference import wald_arrays as _wald_arrays
+from ._validate import MAX_EXACT_INTEGER
 from ._validate import argument_error as _argument_error
 from ._validate import check_conf_level as _check_conf_level
 
@@ -44,16 +45,24 @@ def _show(value: float) -> float | int:
     return int(v) if v.is_integer() else v
 
 
+def _float_array(value, name: str, func: str) -> np.ndarray:
+    """``value`` as a float array; text, lists of text or objects raise :class:`EffektError`."""
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise _argument_error(func, name, "a count (a number or an array of them)", value) from None
+
+
 def _one_sample_counts(events, n, func: str) -> tuple[np.ndarray, np.ndarray]:
     """Float arrays of ``events`` and ``n``; negative values or ``events > n`` raise.
 
     ``n = 0`` (and NaN) are allowed and give NaN limits, so that callers can pass groups that
     happen to be empty.
     """
-    x = np.asarray(events, dtype=float)
-    n = np.asarray(n, dtype=float)
+    x = _float_array(events, "events", func)
+    n = _float_array(n, "n", func)
     for value, name in ((x, "events"), (n, "n")):
-        bad = np.isinf(value) | (value < 0)
+        bad = np.isinf(value) | (value < 0) | (value > MAX_EXACT_INTEGER)
         if bad.any():
             raise _argument_error(
                 func, name, "a count >= 0 (a number or an array of them)", _show(value[bad].flat[0])
@@ -114,7 +123,8 @@ def clopper_pearson_interval(events, n, conf_level: float = 0.95) -> tuple[np.nd
     with np.errstate(invalid="ignore"):
         lo = np.where(x > 0, stats.beta.ppf(a, x, n - x + 1), 0.0)
         hi = np.where(x < n, stats.beta.ppf(1 - a, x + 1, n - x), 1.0)
-    return lo, hi
+    unknown = np.isnan(x) | np.isnan(n) | (n == 0)
+    return np.where(unknown, np.nan, lo), np.where(unknown, np.nan, hi)
 
 
 # --- differences of two independent proportions -------------------------------------------
@@ -127,14 +137,22 @@ def _as_counts(events_treated, n_treated, events_control, n_control, func: str |
     """Broadcast float arrays; with ``func`` also check ``0 <= events <= n`` and ``n >= 1``."""
     x1, n1, x2, n2 = np.broadcast_arrays(
         *(
-            np.asarray(v, dtype=float)
-            for v in (events_treated, n_treated, events_control, n_control)
+            _float_array(v, name, func or "an interval function")
+            for v, name in zip(
+                (events_treated, n_treated, events_control, n_control),
+                ("events_treated", "n_treated", "events_control", "n_control"),
+                strict=True,
+            )
         )
     )
     if func is not None:
         names = ("events_treated", "n_treated", "events_control", "n_control")
         for value, name in zip((x1, n1, x2, n2), names, strict=True):
-            bad = ~np.isfinite(value) | (value < (1 if name.startswith("n_") else 0))
+            bad = (
+                ~np.isfinite(value)
+                | (value < (1 if name.startswith("n_") else 0))
+                | (value > MAX_EXACT_INTEGER)
+            )
             if bad.any():
                 need = "a count >= 1" if name.startswith("n_") else "a count >= 0"
                 raise _argument_error(func, name, need, _show(value[bad].flat[0]))

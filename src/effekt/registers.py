@@ -38,6 +38,7 @@ from ._validate import (
     argument_error,
     as_column_list,
     check_conf_level,
+    check_distinct_columns,
     check_frame,
     check_number,
     handle_missing,
@@ -135,6 +136,9 @@ def paid_hours_months(
     """
     func = "paid_hours_months"
     check_frame(data, func)
+    for argument, column in (("wage", wage), ("hours", hours)):
+        if column is None:
+            raise argument_error(func, argument, "a column name", column)
     require_columns(data, func, wage=wage, hours=hours, on_benefit=on_benefit)
     upper = check_number(wage_upper, "wage_upper", func, low=0, low_open=True)
     wage_ft = check_number(wage_full_time, "wage_full_time", func, low=0)
@@ -196,14 +200,20 @@ def _per_person(
     func: str,
 ) -> pd.DataFrame:
     """One row per person: any paid-hours month, any benefit month and the person's group."""
-    sub = data.loc[:, [id, *by_cols]].copy()
-    sub["_paid"] = paid
-    sub["_benefit"] = benefit
-    per_person = sub.groupby(id, sort=False).agg(
+    # internal names only, so that no caller column (even one named "_paid") can collide
+    sub = pd.DataFrame(
+        {
+            "_id": data[id].reset_index(drop=True),
+            **{f"_by_{i}": data[c].reset_index(drop=True) for i, c in enumerate(by_cols)},
+            "_paid": paid,
+            "_benefit": benefit,
+        }
+    )
+    per_person = sub.groupby("_id", sort=False).agg(
         _paid=("_paid", "max"),
         _benefit=("_benefit", "max"),
-        **{f"_n_{i}": (c, "nunique") for i, c in enumerate(by_cols)},
-        **{f"_v_{i}": (c, "first") for i, c in enumerate(by_cols)},
+        **{f"_n_{i}": (f"_by_{i}", "nunique") for i in range(len(by_cols))},
+        **{f"_v_{i}": (f"_by_{i}", "first") for i in range(len(by_cols))},
     )
     for i, c in enumerate(by_cols):
         changed = per_person[f"_n_{i}"] > 1
@@ -337,6 +347,7 @@ def share_with_paid_hours(
     func = "share_with_paid_hours"
     check_frame(data, func)
     by_cols = as_column_list(by)
+    check_distinct_columns(by_cols, "by", func)
     require_columns(
         data, func, id=id, time=time, wage=wage, hours=hours, on_benefit=on_benefit, by=by_cols
     )

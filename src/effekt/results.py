@@ -424,6 +424,33 @@ class EffectResult(Result):
         ):
             object.__setattr__(self, "relative_change", self.mean_treated / self.mean_control - 1)
 
+    def _undefined_fields(self) -> list[str]:
+        """Names of the main numbers that are NaN or infinite."""
+        fields = {
+            "estimate": (self.estimate,),
+            "standard error": (self.std_error,),
+            "confidence interval": self.ci,
+            "p-value": (self.pvalue,),
+        }
+        return [
+            name
+            for name, values in fields.items()
+            if any(v is not None and not math.isfinite(v) for v in values)
+        ]
+
+    def _automatic_notes(self) -> list[str]:
+        """Notes for NaN/inf numbers (and an undefined relative change) that no note explains."""
+        notes = []
+        undefined = self._undefined_fields()
+        if undefined and not self.notes:
+            notes.append(
+                f"{', '.join(undefined)} not defined (NaN or infinite): the data hold too little "
+                "information for this method (e.g. an empty or constant group)"
+            )
+        if self.mean_control == 0 and self.mean_treated is not None:
+            notes.append("relative change not defined: the control mean is 0")
+        return notes
+
     @property
     def ci_low(self) -> float:
         return self.ci[0]
@@ -522,7 +549,7 @@ class EffectResult(Result):
                 name = key.removeprefix("pvalue_")
                 lines.append(f"  {name} {term('exact test')}: {format_pvalue(value)}")
         lines.append(f"  {term('method')}: {term(self.method)}")
-        lines.extend(f"  {term('note')}: {n}" for n in self.notes)
+        lines.extend(f"  {term('note')}: {n}" for n in (*self.notes, *self._automatic_notes()))
         if self.interval_test_disagree:
             lines.append(self._disagreement_note())
         return "\n".join(lines)
@@ -606,6 +633,9 @@ class EffectResult(Result):
 
     def _report_finding(self) -> str:
         return _finding(self)
+
+    def _html_notes(self) -> tuple[str, ...]:
+        return (*self.notes, *self._automatic_notes())
 
 
 @dataclass(frozen=True)
@@ -838,7 +868,15 @@ def effect_from_normal(
     (0.0008, 0.0792, 0.0455)
     """
     from ._inference import wald
+    from ._validate import argument_error, check_conf_level
 
+    conf_level = check_conf_level(conf_level, "effect_from_normal")
+    checked: tuple[tuple[str, Any], ...] = (("estimate", estimate), ("std_error", std_error))
+    for name, value in (*checked, *((("df", df),) if df is not None else ())):
+        try:
+            float(value)
+        except (TypeError, ValueError, OverflowError):
+            raise argument_error("effect_from_normal", name, "a number", value) from None
     w = wald(estimate, std_error, conf_level, df)
     return EffectResult(
         estimate=float(estimate),

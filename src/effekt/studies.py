@@ -251,7 +251,7 @@ def reported(study: str | None = None) -> pd.DataFrame:
     frame = _reported().copy()
     if study is not None:
         known = list(frame["study"].unique())
-        if study not in known:
+        if not isinstance(study, str) or study not in known:
             raise argument_error(
                 "reported", "study", f"one of {', '.join(map(repr, known))}", study
             )
@@ -288,7 +288,7 @@ def figure(figure_id: str) -> pd.Series:
     0.67
     """
     frame = _reported()
-    hit = frame[frame["figure_id"] == figure_id]
+    hit = frame[frame["figure_id"] == figure_id] if isinstance(figure_id, str) else frame.iloc[:0]
     if hit.empty:
         raise argument_error("figure", "figure_id", "a figure_id of studies.reported()", figure_id)
     return hit.iloc[0].copy()

@@ -36,10 +36,13 @@ from ._inference import critical_value, wald_arrays
 from ._validate import (
     argument_error,
     as_column_list,
+    check_clusters_per_arm,
     check_conf_level,
     check_frame,
-    check_number,
+    check_resamples,
+    check_seed,
     check_weights,
+    factorize_levels,
     handle_missing,
     numeric_column,
     outcome_indicator,
@@ -103,7 +106,7 @@ def _check_panel(
             "e.g. months since the start."
         )
     t = numeric_column(values, time, func, "time")
-    codes, labels = pd.factorize(panel[id], sort=True)
+    codes, labels = factorize_levels(panel[id], id, "id", func)
     codes = codes.astype(np.intp)
     dup = panel.duplicated([id, time]).to_numpy()
     if dup.any():
@@ -160,7 +163,7 @@ def _sup_t(
     R = cov[np.ix_(pos, pos)] / np.outer(se[pos], se[pos])
     vals, vecs = np.linalg.eigh(R)
     L = vecs * np.sqrt(np.clip(vals, 0, None))
-    rng = np.random.default_rng(seed)
+    rng = check_seed(seed, "sup_t")
     draws = rng.standard_normal((n_draws, L.shape[1])) @ L.T
     return max(float(np.quantile(np.abs(draws).max(axis=1), conf_level)), q)
 
@@ -266,7 +269,12 @@ class Trajectory(Result):
         >>> tr.at(35).scale
         'proportion'
         """
-        idx = np.flatnonzero(self.times == time)
+        idx = np.array([], dtype=np.intp)
+        try:
+            if isinstance(time, Hashable):
+                idx = np.flatnonzero(self.times == time)
+        except (TypeError, ValueError, OverflowError):
+            pass
         if len(idx) == 0:
             raise argument_error(
                 "Trajectory.at",
@@ -595,6 +603,7 @@ def _influence_matrix(
             f"The cluster column {quote(cluster)} passed to {func}() has one value; "
             "clustering needs two or more."
         )
+    check_clusters_per_arm(ccodes, np.asarray(x["arm"]) != 0, cluster, func)
     Phi = np.zeros((G, T))
     np.add.at(Phi, (ccodes[x["codes"]], cells["tinv"]), cells["phi"])
     Nt = cells["N"].sum(axis=1)
@@ -652,7 +661,7 @@ def effect_over_time(
         Simultaneous band over all periods: ``True``/``"sup-t"`` uses the sup-t critical
         value of the joint distribution, ``"bonferroni"`` the Bonferroni quantile.
     n_draws : int
-        Gaussian draws for the sup-t critical value.
+        Gaussian draws for the sup-t critical value, 100 to 100,000.
     seed : int, Generator or None
         Seed of those draws (the band is reproducible for a fixed seed; default 0).
     missing : {"raise", "drop"}
@@ -700,7 +709,7 @@ def effect_over_time(
         raise argument_error(
             func, "simultaneous", "True, False, 'sup-t' or 'bonferroni'", simultaneous
         )
-    n_draws = int(check_number(n_draws, "n_draws", func, low=100, integer=True))
+    n_draws = check_resamples(n_draws, "n_draws", func, low=100)
     x = _panel_inputs(
         data,
         outcome,

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .._validate import design_matrix_sources, group_codes
-from ..errors import ColumnError, quote
+from ..errors import ColumnError, EffektError, quote
 
 __all__ = ["check_levels_in_both_arms", "check_strata_arms", "lin_design"]
 
@@ -111,6 +111,22 @@ def _strata_block(
     return D
 
 
+def _check_rows_per_arm(t: np.ndarray, k: int, func: str) -> None:
+    """Lin's regression fits ``1 + k`` parameters in each arm: it needs ``k + 2`` rows there.
+
+    With fewer, a row alone determines a coefficient (leverage 1) and HC2 has no variance to
+    estimate: the interval is float noise (+-1e134 pp was seen with 2 treated rows).
+    """
+    for arm, n_arm in (("treated", int(t.sum())), ("control", int((~t).sum()))):
+        if n_arm < k + 2:
+            raise EffektError(
+                f"{func}(): the {arm} group has {n_arm} rows, but the covariate adjustment fits "
+                f"{k + 1} parameters in each group (an intercept and {k} covariate/stratum "
+                f"columns) and needs at least {k + 2} rows in each. Use fewer covariates "
+                "(or none) for so small a group."
+            )
+
+
 def lin_design(
     data: pd.DataFrame,
     t: np.ndarray,
@@ -130,6 +146,8 @@ def lin_design(
         if D is not None:
             blocks.append(D)
     k = sum(b.shape[1] for b in blocks)
+    if interact and k:
+        _check_rows_per_arm(t, k, func)
     X = np.empty((len(t), 2 + (2 if interact else 1) * k))
     X[:, 0] = 1.0
     X[:, 1] = t

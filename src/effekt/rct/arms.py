@@ -29,13 +29,15 @@ from .._validate import (
     as_column_list,
     check_choice,
     check_conf_level,
+    check_distinct_columns,
     check_frame,
+    check_level_value,
     handle_missing,
     outcome_indicator,
     require_columns,
     two_valued,
 )
-from ..errors import ColumnError, SmallSampleWarning
+from ..errors import ColumnError, EffektError, SmallSampleWarning
 from ..language import number, speaks, term
 from ..results import EffectResult, EffectTable, Result, TestResult, format_pvalue
 from .means import difference_in_means
@@ -112,13 +114,20 @@ def _estimate(
     tcol = "treated" if outcome != "treated" else "__treated"
     values = y.to_numpy() if y.dtype == bool else y.to_numpy(dtype=float)
     frame = pd.DataFrame({outcome: values, tcol: treated.astype(np.int8)})
-    if binary:
-        from .proportions import difference_in_proportions
+    try:
+        if binary:
+            from .proportions import difference_in_proportions
 
-        kind: Any = method  # validated by the caller against PROPORTION_METHODS
-        r = difference_in_proportions(frame, outcome, tcol, method=kind, conf_level=conf_level)
-    else:
-        r = difference_in_means(frame, outcome, tcol, conf_level=conf_level, unit_label=unit_label)
+            kind: Any = method  # validated by the caller against PROPORTION_METHODS
+            r = difference_in_proportions(frame, outcome, tcol, method=kind, conf_level=conf_level)
+        else:
+            r = difference_in_means(
+                frame, outcome, tcol, conf_level=conf_level, unit_label=unit_label
+            )
+    except EffektError as exc:
+        # the message names the internal arm indicator: say which comparison failed instead
+        text = str(exc).replace(f" of {tcol!r}", "").replace(f" {tcol!r}", "")
+        raise type(exc)(f"The comparison {label} cannot be estimated: {text}") from None
     return dataclasses.replace(r, label=label)
 
 
@@ -218,6 +227,7 @@ def compare_arms(
     data = handle_missing(data, [outcome, treatment], missing, func)
     arms = data[treatment]
     levels = _sorted_levels(arms)
+    check_level_value(control, "control", func)
     if len(levels) < 2:
         raise ColumnError(
             f"The treatment column {treatment!r} passed to {func}() has only one value ({_show(levels[0])}); "
@@ -553,6 +563,7 @@ def subgroups(
     if adjust is not None:
         check_choice(adjust, "adjust", func, (None, *ADJUSTMENTS))
     bys = as_column_list(by)
+    check_distinct_columns(bys, "by", func)
     if not bys:
         raise argument_error(func, "by", "a column name or a non-empty list of column names", by)
     require_columns(data, func, outcome=outcome, treatment=treatment, by=bys)

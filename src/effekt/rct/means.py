@@ -28,8 +28,10 @@ from .._linear import ols
 from .._validate import (
     as_column_list,
     check_choice,
+    check_clusters_per_arm,
     check_conf_level,
     check_frame,
+    check_not_outcome,
     check_number,
     group_codes,
     handle_missing,
@@ -259,6 +261,7 @@ def difference_in_means_from_summary(
             f"The 'sd_treated' and 'sd_control' arguments of {func}() are both 0; the outcome has "
             "no variation in either group, so no standard error exists. Check the reported SDs."
         )
+    _check_summary_scale(mt, st, nt, mc, sc, nc, func)
     d, se, df = _welch(mt, st * st, nt, mc, sc * sc, nc)
     return _result(
         d,
@@ -276,6 +279,25 @@ def difference_in_means_from_summary(
         n_control=nc,
         unit=unit_label,
     )
+
+
+def _check_summary_scale(
+    mt: float, st: float, nt: int, mc: float, sc: float, nc: int, func: str
+) -> None:
+    """The standard error must be a number: neither overflow nor below float resolution."""
+    var = st * st / nt + sc * sc / nc
+    resolution = 64 * np.finfo(float).eps * max(abs(mt), abs(mc))
+    if not np.isfinite(var) or not np.isfinite(mt - mc):
+        raise EffektError(
+            f"The means and standard deviations passed to {func}() are too large to combine "
+            f"(sd_treated={st:g}, sd_control={sc:g}); rescale the outcome (e.g. to thousands)."
+        )
+    if not np.sqrt(var) > resolution or var == 0:
+        raise EffektError(
+            f"The standard deviations passed to {func}() (sd_treated={st:g}, sd_control={sc:g}) "
+            f"are too small to measure against the means ({mt:g}, {mc:g}): the standard error "
+            "would be float noise. Check the reported SDs (or rescale the outcome)."
+        )
 
 
 # --------------------------------------------------------------------------- individual rows
@@ -365,6 +387,12 @@ def difference_in_means(
 
     Notes
     -----
+    **Minimum information** (enforced; fewer raise :class:`~effekt.errors.EffektError`):
+    with ``cluster=`` each arm must span at least 2 clusters; with ``strata=`` every stratum
+    needs at least 2 units in each arm; with ``covariates=`` each arm
+    needs at least (covariate columns + 2) rows, no row may have leverage 1, the outcome may
+    not be a covariate and the covariates may not reproduce the outcome exactly.
+
     * **No design options**: Welch's t interval,
       ``(ybar_t - ybar_c) +- t_{df} sqrt(s_t^2/n_t + s_c^2/n_c)`` with Welch-Satterthwaite
       ``df`` (equal to ``scipy.stats.ttest_ind(equal_var=False)`` and R's ``t.test``).
@@ -420,6 +448,7 @@ def difference_in_means(
     conf_level = check_conf_level(conf_level, func)
     check_choice(relative_ci, "relative_ci", func, _RELATIVE_METHODS)
     covs = as_column_list(covariates)
+    check_not_outcome(outcome, covs, "covariates", func)
     require_columns(
         data,
         func,
@@ -534,10 +563,11 @@ def _regression(
     X = lin_design(data, t, strata, covs, func)
     if cluster is not None:
         ccodes, clabels = group_codes(data[cluster], cluster, "cluster", func, min_groups=2)
-        fit = ols(X, y, cov_type="CR2", cluster=ccodes)
+        check_clusters_per_arm(ccodes, t, cluster, func)
+        fit = ols(X, y, cov_type="CR2", cluster=ccodes, exact_fit=not covs)
         how = f"CR2 cluster-robust SE ({len(clabels)} clusters), t(G-1)"
     else:
-        fit = ols(X, y, cov_type="HC2")
+        fit = ols(X, y, cov_type="HC2", exact_fit=not covs)
         how = "HC2 SE, t(n-p)"
     est, se, _, _, _ = fit.test(1, conf_level)
     if se == 0:  # a NaN SE goes on to a NaN p-value and interval

@@ -74,7 +74,7 @@ def trajectory(
     simultaneous : True, "sup-t", "bonferroni" or False
         Simultaneous band over all periods (sup-t by default).
     n_draws : int
-        Gaussian draws for the sup-t critical value.
+        Gaussian draws for the sup-t critical value, 100 to 100,000.
     seed : int, Generator or None
         Seed of those draws (default 0).
     missing : {"raise", "drop"}

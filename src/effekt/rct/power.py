@@ -525,6 +525,12 @@ def minimum_detectable_effect(
             f"detected with power {pw(upper):.2f} < {target:g}; the trial is too small "
             f"(n_treated={n_t:g}, n_control={n_c:g})."
         )
+    if pw(1e-12 * upper) >= target:
+        raise EffektError(
+            f"{func}(): with n_treated={n_t:g} and n_control={n_c:g} even an effect of "
+            f"{1e-12 * upper:.1g} is detected with power {target:g}; the sizes are implausibly "
+            "large (check them)."
+        )
     e = optimize.brentq(
         lambda x: pw(x) - target, 1e-12 * upper, upper, xtol=1e-12 * max(upper, 1.0)
     )

@@ -36,7 +36,7 @@ from scipy import stats
 from .. import _validate as V
 from .._inference import wald, wald_arrays
 from .._linear import ols
-from ..errors import EffektError, SmallSampleWarning
+from ..errors import ColumnError, EffektError, SmallSampleWarning
 from ..intervals import (
     agresti_caffo_interval,
     miettinen_nurminen_interval,
@@ -376,6 +376,12 @@ def difference_in_proportions(
 
     Notes
     -----
+    **Minimum information** (enforced; fewer raise :class:`~effekt.errors.EffektError`):
+    with ``cluster=`` each arm must span at least 2 clusters; with ``strata=`` every stratum
+    needs at least 2 units in each arm; with ``covariates=`` each arm
+    needs at least (covariate columns + 2) rows, no row may have leverage 1, the outcome may
+    not be a covariate and the covariates may not reproduce the outcome exactly.
+
     **Unadjusted** (default): the rows are reduced to four counts (events and totals per arm)
     and analysed as in :func:`difference_in_proportions_from_counts`.
 
@@ -446,6 +452,7 @@ def difference_in_proportions(
     if not isinstance(exact_test, (bool, np.bool_)):
         raise V.argument_error(func, "exact_test", "True or False", exact_test)
     covs = V.as_column_list(covariates)
+    V.check_not_outcome(outcome, covs, "covariates", func)
     V.require_columns(
         data,
         func,
@@ -519,6 +526,15 @@ def _mantel_haenszel(y, t, codes, labels, column, conf_level, outcome, func) -> 
     n_c, n_t = n[:, 0], n[:, 1]
     c, a = ev[:, 0], ev[:, 1]
     check_strata_arms(n_t, n_c, labels, column, func)
+    small = (n_t < 2) | (n_c < 2)
+    if small.any():
+        k = int(np.flatnonzero(small)[0])
+        raise ColumnError(
+            f"Stratum {labels[k]!r} of the strata column {column!r} passed to {func}() has "
+            f"{int(n_t[k])} treated and {int(n_c[k])} control units; every stratum needs at "
+            "least two in each arm (with one, Sato's variance treats that unit's outcome as "
+            "known and the p-value is far too small). Merge small strata with neighbours."
+        )
     N = n_t + n_c
     w = n_t * n_c / N
     rd = float(np.sum((a * n_c - c * n_t) / N) / w.sum())
@@ -566,10 +582,11 @@ def _regression(frame, y, t, strata, cluster, covs, conf_level, outcome, func) -
     X = lin_design(frame, t, strata, covs, func, interact=bool(covs))
     if cluster is not None:
         ccodes, _ = V.group_codes(frame[cluster], cluster, "cluster", func, min_groups=2)
-        fit = ols(X, y, cov_type="CR2", cluster=ccodes)
+        V.check_clusters_per_arm(ccodes, t, cluster, func)
+        fit = ols(X, y, cov_type="CR2", cluster=ccodes, exact_fit=not covs)
         how = f"CR2 cluster-robust SE over {fit.n_clusters} clusters, t({int(fit.df_resid)})"
     else:
-        fit = ols(X, y, cov_type="HC2")
+        fit = ols(X, y, cov_type="HC2", exact_fit=not covs)
         how = f"HC2 SE, t({int(fit.df_resid)})"
     est, se, _, _, _ = fit.test(1, conf_level)
     model = (

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from .._validate import argument_error, check_number
+from .._validate import argument_error, check_number, check_seed
 
 __all__ = ["observational", "OBSERVATIONAL_P0_RANGE"]
 
@@ -120,7 +120,7 @@ def observational(
         or not isinstance(seed, (int, np.integer, np.random.Generator))
     ):
         raise argument_error(func, "seed", "an integer, a numpy Generator or None", seed)
-    rng = np.random.default_rng(seed)
+    rng = check_seed(seed, "observational")
 
     resource = rng.random(n) < 0.3
     age = rng.integers(18, 65, size=n)

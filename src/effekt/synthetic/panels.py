@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from .._validate import argument_error, check_choice, check_number
+from .._validate import argument_error, check_choice, check_number, check_seed
 from ..studies import star2020_shares
 
 __all__ = [
@@ -144,7 +144,7 @@ def jobrotation(
     n1 = int(check_number(n_treated, "n_treated", "jobrotation", low=1, integer=True))
     n0 = int(check_number(n_control, "n_control", "jobrotation", low=1, integer=True))
     truth = jobrotation_truth(rmst_difference)
-    rng = np.random.default_rng(seed)
+    rng = check_seed(seed, "jobrotation")
     h, a, b, L, H = (
         truth[k]
         for k in ("hazard_control", "lock_in_ratio", "after_ratio", "lock_in_weeks", "horizon")
@@ -226,7 +226,7 @@ def ips_weeks(
     diff_ever = _IPS_EVER["IPS"] - _IPS_EVER["control"]
     pi = (IPS_TRUE_WEEKS_DIFFERENCE * 78 / weeks / diff_ever - 1) / ((weeks - 1) / 2)
     pi = min(max(pi, 0.0), 1.0)
-    rng = np.random.default_rng(seed)
+    rng = check_seed(seed, "ips_weeks")
     arm = np.concatenate([[a] * int(sizes[a]) for a in arms])
     P = len(arm)
     q = np.array([_IPS_EVER[a] for a in arm])
@@ -324,7 +324,7 @@ def jobfirst_panel(
     T = int(check_number(weeks, "weeks", func, low=1, integer=True))
     rho = check_number(persistence, "persistence", func, low=0, high=1, high_open=True)
     s = check_number(municipality_sd, "municipality_sd", func, low=0, high=1, high_open=True)
-    rng = np.random.default_rng(seed)
+    rng = check_seed(seed, "jobfirst_panel")
     muni = np.sort(rng.integers(0, J, P))
     treated = np.zeros(P, dtype=bool)
     for j in range(J):  # 1:1 randomisation within municipality (loop over 15 municipalities)
@@ -481,7 +481,7 @@ def municipality_panel(
     n_proj = (end - start).n
     event_time = np.arange(-pre, n_proj + 1)
     share, denom_total = _group_paths(r, event_time, n_proj, _DENOMINATORS[(project, benefit)])
-    rng = np.random.default_rng(seed)
+    rng = check_seed(seed, "municipality_panel")
     participating, count, denom = _municipality_counts(
         rng, J, K, sd, event_time, n_proj, share, denom_total
     )

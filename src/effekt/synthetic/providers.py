@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .._validate import argument_error, check_number
+from .._validate import argument_error, check_number, check_seed
 
 __all__ = ["providers", "PROVIDER_INTERCEPT", "PROVIDER_COEFFICIENTS"]
 
@@ -140,10 +140,12 @@ def providers(
     >>> sorted(df["true_provider_effect"].unique().tolist())
     [0.0, 0.1]
     """
-    n_providers = int(check_number(n_providers, "n_providers", "providers", low=1, integer=True))
+    n_providers = int(
+        check_number(n_providers, "n_providers", "providers", low=1, high=100_000, integer=True)
+    )
     n_periods = int(check_number(n_periods, "n_periods", "providers", low=1, integer=True))
     sizes = _sizes(participants_per_provider, n_providers)
-    rng = np.random.default_rng(seed)
+    rng = check_seed(seed, "providers")
     shift_arr = np.atleast_1d(np.asarray(case_mix_shift, dtype=float))
     if shift_arr.size == 1:
         s = float(shift_arr[0])
@@ -212,6 +214,10 @@ def providers(
     )
 
 
+#: Synthetic data sets are capped at ten million rows (about a gigabyte of columns).
+MAX_SYNTHETIC_ROWS = 10_000_000
+
+
 def _sizes(participants_per_provider: int | Sequence[int], n_providers: int) -> np.ndarray:
     sizes = np.atleast_1d(np.asarray(participants_per_provider))
     if sizes.size == 1:
@@ -221,11 +227,13 @@ def _sizes(participants_per_provider: int | Sequence[int], n_providers: int) -> 
         or not np.issubdtype(sizes.dtype, np.number)
         or (sizes < 1).any()
         or (sizes != np.round(sizes)).any()
+        or float(np.sum(sizes, dtype=float)) > MAX_SYNTHETIC_ROWS
     ):
         raise argument_error(
             "providers",
             "participants_per_provider",
-            f"a positive integer or a sequence of {n_providers} positive integers",
+            f"a positive integer or a sequence of {n_providers} positive integers, "
+            f"at most {MAX_SYNTHETIC_ROWS:,} participants in all",
             participants_per_provider,
         )
     return sizes.astype(np.int64)

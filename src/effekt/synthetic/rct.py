@@ -15,7 +15,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .._validate import argument_error, check_choice, check_number
+from .._validate import argument_error, check_choice, check_number, check_seed
 from ..errors import EffektError
 
 __all__ = ["rct", "COVARIATE_STRENGTH", "BENEFIT_GROUPS", "PARENTS_EDUCATION"]
@@ -127,7 +127,7 @@ def rct(
         )
     else:
         G = 0
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    rng = check_seed(seed, "rct")
     n = n_t + n_c
     treated = np.zeros(n, dtype=np.int8)
     treated[:n_t] = 1

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from .._validate import argument_error, check_number
+from .._validate import argument_error, check_number, check_seed
 from ..studies import reported
 
 __all__ = [
@@ -335,7 +335,7 @@ def mentor(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame:
     >>> df.groupby("mentor")["in_education_1y"].mean().round(2).tolist()
     [0.13, 0.16]
     """
-    rng = np.random.default_rng(seed)
+    rng = check_seed(seed, "mentor")
     cal = _mentor_calibration()
     n_t, n_c = _n(1302, sample_scale), _n(1291, sample_scale)
     x = _mentor_covariates(rng, n_t + n_c)
@@ -456,7 +456,7 @@ def jobfirst(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame
     >>> df["municipality"].nunique(), round(float((df["hours_w78"] == 0).mean()), 1)
     (15, 0.8)
     """
-    rng = np.random.default_rng(seed)
+    rng = check_seed(seed, "jobfirst")
     cal = _jobfirst_calibration()
     n_t = _n(2400, sample_scale)
     n = 2 * n_t
@@ -518,7 +518,7 @@ def ips(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.DataFrame:
     >>> df["arm"].value_counts().sort_index().tolist()
     [243, 238, 239]
     """
-    rng = np.random.default_rng(seed)
+    rng = check_seed(seed, "ips")
     sizes = {
         "IPS": _n(243, sample_scale),
         "IPSE": _n(238, sample_scale),
@@ -605,7 +605,7 @@ def _observational_calibration(name: str) -> dict[tuple[str, str], tuple[float, 
 
 def _observational(name: str, seed: int | None, sample_scale: float) -> pd.DataFrame:
     design = _OBSERVATIONAL[name]
-    rng = np.random.default_rng(seed)
+    rng = check_seed(seed, "observational")
     cal = _observational_calibration(name)
     frames = []
     for group, spec in design["groups"].items():
@@ -928,7 +928,7 @@ def biu_providers(*, seed: int | None = 0, sample_scale: float = 1.0) -> pd.Data
     >>> df[df.offer].groupby("target_group")["job_at_end"].mean().round(2).to_dict()
     {'complex': 0.11, 'strong': 0.94}
     """
-    rng = np.random.default_rng(seed)
+    rng = check_seed(seed, "biu_providers")
     per = _n(150, sample_scale)
     strong_share = np.linspace(0.8, 0.1, 6)
     providers = [f"Leverandør {c}" for c in "ABCDEF"]
@@ -1282,7 +1282,7 @@ def study(study: str, *, seed: int | None = 0, sample_scale: float = 1.0) -> pd.
     >>> len(df)
     1440
     """
-    if study not in STUDY_GENERATORS:
+    if not isinstance(study, str) or study not in STUDY_GENERATORS:
         raise argument_error(
             "study", "study", f"one of {', '.join(map(repr, STUDY_GENERATORS))}", study
         )
