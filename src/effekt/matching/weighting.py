@@ -31,7 +31,7 @@ from .._validate import (
     quote,
     require_columns,
 )
-from ..errors import ConvergenceWarning, EffektError, OverlapWarning
+from ..errors import ConvergenceWarning, EffektError, OverlapWarning, SmallSampleWarning
 from ..results import EffectResult, effect_from_normal
 from .propensity import PropensityScore, _irls_logit, propensity_score
 
@@ -126,6 +126,33 @@ def _trim_note(trim: float | None, n_low: int, n_high: int) -> list[str]:
     return [
         f"propensities clipped to [{trim:g}, {1 - trim:g}] (no unit dropped): {n_low} below, {n_high} above"
     ]
+
+
+#: Fewest units per arm for which :func:`ipw` and :func:`aipw` report a sandwich interval.
+MIN_ARM = 5
+
+
+def _small_arm(func: str, t: np.ndarray, se: float, notes: list[str]) -> float:
+    """The minimum-information rule: no sandwich SE from an arm of fewer than MIN_ARM units.
+
+    With one or two treated the sandwich "SE" is near zero and the p-value is float noise
+    (p < 0.001 where Fisher's exact p > 0.05); the SE is then NaN, with a warning and a note.
+    """
+    smallest = min(int(t.sum()), int((~t).sum()))
+    if smallest >= MIN_ARM:
+        return se
+    arm = "treated" if int(t.sum()) <= int((~t).sum()) else "control"
+    message = (
+        f"{func}(): the {arm} group has {smallest} unit(s), fewer than {MIN_ARM}; the sandwich "
+        "SE has no information there, so no interval or p-value is reported (NaN). Compare "
+        "the groups with an exact test (e.g. Fisher's) instead."
+    )
+    warnings.warn(message, SmallSampleWarning, stacklevel=3)
+    notes.append(
+        f"no interval or p-value (NaN): the {arm} group has {smallest} unit(s), "
+        f"fewer than the {MIN_ARM} the sandwich SE needs"
+    )
+    return math.nan
 
 
 def _kish(w: np.ndarray) -> float:
@@ -328,6 +355,7 @@ def ipw(
     if stabilize and estimand == "ATT":
         wc = wc * (t.sum() / wc.sum())  # control weights sum to the number of treated
     notes = _dropped_note(data, df) + _trim_note(trim, n_low, n_high)
+    se = _small_arm(func, t, se, notes)
     if X is None:
         notes.append("the propensity model is not a logit, so the SE ignores its estimation")
     return effect_from_normal(
@@ -525,6 +553,7 @@ def aipw(
         mean_t = float(y[t].mean())
         mean_c = mean_t - est
     notes = _dropped_note(data, df) + _trim_note(trim, n_low, n_high)
+    se = _small_arm(func, t, se, notes)
     return effect_from_normal(
         est,
         se,

@@ -190,7 +190,8 @@ def funnel_limits(
     target : float
         The target rate ``theta0`` in (0, 1) (e.g. the overall rate).
     participants : array-like of int
-        Numbers of participants at which to compute the limits.
+        Numbers of participants at which to compute the limits: whole numbers from 1 to
+        2**53 (the largest count a float holds exactly).
     coverage : sequence of float, default (0.95, 0.998)
         Two-sided coverages; 0.95 and 0.998 are "2 and 3 standard deviations".
     overdispersion : {None, "multiplicative", "additive"}
