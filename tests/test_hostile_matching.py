@@ -135,3 +135,31 @@ def test_ipw_and_aipw_minimum_information_boundary(df):
     with pytest.warns(SmallSampleWarning):
         ra = aipw(_few_treated(df, 4), "b", "t", ["age"])
     assert np.isnan(ra.pvalue) and any("no interval" in n for n in ra.notes)
+
+
+@pytest.mark.parametrize("distance", ["logit", "mahalanobis"])
+def test_huge_covariate_names_it_and_the_fix(df, distance):
+    # Regression: Mahalanobis raised a raw ValueError from scipy; the logit said "collinear".
+    z = np.random.default_rng(2).normal(size=len(df)) * 1e300
+    with pytest.raises(EffektError, match="'z'.*rescale") as err:
+        match(df.assign(z=z), "t", ["age", "z"], distance=distance)
+    assert "collinear" not in str(err.value)
+
+
+def test_sd_of_a_million_is_not_called_collinear(df):
+    z = np.random.default_rng(2).normal(size=len(df)) * 1e6
+    m = match(df.assign(z=z), "t", ["age", "z"])
+    assert m.n_treated_matched == m.n_treated
+
+
+@pytest.mark.parametrize("se", [None, "abadie-imbens", "bootstrap"])
+def test_constant_outcome_gives_no_zero_width_interval(df, se):
+    # Regression: a constant outcome gave +0.0 pp (CI +0.0 to +0.0), p < 0.001.
+    from effekt.errors import SmallSampleWarning
+
+    m = match(df.assign(yc=1.0), "t", ["age"], replace=se == "abadie-imbens")
+    with pytest.warns(SmallSampleWarning):
+        r = m.effect("yc", se=se) if se else m.effect("yc")
+    assert r.estimate == 0
+    assert np.isnan(r.pvalue) and np.isnan(r.ci[0]) and not r.significant
+    assert "no interval or p-value" in r.summary()

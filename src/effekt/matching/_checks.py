@@ -9,7 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from .._validate import argument_error
+from .._validate import argument_error, quote
+from ..errors import EffektError
 
 #: Upper bound of ``n_boot`` (bootstrap replicates): the Monte-Carlo error of a percentile
 #: limit is already negligible far below it, and it bounds the run time.
@@ -52,3 +53,26 @@ def check_level(value: Any, argument: str, func: str) -> None:
         raise argument_error(
             func, argument, "one value of the column (such as 1, True or 'yes'), not a list", value
         ) from None
+
+
+#: Largest covariate magnitude matching accepts: squares and cross-products of larger values
+#: overflow a float (Mahalanobis distances, the propensity model's information matrix).
+MAX_COVARIATE = 1e150
+
+
+def check_covariate_scale(X: Any, sources: list[Any], func: str) -> None:
+    """Covariates small enough to square: else EffektError naming the covariate and the fix."""
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        return
+    col_max = np.asarray(
+        abs(X).max(axis=0).todense() if hasattr(X, "todense") else abs(X).max(axis=0)
+    )
+    col_max = col_max.ravel()
+    big = np.flatnonzero(col_max > MAX_COVARIATE)
+    if big.size:
+        j = int(big[0])
+        raise EffektError(
+            f"The covariate {quote(sources[j])} passed to {func}() holds values up to "
+            f"{col_max[j]:.3g}, too large to compute distances or a propensity model with "
+            f"(at most {MAX_COVARIATE:.0e}); rescale it (e.g. to thousands or millions)."
+        )

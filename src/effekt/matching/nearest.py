@@ -109,7 +109,14 @@ from ..errors import EffektError, OverlapWarning, SmallSampleWarning
 from ..language import number, speaks, term
 from ..results import EffectResult, effect_from_normal
 from . import _engine
-from ._checks import MAX_BOOT, MAX_DRAWS, check_level, check_ratio, check_seed
+from ._checks import (
+    MAX_BOOT,
+    MAX_DRAWS,
+    check_covariate_scale,
+    check_level,
+    check_ratio,
+    check_seed,
+)
 from ._standard_errors import (
     abadie_imbens_ate_variance,
     abadie_imbens_variance,
@@ -321,7 +328,7 @@ class MatchResult(MatchedSample):
             seed=seed,
             var_matches=var_matches,
         )
-        return _SE_METHODS[se](call)
+        return _no_zero_width(_SE_METHODS[se](call), call.y_scale)
 
     def _adjusted_effect(
         self,
@@ -931,6 +938,25 @@ def _warn_zero_se(std_error: float, outcome: Hashable, se: str, y_scale: float) 
             SmallSampleWarning,
             stacklevel=4,
         )
+
+
+def _no_zero_width(res: EffectResult, y_scale: float) -> EffectResult:
+    """Minimum-information rule: a zero SE gives no interval and no p-value (NaN), with a note.
+
+    A zero-width interval with p < 0.001 (an outcome that does not vary among the matched
+    units) would be a confident answer from no information; :func:`_warn_zero_se` has warned.
+    """
+    if res.std_error > 1e-12 * (1.0 + y_scale):
+        return res
+    note = (
+        "no interval or p-value (NaN): the standard error is 0 because the matched "
+        "differences do not vary"
+    )
+    # an estimate within rounding of 0 is float noise, not an effect
+    est = 0.0 if abs(res.estimate) <= 1e-12 * (1.0 + y_scale) else res.estimate
+    return dataclasses.replace(
+        res, estimate=est, ci=(np.nan, np.nan), pvalue=np.nan, notes=(*res.notes, note)
+    )
 
 
 def _set_ids(t_pos: np.ndarray) -> np.ndarray:
@@ -1947,6 +1973,7 @@ def match(
     data, treated, design, n_missing = _inputs(
         data, treatment, covs, exact_cols, distance, treated_value, missing
     )
+    check_covariate_scale(design.X, list(design.sources), _FUNC)
     rng = check_seed(seed, _FUNC)
     check_ratio(plan.ratio, treated, plan.estimand, _FUNC)
     kind, score, ps, label = _resolve_distance(data, distance, treated, design, treatment, covs)

@@ -277,6 +277,11 @@ def ipw(
 
     Notes
     -----
+    Minimum-information rule: with fewer than 5 units in either arm the sandwich SE carries
+    no information (one treated unit gave p < 0.001 where Fisher's exact p = 0.39), so the
+    estimate is reported with a NaN interval and p-value, a
+    :class:`~effekt.errors.SmallSampleWarning` and a note in ``summary()``.
+
     With propensities ``e_i``, the estimator solves the stacked estimating equations
 
     * ``sum_i x_i (T_i - e_i(beta)) = 0`` (logit score),
@@ -466,6 +471,11 @@ def aipw(
 
     Notes
     -----
+    Minimum-information rule: with fewer than 5 units in either arm the sandwich SE carries
+    no information (one treated unit gave p < 0.001 where Fisher's exact p = 0.39), so the
+    estimate is reported with a NaN interval and p-value, a
+    :class:`~effekt.errors.SmallSampleWarning` and a note in ``summary()``.
+
     With propensities ``e`` and outcome predictions ``m1(x)``, ``m0(x)``:
 
     * ATE: ``tau = mean[m1 - m0 + T (Y - m1)/e - (1 - T)(Y - m0)/(1 - e)]``;
