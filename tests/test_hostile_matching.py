@@ -163,3 +163,22 @@ def test_constant_outcome_gives_no_zero_width_interval(df, se):
     assert r.estimate == 0
     assert np.isnan(r.pvalue) and np.isnan(r.ci[0]) and not r.significant
     assert "no interval or p-value" in r.summary()
+
+
+@pytest.mark.parametrize("measure", ["RR", "OR", "HR"])
+@pytest.mark.parametrize("value", [1e300, 1e-300, 1e7])
+def test_e_value_refuses_absurd_ratios(measure, value):
+    # Regression: e_value(1e300, measure="HR") raised ZeroDivisionError; RR gave E = NaN silently.
+    from effekt.matching import e_value
+
+    with pytest.raises(EffektError, match="'estimate'.*between 1e-6 and 1e6"):
+        e_value(value, measure=measure)
+
+
+@pytest.mark.parametrize("measure", ["RR", "OR", "HR"])
+def test_e_value_at_the_boundary_and_at_1(measure):
+    from effekt.matching import e_value
+
+    for value in (1e6, 1e-6):
+        assert np.isfinite(e_value(value, measure=measure).e_point)
+    assert e_value(1.0, 0.8, 1.25, measure=measure).e_point == pytest.approx(1.0)

@@ -691,6 +691,11 @@ def _e_of_rr(rr: float) -> float:
     return float(rr + math.sqrt(rr * (rr - 1)))
 
 
+#: Ratios accepted by :func:`e_value` lie in [1/MAX_RATIO, MAX_RATIO]: beyond, the HR
+#: conversion divides by 0 in floating point and the E-value is no longer meaningful.
+MAX_RATIO = 1e6
+
+
 def _to_rr(value: float, measure: str, rare: bool) -> float:
     if measure == "RR" or rare:
         return value
@@ -760,7 +765,7 @@ def e_value(
     ----------
     estimate : float or EffectResult
         A risk ratio (``measure="RR"``), odds ratio (``"OR"``) or hazard ratio (``"HR"``),
-        > 0. An :class:`~effekt.results.EffectResult` on the proportion scale (e.g. a
+        between 1e-6 and 1e6. An :class:`~effekt.results.EffectResult` on the proportion scale (e.g. a
         matched ATT) is converted to the risk ratio ``mean_treated / mean_control`` with
         limits from ``relative_change_ci`` or, failing that, ``1 + ci / mean_control``.
     ci_low, ci_high : float, optional
@@ -779,6 +784,8 @@ def e_value(
     For a risk ratio ``RR >= 1`` the E-value is ``RR + sqrt(RR (RR - 1))``; for ``RR < 1``
     it is computed for ``1/RR``. For the interval, the limit closest to 1 is used (the
     lower limit when ``RR > 1``), and the E-value is 1 when the interval includes 1.
+    Ratios (estimate and limits) must lie between 1e-6 and 1e6: beyond that the HR
+    conversion divides by zero in floating point, and such a ratio is a data error.
 
     References
     ----------
@@ -808,6 +815,10 @@ def e_value(
             continue
         if isinstance(v, bool) or not isinstance(v, numbers.Real) or not np.isfinite(v) or v <= 0:
             raise argument_error(func, name, f"a positive {measure} (a ratio, 1 = no effect)", v)
+        if not 1 / MAX_RATIO <= v <= MAX_RATIO:
+            raise argument_error(
+                func, name, f"a {measure} between 1e-6 and 1e6 (beyond that it is a data error)", v
+            )
         values[name] = float(v)
     est, lo, hi = values["estimate"], values["ci_low"], values["ci_high"]
     if np.isfinite(lo) and lo > est:
