@@ -182,3 +182,15 @@ def test_e_value_at_the_boundary_and_at_1(measure):
     for value in (1e6, 1e-6):
         assert np.isfinite(e_value(value, measure=measure).e_point)
     assert e_value(1.0, 0.8, 1.25, measure=measure).e_point == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("estimator", ["ipw", "aipw"])
+def test_ipw_aipw_constant_outcome_gives_no_confident_answer(df, estimator):
+    # Regression: an outcome of 1 for everyone gave -0.0 pp (CI -0.0 to -0.0), p < 0.001.
+    import effekt.matching as M
+    from effekt.errors import SmallSampleWarning
+
+    with pytest.warns(SmallSampleWarning, match="one value"):
+        r = getattr(M, estimator)(df.assign(b=1), "b", "t", ["age"])
+    assert r.estimate == 0 and np.isnan(r.pvalue) and not r.significant
+    assert "no interval or p-value" in r.summary()

@@ -141,13 +141,37 @@ def _small_arm(func: str, t: np.ndarray, se: float, notes: list[str]) -> float:
     smallest = min(int(t.sum()), int((~t).sum()))
     if smallest >= MIN_ARM:
         return se
+    return _no_interval(func, smallest, t, notes)
+
+
+def _constant_outcome(
+    func: str, y: np.ndarray, est: float, se: float, notes: list[str]
+) -> tuple[float, float]:
+    """An outcome that does not vary has no sampling information: estimate 0, SE NaN, a note.
+
+    Without this the sandwich SE is float noise and a -0.0 pp effect came with p < 0.001.
+    """
+    if y.size == 0 or np.ptp(y) > 0 or not np.isfinite(se):
+        return est, se
+    warnings.warn(
+        f"{func}(): the outcome takes one value in every unit, so there is no effect to "
+        "estimate and no interval or p-value (NaN).",
+        SmallSampleWarning,
+        stacklevel=3,
+    )
+    notes.append("no interval or p-value (NaN): the outcome takes one value in every unit")
+    return 0.0, math.nan
+
+
+def _no_interval(func: str, smallest: int, t: np.ndarray, notes: list[str]) -> float:
+    """Warn and note that a tiny arm leaves no interval; the NaN SE."""
     arm = "treated" if int(t.sum()) <= int((~t).sum()) else "control"
     message = (
         f"{func}(): the {arm} group has {smallest} unit(s), fewer than {MIN_ARM}; the sandwich "
         "SE has no information there, so no interval or p-value is reported (NaN). Compare "
         "the groups with an exact test (e.g. Fisher's) instead."
     )
-    warnings.warn(message, SmallSampleWarning, stacklevel=3)
+    warnings.warn(message, SmallSampleWarning, stacklevel=4)
     notes.append(
         f"no interval or p-value (NaN): the {arm} group has {smallest} unit(s), "
         f"fewer than the {MIN_ARM} the sandwich SE needs"
@@ -361,6 +385,7 @@ def ipw(
         wc = wc * (t.sum() / wc.sum())  # control weights sum to the number of treated
     notes = _dropped_note(data, df) + _trim_note(trim, n_low, n_high)
     se = _small_arm(func, t, se, notes)
+    est, se = _constant_outcome(func, y, est, se, notes)
     if X is None:
         notes.append("the propensity model is not a logit, so the SE ignores its estimation")
     return effect_from_normal(
@@ -564,6 +589,7 @@ def aipw(
         mean_c = mean_t - est
     notes = _dropped_note(data, df) + _trim_note(trim, n_low, n_high)
     se = _small_arm(func, t, se, notes)
+    est, se = _constant_outcome(func, y, est, se, notes)
     return effect_from_normal(
         est,
         se,
