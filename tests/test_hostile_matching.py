@@ -194,3 +194,22 @@ def test_ipw_aipw_constant_outcome_gives_no_confident_answer(df, estimator):
         r = getattr(M, estimator)(df.assign(b=1), "b", "t", ["age"])
     assert r.estimate == 0 and np.isnan(r.pvalue) and not r.significant
     assert "no interval or p-value" in r.summary()
+
+
+@pytest.mark.parametrize(("k", "floor"), [(4, 1 / 16), (5, 1 / 32)])
+def test_rosenbaum_bounds_never_below_the_exact_minimum(k, floor):
+    # Regression: 4 pairs, all positive, gave p = 0.034 ("significant"); exact p = 1/16.
+    from effekt.errors import SmallSampleWarning
+    from effekt.matching import rosenbaum_bounds
+
+    rng = np.random.default_rng(1)
+    n = 100
+    d = pd.DataFrame({"age": rng.normal(40, 8, n)})
+    d["t"] = np.r_[np.ones(k), np.zeros(n - k)].astype(int)
+    d["y"] = rng.normal(size=n)
+    d.loc[: k - 1, "y"] = 10.0
+    with pytest.warns(SmallSampleWarning):
+        r = rosenbaum_bounds(match(d, "t", ["age"]), "y")
+    p1 = r.to_frame().set_index("gamma").loc[1.0, "p_upper"]
+    assert p1 == pytest.approx(floor)
+    assert ("lost" in r.summary()) == (floor < 0.05)
