@@ -31,7 +31,9 @@ Effect: +4.0 pp ...
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -234,6 +236,30 @@ def _check_out(out: str) -> Path:
     return path
 
 
+def _write_whole_set(
+    write: Callable[[Path], dict[str, Path]], out: Path, flag_value: str
+) -> dict[str, Path]:
+    """Write into a hidden staging directory inside ``out``, then move the finished set in.
+
+    An error or an interrupt (ctrl-C) removes the staging directory, so ``out`` never holds
+    a partial set: either every file of the run or none of them.
+    """
+    staging = Path(tempfile.mkdtemp(prefix=".effekt-reproduce-", dir=out))
+    try:
+        written = write(staging)
+        final = {kind: out / path.relative_to(staging) for kind, path in written.items()}
+        for path in sorted(staging.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+            if path.is_file():
+                target = out / path.relative_to(staging)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, target)
+        return final
+    except OSError as err:
+        raise _CliError(f"argument --out: cannot write to {flag_value!r}: {err}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
 def _known_studies() -> list[str]:
     from .reproduction import _check_studies
 
@@ -272,10 +298,13 @@ def _reproduce(args: argparse.Namespace) -> int:
         matplotlib.use("Agg")
         from .report import write_report
 
-        try:
-            paths = write_report(rep, out, seconds=time.perf_counter() - start, pdf=args.pdf)
-        except OSError as err:
-            raise _CliError(f"argument --out: cannot write to {args.out!r}: {err}") from None
+        paths = _write_whole_set(
+            lambda staging: write_report(
+                rep, staging, seconds=time.perf_counter() - start, pdf=args.pdf
+            ),
+            out,
+            args.out,
+        )
         for kind, path in paths.items():
             print(term("wrote {kind}: {path}").format(kind=kind, path=path))
         if "xlsx" not in paths:
@@ -374,7 +403,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     not in the list) exit with status 2 through ``SystemExit``; bad values (an unknown
     study, a negative ``--seed``, events above the group size, an ``--out`` directory that
     cannot be written) print ``effekt: error: argument FLAG: ...`` and return 2 before
-    anything is run.
+    anything is run. ``reproduce --out DIR`` writes into a hidden staging directory inside
+    ``DIR`` and moves the finished set in, so an error or ctrl-C leaves no partial set;
+    ctrl-C prints one line and returns 130.
 
     Parameters
     ----------
@@ -402,6 +433,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EffektError as err:
         print(f"effekt: error: {_flag_message(err)}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("effekt: interrupted (ctrl-C); nothing was written to --out", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -109,6 +109,14 @@ from ..errors import EffektError, OverlapWarning, SmallSampleWarning
 from ..language import number, speaks, term
 from ..results import EffectResult, effect_from_normal
 from . import _engine
+from ._checks import (
+    MAX_BOOT,
+    MAX_DRAWS,
+    check_covariate_scale,
+    check_level,
+    check_ratio,
+    check_seed,
+)
 from ._standard_errors import (
     abadie_imbens_ate_variance,
     abadie_imbens_variance,
@@ -249,6 +257,7 @@ class MatchResult(MatchedSample):
             (percentile interval; seeded by ``seed``).
         conf_level : float
         n_boot : int
+            Bootstrap replicates, 50 to 100,000.
         seed : int, Generator or None, default 0
             Seed of the bootstrap (``None``: fresh entropy).
         var_matches : int, optional
@@ -256,7 +265,7 @@ class MatchResult(MatchedSample):
             conditional outcome variance (``Matching::Match``'s ``Var.calc``); 0 assumes
             homoskedasticity (Matching's default). Default: 1 when the match has a
             one-dimensional score, 0 after ``distance="mahalanobis"`` (the within-arm
-            matches need a score).
+            matches need a score). At most one less than the smaller arm.
         label : str, optional
         covariates : list of column names, optional
             Regression adjustment after matching (g-computation, MatchIt's guidance): see
@@ -319,7 +328,7 @@ class MatchResult(MatchedSample):
             seed=seed,
             var_matches=var_matches,
         )
-        return _SE_METHODS[se](call)
+        return _no_zero_width(_SE_METHODS[se](call), call.y_scale)
 
     def _adjusted_effect(
         self,
@@ -425,6 +434,7 @@ class MatchResult(MatchedSample):
         simultaneous : True, "sup-t", "bonferroni" or False
             Simultaneous band over all periods (see :func:`effekt.trajectory.effect_over_time`).
         n_draws : int
+            Draws of the sup-t band, 1 to 1,000,000.
         seed : int or None
             Seed of the sup-t draws.
         missing : {"raise", "drop"}
@@ -474,6 +484,7 @@ class MatchResult(MatchedSample):
         from ..trajectory import effect_over_time
 
         func = "trajectory"
+        check_number(n_draws, "n_draws", func, low=1, high=MAX_DRAWS, integer=True)
         panel = check_frame(data, func)
         require_columns(panel, func, outcome=outcome, id=id, time=time)
         panel = handle_missing(panel, [id, time, outcome], missing, func)
@@ -786,6 +797,12 @@ def _se_abadie_imbens(call: _EffectCall) -> EffectResult:
     if vm is None:
         vm = 1 if m.distance is not None else 0
     vm_ = int(check_number(vm, "var_matches", "effect", low=0, integer=True))
+    # within-arm matches need that many other units of the smaller arm (and bound the work)
+    most = max(min(int(m.treated.sum()), int((~m.treated).sum())) - 1, 0)
+    if vm_ > most:
+        raise argument_error(
+            "effect", "var_matches", f"at most {most} (one less than the smaller arm)", vm_
+        )
     if m.distance is None and vm_ > 0:
         raise EffektError(
             "effect(): var_matches > 0 needs a one-dimensional distance; with "
@@ -869,7 +886,7 @@ def _se_abadie_imbens_ate(call: _EffectCall, vm_: int) -> EffectResult:
 def _se_bootstrap(call: _EffectCall) -> EffectResult:
     """Bootstrap of matched sets: percentile interval, SD of the replicates as SE."""
     m, y = call.match, call.y
-    n_boot = int(check_number(call.n_boot, "n_boot", "effect", low=50, integer=True))
+    n_boot = int(check_number(call.n_boot, "n_boot", "effect", low=50, high=MAX_BOOT, integer=True))
     rng = np.random.default_rng(call.seed)
     units, inv = np.unique(m._t_pos, return_inverse=True)
     tau_i = y[units] - np.bincount(inv, weights=m._w_rows * y[m._c_pos], minlength=len(units))
@@ -921,6 +938,25 @@ def _warn_zero_se(std_error: float, outcome: Hashable, se: str, y_scale: float) 
             SmallSampleWarning,
             stacklevel=4,
         )
+
+
+def _no_zero_width(res: EffectResult, y_scale: float) -> EffectResult:
+    """Minimum-information rule: a zero SE gives no interval and no p-value (NaN), with a note.
+
+    A zero-width interval with p < 0.001 (an outcome that does not vary among the matched
+    units) would be a confident answer from no information; :func:`_warn_zero_se` has warned.
+    """
+    if res.std_error > 1e-12 * (1.0 + y_scale):
+        return res
+    note = (
+        "no interval or p-value (NaN): the standard error is 0 because the matched "
+        "differences do not vary"
+    )
+    # an estimate within rounding of 0 is float noise, not an effect
+    est = 0.0 if abs(res.estimate) <= 1e-12 * (1.0 + y_scale) else res.estimate
+    return dataclasses.replace(
+        res, estimate=est, ci=(np.nan, np.nan), pvalue=np.nan, notes=(*res.notes, note)
+    )
 
 
 def _set_ids(t_pos: np.ndarray) -> np.ndarray:
@@ -1816,7 +1852,8 @@ def match(
         What to match on (see the module docstring). An array must hold one score per row
         in data order; a Series is aligned on the data's index (every row needs a score).
     ratio : int
-        Controls per treated unit (1:k, matched in rounds).
+        Controls per treated unit (1:k, matched in rounds); at most the number of units
+        to match to.
     replace : bool
         Whether a control may be matched to several treated units.
     caliper : float, optional
@@ -1836,7 +1873,7 @@ def match(
     treated_value : optional
         Value of ``treatment`` that marks treated units.
     seed : int, Generator or None, default 0
-        Seed for ``order="random"`` (``None``: fresh entropy).
+        Seed for ``order="random"``: a whole number >= 0 (``None``: fresh entropy).
     missing : {"raise", "drop"}
         Missing values in treatment, covariates or exact columns raise, or drop the rows with
         a warning giving the count.
@@ -1913,6 +1950,7 @@ def match(
     >>> full.method, full.estimand, bool(full.effect("age").std_error > 0)
     ('full', 'ATT', True)
     """
+    check_level(treated_value, "treated_value", _FUNC)
     if method != "nearest":
         return _other_method(method, data, treatment, covariates, missing, locals())
     covs = as_column_list(covariates)
@@ -1935,7 +1973,9 @@ def match(
     data, treated, design, n_missing = _inputs(
         data, treatment, covs, exact_cols, distance, treated_value, missing
     )
-    rng = np.random.default_rng(seed)
+    check_covariate_scale(design.X, list(design.sources), _FUNC)
+    rng = check_seed(seed, _FUNC)
+    check_ratio(plan.ratio, treated, plan.estimand, _FUNC)
     kind, score, ps, label = _resolve_distance(data, distance, treated, design, treatment, covs)
     if plan.order is None:
         plan.order = "data" if kind != "score" else "smallest" if estimand == "ATC" else "largest"

@@ -31,7 +31,7 @@ from .._validate import (
     quote,
     require_columns,
 )
-from ..errors import ConvergenceWarning, EffektError, OverlapWarning
+from ..errors import ConvergenceWarning, EffektError, OverlapWarning, SmallSampleWarning
 from ..results import EffectResult, effect_from_normal
 from .propensity import PropensityScore, _irls_logit, propensity_score
 
@@ -126,6 +126,57 @@ def _trim_note(trim: float | None, n_low: int, n_high: int) -> list[str]:
     return [
         f"propensities clipped to [{trim:g}, {1 - trim:g}] (no unit dropped): {n_low} below, {n_high} above"
     ]
+
+
+#: Fewest units per arm for which :func:`ipw` and :func:`aipw` report a sandwich interval.
+MIN_ARM = 5
+
+
+def _small_arm(func: str, t: np.ndarray, se: float, notes: list[str]) -> float:
+    """The minimum-information rule: no sandwich SE from an arm of fewer than MIN_ARM units.
+
+    With one or two treated the sandwich "SE" is near zero and the p-value is float noise
+    (p < 0.001 where Fisher's exact p > 0.05); the SE is then NaN, with a warning and a note.
+    """
+    smallest = min(int(t.sum()), int((~t).sum()))
+    if smallest >= MIN_ARM:
+        return se
+    return _no_interval(func, smallest, t, notes)
+
+
+def _constant_outcome(
+    func: str, y: np.ndarray, est: float, se: float, notes: list[str]
+) -> tuple[float, float]:
+    """An outcome that does not vary has no sampling information: estimate 0, SE NaN, a note.
+
+    Without this the sandwich SE is float noise and a -0.0 pp effect came with p < 0.001.
+    """
+    if y.size == 0 or np.ptp(y) > 0 or not np.isfinite(se):
+        return est, se
+    warnings.warn(
+        f"{func}(): the outcome takes one value in every unit, so there is no effect to "
+        "estimate and no interval or p-value (NaN).",
+        SmallSampleWarning,
+        stacklevel=3,
+    )
+    notes.append("no interval or p-value (NaN): the outcome takes one value in every unit")
+    return 0.0, math.nan
+
+
+def _no_interval(func: str, smallest: int, t: np.ndarray, notes: list[str]) -> float:
+    """Warn and note that a tiny arm leaves no interval; the NaN SE."""
+    arm = "treated" if int(t.sum()) <= int((~t).sum()) else "control"
+    message = (
+        f"{func}(): the {arm} group has {smallest} unit(s), fewer than {MIN_ARM}; the sandwich "
+        "SE has no information there, so no interval or p-value is reported (NaN). Compare "
+        "the groups with an exact test (e.g. Fisher's) instead."
+    )
+    warnings.warn(message, SmallSampleWarning, stacklevel=4)
+    notes.append(
+        f"no interval or p-value (NaN): the {arm} group has {smallest} unit(s), "
+        f"fewer than the {MIN_ARM} the sandwich SE needs"
+    )
+    return math.nan
 
 
 def _kish(w: np.ndarray) -> float:
@@ -250,6 +301,11 @@ def ipw(
 
     Notes
     -----
+    Minimum-information rule: with fewer than 5 units in either arm the sandwich SE carries
+    no information (one treated unit gave p < 0.001 where Fisher's exact p = 0.39), so the
+    estimate is reported with a NaN interval and p-value, a
+    :class:`~effekt.errors.SmallSampleWarning` and a note in ``summary()``.
+
     With propensities ``e_i``, the estimator solves the stacked estimating equations
 
     * ``sum_i x_i (T_i - e_i(beta)) = 0`` (logit score),
@@ -328,6 +384,8 @@ def ipw(
     if stabilize and estimand == "ATT":
         wc = wc * (t.sum() / wc.sum())  # control weights sum to the number of treated
     notes = _dropped_note(data, df) + _trim_note(trim, n_low, n_high)
+    se = _small_arm(func, t, se, notes)
+    est, se = _constant_outcome(func, y, est, se, notes)
     if X is None:
         notes.append("the propensity model is not a logit, so the SE ignores its estimation")
     return effect_from_normal(
@@ -438,6 +496,11 @@ def aipw(
 
     Notes
     -----
+    Minimum-information rule: with fewer than 5 units in either arm the sandwich SE carries
+    no information (one treated unit gave p < 0.001 where Fisher's exact p = 0.39), so the
+    estimate is reported with a NaN interval and p-value, a
+    :class:`~effekt.errors.SmallSampleWarning` and a note in ``summary()``.
+
     With propensities ``e`` and outcome predictions ``m1(x)``, ``m0(x)``:
 
     * ATE: ``tau = mean[m1 - m0 + T (Y - m1)/e - (1 - T)(Y - m0)/(1 - e)]``;
@@ -525,6 +588,8 @@ def aipw(
         mean_t = float(y[t].mean())
         mean_c = mean_t - est
     notes = _dropped_note(data, df) + _trim_note(trim, n_low, n_high)
+    se = _small_arm(func, t, se, notes)
+    est, se = _constant_outcome(func, y, est, se, notes)
     return effect_from_normal(
         est,
         se,

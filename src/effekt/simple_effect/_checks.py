@@ -98,8 +98,10 @@ def numeric_array(values: Any, argument: str, func: str) -> np.ndarray:
     """A 1-d float array of finite numbers, or EffektError naming the argument."""
     try:
         arr = np.atleast_1d(np.asarray(values, dtype=float))
-    except (TypeError, ValueError):
-        raise argument_error(func, argument, "an array of numbers", values) from None
+    except (TypeError, ValueError, OverflowError):
+        raise argument_error(
+            func, argument, "an array of numbers within the range of a float", values
+        ) from None
     if arr.ndim != 1 or arr.size == 0:
         raise argument_error(func, argument, "a non-empty 1-d array of numbers", values)
     if not np.isfinite(arr).all():
@@ -112,12 +114,25 @@ def numeric_array(values: Any, argument: str, func: str) -> np.ndarray:
     return arr
 
 
+#: The largest count held exactly as a float (2**53).
+MAX_COUNT = 2**53
+
+
 def participants_array(values: Any, func: str) -> np.ndarray:
     n = numeric_array(values, "participants", func)
     bad = (n < 1) | (n != np.round(n))
     if bad.any():
         raise argument_error(
             func, "participants", "whole numbers of participants >= 1", first_bad(values, bad)
+        )
+    # above 2**53 a float no longer holds every whole number (and scipy's quantiles stall)
+    big = n > MAX_COUNT
+    if big.any():
+        raise argument_error(
+            func,
+            "participants",
+            f"at most 2**53 = {MAX_COUNT} per provider",
+            first_bad(values, big),
         )
     return n
 

@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast
@@ -23,7 +24,7 @@ from scipy import stats
 
 from .._inference import wald_arrays
 from .._validate import argument_error, check_choice, check_number
-from ..errors import EffektError
+from ..errors import EffektError, SmallSampleWarning
 from ..language import number, speaks, term
 from ..results import Result, format_pvalue
 from . import _stats as _ps
@@ -46,6 +47,8 @@ class Overdispersion(Result):
         ``P(chi2_I > I phi)``, a test of "no overdispersion".
     n_units : int
     winsorize : float
+    notes : tuple of str
+        Caveats, e.g. why an estimate is NaN.
     """
 
     phi: float
@@ -53,9 +56,15 @@ class Overdispersion(Result):
     pvalue: float
     n_units: int
     winsorize: float = 0.1
+    notes: tuple[str, ...] = ()
 
     @speaks
     def summary(self) -> str:
+        lines = [self._headline()]
+        lines.extend(f"  {term('note')}: {n}" for n in self.notes)
+        return "\n".join(lines)
+
+    def _headline(self) -> str:
         return term(
             "Overdispersion (Spiegelhalter 2005, {w} % winsorised, {n} units): phi = {phi} "
             "({p}), tau = {tau} pp"
@@ -171,7 +180,27 @@ def overdispersion(
     phi, tau2, zw = _ps.overdispersion_estimates((y - target) / s, s, winsorize)
     k = zw.size
     pval = float(stats.chi2.sf(k * phi, k)) if k >= 2 else np.nan
-    return Overdispersion(phi=phi, tau2=tau2, pvalue=pval, n_units=k, winsorize=winsorize)
+    notes = _overdispersion_notes(phi, tau2, k)
+    return Overdispersion(
+        phi=phi, tau2=tau2, pvalue=pval, n_units=k, winsorize=winsorize, notes=notes
+    )
+
+
+def _overdispersion_notes(phi: float, tau2: float, k: int) -> tuple[str, ...]:
+    """Minimum-information rule: overdispersion needs at least 2 units (warning and note)."""
+    if k >= 2 and np.isfinite(phi) and np.isfinite(tau2):
+        return ()
+    why = (
+        f"only {k} unit: the spread between units cannot be estimated"
+        if k < 2
+        else "the z-scores overflow (rates far from the target with huge numbers of participants)"
+    )
+    warnings.warn(
+        f"overdispersion(): no estimate (NaN) because {why}; pass at least 2 units.",
+        SmallSampleWarning,
+        stacklevel=3,
+    )
+    return (f"phi, tau and p are NaN: {why}",)
 
 
 def funnel_limits(
@@ -190,7 +219,8 @@ def funnel_limits(
     target : float
         The target rate ``theta0`` in (0, 1) (e.g. the overall rate).
     participants : array-like of int
-        Numbers of participants at which to compute the limits.
+        Numbers of participants at which to compute the limits: whole numbers from 1 to
+        2**53 (the largest count a float holds exactly).
     coverage : sequence of float, default (0.95, 0.998)
         Two-sided coverages; 0.95 and 0.998 are "2 and 3 standard deviations".
     overdispersion : {None, "multiplicative", "additive"}
