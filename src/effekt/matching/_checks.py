@@ -1,6 +1,7 @@
-"""Boundary checks of the matching package that the shared validators do not have yet.
+"""Boundary checks specific to matching: ``ratio`` against the units there are to match to,
+and the covariate scale that distances and the propensity model can square without overflow.
 
-Private helpers; candidates to fold into :mod:`effekt._validate`.
+Seeds, level values and resampling sizes use the shared validators of :mod:`effekt._validate`.
 """
 
 from __future__ import annotations
@@ -11,24 +12,6 @@ import numpy as np
 
 from .._validate import argument_error, quote
 from ..errors import EffektError
-
-#: Upper bound of ``n_boot`` (bootstrap replicates): the Monte-Carlo error of a percentile
-#: limit is already negligible far below it, and it bounds the run time.
-MAX_BOOT = 100_000
-#: Upper bound of ``n_draws`` (simulation draws of the sup-t band), for the same reason.
-MAX_DRAWS = 1_000_000
-
-
-def check_seed(seed: Any, func: str) -> np.random.Generator:
-    """A random generator from ``seed``: a whole number >= 0, a Generator or None."""
-    if isinstance(seed, np.random.Generator):
-        return seed
-    ok = seed is None or (
-        isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0
-    )
-    if not ok:
-        raise argument_error(func, "seed", "a whole number >= 0, a numpy Generator or None", seed)
-    return np.random.default_rng(seed)
 
 
 def check_ratio(ratio: int, treated: np.ndarray, estimand: str, func: str) -> None:
@@ -43,16 +26,6 @@ def check_ratio(ratio: int, treated: np.ndarray, estimand: str, func: str) -> No
             f"at most the number of units to match to ({other} in this data)",
             ratio,
         )
-
-
-def check_level(value: Any, argument: str, func: str) -> None:
-    """A level value (``treated_value``): one hashable value such as 1, True or "yes"."""
-    try:
-        hash(value)
-    except TypeError:
-        raise argument_error(
-            func, argument, "one value of the column (such as 1, True or 'yes'), not a list", value
-        ) from None
 
 
 #: Largest covariate magnitude matching accepts: squares and cross-products of larger values

@@ -97,7 +97,10 @@ from .._validate import (
     check_choice,
     check_conf_level,
     check_frame,
+    check_level_value,
     check_number,
+    check_resamples,
+    check_seed,
     handle_missing,
     numeric_column,
     outcome_indicator,
@@ -109,14 +112,7 @@ from ..errors import EffektError, OverlapWarning, SmallSampleWarning
 from ..language import number, speaks, term
 from ..results import EffectResult, effect_from_normal
 from . import _engine
-from ._checks import (
-    MAX_BOOT,
-    MAX_DRAWS,
-    check_covariate_scale,
-    check_level,
-    check_ratio,
-    check_seed,
-)
+from ._checks import check_covariate_scale, check_ratio
 from ._standard_errors import (
     abadie_imbens_ate_variance,
     abadie_imbens_variance,
@@ -434,7 +430,7 @@ class MatchResult(MatchedSample):
         simultaneous : True, "sup-t", "bonferroni" or False
             Simultaneous band over all periods (see :func:`effekt.trajectory.effect_over_time`).
         n_draws : int
-            Draws of the sup-t band, 1 to 1,000,000.
+            Draws of the sup-t band, 100 to 100,000 (the shared cap of resampling sizes).
         seed : int or None
             Seed of the sup-t draws.
         missing : {"raise", "drop"}
@@ -484,7 +480,7 @@ class MatchResult(MatchedSample):
         from ..trajectory import effect_over_time
 
         func = "trajectory"
-        check_number(n_draws, "n_draws", func, low=1, high=MAX_DRAWS, integer=True)
+        check_resamples(n_draws, "n_draws", func, low=100)
         panel = check_frame(data, func)
         require_columns(panel, func, outcome=outcome, id=id, time=time)
         panel = handle_missing(panel, [id, time, outcome], missing, func)
@@ -886,7 +882,7 @@ def _se_abadie_imbens_ate(call: _EffectCall, vm_: int) -> EffectResult:
 def _se_bootstrap(call: _EffectCall) -> EffectResult:
     """Bootstrap of matched sets: percentile interval, SD of the replicates as SE."""
     m, y = call.match, call.y
-    n_boot = int(check_number(call.n_boot, "n_boot", "effect", low=50, high=MAX_BOOT, integer=True))
+    n_boot = check_resamples(call.n_boot, "n_boot", "effect", low=50)
     rng = np.random.default_rng(call.seed)
     units, inv = np.unique(m._t_pos, return_inverse=True)
     tau_i = y[units] - np.bincount(inv, weights=m._w_rows * y[m._c_pos], minlength=len(units))
@@ -1950,7 +1946,7 @@ def match(
     >>> full.method, full.estimand, bool(full.effect("age").std_error > 0)
     ('full', 'ATT', True)
     """
-    check_level(treated_value, "treated_value", _FUNC)
+    check_level_value(treated_value, "treated_value", _FUNC)
     if method != "nearest":
         return _other_method(method, data, treatment, covariates, missing, locals())
     covs = as_column_list(covariates)

@@ -31,7 +31,13 @@ from .._validate import (
     quote,
     require_columns,
 )
-from ..errors import ConvergenceWarning, EffektError, OverlapWarning, SmallSampleWarning
+from ..errors import (
+    ConvergenceWarning,
+    EffektError,
+    OverlapWarning,
+    SmallSampleWarning,
+    UndefinedValueWarning,
+)
 from ..results import EffectResult, effect_from_normal
 from .propensity import PropensityScore, _irls_logit, propensity_score
 
@@ -177,6 +183,16 @@ def _no_interval(func: str, smallest: int, t: np.ndarray, notes: list[str]) -> f
         f"fewer than the {MIN_ARM} the sandwich SE needs"
     )
     return math.nan
+
+
+def _effect(est: float, se: float, conf: float, **fields: Any) -> EffectResult:
+    """The Wald result; a NaN SE set on purpose above (already warned about with a
+    SmallSampleWarning and noted) does not warn a second time as an UndefinedValueWarning."""
+    explained = any(str(n).startswith("no interval or p-value (NaN)") for n in fields["notes"])
+    with warnings.catch_warnings():
+        if math.isnan(se) and explained:
+            warnings.simplefilter("ignore", UndefinedValueWarning)
+        return effect_from_normal(est, se, conf, **fields)
 
 
 def _kish(w: np.ndarray) -> float:
@@ -388,7 +404,7 @@ def ipw(
     est, se = _constant_outcome(func, y, est, se, notes)
     if X is None:
         notes.append("the propensity model is not a logit, so the SE ignores its estimation")
-    return effect_from_normal(
+    return _effect(
         est,
         se,
         conf,
@@ -590,7 +606,7 @@ def aipw(
     notes = _dropped_note(data, df) + _trim_note(trim, n_low, n_high)
     se = _small_arm(func, t, se, notes)
     est, se = _constant_outcome(func, y, est, se, notes)
-    return effect_from_normal(
+    return _effect(
         est,
         se,
         conf,
