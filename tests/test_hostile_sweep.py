@@ -732,9 +732,14 @@ def hostile_call(draw: st.DrawFn, recipe: Recipe) -> dict[str, Any]:
 @pytest.mark.parametrize("qualname", sorted(REGISTRY))
 def test_valid_recipe_gives_a_sane_result(qualname):
     recipe = REGISTRY[qualname]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", EffektWarning)
-        recipe.call(**recipe.make())
+    kwargs = recipe.make()
+    frames = {k: v.copy(deep=True) for k, v in kwargs.items() if isinstance(v, pd.DataFrame)}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = recipe.call(**kwargs)  # valid input: an EffektError here fails the test
+    assert _is_sane(out, caught) is None
+    for name, before in frames.items():
+        pd.testing.assert_frame_equal(kwargs[name], before, obj=f"argument {name!r}")
 
 
 @pytest.mark.parametrize("qualname", sorted(REGISTRY))
