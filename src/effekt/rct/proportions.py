@@ -377,8 +377,10 @@ def difference_in_proportions(
     Notes
     -----
     **Minimum information** (enforced; fewer raise :class:`~effekt.errors.EffektError`):
-    with ``cluster=`` each arm must span at least 2 clusters; with ``strata=`` every stratum
-    needs at least 2 units in each arm; with ``covariates=`` each arm
+    with ``cluster=`` each arm must span at least 2 clusters; with ``strata=`` and fewer than
+    10 strata every stratum needs at least 2 units in each arm (Sato's variance is consistent
+    when strata are large or numerous, so many 1:1 strata such as matched pairs are fine);
+    with ``covariates=`` each arm
     needs at least (covariate columns + 2) rows, no row may have leverage 1, the outcome may
     not be a covariate and the covariates may not reproduce the outcome exactly.
 
@@ -518,6 +520,11 @@ def difference_in_proportions(
     return result
 
 
+#: Sato's variance is consistent when strata are large or when they are many (sparse-data
+#: limit, e.g. matched pairs); below this many strata each stratum needs two units per arm.
+MIN_SPARSE_STRATA = 10
+
+
 def _mantel_haenszel(y, t, codes, labels, column, conf_level, outcome, func) -> EffectResult:
     K = len(labels)
     idx = codes * 2 + t.astype(np.intp)
@@ -527,13 +534,14 @@ def _mantel_haenszel(y, t, codes, labels, column, conf_level, outcome, func) -> 
     c, a = ev[:, 0], ev[:, 1]
     check_strata_arms(n_t, n_c, labels, column, func)
     small = (n_t < 2) | (n_c < 2)
-    if small.any():
+    if small.any() and K < MIN_SPARSE_STRATA:
         k = int(np.flatnonzero(small)[0])
         raise ColumnError(
             f"Stratum {labels[k]!r} of the strata column {column!r} passed to {func}() has "
-            f"{int(n_t[k])} treated and {int(n_c[k])} control units; every stratum needs at "
-            "least two in each arm (with one, Sato's variance treats that unit's outcome as "
-            "known and the p-value is far too small). Merge small strata with neighbours."
+            f"{int(n_t[k])} treated and {int(n_c[k])} control units; with fewer than "
+            f"{MIN_SPARSE_STRATA} strata every stratum needs at least two in each arm (with one, "
+            "Sato's variance treats that unit's outcome as known and the p-value is far too "
+            "small). Merge small strata with neighbours."
         )
     N = n_t + n_c
     w = n_t * n_c / N
