@@ -124,7 +124,7 @@ from .propensity import PropensityScore, _fit_propensity
 from .sample import MatchedSample
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
+    pass
 
 __all__ = ["MatchResult", "match"]
 
@@ -640,66 +640,13 @@ class MatchResult(MatchedSample):
             f"replace={self.options['replace']}, caliper={self.caliper})"
         )
 
-    @speaks
-    def plot_balance(
-        self,
-        ax: Axes | None = None,
-        *,
-        threshold: float = 0.1,
-        title: str | None = None,
-        xlabel: str | None = None,
-        ylabel: str | None = None,
-        labels: Mapping[Any, str] | None = None,
-    ) -> Axes:
-        """Love plot: absolute standardized mean differences before and after matching.
+    def _love_tables(self) -> pd.DataFrame | dict[str, pd.DataFrame]:
+        return self.balance()  # one adjustment: the legend reads "before/after matching"
 
-        ``title``, ``xlabel``, ``ylabel`` replace the default texts, ``labels`` maps covariate (or group)
-        names to display text and ``language="da"`` writes the plot in Danish.
-        """
-        from ..plots import love_plot
-
-        return love_plot(
-            self.balance(),
-            ax=ax,
-            threshold=threshold,
-            title=title,
-            xlabel=xlabel,
-            ylabel=ylabel,
-            labels=labels,
-        )
-
-    @speaks
-    def plot_overlap(
-        self,
-        ax: Axes | None = None,
-        *,
-        bins: int | None = None,
-        title: str | None = None,
-        xlabel: str | None = None,
-        ylabel: str | None = None,
-        labels: Mapping[Any, str] | None = None,
-    ) -> Axes:
-        """Distributions of the propensity score by group, before and after matching.
-
-        ``title``, ``xlabel``, ``ylabel`` replace the default texts, ``labels`` maps covariate (or group)
-        names to display text and ``language="da"`` writes the plot in Danish (keys ``"treated"``/``"control"`` name the groups).
-        """
-        if self.distance is None:
-            raise EffektError(
-                "plot_overlap() needs a propensity-score distance; this match used Mahalanobis distance."
-            )
-        from ..plots import overlap_plot
-
-        return overlap_plot(
-            self.distance,
-            self.treated,
-            self.weights,
-            ax=ax,
-            bins=bins,
-            title=title,
-            xlabel=xlabel,
-            ylabel=ylabel,
-            labels=labels,
+    def _no_score_message(self) -> str:
+        return (
+            "plot_overlap() needs a propensity-score distance; this match used Mahalanobis "
+            "distance."
         )
 
 

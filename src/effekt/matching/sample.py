@@ -352,6 +352,16 @@ class MatchedSample(Result):
             f"treated={self.n_treated}, controls={self.n_control}, in_sample={int(self.matched.sum())})"
         )
 
+    def _love_tables(self) -> pd.DataFrame | dict[str, pd.DataFrame]:
+        """What the love plot draws: the balance table, named after the method."""
+        return {term(METHOD_NAMES.get(self.method, self.method)).lower(): self.balance()}
+
+    def _no_score_message(self) -> str:
+        return (
+            f"plot_overlap() needs a propensity score; method={self.method!r} has none. "
+            "Use plot_balance(), or a score-based method (nearest, optimal, full, subclass, overlap)."
+        )
+
     @speaks
     def plot_balance(
         self,
@@ -370,9 +380,8 @@ class MatchedSample(Result):
         """
         from ..plots import love_plot
 
-        name = term(METHOD_NAMES.get(self.method, self.method)).lower()
         return love_plot(
-            {name: self.balance()},
+            self._love_tables(),
             ax=ax,
             threshold=threshold,
             title=title,
@@ -398,10 +407,7 @@ class MatchedSample(Result):
         replace the default texts; ``language="da"`` writes the plot in Danish.
         """
         if self.distance is None:
-            raise EffektError(
-                f"plot_overlap() needs a propensity score; method={self.method!r} has none. "
-                "Use plot_balance(), or a score-based method (nearest, optimal, full, subclass, overlap)."
-            )
+            raise EffektError(self._no_score_message())
         from ..plots import overlap_plot
 
         label = "weighted" if self.method in ("ebal", "overlap", "ipw") else "matched"
