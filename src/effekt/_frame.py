@@ -82,6 +82,24 @@ def is_pandas(data: Any) -> bool:
     return isinstance(data, pd.DataFrame)
 
 
+def is_frame(data: Any) -> bool:
+    """True for any dataframe effekt reads (pandas, Polars, PyArrow, DuckDB, Spark, ...).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> is_frame(pd.DataFrame({"y": [1]})), is_frame({"y": [1]})
+    (True, False)
+    """
+    if is_pandas(data):
+        return True
+    try:
+        nw.from_native(data, pass_through=False)
+    except TypeError:
+        return False
+    return True
+
+
 def _from_native(data: Any, func: str, argument: str) -> Any:
     try:
         return nw.from_native(data, pass_through=False)

@@ -654,8 +654,7 @@ def did(
     3.1
     """
     func = "did"
-    check_frame(data, func)
-    require_columns(
+    data = check_frame(
         data,
         func,
         outcome=outcome,

@@ -35,6 +35,7 @@ from .._validate import (
     quote,
     require_columns,
     two_valued,
+    weight_column,
 )
 from ..errors import EffektError
 from ..results import EffectResult, effect_from_normal
@@ -198,6 +199,7 @@ def entropy_weights(
     func = "entropy_weights"
     if moments not in (1, 2) or isinstance(moments, bool):
         raise argument_error(func, "moments", "1 or 2", moments)
+    data = check_frame(data, func, treatment=treatment, covariates=covariates)
     df, covs = _prepare(func, data, treatment, covariates, estimand, missing)
     t = _treated(df, treatment, treated_value, func)
     design = encode_covariates(df, covs, func, drop_first=False)
@@ -258,6 +260,7 @@ def overlap_weights(
     True
     """
     func = "overlap_weights"
+    data = check_frame(data, func, treatment=treatment, covariates=covariates)
     df, covs = _prepare(func, data, treatment, covariates, "ATT", missing)
     ps = propensity_score(df, treatment, covs, treated_value=treated_value)
     e = ps.scores.to_numpy()
@@ -403,6 +406,7 @@ def cem(
     [1.0, 0.75, 0.75, 1.0, 1.5, 0.0]
     """
     func = "cem"
+    data = check_frame(data, func, treatment=treatment, covariates=covariates)
     df, covs = _prepare(func, data, treatment, covariates, estimand, missing)
     cutpoints = dict(cutpoints or {})
     unknown = [c for c in cutpoints if c not in covs]
@@ -562,7 +566,15 @@ def weighted_effect(
     2.333333
     """
     func = "weighted_effect"
-    data = check_frame(data, func)
+    data = check_frame(
+        data,
+        func,
+        outcome=outcome,
+        treatment=treatment,
+        weights=weight_column(weights),
+        subclass=subclass,
+        covariates=covariates,
+    )
     check_choice(estimand, "estimand", func, ESTIMANDS)
     conf = check_conf_level(conf_level, func)
     covs = as_column_list(covariates)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._validate import argument_error, as_column_list, check_conf_level
+from .._validate import argument_error, as_column_list, check_conf_level, check_frame
 from ..errors import EffektError
 from ..language import confidence_label, number, speaks, term
 from ..results import EffectResult, Result, format_effect
@@ -214,6 +214,7 @@ def compare_designs(
     """
     func = "compare_designs"
     conf = check_conf_level(conf_level, func)
+    data = check_frame(data, func, outcome=outcome, treatment=treatment, covariates=covariates)
     df, covs = _prepare(func, data, treatment, covariates, estimand, missing)
     table = _design_table(designs, func)
     rows, balance, effects = {}, {}, {}

@@ -1894,6 +1894,9 @@ def match(
     ('full', 'ATT', True)
     """
     check_level_value(treated_value, "treated_value", _FUNC)
+    data = check_frame(
+        data, _FUNC, all_columns=True, treatment=treatment, covariates=covariates, exact=exact
+    )
     if method != "nearest":
         return _other_method(method, data, treatment, covariates, missing, locals())
     covs = as_column_list(covariates)

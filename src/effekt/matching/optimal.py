@@ -19,7 +19,13 @@ from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
 from scipy.sparse import coo_matrix, csr_matrix, hstack, identity, vstack
 from scipy.sparse.csgraph import connected_components
 
-from .._validate import argument_error, as_column_list, check_number, require_columns
+from .._validate import (
+    argument_error,
+    as_column_list,
+    check_frame,
+    check_number,
+    require_columns,
+)
 from ..errors import EffektError
 from .balancing import _prepare, stratum_weights
 from .propensity import propensity_score
@@ -350,6 +356,7 @@ def optimal_match(
     >>> bool((m["weights"] > 0).all())
     True
     """
+    data = check_frame(data, _FUNC, treatment=treatment, covariates=covariates, exact=exact)
     df, covs = _prepare(_FUNC, data, treatment, covariates, estimand, missing)
     k = _check(method, estimand, ratio)
     limits = _check_limits(method, min_controls, max_controls)

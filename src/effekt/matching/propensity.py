@@ -375,6 +375,7 @@ def propensity_score(
     >>> bool(ps.converged), len(ps.scores)
     (True, 400)
     """
+    data = check_frame(data, _FUNC, treatment=treatment, covariates=covariates)
     data, covs, treated = _inputs(data, treatment, covariates, treated_value, missing)
     design = encode_covariates(data, covs, _FUNC)
     return _fit_propensity(

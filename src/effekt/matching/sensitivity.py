@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from .._frame import SUPPORTED, is_frame
 from .._validate import (
     MISSING_POLICIES,
     argument_error,
@@ -285,16 +286,14 @@ def _pairs_from(
     func: str,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Treated and control outcomes of each 1:1 pair, as two aligned arrays."""
-    if isinstance(data, pd.DataFrame):
-        frame = check_frame(data, func)
-    elif hasattr(data, "_t_pos") and hasattr(data, "treated") and hasattr(data, "data"):
+    if hasattr(data, "_t_pos") and hasattr(data, "treated") and hasattr(data, "data"):
         return _pairs_from_match(data, outcome, missing, func)
-    elif hasattr(data, "matched_data"):
+    if hasattr(data, "matched_data"):
         frame, treatment, treated_value = _match_like_frame(data, treatment, treated_value, func)
+    elif is_frame(data):
+        frame = check_frame(data, func, outcome=outcome, treatment=treatment, pair=pair)
     else:
-        raise argument_error(
-            func, "data", "a MatchResult or a pandas DataFrame", type(data).__name__
-        )
+        raise argument_error(func, "data", f"a MatchResult or {SUPPORTED}", type(data).__name__)
     if treatment is None:
         raise argument_error(
             func,

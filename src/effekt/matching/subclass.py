@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._validate import argument_error
+from .._validate import argument_error, check_frame
 from .balancing import _prepare, stratum_weights
 from .propensity import propensity_score
 
@@ -109,6 +109,7 @@ def subclassify(
         or subclasses < 1
     ):
         raise argument_error(func, "subclasses", "a positive whole number", subclasses)
+    data = check_frame(data, func, treatment=treatment, covariates=covariates)
     df, covs = _prepare(func, data, treatment, covariates, estimand, missing)
     ps = propensity_score(df, treatment, covs, treated_value=treated_value)
     t = np.asarray(ps.treated)

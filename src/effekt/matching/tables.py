@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .._design import encode_covariates
-from .._validate import argument_error, check_number
+from .._validate import argument_error, check_frame, check_number, weight_column
 from ..errors import EffektError
 from ..language import number, speaks, term
 from ..results import Result
@@ -237,6 +237,9 @@ def balance_table(
     """
     func = "balance_table"
     threshold = check_number(threshold, "threshold", func, low=0, low_open=True)
+    data = check_frame(
+        data, func, treatment=treatment, covariates=covariates, weights=weight_column(weights)
+    )
     df, covs = _prepare(func, data, treatment, covariates, estimand, missing)
     t = _treated(df, treatment, treated_value, func)
     w = _weights_for(data, df, weights, func)

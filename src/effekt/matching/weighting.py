@@ -355,6 +355,7 @@ def ipw(
     Effect (ATT): +4.8 pp (95% CI +0.7 to +9.0 pp), p = 0.022
     """
     func = "ipw"
+    data = check_frame(data, func, outcome=outcome, treatment=treatment, covariates=covariates)
     df, covs, trim, conf = _prepare(
         func,
         data,
@@ -462,6 +463,18 @@ def _fit_outcome(
     return expit(np.clip(Z @ beta, -30, 30))
 
 
+def _outcome_covariates(outcome_covariates: Any, func: str) -> list[Hashable]:
+    out_covs = as_column_list(outcome_covariates)
+    if outcome_covariates is not None and not out_covs:
+        raise argument_error(
+            func,
+            "outcome_covariates",
+            "a non-empty list of column names or None",
+            outcome_covariates,
+        )
+    return out_covs
+
+
 def aipw(
     data: pd.DataFrame,
     outcome: Hashable,
@@ -547,16 +560,15 @@ def aipw(
     """
     func = "aipw"
     check_choice(outcome_model, "outcome_model", func, ("linear", "logit"))
-    out_covs = as_column_list(outcome_covariates)
-    if outcome_covariates is not None and not out_covs:
-        raise argument_error(
-            func,
-            "outcome_covariates",
-            "a non-empty list of column names or None",
-            outcome_covariates,
-        )
-    if outcome_covariates is not None and isinstance(data, pd.DataFrame):
-        require_columns(data, func, outcome_covariates=out_covs)
+    out_covs = _outcome_covariates(outcome_covariates, func)
+    data = check_frame(
+        data,
+        func,
+        outcome=outcome,
+        treatment=treatment,
+        covariates=covariates,
+        outcome_covariates=out_covs,
+    )
     df, covs, trim, conf = _prepare(
         func,
         data,

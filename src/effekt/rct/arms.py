@@ -218,7 +218,7 @@ def compare_arms(
     [13.6, 13.6, 13.6]
     """
     func = "compare_arms"
-    data = check_frame(data, func)
+    data = check_frame(data, func, outcome=outcome, treatment=treatment)
     conf_level = check_conf_level(conf_level, func)
     check_choice(method, "method", func, PROPORTION_METHODS)
     if adjust is not None:
@@ -551,7 +551,7 @@ def subgroups(
     ['benefit_group', 'gender']
     """
     func = "subgroups"
-    data = check_frame(data, func)
+    data = check_frame(data, func, outcome=outcome, treatment=treatment, by=by)
     conf_level = check_conf_level(conf_level, func)
     check_choice(method, "method", func, PROPORTION_METHODS)
     if (

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .._validate import check_frame
 from ..errors import EffektError
 from ..language import get_language, term, use_language
 from ..results import EffectResult, ReportSection, Result, html_table
@@ -427,6 +428,14 @@ def matched_evaluation(
     """
     from .. import matching
 
+    data = check_frame(
+        data,
+        "matched_evaluation",
+        outcome=outcome,
+        treatment=treatment,
+        covariates=covariates,
+        exact=exact,
+    )
     m = matching.match(
         data, treatment, covariates, exact=exact, caliper=caliper, seed=seed, missing=missing
     )
