@@ -21,8 +21,9 @@ import pandas as pd
 import pytest
 
 import effekt as ef
+from effekt.errors import EffektError
 from test_conventions import public_callables
-from test_hostile_sweep import REGISTRY, Recipe, trial
+from test_hostile_sweep import REGISTRY, Recipe, panel, survival, trial, two_periods
 
 TOL = 1e-10
 
@@ -342,3 +343,290 @@ def test_every_backend_gives_the_pandas_result(qualname, backend):
     expected = _call(recipe, recipe.make())
     got = _call(recipe, _converted(recipe.make(), BACKENDS[backend]))
     assert_same(got, expected, f"{qualname} on {backend}")
+
+
+# --------------------------------------------------------------------------- same errors
+
+
+#: A representative call per module: (valid kwargs, the outcome-like column, the binary
+#: treatment column or None when the function has none).
+BAD_INPUT: dict[str, tuple[Callable[[], dict[str, Any]], str, str | None]] = {
+    "effekt.rct.compare_arms": (
+        lambda: {"data": trial(), "outcome": "y", "treatment": "arm", "control": "ctrl"},
+        "y",
+        None,
+    ),
+    "effekt.rct.subgroups": (
+        lambda: {"data": trial(), "outcome": "y", "treatment": "t", "by": "g"},
+        "y",
+        "t",
+    ),
+    "effekt.rct.difference_in_means": (
+        lambda: {"data": trial(), "outcome": "hours", "treatment": "t"},
+        "hours",
+        "t",
+    ),
+    "effekt.matching.match": (
+        lambda: {"data": observational(), "treatment": "treated", "covariates": COVARIATES},
+        "age",
+        "treated",
+    ),
+    "effekt.matching.ipw": (
+        lambda: {
+            "data": observational(),
+            "outcome": "job",
+            "treatment": "treated",
+            "covariates": COVARIATES,
+        },
+        "job",
+        "treated",
+    ),
+    "effekt.matching.balance_table": (
+        lambda: {"data": observational(), "treatment": "treated", "covariates": COVARIATES},
+        "prior_employment",
+        "treated",
+    ),
+    "effekt.did.did": (
+        lambda: {
+            "data": two_periods(),
+            "outcome": "share",
+            "treatment": "participating",
+            "post": "post",
+        },
+        "share",
+        "participating",
+    ),
+    "effekt.simple_effect.against_target": (
+        lambda: {"data": trial(), "outcome": "y", "provider": "arm", "target": 0.5},
+        "y",
+        None,
+    ),
+    "effekt.report.matched_evaluation": (
+        lambda: {
+            "data": observational(),
+            "outcome": "job",
+            "treatment": "treated",
+            "covariates": COVARIATES,
+        },
+        "age",
+        "treated",
+    ),
+    "effekt.duration.kaplan_meier": (
+        lambda: {"data": survival(), "time": "weeks", "event": "job", "treatment": "t"},
+        "job",
+        "t",
+    ),
+    "effekt.trajectory.effect_over_time": (
+        lambda: {
+            "data": panel(),
+            "outcome": "work",
+            "treatment": "t",
+            "id": "pid",
+            "time": "week",
+            "n_draws": 200,
+        },
+        "work",
+        "t",
+    ),
+    "effekt.registers.share_with_paid_hours": (
+        lambda: {
+            "data": panel(),
+            "id": "pid",
+            "time": "week",
+            "wage": "wage",
+            "hours": "hours",
+            "by": "t",
+        },
+        "wage",
+        "t",
+    ),
+}
+
+
+def _function(qualname: str) -> Callable[..., Any]:
+    return public_callables()[qualname]  # type: ignore[return-value]
+
+
+def _nan_in(column: str) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    def apply(df: pd.DataFrame) -> pd.DataFrame:
+        out = df.assign(**{column: df[column].astype(float)})
+        out.loc[out.index[1], column] = np.nan
+        return out
+
+    return apply
+
+
+def _three_values(column: str) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    return lambda df: df.assign(**{column: np.arange(len(df)) % 3})
+
+
+def _bad_cases() -> list[Any]:
+    out = []
+    for qual, (_, value, treatment) in sorted(BAD_INPUT.items()):
+        cases = {
+            "missing column": lambda df, c=value: df.drop(columns=[c]),
+            "NaN/NULL value": _nan_in(value),
+            "empty frame": lambda df: df.iloc[:0],
+        }
+        if treatment is not None:
+            cases["non-binary treatment"] = _three_values(treatment)
+        for case, spoil in cases.items():
+            marks = []
+            if qual in ELSEWHERE:
+                reason = f"brought to every backend by the '{ELSEWHERE[qual]}' share of issue 14"
+                marks.append(pytest.mark.xfail(strict=False, reason=reason))
+            out.append(pytest.param(qual, spoil, id=f"{qual}-{case}", marks=marks))
+    return out
+
+
+def _error(func: Callable[..., Any], kwargs: dict[str, Any]) -> EffektError:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(EffektError) as info:
+            func(**kwargs)
+    return info.value
+
+
+@pytest.mark.parametrize("backend", sorted(BACKENDS))
+@pytest.mark.parametrize(("qualname", "spoil"), _bad_cases())
+def test_bad_input_gives_the_same_error_on_every_backend(qualname, spoil, backend):
+    make = BAD_INPUT[qualname][0]
+    func = _function(qualname)
+    kwargs = make()
+    kwargs["data"] = spoil(kwargs["data"])
+    expected = _error(func, kwargs)
+    got = _error(func, _converted(kwargs, BACKENDS[backend]))
+    assert type(got) is type(expected)
+    assert str(got) == str(expected)
+
+
+def test_something_that_is_not_a_frame_gets_the_supported_list():
+    for qual, recipe in sorted(RECIPES.items()):
+        kwargs = recipe.make()
+        if "data" not in kwargs or qual in ELSEWHERE:
+            continue
+        frame = kwargs["data"]
+        for bad in (frame.to_dict("list"), frame.to_numpy()):
+            error = _error(recipe.call, {**kwargs, "data": bad})
+            assert "'data' argument" in str(error), (qual, str(error))
+            assert "a pandas, Polars or PyArrow DataFrame, a DuckDB relation" in str(error), qual
+
+
+BLOCKED = ("polars", "duckdb", "pyarrow", "pyspark")
+
+IMPORT_WITHOUT_ENGINES = f"""
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in {BLOCKED!r}:
+            raise ImportError(f"{{name}} is blocked by the test")
+        return None
+sys.meta_path.insert(0, Block())
+import pandas as pd
+import effekt as ef
+df = pd.DataFrame({{"y": [1, 0, 1, 0, 1, 1, 0, 0], "t": [1, 1, 1, 1, 0, 0, 0, 0],
+                   "x": [1.0, 2.0, 3.0, 4.0, 1.5, 2.5, 3.5, 4.5]}})
+r = ef.rct.subgroups(df.assign(g=["a", "b"] * 4), "y", "t", by="g")
+m = ef.matching.match(df, "t", ["x"])
+try:
+    ef.rct.compare_arms({{"y": [1, 0]}}, "y", "t", control=0)
+except ef.errors.EffektError as e:
+    print("ERROR", e)
+print("LOADED", sorted(m for m in {BLOCKED!r} if m in sys.modules))
+"""
+
+
+def test_import_and_estimate_with_only_pandas_installed():
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-c", IMPORT_WITHOUT_ENGINES], capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert "LOADED []" in run.stdout
+    assert (
+        "ERROR The 'data' argument of compare_arms() must be a pandas, Polars or PyArrow "
+        "DataFrame, a DuckDB relation or a PySpark DataFrame; got dict." in run.stdout
+    )
+
+
+# --------------------------------------------------------------------------- pandas semantics
+
+
+def test_a_polars_boolean_treatment_with_a_null_gives_the_pandas_missing_value_error():
+    pl = pytest.importorskip("polars")
+    df = trial()
+    treat = pd.array(df["t"].astype(bool), dtype="boolean")
+    treat[3] = pd.NA
+    as_pandas = df.assign(t=treat)
+    as_polars = pl.from_pandas(df.drop(columns="t")).with_columns(
+        t=pl.Series([None if i == 3 else bool(v) for i, v in enumerate(df["t"])])
+    )
+    assert as_polars.schema["t"] == pl.Boolean
+    for func, kwargs in (
+        (ef.rct.subgroups, {"outcome": "y", "treatment": "t", "by": "g"}),
+        (ef.matching.ipw, {"outcome": "y", "treatment": "t", "covariates": ["x"]}),
+    ):
+        expected = _error(func, {"data": as_pandas, **kwargs})
+        assert "has 1 missing values" in str(expected)
+        for convert in (lambda f: f, lambda f: f.lazy(), lambda f: f.to_arrow(), to_duckdb_pl):
+            assert str(_error(func, {"data": convert(as_polars), **kwargs})) == str(expected)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            dropped = func(as_pandas, missing="drop", **kwargs).to_frame()
+            got = func(as_polars, missing="drop", **kwargs).to_frame()
+        pd.testing.assert_frame_equal(got, dropped, rtol=TOL, atol=TOL)
+
+
+def to_duckdb_pl(frame: Any) -> Any:
+    duckdb = pytest.importorskip("duckdb")
+    if not _DUCKDB:
+        _DUCKDB.append(duckdb.connect())
+    return _DUCKDB[0].from_arrow(frame.to_arrow())
+
+
+def test_text_columns_of_every_arrow_and_polars_type_give_the_pandas_result():
+    pl = pytest.importorskip("polars")
+    pa = pytest.importorskip("pyarrow")
+    df = trial()
+    expected = ef.rct.compare_arms(df, "y", "arm", "ctrl").to_frame()
+    base = pl.from_pandas(df)
+    frames = {
+        "String": base,
+        "Categorical": base.with_columns(pl.col("arm").cast(pl.Categorical)),
+        "Enum": base.with_columns(pl.col("arm").cast(pl.Enum(["a", "b", "ctrl"]))),
+        "large_string": pa.Table.from_pandas(df, preserve_index=False).set_column(
+            6, "arm", pa.array(df["arm"], type=pa.large_string())
+        ),
+        "dictionary": pa.Table.from_pandas(df, preserve_index=False).set_column(
+            6, "arm", pa.array(df["arm"]).dictionary_encode()
+        ),
+    }
+    for name, frame in frames.items():
+        got = ef.rct.compare_arms(frame, "y", "arm", "ctrl").to_frame()
+        pd.testing.assert_frame_equal(got, expected, rtol=TOL, atol=TOL, obj=name)
+
+
+def test_nullable_integers_and_dates_arrive_as_pandas_would_have_them():
+    pl = pytest.importorskip("polars")
+    df = observational()
+    age = df["age"].astype(float)
+    age.iloc[[2, 5]] = np.nan
+    as_pandas = df.assign(age=age)
+    as_polars = pl.from_pandas(df).with_columns(
+        age=pl.when(pl.int_range(pl.len()).is_in([2, 5])).then(None).otherwise(pl.col("age"))
+    )
+    assert as_polars.schema["age"] == pl.Int64
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = ef.matching.ipw(as_pandas, "job", "treated", COVARIATES, missing="drop")
+        got = ef.matching.ipw(as_polars, "job", "treated", COVARIATES, missing="drop")
+    pd.testing.assert_frame_equal(got.to_frame(), expected.to_frame(), rtol=TOL, atol=TOL)
+
+    start = np.repeat(["2024-01-01", "2024-07-01"], 30)
+    dated = trial().assign(start=pd.to_datetime(start).astype("datetime64[ns]"))
+    expected = ef.rct.subgroups(dated, "y", "t", by="start").to_frame()
+    for convert in BACKENDS.values():
+        got = ef.rct.subgroups(convert(dated), "y", "t", by="start").to_frame()
+        pd.testing.assert_frame_equal(got, expected, rtol=TOL, atol=TOL)

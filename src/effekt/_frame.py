@@ -163,12 +163,32 @@ def to_pandas(
             raise empty_frame_error(argument, func)
         return data
     lazy = _lazy(data, func, argument)
-    names = list(lazy.collect_schema().names())
+    schema = lazy.collect_schema()
+    names = list(schema.names())
     wanted = names if columns is None else list(dict.fromkeys(columns))
     require_columns_in(names, func, {"columns": wanted})
     frame = lazy.select(*wanted).collect().to_pandas() if wanted else _empty_rows(lazy)
     if len(frame) == 0:
         raise empty_frame_error(argument, func)
+    return _pandas_semantics(frame, {c: schema[c] for c in wanted})
+
+
+def _pandas_semantics(frame: pd.DataFrame, schema: Mapping[Hashable, Any]) -> pd.DataFrame:
+    """The dtypes a pandas user would have, whatever the engine's conversion gave.
+
+    A boolean column with NULLs arrives as ``object`` (True/False/None) from Polars, Arrow,
+    DuckDB and Spark: it becomes pandas' nullable ``boolean``, as a pandas user's would be.
+    A date column arrives as ``datetime64[ms]`` from Polars and as ``object`` (``date``
+    values) from Arrow, DuckDB and Spark: it becomes ``datetime64[ns]`` on every backend.
+    Integers with NULLs are already ``float64`` with NaN, text is ``object`` (``str`` on
+    pandas 3), categoricals and enums ``category`` in the engine's level order.
+    """
+    for column, dtype in schema.items():
+        values = frame[column]
+        if dtype == nw.Boolean and values.dtype == object:
+            frame[column] = values.astype("boolean")
+        elif dtype == nw.Date:
+            frame[column] = pd.to_datetime(values).astype("datetime64[ns]")
     return frame
 
 
