@@ -630,3 +630,38 @@ def test_nullable_integers_and_dates_arrive_as_pandas_would_have_them():
     for convert in BACKENDS.values():
         got = ef.rct.subgroups(convert(dated), "y", "t", by="start").to_frame()
         pd.testing.assert_frame_equal(got, expected, rtol=TOL, atol=TOL)
+
+
+# --------------------------------------------------------------------------- Spark
+
+SPARK_SELECTION = (
+    "effekt.rct.compare_arms",
+    "effekt.rct.subgroups",
+    "effekt.did.did",
+    "effekt.matching.match",
+    "effekt.matching.ipw",
+    "effekt.matching.balance_table",
+    "effekt.simple_effect.against_target",
+)
+
+
+@pytest.mark.spark
+@pytest.mark.parametrize("qualname", SPARK_SELECTION)
+def test_spark_gives_the_pandas_result(qualname, spark):
+    recipe = RECIPES[qualname]
+    expected = _call(recipe, recipe.make())
+    got = _call(recipe, _converted(recipe.make(), spark.createDataFrame))
+    assert_same(got, expected, f"{qualname} on pyspark")
+
+
+@pytest.mark.spark
+@pytest.mark.parametrize("qualname", ["effekt.rct.subgroups", "effekt.matching.ipw"])
+def test_spark_gives_the_same_errors(qualname, spark):
+    make, value, treatment = BAD_INPUT[qualname]
+    func = _function(qualname)
+    for spoil in (lambda df: df.drop(columns=[value]), _nan_in(value), _three_values(treatment)):
+        kwargs = make()
+        kwargs["data"] = spoil(kwargs["data"])
+        expected = _error(func, kwargs)
+        got = _error(func, _converted(kwargs, spark.createDataFrame))
+        assert str(got) == str(expected)
