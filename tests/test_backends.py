@@ -551,6 +551,33 @@ def test_import_and_estimate_with_only_pandas_installed():
     )
 
 
+WITHOUT_PYARROW = """
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "pyarrow":
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+sys.meta_path.insert(0, Block())
+import polars as pl
+import effekt as ef
+try:
+    ef.rct.compare_arms(pl.DataFrame({"y": [1, 0], "t": [0, 1]}), "y", "t", control=0)
+except ef.errors.EffektError as e:
+    print("ERROR", e)
+"""
+
+
+def test_a_missing_pyarrow_names_the_extra_to_install():
+    import subprocess
+    import sys
+
+    pytest.importorskip("polars")
+    run = subprocess.run([sys.executable, "-c", WITHOUT_PYARROW], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "pip install 'effekt[polars]'" in run.stdout, run.stdout
+
+
 # --------------------------------------------------------------------------- pandas semantics
 
 

@@ -167,7 +167,7 @@ def to_pandas(
     names = list(schema.names())
     wanted = names if columns is None else list(dict.fromkeys(columns))
     require_columns_in(names, func, {"columns": wanted})
-    frame = lazy.select(*wanted).collect().to_pandas() if wanted else _empty_rows(lazy)
+    frame = collect(lazy.select(*wanted), func) if wanted else _empty_rows(lazy, func)
     if len(frame) == 0:
         raise empty_frame_error(argument, func)
     return _pandas_semantics(frame, {c: schema[c] for c in wanted})
@@ -192,8 +192,31 @@ def _pandas_semantics(frame: pd.DataFrame, schema: Mapping[Hashable, Any]) -> pd
     return frame
 
 
-def _empty_rows(lazy: Any) -> pd.DataFrame:
-    n = lazy.select(nw.len()).collect().to_pandas().iloc[0, 0]
+#: The extra that installs each engine together with pyarrow, which its conversion needs.
+EXTRAS = {"polars": "polars", "duckdb": "duckdb", "pyspark": "spark", "pyarrow": "formats"}
+
+
+def collect(lazy: Any, func: str) -> pd.DataFrame:
+    """Run a narwhals LazyFrame in its engine and bring the (small) result into pandas.
+
+    The engines hand their results to pandas through Arrow; without pyarrow the error says
+    which extra to install rather than failing deep inside the engine.
+    """
+    try:
+        return lazy.collect().to_pandas()
+    except ModuleNotFoundError as exc:
+        if "pyarrow" not in f"{exc.name} {exc}":
+            raise
+        kind = str(lazy.implementation.name).lower().replace("_", "")
+        extra = EXTRAS.get(kind, "formats")
+        raise EffektError(
+            f"{func}() reads {kind} data into pandas through pyarrow, which is not installed; "
+            f"install it with: pip install 'effekt[{extra}]' (or pip install pyarrow)."
+        ) from None
+
+
+def _empty_rows(lazy: Any, func: str) -> pd.DataFrame:
+    n = collect(lazy.select(nw.len()), func).iloc[0, 0]
     return pd.DataFrame(index=pd.RangeIndex(int(n)))
 
 
@@ -223,7 +246,7 @@ def count_missing(
     for flag in flags[1:]:
         anyrow = anyrow | flag
     exprs += [anyrow.cast(nw.Int64).sum().alias("any"), nw.len().alias("rows")]
-    row = lazy.select(*exprs).collect().to_pandas().iloc[0]
+    row = collect(lazy.select(*exprs), func).iloc[0]
     counts = {c: int(row[f"m{i}"]) for i, c in enumerate(columns)}
     return counts, int(row["any"]), int(row["rows"])
 
@@ -298,6 +321,6 @@ def group_stats(
     for v, a in value_alias.items():
         aggs += [nw.col(a).sum().alias(f"sum_{v}"), nw.col(f"{a}_sq").sum().alias(f"sumsq_{v}")]
     aliases = list(key_alias.values())
-    grouped = lazy.group_by(*aliases).agg(*aggs).collect().to_pandas().set_index(aliases)
+    grouped = collect(lazy.group_by(*aliases).agg(*aggs), func).set_index(aliases)
     grouped.index = grouped.index.set_names(keys)
     return grouped.astype(np.float64).sort_index()
