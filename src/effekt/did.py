@@ -588,8 +588,9 @@ def did(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per observation.
+        Only the columns named in the other arguments are read (see Notes).
     outcome : str
         0/1 (effects in percentage points) or numeric outcome.
     treatment : str
@@ -642,6 +643,11 @@ def did(
     clubSandwich CR2 on the expanded person-level data (one 0/1 row per person), because
     the regressors are constant within each cell (``tests/test_did.py``,
     ``test_rows_and_counts_agree``).
+
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the outcome, treatment, post, cluster and weights columns are collected into
+    pandas; memory ~ rows × those columns. The estimator is unit-level (it needs every row); a
+    pandas DataFrame is used as it is.
 
     Examples
     --------

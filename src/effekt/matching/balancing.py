@@ -146,8 +146,9 @@ def entropy_weights(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per person; not modified.
+        Only the columns named in the other arguments are read (see Notes).
     treatment : column name
         Two-valued treatment column.
     covariates : list of column names
@@ -180,6 +181,12 @@ def entropy_weights(
     and convex and solved by a trust-region Newton method. The solution is unique, so the
     weights agree with WeightIt's to its optimiser's tolerance (WeightIt stops at about
     1e-5 relative balance; these balance to 1e-8 or an error is raised).
+
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the treatment and covariate columns are collected into pandas; memory ~ rows
+    × those columns. The estimator is unit-level (it needs every row); a pandas DataFrame is
+    used as it is. The result is indexed like ``data``; for a non-pandas frame that is 0..n-1 in
+    the order the engine returned the rows.
 
     References
     ----------
@@ -224,8 +231,9 @@ def overlap_weights(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per person; not modified.
+        Only the columns named in the other arguments are read (see Notes).
     treatment : column name
         Two-valued treatment column.
     covariates : list of column names
@@ -242,6 +250,14 @@ def overlap_weights(
         like ``data``. They target the average effect in the overlap population (units that
         could have been in either group), never explode, and with a logistic score balance
         the covariate means exactly.
+
+    Notes
+    -----
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the treatment and covariate columns are collected into pandas; memory ~ rows
+    × those columns. The estimator is unit-level (it needs every row); a pandas DataFrame is
+    used as it is. The result is indexed like ``data``; for a non-pandas frame that is 0..n-1 in
+    the order the engine returned the rows.
 
     References
     ----------
@@ -354,8 +370,9 @@ def cem(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per person; not modified.
+        Only the columns named in the other arguments are read (see Notes).
     treatment : column name
         Two-valued treatment column.
     covariates : list of column names
@@ -393,6 +410,12 @@ def cem(
     ``n_c / n_t`` and 1; for the ATE ``(n_t + n_c) / n_t`` and ``(n_t + n_c) / n_c``; each
     group's non-zero weights are then divided by their mean (MatchIt 4.7's conventions).
     Pass the result to :func:`weighted_effect` with ``subclass="subclass"``.
+
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the treatment and covariate columns are collected into pandas; memory ~ rows
+    × those columns. The estimator is unit-level (it needs every row); a pandas DataFrame is
+    used as it is. The result is indexed like ``data``; for a non-pandas frame that is 0..n-1 in
+    the order the engine returned the rows.
 
     Examples
     --------
@@ -520,8 +543,9 @@ def weighted_effect(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per person; not modified.
+        Only the columns named in the other arguments are read (see Notes).
     outcome : column name
         0/1 outcome (effect in percentage points) or numeric outcome.
     treatment : column name
@@ -555,6 +579,11 @@ def weighted_effect(
     CEM, subclassification and full matching; it equals statsmodels' WLS with
     ``cov_type="cluster"``. The target means are treated as fixed, as
     ``marginaleffects::avg_comparisons`` does in MatchIt's guidance.
+
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the outcome, treatment, weights, subclass and covariate columns are
+    collected into pandas; memory ~ rows × those columns. The estimator is unit-level (it needs
+    every row); a pandas DataFrame is used as it is.
 
     Examples
     --------

@@ -170,8 +170,9 @@ def compare_designs(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per person; not modified.
+        Only the columns named in the other arguments are read (see Notes).
     outcome : column name
         0/1 or numeric outcome.
     treatment : column name
@@ -202,6 +203,11 @@ def compare_designs(
     where the design forms sets. The ``"overlap"`` design (overlap weights, Li, Morgan &
     Zaslavsky 2018) estimates the average effect in the overlap population whatever
     ``estimand`` says.
+
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the outcome, treatment and covariate columns are collected into pandas;
+    memory ~ rows × those columns. The estimator is unit-level (it needs every row); a pandas
+    DataFrame is used as it is.
 
     Examples
     --------

@@ -293,8 +293,9 @@ def optimal_match(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per person; not modified.
+        Only the columns named in the other arguments are read (see Notes).
     treatment : column name
         Two-valued treatment column.
     covariates : list of column names
@@ -346,6 +347,12 @@ def optimal_match(
     at a tolerance (``tol = 0.001`` in MatchIt), so its total can exceed this optimum and its
     sets differ; with ``tol = 1e-8`` it reaches the same total. Equally optimal solutions may
     differ for units with identical scores.
+
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the treatment, covariate and exact columns are collected into pandas; memory
+    ~ rows × those columns. The estimator is unit-level (it needs every row); a pandas DataFrame
+    is used as it is. The result is indexed like ``data``; for a non-pandas frame that is 0..n-1
+    in the order the engine returned the rows.
 
     Examples
     --------

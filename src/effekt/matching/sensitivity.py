@@ -468,10 +468,11 @@ def rosenbaum_bounds(
 
     Parameters
     ----------
-    data : MatchResult or DataFrame
+    data : MatchResult or DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         A 1:1 match without replacement (``match(..., ratio=1, replace=False)``), or a
         DataFrame with one row per person and the columns ``treatment``, ``outcome`` and
         ``pair`` (exactly one treated and one control per pair id). Not modified.
+        Only the columns named in the other arguments are read (see Notes).
     outcome : column name
         Binary (0/1) or numeric outcome.
     treatment : column name, optional
@@ -526,6 +527,11 @@ def rosenbaum_bounds(
     differences change sign). ``gamma_critical`` solves ``p_upper(Γ) = alpha`` by Brent's
     method on log Γ. Matched sets with several controls, or with reused controls
     (matching with replacement), raise an error: the pair-based bounds do not apply.
+
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the outcome, treatment and pair columns are collected into pandas; memory ~
+    rows × those columns. The estimator is unit-level (it needs every row); a pandas DataFrame
+    is used as it is.
 
     References
     ----------

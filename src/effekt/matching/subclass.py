@@ -63,8 +63,9 @@ def subclassify(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per person; not modified.
+        Only the columns named in the other arguments are read (see Notes).
     treatment : column name
         Two-valued treatment column.
     covariates : list of column names
@@ -92,6 +93,12 @@ def subclassify(
     without treated or without controls takes the unit of that group with the nearest score
     from a neighbouring subclass, by MatchIt 4.7's rule (its ``subclass_scootC``), so every
     subclass holds both groups.
+
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the treatment and covariate columns are collected into pandas; memory ~ rows
+    × those columns. The estimator is unit-level (it needs every row); a pandas DataFrame is
+    used as it is. The result is indexed like ``data``; for a non-pandas frame that is 0..n-1 in
+    the order the engine returned the rows.
 
     Examples
     --------

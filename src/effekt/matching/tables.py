@@ -191,8 +191,9 @@ def balance_table(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per person; not modified.
+        Only the columns named in the other arguments are read (see Notes).
     treatment : column name
         Two-valued treatment column.
     covariates : list of column names
@@ -223,6 +224,11 @@ def balance_table(
     Means, variance ratios (weighted variances ``sum w (x - m)² / (sum w - sum w² / sum w)``)
     and eCDF statistics are those of MatchIt's ``summary()`` and cobalt; the eCDF maximum
     is the Kolmogorov-Smirnov statistic (``ks``).
+
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the treatment, covariate and weights columns are collected into pandas;
+    memory ~ rows × those columns. The estimator is unit-level (it needs every row); a pandas
+    DataFrame is used as it is.
 
     Examples
     --------

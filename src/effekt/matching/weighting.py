@@ -269,8 +269,9 @@ def ipw(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per person; not modified.
+        Only the columns named in the other arguments are read (see Notes).
     outcome : column name
         0/1 outcome (effect in percentage points) or numeric outcome.
     outcome_value : optional
@@ -335,6 +336,11 @@ def ipw(
     the ATE). Clipped propensities do not depend on ``beta``. Intervals and p-values use
     the normal distribution. With a scikit-learn model there is no score equation, so
     the sandwich treats the propensities as known (stated in ``notes``).
+
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the outcome, treatment and covariate columns are collected into pandas;
+    memory ~ rows × those columns. The estimator is unit-level (it needs every row); a pandas
+    DataFrame is used as it is.
 
     References
     ----------
@@ -495,8 +501,9 @@ def aipw(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per person; not modified.
+        Only the columns named in the other arguments are read (see Notes).
     outcome, treatment : column names
     outcome_value : optional
         The value of ``outcome`` that means the outcome happened ("Ja" in a column of
@@ -541,6 +548,11 @@ def aipw(
     ``tau``; for the ATT ``[T (Y - m0 - tau) - (1 - T) e/(1 - e)(Y - m0)] / mean(T)``),
     which ignores the estimation of the nuisance models; it is consistent when both
     models are right and typically close otherwise. Normal intervals.
+
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the outcome, treatment and (outcome) covariate columns are collected into
+    pandas; memory ~ rows × those columns. The estimator is unit-level (it needs every row); a
+    pandas DataFrame is used as it is.
 
     References
     ----------

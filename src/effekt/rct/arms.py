@@ -164,8 +164,9 @@ def compare_arms(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per person.
+        Only the columns named in the other arguments are read (see Notes).
     outcome : column name
         Binary (0/1, bool: difference in proportions) or continuous (difference in means).
         An outcome coded in words ("Ja"/"Nej") is binary with ``outcome_value``.
@@ -203,6 +204,11 @@ def compare_arms(
     a multi-arm trial with one shared control), so the comparisons are correlated through
     the control group. Holm's adjustment is valid under any dependence; it is applied over
     all rows of the table including the pooled comparison (conservative).
+
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the outcome and treatment columns are collected into pandas; memory ~ rows ×
+    those columns. The estimator is unit-level (it needs every row); a pandas DataFrame is used
+    as it is.
 
     Examples
     --------
@@ -484,8 +490,9 @@ def subgroups(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per person.
+        Only the columns named in the other arguments are read (see Notes).
     outcome : column name
         Binary (difference in proportions) or continuous (difference in means).
     outcome_value : optional
@@ -532,6 +539,11 @@ def subgroups(
     is anti-conservative. Such cells are kept in the test (dropping them would change the
     hypothesis); a :class:`~effekt.errors.SmallSampleWarning` names the levels and the
     test's ``notes`` (printed by :meth:`SubgroupResult.summary`) say so.
+
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the outcome, treatment and by columns are collected into pandas; memory ~
+    rows × those columns. The estimator is unit-level (it needs every row); a pandas DataFrame
+    is used as it is.
 
     References
     ----------

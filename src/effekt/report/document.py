@@ -391,8 +391,9 @@ def matched_evaluation(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per person; not modified.
+        Only the columns named in the other arguments are read (see Notes).
     outcome, treatment : column names
         Outcome (0/1 or numeric) and the 0/1 treatment indicator.
     covariates : list of column names
@@ -415,6 +416,13 @@ def matched_evaluation(
     Returns
     -------
     Report
+
+    Notes
+    -----
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the outcome, treatment, covariate and exact columns are collected into
+    pandas; memory ~ rows × those columns. The estimator is unit-level (it needs every row); a
+    pandas DataFrame is used as it is.
 
     Examples
     --------
