@@ -749,3 +749,35 @@ def test_spark_gives_the_same_errors(qualname, spark):
         expected = _error(func, kwargs)
         got = _error(func, _converted(kwargs, _spark_converter(spark)))
         assert str(got) == str(expected)
+
+
+def test_engine_dtypes_arrive_as_the_pandas_dtypes_the_validators_know():
+    import datetime as dt
+
+    from effekt._frame import to_pandas
+
+    pl = pytest.importorskip("polars")
+    frame = pl.DataFrame(
+        {
+            "flag": pl.Series([True, None, False], dtype=pl.Boolean),
+            "count": pl.Series([1, None, 3], dtype=pl.Int64),
+            "day": [dt.date(2024, 1, 1), None, dt.date(2024, 3, 1)],
+            "text": ["a", None, "b"],
+            "level": pl.Series(["x", "y", "x"], dtype=pl.Enum(["y", "x"])),
+        }
+    )
+    for name, convert in {
+        "polars": lambda f: f,
+        "polars-lazy": lambda f: f.lazy(),
+        "pyarrow": lambda f: f.to_arrow(),
+        "duckdb": to_duckdb_pl,
+    }.items():
+        got = to_pandas(convert(frame), "f")
+        assert str(got["flag"].dtype) == "boolean", name
+        assert got["flag"].isna().tolist() == [False, True, False], name
+        assert got["count"].dtype == np.float64 and np.isnan(got["count"][1]), name
+        assert got["day"].dtype == "datetime64[ns]", name
+        assert got["day"][2] == pd.Timestamp("2024-03-01") and pd.isna(got["day"][1]), name
+        assert got["text"].tolist()[0] == "a" and pd.isna(got["text"][1]), name
+        if name != "duckdb":  # DuckDB hands enums over as text
+            assert list(got["level"].cat.categories) == ["y", "x"], name
