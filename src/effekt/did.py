@@ -588,8 +588,9 @@ def did(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per observation.
+        Only the columns named in the other arguments are read (see Notes).
     outcome : str
         0/1 (effects in percentage points) or numeric outcome.
     treatment : str
@@ -643,6 +644,11 @@ def did(
     the regressors are constant within each cell (``tests/test_did.py``,
     ``test_rows_and_counts_agree``).
 
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the outcome, treatment, post, cluster and weights columns are collected into
+    pandas; memory ~ rows × those columns. The estimator is unit-level (it needs every row); a
+    pandas DataFrame is used as it is.
+
     Examples
     --------
     >>> from effekt.synthetic.panels import municipality_panel
@@ -654,8 +660,7 @@ def did(
     3.1
     """
     func = "did"
-    check_frame(data, func)
-    require_columns(
+    data = check_frame(
         data,
         func,
         outcome=outcome,
