@@ -6,6 +6,8 @@ files, and the Danish CSV's values are written out by hand below.
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -243,3 +245,97 @@ def test_without_duckdb_scan_says_which_extra_to_install(tmp_path):
     )
     assert 'pip install "effekt[duckdb]"' in out.stdout
     assert "needs DuckDB" in out.stdout
+
+
+# --------------------------------------------------------------------------- the benchmark
+
+
+def _bench():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_register", ROOT / "benchmarks" / "bench_register.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def small_panel(tmp_path_factory):
+    """The benchmark's panel at 10^5 rows (1,000 persons x 100 weeks), made by DuckDB."""
+    bench = _bench()
+    folder = tmp_path_factory.mktemp("register")
+    path = folder / "panel.parquet"
+    bench.generate(path, persons=1_000, weeks=100, seed=0)
+    args = bench.parse(["--threads", "1", "--memory-limit", "500MB"])
+    args.dir_used, args.collect = folder, False
+    return bench, path, args
+
+
+def test_register_panel_is_what_the_benchmark_says(small_panel, con):
+    _, path, _ = small_panel
+    panel = pd.read_parquet(path)
+    assert len(panel) == 100_000 and panel["person"].nunique() == 1_000
+    assert sorted(panel["week"].unique()) == list(range(1, 101))
+    persons = panel.groupby("person")
+    for column in ("arm", "weeks_to_job", "found_job"):
+        assert (persons[column].nunique() == 1).all()  # person-level columns
+    first_job = panel[panel["in_job"] == 1].groupby("person")["week"].min()
+    found = panel[panel["week"] == 1].set_index("person")
+    assert (first_job == found.loc[first_job.index, "weeks_to_job"]).all()
+    assert (found["found_job"] == found.index.isin(first_job.index)).all()
+    assert set(panel["arm"]) == {0, 1} and 0.1 < panel["in_job"].mean() < 0.9
+
+
+@pytest.mark.parametrize("step", ["km", "effect_over_time", "paid_hours"])
+def test_register_benchmark_sql_reference_matches_effekt_on_pandas(small_panel, step):
+    bench, path, args = small_panel
+    reference = bench.sql_step(step, str(path), args)
+    args.collect = True
+    try:
+        ours = bench.effekt_step(step, str(path), args)
+    finally:
+        args.collect = False
+    for key, value in reference.items():
+        np.testing.assert_allclose(ours[key], value, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        pytest.param(
+            step,
+            marks=pytest.mark.xfail(
+                strict=False, reason=f"needs the '{branch}' branch of issue 14 (push-down)"
+            ),
+        )
+        for step, branch in [
+            ("km", "time"),
+            ("effect_over_time", "time"),
+            ("paid_hours", "pushdown"),
+        ]
+    ],
+)
+def test_register_benchmark_effekt_through_scan(small_panel, step):
+    bench, path, args = small_panel
+    reference = bench.sql_step(step, str(path), args)
+    ours = bench.effekt_step(step, str(path), args)
+    for key, value in reference.items():
+        np.testing.assert_allclose(ours[key], value, rtol=1e-10, atol=1e-12)
+
+
+def test_register_benchmark_runs_end_to_end(tmp_path):
+    out = tmp_path / "figures.json"
+    command = [sys.executable, str(ROOT / "benchmarks" / "bench_register.py"), "--persons", "200"]
+    command += ["--weeks", "20", "--steps", "km", "--threads", "1", "--json", str(out)]
+    command += ["--dir", str(tmp_path / "panel")]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(out.read_text())
+    assert figures["rows"] == 4_000
+    assert figures["results"]["sql:km"]["status"] == "ok"
+    assert figures["results"]["sql:km"]["peak_gb"] > 0
+    assert "effekt:km" in figures["results"] and "km " in done.stdout
+    assert not (tmp_path / "panel" / "panel.parquet").exists()  # removed without --keep
