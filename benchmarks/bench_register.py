@@ -285,7 +285,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--memory-limit", default="2GB", help="effekt.scan(memory_limit=)")
     p.add_argument("--threads", type=int, default=2, help="effekt.scan(threads=)")
     p.add_argument("--timeout", type=float, default=600.0, help="seconds before a step is stopped")
-    p.add_argument("--kill-gb", type=float, default=8.0, help="resident GB at which it is stopped")
+    p.add_argument("--kill-gb", type=float, default=4.0, help="resident GB at which it is stopped")
     p.add_argument("--keep", action="store_true", help="keep the generated panel")
     p.add_argument("--reuse", action="store_true", help="reuse a panel already in --dir")
     p.add_argument("--json", help="also write the figures to this JSON file")

@@ -95,7 +95,7 @@ def test_directory_with_hive_partitions_glob_and_list(tmp_path, con):
 
 
 def test_larger_than_memory_limit_spills_and_stays_exact(tmp_path, con):
-    # 10^6 rows grouped into 10^6 groups under a 60 MB limit: the hash table must spill.
+    # 10^6 rows grouped into 10^6 groups under a 60 MB limit (DuckDB spills what does not fit)
     path = tmp_path / "big.parquet"
     con.execute(f"COPY (SELECT range AS id, range % 7 AS y FROM range(1000000)) TO '{path}'")
     spill = tmp_path / "spill"
@@ -339,3 +339,31 @@ def test_register_benchmark_runs_end_to_end(tmp_path):
     assert figures["results"]["sql:km"]["peak_gb"] > 0
     assert "effekt:km" in figures["results"] and "km " in done.stdout
     assert not (tmp_path / "panel" / "panel.parquet").exists()  # removed without --keep
+
+
+def test_a_user_with_pandas_alone_needs_no_extra():
+    """No engine is imported by effekt: with duckdb, pyspark, polars and pyarrow blocked,
+    the estimators still run on pandas and only scan() asks for its extra."""
+    script = textwrap.dedent(
+        """
+        import sys
+        for name in ("duckdb", "pyspark", "polars", "pyarrow"):
+            sys.modules[name] = None
+        import pandas as pd
+        import effekt as ef
+        df = pd.DataFrame({"job": [1, 0, 1, 1, 0, 0, 1, 0], "mentor": [1, 1, 1, 1, 0, 0, 0, 0]})
+        print(round(ef.rct.difference_in_proportions(df, "job", "mentor").estimate, 3))
+        print(ef.duration.kaplan_meier(df, "job", "mentor").to_frame().shape[0] > 0)
+        try:
+            ef.scan("register.parquet")
+        except ef.EffektError as err:
+            print(err)
+        print(sorted(m for m in ("duckdb", "pyspark", "polars", "pyarrow") if sys.modules[m]))
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout.splitlines()
+    assert out[0] == "0.5" and out[1] == "True"
+    assert 'pip install "effekt[duckdb]"' in out[2]
+    assert out[3] == "[]"
