@@ -142,10 +142,10 @@ def scan(
     [(2,)]
     """
     duckdb = _import_duckdb()
-    con = connection if connection is not None else _default_connection(duckdb)
-    _configure(con, memory_limit, threads, temp_directory)
     files = _paths(path)
     kind = _kind(files)
+    con = connection if connection is not None else _default_connection(duckdb)
+    _configure(con, memory_limit, threads, temp_directory)
     try:
         if kind == "parquet":
             return _read_parquet(con, files)
