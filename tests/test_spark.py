@@ -160,7 +160,8 @@ def _params(names: list[str]) -> list[Any]:
         pytest.param(
             name,
             marks=pytest.mark.xfail(
-                strict=False, reason=f"needs the '{PENDING[name]}' branch of issue 14"
+                strict=False,
+                reason=f"needs the '{PENDING[name]}' (or 'boundary') branch of issue 14",
             ),
         )
         if name in PENDING
@@ -215,7 +216,12 @@ def _error_params() -> list[Any]:
     for func in sorted(ERROR_CALLS):
         for kind in sorted(_bad_frames()):
             marks = (
-                [pytest.mark.xfail(strict=False, reason="needs the 'pushdown' branch of issue 14")]
+                [
+                    pytest.mark.xfail(
+                        strict=False,
+                        reason="needs the 'pushdown' (or 'boundary') branch of issue 14",
+                    )
+                ]
                 if (func, kind) in ERROR_PENDING
                 else []
             )
