@@ -196,7 +196,8 @@ def entropy_weights(
     True
     """
     func = "entropy_weights"
-    if moments not in (1, 2) or isinstance(moments, bool):
+    moments = check_choice(moments, "moments", func, (1, 2))
+    if isinstance(moments, bool):
         raise argument_error(func, "moments", "1 or 2", moments)
     df, covs = _prepare(func, data, treatment, covariates, estimand, missing)
     t = _treated(df, treatment, treated_value, func)
@@ -499,6 +500,28 @@ def _cluster_wls(
     return beta_s / scale, V / np.outer(scale, scale)
 
 
+def weight_series(data: pd.DataFrame, weights: Any, given: bool, func: str) -> pd.Series:
+    """The weights as a numeric Series on ``data``'s index: the column ``weights`` (``given``)
+    or one number per row; anything else raises :class:`EffektError` naming ``weights``."""
+    if given:
+        require_columns(data, func, weights=weights)
+        w = data[weights]
+    else:
+        try:
+            w = pd.Series(np.ravel(np.asarray(weights, dtype=float)), index=None)
+        except (TypeError, ValueError, OverflowError):
+            w = pd.Series([], dtype=float)
+        if len(w) != len(data):
+            raise argument_error(func, "weights", f"a column name or {len(data)} weights", weights)
+        w.index = data.index
+    if not (pd.api.types.is_numeric_dtype(w) or pd.api.types.is_bool_dtype(w)):
+        raise EffektError(
+            f"{func}(): the 'weights' column {quote(weights)} must be numeric; it has dtype "
+            f"{w.dtype}."
+        )
+    return w
+
+
 def weighted_effect(
     data: pd.DataFrame,
     outcome: Hashable,
@@ -572,14 +595,7 @@ def weighted_effect(
     extra = [weights] if w_given else []
     extra += [subclass] if subclass is not None else []
     require_columns(data, func, outcome=outcome, treatment=treatment, covariates=covs)
-    if w_given:
-        require_columns(data, func, weights=weights)
-        w_all = data[weights]
-    else:
-        w_all = pd.Series(np.ravel(np.asarray(weights, dtype=float)))
-        if len(w_all) != len(data):
-            raise argument_error(func, "weights", f"a column name or {len(data)} weights", weights)
-        w_all.index = data.index
+    w_all = weight_series(data, weights, w_given, func)
     if subclass is not None:
         require_columns(data, func, subclass=subclass)
     w_all = w_all.astype(float)

@@ -97,6 +97,7 @@ from .._validate import (
     check_choice,
     check_conf_level,
     check_frame,
+    check_given,
     check_level_value,
     check_number,
     check_resamples,
@@ -296,6 +297,7 @@ class MatchResult(MatchedSample):
         >>> r.scale, r.estimand, r.n_treated == m.n_treated_matched
         ('proportion', 'ATT', True)
         """
+        check_given("effect", outcome=outcome)
         own = self.options.get("estimand", "ATT")
         check_choice(own if estimand is None else estimand, "estimand", "effect", (own,))
         if covariates is not None:
@@ -541,7 +543,7 @@ class MatchResult(MatchedSample):
         if (pos < 0).any():
             bad = panel[id].to_numpy()[pos < 0]
             raise EffektError(
-                f"trajectory(): {len(pd.unique(bad))} person(s) of the panel (e.g. {bad[0]!r}) "
+                f"trajectory(): {len(pd.unique(bad))} person(s) of the panel (e.g. {_shown(bad[0])}) "
                 f"are not in the data the match was made on (column {quote(id)}); restrict the "
                 "panel to those persons or check the ids."
             )
@@ -551,7 +553,7 @@ class MatchResult(MatchedSample):
         if lacking.any():
             raise EffektError(
                 f"trajectory(): {int(lacking.sum())} matched person(s) (e.g. "
-                f"{ids.to_numpy()[lacking][0]!r}) have no rows in the panel; the panel must "
+                f"{_shown(ids.to_numpy()[lacking][0])}) have no rows in the panel; the panel must "
                 "cover every matched person (check the ids)."
             )
         return pos
@@ -648,6 +650,11 @@ class MatchResult(MatchedSample):
             "plot_overlap() needs a propensity-score distance; this match used Mahalanobis "
             "distance."
         )
+
+
+def _shown(value: Any) -> str:
+    """An id as a message shows it: a numpy scalar as its Python value ('7', not np.int64(7))."""
+    return quote(value.item() if isinstance(value, np.generic) else value)
 
 
 def _matched_outcome(

@@ -26,7 +26,9 @@ from .._validate import (
     argument_error,
     check_choice,
     check_frame,
+    check_given,
     check_number,
+    check_texts,
     numeric_column,
     quote,
     require_columns,
@@ -162,6 +164,7 @@ class RosenbaumBounds(Result):
         """
         from ..plots import new_axes
 
+        check_texts("plot", title=title, xlabel=xlabel, ylabel=ylabel)
         ax = new_axes(ax)
         ax.plot(
             self.gamma, self.p_upper, marker="o", ms=3, color="C3", label=term("upper bound on p")
@@ -302,6 +305,7 @@ def _pairs_from(
             "the name of the treatment column when 'data' is a DataFrame",
             None,
         )
+    check_given(func, outcome=outcome, pair=pair)
     require_columns(frame, func, outcome=outcome, treatment=treatment, pair=pair)
     frame = _missing_pairs(frame, [outcome, treatment, pair], pair, missing, func)
     _check_reused_rows(frame, pair, func)
@@ -336,6 +340,7 @@ def _pairs_from_match(
     options = getattr(matched, "options", {}) or {}
     _check_one_to_one(options.get("replace", False), options.get("ratio", 1), func)
     data = matched.data
+    check_given(func, outcome=outcome)
     require_columns(data, func, outcome=outcome)
     t_pos = np.asarray(matched._t_pos, dtype=np.int64)
     c_pos = np.asarray(matched._c_pos, dtype=np.int64)
@@ -705,6 +710,14 @@ def _e_of_rr(rr: float) -> float:
 MAX_RATIO = 1e6
 
 
+def _finite(value: numbers.Real) -> bool:
+    """Finite as a float; an int beyond the float range (10**400) is not."""
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
 def _to_rr(value: float, measure: str, rare: bool) -> float:
     if measure == "RR" or rare:
         return value
@@ -815,6 +828,8 @@ def e_value(
     if not isinstance(rare, (bool, np.bool_)):
         raise argument_error(func, "rare", "True or False", rare)
     notes: list[str] = []
+    if estimate is None:
+        raise argument_error(func, "estimate", f"a {measure} or an EffectResult", estimate)
     if isinstance(estimate, EffectResult):
         estimate, ci_low, ci_high = _ratio_of_effect(estimate, measure, ci_low, ci_high, notes)
     values = {}
@@ -822,7 +837,7 @@ def e_value(
         if v is None:
             values[name] = math.nan
             continue
-        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not np.isfinite(v) or v <= 0:
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not _finite(v) or v <= 0:
             raise argument_error(func, name, f"a positive {measure} (a ratio, 1 = no effect)", v)
         if not 1 / MAX_RATIO <= v <= MAX_RATIO:
             raise argument_error(

@@ -234,7 +234,7 @@ def contrast_from_counts(
     """
     func = "contrast_from_counts"
     conf_level = check_conf_level(conf_level, func)
-    if len(labels) < 1:
+    if not isinstance(labels, (list, tuple, np.ndarray, pd.Index, pd.Series)) or len(labels) < 1:
         raise argument_error(func, "labels", "a non-empty sequence of group labels", labels)
     arrays = [np.asarray(a) for a in (events_treated, n_treated, events_control, n_control)]
     _check_counts(labels, arrays, func)
