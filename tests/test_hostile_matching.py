@@ -412,3 +412,22 @@ def test_propensity_score_max_iter_is_checked(df, max_iter):
     with pytest.raises(EffektError, match="'max_iter'"):
         propensity_score(df, "t", ["age"], max_iter=max_iter)
     assert propensity_score(df, "t", ["age"], max_iter=10_000).converged
+
+
+@pytest.mark.parametrize("moments", [1, 2])
+def test_entropy_weights_out_of_reach_fails_fast(df, moments):
+    # Regression: a text cell in a number column (80 categories, each level held by one unit)
+    # ran the entropy-balancing dual for 500 iterations (3-6 s) before refusing.
+    from effekt.matching import entropy_weights
+
+    data = df.iloc[:80].assign(age=df["age"].iloc[:80].astype(object))  # < 100 levels
+    data.loc[0, "age"] = "abc"
+    start = time.perf_counter()
+    with pytest.raises(EffektError, match="edge of what that group can reach"):
+        entropy_weights(data, "t", ["age", "x2"], moments=moments)
+    assert time.perf_counter() - start < 0.5
+    w = entropy_weights(df, "t", ["age", "x2"], moments=moments)  # reachable: still balances
+    c = df["t"] == 0
+    assert np.average(df.loc[c, "age"], weights=w[c]) == pytest.approx(
+        df.loc[~c, "age"].mean(), abs=1e-6
+    )

@@ -93,6 +93,15 @@ def _reduced(C: np.ndarray) -> np.ndarray:
 
 def _ebal_dual(C: np.ndarray, target: np.ndarray, group: str, func: str) -> np.ndarray:
     """Weights ``exp(Z lam)`` normalised to mean 1, with ``sum w (C - target) = 0``."""
+    lo, hi = C.min(axis=0), C.max(axis=0)
+    tol = 1e-12 * (1.0 + np.abs(C).max(axis=0))
+    # positive weights reach only the interior of each column's range (or its one value):
+    # a target on the edge or outside makes the dual diverge for hundreds of iterations
+    varies = hi - lo > tol
+    edge = np.where(varies, (target <= lo + tol) | (target >= hi - tol), np.abs(target - lo) > tol)
+    if edge.any():
+        gap = np.abs(target - C.mean(axis=0)) / (1.0 + np.abs(C).std(axis=0))
+        raise EffektError(_unreachable(func, group, float(gap[edge].max())))
     Z = _reduced(C - target)
     if Z.shape[1] == 0:
         return np.ones(len(C))
@@ -123,12 +132,18 @@ def _ebal_dual(C: np.ndarray, target: np.ndarray, group: str, func: str) -> np.n
     w = w / w.mean()
     gap = np.abs((C - target).T @ w / len(w)) / (1.0 + np.abs(C).std(axis=0))
     if not np.all(gap < 1e-8):
-        raise EffektError(
-            f"{func}(): no weights of the {group} balance the covariates exactly (largest "
-            f"standardised gap {gap.max():.2g}): the target means lie outside or on the edge of "
-            "what that group can reach. Drop or coarsen a covariate, or use moments=1."
-        )
+        raise EffektError(_unreachable(func, group, float(gap.max())))
     return w
+
+
+def _unreachable(func: str, group: str, gap: float) -> str:
+    return (
+        f"{func}(): no weights of the {group} balance the covariates exactly (largest "
+        f"standardised gap {gap:.2g}): the target means lie outside or on the edge of "
+        "what that group can reach (e.g. a category none or all of them have, or a text cell "
+        "that turned a number column into categories). Drop or coarsen a covariate, or use "
+        "moments=1."
+    )
 
 
 def entropy_weights(
