@@ -158,10 +158,12 @@ def check_not_outcome(
         )
 
 
-def check_new_column(name: Any, data: pd.DataFrame, argument: str, func: str) -> None:
-    """An output column name that does not overwrite a column of the result's input."""
+def check_new_column(
+    name: Any, existing: pd.DataFrame | Iterable[Hashable], argument: str, func: str
+) -> None:
+    """An output column name that is none of ``existing`` (a frame's columns or a list)."""
     check_column_name(name, argument, func)
-    if name in data.columns:
+    if name in list(existing.columns if isinstance(existing, pd.DataFrame) else existing):
         raise EffektError(
             f"The '{argument}' argument of {func}() is {quote(name)}, which is already a column "
             "of the result (an id or a kept column); choose another name."
