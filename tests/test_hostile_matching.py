@@ -431,3 +431,37 @@ def test_entropy_weights_out_of_reach_fails_fast(df, moments):
     assert np.average(df.loc[c, "age"], weights=w[c]) == pytest.approx(
         df.loc[~c, "age"].mean(), abs=1e-6
     )
+
+
+def _with_list_cell(frame, column):
+    out = frame.copy()
+    values = list(out[column].astype(object))
+    values[0] = [1, 2]
+    out[column] = pd.Series(values, index=out.index, dtype=object)
+    return out
+
+
+def test_a_list_in_a_cell_is_a_column_error(df):
+    # Regression: a list in a covariate cell raised TypeError: unhashable type: 'list' from
+    # every design (the covariate encoder), in an 'exact' column from match(), in the pair
+    # column from rosenbaum_bounds() and in the id column from trajectory().
+    import effekt.matching as M
+    from effekt.errors import ColumnError
+
+    data = df.assign(g=np.where(df.index % 2, "a", "b"), pid=np.arange(len(df)))
+    listed = _with_list_cell(data, "age")
+    for call in (
+        lambda: M.propensity_score(listed, "t", ["age"]),
+        lambda: M.entropy_weights(listed, "t", ["age"]),
+        lambda: M.ipw(listed, "y", "t", ["age"]),
+        lambda: M.match(_with_list_cell(data, "g"), "t", ["age"], exact=["g"]),
+    ):
+        with pytest.raises(ColumnError, match="cannot be compared as levels"):
+            call()
+    pairs = pd.DataFrame({"s": np.repeat(np.arange(5), 2), "t": [1, 0] * 5, "y": range(10)})
+    with pytest.raises(ColumnError, match="'s'.*cannot be compared"):
+        M.rosenbaum_bounds(_with_list_cell(pairs, "s"), "y", "t", pair="s")
+    m = M.match(data, "t", ["age"])
+    panel = pd.DataFrame({"pid": np.arange(len(df)), "week": 1, "w": 0})
+    with pytest.raises(ColumnError, match="'pid'.*cannot be compared"):
+        m.trajectory(_with_list_cell(panel, "pid"), "w", "pid", "week")

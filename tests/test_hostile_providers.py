@@ -167,3 +167,32 @@ def test_target_plot_title_must_be_text(prov):
     t = se.against_target(prov, "job", "provider", 0.4)
     with pytest.raises(EffektError, match="'title'"):
         t.plot(title=np.array([1.0, np.nan]))
+
+
+def test_a_list_in_a_provider_period_or_by_cell_is_a_column_error(prov):
+    # Regression: a list in the provider, period or 'by' column raised TypeError: unhashable.
+    from effekt.errors import ColumnError
+
+    def listed(frame, column):
+        out = frame.copy()
+        values = list(out[column].astype(object))
+        values[0] = [1, 2]
+        out[column] = pd.Series(values, index=out.index, dtype=object)
+        return out
+
+    data = prov.assign(period=np.tile([2019, 2020], 40), t=np.tile([0, 1], 40))
+    for call in (
+        lambda: se.simple_effects(listed(data, "provider"), "job", "provider"),
+        lambda: se.against_target(listed(data, "provider"), "job", "provider", 0.4),
+        lambda: se.compare_providers(
+            listed(data, "period"), "job", "provider", ["age"], period="period"
+        ),
+        lambda: se.contrast(listed(data, "provider"), "job", "t", "provider"),
+    ):
+        with pytest.raises(ColumnError, match="cannot be compared as levels"):
+            call()
+    ok = se.compare_providers(data, "job", "provider", ["age"], period="period")
+    text = se.compare_providers(
+        data.assign(period=data["period"].astype(str)), "job", "provider", ["age"], period="period"
+    )
+    assert np.allclose(ok.table()["expected"], text.table()["expected"])

@@ -102,12 +102,14 @@ from .._validate import (
     check_number,
     check_resamples,
     check_seed,
+    factorize_levels,
     handle_missing,
     numeric_column,
     outcome_indicator,
     quote,
     require_columns,
     two_valued,
+    unhashable_values_error,
 )
 from ..errors import EffektError, OverlapWarning, SmallSampleWarning
 from ..language import number, speaks, term
@@ -539,7 +541,10 @@ class MatchResult(MatchedSample):
                 f"trajectory(): the id column {quote(id)} of the matched data has {k} missing or "
                 "duplicated values; it must identify one row per person."
             )
-        pos = pd.Index(ids).get_indexer(panel[id])
+        try:
+            pos = pd.Index(ids).get_indexer(panel[id])
+        except TypeError:  # a list or dict in an id cell
+            raise unhashable_values_error(id, "id", "trajectory") from None
         if (pos < 0).any():
             bad = panel[id].to_numpy()[pos < 0]
             raise EffektError(
@@ -1066,7 +1071,7 @@ def _strata_codes(data: pd.DataFrame, exact: list[Hashable]) -> tuple[np.ndarray
         try:
             c, lev = pd.factorize(data[col], sort=True)
         except TypeError:
-            c, lev = pd.factorize(data[col], sort=False)
+            c, lev = factorize_levels(data[col], col, "exact", _FUNC, sort=False)
             lev = np.asarray(lev, dtype=object)
             order = sorted(range(len(lev)), key=lambda k: (type(lev[k]).__name__, str(lev[k])))
             rank = np.empty(len(lev), dtype=np.int64)

@@ -29,6 +29,7 @@ from .._validate import (
     check_given,
     check_number,
     check_texts,
+    factorize_levels,
     numeric_column,
     quote,
     require_columns,
@@ -311,7 +312,7 @@ def _pairs_from(
     _check_reused_rows(frame, pair, func)
     treated = two_valued(frame[treatment], treatment, "treatment", func, treated_value)
     y = numeric_column(frame[outcome], outcome, func, "outcome")
-    codes, labels = pd.factorize(frame[pair])
+    codes, labels = factorize_levels(frame[pair], pair, "pair", func, sort=False)
     n_pairs = len(labels)
     size = np.bincount(codes, minlength=n_pairs)
     n_treated = np.bincount(codes, weights=treated, minlength=n_pairs)

@@ -17,6 +17,7 @@ from .._validate import (
     check_choice,
     check_frame,
     check_number,
+    factorize_levels,
     handle_missing,
     quote,
     require_columns,
@@ -43,7 +44,7 @@ def provider_codes(
         present = set(pd.unique(values.dropna()))
         unused = [c for c in values.cat.categories if c not in present]
         values = values.astype(object)
-    codes, labels = pd.factorize(values, sort=True)
+    codes, labels = factorize_levels(values, column, "provider", func)
     labels = np.asarray(labels)
     if labels.dtype == object and all(isinstance(v, str) for v in labels):
         # providers in Danish alphabetical order (æ, ø, å after z)
