@@ -578,6 +578,11 @@ def subgroups(
             f"value that means the outcome happened, e.g. {_show(y.dropna().iloc[0])})."
         )
     yv = y.to_numpy(dtype=float)
+    if yv.size and np.abs(yv).max() > 1e150:  # squares overflow the interaction test's HC2
+        raise ColumnError(
+            f"The outcome column {outcome!r} passed to {func}() holds values up to "
+            f"{np.abs(yv).max():.3g} (at most 1e150); rescale it (e.g. to thousands)."
+        )
     need = 1 if binary else 2
     # Validate every by column before estimating anything.
     plan = []
