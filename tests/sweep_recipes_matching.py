@@ -213,6 +213,32 @@ def method_recipe(cls_name: str, method: str) -> SweepRecipe:
     return SweepRecipe(make, _in_temporary_directory(run), ("self",), examples)
 
 
+def effect_on_data(design: Callable[[pd.DataFrame], Any], args: dict[str, Any]) -> SweepRecipe:
+    """``design(data).effect(**args)`` with ``data`` perturbed too: degenerate matches (one
+    treated unit left, a constant outcome, one matched set) reach ``effect()``."""
+
+    def make() -> dict[str, Any]:
+        return {"data": observational(), **args}
+
+    def run(data: pd.DataFrame, **kwargs: Any) -> Any:
+        return design(data).effect(**kwargs)
+
+    return SweepRecipe(make, _in_temporary_directory(run), (), MEDIUM)
+
+
+#: methods whose recipe builds the result from a perturbed ``data`` (over the fixed ``self``)
+ON_DATA: dict[str, SweepRecipe] = {
+    "MatchResult.effect": effect_on_data(
+        lambda d: ef.matching.match(d, "t", COVS, replace=True),
+        CLASS_METHOD_ARGS["MatchResult.effect"],
+    ),
+    "MatchedSample.effect": effect_on_data(
+        lambda d: ef.matching.match(d, "t", COVS, method="subclass", subclasses=4),
+        CLASS_METHOD_ARGS["MatchedSample.effect"],
+    ),
+}
+
+
 def fn(func: Callable[..., Any], make: Callable[[], dict[str, Any]], examples: int = FAST):
     return SweepRecipe(make, _in_temporary_directory(func), (), examples)
 
@@ -405,5 +431,6 @@ def recipes(public: dict[str, object]) -> dict[str, SweepRecipe]:
         if len(parts) == 3:
             out[qual] = functions[parts[2]]
         else:
-            out[qual] = method_recipe(parts[2], parts[3])
+            name = f"{parts[2]}.{parts[3]}"
+            out[qual] = ON_DATA[name] if name in ON_DATA else method_recipe(parts[2], parts[3])
     return out

@@ -434,3 +434,74 @@ def test_a_list_in_a_cell_is_a_column_error(df):
     panel = pd.DataFrame({"pid": np.arange(len(df)), "week": 1, "w": 0})
     with pytest.raises(ColumnError, match="'pid'.*cannot be compared"):
         m.trajectory(_with_list_cell(panel, "pid"), "w", "pid", "week")
+
+
+# --------------------------------------------------------- minimum information (share A)
+
+
+def _obs(n_treated, seed=0, n=80):
+    rng = np.random.default_rng(seed)
+    d = pd.DataFrame({"x1": rng.normal(size=n), "x2": rng.normal(size=n)})
+    d["t"] = 0
+    d.loc[: n_treated - 1, "t"] = 1
+    d["z"] = d["x1"] + rng.normal(size=n)
+    d["w"] = 1.0
+    return d
+
+
+@pytest.mark.parametrize("k", [1, 2, 4])
+def test_weighted_effect_with_a_tiny_arm_gives_no_confident_answer(k):
+    # Regression: weighted_effect with 2 treated gave p = 0.043 (HC1 from two units).
+    from effekt.errors import SmallSampleWarning
+    from effekt.matching import weighted_effect
+
+    with pytest.warns(SmallSampleWarning, match=f"{k} unit"):
+        r = weighted_effect(_obs(k), "z", "t", "w")
+    assert np.isnan(r.pvalue) and np.isnan(r.ci[0]) and not r.significant
+    assert "no interval or p-value" in r.summary()
+
+
+def test_weighted_effect_minimum_information_boundary():
+    import warnings
+
+    from effekt.matching import weighted_effect
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = weighted_effect(_obs(5), "z", "t", "w")  # MIN_ARM = 5 treated: an interval
+    assert np.isfinite(r.pvalue) and r.ci[0] < r.estimate < r.ci[1]
+
+
+def test_constant_outcome_after_subclassification_is_not_significant():
+    # Regression: subclassification with an outcome of 1 for everyone gave +0.0 pp
+    # (CI +0.0 to +0.0 pp), p = 0.024.
+    from effekt.errors import SmallSampleWarning
+
+    d = _obs(30).assign(y=1)
+    m = match(d, "t", ["x1", "x2"], method="subclass", subclasses=4)
+    with pytest.warns(SmallSampleWarning, match="one value"):
+        r = m.effect("y")
+    assert r.estimate == 0 and np.isnan(r.pvalue) and not r.significant
+
+
+@pytest.mark.parametrize("k", [2, 4])
+def test_nearest_match_of_a_few_treated_gives_no_confident_answer(k):
+    # Regression: 2 matched pairs gave -1.07 (CI -1.13 to -1.02), p = 0.003 (t with 1 df);
+    # an exact test of two pairs cannot go below p = 0.5.
+    from effekt.errors import SmallSampleWarning
+
+    m = match(_obs(k, seed=3), "t", ["x1", "x2"])
+    with pytest.warns(SmallSampleWarning, match=f"{k} treated unit"):
+        r = m.effect("z")
+    assert np.isnan(r.pvalue) and not r.significant and np.isfinite(r.estimate)
+    assert "no interval or p-value" in r.summary()
+
+
+def test_nearest_match_minimum_information_boundary():
+    import warnings
+
+    m = match(_obs(5, seed=3), "t", ["x1", "x2"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = m.effect("z")
+    assert np.isfinite(r.pvalue) and r.ci[0] < r.estimate < r.ci[1]

@@ -37,7 +37,8 @@ from .._validate import (
     two_valued,
 )
 from ..errors import EffektError
-from ..results import EffectResult, effect_from_normal
+from ..results import EffectResult
+from ._checks import constant_outcome, quiet_effect, small_arm
 from .propensity import propensity_score
 
 __all__ = ["cem", "entropy_weights", "overlap_weights", "weighted_effect"]
@@ -590,14 +591,18 @@ def weighted_effect(
     ``cov_type="cluster"``. The target means are treated as fixed, as
     ``marginaleffects::avg_comparisons`` does in MatchIt's guidance.
 
+    Minimum information: with fewer than 5 units in an arm, or an outcome that takes one
+    value, the sandwich variance has no information; the interval and p-value are then NaN,
+    with a :class:`~effekt.errors.SmallSampleWarning` and a note (as :func:`ipw`).
+
     Examples
     --------
     >>> import pandas as pd
     >>> from effekt.matching import weighted_effect
-    >>> df = pd.DataFrame({"y": [5.0, 3, 4, 2, 6, 3], "t": [1, 0, 1, 0, 1, 0],
-    ...                    "w": [1.0, 1, 1, 1, 1, 1], "s": [1, 1, 2, 2, 3, 3]})
+    >>> df = pd.DataFrame({"y": [5.0, 3, 4, 2, 6, 3, 7, 4, 5, 5], "t": [1, 0] * 5,
+    ...                    "w": 1.0, "s": [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]})
     >>> round(weighted_effect(df, "y", "t", "w", subclass="s").estimate, 6)
-    2.333333
+    2.0
     """
     func = "weighted_effect"
     data = check_frame(data, func)
@@ -629,9 +634,12 @@ def weighted_effect(
     groups = df[subclass].to_numpy() if subclass is not None else np.arange(len(df))
     beta, V = _cluster_wls(X, y, w, groups)
     scale = "proportion" if np.isin(y, (0.0, 1.0)).all() else "mean"
-    return effect_from_normal(
-        float(beta[1]),
-        float(math.sqrt(max(V[1, 1], 0.0))),
+    notes: list[str] = []
+    se = small_arm(func, t, float(math.sqrt(max(V[1, 1], 0.0))), notes)
+    est, se = constant_outcome(func, y, float(beta[1]), se, notes)
+    return quiet_effect(
+        est,
+        se,
         conf,
         method=(
             "weighted least squares"
@@ -643,6 +651,7 @@ def weighted_effect(
         scale=scale,
         estimand=estimand,
         outcome=str(outcome),
+        notes=tuple(notes),
     )
 
 

@@ -115,7 +115,7 @@ from ..errors import EffektError, OverlapWarning, SmallSampleWarning
 from ..language import number, speaks, term
 from ..results import EffectResult, effect_from_normal
 from . import _engine
-from ._checks import check_covariate_scale, check_ratio
+from ._checks import MIN_ARM, check_covariate_scale, check_ratio
 from ._standard_errors import (
     abadie_imbens_ate_variance,
     abadie_imbens_variance,
@@ -285,6 +285,10 @@ class MatchResult(MatchedSample):
         Bootstrapping matching *with replacement* is not guaranteed to be valid (Abadie &
         Imbens 2008); prefer ``"abadie-imbens"`` there.
 
+        Minimum information: at least 2 matched sets (fewer raise); with fewer than 5 matched
+        units in an arm, or a standard error of 0, the interval and p-value are NaN with a
+        :class:`~effekt.errors.SmallSampleWarning` and a note.
+
         Examples
         --------
         >>> import numpy as np, pandas as pd
@@ -328,7 +332,7 @@ class MatchResult(MatchedSample):
             seed=seed,
             var_matches=var_matches,
         )
-        return _no_zero_width(_SE_METHODS[se](call), call.y_scale)
+        return _few_matched(_no_zero_width(_SE_METHODS[se](call), call.y_scale))
 
     def _adjusted_effect(
         self,
@@ -912,6 +916,31 @@ def _no_zero_width(res: EffectResult, y_scale: float) -> EffectResult:
     return dataclasses.replace(
         res, estimate=est, ci=(np.nan, np.nan), pvalue=np.nan, notes=(*res.notes, note)
     )
+
+
+def _few_matched(res: EffectResult) -> EffectResult:
+    """Minimum-information rule of :func:`ipw` for matching: fewer than ``MIN_ARM`` matched
+    units in an arm give no interval or p-value (NaN), with a SmallSampleWarning and a note.
+
+    Two matched pairs gave p = 0.003 from a t(1) reference where an exact test of two pairs
+    cannot go below 0.5.
+    """
+    smallest = min(res.n_treated or 0, res.n_control or 0)
+    if smallest >= MIN_ARM or not np.isfinite(res.pvalue):
+        return res
+    arm = "treated" if (res.n_treated or 0) <= (res.n_control or 0) else "control"
+    warnings.warn(
+        f"effect(): the matched sample has {smallest} {arm} unit(s), fewer than {MIN_ARM}; "
+        "its standard error has no information, so no interval or p-value is reported (NaN). "
+        "Compare the matched units with an exact test instead, or widen the caliper.",
+        SmallSampleWarning,
+        stacklevel=3,
+    )
+    note = (
+        f"no interval or p-value (NaN): {smallest} matched {arm} unit(s), fewer than the "
+        f"{MIN_ARM} a standard error needs"
+    )
+    return dataclasses.replace(res, ci=(np.nan, np.nan), pvalue=np.nan, notes=(*res.notes, note))
 
 
 def _set_ids(t_pos: np.ndarray) -> np.ndarray:

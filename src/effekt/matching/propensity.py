@@ -340,7 +340,7 @@ def propensity_score(
         Missing values in the treatment or covariates raise, or drop the rows with a
         :class:`~effekt.errors.DroppedRowsWarning` giving the count.
     max_iter : int
-        Maximum IRLS iterations (R's ``glm.control(maxit = 25)``).
+        Maximum IRLS iterations (R's ``glm.control(maxit = 25)``), 1 to 10,000.
 
     Returns
     -------

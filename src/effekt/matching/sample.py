@@ -414,6 +414,9 @@ class MatchedSample(Result):
     ) -> Axes:
         """Distributions of the propensity score by group, before and after.
 
+        ``bins`` (a whole number from 1 to 1,000) sets the histogram bins; by default the
+        Freedman-Diaconis rule, kept between 10 and 60.
+
         ``title``, ``xlabel``, ``ylabel`` and ``labels`` (keys ``"treated"``/``"control"``)
         replace the default texts; ``language="da"`` writes the plot in Danish.
         """
