@@ -482,6 +482,7 @@ def test_constant_outcome_after_subclassification_is_not_significant():
     with pytest.warns(SmallSampleWarning, match="one value"):
         r = m.effect("y")
     assert r.estimate == 0 and np.isnan(r.pvalue) and not r.significant
+    assert "one value in every unit" in r.summary()  # the note survives MatchedSample.effect
 
 
 @pytest.mark.parametrize("k", [2, 4])

@@ -293,7 +293,7 @@ class MatchedSample(Result):
         )
         method = f"{METHOD_NAMES.get(self.method, self.method)}; {r.method}"
         return dataclasses.replace(
-            r, method=method, estimand=self.estimand, label=label, notes=self.notes
+            r, method=method, estimand=self.estimand, label=label, notes=(*self.notes, *r.notes)
         )
 
     # ------------------------------------------------------------------ text and plots
