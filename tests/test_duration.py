@@ -418,3 +418,12 @@ def test_missing_drop_drops_rows_with_a_warning_and_raise_names_the_column():
     pd.testing.assert_frame_equal(df, before)
     html = km._repr_html_()
     assert "<table" in html and "median (weeks)" in html
+
+
+def test_weeks_in_status_columns_must_be_names():
+    # Regression: columns=pd.DataFrame() raised "truth value of a DataFrame is ambiguous".
+    import effekt as ef
+
+    panel = pd.DataFrame({"pid": np.repeat([1, 2], 3), "week": [1, 2, 3] * 2, "w": 1})
+    with pytest.raises(EffektError, match="'columns'"):
+        ef.duration.weeks_in_status(panel, "w", "pid", "week", columns=pd.DataFrame())

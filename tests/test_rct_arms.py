@@ -372,3 +372,14 @@ def test_interaction_test_warns_when_a_cell_has_zero_variance():
     # without the degenerate level there is no warning and no note
     ok = rct.subgroups(d[d.g != "c"], "y", "t", by="g")
     assert ok.interactions["g"].notes == ()
+
+
+def test_subgroups_outcome_beyond_1e150_is_refused():
+    # Regression: an outcome cell of 1e300 raised LinAlgError: SVD did not converge.
+    import effekt as ef
+
+    rng = np.random.default_rng(0)
+    d = pd.DataFrame({"t": np.tile([0, 1], 30), "y": rng.normal(size=60), "g": ["a", "b"] * 30})
+    d.loc[0, "y"] = 1e300
+    with pytest.raises(EffektError, match="'y'.*1e\\+300.*rescale"):
+        ef.rct.subgroups(d, "y", "t", by="g")

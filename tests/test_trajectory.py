@@ -1,5 +1,7 @@
 """effekt.trajectory: per-period effects against statsmodels, sup-t bands, panel validation."""
 
+import time
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -300,3 +302,34 @@ def test_missing_drop_and_people_table(panel):
     pd.testing.assert_frame_equal(tr.to_frame(), ref.to_frame())
     html = tr._repr_html_().replace("&nbsp;", " ")
     assert "<table" in html and " pp" in html and "<pre>" not in html
+
+
+def test_trajectory_of_an_outcome_beyond_1e150_is_refused_not_hung():
+    # Regression: an outcome cell of 1e300 made Trajectory.summary() hang in np.linalg.pinv
+    # (the covariance overflowed to inf).
+    import effekt as ef
+
+    rng = np.random.default_rng(0)
+    panel = pd.DataFrame(
+        {
+            "pid": np.repeat(np.arange(20), 3),
+            "week": np.tile([1, 2, 3], 20),
+            "t": np.repeat(np.tile([0, 1], 10), 3),
+            "y": rng.integers(0, 2, 60).astype(float),
+        }
+    )
+    start = time.perf_counter()
+    with pytest.raises(EffektError, match="'y'.*1e\\+300.*rescale"):
+        ef.trajectory.effect_over_time(
+            panel.assign(y=panel["y"].where(panel.index > 0, 1e300)),
+            "y",
+            "t",
+            "pid",
+            "week",
+            n_draws=200,
+        )
+    assert time.perf_counter() - start < 5
+    ok = ef.trajectory.effect_over_time(
+        panel.assign(y=panel["y"] * 1e150), "y", "t", "pid", "week", n_draws=200
+    )
+    assert isinstance(ok.summary(), str)

@@ -130,7 +130,13 @@ def check_covariate(values: pd.Series, column: Hashable, func: str, argument: st
         return
     if not isinstance(values.dtype, pd.CategoricalDtype):
         check_text_column(values, column, func, argument)
-        n_levels = values.nunique()
+        try:
+            n_levels = values.nunique()
+        except TypeError:  # a list or dict in a cell
+            raise ColumnError(
+                f"The {argument} {quote(column)} passed to {func}() holds values that cannot be "
+                "compared as levels (lists, dicts or arrays in cells); give one plain value per row."
+            ) from None
         if n_levels > MAX_LEVELS:
             raise ColumnError(
                 f"The {argument} {quote(column)} passed to {func}() is text with {n_levels} distinct "

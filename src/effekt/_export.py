@@ -23,14 +23,23 @@ _RELATIVE = ("relative_change", "relative_change_ci_low", "relative_change_ci_hi
 _SHARES = ("estimate", "ci_low", "ci_high", "mean_treated", "mean_control")
 
 
+def checked_path(path: object, func: str) -> Path:
+    """``path`` as a :class:`Path`; anything but a non-empty string or path is refused."""
+    if not isinstance(path, (str, Path)) or not str(path).strip():
+        raise EffektError(
+            f"The 'path' argument of {func}() must be a file name or a pathlib.Path; got {path!r}."
+        )
+    return Path(path)
+
+
 def write_csv(frame: pd.DataFrame, path: str | Path, dialect: str, func: str) -> Path:
     """Write ``frame`` as CSV in ``dialect``; returns the path."""
-    if dialect not in DIALECTS:
+    if not isinstance(dialect, str) or dialect not in DIALECTS:
         raise EffektError(
             f"The 'dialect' argument of {func}() must be one of {sorted(DIALECTS)}; got {dialect!r}."
         )
     sep, decimal, encoding = DIALECTS[dialect]
-    path = Path(path)
+    path = checked_path(path, func)
     frame.to_csv(path, sep=sep, decimal=decimal, encoding=encoding, index=False)
     return path
 
@@ -45,7 +54,7 @@ def write_excel(
         raise EffektError(
             f"{func}() needs the package 'openpyxl'; install it with pip install 'effekt[excel]'."
         ) from None
-    path = Path(path)
+    path = checked_path(path, func)
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             frame.to_excel(writer, sheet_name=name[:31], index=False)

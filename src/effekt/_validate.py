@@ -57,6 +57,27 @@ def check_choice(value: Any, argument: str, func: str, allowed: Sequence[Any]) -
     return value
 
 
+def check_flag(value: Any, argument: str, func: str) -> bool:
+    """``True`` or ``False`` (a numpy bool too); anything else raises :class:`EffektError`."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise argument_error(func, argument, "True or False", value)
+    return bool(value)
+
+
+def check_given(func: str, **arguments: Any) -> None:
+    """Each of the required column ``arguments`` is given (``require_columns`` skips ``None``)."""
+    for argument, value in arguments.items():
+        if value is None:
+            raise argument_error(func, argument, "a column name", value)
+
+
+def check_texts(func: str, **texts: Any) -> None:
+    """Each of ``texts`` (title, axis labels) is a string or ``None``."""
+    for argument, value in texts.items():
+        if value is not None and not isinstance(value, str):
+            raise argument_error(func, argument, "text or None", value)
+
+
 def _finite(value: numbers.Real) -> bool:
     """Finite as a float (an int such as 10**400 overflows the float range: not finite)."""
     try:

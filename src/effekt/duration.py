@@ -1265,6 +1265,8 @@ def weeks_in_status(
     func = "weeks_in_status"
     cols = as_column_list(columns)
     check_column_name(id, "id", func)
+    for col in cols:
+        check_column_name(col, "columns", func)
     check_new_column(name, [id, *cols], "name", func)
     if isinstance(data, pd.DataFrame):
         require_columns(data, func, columns=cols)

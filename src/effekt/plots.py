@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import pandas as pd
 
+from .errors import EffektError
 from .language import confidence_label, get_language, number, speaks, term
 
 if TYPE_CHECKING:
@@ -54,8 +55,14 @@ def new_axes(ax: Axes | None, figsize: tuple[float, float] = (7.0, 4.5)) -> Axes
     >>> new_axes(ax) is ax
     True
     """
-    if ax is not None:
+    from matplotlib.axes import Axes
+
+    if isinstance(ax, Axes):
         return ax
+    if ax is not None:
+        raise EffektError(
+            f"The 'ax' argument must be a matplotlib Axes or None; got {type(ax).__name__}."
+        )
     import matplotlib.pyplot as plt
 
     _, ax = plt.subplots(figsize=figsize, layout="constrained")
@@ -124,6 +131,10 @@ def _texts(
 ) -> None:
     """Set (title, xlabel, ylabel): the caller's text, else the default (if any)."""
     for name, text, default in zip(("title", "xlabel", "ylabel"), given, defaults, strict=True):
+        if text is not None and not isinstance(text, str):
+            raise EffektError(
+                f"The '{name}' argument must be text or None; got {type(text).__name__}."
+            )
         text = default if text is None else text
         if text:
             getattr(ax, f"set_{name}")(text)

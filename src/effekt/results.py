@@ -238,7 +238,8 @@ class Result:
         """
         from ._export import write_csv
 
-        chosen = dialect or ("excel-da" if get_language() == "da" else "plain")
+        default = "excel-da" if get_language() == "da" else "plain"
+        chosen = default if dialect is None else dialect
         return write_csv(self.to_frame(), path, chosen, "to_csv")
 
     def to_excel(self, path: str | Path, *, language: str | None = None) -> Path:

@@ -547,6 +547,11 @@ def _panel_inputs(
     y = numeric_column(
         outcome_indicator(panel[outcome], outcome, func, outcome_value), outcome, func, "outcome"
     )
+    if y.size and np.abs(y).max() > MAX_OUTCOME:  # its squares overflow the covariance
+        raise ColumnError(
+            f"The outcome column {quote(outcome)} passed to {func}() holds values up to "
+            f"{np.abs(y).max():.3g} (at most {MAX_OUTCOME:.0e}); rescale it (e.g. to thousands)."
+        )
     arm_p = _person_constant(panel, treatment, codes, P, func, "treatment")
     arm = two_valued(arm_p, treatment, "treatment", func, treated_value)
     if weights is not None:
@@ -613,6 +618,11 @@ def _influence_matrix(
         f"({G} clusters of {quote(cluster)}), t({G - 1})"
     )
     return Phi, float(G - 1), G, method
+
+
+#: Largest outcome magnitude: squares of larger values overflow the covariance matrix, and a
+#: pseudo-inverse of a matrix holding inf does not return.
+MAX_OUTCOME = 1e150
 
 
 def effect_over_time(

@@ -38,7 +38,8 @@ from .._validate import (
     weight_column,
 )
 from ..errors import EffektError
-from ..results import EffectResult, effect_from_normal
+from ..results import EffectResult
+from ._checks import constant_outcome, quiet_effect, small_arm
 from .propensity import propensity_score
 
 __all__ = ["cem", "entropy_weights", "overlap_weights", "weighted_effect"]
@@ -94,6 +95,15 @@ def _reduced(C: np.ndarray) -> np.ndarray:
 
 def _ebal_dual(C: np.ndarray, target: np.ndarray, group: str, func: str) -> np.ndarray:
     """Weights ``exp(Z lam)`` normalised to mean 1, with ``sum w (C - target) = 0``."""
+    lo, hi = C.min(axis=0), C.max(axis=0)
+    tol = 1e-12 * (1.0 + np.abs(C).max(axis=0))
+    # positive weights reach only the interior of each column's range (or its one value):
+    # a target on the edge or outside makes the dual diverge for hundreds of iterations
+    varies = hi - lo > tol
+    edge = np.where(varies, (target <= lo + tol) | (target >= hi - tol), np.abs(target - lo) > tol)
+    if edge.any():
+        gap = np.abs(target - C.mean(axis=0)) / (1.0 + np.abs(C).std(axis=0))
+        raise EffektError(_unreachable(func, group, float(gap[edge].max())))
     Z = _reduced(C - target)
     if Z.shape[1] == 0:
         return np.ones(len(C))
@@ -124,12 +134,18 @@ def _ebal_dual(C: np.ndarray, target: np.ndarray, group: str, func: str) -> np.n
     w = w / w.mean()
     gap = np.abs((C - target).T @ w / len(w)) / (1.0 + np.abs(C).std(axis=0))
     if not np.all(gap < 1e-8):
-        raise EffektError(
-            f"{func}(): no weights of the {group} balance the covariates exactly (largest "
-            f"standardised gap {gap.max():.2g}): the target means lie outside or on the edge of "
-            "what that group can reach. Drop or coarsen a covariate, or use moments=1."
-        )
+        raise EffektError(_unreachable(func, group, float(gap.max())))
     return w
+
+
+def _unreachable(func: str, group: str, gap: float) -> str:
+    return (
+        f"{func}(): no weights of the {group} balance the covariates exactly (largest "
+        f"standardised gap {gap:.2g}): the target means lie outside or on the edge of "
+        "what that group can reach (e.g. a category none or all of them have, or a text cell "
+        "that turned a number column into categories). Drop or coarsen a covariate, or use "
+        "moments=1."
+    )
 
 
 def entropy_weights(
@@ -204,7 +220,8 @@ def entropy_weights(
     True
     """
     func = "entropy_weights"
-    if moments not in (1, 2) or isinstance(moments, bool):
+    moments = check_choice(moments, "moments", func, (1, 2))
+    if isinstance(moments, bool):
         raise argument_error(func, "moments", "1 or 2", moments)
     data = check_frame(data, func, treatment=treatment, covariates=covariates)
     df, covs = _prepare(func, data, treatment, covariates, estimand, missing)
@@ -526,6 +543,28 @@ def _cluster_wls(
     return beta_s / scale, V / np.outer(scale, scale)
 
 
+def weight_series(data: pd.DataFrame, weights: Any, given: bool, func: str) -> pd.Series:
+    """The weights as a numeric Series on ``data``'s index: the column ``weights`` (``given``)
+    or one number per row; anything else raises :class:`EffektError` naming ``weights``."""
+    if given:
+        require_columns(data, func, weights=weights)
+        w = data[weights]
+    else:
+        try:
+            w = pd.Series(np.ravel(np.asarray(weights, dtype=float)), index=None)
+        except (TypeError, ValueError, OverflowError):
+            w = pd.Series([], dtype=float)
+        if len(w) != len(data):
+            raise argument_error(func, "weights", f"a column name or {len(data)} weights", weights)
+        w.index = data.index
+    if not (pd.api.types.is_numeric_dtype(w) or pd.api.types.is_bool_dtype(w)):
+        raise EffektError(
+            f"{func}(): the 'weights' column {quote(weights)} must be numeric; it has dtype "
+            f"{w.dtype}."
+        )
+    return w
+
+
 def weighted_effect(
     data: pd.DataFrame,
     outcome: Hashable,
@@ -585,14 +624,18 @@ def weighted_effect(
     collected into pandas; memory ~ rows × those columns. The estimator is unit-level (it needs
     every row); a pandas DataFrame is used as it is.
 
+    Minimum information: with fewer than 5 units in an arm, or an outcome that takes one
+    value, the sandwich variance has no information; the interval and p-value are then NaN,
+    with a :class:`~effekt.errors.SmallSampleWarning` and a note (as :func:`ipw`).
+
     Examples
     --------
     >>> import pandas as pd
     >>> from effekt.matching import weighted_effect
-    >>> df = pd.DataFrame({"y": [5.0, 3, 4, 2, 6, 3], "t": [1, 0, 1, 0, 1, 0],
-    ...                    "w": [1.0, 1, 1, 1, 1, 1], "s": [1, 1, 2, 2, 3, 3]})
+    >>> df = pd.DataFrame({"y": [5.0, 3, 4, 2, 6, 3, 7, 4, 5, 5], "t": [1, 0] * 5,
+    ...                    "w": 1.0, "s": [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]})
     >>> round(weighted_effect(df, "y", "t", "w", subclass="s").estimate, 6)
-    2.333333
+    2.0
     """
     func = "weighted_effect"
     data = check_frame(
@@ -613,14 +656,7 @@ def weighted_effect(
     extra = [weights] if w_given else []
     extra += [subclass] if subclass is not None else []
     require_columns(data, func, outcome=outcome, treatment=treatment, covariates=covs)
-    if w_given:
-        require_columns(data, func, weights=weights)
-        w_all = data[weights]
-    else:
-        w_all = pd.Series(np.ravel(np.asarray(weights, dtype=float)))
-        if len(w_all) != len(data):
-            raise argument_error(func, "weights", f"a column name or {len(data)} weights", weights)
-        w_all.index = data.index
+    w_all = weight_series(data, weights, w_given, func)
     if subclass is not None:
         require_columns(data, func, subclass=subclass)
     w_all = w_all.astype(float)
@@ -639,9 +675,12 @@ def weighted_effect(
     groups = df[subclass].to_numpy() if subclass is not None else np.arange(len(df))
     beta, V = _cluster_wls(X, y, w, groups)
     scale = "proportion" if np.isin(y, (0.0, 1.0)).all() else "mean"
-    return effect_from_normal(
-        float(beta[1]),
-        float(math.sqrt(max(V[1, 1], 0.0))),
+    notes: list[str] = []
+    se = small_arm(func, t, float(math.sqrt(max(V[1, 1], 0.0))), notes)
+    est, se = constant_outcome(func, y, float(beta[1]), se, notes)
+    return quiet_effect(
+        est,
+        se,
         conf,
         method=(
             "weighted least squares"
@@ -653,6 +692,7 @@ def weighted_effect(
         scale=scale,
         estimand=estimand,
         outcome=str(outcome),
+        notes=tuple(notes),
     )
 
 

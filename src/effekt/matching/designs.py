@@ -258,9 +258,16 @@ def _units_of(result: MatchedSample, df: pd.DataFrame, name: str) -> pd.DataFram
 
 def _design_table(designs: Any, func: str) -> dict[str, Any]:
     if isinstance(designs, Mapping):
-        return dict(designs)
+        bad = [k for k, v in designs.items() if not (callable(v) or isinstance(v, MatchedSample))]
+        if bad or not designs:
+            raise argument_error(
+                func, "designs", "a mapping of names to results of match() or functions", designs
+            )
+        return {str(k): v for k, v in designs.items()}
+    if isinstance(designs, (pd.DataFrame, pd.Series, np.ndarray)):
+        raise argument_error(func, "designs", f"names among {sorted(DESIGNS)}", designs)
     names = as_column_list(designs)
-    unknown = [n for n in names if n not in DESIGNS]
+    unknown = [n for n in names if not isinstance(n, str) or n not in DESIGNS]
     if unknown or not names:
         raise argument_error(func, "designs", f"names among {sorted(DESIGNS)}", designs)
     return {str(n): DESIGNS[str(n)] for n in names}

@@ -97,22 +97,25 @@ from .._validate import (
     check_choice,
     check_conf_level,
     check_frame,
+    check_given,
     check_level_value,
     check_number,
     check_resamples,
     check_seed,
+    factorize_levels,
     handle_missing,
     numeric_column,
     outcome_indicator,
     quote,
     require_columns,
     two_valued,
+    unhashable_values_error,
 )
 from ..errors import EffektError, OverlapWarning, SmallSampleWarning
 from ..language import number, speaks, term
 from ..results import EffectResult, effect_from_normal
 from . import _engine
-from ._checks import check_covariate_scale, check_ratio
+from ._checks import MIN_ARM, check_covariate_scale, check_ratio
 from ._standard_errors import (
     abadie_imbens_ate_variance,
     abadie_imbens_variance,
@@ -282,6 +285,10 @@ class MatchResult(MatchedSample):
         Bootstrapping matching *with replacement* is not guaranteed to be valid (Abadie &
         Imbens 2008); prefer ``"abadie-imbens"`` there.
 
+        Minimum information: at least 2 matched sets (fewer raise); with fewer than 5 matched
+        units in an arm, or a standard error of 0, the interval and p-value are NaN with a
+        :class:`~effekt.errors.SmallSampleWarning` and a note.
+
         Examples
         --------
         >>> import numpy as np, pandas as pd
@@ -296,6 +303,7 @@ class MatchResult(MatchedSample):
         >>> r.scale, r.estimand, r.n_treated == m.n_treated_matched
         ('proportion', 'ATT', True)
         """
+        check_given("effect", outcome=outcome)
         own = self.options.get("estimand", "ATT")
         check_choice(own if estimand is None else estimand, "estimand", "effect", (own,))
         if covariates is not None:
@@ -324,7 +332,7 @@ class MatchResult(MatchedSample):
             seed=seed,
             var_matches=var_matches,
         )
-        return _no_zero_width(_SE_METHODS[se](call), call.y_scale)
+        return _few_matched(_no_zero_width(_SE_METHODS[se](call), call.y_scale))
 
     def _adjusted_effect(
         self,
@@ -537,11 +545,14 @@ class MatchResult(MatchedSample):
                 f"trajectory(): the id column {quote(id)} of the matched data has {k} missing or "
                 "duplicated values; it must identify one row per person."
             )
-        pos = pd.Index(ids).get_indexer(panel[id])
+        try:
+            pos = pd.Index(ids).get_indexer(panel[id])
+        except TypeError:  # a list or dict in an id cell
+            raise unhashable_values_error(id, "id", "trajectory") from None
         if (pos < 0).any():
             bad = panel[id].to_numpy()[pos < 0]
             raise EffektError(
-                f"trajectory(): {len(pd.unique(bad))} person(s) of the panel (e.g. {bad[0]!r}) "
+                f"trajectory(): {len(pd.unique(bad))} person(s) of the panel (e.g. {_shown(bad[0])}) "
                 f"are not in the data the match was made on (column {quote(id)}); restrict the "
                 "panel to those persons or check the ids."
             )
@@ -551,7 +562,7 @@ class MatchResult(MatchedSample):
         if lacking.any():
             raise EffektError(
                 f"trajectory(): {int(lacking.sum())} matched person(s) (e.g. "
-                f"{ids.to_numpy()[lacking][0]!r}) have no rows in the panel; the panel must "
+                f"{_shown(ids.to_numpy()[lacking][0])}) have no rows in the panel; the panel must "
                 "cover every matched person (check the ids)."
             )
         return pos
@@ -648,6 +659,11 @@ class MatchResult(MatchedSample):
             "plot_overlap() needs a propensity-score distance; this match used Mahalanobis "
             "distance."
         )
+
+
+def _shown(value: Any) -> str:
+    """An id as a message shows it: a numpy scalar as its Python value ('7', not np.int64(7))."""
+    return quote(value.item() if isinstance(value, np.generic) else value)
 
 
 def _matched_outcome(
@@ -902,6 +918,31 @@ def _no_zero_width(res: EffectResult, y_scale: float) -> EffectResult:
     )
 
 
+def _few_matched(res: EffectResult) -> EffectResult:
+    """Minimum-information rule of :func:`ipw` for matching: fewer than ``MIN_ARM`` matched
+    units in an arm give no interval or p-value (NaN), with a SmallSampleWarning and a note.
+
+    Two matched pairs gave p = 0.003 from a t(1) reference where an exact test of two pairs
+    cannot go below 0.5.
+    """
+    smallest = min(res.n_treated or 0, res.n_control or 0)
+    if smallest >= MIN_ARM or not np.isfinite(res.pvalue):
+        return res
+    arm = "treated" if (res.n_treated or 0) <= (res.n_control or 0) else "control"
+    warnings.warn(
+        f"effect(): the matched sample has {smallest} {arm} unit(s), fewer than {MIN_ARM}; "
+        "its standard error has no information, so no interval or p-value is reported (NaN). "
+        "Compare the matched units with an exact test instead, or widen the caliper.",
+        SmallSampleWarning,
+        stacklevel=3,
+    )
+    note = (
+        f"no interval or p-value (NaN): {smallest} matched {arm} unit(s), fewer than the "
+        f"{MIN_ARM} a standard error needs"
+    )
+    return dataclasses.replace(res, ci=(np.nan, np.nan), pvalue=np.nan, notes=(*res.notes, note))
+
+
 def _set_ids(t_pos: np.ndarray) -> np.ndarray:
     """Matched-set number of each match row: treated units numbered 1.. in data order."""
     if t_pos.size == 0:
@@ -1059,7 +1100,7 @@ def _strata_codes(data: pd.DataFrame, exact: list[Hashable]) -> tuple[np.ndarray
         try:
             c, lev = pd.factorize(data[col], sort=True)
         except TypeError:
-            c, lev = pd.factorize(data[col], sort=False)
+            c, lev = factorize_levels(data[col], col, "exact", _FUNC, sort=False)
             lev = np.asarray(lev, dtype=object)
             order = sorted(range(len(lev)), key=lambda k: (type(lev[k]).__name__, str(lev[k])))
             rank = np.empty(len(lev), dtype=np.int64)

@@ -27,6 +27,7 @@ from .._validate import (
     require_columns,
 )
 from ..errors import EffektError
+from ._checks import check_ratio
 from .balancing import _prepare, stratum_weights
 from .propensity import propensity_score
 
@@ -369,6 +370,7 @@ def optimal_match(
     limits = _check_limits(method, min_controls, max_controls)
     ps = propensity_score(df, treatment, covs, treated_value=treated_value)
     t = np.asarray(ps.treated)
+    check_ratio(k, t, estimand, _FUNC)
     score = ps.scores.to_numpy()
     cal = None
     if caliper is not None:

@@ -40,6 +40,7 @@ from .._validate import (
     argument_error,
     as_column_list,
     check_frame,
+    check_number,
     handle_missing,
     quote,
     require_columns,
@@ -52,6 +53,8 @@ from ..results import Result
 __all__ = ["PropensityScore", "propensity_score"]
 
 _FUNC = "propensity_score"
+#: Most Newton iterations of the logit fit (it converges in a few dozen or not at all).
+MAX_ITER = 10_000
 # R's binomial()$linkinv clamps the linear predictor at +-30 (THRESH in family.c).
 _ETA_CLAMP = 30.0
 
@@ -338,7 +341,7 @@ def propensity_score(
         Missing values in the treatment or covariates raise, or drop the rows with a
         :class:`~effekt.errors.DroppedRowsWarning` giving the count.
     max_iter : int
-        Maximum IRLS iterations (R's ``glm.control(maxit = 25)``).
+        Maximum IRLS iterations (R's ``glm.control(maxit = 25)``), 1 to 10,000.
 
     Returns
     -------
@@ -381,6 +384,7 @@ def propensity_score(
     >>> bool(ps.converged), len(ps.scores)
     (True, 400)
     """
+    max_iter = int(check_number(max_iter, "max_iter", _FUNC, low=1, high=MAX_ITER, integer=True))
     data = check_frame(data, _FUNC, treatment=treatment, covariates=covariates)
     data, covs, treated = _inputs(data, treatment, covariates, treated_value, missing)
     design = encode_covariates(data, covs, _FUNC)

@@ -17,7 +17,13 @@ import numpy as np
 import pandas as pd
 
 from .._design import encode_covariates
-from .._validate import as_column_list, check_choice, require_columns
+from .._validate import (
+    as_column_list,
+    check_choice,
+    check_flag,
+    check_number,
+    require_columns,
+)
 from ..errors import EffektError
 from ..language import number, speaks, term
 from ..results import EffectResult, Result
@@ -43,6 +49,9 @@ METHOD_NAMES = {
 """Method name -> its name in text."""
 
 SE_CHOICES = ("cluster", "hc1")
+
+#: Most histogram bins plot_overlap draws (more than a figure can show).
+MAX_BINS = 1000
 
 
 @dataclass(frozen=True)
@@ -170,6 +179,7 @@ class MatchedSample(Result):
             ``mean_control_before``, ``smd_before``, ``var_ratio_before``,
             ``ecdf_mean_before``, ``ecdf_max_before`` and the same with ``_after``.
         """
+        include_distance = check_flag(include_distance, "include_distance", "balance")
         covs = list(self.covariates) if covariates is None else as_column_list(covariates)
         require_columns(self.data, "balance", covariates=covs)
         X, names, binary = balance_matrix(self.data, covs)
@@ -283,7 +293,7 @@ class MatchedSample(Result):
         )
         method = f"{METHOD_NAMES.get(self.method, self.method)}; {r.method}"
         return dataclasses.replace(
-            r, method=method, estimand=self.estimand, label=label, notes=self.notes
+            r, method=method, estimand=self.estimand, label=label, notes=(*self.notes, *r.notes)
         )
 
     # ------------------------------------------------------------------ text and plots
@@ -380,6 +390,7 @@ class MatchedSample(Result):
         """
         from ..plots import love_plot
 
+        threshold = check_number(threshold, "threshold", "plot_balance", low=0, low_open=True)
         return love_plot(
             self._love_tables(),
             ax=ax,
@@ -403,11 +414,18 @@ class MatchedSample(Result):
     ) -> Axes:
         """Distributions of the propensity score by group, before and after.
 
+        ``bins`` (a whole number from 1 to 1,000) sets the histogram bins; by default the
+        Freedman-Diaconis rule, kept between 10 and 60.
+
         ``title``, ``xlabel``, ``ylabel`` and ``labels`` (keys ``"treated"``/``"control"``)
         replace the default texts; ``language="da"`` writes the plot in Danish.
         """
         if self.distance is None:
             raise EffektError(self._no_score_message())
+        if bins is not None:
+            bins = int(
+                check_number(bins, "bins", "plot_overlap", low=1, high=MAX_BINS, integer=True)
+            )
         from ..plots import overlap_plot
 
         label = "weighted" if self.method in ("ebal", "overlap", "ipw") else "matched"

@@ -27,7 +27,10 @@ from .._validate import (
     argument_error,
     check_choice,
     check_frame,
+    check_given,
     check_number,
+    check_texts,
+    factorize_levels,
     numeric_column,
     quote,
     require_columns,
@@ -163,6 +166,7 @@ class RosenbaumBounds(Result):
         """
         from ..plots import new_axes
 
+        check_texts("plot", title=title, xlabel=xlabel, ylabel=ylabel)
         ax = new_axes(ax)
         ax.plot(
             self.gamma, self.p_upper, marker="o", ms=3, color="C3", label=term("upper bound on p")
@@ -301,12 +305,13 @@ def _pairs_from(
             "the name of the treatment column when 'data' is a DataFrame",
             None,
         )
+    check_given(func, outcome=outcome, pair=pair)
     require_columns(frame, func, outcome=outcome, treatment=treatment, pair=pair)
     frame = _missing_pairs(frame, [outcome, treatment, pair], pair, missing, func)
     _check_reused_rows(frame, pair, func)
     treated = two_valued(frame[treatment], treatment, "treatment", func, treated_value)
     y = numeric_column(frame[outcome], outcome, func, "outcome")
-    codes, labels = pd.factorize(frame[pair])
+    codes, labels = factorize_levels(frame[pair], pair, "pair", func, sort=False)
     n_pairs = len(labels)
     size = np.bincount(codes, minlength=n_pairs)
     n_treated = np.bincount(codes, weights=treated, minlength=n_pairs)
@@ -335,6 +340,7 @@ def _pairs_from_match(
     options = getattr(matched, "options", {}) or {}
     _check_one_to_one(options.get("replace", False), options.get("ratio", 1), func)
     data = matched.data
+    check_given(func, outcome=outcome)
     require_columns(data, func, outcome=outcome)
     t_pos = np.asarray(matched._t_pos, dtype=np.int64)
     c_pos = np.asarray(matched._c_pos, dtype=np.int64)
@@ -710,6 +716,14 @@ def _e_of_rr(rr: float) -> float:
 MAX_RATIO = 1e6
 
 
+def _finite(value: numbers.Real) -> bool:
+    """Finite as a float; an int beyond the float range (10**400) is not."""
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
 def _to_rr(value: float, measure: str, rare: bool) -> float:
     if measure == "RR" or rare:
         return value
@@ -820,6 +834,8 @@ def e_value(
     if not isinstance(rare, (bool, np.bool_)):
         raise argument_error(func, "rare", "True or False", rare)
     notes: list[str] = []
+    if estimate is None:
+        raise argument_error(func, "estimate", f"a {measure} or an EffectResult", estimate)
     if isinstance(estimate, EffectResult):
         estimate, ci_low, ci_high = _ratio_of_effect(estimate, measure, ci_low, ci_high, notes)
     values = {}
@@ -827,7 +843,7 @@ def e_value(
         if v is None:
             values[name] = math.nan
             continue
-        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not np.isfinite(v) or v <= 0:
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not _finite(v) or v <= 0:
             raise argument_error(func, name, f"a positive {measure} (a ratio, 1 = no effect)", v)
         if not 1 / MAX_RATIO <= v <= MAX_RATIO:
             raise argument_error(

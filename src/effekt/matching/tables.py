@@ -16,12 +16,18 @@ import numpy as np
 import pandas as pd
 
 from .._design import encode_covariates
-from .._validate import argument_error, check_frame, check_number, weight_column
+from .._validate import (
+    check_flag,
+    check_frame,
+    check_number,
+    check_texts,
+    weight_column,
+)
 from ..errors import EffektError
 from ..language import number, speaks, term
 from ..results import Result
 from ._balance import balance_stats
-from .balancing import _prepare, _treated
+from .balancing import _prepare, _treated, weight_series
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -246,10 +252,13 @@ def balance_table(
     data = check_frame(
         data, func, treatment=treatment, covariates=covariates, weights=weight_column(weights)
     )
+    squares = check_flag(squares, "squares", func)
+    interactions = check_flag(interactions, "interactions", func)
+    check_texts(func, label=label)
     df, covs = _prepare(func, data, treatment, covariates, estimand, missing)
     t = _treated(df, treatment, treated_value, func)
     w = _weights_for(data, df, weights, func)
-    X, names, binary = _design_matrix(df, covs, bool(squares), bool(interactions), func)
+    X, names, binary = _design_matrix(df, covs, squares, interactions, func)
     sd = _denominator(X, binary, t, estimand)
     X = np.asfortranarray(X)
     before = balance_stats(X, binary, t, np.ones(len(df)), sd)
@@ -260,21 +269,14 @@ def balance_table(
     for tag, values in (("before", before), ("after", after)):
         for k, col in enumerate(stat_names):
             table[f"{col}_{tag}"] = values[:, k]
-    return BalanceTable(table, estimand, threshold, str(label))
+    return BalanceTable(table, estimand, threshold, label)
 
 
 def _weights_for(data: pd.DataFrame, df: pd.DataFrame, weights: Any, func: str) -> np.ndarray:
     if weights is None:
         return np.ones(len(df))
-    if isinstance(weights, str) or (isinstance(weights, Hashable) and weights in data.columns):
-        if weights not in data.columns:
-            raise argument_error(func, "weights", "a column of data or one weight per row", weights)
-        w = data[weights]
-    else:
-        w = pd.Series(np.ravel(np.asarray(weights, dtype=float)))
-        if len(w) != len(data):
-            raise argument_error(func, "weights", f"{len(data)} weights (one per row)", weights)
-        w.index = data.index
+    given = isinstance(weights, str) or (isinstance(weights, Hashable) and weights in data.columns)
+    w = weight_series(data, weights, given, func)
     out = w.loc[df.index].to_numpy(dtype=float)
     if not np.all(np.isfinite(out)) or (out < 0).any():
         raise EffektError(f"{func}(): 'weights' must be finite and non-negative.")

@@ -428,6 +428,16 @@ class SubgroupResult(Result):
         )
 
 
+def _not_huge(yv: np.ndarray, outcome: Hashable, func: str) -> np.ndarray:
+    """Outcome values up to 1e150: squares of larger ones overflow the interaction test."""
+    if yv.size and np.abs(yv).max() > 1e150:
+        raise ColumnError(
+            f"The outcome column {outcome!r} passed to {func}() holds values up to "
+            f"{np.abs(yv).max():.3g} (at most 1e150); rescale it (e.g. to thousands)."
+        )
+    return yv
+
+
 def _interaction_test(
     y: np.ndarray, t: np.ndarray, codes: np.ndarray, labels: Sequence[Any], by: str
 ) -> TestResult:
@@ -589,7 +599,7 @@ def subgroups(
             f"it has dtype {y.dtype}. For an outcome coded in words pass outcome_value= (the "
             f"value that means the outcome happened, e.g. {_show(y.dropna().iloc[0])})."
         )
-    yv = y.to_numpy(dtype=float)
+    yv = _not_huge(y.to_numpy(dtype=float), outcome, func)
     need = 1 if binary else 2
     # Validate every by column before estimating anything.
     plan = []

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .._design import Design, encode_covariates
 from .._inference import wald_arrays
-from .._validate import quote
+from .._validate import factorize_levels, quote
 from ..errors import ColumnError, EffektError, MissingValueError
 from . import _stats as _ps
 
@@ -74,7 +74,10 @@ def encode_case_mix(
     _check_not_constant(df, designs[0], func)
     kinds = ["case mix"] * len(designs[0].names)
     if period is not None:
-        periods = pd.DataFrame({period: pd.Categorical(df[period])}, index=df.index)
+        codes, labels = factorize_levels(df[period], period, "period", func)
+        periods = pd.DataFrame(
+            {period: pd.Categorical.from_codes(codes, categories=labels)}, index=df.index
+        )
         designs.append(
             encode_covariates(periods, [period], func, drop_first=False, argument="period column")
         )

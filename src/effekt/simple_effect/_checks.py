@@ -16,6 +16,8 @@ from .._validate import (
     as_column_list,
     check_choice,
     check_frame,
+    check_number,
+    factorize_levels,
     handle_missing,
     quote,
 )
@@ -41,7 +43,7 @@ def provider_codes(
         present = set(pd.unique(values.dropna()))
         unused = [c for c in values.cat.categories if c not in present]
         values = values.astype(object)
-    codes, labels = pd.factorize(values, sort=True)
+    codes, labels = factorize_levels(values, column, "provider", func)
     labels = np.asarray(labels)
     if labels.dtype == object and all(isinstance(v, str) for v in labels):
         # providers in Danish alphabetical order (æ, ø, å after z)
@@ -82,6 +84,47 @@ def prepare(
     data = check_frame(data, func, outcome=outcome, provider=provider, **cols)
     used = [outcome, provider, *[c for v in cols.values() for c in as_column_list(v)]]
     return handle_missing(data, used, missing, func)
+
+
+LABEL_CHOICES = ("highlighted", "all", "none")
+
+
+def check_plot_options(func: str, *, none_labels: bool = False, **options: Any) -> None:
+    """The options of a provider plot: ``highlight``, ``shown_interval``, ``label_providers``
+    (a choice, a list of provider names, or ``None`` if ``none_labels``) and the texts."""
+    choices = {"highlight": ("flag", "limits"), "shown_interval": ("flag", "shrunken")}
+    for argument in ("title", "xlabel", "ylabel"):
+        value = options.get(argument)
+        if value is not None and not isinstance(value, str):
+            raise argument_error(func, argument, "text or None", value)
+    for argument, allowed in choices.items():
+        if argument in options:
+            check_choice(options[argument], argument, func, allowed)
+    names = options.get("label_providers")
+    if (names is None and none_labels) or isinstance(names, str) and names in LABEL_CHOICES:
+        return
+    ok = isinstance(names, (list, tuple, pd.Index, np.ndarray, pd.Series)) and all(
+        isinstance(v, (str, int, np.integer)) and not isinstance(v, bool) for v in names
+    )
+    if not ok:
+        raise argument_error(
+            func,
+            "label_providers",
+            "'highlighted', 'all', 'none' or a list of provider names",
+            names,
+        )
+
+
+def check_coverage(coverage: Any, func: str) -> list[float]:
+    """A non-empty list of coverages of funnel limits, each strictly between 0 and 1."""
+    if not isinstance(coverage, (list, tuple, np.ndarray, pd.Series)) or len(coverage) == 0:
+        raise argument_error(
+            func, "coverage", "a non-empty list of coverages such as (0.95, 0.998)", coverage
+        )
+    return [
+        check_number(c, "coverage", func, low=0, high=1, low_open=True, high_open=True)
+        for c in coverage
+    ]
 
 
 def check_adjust(adjust: Any, func: str) -> Adjust:

@@ -28,6 +28,7 @@ from .._validate import (
     as_column_list,
     binary_outcome,
     check_choice,
+    check_column_name,
     check_conf_level,
     check_frame,
     quote,
@@ -48,7 +49,14 @@ from ._case_mix import (
     reference_design,
     standardise,
 )
-from ._checks import Adjust, check_adjust, direction, prepare, provider_codes
+from ._checks import (
+    Adjust,
+    check_adjust,
+    check_plot_options,
+    direction,
+    prepare,
+    provider_codes,
+)
 from ._display import interval, level, percent
 from ._exact import EXACT_MAX_PARTICIPANTS, poisson_binomial_pvalues, saddlepoint_pvalues
 from .funnel import _funnel_data, _ratio_funnel_data
@@ -300,6 +308,14 @@ class ProviderComparison(Result):
         """
         from ..plots import funnel
 
+        check_plot_options(
+            "plot_funnel",
+            highlight=highlight,
+            label_providers=label_providers,
+            title=title,
+            xlabel=xlabel,
+            ylabel=ylabel,
+        )
         pts, od, curve = self._funnel(overdispersion, kind)
         if kind == "ratio":
             return funnel(
@@ -362,6 +378,15 @@ class ProviderComparison(Result):
         """
         from ..plots import caterpillar
 
+        check_plot_options(
+            "plot_caterpillar",
+            none_labels=True,
+            shown_interval=shown_interval,
+            label_providers=label_providers,
+            title=title,
+            xlabel=xlabel,
+            ylabel=ylabel,
+        )
         return caterpillar(
             self.frame,
             self.overall_rate,
@@ -589,7 +614,10 @@ def _case_mix_columns(
             "a non-empty list of case-mix columns (use simple_effects() for raw rates)",
             columns,
         )
+    for column in columns:
+        check_column_name(column, "case_mix", func)
     for role, col in (("outcome", outcome), ("provider", provider)):
+        check_column_name(col, role, func)
         if any(c == col for c in columns):
             raise EffektError(
                 f"The 'case_mix' argument of {func}() contains the {role} column {quote(col)}; "

@@ -28,7 +28,7 @@ from ..errors import EffektError, SmallSampleWarning
 from ..language import number, speaks, term
 from ..results import Result, format_pvalue
 from . import _stats as _ps
-from ._checks import first_bad, numeric_array, participants_array
+from ._checks import check_coverage, first_bad, numeric_array, participants_array
 
 __all__ = ["Overdispersion", "funnel_limits", "overdispersion", "ratio_funnel_limits"]
 
@@ -254,7 +254,7 @@ def funnel_limits(
     target = check_number(target, "target", func, low=0, high=1, low_open=True, high_open=True)
     n = participants_array(participants, func)
     check_choice(overdispersion, "overdispersion", func, (None, "multiplicative", "additive"))
-    if overdispersion == "multiplicative" and (phi is None or not np.isfinite(phi)):
+    if overdispersion == "multiplicative" and phi is None:
         raise argument_error(
             func, "phi", "a finite number when overdispersion='multiplicative'", phi
         )
@@ -266,6 +266,7 @@ def funnel_limits(
                 func, "tau2", "a finite number when overdispersion='additive'", tau2
             )
         check_number(tau2, "tau2", func, low=0)
+    coverage = check_coverage(coverage, func)
     out = {"participants": n}
     s = np.sqrt(target * (1 - target) / n)
     for c in coverage:
@@ -357,8 +358,8 @@ def ratio_funnel_limits(
     [[0.378, 1.616], [0.804, 1.196]]
     """
     func = "ratio_funnel_limits"
-    e = np.asarray(expected, dtype=float)
-    if e.ndim != 1 or e.size == 0 or not (np.isfinite(e) & (e > 0)).all():
+    e = numeric_array(expected, "expected", func)
+    if not (e > 0).all():
         raise argument_error(func, "expected", "a non-empty sequence of positive numbers", expected)
     check_choice(overdispersion, "overdispersion", func, (None, "multiplicative", "additive"))
     if overdispersion == "multiplicative":
@@ -367,6 +368,7 @@ def ratio_funnel_limits(
         check_number(tau2, "tau2", func, low=0)
     out: dict[str, np.ndarray] = {"expected": e}
     s = 1 / (2 * np.sqrt(e))
+    coverage = check_coverage(coverage, func)
     for c in coverage:
         c = check_number(c, "coverage", func, low=0, high=1, low_open=True, high_open=True)
         name = f"{100 * c:g}"

@@ -26,7 +26,14 @@ from ..intervals import wilson_interval
 from ..language import number, speaks, term
 from ..results import Result, format_pvalue
 from . import _stats as _ps
-from ._checks import Adjust, check_adjust, direction, prepare, provider_codes
+from ._checks import (
+    Adjust,
+    check_adjust,
+    check_plot_options,
+    direction,
+    prepare,
+    provider_codes,
+)
 from ._display import interval, level, percent
 from ._exact import fisher_pvalues
 from .funnel import _funnel_data
@@ -156,6 +163,14 @@ class SimpleEffects(Result):
         writes in Danish."""
         from ..plots import funnel
 
+        check_plot_options(
+            "plot_funnel",
+            highlight=highlight,
+            label_providers=label_providers,
+            title=title,
+            xlabel=xlabel,
+            ylabel=ylabel,
+        )
         f = self.frame
         n = f["participants"].to_numpy(dtype=float)
         y = f["rate"].to_numpy(dtype=float)

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .._validate import binary_outcome, check_conf_level, check_number
+from .._validate import binary_outcome, check_conf_level, check_number, check_texts
 from ..intervals import clopper_pearson_interval
 from ..language import number, speaks, term
 from ..results import Result, format_pvalue
@@ -113,6 +113,7 @@ class TargetComparison(Result):
         """
         from ..plots import new_axes
 
+        check_texts("plot", title=title, xlabel=xlabel, ylabel=ylabel)
         shown = dict(labels or {})
         f = self.frame
         ax = new_axes(ax, figsize=(7.0, 0.35 * len(f) + 1.6))

@@ -22,6 +22,7 @@ from .._validate import (
     binary_outcome,
     check_conf_level,
     check_frame,
+    factorize_levels,
     handle_missing,
     quote,
     require_columns,
@@ -234,7 +235,7 @@ def contrast_from_counts(
     """
     func = "contrast_from_counts"
     conf_level = check_conf_level(conf_level, func)
-    if len(labels) < 1:
+    if not isinstance(labels, (list, tuple, np.ndarray, pd.Index, pd.Series)) or len(labels) < 1:
         raise argument_error(func, "labels", "a non-empty sequence of group labels", labels)
     arrays = [np.asarray(a) for a in (events_treated, n_treated, events_control, n_control)]
     _check_counts(labels, arrays, func)
@@ -322,7 +323,7 @@ def contrast(
     df = handle_missing(df, [outcome, treatment, by], missing, func)
     y = binary_outcome(df[outcome], outcome, func, outcome_value=outcome_value)
     t = two_valued(df[treatment], treatment, "treatment", func, treated_value=treated_value)
-    codes, labels = pd.factorize(df[by], sort=False)  # groups in order of appearance
+    codes, labels = factorize_levels(df[by], by, "by", func, sort=False)  # order of appearance
     G = len(labels)
 
     def cnt(mask: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
