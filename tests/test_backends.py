@@ -345,8 +345,15 @@ def test_every_backend_gives_the_pandas_result(qualname, backend):
     assert_same(got, expected, f"{qualname} on {backend}")
 
 
-#: Callables that collect every column of ``data`` (their result keeps it for later calls).
-COLLECTS_ALL = frozenset({"effekt.matching.match"})
+#: Callables that collect every column of ``data`` (their result keeps it for later calls);
+#: the sweep's recipes of ``effect()`` match the perturbed frame first.
+COLLECTS_ALL = frozenset(
+    {
+        "effekt.matching.match",
+        "effekt.matching.MatchResult.effect",
+        "effekt.matching.MatchedSample.effect",
+    }
+)
 
 
 def _poisoned(df: pd.DataFrame) -> Any:
