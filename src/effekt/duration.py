@@ -1122,7 +1122,7 @@ def time_to_event(
 
     func = "time_to_event"
     cols = as_column_list(columns)
-    panel, codes, labels, t, _ = _check_panel(
+    panel, codes, labels, t = _check_panel(
         data, id, time, func, extra=[event, *as_column_list(censored), *cols], missing=missing
     )
     ev = numeric_column(
@@ -1268,7 +1268,7 @@ def weeks_in_status(
     check_new_column(name, pd.DataFrame(columns=[id, *cols]), "name", func)
     if isinstance(data, pd.DataFrame):
         require_columns(data, func, columns=cols)
-    panel, codes, labels, t, _ = _check_panel(
+    panel, codes, labels, t = _check_panel(
         data, id, time, func, extra=[outcome, *cols], missing=missing
     )
     st = numeric_column(

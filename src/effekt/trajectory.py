@@ -30,9 +30,21 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import sparse, stats
 
 from ._inference import critical_value, wald_arrays
+from ._panel import (
+    Blocks,
+    check_period_dtype,
+    check_unique_cells,
+    grid_layout,
+    integer_values,
+    is_binary,
+    period_codes,
+    person_codes,
+    person_values,
+    without_missing,
+)
 from ._validate import (
     argument_error,
     as_column_list,
@@ -42,9 +54,6 @@ from ._validate import (
     check_resamples,
     check_seed,
     check_weights,
-    factorize_levels,
-    handle_missing,
-    numeric_column,
     outcome_indicator,
     quote,
     require_columns,
@@ -71,6 +80,39 @@ __all__ = ["Trajectory", "effect_over_time"]
 Missing = Literal["raise", "drop"]
 
 
+def _panel_codes(
+    data: pd.DataFrame,
+    id: Hashable,
+    time: Hashable,
+    func: str,
+    *,
+    extra: Sequence[Hashable] = (),
+    missing: str = "raise",
+) -> tuple[pd.DataFrame, Blocks, np.ndarray, np.ndarray]:
+    """Validate a long panel: columns exist, missing values handled, no duplicated rows.
+
+    Returns the rows kept (``data`` itself unless ``missing="drop"`` dropped some), their
+    person x period layout (:class:`effekt._panel.Blocks`), the ids in sorted order and the
+    sorted periods (floats). Rows need not be sorted; a panel sorted by person and period with
+    every person at every period is recognised in two passes. Raises :class:`EffektError`
+    when a (person, period) pair occurs twice.
+    """
+    check_frame(data, func)
+    require_columns(data, func, id=id, time=time, column=list(extra))
+    panel = without_missing(data, [id, time, *extra], missing, func)
+    check_period_dtype(panel[time], time, func)
+    times = integer_values(panel[time], time, func, "time")
+    grid = grid_layout(panel[id].to_numpy(), times)
+    if grid is not None:
+        labels, periods = grid
+        return panel, Blocks(None, None, len(labels), len(periods), True), labels, periods + 0.0
+    tcodes, periods = period_codes(times)
+    pcodes, labels = person_codes(panel[id], id, func)
+    P, T = len(labels), len(periods)
+    check_unique_cells(pcodes, tcodes, P, T, (id, time, labels, periods), func)
+    return panel, Blocks.of(pcodes, tcodes, P, T), labels, periods
+
+
 def _check_panel(
     data: pd.DataFrame,
     id: Hashable,
@@ -79,65 +121,22 @@ def _check_panel(
     *,
     extra: Sequence[Hashable] = (),
     missing: str = "raise",
-) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Validate a long panel: columns exist, missing values handled, no duplicated rows.
-
-    Returns the rows kept (``data`` itself unless ``missing="drop"`` dropped some), person
-    codes ``0..P-1`` (row order), the person labels, the numeric times and a stable order
-    sorting rows by person, then time (rows need not be sorted). Raises
-    :class:`EffektError` when a (person, period) pair occurs twice.
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_panel_codes` as each row's person code (``intp``) and period.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> panel = pd.DataFrame({"person": [1, 1, 2, 2], "week": [1, 2, 1, 2]})
-    >>> _, codes, labels, times, order = _check_panel(panel, "person", "week", "example")
-    >>> codes.tolist(), labels.tolist()
-    ([0, 0, 1, 1], [1, 2])
+    >>> panel = pd.DataFrame({"person": [1, 1, 2, 2], "week": [1, 2, 2, 1]})
+    >>> _, codes, labels, times = _check_panel(panel, "person", "week", "example")
+    >>> codes.tolist(), labels.tolist(), times.tolist()
+    ([0, 0, 1, 1], [1, 2], [1.0, 2.0, 2.0, 1.0])
     """
-    check_frame(data, func)
-    require_columns(data, func, id=id, time=time, column=list(extra))
-    panel = handle_missing(data, [id, time, *extra], missing, func)
-    values = panel[time]
-    if not (pd.api.types.is_numeric_dtype(values) or values.dtype == bool):
-        raise ColumnError(
-            f"The time column {quote(time)} passed to {func}() must be numeric (week or month "
-            f"numbers); it has dtype {values.dtype}. Convert calendar months to numbers first, "
-            "e.g. months since the start."
-        )
-    t = numeric_column(values, time, func, "time")
-    codes, labels = factorize_levels(panel[id], id, "id", func)
-    codes = codes.astype(np.intp)
-    dup = panel.duplicated([id, time]).to_numpy()
-    if dup.any():
-        k = int(np.flatnonzero(dup)[0])
-        raise EffektError(
-            f"{func}(): the panel has {int(dup.sum())} duplicated ({quote(id)}, {quote(time)}) rows "
-            f"(e.g. person {labels[codes[k]]!r} at {t[k]:g}); keep one row per person and period."
-        )
-    # the results do not depend on row order: unsorted panels are sorted (stably) here
-    order = np.lexsort((t, codes))
-    return panel, codes, np.asarray(labels), t, order
-
-
-def _person_constant(
-    panel: pd.DataFrame, column: Hashable, codes: np.ndarray, P: int, func: str, argument: str
-) -> pd.Series:
-    vals = panel[column].to_numpy()
-    vcodes, _ = pd.factorize(panel[column])
-    lo = np.full(P, np.iinfo(np.intp).max)
-    hi = np.full(P, -1)
-    np.minimum.at(lo, codes, vcodes)
-    np.maximum.at(hi, codes, vcodes)
-    if (lo != hi).any():
-        raise EffektError(
-            f"{func}(): the {argument} column {quote(column)} changes within "
-            f"{int((lo != hi).sum())} persons; "
-            f"{argument} must be constant within person (use the value at the start of follow-up)."
-        )
-    first = np.zeros(P, dtype=np.intp)
-    first[codes[::-1]] = np.arange(len(codes))[::-1]
-    return pd.Series(vals[first])
+    panel, blocks, labels, periods = _panel_codes(
+        data, id, time, func, extra=extra, missing=missing
+    )
+    pcodes, tcodes = blocks.person_rows()
+    return panel, pcodes.astype(np.intp), labels, periods[tcodes]
 
 
 def _time_unit(time_name: str) -> str:
@@ -540,35 +539,52 @@ def _panel_inputs(
     func: str,
     outcome_value: Any = None,
 ) -> dict[str, Any]:
-    """Rows, person codes, times, outcome, person-level arm, weights and clusters."""
+    """Person x period blocks, periods, each row's outcome, and per person arm, weight, cluster."""
     extra = [outcome, treatment, *as_column_list(weights), *as_column_list(cluster)]
-    panel, codes, labels, t, _ = _check_panel(data, id, time, func, extra=extra, missing=missing)
+    panel, blocks, labels, periods = _panel_codes(
+        data, id, time, func, extra=extra, missing=missing
+    )
     P = len(labels)
-    y = numeric_column(
+    y = integer_values(
         outcome_indicator(panel[outcome], outcome, func, outcome_value), outcome, func, "outcome"
     )
-    arm_p = _person_constant(panel, treatment, codes, P, func, "treatment")
+    arm_p = person_values(panel[treatment], blocks, func, "treatment")
     arm = two_valued(arm_p, treatment, "treatment", func, treated_value)
     if weights is not None:
-        wp = _person_constant(panel, weights, codes, P, func, "weights").to_numpy(dtype=float)
+        wp = person_values(panel[weights], blocks, func, "weights").to_numpy(dtype=float)
         check_weights(wp, weights, func)
     else:
         wp = np.ones(P)
-    cl = None if cluster is None else _person_constant(panel, cluster, codes, P, func, "cluster")
-    return {"codes": codes, "P": P, "t": t, "y": y, "arm": arm, "wp": wp, "cl": cl}
+    cl = None if cluster is None else person_values(panel[cluster], blocks, func, "cluster")
+    return {"blocks": blocks, "P": P, "ut": periods, "y": y, "arm": arm, "wp": wp, "cl": cl}
 
 
 def _per_period(x: dict[str, Any], time: Hashable, func: str) -> dict[str, Any]:
-    """Per period and arm: weighted means, sizes, effects and each row's influence."""
-    codes, t, y, wp = x["codes"], x["t"], x["y"], x["wp"]
-    ut, tinv = np.unique(t, return_inverse=True)
-    T = len(ut)
-    w_row = wp[codes]
-    arm_row = x["arm"][codes].astype(np.intp)
-    obs = w_row > 0
-    cell = tinv * 2 + arm_row
-    W = np.bincount(cell[obs], weights=w_row[obs], minlength=2 * T).reshape(T, 2)
-    N = np.bincount(cell[obs], minlength=2 * T).reshape(T, 2)
+    """Per period and arm: sizes (persons with positive weight), weights and weighted means.
+
+    One pass over the person x period blocks; the sums are products with the (persons x 2)
+    arm-indicator matrix.
+    """
+    blocks, arm, wp = x["blocks"], x["arm"], x["wp"]
+    T = blocks.T
+    N, W, S = np.zeros((T, 2)), np.zeros((T, 2)), np.zeros((T, 2))
+    for p0, p1, rows in blocks:
+        Y, seen = blocks.dense(x["y"], p0, p1, rows)
+        w = wp[p0:p1]
+        ind = np.zeros((p1 - p0, 2))
+        ind[np.arange(p1 - p0), arm[p0:p1].astype(np.intp)] = 1.0
+        ind[w <= 0] = 0.0
+        wind = ind * w[:, None]
+        if seen is None:
+            N += ind.sum(axis=0)
+            W += wind.sum(axis=0)
+        else:
+            observed = seen.astype(float)
+            N += observed.T @ ind
+            W += observed.T @ wind
+        S += Y.T @ wind
+    N = N.astype(np.int64)
+    ut = x["ut"]
     if (N < 2).any():
         k, g = np.argwhere(N < 2)[0]
         raise EffektError(
@@ -576,26 +592,86 @@ def _per_period(x: dict[str, Any], time: Hashable, func: str) -> dict[str, Any]:
             f"{int(N[k, g])} person(s) with positive weight; each arm needs at least two at every "
             "period. Restrict the panel to periods where both arms are observed."
         )
-    S = np.bincount(cell[obs], weights=(w_row * y)[obs], minlength=2 * T).reshape(T, 2)
-    mean = S / W
-    Wr = W[tinv, arm_row]
-    resid = y - mean[tinv, arm_row]
-    sign = np.where(arm_row == 1, 1.0, -1.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        hc2 = 1 / np.sqrt(np.clip(1 - w_row / Wr, 1e-12, None))
-    phi_row = np.where(obs, sign * w_row * resid / Wr, 0.0)
-    return {"ut": ut, "tinv": tinv, "N": N, "mean": mean, "phi": phi_row, "hc2": hc2}
+    return {"ut": ut, "N": N, "W": W, "mean": S / W}
 
 
-def _influence_matrix(
+def _group_sums(groups: np.ndarray, n_groups: int, values: np.ndarray) -> np.ndarray:
+    """Row sums of ``values`` within ``groups`` (codes ``0..n_groups-1``): a sparse product."""
+    member = sparse.csr_matrix(
+        (np.ones(len(groups)), (groups, np.arange(len(groups)))), shape=(n_groups, len(groups))
+    )
+    return np.asarray(member @ values)
+
+
+def _influence_sum(
+    x: dict[str, Any], cells: dict[str, Any], groups: np.ndarray | None, n_groups: int
+) -> np.ndarray:
+    """``Phi' Phi`` of the person influences (HC2-scaled) or, with ``groups`` (one cluster
+    code per person), the (groups x periods) sums of the unscaled influences.
+
+    Block by block of persons; without weights the influence of arm g at period t is the
+    centred outcome times a constant ``c_gt``, so each arm's block needs one subtraction and
+    one product ``Z'Z`` (or one sparse sum by cluster).
+    """
+    blocks, arm, wp = x["blocks"], x["arm"].astype(np.intp), x["wp"]
+    W, mean = cells["W"], cells["mean"]
+    T = blocks.T
+    out = np.zeros((T, T)) if groups is None else np.zeros((n_groups, T))
+    unit = bool((wp == 1).all())
+    C = np.array([-1.0, 1.0]) / W
+    if groups is None:
+        C /= np.sqrt(np.clip(1 - 1 / W, 1e-12, None))
+    for p0, p1, rows in blocks:
+        a = arm[p0:p1]
+        if not unit:
+            dense = blocks.dense(x["y"], p0, p1, rows)
+            out += _weighted_block(x, cells, dense, a, p0, (groups, n_groups))
+            continue
+        raw = blocks.raw(x["y"], rows) if blocks.grid else None
+        dense = (raw, None) if raw is not None else blocks.dense(x["y"], p0, p1, rows)
+        for g in (0, 1):
+            mine = a == g
+            Z = np.subtract(dense[0][mine], mean[:, g], dtype=float)
+            if dense[1] is not None:
+                Z *= dense[1][mine]
+            if groups is None:
+                out += (Z.T @ Z) * np.outer(C[:, g], C[:, g])
+            else:
+                out += _group_sums(groups[p0:p1][mine], n_groups, Z) * C[:, g]
+    return out
+
+
+def _weighted_block(
+    x: dict[str, Any],
+    cells: dict[str, Any],
+    dense: tuple[np.ndarray, np.ndarray | None],
+    a: np.ndarray,
+    p0: int,
+    grouping: tuple[np.ndarray | None, int],
+) -> np.ndarray:
+    """One block's contribution to :func:`_influence_sum` with person weights."""
+    groups, n_groups = grouping
+    Y, seen = dense
+    w = x["wp"][p0 : p0 + len(a)]
+    Wr = cells["W"][:, a].T
+    coef = (np.where(a == 1, 1.0, -1.0) * w)[:, None] / Wr
+    if groups is None:
+        coef /= np.sqrt(np.clip(1 - w[:, None] / Wr, 1e-12, None))
+    phi = (Y - cells["mean"][:, a].T) * coef
+    if seen is not None:
+        phi *= seen
+    if groups is None:
+        return phi.T @ phi
+    return _group_sums(groups[p0 : p0 + len(a)], n_groups, phi)
+
+
+def _covariance(
     x: dict[str, Any], cells: dict[str, Any], cluster: Hashable | None, func: str, label: str
 ) -> tuple[np.ndarray, float | None, int | None, str]:
-    """Person (HC2) or cluster (CR1) influence matrix, its t df, cluster count and method."""
-    T = len(cells["ut"])
+    """Person (HC2) or cluster (CR1) covariance, its t df, cluster count and method."""
     if cluster is None:
-        Phi = np.zeros((x["P"], T))
-        np.add.at(Phi, (x["codes"], cells["tinv"]), cells["phi"] * cells["hc2"])
-        return Phi, None, None, f"difference in {label} per period; HC2 (Welch) variance"
+        cov = _influence_sum(x, cells, None, 0)
+        return cov, None, None, f"difference in {label} per period; HC2 (Welch) variance"
     ccodes, clabels = pd.factorize(x["cl"], sort=True)
     G = len(clabels)
     if G < 2:
@@ -604,15 +680,14 @@ def _influence_matrix(
             "clustering needs two or more."
         )
     check_clusters_per_arm(ccodes, np.asarray(x["arm"]) != 0, cluster, func)
-    Phi = np.zeros((G, T))
-    np.add.at(Phi, (ccodes[x["codes"]], cells["tinv"]), cells["phi"])
+    Phi = _influence_sum(x, cells, ccodes, G)
     Nt = cells["N"].sum(axis=1)
     Phi *= np.sqrt(G / (G - 1) * (Nt - 1) / (Nt - 2))[None, :]
     method = (
         f"difference in {label} per period; CR1 cluster-robust variance "
         f"({G} clusters of {quote(cluster)}), t({G - 1})"
     )
-    return Phi, float(G - 1), G, method
+    return Phi.T @ Phi, float(G - 1), G, method
 
 
 def effect_over_time(
@@ -723,13 +798,12 @@ def effect_over_time(
         func,
         outcome_value,
     )
-    binary = bool(np.isin(x["y"], (0.0, 1.0)).all())
+    binary = is_binary(x["y"])
     cells = _per_period(x, time, func)
     label = "shares" if binary else "means"
-    Phi, df, n_clusters, method = _influence_matrix(x, cells, cluster, func, label)
+    cov, df, n_clusters, method = _covariance(x, cells, cluster, func, label)
     if weights is not None:
         method += "; weighted"
-    cov = Phi.T @ Phi
     se = np.sqrt(np.diag(cov))
     mean, N = cells["mean"], cells["N"]
     est = mean[:, 1] - mean[:, 0]

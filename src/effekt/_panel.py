@@ -1,0 +1,304 @@
+"""Long panels (one row per person and period) as dense person x period blocks.
+
+The effect-over-time estimators need, for every person, the vector of outcomes over the
+periods. This module turns the rows of a long panel into that matrix in blocks of persons,
+in O(rows) time and without sorting the rows or hashing them where it can:
+
+* integer person ids and periods of a moderate range are coded by offset (``value - min``)
+  and a presence table, which is what ``pd.factorize(sort=True)`` would give, at the cost of
+  two passes over the rows; other columns fall back to ``pd.factorize``;
+* duplicated (person, period) rows are found with a person x period bit table (or, for very
+  sparse panels, one hash of the cell index) instead of ``DataFrame.duplicated``;
+* a panel sorted by person and period with every person at every period (the usual register
+  extract) is recognised and reshaped without any scatter; other panels are scattered into
+  blocks of at most ``BLOCK_CELLS`` cells, after a stable counting sort of the person codes
+  when the rows are not grouped by person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ._validate import (
+    MISSING_POLICIES,
+    check_choice,
+    factorize_levels,
+    handle_missing,
+    numeric_column,
+    quote,
+)
+from .errors import ColumnError, EffektError
+
+#: Cells (persons x periods) of one dense block: 4 Mi cells, 32 MB as float64.
+BLOCK_CELLS = 1 << 22
+#: Largest range of integer periods coded by offset (a wider range is hashed).
+_PERIOD_RANGE = 1 << 20
+#: Largest person x period table of the duplicate check (bytes); larger panels hash.
+_BITMAP_CELLS = 1 << 30
+
+
+def without_missing(
+    data: pd.DataFrame, columns: list[Hashable], missing: str, func: str
+) -> pd.DataFrame:
+    """:func:`effekt._validate.handle_missing`, with a fast exit when no column has a
+    missing value (it does not copy the columns to find that out)."""
+    cols = list(dict.fromkeys(columns))
+    try:
+        series = [data[c] for c in cols]
+    except (KeyError, TypeError):
+        series = []
+    if len(series) == len(cols) and all(isinstance(s, pd.Series) for s in series):
+        if not any(s.hasnans for s in series):
+            check_choice(missing, "missing", func, MISSING_POLICIES)
+            return data
+    return handle_missing(data, columns, missing, func)
+
+
+def _offset_codes(arr: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Sorted codes and distinct values of integers spanning fewer than ``limit`` values.
+
+    Returns None when the range is wider. Two passes, no hashing or sorting.
+
+    Examples
+    --------
+    >>> codes, values = _offset_codes(np.array([7, 3, 7, 5]), 100)
+    >>> codes.tolist(), values.tolist()
+    ([2, 0, 2, 1], [3, 5, 7])
+    """
+    if arr.dtype.kind == "b":
+        arr = arr.view(np.int8)
+    lo, hi = int(arr.min()), int(arr.max())
+    if hi - lo >= limit:
+        return None
+    offset = arr.astype(np.int64, copy=False) - lo
+    present = np.zeros(hi - lo + 1, dtype=bool)
+    present[offset] = True
+    values = lo + np.flatnonzero(present)
+    dtype = np.int32 if len(values) < 2**31 else np.int64
+    if len(values) == len(present):
+        return offset.astype(dtype), values
+    rank = (np.cumsum(present) - 1).astype(dtype)
+    return rank[offset], values
+
+
+def integer_values(values: pd.Series, column: Hashable, func: str, argument: str) -> np.ndarray:
+    """The column as a numpy array: integers and booleans as they are, others as checked floats.
+
+    The same checks and messages as :func:`effekt._validate.numeric_column`, without copying
+    an integer column to float.
+    """
+    arr = values.to_numpy()
+    if arr.dtype.kind in "iub":
+        return arr
+    return numeric_column(values, column, func, argument)
+
+
+def is_binary(arr: np.ndarray) -> bool:
+    """Whether every value is 0 or 1."""
+    if arr.dtype.kind in "iub":
+        return bool(arr.min() >= 0 and arr.max() <= 1) if len(arr) else True
+    return bool(((arr == 0) | (arr == 1)).all())
+
+
+def check_period_dtype(values: pd.Series, column: Hashable, func: str) -> None:
+    """Periods must be numbers (week or month numbers)."""
+    if not (pd.api.types.is_numeric_dtype(values) or values.dtype == bool):
+        raise ColumnError(
+            f"The time column {quote(column)} passed to {func}() must be numeric (week or month "
+            f"numbers); it has dtype {values.dtype}. Convert calendar months to numbers first, "
+            "e.g. months since the start."
+        )
+
+
+def period_codes(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes ``0..T-1`` of numeric periods (checked, see :func:`integer_values`) and the
+    sorted periods as floats: by offset for whole numbers of a moderate range, else hashed."""
+    coded = None
+    if arr.dtype.kind != "f":
+        coded = _offset_codes(arr, _PERIOD_RANGE)
+    elif (arr == np.round(arr)).all() and np.abs(arr).max() < 2**53:
+        coded = _offset_codes(arr.astype(np.int64), _PERIOD_RANGE)
+    if coded is not None:
+        return coded[0], coded[1].astype(float)
+    codes, uniques = pd.factorize(arr.astype(float), sort=True)
+    return codes.astype(np.int32), np.asarray(uniques, dtype=float)
+
+
+def person_codes(values: pd.Series, column: Hashable, func: str) -> tuple[np.ndarray, np.ndarray]:
+    """Codes ``0..P-1`` of the persons (in sorted order of the ids) and the ids."""
+    arr = values.to_numpy()
+    if arr.dtype.kind in "iu" and len(arr):
+        coded = _offset_codes(arr, 2 * len(arr) + 1024)
+        if coded is not None:
+            return coded[0], coded[1].astype(arr.dtype)
+    codes, labels = factorize_levels(values, column, "id", func)
+    return codes.astype(np.int32 if len(labels) < 2**31 else np.int64), np.asarray(labels)
+
+
+def person_values(values: pd.Series, blocks: Blocks, func: str, argument: str) -> pd.Series:
+    """One value per person of a column that must be constant within person."""
+    arr = values.to_numpy()
+    P = blocks.P
+    if blocks.grid:
+        rows = arr.reshape(P, blocks.T)
+        per_person = rows[:, 0]
+        persons = int((rows != per_person[:, None]).any(axis=1).sum())
+    else:
+        codes, _ = blocks.person_rows()
+        if arr.dtype.kind in "biuf":
+            per_person = np.empty(P, dtype=arr.dtype)
+            per_person[codes] = arr
+            differs = per_person[codes] != arr
+        else:
+            vcodes, _ = pd.factorize(values)
+            row = np.empty(P, dtype=np.intp)
+            row[codes] = np.arange(len(codes))
+            per_person = arr[row]
+            differs = vcodes[row][codes] != vcodes
+        persons = len(np.unique(codes[differs])) if differs.any() else 0
+    if persons:
+        raise EffektError(
+            f"{func}(): the {argument} column {quote(values.name)} changes within "
+            f"{persons} persons; "
+            f"{argument} must be constant within person (use the value at the start of follow-up)."
+        )
+    return pd.Series(per_person, name=values.name)
+
+
+def grid_layout(ids: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The persons and periods of a panel sorted by person then period with every person at
+    every period (row ``p * T + t``), or None. Two passes over the rows, no codes.
+
+    Examples
+    --------
+    >>> persons, periods = grid_layout(np.array([4, 4, 9, 9]), np.array([1, 2, 1, 2]))
+    >>> persons.tolist(), periods.tolist()
+    ([4, 9], [1, 2])
+    >>> grid_layout(np.array([4, 4, 9, 9]), np.array([1, 2, 2, 1])) is None
+    True
+    """
+    n = len(ids)
+    if n == 0 or not (ids.dtype.kind in "biuf" or ids.dtype == object):
+        return None
+    head = ids[: min(n, 1 << 16)]
+    change = np.flatnonzero(head != head[0])
+    T = int(change[0]) if len(change) else (n if len(head) == n else 0)
+    if T == 0 or n % T:
+        return None
+    P = n // T
+    by_person, by_period = ids.reshape(P, T), times.reshape(P, T)
+    persons, periods = by_person[:, 0], by_period[0]
+    if ids.dtype == object and not all(isinstance(v, str) for v in persons):
+        return None
+    increasing = (persons[1:] > persons[:-1]).all() and (periods[1:] > periods[:-1]).all()
+    if not increasing or not (by_person == persons[:, None]).all():
+        return None
+    if not (by_period == periods).all():
+        return None
+    return persons, periods
+
+
+def check_unique_cells(
+    pcodes: np.ndarray,
+    tcodes: np.ndarray,
+    P: int,
+    T: int,
+    describe: tuple[Hashable, Hashable, np.ndarray, np.ndarray],
+    func: str,
+) -> None:
+    """Raise when a (person, period) pair occurs twice. ``describe``: id and time column
+    names, person labels and periods (for the message)."""
+    cell = pcodes.astype(np.int64) * T + tcodes
+    if P * T <= _BITMAP_CELLS:
+        seen = np.zeros(P * T, dtype=bool)
+        seen[cell] = True
+        unique = int(np.count_nonzero(seen)) == len(cell)
+    else:
+        unique = not pd.Index(cell).has_duplicates
+    if unique:
+        return
+    id, time, labels, periods = describe
+    dup = pd.Series(cell).duplicated().to_numpy()
+    k = int(np.flatnonzero(dup)[0])
+    raise EffektError(
+        f"{func}(): the panel has {int(dup.sum())} duplicated ({quote(id)}, {quote(time)}) rows "
+        f"(e.g. person {labels[pcodes[k]]!r} at {periods[tcodes[k]]:g}); keep one row per person "
+        "and period."
+    )
+
+
+@dataclass
+class Blocks:
+    """The rows of a long panel arranged as dense person x period blocks.
+
+    ``grid`` means the rows are sorted by person then period with every person at every
+    period, so that row ``p * T + t`` is person p at period t.
+    """
+
+    pcodes: np.ndarray | None
+    tcodes: np.ndarray | None
+    P: int
+    T: int
+    grid: bool
+    order: np.ndarray | None = None
+    bounds: np.ndarray | None = None
+
+    @classmethod
+    def of(cls, pcodes: np.ndarray, tcodes: np.ndarray, P: int, T: int) -> Blocks:
+        """Recognise a sorted complete grid; otherwise index the rows by person."""
+        n = len(pcodes)
+        if n == P * T:
+            tc, pc = tcodes.reshape(P, T), pcodes.reshape(P, T)
+            if (tc == np.arange(T)).all() and (pc == np.arange(P)[:, None]).all():
+                return cls(pcodes, tcodes, P, T, True)
+        order = None
+        if n > 1 and not (pcodes[1:] >= pcodes[:-1]).all():
+            order = np.argsort(pcodes, kind="stable")
+        counts = np.bincount(pcodes, minlength=P)
+        bounds = np.concatenate([[0], np.cumsum(counts)])
+        return cls(pcodes, tcodes, P, T, False, order, bounds)
+
+    @property
+    def step(self) -> int:
+        return max(1, BLOCK_CELLS // max(self.T, 1))
+
+    def __iter__(self) -> Iterator[tuple[int, int, np.ndarray | slice]]:
+        """``(p0, p1, rows)``: persons ``p0..p1-1`` and their rows (a slice or indices)."""
+        for p0 in range(0, self.P, self.step):
+            p1 = min(p0 + self.step, self.P)
+            if self.grid:
+                yield p0, p1, slice(p0 * self.T, p1 * self.T)
+                continue
+            assert self.bounds is not None  # set for every panel that is not a grid
+            r0, r1 = int(self.bounds[p0]), int(self.bounds[p1])
+            yield p0, p1, slice(r0, r1) if self.order is None else self.order[r0:r1]
+
+    def person_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's person code and period code."""
+        if self.grid:
+            return np.repeat(np.arange(self.P), self.T), np.tile(np.arange(self.T), self.P)
+        assert self.pcodes is not None and self.tcodes is not None
+        return self.pcodes, self.tcodes
+
+    def raw(self, values: np.ndarray, rows: np.ndarray | slice) -> np.ndarray:
+        """The values of a block of a grid as a (persons x periods) view, not converted."""
+        return values[rows].reshape(-1, self.T)
+
+    def dense(
+        self, values: np.ndarray, p0: int, p1: int, rows: np.ndarray | slice
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Persons ``p0..p1-1`` x periods as float (0 where unobserved) and the observed mask
+        (None when every cell is observed)."""
+        if self.grid:
+            return values[rows].reshape(p1 - p0, self.T).astype(float), None
+        assert self.pcodes is not None and self.tcodes is not None
+        cell = (self.pcodes[rows].astype(np.int64) - p0) * self.T + self.tcodes[rows]
+        out = np.zeros((p1 - p0) * self.T)
+        out[cell] = values[rows]
+        seen = np.zeros((p1 - p0) * self.T, dtype=bool)
+        seen[cell] = True
+        return out.reshape(p1 - p0, self.T), seen.reshape(p1 - p0, self.T)
