@@ -58,10 +58,38 @@ def without_missing(
     return handle_missing(data, columns, missing, func)
 
 
-def _offset_codes(arr: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """Sorted codes and distinct values of integers spanning fewer than ``limit`` values.
+def offsets(arr: np.ndarray, limit: int) -> tuple[np.ndarray, int, int] | None:
+    """``arr - min`` as a new int64 array, the minimum and the range, for whole numbers
+    (integers, booleans or integral floats) spanning fewer than ``limit`` values; else None.
 
-    Returns None when the range is wider. Two passes, no hashing or sorting.
+    Examples
+    --------
+    >>> off, lo, span = offsets(np.array([7.0, 3.0, 5.0]), 100)
+    >>> off.tolist(), lo, span
+    ([4, 0, 2], 3, 5)
+    >>> offsets(np.array([1.5, 2.0]), 100) is None
+    True
+    """
+    if len(arr) == 0:
+        return None
+    if arr.dtype.kind == "b":
+        arr = arr.view(np.int8)
+    lo, hi = arr.min(), arr.max()
+    if arr.dtype.kind == "f" and not (np.isfinite(lo) and np.isfinite(hi)):
+        return None
+    if hi - lo >= limit:
+        return None
+    whole = arr.astype(np.int64)
+    if arr.dtype.kind == "f" and not (whole == arr).all():
+        return None
+    low = int(whole.min()) if arr.dtype.kind == "f" else int(lo)
+    np.subtract(whole, low, out=whole)
+    return whole, low, int(hi - lo) + 1
+
+
+def _offset_codes(arr: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Sorted codes and distinct values of whole numbers spanning fewer than ``limit``
+    values (see :func:`offsets`); None otherwise. No hashing or sorting.
 
     Examples
     --------
@@ -69,13 +97,11 @@ def _offset_codes(arr: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray] 
     >>> codes.tolist(), values.tolist()
     ([2, 0, 2, 1], [3, 5, 7])
     """
-    if arr.dtype.kind == "b":
-        arr = arr.view(np.int8)
-    lo, hi = int(arr.min()), int(arr.max())
-    if hi - lo >= limit:
+    coded = offsets(arr, limit)
+    if coded is None:
         return None
-    offset = arr.astype(np.int64, copy=False) - lo
-    present = np.zeros(hi - lo + 1, dtype=bool)
+    offset, lo, span = coded
+    present = np.zeros(span, dtype=bool)
     present[offset] = True
     values = lo + np.flatnonzero(present)
     dtype = np.int32 if len(values) < 2**31 else np.int64
@@ -83,6 +109,20 @@ def _offset_codes(arr: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray] 
         return offset.astype(dtype), values
     rank = (np.cumsum(present) - 1).astype(dtype)
     return rank[offset], values
+
+
+def level_codes(
+    values: pd.Series, column: Hashable, argument: str, func: str
+) -> tuple[np.ndarray, list]:
+    """Sorted codes and levels of a grouping column (``pd.factorize(sort=True)``), by offset
+    for integer and boolean columns of a moderate range."""
+    arr = values.to_numpy()
+    if arr.dtype.kind in "biu":
+        coded = _offset_codes(arr, 2 * len(arr) + 1024)
+        if coded is not None:
+            return coded[0], coded[1].astype(arr.dtype).tolist()
+    codes, labels = factorize_levels(values, column, argument, func)
+    return codes, list(labels)
 
 
 def integer_values(values: pd.Series, column: Hashable, func: str, argument: str) -> np.ndarray:
@@ -117,11 +157,7 @@ def check_period_dtype(values: pd.Series, column: Hashable, func: str) -> None:
 def period_codes(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Codes ``0..T-1`` of numeric periods (checked, see :func:`integer_values`) and the
     sorted periods as floats: by offset for whole numbers of a moderate range, else hashed."""
-    coded = None
-    if arr.dtype.kind != "f":
-        coded = _offset_codes(arr, _PERIOD_RANGE)
-    elif (arr == np.round(arr)).all() and np.abs(arr).max() < 2**53:
-        coded = _offset_codes(arr.astype(np.int64), _PERIOD_RANGE)
+    coded = _offset_codes(arr, _PERIOD_RANGE)
     if coded is not None:
         return coded[0], coded[1].astype(float)
     codes, uniques = pd.factorize(arr.astype(float), sort=True)

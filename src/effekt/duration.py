@@ -53,6 +53,14 @@ import pandas as pd
 from scipy import stats
 
 from ._inference import critical_value, wald
+from ._panel import (
+    integer_values,
+    is_binary,
+    level_codes,
+    offsets,
+    period_codes,
+    without_missing,
+)
 from ._validate import (
     argument_error,
     as_column_list,
@@ -67,7 +75,6 @@ from ._validate import (
     check_seed,
     check_weights,
     factorize_levels,
-    handle_missing,
     numeric_column,
     outcome_indicator,
     quote,
@@ -108,7 +115,13 @@ def _survival_arrays(
     extra: Sequence[Hashable] = (),
     missing: str = "raise",
     event_value: Any = None,
+    raw: bool = False,
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
+    """Checked rows, times, events (0/1) and weights (ones without ``weights``).
+
+    ``raw=True`` leaves integer time and event columns as integers (no float copies), for
+    the counting pass of :func:`_count_table`.
+    """
     check_frame(data, func)
     require_columns(data, func, time=time, event=event, weights=weights)
     for column in extra:
@@ -117,20 +130,21 @@ def _survival_arrays(
                 f"{func}() got None for a column it needs (e.g. 'treatment'); pass a column name."
             )
     cols = [time, event, *as_column_list(weights), *extra]
-    data = handle_missing(data, cols, missing, func)
-    t = numeric_column(data[time], time, func, "time")
-    if (t < 0).any():
+    data = without_missing(data, cols, missing, func)
+    as_array = integer_values if raw else numeric_column
+    t = as_array(data[time], time, func, "time")
+    if t.min() < 0:
         raise ColumnError(
             f"The time column {quote(time)} passed to {func}() has {int((t < 0).sum())} negative "
             "values "
             f"(e.g. {t[t < 0][0]:g}); times are durations since the start of follow-up and must "
             "be >= 0."
         )
-    e = numeric_column(
+    e = as_array(
         outcome_indicator(data[event], event, func, event_value, "event"), event, func, "event"
     )
-    bad = (e != 0) & (e != 1)
-    if bad.any():
+    if not is_binary(e):
+        bad = (e != 0) & (e != 1)
         raise ColumnError(
             f"The event column {quote(event)} passed to {func}() must be 1 (event, e.g. job "
             "found) or "
@@ -144,12 +158,28 @@ def _survival_arrays(
 
 
 def _km_arrays(t: np.ndarray, e: np.ndarray, w: np.ndarray) -> dict[str, np.ndarray]:
-    """Kaplan-Meier quantities at each distinct time (events and censorings), like survfit."""
+    """Kaplan-Meier quantities at each distinct time (events and censorings), like survfit,
+    with each observation's time index, event and weight (``_obs``, for robust variances)."""
     keep = w > 0
     t, e, w = t[keep], e[keep], w[keep]
     ut, inv = np.unique(t, return_inverse=True)
     d = np.bincount(inv, weights=w * e, minlength=len(ut))
     c = np.bincount(inv, weights=w * (1 - e), minlength=len(ut))
+    km = _km_from_counts(ut, d, c)
+    km["_obs"] = (inv, e, w)  # type: ignore[assignment]
+    return km
+
+
+def _km_from_counts(time: np.ndarray, d: np.ndarray, c: np.ndarray) -> dict[str, np.ndarray]:
+    """Kaplan-Meier quantities from the (weighted) events ``d`` and censorings ``c`` at the
+    sorted distinct ``time``: the estimator needs nothing else (Greenwood's variance neither).
+
+    Examples
+    --------
+    >>> km = _km_from_counts(np.array([2.0, 4.0]), np.array([1.0, 1.0]), np.array([1.0, 0.0]))
+    >>> km["n_risk"].tolist(), km["surv"].tolist()
+    ([3.0, 1.0], [0.6666666666666667, 0.0])
+    """
     n = np.cumsum((d + c)[::-1])[::-1]
     ratio = np.where(n > 0, d / np.where(n > 0, n, 1), 0.0)
     surv = np.cumprod(1 - ratio)
@@ -158,15 +188,54 @@ def _km_arrays(t: np.ndarray, e: np.ndarray, w: np.ndarray) -> dict[str, np.ndar
     var_log = np.cumsum(hh)  # Greenwood: Var(log S)
     # event counts that are zero up to rounding (weighted data) are treated as no event
     return {
-        "time": ut,
+        "time": time,
         "n_risk": n,
         "n_event": d,
         "n_censor": c,
         "surv": surv,
         "var_log": var_log,
         "hh": np.where(np.isfinite(hh), hh, 0.0),
-        "_obs": (inv, e, w),  # type: ignore[dict-item]
     }
+
+
+def _count_table(
+    t: np.ndarray, e: np.ndarray, w: np.ndarray | None, codes: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One counting pass: the sorted distinct times and, per group x time, the weighted
+    events, the weighted censorings and whether a row of positive weight is there (``w``
+    None: unweighted).
+
+    Whole-number times of a moderate range (weeks, days) index the table by offset from the
+    first; other times are hashed. The rows are never sorted.
+
+    Examples
+    --------
+    >>> times, d, c, here = _count_table(np.array([3.0, 1, 3, 2]), np.array([1.0, 0, 0, 1]),
+    ...                                  None, np.array([0, 0, 1, 1]), 2)
+    >>> times.tolist(), d.tolist(), c.tolist()
+    ([1.0, 2.0, 3.0], [[0.0, 0.0, 1.0], [0.0, 1.0, 0.0]], [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+    """
+    coded = offsets(t, 1 << 20)
+    if coded is None:
+        cell, times = period_codes(t)
+        cell, lo, m = cell.astype(np.int64), 0, len(times)
+    else:
+        cell, lo, m = coded
+    if k > 1:
+        cell += np.multiply(codes, m, dtype=np.int64)
+    if w is None:
+        total = np.bincount(cell, minlength=k * m).reshape(k, m)
+        events = np.bincount(cell, weights=e, minlength=k * m).reshape(k, m)
+        present = total > 0
+    else:
+        total = np.bincount(cell, weights=w, minlength=k * m).reshape(k, m)
+        events = np.bincount(cell, weights=w * e, minlength=k * m).reshape(k, m)
+        present = np.bincount(cell[w > 0], minlength=k * m).reshape(k, m) > 0
+    if coded is not None:
+        used = present.any(axis=0)
+        times = (lo + np.flatnonzero(used)).astype(float)
+        total, events, present = total[:, used], events[:, used], present[:, used]
+    return times, events.astype(float), (total - events).astype(float), present
 
 
 def _ij_parts(km: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -484,8 +553,8 @@ class KaplanMeier(Result):
 def _group_values(data: pd.DataFrame, group: Hashable | None) -> tuple[list[Any], np.ndarray]:
     if group is None:
         return [None], np.zeros(len(data), dtype=np.intp)
-    codes, labels = pd.factorize(data[group], sort=True)
-    return list(labels), codes
+    codes, labels = level_codes(data[group], group, "treatment", "kaplan_meier")
+    return labels, codes
 
 
 def kaplan_meier(
@@ -573,15 +642,21 @@ def kaplan_meier(
     check_choice(se, "se", func, ("greenwood", "robust"))
     require_columns(check_frame(data, func), func, treatment=treatment)
     data, t, e, w = _survival_arrays(
-        data, time, event, weights, func, as_column_list(treatment), missing, event_value
+        data, time, event, weights, func, as_column_list(treatment), missing, event_value, True
     )
     labels, codes = _group_values(data, treatment)
     tables, meds, curves = [], [], {}
+    if se != "robust":
+        counted = None if weights is None else w
+        times, D, C, present = _count_table(t, e, counted, codes, len(labels))
     for k, g in enumerate(labels):
-        m = codes == k
-        km = _km_arrays(t[m], e[m], w[m])
         if se == "robust":
+            m = codes == k
+            km = _km_arrays(t[m].astype(float), e[m].astype(float), w[m])
             km["var_log"] = _ij_var_log(km)
+        else:
+            here = present[k]
+            km = _km_from_counts(times[here], D[k, here], C[k, here])
         curves[g] = km
         lo, hi = _conf_band(km["surv"], km["var_log"], conf_level, conf_type)
         std_error = km["surv"] * np.sqrt(np.where(km["surv"] > 0, km["var_log"], np.nan))
@@ -607,8 +682,8 @@ def kaplan_meier(
         meds.append(
             {
                 "group": g,
-                "n": float(w[m].sum()),
-                "events": float((w[m] * e[m]).sum()),
+                "n": float(km["n_event"].sum() + km["n_censor"].sum()),
+                "events": float(km["n_event"].sum()),
                 "median": _median_rule(km["surv"], km["time"]),
                 "ci_low": _median_rule(lo, km["time"]),
                 "ci_high": _median_rule(hi, km["time"]),
@@ -684,7 +759,7 @@ def logrank_test(
     func = "logrank_test"
     require_columns(check_frame(data, func), func, treatment=treatment)
     data, t, e, w = _survival_arrays(
-        data, time, event, weights, func, [treatment], missing, event_value
+        data, time, event, weights, func, [treatment], missing, event_value, True
     )
     labels, codes = _group_values(data, treatment)
     k = len(labels)
@@ -693,19 +768,14 @@ def logrank_test(
             f"The treatment column {quote(treatment)} passed to {func}() has one value; a test needs two "
             "or more groups."
         )
-    keep = w > 0
-    t, e, w, codes = t[keep], e[keep], w[keep], codes[keep]
-    if not (e > 0).any():
+    _, dg, cg, _ = _count_table(t, e, None if weights is None else w, codes, k)
+    if not (dg > 0).any():
         raise EffektError(
             f"{func}(): there are no events in the event column {quote(event)} (every row is "
             "censored), so the survival curves cannot differ and the test is undefined; check "
             "the event coding (1 = event, 0 = censored)."
         )
-    ut, inv = np.unique(t, return_inverse=True)
-    m = len(ut)
-    cell = codes * m + inv
-    dg = np.bincount(cell, weights=w * e, minlength=k * m).reshape(k, m)
-    ng_at = np.bincount(cell, weights=w, minlength=k * m).reshape(k, m)
+    ng_at = dg + cg
     ng = np.cumsum(ng_at[:, ::-1], axis=1)[:, ::-1]  # at risk at each time, per group
     d = dg.sum(axis=0)
     n = ng.sum(axis=0)
