@@ -177,3 +177,32 @@ def test_logrank_on_offset_and_hashed_times_agree():
     hashed = logrank_test(df.assign(weeks=df["weeks"] * 1.5 + 0.1), "weeks", "job", "arm")
     assert whole.statistic == pytest.approx(hashed.statistic, rel=1e-12)
     assert whole.df == hashed.df == 2
+
+
+@pytest.mark.parametrize("sizes", [[5, 5, 5, 5], [1, 7, 3, 2, 9], [200, 1, 1]])
+def test_cluster_crossproducts_stacked_or_counted_equal_the_loop(sizes):
+    from effekt._linear import _cluster_crossprods
+
+    rng = np.random.default_rng(len(sizes))
+    codes = rng.permutation(np.repeat(np.arange(len(sizes)), sizes))
+    X = rng.normal(size=(len(codes), 4))
+    expected = np.stack([X[codes == g].T @ X[codes == g] for g in range(len(sizes))])
+    np.testing.assert_allclose(_cluster_crossprods(codes, len(sizes), X), expected, rtol=1e-12)
+
+
+def test_wild_bootstrap_statistic_is_the_cr1_wald():
+    from effekt.did import _wild_cluster_wald
+
+    rng = np.random.default_rng(0)
+    g = np.repeat(np.arange(40), 6)
+    X = np.column_stack([np.ones(240), rng.normal(size=(240, 3))])
+    y = rng.normal(size=240) + rng.normal(size=40)[g]
+    stat, p = _wild_cluster_wald(X, y, g, np.array([1, 2]), n_boot=199, seed=1)
+    # R-free reference: the same statistic from the CR1 formula written out
+    XtX_inv = np.linalg.inv(X.T @ X)
+    beta = XtX_inv @ X.T @ y
+    s = np.stack([X[g == k].T @ (y - X @ beta)[g == k] for k in range(40)])
+    V = XtX_inv @ (s.T @ s) @ XtX_inv * 40 / 39 * 239 / 236
+    b = beta[[1, 2]]
+    assert stat == pytest.approx(float(b @ np.linalg.solve(V[np.ix_([1, 2], [1, 2])], b)))
+    assert 0 < p < 1
