@@ -57,6 +57,7 @@ STUDY_LAYER_USERS = ("effekt.cli", "effekt")
 CORE = (
     "effekt.errors",
     "effekt._validate",
+    "effekt._frame",
     "effekt._design",
     "effekt._inference",
     "effekt._linear",

@@ -643,8 +643,9 @@ def _set(value: Any) -> Callable[[pd.DataFrame, Any], pd.DataFrame]:
     def apply(df: pd.DataFrame, col: Any) -> pd.DataFrame:
         out = df.copy()
         numeric = pd.api.types.is_numeric_dtype(out[col]) and isinstance(value, float)
-        out[col] = out[col].astype(float) if numeric else out[col].astype(object)
-        out.iloc[0, out.columns.get_loc(col)] = value
+        values = list(out[col].astype(float) if numeric else out[col].astype(object))
+        values[0] = value
+        out[col] = pd.Series(values, index=out.index, dtype=float if numeric else object)
         return out
 
     return apply

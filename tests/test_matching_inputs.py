@@ -184,7 +184,7 @@ def test_bad_columns_and_treatment(df):
         match(df.assign(t3=np.arange(len(df)) % 3), "t3", ["age"])
     with pytest.raises(EffektError, match="exactly two values"):
         propensity_score(df[df["t"] == 1].assign(t=1), "t", ["age"])
-    with pytest.raises(EffektError, match="a pandas DataFrame"):
+    with pytest.raises(EffektError, match="must be a pandas, Polars or PyArrow DataFrame"):
         match(df.to_numpy(), "t", ["age"])
     with pytest.raises(EffektError, match="also listed in 'covariates'"):
         propensity_score(df, "t", ["age", "t"])

@@ -9,14 +9,23 @@ new (filtered) DataFrame.
 from __future__ import annotations
 
 import numbers
-import warnings
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .errors import ColumnError, DroppedRowsWarning, EffektError, MissingValueError, quote
+from ._frame import (
+    column_names,
+    is_pandas,
+    missing_column_error,
+    missing_values_error,
+    nothing_left_error,
+    require_columns_in,
+    to_pandas,
+    warn_dropped,
+)
+from .errors import ColumnError, EffektError, quote
 
 MISSING_POLICIES = ("raise", "drop")
 
@@ -137,10 +146,12 @@ def check_not_outcome(
         )
 
 
-def check_new_column(name: Any, data: pd.DataFrame, argument: str, func: str) -> None:
-    """An output column name that does not overwrite a column of the result's input."""
+def check_new_column(
+    name: Any, existing: pd.DataFrame | Iterable[Hashable], argument: str, func: str
+) -> None:
+    """An output column name that is none of ``existing`` (a frame's columns or a list)."""
     check_column_name(name, argument, func)
-    if name in data.columns:
+    if name in list(existing.columns if isinstance(existing, pd.DataFrame) else existing):
         raise EffektError(
             f"The '{argument}' argument of {func}() is {quote(name)}, which is already a column "
             "of the result (an id or a kept column); choose another name."
@@ -206,15 +217,28 @@ def check_share(share: Any, argument: str, func: str) -> float:
     return float(share)
 
 
-def check_frame(data: Any, func: str, argument: str = "data") -> pd.DataFrame:
-    """``data`` must be a non-empty pandas DataFrame."""
-    if not isinstance(data, pd.DataFrame):
-        raise argument_error(func, argument, "a pandas DataFrame", type(data).__name__)
-    if len(data) == 0:
-        raise EffektError(
-            f"The '{argument}' argument of {func}() is an empty DataFrame; pass the rows to analyse."
-        )
-    return data
+def check_frame(
+    data: Any, func: str, argument: str = "data", **columns: Hashable | Iterable[Hashable] | None
+) -> pd.DataFrame:
+    """``data`` as a non-empty pandas DataFrame; any supported backend is read (issue 14).
+
+    ``columns`` maps argument names to the column(s) they name (``outcome="y"``,
+    ``covariates=["age", "sex"]``): each must exist, with the same
+    :class:`~effekt.errors.ColumnError` on every backend. A pandas DataFrame is returned as
+    it is; a Polars, PyArrow, DuckDB or Spark frame is narrowed to the named columns in its
+    engine and collected (all columns when none are named). Estimators that reduce to
+    sufficient statistics use :func:`effekt._frame.group_stats` instead.
+    """
+    lists = {arg: as_column_list(cols) for arg, cols in columns.items()}
+    for arg, cols in lists.items():
+        for column in cols:
+            check_column_name(column, arg, func)
+    if is_pandas(data):
+        require_columns_in(list(data.columns), func, lists)
+        return to_pandas(data, func, argument=argument)
+    require_columns_in(column_names(data, func, argument), func, lists)
+    used = [c for cols in lists.values() for c in cols]
+    return to_pandas(data, func, used if lists else None, argument)
 
 
 def as_column_list(columns: Hashable | Iterable[Hashable] | None) -> list[Hashable]:
@@ -245,11 +269,7 @@ def require_columns(
         for column in as_column_list(columns):
             check_column_name(column, argument, func)
             if column not in data.columns:
-                available = ", ".join(map(quote, list(data.columns)[:20]))
-                raise ColumnError(
-                    f"The column {quote(column)} given as '{argument}' to {func}() is not in data; "
-                    f"available columns: {available}."
-                )
+                raise missing_column_error(column, argument, func, list(data.columns))
 
 
 def handle_missing(
@@ -277,23 +297,12 @@ def handle_missing(
         return data
     if missing == "raise":
         column = counts[counts > 0].index[0]
-        raise MissingValueError(
-            f"The column {quote(column)} used by {func}() has {int(counts[column])} missing values; "
-            "drop or impute them, or pass missing='drop'."
-        )
+        raise missing_values_error(column, int(counts[column]), func)
     keep = ~isna.any(axis=1).to_numpy()
-    detail = ", ".join(f"{quote(c)}: {int(k)}" for c, k in counts.items() if k)
-    warnings.warn(
-        f"{func}() dropped {int((~keep).sum())} of {len(data)} rows with missing values ({detail}).",
-        DroppedRowsWarning,
-        stacklevel=3,
-    )
-    kept = data.loc[keep]
-    if len(kept) == 0:
-        raise EffektError(
-            f"{func}(): every row has a missing value in {cols}; nothing is left to analyse."
-        )
-    return kept
+    if not keep.any():
+        raise nothing_left_error(cols, func)
+    warn_dropped(dict(counts.items()), int((~keep).sum()), len(data), func)
+    return data.loc[keep]
 
 
 def two_valued(

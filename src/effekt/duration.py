@@ -1335,7 +1335,7 @@ def weeks_in_status(
     func = "weeks_in_status"
     cols = as_column_list(columns)
     check_column_name(id, "id", func)
-    check_new_column(name, pd.DataFrame(columns=[id, *cols]), "name", func)
+    check_new_column(name, [id, *cols], "name", func)
     if isinstance(data, pd.DataFrame):
         require_columns(data, func, columns=cols)
     panel, codes, labels, t = _check_panel(

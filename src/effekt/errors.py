@@ -37,7 +37,8 @@ def quote(value: object) -> str:
     >>> quote("job"), quote(3)
     ("'job'", '3')
     """
-    return repr(value) if isinstance(value, str) else str(value)
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 80 else f"{text[:60]}... ({len(text)} characters)"
 
 
 class EffektError(ValueError):

@@ -877,6 +877,9 @@ def effect_from_normal(
             float(value)
         except (TypeError, ValueError, OverflowError):
             raise argument_error("effect_from_normal", name, "a number", value) from None
+    for name, value in fields.items():
+        if name in ("method", "label", "outcome", "unit") and not isinstance(value, str | None):
+            raise argument_error("effect_from_normal", name, "a text", value)
     w = wald(estimate, std_error, conf_level, df)
     return EffectResult(
         estimate=float(estimate),

@@ -1,0 +1,265 @@
+"""Any dataframe in: the one place that reads ``data`` from pandas, Polars, PyArrow, DuckDB or Spark.
+
+Every public function that takes ``data`` goes through this module, by way of
+:func:`effekt._validate.check_frame` (unit-level estimators: only the columns they use are
+collected into pandas) or :func:`group_stats` (estimators that reduce to sufficient
+statistics: the group-by runs in the engine and only the aggregates reach Python).
+
+The compatibility layer is `narwhals <https://narwhals-dev.github.io/narwhals/>`_: one
+expression API over pandas, Polars (eager and lazy), PyArrow, DuckDB relations and PySpark
+DataFrames, without depending on any of them. The engines themselves are the caller's: a
+Polars frame means Polars is installed.
+
+The error texts (missing column, missing values, dropped rows) are made here so that they are
+the same on every backend.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any
+
+import narwhals.stable.v2 as nw
+import numpy as np
+import pandas as pd
+
+from .errors import ColumnError, DroppedRowsWarning, EffektError, MissingValueError, quote
+
+#: The backends effekt is tested on; narwhals may accept more (Modin, cuDF, Dask, Ibis).
+SUPPORTED = "a pandas, Polars or PyArrow DataFrame, a DuckDB relation or a PySpark DataFrame"
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def missing_column_error(
+    column: Hashable, argument: str, func: str, available: Sequence[Hashable]
+) -> ColumnError:
+    """The one text for a column that is not in ``data`` (every backend)."""
+    listed = ", ".join(map(quote, list(available)[:20]))
+    return ColumnError(
+        f"The column {quote(column)} given as '{argument}' to {func}() is not in data; "
+        f"available columns: {listed}."
+    )
+
+
+def missing_values_error(column: Hashable, count: int, func: str) -> MissingValueError:
+    """The one text for missing values under ``missing='raise'`` (every backend)."""
+    return MissingValueError(
+        f"The column {quote(column)} used by {func}() has {count} missing values; "
+        "drop or impute them, or pass missing='drop'."
+    )
+
+
+def warn_dropped(counts: dict[Hashable, int], dropped: int, total: int, func: str) -> None:
+    """The one DroppedRowsWarning text for ``missing='drop'`` (every backend)."""
+    detail = ", ".join(f"{quote(c)}: {int(k)}" for c, k in counts.items() if k)
+    warnings.warn(
+        f"{func}() dropped {dropped} of {total} rows with missing values ({detail}).",
+        DroppedRowsWarning,
+        stacklevel=4,
+    )
+
+
+def nothing_left_error(columns: Sequence[Hashable], func: str) -> EffektError:
+    return EffektError(
+        f"{func}(): every row has a missing value in {list(columns)}; nothing is left to analyse."
+    )
+
+
+def empty_frame_error(argument: str, func: str) -> EffektError:
+    return EffektError(
+        f"The '{argument}' argument of {func}() is an empty DataFrame; pass the rows to analyse."
+    )
+
+
+# --------------------------------------------------------------------------- backends
+
+
+def is_pandas(data: Any) -> bool:
+    """True for a pandas DataFrame (the estimators' own format: no conversion)."""
+    return isinstance(data, pd.DataFrame)
+
+
+def _from_native(data: Any, func: str, argument: str) -> Any:
+    try:
+        return nw.from_native(data, pass_through=False)
+    except TypeError:
+        raise EffektError(
+            f"The '{argument}' argument of {func}() must be {SUPPORTED}; got {type(data).__name__}."
+        ) from None
+
+
+def native_kind(data: Any, func: str, argument: str = "data") -> str:
+    """The backend of ``data``: "pandas", "polars", "pyarrow", "duckdb", "pyspark", ...
+
+    Raises :class:`~effekt.errors.EffektError` naming ``argument`` for anything that is not a
+    dataframe narwhals can read (a dict, a list, a NumPy array).
+    """
+    if is_pandas(data):
+        return "pandas"
+    frame = _from_native(data, func, argument)
+    return str(frame.implementation.name).lower().replace("_", "")
+
+
+def _lazy(data: Any, func: str, argument: str) -> Any:
+    frame = _from_native(data, func, argument)
+    return frame.lazy() if isinstance(frame, nw.DataFrame) else frame
+
+
+def column_names(data: Any, func: str, argument: str = "data") -> list[Hashable]:
+    """Column names of any supported frame, read from its schema (nothing is computed)."""
+    if is_pandas(data):
+        return list(data.columns)
+    return list(_lazy(data, func, argument).collect_schema().names())
+
+
+def require_columns_in(
+    available: Sequence[Hashable], func: str, arguments: Mapping[str, Sequence[Hashable]]
+) -> None:
+    """Every column named by ``arguments`` (argument name -> columns) is in ``available``."""
+    present = set(available)
+    for argument, columns in arguments.items():
+        for column in columns:
+            if column not in present:
+                raise missing_column_error(column, argument, func, available)
+
+
+def to_pandas(
+    data: Any,
+    func: str,
+    columns: Sequence[Hashable] | None = None,
+    argument: str = "data",
+) -> pd.DataFrame:
+    """``data`` as a pandas DataFrame holding only ``columns`` (all when None).
+
+    A pandas DataFrame is returned as it is (never copied, never modified). Any other
+    supported frame is read through narwhals: the columns are checked against its schema
+    (the same :class:`~effekt.errors.ColumnError` as for pandas), selected in the engine
+    and only then collected, so a lazy Polars, DuckDB or Spark source of many columns
+    brings only the used ones into memory.
+    """
+    if is_pandas(data):
+        if len(data) == 0:
+            raise empty_frame_error(argument, func)
+        return data
+    lazy = _lazy(data, func, argument)
+    names = list(lazy.collect_schema().names())
+    wanted = names if columns is None else list(dict.fromkeys(columns))
+    require_columns_in(names, func, {"columns": wanted})
+    frame = lazy.select(*wanted).collect().to_pandas() if wanted else _empty_rows(lazy)
+    if len(frame) == 0:
+        raise empty_frame_error(argument, func)
+    return frame
+
+
+def _empty_rows(lazy: Any) -> pd.DataFrame:
+    n = lazy.select(nw.len()).collect().to_pandas().iloc[0, 0]
+    return pd.DataFrame(index=pd.RangeIndex(int(n)))
+
+
+# --------------------------------------------------------------------------- push-down
+
+
+def _is_missing(column: str, dtype: Any) -> Any:
+    expr = nw.col(column).is_null()
+    if dtype.is_float():
+        expr = expr | nw.col(column).is_nan().fill_null(value=False)
+    return expr
+
+
+def count_missing(
+    data: Any, columns: Sequence[Hashable], func: str, argument: str = "data"
+) -> tuple[dict[Hashable, int], int, int]:
+    """Missing values per column, rows with any missing, and all rows, in one engine pass.
+
+    NULL and (in float columns) NaN both count as missing, as pandas' ``isna`` does.
+    """
+    lazy = _lazy(data, func, argument)
+    schema = lazy.collect_schema()
+    require_columns_in(list(schema.names()), func, {"columns": list(columns)})
+    flags = [_is_missing(str(c), schema[c]) for c in columns]
+    exprs = [f.cast(nw.Int64).sum().alias(f"m{i}") for i, f in enumerate(flags)]
+    anyrow = flags[0]
+    for flag in flags[1:]:
+        anyrow = anyrow | flag
+    exprs += [anyrow.cast(nw.Int64).sum().alias("any"), nw.len().alias("rows")]
+    row = lazy.select(*exprs).collect().to_pandas().iloc[0]
+    counts = {c: int(row[f"m{i}"]) for i, c in enumerate(columns)}
+    return counts, int(row["any"]), int(row["rows"])
+
+
+def without_missing(
+    data: Any, columns: Sequence[Hashable], missing: str, func: str, argument: str = "data"
+) -> Any:
+    """``data`` as a narwhals LazyFrame with no missing value in ``columns``.
+
+    ``missing='raise'`` raises :class:`~effekt.errors.MissingValueError` on the first column
+    with missing values; ``'drop'`` filters them in the engine and warns with the counts,
+    exactly as :func:`effekt._validate.handle_missing` does for pandas.
+    """
+    cols = list(dict.fromkeys(columns))
+    lazy = _lazy(data, func, argument)
+    counts, with_missing, total = count_missing(lazy, cols, func, argument)
+    if total == 0:
+        raise empty_frame_error(argument, func)
+    if not with_missing:
+        return lazy
+    if missing == "raise":
+        column = next(c for c, k in counts.items() if k)
+        raise missing_values_error(column, counts[column], func)
+    if with_missing == total:
+        raise nothing_left_error(cols, func)
+    warn_dropped(counts, with_missing, total, func)
+    schema = lazy.collect_schema()
+    keep = ~_is_missing(str(cols[0]), schema[cols[0]])
+    for c in cols[1:]:
+        keep = keep & ~_is_missing(str(c), schema[c])
+    return lazy.filter(keep)
+
+
+def group_stats(
+    data: Any,
+    func: str,
+    keys: Sequence[Hashable],
+    values: Sequence[Hashable] = (),
+    *,
+    missing: str = "raise",
+    argument: str = "data",
+) -> pd.DataFrame:
+    """Sufficient statistics per distinct combination of ``keys``, computed in the engine.
+
+    Returns a pandas DataFrame indexed by ``keys`` (a MultiIndex for several, sorted) with
+    the columns ``n`` (rows), ``sum_<v>`` and ``sumsq_<v>`` (sum and sum of squares of each
+    column ``v`` in ``values``) as float64. Keys in the index cannot collide with the
+    statistics' names. Missing values in ``keys`` or ``values`` follow ``missing`` with the
+    texts of :func:`effekt._validate.handle_missing`. With pandas input the group-by is
+    pandas' own; with Polars, PyArrow, DuckDB or Spark only the aggregated rows are
+    collected.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"arm": [0, 0, 1, 1, 1], "y": [1, 0, 1, 1, 0]})
+    >>> group_stats(df, "example", ["arm"], ["y"]).reset_index().to_dict("list")
+    {'arm': [0, 1], 'n': [2.0, 3.0], 'sum_y': [1.0, 2.0], 'sumsq_y': [1.0, 2.0]}
+    """
+    keys, values = list(keys), list(values)
+    lazy = without_missing(data, [*keys, *values], missing, func, argument)
+    key_alias = {k: f"__k{i}" for i, k in enumerate(keys)}
+    value_alias = {v: f"__v{i}" for i, v in enumerate(values)}
+    lazy = lazy.select(
+        *(nw.col(str(k)).alias(a) for k, a in key_alias.items()),
+        *(nw.col(str(v)).cast(nw.Float64).alias(a) for v, a in value_alias.items()),
+    )
+    lazy = lazy.with_columns(
+        *((nw.col(a) * nw.col(a)).alias(f"{a}_sq") for a in value_alias.values())
+    )
+    aggs = [nw.len().alias("n")]
+    for v, a in value_alias.items():
+        aggs += [nw.col(a).sum().alias(f"sum_{v}"), nw.col(f"{a}_sq").sum().alias(f"sumsq_{v}")]
+    aliases = list(key_alias.values())
+    grouped = lazy.group_by(*aliases).agg(*aggs).collect().to_pandas().set_index(aliases)
+    grouped.index = grouped.index.set_names(keys)
+    return grouped.astype(np.float64).sort_index()
