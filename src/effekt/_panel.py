@@ -19,13 +19,17 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ._frame import column_names, require_columns_in
 from ._validate import (
     MISSING_POLICIES,
+    as_column_list,
     check_choice,
+    check_column_name,
     factorize_levels,
     handle_missing,
     numeric_column,
@@ -39,6 +43,16 @@ BLOCK_CELLS = 1 << 22
 _PERIOD_RANGE = 1 << 20
 #: Largest person x period table of the duplicate check (bytes); larger panels hash.
 _BITMAP_CELLS = 1 << 30
+
+
+def check_frame_columns(data: Any, func: str, **columns: Hashable | list[Hashable] | None) -> None:
+    """Every named column exists in ``data`` (any backend: read from the schema, nothing is
+    collected), with the texts of :func:`effekt._validate.check_frame`."""
+    lists = {arg: as_column_list(cols) for arg, cols in columns.items()}
+    for arg, cols in lists.items():
+        for column in cols:
+            check_column_name(column, arg, func)
+    require_columns_in(column_names(data, func), func, lists)
 
 
 def without_missing(

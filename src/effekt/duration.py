@@ -52,8 +52,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ._frame import group_stats, is_pandas
+from ._frame import without_missing as frame_without_missing
 from ._inference import critical_value, wald
 from ._panel import (
+    check_frame_columns,
     integer_values,
     is_binary,
     level_codes,
@@ -134,22 +137,12 @@ def _survival_arrays(
     as_array = integer_values if raw else numeric_column
     t = as_array(data[time], time, func, "time")
     if t.min() < 0:
-        raise ColumnError(
-            f"The time column {quote(time)} passed to {func}() has {int((t < 0).sum())} negative "
-            "values "
-            f"(e.g. {t[t < 0][0]:g}); times are durations since the start of follow-up and must "
-            "be >= 0."
-        )
+        raise _negative_times(time, func, t[t < 0])
     e = as_array(
         outcome_indicator(data[event], event, func, event_value, "event"), event, func, "event"
     )
     if not is_binary(e):
-        bad = (e != 0) & (e != 1)
-        raise ColumnError(
-            f"The event column {quote(event)} passed to {func}() must be 1 (event, e.g. job "
-            "found) or "
-            f"0 (censored); {int(bad.sum())} values are not (e.g. {e[bad][0]:g})."
-        )
+        raise _not_event(event, func, e[(e != 0) & (e != 1)])
     if weights is None:
         w = np.ones(len(t))
     else:
@@ -236,6 +229,93 @@ def _count_table(
         times = (lo + np.flatnonzero(used)).astype(float)
         total, events, present = total[:, used], events[:, used], present[:, used]
     return times, events.astype(float), (total - events).astype(float), present
+
+
+def _engine_counts(
+    data: Any,
+    time: Hashable,
+    event: Hashable,
+    groups: list[Hashable],
+    func: str,
+    missing: str,
+    event_value: Any,
+) -> tuple[list[Any], np.ndarray, np.ndarray, np.ndarray]:
+    """The counts of :func:`_count_table` computed in the engine of a Polars, PyArrow, DuckDB
+    or Spark frame: one group-by (group, time, event) brings only the counts into Python.
+
+    The checks of :func:`_survival_arrays` run on the distinct values, with the same texts.
+    """
+    lazy = frame_without_missing(data, [time, event, *groups], missing, func)
+    table = group_stats(lazy, func, [*groups, time, event]).reset_index()
+    n = table["n"].to_numpy()
+    t = numeric_column(table[time], time, func, "time")
+    if t.min() < 0:
+        raise _negative_times(time, func, t[t < 0], n[t < 0])
+    ev = outcome_indicator(table[event], event, func, event_value, "event")
+    e = numeric_column(ev, event, func, "event")
+    if not is_binary(e):
+        bad = (e != 0) & (e != 1)
+        raise _not_event(event, func, e[bad], n[bad])
+    codes, labels = np.zeros(len(table), dtype=np.int64), [None]
+    if groups:
+        codes, labels = level_codes(table[groups[0]], groups[0], "treatment", func)
+    tcodes, times = period_codes(t)
+    k, m = len(labels), len(times)
+    cell = codes * m + tcodes
+    total = np.bincount(cell, weights=n, minlength=k * m).reshape(k, m)
+    events = np.bincount(cell, weights=n * e, minlength=k * m).reshape(k, m)
+    return labels, times, events, total - events
+
+
+def _negative_times(time: Hashable, func: str, bad: np.ndarray, rows: Any = None) -> ColumnError:
+    count = len(bad) if rows is None else int(np.sum(rows))
+    return ColumnError(
+        f"The time column {quote(time)} passed to {func}() has {count} negative values "
+        f"(e.g. {np.min(bad):g}); times are durations since the start of follow-up and must "
+        "be >= 0."
+    )
+
+
+def _not_event(event: Hashable, func: str, bad: np.ndarray, rows: Any = None) -> ColumnError:
+    count = len(bad) if rows is None else int(np.sum(rows))
+    return ColumnError(
+        f"The event column {quote(event)} passed to {func}() must be 1 (event, e.g. job found) "
+        f"or 0 (censored); {count} values are not (e.g. {np.min(bad):g})."
+    )
+
+
+def _curve_counts(
+    data: Any,
+    columns: tuple[Hashable, Hashable, Hashable | None, Hashable | None],
+    func: str,
+    missing: str,
+    event_value: Any,
+    by_row: bool = False,
+) -> dict[str, Any]:
+    """Labels and (group x time) events/censorings for the curves and the log-rank test.
+
+    ``columns``: time, event, group (or None) and weights (or None). Unweighted Polars,
+    PyArrow, DuckDB and Spark frames are counted in their engine; other inputs are collected
+    (only these columns) and counted in one pass. ``by_row`` also keeps the rows (for the
+    robust variance), which needs them in Python.
+    """
+    time, event, group, weights = columns
+    groups = as_column_list(group)
+    if not is_pandas(data) and weights is None and not by_row:
+        check_frame_columns(data, func, treatment=groups, time=time, event=event)
+        labels, times, D, C = _engine_counts(data, time, event, groups, func, missing, event_value)
+        return {"labels": labels, "times": times, "D": D, "C": C, "present": (D + C) > 0}
+    data = check_frame(data, func, treatment=groups, time=time, event=event, weights=weights)
+    data, t, e, w = _survival_arrays(
+        data, time, event, weights, func, groups, missing, event_value, True
+    )
+    labels, codes = _group_values(data, group)
+    out: dict[str, Any] = {"labels": labels, "rows": (t, e, w, codes)}
+    if not by_row:
+        counted = None if weights is None else w
+        times, D, C, present = _count_table(t, e, counted, codes, len(labels))
+        out.update(times=times, D=D, C=C, present=present)
+    return out
 
 
 def _ij_parts(km: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -640,23 +720,19 @@ def kaplan_meier(
     conf_level = check_conf_level(conf_level, func)
     check_choice(conf_type, "conf_type", func, CONF_TYPES)
     check_choice(se, "se", func, ("greenwood", "robust"))
-    require_columns(check_frame(data, func), func, treatment=treatment)
-    data, t, e, w = _survival_arrays(
-        data, time, event, weights, func, as_column_list(treatment), missing, event_value, True
-    )
-    labels, codes = _group_values(data, treatment)
+    robust = se == "robust"
+    cc = _curve_counts(data, (time, event, treatment, weights), func, missing, event_value, robust)
+    labels = cc["labels"]
     tables, meds, curves = [], [], {}
-    if se != "robust":
-        counted = None if weights is None else w
-        times, D, C, present = _count_table(t, e, counted, codes, len(labels))
     for k, g in enumerate(labels):
-        if se == "robust":
+        if robust:
+            t, e, w, codes = cc["rows"]
             m = codes == k
             km = _km_arrays(t[m].astype(float), e[m].astype(float), w[m])
             km["var_log"] = _ij_var_log(km)
         else:
-            here = present[k]
-            km = _km_from_counts(times[here], D[k, here], C[k, here])
+            here = cc["present"][k]
+            km = _km_from_counts(cc["times"][here], cc["D"][k, here], cc["C"][k, here])
         curves[g] = km
         lo, hi = _conf_band(km["surv"], km["var_log"], conf_level, conf_type)
         std_error = km["surv"] * np.sqrt(np.where(km["surv"] > 0, km["var_log"], np.nan))
@@ -757,18 +833,18 @@ def logrank_test(
     1.9927
     """
     func = "logrank_test"
-    require_columns(check_frame(data, func), func, treatment=treatment)
-    data, t, e, w = _survival_arrays(
-        data, time, event, weights, func, [treatment], missing, event_value, True
-    )
-    labels, codes = _group_values(data, treatment)
+    if treatment is None:
+        raise EffektError(
+            f"{func}() got None for a column it needs (e.g. 'treatment'); pass a column name."
+        )
+    cc = _curve_counts(data, (time, event, treatment, weights), func, missing, event_value)
+    labels, dg, cg = cc["labels"], cc["D"], cc["C"]
     k = len(labels)
     if k < 2:
         raise ColumnError(
             f"The treatment column {quote(treatment)} passed to {func}() has one value; a test needs two "
             "or more groups."
         )
-    _, dg, cg, _ = _count_table(t, e, None if weights is None else w, codes, k)
     if not (dg > 0).any():
         raise EffektError(
             f"{func}(): there are no events in the event column {quote(event)} (every row is "
