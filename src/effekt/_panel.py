@@ -21,6 +21,7 @@ from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
@@ -53,6 +54,24 @@ def check_frame_columns(data: Any, func: str, **columns: Hashable | list[Hashabl
         for column in cols:
             check_column_name(column, arg, func)
     require_columns_in(column_names(data, func), func, lists)
+
+
+def numeric_columns(data: Any, columns: list[Hashable], func: str) -> bool:
+    """Whether the columns of a non-pandas frame are numeric or boolean (from its schema)."""
+    frame = data if isinstance(data, nw.LazyFrame) else nw.from_native(data)
+    schema = frame.collect_schema()
+    return all(schema[str(c)].is_numeric() or schema[str(c)] == nw.Boolean for c in columns)
+
+
+def collect_columns(
+    lazy: Any, columns: list[Hashable], partition: tuple[Hashable, int, int] | None = None
+) -> pd.DataFrame:
+    """``columns`` of a narwhals LazyFrame as pandas; ``partition`` = (integer column, B, b)
+    keeps the rows whose column value is b modulo B (whole persons for an id column)."""
+    if partition is not None:
+        column, B, b = partition
+        lazy = lazy.filter(((nw.col(str(column)) % B) + B) % B == b)
+    return lazy.select(*(str(c) for c in columns)).collect().to_pandas()
 
 
 def without_missing(

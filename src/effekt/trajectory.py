@@ -32,14 +32,19 @@ import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
+from ._frame import group_stats, is_pandas
+from ._frame import without_missing as frame_without_missing
 from ._inference import critical_value, wald_arrays
 from ._panel import (
     Blocks,
+    check_frame_columns,
     check_period_dtype,
     check_unique_cells,
+    collect_columns,
     grid_layout,
     integer_values,
     is_binary,
+    numeric_columns,
     period_codes,
     person_codes,
     person_values,
@@ -56,7 +61,6 @@ from ._validate import (
     check_weights,
     outcome_indicator,
     quote,
-    require_columns,
     two_valued,
 )
 from .errors import ColumnError, EffektError
@@ -97,8 +101,7 @@ def _panel_codes(
     every person at every period is recognised in two passes. Raises :class:`EffektError`
     when a (person, period) pair occurs twice.
     """
-    check_frame(data, func)
-    require_columns(data, func, id=id, time=time, column=list(extra))
+    data = check_frame(data, func, id=id, time=time, column=list(extra))
     panel = without_missing(data, [id, time, *extra], missing, func)
     check_period_dtype(panel[time], time, func)
     times = integer_values(panel[time], time, func, "time")
@@ -160,8 +163,13 @@ def _sup_t(
     if not pos.any():
         return q
     R = cov[np.ix_(pos, pos)] / np.outer(se[pos], se[pos])
-    vals, vecs = np.linalg.eigh(R)
-    L = vecs * np.sqrt(np.clip(vals, 0, None))
+    try:  # the Cholesky factor is continuous in R: the same band from every backend's sums
+        L = np.linalg.cholesky(R)
+    except np.linalg.LinAlgError:  # singular R (fewer clusters than periods, say)
+        vals, vecs = np.linalg.eigh(R)
+        # rounding noise in the null space would otherwise enter as sqrt(1e-16) = 1e-8
+        vals = np.where(vals > len(vals) * np.finfo(float).eps * vals.max(), vals, 0.0)
+        L = vecs * np.sqrt(vals)
     rng = check_seed(seed, "sup_t")
     draws = rng.standard_normal((n_draws, L.shape[1])) @ L.T
     return max(float(np.quantile(np.abs(draws).max(axis=1), conf_level)), q)
@@ -583,8 +591,14 @@ def _per_period(x: dict[str, Any], time: Hashable, func: str) -> dict[str, Any]:
             N += observed.T @ ind
             W += observed.T @ wind
         S += Y.T @ wind
+    return _cells(x["ut"], N, W, S, time, func)
+
+
+def _cells(
+    ut: np.ndarray, N: np.ndarray, W: np.ndarray, S: np.ndarray, time: Hashable, func: str
+) -> dict[str, Any]:
+    """Per period and arm sizes, weights and means; every arm needs two persons per period."""
     N = N.astype(np.int64)
-    ut = x["ut"]
     if (N < 2).any():
         k, g = np.argwhere(N < 2)[0]
         raise EffektError(
@@ -681,13 +695,157 @@ def _covariance(
         )
     check_clusters_per_arm(ccodes, np.asarray(x["arm"]) != 0, cluster, func)
     Phi = _influence_sum(x, cells, ccodes, G)
+    return _cluster_cov(Phi, cells, cluster, label)
+
+
+def _cluster_cov(
+    Phi: np.ndarray, cells: dict[str, Any], cluster: Hashable, label: str
+) -> tuple[np.ndarray, float, int, str]:
+    """CR1 covariance from the (clusters x periods) influence sums, df and method."""
+    G = Phi.shape[0]
     Nt = cells["N"].sum(axis=1)
-    Phi *= np.sqrt(G / (G - 1) * (Nt - 1) / (Nt - 2))[None, :]
+    Phi = Phi * np.sqrt(G / (G - 1) * (Nt - 1) / (Nt - 2))[None, :]
     method = (
         f"difference in {label} per period; CR1 cluster-robust variance "
         f"({G} clusters of {quote(cluster)}), t({G - 1})"
     )
     return Phi.T @ Phi, float(G - 1), G, method
+
+
+#: Rows of one partition of an engine's panel brought into Python at a time.
+PARTITION_ROWS = 1 << 24
+
+
+def _pushes_down(data: Any, columns: dict[str, Any], func: str) -> bool:
+    """Whether the panel is a Polars/PyArrow/DuckDB/Spark frame the engine can summarise:
+    numeric period and outcome, no weights and no outcome_value (those are collected)."""
+    if is_pandas(data) or columns["weights"] is not None or columns["outcome_value"] is not None:
+        return False
+    names = {"id": columns["id"], "time": columns["time"]}
+    extra = [columns[k] for k in ("outcome", "treatment", "cluster") if columns[k] is not None]
+    check_frame_columns(data, func, **names, column=extra)
+    return numeric_columns(data, [columns["time"], columns["outcome"]], func)
+
+
+def _engine_panel(
+    data: Any, c: dict[str, Any], func: str
+) -> tuple[dict[str, Any], tuple[np.ndarray, float | None, int | None, str], bool]:
+    """Per-period moments by one group-by in the engine, then the covariance from person x
+    period blocks of the panel collected one partition of persons at a time.
+
+    Returns the cells, (covariance, df, cluster count, method) and whether the outcome is 0/1.
+    """
+    id, time, outcome, treatment, cluster = (
+        c[k] for k in ("id", "time", "outcome", "treatment", "cluster")
+    )
+    cols = [id, time, outcome, treatment, *as_column_list(cluster)]
+    lazy = frame_without_missing(data, cols, c["missing"], func)
+    table = group_stats(lazy, func, [time, treatment], [outcome]).reset_index()
+    tcodes, ut = period_codes(integer_values(table[time], time, func, "time"))
+    levels = pd.Series(pd.unique(table[treatment]), name=treatment)
+    treated = levels[two_valued(levels, treatment, "treatment", func, c["treated_value"])]
+    g = table[treatment].isin(treated).to_numpy().astype(np.intp)
+    sums = {}
+    for key in ("n", f"sum_{outcome}"):
+        sums[key] = np.zeros((len(ut), 2))
+        np.add.at(sums[key], (tcodes, g), table[key].to_numpy())
+    cells = _cells(ut, sums["n"], sums["n"], sums[f"sum_{outcome}"], time, func)
+    groups = None
+    if cluster is not None:
+        groups = _engine_clusters(lazy, cluster, treatment, treated, func)
+    parts = _partitions(lazy, id, int(sums["n"].sum()), cols)
+    total, binary = None, True
+    for part in parts:
+        x = _part_inputs(part, c, ut, treated, groups, func)
+        binary = binary and is_binary(x["y"])
+        G = 0 if groups is None else len(groups)
+        piece = _influence_sum(x, cells, x["groups"], G)
+        total = piece if total is None else total + piece
+    label = "shares" if binary else "means"
+    assert total is not None
+    if cluster is None:
+        return (
+            cells,
+            (total, None, None, f"difference in {label} per period; HC2 (Welch) variance"),
+            binary,
+        )
+    return cells, _cluster_cov(total, cells, cluster, label), binary
+
+
+def _engine_clusters(
+    lazy: Any, cluster: Hashable, treatment: Hashable, treated: Any, func: str
+) -> pd.Index:
+    """The sorted cluster labels (checked: two or more, two per arm), from the engine."""
+    table = group_stats(lazy, func, [cluster, treatment]).reset_index()
+    codes, labels = pd.factorize(table[cluster], sort=True)
+    if len(labels) < 2:
+        raise ColumnError(
+            f"The cluster column {quote(cluster)} passed to {func}() has one value; "
+            "clustering needs two or more."
+        )
+    check_clusters_per_arm(codes, table[treatment].isin(treated).to_numpy(), cluster, func)
+    return pd.Index(labels)
+
+
+def _partitions(lazy: Any, id: Hashable, rows: int, cols: list[Hashable]) -> Any:
+    """The panel's rows in partitions of whole persons (integer ids modulo B), as pandas."""
+    B = max(1, -(-rows // PARTITION_ROWS))
+    if B == 1 or not numeric_columns(lazy, [id], "effect_over_time"):
+        yield collect_columns(lazy, cols)
+        return
+    for b in range(B):
+        yield collect_columns(lazy, cols, (id, B, b))
+
+
+def _part_inputs(
+    part: pd.DataFrame,
+    c: dict[str, Any],
+    ut: np.ndarray,
+    treated: Any,
+    groups: pd.Index | None,
+    func: str,
+) -> dict[str, Any]:
+    """Blocks, outcome, arm and cluster codes of one partition, on the global periods."""
+    id, time = c["id"], c["time"]
+    times = integer_values(part[time], time, func, "time").astype(float)
+    tcodes = np.searchsorted(ut, times).astype(np.int32)
+    pcodes, labels = person_codes(part[id], id, func)
+    P = len(labels)
+    check_unique_cells(pcodes, tcodes, P, len(ut), (id, time, labels, ut), func)
+    blocks = Blocks.of(pcodes, tcodes, P, len(ut))
+    arm_p = person_values(part[c["treatment"]], blocks, func, "treatment")
+    x = {"blocks": blocks, "P": P, "ut": ut, "arm": arm_p.isin(treated).to_numpy(), "groups": None}
+    x["y"] = integer_values(part[c["outcome"]], c["outcome"], func, "outcome")
+    x["wp"] = np.ones(P)
+    if groups is not None:
+        cl = person_values(part[c["cluster"]], blocks, func, "cluster")
+        x["groups"] = groups.get_indexer(cl)
+    return x
+
+
+def _estimate(
+    data: Any, c: dict[str, Any], func: str
+) -> tuple[dict[str, Any], tuple[np.ndarray, float | None, int | None, str], bool]:
+    """Cells, (covariance, df, clusters, method) and 0/1-ness, in the engine where it can."""
+    if _pushes_down(data, c, func):
+        return _engine_panel(data, c, func)
+    x = _panel_inputs(
+        data,
+        c["outcome"],
+        c["treatment"],
+        c["id"],
+        c["time"],
+        c["weights"],
+        c["cluster"],
+        c["treated_value"],
+        c["missing"],
+        func,
+        c["outcome_value"],
+    )
+    binary = is_binary(x["y"])
+    cells = _per_period(x, c["time"], func)
+    label = "shares" if binary else "means"
+    return cells, _covariance(x, cells, c["cluster"], func, label), binary
 
 
 def effect_over_time(
@@ -785,23 +943,18 @@ def effect_over_time(
             func, "simultaneous", "True, False, 'sup-t' or 'bonferroni'", simultaneous
         )
     n_draws = check_resamples(n_draws, "n_draws", func, low=100)
-    x = _panel_inputs(
-        data,
-        outcome,
-        treatment,
-        id,
-        time,
-        weights,
-        cluster,
-        treated_value,
-        missing,
-        func,
-        outcome_value,
-    )
-    binary = is_binary(x["y"])
-    cells = _per_period(x, time, func)
-    label = "shares" if binary else "means"
-    cov, df, n_clusters, method = _covariance(x, cells, cluster, func, label)
+    columns = {
+        "outcome": outcome,
+        "treatment": treatment,
+        "id": id,
+        "time": time,
+        "weights": weights,
+        "cluster": cluster,
+        "treated_value": treated_value,
+        "outcome_value": outcome_value,
+        "missing": missing,
+    }
+    cells, (cov, df, n_clusters, method), binary = _estimate(data, columns, func)
     if weights is not None:
         method += "; weighted"
     se = np.sqrt(np.diag(cov))
