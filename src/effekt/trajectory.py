@@ -163,13 +163,14 @@ def _sup_t(
     if not pos.any():
         return q
     R = cov[np.ix_(pos, pos)] / np.outer(se[pos], se[pos])
-    try:  # the Cholesky factor is continuous in R: the same band from every backend's sums
-        L = np.linalg.cholesky(R)
-    except np.linalg.LinAlgError:  # singular R (fewer clusters than periods, say)
-        vals, vecs = np.linalg.eigh(R)
-        # rounding noise in the null space would otherwise enter as sqrt(1e-16) = 1e-8
-        vals = np.where(vals > len(vals) * np.finfo(float).eps * vals.max(), vals, 0.0)
-        L = vecs * np.sqrt(vals)
+    vals, vecs = np.linalg.eigh(R)
+    # The draws must not depend on rounding (every backend sums in its own order): noise
+    # in a null space (fewer clusters than periods) would enter as sqrt(1e-16) = 1e-8, and
+    # LAPACK's arbitrary eigenvector signs would map the same draws differently.
+    vals = np.where(vals > 1e-10 * vals.max(), vals, 0.0)
+    lead = np.abs(vecs).argmax(axis=0)
+    vecs = vecs * np.sign(vecs[lead, np.arange(len(vals))])
+    L = vecs * np.sqrt(vals)
     rng = check_seed(seed, "sup_t")
     draws = rng.standard_normal((n_draws, L.shape[1])) @ L.T
     return max(float(np.quantile(np.abs(draws).max(axis=1), conf_level)), q)
