@@ -66,12 +66,23 @@ def numeric_columns(data: Any, columns: list[Hashable], func: str) -> bool:
 def collect_columns(
     lazy: Any, columns: list[Hashable], partition: tuple[Hashable, int, int] | None = None
 ) -> pd.DataFrame:
-    """``columns`` of a narwhals LazyFrame as pandas; ``partition`` = (integer column, B, b)
-    keeps the rows whose column value is b modulo B (whole persons for an id column)."""
+    """``columns`` of a narwhals LazyFrame as a pandas frame of NumPy columns (numeric
+    columns come straight from the engine's Arrow buffers, without pandas' conversion);
+    ``partition`` = (integer column, B, b) keeps the rows whose value is b modulo B (whole
+    persons for an id column)."""
     if partition is not None:
         column, B, b = partition
         lazy = lazy.filter(((nw.col(str(column)) % B) + B) % B == b)
-    return lazy.select(*(str(c) for c in columns)).collect().to_pandas()
+    eager = lazy.select(*(str(c) for c in columns)).collect()
+    native = eager.to_native()
+    if hasattr(native, "combine_chunks"):  # Arrow: one buffer per column, not thousands
+        eager = nw.from_native(native.combine_chunks(), eager_only=True)
+    out = {}
+    for c in columns:
+        series = eager.get_column(str(c))
+        numeric = series.dtype.is_numeric() or series.dtype == nw.Boolean
+        out[c] = series.to_numpy() if numeric else series.to_pandas().to_numpy()
+    return pd.DataFrame(out, copy=False)
 
 
 def without_missing(
