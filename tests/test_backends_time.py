@@ -157,3 +157,12 @@ def test_bad_input_gives_the_same_error_on_every_backend(backend, request):
         expected = _message(call, data)
         got = _message(call, convert(data, backend, request))
         assert got == expected, what
+
+
+def test_effect_over_time_with_gaps_in_the_ids(request, monkeypatch):
+    df = panel(persons=300)
+    df = df.assign(person=np.where(df["person"] < 150, df["person"], df["person"] + 10**6))
+    ref = effect_over_time(df, "job", "arm", "person", "week")
+    monkeypatch.setattr(trajectory, "PARTITION_ROWS", 500)  # most id ranges are empty
+    tr = effect_over_time(convert(df, "duckdb", request), "job", "arm", "person", "week")
+    pd.testing.assert_frame_equal(tr.frame, ref.frame, rtol=1e-10, atol=1e-12)

@@ -63,16 +63,30 @@ def numeric_columns(data: Any, columns: list[Hashable], func: str) -> bool:
     return all(schema[str(c)].is_numeric() or schema[str(c)] == nw.Boolean for c in columns)
 
 
+def integer_columns(data: Any, columns: list[Hashable]) -> bool:
+    """Whether the columns of a non-pandas frame are integers (from its schema)."""
+    frame = data if isinstance(data, nw.LazyFrame) else nw.from_native(data)
+    schema = frame.collect_schema()
+    return all(schema[str(c)].is_integer() for c in columns)
+
+
+def id_range(lazy: Any, column: Hashable) -> tuple[int, int]:
+    """Smallest and largest value of an integer column of a narwhals LazyFrame."""
+    col = nw.col(str(column))
+    row = lazy.select(col.min().alias("low"), col.max().alias("high")).collect()
+    return int(row.item(0, "low")), int(row.item(0, "high"))
+
+
 def collect_columns(
     lazy: Any, columns: list[Hashable], partition: tuple[Hashable, int, int] | None = None
 ) -> pd.DataFrame:
     """``columns`` of a narwhals LazyFrame as a pandas frame of NumPy columns (numeric
     columns come straight from the engine's Arrow buffers, without pandas' conversion);
-    ``partition`` = (integer column, B, b) keeps the rows whose value is b modulo B (whole
-    persons for an id column)."""
+    ``partition`` = (integer column, low, high) keeps the rows with low <= value < high
+    (whole persons for an id column)."""
     if partition is not None:
-        column, B, b = partition
-        lazy = lazy.filter(((nw.col(str(column)) % B) + B) % B == b)
+        column, low, high = partition
+        lazy = lazy.filter((nw.col(str(column)) >= low) & (nw.col(str(column)) < high))
     eager = lazy.select(*(str(c) for c in columns)).collect()
     native = eager.to_native()
     if hasattr(native, "combine_chunks"):  # Arrow: one buffer per column, not thousands

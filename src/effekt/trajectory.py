@@ -42,6 +42,8 @@ from ._panel import (
     check_unique_cells,
     collect_columns,
     grid_layout,
+    id_range,
+    integer_columns,
     integer_values,
     is_binary,
     numeric_columns,
@@ -757,6 +759,8 @@ def _engine_panel(
     parts = _partitions(lazy, id, int(sums["n"].sum()), cols)
     total, binary = None, True
     for part in parts:
+        if len(part) == 0:  # a range of ids without persons
+            continue
         x = _part_inputs(part, c, ut, treated, groups, func)
         binary = binary and is_binary(x["y"])
         G = 0 if groups is None else len(groups)
@@ -789,13 +793,22 @@ def _engine_clusters(
 
 
 def _partitions(lazy: Any, id: Hashable, rows: int, cols: list[Hashable]) -> Any:
-    """The panel's rows in partitions of whole persons (integer ids modulo B), as pandas."""
+    """The panel's rows in partitions of whole persons, as pandas frames of NumPy columns.
+
+    Integer ids are cut into B equal ranges of values (B = rows / 2^24, rounded up); a file
+    sorted by person then lets the engine skip the row groups outside each range (Parquet
+    statistics), so the partitions cost about one scan. Other ids come in one piece.
+    """
     B = max(1, -(-rows // PARTITION_ROWS))
-    if B == 1 or not numeric_columns(lazy, [id], "effect_over_time"):
+    if B == 1 or not integer_columns(lazy, [id]):
         yield collect_columns(lazy, cols)
         return
+    low, high = id_range(lazy, id)
+    width = -(-(high - low + 1) // B)
     for b in range(B):
-        yield collect_columns(lazy, cols, (id, B, b))
+        start = low + b * width
+        if start <= high:
+            yield collect_columns(lazy, cols, (id, start, start + width))
 
 
 def _part_inputs(
@@ -936,7 +949,8 @@ def effect_over_time(
     2-core machine). On Polars, PyArrow, DuckDB and Spark input without ``weights`` and
     ``outcome_value`` the per (period, arm) counts and sums are one group-by in the engine,
     and the panel's id, period, outcome, arm (and cluster) columns come into Python one
-    partition of persons at a time (integer ids modulo B, about 2^24 rows each; other ids
+    partition of persons at a time (equal ranges of integer ids, about 2^24 rows each, which
+    a Parquet file sorted by person lets the engine read without rescanning it; other ids
     in one piece) for the cross-period covariance. With weights or ``outcome_value`` those
     columns are collected and treated as a pandas panel.
 
