@@ -206,3 +206,10 @@ def test_wild_bootstrap_statistic_is_the_cr1_wald():
     b = beta[[1, 2]]
     assert stat == pytest.approx(float(b @ np.linalg.solve(V[np.ix_([1, 2], [1, 2])], b)))
     assert 0 < p < 1
+
+
+def test_list_valued_ids_are_refused_with_an_effekt_error():
+    panel = _panel_data(persons=4, weeks=2)
+    panel["person"] = [[int(p), 0] for p in panel["person"]]
+    with pytest.raises(EffektError, match="'person'"):
+        effect_over_time(panel, "job", "arm", "person", "week")

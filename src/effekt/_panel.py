@@ -278,6 +278,16 @@ def grid_layout(ids: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndar
     n = len(ids)
     if n == 0 or not (ids.dtype.kind in "biuf" or ids.dtype == object):
         return None
+    if ids.dtype == object and not isinstance(ids[0], str):
+        return None  # text ids only: other objects (lists, mixed types) take the coded path
+    try:
+        return _grid(ids, times)
+    except (TypeError, ValueError):  # cells that do not compare like scalars
+        return None
+
+
+def _grid(ids: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    n = len(ids)
     head = ids[: min(n, 1 << 16)]
     change = np.flatnonzero(head != head[0])
     T = int(change[0]) if len(change) else (n if len(head) == n else 0)
