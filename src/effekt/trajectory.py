@@ -945,7 +945,7 @@ def effect_over_time(
     periods are integers (they are coded by offset; a panel sorted by person and period with
     every person at every period is recognised in two passes), and the covariance is summed
     over blocks of persons as dense (persons x periods) matrices of at most 4 Mi cells, so
-    memory beyond the panel stays small (10^6 persons x 52 weeks: about 2 s and 70 MB on a
+    memory beyond the panel stays small (10^6 persons x 52 weeks: 2-3 s and 70 MB on a
     2-core machine). On Polars, PyArrow, DuckDB and Spark input without ``weights`` and
     ``outcome_value`` the per (period, arm) counts and sums are one group-by in the engine,
     and the panel's id, period, outcome, arm (and cluster) columns come into Python one
