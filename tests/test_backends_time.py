@@ -166,3 +166,19 @@ def test_effect_over_time_with_gaps_in_the_ids(request, monkeypatch):
     monkeypatch.setattr(trajectory, "PARTITION_ROWS", 500)  # most id ranges are empty
     tr = effect_over_time(convert(df, "duckdb", request), "job", "arm", "person", "week")
     pd.testing.assert_frame_equal(tr.frame, ref.frame, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("backend", ["polars", "duckdb"])
+def test_missing_drop_gives_the_same_rows_and_warning(backend, request):
+    from effekt.errors import DroppedRowsWarning
+
+    df = panel()
+    df = df.assign(hours=df["hours"].where(df.index % 40 != 5))
+    with pytest.warns(DroppedRowsWarning) as expected:
+        ref = effect_over_time(df, "hours", "arm", "person", "week", missing="drop")
+    with pytest.warns(DroppedRowsWarning) as got:
+        tr = effect_over_time(
+            convert(df, backend, request), "hours", "arm", "person", "week", missing="drop"
+        )
+    assert [str(w.message) for w in got] == [str(w.message) for w in expected]
+    pd.testing.assert_frame_equal(tr.frame, ref.frame, rtol=1e-10, atol=1e-12)
