@@ -39,6 +39,7 @@ PUBLIC_MODULES = [
     "effekt.trajectory",
     "effekt.did",
     "effekt.registers",
+    "effekt.sources",
     "effekt.fulltime",
     "effekt.plots",
     "effekt.studies",

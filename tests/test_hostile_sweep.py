@@ -586,6 +586,10 @@ PENDING: frozenset[str] = frozenset(
         "effekt.trajectory.Trajectory.plot",
         "effekt.trajectory.Trajectory.to_csv",
         "effekt.trajectory.Trajectory.to_excel",
+        # issue 14 ("scale"): scan() reads files, not frames; its bad arguments are in
+        # tests/test_scan.py until a recipe with a file is written
+        "effekt.scan",
+        "effekt.sources.scan",
     }
 )
 

@@ -40,13 +40,19 @@ _SUBMODULES = {
     "registers",
     "plots",
     "readers",
+    "sources",
     "language",
     "intervals",
     "errors",
     "results",
     "cli",
 }
-_FUNCTIONS = {"reproduce": "reproduction", "read_table": "readers", "Report": "report"}
+_FUNCTIONS = {
+    "reproduce": "reproduction",
+    "read_table": "readers",
+    "scan": "sources",
+    "Report": "report",
+}
 
 __all__ = [
     "EffektError",

@@ -82,6 +82,24 @@ def is_pandas(data: Any) -> bool:
     return isinstance(data, pd.DataFrame)
 
 
+def is_frame(data: Any) -> bool:
+    """True for any dataframe effekt reads (pandas, Polars, PyArrow, DuckDB, Spark, ...).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> is_frame(pd.DataFrame({"y": [1]})), is_frame({"y": [1]})
+    (True, False)
+    """
+    if is_pandas(data):
+        return True
+    try:
+        nw.from_native(data, pass_through=False)
+    except TypeError:
+        return False
+    return True
+
+
 def _from_native(data: Any, func: str, argument: str) -> Any:
     try:
         return nw.from_native(data, pass_through=False)
@@ -145,17 +163,60 @@ def to_pandas(
             raise empty_frame_error(argument, func)
         return data
     lazy = _lazy(data, func, argument)
-    names = list(lazy.collect_schema().names())
+    schema = lazy.collect_schema()
+    names = list(schema.names())
     wanted = names if columns is None else list(dict.fromkeys(columns))
     require_columns_in(names, func, {"columns": wanted})
-    frame = lazy.select(*wanted).collect().to_pandas() if wanted else _empty_rows(lazy)
+    frame = collect(lazy.select(*wanted), func) if wanted else _empty_rows(lazy, func)
     if len(frame) == 0:
         raise empty_frame_error(argument, func)
+    return _pandas_semantics(frame, {c: schema[c] for c in wanted})
+
+
+def _pandas_semantics(frame: pd.DataFrame, schema: Mapping[Hashable, Any]) -> pd.DataFrame:
+    """The dtypes a pandas user would have, whatever the engine's conversion gave.
+
+    A boolean column with NULLs arrives as ``object`` (True/False/None) from Polars, Arrow,
+    DuckDB and Spark: it becomes pandas' nullable ``boolean``, as a pandas user's would be.
+    A date column arrives as ``datetime64[ms]`` from Polars and as ``object`` (``date``
+    values) from Arrow, DuckDB and Spark: it becomes ``datetime64[ns]`` on every backend.
+    Integers with NULLs are already ``float64`` with NaN, text is ``object`` (``str`` on
+    pandas 3), categoricals and enums ``category`` in the engine's level order.
+    """
+    for column, dtype in schema.items():
+        values = frame[column]
+        if dtype == nw.Boolean and values.dtype == object:
+            frame[column] = values.astype("boolean")
+        elif dtype == nw.Date:
+            frame[column] = pd.to_datetime(values).astype("datetime64[ns]")
     return frame
 
 
-def _empty_rows(lazy: Any) -> pd.DataFrame:
-    n = lazy.select(nw.len()).collect().to_pandas().iloc[0, 0]
+#: The extra that installs each engine together with pyarrow, which its conversion needs.
+EXTRAS = {"polars": "polars", "duckdb": "duckdb", "pyspark": "spark", "pyarrow": "formats"}
+
+
+def collect(lazy: Any, func: str) -> pd.DataFrame:
+    """Run a narwhals LazyFrame in its engine and bring the (small) result into pandas.
+
+    The engines hand their results to pandas through Arrow; without pyarrow the error says
+    which extra to install rather than failing deep inside the engine.
+    """
+    try:
+        return lazy.collect().to_pandas()
+    except ModuleNotFoundError as exc:
+        if "pyarrow" not in f"{exc.name} {exc}":
+            raise
+        kind = str(lazy.implementation.name).lower().replace("_", "")
+        extra = EXTRAS.get(kind, "formats")
+        raise EffektError(
+            f"{func}() reads {kind} data into pandas through pyarrow, which is not installed; "
+            f"install it with: pip install 'effekt[{extra}]' (or pip install pyarrow)."
+        ) from None
+
+
+def _empty_rows(lazy: Any, func: str) -> pd.DataFrame:
+    n = collect(lazy.select(nw.len()), func).iloc[0, 0]
     return pd.DataFrame(index=pd.RangeIndex(int(n)))
 
 
@@ -185,7 +246,7 @@ def count_missing(
     for flag in flags[1:]:
         anyrow = anyrow | flag
     exprs += [anyrow.cast(nw.Int64).sum().alias("any"), nw.len().alias("rows")]
-    row = lazy.select(*exprs).collect().to_pandas().iloc[0]
+    row = collect(lazy.select(*exprs), func).iloc[0]
     counts = {c: int(row[f"m{i}"]) for i, c in enumerate(columns)}
     return counts, int(row["any"]), int(row["rows"])
 
@@ -261,6 +322,6 @@ def group_stats(
     for v, a in value_alias.items():
         aggs += [nw.col(a).sum().alias(f"sum_{v}"), nw.col(f"{a}_sq").sum().alias(f"sumsq_{v}")]
     aliases = list(key_alias.values())
-    grouped = lazy.group_by(*aliases).agg(*aggs).collect().to_pandas().set_index(aliases)
+    grouped = collect(lazy.group_by(*aliases).agg(*aggs), func).set_index(aliases)
     grouped.index = grouped.index.set_names(keys)
     return grouped.astype(np.float64).sort_index()

@@ -255,12 +255,16 @@ def person_values(values: pd.Series, blocks: Blocks, func: str, argument: str) -
             differs = vcodes[row][codes] != vcodes
         persons = len(np.unique(codes[differs])) if differs.any() else 0
     if persons:
-        raise EffektError(
-            f"{func}(): the {argument} column {quote(values.name)} changes within "
-            f"{persons} persons; "
-            f"{argument} must be constant within person (use the value at the start of follow-up)."
-        )
+        raise varying_error(values.name, argument, persons, func)
     return pd.Series(per_person, name=values.name)
+
+
+def varying_error(column: Hashable, argument: str, persons: int, func: str) -> EffektError:
+    """The one text for a person-level column that changes within persons."""
+    return EffektError(
+        f"{func}(): the {argument} column {quote(column)} changes within {persons} persons; "
+        f"{argument} must be constant within person (use the value at the start of follow-up)."
+    )
 
 
 def grid_layout(ids: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:

@@ -218,7 +218,12 @@ def check_share(share: Any, argument: str, func: str) -> float:
 
 
 def check_frame(
-    data: Any, func: str, argument: str = "data", **columns: Hashable | Iterable[Hashable] | None
+    data: Any,
+    func: str,
+    argument: str = "data",
+    *,
+    all_columns: bool = False,
+    **columns: Hashable | Iterable[Hashable] | None,
 ) -> pd.DataFrame:
     """``data`` as a non-empty pandas DataFrame; any supported backend is read (issue 14).
 
@@ -226,8 +231,9 @@ def check_frame(
     ``covariates=["age", "sex"]``): each must exist, with the same
     :class:`~effekt.errors.ColumnError` on every backend. A pandas DataFrame is returned as
     it is; a Polars, PyArrow, DuckDB or Spark frame is narrowed to the named columns in its
-    engine and collected (all columns when none are named). Estimators that reduce to
-    sufficient statistics use :func:`effekt._frame.group_stats` instead.
+    engine and collected (all columns when none are named, or with ``all_columns=True`` for
+    results that keep the data, such as a match, whose later calls name other columns).
+    Estimators that reduce to sufficient statistics use :func:`effekt._frame.group_stats`.
     """
     lists = {arg: as_column_list(cols) for arg, cols in columns.items()}
     for arg, cols in lists.items():
@@ -238,7 +244,18 @@ def check_frame(
         return to_pandas(data, func, argument=argument)
     require_columns_in(column_names(data, func, argument), func, lists)
     used = [c for cols in lists.values() for c in cols]
-    return to_pandas(data, func, used if lists else None, argument)
+    return to_pandas(data, func, used if lists and not all_columns else None, argument)
+
+
+def weight_column(weights: Any) -> Hashable | None:
+    """``weights`` when it names a column (a string), else None (weights given as numbers).
+
+    Examples
+    --------
+    >>> weight_column("w"), weight_column([1.0, 2.0])
+    ('w', None)
+    """
+    return weights if isinstance(weights, str) else None
 
 
 def as_column_list(columns: Hashable | Iterable[Hashable] | None) -> list[Hashable]:

@@ -588,8 +588,9 @@ def did(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per observation.
+        Only the columns named in the other arguments are read (see Notes).
     outcome : str
         0/1 (effects in percentage points) or numeric outcome.
     treatment : str
@@ -643,6 +644,11 @@ def did(
     the regressors are constant within each cell (``tests/test_did.py``,
     ``test_rows_and_counts_agree``).
 
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the outcome, treatment, post, cluster and weights columns are collected into
+    pandas; memory ~ rows × those columns. The estimator is unit-level (it needs every row); a
+    pandas DataFrame is used as it is.
+
     Examples
     --------
     >>> from effekt.synthetic.panels import municipality_panel
@@ -654,8 +660,7 @@ def did(
     3.1
     """
     func = "did"
-    check_frame(data, func)
-    require_columns(
+    data = check_frame(
         data,
         func,
         outcome=outcome,
@@ -1223,9 +1228,17 @@ def event_study(
     (12, True)
     """
     func = "event_study"
-    check_frame(data, func)
-    named = {"count": count, "denominator": denominator, "weights": weights}
-    require_columns(data, func, outcome=outcome, treatment=treatment, id=id, time=time, **named)
+    data = check_frame(
+        data,
+        func,
+        outcome=outcome,
+        treatment=treatment,
+        id=id,
+        time=time,
+        count=count,
+        denominator=denominator,
+        weights=weights,
+    )
     conf_level = check_conf_level(conf_level, func)
     check_choice(pretrend_test, "pretrend_test", func, ("wild", "cr2"))
     check_choice(boot_weights, "boot_weights", func, ("webb", "rademacher"))

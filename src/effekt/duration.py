@@ -125,8 +125,7 @@ def _survival_arrays(
     ``raw=True`` leaves integer time and event columns as integers (no float copies), for
     the counting pass of :func:`_count_table`.
     """
-    check_frame(data, func)
-    require_columns(data, func, time=time, event=event, weights=weights)
+    data = check_frame(data, func, time=time, event=event, weights=weights, column=list(extra))
     for column in extra:
         if column is None:
             raise EffektError(
@@ -995,7 +994,7 @@ def restricted_mean_difference(
     check_choice(se, "se", func, ("greenwood", "robust"))
     if cluster is not None:
         se = "robust"
-    require_columns(check_frame(data, func), func, treatment=treatment, cluster=cluster)
+    data = check_frame(data, func, treatment=treatment, cluster=cluster, time=time, event=event)
     data, t, e, w = _survival_arrays(
         data,
         time,
@@ -1164,7 +1163,7 @@ def median_difference(
     func = "median_difference"
     conf_level = check_conf_level(conf_level, func)
     n_boot = check_resamples(n_boot, "n_boot", func, low=50)
-    require_columns(check_frame(data, func), func, treatment=treatment)
+    data = check_frame(data, func, treatment=treatment, time=time, event=event)
     data, t, e, w = _survival_arrays(
         data, time, event, weights, func, [treatment], missing, event_value
     )

@@ -50,6 +50,7 @@ from ._panel import (
     period_codes,
     person_codes,
     person_values,
+    varying_error,
     without_missing,
 )
 from ._validate import (
@@ -746,6 +747,11 @@ def _engine_panel(
     table = group_stats(lazy, func, [time, treatment], [outcome]).reset_index()
     tcodes, ut = period_codes(integer_values(table[time], time, func, "time"))
     levels = pd.Series(pd.unique(table[treatment]), name=treatment)
+    if len(levels) != 2:  # pandas input reports a treatment changing within persons first
+        per_person = group_stats(lazy, func, [id, treatment]).reset_index()
+        varying = int((per_person.groupby(id).size() > 1).sum())
+        if varying:
+            raise varying_error(treatment, "treatment", varying, func)
     treated = levels[two_valued(levels, treatment, "treatment", func, c["treated_value"])]
     g = table[treatment].isin(treated).to_numpy().astype(np.intp)
     sums = {}

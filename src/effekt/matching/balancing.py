@@ -35,6 +35,7 @@ from .._validate import (
     quote,
     require_columns,
     two_valued,
+    weight_column,
 )
 from ..errors import EffektError
 from ..results import EffectResult, effect_from_normal
@@ -145,8 +146,9 @@ def entropy_weights(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per person; not modified.
+        Only the columns named in the other arguments are read (see Notes).
     treatment : column name
         Two-valued treatment column.
     covariates : list of column names
@@ -180,6 +182,12 @@ def entropy_weights(
     weights agree with WeightIt's to its optimiser's tolerance (WeightIt stops at about
     1e-5 relative balance; these balance to 1e-8 or an error is raised).
 
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the treatment and covariate columns are collected into pandas; memory ~ rows
+    × those columns. The estimator is unit-level (it needs every row); a pandas DataFrame is
+    used as it is. The result is indexed like ``data``; for a non-pandas frame that is 0..n-1 in
+    the order the engine returned the rows.
+
     References
     ----------
     Hainmueller, J. (2012). Entropy balancing for causal effects. *Political Analysis* 20, 25-46.
@@ -198,6 +206,7 @@ def entropy_weights(
     func = "entropy_weights"
     if moments not in (1, 2) or isinstance(moments, bool):
         raise argument_error(func, "moments", "1 or 2", moments)
+    data = check_frame(data, func, treatment=treatment, covariates=covariates)
     df, covs = _prepare(func, data, treatment, covariates, estimand, missing)
     t = _treated(df, treatment, treated_value, func)
     design = encode_covariates(df, covs, func, drop_first=False)
@@ -222,8 +231,9 @@ def overlap_weights(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per person; not modified.
+        Only the columns named in the other arguments are read (see Notes).
     treatment : column name
         Two-valued treatment column.
     covariates : list of column names
@@ -240,6 +250,14 @@ def overlap_weights(
         like ``data``. They target the average effect in the overlap population (units that
         could have been in either group), never explode, and with a logistic score balance
         the covariate means exactly.
+
+    Notes
+    -----
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the treatment and covariate columns are collected into pandas; memory ~ rows
+    × those columns. The estimator is unit-level (it needs every row); a pandas DataFrame is
+    used as it is. The result is indexed like ``data``; for a non-pandas frame that is 0..n-1 in
+    the order the engine returned the rows.
 
     References
     ----------
@@ -258,6 +276,7 @@ def overlap_weights(
     True
     """
     func = "overlap_weights"
+    data = check_frame(data, func, treatment=treatment, covariates=covariates)
     df, covs = _prepare(func, data, treatment, covariates, "ATT", missing)
     ps = propensity_score(df, treatment, covs, treated_value=treated_value)
     e = ps.scores.to_numpy()
@@ -351,8 +370,9 @@ def cem(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per person; not modified.
+        Only the columns named in the other arguments are read (see Notes).
     treatment : column name
         Two-valued treatment column.
     covariates : list of column names
@@ -391,6 +411,12 @@ def cem(
     group's non-zero weights are then divided by their mean (MatchIt 4.7's conventions).
     Pass the result to :func:`weighted_effect` with ``subclass="subclass"``.
 
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the treatment and covariate columns are collected into pandas; memory ~ rows
+    × those columns. The estimator is unit-level (it needs every row); a pandas DataFrame is
+    used as it is. The result is indexed like ``data``; for a non-pandas frame that is 0..n-1 in
+    the order the engine returned the rows.
+
     Examples
     --------
     >>> import pandas as pd
@@ -403,6 +429,7 @@ def cem(
     [1.0, 0.75, 0.75, 1.0, 1.5, 0.0]
     """
     func = "cem"
+    data = check_frame(data, func, treatment=treatment, covariates=covariates)
     df, covs = _prepare(func, data, treatment, covariates, estimand, missing)
     cutpoints = dict(cutpoints or {})
     unknown = [c for c in cutpoints if c not in covs]
@@ -516,8 +543,9 @@ def weighted_effect(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per person; not modified.
+        Only the columns named in the other arguments are read (see Notes).
     outcome : column name
         0/1 outcome (effect in percentage points) or numeric outcome.
     treatment : column name
@@ -552,6 +580,11 @@ def weighted_effect(
     ``cov_type="cluster"``. The target means are treated as fixed, as
     ``marginaleffects::avg_comparisons`` does in MatchIt's guidance.
 
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the outcome, treatment, weights, subclass and covariate columns are
+    collected into pandas; memory ~ rows × those columns. The estimator is unit-level (it needs
+    every row); a pandas DataFrame is used as it is.
+
     Examples
     --------
     >>> import pandas as pd
@@ -562,7 +595,15 @@ def weighted_effect(
     2.333333
     """
     func = "weighted_effect"
-    data = check_frame(data, func)
+    data = check_frame(
+        data,
+        func,
+        outcome=outcome,
+        treatment=treatment,
+        weights=weight_column(weights),
+        subclass=subclass,
+        covariates=covariates,
+    )
     check_choice(estimand, "estimand", func, ESTIMANDS)
     conf = check_conf_level(conf_level, func)
     covs = as_column_list(covariates)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._validate import argument_error, as_column_list, check_conf_level
+from .._validate import argument_error, as_column_list, check_conf_level, check_frame
 from ..errors import EffektError
 from ..language import confidence_label, number, speaks, term
 from ..results import EffectResult, Result, format_effect
@@ -170,8 +170,9 @@ def compare_designs(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per person; not modified.
+        Only the columns named in the other arguments are read (see Notes).
     outcome : column name
         0/1 or numeric outcome.
     treatment : column name
@@ -203,6 +204,11 @@ def compare_designs(
     Zaslavsky 2018) estimates the average effect in the overlap population whatever
     ``estimand`` says.
 
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the outcome, treatment and covariate columns are collected into pandas;
+    memory ~ rows × those columns. The estimator is unit-level (it needs every row); a pandas
+    DataFrame is used as it is.
+
     Examples
     --------
     >>> from effekt.synthetic import observational
@@ -214,6 +220,7 @@ def compare_designs(
     """
     func = "compare_designs"
     conf = check_conf_level(conf_level, func)
+    data = check_frame(data, func, outcome=outcome, treatment=treatment, covariates=covariates)
     df, covs = _prepare(func, data, treatment, covariates, estimand, missing)
     table = _design_table(designs, func)
     rows, balance, effects = {}, {}, {}

@@ -481,8 +481,7 @@ class MatchResult(MatchedSample):
 
         func = "trajectory"
         check_resamples(n_draws, "n_draws", func, low=100)
-        panel = check_frame(data, func)
-        require_columns(panel, func, outcome=outcome, id=id, time=time)
+        panel = check_frame(data, func, outcome=outcome, id=id, time=time)
         panel = handle_missing(panel, [id, time, outcome], missing, func)
         pos = self._panel_positions(panel, id)
         internal = {"arm": "treated (matched)", "w": "matching weight", "set": "matched set"}
@@ -1784,8 +1783,9 @@ def match(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per person; not modified.
+        Any backend is read in full (see Notes).
     treatment : column name
         Two-valued treatment column (0/1, boolean, or any two values with ``treated_value``).
     covariates : list of column names
@@ -1872,6 +1872,15 @@ def match(
     OverlapWarning
         Treated units left unmatched or discarded, with counts and reasons.
 
+    Notes
+    -----
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema (the named columns must exist) and then collected into pandas with every column,
+    because the result keeps the data for ``effect()``, ``matched_data()`` and ``trajectory()``,
+    which name further columns; memory ~ rows × columns. Select the columns you need in the
+    engine first (e.g. ``lf.select([...])``) to collect fewer. Matching is unit-level: it needs
+    every row.
+
     Examples
     --------
     >>> import numpy as np, pandas as pd
@@ -1894,6 +1903,9 @@ def match(
     ('full', 'ATT', True)
     """
     check_level_value(treated_value, "treated_value", _FUNC)
+    data = check_frame(
+        data, _FUNC, all_columns=True, treatment=treatment, covariates=covariates, exact=exact
+    )
     if method != "nearest":
         return _other_method(method, data, treatment, covariates, missing, locals())
     covs = as_column_list(covariates)

@@ -19,7 +19,13 @@ from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
 from scipy.sparse import coo_matrix, csr_matrix, hstack, identity, vstack
 from scipy.sparse.csgraph import connected_components
 
-from .._validate import argument_error, as_column_list, check_number, require_columns
+from .._validate import (
+    argument_error,
+    as_column_list,
+    check_frame,
+    check_number,
+    require_columns,
+)
 from ..errors import EffektError
 from .balancing import _prepare, stratum_weights
 from .propensity import propensity_score
@@ -287,8 +293,9 @@ def optimal_match(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per person; not modified.
+        Only the columns named in the other arguments are read (see Notes).
     treatment : column name
         Two-valued treatment column.
     covariates : list of column names
@@ -341,6 +348,12 @@ def optimal_match(
     sets differ; with ``tol = 1e-8`` it reaches the same total. Equally optimal solutions may
     differ for units with identical scores.
 
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the treatment, covariate and exact columns are collected into pandas; memory
+    ~ rows × those columns. The estimator is unit-level (it needs every row); a pandas DataFrame
+    is used as it is. The result is indexed like ``data``; for a non-pandas frame that is 0..n-1
+    in the order the engine returned the rows.
+
     Examples
     --------
     >>> from effekt.synthetic import observational
@@ -350,6 +363,7 @@ def optimal_match(
     >>> bool((m["weights"] > 0).all())
     True
     """
+    data = check_frame(data, _FUNC, treatment=treatment, covariates=covariates, exact=exact)
     df, covs = _prepare(_FUNC, data, treatment, covariates, estimand, missing)
     k = _check(method, estimand, ratio)
     limits = _check_limits(method, min_controls, max_controls)

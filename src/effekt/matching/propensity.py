@@ -321,8 +321,9 @@ def propensity_score(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per person; not modified.
+        Only the columns named in the other arguments are read (see Notes).
     treatment : column name
         Two-valued treatment column (0/1 or boolean, or any two values with ``treated_value``).
     covariates : column name or list of column names
@@ -356,6 +357,11 @@ def propensity_score(
     ``glm.fit`` does. Columns are centred and scaled internally for numerical stability;
     coefficients are reported on the original scale.
 
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the treatment and covariate columns are collected into pandas; memory ~ rows
+    × those columns. The estimator is unit-level (it needs every row); a pandas DataFrame is
+    used as it is.
+
     References
     ----------
     Rosenbaum, P. R. & Rubin, D. B. (1983). The central role of the propensity score in
@@ -375,6 +381,7 @@ def propensity_score(
     >>> bool(ps.converged), len(ps.scores)
     (True, 400)
     """
+    data = check_frame(data, _FUNC, treatment=treatment, covariates=covariates)
     data, covs, treated = _inputs(data, treatment, covariates, treated_value, missing)
     design = encode_covariates(data, covs, _FUNC)
     return _fit_propensity(

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from .._frame import SUPPORTED, is_frame
 from .._validate import (
     MISSING_POLICIES,
     argument_error,
@@ -285,16 +286,14 @@ def _pairs_from(
     func: str,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Treated and control outcomes of each 1:1 pair, as two aligned arrays."""
-    if isinstance(data, pd.DataFrame):
-        frame = check_frame(data, func)
-    elif hasattr(data, "_t_pos") and hasattr(data, "treated") and hasattr(data, "data"):
+    if hasattr(data, "_t_pos") and hasattr(data, "treated") and hasattr(data, "data"):
         return _pairs_from_match(data, outcome, missing, func)
-    elif hasattr(data, "matched_data"):
+    if hasattr(data, "matched_data"):
         frame, treatment, treated_value = _match_like_frame(data, treatment, treated_value, func)
+    elif is_frame(data):
+        frame = check_frame(data, func, outcome=outcome, treatment=treatment, pair=pair)
     else:
-        raise argument_error(
-            func, "data", "a MatchResult or a pandas DataFrame", type(data).__name__
-        )
+        raise argument_error(func, "data", f"a MatchResult or {SUPPORTED}", type(data).__name__)
     if treatment is None:
         raise argument_error(
             func,
@@ -469,10 +468,11 @@ def rosenbaum_bounds(
 
     Parameters
     ----------
-    data : MatchResult or DataFrame
+    data : MatchResult or DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         A 1:1 match without replacement (``match(..., ratio=1, replace=False)``), or a
         DataFrame with one row per person and the columns ``treatment``, ``outcome`` and
         ``pair`` (exactly one treated and one control per pair id). Not modified.
+        Only the columns named in the other arguments are read (see Notes).
     outcome : column name
         Binary (0/1) or numeric outcome.
     treatment : column name, optional
@@ -527,6 +527,11 @@ def rosenbaum_bounds(
     differences change sign). ``gamma_critical`` solves ``p_upper(Γ) = alpha`` by Brent's
     method on log Γ. Matched sets with several controls, or with reused controls
     (matching with replacement), raise an error: the pair-based bounds do not apply.
+
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the outcome, treatment and pair columns are collected into pandas; memory ~
+    rows × those columns. The estimator is unit-level (it needs every row); a pandas DataFrame
+    is used as it is.
 
     References
     ----------

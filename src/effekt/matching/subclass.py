@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._validate import argument_error
+from .._validate import argument_error, check_frame
 from .balancing import _prepare, stratum_weights
 from .propensity import propensity_score
 
@@ -63,8 +63,9 @@ def subclassify(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per person; not modified.
+        Only the columns named in the other arguments are read (see Notes).
     treatment : column name
         Two-valued treatment column.
     covariates : list of column names
@@ -93,6 +94,12 @@ def subclassify(
     from a neighbouring subclass, by MatchIt 4.7's rule (its ``subclass_scootC``), so every
     subclass holds both groups.
 
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the treatment and covariate columns are collected into pandas; memory ~ rows
+    × those columns. The estimator is unit-level (it needs every row); a pandas DataFrame is
+    used as it is. The result is indexed like ``data``; for a non-pandas frame that is 0..n-1 in
+    the order the engine returned the rows.
+
     Examples
     --------
     >>> from effekt.synthetic import observational
@@ -109,6 +116,7 @@ def subclassify(
         or subclasses < 1
     ):
         raise argument_error(func, "subclasses", "a positive whole number", subclasses)
+    data = check_frame(data, func, treatment=treatment, covariates=covariates)
     df, covs = _prepare(func, data, treatment, covariates, estimand, missing)
     ps = propensity_score(df, treatment, covs, treated_value=treated_value)
     t = np.asarray(ps.treated)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .._design import encode_covariates
-from .._validate import argument_error, check_number
+from .._validate import argument_error, check_frame, check_number, weight_column
 from ..errors import EffektError
 from ..language import number, speaks, term
 from ..results import Result
@@ -191,8 +191,9 @@ def balance_table(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per person; not modified.
+        Only the columns named in the other arguments are read (see Notes).
     treatment : column name
         Two-valued treatment column.
     covariates : list of column names
@@ -224,6 +225,11 @@ def balance_table(
     and eCDF statistics are those of MatchIt's ``summary()`` and cobalt; the eCDF maximum
     is the Kolmogorov-Smirnov statistic (``ks``).
 
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the treatment, covariate and weights columns are collected into pandas;
+    memory ~ rows × those columns. The estimator is unit-level (it needs every row); a pandas
+    DataFrame is used as it is.
+
     Examples
     --------
     >>> from effekt.synthetic import observational
@@ -237,6 +243,9 @@ def balance_table(
     """
     func = "balance_table"
     threshold = check_number(threshold, "threshold", func, low=0, low_open=True)
+    data = check_frame(
+        data, func, treatment=treatment, covariates=covariates, weights=weight_column(weights)
+    )
     df, covs = _prepare(func, data, treatment, covariates, estimand, missing)
     t = _treated(df, treatment, treated_value, func)
     w = _weights_for(data, df, weights, func)

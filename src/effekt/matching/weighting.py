@@ -269,8 +269,9 @@ def ipw(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per person; not modified.
+        Only the columns named in the other arguments are read (see Notes).
     outcome : column name
         0/1 outcome (effect in percentage points) or numeric outcome.
     outcome_value : optional
@@ -336,6 +337,11 @@ def ipw(
     the normal distribution. With a scikit-learn model there is no score equation, so
     the sandwich treats the propensities as known (stated in ``notes``).
 
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the outcome, treatment and covariate columns are collected into pandas;
+    memory ~ rows × those columns. The estimator is unit-level (it needs every row); a pandas
+    DataFrame is used as it is.
+
     References
     ----------
     Lunceford, J. K. & Davidian, M. (2004). Stratification and weighting via the propensity
@@ -355,6 +361,7 @@ def ipw(
     Effect (ATT): +4.8 pp (95% CI +0.7 to +9.0 pp), p = 0.022
     """
     func = "ipw"
+    data = check_frame(data, func, outcome=outcome, treatment=treatment, covariates=covariates)
     df, covs, trim, conf = _prepare(
         func,
         data,
@@ -462,6 +469,18 @@ def _fit_outcome(
     return expit(np.clip(Z @ beta, -30, 30))
 
 
+def _outcome_covariates(outcome_covariates: Any, func: str) -> list[Hashable]:
+    out_covs = as_column_list(outcome_covariates)
+    if outcome_covariates is not None and not out_covs:
+        raise argument_error(
+            func,
+            "outcome_covariates",
+            "a non-empty list of column names or None",
+            outcome_covariates,
+        )
+    return out_covs
+
+
 def aipw(
     data: pd.DataFrame,
     outcome: Hashable,
@@ -482,8 +501,9 @@ def aipw(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per person; not modified.
+        Only the columns named in the other arguments are read (see Notes).
     outcome, treatment : column names
     outcome_value : optional
         The value of ``outcome`` that means the outcome happened ("Ja" in a column of
@@ -529,6 +549,11 @@ def aipw(
     which ignores the estimation of the nuisance models; it is consistent when both
     models are right and typically close otherwise. Normal intervals.
 
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the outcome, treatment and (outcome) covariate columns are collected into
+    pandas; memory ~ rows × those columns. The estimator is unit-level (it needs every row); a
+    pandas DataFrame is used as it is.
+
     References
     ----------
     Robins, J. M., Rotnitzky, A. & Zhao, L. P. (1994). Estimation of regression coefficients
@@ -547,16 +572,15 @@ def aipw(
     """
     func = "aipw"
     check_choice(outcome_model, "outcome_model", func, ("linear", "logit"))
-    out_covs = as_column_list(outcome_covariates)
-    if outcome_covariates is not None and not out_covs:
-        raise argument_error(
-            func,
-            "outcome_covariates",
-            "a non-empty list of column names or None",
-            outcome_covariates,
-        )
-    if outcome_covariates is not None and isinstance(data, pd.DataFrame):
-        require_columns(data, func, outcome_covariates=out_covs)
+    out_covs = _outcome_covariates(outcome_covariates, func)
+    data = check_frame(
+        data,
+        func,
+        outcome=outcome,
+        treatment=treatment,
+        covariates=covariates,
+        outcome_covariates=out_covs,
+    )
     df, covs, trim, conf = _prepare(
         func,
         data,

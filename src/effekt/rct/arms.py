@@ -164,8 +164,9 @@ def compare_arms(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per person.
+        Only the columns named in the other arguments are read (see Notes).
     outcome : column name
         Binary (0/1, bool: difference in proportions) or continuous (difference in means).
         An outcome coded in words ("Ja"/"Nej") is binary with ``outcome_value``.
@@ -204,6 +205,11 @@ def compare_arms(
     the control group. Holm's adjustment is valid under any dependence; it is applied over
     all rows of the table including the pooled comparison (conservative).
 
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the outcome and treatment columns are collected into pandas; memory ~ rows ×
+    those columns. The estimator is unit-level (it needs every row); a pandas DataFrame is used
+    as it is.
+
     Examples
     --------
     >>> import numpy as np, pandas as pd
@@ -218,7 +224,7 @@ def compare_arms(
     [13.6, 13.6, 13.6]
     """
     func = "compare_arms"
-    data = check_frame(data, func)
+    data = check_frame(data, func, outcome=outcome, treatment=treatment)
     conf_level = check_conf_level(conf_level, func)
     check_choice(method, "method", func, PROPORTION_METHODS)
     if adjust is not None:
@@ -484,8 +490,9 @@ def subgroups(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per person.
+        Only the columns named in the other arguments are read (see Notes).
     outcome : column name
         Binary (difference in proportions) or continuous (difference in means).
     outcome_value : optional
@@ -533,6 +540,11 @@ def subgroups(
     hypothesis); a :class:`~effekt.errors.SmallSampleWarning` names the levels and the
     test's ``notes`` (printed by :meth:`SubgroupResult.summary`) say so.
 
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the outcome, treatment and by columns are collected into pandas; memory ~
+    rows × those columns. The estimator is unit-level (it needs every row); a pandas DataFrame
+    is used as it is.
+
     References
     ----------
     Wang, R., Lagakos, S. W., Ware, J. H., Hunter, D. J. & Drazen, J. M. (2007).
@@ -551,7 +563,7 @@ def subgroups(
     ['benefit_group', 'gender']
     """
     func = "subgroups"
-    data = check_frame(data, func)
+    data = check_frame(data, func, outcome=outcome, treatment=treatment, by=by)
     conf_level = check_conf_level(conf_level, func)
     check_choice(method, "method", func, PROPORTION_METHODS)
     if (

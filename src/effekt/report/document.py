@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .._validate import check_frame
 from ..errors import EffektError
 from ..language import get_language, term, use_language
 from ..results import EffectResult, ReportSection, Result, html_table
@@ -390,8 +391,9 @@ def matched_evaluation(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
         One row per person; not modified.
+        Only the columns named in the other arguments are read (see Notes).
     outcome, treatment : column names
         Outcome (0/1 or numeric) and the 0/1 treatment indicator.
     covariates : list of column names
@@ -415,6 +417,13 @@ def matched_evaluation(
     -------
     Report
 
+    Notes
+    -----
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the outcome, treatment, covariate and exact columns are collected into
+    pandas; memory ~ rows × those columns. The estimator is unit-level (it needs every row); a
+    pandas DataFrame is used as it is.
+
     Examples
     --------
     >>> import matplotlib
@@ -427,6 +436,14 @@ def matched_evaluation(
     """
     from .. import matching
 
+    data = check_frame(
+        data,
+        "matched_evaluation",
+        outcome=outcome,
+        treatment=treatment,
+        covariates=covariates,
+        exact=exact,
+    )
     m = matching.match(
         data, treatment, covariates, exact=exact, caliper=caliper, seed=seed, missing=missing
     )

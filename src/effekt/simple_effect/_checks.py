@@ -18,7 +18,6 @@ from .._validate import (
     check_frame,
     handle_missing,
     quote,
-    require_columns,
 )
 from ..errors import ColumnError, SmallSampleWarning
 from ._display import danish_sort_key
@@ -80,8 +79,7 @@ def provider_codes(
 def prepare(
     data: Any, outcome: Hashable, provider: Hashable, func: str, missing: str, **cols: Any
 ) -> pd.DataFrame:
-    data = check_frame(data, func)
-    require_columns(data, func, outcome=outcome, provider=provider, **cols)
+    data = check_frame(data, func, outcome=outcome, provider=provider, **cols)
     used = [outcome, provider, *[c for v in cols.values() for c in as_column_list(v)]]
     return handle_missing(data, used, missing, func)
 

@@ -160,7 +160,8 @@ def against_target(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame (pandas, Polars, PyArrow), DuckDB relation or PySpark DataFrame
+        Only the columns named in the other arguments are read (see Notes).
     outcome : str
         Binary outcome column.
     outcome_value : optional
@@ -186,6 +187,11 @@ def against_target(
     when ``ci_low > target``. It is a judgement per provider against its own contract, so no
     multiplicity correction is applied. ``binomtest``'s two-sided p-value (which sums
     outcomes at most as likely) can differ slightly from the interval at the margin.
+
+    Any dataframe in: a Polars, PyArrow, DuckDB or PySpark ``data`` is checked against its
+    schema and only the outcome and provider columns are collected into pandas; memory ~ rows ×
+    those columns. The estimator is unit-level (it needs every row); a pandas DataFrame is used
+    as it is.
 
     Examples
     --------
