@@ -717,7 +717,7 @@ def _cluster_cov(
 
 
 #: Rows of one partition of an engine's panel brought into Python at a time.
-PARTITION_ROWS = 1 << 24
+PARTITION_ROWS = 1 << 23
 
 
 def _pushes_down(data: Any, columns: dict[str, Any], func: str) -> bool:
@@ -801,7 +801,7 @@ def _engine_clusters(
 def _partitions(lazy: Any, id: Hashable, rows: int, cols: list[Hashable]) -> Any:
     """The panel's rows in partitions of whole persons, as pandas frames of NumPy columns.
 
-    Integer ids are cut into B equal ranges of values (B = rows / 2^24, rounded up); a file
+    Integer ids are cut into B equal ranges of values (B = rows / 2^23, rounded up); a file
     sorted by person then lets the engine skip the row groups outside each range (Parquet
     statistics), so the partitions cost about one scan. Other ids come in one piece.
     """
@@ -955,7 +955,7 @@ def effect_over_time(
     2-core machine). On Polars, PyArrow, DuckDB and Spark input without ``weights`` and
     ``outcome_value`` the per (period, arm) counts and sums are one group-by in the engine,
     and the panel's id, period, outcome, arm (and cluster) columns come into Python one
-    partition of persons at a time (equal ranges of integer ids, about 2^24 rows each, which
+    partition of persons at a time (equal ranges of integer ids, about 2^23 rows each, which
     a Parquet file sorted by person lets the engine read without rescanning it; other ids
     in one piece) for the cross-period covariance. With weights or ``outcome_value`` those
     columns are collected and treated as a pandas panel.
