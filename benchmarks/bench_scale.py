@@ -187,7 +187,8 @@ def child(case: str, tool: str, size: int, repeat: int) -> None:
     if tool.endswith("DuckDB"):  # a Parquet file read by DuckDB: nothing in pandas
         import duckdb
 
-        path = Path(tempfile.mkdtemp()) / f"{case}.parquet"
+        folder = tempfile.TemporaryDirectory()  # removed when the process ends
+        path = Path(folder.name) / f"{case}.parquet"
         data.to_parquet(path)
         del data
         data, warm = duckdb.read_parquet(str(path)), duckdb.from_df(warm)
