@@ -314,9 +314,10 @@ def group_stats(
         *(nw.col(str(k)).alias(a) for k, a in key_alias.items()),
         *(nw.col(str(v)).cast(nw.Float64).alias(a) for v, a in value_alias.items()),
     )
-    lazy = lazy.with_columns(
-        *((nw.col(a) * nw.col(a)).alias(f"{a}_sq") for a in value_alias.values())
-    )
+    if value_alias:  # narwhals refuses with_columns() without expressions
+        lazy = lazy.with_columns(
+            *((nw.col(a) * nw.col(a)).alias(f"{a}_sq") for a in value_alias.values())
+        )
     aggs = [nw.len().alias("n")]
     for v, a in value_alias.items():
         aggs += [nw.col(a).sum().alias(f"sum_{v}"), nw.col(f"{a}_sq").sum().alias(f"sumsq_{v}")]

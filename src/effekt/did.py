@@ -78,7 +78,7 @@ import numpy as np
 import pandas as pd
 
 from ._inference import critical_value, wald_arrays
-from ._linear import LinearFit, ols
+from ._linear import LinearFit, _cluster_crossprods, _cluster_sums, ols, one_blas_thread
 from ._validate import (
     argument_error,
     as_column_list,
@@ -266,10 +266,8 @@ def _wild_cluster_bootstrap(
     n, p = X.shape
     sw = np.sqrt(w)
     Xw, yw = X * sw[:, None], y * sw
-    A = np.zeros((G, p, p))
-    np.add.at(A, codes, Xw[:, :, None] * Xw[:, None, :])
-    b = np.zeros((G, p))
-    np.add.at(b, codes, Xw * yw[:, None])
+    A = _cluster_crossprods(codes, G, Xw)
+    b = _cluster_sums(codes, G, Xw * yw[:, None])
     M = np.linalg.inv(A.sum(axis=0))
     beta = M @ b.sum(axis=0)
     a = M @ c
@@ -368,17 +366,15 @@ def _wild_cluster_wald(
     n, p = X.shape
     sw = np.sqrt(w)
     Xw, yw = X * sw[:, None], y * sw
-    A = np.zeros((G, p, p))
-    np.add.at(A, codes, Xw[:, :, None] * Xw[:, None, :])
-    b = np.zeros((G, p))
-    np.add.at(b, codes, Xw * yw[:, None])
+    A = _cluster_crossprods(codes, G, Xw)
+    b = _cluster_sums(codes, G, Xw * yw[:, None])
     M = np.linalg.inv(A.sum(axis=0))
     beta = M @ b.sum(axis=0)
     factor = G / (G - 1) * (n - 1) / (n - p)
 
     def wald(bq: np.ndarray, scores_q: np.ndarray) -> np.ndarray:
         # bq: (..., q); scores_q: (..., G, q) = rows of R M s_g
-        V = factor * np.einsum("...gq,...gr->...qr", scores_q, scores_q)
+        V = factor * (np.swapaxes(scores_q, -1, -2) @ scores_q)
         return np.einsum("...q,...q->...", bq, np.linalg.solve(V, bq[..., None])[..., 0])
 
     RM = M[idx]  # (q, p)
@@ -394,9 +390,13 @@ def _wild_cluster_wald(
     SV = V @ s_r  # (B, p) = sum_g v_g s_g
     num = SV @ RM.T  # (B, q): R (beta* - beta_r), and R beta_r = 0
     P = s_r @ RM.T  # (G, q)
-    Q = np.einsum("qp,gpk,kl->gql", RM, A, M)  # (G, q, p): R M A_g M
-    U = V[:, :, None] * P[None] - np.einsum("gqp,bp->bgq", Q, SV)
-    w_star = wald(num, U)
+    Q = (RM @ A @ M).reshape(G * len(idx), p)  # rows of R M A_g M, cluster by cluster
+    w_star = np.empty(n_boot)
+    step = max(1, 2**22 // (G * len(idx)))  # draws per batch: U holds at most 4 Mi numbers
+    for b0 in range(0, n_boot, step):
+        b1 = min(b0 + step, n_boot)
+        U = V[b0:b1, :, None] * P[None] - (SV[b0:b1] @ Q.T).reshape(b1 - b0, G, len(idx))
+        w_star[b0:b1] = wald(num[b0:b1], U)
     return w_obs, float(np.mean(w_star >= w_obs - 1e-12))
 
 
@@ -1228,9 +1228,17 @@ def event_study(
     (12, True)
     """
     func = "event_study"
-    check_frame(data, func)
-    named = {"count": count, "denominator": denominator, "weights": weights}
-    require_columns(data, func, outcome=outcome, treatment=treatment, id=id, time=time, **named)
+    data = check_frame(
+        data,
+        func,
+        outcome=outcome,
+        treatment=treatment,
+        id=id,
+        time=time,
+        count=count,
+        denominator=denominator,
+        weights=weights,
+    )
     conf_level = check_conf_level(conf_level, func)
     check_choice(pretrend_test, "pretrend_test", func, ("wild", "cr2"))
     check_choice(boot_weights, "boot_weights", func, ("webb", "rademacher"))
@@ -1249,15 +1257,16 @@ def event_study(
         func,
     )
     cells = _event_cells(rows, window, func)
-    fit, events, others, Z, cu = _event_fit(cells, reference_period, func)
-    j0 = Z.shape[1] - 1 - len(others)
-    b, V = fit.params[j0:], fit.cov[j0:, j0:]
-    se = np.sqrt(np.diag(V))
-    q = critical_value(conf_level, fit.df_resid)
-    crit = _sup_t(V, se, conf_level, q, 10_000, seed)
-    boot = {"n_boot": n_boot, "boot_weights": boot_weights, "seed": seed}
-    pre = j0 + np.flatnonzero(others < 0)
-    pretrend = _pretrend(fit, Z, cells[3], cu, pre, pretrend_test, boot)
+    with one_blas_thread():  # many small dense products: threads cost more than they give
+        fit, events, others, Z, cu = _event_fit(cells, reference_period, func)
+        j0 = Z.shape[1] - 1 - len(others)
+        b, V = fit.params[j0:], fit.cov[j0:, j0:]
+        se = np.sqrt(np.diag(V))
+        q = critical_value(conf_level, fit.df_resid)
+        crit = _sup_t(V, se, conf_level, q, 10_000, seed)
+        boot = {"n_boot": n_boot, "boot_weights": boot_weights, "seed": seed}
+        pre = j0 + np.flatnonzero(others < 0)
+        pretrend = _pretrend(fit, Z, cells[3], cu, pre, pretrend_test, boot)
     frame, cov = _event_frame(b, V, others, reference_period, crit, conf_level, fit.df_resid)
     s, tlabels = rows["start"], rows["tlabels"]
     frame.insert(1, "time", [tlabels[s + int(k)] for k in frame["event_time"]])

@@ -52,7 +52,18 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ._frame import group_stats, is_pandas
+from ._frame import without_missing as frame_without_missing
 from ._inference import critical_value, wald
+from ._panel import (
+    check_frame_columns,
+    integer_values,
+    is_binary,
+    level_codes,
+    offsets,
+    period_codes,
+    without_missing,
+)
 from ._validate import (
     argument_error,
     as_column_list,
@@ -67,7 +78,6 @@ from ._validate import (
     check_seed,
     check_weights,
     factorize_levels,
-    handle_missing,
     numeric_column,
     outcome_indicator,
     quote,
@@ -108,34 +118,30 @@ def _survival_arrays(
     extra: Sequence[Hashable] = (),
     missing: str = "raise",
     event_value: Any = None,
+    raw: bool = False,
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
-    check_frame(data, func)
-    require_columns(data, func, time=time, event=event, weights=weights)
+    """Checked rows, times, events (0/1) and weights (ones without ``weights``).
+
+    ``raw=True`` leaves integer time and event columns as integers (no float copies), for
+    the counting pass of :func:`_count_table`.
+    """
+    data = check_frame(data, func, time=time, event=event, weights=weights, column=list(extra))
     for column in extra:
         if column is None:
             raise EffektError(
                 f"{func}() got None for a column it needs (e.g. 'treatment'); pass a column name."
             )
     cols = [time, event, *as_column_list(weights), *extra]
-    data = handle_missing(data, cols, missing, func)
-    t = numeric_column(data[time], time, func, "time")
-    if (t < 0).any():
-        raise ColumnError(
-            f"The time column {quote(time)} passed to {func}() has {int((t < 0).sum())} negative "
-            "values "
-            f"(e.g. {t[t < 0][0]:g}); times are durations since the start of follow-up and must "
-            "be >= 0."
-        )
-    e = numeric_column(
+    data = without_missing(data, cols, missing, func)
+    as_array = integer_values if raw else numeric_column
+    t = as_array(data[time], time, func, "time")
+    if t.min() < 0:
+        raise _negative_times(time, func, t[t < 0])
+    e = as_array(
         outcome_indicator(data[event], event, func, event_value, "event"), event, func, "event"
     )
-    bad = (e != 0) & (e != 1)
-    if bad.any():
-        raise ColumnError(
-            f"The event column {quote(event)} passed to {func}() must be 1 (event, e.g. job "
-            "found) or "
-            f"0 (censored); {int(bad.sum())} values are not (e.g. {e[bad][0]:g})."
-        )
+    if not is_binary(e):
+        raise _not_event(event, func, e[(e != 0) & (e != 1)])
     if weights is None:
         w = np.ones(len(t))
     else:
@@ -144,12 +150,28 @@ def _survival_arrays(
 
 
 def _km_arrays(t: np.ndarray, e: np.ndarray, w: np.ndarray) -> dict[str, np.ndarray]:
-    """Kaplan-Meier quantities at each distinct time (events and censorings), like survfit."""
+    """Kaplan-Meier quantities at each distinct time (events and censorings), like survfit,
+    with each observation's time index, event and weight (``_obs``, for robust variances)."""
     keep = w > 0
     t, e, w = t[keep], e[keep], w[keep]
     ut, inv = np.unique(t, return_inverse=True)
     d = np.bincount(inv, weights=w * e, minlength=len(ut))
     c = np.bincount(inv, weights=w * (1 - e), minlength=len(ut))
+    km = _km_from_counts(ut, d, c)
+    km["_obs"] = (inv, e, w)  # type: ignore[assignment]
+    return km
+
+
+def _km_from_counts(time: np.ndarray, d: np.ndarray, c: np.ndarray) -> dict[str, np.ndarray]:
+    """Kaplan-Meier quantities from the (weighted) events ``d`` and censorings ``c`` at the
+    sorted distinct ``time``: the estimator needs nothing else (Greenwood's variance neither).
+
+    Examples
+    --------
+    >>> km = _km_from_counts(np.array([2.0, 4.0]), np.array([1.0, 1.0]), np.array([1.0, 0.0]))
+    >>> km["n_risk"].tolist(), km["surv"].tolist()
+    ([3.0, 1.0], [0.6666666666666667, 0.0])
+    """
     n = np.cumsum((d + c)[::-1])[::-1]
     ratio = np.where(n > 0, d / np.where(n > 0, n, 1), 0.0)
     surv = np.cumprod(1 - ratio)
@@ -158,15 +180,141 @@ def _km_arrays(t: np.ndarray, e: np.ndarray, w: np.ndarray) -> dict[str, np.ndar
     var_log = np.cumsum(hh)  # Greenwood: Var(log S)
     # event counts that are zero up to rounding (weighted data) are treated as no event
     return {
-        "time": ut,
+        "time": time,
         "n_risk": n,
         "n_event": d,
         "n_censor": c,
         "surv": surv,
         "var_log": var_log,
         "hh": np.where(np.isfinite(hh), hh, 0.0),
-        "_obs": (inv, e, w),  # type: ignore[dict-item]
     }
+
+
+def _count_table(
+    t: np.ndarray, e: np.ndarray, w: np.ndarray | None, codes: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One counting pass: the sorted distinct times and, per group x time, the weighted
+    events, the weighted censorings and whether a row of positive weight is there (``w``
+    None: unweighted).
+
+    Whole-number times of a moderate range (weeks, days) index the table by offset from the
+    first; other times are hashed. The rows are never sorted.
+
+    Examples
+    --------
+    >>> times, d, c, here = _count_table(np.array([3.0, 1, 3, 2]), np.array([1.0, 0, 0, 1]),
+    ...                                  None, np.array([0, 0, 1, 1]), 2)
+    >>> times.tolist(), d.tolist(), c.tolist()
+    ([1.0, 2.0, 3.0], [[0.0, 0.0, 1.0], [0.0, 1.0, 0.0]], [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+    """
+    coded = offsets(t, 1 << 20)
+    if coded is None:
+        cell, times = period_codes(t)
+        cell, lo, m = cell.astype(np.int64), 0, len(times)
+    else:
+        cell, lo, m = coded
+    if k > 1:
+        cell += np.multiply(codes, m, dtype=np.int64)
+    if w is None:
+        total = np.bincount(cell, minlength=k * m).reshape(k, m)
+        events = np.bincount(cell, weights=e, minlength=k * m).reshape(k, m)
+        present = total > 0
+    else:
+        total = np.bincount(cell, weights=w, minlength=k * m).reshape(k, m)
+        events = np.bincount(cell, weights=w * e, minlength=k * m).reshape(k, m)
+        present = np.bincount(cell[w > 0], minlength=k * m).reshape(k, m) > 0
+    if coded is not None:
+        used = present.any(axis=0)
+        times = (lo + np.flatnonzero(used)).astype(float)
+        total, events, present = total[:, used], events[:, used], present[:, used]
+    return times, events.astype(float), (total - events).astype(float), present
+
+
+def _engine_counts(
+    data: Any,
+    time: Hashable,
+    event: Hashable,
+    groups: list[Hashable],
+    func: str,
+    missing: str,
+    event_value: Any,
+) -> tuple[list[Any], np.ndarray, np.ndarray, np.ndarray]:
+    """The counts of :func:`_count_table` computed in the engine of a Polars, PyArrow, DuckDB
+    or Spark frame: one group-by (group, time, event) brings only the counts into Python.
+
+    The checks of :func:`_survival_arrays` run on the distinct values, with the same texts.
+    """
+    lazy = frame_without_missing(data, [time, event, *groups], missing, func)
+    table = group_stats(lazy, func, [*groups, time, event]).reset_index()
+    n = table["n"].to_numpy()
+    t = numeric_column(table[time], time, func, "time")
+    if t.min() < 0:
+        raise _negative_times(time, func, t[t < 0], n[t < 0])
+    ev = outcome_indicator(table[event], event, func, event_value, "event")
+    e = numeric_column(ev, event, func, "event")
+    if not is_binary(e):
+        bad = (e != 0) & (e != 1)
+        raise _not_event(event, func, e[bad], n[bad])
+    codes, labels = np.zeros(len(table), dtype=np.int64), [None]
+    if groups:
+        codes, labels = level_codes(table[groups[0]], groups[0], "treatment", func)
+    tcodes, times = period_codes(t)
+    k, m = len(labels), len(times)
+    cell = codes * m + tcodes
+    total = np.bincount(cell, weights=n, minlength=k * m).reshape(k, m)
+    events = np.bincount(cell, weights=n * e, minlength=k * m).reshape(k, m)
+    return labels, times, events, total - events
+
+
+def _negative_times(time: Hashable, func: str, bad: np.ndarray, rows: Any = None) -> ColumnError:
+    count = len(bad) if rows is None else int(np.sum(rows))
+    return ColumnError(
+        f"The time column {quote(time)} passed to {func}() has {count} negative values "
+        f"(e.g. {np.min(bad):g}); times are durations since the start of follow-up and must "
+        "be >= 0."
+    )
+
+
+def _not_event(event: Hashable, func: str, bad: np.ndarray, rows: Any = None) -> ColumnError:
+    count = len(bad) if rows is None else int(np.sum(rows))
+    return ColumnError(
+        f"The event column {quote(event)} passed to {func}() must be 1 (event, e.g. job found) "
+        f"or 0 (censored); {count} values are not (e.g. {np.min(bad):g})."
+    )
+
+
+def _curve_counts(
+    data: Any,
+    columns: tuple[Hashable, Hashable, Hashable | None, Hashable | None],
+    func: str,
+    missing: str,
+    event_value: Any,
+    by_row: bool = False,
+) -> dict[str, Any]:
+    """Labels and (group x time) events/censorings for the curves and the log-rank test.
+
+    ``columns``: time, event, group (or None) and weights (or None). Unweighted Polars,
+    PyArrow, DuckDB and Spark frames are counted in their engine; other inputs are collected
+    (only these columns) and counted in one pass. ``by_row`` also keeps the rows (for the
+    robust variance), which needs them in Python.
+    """
+    time, event, group, weights = columns
+    groups = as_column_list(group)
+    if not is_pandas(data) and weights is None and not by_row:
+        check_frame_columns(data, func, treatment=groups, time=time, event=event)
+        labels, times, D, C = _engine_counts(data, time, event, groups, func, missing, event_value)
+        return {"labels": labels, "times": times, "D": D, "C": C, "present": (D + C) > 0}
+    data = check_frame(data, func, treatment=groups, time=time, event=event, weights=weights)
+    data, t, e, w = _survival_arrays(
+        data, time, event, weights, func, groups, missing, event_value, True
+    )
+    labels, codes = _group_values(data, group)
+    out: dict[str, Any] = {"labels": labels, "rows": (t, e, w, codes)}
+    if not by_row:
+        counted = None if weights is None else w
+        times, D, C, present = _count_table(t, e, counted, codes, len(labels))
+        out.update(times=times, D=D, C=C, present=present)
+    return out
 
 
 def _ij_parts(km: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -484,8 +632,8 @@ class KaplanMeier(Result):
 def _group_values(data: pd.DataFrame, group: Hashable | None) -> tuple[list[Any], np.ndarray]:
     if group is None:
         return [None], np.zeros(len(data), dtype=np.intp)
-    codes, labels = pd.factorize(data[group], sort=True)
-    return list(labels), codes
+    codes, labels = level_codes(data[group], group, "treatment", "kaplan_meier")
+    return labels, codes
 
 
 def kaplan_meier(
@@ -507,7 +655,9 @@ def kaplan_meier(
     Parameters
     ----------
     data : DataFrame
-        One row per person.
+        One row per person: pandas, Polars, PyArrow, a DuckDB relation or PySpark. Without
+        ``weights`` and with ``se="greenwood"`` a non-pandas frame is reduced in its engine
+        to counts by (treatment, time, event); only those come into Python.
     time : str
         Time from the start of follow-up to the event or censoring (>= 0), e.g. weeks.
     event : str
@@ -553,6 +703,11 @@ def kaplan_meier(
     when S is exactly 0.5), and its interval is where the pointwise limits cross 0.5 (Brookmeyer and
     Crowley), all as in R's ``survival``.
 
+    The estimator needs only the events and censorings at each distinct time: they are
+    counted in one pass (whole-number times of a moderate range index a table by offset,
+    other times are hashed), so the work is linear in rows -- 10^7 rows take well under a
+    second. ``se="robust"`` needs each row's influence and keeps the rows.
+
     References
     ----------
     Kaplan, E. L. & Meier, P. (1958). *JASA* 53, 457-481.
@@ -571,17 +726,19 @@ def kaplan_meier(
     conf_level = check_conf_level(conf_level, func)
     check_choice(conf_type, "conf_type", func, CONF_TYPES)
     check_choice(se, "se", func, ("greenwood", "robust"))
-    require_columns(check_frame(data, func), func, treatment=treatment)
-    data, t, e, w = _survival_arrays(
-        data, time, event, weights, func, as_column_list(treatment), missing, event_value
-    )
-    labels, codes = _group_values(data, treatment)
+    robust = se == "robust"
+    cc = _curve_counts(data, (time, event, treatment, weights), func, missing, event_value, robust)
+    labels = cc["labels"]
     tables, meds, curves = [], [], {}
     for k, g in enumerate(labels):
-        m = codes == k
-        km = _km_arrays(t[m], e[m], w[m])
-        if se == "robust":
+        if robust:
+            t, e, w, codes = cc["rows"]
+            m = codes == k
+            km = _km_arrays(t[m].astype(float), e[m].astype(float), w[m])
             km["var_log"] = _ij_var_log(km)
+        else:
+            here = cc["present"][k]
+            km = _km_from_counts(cc["times"][here], cc["D"][k, here], cc["C"][k, here])
         curves[g] = km
         lo, hi = _conf_band(km["surv"], km["var_log"], conf_level, conf_type)
         std_error = km["surv"] * np.sqrt(np.where(km["surv"] > 0, km["var_log"], np.nan))
@@ -607,8 +764,8 @@ def kaplan_meier(
         meds.append(
             {
                 "group": g,
-                "n": float(w[m].sum()),
-                "events": float((w[m] * e[m]).sum()),
+                "n": float(km["n_event"].sum() + km["n_censor"].sum()),
+                "events": float(km["n_event"].sum()),
                 "median": _median_rule(km["surv"], km["time"]),
                 "ci_low": _median_rule(lo, km["time"]),
                 "ci_high": _median_rule(hi, km["time"]),
@@ -643,6 +800,8 @@ def logrank_test(
     Parameters
     ----------
     data : DataFrame
+        pandas, Polars, PyArrow, a DuckDB relation or PySpark; without ``weights`` a
+        non-pandas frame is reduced in its engine to counts by (treatment, time, event).
     time, event : str
         Follow-up time and event indicator (1 = event, 0 = censored).
     event_value : optional
@@ -682,30 +841,25 @@ def logrank_test(
     1.9927
     """
     func = "logrank_test"
-    require_columns(check_frame(data, func), func, treatment=treatment)
-    data, t, e, w = _survival_arrays(
-        data, time, event, weights, func, [treatment], missing, event_value
-    )
-    labels, codes = _group_values(data, treatment)
+    if treatment is None:
+        raise EffektError(
+            f"{func}() got None for a column it needs (e.g. 'treatment'); pass a column name."
+        )
+    cc = _curve_counts(data, (time, event, treatment, weights), func, missing, event_value)
+    labels, dg, cg = cc["labels"], cc["D"], cc["C"]
     k = len(labels)
     if k < 2:
         raise ColumnError(
             f"The treatment column {quote(treatment)} passed to {func}() has one value; a test needs two "
             "or more groups."
         )
-    keep = w > 0
-    t, e, w, codes = t[keep], e[keep], w[keep], codes[keep]
-    if not (e > 0).any():
+    if not (dg > 0).any():
         raise EffektError(
             f"{func}(): there are no events in the event column {quote(event)} (every row is "
             "censored), so the survival curves cannot differ and the test is undefined; check "
             "the event coding (1 = event, 0 = censored)."
         )
-    ut, inv = np.unique(t, return_inverse=True)
-    m = len(ut)
-    cell = codes * m + inv
-    dg = np.bincount(cell, weights=w * e, minlength=k * m).reshape(k, m)
-    ng_at = np.bincount(cell, weights=w, minlength=k * m).reshape(k, m)
+    ng_at = dg + cg
     ng = np.cumsum(ng_at[:, ::-1], axis=1)[:, ::-1]  # at risk at each time, per group
     d = dg.sum(axis=0)
     n = ng.sum(axis=0)
@@ -768,6 +922,8 @@ def restricted_mean_difference(
     Parameters
     ----------
     data : DataFrame
+        pandas, Polars, PyArrow, a DuckDB relation or PySpark; without ``weights`` a
+        non-pandas frame is reduced in its engine to counts by (treatment, time, event).
     time, event : str
         Follow-up time and event indicator (1 = event, 0 = censored).
     event_value : optional
@@ -838,7 +994,7 @@ def restricted_mean_difference(
     check_choice(se, "se", func, ("greenwood", "robust"))
     if cluster is not None:
         se = "robust"
-    require_columns(check_frame(data, func), func, treatment=treatment, cluster=cluster)
+    data = check_frame(data, func, treatment=treatment, cluster=cluster, time=time, event=event)
     data, t, e, w = _survival_arrays(
         data,
         time,
@@ -1007,7 +1163,7 @@ def median_difference(
     func = "median_difference"
     conf_level = check_conf_level(conf_level, func)
     n_boot = check_resamples(n_boot, "n_boot", func, low=50)
-    require_columns(check_frame(data, func), func, treatment=treatment)
+    data = check_frame(data, func, treatment=treatment, time=time, event=event)
     data, t, e, w = _survival_arrays(
         data, time, event, weights, func, [treatment], missing, event_value
     )
@@ -1122,7 +1278,7 @@ def time_to_event(
 
     func = "time_to_event"
     cols = as_column_list(columns)
-    panel, codes, labels, t, _ = _check_panel(
+    panel, codes, labels, t = _check_panel(
         data, id, time, func, extra=[event, *as_column_list(censored), *cols], missing=missing
     )
     ev = numeric_column(
@@ -1270,7 +1426,7 @@ def weeks_in_status(
     check_new_column(name, [id, *cols], "name", func)
     if isinstance(data, pd.DataFrame):
         require_columns(data, func, columns=cols)
-    panel, codes, labels, t, _ = _check_panel(
+    panel, codes, labels, t = _check_panel(
         data, id, time, func, extra=[outcome, *cols], missing=missing
     )
     st = numeric_column(

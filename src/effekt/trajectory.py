@@ -30,9 +30,29 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import sparse, stats
 
+from ._frame import group_stats, is_pandas
+from ._frame import without_missing as frame_without_missing
 from ._inference import critical_value, wald_arrays
+from ._panel import (
+    Blocks,
+    check_frame_columns,
+    check_period_dtype,
+    check_unique_cells,
+    collect_columns,
+    grid_layout,
+    id_range,
+    integer_columns,
+    integer_values,
+    is_binary,
+    numeric_columns,
+    period_codes,
+    person_codes,
+    person_values,
+    varying_error,
+    without_missing,
+)
 from ._validate import (
     argument_error,
     as_column_list,
@@ -42,12 +62,8 @@ from ._validate import (
     check_resamples,
     check_seed,
     check_weights,
-    factorize_levels,
-    handle_missing,
-    numeric_column,
     outcome_indicator,
     quote,
-    require_columns,
     two_valued,
 )
 from .errors import ColumnError, EffektError
@@ -71,6 +87,38 @@ __all__ = ["Trajectory", "effect_over_time"]
 Missing = Literal["raise", "drop"]
 
 
+def _panel_codes(
+    data: pd.DataFrame,
+    id: Hashable,
+    time: Hashable,
+    func: str,
+    *,
+    extra: Sequence[Hashable] = (),
+    missing: str = "raise",
+) -> tuple[pd.DataFrame, Blocks, np.ndarray, np.ndarray]:
+    """Validate a long panel: columns exist, missing values handled, no duplicated rows.
+
+    Returns the rows kept (``data`` itself unless ``missing="drop"`` dropped some), their
+    person x period layout (:class:`effekt._panel.Blocks`), the ids in sorted order and the
+    sorted periods (floats). Rows need not be sorted; a panel sorted by person and period with
+    every person at every period is recognised in two passes. Raises :class:`EffektError`
+    when a (person, period) pair occurs twice.
+    """
+    data = check_frame(data, func, id=id, time=time, column=list(extra))
+    panel = without_missing(data, [id, time, *extra], missing, func)
+    check_period_dtype(panel[time], time, func)
+    times = integer_values(panel[time], time, func, "time")
+    grid = grid_layout(panel[id].to_numpy(), times)
+    if grid is not None:
+        labels, periods = grid
+        return panel, Blocks(None, None, len(labels), len(periods), True), labels, periods + 0.0
+    tcodes, periods = period_codes(times)
+    pcodes, labels = person_codes(panel[id], id, func)
+    P, T = len(labels), len(periods)
+    check_unique_cells(pcodes, tcodes, P, T, (id, time, labels, periods), func)
+    return panel, Blocks.of(pcodes, tcodes, P, T), labels, periods
+
+
 def _check_panel(
     data: pd.DataFrame,
     id: Hashable,
@@ -79,65 +127,22 @@ def _check_panel(
     *,
     extra: Sequence[Hashable] = (),
     missing: str = "raise",
-) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Validate a long panel: columns exist, missing values handled, no duplicated rows.
-
-    Returns the rows kept (``data`` itself unless ``missing="drop"`` dropped some), person
-    codes ``0..P-1`` (row order), the person labels, the numeric times and a stable order
-    sorting rows by person, then time (rows need not be sorted). Raises
-    :class:`EffektError` when a (person, period) pair occurs twice.
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_panel_codes` as each row's person code (``intp``) and period.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> panel = pd.DataFrame({"person": [1, 1, 2, 2], "week": [1, 2, 1, 2]})
-    >>> _, codes, labels, times, order = _check_panel(panel, "person", "week", "example")
-    >>> codes.tolist(), labels.tolist()
-    ([0, 0, 1, 1], [1, 2])
+    >>> panel = pd.DataFrame({"person": [1, 1, 2, 2], "week": [1, 2, 2, 1]})
+    >>> _, codes, labels, times = _check_panel(panel, "person", "week", "example")
+    >>> codes.tolist(), labels.tolist(), times.tolist()
+    ([0, 0, 1, 1], [1, 2], [1.0, 2.0, 2.0, 1.0])
     """
-    check_frame(data, func)
-    require_columns(data, func, id=id, time=time, column=list(extra))
-    panel = handle_missing(data, [id, time, *extra], missing, func)
-    values = panel[time]
-    if not (pd.api.types.is_numeric_dtype(values) or values.dtype == bool):
-        raise ColumnError(
-            f"The time column {quote(time)} passed to {func}() must be numeric (week or month "
-            f"numbers); it has dtype {values.dtype}. Convert calendar months to numbers first, "
-            "e.g. months since the start."
-        )
-    t = numeric_column(values, time, func, "time")
-    codes, labels = factorize_levels(panel[id], id, "id", func)
-    codes = codes.astype(np.intp)
-    dup = panel.duplicated([id, time]).to_numpy()
-    if dup.any():
-        k = int(np.flatnonzero(dup)[0])
-        raise EffektError(
-            f"{func}(): the panel has {int(dup.sum())} duplicated ({quote(id)}, {quote(time)}) rows "
-            f"(e.g. person {labels[codes[k]]!r} at {t[k]:g}); keep one row per person and period."
-        )
-    # the results do not depend on row order: unsorted panels are sorted (stably) here
-    order = np.lexsort((t, codes))
-    return panel, codes, np.asarray(labels), t, order
-
-
-def _person_constant(
-    panel: pd.DataFrame, column: Hashable, codes: np.ndarray, P: int, func: str, argument: str
-) -> pd.Series:
-    vals = panel[column].to_numpy()
-    vcodes, _ = pd.factorize(panel[column])
-    lo = np.full(P, np.iinfo(np.intp).max)
-    hi = np.full(P, -1)
-    np.minimum.at(lo, codes, vcodes)
-    np.maximum.at(hi, codes, vcodes)
-    if (lo != hi).any():
-        raise EffektError(
-            f"{func}(): the {argument} column {quote(column)} changes within "
-            f"{int((lo != hi).sum())} persons; "
-            f"{argument} must be constant within person (use the value at the start of follow-up)."
-        )
-    first = np.zeros(P, dtype=np.intp)
-    first[codes[::-1]] = np.arange(len(codes))[::-1]
-    return pd.Series(vals[first])
+    panel, blocks, labels, periods = _panel_codes(
+        data, id, time, func, extra=extra, missing=missing
+    )
+    pcodes, tcodes = blocks.person_rows()
+    return panel, pcodes.astype(np.intp), labels, periods[tcodes]
 
 
 def _time_unit(time_name: str) -> str:
@@ -162,7 +167,13 @@ def _sup_t(
         return q
     R = cov[np.ix_(pos, pos)] / np.outer(se[pos], se[pos])
     vals, vecs = np.linalg.eigh(R)
-    L = vecs * np.sqrt(np.clip(vals, 0, None))
+    # The draws must not depend on rounding (every backend sums in its own order): noise
+    # in a null space (fewer clusters than periods) would enter as sqrt(1e-16) = 1e-8, and
+    # LAPACK's arbitrary eigenvector signs would map the same draws differently.
+    vals = np.where(vals > 1e-10 * vals.max(), vals, 0.0)
+    lead = np.abs(vecs).argmax(axis=0)
+    vecs = vecs * np.sign(vecs[lead, np.arange(len(vals))])
+    L = vecs * np.sqrt(vals)
     rng = check_seed(seed, "sup_t")
     draws = rng.standard_normal((n_draws, L.shape[1])) @ L.T
     return max(float(np.quantile(np.abs(draws).max(axis=1), conf_level)), q)
@@ -540,11 +551,13 @@ def _panel_inputs(
     func: str,
     outcome_value: Any = None,
 ) -> dict[str, Any]:
-    """Rows, person codes, times, outcome, person-level arm, weights and clusters."""
+    """Person x period blocks, periods, each row's outcome, and per person arm, weight, cluster."""
     extra = [outcome, treatment, *as_column_list(weights), *as_column_list(cluster)]
-    panel, codes, labels, t, _ = _check_panel(data, id, time, func, extra=extra, missing=missing)
+    panel, blocks, labels, periods = _panel_codes(
+        data, id, time, func, extra=extra, missing=missing
+    )
     P = len(labels)
-    y = numeric_column(
+    y = integer_values(
         outcome_indicator(panel[outcome], outcome, func, outcome_value), outcome, func, "outcome"
     )
     if y.size and np.abs(y).max() > MAX_OUTCOME:  # its squares overflow the covariance
@@ -552,28 +565,49 @@ def _panel_inputs(
             f"The outcome column {quote(outcome)} passed to {func}() holds values up to "
             f"{np.abs(y).max():.3g} (at most {MAX_OUTCOME:.0e}); rescale it (e.g. to thousands)."
         )
-    arm_p = _person_constant(panel, treatment, codes, P, func, "treatment")
+    arm_p = person_values(panel[treatment], blocks, func, "treatment")
     arm = two_valued(arm_p, treatment, "treatment", func, treated_value)
     if weights is not None:
-        wp = _person_constant(panel, weights, codes, P, func, "weights").to_numpy(dtype=float)
+        wp = person_values(panel[weights], blocks, func, "weights").to_numpy(dtype=float)
         check_weights(wp, weights, func)
     else:
         wp = np.ones(P)
-    cl = None if cluster is None else _person_constant(panel, cluster, codes, P, func, "cluster")
-    return {"codes": codes, "P": P, "t": t, "y": y, "arm": arm, "wp": wp, "cl": cl}
+    cl = None if cluster is None else person_values(panel[cluster], blocks, func, "cluster")
+    return {"blocks": blocks, "P": P, "ut": periods, "y": y, "arm": arm, "wp": wp, "cl": cl}
 
 
 def _per_period(x: dict[str, Any], time: Hashable, func: str) -> dict[str, Any]:
-    """Per period and arm: weighted means, sizes, effects and each row's influence."""
-    codes, t, y, wp = x["codes"], x["t"], x["y"], x["wp"]
-    ut, tinv = np.unique(t, return_inverse=True)
-    T = len(ut)
-    w_row = wp[codes]
-    arm_row = x["arm"][codes].astype(np.intp)
-    obs = w_row > 0
-    cell = tinv * 2 + arm_row
-    W = np.bincount(cell[obs], weights=w_row[obs], minlength=2 * T).reshape(T, 2)
-    N = np.bincount(cell[obs], minlength=2 * T).reshape(T, 2)
+    """Per period and arm: sizes (persons with positive weight), weights and weighted means.
+
+    One pass over the person x period blocks; the sums are products with the (persons x 2)
+    arm-indicator matrix.
+    """
+    blocks, arm, wp = x["blocks"], x["arm"], x["wp"]
+    T = blocks.T
+    N, W, S = np.zeros((T, 2)), np.zeros((T, 2)), np.zeros((T, 2))
+    for p0, p1, rows in blocks:
+        Y, seen = blocks.dense(x["y"], p0, p1, rows)
+        w = wp[p0:p1]
+        ind = np.zeros((p1 - p0, 2))
+        ind[np.arange(p1 - p0), arm[p0:p1].astype(np.intp)] = 1.0
+        ind[w <= 0] = 0.0
+        wind = ind * w[:, None]
+        if seen is None:
+            N += ind.sum(axis=0)
+            W += wind.sum(axis=0)
+        else:
+            observed = seen.astype(float)
+            N += observed.T @ ind
+            W += observed.T @ wind
+        S += Y.T @ wind
+    return _cells(x["ut"], N, W, S, time, func)
+
+
+def _cells(
+    ut: np.ndarray, N: np.ndarray, W: np.ndarray, S: np.ndarray, time: Hashable, func: str
+) -> dict[str, Any]:
+    """Per period and arm sizes, weights and means; every arm needs two persons per period."""
+    N = N.astype(np.int64)
     if (N < 2).any():
         k, g = np.argwhere(N < 2)[0]
         raise EffektError(
@@ -581,26 +615,86 @@ def _per_period(x: dict[str, Any], time: Hashable, func: str) -> dict[str, Any]:
             f"{int(N[k, g])} person(s) with positive weight; each arm needs at least two at every "
             "period. Restrict the panel to periods where both arms are observed."
         )
-    S = np.bincount(cell[obs], weights=(w_row * y)[obs], minlength=2 * T).reshape(T, 2)
-    mean = S / W
-    Wr = W[tinv, arm_row]
-    resid = y - mean[tinv, arm_row]
-    sign = np.where(arm_row == 1, 1.0, -1.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        hc2 = 1 / np.sqrt(np.clip(1 - w_row / Wr, 1e-12, None))
-    phi_row = np.where(obs, sign * w_row * resid / Wr, 0.0)
-    return {"ut": ut, "tinv": tinv, "N": N, "mean": mean, "phi": phi_row, "hc2": hc2}
+    return {"ut": ut, "N": N, "W": W, "mean": S / W}
 
 
-def _influence_matrix(
+def _group_sums(groups: np.ndarray, n_groups: int, values: np.ndarray) -> np.ndarray:
+    """Row sums of ``values`` within ``groups`` (codes ``0..n_groups-1``): a sparse product."""
+    member = sparse.csr_matrix(
+        (np.ones(len(groups)), (groups, np.arange(len(groups)))), shape=(n_groups, len(groups))
+    )
+    return np.asarray(member @ values)
+
+
+def _influence_sum(
+    x: dict[str, Any], cells: dict[str, Any], groups: np.ndarray | None, n_groups: int
+) -> np.ndarray:
+    """``Phi' Phi`` of the person influences (HC2-scaled) or, with ``groups`` (one cluster
+    code per person), the (groups x periods) sums of the unscaled influences.
+
+    Block by block of persons; without weights the influence of arm g at period t is the
+    centred outcome times a constant ``c_gt``, so each arm's block needs one subtraction and
+    one product ``Z'Z`` (or one sparse sum by cluster).
+    """
+    blocks, arm, wp = x["blocks"], x["arm"].astype(np.intp), x["wp"]
+    W, mean = cells["W"], cells["mean"]
+    T = blocks.T
+    out = np.zeros((T, T)) if groups is None else np.zeros((n_groups, T))
+    unit = bool((wp == 1).all())
+    C = np.array([-1.0, 1.0]) / W
+    if groups is None:
+        C /= np.sqrt(np.clip(1 - 1 / W, 1e-12, None))
+    for p0, p1, rows in blocks:
+        a = arm[p0:p1]
+        if not unit:
+            dense = blocks.dense(x["y"], p0, p1, rows)
+            out += _weighted_block(x, cells, dense, a, p0, (groups, n_groups))
+            continue
+        raw = blocks.raw(x["y"], rows) if blocks.grid else None
+        dense = (raw, None) if raw is not None else blocks.dense(x["y"], p0, p1, rows)
+        for g in (0, 1):
+            mine = a == g
+            Z = np.subtract(dense[0][mine], mean[:, g], dtype=float)
+            if dense[1] is not None:
+                Z *= dense[1][mine]
+            if groups is None:
+                out += (Z.T @ Z) * np.outer(C[:, g], C[:, g])
+            else:
+                out += _group_sums(groups[p0:p1][mine], n_groups, Z) * C[:, g]
+    return out
+
+
+def _weighted_block(
+    x: dict[str, Any],
+    cells: dict[str, Any],
+    dense: tuple[np.ndarray, np.ndarray | None],
+    a: np.ndarray,
+    p0: int,
+    grouping: tuple[np.ndarray | None, int],
+) -> np.ndarray:
+    """One block's contribution to :func:`_influence_sum` with person weights."""
+    groups, n_groups = grouping
+    Y, seen = dense
+    w = x["wp"][p0 : p0 + len(a)]
+    Wr = cells["W"][:, a].T
+    coef = (np.where(a == 1, 1.0, -1.0) * w)[:, None] / Wr
+    if groups is None:
+        coef /= np.sqrt(np.clip(1 - w[:, None] / Wr, 1e-12, None))
+    phi = (Y - cells["mean"][:, a].T) * coef
+    if seen is not None:
+        phi *= seen
+    if groups is None:
+        return phi.T @ phi
+    return _group_sums(groups[p0 : p0 + len(a)], n_groups, phi)
+
+
+def _covariance(
     x: dict[str, Any], cells: dict[str, Any], cluster: Hashable | None, func: str, label: str
 ) -> tuple[np.ndarray, float | None, int | None, str]:
-    """Person (HC2) or cluster (CR1) influence matrix, its t df, cluster count and method."""
-    T = len(cells["ut"])
+    """Person (HC2) or cluster (CR1) covariance, its t df, cluster count and method."""
     if cluster is None:
-        Phi = np.zeros((x["P"], T))
-        np.add.at(Phi, (x["codes"], cells["tinv"]), cells["phi"] * cells["hc2"])
-        return Phi, None, None, f"difference in {label} per period; HC2 (Welch) variance"
+        cov = _influence_sum(x, cells, None, 0)
+        return cov, None, None, f"difference in {label} per period; HC2 (Welch) variance"
     ccodes, clabels = pd.factorize(x["cl"], sort=True)
     G = len(clabels)
     if G < 2:
@@ -609,15 +703,180 @@ def _influence_matrix(
             "clustering needs two or more."
         )
     check_clusters_per_arm(ccodes, np.asarray(x["arm"]) != 0, cluster, func)
-    Phi = np.zeros((G, T))
-    np.add.at(Phi, (ccodes[x["codes"]], cells["tinv"]), cells["phi"])
+    Phi = _influence_sum(x, cells, ccodes, G)
+    return _cluster_cov(Phi, cells, cluster, label)
+
+
+def _cluster_cov(
+    Phi: np.ndarray, cells: dict[str, Any], cluster: Hashable, label: str
+) -> tuple[np.ndarray, float, int, str]:
+    """CR1 covariance from the (clusters x periods) influence sums, df and method."""
+    G = Phi.shape[0]
     Nt = cells["N"].sum(axis=1)
-    Phi *= np.sqrt(G / (G - 1) * (Nt - 1) / (Nt - 2))[None, :]
+    Phi = Phi * np.sqrt(G / (G - 1) * (Nt - 1) / (Nt - 2))[None, :]
     method = (
         f"difference in {label} per period; CR1 cluster-robust variance "
         f"({G} clusters of {quote(cluster)}), t({G - 1})"
     )
-    return Phi, float(G - 1), G, method
+    return Phi.T @ Phi, float(G - 1), G, method
+
+
+#: Rows of one partition of an engine's panel brought into Python at a time.
+PARTITION_ROWS = 1 << 23
+
+
+def _pushes_down(data: Any, columns: dict[str, Any], func: str) -> bool:
+    """Whether the panel is a Polars/PyArrow/DuckDB/Spark frame the engine can summarise:
+    numeric period and outcome, no weights and no outcome_value (those are collected)."""
+    if is_pandas(data) or columns["weights"] is not None or columns["outcome_value"] is not None:
+        return False
+    names = {"id": columns["id"], "time": columns["time"]}
+    extra = [columns[k] for k in ("outcome", "treatment", "cluster") if columns[k] is not None]
+    check_frame_columns(data, func, **names, column=extra)
+    return numeric_columns(data, [columns["time"], columns["outcome"]], func)
+
+
+def _engine_panel(
+    data: Any, c: dict[str, Any], func: str
+) -> tuple[dict[str, Any], tuple[np.ndarray, float | None, int | None, str], bool]:
+    """Per-period moments by one group-by in the engine, then the covariance from person x
+    period blocks of the panel collected one partition of persons at a time.
+
+    Returns the cells, (covariance, df, cluster count, method) and whether the outcome is 0/1.
+    """
+    id, time, outcome, treatment, cluster = (
+        c[k] for k in ("id", "time", "outcome", "treatment", "cluster")
+    )
+    cols = [id, time, outcome, treatment, *as_column_list(cluster)]
+    lazy = frame_without_missing(data, cols, c["missing"], func)
+    table = group_stats(lazy, func, [time, treatment], [outcome]).reset_index()
+    tcodes, ut = period_codes(integer_values(table[time], time, func, "time"))
+    levels = pd.Series(pd.unique(table[treatment]), name=treatment)
+    if len(levels) != 2:  # pandas input reports a treatment changing within persons first
+        per_person = group_stats(lazy, func, [id, treatment]).reset_index()
+        varying = int((per_person.groupby(id).size() > 1).sum())
+        if varying:
+            raise varying_error(treatment, "treatment", varying, func)
+    treated = levels[two_valued(levels, treatment, "treatment", func, c["treated_value"])]
+    g = table[treatment].isin(treated).to_numpy().astype(np.intp)
+    sums = {}
+    for key in ("n", f"sum_{outcome}"):
+        sums[key] = np.zeros((len(ut), 2))
+        np.add.at(sums[key], (tcodes, g), table[key].to_numpy())
+    cells = _cells(ut, sums["n"], sums["n"], sums[f"sum_{outcome}"], time, func)
+    groups = None
+    if cluster is not None:
+        groups = _engine_clusters(lazy, cluster, treatment, treated, func)
+    parts = _partitions(lazy, id, int(sums["n"].sum()), cols)
+    total, binary = None, True
+    for part in parts:
+        if len(part) == 0:  # a range of ids without persons
+            continue
+        x = _part_inputs(part, c, ut, treated, groups, func)
+        binary = binary and is_binary(x["y"])
+        G = 0 if groups is None else len(groups)
+        piece = _influence_sum(x, cells, x["groups"], G)
+        total = piece if total is None else total + piece
+    label = "shares" if binary else "means"
+    assert total is not None
+    if cluster is None:
+        return (
+            cells,
+            (total, None, None, f"difference in {label} per period; HC2 (Welch) variance"),
+            binary,
+        )
+    return cells, _cluster_cov(total, cells, cluster, label), binary
+
+
+def _engine_clusters(
+    lazy: Any, cluster: Hashable, treatment: Hashable, treated: Any, func: str
+) -> pd.Index:
+    """The sorted cluster labels (checked: two or more, two per arm), from the engine."""
+    table = group_stats(lazy, func, [cluster, treatment]).reset_index()
+    codes, labels = pd.factorize(table[cluster], sort=True)
+    if len(labels) < 2:
+        raise ColumnError(
+            f"The cluster column {quote(cluster)} passed to {func}() has one value; "
+            "clustering needs two or more."
+        )
+    check_clusters_per_arm(codes, table[treatment].isin(treated).to_numpy(), cluster, func)
+    return pd.Index(labels)
+
+
+def _partitions(lazy: Any, id: Hashable, rows: int, cols: list[Hashable]) -> Any:
+    """The panel's rows in partitions of whole persons, as pandas frames of NumPy columns.
+
+    Integer ids are cut into B equal ranges of values (B = rows / 2^23, rounded up); a file
+    sorted by person then lets the engine skip the row groups outside each range (Parquet
+    statistics), so the partitions cost about one scan. Other ids come in one piece.
+    """
+    B = max(1, -(-rows // PARTITION_ROWS))
+    if B == 1 or not integer_columns(lazy, [id]):
+        yield collect_columns(lazy, cols)
+        return
+    low, high = id_range(lazy, id)
+    width = -(-(high - low + 1) // B)
+    for b in range(B):
+        start = low + b * width
+        if start <= high:
+            yield collect_columns(lazy, cols, (id, start, start + width))
+
+
+def _part_inputs(
+    part: pd.DataFrame,
+    c: dict[str, Any],
+    ut: np.ndarray,
+    treated: Any,
+    groups: pd.Index | None,
+    func: str,
+) -> dict[str, Any]:
+    """Blocks, outcome, arm and cluster codes of one partition, on the global periods."""
+    id, time = c["id"], c["time"]
+    times = integer_values(part[time], time, func, "time")
+    grid = grid_layout(part[id].to_numpy(), times)
+    if grid is not None and np.array_equal(grid[1], ut):
+        P = len(grid[0])
+        blocks = Blocks(None, None, P, len(ut), True)
+    else:
+        local, periods = period_codes(times)
+        tcodes = np.searchsorted(ut, periods).astype(np.int32)[local]
+        pcodes, labels = person_codes(part[id], id, func)
+        P = len(labels)
+        check_unique_cells(pcodes, tcodes, P, len(ut), (id, time, labels, ut), func)
+        blocks = Blocks.of(pcodes, tcodes, P, len(ut))
+    arm_p = person_values(part[c["treatment"]], blocks, func, "treatment")
+    x = {"blocks": blocks, "P": P, "ut": ut, "arm": arm_p.isin(treated).to_numpy(), "groups": None}
+    x["y"] = integer_values(part[c["outcome"]], c["outcome"], func, "outcome")
+    x["wp"] = np.ones(P)
+    if groups is not None:
+        cl = person_values(part[c["cluster"]], blocks, func, "cluster")
+        x["groups"] = groups.get_indexer(cl)
+    return x
+
+
+def _estimate(
+    data: Any, c: dict[str, Any], func: str
+) -> tuple[dict[str, Any], tuple[np.ndarray, float | None, int | None, str], bool]:
+    """Cells, (covariance, df, clusters, method) and 0/1-ness, in the engine where it can."""
+    if _pushes_down(data, c, func):
+        return _engine_panel(data, c, func)
+    x = _panel_inputs(
+        data,
+        c["outcome"],
+        c["treatment"],
+        c["id"],
+        c["time"],
+        c["weights"],
+        c["cluster"],
+        c["treated_value"],
+        c["missing"],
+        func,
+        c["outcome_value"],
+    )
+    binary = is_binary(x["y"])
+    cells = _per_period(x, c["time"], func)
+    label = "shares" if binary else "means"
+    return cells, _covariance(x, cells, c["cluster"], func, label), binary
 
 
 #: Largest outcome magnitude: squares of larger values overflow the covariance matrix, and a
@@ -649,7 +908,8 @@ def effect_over_time(
     data : DataFrame
         Long panel, one row per person and period (in any row order), no duplicated
         (person, period) rows. Unbalanced panels are allowed: each period uses
-        the persons observed in it.
+        the persons observed in it. A pandas, Polars (eager or lazy) or PyArrow frame, a
+        DuckDB relation or a PySpark DataFrame (see Notes on how each scales).
     outcome : str
         Outcome at each period: 0/1 status (in job, with paid hours; effects are in
         percentage points) or numeric (hours per week).
@@ -697,6 +957,19 @@ def effect_over_time(
     ``estimate +- max(c, q) SE`` with q the pointwise quantile. Bonferroni uses
     ``q_{1 - alpha / (2T)}``, conservative when periods are strongly correlated.
 
+    Scaling: the work is linear in rows. The rows are never sorted or hashed when ids and
+    periods are integers (they are coded by offset; a panel sorted by person and period with
+    every person at every period is recognised in two passes), and the covariance is summed
+    over blocks of persons as dense (persons x periods) matrices of at most 4 Mi cells, so
+    memory beyond the panel stays small (10^6 persons x 52 weeks: 2-3 s and 70 MB on a
+    2-core machine). On Polars, PyArrow, DuckDB and Spark input without ``weights`` and
+    ``outcome_value`` the per (period, arm) counts and sums are one group-by in the engine,
+    and the panel's id, period, outcome, arm (and cluster) columns come into Python one
+    partition of persons at a time (equal ranges of integer ids, about 2^23 rows each, which
+    a Parquet file sorted by person lets the engine read without rescanning it; other ids
+    in one piece) for the cross-period covariance. With weights or ``outcome_value`` those
+    columns are collected and treated as a pandas panel.
+
     References
     ----------
     Montiel Olea, J. L. & Plagborg-Moller, M. (2019). Simultaneous confidence bands: theory,
@@ -720,26 +993,20 @@ def effect_over_time(
             func, "simultaneous", "True, False, 'sup-t' or 'bonferroni'", simultaneous
         )
     n_draws = check_resamples(n_draws, "n_draws", func, low=100)
-    x = _panel_inputs(
-        data,
-        outcome,
-        treatment,
-        id,
-        time,
-        weights,
-        cluster,
-        treated_value,
-        missing,
-        func,
-        outcome_value,
-    )
-    binary = bool(np.isin(x["y"], (0.0, 1.0)).all())
-    cells = _per_period(x, time, func)
-    label = "shares" if binary else "means"
-    Phi, df, n_clusters, method = _influence_matrix(x, cells, cluster, func, label)
+    columns = {
+        "outcome": outcome,
+        "treatment": treatment,
+        "id": id,
+        "time": time,
+        "weights": weights,
+        "cluster": cluster,
+        "treated_value": treated_value,
+        "outcome_value": outcome_value,
+        "missing": missing,
+    }
+    cells, (cov, df, n_clusters, method), binary = _estimate(data, columns, func)
     if weights is not None:
         method += "; weighted"
-    cov = Phi.T @ Phi
     se = np.sqrt(np.diag(cov))
     mean, N = cells["mean"], cells["N"]
     est = mean[:, 1] - mean[:, 0]

@@ -489,8 +489,7 @@ class MatchResult(MatchedSample):
 
         func = "trajectory"
         check_resamples(n_draws, "n_draws", func, low=100)
-        panel = check_frame(data, func)
-        require_columns(panel, func, outcome=outcome, id=id, time=time)
+        panel = check_frame(data, func, outcome=outcome, id=id, time=time)
         panel = handle_missing(panel, [id, time, outcome], missing, func)
         pos = self._panel_positions(panel, id)
         internal = {"arm": "treated (matched)", "w": "matching weight", "set": "matched set"}

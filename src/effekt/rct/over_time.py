@@ -53,6 +53,8 @@ def trajectory(
         Long panel, one row per person and period in any row order; no duplicated
         (person, period) rows (:class:`~effekt.errors.EffektError` otherwise).
         Unbalanced panels are allowed: each period uses the persons observed in it.
+        pandas, Polars, PyArrow, DuckDB or PySpark; see
+        :func:`effekt.trajectory.effect_over_time` for what runs in the engine.
     outcome : str
         0/1 status (effects in percentage points) or a numeric outcome (hours per week).
     treatment : str
