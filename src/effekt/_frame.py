@@ -227,13 +227,15 @@ def group_stats(
     *,
     missing: str = "raise",
     argument: str = "data",
+    centre: Mapping[Hashable, float] | None = None,
 ) -> pd.DataFrame:
     """Sufficient statistics per distinct combination of ``keys``, computed in the engine.
 
     Returns a pandas DataFrame indexed by ``keys`` (a MultiIndex for several, sorted) with
     the columns ``n`` (rows), ``sum_<v>`` and ``sumsq_<v>`` (sum and sum of squares of each
     column ``v`` in ``values``) as float64. Keys in the index cannot collide with the
-    statistics' names. Missing values in ``keys`` or ``values`` follow ``missing`` with the
+    statistics' names. With ``centre`` (column -> number) the sums are of ``v - centre[v]``:
+    a centre near the mean keeps ``sumsq - sum**2 / n`` free of cancellation. Missing values in ``keys`` or ``values`` follow ``missing`` with the
     texts of :func:`effekt._validate.handle_missing`. With pandas input the group-by is
     pandas' own; with Polars, PyArrow, DuckDB or Spark only the aggregated rows are
     collected.
@@ -246,16 +248,24 @@ def group_stats(
     {'arm': [0, 1], 'n': [2.0, 3.0], 'sum_y': [1.0, 2.0], 'sumsq_y': [1.0, 2.0]}
     """
     keys, values = list(keys), list(values)
+    if is_pandas(data):
+        require_columns_in(list(data.columns), func, {"columns": [*keys, *values]})
+        frame = _pandas_without_missing(data, [*keys, *values], missing, func, argument)
+        return _pandas_group_stats(frame, keys, values, dict(centre or {}))
     lazy = without_missing(data, [*keys, *values], missing, func, argument)
     key_alias = {k: f"__k{i}" for i, k in enumerate(keys)}
     value_alias = {v: f"__v{i}" for i, v in enumerate(values)}
     lazy = lazy.select(
         *(nw.col(str(k)).alias(a) for k, a in key_alias.items()),
-        *(nw.col(str(v)).cast(nw.Float64).alias(a) for v, a in value_alias.items()),
+        *(
+            (nw.col(str(v)).cast(nw.Float64) - float((centre or {}).get(v, 0.0))).alias(a)
+            for v, a in value_alias.items()
+        ),
     )
-    lazy = lazy.with_columns(
-        *((nw.col(a) * nw.col(a)).alias(f"{a}_sq") for a in value_alias.values())
-    )
+    if values:
+        lazy = lazy.with_columns(
+            *((nw.col(a) * nw.col(a)).alias(f"{a}_sq") for a in value_alias.values())
+        )
     aggs = [nw.len().alias("n")]
     for v, a in value_alias.items():
         aggs += [nw.col(a).sum().alias(f"sum_{v}"), nw.col(f"{a}_sq").sum().alias(f"sumsq_{v}")]
@@ -263,3 +273,84 @@ def group_stats(
     grouped = lazy.group_by(*aliases).agg(*aggs).collect().to_pandas().set_index(aliases)
     grouped.index = grouped.index.set_names(keys)
     return grouped.astype(np.float64).sort_index()
+
+
+def _pandas_without_missing(
+    data: pd.DataFrame, columns: Sequence[Hashable], missing: str, func: str, argument: str
+) -> pd.DataFrame:
+    """:func:`without_missing` for a pandas frame: the same texts, no narwhals round trip."""
+    if len(data) == 0:
+        raise empty_frame_error(argument, func)
+    cols = list(dict.fromkeys(columns))
+    isna = data[cols].isna()
+    counts = isna.sum()
+    if not counts.any():
+        return data
+    if missing == "raise":
+        column = counts[counts > 0].index[0]
+        raise missing_values_error(column, int(counts[column]), func)
+    keep = ~isna.any(axis=1).to_numpy()
+    if not keep.any():
+        raise nothing_left_error(cols, func)
+    warn_dropped(dict(counts.items()), int((~keep).sum()), len(data), func)
+    return data.loc[keep]
+
+
+#: Integer keys spanning at most this many values are coded by subtraction, not hashing.
+_DIRECT_RANGE = 1 << 20
+
+
+def _key_codes(values: pd.Series) -> tuple[np.ndarray, Any]:
+    """Sorted codes of a key column; bool and narrow-range integers skip the hash table.
+
+    The levels may include values that do not occur (an integer range); they get no cell.
+    """
+    dtype = values.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind == "b":
+        return values.to_numpy().view(np.int8), np.array([False, True])
+    if isinstance(dtype, np.dtype) and dtype.kind in "iu" and len(values):
+        arr = values.to_numpy()
+        low, high = int(arr.min()), int(arr.max())
+        if high - low < _DIRECT_RANGE:
+            return arr.astype(np.int64) - low, np.arange(low, high + 1).astype(dtype)
+    return pd.factorize(values, sort=True)
+
+
+def _pandas_group_stats(
+    frame: pd.DataFrame, keys: list[Hashable], values: list[Hashable], centre: dict
+) -> pd.DataFrame:
+    """group_stats of a pandas frame by sorted factorize codes and bincount (one pass each)."""
+    codes, uniques = [], []
+    for key in keys:
+        c, u = _key_codes(frame[key])
+        codes.append(c)
+        uniques.append(u)
+    sizes = [len(u) for u in uniques]
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for c, size in zip(codes, sizes, strict=True):
+        combined = combined * size + c
+    total = int(np.prod(sizes, dtype=np.float64))
+    if total <= max(4 * len(frame), 1 << 16):
+        counts = np.bincount(combined, minlength=total)
+        cells = np.flatnonzero(counts)
+        position = np.empty(total, dtype=np.int64)
+        position[cells] = np.arange(len(cells))
+        inner = position[combined]
+    else:
+        inner, cells = pd.factorize(combined, sort=True)
+    k = len(cells)
+    stats: dict[str, np.ndarray] = {"n": np.bincount(inner, minlength=k).astype(np.float64)}
+    for v in values:
+        x = frame[v].to_numpy(dtype=np.float64)
+        if centre.get(v, 0.0):
+            x = x - float(centre[v])
+        stats[f"sum_{v}"] = np.bincount(inner, weights=x, minlength=k)
+        stats[f"sumsq_{v}"] = np.bincount(inner, weights=x * x, minlength=k)
+    parts = np.unravel_index(np.asarray(cells, dtype=np.int64), sizes)
+    levels = [u.take(p) for u, p in zip(uniques, parts, strict=True)]
+    index = (
+        pd.MultiIndex.from_arrays(levels, names=keys)
+        if len(keys) > 1
+        else pd.Index(levels[0], name=keys[0])
+    )
+    return pd.DataFrame(stats, index=index)
