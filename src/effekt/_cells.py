@@ -81,6 +81,7 @@ def collect(
     values: Mapping[str, Hashable | None] | None = None,
     missing: str = "raise",
     argument: str = "data",
+    centred: bool = True,
 ) -> pd.DataFrame:
     """One row per distinct combination of the ``keys`` columns, with counts and sums.
 
@@ -88,7 +89,8 @@ def collect(
     entries are skipped. The result has a column per key argument holding the column's
     values, ``n`` (rows), and ``sum_<argument>``/``sumsq_<argument>`` for each value
     argument, the sums taken about ``centre_<argument>`` (recorded in ``frame.attrs``) to
-    keep variances free of cancellation. Columns are checked in the order given (values
+    keep variances free of cancellation (``centred=False``: plain sums, exact for integer
+    counts). Columns are checked in the order given (values
     last) with the texts of the pandas path; missing values follow ``missing``.
     """
     check_choice(missing, "missing", func, MISSING_POLICIES)
@@ -103,7 +105,7 @@ def collect(
         _check_numeric(data, column, arg, func)
     key_cols = list(dict.fromkeys(key_args.values()))
     value_cols = list(dict.fromkeys(value_args.values()))
-    centre = {c: _centre(data, c, func) for c in value_cols}
+    centre = {c: _centre(data, c, func) if centred else 0.0 for c in value_cols}
     try:
         stats = _frame.group_stats(
             data, func, key_cols, value_cols, missing=missing, argument=argument, centre=centre

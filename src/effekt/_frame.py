@@ -103,6 +103,12 @@ def native_kind(data: Any, func: str, argument: str = "data") -> str:
     return str(frame.implementation.name).lower().replace("_", "")
 
 
+def is_eager(data: Any, func: str, argument: str = "data") -> bool:
+    """True for a frame held in memory with a row order (pandas, Polars, PyArrow); False for
+    a lazy source (Polars LazyFrame, DuckDB relation, Spark DataFrame)."""
+    return is_pandas(data) or isinstance(_from_native(data, func, argument), nw.DataFrame)
+
+
 def _lazy(data: Any, func: str, argument: str) -> Any:
     frame = _from_native(data, func, argument)
     return frame.lazy() if isinstance(frame, nw.DataFrame) else frame
