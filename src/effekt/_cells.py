@@ -31,6 +31,7 @@ import pandas as pd
 from . import _frame
 from ._validate import (
     MISSING_POLICIES,
+    as_column_list,
     binary_outcome,
     check_choice,
     check_column_name,
@@ -39,22 +40,27 @@ from ._validate import (
     two_valued,
 )
 
-__all__ = ["collect", "levels", "outcome_flags", "treatment_flags"]
+__all__ = [
+    "check_columns",
+    "check_numeric",
+    "collect",
+    "levels",
+    "outcome_flags",
+    "treatment_flags",
+]
 
 
-def _check_numeric(data: Any, column: Hashable, argument: str, func: str) -> None:
+def check_numeric(data: Any, column: Hashable, argument: str, func: str) -> None:
     """A value column must be numeric or boolean; the pandas text for every backend."""
     if _frame.is_pandas(data):
         values = data[column]
         if not (pd.api.types.is_numeric_dtype(values) or values.dtype == bool):
             numeric_column(values, column, func, argument)
         return
-    dtype = _frame._lazy(data, func, "data").collect_schema()[column]
+    lazy = _frame.lazy_frame(data, func)
+    dtype = lazy.collect_schema()[column]
     if not (dtype.is_numeric() or dtype == nw.Boolean):
-        sample = _frame.to_pandas(
-            _frame._lazy(data, func, "data").select(nw.col(str(column))).head(5),
-            func,
-        )
+        sample = _frame.to_pandas(lazy.select(nw.col(str(column))).head(5), func)
         numeric_column(sample[column], column, func, argument)
 
 
@@ -67,10 +73,23 @@ def _centre(data: Any, column: Hashable, func: str) -> float:
         with np.errstate(all="ignore"):
             c = float(np.nanmean(values.to_numpy(dtype=np.float64)))
     else:
-        lazy = _frame._lazy(data, func, "data")
+        lazy = _frame.lazy_frame(data, func)
         row = lazy.select(nw.col(str(column)).cast(nw.Float64).mean()).collect().to_pandas()
         c = float(row.iloc[0, 0]) if len(row) else 0.0
     return c if math.isfinite(c) else 0.0
+
+
+def check_columns(data: Any, func: str, argument: str = "data", **columns: Any) -> None:
+    """Every column named by ``columns`` (argument -> column or list) is in ``data``.
+
+    Read from the schema on every backend (nothing is computed), with the texts of
+    :func:`effekt._validate.require_columns`; ``None`` entries are skipped.
+    """
+    lists = {a: as_column_list(c) for a, c in columns.items()}
+    for arg, cols in lists.items():
+        for column in cols:
+            check_column_name(column, arg, func)
+    _frame.require_columns_in(_frame.column_names(data, func, argument), func, lists)
 
 
 def collect(
@@ -96,13 +115,9 @@ def collect(
     check_choice(missing, "missing", func, MISSING_POLICIES)
     key_args = {a: c for a, c in keys.items() if c is not None}
     value_args = {a: c for a, c in (values or {}).items() if c is not None}
-    named = {**value_args, **key_args}
-    for arg, column in named.items():
-        check_column_name(column, arg, func)
-    available = _frame.column_names(data, func, argument)
-    _frame.require_columns_in(available, func, {a: [c] for a, c in named.items()})
+    check_columns(data, func, argument, **value_args, **key_args)
     for arg, column in value_args.items():
-        _check_numeric(data, column, arg, func)
+        check_numeric(data, column, arg, func)
     key_cols = list(dict.fromkeys(key_args.values()))
     value_cols = list(dict.fromkeys(value_args.values()))
     centre = {c: _centre(data, c, func) if centred else 0.0 for c in value_cols}

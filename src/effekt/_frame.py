@@ -114,6 +114,11 @@ def _lazy(data: Any, func: str, argument: str) -> Any:
     return frame.lazy() if isinstance(frame, nw.DataFrame) else frame
 
 
+def lazy_frame(data: Any, func: str, argument: str = "data") -> Any:
+    """``data`` (any supported frame, or a narwhals frame) as a narwhals LazyFrame."""
+    return _lazy(data, func, argument)
+
+
 def column_names(data: Any, func: str, argument: str = "data") -> list[Hashable]:
     """Column names of any supported frame, read from its schema (nothing is computed)."""
     if is_pandas(data):
@@ -166,6 +171,11 @@ def _empty_rows(lazy: Any) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- push-down
+
+
+def is_missing_expr(column: str, dtype: Any) -> Any:
+    """A narwhals expression: NULL, or NaN in a float column (pandas' ``isna``)."""
+    return _is_missing(column, dtype)
 
 
 def _is_missing(column: str, dtype: Any) -> Any:

@@ -31,12 +31,27 @@ import warnings
 from collections.abc import Hashable
 from typing import Any, Literal
 
+import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from ._cells import check_columns, check_numeric
+from ._frame import (
+    count_missing,
+    empty_frame_error,
+    is_missing_expr,
+    is_pandas,
+    lazy_frame,
+    missing_values_error,
+    native_kind,
+    warn_dropped,
+    without_missing,
+)
 from ._validate import (
+    MISSING_POLICIES,
     argument_error,
     as_column_list,
+    check_choice,
     check_conf_level,
     check_distinct_columns,
     check_frame,
@@ -44,7 +59,6 @@ from ._validate import (
     handle_missing,
     numeric_column,
     quote,
-    require_columns,
 )
 from .errors import ColumnError, EffektError, SmallSampleWarning
 from .intervals import wilson_interval
@@ -69,16 +83,19 @@ def _flag_column(values: pd.Series, column: Hashable, argument: str, func: str) 
     arr = numeric_column(values, column, func, argument)
     bad = (arr != 0) & (arr != 1)
     if bad.any():
-        raise ColumnError(
-            f"The {argument} column {quote(column)} passed to {func}() must be coded 0/1 or "
-            f"True/False; {int(bad.sum())} values are not (e.g. {arr[bad][0]:g})."
-        )
+        raise _flag_error(argument, column, int(bad.sum()), float(arr[bad].min()), func)
     return arr.astype(bool)
 
 
-def _rule(
-    wage: np.ndarray, hours: np.ndarray, upper: float, wage_ft: float, hours_ft: float
-) -> np.ndarray:
+def _flag_error(argument: str, column: Hashable, count: int, example: float, func: str):
+    return ColumnError(
+        f"The {argument} column {quote(column)} passed to {func}() must be coded 0/1 or "
+        f"True/False; {count} values are not (e.g. {example:g})."
+    )
+
+
+def _rule(wage: Any, hours: Any, upper: float, wage_ft: float, hours_ft: float) -> Any:
+    """The rule on NumPy arrays, or on narwhals column expressions (the engine path)."""
     return (wage > 0) & (wage < upper) & ~((wage > wage_ft) & (hours > hours_ft))
 
 
@@ -135,32 +152,212 @@ def paid_hours_months(
     [True, False, False]
     """
     func = "paid_hours_months"
-    check_frame(data, func)
+    if not is_pandas(data):
+        native_kind(data, func)
     for argument, column in (("wage", wage), ("hours", hours)):
         if column is None:
             raise argument_error(func, argument, "a column name", column)
-    require_columns(data, func, wage=wage, hours=hours, on_benefit=on_benefit)
+    check_columns(data, func, wage=wage, hours=hours, on_benefit=on_benefit)
     upper = check_number(wage_upper, "wage_upper", func, low=0, low_open=True)
     wage_ft = check_number(wage_full_time, "wage_full_time", func, low=0)
     hours_ft = check_number(hours_full_time, "hours_full_time", func, low=0)
     cols = [wage, hours] + as_column_list(on_benefit)
+    if not is_pandas(data):
+        check_choice(missing, "missing", func, MISSING_POLICIES)
+        lazy = _engine_checked(data, cols, missing, func)
+        flag = _engine_flag(lazy, wage, hours, on_benefit, (upper, wage_ft, hours_ft), func)
+        frame = nw.from_native(data)
+        return nw.to_native(frame.with_columns(flag.alias("paid_hours")))
+    check_frame(data, func)
+    values = _pandas_flags(data, cols, (upper, wage_ft, hours_ft), missing, func)
+    return pd.Series(values, index=data.index, name="paid_hours")
+
+
+def _pandas_flags(
+    data: pd.DataFrame,
+    cols: list[Hashable],
+    thresholds: tuple[float, float, float],
+    missing: str,
+    func: str,
+) -> np.ndarray:
+    """The flag of every row of a pandas frame (``cols``: wage, hours[, on_benefit])."""
+    wage, hours = cols[0], cols[1]
     kept = handle_missing(data, cols, missing, func)
     keep = ~data[list(dict.fromkeys(cols))].isna().any(axis=1).to_numpy()
     w = numeric_column(kept[wage], wage, func, "wage")
     h = numeric_column(kept[hours], hours, func, "hours")
     for arr, col, arg in ((w, wage, "wage"), (h, hours, "hours")):
         if (arr < 0).any():
-            raise ColumnError(
-                f"The {arg} column {quote(col)} passed to {func}() has "
-                f"{int((arr < 0).sum())} negative values (e.g. {arr[arr < 0][0]:g}); wages and "
-                "hours must be >= 0. Correct the extract."
-            )
-    flag = _rule(w, h, upper, wage_ft, hours_ft)
-    if on_benefit is not None:
-        flag &= _flag_column(kept[on_benefit], on_benefit, "on_benefit", func)
+            raise _negative_error(arg, col, int((arr < 0).sum()), float(arr.min()), func)
+    flag = _rule(w, h, *thresholds)
+    if len(cols) > 2:
+        flag &= _flag_column(kept[cols[2]], cols[2], "on_benefit", func)
     values = np.zeros(len(data), dtype=bool)
     values[keep] = flag
-    return pd.Series(values, index=data.index, name="paid_hours")
+    return values
+
+
+def _negative_error(argument: str, column: Hashable, count: int, lowest: float, func: str):
+    return ColumnError(
+        f"The {argument} column {quote(column)} passed to {func}() has {count} negative values "
+        f"(e.g. {lowest:g}); wages and hours must be >= 0. Correct the extract."
+    )
+
+
+# --------------------------------------------------------------------------- engines (push-down)
+
+
+def _engine_checked(data: Any, columns: list[Hashable], missing: str, func: str) -> Any:
+    """A narwhals LazyFrame of ``data``; missing values raise, or warn and stay (flag False)."""
+    counts, with_missing, total = count_missing(data, columns, func)
+    if total == 0:
+        raise empty_frame_error("data", func)
+    if with_missing and missing == "raise":
+        column = next(c for c, k in counts.items() if k)
+        raise missing_values_error(column, counts[column], func)
+    if with_missing:
+        warn_dropped(counts, with_missing, total, func)
+    return lazy_frame(data, func)
+
+
+def _engine_flag(
+    lazy: Any,
+    wage: Hashable,
+    hours: Hashable,
+    on_benefit: Hashable | None,
+    thresholds: tuple[float, float, float],
+    func: str,
+) -> Any:
+    """The paid-hours flag as a narwhals expression, after the value checks run in the engine.
+
+    The rule is :func:`_rule` itself, applied to column expressions; rows with a missing
+    value get False.
+    """
+    roles = {"wage": wage, "hours": hours, "on_benefit": on_benefit}
+    named = {a: c for a, c in roles.items() if c is not None}
+    for arg, column in named.items():
+        check_numeric(lazy, column, arg, func)
+    cols = {a: nw.col(str(c)).cast(nw.Float64) for a, c in named.items()}
+    checks = []
+    for arg in named:
+        bad = cols[arg] < 0 if arg != "on_benefit" else (cols[arg] != 0) & (cols[arg] != 1)
+        checks += [
+            bad.fill_null(value=False).cast(nw.Int64).sum().alias(f"{arg}_bad"),
+            nw.when(bad.fill_null(value=False)).then(cols[arg]).min().alias(f"{arg}_low"),
+        ]
+    row = lazy.select(*checks).collect().to_pandas().iloc[0]
+    for arg, column in named.items():
+        if row[f"{arg}_bad"] and arg != "on_benefit":
+            raise _negative_error(arg, column, int(row[f"{arg}_bad"]), row[f"{arg}_low"], func)
+        if row[f"{arg}_bad"]:
+            raise _flag_error(arg, column, int(row[f"{arg}_bad"]), row[f"{arg}_low"], func)
+    flag = _rule(cols["wage"], cols["hours"], *thresholds)
+    if on_benefit is not None:
+        flag = flag & (cols["on_benefit"] == 1)
+    known = ~nw.any_horizontal(
+        *(is_missing_expr(str(c), lazy.collect_schema()[c]) for c in named.values()),
+        ignore_nulls=True,
+    )
+    return (flag & known).fill_null(value=False)
+
+
+def _engine_window(lazy: Any, time: Hashable, window: tuple[Any, Any] | None, func: str) -> Any:
+    """Filter to the inclusive ``window`` in the engine, with the checks of :func:`_window_rows`."""
+    if window is None:
+        return lazy
+    if not isinstance(window, (tuple, list)) or len(window) != 2:
+        raise argument_error(func, "window", "a (first, last) pair of months", window)
+    col = nw.col(str(time))
+    row = lazy.select(col.min().alias("lo"), col.max().alias("hi")).collect().to_pandas()
+    months = pd.Series([row["lo"].iloc[0], row["hi"].iloc[0]])
+    _window_rows(pd.DataFrame({time: months}), time, window, func)
+    return lazy.filter((col >= window[0]) & (col <= window[1]))
+
+
+def _engine_counts(
+    data: Any,
+    roles: dict[str, Any],
+    by_cols: list[Hashable],
+    window: tuple[Any, Any] | None,
+    thresholds: tuple[float, float, float],
+    missing: str,
+    func: str,
+) -> pd.DataFrame:
+    """Persons and persons with paid hours per ``by`` group, aggregated in the engine.
+
+    Two group-bys: per person (and group) the largest flag, the rows and the distinct
+    months (a duplicated person-month shows as fewer months than rows); then per group the
+    sums. Only the per-group counts and a few check aggregates are collected.
+    """
+    id, time = roles["id"], roles["time"]
+    used = [c for c in roles.values() if c is not None] + by_cols
+    lazy = without_missing(data, used, missing, func)
+    lazy = _engine_window(lazy, time, window, func)
+    paid = _engine_flag(lazy, roles["wage"], roles["hours"], roles["on_benefit"], thresholds, func)
+    benefit = (
+        nw.col(str(roles["on_benefit"])).cast(nw.Float64) == 1
+        if roles["on_benefit"] is not None
+        else nw.lit(value=True)
+    )
+    keys = [str(c) for c in [id, *by_cols]]
+    person = (
+        lazy.select(
+            *(nw.col(k) for k in keys),
+            nw.col(str(time)).alias("__time"),
+            paid.cast(nw.Int64).alias("__paid"),
+            benefit.cast(nw.Int64).alias("__benefit"),
+        )
+        .group_by(*keys)
+        .agg(
+            nw.col("__paid").max(),
+            nw.col("__benefit").max(),
+            nw.len().alias("__rows"),
+            nw.col("__time").n_unique().alias("__months"),
+        )
+    )
+    _engine_person_checks(person, id, time, by_cols, func)
+    person = person.with_columns((nw.col("__paid") * nw.col("__benefit")).alias("__both"))
+    summed = [
+        nw.col("__benefit").sum().alias("n_persons"),
+        nw.col("__both").sum().alias("n_paid_hours"),
+    ]
+    if by_cols:
+        out = person.group_by(*keys[1:]).agg(*summed).collect().to_pandas()
+        out = out.sort_values(keys[1:]).reset_index(drop=True)
+        out.columns = [*by_cols, "n_persons", "n_paid_hours"]
+    else:
+        out = person.select(*summed).collect().to_pandas()
+    if not out["n_persons"].sum():
+        raise EffektError(
+            f"{func}(): nobody received the benefit in the window; check 'on_benefit' and 'window'."
+        )
+    return out
+
+
+def _engine_person_checks(
+    person: Any, id: Hashable, time: Hashable, by_cols: list[Hashable], func: str
+) -> None:
+    """No duplicated person-month; every person in one ``by`` group (engine aggregates)."""
+    dup = nw.col("__rows") - nw.col("__months")
+    row = person.select(dup.sum().alias("dup")).collect().to_pandas()
+    if int(row["dup"].iloc[0]):
+        first = person.filter(dup > 0).select(nw.col(str(id))).head(1).collect().to_pandas()
+        raise EffektError(
+            f"{func}(): the panel has {int(row['dup'].iloc[0])} duplicated ({quote(id)}, "
+            f"{quote(time)}) rows (e.g. person {first.iloc[0, 0]!r}); keep one row per person and "
+            "month (sum wages and hours within the month first)."
+        )
+    if not by_cols:
+        return
+    groups = person.group_by(str(id)).agg(nw.len().alias("__groups")).filter(nw.col("__groups") > 1)
+    found = groups.select(nw.len().alias("k"), nw.col(str(id)).min().alias("who"))
+    found = found.collect().to_pandas()
+    if int(found["k"].iloc[0]):
+        raise EffektError(
+            f"{func}(): the 'by' column(s) {by_cols} change within {int(found['k'].iloc[0])} "
+            f"persons in the window (e.g. person {found['who'].iloc[0]!r}); assign each person "
+            "to one group (e.g. the municipality at the start of the window)."
+        )
 
 
 def _window_rows(
@@ -248,6 +445,13 @@ def _group_shares(
                 "n_paid_hours": [int(per_person["_paid"].sum())],
             }
         )
+    return _shares_table(out, by_cols, conf_level, func)
+
+
+def _shares_table(
+    out: pd.DataFrame, by_cols: list[Hashable], conf_level: float, func: str
+) -> pd.DataFrame:
+    """Add the share and its Wilson interval to the persons and paid-hours counts per group."""
     out["n_persons"] = out["n_persons"].astype(int)
     out["n_paid_hours"] = out["n_paid_hours"].astype(int)
     n = out["n_persons"].to_numpy()
@@ -345,13 +549,23 @@ def share_with_paid_hours(
     [3, 1]
     """
     func = "share_with_paid_hours"
-    check_frame(data, func)
+    if is_pandas(data):
+        check_frame(data, func)
     by_cols = as_column_list(by)
     check_distinct_columns(by_cols, "by", func)
-    require_columns(
+    check_columns(
         data, func, id=id, time=time, wage=wage, hours=hours, on_benefit=on_benefit, by=by_cols
     )
     conf_level = check_conf_level(conf_level, func)
+    if not is_pandas(data):
+        thresholds = (
+            check_number(wage_upper, "wage_upper", func, low=0, low_open=True),
+            check_number(wage_full_time, "wage_full_time", func, low=0),
+            check_number(hours_full_time, "hours_full_time", func, low=0),
+        )
+        roles = dict(id=id, time=time, wage=wage, hours=hours, on_benefit=on_benefit)
+        counts = _engine_counts(data, roles, by_cols, window, thresholds, missing, func)
+        return _shares_table(counts, by_cols, conf_level, func)
     data = handle_missing(
         data, [id, time, wage, hours, *as_column_list(on_benefit), *by_cols], missing, func
     )
@@ -365,15 +579,14 @@ def share_with_paid_hours(
             "within the month first)."
         )
     inside = _window_rows(data, time, window, func)
-    flags = paid_hours_months(
-        data,
-        wage,
-        hours,
-        on_benefit=on_benefit,
-        wage_upper=wage_upper,
-        wage_full_time=wage_full_time,
-        hours_full_time=hours_full_time,
-    ).to_numpy()
+    thresholds = (
+        check_number(wage_upper, "wage_upper", func, low=0, low_open=True),
+        check_number(wage_full_time, "wage_full_time", func, low=0),
+        check_number(hours_full_time, "hours_full_time", func, low=0),
+    )
+    flags = _pandas_flags(
+        data, [wage, hours, *as_column_list(on_benefit)], thresholds, "raise", func
+    )
     benefit = (
         _flag_column(data[on_benefit], on_benefit, "on_benefit", func)
         if on_benefit is not None
