@@ -240,3 +240,27 @@ def test_register_scale_paid_hours_in_duckdb(monkeypatch):
     )
     assert len(out) == 20 and out["n_persons"].sum() == 200_000
     assert max(collected) <= 20  # per-municipality counts and check aggregates only
+
+
+@pytest.mark.spark
+def test_spark_same_as_pandas(spark):
+    assert_same(
+        simple_effects(PROVIDERS, "job_6m", "provider", period="period").table(),
+        simple_effects(
+            as_backend("spark", PROVIDERS, spark), "job_6m", "provider", period="period"
+        ).table(),
+    )
+    args = ("count", "denominator", "participating", "post")
+    assert_same(
+        did_from_counts(TWO, *args, id="municipality", time="month"),
+        did_from_counts(as_backend("spark", TWO, spark), *args, id="municipality", time="month"),
+    )
+    kwargs = {"on_benefit": "benefit", "by": "kommune", "window": (201703, 201708)}
+    panel = ("person", "month", "wage", "hours")
+    assert_same(
+        share_with_paid_hours(PANEL, *panel, **kwargs),
+        share_with_paid_hours(as_backend("spark", PANEL, spark), *panel, **kwargs),
+    )
+    expected = contrast(GROUPS, "job", "course", by="group").table()
+    got = contrast(as_backend("spark", GROUPS, spark), "job", "course", by="group").table()
+    assert_same(expected.sort_values("group").reset_index(drop=True), got)

@@ -115,7 +115,8 @@ def paid_hours_months(
     Parameters
     ----------
     data : DataFrame
-        One row per person and month.
+        One row per person and month: pandas, Polars (eager or lazy), PyArrow, DuckDB or
+        Spark.
     wage : str
         Column with the wage paid in the month (DKK, >= 0).
     hours : str
@@ -132,8 +133,12 @@ def paid_hours_months(
 
     Returns
     -------
-    Series of bool
-        Indexed like ``data``; True for a month that counts.
+    Series of bool, or a frame of the input's backend
+        For pandas input a Series indexed like ``data``; True for a month that counts. For
+        any other backend the input with a boolean column ``paid_hours`` added, of the same
+        kind (a DuckDB relation stays a relation): the flag is computed in the engine, and
+        only the value checks (missing, negative, non-0/1 counts) are collected, so a
+        register of any size stays where it is.
 
     Notes
     -----
@@ -496,7 +501,8 @@ def share_with_paid_hours(
     Parameters
     ----------
     data : DataFrame
-        Long register panel: one row per person and month (no duplicates).
+        Long register panel: one row per person and month (no duplicates). pandas, Polars,
+        PyArrow, a DuckDB relation (e.g. over Parquet files) or Spark; see Notes on scaling.
     id, time : str
         Person identifier and month columns (months as integers such as 201703, pandas
         Periods or Timestamps; anything ordered).
@@ -536,6 +542,12 @@ def share_with_paid_hours(
     #{persons with >= 1 benefit month in the window}``; a counting month is defined by
     :func:`paid_hours_months`. The Wilson interval treats persons as independent draws
     and is a guide only for register populations.
+
+    *Scaling*: for any backend but pandas the rule, the per-person maxima and the per-group
+    sums run in the engine (two group-bys); only the per-group counts and a few check
+    aggregates are collected. A 2·10^8-row weekly register through DuckDB therefore needs
+    the memory of DuckDB's per-person hash table, not of the rows. A pandas panel is
+    processed in memory as before.
 
     Examples
     --------

@@ -349,7 +349,8 @@ def difference_in_means(
     Parameters
     ----------
     data : DataFrame
-        One row per person.
+        One row per person: a pandas, Polars (eager or lazy) or PyArrow DataFrame, a DuckDB
+        relation or a PySpark DataFrame. It is never modified.
     outcome : column name
         A numeric outcome (weekly paid hours, weeks in employment, ...).
     treatment : column name
@@ -383,6 +384,13 @@ def difference_in_means(
 
     Notes
     -----
+    **Scaling.** Without ``covariates`` the rows are reduced to the count, sum and sum of
+    squares (about a centre near the mean, so no precision is lost) per arm [x stratum]
+    [x cluster] by a group-by in the data's own engine (pandas: bincount); only these cells
+    reach Python, so 10^7 DuckDB rows take a few seconds and little memory. The clustered
+    fit from cell sums equals the unit-level CR2 regression. With ``covariates`` the
+    analysis is unit-level: only the used columns are collected into memory.
+
     **Minimum information** (enforced; fewer raise :class:`~effekt.errors.EffektError`):
     with ``cluster=`` each arm must span at least 2 clusters; with ``strata=`` every stratum
     needs at least 2 units in each arm; with ``covariates=`` each arm

@@ -339,7 +339,8 @@ def difference_in_proportions(
     Parameters
     ----------
     data : DataFrame
-        One row per person. It is never modified.
+        One row per person: a pandas, Polars (eager or lazy) or PyArrow DataFrame, a DuckDB
+        relation or a PySpark DataFrame. It is never modified.
     outcome : column name
         Binary outcome coded 0/1 or False/True, or any two values with ``outcome_value``
         naming the one that counts (``"Ja"`` in a column of "Ja"/"Nej").
@@ -377,6 +378,15 @@ def difference_in_proportions(
 
     Notes
     -----
+    **Scaling.** Without ``covariates`` the rows are reduced to counts per cell
+    (treatment x outcome [x stratum] [x cluster]) by a group-by in the data's own engine
+    (pandas: one bincount pass); only the cells reach Python, so memory does not grow with
+    the rows: 10^7 DuckDB rows take a few seconds. The clustered fit is computed from the
+    cells exactly (its CR2 covariance needs only per-cluster sums, see
+    :func:`effekt.rct._lin.cells_fit`). With ``covariates`` (Lin's adjustment, HC2 needs
+    every row's leverage) the analysis is unit-level: only the used columns are collected
+    into memory, about ``8 x rows x columns`` bytes.
+
     **Minimum information** (enforced; fewer raise :class:`~effekt.errors.EffektError`):
     with ``cluster=`` each arm must span at least 2 clusters; with ``strata=`` and fewer than
     10 strata every stratum needs at least 2 units in each arm (Sato's variance is consistent

@@ -211,7 +211,10 @@ def simple_effects(
     Parameters
     ----------
     data : DataFrame
-        One row per participant.
+        One row per participant: pandas, Polars, PyArrow, DuckDB or Spark. The table needs
+        only the successes and participants per provider [x period]; they are counted by a
+        group-by in the data's own engine and only those counts are collected, so the
+        function scales with the number of providers, not of participants.
     outcome : str
         Binary (0/1 or boolean) outcome column, e.g. ``"job_6m"``.
     outcome_value : optional

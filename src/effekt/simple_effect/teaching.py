@@ -277,7 +277,8 @@ def contrast(
     Parameters
     ----------
     data : DataFrame
-        One row per citizen.
+        One row per citizen: pandas, Polars, PyArrow, DuckDB or Spark. Only the counts per
+        group and arm are collected (a group-by in the engine).
     outcome : str
         Binary outcome column, e.g. in a job 6 months later.
     outcome_value : optional
@@ -287,7 +288,8 @@ def contrast(
         Two-valued column: took the course (1/True, or ``treated_value``) or not.
     by : str
         Target-group column (e.g. "Strong, newly unemployed" / "Complex challenges"); one
-        row of the result per group, in order of appearance.
+        row of the result per group, in order of appearance (sorted for a lazy source such
+        as a DuckDB relation or a Polars LazyFrame, which has no row order).
     treated_value : optional
         The value of ``treatment`` that means "took the course" when it is not coded 0/1.
     conf_level : float, default 0.95
