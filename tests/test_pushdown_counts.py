@@ -264,3 +264,17 @@ def test_spark_same_as_pandas(spark):
     expected = contrast(GROUPS, "job", "course", by="group").table()
     got = contrast(as_backend("spark", GROUPS, spark), "job", "course", by="group").table()
     assert_same(expected.sort_values("group").reset_index(drop=True), got)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_panel_errors_found_by_engine_aggregates(kind):
+    doubled = pd.concat([PANEL, PANEL.iloc[[5, 40]]], ignore_index=True)
+    with pytest.raises(EffektError, match=r"has 2 duplicated \('person', 'month'\) rows"):
+        share_with_paid_hours(as_backend(kind, doubled), "person", "month", "wage", "hours")
+    moved = PANEL.assign(kommune=np.where(PANEL.index == 13, 99, PANEL["kommune"]))
+    with pytest.raises(
+        EffektError, match=r"changes within 1 persons in the window \(e.g. person 1\)"
+    ):
+        share_with_paid_hours(
+            as_backend(kind, moved), "person", "month", "wage", "hours", by="kommune"
+        )

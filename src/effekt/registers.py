@@ -290,9 +290,10 @@ def _engine_counts(
 ) -> pd.DataFrame:
     """Persons and persons with paid hours per ``by`` group, aggregated in the engine.
 
-    Two group-bys: per person (and group) the largest flag, the rows and the distinct
-    months (a duplicated person-month shows as fewer months than rows); then per group the
-    sums. Only the per-group counts and a few check aggregates are collected.
+    One query of two group-bys: per person the largest flags, the rows minus the distinct
+    months (a duplicated person-month) and the group (its smallest value and its number of
+    distinct values: more than one is a change of group); then per group the sums. Only
+    the per-group rows and a few check aggregates are collected.
     """
     id, time = roles["id"], roles["time"]
     used = [c for c in roles.values() if c is not None] + by_cols
@@ -304,34 +305,48 @@ def _engine_counts(
         if roles["on_benefit"] is not None
         else nw.lit(value=True)
     )
-    keys = [str(c) for c in [id, *by_cols]]
+    groups = [f"__g{i}" for i in range(len(by_cols))]
     person = (
         lazy.select(
-            *(nw.col(k) for k in keys),
+            nw.col(str(id)).alias("__id"),
             nw.col(str(time)).alias("__time"),
+            *(nw.col(str(c)).alias(g) for c, g in zip(by_cols, groups, strict=True)),
             paid.cast(nw.Int64).alias("__paid"),
             benefit.cast(nw.Int64).alias("__benefit"),
         )
-        .group_by(*keys)
+        .group_by("__id")
         .agg(
             nw.col("__paid").max(),
             nw.col("__benefit").max(),
             nw.len().alias("__rows"),
             nw.col("__time").n_unique().alias("__months"),
+            *(nw.col(g).min() for g in groups),
+            *(nw.col(g).n_unique().alias(f"{g}_n") for g in groups),
         )
     )
-    _engine_person_checks(person, id, time, by_cols, func)
-    person = person.with_columns((nw.col("__paid") * nw.col("__benefit")).alias("__both"))
+    person = person.with_columns((nw.col("__rows") - nw.col("__months")).alias("__dup"))
+    person = person.with_columns(
+        (nw.col("__paid") * nw.col("__benefit")).alias("__both"),
+        nw.when(nw.col("__dup") > 0).then(nw.col("__id")).alias("__dup_id"),
+        *((nw.col(f"{g}_n") > 1).cast(nw.Int64).alias(f"{g}_changed") for g in groups),
+        *(nw.when(nw.col(f"{g}_n") > 1).then(nw.col("__id")).alias(f"{g}_who") for g in groups),
+    )
     summed = [
         nw.col("__benefit").sum().alias("n_persons"),
         nw.col("__both").sum().alias("n_paid_hours"),
+        nw.col("__dup").sum(),
+        nw.col("__dup_id").min(),
+        *(nw.col(f"{g}_changed").sum() for g in groups),
+        *(nw.col(f"{g}_who").min() for g in groups),
     ]
-    if by_cols:
-        out = person.group_by(*keys[1:]).agg(*summed).collect().to_pandas()
-        out = out.sort_values(keys[1:]).reset_index(drop=True)
-        out.columns = [*by_cols, "n_persons", "n_paid_hours"]
+    if groups:
+        out = person.group_by(*groups).agg(*summed).collect().to_pandas()
+        out = out.sort_values(groups).reset_index(drop=True)
     else:
         out = person.select(*summed).collect().to_pandas()
+    _engine_person_checks(out, id, time, by_cols, func)
+    out = out[[*groups, "n_persons", "n_paid_hours"]]
+    out.columns = [*by_cols, "n_persons", "n_paid_hours"]
     if not out["n_persons"].sum():
         raise EffektError(
             f"{func}(): nobody received the benefit in the window; check 'on_benefit' and 'window'."
@@ -340,29 +355,35 @@ def _engine_counts(
 
 
 def _engine_person_checks(
-    person: Any, id: Hashable, time: Hashable, by_cols: list[Hashable], func: str
+    out: pd.DataFrame, id: Hashable, time: Hashable, by_cols: list[Hashable], func: str
 ) -> None:
-    """No duplicated person-month; every person in one ``by`` group (engine aggregates)."""
-    dup = nw.col("__rows") - nw.col("__months")
-    row = person.select(dup.sum().alias("dup")).collect().to_pandas()
-    if int(row["dup"].iloc[0]):
-        first = person.filter(dup > 0).select(nw.col(str(id))).head(1).collect().to_pandas()
+    """No duplicated person-month; every person in one ``by`` group (from the group sums)."""
+    if out["__dup"].sum():
+        who = _plain(out["__dup_id"].dropna().min())
         raise EffektError(
-            f"{func}(): the panel has {int(row['dup'].iloc[0])} duplicated ({quote(id)}, "
-            f"{quote(time)}) rows (e.g. person {first.iloc[0, 0]!r}); keep one row per person and "
+            f"{func}(): the panel has {int(out['__dup'].sum())} duplicated ({quote(id)}, "
+            f"{quote(time)}) rows (e.g. person {who!r}); keep one row per person and "
             "month (sum wages and hours within the month first)."
         )
-    if not by_cols:
-        return
-    groups = person.group_by(str(id)).agg(nw.len().alias("__groups")).filter(nw.col("__groups") > 1)
-    found = groups.select(nw.len().alias("k"), nw.col(str(id)).min().alias("who"))
-    found = found.collect().to_pandas()
-    if int(found["k"].iloc[0]):
-        raise EffektError(
-            f"{func}(): the 'by' column(s) {by_cols} change within {int(found['k'].iloc[0])} "
-            f"persons in the window (e.g. person {found['who'].iloc[0]!r}); assign each person "
-            "to one group (e.g. the municipality at the start of the window)."
-        )
+    for i, column in enumerate(by_cols):
+        if out[f"__g{i}_changed"].sum():
+            who = out[f"__g{i}_who"].dropna().min()
+            raise _group_change_error(column, int(out[f"__g{i}_changed"].sum()), who, func)
+
+
+def _plain(value: Any) -> Any:
+    """A person id as Python value (an integer id collected beside NULLs comes back float)."""
+    value = value.item() if isinstance(value, np.generic) else value
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _group_change_error(column: Hashable, count: int, who: Any, func: str) -> EffektError:
+    who = _plain(who)
+    return EffektError(
+        f"{func}(): the 'by' column {quote(column)} changes within {count} "
+        f"persons in the window (e.g. person {who!r}); assign each person "
+        "to one group (e.g. the municipality at the start of the window)."
+    )
 
 
 def _window_rows(
@@ -420,11 +441,8 @@ def _per_person(
     for i, c in enumerate(by_cols):
         changed = per_person[f"_n_{i}"] > 1
         if changed.any():
-            raise EffektError(
-                f"{func}(): the 'by' column {quote(c)} changes within {int(changed.sum())} "
-                f"persons in the window (e.g. person {per_person.index[changed][0]!r}); assign "
-                "each person to one group (e.g. the municipality at the start of the window)."
-            )
+            who = per_person.index[changed].min()
+            raise _group_change_error(c, int(changed.sum()), who, func)
     # every person in the window keeps their group; only benefit recipients are counted
     per_person["_paid"] = per_person["_paid"] & per_person["_benefit"]
     if not per_person["_benefit"].any():
