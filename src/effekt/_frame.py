@@ -298,8 +298,14 @@ def _pandas_without_missing(
     if len(data) == 0:
         raise empty_frame_error(argument, func)
     cols = list(dict.fromkeys(columns))
-    isna = data[cols].isna()
-    counts = isna.sum()
+    # integer and boolean NumPy columns hold no missing values: nothing to scan
+    nullable = [
+        c for c in cols if not (isinstance(data[c].dtype, np.dtype) and data[c].dtype.kind in "iub")
+    ]
+    if not nullable:
+        return data
+    isna = data[nullable].isna()
+    counts = isna.sum().reindex(cols, fill_value=0)
     if not counts.any():
         return data
     if missing == "raise":
@@ -363,10 +369,9 @@ def _pandas_group_stats(
         stats[f"sum_{v}"] = np.bincount(inner, weights=x, minlength=k)
         stats[f"sumsq_{v}"] = np.bincount(inner, weights=x * x, minlength=k)
     parts = np.unravel_index(np.asarray(cells, dtype=np.int64), sizes)
-    levels = [u.take(p) for u, p in zip(uniques, parts, strict=True)]
-    index = (
-        pd.MultiIndex.from_arrays(levels, names=keys)
-        if len(keys) > 1
-        else pd.Index(levels[0], name=keys[0])
-    )
+    if len(keys) == 1:
+        index = pd.Index(uniques[0].take(parts[0]), name=keys[0])
+    else:  # levels and codes are known: no factorizing of the level values again
+        levels = [pd.Index(u) for u in uniques]
+        index = pd.MultiIndex(levels=levels, codes=parts, names=keys, verify_integrity=False)
     return pd.DataFrame(stats, index=index)
