@@ -59,6 +59,8 @@ CHILD = """
 import time, duckdb
 from effekt import rct
 from effekt.registers import share_with_paid_hours
+if {limit!r}:
+    duckdb.sql("set memory_limit = '{limit}'")
 data = duckdb.sql({sql!r})
 if {pandas}:
     start = time.perf_counter()
@@ -86,27 +88,28 @@ def compare(rows: int) -> None:
     print(f"{'call':<30}{'duckdb s':>10}{'GB':>7}{'pandas s':>10}{'GB':>7}{'ratio':>8}")
     for name, (sql, call) in CASES.items():
         sql = sql.format(n=rows)
-        t_db, m_db = run(CHILD.format(sql=sql, call=call, pandas=False))
-        t_pd, m_pd = run(CHILD.format(sql=sql, call=call, pandas=True))
+        t_db, m_db = run(CHILD.format(sql=sql, call=call, pandas=False, limit=""))
+        t_pd, m_pd = run(CHILD.format(sql=sql, call=call, pandas=True, limit=""))
         print(f"{name:<30}{t_db:>10.2f}{m_db:>7.2f}{t_pd:>10.2f}{m_pd:>7.2f}{t_pd / t_db:>7.1f}x")
 
 
-def register(rows: int, parquet: Path) -> None:
+def register(rows: int, parquet: Path, by: str, limit: str) -> None:
     import duckdb
 
     if not parquet.exists():
         start = time.perf_counter()
         duckdb.sql(f"copy ({PANEL.format(n=rows)}) to '{parquet}' (format parquet)")
         print(f"wrote {parquet} ({rows:,} rows) in {time.perf_counter() - start:.0f} s")
+    n = duckdb.sql(f"select count(*) from read_parquet('{parquet}')").fetchone()[0]
     call = (
         "share_with_paid_hours(data, 'person', 'week', 'wage', 'hours', "
-        "on_benefit='benefit', by='kommune')"
+        f"on_benefit='benefit', by={by!r})"
     )
-    code = CHILD.format(sql=f"select * from read_parquet('{parquet}')", call=call, pandas=False)
-    seconds, peak = run(code)
+    sql = f"select * from read_parquet('{parquet}')"
+    seconds, peak = run(CHILD.format(sql=sql, call=call, pandas=False, limit=limit))
     print(
-        f"share_with_paid_hours on {rows:,} Parquet rows via DuckDB: {seconds:.1f} s, "
-        f"peak RSS {peak:.2f} GB"
+        f"share_with_paid_hours(by={by!r}) on {n:,} Parquet rows via DuckDB "
+        f"(memory_limit {limit or 'default'}): {seconds:.1f} s, peak RSS {peak:.2f} GB"
     )
 
 
@@ -115,10 +118,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--register", type=int, default=0)
     parser.add_argument("--parquet", type=Path, default=Path("/tmp/effekt_weeks.parquet"))
+    parser.add_argument("--by", default="kommune", help="grouping column of the panel")
+    parser.add_argument("--memory-limit", default="1GB", help="DuckDB memory_limit ('' = default)")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores")
     if args.register:
-        register(args.register, args.parquet)
+        register(args.register, args.parquet, args.by, args.memory_limit)
     else:
         compare(args.rows)
 

@@ -39,6 +39,7 @@ from ._validate import (
     numeric_column,
     two_valued,
 )
+from .errors import EffektError
 
 __all__ = [
     "check_columns",
@@ -48,6 +49,10 @@ __all__ = [
     "outcome_flags",
     "treatment_flags",
 ]
+
+
+#: Column arguments that may be None (the design options); any other None is an error.
+OPTIONAL = ("strata", "cluster", "period")
 
 
 def check_numeric(data: Any, column: Hashable, argument: str, func: str) -> None:
@@ -105,7 +110,8 @@ def collect(
     """One row per distinct combination of the ``keys`` columns, with counts and sums.
 
     ``keys`` and ``values`` map argument names (``"treatment"``) to columns; ``None``
-    entries are skipped. The result has a column per key argument holding the column's
+    entries are skipped for the optional arguments (:data:`OPTIONAL`) and refused for the
+    others. The result has a column per key argument holding the column's
     values, ``n`` (rows), and ``sum_<argument>``/``sumsq_<argument>`` for each value
     argument, the sums taken about ``centre_<argument>`` (recorded in ``frame.attrs``) to
     keep variances free of cancellation (``centred=False``: plain sums, exact for integer
@@ -113,6 +119,12 @@ def collect(
     last) with the texts of the pandas path; missing values follow ``missing``.
     """
     check_choice(missing, "missing", func, MISSING_POLICIES)
+    for arg, column in {**(values or {}), **keys}.items():
+        if column is None and arg not in OPTIONAL:
+            raise EffektError(
+                f"{func}() got None for a column it needs ('{arg}'); pass a column name for "
+                "every required column argument."
+            )
     key_args = {a: c for a, c in keys.items() if c is not None}
     value_args = {a: c for a, c in (values or {}).items() if c is not None}
     check_columns(data, func, argument, **value_args, **key_args)

@@ -465,6 +465,8 @@ def difference_in_proportions(
         raise V.argument_error(func, "exact_test", "True or False", exact_test)
     covs = V.as_column_list(covariates)
     V.check_not_outcome(outcome, covs, "covariates", func)
+    for argument, column in (("treatment", treatment), ("strata", strata), ("cluster", cluster)):
+        V.check_column_name(column, argument, func)
     for argument, column in (
         ("strata", strata),
         ("cluster", cluster),
@@ -481,9 +483,8 @@ def difference_in_proportions(
     )
     if covs:  # Lin's adjustment needs the rows: only the used columns are collected
         frame = V.check_frame(data, func, **roles, covariates=covs)
-        frame = V.handle_missing(
-            frame, [*(c for c in roles.values() if c is not None), *covs], missing, func
-        )
+        used = [outcome, treatment, *V.as_column_list(strata), *V.as_column_list(cluster)]
+        frame = V.handle_missing(frame, [*used, *covs], missing, func)
         t = V.two_valued(frame[treatment], treatment, "treatment", func, treated_value)
         y = V.binary_outcome(frame[outcome], outcome, func, outcome_value=outcome_value)
         _refuse_exact(exact_test, func)
