@@ -142,17 +142,16 @@ def collect(
             factorize_levels(data[column], column, arg, func)
         raise
     index = stats.index
-    out = pd.DataFrame(
-        {arg: index.get_level_values(col) for arg, col in key_args.items()},
-        index=pd.RangeIndex(len(stats)),
-    )
-    out["n"] = stats["n"].to_numpy()
+    columns: dict[str, Any] = {arg: index.get_level_values(col) for arg, col in key_args.items()}
+    columns["n"] = stats["n"].to_numpy()
     for arg, column in value_args.items():
         total = stats[f"sum_{column}"].to_numpy()
         if not np.isfinite(total).all():
             numeric_column(pd.Series([math.inf]), column, func, arg)
-        out[f"sum_{arg}"] = total
-        out[f"sumsq_{arg}"] = stats[f"sumsq_{column}"].to_numpy()
+        columns[f"sum_{arg}"] = total
+        columns[f"sumsq_{arg}"] = stats[f"sumsq_{column}"].to_numpy()
+    out = pd.DataFrame(columns, index=pd.RangeIndex(len(stats)))
+    for arg, column in value_args.items():
         out.attrs[f"centre_{arg}"] = centre[column]
     return out
 

@@ -304,10 +304,11 @@ def _pandas_without_missing(
     ]
     if not nullable:
         return data
-    isna = data[nullable].isna()
-    counts = isna.sum().reindex(cols, fill_value=0)
+    flags = {c: data[c].isna().to_numpy() for c in nullable}
+    counts = pd.Series({c: int(flags[c].sum()) if c in flags else 0 for c in cols}, dtype=np.int64)
     if not counts.any():
         return data
+    isna = pd.DataFrame(flags)
     if missing == "raise":
         column = counts[counts > 0].index[0]
         raise missing_values_error(column, int(counts[column]), func)
