@@ -100,7 +100,7 @@ def register(rows: int, parquet: Path, by: str, limit: str) -> None:
         start = time.perf_counter()
         duckdb.sql(f"copy ({PANEL.format(n=rows)}) to '{parquet}' (format parquet)")
         print(f"wrote {parquet} ({rows:,} rows) in {time.perf_counter() - start:.0f} s")
-    n = duckdb.sql(f"select count(*) from read_parquet('{parquet}')").fetchone()[0]
+    n = duckdb.sql(f"select count(*) from read_parquet('{parquet}')").fetchall()[0][0]
     call = (
         "share_with_paid_hours(data, 'person', 'week', 'wage', 'hours', "
         f"on_benefit='benefit', by={by!r})"

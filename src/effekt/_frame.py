@@ -330,12 +330,13 @@ def _key_codes(values: pd.Series) -> tuple[np.ndarray, Any]:
     """
     dtype = values.dtype
     if isinstance(dtype, np.dtype) and dtype.kind == "b":
-        return values.to_numpy().view(np.int8), np.array([False, True])
+        return values.to_numpy().astype(np.intp), np.array([False, True])
     if isinstance(dtype, np.dtype) and dtype.kind in "iu" and len(values):
         arr = values.to_numpy()
         low, high = int(arr.min()), int(arr.max())
         if high - low < _DIRECT_RANGE:
-            return arr.astype(np.int64) - low, np.arange(low, high + 1).astype(dtype)
+            codes = np.subtract(arr, low, dtype=np.intp)  # one pass, the index type of bincount
+            return codes, np.arange(low, high + 1).astype(dtype)
     return pd.factorize(values, sort=True)
 
 
@@ -349,20 +350,25 @@ def _pandas_group_stats(
         codes.append(c)
         uniques.append(u)
     sizes = [len(u) for u in uniques]
-    combined = np.zeros(len(frame), dtype=np.int64)
-    for c, size in zip(codes, sizes, strict=True):
-        combined = combined * size + c
+    combined = codes[0]
+    for c, size in zip(codes[1:], sizes[1:], strict=True):
+        combined = combined.astype(np.int64) * size + c
     total = int(np.prod(sizes, dtype=np.float64))
     if total <= max(4 * len(frame), 1 << 16):
         counts = np.bincount(combined, minlength=total)
         cells = np.flatnonzero(counts)
-        position = np.empty(total, dtype=np.int64)
-        position[cells] = np.arange(len(cells))
-        inner = position[combined]
+        if len(cells) == total:  # every combination occurs: the codes are the cells
+            inner = combined
+        else:
+            position = np.empty(total, dtype=np.int64)
+            position[cells] = np.arange(len(cells))
+            inner = position[combined]
+        n = counts[cells]
     else:
         inner, cells = pd.factorize(combined, sort=True)
+        n = np.bincount(inner, minlength=len(cells))
     k = len(cells)
-    stats: dict[str, np.ndarray] = {"n": np.bincount(inner, minlength=k).astype(np.float64)}
+    stats: dict[str, np.ndarray] = {"n": n.astype(np.float64)}
     for v in values:
         x = frame[v].to_numpy(dtype=np.float64)
         if centre.get(v, 0.0):
