@@ -59,6 +59,7 @@ CORE = (
     "effekt.errors",
     "effekt._validate",
     "effekt._frame",
+    "effekt._cells",
     "effekt._design",
     "effekt._inference",
     "effekt._linear",

@@ -121,9 +121,20 @@ def native_kind(data: Any, func: str, argument: str = "data") -> str:
     return str(frame.implementation.name).lower().replace("_", "")
 
 
+def is_eager(data: Any, func: str, argument: str = "data") -> bool:
+    """True for a frame held in memory with a row order (pandas, Polars, PyArrow); False for
+    a lazy source (Polars LazyFrame, DuckDB relation, Spark DataFrame)."""
+    return is_pandas(data) or isinstance(_from_native(data, func, argument), nw.DataFrame)
+
+
 def _lazy(data: Any, func: str, argument: str) -> Any:
     frame = _from_native(data, func, argument)
     return frame.lazy() if isinstance(frame, nw.DataFrame) else frame
+
+
+def lazy_frame(data: Any, func: str, argument: str = "data") -> Any:
+    """``data`` (any supported frame, or a narwhals frame) as a narwhals LazyFrame."""
+    return _lazy(data, func, argument)
 
 
 def column_names(data: Any, func: str, argument: str = "data") -> list[Hashable]:
@@ -223,6 +234,11 @@ def _empty_rows(lazy: Any, func: str) -> pd.DataFrame:
 # --------------------------------------------------------------------------- push-down
 
 
+def is_missing_expr(column: str, dtype: Any) -> Any:
+    """A narwhals expression: NULL, or NaN in a float column (pandas' ``isna``)."""
+    return _is_missing(column, dtype)
+
+
 def _is_missing(column: str, dtype: Any) -> Any:
     expr = nw.col(column).is_null()
     if dtype.is_float():
@@ -288,13 +304,15 @@ def group_stats(
     *,
     missing: str = "raise",
     argument: str = "data",
+    centre: Mapping[Hashable, float] | None = None,
 ) -> pd.DataFrame:
     """Sufficient statistics per distinct combination of ``keys``, computed in the engine.
 
     Returns a pandas DataFrame indexed by ``keys`` (a MultiIndex for several, sorted) with
     the columns ``n`` (rows), ``sum_<v>`` and ``sumsq_<v>`` (sum and sum of squares of each
     column ``v`` in ``values``) as float64. Keys in the index cannot collide with the
-    statistics' names. Missing values in ``keys`` or ``values`` follow ``missing`` with the
+    statistics' names. With ``centre`` (column -> number) the sums are of ``v - centre[v]``:
+    a centre near the mean keeps ``sumsq - sum**2 / n`` free of cancellation. Missing values in ``keys`` or ``values`` follow ``missing`` with the
     texts of :func:`effekt._validate.handle_missing`. With pandas input the group-by is
     pandas' own; with Polars, PyArrow, DuckDB or Spark only the aggregated rows are
     collected.
@@ -307,14 +325,21 @@ def group_stats(
     {'arm': [0, 1], 'n': [2.0, 3.0], 'sum_y': [1.0, 2.0], 'sumsq_y': [1.0, 2.0]}
     """
     keys, values = list(keys), list(values)
+    if is_pandas(data):
+        require_columns_in(list(data.columns), func, {"columns": [*keys, *values]})
+        frame = _pandas_without_missing(data, [*keys, *values], missing, func, argument)
+        return _pandas_group_stats(frame, keys, values, dict(centre or {}))
     lazy = without_missing(data, [*keys, *values], missing, func, argument)
     key_alias = {k: f"__k{i}" for i, k in enumerate(keys)}
     value_alias = {v: f"__v{i}" for i, v in enumerate(values)}
     lazy = lazy.select(
         *(nw.col(str(k)).alias(a) for k, a in key_alias.items()),
-        *(nw.col(str(v)).cast(nw.Float64).alias(a) for v, a in value_alias.items()),
+        *(
+            (nw.col(str(v)).cast(nw.Float64) - float((centre or {}).get(v, 0.0))).alias(a)
+            for v, a in value_alias.items()
+        ),
     )
-    if value_alias:  # narwhals refuses with_columns() without expressions
+    if values:
         lazy = lazy.with_columns(
             *((nw.col(a) * nw.col(a)).alias(f"{a}_sq") for a in value_alias.values())
         )
@@ -325,3 +350,96 @@ def group_stats(
     grouped = collect(lazy.group_by(*aliases).agg(*aggs), func).set_index(aliases)
     grouped.index = grouped.index.set_names(keys)
     return grouped.astype(np.float64).sort_index()
+
+
+def _pandas_without_missing(
+    data: pd.DataFrame, columns: Sequence[Hashable], missing: str, func: str, argument: str
+) -> pd.DataFrame:
+    """:func:`without_missing` for a pandas frame: the same texts, no narwhals round trip."""
+    if len(data) == 0:
+        raise empty_frame_error(argument, func)
+    cols = list(dict.fromkeys(columns))
+    # integer and boolean NumPy columns hold no missing values: nothing to scan
+    nullable = [
+        c for c in cols if not (isinstance(data[c].dtype, np.dtype) and data[c].dtype.kind in "iub")
+    ]
+    if not nullable:
+        return data
+    flags = {c: data[c].isna().to_numpy() for c in nullable}
+    counts = pd.Series({c: int(flags[c].sum()) if c in flags else 0 for c in cols}, dtype=np.int64)
+    if not counts.any():
+        return data
+    isna = pd.DataFrame(flags)
+    if missing == "raise":
+        column = counts[counts > 0].index[0]
+        raise missing_values_error(column, int(counts[column]), func)
+    keep = ~isna.any(axis=1).to_numpy()
+    if not keep.any():
+        raise nothing_left_error(cols, func)
+    warn_dropped(dict(counts.items()), int((~keep).sum()), len(data), func)
+    return data.loc[keep]
+
+
+#: Integer keys spanning at most this many values are coded by subtraction, not hashing.
+_DIRECT_RANGE = 1 << 20
+
+
+def _key_codes(values: pd.Series) -> tuple[np.ndarray, Any]:
+    """Sorted codes of a key column; bool and narrow-range integers skip the hash table.
+
+    The levels may include values that do not occur (an integer range); they get no cell.
+    """
+    dtype = values.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind == "b":
+        return values.to_numpy().astype(np.intp), np.array([False, True])
+    if isinstance(dtype, np.dtype) and dtype.kind in "iu" and len(values):
+        arr = values.to_numpy()
+        low, high = int(arr.min()), int(arr.max())
+        if high - low < _DIRECT_RANGE:
+            codes = np.subtract(arr, low, dtype=np.intp)  # one pass, the index type of bincount
+            return codes, np.arange(low, high + 1).astype(dtype)
+    return pd.factorize(values, sort=True)
+
+
+def _pandas_group_stats(
+    frame: pd.DataFrame, keys: list[Hashable], values: list[Hashable], centre: dict
+) -> pd.DataFrame:
+    """group_stats of a pandas frame by sorted factorize codes and bincount (one pass each)."""
+    codes, uniques = [], []
+    for key in keys:
+        c, u = _key_codes(frame[key])
+        codes.append(c)
+        uniques.append(u)
+    sizes = [len(u) for u in uniques]
+    combined = codes[0]
+    for c, size in zip(codes[1:], sizes[1:], strict=True):
+        combined = combined.astype(np.int64) * size + c
+    total = int(np.prod(sizes, dtype=np.float64))
+    if total <= max(4 * len(frame), 1 << 16):
+        counts = np.bincount(combined, minlength=total)
+        cells = np.flatnonzero(counts)
+        if len(cells) == total:  # every combination occurs: the codes are the cells
+            inner = combined
+        else:
+            position = np.empty(total, dtype=np.int64)
+            position[cells] = np.arange(len(cells))
+            inner = position[combined]
+        n = counts[cells]
+    else:
+        inner, cells = pd.factorize(combined, sort=True)
+        n = np.bincount(inner, minlength=len(cells))
+    k = len(cells)
+    stats: dict[str, np.ndarray] = {"n": n.astype(np.float64)}
+    for v in values:
+        x = frame[v].to_numpy(dtype=np.float64)
+        if centre.get(v, 0.0):
+            x = x - float(centre[v])
+        stats[f"sum_{v}"] = np.bincount(inner, weights=x, minlength=k)
+        stats[f"sumsq_{v}"] = np.bincount(inner, weights=x * x, minlength=k)
+    parts = np.unravel_index(np.asarray(cells, dtype=np.int64), sizes)
+    if len(keys) == 1:
+        index = pd.Index(uniques[0].take(parts[0]), name=keys[0])
+    else:  # levels and codes are known: no factorizing of the level values again
+        levels = [pd.Index(u) for u in uniques]
+        index = pd.MultiIndex(levels=levels, codes=parts, names=keys, verify_integrity=False)
+    return pd.DataFrame(stats, index=index)

@@ -431,9 +431,14 @@ def binary_outcome(
     func: str,
     argument: str = "outcome",
     outcome_value: Any = None,
+    counts: np.ndarray | None = None,
 ) -> np.ndarray:
     """A 0/1 float array from a boolean or 0/1-coded column, or from any two values with
-    ``outcome_value`` naming the one that counts; anything else raises."""
+    ``outcome_value`` naming the one that counts; anything else raises.
+
+    ``counts`` gives the rows each value stands for when ``values`` are the distinct values
+    of a group-by (:func:`effekt._frame.group_stats`): the message counts rows, not values.
+    """
     values = outcome_indicator(values, column, func, outcome_value, argument)
     if values.dtype == bool:
         return values.to_numpy(dtype=float)
@@ -446,9 +451,10 @@ def binary_outcome(
     bad = (arr != 0) & (arr != 1)
     if bad.any():
         example = arr[bad][0]
+        n_bad = int(bad.sum()) if counts is None else int(np.asarray(counts)[bad].sum())
         raise ColumnError(
             f"The {argument} column {quote(column)} passed to {func}() must be coded 0/1; "
-            f"{int(bad.sum())} values are not (e.g. {example:g}). For a continuous outcome use difference_in_means()."
+            f"{n_bad} values are not (e.g. {example:g}). For a continuous outcome use difference_in_means()."
         )
     return arr
 

@@ -77,6 +77,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from ._cells import collect
 from ._inference import critical_value, wald_arrays
 from ._linear import LinearFit, _cluster_crossprods, _cluster_sums, ols, one_blas_thread
 from ._validate import (
@@ -95,7 +96,6 @@ from ._validate import (
     numeric_column,
     outcome_indicator,
     quote,
-    require_columns,
     two_valued,
 )
 from .errors import ColumnError, EffektError
@@ -739,7 +739,8 @@ def did_from_counts(
     Parameters
     ----------
     data : DataFrame
-        One row per unit (municipality) and time (month): no duplicates.
+        One row per unit (municipality) and time (month): no duplicates. Any supported
+        frame (pandas, Polars, PyArrow, DuckDB, Spark).
     count, denominator : str
         Persons with the outcome (e.g. in company-directed effort) and persons in the
         population (e.g. in resource course); ``0 <= count <= denominator``, denominator > 0.
@@ -764,6 +765,10 @@ def did_from_counts(
 
     Notes
     -----
+    *Scaling*: the engine groups the rows by (treatment, post, id, time) and sums count and
+    denominator; only one row per unit and month is collected (98 municipalities x 24
+    months is 2,352 rows whatever the source).
+
     Weighted least squares of ``count/denominator`` on ``1, D, P, D x P`` with weights
     ``denominator``. For a 0/1 outcome this gives the same estimate -- and the same
     cluster-robust covariance (CR2 with the weights read as inverse variances, see
@@ -781,21 +786,10 @@ def did_from_counts(
     [2.5, 5.6, 3.1]
     """
     func = "did_from_counts"
-    check_frame(data, func)
-    require_columns(
-        data,
-        func,
-        count=count,
-        denominator=denominator,
-        treatment=treatment,
-        post=post,
-        id=id,
-        time=time,
-    )
     conf_level = check_conf_level(conf_level, func)
     boot = {"n_boot": n_boot, "boot_weights": boot_weights, "seed": seed}
     se = _check_se(se, id, "id", func, boot)  # type: ignore[assignment]
-    data = handle_missing(data, [id, time, count, denominator, treatment, post], missing, func)
+    data = _unit_months(data, count, denominator, treatment, post, id, time, missing, func)
     k, n = _counts(data, count, denominator, func)
     _no_duplicates(data, id, time, func)
     d = two_valued(data[treatment], treatment, "treatment", func, treated_value)
@@ -828,6 +822,37 @@ def did_from_counts(
     )
 
 
+def _unit_months(
+    data: Any,
+    count: Hashable,
+    denominator: Hashable,
+    treatment: Hashable,
+    post: Hashable,
+    id: Hashable,
+    time: Hashable,
+    missing: str,
+    func: str,
+) -> pd.DataFrame:
+    """The unit-month rows from any backend: grouped in the engine by (treatment, post, id,
+    time) with the count and denominator summed, so that only one row per unit and month
+    (the aggregates) is collected. ``_rows`` holds the source rows of each (1 unless
+    duplicated)."""
+    keys = dict(treatment=treatment, post=post, id=id, time=time)
+    cells = collect(
+        data,
+        func,
+        keys=keys,
+        values=dict(count=count, denominator=denominator),
+        missing=missing,
+        centred=False,
+    )
+    out = pd.DataFrame({column: cells[arg] for arg, column in keys.items()})
+    out[count] = cells["sum_count"].to_numpy()
+    out[denominator] = cells["sum_denominator"].to_numpy()
+    out["_rows"] = cells["n"].to_numpy()
+    return out
+
+
 def _counts(
     data: pd.DataFrame, count: Hashable, denominator: Hashable, func: str
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -850,11 +875,15 @@ def _counts(
 
 
 def _no_duplicates(data: pd.DataFrame, unit: Hashable, time: Hashable, func: str) -> None:
+    """One row per unit and time; ``_rows`` (if present) counts the source rows of each."""
     dup = data.duplicated([unit, time]).to_numpy()
-    if dup.any():
-        i = int(np.flatnonzero(dup)[0])
+    extra = dup.astype(float)
+    if "_rows" in data.columns:
+        extra += data["_rows"].to_numpy() - 1
+    if extra.any():
+        i = int(np.flatnonzero(extra)[0])
         raise EffektError(
-            f"{func}(): {int(dup.sum())} duplicated ({quote(unit)}, {quote(time)}) rows (e.g. "
+            f"{func}(): {int(extra.sum())} duplicated ({quote(unit)}, {quote(time)}) rows (e.g. "
             f"{data[unit].iloc[i]!r}, {data[time].iloc[i]!r}); aggregate to one row per unit and "
             "month first."
         )

@@ -31,12 +31,27 @@ import warnings
 from collections.abc import Hashable
 from typing import Any, Literal
 
+import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from ._cells import check_columns, check_numeric
+from ._frame import (
+    count_missing,
+    empty_frame_error,
+    is_missing_expr,
+    is_pandas,
+    lazy_frame,
+    missing_values_error,
+    native_kind,
+    warn_dropped,
+    without_missing,
+)
 from ._validate import (
+    MISSING_POLICIES,
     argument_error,
     as_column_list,
+    check_choice,
     check_conf_level,
     check_distinct_columns,
     check_frame,
@@ -44,7 +59,6 @@ from ._validate import (
     handle_missing,
     numeric_column,
     quote,
-    require_columns,
 )
 from .errors import ColumnError, EffektError, SmallSampleWarning
 from .intervals import wilson_interval
@@ -69,16 +83,19 @@ def _flag_column(values: pd.Series, column: Hashable, argument: str, func: str) 
     arr = numeric_column(values, column, func, argument)
     bad = (arr != 0) & (arr != 1)
     if bad.any():
-        raise ColumnError(
-            f"The {argument} column {quote(column)} passed to {func}() must be coded 0/1 or "
-            f"True/False; {int(bad.sum())} values are not (e.g. {arr[bad][0]:g})."
-        )
+        raise _flag_error(argument, column, int(bad.sum()), float(arr[bad].min()), func)
     return arr.astype(bool)
 
 
-def _rule(
-    wage: np.ndarray, hours: np.ndarray, upper: float, wage_ft: float, hours_ft: float
-) -> np.ndarray:
+def _flag_error(argument: str, column: Hashable, count: int, example: float, func: str):
+    return ColumnError(
+        f"The {argument} column {quote(column)} passed to {func}() must be coded 0/1 or "
+        f"True/False; {count} values are not (e.g. {example:g})."
+    )
+
+
+def _rule(wage: Any, hours: Any, upper: float, wage_ft: float, hours_ft: float) -> Any:
+    """The rule on NumPy arrays, or on narwhals column expressions (the engine path)."""
     return (wage > 0) & (wage < upper) & ~((wage > wage_ft) & (hours > hours_ft))
 
 
@@ -98,7 +115,8 @@ def paid_hours_months(
     Parameters
     ----------
     data : DataFrame
-        One row per person and month.
+        One row per person and month: pandas, Polars (eager or lazy), PyArrow, DuckDB or
+        Spark.
     wage : str
         Column with the wage paid in the month (DKK, >= 0).
     hours : str
@@ -115,8 +133,12 @@ def paid_hours_months(
 
     Returns
     -------
-    Series of bool
-        Indexed like ``data``; True for a month that counts.
+    Series of bool, or a frame of the input's backend
+        For pandas input a Series indexed like ``data``; True for a month that counts. For
+        any other backend the input with a boolean column ``paid_hours`` added, of the same
+        kind (a DuckDB relation stays a relation): the flag is computed in the engine, and
+        only the value checks (missing, negative, non-0/1 counts) are collected, so a
+        register of any size stays where it is.
 
     Notes
     -----
@@ -135,32 +157,233 @@ def paid_hours_months(
     [True, False, False]
     """
     func = "paid_hours_months"
-    check_frame(data, func)
+    if not is_pandas(data):
+        native_kind(data, func)
     for argument, column in (("wage", wage), ("hours", hours)):
         if column is None:
             raise argument_error(func, argument, "a column name", column)
-    require_columns(data, func, wage=wage, hours=hours, on_benefit=on_benefit)
+    check_columns(data, func, wage=wage, hours=hours, on_benefit=on_benefit)
     upper = check_number(wage_upper, "wage_upper", func, low=0, low_open=True)
     wage_ft = check_number(wage_full_time, "wage_full_time", func, low=0)
     hours_ft = check_number(hours_full_time, "hours_full_time", func, low=0)
     cols = [wage, hours] + as_column_list(on_benefit)
+    if not is_pandas(data):
+        check_choice(missing, "missing", func, MISSING_POLICIES)
+        lazy = _engine_checked(data, cols, missing, func)
+        flag = _engine_flag(lazy, wage, hours, on_benefit, (upper, wage_ft, hours_ft), func)
+        frame = nw.from_native(data)
+        return nw.to_native(frame.with_columns(flag.alias("paid_hours")))
+    check_frame(data, func)
+    values = _pandas_flags(data, cols, (upper, wage_ft, hours_ft), missing, func)
+    return pd.Series(values, index=data.index, name="paid_hours")
+
+
+def _pandas_flags(
+    data: pd.DataFrame,
+    cols: list[Hashable],
+    thresholds: tuple[float, float, float],
+    missing: str,
+    func: str,
+) -> np.ndarray:
+    """The flag of every row of a pandas frame (``cols``: wage, hours[, on_benefit])."""
+    wage, hours = cols[0], cols[1]
     kept = handle_missing(data, cols, missing, func)
     keep = ~data[list(dict.fromkeys(cols))].isna().any(axis=1).to_numpy()
     w = numeric_column(kept[wage], wage, func, "wage")
     h = numeric_column(kept[hours], hours, func, "hours")
     for arr, col, arg in ((w, wage, "wage"), (h, hours, "hours")):
         if (arr < 0).any():
-            raise ColumnError(
-                f"The {arg} column {quote(col)} passed to {func}() has "
-                f"{int((arr < 0).sum())} negative values (e.g. {arr[arr < 0][0]:g}); wages and "
-                "hours must be >= 0. Correct the extract."
-            )
-    flag = _rule(w, h, upper, wage_ft, hours_ft)
-    if on_benefit is not None:
-        flag &= _flag_column(kept[on_benefit], on_benefit, "on_benefit", func)
+            raise _negative_error(arg, col, int((arr < 0).sum()), float(arr.min()), func)
+    flag = _rule(w, h, *thresholds)
+    if len(cols) > 2:
+        flag &= _flag_column(kept[cols[2]], cols[2], "on_benefit", func)
     values = np.zeros(len(data), dtype=bool)
     values[keep] = flag
-    return pd.Series(values, index=data.index, name="paid_hours")
+    return values
+
+
+def _negative_error(argument: str, column: Hashable, count: int, lowest: float, func: str):
+    return ColumnError(
+        f"The {argument} column {quote(column)} passed to {func}() has {count} negative values "
+        f"(e.g. {lowest:g}); wages and hours must be >= 0. Correct the extract."
+    )
+
+
+# --------------------------------------------------------------------------- engines (push-down)
+
+
+def _engine_checked(data: Any, columns: list[Hashable], missing: str, func: str) -> Any:
+    """A narwhals LazyFrame of ``data``; missing values raise, or warn and stay (flag False)."""
+    counts, with_missing, total = count_missing(data, columns, func)
+    if total == 0:
+        raise empty_frame_error("data", func)
+    if with_missing and missing == "raise":
+        column = next(c for c, k in counts.items() if k)
+        raise missing_values_error(column, counts[column], func)
+    if with_missing:
+        warn_dropped(counts, with_missing, total, func)
+    return lazy_frame(data, func)
+
+
+def _engine_flag(
+    lazy: Any,
+    wage: Hashable,
+    hours: Hashable,
+    on_benefit: Hashable | None,
+    thresholds: tuple[float, float, float],
+    func: str,
+) -> Any:
+    """The paid-hours flag as a narwhals expression, after the value checks run in the engine.
+
+    The rule is :func:`_rule` itself, applied to column expressions; rows with a missing
+    value get False.
+    """
+    roles = {"wage": wage, "hours": hours, "on_benefit": on_benefit}
+    named = {a: c for a, c in roles.items() if c is not None}
+    for arg, column in named.items():
+        check_numeric(lazy, column, arg, func)
+    cols = {a: nw.col(str(c)).cast(nw.Float64) for a, c in named.items()}
+    checks = []
+    for arg in named:
+        bad = cols[arg] < 0 if arg != "on_benefit" else (cols[arg] != 0) & (cols[arg] != 1)
+        checks += [
+            bad.fill_null(value=False).cast(nw.Int64).sum().alias(f"{arg}_bad"),
+            nw.when(bad.fill_null(value=False)).then(cols[arg]).min().alias(f"{arg}_low"),
+        ]
+    row = lazy.select(*checks).collect().to_pandas().iloc[0]
+    for arg, column in named.items():
+        if row[f"{arg}_bad"] and arg != "on_benefit":
+            raise _negative_error(arg, column, int(row[f"{arg}_bad"]), row[f"{arg}_low"], func)
+        if row[f"{arg}_bad"]:
+            raise _flag_error(arg, column, int(row[f"{arg}_bad"]), row[f"{arg}_low"], func)
+    flag = _rule(cols["wage"], cols["hours"], *thresholds)
+    if on_benefit is not None:
+        flag = flag & (cols["on_benefit"] == 1)
+    known = ~nw.any_horizontal(
+        *(is_missing_expr(str(c), lazy.collect_schema()[c]) for c in named.values()),
+        ignore_nulls=True,
+    )
+    return (flag & known).fill_null(value=False)
+
+
+def _engine_window(lazy: Any, time: Hashable, window: tuple[Any, Any] | None, func: str) -> Any:
+    """Filter to the inclusive ``window`` in the engine, with the checks of :func:`_window_rows`."""
+    if window is None:
+        return lazy
+    if not isinstance(window, (tuple, list)) or len(window) != 2:
+        raise argument_error(func, "window", "a (first, last) pair of months", window)
+    col = nw.col(str(time))
+    row = lazy.select(col.min().alias("lo"), col.max().alias("hi")).collect().to_pandas()
+    months = pd.Series([row["lo"].iloc[0], row["hi"].iloc[0]])
+    _window_rows(pd.DataFrame({time: months}), time, window, func)
+    return lazy.filter((col >= window[0]) & (col <= window[1]))
+
+
+def _engine_counts(
+    data: Any,
+    roles: dict[str, Any],
+    by_cols: list[Hashable],
+    window: tuple[Any, Any] | None,
+    thresholds: tuple[float, float, float],
+    missing: str,
+    func: str,
+) -> pd.DataFrame:
+    """Persons and persons with paid hours per ``by`` group, aggregated in the engine.
+
+    One query of two group-bys: per person the largest flags, the rows minus the distinct
+    months (a duplicated person-month) and the group (its smallest value and its number of
+    distinct values: more than one is a change of group); then per group the sums. Only
+    the per-group rows and a few check aggregates are collected.
+    """
+    id, time = roles["id"], roles["time"]
+    used = [c for c in roles.values() if c is not None] + by_cols
+    lazy = without_missing(data, used, missing, func)
+    lazy = _engine_window(lazy, time, window, func)
+    paid = _engine_flag(lazy, roles["wage"], roles["hours"], roles["on_benefit"], thresholds, func)
+    benefit = (
+        nw.col(str(roles["on_benefit"])).cast(nw.Float64) == 1
+        if roles["on_benefit"] is not None
+        else nw.lit(value=True)
+    )
+    groups = [f"__g{i}" for i in range(len(by_cols))]
+    person = (
+        lazy.select(
+            nw.col(str(id)).alias("__id"),
+            nw.col(str(time)).alias("__time"),
+            *(nw.col(str(c)).alias(g) for c, g in zip(by_cols, groups, strict=True)),
+            paid.cast(nw.Int64).alias("__paid"),
+            benefit.cast(nw.Int64).alias("__benefit"),
+        )
+        .group_by("__id")
+        .agg(
+            nw.col("__paid").max(),
+            nw.col("__benefit").max(),
+            nw.len().alias("__rows"),
+            nw.col("__time").n_unique().alias("__months"),
+            *(nw.col(g).min() for g in groups),
+            *(nw.col(g).n_unique().alias(f"{g}_n") for g in groups),
+        )
+    )
+    person = person.with_columns((nw.col("__rows") - nw.col("__months")).alias("__dup"))
+    person = person.with_columns(
+        (nw.col("__paid") * nw.col("__benefit")).alias("__both"),
+        nw.when(nw.col("__dup") > 0).then(nw.col("__id")).alias("__dup_id"),
+        *((nw.col(f"{g}_n") > 1).cast(nw.Int64).alias(f"{g}_changed") for g in groups),
+        *(nw.when(nw.col(f"{g}_n") > 1).then(nw.col("__id")).alias(f"{g}_who") for g in groups),
+    )
+    summed = [
+        nw.col("__benefit").sum().alias("n_persons"),
+        nw.col("__both").sum().alias("n_paid_hours"),
+        nw.col("__dup").sum(),
+        nw.col("__dup_id").min(),
+        *(nw.col(f"{g}_changed").sum() for g in groups),
+        *(nw.col(f"{g}_who").min() for g in groups),
+    ]
+    if groups:
+        out = person.group_by(*groups).agg(*summed).collect().to_pandas()
+        out = out.sort_values(groups).reset_index(drop=True)
+    else:
+        out = person.select(*summed).collect().to_pandas()
+    _engine_person_checks(out, id, time, by_cols, func)
+    out = out[[*groups, "n_persons", "n_paid_hours"]]
+    out.columns = [*by_cols, "n_persons", "n_paid_hours"]
+    if not out["n_persons"].sum():
+        raise EffektError(
+            f"{func}(): nobody received the benefit in the window; check 'on_benefit' and 'window'."
+        )
+    return out
+
+
+def _engine_person_checks(
+    out: pd.DataFrame, id: Hashable, time: Hashable, by_cols: list[Hashable], func: str
+) -> None:
+    """No duplicated person-month; every person in one ``by`` group (from the group sums)."""
+    if out["__dup"].sum():
+        who = _plain(out["__dup_id"].dropna().min())
+        raise EffektError(
+            f"{func}(): the panel has {int(out['__dup'].sum())} duplicated ({quote(id)}, "
+            f"{quote(time)}) rows (e.g. person {who!r}); keep one row per person and "
+            "month (sum wages and hours within the month first)."
+        )
+    for i, column in enumerate(by_cols):
+        if out[f"__g{i}_changed"].sum():
+            who = out[f"__g{i}_who"].dropna().min()
+            raise _group_change_error(column, int(out[f"__g{i}_changed"].sum()), who, func)
+
+
+def _plain(value: Any) -> Any:
+    """A person id as Python value (an integer id collected beside NULLs comes back float)."""
+    value = value.item() if isinstance(value, np.generic) else value
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _group_change_error(column: Hashable, count: int, who: Any, func: str) -> EffektError:
+    who = _plain(who)
+    return EffektError(
+        f"{func}(): the 'by' column {quote(column)} changes within {count} "
+        f"persons in the window (e.g. person {who!r}); assign each person "
+        "to one group (e.g. the municipality at the start of the window)."
+    )
 
 
 def _window_rows(
@@ -218,11 +441,8 @@ def _per_person(
     for i, c in enumerate(by_cols):
         changed = per_person[f"_n_{i}"] > 1
         if changed.any():
-            raise EffektError(
-                f"{func}(): the 'by' column {quote(c)} changes within {int(changed.sum())} "
-                f"persons in the window (e.g. person {per_person.index[changed][0]!r}); assign "
-                "each person to one group (e.g. the municipality at the start of the window)."
-            )
+            who = per_person.index[changed].min()
+            raise _group_change_error(c, int(changed.sum()), who, func)
     # every person in the window keeps their group; only benefit recipients are counted
     per_person["_paid"] = per_person["_paid"] & per_person["_benefit"]
     if not per_person["_benefit"].any():
@@ -248,6 +468,13 @@ def _group_shares(
                 "n_paid_hours": [int(per_person["_paid"].sum())],
             }
         )
+    return _shares_table(out, by_cols, conf_level, func)
+
+
+def _shares_table(
+    out: pd.DataFrame, by_cols: list[Hashable], conf_level: float, func: str
+) -> pd.DataFrame:
+    """Add the share and its Wilson interval to the persons and paid-hours counts per group."""
     out["n_persons"] = out["n_persons"].astype(int)
     out["n_paid_hours"] = out["n_paid_hours"].astype(int)
     n = out["n_persons"].to_numpy()
@@ -292,7 +519,8 @@ def share_with_paid_hours(
     Parameters
     ----------
     data : DataFrame
-        Long register panel: one row per person and month (no duplicates).
+        Long register panel: one row per person and month (no duplicates). pandas, Polars,
+        PyArrow, a DuckDB relation (e.g. over Parquet files) or Spark; see Notes on scaling.
     id, time : str
         Person identifier and month columns (months as integers such as 201703, pandas
         Periods or Timestamps; anything ordered).
@@ -333,6 +561,12 @@ def share_with_paid_hours(
     :func:`paid_hours_months`. The Wilson interval treats persons as independent draws
     and is a guide only for register populations.
 
+    *Scaling*: for any backend but pandas the rule, the per-person maxima and the per-group
+    sums run in the engine (two group-bys); only the per-group counts and a few check
+    aggregates are collected. A 2·10^8-row weekly register through DuckDB therefore needs
+    the memory of DuckDB's per-person hash table, not of the rows. A pandas panel is
+    processed in memory as before.
+
     Examples
     --------
     >>> import pandas as pd
@@ -345,13 +579,23 @@ def share_with_paid_hours(
     [3, 1]
     """
     func = "share_with_paid_hours"
-    check_frame(data, func)
+    if is_pandas(data):
+        check_frame(data, func)
     by_cols = as_column_list(by)
     check_distinct_columns(by_cols, "by", func)
-    require_columns(
+    check_columns(
         data, func, id=id, time=time, wage=wage, hours=hours, on_benefit=on_benefit, by=by_cols
     )
     conf_level = check_conf_level(conf_level, func)
+    if not is_pandas(data):
+        thresholds = (
+            check_number(wage_upper, "wage_upper", func, low=0, low_open=True),
+            check_number(wage_full_time, "wage_full_time", func, low=0),
+            check_number(hours_full_time, "hours_full_time", func, low=0),
+        )
+        roles = dict(id=id, time=time, wage=wage, hours=hours, on_benefit=on_benefit)
+        counts = _engine_counts(data, roles, by_cols, window, thresholds, missing, func)
+        return _shares_table(counts, by_cols, conf_level, func)
     data = handle_missing(
         data, [id, time, wage, hours, *as_column_list(on_benefit), *by_cols], missing, func
     )
@@ -365,15 +609,14 @@ def share_with_paid_hours(
             "within the month first)."
         )
     inside = _window_rows(data, time, window, func)
-    flags = paid_hours_months(
-        data,
-        wage,
-        hours,
-        on_benefit=on_benefit,
-        wage_upper=wage_upper,
-        wage_full_time=wage_full_time,
-        hours_full_time=hours_full_time,
-    ).to_numpy()
+    thresholds = (
+        check_number(wage_upper, "wage_upper", func, low=0, low_open=True),
+        check_number(wage_full_time, "wage_full_time", func, low=0),
+        check_number(hours_full_time, "hours_full_time", func, low=0),
+    )
+    flags = _pandas_flags(
+        data, [wage, hours, *as_column_list(on_benefit)], thresholds, "raise", func
+    )
     benefit = (
         _flag_column(data[on_benefit], on_benefit, "on_benefit", func)
         if on_benefit is not None

@@ -27,10 +27,11 @@ from collections.abc import Hashable, Sequence
 import numpy as np
 import pandas as pd
 
-from .._validate import design_matrix_sources, group_codes
+from .._linear import LinearFit, ols
+from .._validate import check_clusters_per_arm, design_matrix_sources, group_codes
 from ..errors import ColumnError, EffektError, quote
 
-__all__ = ["check_levels_in_both_arms", "check_strata_arms", "lin_design"]
+__all__ = ["cells_fit", "check_levels_in_both_arms", "check_strata_arms", "lin_design"]
 
 
 def check_strata_arms(
@@ -111,13 +112,13 @@ def _strata_block(
     return D
 
 
-def _check_rows_per_arm(t: np.ndarray, k: int, func: str) -> None:
+def _check_rows_per_arm(n_treated: int, n_control: int, k: int, func: str) -> None:
     """Lin's regression fits ``1 + k`` parameters in each arm: it needs ``k + 2`` rows there.
 
     With fewer, a row alone determines a coefficient (leverage 1) and HC2 has no variance to
     estimate: the interval is float noise (+-1e134 pp was seen with 2 treated rows).
     """
-    for arm, n_arm in (("treated", int(t.sum())), ("control", int((~t).sum()))):
+    for arm, n_arm in (("treated", n_treated), ("control", n_control)):
         if n_arm < k + 2:
             raise EffektError(
                 f"{func}(): the {arm} group has {n_arm} rows, but the covariate adjustment fits "
@@ -147,7 +148,7 @@ def lin_design(
             blocks.append(D)
     k = sum(b.shape[1] for b in blocks)
     if interact and k:
-        _check_rows_per_arm(t, k, func)
+        _check_rows_per_arm(int(t.sum()), int((~t).sum()), k, func)
     X = np.empty((len(t), 2 + (2 if interact else 1) * k))
     X[:, 0] = 1.0
     X[:, 1] = t
@@ -161,3 +162,70 @@ def lin_design(
         if interact:
             np.multiply(Z, X[:, 1:2], out=X[:, 2 + k :])
     return X
+
+
+# --------------------------------------------------------------------------- cells (push-down)
+
+
+def _cells_design(
+    cells: pd.DataFrame, t: np.ndarray, strata: Hashable | None, func: str, *, interact: bool
+) -> np.ndarray:
+    """``[1, T, Z(, T Z)]`` per cell, ``Z`` the stratum dummies centred at their row mean.
+
+    The same design as :func:`lin_design` without covariates: a cell's row stands for its
+    ``n`` identical rows, so the centring is weighted by ``n``.
+    """
+    n = cells["n"].to_numpy()
+    blocks = []
+    if strata is not None:
+        codes, labels = group_codes(cells["strata"], strata, "strata", func)
+        n_t = np.bincount(codes, weights=n * t, minlength=len(labels))
+        n_c = np.bincount(codes, weights=n, minlength=len(labels)) - n_t
+        check_strata_arms(n_t, n_c, labels, strata, func)
+        if len(labels) > 1:
+            D = np.zeros((len(codes), len(labels) - 1))
+            rows = np.flatnonzero(codes > 0)
+            D[rows, codes[rows] - 1] = 1.0
+            blocks.append(D - (n @ D) / n.sum())
+    k = sum(b.shape[1] for b in blocks)
+    if interact and k:
+        n_treated = int(round(n[t].sum()))
+        _check_rows_per_arm(n_treated, int(round(n.sum())) - n_treated, k, func)
+    tt = t.astype(float)[:, None]
+    parts = [np.ones((len(n), 1)), tt, *blocks]
+    if interact:
+        parts += [b * tt for b in blocks]
+    return np.hstack(parts)
+
+
+def cells_fit(
+    cells: pd.DataFrame,
+    t: np.ndarray,
+    sums: np.ndarray,
+    strata: Hashable | None,
+    cluster: Hashable,
+    func: str,
+    *,
+    interact: bool,
+) -> LinearFit:
+    """``y ~ 1 + T`` (+ centred stratum dummies) with CR2 by cluster, from cell sums alone.
+
+    Every regressor is constant within a (cluster, arm, stratum) cell, so the fit and its
+    CR2 covariance equal those of the unit-level regression: with ``n_c`` rows of identical
+    ``x_c`` and outcome sum ``s_c``, ``X'X = sum n_c x_c x_c'``, ``X'y = sum x_c s_c``, and
+    for cluster ``g`` ``X_g'X_g = sum_{c in g} n_c x_c x_c'`` and
+    ``X_g'e_g = sum_{c in g} x_c (s_c - n_c x_c'b)``. CR2's adjustment
+    ``A_g = (I - H_gg)^{-1/2} = I + X_g C_g X_g'`` with the p x p matrix ``C_g`` from the
+    eigen-decomposition of ``(X'X)^{-1/2} X_g'X_g (X'X)^{-1/2}`` gives
+    ``X_g'A_g e_g = X_g'e_g + X_g'X_g C_g X_g'e_g``: per-cluster sums only. Weighted least
+    squares of the cell means ``s_c / n_c`` with weights ``n_c`` computes exactly these sums
+    (:func:`effekt._linear.ols`). The outcome's squares are not needed.
+    """
+    X = _cells_design(cells, t, strata, func, interact=interact)
+    n = cells["n"].to_numpy()
+    ccodes, _ = group_codes(cells["cluster"], cluster, "cluster", func, min_groups=2)
+    check_clusters_per_arm(ccodes, t, cluster, func)
+    ybar = sums / n
+    if len(n) <= X.shape[1]:  # as many cells as parameters: halve each cell (same sums)
+        X, ybar, n, ccodes = (np.concatenate([a, a]) for a in (X, ybar, n / 2, ccodes))
+    return ols(X, ybar, weights=n, cov_type="CR2", cluster=ccodes, exact_fit=True)

@@ -34,8 +34,9 @@ import pandas as pd
 from scipy import stats
 
 from .. import _validate as V
+from .._cells import collect, outcome_flags, treatment_flags
 from .._inference import wald, wald_arrays
-from .._linear import ols
+from .._linear import LinearFit, ols
 from ..errors import ColumnError, EffektError, SmallSampleWarning
 from ..intervals import (
     agresti_caffo_interval,
@@ -53,7 +54,7 @@ from ..results import (
     format_pvalue,
     format_relative,
 )
-from ._lin import check_strata_arms, lin_design
+from ._lin import cells_fit, check_strata_arms, lin_design
 
 __all__ = [
     "difference_in_proportions",
@@ -338,7 +339,8 @@ def difference_in_proportions(
     Parameters
     ----------
     data : DataFrame
-        One row per person. It is never modified.
+        One row per person: a pandas, Polars (eager or lazy) or PyArrow DataFrame, a DuckDB
+        relation or a PySpark DataFrame. It is never modified.
     outcome : column name
         Binary outcome coded 0/1 or False/True, or any two values with ``outcome_value``
         naming the one that counts (``"Ja"`` in a column of "Ja"/"Nej").
@@ -376,6 +378,15 @@ def difference_in_proportions(
 
     Notes
     -----
+    **Scaling.** Without ``covariates`` the rows are reduced to counts per cell
+    (treatment x outcome [x stratum] [x cluster]) by a group-by in the data's own engine
+    (pandas: one bincount pass); only the cells reach Python, so memory does not grow with
+    the rows: 10^7 DuckDB rows take a few seconds. The clustered fit is computed from the
+    cells exactly (its CR2 covariance needs only per-cluster sums, see
+    :func:`effekt.rct._lin.cells_fit`). With ``covariates`` (Lin's adjustment, HC2 needs
+    every row's leverage) the analysis is unit-level: only the used columns are collected
+    into memory, about ``8 x rows x columns`` bytes.
+
     **Minimum information** (enforced; fewer raise :class:`~effekt.errors.EffektError`):
     with ``cluster=`` each arm must span at least 2 clusters; with ``strata=`` and fewer than
     10 strata every stratum needs at least 2 units in each arm (Sato's variance is consistent
@@ -448,29 +459,14 @@ def difference_in_proportions(
     4.0
     """
     func = "difference_in_proportions"
-    V.check_frame(data, func)
     V.check_choice(method, "method", func, PROPORTION_METHODS)
     conf_level = V.check_conf_level(conf_level, func)
     if not isinstance(exact_test, (bool, np.bool_)):
         raise V.argument_error(func, "exact_test", "True or False", exact_test)
     covs = V.as_column_list(covariates)
     V.check_not_outcome(outcome, covs, "covariates", func)
-    V.require_columns(
-        data,
-        func,
-        outcome=outcome,
-        treatment=treatment,
-        strata=strata,
-        cluster=cluster,
-        covariates=covs,
-    )
-    used = [
-        outcome,
-        treatment,
-        *([strata] if strata is not None else []),
-        *([cluster] if cluster is not None else []),
-        *covs,
-    ]
+    for argument, column in (("treatment", treatment), ("strata", strata), ("cluster", cluster)):
+        V.check_column_name(column, argument, func)
     for argument, column in (
         ("strata", strata),
         ("cluster", cluster),
@@ -479,39 +475,33 @@ def difference_in_proportions(
         if column is not None and column in (outcome, treatment):
             raise EffektError(
                 f"The column {column!r} given as '{argument}' to {func}() is also the outcome or "
-                "the "
-                "treatment; pass a different column."
+                "the treatment; pass a different column."
             )
-    frame = V.handle_missing(data, used, missing, func)
-    t = V.two_valued(frame[treatment], treatment, "treatment", func, treated_value)
-    y = V.binary_outcome(frame[outcome], outcome, func, outcome_value=outcome_value)
-    adjusted = strata is not None or cluster is not None or covs
-    if exact_test and adjusted:
-        raise EffektError(
-            f"The 'exact_test' argument of {func}() applies to the unadjusted comparison "
-            "only; drop strata=, cluster= and covariates=, or pass exact_test=False."
+    adjusted = strata is not None or cluster is not None or bool(covs)
+    roles: dict[str, Any] = dict(
+        outcome=outcome, treatment=treatment, strata=strata, cluster=cluster
+    )
+    if covs:  # Lin's adjustment needs the rows: only the used columns are collected
+        frame = V.check_frame(data, func, **roles, covariates=covs)
+        used = [outcome, treatment, *V.as_column_list(strata), *V.as_column_list(cluster)]
+        frame = V.handle_missing(frame, [*used, *covs], missing, func)
+        t = V.two_valued(frame[treatment], treatment, "treatment", func, treated_value)
+        y = V.binary_outcome(frame[outcome], outcome, func, outcome_value=outcome_value)
+        _refuse_exact(exact_test, func)
+        fit = _unit_fit(frame, y, t, strata, cluster, covs, func)
+        result = _regression_result(
+            fit, covs, strata, int(t.sum()), int(len(t) - t.sum()), conf_level, str(outcome)
         )
-    if not adjusted:
-        ti = t.view(np.int8) if t.dtype == bool else t.astype(np.intp)
-        n = np.bincount(ti, minlength=2)
-        ev = np.bincount(ti, weights=y, minlength=2)
-        return _from_counts(
-            int(round(ev[1])),
-            int(n[1]),
-            int(round(ev[0])),
-            int(n[0]),
-            method=method,
-            conf_level=conf_level,
-            exact_test=bool(exact_test),
-            outcome=str(outcome),
-            func=func,
-        )
-    if cluster is None and not covs:
-        codes, labels = V.group_codes(frame[strata], strata, "strata", func)
-        result = _mantel_haenszel(y, t, codes, labels, strata, conf_level, str(outcome), func)
     else:
-        result = _regression(frame, y, t, strata, cluster, covs, conf_level, str(outcome), func)
-    if method != "newcombe":
+        cells = collect(data, func, keys=roles, missing=missing)
+        t = treatment_flags(cells, treatment, func, treated_value)
+        y = outcome_flags(cells, outcome, func, outcome_value)
+        if exact_test and adjusted:
+            _refuse_exact(exact_test, func)
+        result = _from_cells(
+            cells, t, y, strata, cluster, method, conf_level, exact_test, str(outcome), func
+        )
+    if adjusted and method != "newcombe":
         note = (
             f"method={method!r} applies to unadjusted comparisons; with strata=, cluster= or "
             "covariates= the interval is the Wald-type one named in 'method'"
@@ -520,16 +510,61 @@ def difference_in_proportions(
     return result
 
 
+def _refuse_exact(exact_test: bool, func: str) -> None:
+    if exact_test:
+        raise EffektError(
+            f"The 'exact_test' argument of {func}() applies to the unadjusted comparison "
+            "only; drop strata=, cluster= and covariates=, or pass exact_test=False."
+        )
+
+
+def _from_cells(
+    cells: pd.DataFrame,
+    t: np.ndarray,
+    y: np.ndarray,
+    strata: Hashable | None,
+    cluster: Hashable | None,
+    method: str,
+    conf_level: float,
+    exact_test: bool,
+    outcome: str,
+    func: str,
+) -> EffectResult:
+    """The estimate from the cells (treatment x outcome [x strata] [x cluster]) and their n."""
+    n = cells["n"].to_numpy()
+    events = n * y
+    if strata is None and cluster is None:
+        return _from_counts(
+            int(round(events[t].sum())),
+            int(round(n[t].sum())),
+            int(round(events[~t].sum())),
+            int(round(n[~t].sum())),
+            method=method,
+            conf_level=conf_level,
+            exact_test=bool(exact_test),
+            outcome=outcome,
+            func=func,
+        )
+    if cluster is None:
+        codes, labels = V.group_codes(cells["strata"], strata, "strata", func)
+        K = len(labels)
+        idx = codes * 2 + t.astype(np.intp)
+        counts = np.bincount(idx, weights=n, minlength=2 * K).reshape(K, 2)
+        ev = np.bincount(idx, weights=events, minlength=2 * K).reshape(K, 2)
+        return _mantel_haenszel(counts, ev, labels, strata, conf_level, outcome, func)
+    fit = cells_fit(cells, t, events, strata, cluster, func, interact=False)
+    n_t = int(round(n[t].sum()))
+    return _regression_result(fit, [], strata, n_t, int(round(n.sum())) - n_t, conf_level, outcome)
+
+
 #: Sato's variance is consistent when strata are large or when they are many (sparse-data
 #: limit, e.g. matched pairs); below this many strata each stratum needs two units per arm.
 MIN_SPARSE_STRATA = 10
 
 
-def _mantel_haenszel(y, t, codes, labels, column, conf_level, outcome, func) -> EffectResult:
+def _mantel_haenszel(n, ev, labels, column, conf_level, outcome, func) -> EffectResult:
+    """Mantel-Haenszel from events ``ev`` and sizes ``n`` per stratum (rows) and arm (control, treated)."""
     K = len(labels)
-    idx = codes * 2 + t.astype(np.intp)
-    n = np.bincount(idx, minlength=2 * K).reshape(K, 2).astype(float)
-    ev = np.bincount(idx, weights=y, minlength=2 * K).reshape(K, 2)
     n_c, n_t = n[:, 0], n[:, 1]
     c, a = ev[:, 0], ev[:, 1]
     check_strata_arms(n_t, n_c, labels, column, func)
@@ -583,18 +618,21 @@ def _mantel_haenszel(y, t, codes, labels, column, conf_level, outcome, func) -> 
     )
 
 
-def _regression(frame, y, t, strata, cluster, covs, conf_level, outcome, func) -> EffectResult:
-    n = len(y)
-    # Lin (2013): interact the centred covariates (and strata) with treatment; with strata
-    # and cluster but no covariates the stratum dummies enter additively.
-    X = lin_design(frame, t, strata, covs, func, interact=bool(covs))
+def _unit_fit(frame, y, t, strata, cluster, covs, func) -> LinearFit:
+    """Lin's (2013) regression on the rows: HC2, or CR2 with ``cluster``."""
+    # Lin (2013): interact the centred covariates (and strata) with treatment.
+    X = lin_design(frame, t, strata, covs, func, interact=True)
     if cluster is not None:
         ccodes, _ = V.group_codes(frame[cluster], cluster, "cluster", func, min_groups=2)
         V.check_clusters_per_arm(ccodes, t, cluster, func)
-        fit = ols(X, y, cov_type="CR2", cluster=ccodes, exact_fit=not covs)
+        return ols(X, y, cov_type="CR2", cluster=ccodes, exact_fit=False)
+    return ols(X, y, cov_type="HC2", exact_fit=False)
+
+
+def _regression_result(fit, covs, strata, n_t, n_c, conf_level, outcome) -> EffectResult:
+    if fit.cov_type == "CR2":
         how = f"CR2 cluster-robust SE over {fit.n_clusters} clusters, t({int(fit.df_resid)})"
     else:
-        fit = ols(X, y, cov_type="HC2", exact_fit=not covs)
         how = f"HC2 SE, t({int(fit.df_resid)})"
     est, se, _, _, _ = fit.test(1, conf_level)
     model = (
@@ -618,8 +656,8 @@ def _regression(frame, y, t, strata, cluster, covs, conf_level, outcome, func) -
         df=fit.df_resid,
         scale="proportion",
         method=f"{model}; {how}",
-        n_treated=int(t.sum()),
-        n_control=int(n - t.sum()),
+        n_treated=n_t,
+        n_control=n_c,
         mean_treated=b0 + b1,
         mean_control=b0,
         relative_change=rel,

@@ -35,9 +35,10 @@ def provider_codes(
     min_providers: int = 2,
     single_note: str = "their rates are pure chance - pool them with similar providers or "
     "leave them out.",
+    weights: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Codes, labels and sizes of the provider column; warns on providers with 0 or 1
-    participant."""
+    participant. ``weights``: the participants each value stands for (cells of a group-by)."""
     unused: list[Any] = []
     if isinstance(values.dtype, pd.CategoricalDtype):
         present = set(pd.unique(values.dropna()))
@@ -58,7 +59,9 @@ def provider_codes(
             "value(s) "
             f"({', '.join(map(quote, labels[:3]))}); comparing providers needs at least two."
         )
-    sizes = np.bincount(codes, minlength=len(labels))
+    sizes = np.bincount(codes, weights=weights, minlength=len(labels))
+    if weights is not None:
+        sizes = np.round(sizes).astype(np.int64)
     if unused:
         warnings.warn(
             f"{func}(): provider(s) {', '.join(map(quote, unused[:10]))} in the categories of "
@@ -81,6 +84,7 @@ def provider_codes(
 def prepare(
     data: Any, outcome: Hashable, provider: Hashable, func: str, missing: str, **cols: Any
 ) -> pd.DataFrame:
+    # only the used columns are collected from a Polars, PyArrow, DuckDB or Spark frame
     data = check_frame(data, func, outcome=outcome, provider=provider, **cols)
     used = [outcome, provider, *[c for v in cols.values() for c in as_column_list(v)]]
     return handle_missing(data, used, missing, func)

@@ -430,7 +430,11 @@ def compare_providers(
     Parameters
     ----------
     data : DataFrame
-        One row per participant.
+        One row per participant: pandas, Polars, PyArrow, DuckDB or Spark. The logistic
+        case-mix model needs every participant's row, so the analysis is unit-level: only
+        the outcome, provider, case-mix and period columns are collected into memory (about
+        ``8 x participants x columns`` bytes; 10^6 participants and 10 columns take about a
+        second). For raw rates per provider, :func:`simple_effects` counts in the engine.
     outcome : str
         Binary outcome column (e.g. ``"job_6m"``).
     outcome_value : optional

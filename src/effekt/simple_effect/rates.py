@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from .._cells import collect, outcome_flags
 from .._multiplicity import adjust_pvalues
-from .._validate import binary_outcome, check_conf_level, quote
+from .._validate import check_conf_level, quote
 from ..errors import ComparabilityWarning
 from ..intervals import wilson_interval
 from ..language import number, speaks, term
@@ -31,7 +32,6 @@ from ._checks import (
     check_adjust,
     check_plot_options,
     direction,
-    prepare,
     provider_codes,
 )
 from ._display import interval, level, percent
@@ -225,7 +225,10 @@ def simple_effects(
     Parameters
     ----------
     data : DataFrame
-        One row per participant.
+        One row per participant: pandas, Polars, PyArrow, DuckDB or Spark. The table needs
+        only the successes and participants per provider [x period]; they are counted by a
+        group-by in the data's own engine and only those counts are collected, so the
+        function scales with the number of providers, not of participants.
     outcome : str
         Binary (0/1 or boolean) outcome column, e.g. ``"job_6m"``.
     outcome_value : optional
@@ -278,21 +281,24 @@ def simple_effects(
     func = "simple_effects"
     conf_level = check_conf_level(conf_level, func)
     adjust = check_adjust(adjust, func)
-    df = prepare(data, outcome, provider, func, missing, period=period)
-    y = binary_outcome(df[outcome], outcome, func, outcome_value=outcome_value)
-    codes, labels, _ = provider_codes(df[provider], provider, func)
+    cells = collect(
+        data, func, keys=dict(outcome=outcome, provider=provider, period=period), missing=missing
+    )
+    rows = cells["n"].to_numpy()
+    events = rows * outcome_flags(cells, outcome, func, outcome_value)
+    codes, labels, _ = provider_codes(cells["provider"], provider, func, weights=rows)
     if period is not None:
-        pcodes, plabels = pd.factorize(df[period], sort=True)
+        pcodes, plabels = pd.factorize(cells["period"], sort=True)
         plabels = np.asarray(plabels)
     else:
-        pcodes, plabels = np.zeros(len(df), dtype=np.intp), np.array([None])
+        pcodes, plabels = np.zeros(len(cells), dtype=np.intp), np.array([None])
     G, P = len(labels), len(plabels)
     cell = pcodes * G + codes
-    n = np.bincount(cell, minlength=G * P).astype(float)
-    x = np.bincount(cell, weights=y, minlength=G * P)
+    n = np.bincount(cell, weights=rows, minlength=G * P)
+    x = np.bincount(cell, weights=events, minlength=G * P)
     keep = n > 0
-    n_period = np.bincount(pcodes, minlength=P).astype(float)
-    x_period = np.bincount(pcodes, weights=y, minlength=P)
+    n_period = np.bincount(pcodes, weights=rows, minlength=P)
+    x_period = np.bincount(pcodes, weights=events, minlength=P)
     per_idx = np.repeat(np.arange(P), G)
     n_o = n_period[per_idx] - n
     x_o = x_period[per_idx] - x
@@ -345,5 +351,5 @@ def simple_effects(
         None if period is None else str(period),
         conf_level,
         adjust,
-        float(y.mean()),
+        float(events.sum() / rows.sum()),
     )

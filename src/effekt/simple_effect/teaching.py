@@ -17,16 +17,12 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from .._cells import collect, outcome_flags, treatment_flags
+from .._frame import is_eager, to_pandas
 from .._validate import (
     argument_error,
-    binary_outcome,
     check_conf_level,
-    check_frame,
-    factorize_levels,
-    handle_missing,
     quote,
-    require_columns,
-    two_valued,
 )
 from ..errors import EffektError
 from ..intervals import wilson_interval
@@ -281,7 +277,8 @@ def contrast(
     Parameters
     ----------
     data : DataFrame
-        One row per citizen.
+        One row per citizen: pandas, Polars, PyArrow, DuckDB or Spark. Only the counts per
+        group and arm are collected (a group-by in the engine).
     outcome : str
         Binary outcome column, e.g. in a job 6 months later.
     outcome_value : optional
@@ -291,7 +288,8 @@ def contrast(
         Two-valued column: took the course (1/True, or ``treated_value``) or not.
     by : str
         Target-group column (e.g. "Strong, newly unemployed" / "Complex challenges"); one
-        row of the result per group, in order of appearance.
+        row of the result per group, in order of appearance (sorted for a lazy source such
+        as a DuckDB relation or a Polars LazyFrame, which has no row order).
     treated_value : optional
         The value of ``treatment`` that means "took the course" when it is not coded 0/1.
     conf_level : float, default 0.95
@@ -318,16 +316,18 @@ def contrast(
     [['strong', 0.95, -0.05], ['complex', 0.15, 0.15]]
     """
     func = "contrast"
-    df = check_frame(data, func)
-    require_columns(df, func, outcome=outcome, treatment=treatment, by=by)
-    df = handle_missing(df, [outcome, treatment, by], missing, func)
-    y = binary_outcome(df[outcome], outcome, func, outcome_value=outcome_value)
-    t = two_valued(df[treatment], treatment, "treatment", func, treated_value=treated_value)
-    codes, labels = factorize_levels(df[by], by, "by", func, sort=False)  # order of appearance
+    cells = collect(
+        data, func, keys=dict(outcome=outcome, treatment=treatment, by=by), missing=missing
+    )
+    rows = cells["n"].to_numpy()
+    y = outcome_flags(cells, outcome, func, outcome_value)
+    t = treatment_flags(cells, treatment, func, treated_value)
+    codes, labels = _groups_in_order(data, cells, by)
     G = len(labels)
 
     def cnt(mask: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
-        return np.bincount(codes[mask], weights=None if w is None else w[mask], minlength=G)
+        weights = rows[mask] if w is None else rows[mask] * w[mask]
+        return np.round(np.bincount(codes[mask], weights=weights, minlength=G)).astype(np.int64)
 
     n1, n0 = cnt(t), cnt(~t)
     empty = [str(labels[i]) for i in range(G) if n1[i] == 0 or n0[i] == 0]
@@ -339,10 +339,23 @@ def contrast(
         )
     return contrast_from_counts(
         [str(v) for v in labels],
-        cnt(t, y).round().astype(int),
+        cnt(t, y),
         n1,
-        cnt(~t, y).round().astype(int),
+        cnt(~t, y),
         n0,
         conf_level=conf_level,
         outcome_label=str(outcome),
     )
+
+
+def _groups_in_order(data: Any, cells: pd.DataFrame, by: Hashable) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and labels of the ``by`` groups: in order of appearance in an in-memory frame
+    (pandas, Polars, PyArrow), sorted for a lazy source (a DuckDB relation has no row order)."""
+    codes, labels = pd.factorize(cells["by"], sort=True)
+    if not is_eager(data, "contrast"):
+        return codes, np.asarray(labels)
+    present = set(labels)
+    order = [v for v in pd.unique(to_pandas(data, "contrast", [by])[by]) if v in present]
+    rank = {v: i for i, v in enumerate(order)}
+    relabel = np.array([rank[v] for v in labels], dtype=np.intp)
+    return relabel[codes], np.asarray(order, dtype=object)
