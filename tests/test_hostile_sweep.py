@@ -34,6 +34,7 @@ from hypothesis import strategies as st
 import effekt as ef
 from effekt.errors import EffektError, EffektWarning
 from effekt.results import Result
+import sweep_recipes_rest
 from test_conventions import public_callables
 
 MAX_SECONDS = 5.0
@@ -401,11 +402,6 @@ RECIPES: dict[str, Recipe] = {
 #: empties this set (plot/to_csv/to_excel methods belong to plots.py and _export.py).
 PENDING: frozenset[str] = frozenset(
     {
-        "effekt.Report.add",
-        "effekt.Report.add_heading",
-        "effekt.Report.add_text",
-        "effekt.Report.save",
-        "effekt.Report.to_html",
         "effekt.matching.MatchResult.balance_table",
         "effekt.matching.MatchResult.units",
         "effekt.matching.MatchedSample.balance",
@@ -420,25 +416,7 @@ PENDING: frozenset[str] = frozenset(
         "effekt.matching.MatchedSample.to_excel",
         "effekt.matching.MatchedSample.to_frame",
         "effekt.matching.MatchedSample.units",
-        "effekt.report.Report.add",
-        "effekt.report.Report.add_heading",
-        "effekt.report.Report.add_text",
-        "effekt.report.Report.save",
-        "effekt.report.Report.to_html",
-        "effekt.report.matched_evaluation",
-        "effekt.report.write_excel_table",
         "effekt.simple_effect.ratio_funnel_limits",
-        "effekt.EffectResult.to_csv",
-        "effekt.EffectResult.to_excel",
-        "effekt.EffectTable.plot",
-        "effekt.EffectTable.to_csv",
-        "effekt.EffectTable.to_excel",
-        "effekt.TestResult.to_csv",
-        "effekt.TestResult.to_excel",
-        "effekt.cli.main",
-        "effekt.duration.KaplanMeier.plot",
-        "effekt.duration.KaplanMeier.to_csv",
-        "effekt.duration.KaplanMeier.to_excel",
         "effekt.matching.BalanceTable.formatted",
         "effekt.matching.BalanceTable.plot",
         "effekt.matching.BalanceTable.summary",
@@ -496,50 +474,6 @@ PENDING: frozenset[str] = frozenset(
         "effekt.matching.rosenbaum_bounds",
         "effekt.matching.subclassify",
         "effekt.matching.weighted_effect",
-        "effekt.plots.caterpillar",
-        "effekt.plots.effect_axis_label",
-        "effekt.plots.effect_trajectory",
-        "effekt.plots.forest",
-        "effekt.plots.funnel",
-        "effekt.plots.love_plot",
-        "effekt.plots.new_axes",
-        "effekt.plots.overlap_plot",
-        "effekt.plots.save",
-        "effekt.plots.simple_vs_causal",
-        "effekt.plots.subgroup_forest",
-        "effekt.plots.survival_curves",
-        "effekt.rct.PowerResult.to_csv",
-        "effekt.rct.PowerResult.to_excel",
-        "effekt.rct.ReportedShares.to_csv",
-        "effekt.rct.ReportedShares.to_excel",
-        "effekt.rct.SubgroupResult.plot",
-        "effekt.rct.SubgroupResult.to_csv",
-        "effekt.rct.SubgroupResult.to_excel",
-        "effekt.read_table",
-        "effekt.report.find_chromium",
-        "effekt.report.generator_assumptions",
-        "effekt.report.html_report",
-        "effekt.report.plot_reproduction",
-        "effekt.report.print_pdf",
-        "effekt.report.write_report",
-        "effekt.reproduce",
-        "effekt.reproduction.coverage_over_seeds",
-        "effekt.reproduction.format_table",
-        "effekt.reproduction.make_stored_coverage",
-        "effekt.reproduction.register",
-        "effekt.reproduction.reproduce",
-        "effekt.reproduction.run",
-        "effekt.reproduction.star2020_comparison",
-        "effekt.reproduction.stored_coverage",
-        "effekt.results.EffectResult.to_csv",
-        "effekt.results.EffectResult.to_excel",
-        "effekt.results.EffectTable.plot",
-        "effekt.results.EffectTable.to_csv",
-        "effekt.results.EffectTable.to_excel",
-        "effekt.results.Result.to_csv",
-        "effekt.results.Result.to_excel",
-        "effekt.results.TestResult.to_csv",
-        "effekt.results.TestResult.to_excel",
         "effekt.simple_effect.Overdispersion.formatted",
         "effekt.simple_effect.Overdispersion.summary",
         "effekt.simple_effect.Overdispersion.to_csv",
@@ -583,11 +517,10 @@ PENDING: frozenset[str] = frozenset(
         "effekt.simple_effect.funnel_limits",
         "effekt.simple_effect.overdispersion",
         "effekt.simple_effect.simple_effects",
-        "effekt.trajectory.Trajectory.plot",
-        "effekt.trajectory.Trajectory.to_csv",
-        "effekt.trajectory.Trajectory.to_excel",
     }
 )
+
+RECIPES.update(sweep_recipes_rest.RECIPES)
 
 
 def _registry() -> dict[str, Recipe]:
@@ -747,7 +680,7 @@ def test_hostile_input_gives_a_sane_result_or_effekt_error(qualname):
     recipe = REGISTRY[qualname]
 
     @settings(
-        max_examples=EXAMPLES,
+        max_examples=getattr(recipe, "examples", EXAMPLES),
         deadline=None,
         derandomize=True,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
