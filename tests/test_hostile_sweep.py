@@ -32,9 +32,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import effekt as ef
+import sweep_recipes_rest
 from effekt.errors import EffektError, EffektWarning
 from effekt.results import Result
-import sweep_recipes_rest
 from test_conventions import public_callables
 
 MAX_SECONDS = 5.0
@@ -576,8 +576,9 @@ def _set(value: Any) -> Callable[[pd.DataFrame, Any], pd.DataFrame]:
     def apply(df: pd.DataFrame, col: Any) -> pd.DataFrame:
         out = df.copy()
         numeric = pd.api.types.is_numeric_dtype(out[col]) and isinstance(value, float)
-        out[col] = out[col].astype(float) if numeric else out[col].astype(object)
-        out.iloc[0, out.columns.get_loc(col)] = value
+        cells = out[col].tolist()
+        cells[0] = value  # a list cell by position (iloc would spread a list over cells)
+        out[col] = pd.Series(cells, index=out.index, dtype=float if numeric else object)
         return out
 
     return apply

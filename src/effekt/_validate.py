@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._design import check_mixed_types
 from .errors import ColumnError, DroppedRowsWarning, EffektError, MissingValueError, quote
 
 MISSING_POLICIES = ("raise", "drop")
@@ -303,6 +304,7 @@ def two_valued(
 
     Without ``treated_value`` the column must be boolean or coded 0/1 (True/1 = treated).
     """
+    check_mixed_types(values, column, func, f"{argument} column")
     try:
         levels = pd.unique(values)
     except TypeError:
@@ -432,7 +434,9 @@ def unhashable_values_error(column: Hashable, argument: str, func: str) -> Colum
 def factorize_levels(
     values: pd.Series, column: Hashable, argument: str, func: str, *, sort: bool = True
 ) -> tuple[np.ndarray, Any]:
-    """``pd.factorize`` of a caller's column; unhashable cells raise :class:`ColumnError`."""
+    """``pd.factorize`` of a caller's column; unhashable cells raise :class:`ColumnError`, as
+    does a column mixing numbers and text."""
+    check_mixed_types(values, column, func, f"{argument} column")
     try:
         return pd.factorize(values, sort=sort)
     except TypeError:
@@ -442,7 +446,9 @@ def factorize_levels(
 def group_codes(
     values: pd.Series, column: Hashable, argument: str, func: str, *, min_groups: int = 1
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes 0..G-1 and the labels for a grouping column (strata, clusters, providers)."""
+    """Integer codes 0..G-1 and the labels for a grouping column (strata, clusters, providers);
+    a column mixing numbers and text raises :class:`ColumnError`."""
+    check_mixed_types(values, column, func, f"{argument} column")
     try:
         codes, labels = pd.factorize(values, sort=True)
     except TypeError:

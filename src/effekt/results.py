@@ -238,8 +238,9 @@ class Result:
         """
         from ._export import write_csv
 
-        chosen = dialect or ("excel-da" if get_language() == "da" else "plain")
-        return write_csv(self.to_frame(), path, chosen, "to_csv")
+        if dialect is None:
+            dialect = "excel-da" if get_language() == "da" else "plain"
+        return write_csv(self.to_frame(), path, dialect, "to_csv")
 
     def to_excel(self, path: str | Path, *, language: str | None = None) -> Path:
         """Write an Excel workbook: sheet "data" holds :meth:`to_frame` (numbers as numbers,

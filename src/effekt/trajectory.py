@@ -493,8 +493,9 @@ class Trajectory(Result):
         >>> tr.plot().get_ylabel()
         'Effect (percentage points)'
         """
-        from .plots import effect_trajectory
+        from .plots import _check_args, effect_trajectory
 
+        _check_args("Trajectory.plot", (title, xlabel, ylabel), labels, color, label=label)
         table = self.frame
         if self.period_column != "time":
             table = table.rename(columns={"time": "calendar"}).rename(

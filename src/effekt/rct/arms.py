@@ -404,7 +404,7 @@ class SubgroupResult(Result):
         """
         from ..plots import subgroup_forest
 
-        shown = labels or {}
+        shown = labels if isinstance(labels, Mapping) else {}  # subgroup_forest checks it
         headers = {
             str(by): f"{shown.get(by, by)} ({term('interaction')} {format_pvalue(t.pvalue)})"
             for by, t in self.interactions.items()
