@@ -51,7 +51,7 @@ from ._validate import (
     two_valued,
 )
 from .errors import ColumnError, EffektError
-from .language import confidence_label, number, speaks, term
+from .language import confidence_label, number, say, speaks, term
 from .results import (
     EffectResult,
     Result,
@@ -425,7 +425,7 @@ class Trajectory(Result):
         lines.append(f"  {self.test_all_zero().summary()}")
         if self.pretrend is not None:
             lines.append(f"  {self.pretrend.summary()}")
-        lines.extend(f"  {term('note')}: {n}" for n in self.notes)
+        lines.extend(f"  {term('note')}: {say(n)}" for n in self.notes)
         return "\n".join(lines)
 
     def _html_frame(self) -> pd.DataFrame:

@@ -44,7 +44,7 @@ from ..intervals import (
     newcombe_interval,
     wald_diff_interval,
 )
-from ..language import confidence_label, number, speaks, term
+from ..language import Note, confidence_label, number, speaks, term
 from ..results import (
     EffectResult,
     Result,
@@ -208,7 +208,7 @@ def _from_counts(
         extra, notes = _exact_pvalues(x1, n1, x2, n2)
     if x1 + x2 in (0, n1 + n2):
         notes.append(
-            "every unit has the same outcome: the test statistic is 0 and p = 1 by convention"
+            Note("every unit has the same outcome: the test statistic is 0 and p = 1 by convention")
         )
     return EffectResult(
         estimate=float(core["estimate"]),
@@ -512,9 +512,10 @@ def difference_in_proportions(
     else:
         result = _regression(frame, y, t, strata, cluster, covs, conf_level, str(outcome), func)
     if method != "newcombe":
-        note = (
-            f"method={method!r} applies to unadjusted comparisons; with strata=, cluster= or "
-            "covariates= the interval is the Wald-type one named in 'method'"
+        note = Note(
+            "method={method} applies to unadjusted comparisons; with strata=, cluster= or "
+            "covariates= the interval is the Wald-type one named in 'method'",
+            method=repr(method),
         )
         result = replace(result, notes=(*result.notes, note))
     return result
@@ -577,8 +578,10 @@ def _mantel_haenszel(y, t, codes, labels, column, conf_level, outcome, func) -> 
         relative_change_ci=rel_ci,
         outcome=outcome,
         notes=(
-            "shares are standardised with the Mantel-Haenszel weights n_t n_c / N of each "
-            "stratum (their difference is the effect, their ratio the MH risk ratio)",
+            Note(
+                "shares are standardised with the Mantel-Haenszel weights n_t n_c / N of each "
+                "stratum (their difference is the effect, their ratio the MH risk ratio)"
+            ),
         ),
     )
 
