@@ -418,3 +418,13 @@ def test_missing_drop_drops_rows_with_a_warning_and_raise_names_the_column():
     pd.testing.assert_frame_equal(df, before)
     html = km._repr_html_()
     assert "<table" in html and "median (weeks)" in html
+
+
+def test_weeks_in_status_with_a_huge_integer_id_names_the_column():
+    # issue 15 sweep: id=10**400 raised OverflowError while checking the output column name
+    from effekt.duration import weeks_in_status
+    from effekt.errors import EffektError
+
+    panel = pd.DataFrame({"pid": [1, 1, 2, 2], "week": [1, 2, 1, 2], "work": [0, 1, 1, 1]})
+    with pytest.raises(EffektError, match="given as 'id'"):
+        weeks_in_status(panel, "work", id=10**400, time="week")

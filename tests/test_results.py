@@ -179,3 +179,11 @@ def test_a_write_error_of_the_system_is_an_effekt_error(tmp_path, monkeypatch):
     monkeypatch.setattr(pd.DataFrame, "to_csv", refuse)
     with pytest.raises(EffektError, match="could not write .*Permission denied"):
         effect_from_normal(0.04, 0.02, 0.95, method="Wald").to_csv(tmp_path / "r.csv")
+
+
+def test_effect_from_normal_text_fields_must_be_text():
+    # issue 15 sweep: method=10**400 made to_frame() raise OverflowError inside pandas
+    from effekt.errors import EffektError
+
+    with pytest.raises(EffektError, match="'method' argument of effect_from_normal"):
+        effect_from_normal(0.04, 0.02, 0.95, method=10**400)

@@ -25,6 +25,8 @@ MISSING_POLICIES = ("raise", "drop")
 MAX_EXACT_INTEGER = 2**53
 #: The largest confidence level accepted: beyond it the normal quantile is float noise.
 MAX_CONF_LEVEL = 1 - 1e-10
+#: Largest magnitude of a numeric column: the squares of larger values overflow in sums.
+MAX_MAGNITUDE = 1e150
 #: Upper bound of resampling sizes (``n_boot``, ``n_draws``): beyond it a call takes minutes
 #: to hours and memory grows linearly, for no gain in precision a report could show.
 MAX_RESAMPLES = 100_000
@@ -245,7 +247,11 @@ def require_columns(
     for argument, columns in arguments.items():
         for column in as_column_list(columns):
             check_column_name(column, argument, func)
-            if column not in data.columns:
+            try:
+                present = column in data.columns
+            except (OverflowError, TypeError):  # 10**400 looked up in an integer index
+                present = False
+            if not present:
                 available = ", ".join(map(quote, list(data.columns)[:20]))
                 raise ColumnError(
                     f"The column {quote(column)} given as '{argument}' to {func}() is not in data; "
@@ -419,6 +425,12 @@ def numeric_column(values: pd.Series, column: Hashable, func: str, argument: str
     if not np.isfinite(arr).all():
         raise ColumnError(
             f"The {argument} column {quote(column)} passed to {func}() holds infinite values."
+        )
+    if arr.size and np.abs(arr).max() > MAX_MAGNITUDE:
+        raise ColumnError(
+            f"The {argument} column {quote(column)} passed to {func}() holds values as large as "
+            f"{np.abs(arr).max():g}; sums of their squares overflow. Check the export, or rescale "
+            "the column (e.g. to thousands)."
         )
     return arr
 

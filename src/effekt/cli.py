@@ -424,7 +424,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 = success, 2 = bad input).
 
     Argument errors found by argparse (no command, a non-integer ``--seed``, a ``--method``
-    not in the list) exit with status 2 through ``SystemExit``; bad values (an unknown
+    not in the list, an unknown flag) print one line, ``effekt: error: ... (see 'effekt rct
+    --help')``, and exit with status 2 through ``SystemExit``; bad values (an unknown
     study, a negative ``--seed``, events above the group size, an ``--out`` directory that
     cannot be written) print ``effekt: error: argument FLAG: ...`` and return 2 before
     anything is run. ``reproduce --out DIR`` writes into a hidden staging directory inside

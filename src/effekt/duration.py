@@ -1267,7 +1267,7 @@ def weeks_in_status(
     func = "weeks_in_status"
     cols = as_column_list(columns)
     check_column_name(id, "id", func)
-    check_new_column(name, pd.DataFrame(columns=[id, *cols]), "name", func)
+    check_new_column(name, pd.DataFrame(columns=pd.Index([id, *cols], dtype=object)), "name", func)
     if isinstance(data, pd.DataFrame):
         require_columns(data, func, columns=cols)
     panel, codes, labels, t, _ = _check_panel(

@@ -885,6 +885,10 @@ def effect_from_normal(
     from ._validate import argument_error, check_conf_level
 
     conf_level = check_conf_level(conf_level, "effect_from_normal")
+    for name in ("method", "estimand", "unit", "label", "outcome"):
+        text = fields.get(name, "")
+        if not (isinstance(text, str) or (text is None and name in ("label", "outcome"))):
+            raise argument_error("effect_from_normal", name, "a str", text)
     checked: tuple[tuple[str, Any], ...] = (("estimate", estimate), ("std_error", std_error))
     for name, value in (*checked, *((("df", df),) if df is not None else ())):
         try:
