@@ -252,3 +252,14 @@ def test_notes_survive_pickling_with_their_template():
              "covariates= the interval is the Wald-type one named in 'method'", method="'wald'")  # fmt: skip
     back = pickle.loads(pickle.dumps(n))
     assert back == n and say(back, "da") == say(n, "da")
+
+
+def test_the_fieller_note_is_danish_in_a_danish_summary():
+    import effekt as ef
+
+    r = ef.rct.difference_in_means_from_summary(1.0, 5.0, 20, 0.1, 5.0, 20)
+    assert any("Fieller" in n for n in r.notes)
+    da = r.summary(language="da")
+    assert "Fieller-intervallet for den relative ændring er ubegrænset" in da
+    assert not _english_notes(da, r.notes), da
+    assert "the whole real line" not in da and "half-lines" not in da

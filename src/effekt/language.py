@@ -511,6 +511,25 @@ TERMS: dict[str, dict[str, str]] = {
         "da": "method={method} gælder ujusterede sammenligninger; med strata=, cluster= eller "
         "covariates= er intervallet det Wald-interval, der står under 'method'"
     },
+    "Boschloo's exact test skipped: arms of {n1} and {n2} exceed the cap "
+    "n_treated * n_control <= {cap} (it would take from tens of seconds to minutes); at these "
+    "sizes Fisher's and the asymptotic p-values agree closely.": {
+        "da": "Boschloos eksakte test er sprunget over: armene på {n1} og {n2} overstiger "
+        "grænsen n_treated * n_control <= {cap} (den ville tage fra titals sekunder til "
+        "minutter); ved disse størrelser er Fishers og de asymptotiske p-værdier næsten ens."
+    },
+    "it is the union of two half-lines, relative change <= {low} % or >= {high} %": {
+        "da": "det er foreningen af to halvlinjer, relativ ændring <= {low} % eller >= {high} %"
+    },
+    "it is the whole real line": {"da": "det er hele den reelle akse"},
+    "the Fieller interval for the relative change is unbounded ({detail}): the control mean "
+    "is not clearly different from zero (g = {g} >= 1), so no finite interval for the ratio "
+    "exists at this confidence level; report the difference in means": {
+        "da": "Fieller-intervallet for den relative ændring er ubegrænset ({detail}): "
+        "gennemsnittet i kontrolgruppen er ikke tydeligt forskelligt fra nul (g = {g} >= 1), "
+        "så der findes intet endeligt interval for forholdet på dette konfidensniveau; "
+        "rapportér forskellen i gennemsnit"
+    },
     "shares are standardised with the Mantel-Haenszel weights n_t n_c / N of each stratum "
     "(their difference is the effect, their ratio the MH risk ratio)": {
         "da": "andelene er standardiseret med Mantel-Haenszel-vægtene n_t n_c / N i hvert "
@@ -570,7 +589,8 @@ def say(text: str, language: str | None = None) -> str:
     "method='wald' gælder ujusterede sammen"
     """
     if isinstance(text, Note):
-        return term(text.template, language).format(**text.values)
+        values = {k: say(v, language) if isinstance(v, Note) else v for k, v in text.values.items()}
+        return term(text.template, language).format(**values)
     return term(text, language)
 
 

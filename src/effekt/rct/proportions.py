@@ -172,10 +172,14 @@ def _exact_pvalues(x1: int, n1: int, x2: int, n2: int) -> tuple[dict[str, float]
     else:
         extra["pvalue_boschloo"] = float("nan")
         notes.append(
-            f"Boschloo's exact test skipped: arms of {n1:,} and {n2:,} exceed the cap "
-            f"n_treated * n_control <= {BOSCHLOO_MAX_PRODUCT:,} (it would take from "
-            "tens of seconds to minutes); at these sizes Fisher's and the asymptotic p-values "
-            "agree closely."
+            Note(
+                "Boschloo's exact test skipped: arms of {n1} and {n2} exceed the cap "
+                "n_treated * n_control <= {cap} (it would take from tens of seconds to "
+                "minutes); at these sizes Fisher's and the asymptotic p-values agree closely.",
+                n1=f"{n1:,}",
+                n2=f"{n2:,}",
+                cap=f"{BOSCHLOO_MAX_PRODUCT:,}",
+            )
         )
     return extra, notes
 
