@@ -263,3 +263,20 @@ def test_the_fieller_note_is_danish_in_a_danish_summary():
     assert "Fieller-intervallet for den relative ændring er ubegrænset" in da
     assert not _english_notes(da, r.notes), da
     assert "the whole real line" not in da and "half-lines" not in da
+
+
+def test_subgroup_method_notes_are_danish():
+    import numpy as np
+    import pandas as pd
+
+    import effekt as ef
+
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame(
+        {"y": rng.integers(0, 2, 200), "t": np.tile([0, 1], 100), "g": np.repeat(["a", "b"], 100)}
+    )
+    r = ef.rct.subgroups(df, "y", "t", by="g", adjust="holm")
+    da = r.summary(language="da")
+    assert "justerede p-værdier: Holm over" in da and "interaktionstest: Wald F" in da
+    assert "adjusted p-values" not in da and "interaction test:" not in da
+    assert "adjusted p-values: Holm" in r.summary(language="en")

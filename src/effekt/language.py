@@ -530,6 +530,14 @@ TERMS: dict[str, dict[str, str]] = {
         "så der findes intet endeligt interval for forholdet på dette konfidensniveau; "
         "rapportér forskellen i gennemsnit"
     },
+    "adjusted p-values: {name} over {k} subgroups": {
+        "da": "justerede p-værdier: {name} over {k} undergrupper"
+    },
+    "interaction test: Wald F on the treatment x level terms of a linear regression with HC2 "
+    "standard errors": {
+        "da": "interaktionstest: Wald F på leddene indsats x niveau i en lineær regression med "
+        "HC2-standardfejl"
+    },
     "shares are standardised with the Mantel-Haenszel weights n_t n_c / N of each stratum "
     "(their difference is the effect, their ratio the MH risk ratio)": {
         "da": "andelene er standardiseret med Mantel-Haenszel-vægtene n_t n_c / N i hvert "

@@ -354,16 +354,22 @@ class SubgroupResult(Result):
         return "\n".join(lines)
 
     def _method_notes(self) -> list[str]:
-        notes = []
+        notes: list[str] = []
         if self.adjust:
             notes.append(
-                f"adjusted p-values: {_adjust_name(self.adjust)} over {len(self.table)} subgroups"
+                Note(
+                    "adjusted p-values: {name} over {k} subgroups",
+                    name=_adjust_name(self.adjust),
+                    k=len(self.table),
+                )
             )
         notes.append(
-            "interaction test: Wald F on the treatment x level terms of a linear regression "
-            "with HC2 standard errors"
+            Note(
+                "interaction test: Wald F on the treatment x level terms of a linear regression "
+                "with HC2 standard errors"
+            )
         )
-        return notes
+        return [say(n) for n in notes]
 
     def _html_title(self) -> str:
         return f"Subgroup effects on {self.outcome}" if self.outcome else "Subgroup effects"
