@@ -314,3 +314,42 @@ def test_reproduce_without_openpyxl_says_the_workbook_is_missing(tmp_path, capsy
     out, err = capsys.readouterr()
     assert "reproduction.xlsx not written: needs openpyxl" in err
     assert not (tmp_path / "reproduction.xlsx").exists() and "wrote csv" in out
+
+
+# --- issue 15 sweep (wave B): hostile argv, one line, no traceback ---------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["rct", "208", "1302", "155", "1291", "--no-such-flag"],
+        ["--language", "fr", "rct", "208", "1302", "155", "1291"],
+        ["shares", "0.16", "x", "0.12", "1291"],
+        ["nonsense"],
+        [],
+    ],
+)
+def test_bad_argv_is_one_error_line_with_status_2(argv, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("effekt: error: "), err  # was a usage block
+    assert "--help" in err
+
+
+def test_out_pointing_at_a_file_is_one_line(tmp_path, capsys):
+    target = tmp_path / "report.csv"
+    target.write_text("x")
+    assert main(["reproduce", "--study", "ips", "--quiet", "--out", str(target)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert err.startswith("effekt: error: argument --out: cannot write to")
+
+
+@pytest.mark.parametrize("argv", ["rct 208 1302 155 1291", ["rct", 208, 1302, 155, 1291], 3.5])
+def test_argv_that_is_not_a_list_of_str_is_an_effekt_error(argv):
+    from effekt.errors import EffektError
+
+    with pytest.raises(EffektError, match="'argv' argument of main"):
+        main(argv)  # was TypeError inside argparse

@@ -105,3 +105,29 @@ def test_high_cardinality_text_is_refused_but_a_categorical_is_taken_as_meant():
 def test_empty_covariate_list_gives_an_empty_matrix():
     d = encode_covariates(frame(), [], "f")
     assert d.X.shape == (4, 0) and d.names == []
+
+
+@pytest.mark.parametrize(
+    "values", [[1, "a", 2.5, "b"], [1, "1", 2, "2"], ["kh", "dp", 3, "kh"], [1.5, "x", 2.0, "y"]]
+)
+def test_mixed_numbers_and_text_are_refused_naming_the_column_and_the_fix(values):
+    # issue 15: [1, "a", 2.5] was encoded as four categories (1 and "1" as two levels)
+    df = pd.DataFrame({"age": [25, 40, 31, 52], "benefit": pd.Series(values, dtype=object)})
+    with pytest.raises(ColumnError, match=r"covariate 'benefit'.*mixes numbers and text") as err:
+        encode_covariates(df, ["age", "benefit"], "f")
+    assert "pandas.to_numeric(data['benefit'])" in str(err.value)
+    assert ".astype(str)" in str(err.value)
+
+
+def test_one_and_text_one_are_called_the_same_value_written_two_ways():
+    df = pd.DataFrame({"benefit": pd.Series([1, "1", 2, "kh"], dtype=object)})
+    with pytest.raises(ColumnError, match="same value written both ways"):
+        encode_covariates(df, ["benefit"], "f")
+
+
+def test_text_with_missing_values_or_only_numbers_as_objects_is_not_called_mixed():
+    text = pd.DataFrame({"benefit": pd.Series(["kh", None, "dp", "kh"], dtype=object)})
+    with pytest.raises(MissingValueError):  # missing, not "mixed"
+        encode_covariates(text, ["benefit"], "f")
+    numbers = pd.DataFrame({"benefit": pd.Series([1, 2.5, 1, 2.5], dtype=object)})
+    assert encode_covariates(numbers, ["benefit"], "f").names == ["benefit_2.5"]

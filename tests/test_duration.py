@@ -427,3 +427,13 @@ def test_weeks_in_status_columns_must_be_names():
     panel = pd.DataFrame({"pid": np.repeat([1, 2], 3), "week": [1, 2, 3] * 2, "w": 1})
     with pytest.raises(EffektError, match="'columns'"):
         ef.duration.weeks_in_status(panel, "w", "pid", "week", columns=pd.DataFrame())
+
+
+def test_weeks_in_status_with_a_huge_integer_id_names_the_column():
+    # issue 15 sweep: id=10**400 raised OverflowError while checking the output column name
+    from effekt.duration import weeks_in_status
+    from effekt.errors import EffektError
+
+    panel = pd.DataFrame({"pid": [1, 1, 2, 2], "week": [1, 2, 1, 2], "work": [0, 1, 1, 1]})
+    with pytest.raises(EffektError, match="given as 'id'"):
+        weeks_in_status(panel, "work", id=10**400, time="week")

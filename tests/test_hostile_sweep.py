@@ -32,6 +32,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import effekt as ef
+import sweep_recipes_rest
 from effekt.errors import EffektError, EffektWarning
 from effekt.results import Result
 from sweep_recipes_matching import recipes as matching_recipes
@@ -404,82 +405,14 @@ RECIPES.update(matching_recipes(public_callables()))
 #: empties this set (plot/to_csv/to_excel methods belong to plots.py and _export.py).
 PENDING: frozenset[str] = frozenset(
     {
-        "effekt.Report.add",
-        "effekt.Report.add_heading",
-        "effekt.Report.add_text",
-        "effekt.Report.save",
-        "effekt.Report.to_html",
-        "effekt.report.Report.add",
-        "effekt.report.Report.add_heading",
-        "effekt.report.Report.add_text",
-        "effekt.report.Report.save",
-        "effekt.report.Report.to_html",
-        "effekt.report.matched_evaluation",
-        "effekt.report.write_excel_table",
-        "effekt.EffectResult.to_csv",
-        "effekt.EffectResult.to_excel",
-        "effekt.EffectTable.plot",
-        "effekt.EffectTable.to_csv",
-        "effekt.EffectTable.to_excel",
-        "effekt.TestResult.to_csv",
-        "effekt.TestResult.to_excel",
-        "effekt.cli.main",
-        "effekt.duration.KaplanMeier.plot",
-        "effekt.duration.KaplanMeier.to_csv",
-        "effekt.duration.KaplanMeier.to_excel",
-        "effekt.plots.caterpillar",
-        "effekt.plots.effect_axis_label",
-        "effekt.plots.effect_trajectory",
-        "effekt.plots.forest",
-        "effekt.plots.funnel",
-        "effekt.plots.love_plot",
-        "effekt.plots.new_axes",
-        "effekt.plots.overlap_plot",
-        "effekt.plots.save",
-        "effekt.plots.simple_vs_causal",
-        "effekt.plots.subgroup_forest",
-        "effekt.plots.survival_curves",
-        "effekt.rct.PowerResult.to_csv",
-        "effekt.rct.PowerResult.to_excel",
-        "effekt.rct.ReportedShares.to_csv",
-        "effekt.rct.ReportedShares.to_excel",
-        "effekt.rct.SubgroupResult.plot",
-        "effekt.rct.SubgroupResult.to_csv",
-        "effekt.rct.SubgroupResult.to_excel",
-        "effekt.read_table",
-        "effekt.report.find_chromium",
-        "effekt.report.generator_assumptions",
-        "effekt.report.html_report",
-        "effekt.report.plot_reproduction",
-        "effekt.report.print_pdf",
-        "effekt.report.write_report",
-        "effekt.reproduce",
-        "effekt.reproduction.coverage_over_seeds",
-        "effekt.reproduction.format_table",
-        "effekt.reproduction.make_stored_coverage",
-        "effekt.reproduction.register",
-        "effekt.reproduction.reproduce",
-        "effekt.reproduction.run",
-        "effekt.reproduction.star2020_comparison",
-        "effekt.reproduction.stored_coverage",
-        "effekt.results.EffectResult.to_csv",
-        "effekt.results.EffectResult.to_excel",
-        "effekt.results.EffectTable.plot",
-        "effekt.results.EffectTable.to_csv",
-        "effekt.results.EffectTable.to_excel",
-        "effekt.results.Result.to_csv",
-        "effekt.results.Result.to_excel",
-        "effekt.results.TestResult.to_csv",
-        "effekt.results.TestResult.to_excel",
-        "effekt.trajectory.Trajectory.plot",
-        "effekt.trajectory.Trajectory.to_csv",
-        "effekt.trajectory.Trajectory.to_excel",
         # issue 14 ("scale"): scan() reads files, not frames; its bad arguments are in
         # tests/test_scan.py until a recipe with a file is written
         "effekt.scan",
         "effekt.sources.scan",
     }
 )
+
+RECIPES.update(sweep_recipes_rest.RECIPES)
 
 
 def _registry() -> dict[str, Recipe]:

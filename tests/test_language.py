@@ -196,3 +196,87 @@ def test_provider_and_matching_results_speak_danish():
     assert "caliper 0,2 SD" in text and "kontroller:" in text
     assert list(m.formatted(language="da").columns) == ["", "før matchning", "efter matchning"]
     assert m.summary().startswith("Nearest-neighbour matching")
+
+
+# --- issue 15: the notes of summary() speak Danish --------------------------------------------
+
+
+def _english_notes(text: str, notes: tuple[str, ...]) -> list[str]:
+    return [n for n in notes if n in text]
+
+
+def test_a_danish_summary_shows_no_english_note_text():
+    import numpy as np
+    import pandas as pd
+
+    import effekt as ef
+    from effekt.results import EffectResult
+
+    nan = EffectResult(np.nan, np.nan, (np.nan, np.nan), np.nan, "Wald", mean_control=0.0,
+                       mean_treated=0.1)  # fmt: skip
+    english = nan._automatic_notes()
+    assert len(english) == 2
+    da = nan.summary(language="da")
+    assert not _english_notes(da, tuple(english)), da
+    assert "ikke defineret (NaN eller uendelig)" in da and "kontrolgruppen er 0" in da
+
+    df = pd.DataFrame(
+        {"y": [1, 0, 1, 0, 1, 1, 0, 0] * 3, "t": [1, 1, 0, 0] * 6, "s": ["a"] * 12 + ["b"] * 12}
+    )
+    mh = ef.rct.difference_in_proportions(df, "y", "t", strata="s", method="wald")
+    assert len(mh.notes) == 2  # the Mantel-Haenszel shares and the method= note
+    da = mh.summary(language="da")
+    assert not _english_notes(da, mh.notes), da
+    assert "Mantel-Haenszel-vægtene" in da and "method='wald' gælder" in da
+    assert all(n in mh.summary(language="en") for n in mh.notes)  # English unchanged
+
+
+def test_a_danish_summary_of_a_constant_outcome_has_the_danish_note():
+    import pandas as pd
+
+    import effekt as ef
+
+    df = pd.DataFrame({"y": [1] * 20, "t": [0, 1] * 10})
+    r = ef.rct.difference_in_proportions(df, "y", "t")
+    da = r.summary(language="da")
+    assert "alle enheder har samme udfald" in da
+    assert not _english_notes(da, r.notes), da
+
+
+def test_notes_survive_pickling_with_their_template():
+    import pickle
+
+    from effekt.language import Note, say
+
+    n = Note("method={method} applies to unadjusted comparisons; with strata=, cluster= or "
+             "covariates= the interval is the Wald-type one named in 'method'", method="'wald'")  # fmt: skip
+    back = pickle.loads(pickle.dumps(n))
+    assert back == n and say(back, "da") == say(n, "da")
+
+
+def test_the_fieller_note_is_danish_in_a_danish_summary():
+    import effekt as ef
+
+    r = ef.rct.difference_in_means_from_summary(1.0, 5.0, 20, 0.1, 5.0, 20)
+    assert any("Fieller" in n for n in r.notes)
+    da = r.summary(language="da")
+    assert "Fieller-intervallet for den relative ændring er ubegrænset" in da
+    assert not _english_notes(da, r.notes), da
+    assert "the whole real line" not in da and "half-lines" not in da
+
+
+def test_subgroup_method_notes_are_danish():
+    import numpy as np
+    import pandas as pd
+
+    import effekt as ef
+
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame(
+        {"y": rng.integers(0, 2, 200), "t": np.tile([0, 1], 100), "g": np.repeat(["a", "b"], 100)}
+    )
+    r = ef.rct.subgroups(df, "y", "t", by="g", adjust="holm")
+    da = r.summary(language="da")
+    assert "justerede p-værdier: Holm over" in da and "interaktionstest: Wald F" in da
+    assert "adjusted p-values" not in da and "interaction test:" not in da
+    assert "adjusted p-values: Holm" in r.summary(language="en")

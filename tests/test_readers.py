@@ -259,3 +259,27 @@ def test_names_are_stripped_and_a_header_only_file_gives_no_rows(tmp_path):
     assert list(df.columns) == ["id", "x"] and df["x"].tolist() == [2.5]
     df = ef.read_table(_write(tmp_path / "b.csv", "id;x", [], []))
     assert list(df.columns) == ["id", "x"] and len(df) == 0
+
+
+# --- issue 15 sweep (wave B) ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "argument"),
+    [
+        ({"path": None}, "path"),
+        ({"path": 3.0}, "path"),
+        ({"sep": ""}, "sep"),
+        ({"sep": 1.5}, "sep"),
+        ({"sep": ";;"}, "sep"),
+        ({"decimal": np.array([1.0, 2.0])}, "decimal"),
+        ({"dayfirst": np.array([1.0, 2.0])}, "dayfirst"),
+    ],
+)
+def test_read_table_names_a_bad_argument(tmp_path, kwargs, argument):
+    from effekt.errors import EffektError
+
+    path = tmp_path / "a.csv"
+    path.write_text("id;x\n1;2\n")
+    with pytest.raises(EffektError, match=f"'{argument}' argument of read_table"):
+        ef.read_table(**{"path": path, **kwargs})  # were TypeError/ValueError from pandas

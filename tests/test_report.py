@@ -244,3 +244,44 @@ def test_format_table_in_danish(full):
     # mentor.education: +4.0 reported, published CI [+0.4, +7.6] (see test_reproduce)
     assert "~+4,0      [+0,4, +7,6]" in da and "~+4.0      [+0.4, +7.6]" in en
     assert " i.r. " in da and "ikke defineret" not in da
+
+
+# --- issue 15 sweep (wave B) ----------------------------------------------------------------
+
+
+def test_report_functions_need_a_reproduction_and_a_real_table(tmp_path):
+    from effekt.errors import EffektError
+    from effekt.report import html_report, plot_reproduction, write_excel_table, write_report
+    from effekt.reproduction import run
+
+    for call in (
+        lambda: html_report(None),
+        lambda: write_report("x", tmp_path),
+        lambda: write_excel_table(3.0, tmp_path / "r.xlsx"),
+    ):
+        with pytest.raises(EffektError, match="'reproduction' argument"):
+            call()  # were AttributeError: no attribute 'table'
+    rep = run(studies="ips")
+    with pytest.raises(EffektError, match="'seconds' argument of html_report"):
+        html_report(rep, {}, seconds="1 s")  # was TypeError in number()
+    with pytest.raises(EffektError, match="'images' argument of html_report"):
+        html_report(rep, [1, 2])  # was TypeError in dict()
+    with pytest.raises(EffektError, match="has no column 'scale'"):
+        plot_reproduction(rep.table.drop(columns="scale"))  # was KeyError
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(EffektError, match="'out' argument of write_report.* is the file"):
+        write_report(rep, tmp_path / "file", excel=False)  # was FileExistsError
+
+
+def test_generator_assumptions_and_matched_evaluation_name_bad_arguments():
+    import effekt as ef
+    from effekt.errors import EffektError
+    from effekt.report import generator_assumptions, matched_evaluation
+
+    with pytest.raises(EffektError, match="'study' argument of generator_assumptions"):
+        generator_assumptions(["mentor"])  # was TypeError: unhashable
+    obs = ef.synthetic.observational(200, effect=0.05, seed=1)
+    with pytest.raises(EffektError, match="given as 'outcome'"):
+        matched_evaluation(obs, None, "treated", ["age"])  # was KeyError: None
+    with pytest.raises(EffektError, match="'title' argument of matched_evaluation"):
+        matched_evaluation(obs, "job", "treated", ["age"], title=np.array([1, 2]))

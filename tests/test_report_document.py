@@ -227,3 +227,47 @@ def test_any_mix_of_results(tmp_path):
     assert "7.5 percentage points higher than in the control group; no confidence" in findings
     assert "Standard error: greenwood" in page  # KM provenance
     assert "AIPW" in page and "influence function" in page  # the SE type of AIPW
+
+
+# --- issue 15 sweep (wave B) ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", [None, 3.0, "", ["r.html"], True])
+def test_save_refuses_a_path_that_is_not_a_file_name(bad):
+    with pytest.raises(EffektError, match="'path' argument of Report.save"):
+        Report().save(bad)  # was TypeError from pathlib
+
+
+@pytest.mark.parametrize("bad", [0, -3, float("nan"), float("inf"), "60", 1e300])
+def test_save_and_print_pdf_refuse_a_bad_timeout(tmp_path, bad):
+    from effekt.report import print_pdf
+
+    page = tmp_path / "a.html"
+    page.write_text("<p>x</p>")
+    with pytest.raises(EffektError, match="'timeout' argument of Report.save"):
+        Report().save(tmp_path / "r.pdf", timeout=bad)
+    with pytest.raises(EffektError, match="'timeout' argument of print_pdf"):
+        print_pdf(page, tmp_path / "a.pdf", timeout=bad)
+
+
+def test_print_pdf_names_a_missing_page_and_a_pdf_path_without_pdf(tmp_path):
+    from effekt.report import print_pdf
+
+    with pytest.raises(EffektError, match="'html_path' argument of print_pdf"):
+        print_pdf(tmp_path / "none.html", tmp_path / "a.pdf")
+    (tmp_path / "a.html").write_text("<p>x</p>")
+    with pytest.raises(EffektError, match="'pdf_path' argument of print_pdf.*ending in .pdf"):
+        print_pdf(tmp_path / "a.html", tmp_path / "a.png")
+
+
+def test_print_pdf_timeout_is_an_effekt_error(tmp_path, monkeypatch):
+    from effekt import report
+
+    def slow(*args, **kwargs):
+        raise subprocess.TimeoutExpired("chromium", 1.0)
+
+    (tmp_path / "a.html").write_text("<p>x</p>")
+    monkeypatch.setattr(report, "find_chromium", lambda: "/usr/bin/true")
+    monkeypatch.setattr(subprocess, "run", slow)
+    with pytest.raises(EffektError, match="did not print .* within timeout=1"):
+        report.print_pdf(tmp_path / "a.html", tmp_path / "a.pdf", timeout=1.0)

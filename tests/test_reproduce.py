@@ -283,3 +283,46 @@ def test_star2020_comparison_table():
         assert row.change == float((et - ec) - (st - sc))
         assert round(100 * row.estimate, 1) == round(100 * row.change, 1)
         assert row.ci_low < row.estimate < row.ci_high
+
+
+# --- issue 15 sweep (wave B) ----------------------------------------------------------------
+
+
+def test_format_table_with_a_nan_width_is_refused_not_a_hang():
+    from effekt.errors import EffektError
+    from effekt.reproduction import format_table, reproduce
+
+    table = reproduce(studies="displacement")
+    with pytest.raises(EffektError, match="'width' argument of format_table"):
+        format_table(table, width=float("nan"))  # textwrap looped forever
+    with pytest.raises(EffektError, match="has no column"):
+        format_table(table.drop(columns="pub_note"))  # was KeyError
+
+
+@pytest.mark.parametrize("bad", [3, None, "0", [0, "x"], [-1], range(10**9)])
+def test_coverage_over_seeds_checks_its_seeds(bad):
+    from effekt.errors import EffektError
+    from effekt.reproduction import coverage_over_seeds
+
+    with pytest.raises(EffektError, match="'seeds' argument of coverage_over_seeds"):
+        coverage_over_seeds(bad)  # were TypeError/ValueError, or hours of runs
+
+
+def test_make_stored_coverage_caps_the_seeds_and_checks_the_path(tmp_path):
+    from effekt.errors import EffektError
+    from effekt.reproduction import make_stored_coverage
+
+    with pytest.raises(EffektError, match="'n_seeds' argument"):
+        make_stored_coverage(2**60, tmp_path / "c.csv")  # ran for ever
+    with pytest.raises(EffektError, match="is the folder"):
+        make_stored_coverage(1, tmp_path)  # was IsADirectoryError after a full run
+
+
+def test_register_and_star2020_check_their_arguments():
+    from effekt.errors import EffektError
+    from effekt.reproduction import register, star2020_comparison
+
+    with pytest.raises(EffektError, match="'study' argument of register"):
+        register("mentor")  # was AttributeError
+    with pytest.raises(EffektError, match="'seed' argument of star2020_comparison"):
+        star2020_comparison(seed="x")  # was TypeError

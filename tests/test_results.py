@@ -141,3 +141,49 @@ def test_unbounded_relative_change_interval_prints_unbounded():
         relative_change_ci=(0.3, 0.7),
     )
     assert "(95% CI +30 % to +70 %)" in bounded.summary()
+
+
+# --- issue 15 sweep (wave B): export paths and options are checked, OS errors named --------
+
+
+@pytest.mark.parametrize("bad", [None, float("nan"), 3, "", [1, 2], True])
+def test_to_csv_and_to_excel_refuse_a_path_that_is_not_a_file_name(bad):
+    from effekt.errors import EffektError
+
+    r = effect_from_normal(0.04, 0.02, 0.95, method="Wald")
+    for write in (r.to_csv, r.to_excel):
+        with pytest.raises(EffektError, match="'path' argument of to_(csv|excel)"):
+            write(bad)
+
+
+def test_to_csv_names_a_folder_a_missing_folder_and_a_bad_dialect(tmp_path):
+    from effekt.errors import EffektError
+
+    r = effect_from_normal(0.04, 0.02, 0.95, method="Wald")
+    with pytest.raises(EffektError, match="is the folder"):
+        r.to_csv(tmp_path)  # was IsADirectoryError
+    with pytest.raises(EffektError, match="does not exist; create it first"):
+        r.to_csv(tmp_path / "no" / "r.csv")  # was FileNotFoundError
+    with pytest.raises(EffektError, match="'dialect' argument of to_csv"):
+        r.to_csv(tmp_path / "r.csv", dialect=["excel"])  # was TypeError: unhashable
+    with pytest.raises(EffektError, match="'dialect' argument of to_csv"):
+        r.to_csv(tmp_path / "r.csv", dialect=np.array(["excel", "plain"]))  # was ValueError
+
+
+def test_a_write_error_of_the_system_is_an_effekt_error(tmp_path, monkeypatch):
+    from effekt.errors import EffektError
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", refuse)
+    with pytest.raises(EffektError, match="could not write .*Permission denied"):
+        effect_from_normal(0.04, 0.02, 0.95, method="Wald").to_csv(tmp_path / "r.csv")
+
+
+def test_effect_from_normal_text_fields_must_be_text():
+    # issue 15 sweep: method=10**400 made to_frame() raise OverflowError inside pandas
+    from effekt.errors import EffektError
+
+    with pytest.raises(EffektError, match="'method' argument of effect_from_normal"):
+        effect_from_normal(0.04, 0.02, 0.95, method=10**400)

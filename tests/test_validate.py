@@ -67,3 +67,36 @@ def test_design_matrix_drops_unused_categories():
     assert names2 == names and sources == ["s", "s", "x"]
     np.testing.assert_array_equal(X2, X)
     assert list(frame["s"].cat.categories) == ["a", "b", "c", "zz"]  # caller's frame untouched
+
+
+@pytest.mark.parametrize("argument", ["treatment", "strata", "cluster"])
+def test_mixed_numbers_and_text_in_a_grouping_column_are_refused(argument):
+    # issue 15: "1" and 1 in one column is a broken export, not two groups
+    values = pd.Series([0, 1, "1", 0, 1, 1], dtype=object)
+    with pytest.raises(ColumnError, match=rf"The {argument} column 'c'.*mixes numbers and text"):
+        if argument == "treatment":
+            v.two_valued(values, "c", argument, "f")
+        elif argument == "strata":
+            v.group_codes(values, "c", argument, "f")
+        else:
+            v.factorize_levels(values, "c", argument, "f")
+
+
+def test_mixed_treatment_is_refused_by_an_estimator():
+    import effekt as ef
+
+    df = pd.DataFrame({"y": [0, 1, 1, 0, 1, 0], "t": pd.Series([0, 1, 0, "1", 1, 0], dtype=object)})
+    with pytest.raises(ColumnError, match="treatment column 't'.*mixes numbers and text"):
+        ef.rct.difference_in_proportions(df, "y", "t")
+
+
+def test_a_huge_integer_as_a_column_name_is_not_in_data():
+    # issue 15 sweep: 10**400 looked up in the columns raised OverflowError inside pandas
+    with pytest.raises(ColumnError, match="is not in data"):
+        v.require_columns(pd.DataFrame({"a": [1]}), "f", outcome=10**400)
+
+
+def test_a_numeric_column_with_overflowing_values_is_refused():
+    # issue 15 sweep: an outcome of 1e300 made the HC2 fit of subgroups() raise LinAlgError
+    with pytest.raises(ColumnError, match="as large as 1e\\+300.*rescale"):
+        v.numeric_column(pd.Series([1e300, 1.0]), "y", "f", "outcome")

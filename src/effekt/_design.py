@@ -31,6 +31,7 @@ Examples
 
 from __future__ import annotations
 
+import numbers
 import re
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
@@ -41,7 +42,14 @@ from scipy import sparse as sp
 
 from .errors import ColumnError, MissingValueError, quote
 
-__all__ = ["MAX_LEVELS", "Design", "check_covariate", "check_text_column", "encode_covariates"]
+__all__ = [
+    "MAX_LEVELS",
+    "Design",
+    "check_covariate",
+    "check_mixed_types",
+    "check_text_column",
+    "encode_covariates",
+]
 
 #: Most distinct values a text (object/string) covariate may have before it is refused as a
 #: probable mistake (a number read as text, an id, a date); a pandas Categorical may have more.
@@ -95,6 +103,47 @@ def check_text_column(values: pd.Series, column: Hashable, func: str, argument: 
         )
 
 
+def check_mixed_types(values: pd.Series, column: Hashable, func: str, argument: str) -> None:
+    """Refuse a column that mixes numbers and text (``[1, "a", 2.5]``, or ``1`` and ``"1"``).
+
+    Such a column is the mark of a broken export (a spreadsheet that stored some cells as
+    text); taken as categories, ``1`` and ``"1"`` would be two levels. Missing values are
+    ignored.
+
+    Examples
+    --------
+    >>> check_mixed_types(pd.Series([1, "1", 2], dtype=object), "benefit", "f", "covariate")
+    Traceback (most recent call last):
+    ...
+    effekt.errors.ColumnError: The covariate 'benefit' passed to f() mixes numbers and text (e.g. 1 and '1'); the same value written both ways would count as two different values. That is usually a broken export: convert the column to one type, numbers with pandas.to_numeric(data['benefit']) or text with data['benefit'].astype(str), or export it again (effekt.read_table reads each column as one type).
+    """
+    if values.dtype != object:
+        return
+    if pd.api.types.infer_dtype(values, skipna=True) not in ("mixed", "mixed-integer"):
+        return
+    number: object = None
+    text: str | None = None
+    for value in values:
+        if isinstance(value, str):
+            text = value if text is None else text
+        elif isinstance(value, numbers.Number) and not pd.isna(value):
+            number = value if number is None else number
+        if number is not None and text is not None:
+            break
+    if number is None or text is None:
+        return
+    same = ""
+    if str(number) == text.strip():
+        same = "; the same value written both ways would count as two different values"
+    raise ColumnError(
+        f"The {argument} {quote(column)} passed to {func}() mixes numbers and text (e.g. "
+        f"{quote(number)} and {quote(text)}){same}. That is usually a broken export: convert the "
+        f"column to one type, numbers with pandas.to_numeric(data[{quote(column)}]) or text "
+        f"with data[{quote(column)}].astype(str), or export it again (effekt.read_table reads "
+        "each column as one type)."
+    )
+
+
 def _is_numeric(values: pd.Series) -> bool:
     return bool(values.dtype == bool or pd.api.types.is_numeric_dtype(values))
 
@@ -129,10 +178,11 @@ def check_covariate(values: pd.Series, column: Hashable, func: str, argument: st
             )
         return
     if not isinstance(values.dtype, pd.CategoricalDtype):
+        check_mixed_types(values, column, func, argument)
         check_text_column(values, column, func, argument)
         try:
             n_levels = values.nunique()
-        except TypeError:  # a list or dict in a cell
+        except TypeError:  # lists or dicts in cells
             raise ColumnError(
                 f"The {argument} {quote(column)} passed to {func}() holds values that cannot be "
                 "compared as levels (lists, dicts or arrays in cells); give one plain value per row."

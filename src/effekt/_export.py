@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
+from ._validate import argument_error, check_choice
 from .errors import EffektError
 
 Dialect = Literal["excel-da", "excel", "plain"]
@@ -23,25 +27,58 @@ _RELATIVE = ("relative_change", "relative_change_ci_low", "relative_change_ci_hi
 _SHARES = ("estimate", "ci_low", "ci_high", "mean_treated", "mean_control")
 
 
-def checked_path(path: object, func: str) -> Path:
-    """``path`` as a :class:`Path`; anything but a non-empty string or path is refused."""
-    if not isinstance(path, (str, Path)) or not str(path).strip():
+def check_output_path(
+    path: Any, func: str, argument: str = "path", *, suffixes: Sequence[str] = ()
+) -> Path:
+    """A file to write: a non-empty str or path, not a folder, in a folder that exists, with
+    one of ``suffixes`` (lower case, when given).
+
+    Examples
+    --------
+    >>> check_output_path("", "to_csv")
+    Traceback (most recent call last):
+    ...
+    effekt.errors.EffektError: The 'path' argument of to_csv() must be a file name or path (a str or pathlib.Path); got ''.
+    """
+    if isinstance(path, bool) or not isinstance(path, (str, os.PathLike)) or not str(path).strip():
+        shown = path if isinstance(path, str) else type(path).__name__
+        raise argument_error(func, argument, "a file name or path (a str or pathlib.Path)", shown)
+    out = Path(path)
+    if suffixes and out.suffix.lower() not in suffixes:
+        raise argument_error(func, argument, "a file ending in " + " or ".join(suffixes), str(out))
+    if out.is_dir():
         raise EffektError(
-            f"The 'path' argument of {func}() must be a file name or a pathlib.Path; got {path!r}."
+            f"The '{argument}' argument of {func}() is the folder {str(out)!r}; give a file name "
+            "inside it."
         )
-    return Path(path)
+    if not out.parent.is_dir():
+        raise EffektError(
+            f"The '{argument}' argument of {func}(): the folder {str(out.parent)!r} does not "
+            "exist; create it first."
+        )
+    return out
+
+
+@contextmanager
+def writing(path: Path, func: str) -> Iterator[None]:
+    """Turn an operating-system error while writing ``path`` into an :class:`EffektError`."""
+    try:
+        yield
+    except OSError as err:
+        raise EffektError(
+            f"{func}() could not write {str(path)!r}: {err.strerror or err}. Check that the "
+            "folder is writable and that the file is not open in another program (Excel)."
+        ) from None
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path, dialect: str, func: str) -> Path:
     """Write ``frame`` as CSV in ``dialect``; returns the path."""
-    if not isinstance(dialect, str) or dialect not in DIALECTS:
-        raise EffektError(
-            f"The 'dialect' argument of {func}() must be one of {sorted(DIALECTS)}; got {dialect!r}."
-        )
+    check_choice(dialect, "dialect", func, list(DIALECTS))
     sep, decimal, encoding = DIALECTS[dialect]
-    path = checked_path(path, func)
-    frame.to_csv(path, sep=sep, decimal=decimal, encoding=encoding, index=False)
-    return path
+    out = check_output_path(path, func)
+    with writing(out, func):
+        frame.to_csv(out, sep=sep, decimal=decimal, encoding=encoding, index=False)
+    return out
 
 
 def write_excel(
@@ -54,13 +91,13 @@ def write_excel(
         raise EffektError(
             f"{func}() needs the package 'openpyxl'; install it with pip install 'effekt[excel]'."
         ) from None
-    path = checked_path(path, func)
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+    out = check_output_path(path, func)
+    with writing(out, func), pd.ExcelWriter(out, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             frame.to_excel(writer, sheet_name=name[:31], index=False)
             sheet = writer.sheets[name[:31]]
             _format_sheet(sheet, frame, percent)
-    return path
+    return out
 
 
 def _format_sheet(sheet, frame: pd.DataFrame, percent: bool) -> None:  # type: ignore[no-untyped-def]

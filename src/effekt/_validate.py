@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._design import check_mixed_types
 from ._frame import (
     column_names,
     is_pandas,
@@ -33,6 +34,8 @@ MISSING_POLICIES = ("raise", "drop")
 MAX_EXACT_INTEGER = 2**53
 #: The largest confidence level accepted: beyond it the normal quantile is float noise.
 MAX_CONF_LEVEL = 1 - 1e-10
+#: Largest magnitude of a numeric column: the squares of larger values overflow in sums.
+MAX_MAGNITUDE = 1e150
 #: Upper bound of resampling sizes (``n_boot``, ``n_draws``): beyond it a call takes minutes
 #: to hours and memory grows linearly, for no gain in precision a report could show.
 MAX_RESAMPLES = 100_000
@@ -306,7 +309,11 @@ def require_columns(
     for argument, columns in arguments.items():
         for column in as_column_list(columns):
             check_column_name(column, argument, func)
-            if column not in data.columns:
+            try:
+                present = column in data.columns
+            except (OverflowError, TypeError):  # 10**400 looked up in an integer index
+                present = False
+            if not present:
                 raise missing_column_error(column, argument, func, list(data.columns))
 
 
@@ -350,6 +357,7 @@ def two_valued(
 
     Without ``treated_value`` the column must be boolean or coded 0/1 (True/1 = treated).
     """
+    check_mixed_types(values, column, func, f"{argument} column")
     try:
         levels = pd.unique(values)
     except TypeError:
@@ -471,6 +479,12 @@ def numeric_column(values: pd.Series, column: Hashable, func: str, argument: str
         raise ColumnError(
             f"The {argument} column {quote(column)} passed to {func}() holds infinite values."
         )
+    if arr.size and np.abs(arr).max() > MAX_MAGNITUDE:
+        raise ColumnError(
+            f"The {argument} column {quote(column)} passed to {func}() holds values as large as "
+            f"{np.abs(arr).max():g}; sums of their squares overflow. Check the export, or rescale "
+            "the column (e.g. to thousands)."
+        )
     return arr
 
 
@@ -485,7 +499,9 @@ def unhashable_values_error(column: Hashable, argument: str, func: str) -> Colum
 def factorize_levels(
     values: pd.Series, column: Hashable, argument: str, func: str, *, sort: bool = True
 ) -> tuple[np.ndarray, Any]:
-    """``pd.factorize`` of a caller's column; unhashable cells raise :class:`ColumnError`."""
+    """``pd.factorize`` of a caller's column; unhashable cells raise :class:`ColumnError`, as
+    does a column mixing numbers and text."""
+    check_mixed_types(values, column, func, f"{argument} column")
     try:
         return pd.factorize(values, sort=sort)
     except TypeError:
@@ -495,7 +511,9 @@ def factorize_levels(
 def group_codes(
     values: pd.Series, column: Hashable, argument: str, func: str, *, min_groups: int = 1
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes 0..G-1 and the labels for a grouping column (strata, clusters, providers)."""
+    """Integer codes 0..G-1 and the labels for a grouping column (strata, clusters, providers);
+    a column mixing numbers and text raises :class:`ColumnError`."""
+    check_mixed_types(values, column, func, f"{argument} column")
     try:
         codes, labels = pd.factorize(values, sort=True)
     except TypeError:

@@ -39,7 +39,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, NoReturn, TextIO
 
 from . import _report_terms  # noqa: F401  (the Danish words of the output)
 from .errors import EffektError
@@ -69,9 +69,17 @@ _FLAGS = {
 }
 
 
-def _language_option(default: str | None) -> argparse.ArgumentParser:
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``effekt: error: ... (see 'effekt rct --help')``
+    instead of the usage block, exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"effekt: error: {message} (see '{self.prog} --help')\n")
+
+
+def _language_option(default: str | None) -> _Parser:
     """``--language``, accepted before the command (default: English) and after it."""
-    parent = argparse.ArgumentParser(add_help=False)
+    parent = _Parser(add_help=False)
     parent.add_argument(
         "--language",
         choices=_LANGUAGES,
@@ -161,7 +169,7 @@ def _add_trials(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
 def _parser() -> argparse.ArgumentParser:
     from . import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="effekt",
         parents=[_language_option("en")],
         description="Effects of Danish active labour-market programmes: reproduce the notes, "
@@ -396,11 +404,28 @@ def _run(args: argparse.Namespace) -> int:
     return _studies(args.name)
 
 
+def _check_argv(argv: Any) -> list[str]:
+    """``argv`` as a list of str; anything else (a number, a list holding numbers) raises."""
+    if isinstance(argv, (str, bytes)) or not isinstance(argv, (list, tuple)):
+        raise EffektError(
+            "The 'argv' argument of main() must be a list of str (the words after 'effekt', "
+            f"e.g. ['rct', '208', '1302', '155', '1291']); got {type(argv).__name__}."
+        )
+    bad = [a for a in argv if not isinstance(a, str)]
+    if bad:
+        raise EffektError(
+            "The 'argv' argument of main() must be a list of str; it holds "
+            f"{bad[0]!r} ({type(bad[0]).__name__}). Write numbers as text: '208'."
+        )
+    return list(argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 = success, 2 = bad input).
 
     Argument errors found by argparse (no command, a non-integer ``--seed``, a ``--method``
-    not in the list) exit with status 2 through ``SystemExit``; bad values (an unknown
+    not in the list, an unknown flag) print one line, ``effekt: error: ... (see 'effekt rct
+    --help')``, and exit with status 2 through ``SystemExit``; bad values (an unknown
     study, a negative ``--seed``, events above the group size, an ``--out`` directory that
     cannot be written) print ``effekt: error: argument FLAG: ...`` and return 2 before
     anything is run. ``reproduce --out DIR`` writes into a hidden staging directory inside
@@ -422,8 +447,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     >>> _ = main(["rct", "208", "1302", "155", "1291", "--language", "da"])  # doctest: +ELLIPSIS
     Effekt: +4,0 procentpoint (95 %-konfidensinterval +1,3 til +6,6 procentpoint), p = 0,004, ...
     """
-    parser = _parser()
-    args = parser.parse_args(argv)
+    if argv is not None:
+        argv = _check_argv(argv)
+    args = _parser().parse_args(argv)
     try:
         with use_language(get_language(args.language)):
             return _run(args)

@@ -598,10 +598,12 @@ class KaplanMeier(Result):
         >>> kaplan_meier(df, "weeks", "job").plot().get_xlabel()
         'Weeks since start'
         """
-        from .plots import new_axes
+        from .plots import _axes, _check_args, _check_bools
 
         check_choice(kind, "kind", "KaplanMeier.plot", ("survival", "event"))
-        ax = new_axes(ax)
+        _check_args("KaplanMeier.plot", (title, xlabel, ylabel), labels)
+        _check_bools("KaplanMeier.plot", ci=ci)
+        ax = _axes(ax, "KaplanMeier.plot")
         for i, (g, km) in enumerate(self._curves.items()):
             x = np.concatenate([[0.0], km["time"]])
             y = np.concatenate([[1.0], km["surv"]])

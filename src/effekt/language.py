@@ -39,9 +39,11 @@ from .errors import EffektError
 
 __all__ = [
     "TERMS",
+    "Note",
     "confidence_label",
     "get_language",
     "number",
+    "say",
     "set_language",
     "speaks",
     "term",
@@ -485,6 +487,62 @@ TERMS: dict[str, dict[str, str]] = {
     "Share of group (treated up, controls down)": {
         "da": "Andel af gruppen (deltagere op, kontrolgruppe ned)"
     },
+    # notes shown by summary() (issue 15): templates of effekt.language.Note
+    "{fields} not defined (NaN or infinite): the data hold too little information for this "
+    "method (e.g. an empty or constant group)": {
+        "da": "{fields} er ikke defineret (NaN eller uendelig): data rummer for lidt information "
+        "til denne metode (fx en tom eller konstant gruppe)"
+    },
+    "relative change not defined: the control mean is 0": {
+        "da": "den relative ændring er ikke defineret: gennemsnittet i kontrolgruppen er 0"
+    },
+    "every unit has the same outcome: the test statistic is 0 and p = 1 by convention": {
+        "da": "alle enheder har samme udfald: teststørrelsen er 0, og p = 1 efter konvention"
+    },
+    "level(s) {names} of {by} have the same outcome for everyone in an arm (0 or all events), "
+    "so their HC2 variance is 0 and the interaction test is anti-conservative (its p-value is "
+    "too small); merge these levels or read the test with caution": {
+        "da": "niveau(er) {names} af {by} har samme udfald for alle i en arm (0 eller alle "
+        "hændelser), så deres HC2-varians er 0, og interaktionstesten er antikonservativ (dens "
+        "p-værdi er for lille); slå niveauerne sammen, eller læs testen med forsigtighed"
+    },
+    "method={method} applies to unadjusted comparisons; with strata=, cluster= or covariates= "
+    "the interval is the Wald-type one named in 'method'": {
+        "da": "method={method} gælder ujusterede sammenligninger; med strata=, cluster= eller "
+        "covariates= er intervallet det Wald-interval, der står under 'method'"
+    },
+    "Boschloo's exact test skipped: arms of {n1} and {n2} exceed the cap "
+    "n_treated * n_control <= {cap} (it would take from tens of seconds to minutes); at these "
+    "sizes Fisher's and the asymptotic p-values agree closely.": {
+        "da": "Boschloos eksakte test er sprunget over: armene på {n1} og {n2} overstiger "
+        "grænsen n_treated * n_control <= {cap} (den ville tage fra titals sekunder til "
+        "minutter); ved disse størrelser er Fishers og de asymptotiske p-værdier næsten ens."
+    },
+    "it is the union of two half-lines, relative change <= {low} % or >= {high} %": {
+        "da": "det er foreningen af to halvlinjer, relativ ændring <= {low} % eller >= {high} %"
+    },
+    "it is the whole real line": {"da": "det er hele den reelle akse"},
+    "the Fieller interval for the relative change is unbounded ({detail}): the control mean "
+    "is not clearly different from zero (g = {g} >= 1), so no finite interval for the ratio "
+    "exists at this confidence level; report the difference in means": {
+        "da": "Fieller-intervallet for den relative ændring er ubegrænset ({detail}): "
+        "gennemsnittet i kontrolgruppen er ikke tydeligt forskelligt fra nul (g = {g} >= 1), "
+        "så der findes intet endeligt interval for forholdet på dette konfidensniveau; "
+        "rapportér forskellen i gennemsnit"
+    },
+    "adjusted p-values: {name} over {k} subgroups": {
+        "da": "justerede p-værdier: {name} over {k} undergrupper"
+    },
+    "interaction test: Wald F on the treatment x level terms of a linear regression with HC2 "
+    "standard errors": {
+        "da": "interaktionstest: Wald F på leddene indsats x niveau i en lineær regression med "
+        "HC2-standardfejl"
+    },
+    "shares are standardised with the Mantel-Haenszel weights n_t n_c / N of each stratum "
+    "(their difference is the effect, their ratio the MH risk ratio)": {
+        "da": "andelene er standardiseret med Mantel-Haenszel-vægtene n_t n_c / N i hvert "
+        "stratum (deres forskel er effekten, deres forhold MH-risikoforholdet)"
+    },
 }
 
 _SUPPORTED = ("en", "da")
@@ -499,6 +557,49 @@ def _check(language: str) -> str:
             "Add a language by adding its words to effekt.language.TERMS."
         )
     return language
+
+
+class Note(str):
+    """A note of a result, translated where it is shown (see :func:`say`).
+
+    It is the English text (a ``str``, so ``notes`` stay tuples of text) and keeps its
+    template (a key of :data:`TERMS`) and the values filled into it.
+
+    Examples
+    --------
+    >>> n = Note("relative change not defined: the control mean is 0")
+    >>> n == "relative change not defined: the control mean is 0", say(n, "da")[:21]
+    (True, 'den relative ændring ')
+    """
+
+    template: str
+    values: dict[str, Any]
+
+    def __new__(cls, template: str, **values: Any) -> Note:
+        self = super().__new__(cls, template.format(**values))
+        self.template = template
+        self.values = values
+        return self
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, Any]]:
+        return (self.template,), dict(self.values)
+
+
+def say(text: str, language: str | None = None) -> str:
+    """A note in ``language``: a :class:`Note` through its template's translation, other
+    text through :func:`term` (unchanged when the table has no translation).
+
+    Examples
+    --------
+    >>> say(Note("method={method} applies to unadjusted comparisons; with strata=, cluster= or "
+    ...          "covariates= the interval is the Wald-type one named in 'method'",
+    ...          method="'wald'"), "da")[:38]
+    "method='wald' gælder ujusterede sammen"
+    """
+    if isinstance(text, Note):
+        values = {k: say(v, language) if isinstance(v, Note) else v for k, v in text.values.items()}
+        return term(text.template, language).format(**values)
+    return term(text, language)
 
 
 def get_language(language: str | None = None) -> str:

@@ -17,13 +17,20 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
 
-from .errors import EffektError
+from ._validate import (
+    argument_error,
+    check_choice,
+    check_column_name,
+    check_conf_level,
+    check_number,
+)
+from .errors import ColumnError, EffektError
 from .language import confidence_label, get_language, number, speaks, term
 
 if TYPE_CHECKING:
@@ -46,6 +53,10 @@ __all__ = [
 ]
 
 
+#: Largest figure side in inches (a poster); larger sizes exhaust memory when drawn.
+MAX_FIGURE_INCHES = 100.0
+
+
 def new_axes(ax: Axes | None, figsize: tuple[float, float] = (7.0, 4.5)) -> Axes:
     """Return ``ax`` or a fresh Axes on a new figure (constrained layout).
 
@@ -55,18 +66,114 @@ def new_axes(ax: Axes | None, figsize: tuple[float, float] = (7.0, 4.5)) -> Axes
     >>> new_axes(ax) is ax
     True
     """
+    return _axes(ax, "new_axes", figsize)
+
+
+def _axes(ax: Any, func: str, figsize: Any = (7.0, 4.5)) -> Axes:
+    """``ax`` (a matplotlib Axes) or a fresh one of ``figsize`` inches (capped at
+    :data:`MAX_FIGURE_INCHES` a side)."""
     from matplotlib.axes import Axes
 
-    if isinstance(ax, Axes):
-        return ax
     if ax is not None:
-        raise EffektError(
-            f"The 'ax' argument must be a matplotlib Axes or None; got {type(ax).__name__}."
-        )
+        if not isinstance(ax, Axes):
+            raise argument_error(func, "ax", "a matplotlib Axes or None", type(ax).__name__)
+        return ax
+    if isinstance(figsize, (str, bytes)) or not isinstance(figsize, Sequence) or len(figsize) != 2:
+        raise argument_error(func, "figsize", "a pair of numbers (width, height)", figsize)
+    size = [check_number(v, "figsize", func, low=0, low_open=True) for v in figsize]
     import matplotlib.pyplot as plt
 
-    _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    _, ax = plt.subplots(figsize=[min(v, MAX_FIGURE_INCHES) for v in size], layout="constrained")
     return ax
+
+
+def _check_args(
+    func: str,
+    texts: Sequence[Any] = (),
+    labels: Any = None,
+    color: Any = "C0",
+    **strings: Any,
+) -> None:
+    """Shared checks of a plot's arguments: ``texts`` (title, axis labels) and the keyword
+    ``strings`` are str or None, ``labels`` a mapping or None, ``color`` a matplotlib colour."""
+    from matplotlib.colors import is_color_like
+
+    named = dict(zip(("title", "xlabel", "ylabel"), texts, strict=False)) | strings
+    for argument, text in named.items():
+        if text is not None and not isinstance(text, str):
+            raise argument_error(func, argument, "a str (or None)", type(text).__name__)
+    if labels is not None and not isinstance(labels, Mapping):
+        raise argument_error(
+            func,
+            "labels",
+            "a dict of display texts ({'age': 'Alder'}) or None",
+            type(labels).__name__,
+        )
+    if not isinstance(color, str) or not is_color_like(color):
+        raise argument_error(func, "color", "a matplotlib colour ('C0', 'black', '#1f77b4')", color)
+
+
+def _table(
+    table: Any,
+    func: str,
+    numeric: Sequence[str],
+    argument: str = "table",
+    *,
+    others: Sequence[str] = (),
+) -> pd.DataFrame:
+    """A DataFrame with the ``numeric`` columns (numbers, possibly missing, not infinite) and
+    the ``others`` columns; the fix names the function whose output it should be."""
+    if not isinstance(table, pd.DataFrame):
+        raise argument_error(func, argument, "a pandas DataFrame", type(table).__name__)
+    if len(table) == 0:
+        raise EffektError(f"The '{argument}' argument of {func}() has no rows; nothing to plot.")
+    absent = [c for c in (*numeric, *others) if c not in table.columns]
+    if absent:
+        raise ColumnError(
+            f"The '{argument}' argument of {func}() has no column {absent[0]!r}; it needs the "
+            f"columns {', '.join(map(repr, (*numeric, *others)))} (see the function's docstring)."
+        )
+    for column in numeric:
+        try:
+            if not pd.api.types.is_numeric_dtype(table[column]):
+                raise TypeError(table[column].dtype)
+            values = table[column].to_numpy(dtype=float)
+        except (TypeError, ValueError):
+            raise ColumnError(
+                f"The column {column!r} of the '{argument}' argument of {func}() must hold "
+                f"numbers; it has dtype {table[column].dtype}."
+            ) from None
+        if np.isinf(values).any():
+            raise ColumnError(
+                f"The column {column!r} of the '{argument}' argument of {func}() holds infinite "
+                "values; a plot cannot place them. Replace them with finite values or NaN."
+            )
+    return table
+
+
+def _check_bools(func: str, **flags: Any) -> None:
+    for argument, flag in flags.items():
+        if not isinstance(flag, (bool, np.bool_)):
+            raise argument_error(func, argument, "True or False", flag)
+
+
+def _check_intervals(table: pd.DataFrame, func: str, argument: str = "table") -> None:
+    """Each row's ``ci_low <= estimate <= ci_high`` (rows with a missing number aside)."""
+    est, lo, hi = (table[c].to_numpy(dtype=float) for c in ("estimate", "ci_low", "ci_high"))
+    with np.errstate(invalid="ignore"):
+        bad = (lo > est) | (est > hi)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ColumnError(
+            f"Row {i} of the '{argument}' argument of {func}() has estimate {est[i]:g} outside "
+            f"its interval ({lo[i]:g} to {hi[i]:g}); check the columns estimate, ci_low and "
+            "ci_high (an interval is drawn around its estimate)."
+        )
+
+
+def _finite_or_none(value: Any, argument: str, func: str) -> float | None:
+    """A finite number or None (a reference line, a threshold)."""
+    return None if value is None else check_number(value, argument, func)
 
 
 def effect_axis_label(scale: str, unit_label: str = "") -> str:
@@ -79,6 +186,7 @@ def effect_axis_label(scale: str, unit_label: str = "") -> str:
     >>> effect_axis_label("mean", "hours/week")
     'Effect (hours/week)'
     """
+    _check_args("effect_axis_label", (), None, scale=scale, unit_label=unit_label)
     if scale == "proportion":
         return term("Effect (percentage points)")
     if unit_label:
@@ -88,7 +196,7 @@ def effect_axis_label(scale: str, unit_label: str = "") -> str:
 
 def _display(name: Any, labels: Mapping[Any, str] | None) -> str:
     """The display text of a column or level name: ``labels[name]`` when given."""
-    if labels and name in labels:
+    if labels and isinstance(name, Hashable) and name in labels:
         return str(labels[name])
     return str(name)
 
@@ -96,7 +204,7 @@ def _display(name: Any, labels: Mapping[Any, str] | None) -> str:
 def _covariate_name(name: Any, labels: Mapping[Any, str] | None) -> str:
     """A balance row's display text: ``labels[name]``; an indicator ``"{column}_{level}"``
     as ``"{labels[column]}: {level}"``; the propensity score row ``"distance"`` translated."""
-    if labels and name in labels:
+    if labels and isinstance(name, Hashable) and name in labels:
         return str(labels[name])
     if name == "distance":
         return term("distance")
@@ -195,7 +303,15 @@ def forest(
     >>> ax.get_xlabel(), ax.get_title()
     ('Effect (percentage points)', 'Mentorforsøget')
     """
-    ax = new_axes(ax, figsize=(7.5, 0.5 * len(table) + 1.6))
+    _check_args("forest", (title, xlabel, ylabel), labels, color, unit_label=unit_label)
+    _check_bools("forest", annotate=annotate)
+    table = _table(table, "forest", ("estimate", "ci_low", "ci_high"))
+    _check_intervals(table, "forest")
+    check_column_name(label_column, "label_column", "forest")
+    reference_line = _finite_or_none(reference_line, "reference_line", "forest")
+    if scale is not None:
+        check_choice(scale, "scale", "forest", ("proportion", "mean"))
+    ax = _axes(ax, "forest", figsize=(7.5, 0.5 * len(table) + 1.6))
     if scale is None:
         scale = str(table["scale"].iloc[0]) if "scale" in table else "mean"
     k = 100.0 if scale == "proportion" else 1.0
@@ -236,7 +352,19 @@ def save(ax: Axes, path: Any, dpi: int = 120) -> None:
     >>> os.path.getsize(path) > 0
     True
     """
-    ax.figure.savefig(path, dpi=dpi, bbox_inches="tight")  # type: ignore[union-attr]
+    from matplotlib.axes import Axes
+
+    from ._export import check_output_path, writing
+
+    if not isinstance(ax, Axes):
+        raise argument_error("save", "ax", "a matplotlib Axes", type(ax).__name__)
+    out = check_output_path(path, "save")
+    check_number(dpi, "dpi", "save", low=10, high=1200)
+    with writing(out, "save"):
+        try:
+            ax.figure.savefig(out, dpi=dpi, bbox_inches="tight")  # type: ignore[union-attr]
+        except ValueError as err:  # an unknown file type (".xyz")
+            raise EffektError(f"save() could not write {str(out)!r}: {err}") from None
 
 
 # --- matching ---
@@ -296,9 +424,16 @@ def love_plot(
     >>> len(love_plot({"nearest": bal, "full": other}).get_legend().get_texts())
     3
     """
+    _check_args("love_plot", (title, xlabel, ylabel), labels)
+    _check_bools("love_plot", absolute=absolute)
+    threshold = _finite_or_none(threshold, "threshold", "love_plot")
     tables = dict(balance) if isinstance(balance, Mapping) else {"after matching": balance}
+    if not tables:
+        raise argument_error("love_plot", "balance", "a balance table or a non-empty dict", {})
+    for table in tables.values():
+        _table(table, "love_plot", ("smd_before", "smd_after"), "balance")
     first = next(iter(tables.values()))
-    ax = new_axes(ax, figsize=(6.5, 0.32 * len(first) + 1.8))
+    ax = _axes(ax, "love_plot", figsize=(6.5, 0.32 * len(first) + 1.8))
     sign = np.abs if absolute else np.asarray
     before = sign(first["smd_before"].to_numpy(dtype=float))
     y = np.arange(len(first))[::-1]
@@ -391,9 +526,11 @@ def overlap_plot(
     >>> overlap_plot(s, t).get_xlabel()
     'Propensity score'
     """
-    ax = new_axes(ax, figsize=(7.0, 4.5))
-    score = np.asarray(score, dtype=float)
-    treated = np.asarray(treatment, dtype=bool)
+    _check_args("overlap_plot", (title, xlabel, ylabel), labels, label=label)
+    score, treated = _scores(score, treatment, weights)
+    if bins is not None:
+        bins = int(check_number(bins, "bins", "overlap_plot", low=1, high=1000, integer=True))
+    ax = _axes(ax, "overlap_plot", figsize=(7.0, 4.5))
     low, high = float(score.min()), float(score.max())
     if high <= low:
         low, high = low - 0.01, high + 0.01
@@ -435,6 +572,35 @@ def overlap_plot(
     # below the axes: inside, it would cover the bars at either end of the scores
     ax.legend(fontsize=8, frameon=False, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.13))
     return ax
+
+
+def _scores(score: Any, treatment: Any, weights: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The overlap plot's arrays: finite scores, a boolean treatment of the same length,
+    weights (if any) finite, non-negative and of the same length."""
+    func = "overlap_plot"
+    arrays = {}
+    for argument, values in (("score", score), ("treatment", treatment), ("weights", weights)):
+        if values is None and argument == "weights":
+            continue
+        try:
+            arr = np.asarray(values, dtype=float)
+        except (TypeError, ValueError, OverflowError):
+            raise argument_error(
+                func, argument, "an array of numbers", type(values).__name__
+            ) from None
+        if arr.ndim != 1 or arr.size == 0 or not np.isfinite(arr).all():
+            raise argument_error(
+                func, argument, "a non-empty one-dimensional array of finite numbers", values
+            )
+        arrays[argument] = arr
+    if len({a.size for a in arrays.values()}) > 1:
+        sizes = ", ".join(f"{k} {a.size}" for k, a in arrays.items())
+        raise EffektError(f"The arrays passed to overlap_plot() differ in length ({sizes}).")
+    if not np.isin(arrays["treatment"], (0.0, 1.0)).all():
+        raise argument_error(func, "treatment", "an array of True/False (or 1/0)", treatment)
+    if "weights" in arrays and (arrays["weights"] < 0).any():
+        raise argument_error(func, "weights", "an array of weights >= 0", weights)
+    return arrays["score"], arrays["treatment"] == 1.0
 
 
 # --- simple effects ---
@@ -505,13 +671,12 @@ def funnel(
     >>> [t.get_text() for t in ax.texts]
     ['A']
     """
-    if highlight not in ("flag", "limits"):
-        raise ValueError(f"highlight must be 'flag' or 'limits', not {highlight!r}")
-    if kind not in ("rate", "ratio"):
-        raise ValueError(f"kind must be 'rate' or 'ratio', not {kind!r}")
+    check_choice(highlight, "highlight", "funnel", ("flag", "limits"))
+    check_choice(kind, "kind", "funnel", ("rate", "ratio"))
     ratio = kind == "ratio"
     x_col, y_col, k = ("expected", "ratio", 1.0) if ratio else ("participants", "rate", 100.0)
-    ax = new_axes(ax, figsize=(9.0, 5.0))
+    _funnel_inputs(points, curve, target, (title, xlabel, ylabel), labels, x_col, y_col, highlight)
+    ax = _axes(ax, "funnel", figsize=(9.0, 5.0))
     n = curve[x_col].to_numpy(dtype=float)
     for level, color, ls in (("95", "C0", "--"), ("99.8", "C3", "-")):
         name = term(f"{level} % limits")
@@ -567,6 +732,28 @@ def funnel(
     shown = np.array([_display(v, labels) for v in names[chosen]], dtype=object)
     _place_labels(ax, x[chosen], y[chosen], shown, x, y)
     return ax
+
+
+def _funnel_inputs(
+    points: Any,
+    curve: Any,
+    target: Any,
+    texts: Sequence[Any],
+    labels: Any,
+    x_col: str,
+    y_col: str,
+    highlight: str,
+) -> None:
+    func = "funnel"
+    _check_args(func, texts, labels)
+    flags = ("flag",) if highlight == "flag" else ("outside_95", "outside_99.8")
+    _table(points, func, (x_col, y_col), "points", others=("provider", *flags))
+    for column in flags:
+        if points[column].isna().any():
+            raise ColumnError(f"The column {column!r} of 'points' of funnel() has missing values.")
+    limits = ("upper_95", "lower_95", "upper_99.8", "lower_99.8")
+    _table(curve, func, (x_col, *limits), "curve")
+    check_number(target, "target", func)
 
 
 @speaks
@@ -635,15 +822,17 @@ def caterpillar(
     >>> caterpillar(f, 0.35).get_ylabel()
     'Providers, ranked'
     """
-    if shown_interval not in ("flag", "shrunken"):
-        raise ValueError(f"shown_interval must be 'flag' or 'shrunken', not {shown_interval!r}")
+    _caterpillar_inputs(table, overall_rate, conf_level, max_labels, shown_interval)
+    _check_args("caterpillar", (title, xlabel, ylabel), labels, outcome_label=outcome_label)
     prefix = "adjusted" if shown_interval == "flag" else "shrunken"
     cols = {"flag": ("adjusted_rate", "flag_ci_low", "flag_ci_high")}.get(
         shown_interval, ("shrunken_rate", "shrunken_ci_low", "shrunken_ci_high")
     )
     f = table.sort_values(cols[0], kind="stable").reset_index(drop=True)
     k = len(f)
-    ax = new_axes(ax, figsize=(7.5, min(12.0, 0.22 * k + 1.8)) if k <= max_labels else (7.5, 5.0))
+    ax = _axes(
+        ax, "caterpillar", (7.5, min(12.0, 0.22 * k + 1.8)) if k <= max_labels else (7.5, 5.0)
+    )
     pos = np.arange(k)
     est, lo, hi = (100 * f[c].to_numpy(dtype=float) for c in cols)
     if shown_interval == "flag":
@@ -691,21 +880,46 @@ def caterpillar(
     return ax
 
 
+def _caterpillar_inputs(
+    table: Any, overall_rate: Any, conf_level: Any, max_labels: Any, shown_interval: Any
+) -> None:
+    func = "caterpillar"
+    check_choice(shown_interval, "shown_interval", func, ("flag", "shrunken"))
+    numeric: tuple[str, ...] = ("adjusted_rate", "flag_ci_low", "flag_ci_high")
+    if shown_interval == "shrunken":
+        numeric += ("shrunken_rate", "shrunken_ci_low", "shrunken_ci_high")
+    _table(table, func, numeric, others=("provider", "flag"))
+    if table["flag"].isna().any():
+        raise ColumnError("The column 'flag' of 'table' of caterpillar() has missing values.")
+    check_number(overall_rate, "overall_rate", func, low=0, high=1)
+    check_conf_level(conf_level, func)
+    check_number(max_labels, "max_labels", func, low=0, integer=True)
+
+
 def _chosen_labels(
     names: np.ndarray, highlighted: np.ndarray, label_providers: str | Sequence[str]
 ) -> np.ndarray:
     """Which providers to name: ``"highlighted"``, ``"all"``, ``"none"`` or a list."""
     if isinstance(label_providers, str):
         if label_providers not in ("highlighted", "all", "none"):
-            raise ValueError(
-                "label_providers must be 'highlighted', 'all', 'none' or a list of providers, "
-                f"not {label_providers!r}"
+            raise argument_error(
+                "funnel",
+                "label_providers",
+                "'highlighted', 'all', 'none' or a list of providers",
+                label_providers,
             )
         if label_providers == "all":
             return np.ones(names.size, dtype=bool)
         if label_providers == "none":
             return np.zeros(names.size, dtype=bool)
         return np.asarray(highlighted, dtype=bool)
+    if not isinstance(label_providers, (list, tuple, set, np.ndarray, pd.Series)):
+        raise argument_error(
+            "funnel",
+            "label_providers",
+            "'highlighted', 'all', 'none' or a list of providers",
+            type(label_providers).__name__,
+        )
     wanted = {str(v) for v in label_providers}
     return np.array([name in wanted for name in names], dtype=bool)
 
@@ -815,7 +1029,10 @@ def simple_vs_causal(
     >>> "no. 1" in ax.get_xticklabels()[1].get_text()
     True
     """
-    ax = new_axes(ax, figsize=(8.0, 5.2))
+    _check_args("simple_vs_causal", (title, xlabel, ylabel), labels, outcome_label=outcome_label)
+    numeric = ("rate_without", "simple_effect", "rank_simple", "rank_causal")
+    _table(table, "simple_vs_causal", numeric, others=("group",))
+    ax = _axes(ax, "simple_vs_causal", figsize=(8.0, 5.2))
     f = table.reset_index(drop=True)
     k = len(f)
     x = np.arange(k) * 1.0
@@ -946,6 +1163,9 @@ def subgroup_forest(
     >>> ax.get_xlabel()
     'Effect (percentage points)'
     """
+    func = "subgroup_forest"
+    _check_args(func, (title, xlabel, ylabel), labels, color, unit_label=unit_label)
+    _subgroup_inputs(table, overall, headers)
     headers = headers or {}
     scale = str(table["scale"].iloc[0]) if "scale" in table else "mean"
     k = 100.0 if scale == "proportion" else 1.0
@@ -966,12 +1186,12 @@ def subgroup_forest(
             points.append((row["estimate"] * k, row["ci_low"] * k, row["ci_high"] * k, False))
             bold.append(False)
     n_rows = len(rows)
-    ax = new_axes(ax, figsize=(8.0, 0.38 * n_rows + 1.4))
+    ax = _axes(ax, func, figsize=(8.0, 0.38 * n_rows + 1.4))
     y = np.arange(n_rows)[::-1].astype(float)
     est = np.array([p[0] for p in points])
     lo = np.array([p[1] for p in points])
     hi = np.array([p[2] for p in points])
-    is_overall = np.array([p[3] for p in points])
+    is_overall = np.array([p[3] for p in points], dtype=bool)
     sub = np.isfinite(est) & ~is_overall
     ax.errorbar(
         est[sub],
@@ -1013,6 +1233,22 @@ def subgroup_forest(
     _local_ticks(ax, "x")
     ax.set_ylim(-0.7, n_rows - 0.3)
     return ax
+
+
+def _subgroup_inputs(table: Any, overall: Any, headers: Any) -> None:
+    func = "subgroup_forest"
+    _table(table, func, ("estimate", "ci_low", "ci_high"), others=("by", "level"))
+    _check_intervals(table, func)
+    if overall is not None:
+        _table(overall, func, ("estimate", "ci_low", "ci_high"), "overall")
+        _check_intervals(overall, func, "overall")
+    if table["by"].isna().any() or not all(isinstance(v, Hashable) for v in table["by"]):
+        raise ColumnError(
+            f"The column 'by' of the 'table' argument of {func}() must name the subgroup column "
+            "in every row (no missing values, no lists)."
+        )
+    if headers is not None and not isinstance(headers, Mapping):
+        raise argument_error(func, "headers", "a dict of block headings or None", headers)
 
 
 # --- time ---
@@ -1075,7 +1311,11 @@ def effect_trajectory(
     >>> effect_trajectory(f).get_ylabel()
     'Effect (percentage points)'
     """
-    ax = new_axes(ax)
+    _trajectory_inputs(table, scale, reference_line, conf_level, simultaneous)
+    texts = (title, xlabel, ylabel)
+    _check_args("effect_trajectory", texts, labels, color, unit_label=unit_label, label=label)
+    _check_args("effect_trajectory", (), None, band_name=band_name)
+    ax = _axes(ax, "effect_trajectory")
     k = 100.0 if scale == "proportion" else 1.0
     x = table["time"].to_numpy(dtype=float)
     level = confidence_label(conf_level)
@@ -1125,6 +1365,20 @@ def effect_trajectory(
     return ax
 
 
+def _trajectory_inputs(
+    table: Any, scale: Any, reference_line: Any, conf_level: Any, simultaneous: Any
+) -> None:
+    func = "effect_trajectory"
+    numeric: tuple[str, ...] = ("time", "estimate", "ci_low", "ci_high")
+    if isinstance(table, pd.DataFrame) and "sim_low" in table:
+        numeric += ("sim_low", "sim_high")
+    _table(table, func, numeric)
+    check_choice(scale, "scale", func, ("proportion", "mean"))
+    _finite_or_none(reference_line, "reference_line", func)
+    check_conf_level(conf_level, func)
+    _check_bools(func, simultaneous=simultaneous)
+
+
 def survival_curves(*args: Any, **kwargs: Any) -> Axes:
     """Kaplan-Meier curves: see :meth:`effekt.duration.KaplanMeier.plot` (this is a shortcut).
 
@@ -1138,5 +1392,10 @@ def survival_curves(*args: Any, **kwargs: Any) -> Axes:
     >>> survival_curves(km).get_ylabel()
     'Share still without a job (%)'
     """
-    km, *rest = args
+    km, *rest = args if args else (kwargs.pop("km", None),)
+    # by name: plots sits below the estimators and does not import them
+    if "KaplanMeier" not in [c.__name__ for c in type(km).__mro__]:
+        raise argument_error(
+            "survival_curves", "km", "a KaplanMeier result (from kaplan_meier())", type(km).__name__
+        )
     return km.plot(*rest, **kwargs)

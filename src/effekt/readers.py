@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from ._validate import argument_error, check_choice
 from .errors import EffektError
 from .results import Result
 
@@ -163,6 +165,12 @@ def read_table(
     >>> df["løn"].tolist()[0], df.attrs["effekt_read"].encoding
     (25000.5, 'cp1252')
     """
+    if isinstance(path, bool) or not isinstance(path, (str, os.PathLike)) or not str(path):
+        raise argument_error("read_table", "path", "a file name or path", type(path).__name__)
+    if sep is not None and (not isinstance(sep, str) or len(sep) != 1):
+        raise argument_error("read_table", "sep", "one character such as ';' or ',' (or None)", sep)
+    check_choice(decimal, "decimal", "read_table", (None, ",", "."))
+    check_choice(dayfirst, "dayfirst", "read_table", (None, True, False))
     path = Path(path)
     if not path.is_file():
         raise EffektError(f"The path passed to read_table() does not exist: {str(path)!r}.")

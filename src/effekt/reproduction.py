@@ -47,6 +47,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import textwrap
 import time
 import warnings
@@ -62,8 +63,9 @@ import pandas as pd
 
 from . import _report_terms  # noqa: F401  (the Danish words of the table)
 from . import studies as _studies
+from ._export import check_output_path, writing
 from ._validate import argument_error, check_number
-from .errors import EffektWarning
+from .errors import EffektError, EffektWarning
 from .intervals import wilson_interval
 from .language import number, speaks, term
 from .results import EffectResult
@@ -137,6 +139,10 @@ def register(study: Study) -> Study:
     >>> register(STUDIES["jobrotation"]).name
     'jobrotation'
     """
+    if not isinstance(study, Study) or not isinstance(study.name, str) or not study.name:
+        raise argument_error(
+            "register", "study", "a Study with a name (effekt.reproduction.Study)", study
+        )
     STUDIES[study.name] = study
     return study
 
@@ -511,6 +517,8 @@ def star2020_comparison(
     from .did import did_from_shares
     from .synthetic.panels import municipality_panel
 
+    if seed is not None:
+        seed = int(check_number(seed, "seed", "star2020_comparison", low=0, integer=True))
     shares = _studies.star2020_shares()[list(_STAR2020_COLUMNS)]
     rows = []
     for k, r in enumerate(shares.itertuples(index=False)):
@@ -899,6 +907,10 @@ def run(
     """
     seed = int(check_number(seed, "seed", "reproduce", low=0, integer=True))
     chosen = _check_studies(studies)
+    if progress is not None and not callable(progress):
+        raise argument_error(
+            "run", "progress", "a function progress(i, n, study) or None", progress
+        )
     reported = _studies.reported()
     rows, data, artefacts, seconds = [], {}, {}, {}
     for i, name in enumerate(chosen):
@@ -1153,11 +1165,27 @@ def coverage_over_seeds(seeds: Iterable[int]) -> pd.DataFrame:
     (35, 35)
     """
     frames = []
-    for seed in seeds:
-        t = run(seed=int(seed)).table
+    for seed in _check_seeds(seeds, "coverage_over_seeds"):
+        t = run(seed=seed).table
         t = t.loc[t["estimate"].notna(), ["figure_id", "covers_reported"]]
         frames.append(t.assign(seed=int(seed), covers_reported=t["covers_reported"].astype(bool)))
     return pd.concat(frames, ignore_index=True)[["seed", "figure_id", "covers_reported"]]
+
+
+#: Most seeds of one coverage computation (each a full run of about a second).
+MAX_COVERAGE_SEEDS = 1000
+
+
+def _check_seeds(seeds: Any, func: str) -> list[int]:
+    """A non-empty list of at most :data:`MAX_COVERAGE_SEEDS` non-negative integer seeds."""
+    if isinstance(seeds, (str, bytes, dict, pd.DataFrame)) or not isinstance(seeds, Iterable):
+        raise argument_error(func, "seeds", "a list (or range) of seeds", type(seeds).__name__)
+    chosen = list(itertools.islice(seeds, MAX_COVERAGE_SEEDS + 1))
+    if not chosen or len(chosen) > MAX_COVERAGE_SEEDS:
+        raise argument_error(
+            func, "seeds", f"a non-empty list of at most {MAX_COVERAGE_SEEDS} seeds", seeds
+        )
+    return [int(check_number(s, "seeds", func, low=0, integer=True)) for s in chosen]
 
 
 def _coverage_flags(n_seeds: int) -> pd.Series:
@@ -1195,12 +1223,15 @@ def make_stored_coverage(n_seeds: int = 200, path: str | Path | None = None) -> 
     >>> out.read_text().splitlines()[0]
     'figure_id,covered_by_seed'
     """
-    check_number(n_seeds, "n_seeds", "make_stored_coverage", integer=True, low=1)
+    func = "make_stored_coverage"
+    check_number(n_seeds, "n_seeds", func, integer=True, low=1, high=MAX_COVERAGE_SEEDS)
     if path is None:
         path = Path(str(resources.files("effekt") / "data" / "coverage.csv"))
-    path = Path(path)
-    _coverage_flags(n_seeds).to_csv(path)
-    return path
+    out = check_output_path(path, func)
+    flags = _coverage_flags(n_seeds)
+    with writing(out, func):
+        flags.to_csv(out)
+    return out
 
 
 def stored_coverage() -> pd.DataFrame:
@@ -1337,6 +1368,18 @@ def _legend(table: pd.DataFrame) -> list[str]:
     return lines
 
 
+def _check_table(table: Any, func: str) -> None:
+    """The table of :func:`reproduce`: a DataFrame with all its columns."""
+    if not isinstance(table, pd.DataFrame):
+        raise argument_error(func, "table", "the DataFrame of reproduce()", type(table).__name__)
+    absent = [c for c in _COLUMNS if c not in table.columns]
+    if absent:
+        raise EffektError(
+            f"The 'table' argument of {func}() has no column {absent[0]!r}; pass the table of "
+            "reproduce() (or run(...).table) as it is."
+        )
+
+
 @speaks
 def format_table(table: pd.DataFrame, width: int = 110) -> str:
     """A readable fixed-width table of :func:`reproduce`'s output (effects in pp for shares).
@@ -1365,6 +1408,8 @@ def format_table(table: pd.DataFrame, width: int = 110) -> str:
     >>> print(format_table(reproduce(studies="mentor"), language="da").split()[:3])
     ['figur', 'oplyst', 'offentl.:']
     """
+    _check_table(table, "format_table")
+    width = int(check_number(width, "width", "format_table", low=40, high=1000, integer=True))
     head = (
         f"{term('figure'):<30} {term('reported'):>9} {term('published: CI'):>17} "
         f"{term('claim'):>8} {term('rel.'):>5} {term('synthetic: est [CI]'):>24} "

@@ -33,7 +33,16 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from .language import confidence_label, get_language, number, speaks, term, use_language
+from .language import (
+    Note,
+    confidence_label,
+    get_language,
+    number,
+    say,
+    speaks,
+    term,
+    use_language,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -98,7 +107,7 @@ def html_table(frame: pd.DataFrame, *, title: str = "", notes: Sequence[str] = (
     if len(frame) > len(shown):
         parts.append(f"<p>… {len(frame) - len(shown):,} more rows (see to_frame()).</p>")
     if notes:
-        parts.append("<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ul>")
+        parts.append("<ul>" + "".join(f"<li>{html.escape(say(n))}</li>" for n in notes) + "</ul>")
     parts.append("</div>")
     return "".join(parts)
 
@@ -238,9 +247,9 @@ class Result:
         """
         from ._export import write_csv
 
-        default = "excel-da" if get_language() == "da" else "plain"
-        chosen = default if dialect is None else dialect
-        return write_csv(self.to_frame(), path, chosen, "to_csv")
+        if dialect is None:
+            dialect = "excel-da" if get_language() == "da" else "plain"
+        return write_csv(self.to_frame(), path, dialect, "to_csv")
 
     def to_excel(self, path: str | Path, *, language: str | None = None) -> Path:
         """Write an Excel workbook: sheet "data" holds :meth:`to_frame` (numbers as numbers,
@@ -321,7 +330,7 @@ class TestResult(Result):
             f"{term(self.name)}: {self.distribution}{df} = {number(self.statistic, 3)}, "
             f"{format_pvalue(self.pvalue)}  [H0: {term(self.null)}]"
         )
-        return "\n".join([text, *(f"  {term('note')}: {n}" for n in self.notes)])
+        return "\n".join([text, *(f"  {term('note')}: {say(n)}" for n in self.notes)])
 
     def _html_title(self) -> str:
         return self.name
@@ -441,15 +450,18 @@ class EffectResult(Result):
 
     def _automatic_notes(self) -> list[str]:
         """Notes for NaN/inf numbers (and an undefined relative change) that no note explains."""
-        notes = []
+        notes: list[str] = []
         undefined = self._undefined_fields()
         if undefined and not self.notes:
             notes.append(
-                f"{', '.join(undefined)} not defined (NaN or infinite): the data hold too little "
-                "information for this method (e.g. an empty or constant group)"
+                Note(
+                    "{fields} not defined (NaN or infinite): the data hold too little "
+                    "information for this method (e.g. an empty or constant group)",
+                    fields=", ".join(undefined),
+                )
             )
         if self.mean_control == 0 and self.mean_treated is not None:
-            notes.append("relative change not defined: the control mean is 0")
+            notes.append(Note("relative change not defined: the control mean is 0"))
         return notes
 
     @property
@@ -550,7 +562,8 @@ class EffectResult(Result):
                 name = key.removeprefix("pvalue_")
                 lines.append(f"  {name} {term('exact test')}: {format_pvalue(value)}")
         lines.append(f"  {term('method')}: {term(self.method)}")
-        lines.extend(f"  {term('note')}: {n}" for n in (*self.notes, *self._automatic_notes()))
+        notes = (*self.notes, *self._automatic_notes())
+        lines.extend(f"  {term('note')}: {say(n)}" for n in notes)
         if self.interval_test_disagree:
             lines.append(self._disagreement_note())
         return "\n".join(lines)
@@ -696,7 +709,7 @@ class EffectTable(Result):
         lines = [self.title] if self.title else []
         lines.extend(r.summary() for r in self.results)
         lines.extend(t.summary() for t in self.tests.values())
-        lines.extend(f"{term('note')}: {n}" for n in self.notes)
+        lines.extend(f"{term('note')}: {say(n)}" for n in self.notes)
         return "\n".join(lines)
 
     def _html_title(self) -> str:
@@ -752,7 +765,7 @@ def _methods_text(results: Sequence[EffectResult]) -> str:
     ]
     if sizes:
         text.append(f"{term('Units in the estimate')}: {'; '.join(sizes)}.")
-    notes = list(dict.fromkeys(n for r in results for n in r.notes))
+    notes = list(dict.fromkeys(say(n) for r in results for n in r.notes))
     if notes:
         text.append(f"{term('Notes (dropped rows, warnings)')}: {' '.join(notes)}")
     return " ".join(text)
@@ -872,6 +885,10 @@ def effect_from_normal(
     from ._validate import argument_error, check_conf_level
 
     conf_level = check_conf_level(conf_level, "effect_from_normal")
+    for name in ("method", "estimand", "unit", "label", "outcome"):
+        text = fields.get(name, "")
+        if not (isinstance(text, str) or (text is None and name in ("label", "outcome"))):
+            raise argument_error("effect_from_normal", name, "a str", text)
     checked: tuple[tuple[str, Any], ...] = (("estimate", estimate), ("std_error", std_error))
     for name, value in (*checked, *((("df", df),) if df is not None else ())):
         try:

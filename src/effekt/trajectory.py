@@ -67,7 +67,7 @@ from ._validate import (
     two_valued,
 )
 from .errors import ColumnError, EffektError
-from .language import confidence_label, number, speaks, term
+from .language import confidence_label, number, say, speaks, term
 from .results import (
     EffectResult,
     Result,
@@ -436,7 +436,7 @@ class Trajectory(Result):
         lines.append(f"  {self.test_all_zero().summary()}")
         if self.pretrend is not None:
             lines.append(f"  {self.pretrend.summary()}")
-        lines.extend(f"  {term('note')}: {n}" for n in self.notes)
+        lines.extend(f"  {term('note')}: {say(n)}" for n in self.notes)
         return "\n".join(lines)
 
     def _html_frame(self) -> pd.DataFrame:
@@ -504,8 +504,9 @@ class Trajectory(Result):
         >>> tr.plot().get_ylabel()
         'Effect (percentage points)'
         """
-        from .plots import effect_trajectory
+        from .plots import _check_args, effect_trajectory
 
+        _check_args("Trajectory.plot", (title, xlabel, ylabel), labels, color, label=label)
         table = self.frame
         if self.period_column != "time":
             table = table.rename(columns={"time": "calendar"}).rename(

@@ -38,7 +38,7 @@ from .._validate import (
     two_valued,
 )
 from ..errors import ColumnError, EffektError, SmallSampleWarning
-from ..language import number, speaks, term
+from ..language import Note, number, say, speaks, term
 from ..results import EffectResult, EffectTable, Result, TestResult, format_pvalue
 from .means import difference_in_means
 from .proportions import PROPORTION_METHODS
@@ -343,7 +343,7 @@ class SubgroupResult(Result):
                 f"{by}: {term('interaction')} {format_pvalue(test.pvalue)} "
                 f"({test.distribution}({test.df:g}) = {number(test.statistic, 2)})"
             )
-            lines.extend(f"  {term('note')}: {n}" for n in test.notes)
+            lines.extend(f"  {term('note')}: {say(n)}" for n in test.notes)
             for _, row in block.iterrows():
                 adj = (
                     f", {term('adjusted')} {format_pvalue(row['pvalue_adjusted'])}"
@@ -360,16 +360,22 @@ class SubgroupResult(Result):
         return "\n".join(lines)
 
     def _method_notes(self) -> list[str]:
-        notes = []
+        notes: list[str] = []
         if self.adjust:
             notes.append(
-                f"adjusted p-values: {_adjust_name(self.adjust)} over {len(self.table)} subgroups"
+                Note(
+                    "adjusted p-values: {name} over {k} subgroups",
+                    name=_adjust_name(self.adjust),
+                    k=len(self.table),
+                )
             )
         notes.append(
-            "interaction test: Wald F on the treatment x level terms of a linear regression "
-            "with HC2 standard errors"
+            Note(
+                "interaction test: Wald F on the treatment x level terms of a linear regression "
+                "with HC2 standard errors"
+            )
         )
-        return notes
+        return [say(n) for n in notes]
 
     def _html_title(self) -> str:
         return f"Subgroup effects on {self.outcome}" if self.outcome else "Subgroup effects"
@@ -410,7 +416,7 @@ class SubgroupResult(Result):
         """
         from ..plots import subgroup_forest
 
-        shown = labels or {}
+        shown = labels if isinstance(labels, Mapping) else {}  # subgroup_forest checks it
         headers = {
             str(by): f"{shown.get(by, by)} ({term('interaction')} {format_pvalue(t.pvalue)})"
             for by, t in self.interactions.items()
@@ -463,10 +469,12 @@ def _interaction_test(
     notes: tuple[str, ...] = ()
     if len(flat):
         names = ", ".join(_show(labels[i]) for i in np.unique(flat))
-        note = (
-            f"level(s) {names} of {by} have the same outcome for everyone in an arm (0 or all "
+        note = Note(
+            "level(s) {names} of {by} have the same outcome for everyone in an arm (0 or all "
             "events), so their HC2 variance is 0 and the interaction test is anti-conservative "
-            "(its p-value is too small); merge these levels or read the test with caution"
+            "(its p-value is too small); merge these levels or read the test with caution",
+            names=names,
+            by=by,
         )
         warnings.warn(f"subgroups(): {note}.", SmallSampleWarning, stacklevel=3)
         notes = (note,)

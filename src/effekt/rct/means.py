@@ -40,6 +40,7 @@ from .._validate import (
     two_valued,
 )
 from ..errors import ColumnError, EffektError
+from ..language import Note
 from ..results import EffectResult
 from ._lin import cells_fit, lin_design
 
@@ -120,16 +121,19 @@ def _relative_change_interval(
     if a < 0 and disc > 0:
         root = math.sqrt(disc)
         r1, r2 = sorted(((-b - root) / (2 * a), (-b + root) / (2 * a)))
-        detail = (
-            f"it is the union of two half-lines, relative change <= {100 * (r1 - 1):+.0f} % "
-            f"or >= {100 * (r2 - 1):+.0f} %"
+        detail = Note(
+            "it is the union of two half-lines, relative change <= {low} % or >= {high} %",
+            low=f"{100 * (r1 - 1):+.0f}",
+            high=f"{100 * (r2 - 1):+.0f}",
         )
     else:
-        detail = "it is the whole real line"
-    note = (
-        f"the Fieller interval for the relative change is unbounded ({detail}): the control "
-        f"mean is not clearly different from zero (g = {g:.2f} >= 1), so no finite interval "
-        "for the ratio exists at this confidence level; report the difference in means"
+        detail = Note("it is the whole real line")
+    note = Note(
+        "the Fieller interval for the relative change is unbounded ({detail}): the control "
+        "mean is not clearly different from zero (g = {g} >= 1), so no finite interval "
+        "for the ratio exists at this confidence level; report the difference in means",
+        detail=detail,
+        g=f"{g:.2f}",
     )
     return (-math.inf, math.inf), note
 

@@ -45,7 +45,7 @@ from ..intervals import (
     newcombe_interval,
     wald_diff_interval,
 )
-from ..language import confidence_label, number, speaks, term
+from ..language import Note, confidence_label, number, speaks, term
 from ..results import (
     EffectResult,
     Result,
@@ -173,10 +173,14 @@ def _exact_pvalues(x1: int, n1: int, x2: int, n2: int) -> tuple[dict[str, float]
     else:
         extra["pvalue_boschloo"] = float("nan")
         notes.append(
-            f"Boschloo's exact test skipped: arms of {n1:,} and {n2:,} exceed the cap "
-            f"n_treated * n_control <= {BOSCHLOO_MAX_PRODUCT:,} (it would take from "
-            "tens of seconds to minutes); at these sizes Fisher's and the asymptotic p-values "
-            "agree closely."
+            Note(
+                "Boschloo's exact test skipped: arms of {n1} and {n2} exceed the cap "
+                "n_treated * n_control <= {cap} (it would take from tens of seconds to "
+                "minutes); at these sizes Fisher's and the asymptotic p-values agree closely.",
+                n1=f"{n1:,}",
+                n2=f"{n2:,}",
+                cap=f"{BOSCHLOO_MAX_PRODUCT:,}",
+            )
         )
     return extra, notes
 
@@ -209,7 +213,7 @@ def _from_counts(
         extra, notes = _exact_pvalues(x1, n1, x2, n2)
     if x1 + x2 in (0, n1 + n2):
         notes.append(
-            "every unit has the same outcome: the test statistic is 0 and p = 1 by convention"
+            Note("every unit has the same outcome: the test statistic is 0 and p = 1 by convention")
         )
     return EffectResult(
         estimate=float(core["estimate"]),
@@ -502,9 +506,10 @@ def difference_in_proportions(
             cells, t, y, strata, cluster, method, conf_level, exact_test, str(outcome), func
         )
     if adjusted and method != "newcombe":
-        note = (
-            f"method={method!r} applies to unadjusted comparisons; with strata=, cluster= or "
-            "covariates= the interval is the Wald-type one named in 'method'"
+        note = Note(
+            "method={method} applies to unadjusted comparisons; with strata=, cluster= or "
+            "covariates= the interval is the Wald-type one named in 'method'",
+            method=repr(method),
         )
         result = replace(result, notes=(*result.notes, note))
     return result
@@ -612,8 +617,10 @@ def _mantel_haenszel(n, ev, labels, column, conf_level, outcome, func) -> Effect
         relative_change_ci=rel_ci,
         outcome=outcome,
         notes=(
-            "shares are standardised with the Mantel-Haenszel weights n_t n_c / N of each "
-            "stratum (their difference is the effect, their ratio the MH risk ratio)",
+            Note(
+                "shares are standardised with the Mantel-Haenszel weights n_t n_c / N of each "
+                "stratum (their difference is the effect, their ratio the MH risk ratio)"
+            ),
         ),
     )
 

@@ -25,6 +25,7 @@ import base64
 import datetime as _dt
 import html
 import io
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,9 +33,11 @@ import numpy as np
 import pandas as pd
 
 from .. import _report_terms  # noqa: F401  (the Danish words of the report)
+from .._validate import argument_error, check_choice, check_number
+from ..errors import EffektError
 from ..language import TERMS, get_language, number, term, use_language
 from ..reproduction import Reproduction
-from .document import Report, matched_evaluation
+from .document import MAX_TIMEOUT, Report, matched_evaluation
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -113,7 +116,7 @@ def _label(row: pd.Series, width: int = 44) -> str:
     """The full label of a figure, wrapped onto lines of ``width`` characters."""
     import textwrap
 
-    name = _SHORT.get(row["study"], row["study"])
+    name = _SHORT.get(str(row["study"]), str(row["study"]))
     outcome = str(row["outcome"]).replace("in SU-eligible education", "education")
     unit = str(row["unit"]) if isinstance(row["unit"], str) else ""
     if unit:
@@ -126,7 +129,7 @@ def _label(row: pd.Series, width: int = 44) -> str:
 
 def _kind_rows(table: pd.DataFrame, kind: str) -> pd.DataFrame:
     rows = table[table["estimate"].notna()]
-    return rows[[_kind(r) == kind for _, r in rows.iterrows()]]
+    return rows[np.array([_kind(r) == kind for _, r in rows.iterrows()], dtype=bool)]
 
 
 def _draw_intervals(ax: Axes, rows: pd.DataFrame, y: np.ndarray, k: float) -> None:
@@ -227,12 +230,10 @@ def plot_reproduction(
     """
     from ..plots import new_axes
 
-    if kind not in [k for k, *_ in _KINDS]:
-        from .._validate import argument_error
-
-        raise argument_error(
-            "plot_reproduction", "kind", "one of " + ", ".join(k for k, *_ in _KINDS), kind
-        )
+    check_choice(kind, "kind", "plot_reproduction", [k for k, *_ in _KINDS])
+    _check_reproduction_table(table, "plot_reproduction")
+    if not isinstance(legend, bool):
+        raise argument_error("plot_reproduction", "legend", "True or False", legend)
     rows = _kind_rows(table, kind)
     labels = [_label(r) for _, r in rows.iterrows()]
     lines = sum(lab.count("\n") + 1 for lab in labels)
@@ -254,6 +255,43 @@ def plot_reproduction(
     if legend:
         ax.legend(fontsize=7, loc="best", framealpha=0.9)
     return ax
+
+
+#: Columns of :func:`effekt.reproduce`'s table that the figures read (numbers, then text).
+_FIGURE_NUMBERS = (
+    "reported_control",
+    "reported_effect",
+    "reported_low",
+    "reported_high",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "naive_estimate",
+    "pub_ci_low",
+    "pub_ci_high",
+)
+_FIGURE_TEXTS = ("study", "design", "scale", "unit", "outcome", "group")
+
+
+def _check_reproduction_table(table: Any, func: str) -> None:
+    """The table of :func:`effekt.reproduce`: a DataFrame with the columns the figures read,
+    numbers as numbers."""
+    if not isinstance(table, pd.DataFrame):
+        raise argument_error(
+            func, "table", "the DataFrame of effekt.reproduce()", type(table).__name__
+        )
+    absent = [c for c in (*_FIGURE_NUMBERS, *_FIGURE_TEXTS) if c not in table.columns]
+    if absent:
+        raise EffektError(
+            f"The 'table' argument of {func}() has no column {absent[0]!r}; pass the table of "
+            "effekt.reproduce() (or run(...).table) as it is."
+        )
+    for column in _FIGURE_NUMBERS:
+        if not pd.api.types.is_numeric_dtype(table[column]):
+            raise EffektError(
+                f"The column {column!r} of the 'table' argument of {func}() must hold numbers; "
+                f"it has dtype {table[column].dtype}."
+            )
 
 
 def _forest_figure(table: pd.DataFrame) -> Figure:
@@ -301,6 +339,25 @@ def _forest_figure(table: pd.DataFrame) -> Figure:
     return fig
 
 
+def _check_reproduction(
+    reproduction: Any, func: str, seconds: Any = None, images: Any = None
+) -> None:
+    """A :class:`Reproduction` (from ``run()``), a run time and images of the right kinds."""
+    if not isinstance(reproduction, Reproduction):
+        raise argument_error(
+            func,
+            "reproduction",
+            "a Reproduction from effekt.reproduction.run()",
+            type(reproduction).__name__,
+        )
+    if seconds is not None:
+        check_number(seconds, "seconds", func, low=0)
+    if images is not None and not (
+        isinstance(images, dict) and all(isinstance(v, bytes) for v in images.values())
+    ):
+        raise argument_error(func, "images", "a dict of name -> PNG bytes (or None)", images)
+
+
 def _png(fig: Figure) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
@@ -330,6 +387,8 @@ def generator_assumptions(study: str) -> tuple[str, str]:
     """
     from ..synthetic.studies import ASSUMPTIONS
 
+    if not isinstance(study, str):
+        raise argument_error("generator_assumptions", "study", "a study key (str)", study)
     found = ASSUMPTIONS.get(study)
     return ("", "") if found is None else (found.notes_say, found.assumes)
 
@@ -900,6 +959,7 @@ def html_report(
     >>> "Sammenfatning til udvalget" in html_report(run(seed=0, studies="ips"), {}, language="da")
     True
     """
+    _check_reproduction(reproduction, "html_report", seconds, images)
     with use_language(get_language(language)):
         return _html_page(reproduction, images, seconds)
 
@@ -1000,8 +1060,14 @@ def print_pdf(html_path: str | Path, pdf_path: str | Path, *, timeout: float = 6
     import subprocess
     import tempfile
 
-    from ..errors import EffektError
+    from .._export import check_output_path
 
+    source = Path(html_path) if isinstance(html_path, (str, os.PathLike)) else None
+    if source is None or isinstance(html_path, bool) or not source.is_file():
+        shown = str(html_path) if source is not None else type(html_path).__name__
+        raise argument_error("print_pdf", "html_path", "an existing HTML file", shown)
+    pdf_path = check_output_path(pdf_path, "print_pdf", "pdf_path", suffixes=(".pdf",))
+    check_number(timeout, "timeout", "print_pdf", low=0, low_open=True, high=MAX_TIMEOUT)
     browser = find_chromium()
     if browser is None:
         raise EffektError(
@@ -1022,9 +1088,17 @@ def print_pdf(html_path: str | Path, pdf_path: str | Path, *, timeout: float = 6
             f"--user-data-dir={profile}",
             "--no-pdf-header-footer",
             f"--print-to-pdf={pdf_path}",
-            Path(html_path).resolve().as_uri(),
+            source.resolve().as_uri(),
         ]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            raise EffektError(
+                f"Chromium did not print {str(html_path)!r} within timeout={timeout:g} seconds; "
+                "give it more time (timeout=120) or open the HTML file in a browser and print it."
+            ) from None
+        except OSError as err:
+            raise EffektError(f"Chromium could not be started: {err}") from None
     if not pdf_path.exists():
         raise EffektError(f"Chromium could not print {html_path}: {proc.stderr.strip()[-300:]}")
     return pdf_path
@@ -1072,10 +1146,13 @@ def write_report(
     >>> sorted(paths), paths["html"].stat().st_size > 0
     (['csv', 'forest', 'html'], True)
     """
-    from .._export import write_csv
+    from .._export import write_csv, writing
 
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    _check_reproduction(reproduction, "write_report", seconds)
+    for argument, flag in (("pdf", pdf), ("excel", excel)):
+        if not (isinstance(flag, bool) or (argument == "excel" and flag is None)):
+            raise argument_error("write_report", argument, "True or False", flag)
+    out = _out_folder(out)
     with use_language(get_language(language)):
         images = _images(reproduction)
         paths = {
@@ -1087,12 +1164,29 @@ def write_report(
         write_csv(reproduction.table, paths["csv"], dialect, "write_report")
         if excel or (excel is None and _has_openpyxl()):
             paths["xlsx"] = write_excel_table(reproduction, out / "reproduction.xlsx")
-        paths["forest"].write_bytes(images["forest"])
         page = _html_page(reproduction, images, seconds)
-    paths["html"].write_text(page, encoding="utf-8")
+    with writing(out, "write_report"):
+        paths["forest"].write_bytes(images["forest"])
+        paths["html"].write_text(page, encoding="utf-8")
     if pdf:
         paths["pdf"] = print_pdf(paths["html"], out / "reproduction.pdf")
     return paths
+
+
+def _out_folder(out: Any) -> Path:
+    """``out`` as a folder that exists (created when needed) and is not a file."""
+    from .._export import writing
+
+    if isinstance(out, bool) or not isinstance(out, (str, os.PathLike)) or not str(out).strip():
+        raise argument_error("write_report", "out", "a folder name or path", type(out).__name__)
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise EffektError(
+            f"The 'out' argument of write_report() is the file {str(folder)!r}; give a folder."
+        )
+    with writing(folder, "write_report"):
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _has_openpyxl() -> bool:
@@ -1139,6 +1233,7 @@ def write_excel_table(
     from .._export import write_excel
     from ..reproduction import stored_coverage
 
+    _check_reproduction(reproduction, "write_excel_table")
     with use_language(get_language(language)):
         table = reproduction.table
         cat = _studies.catalogue().set_index("study")

@@ -33,7 +33,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .._validate import check_frame
+from .._export import check_output_path, writing
+from .._validate import check_frame, check_number
 from ..errors import EffektError
 from ..language import get_language, term, use_language
 from ..results import EffectResult, ReportSection, Result, html_table
@@ -125,6 +126,15 @@ def _extras(result: Any) -> tuple[list[tuple[str, pd.DataFrame]], list[Callable[
     if callable(getattr(result, "plot_funnel", None)):
         figures.append(result.plot_funnel)
     return tables, figures
+
+
+#: Longest wait for the browser that prints a PDF (seconds).
+MAX_TIMEOUT = 3600.0
+
+
+def _check_timeout(timeout: Any, func: str) -> float:
+    """Seconds to wait for Chromium: a number above 0 and at most :data:`MAX_TIMEOUT`."""
+    return check_number(timeout, "timeout", func, low=0, low_open=True, high=MAX_TIMEOUT)
 
 
 class Report:
@@ -249,21 +259,13 @@ class Report:
         >>> Report("Empty").save(pathlib.Path(tempfile.mkdtemp()) / "r.html").suffix
         '.html'
         """
-        path = Path(path)
+        path = check_output_path(path, "Report.save", suffixes=(".html", ".pdf", ".htm"))
         suffix = path.suffix.lower()
-        if suffix not in (".html", ".htm", ".pdf"):
-            raise EffektError(
-                f"The 'path' argument of Report.save() must end in .html or .pdf; got "
-                f"{str(path)!r}."
-            )
-        if not path.parent.exists():
-            raise EffektError(
-                f"The 'path' argument of Report.save(): folder {str(path.parent)!r} does not "
-                "exist; create it first."
-            )
+        _check_timeout(timeout, "Report.save")
         page = self.to_html()
         if suffix != ".pdf":
-            path.write_text(page, encoding="utf-8")
+            with writing(path, "Report.save"):
+                path.write_text(page, encoding="utf-8")
             return path
         import tempfile
 
@@ -436,14 +438,19 @@ def matched_evaluation(
     """
     from .. import matching
 
+    func = "matched_evaluation"
     data = check_frame(
         data,
-        "matched_evaluation",
-        outcome=outcome,
-        treatment=treatment,
+        func,
+        outcome=[outcome],  # a list: None is then named as a missing column
+        treatment=[treatment],
         covariates=covariates,
         exact=exact,
     )
+    if title is not None and not isinstance(title, str):
+        raise EffektError(
+            f"The 'title' argument of {func}() must be a str or None; got {type(title).__name__}."
+        )
     m = matching.match(
         data, treatment, covariates, exact=exact, caliper=caliper, seed=seed, missing=missing
     )
