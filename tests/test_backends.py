@@ -12,15 +12,18 @@ result (``to_frame()`` or the returned frame, numbers to 1e-10; figures: the cal
 from __future__ import annotations
 
 import inspect
+import re
 import warnings
 from collections.abc import Callable
 from typing import Any
 
+import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 import pytest
 
 import effekt as ef
+from effekt._frame import is_frame
 from effekt.errors import EffektError
 from test_conventions import public_callables
 from test_hostile_sweep import REGISTRY, Recipe, panel, survival, trial, two_periods
@@ -229,6 +232,8 @@ def frame_recipes() -> dict[str, Recipe]:
     """Every recipe (the sweep's first, then :data:`EXTRA_RECIPES`) with a frame argument."""
     out: dict[str, Recipe] = {}
     for qual, recipe in {**EXTRA_RECIPES, **REGISTRY}.items():
+        if qual in EXCLUDED:
+            continue
         if any(isinstance(v, pd.DataFrame) for v in recipe.make().values()):
             out[qual] = recipe
     return out
@@ -267,8 +272,11 @@ def _comparable(out: Any) -> Any:
 
     if isinstance(out, (pd.DataFrame, pd.Series)):
         return out
-    if isinstance(out, ef.report.Report):
-        return pd.DataFrame({"html": [out.to_html()]})
+    if is_frame(out):  # a function that returns the caller's kind of frame
+        return nw.from_native(out).lazy().collect().to_pandas()
+    if isinstance(out, ef.report.Report):  # without its time stamp (a minute may turn)
+        html = re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", "", out.to_html())
+        return pd.DataFrame({"html": [html]})
     if hasattr(out, "to_frame"):
         return out.to_frame()
     if isinstance(out, (matplotlib.figure.Figure, matplotlib.axes.Axes)):
@@ -281,6 +289,8 @@ def assert_same(got: Any, expected: Any, context: str) -> None:
         assert got is None, context
         return
     if isinstance(expected, pd.Series):
+        if isinstance(got, pd.DataFrame):  # an engine returns the frame with the new column
+            got = got[expected.name].set_axis(expected.index)
         pd.testing.assert_series_equal(got, expected, rtol=TOL, atol=TOL, obj=context)
     else:
         pd.testing.assert_frame_equal(got, expected, rtol=TOL, atol=TOL, obj=context)
@@ -298,31 +308,19 @@ def _converted(kwargs: dict[str, Any], convert: Callable[[pd.DataFrame], Any]) -
 
 #: Callables the "time" and "pushdown" shares of issue 14 bring to every backend on their own
 #: branches; they may fail here until the lead merges those (not strict). Empty it after that.
-ELSEWHERE: dict[str, str] = {
-    **{
-        q: "time"
-        for q in (
-            "effekt.duration.kaplan_meier",
-            "effekt.duration.logrank_test",
-            "effekt.duration.median_difference",
-            "effekt.duration.restricted_mean_difference",
-            "effekt.duration.time_to_event",
-            "effekt.duration.weeks_in_status",
-            "effekt.did.event_study",
-            "effekt.rct.trajectory",
-            "effekt.trajectory.effect_over_time",
-        )
-    },
-    **{
-        q: "pushdown"
-        for q in (
-            "effekt.rct.difference_in_proportions",
-            "effekt.did.did_from_counts",
-            "effekt.registers.paid_hours_months",
-            "effekt.registers.share_with_paid_hours",
-        )
-    },
+ELSEWHERE: dict[str, str] = {}
+
+#: (callable, backend) pairs that differ for a reason outside effekt, each with the reason.
+KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
+    ("effekt.did.event_study", "duckdb"): "a pandas Period column has no DuckDB type: DuckDB "
+    "receives months as integers, so start='2018-03' names no period (give dates or text)",
+    ("effekt.did.did_from_counts", "pyarrow"): "a pandas Period column becomes an Arrow "
+    "extension type that Arrow cannot group by (give dates or text)",
 }
+
+#: Callables whose rows come in the order of appearance in memory but sorted from a lazy
+#: source (which has no row order): compared after sorting by the first column.
+ORDER_FREE = frozenset({"effekt.simple_effect.contrast"})
 
 
 def _cases() -> list[Any]:
@@ -341,8 +339,19 @@ def _cases() -> list[Any]:
 def test_every_backend_gives_the_pandas_result(qualname, backend):
     recipe = RECIPES[qualname]
     expected = _call(recipe, recipe.make())
+    if (qualname, backend) in KNOWN_DIFFERENCES:
+        with pytest.raises(Exception):  # noqa: B017 - the engine's own error or a mismatch
+            got = _call(recipe, _converted(recipe.make(), BACKENDS[backend]))
+            assert_same(got, expected, "")
+        pytest.xfail(KNOWN_DIFFERENCES[qualname, backend])
     got = _call(recipe, _converted(recipe.make(), BACKENDS[backend]))
+    if qualname in ORDER_FREE:
+        got, expected = _by_first_column(got), _by_first_column(expected)
     assert_same(got, expected, f"{qualname} on {backend}")
+
+
+def _by_first_column(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.sort_values(frame.columns[0], kind="stable").reset_index(drop=True)
 
 
 #: Callables that collect every column of ``data`` (their result keeps it for later calls);
@@ -352,6 +361,8 @@ COLLECTS_ALL = frozenset(
         "effekt.matching.match",
         "effekt.matching.MatchResult.effect",
         "effekt.matching.MatchedSample.effect",
+        # returns the caller's frame with the paid-hours flag added: every column stays
+        "effekt.registers.paid_hours_months",
     }
 )
 
@@ -364,14 +375,7 @@ def _poisoned(df: pd.DataFrame) -> Any:
 
 #: Every frame-taking callable of the "time" and "pushdown" shares (issue 14): they narrow
 #: or aggregate in the engine on their own branches.
-OWNED_ELSEWHERE: dict[str, str] = {
-    **ELSEWHERE,
-    "effekt.matching.MatchResult.trajectory": "time",
-    "effekt.rct.difference_in_means": "pushdown",
-    "effekt.simple_effect.simple_effects": "pushdown",
-    "effekt.simple_effect.compare_providers": "pushdown",
-    "effekt.simple_effect.contrast": "pushdown",
-}
+OWNED_ELSEWHERE: dict[str, str] = {**ELSEWHERE}
 
 
 def _narrowing_cases() -> list[Any]:
@@ -390,6 +394,8 @@ def test_only_the_used_columns_are_collected(qualname):
     recipe = RECIPES[qualname]
     expected = _call(recipe, recipe.make())
     got = _call(recipe, _converted(recipe.make(), _poisoned))
+    if qualname in ORDER_FREE:
+        got, expected = _by_first_column(got), _by_first_column(expected)
     assert_same(got, expected, f"{qualname} on a LazyFrame with an unused failing column")
 
 
@@ -468,7 +474,7 @@ BAD_INPUT: dict[str, tuple[Callable[[], dict[str, Any]], str, str | None]] = {
     "effekt.duration.kaplan_meier": (
         lambda: {"data": survival(), "time": "weeks", "event": "job", "treatment": "t"},
         "job",
-        "t",
+        None,  # Kaplan-Meier takes any number of groups: three values are no error
     ),
     "effekt.trajectory.effect_over_time": (
         lambda: {
