@@ -301,22 +301,7 @@ def test_register_benchmark_sql_reference_matches_effekt_on_pandas(small_panel, 
         np.testing.assert_allclose(ours[key], value, rtol=1e-10, atol=1e-12)
 
 
-@pytest.mark.parametrize(
-    "step",
-    [
-        pytest.param(
-            step,
-            marks=pytest.mark.xfail(
-                strict=False, reason=f"needs the '{branch}' branch of issue 14 (push-down)"
-            ),
-        )
-        for step, branch in [
-            ("km", "time"),
-            ("effect_over_time", "time"),
-            ("paid_hours", "pushdown"),
-        ]
-    ],
-)
+@pytest.mark.parametrize("step", ["km", "effect_over_time", "paid_hours"])
 def test_register_benchmark_effekt_through_scan(small_panel, step):
     bench, path, args = small_panel
     reference = bench.sql_step(step, str(path), args)

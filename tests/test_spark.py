@@ -143,16 +143,7 @@ CASES: dict[str, tuple[Callable[[], pd.DataFrame], Callable[[Any], Any]]] = {
 #: Cases that fail on Spark on this branch because another engineer's share of issue 14 is
 #: not merged yet (their functions still index the collected-and-discarded frame as pandas).
 #: The lead removes these marks after merging "boundary", "pushdown" and "time".
-PENDING = {
-    "proportions": "pushdown",
-    "proportions_strata": "pushdown",
-    "proportions_cluster": "pushdown",
-    "kaplan_meier": "time",
-    "logrank": "time",
-    "effect_over_time": "time",
-    "did_from_counts": "pushdown",
-    "share_with_paid_hours": "pushdown",
-}
+PENDING: dict[str, str] = {}
 
 
 def _params(names: list[str]) -> list[Any]:
@@ -205,10 +196,7 @@ ERROR_CALLS: dict[str, Callable[..., Any]] = {
         d, outcome, "mentor"
     ),
 }
-ERROR_PENDING = {
-    ("difference_in_proportions", "null_outcome"),
-    ("difference_in_proportions", "non_binary_treatment"),
-}
+ERROR_PENDING: set[tuple[str, str]] = set()
 
 
 def _error_params() -> list[Any]:
