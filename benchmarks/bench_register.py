@@ -282,7 +282,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--persons", type=int, default=2_000_000)
     p.add_argument("--weeks", type=int, default=100)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--memory-limit", default="2GB", help="effekt.scan(memory_limit=)")
+    p.add_argument("--memory-limit", default="1GB", help="effekt.scan(memory_limit=)")
     p.add_argument("--threads", type=int, default=2, help="effekt.scan(threads=)")
     p.add_argument("--timeout", type=float, default=600.0, help="seconds before a step is stopped")
     p.add_argument("--kill-gb", type=float, default=4.0, help="resident GB at which it is stopped")

@@ -118,10 +118,10 @@ def test_default_settings_suit_a_shared_two_core_server(tmp_path):
         "SELECT current_setting('memory_limit'), current_setting('threads'), "
         "current_setting('temp_directory')"
     ).fetchall()[0]
-    assert limit.replace(" ", "") == "1.8GiB"  # 2 GB
+    assert limit.replace(" ", "") == "953.6MiB"  # 1 GB
     assert threads >= 1
     assert Path(temp).name == "effekt-duckdb"
-    assert ef.sources.DEFAULT_MEMORY_LIMIT == "2GB"
+    assert ef.sources.DEFAULT_MEMORY_LIMIT == "1GB"
 
 
 def test_scans_on_the_shared_connection_can_be_joined(tmp_path):
