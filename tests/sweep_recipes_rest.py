@@ -222,6 +222,19 @@ def _csv_file() -> Path:
     return path
 
 
+def _parquet_file() -> Path:
+    path = Path(_FILES.name) / "weeks.parquet"
+    if not path.exists():
+        _panel().to_parquet(path)
+    return path
+
+
+def _scanned(**kwargs: Any) -> int:
+    """scan() and then a count in DuckDB: errors of reading must surface as EffektError."""
+    relation = ef.scan(**kwargs)
+    return int(relation.aggregate("count(*)").fetchall()[0][0])
+
+
 #: A folder for input files (removed when the session ends).
 _FILES = tempfile.TemporaryDirectory(prefix="effekt-sweep-")
 
@@ -325,7 +338,22 @@ def _report_recipes() -> dict[str, Recipe]:
     return out
 
 
+_SCAN = {
+    "effekt.scan": fn(
+        _scanned,
+        lambda: {"path": _parquet_file(), "memory_limit": "500MB", "threads": 1},
+        examples=FEW,
+    ),
+    "effekt.scan (CSV)": fn(
+        _scanned,
+        lambda: {"path": _csv_file(), "sep": ";", "decimal": ",", "encoding": "latin-1"},
+        examples=FEW,
+    ),
+}
+_SCAN["effekt.sources.scan"] = _SCAN.pop("effekt.scan (CSV)")
+
 RECIPES: dict[str, Recipe] = {
+    **_SCAN,
     **_method_recipes(),
     **_report_recipes(),
     "effekt.report.matched_evaluation": fn(

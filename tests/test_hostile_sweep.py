@@ -8,11 +8,12 @@ one cluster, one arm). Every call must end in a sane result (finite numbers, or 
 ones explained by a note in ``summary()`` or a named warning) or in an ``EffektError``; it
 must leave the caller's data unchanged and finish within 5 s.
 
-Wave A sweeps the modules of rct, intervals, duration, did, registers, fulltime, trajectory,
-results, studies and synthetic. :data:`PENDING` lists the callables of the areas being edited
-in parallel (matching, simple_effect, readers, report, reproduction, cli, plots, _export):
-wave B adds their recipes and empties it. ``test_every_public_callable_is_swept_or_pending``
-fails for a callable in neither.
+Every public callable has a recipe: the ones of rct, intervals, duration, did, registers,
+fulltime, trajectory, results, studies and synthetic here, matching and simple_effect in
+``tests/sweep_recipes_matching.py``, report, plots, export, readers, reproduction, the CLI
+and ``scan`` in ``tests/sweep_recipes_rest.py``. :data:`PENDING` (empty) would list
+callables without one; ``test_every_public_callable_is_swept_or_pending`` fails for a new
+public callable in neither.
 """
 
 from __future__ import annotations
@@ -403,14 +404,7 @@ RECIPES.update(matching_recipes(public_callables()))
 
 #: Callables of the areas edited in parallel in wave A; wave B adds their recipes and
 #: empties this set (plot/to_csv/to_excel methods belong to plots.py and _export.py).
-PENDING: frozenset[str] = frozenset(
-    {
-        # issue 14 ("scale"): scan() reads files, not frames; its bad arguments are in
-        # tests/test_scan.py until a recipe with a file is written
-        "effekt.scan",
-        "effekt.sources.scan",
-    }
-)
+PENDING: frozenset[str] = frozenset()
 
 RECIPES.update(sweep_recipes_rest.RECIPES)
 
