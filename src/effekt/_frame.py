@@ -358,6 +358,18 @@ def _pandas_without_missing(
     """:func:`without_missing` for a pandas frame: the same texts, no narwhals round trip."""
     if len(data) == 0:
         raise empty_frame_error(argument, func)
+    return drop_missing_rows(data, columns, missing, func)
+
+
+def drop_missing_rows(
+    data: pd.DataFrame, columns: Sequence[Hashable], missing: str, func: str
+) -> pd.DataFrame:
+    """Rows of a pandas frame without missing values in ``columns``, by ``missing``.
+
+    ``"raise"`` raises on the first column with missing values; ``"drop"`` drops those rows
+    with a :class:`~effekt.errors.DroppedRowsWarning` (the texts of every backend). Returns
+    ``data`` itself when nothing is missing.
+    """
     cols = list(dict.fromkeys(columns))
     # integer and boolean NumPy columns hold no missing values: nothing to scan
     nullable = [

@@ -18,13 +18,11 @@ import pandas as pd
 from ._design import check_mixed_types
 from ._frame import (
     column_names,
+    drop_missing_rows,
     is_pandas,
     missing_column_error,
-    missing_values_error,
-    nothing_left_error,
     require_columns_in,
     to_pandas,
-    warn_dropped,
 )
 from .errors import ColumnError, EffektError, quote
 
@@ -333,21 +331,7 @@ def handle_missing(
                 f"{func}() got None for a column it needs; pass a column name for every "
                 "required column argument."
             )
-    cols = list(dict.fromkeys(columns))
-    if not cols:
-        return data
-    isna = data[cols].isna()
-    counts = isna.sum()
-    if not counts.any():
-        return data
-    if missing == "raise":
-        column = counts[counts > 0].index[0]
-        raise missing_values_error(column, int(counts[column]), func)
-    keep = ~isna.any(axis=1).to_numpy()
-    if not keep.any():
-        raise nothing_left_error(cols, func)
-    warn_dropped(dict(counts.items()), int((~keep).sum()), len(data), func)
-    return data.loc[keep]
+    return drop_missing_rows(data, columns, missing, func)
 
 
 def two_valued(
