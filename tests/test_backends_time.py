@@ -34,18 +34,8 @@ BACKENDS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def spark():
-    from pyspark.sql import SparkSession
-
-    session = (
-        SparkSession.builder.master("local[1]")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .getOrCreate()
-    )
-    yield session
-    session.stop()
+# the Spark session is the shared one of tests/conftest.py (stopping a local one would stop
+# it for every later test: getOrCreate() hands out the same session)
 
 
 def convert(df: pd.DataFrame, backend: str, request: pytest.FixtureRequest):
