@@ -17,6 +17,7 @@ from .._validate import (
     check_choice,
     check_frame,
     check_number,
+    check_texts,
     factorize_levels,
     handle_missing,
     quote,
@@ -97,10 +98,7 @@ def check_plot_options(func: str, *, none_labels: bool = False, **options: Any) 
     """The options of a provider plot: ``highlight``, ``shown_interval``, ``label_providers``
     (a choice, a list of provider names, or ``None`` if ``none_labels``) and the texts."""
     choices = {"highlight": ("flag", "limits"), "shown_interval": ("flag", "shrunken")}
-    for argument in ("title", "xlabel", "ylabel"):
-        value = options.get(argument)
-        if value is not None and not isinstance(value, str):
-            raise argument_error(func, argument, "text or None", value)
+    check_texts(func, **{a: options.get(a) for a in ("title", "xlabel", "ylabel")})
     for argument, allowed in choices.items():
         if argument in options:
             check_choice(options[argument], argument, func, allowed)
